@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# A one-node Ceph cluster (one mon on v1+v2, one mgr, one memstore OSD, cephx, pool "rbd") under the
+# state dir. Ready means HEALTH_OK and every PG active+clean.
+# memstore keeps data in the OSD's memory: a cluster with a dead daemon is rebuilt from scratch
+# (new fsid, new keys), so anything holding the old admin key must re-read it.
+# usage: ceph.sh start|stop|status
+source "$(dirname "$0")/common.sh"
+
+C="$RBDSTACK_STATE_DIR/ceph"
+CONF="$C/ceph.conf"
+ADMIN_KEYRING="$C/ceph.client.admin.keyring"
+LIMITED_USER=${RBDSTACK_CEPH_LIMITED_USER:-rbdstack}
+LIMITED_KEYRING="$C/ceph.client.$LIMITED_USER.keyring"
+MON_IP=127.0.0.1
+MON_V1_PORT=${RBDSTACK_CEPH_V1_PORT:-6789}
+MON_V2_PORT=${RBDSTACK_CEPH_V2_PORT:-3300}
+POOL=rbd
+DAEMONS=(mon.a mgr.x osd.0)
+
+ceph_cli() { ceph --conf "$CONF" --name client.admin --keyring "$ADMIN_KEYRING" --connect-timeout 10 "$@"; }
+
+pidfile_of() { echo "$C/run/$1.pid"; }
+
+all_daemons_alive() {
+  local d
+  for d in "${DAEMONS[@]}"; do pid_alive "$(pidfile_of "$d")" || return 1; done
+}
+
+healthy() { [[ $(ceph_cli health 2>/dev/null) == HEALTH_OK* ]]; }
+
+# "8 pgs: 8 active+clean; ..." -> every PG active+clean.
+pgs_clean() {
+  local stat
+  stat=$(ceph_cli pg stat 2>/dev/null) || return 1
+  [[ $stat =~ ^([0-9]+)\ pgs:\ ([0-9]+)\ active\+clean\; ]] && (( BASH_REMATCH[1] > 0 && BASH_REMATCH[1] == BASH_REMATCH[2] ))
+}
+
+ready() { healthy && pgs_clean; }
+
+write_conf() {
+  local fsid=$1
+  cat > "$CONF" <<CONF
+[global]
+fsid = $fsid
+mon initial members = a
+mon host = [v2:$MON_IP:$MON_V2_PORT,v1:$MON_IP:$MON_V1_PORT]
+ms bind ipv6 = false
+auth cluster required = cephx
+auth service required = cephx
+auth client required = cephx
+auth allow insecure global id reclaim = false
+run dir = $C/run
+admin socket = $C/run/\$cluster-\$name.asok
+pid file = $C/run/\$name.pid
+log file = $C/log/\$name.log
+# one node: one replica, no host-level failure domain
+osd pool default size = 1
+osd pool default min size = 1
+osd crush chooseleaf type = 0
+osd pool default pg autoscale mode = off
+mon allow pool size one = true
+mon warn on pool no redundancy = false
+# the host disk may be fuller than Ceph's 30 % warning level; that is not the cluster's health
+mon data avail warn = 2
+mon data avail crit = 1
+# report often, so readiness comes in seconds
+mgr stats period = 1
+mon mgr digest period = 1
+osd mon report interval = 1
+mgr tick period = 1
+
+[mon]
+mon data = $C/mon.\$id
+keyring = $C/mon.\$id/keyring
+
+[mgr]
+mgr data = $C/mgr.\$id
+keyring = $C/mgr.\$id/keyring
+
+[osd]
+osd data = $C/osd.\$id
+keyring = $C/osd.\$id/keyring
+osd objectstore = memstore
+memstore device bytes = ${RBDSTACK_CEPH_OSD_BYTES:-4294967296}
+osd op num shards = 1
+osd memory target = 939524096
+
+[client.admin]
+keyring = $ADMIN_KEYRING
+CONF
+}
+
+create_cluster() {
+  local fsid osd_uuid tmp
+  fsid=$(uuidgen)
+  osd_uuid=$(uuidgen)
+  rm -rf "$C"
+  mkdir -p "$C/run" "$C/log" "$C/mon.a" "$C/mgr.x" "$C/osd.0"
+  chmod 700 "$C"
+  # The mon's bootstrap keyring must live outside the mon data dir, or --mkfs sees a non-empty dir.
+  tmp="$C/bootstrap"
+  mkdir -p "$tmp"
+  write_conf "$fsid"
+
+  ceph-authtool --create-keyring "$tmp/mon.keyring" --gen-key -n mon. --cap mon 'allow *' >/dev/null
+  ceph-authtool --create-keyring "$ADMIN_KEYRING" --gen-key -n client.admin \
+    --cap mon 'allow *' --cap osd 'allow *' --cap mgr 'allow *' --cap mds 'allow *' >/dev/null
+  ceph-authtool --create-keyring "$C/osd.0/keyring" --gen-key -n osd.0 \
+    --cap mon 'allow profile osd' --cap mgr 'allow profile osd' --cap osd 'allow *' >/dev/null
+  ceph-authtool --create-keyring "$C/mgr.x/keyring" --gen-key -n mgr.x \
+    --cap mon 'allow profile mgr' --cap osd 'allow *' --cap mds 'allow *' >/dev/null
+  local k
+  for k in "$ADMIN_KEYRING" "$C/osd.0/keyring" "$C/mgr.x/keyring"; do
+    ceph-authtool "$tmp/mon.keyring" --import-keyring "$k" >/dev/null
+  done
+  monmaptool --create --fsid "$fsid" --addv a "[v2:$MON_IP:$MON_V2_PORT,v1:$MON_IP:$MON_V1_PORT]" \
+    "$tmp/monmap" >/dev/null
+  ceph-mon --conf "$CONF" --mkfs -i a --monmap "$tmp/monmap" --keyring "$tmp/mon.keyring" \
+    > "$C/log/mkfs-mon.log" 2>&1 || die_with_log "ceph-mon --mkfs failed" "$C/log/mkfs-mon.log"
+  rm -rf "$tmp"
+
+  ceph-mon --conf "$CONF" -i a > "$C/log/start-mon.log" 2>&1 || die_with_log "ceph-mon did not start" "$C/log/mon.a.log"
+  wait_for "mon quorum" 30 "$C/log/mon.a.log" ceph_cli mon stat
+
+  ceph_cli osd new "$osd_uuid" 0 >/dev/null
+  ceph-osd --conf "$CONF" -i 0 --mkfs --osd-uuid "$osd_uuid" > "$C/log/mkfs-osd.log" 2>&1 \
+    || die_with_log "ceph-osd --mkfs failed" "$C/log/mkfs-osd.log"
+  ceph-osd --conf "$CONF" -i 0 > "$C/log/start-osd.log" 2>&1 || die_with_log "ceph-osd did not start" "$C/log/osd.0.log"
+  ceph-mgr --conf "$CONF" -i x > "$C/log/start-mgr.log" 2>&1 || die_with_log "ceph-mgr did not start" "$C/log/mgr.x.log"
+  wait_for "osd.0 up" 60 "$C/log/osd.0.log" bash -c "ceph --conf '$CONF' --keyring '$ADMIN_KEYRING' osd stat | grep -q '1 up'"
+
+  ceph_cli osd pool create "$POOL" 8 8 >/dev/null 2>&1
+  ceph_cli osd pool application enable "$POOL" rbd >/dev/null 2>&1
+  rbd --conf "$CONF" --keyring "$ADMIN_KEYRING" pool init "$POOL"
+
+  # A user that can only use the rbd pool, for tests of non-admin cephx users.
+  ceph_cli auth get-or-create "client.$LIMITED_USER" mon 'profile rbd' \
+    osd "profile rbd pool=$POOL" mgr "profile rbd pool=$POOL" -o "$LIMITED_KEYRING"
+  chmod 600 "$ADMIN_KEYRING" "$LIMITED_KEYRING"
+}
+
+start() {
+  local t0
+  t0=$(now_ms)
+  if all_daemons_alive && ready; then
+    log "ceph already running and healthy (mon $MON_IP:$MON_V1_PORT/$MON_V2_PORT)"
+    write_properties
+    return 0
+  fi
+  stop >/dev/null
+  create_cluster
+  wait_for "HEALTH_OK with all PGs active+clean" 60 "$C/log/mon.a.log" ready
+  write_properties
+  log "ceph $(ceph --version | awk '{print $3}') up: mon.a [v2:$MON_IP:$MON_V2_PORT,v1:$MON_IP:$MON_V1_PORT], mgr.x, osd.0 (memstore), pool '$POOL', users client.admin and client.$LIMITED_USER; HEALTH_OK + all PGs active+clean in $(elapsed "$t0")"
+}
+
+write_properties() {
+  set_property "$SERVICES_FILE" ceph.conf "$CONF"
+  set_property "$SERVICES_FILE" ceph.mon.host "$MON_IP"
+  set_property "$SERVICES_FILE" ceph.mon.v1.port "$MON_V1_PORT"
+  set_property "$SERVICES_FILE" ceph.mon.v2.port "$MON_V2_PORT"
+  set_property "$SERVICES_FILE" ceph.pool "$POOL"
+  set_property "$SERVICES_FILE" ceph.admin.keyring "$ADMIN_KEYRING"
+  set_property "$SERVICES_FILE" ceph.limited.user "$LIMITED_USER"
+  set_property "$SERVICES_FILE" ceph.limited.keyring "$LIMITED_KEYRING"
+}
+
+stop() {
+  local d
+  # OSD and mgr first, so the mon sees them leave.
+  for d in osd.0 mgr.x mon.a; do stop_pidfile "ceph $d" "$(pidfile_of "$d")"; done
+}
+
+status() {
+  local d rc=0
+  for d in "${DAEMONS[@]}"; do
+    if pid_alive "$(pidfile_of "$d")"; then echo "ceph $d: running (pid $(cat "$(pidfile_of "$d")"))"; else echo "ceph $d: stopped"; rc=1; fi
+  done
+  if (( rc == 0 )); then
+    echo "ceph health: $(ceph_cli health 2>&1); $(ceph_cli pg stat 2>&1)"
+  fi
+  return $rc
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) die "usage: $0 start|stop|status" ;;
+esac

@@ -1,0 +1,100 @@
+# Shared helpers for the rbdstack service scripts. Sourced, never run.
+# Every file a service writes lives under $RBDSTACK_STATE_DIR (default /tmp/rbdstack).
+
+set -euo pipefail
+
+RBDSTACK_STATE_DIR=${RBDSTACK_STATE_DIR:-/tmp/rbdstack}
+export RBDSTACK_STATE_DIR
+mkdir -p "$RBDSTACK_STATE_DIR"
+chmod 700 "$RBDSTACK_STATE_DIR"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+die() { printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
+
+# die_with_log MESSAGE LOGFILE: fail loudly with the end of a daemon's log.
+die_with_log() {
+  local msg=$1 logfile=$2
+  printf '[%s] ERROR: %s\n' "$(date +%H:%M:%S)" "$msg" >&2
+  if [[ -f $logfile ]]; then
+    printf -- '--- last 40 lines of %s ---\n' "$logfile" >&2
+    tail -n 40 "$logfile" >&2
+  fi
+  exit 1
+}
+
+now_ms() { date +%s%3N; }
+
+elapsed() { # elapsed START_MS -> "1.23 s"
+  local ms=$(( $(now_ms) - $1 ))
+  printf '%d.%02d s' $((ms / 1000)) $(((ms % 1000) / 10))
+}
+
+# pid_alive PIDFILE: true when the pid file names a running process.
+pid_alive() {
+  local pidfile=$1 pid
+  [[ -s $pidfile ]] || return 1
+  pid=$(tr -dc '0-9' < "$pidfile")
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null
+}
+
+# stop_pidfile NAME PIDFILE: TERM the process named by the pid file, wait up to 20 s, then KILL.
+# Only pid files are used: we never kill by process name.
+stop_pidfile() {
+  local name=$1 pidfile=$2 pid i
+  if ! pid_alive "$pidfile"; then
+    rm -f "$pidfile"
+    return 0
+  fi
+  pid=$(tr -dc '0-9' < "$pidfile")
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 200; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name (pid $pid) ignored TERM for 20 s; sending KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.2
+  fi
+  rm -f "$pidfile"
+  log "stopped $name (pid $pid)"
+}
+
+# wait_for DESCRIPTION TIMEOUT_S LOGFILE COMMAND...: poll COMMAND every 0.1 s until it succeeds.
+# With WATCH_PIDFILE set, a daemon that exits while we wait fails at once instead of at the timeout.
+wait_for() {
+  local what=$1 timeout=$2 logfile=$3
+  shift 3
+  local deadline=$(( $(now_ms) + timeout * 1000 ))
+  until "$@" >/dev/null 2>&1; do
+    if [[ -n ${WATCH_PIDFILE:-} ]] && ! pid_alive "$WATCH_PIDFILE"; then
+      die_with_log "$what did not happen: the daemon of $WATCH_PIDFILE exited" "$logfile"
+    fi
+    if (( $(now_ms) > deadline )); then
+      die_with_log "$what did not happen within ${timeout} s" "$logfile"
+    fi
+    sleep 0.1
+  done
+}
+
+# A random password of 32 url-safe characters, written once to FILE (mode 600).
+ensure_secret_file() {
+  local file=$1
+  if [[ ! -s $file ]]; then
+    umask 077
+    head -c 24 /dev/urandom | base64 | tr '+/' '-_' > "$file"
+  fi
+}
+
+# set_property FILE KEY VALUE: write or replace KEY=VALUE in a properties file.
+set_property() {
+  local file=$1 key=$2 value=$3
+  touch "$file"
+  chmod 600 "$file"
+  grep -v "^${key}=" "$file" > "$file.tmp" || true
+  printf '%s=%s\n' "$key" "$value" >> "$file.tmp"
+  mv "$file.tmp" "$file"
+}
+
+SERVICES_FILE="$RBDSTACK_STATE_DIR/services.properties"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# libvirtd (monolithic, qemu:///system) with the RBD storage backend, plus virtlogd for domains.
+# Pid files, logs and libvirtd.conf live under the state dir; the socket is libvirt's system one.
+# usage: libvirt.sh start|stop|status
+source "$(dirname "$0")/common.sh"
+
+L="$RBDSTACK_STATE_DIR/libvirt"
+CONF="$L/libvirtd.conf"
+PIDFILE="$L/libvirtd.pid"
+LOGFILE="$L/libvirtd.log"
+VIRTLOGD_PIDFILE="$L/virtlogd.pid"
+VIRTLOGD_LOG="$L/virtlogd.log"
+URI=qemu:///system
+QEMU_CONF=/etc/libvirt/qemu.conf
+
+virsh_ok() { virsh -c "$URI" version; }
+
+prepare_host() {
+  # libvirtd exits at start without the user that libvirt-daemon-system normally creates.
+  getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
+  getent passwd libvirt-qemu >/dev/null \
+    || useradd --system --no-create-home --home-dir /var/lib/libvirt --gid libvirt-qemu --shell /usr/sbin/nologin libvirt-qemu
+  # /dev/kvm is root-only here: run QEMU as root, or libvirt re-probes QEMU (~4 s) on every call.
+  mkdir -p /etc/libvirt /var/log/libvirt/qemu /var/lib/libvirt /run/libvirt
+  if [[ ! -f $QEMU_CONF ]] || ! grep -q '^user = "root"' "$QEMU_CONF"; then
+    printf '# added by rbdstack scripts/libvirt.sh: /dev/kvm is root-only on this host\nuser = "root"\ngroup = "root"\n' >> "$QEMU_CONF"
+  fi
+  cat > "$CONF" <<CONF
+unix_sock_group = "root"
+unix_sock_ro_perms = "0770"
+unix_sock_rw_perms = "0770"
+auth_unix_ro = "none"
+auth_unix_rw = "none"
+log_outputs = "3:file:$LOGFILE"
+CONF
+}
+
+start() {
+  local t0
+  t0=$(now_ms)
+  mkdir -p "$L"
+  if pid_alive "$PIDFILE" && pid_alive "$VIRTLOGD_PIDFILE" && virsh_ok >/dev/null 2>&1; then
+    log "libvirtd already running (pid $(cat "$PIDFILE"), $URI)"
+    write_properties
+    return 0
+  fi
+  prepare_host
+  if ! pid_alive "$VIRTLOGD_PIDFILE"; then
+    virtlogd -d -p "$VIRTLOGD_PIDFILE" > "$VIRTLOGD_LOG" 2>&1 || die_with_log "virtlogd did not start" "$VIRTLOGD_LOG"
+  fi
+  if ! pid_alive "$PIDFILE"; then
+    if [[ -S /run/libvirt/libvirt-sock ]] && virsh_ok >/dev/null 2>&1; then
+      die "another libvirtd (not started by this script) already serves $URI; stop it first"
+    fi
+    : > "$LOGFILE"
+    libvirtd -d -f "$CONF" -p "$PIDFILE" >> "$LOGFILE" 2>&1 || die_with_log "libvirtd did not start" "$LOGFILE"
+  fi
+  WATCH_PIDFILE=$PIDFILE wait_for "libvirtd answering on $URI" 30 "$LOGFILE" virsh_ok
+  # Prove the RBD backend is there: the storage driver lists it among its pool types.
+  if ! virsh -c "$URI" pool-capabilities 2>/dev/null | grep -q "type='rbd' supported='yes'"; then
+    die_with_log "libvirtd runs without the RBD storage backend (install libvirt-daemon-driver-storage-rbd)" "$LOGFILE"
+  fi
+  write_properties
+  log "libvirtd $(libvirtd --version | awk '{print $NF}') up on $URI with RBD backend (pid $(cat "$PIDFILE")), virtlogd (pid $(cat "$VIRTLOGD_PIDFILE")) in $(elapsed "$t0")"
+}
+
+write_properties() { set_property "$SERVICES_FILE" libvirt.uri "$URI"; }
+
+stop() {
+  stop_pidfile libvirtd "$PIDFILE"
+  stop_pidfile virtlogd "$VIRTLOGD_PIDFILE"
+}
+
+status() {
+  local rc=0
+  if pid_alive "$PIDFILE" && virsh_ok >/dev/null 2>&1; then echo "libvirtd: running (pid $(cat "$PIDFILE"), $URI)"; else echo "libvirtd: stopped"; rc=1; fi
+  if pid_alive "$VIRTLOGD_PIDFILE"; then echo "virtlogd: running (pid $(cat "$VIRTLOGD_PIDFILE"))"; else echo "virtlogd: stopped"; rc=1; fi
+  return $rc
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) die "usage: $0 start|stop|status" ;;
+esac

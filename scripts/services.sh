@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Starts, stops or reports every real service the tests and the server need.
+# usage: services.sh start|stop|status [mariadb] [ceph] [libvirt]   (default: all)
+source "$(dirname "$0")/common.sh"
+here=$(dirname "$0")
+
+action=${1:-}
+shift || true
+services=("$@")
+(( ${#services[@]} )) || services=(mariadb ceph libvirt)
+
+case "$action" in
+  start)
+    t0=$(now_ms)
+    for s in "${services[@]}"; do "$here/$s.sh" start; done
+    log "services up in $(elapsed "$t0"); state dir $RBDSTACK_STATE_DIR, locations in $SERVICES_FILE"
+    ;;
+  stop)
+    for ((i = ${#services[@]} - 1; i >= 0; i--)); do "$here/${services[i]}.sh" stop; done
+    "$here/netns.sh" delete-all
+    ;;
+  status)
+    rc=0
+    for s in "${services[@]}"; do "$here/$s.sh" status || rc=1; done
+    exit $rc
+    ;;
+  *) die "usage: $0 start|stop|status [mariadb] [ceph] [libvirt]" ;;
+esac

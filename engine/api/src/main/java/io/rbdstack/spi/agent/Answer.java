@@ -1,0 +1,22 @@
+package io.rbdstack.spi.agent;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * An agent's answer to an {@link AgentCommand}. Adding one takes one record and one
+ * {@code @JsonSubTypes} entry below.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "answer")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = GenericAnswer.class, name = "generic"),
+    @JsonSubTypes.Type(value = ReadyAnswer.class, name = "ready"),
+    @JsonSubTypes.Type(value = EchoAnswer.class, name = "echo"),
+})
+public interface Answer {
+
+    boolean success();
+
+    /** Why the command failed (null or empty when it succeeded). */
+    String details();
+}

@@ -1,0 +1,9 @@
+package io.rbdstack.spi.agent;
+
+/** The answer to an {@link EchoCommand}: the command's text. */
+public record EchoAnswer(boolean success, String details, String text) implements Answer {
+
+    public static EchoAnswer of(String text) {
+        return new EchoAnswer(true, null, text);
+    }
+}

@@ -1,0 +1,182 @@
+package io.rbdstack.server;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.rbdstack.dbupgrade.DbUpgrader;
+import io.rbdstack.dbupgrade.UpgradeResult;
+import io.rbdstack.server.api.ApiDispatcher;
+import io.rbdstack.server.api.ApiHttpHandler;
+import io.rbdstack.server.api.ApiVersion;
+import io.rbdstack.server.api.CommandRegistry;
+import io.rbdstack.server.api.DiscoveryCommands;
+import io.rbdstack.server.auth.AccountCommands;
+import io.rbdstack.server.auth.AdminBootstrap;
+import io.rbdstack.server.auth.LoginService;
+import io.rbdstack.server.auth.RequestAuthenticator;
+import io.rbdstack.server.auth.SessionStore;
+import io.rbdstack.server.auth.UserRepository;
+import io.rbdstack.server.auth.crypto.PasswordHasher;
+import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.cluster.ManagementServerRegistry;
+import io.rbdstack.server.config.DbProperties;
+import io.rbdstack.server.config.ServerConfig;
+import io.rbdstack.server.db.ConnectionPools;
+import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.db.embedded.EmbeddedMariaDb;
+import io.rbdstack.server.infra.ClusterCommands;
+import io.rbdstack.server.infra.ClusterRepository;
+import io.rbdstack.server.infra.PodCommands;
+import io.rbdstack.server.infra.PodRepository;
+import io.rbdstack.server.infra.ZoneCommands;
+import io.rbdstack.server.infra.ZoneRepository;
+import io.rbdstack.server.job.AsyncJobManager;
+import io.rbdstack.server.job.JobCommands;
+import io.rbdstack.server.job.JobRepository;
+import io.rbdstack.server.settings.Setting;
+import io.rbdstack.server.settings.SettingsCommands;
+import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.spi.Secret;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: opens the database (or the embedded one), upgrades the schema, wires the
+ * services and starts the API and agent listeners. {@link #close()} drains and stops them in
+ * reverse order.
+ */
+public final class ManagementServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+
+    private final Deque<AutoCloseable> resources;
+    private final ServerConnector http;
+    private final long msid;
+
+    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, long msid) {
+        this.resources = resources;
+        this.http = http;
+        this.msid = msid;
+    }
+
+    public static ManagementServer start(ServerConfig config, PrintStream console) throws Exception {
+        long t0 = System.nanoTime();
+        Deque<AutoCloseable> resources = new ArrayDeque<>();
+        try {
+            DbProperties db = database(config, resources);
+            HikariDataSource pool = ConnectionPools.open(db);
+            resources.push(pool);
+            UpgradeResult upgrade = new DbUpgrader(pool).upgrade();
+            LOG.info("Schema at version {} (applied {}, waited {} ms for the upgrade lock)", upgrade.toVersion(),
+                    upgrade.applied(), upgrade.waitedForLock().toMillis());
+
+            Jdbc jdbc = new Jdbc(pool);
+            SecretCipher cipher = new SecretCipher(db.encryptSecret().reveal());
+            PasswordHasher hasher = new PasswordHasher();
+            UserRepository users = new UserRepository(jdbc);
+            SettingsRepository settings = new SettingsRepository(jdbc);
+            settings.declare(Setting.ALL);
+
+            ManagementServerRegistry mshosts = new ManagementServerRegistry(jdbc, config.mshostHeartbeat());
+            mshosts.register(InetAddress.getLocalHost().getHostName(), config.httpAddress(), config.httpPort(),
+                    ApiVersion.RBDSTACK_VERSION);
+            resources.push(mshosts);
+            JobRepository jobRows = new JobRepository(jdbc);
+            int orphans = jobRows.failOrphans(mshosts.markSilentServersDown(), AsyncJobManager.errorResult(
+                    io.rbdstack.server.api.ApiException.internal(
+                            "The management server running this job stopped before it finished", null)));
+            if (orphans > 0) {
+                LOG.warn("Marked {} job(s) of stopped management servers as failed", orphans);
+            }
+            AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
+            resources.push(() -> jobs.close(config.shutdownGrace()));
+
+            AdminBootstrap.ensureAdmin(users, hasher, config.adminPasswordFile(), console);
+
+            SessionStore sessions = new SessionStore(config.sessionTimeout(), Clock.systemUTC());
+            CommandRegistry registry = new CommandRegistry();
+            ZoneRepository zones = new ZoneRepository(jdbc);
+            PodRepository pods = new PodRepository(jdbc);
+            ClusterRepository clusters = new ClusterRepository(jdbc);
+            DiscoveryCommands.register(registry, () -> settings.bool(Setting.KVM_SNAPSHOT_ENABLED));
+            AccountCommands.register(registry, users, hasher, cipher);
+            JobCommands.register(registry, jobRows);
+            SettingsCommands.register(registry, settings);
+            ZoneCommands.register(registry, zones);
+            PodCommands.register(registry, zones, pods);
+            ClusterCommands.register(registry, zones, pods, clusters);
+
+            ApiDispatcher dispatcher = new ApiDispatcher(registry,
+                    new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
+                    new LoginService(users, sessions, hasher), jobs);
+            ServerConnector http = startHttp(config, dispatcher, resources);
+            LOG.info("Management server up in {} ms: API at http://{}:{}{}", (System.nanoTime() - t0) / 1_000_000,
+                    config.httpAddress(), http.getLocalPort(), ApiHttpHandler.PATH);
+            return new ManagementServer(resources, http, mshosts.msid());
+        } catch (Exception | Error e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    /** The configured database, or the embedded one (started here) when there is no db.properties. */
+    private static DbProperties database(ServerConfig config, Deque<AutoCloseable> resources) throws Exception {
+        if (config.db().isPresent()) {
+            return config.db().get();
+        }
+        LOG.info("No {} in {}: using the embedded MariaDB in {}", ServerConfig.DB_PROPERTIES, config.configDir(),
+                config.embeddedDbDir());
+        EmbeddedMariaDb embedded = EmbeddedMariaDb.start(config.embeddedDbDir(), config.embeddedDbPort());
+        resources.push(embedded);
+        Secret encryptSecret = EmbeddedSecrets.encryptSecret(config.embeddedDbDir());
+        return new DbProperties(config.embeddedDbDir(), "127.0.0.1", embedded.port(), "cloud", embedded.username(),
+                Secret.of(embedded.password()), "serverTimezone=UTC", 20, 10_000, encryptSecret);
+    }
+
+    private static ServerConnector startHttp(ServerConfig config, ApiDispatcher dispatcher,
+                                             Deque<AutoCloseable> resources) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.httpAddress());
+        connector.setPort(config.httpPort());
+        server.addConnector(connector);
+        // GracefulHandler lets in-flight requests finish on stop, for up to the stop timeout.
+        server.setHandler(new GracefulHandler(new ApiHttpHandler(dispatcher)));
+        server.setStopTimeout(config.shutdownGrace().toMillis());
+        server.start();
+        resources.push(server::stop);
+        return connector;
+    }
+
+    public int httpPort() {
+        return http.getLocalPort();
+    }
+
+    public long msid() {
+        return msid;
+    }
+
+    @Override
+    public void close() {
+        closeAll(resources);
+        LOG.info("Management server stopped");
+    }
+
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable resource = resources.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Error while stopping {}: {}", resource, e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.rbdstack.server.api;
+
+/**
+ * A command run as an async job. {@link #start} runs in the request: it validates, persists what
+ * must exist before the job (so a crash can be reconciled) and returns the work; the client gets
+ * {@code id} + {@code jobid} at once and polls queryAsyncJobResult.
+ */
+public non-sealed interface AsyncCommand extends ApiCommand {
+
+    AsyncStart start(Caller caller, ApiArgs args);
+
+    /** What the job works on ({@code jobinstancetype}/{@code jobinstanceid}) and the work itself. */
+    record AsyncStart(String instanceType, String instanceId, JobWork work) {
+    }
+
+    @FunctionalInterface
+    interface JobWork {
+        /** Returns the job result object, e.g. {@code {"host": {...}}}; an {@link ApiException} fails the job. */
+        com.fasterxml.jackson.databind.node.ObjectNode run(JobProgress progress) throws Exception;
+    }
+
+    @FunctionalInterface
+    interface JobProgress {
+        /** Records {@code jobprocstatus}. */
+        void report(int status);
+    }
+}

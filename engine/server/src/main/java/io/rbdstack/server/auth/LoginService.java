@@ -1,0 +1,88 @@
+package io.rbdstack.server.auth;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rbdstack.server.api.ApiErrorCode;
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.api.ApiJson;
+import io.rbdstack.server.api.ApiReply;
+import io.rbdstack.server.api.ApiRequest;
+import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.ResponseFormat;
+import io.rbdstack.server.auth.crypto.PasswordHasher;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** CloudStack's {@code login} (POST only) and {@code logout}. */
+public final class LoginService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginService.class);
+    private static final String FAILED = "Failed to authenticate user %s in domain %s; please provide valid credentials";
+
+    private final UserRepository users;
+    private final SessionStore sessions;
+    private final PasswordHasher hasher;
+
+    public LoginService(UserRepository users, SessionStore sessions, PasswordHasher hasher) {
+        this.users = users;
+        this.sessions = sessions;
+        this.hasher = hasher;
+    }
+
+    public ApiReply login(ApiRequest request, Map<String, String> params, ResponseFormat format) {
+        if (!request.httpMethod().equals("POST")) {
+            throw new ApiException(ApiErrorCode.METHOD_NOT_ALLOWED, ApiException.CS_SERVER_API,
+                    "Please use HTTP POST to authenticate using this API");
+        }
+        String username = Optional.ofNullable(params.get("username")).orElse("");
+        String password = Optional.ofNullable(params.get("password")).orElse("");
+        String domainPath = domainPath(params);
+        if (username.isEmpty() || password.isEmpty()) {
+            throw ApiException.unauthorized(String.format(FAILED, username, domainPath));
+        }
+        UserRepository.LoginCandidate candidate = users.findForLogin(username, domainPath)
+                .filter(c -> hasher.matches(password.toCharArray(), c.passwordHash()))
+                .orElseThrow(() -> {
+                    LOG.info("Failed login for user {} in domain {} from {}", username, domainPath, request.remoteAddress());
+                    return ApiException.unauthorized(String.format(FAILED, username, domainPath));
+                });
+        Caller caller = candidate.caller();
+        SessionStore.Session session = sessions.create(caller.userId());
+        LOG.info("User {} logged in from {}", username, request.remoteAddress());
+        ObjectNode body = ApiJson.MAPPER.createObjectNode();
+        body.put("timeout", String.valueOf(sessions.timeout().toSeconds()));
+        body.put("sessionkey", session.sessionKey());
+        body.put("userid", caller.userUuid());
+        body.put("username", caller.username());
+        body.put("account", caller.accountName());
+        body.put("domainid", caller.domainUuid());
+        body.put("type", String.valueOf(caller.accountType()));
+        body.put("registered", "false");
+        return new ApiReply(200, format, format.render("loginresponse", body),
+                Optional.of(new ApiReply.SessionCookies(session.id(), session.sessionKey())));
+    }
+
+    public ApiReply logout(ApiRequest request, ResponseFormat format) {
+        request.sessionCookie().ifPresent(sessions::invalidate);
+        ObjectNode body = ApiJson.MAPPER.createObjectNode();
+        body.put("description", "success");
+        return new ApiReply(200, format, format.render("logoutresponse", body),
+                Optional.of(new ApiReply.SessionCookies(null, null)));
+    }
+
+    /** {@code domain} is a path such as ROOT or ROOT/sub (or /sub); {@code domainid} wins when given. */
+    private String domainPath(Map<String, String> params) {
+        String domainId = params.get("domainid");
+        if (domainId != null && !domainId.isEmpty()) {
+            return users.domainPathByUuid(domainId).orElse("(unknown domain " + domainId + ")");
+        }
+        String domain = Optional.ofNullable(params.get("domain")).orElse("").trim();
+        if (domain.isEmpty() || domain.equals("/") || domain.equalsIgnoreCase("ROOT")) {
+            return "/";
+        }
+        String path = domain.startsWith("ROOT/") ? domain.substring(4) : domain;
+        path = path.startsWith("/") ? path : "/" + path;
+        return path.endsWith("/") ? path : path + "/";
+    }
+}

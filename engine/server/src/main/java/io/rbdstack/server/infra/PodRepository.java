@@ -1,0 +1,81 @@
+package io.rbdstack.server.infra;
+
+import io.rbdstack.server.api.ApiJson;
+import io.rbdstack.server.db.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Pods (host_pod_ref rows). */
+public final class PodRepository {
+
+    /** A pod as createPod and listPods show it. */
+    public record PodView(String id, String name, String zoneid, String zonename, String gateway, String netmask,
+                          List<String> startip, List<String> endip, String allocationstate) {
+    }
+
+    /** A pod's internal ids, for commands that place things in it. */
+    public record PodRef(long id, long zoneId) {
+    }
+
+    private static final String SELECT = "SELECT p.uuid, p.name, p.gateway, p.cidr_size, p.start_ip, p.end_ip,"
+            + " p.allocation_state, z.uuid AS zone_uuid, z.name AS zone_name FROM host_pod_ref p"
+            + " JOIN data_center z ON z.id = p.data_center_id WHERE p.removed IS NULL";
+    private static final String FILTER = " AND (? IS NULL OR p.uuid = ?) AND (? IS NULL OR z.uuid = ?)"
+            + " AND (? IS NULL OR p.name = ?) AND (? IS NULL OR p.name LIKE ?)";
+
+    private final Jdbc jdbc;
+
+    public PodRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public String create(long zoneId, String name, String gateway, String cidrAddress, int cidrSize, String startIp,
+                         String endIp, String allocationState) {
+        String uuid = UUID.randomUUID().toString();
+        jdbc.insert("INSERT INTO host_pod_ref (uuid, name, data_center_id, gateway, cidr_address, cidr_size, start_ip,"
+                        + " end_ip, allocation_state, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", uuid, name, zoneId,
+                gateway, cidrAddress, cidrSize, startIp, endIp, allocationState, Instant.now());
+        return uuid;
+    }
+
+    public boolean nameTaken(long zoneId, String name) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM host_pod_ref WHERE data_center_id = ? AND name = ? AND removed IS NULL",
+                zoneId, name) > 0;
+    }
+
+    public Optional<PodRef> ref(String uuid) {
+        return jdbc.queryOne("SELECT id, data_center_id FROM host_pod_ref WHERE uuid = ? AND removed IS NULL",
+                rs -> new PodRef(rs.getLong(1), rs.getLong(2)), uuid);
+    }
+
+    public List<PodView> list(PodFilter f, String limit) {
+        return jdbc.query(SELECT + FILTER + " ORDER BY p.id" + limit, PodRepository::view, f.args());
+    }
+
+    public long count(PodFilter f) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM host_pod_ref p JOIN data_center z ON z.id = p.data_center_id"
+                + " WHERE p.removed IS NULL" + FILTER, f.args());
+    }
+
+    /** listPods filters. */
+    public record PodFilter(Optional<String> uuid, Optional<String> zoneUuid, Optional<String> name,
+                            Optional<String> keyword) {
+        Object[] args() {
+            return new Object[] {uuid.orElse(null), uuid.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
+                    name.orElse(null), name.orElse(null), keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+        }
+    }
+
+    private static PodView view(ResultSet rs) throws SQLException {
+        String start = rs.getString("start_ip");
+        String end = rs.getString("end_ip");
+        return new PodView(rs.getString("uuid"), rs.getString("name"), rs.getString("zone_uuid"),
+                rs.getString("zone_name"), rs.getString("gateway"), Ipv4.netmask(rs.getInt("cidr_size")),
+                start == null ? null : List.of(start), end == null ? null : List.of(end),
+                rs.getString("allocation_state"));
+    }
+}

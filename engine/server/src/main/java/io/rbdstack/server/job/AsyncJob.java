@@ -1,0 +1,13 @@
+package io.rbdstack.server.job;
+
+import java.time.Instant;
+
+/** One row of async_job. Status: 0 pending, 1 succeeded, 2 failed (CloudStack's values). */
+public record AsyncJob(long id, String uuid, long userId, String userUuid, long accountId, String accountUuid, String cmd,
+                       String instanceType, String instanceId, int status, int processStatus, int resultCode,
+                       String resultType, String result, long executingMsid, Instant created, Instant completed) {
+
+    public static final int PENDING = 0;
+    public static final int SUCCEEDED = 1;
+    public static final int FAILED = 2;
+}

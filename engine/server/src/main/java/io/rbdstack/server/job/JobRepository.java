@@ -1,0 +1,83 @@
+package io.rbdstack.server.job;
+
+import io.rbdstack.server.db.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** async_job rows. */
+public final class JobRepository {
+
+    private static final String COLUMNS = "j.id, j.uuid, j.user_id, u.uuid AS user_uuid, j.account_id,"
+            + " a.uuid AS account_uuid, j.cmd, j.instance_type, j.instance_id, j.job_status, j.job_process_status,"
+            + " j.job_result_code, j.job_result_type, j.job_result, j.executing_msid, j.created, j.completed"
+            + " FROM async_job j JOIN user u ON u.id = j.user_id JOIN account a ON a.id = j.account_id";
+
+    private final Jdbc jdbc;
+
+    public JobRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public long create(String uuid, long userId, long accountId, String cmd, String cmdInfo, String instanceType,
+                       String instanceId, long msid) {
+        Instant now = Instant.now();
+        return jdbc.insert("INSERT INTO async_job (uuid, user_id, account_id, cmd, cmd_info, instance_type, instance_id,"
+                        + " job_status, executing_msid, created, last_updated) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                uuid, userId, accountId, cmd, cmdInfo, instanceType, instanceId, msid, now, now);
+    }
+
+    public void progress(long id, int processStatus) {
+        jdbc.update("UPDATE async_job SET job_process_status = ?, last_updated = ? WHERE id = ? AND job_status = 0",
+                processStatus, Instant.now(), id);
+    }
+
+    /** Completes a pending job; false if it was no longer pending. */
+    public boolean complete(long id, int status, int resultCode, String resultJson) {
+        Instant now = Instant.now();
+        return jdbc.update("UPDATE async_job SET job_status = ?, job_result_code = ?, job_result_type = 'object',"
+                        + " job_result = ?, completed = ?, last_updated = ? WHERE id = ? AND job_status = 0",
+                status, resultCode, resultJson, now, now, id) == 1;
+    }
+
+    /** Fails every pending job run by a management server process other than {@code aliveMsids}. */
+    public int failOrphans(List<Long> aliveMsids, String resultJson) {
+        String alive = aliveMsids.isEmpty() ? "0" : String.join(",", aliveMsids.stream().map(String::valueOf).toList());
+        Instant now = Instant.now();
+        return jdbc.update("UPDATE async_job SET job_status = 2, job_result_code = 530, job_result_type = 'object',"
+                + " job_result = ?, completed = ?, last_updated = ? WHERE job_status = 0 AND executing_msid NOT IN ("
+                + alive + ")", resultJson, now, now);
+    }
+
+    /** Fails this process's own pending jobs (at shutdown, after the grace period). */
+    public int failPendingOf(long msid, String resultJson) {
+        Instant now = Instant.now();
+        return jdbc.update("UPDATE async_job SET job_status = 2, job_result_code = 530, job_result_type = 'object',"
+                + " job_result = ?, completed = ?, last_updated = ? WHERE job_status = 0 AND executing_msid = ?",
+                resultJson, now, now, msid);
+    }
+
+    public Optional<AsyncJob> findByUuid(String uuid) {
+        return jdbc.queryOne("SELECT " + COLUMNS + " WHERE j.uuid = ?", JobRepository::map, uuid);
+    }
+
+    public List<AsyncJob> list(Long accountIdOrAll, String limit) {
+        return jdbc.query("SELECT " + COLUMNS + " WHERE (? IS NULL OR j.account_id = ?) ORDER BY j.id DESC" + limit,
+                JobRepository::map, accountIdOrAll, accountIdOrAll);
+    }
+
+    public long count(Long accountIdOrAll) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM async_job WHERE (? IS NULL OR account_id = ?)", accountIdOrAll,
+                accountIdOrAll);
+    }
+
+    private static AsyncJob map(ResultSet rs) throws SQLException {
+        return new AsyncJob(rs.getLong("id"), rs.getString("uuid"), rs.getLong("user_id"), rs.getString("user_uuid"),
+                rs.getLong("account_id"), rs.getString("account_uuid"), rs.getString("cmd"), rs.getString("instance_type"),
+                rs.getString("instance_id"), rs.getInt("job_status"), rs.getInt("job_process_status"),
+                rs.getInt("job_result_code"), rs.getString("job_result_type"), rs.getString("job_result"),
+                rs.getLong("executing_msid"), Jdbc.instant(rs, "created"), Jdbc.instant(rs, "completed"));
+    }
+}

@@ -1,0 +1,46 @@
+package io.rbdstack.server;
+
+import io.rbdstack.server.config.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** A management server on a throw-away schema, ports chosen by the OS, admin password known to the test. */
+final class TestServer implements AutoCloseable {
+
+    static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+    final ManagementServer server;
+    final ApiClient admin;
+    final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    TestServer(Path configDir) throws Exception {
+        server = ManagementServer.start(ServerConfig.load(configDir), new PrintStream(console, true, StandardCharsets.UTF_8));
+        admin = ApiClient.login(baseUrl(), "admin", ADMIN_PASSWORD);
+    }
+
+    /** Writes server.properties for tests into {@code configDir} (db.properties is the caller's). */
+    static Path prepareConfig(Path configDir, String... extraLines) throws Exception {
+        Files.createDirectories(configDir);
+        Path password = configDir.resolve("admin.password");
+        Files.writeString(password, ADMIN_PASSWORD);
+        StringBuilder props = new StringBuilder("http.address=127.0.0.1\nhttp.port=0\nagent.address=127.0.0.1\n"
+                + "agent.port=0\nadmin.password.file=" + password + "\nshutdown.grace.seconds=2\n");
+        for (String line : extraLines) {
+            props.append(line).append('\n');
+        }
+        Files.writeString(configDir.resolve("server.properties"), props);
+        return configDir;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.httpPort() + "/client/api";
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

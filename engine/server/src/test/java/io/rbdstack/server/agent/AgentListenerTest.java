@@ -1,0 +1,431 @@
+package io.rbdstack.server.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rbdstack.spi.agent.AgentMessage;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.EchoAnswer;
+import io.rbdstack.spi.agent.EchoCommand;
+import io.rbdstack.spi.agent.Ping;
+import io.rbdstack.spi.agent.Pong;
+import io.rbdstack.spi.agent.ReadyCommand;
+import io.rbdstack.spi.agent.Rejected;
+import io.rbdstack.spi.agent.Request;
+import io.rbdstack.spi.agent.Response;
+import io.rbdstack.spi.agent.Welcome;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AgentListenerTest {
+
+    private static final Duration INTERVAL = Duration.ofMillis(100);
+    private static final Map<String, String> HOSTS_BY_TOKEN = Map.of("token-1", "host-1", "token-2", "host-2");
+
+    private final RecordingStatusListener status = new RecordingStatusListener();
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private HostAuthenticator authenticator = (token, hello) -> Optional.ofNullable(HOSTS_BY_TOKEN.get(token));
+    private AgentListener listener;
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable closeable : toClose) {
+            closeable.close();
+        }
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    private AgentListener start(ListenerConfig config) throws IOException {
+        listener = new AgentListener(config, authenticator, status);
+        listener.start();
+        return listener;
+    }
+
+    private AgentListener start() throws IOException {
+        return start(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(INTERVAL));
+    }
+
+    private RawAgent agent() throws IOException {
+        RawAgent agent = new RawAgent(listener.port());
+        toClose.add(agent);
+        return agent;
+    }
+
+    private AgentConnections connections() {
+        return listener.connections();
+    }
+
+    @Test
+    void acceptsAHelloWithAKnownToken() throws Exception {
+        start();
+        Welcome welcome = agent().handshake("token-1");
+
+        assertEquals("host-1", welcome.hostId());
+        assertEquals(INTERVAL.toMillis(), welcome.heartbeatIntervalMillis());
+        Await.until("connected event", () -> status.has("connected host-1"));
+        assertTrue(connections().isConnected("host-1"));
+        assertTrue(listener.port() > 0);
+    }
+
+    @Test
+    void rejectsAnUnknownTokenAndCloses() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.send(RawAgent.hello("wrong"));
+
+        assertEquals(new Rejected("invalid host credential"), agent.receive());
+        Await.until("server closes the socket", agent::closedByServer);
+        assertTrue(status.events().isEmpty());
+    }
+
+    @Test
+    void rejectsWhenTheAuthenticatorFails() throws Exception {
+        authenticator = (token, hello) -> {
+            throw new IllegalStateException("database down");
+        };
+        start();
+        RawAgent agent = agent();
+        agent.send(RawAgent.hello("token-1"));
+
+        assertEquals(new Rejected("authentication failed on the management server"), agent.receive());
+        Await.until("server closes the socket", agent::closedByServer);
+    }
+
+    @Test
+    void theFirstMessageMustBeAHello() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.send(new Ping(1));
+
+        assertEquals(new Rejected("expected hello, got ping"), agent.receive());
+        Await.until("server closes the socket", agent::closedByServer);
+    }
+
+    @Test
+    void closesAConnectionWithoutHelloAfterTheHandshakeTimeout() throws Exception {
+        start(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(INTERVAL)
+                .withHandshakeTimeout(Duration.ofMillis(200)));
+        RawAgent agent = agent();
+
+        Await.until("server closes the silent socket", agent::closedByServer);
+    }
+
+    @Test
+    void closesAConnectionWhoseHelloIsOverItsLimit() throws Exception {
+        start();
+        RawAgent agent = agent();
+        byte[] big = new byte[AgentConnection.MAX_HELLO_BYTES + 1];
+        Arrays.fill(big, (byte) ' ');
+        agent.sendRaw(big);
+
+        Await.until("server closes the socket", agent::closedByServer);
+    }
+
+    @Test
+    void sendingToAHostThatIsNotConnectedFailsAtOnce() throws Exception {
+        start();
+        CompletableFuture<Answer> answer = connections().send("host-9", new ReadyCommand(), Duration.ofSeconds(5));
+
+        assertTrue(answer.isCompletedExceptionally());
+        assertEquals("host host-9 is not connected", failure(answer, AgentUnavailableException.class).getMessage());
+    }
+
+    @Test
+    void echoRoundTrip() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+
+        CompletableFuture<Answer> answer = connections().send("host-1", new EchoCommand("hi", 0), Duration.ofSeconds(5));
+        Request request = agent.receive(Request.class);
+        assertEquals(new EchoCommand("hi", 0), request.command());
+        assertEquals(5000, request.timeoutMillis());
+        agent.send(new Response(request.requestId(), EchoAnswer.of("hi")));
+
+        assertEquals(EchoAnswer.of("hi"), answer.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aCommandWithoutAnswerTimesOutAndItsLateAnswerIsIgnored() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+
+        CompletableFuture<Answer> answer = connections().send("host-1", new EchoCommand("slow", 0), Duration.ofMillis(150));
+        Request request = agent.receive(Request.class);
+
+        AgentTimeoutException timeout = failure(answer, AgentTimeoutException.class);
+        assertEquals("EchoCommand to host host-1 timed out after 150 ms", timeout.getMessage());
+        agent.send(new Response(request.requestId(), EchoAnswer.of("slow")));
+        agent.send(new Ping(1));
+        assertEquals(new Pong(1), agent.receive());
+        assertTrue(connections().isConnected("host-1"));
+    }
+
+    @Test
+    void requestsInFlightFailWhenTheAgentDies() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+        CompletableFuture<Answer> echo = connections().send("host-1", new EchoCommand("x", 0), Duration.ofSeconds(30));
+        CompletableFuture<Answer> ready = connections().send("host-1", new ReadyCommand(), Duration.ofSeconds(30));
+        agent.receive(Request.class);
+        agent.receive(Request.class);
+
+        agent.close();
+
+        assertEquals("connection to host host-1 lost while running EchoCommand",
+                failure(echo, AgentUnavailableException.class).getMessage());
+        assertEquals("connection to host host-1 lost while running ReadyCommand",
+                failure(ready, AgentUnavailableException.class).getMessage());
+        Await.until("disconnected event", () -> status.has("disconnected host-1"));
+        assertFalse(connections().isConnected("host-1"));
+        assertEquals("host host-1 is not connected", failure(
+                connections().send("host-1", new ReadyCommand(), Duration.ofSeconds(1)),
+                AgentUnavailableException.class).getMessage());
+    }
+
+    @Test
+    void pingsKeepTheHostConnected() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+
+        long eightIntervalsFromNow = System.nanoTime() + INTERVAL.multipliedBy(8).toNanos();
+        long sequence = 0;
+        while (System.nanoTime() < eightIntervalsFromNow) {
+            agent.send(new Ping(++sequence));
+            assertEquals(new Pong(sequence), agent.receive());
+            Thread.sleep(INTERVAL.toMillis() / 2); // pings at twice the rate asked: tolerant of a slow machine
+        }
+
+        Await.until("heartbeat events", () -> status.count("heartbeat host-1") >= 8);
+        assertEquals(List.of("connected host-1"), status.transitions());
+        assertTrue(connections().isConnected("host-1"));
+    }
+
+    @Test
+    void aSilentAgentIsOverdueThenDisconnected() throws Exception {
+        start();
+        RawAgent agent = agent();
+        long start = System.nanoTime();
+        agent.handshake("token-1");
+
+        Await.until("overdue event", () -> status.has("overdue host-1"));
+        long overdueAfter = System.nanoTime() - start;
+        assertTrue(connections().isConnected("host-1"), "overdue is not disconnected");
+        Await.until("disconnected event", () -> status.has("disconnected host-1"));
+        long disconnectedAfter = System.nanoTime() - start;
+        Await.until("server closes the socket", agent::closedByServer);
+
+        assertTrue(overdueAfter >= INTERVAL.multipliedBy(3).toNanos(), "overdue too early: " + overdueAfter);
+        assertTrue(disconnectedAfter >= INTERVAL.multipliedBy(6).toNanos(), "disconnected too early");
+        List<String> events = status.transitions();
+        assertEquals(3, events.size(), events.toString());
+        assertEquals("connected host-1", events.get(0));
+        assertEquals("overdue host-1", events.get(1));
+        assertTrue(events.get(2).startsWith("disconnected host-1: no message from the agent for "), events.get(2));
+        assertFalse(connections().isConnected("host-1"));
+    }
+
+    @Test
+    void anOverdueHostRecoversWithAPing() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+        Await.until("overdue event", () -> status.has("overdue host-1"));
+
+        agent.send(new Ping(1));
+        assertEquals(new Pong(1), agent.receive());
+
+        Await.until("heartbeat after overdue", () -> status.events().contains("heartbeat host-1"));
+        assertEquals(List.of("connected host-1", "overdue host-1", "heartbeat host-1"), status.events());
+    }
+
+    @Test
+    void aSecondConnectionForTheSameHostReplacesTheFirst() throws Exception {
+        start();
+        RawAgent first = agent();
+        first.handshake("token-1");
+        CompletableFuture<Answer> inFlight = connections().send("host-1", new EchoCommand("a", 0), Duration.ofSeconds(30));
+        first.receive(Request.class);
+
+        RawAgent second = agent();
+        second.handshake("token-1");
+
+        Await.until("the first socket is closed", first::closedByServer);
+        assertEquals("connection to host host-1 lost while running EchoCommand",
+                failure(inFlight, AgentUnavailableException.class).getMessage());
+        Await.until("second connected event", () -> status.count("connected host-1") == 2);
+        List<String> events = status.transitions();
+        assertEquals(3, events.size(), events.toString());
+        assertTrue(events.get(1).startsWith("disconnected host-1: replaced by a new connection from /127.0.0.1:"));
+        assertEquals("connected host-1", events.get(2));
+
+        CompletableFuture<Answer> answer = connections().send("host-1", new EchoCommand("b", 0), Duration.ofSeconds(5));
+        Request request = second.receive(Request.class);
+        second.send(new Response(request.requestId(), EchoAnswer.of("b")));
+        assertEquals(EchoAnswer.of("b"), answer.get(5, TimeUnit.SECONDS));
+        assertTrue(connections().isConnected("host-1"));
+    }
+
+    @Test
+    void anAnswerOfAnUnknownTypeFailsOnlyItsRequest() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+        CompletableFuture<Answer> answer = connections().send("host-1", new ReadyCommand(), Duration.ofSeconds(30));
+        Request request = agent.receive(Request.class);
+
+        agent.sendLine("{\"type\":\"response\",\"requestId\":" + request.requestId()
+                + ",\"answer\":{\"answer\":\"fromTheFuture\",\"success\":true}}");
+
+        assertEquals("host host-1 sent an unreadable answer to request " + request.requestId()
+                        + ": unknown Answer type 'fromTheFuture'",
+                failure(answer, AgentProtocolException.class).getMessage());
+        agent.send(new Ping(1));
+        assertEquals(new Pong(1), agent.receive());
+    }
+
+    @Test
+    void unknownMessagesAreIgnoredButUnexpectedOnesCloseTheConnection() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+
+        agent.sendLine("{\"type\":\"telemetry\",\"load\":0.5}");
+        agent.sendLine("");
+        agent.send(new Ping(1));
+        assertEquals(new Pong(1), agent.receive());
+
+        agent.send(new Welcome("host-1", 1000));
+        Await.until("disconnected event", () -> status.has("disconnected host-1: unexpected welcome from the agent"));
+        Await.until("server closes the socket", agent::closedByServer);
+    }
+
+    @Test
+    void aLineOfExactlyTheLimitIsReadAndALongerOneEndsTheConnection() throws Exception {
+        start(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(Duration.ofSeconds(30)));
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+
+        agent.sendRaw(paddedPing(7, AgentMessage.MAX_LINE_BYTES));
+        assertEquals(new Pong(7), agent.receive());
+
+        agent.sendRaw(paddedPing(8, AgentMessage.MAX_LINE_BYTES + 1));
+        Await.until("disconnected event", () -> status.has("disconnected host-1: message longer than 16777216 bytes"));
+        Await.until("server closes the socket", agent::closedByServer);
+    }
+
+    @Test
+    void closeEndsEveryConnectionAndFailsTheirRequests() throws Exception {
+        start();
+        RawAgent one = agent();
+        RawAgent two = agent();
+        one.handshake("token-1");
+        two.handshake("token-2");
+        CompletableFuture<Answer> inFlight = connections().send("host-2", new ReadyCommand(), Duration.ofSeconds(30));
+        two.receive(Request.class);
+
+        listener.close();
+
+        Await.until("server closes the first socket", one::closedByServer);
+        Await.until("server closes the second socket", two::closedByServer);
+        assertEquals("connection to host host-2 lost while running ReadyCommand",
+                failure(inFlight, AgentUnavailableException.class).getMessage());
+        assertTrue(status.events().contains("disconnected host-1: management server shutting down"));
+        assertTrue(status.events().contains("disconnected host-2: management server shutting down"));
+        assertFalse(connections().isConnected("host-1"));
+    }
+
+    @Test
+    void aFailingStatusListenerDoesNotBreakTheConnection() throws Exception {
+        listener = new AgentListener(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(INTERVAL),
+                authenticator, new ThrowingStatusListener());
+        listener.start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+
+        agent.send(new Ping(1));
+        assertEquals(new Pong(1), agent.receive());
+        assertTrue(connections().isConnected("host-1"));
+    }
+
+    @Test
+    void theTokenIsNeverLogged() throws Exception {
+        String secret = "s3cr3t-token-value";
+        authenticator = (token, hello) -> token.equals(secret) ? Optional.of("host-1") : Optional.empty();
+        try (LogCapture logs = new LogCapture()) {
+            start();
+            RawAgent accepted = agent();
+            accepted.handshake(secret);
+            accepted.send(new Ping(1));
+            accepted.receive(Pong.class);
+            RawAgent rejected = agent();
+            rejected.send(RawAgent.hello(secret + "-wrong"));
+            rejected.receive(Rejected.class);
+            accepted.close();
+            Await.until("disconnected event", () -> status.has("disconnected host-1"));
+            listener.close();
+
+            List<String> lines = logs.lines();
+            assertTrue(lines.stream().anyMatch(l -> l.contains("Rejected agent kvm-test")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.contains("connected from")), lines.toString());
+            assertTrue(lines.stream().noneMatch(l -> l.contains(secret)), lines.toString());
+        }
+    }
+
+    private static byte[] paddedPing(long sequence, int lineBytes) {
+        byte[] json = ("{\"type\":\"ping\",\"sequence\":" + sequence + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] line = new byte[lineBytes + 1];
+        Arrays.fill(line, (byte) ' ');
+        System.arraycopy(json, 0, line, 0, json.length);
+        line[lineBytes] = '\n';
+        return line;
+    }
+
+    /** The exception the future failed with, which must be of the given type. */
+    static <T extends Throwable> T failure(CompletableFuture<?> future, Class<T> type) {
+        ExecutionException e = assertThrows(ExecutionException.class,
+                () -> future.get(Await.DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        return assertInstanceOf(type, e.getCause());
+    }
+
+    private static final class ThrowingStatusListener implements HostStatusListener {
+        @Override
+        public void connected(String hostId, io.rbdstack.spi.agent.Hello hello) {
+            throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void heartbeat(String hostId) {
+            throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void heartbeatOverdue(String hostId) {
+            throw new IllegalStateException("listener bug");
+        }
+
+        @Override
+        public void disconnected(String hostId, String reason) {
+            throw new IllegalStateException("listener bug");
+        }
+    }
+}

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,10 +79,11 @@ public final class UpgradeScripts {
         return new UpgradeScripts(scripts);
     }
 
-    /** In-memory scripts by file name, in the order given (use a LinkedHashMap or Map.of with one entry). */
+    /** In-memory scripts by file name, e.g. for tests; ordered by version, which must be unique. */
     public static UpgradeScripts of(Map<String, String> textByFileName) {
         List<UpgradeScript> scripts = new ArrayList<>();
         textByFileName.forEach((name, text) -> scripts.add(UpgradeScript.of(name, text)));
+        scripts.sort(Comparator.comparingInt(UpgradeScript::version));
         return of(scripts);
     }
 

@@ -56,7 +56,8 @@ class FreshInstallIT {
 
             List<String> columns = SchemaSnapshot.of(dataSource, schema.name()).facts().get("column").stream()
                     .filter(c -> c.startsWith("version | "))
-                    .map(c -> c.replaceAll(" \\| (CHARACTER_SET_NAME|COLLATION_NAME|COLUMN_COMMENT)=[^|]*?(?= \\| |$)", ""))
+                    .map(c -> c.replaceAll(" \\| (CHARACTER_SET_NAME|COLLATION_NAME|COLUMN_COMMENT)=[^|]*?(?= \\| |$)",
+                            ""))
                     .toList();
             assertEquals(List.of(
                     "version | COLUMN_NAME=checksum | ORDINAL_POSITION=4 | COLUMN_TYPE=char(64) | IS_NULLABLE=NO"

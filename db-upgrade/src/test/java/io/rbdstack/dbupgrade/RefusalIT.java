@@ -64,22 +64,22 @@ class RefusalIT {
             DataSource other = schema.newDataSource();
             try (Connection holder = other.getConnection()) {
                 long holderId = scalar(holder, "SELECT CONNECTION_ID()");
-                assertEquals(1, scalar(holder, "SELECT GET_LOCK('" + UpgradeLock.NAME + "', 0)"));
+                assertEquals(1, scalar(holder, "SELECT GET_LOCK('" + UpgradeLock.nameFor(holder.getCatalog()) + "', 0)"));
 
                 DbUpgrader upgrader = new DbUpgrader(schema.newDataSource()).withLockTimeout(Duration.ofSeconds(1));
                 DbUpgradeException e = assertThrows(DbUpgradeException.class, upgrader::upgrade);
 
-                assertEquals("Timed out after 1 s waiting for the database upgrade lock 'rbdstack.db-upgrade', held by"
+                assertEquals("Timed out after 1 s waiting for the database upgrade lock '" + UpgradeLock.nameFor(holder.getCatalog()) + "', held by"
                         + " database connection id " + holderId + " (another management server upgrading this"
                         + " database?); refusing to start", e.getMessage());
-                scalar(holder, "SELECT RELEASE_LOCK('" + UpgradeLock.NAME + "')");
+                scalar(holder, "SELECT RELEASE_LOCK('" + UpgradeLock.nameFor(holder.getCatalog()) + "')");
             }
         }
     }
 
     static void assertLockIsFree(DataSource dataSource) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            assertEquals(1, scalar(c, "SELECT IS_FREE_LOCK('" + UpgradeLock.NAME + "')"), "upgrade lock still held");
+            assertEquals(1, scalar(c, "SELECT IS_FREE_LOCK('" + UpgradeLock.nameFor(c.getCatalog()) + "')"), "upgrade lock still held");
         }
     }
 

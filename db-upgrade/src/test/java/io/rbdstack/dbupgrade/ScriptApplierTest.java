@@ -25,7 +25,8 @@ class ScriptApplierTest {
 
     @Test
     void duplicateEntryCountsOnlyForInserts() {
-        assertTrue(ScriptApplier.meansAlreadyApplied(error(1062, "Duplicate entry '1'"), "\n insert INTO t VALUES (1)"));
+        assertTrue(ScriptApplier.meansAlreadyApplied(error(1062, "Duplicate entry '1'"),
+                "\n insert INTO t VALUES (1)"));
         assertFalse(ScriptApplier.meansAlreadyApplied(error(1062, "Duplicate entry 'a'"),
                 "ALTER TABLE t ADD UNIQUE KEY uk_t_name (name)"));
     }

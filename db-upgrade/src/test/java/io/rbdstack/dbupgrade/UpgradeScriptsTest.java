@@ -44,11 +44,21 @@ class UpgradeScriptsTest {
 
     @Test
     void versionsMustStrictlyIncrease() {
-        Map<String, String> scripts = new LinkedHashMap<>();
-        scripts.put("V2__b.sql", "SELECT 1;");
-        scripts.put("V2__c.sql", "SELECT 1;");
+        List<UpgradeScript> scripts = List.of(UpgradeScript.of("V2__b.sql", "SELECT 1;"),
+                UpgradeScript.of("V1__a.sql", "SELECT 1;"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UpgradeScripts.of(scripts));
-        assertTrue(e.getMessage().contains("V2__c.sql comes after V2__b.sql"), e.getMessage());
+        assertTrue(e.getMessage().contains("V1__a.sql comes after V2__b.sql"), e.getMessage());
+    }
+
+    @Test
+    void inMemoryScriptsAreOrderedByVersionWhichMustBeUnique() {
+        UpgradeScripts scripts = UpgradeScripts.of(Map.of("V10__c.sql", "SELECT 3;", "V9__b.sql", "SELECT 2;",
+                "V1__a.sql", "SELECT 1;"));
+        assertEquals(List.of(1, 9, 10), scripts.all().stream().map(UpgradeScript::version).toList());
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> UpgradeScripts.of(Map.of("V2__b.sql", "SELECT 1;", "V2__c.sql", "SELECT 1;")));
+        assertTrue(e.getMessage().contains("comes after"), e.getMessage());
     }
 
     @Test
@@ -73,7 +83,8 @@ class UpgradeScriptsTest {
 
     @Test
     void indexIgnoresBlankLinesAndComments() {
-        assertEquals(List.of("V1__a.sql", "V2__b.sql"), UpgradeScripts.parseIndex("# head\n\nV1__a.sql\r\n  V2__b.sql  \n"));
+        assertEquals(List.of("V1__a.sql", "V2__b.sql"),
+                UpgradeScripts.parseIndex("# head\n\nV1__a.sql\r\n  V2__b.sql  \n"));
     }
 
     @Test
@@ -94,14 +105,16 @@ class UpgradeScriptsTest {
         write(dir, "scripts.txt", "V1__a.sql\nV2__gone.sql\n");
         write(dir, "V1__a.sql", "SELECT 1;\n");
 
-        DbUpgradeException e = assertThrows(DbUpgradeException.class, () -> UpgradeScripts.fromClasspath(loaderFor(dir)));
+        DbUpgradeException e = assertThrows(DbUpgradeException.class,
+                () -> UpgradeScripts.fromClasspath(loaderFor(dir)));
         assertTrue(e.getMessage().contains("lists V2__gone.sql, which is missing"), e.getMessage());
     }
 
     @Test
     void missingIndexFailsTheLoad(@TempDir Path dir) throws Exception {
         Files.createDirectories(dir.resolve("db/upgrade"));
-        DbUpgradeException e = assertThrows(DbUpgradeException.class, () -> UpgradeScripts.fromClasspath(loaderFor(dir)));
+        DbUpgradeException e = assertThrows(DbUpgradeException.class,
+                () -> UpgradeScripts.fromClasspath(loaderFor(dir)));
         assertTrue(e.getMessage().contains("db/upgrade/scripts.txt is missing"), e.getMessage());
     }
 

@@ -59,7 +59,8 @@ final class OrderByRules {
             if (!loose.isEmpty()) {
                 findings.add(new Finding(GROUP_BY, expression.get(0).offset(), "ORDER BY "
                         + SqlNode.render(expression) + " uses " + String.join(", ", loose) + ", which is neither in"
-                        + " the GROUP BY nor aggregated: MySQL 5.7 rejects this (ONLY_FULL_GROUP_BY), MariaDB does not"));
+                        + " the GROUP BY nor aggregated: MySQL 5.7 rejects this (ONLY_FULL_GROUP_BY),"
+                        + " MariaDB does not"));
             }
         }
     }

@@ -85,7 +85,7 @@ final class SqlExpression {
                 && (leaf.token().isSymbol("*") || leaf.token().text().endsWith(".*"));
     }
 
-    /** Column references of an expression; with {@code insideAggregates} false, arguments of COUNT() etc. are skipped. */
+    /** Column references of an expression; unless {@code insideAggregates}, COUNT(…) etc. are not looked into. */
     static References references(List<SqlNode> nodes, boolean insideAggregates) {
         References refs = new References();
         collect(nodes, insideAggregates, refs);

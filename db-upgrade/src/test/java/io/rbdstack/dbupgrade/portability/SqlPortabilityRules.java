@@ -34,12 +34,14 @@ final class SqlPortabilityRules {
             rule("column-if-exists", "\\bADD\\s+(?:COLUMN\\s+)?IF\\s+NOT\\s+EXISTS\\b"
                             + "|\\b(?:DROP|CHANGE|MODIFY)\\s+(?:COLUMN\\s+)?IF\\s+EXISTS\\b",
                     "ADD COLUMN IF NOT EXISTS / DROP COLUMN IF EXISTS are MariaDB-only"),
-            rule("index-if-exists", "\\bCREATE\\s+(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+IF\\s+NOT\\s+EXISTS\\b"
+            rule("index-if-exists",
+                    "\\bCREATE\\s+(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+IF\\s+NOT\\s+EXISTS\\b"
                             + "|\\bDROP\\s+(?:INDEX|KEY)\\s+IF\\s+EXISTS\\b"
                             + "|\\bADD\\s+(?:UNIQUE\\s+)?(?:INDEX|KEY)\\s+IF\\s+NOT\\s+EXISTS\\b",
                     "CREATE INDEX IF NOT EXISTS / DROP INDEX IF EXISTS are MariaDB-only"),
-            rule("constraint-if-exists", "\\bADD\\s+(?:CONSTRAINT\\s+(?:\\S+\\s+)?)?(?:FOREIGN|PRIMARY)\\s+KEY\\s+IF\\s+NOT"
-                            + "\\s+EXISTS\\b|\\bADD\\s+CONSTRAINT\\s+IF\\s+NOT\\s+EXISTS\\b"
+            rule("constraint-if-exists",
+                    "\\bADD\\s+(?:CONSTRAINT\\s+(?:\\S+\\s+)?)?(?:FOREIGN|PRIMARY)\\s+KEY\\s+IF\\s+NOT\\s+EXISTS\\b"
+                            + "|\\bADD\\s+CONSTRAINT\\s+IF\\s+NOT\\s+EXISTS\\b"
                             + "|\\bDROP\\s+(?:FOREIGN\\s+KEY|CONSTRAINT|PARTITION)\\s+IF\\s+EXISTS\\b",
                     "IF [NOT] EXISTS on constraints is MariaDB-only"),
             rule("returning", "\\bRETURNING\\b", "INSERT / DELETE … RETURNING is MariaDB-only"),

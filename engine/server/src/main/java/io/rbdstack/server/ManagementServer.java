@@ -17,11 +17,17 @@ import io.rbdstack.server.auth.UserRepository;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
 import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.cluster.ManagementServerRegistry;
+import io.rbdstack.server.agent.AgentListener;
+import io.rbdstack.server.agent.ListenerConfig;
+import io.rbdstack.server.config.AgentTls;
 import io.rbdstack.server.config.DbProperties;
 import io.rbdstack.server.config.ServerConfig;
 import io.rbdstack.server.db.ConnectionPools;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.embedded.EmbeddedMariaDb;
+import io.rbdstack.server.host.HostAgentEvents;
+import io.rbdstack.server.host.HostCommands;
+import io.rbdstack.server.host.HostRepository;
 import io.rbdstack.server.infra.ClusterCommands;
 import io.rbdstack.server.infra.ClusterRepository;
 import io.rbdstack.server.infra.PodCommands;
@@ -58,11 +64,13 @@ public final class ManagementServer implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources;
     private final ServerConnector http;
+    private final int agentPort;
     private final long msid;
 
-    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, long msid) {
+    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, int agentPort, long msid) {
         this.resources = resources;
         this.http = http;
+        this.agentPort = agentPort;
         this.msid = msid;
     }
 
@@ -113,13 +121,23 @@ public final class ManagementServer implements AutoCloseable {
             PodCommands.register(registry, zones, pods);
             ClusterCommands.register(registry, zones, pods, clusters);
 
+            HostRepository hosts = new HostRepository(jdbc);
+            int stale = hosts.disconnectOrphans("The management server the agent was connected to stopped");
+            if (stale > 0) {
+                LOG.info("{} host(s) of stopped management servers are Disconnected until their agents reconnect", stale);
+            }
+            AgentListener agents = startAgentListener(config, new HostAgentEvents(hosts, mshosts.msid()));
+            resources.push(agents);
+            HostCommands.register(registry, clusters, hosts, agents.connections());
+
             ApiDispatcher dispatcher = new ApiDispatcher(registry,
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher), jobs);
             ServerConnector http = startHttp(config, dispatcher, resources);
-            LOG.info("Management server up in {} ms: API at http://{}:{}{}", (System.nanoTime() - t0) / 1_000_000,
-                    config.httpAddress(), http.getLocalPort(), ApiHttpHandler.PATH);
-            return new ManagementServer(resources, http, mshosts.msid());
+            LOG.info("Management server up in {} ms: API at http://{}:{}{}, agents on port {}{}",
+                    (System.nanoTime() - t0) / 1_000_000, config.httpAddress(), http.getLocalPort(), ApiHttpHandler.PATH,
+                    agents.port(), config.agentTlsKeystore().isPresent() ? " (TLS)" : "");
+            return new ManagementServer(resources, http, agents.port(), mshosts.msid());
         } catch (Exception | Error e) {
             closeAll(resources);
             throw e;
@@ -140,6 +158,18 @@ public final class ManagementServer implements AutoCloseable {
                 Secret.of(embedded.password()), "serverTimezone=UTC", 20, 10_000, encryptSecret);
     }
 
+    private static AgentListener startAgentListener(ServerConfig config, HostAgentEvents events) throws Exception {
+        ListenerConfig listener = new ListenerConfig(config.agentAddress(), config.agentPort(), Optional.empty(),
+                config.agentHeartbeat(), ListenerConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+        if (config.agentTlsKeystore().isPresent()) {
+            listener = listener.withTls(AgentTls.serverContext(config.agentTlsKeystore().get(),
+                    config.agentTlsKeystorePasswordFile().orElseThrow()));
+        }
+        AgentListener agents = new AgentListener(listener, events, events);
+        agents.start();
+        return agents;
+    }
+
     private static ServerConnector startHttp(ServerConfig config, ApiDispatcher dispatcher,
                                              Deque<AutoCloseable> resources) throws Exception {
         Server server = new Server();
@@ -157,6 +187,10 @@ public final class ManagementServer implements AutoCloseable {
 
     public int httpPort() {
         return http.getLocalPort();
+    }
+
+    public int agentPort() {
+        return agentPort;
     }
 
     public long msid() {

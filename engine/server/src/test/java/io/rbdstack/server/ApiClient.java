@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** A minimal CloudStack API client for tests: login sessions or API-key signatures, JSON responses. */
-final class ApiClient {
+public final class ApiClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** The HTTP status, headers and parsed body of one call. */
-    record Reply(int status, String contentType, String body) {
-        JsonNode json() {
+    public record Reply(int status, String contentType, String body) {
+        public JsonNode json() {
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
@@ -31,7 +31,7 @@ final class ApiClient {
         }
 
         /** The content of the {@code <command>response} envelope. */
-        JsonNode response(String command) {
+        public JsonNode response(String command) {
             JsonNode node = json().get(command.toLowerCase() + "response");
             if (node == null) {
                 throw new AssertionError("No " + command.toLowerCase() + "response in " + body);
@@ -54,11 +54,11 @@ final class ApiClient {
         this.secretKey = secretKey;
     }
 
-    static ApiClient anonymous(String url) {
+    public static ApiClient anonymous(String url) {
         return new ApiClient(url, HttpClient.newHttpClient(), null, null, null);
     }
 
-    static ApiClient login(String url, String username, String password) throws Exception {
+    public static ApiClient login(String url, String username, String password) throws Exception {
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         ApiClient anonymous = new ApiClient(url, http, null, null, null);
         Reply reply = anonymous.post(Map.of("command", "login", "username", username, "password", password,
@@ -69,12 +69,12 @@ final class ApiClient {
         return new ApiClient(url, http, reply.response("login").get("sessionkey").asText(), null, null);
     }
 
-    static ApiClient withKeys(String url, String apiKey, String secretKey) {
+    public static ApiClient withKeys(String url, String apiKey, String secretKey) {
         return new ApiClient(url, HttpClient.newHttpClient(), null, apiKey, secretKey);
     }
 
     /** Calls {@code command} with {@code params} (name, value pairs) as JSON. */
-    Reply call(String command, String... params) throws Exception {
+    public Reply call(String command, String... params) throws Exception {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("command", command);
         for (int i = 0; i < params.length; i += 2) {
@@ -84,19 +84,19 @@ final class ApiClient {
         return get(all);
     }
 
-    Reply get(Map<String, String> params) throws Exception {
+    public Reply get(Map<String, String> params) throws Exception {
         Map<String, String> all = authenticated(params);
         return send(HttpRequest.newBuilder(URI.create(url + "?" + query(all))).GET().build());
     }
 
-    Reply post(Map<String, String> params) throws Exception {
+    public Reply post(Map<String, String> params) throws Exception {
         Map<String, String> all = authenticated(params);
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(query(all))).build());
     }
 
     /** Polls queryAsyncJobResult until the job is no longer pending (bounded). */
-    JsonNode awaitJob(String jobId) throws Exception {
+    public JsonNode awaitJob(String jobId) throws Exception {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             JsonNode job = call("queryAsyncJobResult", "jobid", jobId).response("queryAsyncJobResult");

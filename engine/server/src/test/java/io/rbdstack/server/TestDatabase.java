@@ -11,17 +11,17 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /** A throw-away schema on the harness MariaDB, and a db.properties pointing at it. */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
 
     final RealServices.Database db = RealServices.load().database();
-    final String schema = "cloud_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    public final String schema = "cloud_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
-    TestDatabase() throws SQLException {
+    public TestDatabase() throws SQLException {
         execute("CREATE DATABASE " + schema);
     }
 
     /** Writes db.properties (CloudStack keys) into {@code configDir}. */
-    Path writeDbProperties(Path configDir, String urlParams) throws IOException {
+    public Path writeDbProperties(Path configDir, String urlParams) throws IOException {
         Files.createDirectories(configDir);
         Path file = configDir.resolve("db.properties");
         Files.writeString(file, String.join("\n",
@@ -41,7 +41,7 @@ final class TestDatabase implements AutoCloseable {
         return db.jdbcUrl(schema);
     }
 
-    Connection connect() throws SQLException {
+    public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), db.username(), db.password());
     }
 

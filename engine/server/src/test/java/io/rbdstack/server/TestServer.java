@@ -8,21 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A management server on a throw-away schema, ports chosen by the OS, admin password known to the test. */
-final class TestServer implements AutoCloseable {
+public final class TestServer implements AutoCloseable {
 
-    static final String ADMIN_PASSWORD = "admin-password-for-tests";
+    public static final String ADMIN_PASSWORD = "admin-password-for-tests";
 
-    final ManagementServer server;
-    final ApiClient admin;
+    public final ManagementServer server;
+    public final ApiClient admin;
     final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
-    TestServer(Path configDir) throws Exception {
+    public TestServer(Path configDir) throws Exception {
         server = ManagementServer.start(ServerConfig.load(configDir), new PrintStream(console, true, StandardCharsets.UTF_8));
         admin = ApiClient.login(baseUrl(), "admin", ADMIN_PASSWORD);
     }
 
     /** Writes server.properties for tests into {@code configDir} (db.properties is the caller's). */
-    static Path prepareConfig(Path configDir, String... extraLines) throws Exception {
+    public static Path prepareConfig(Path configDir, String... extraLines) throws Exception {
         Files.createDirectories(configDir);
         Path password = configDir.resolve("admin.password");
         Files.writeString(password, ADMIN_PASSWORD);
@@ -35,7 +35,7 @@ final class TestServer implements AutoCloseable {
         return configDir;
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.httpPort() + "/client/api";
     }
 

@@ -174,9 +174,14 @@ final class AgentConnection implements Runnable {
             throw reject(hello, "invalid host credential");
         }
         hostId = id.get();
-        write(new Welcome(hostId, config.heartbeatInterval().toMillis()));
         liveness.heard();
-        AgentConnection replaced = hosts.register(this, hello);
+        AgentConnection replaced;
+        synchronized (writeLock) {
+            // Registered before the welcome is written, under the lock every request takes: a caller
+            // who learns the agent is welcome finds the host connected, and no request overtakes the welcome.
+            replaced = hosts.register(this, hello);
+            write(new Welcome(hostId, config.heartbeatInterval().toMillis()));
+        }
         LOG.info("Agent {} ({}) connected from {} as host {}", hello.hostname(), hello.agentVersion(),
                 remoteAddress, hostId);
         if (replaced != null) {

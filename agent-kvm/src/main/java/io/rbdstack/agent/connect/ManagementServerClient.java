@@ -1,0 +1,233 @@
+package io.rbdstack.agent.connect;
+
+import io.rbdstack.spi.agent.AgentMessage;
+import io.rbdstack.spi.agent.GenericAnswer;
+import io.rbdstack.spi.agent.Hello;
+import io.rbdstack.spi.agent.Ping;
+import io.rbdstack.spi.agent.Pong;
+import io.rbdstack.spi.agent.Request;
+import io.rbdstack.spi.agent.Response;
+import io.rbdstack.spi.agent.Welcome;
+import java.io.IOException;
+import java.net.ProtocolException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's side of the connection: connects to the management server, introduces itself, keeps
+ * the heartbeat, runs the commands it receives, and after any disconnect (or rejection, which an
+ * administrator may fix) connects again with backoff until {@link #close()}. Its threads are
+ * daemons: {@link #start()} does not keep the JVM alive.
+ */
+public final class ManagementServerClient implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServerClient.class);
+
+    private final ClientConfig config;
+    private final Supplier<Hello> hello;
+    private final ConnectionListener listener;
+    private final MessageCodec codec = new MessageCodec();
+    private final CommandDispatcher dispatcher;
+    private final ScheduledExecutorService heartbeats =
+            Executors.newSingleThreadScheduledExecutor(CommandDispatcher.daemonThreads("agent-heartbeat"));
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch closing = new CountDownLatch(1);
+    private volatile ServerSession session;
+    private volatile String hostId; // while connected
+    private Thread connectionThread;
+
+    /**
+     * @param hello    builds the hello for each attempt (host facts may have changed since the last)
+     * @param handler  runs the commands
+     * @param listener hears about connects and disconnects
+     */
+    public ManagementServerClient(ClientConfig config, Supplier<Hello> hello, CommandHandler handler,
+            ConnectionListener listener) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.hello = Objects.requireNonNull(hello, "hello");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.dispatcher = new CommandDispatcher(Objects.requireNonNull(handler, "handler"), config.workerThreads());
+    }
+
+    public synchronized void start() {
+        if (connectionThread != null || closed.get()) {
+            throw new IllegalStateException("already started or closed");
+        }
+        connectionThread = CommandDispatcher.daemonThreads("agent-connection").newThread(this::connectUntilClosed);
+        connectionThread.start();
+    }
+
+    /** True while the server has welcomed this agent and the connection is up. */
+    public boolean isConnected() {
+        return hostId != null;
+    }
+
+    /** The host id of the current connection. */
+    public Optional<String> hostId() {
+        return Optional.ofNullable(hostId);
+    }
+
+    /** Disconnects and stops reconnecting; commands still running are interrupted and their answers dropped. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing.countDown();
+        ServerSession current = session;
+        if (current != null) {
+            current.close();
+        }
+        Thread thread;
+        synchronized (this) {
+            thread = connectionThread;
+        }
+        if (thread != null) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        heartbeats.shutdownNow();
+        dispatcher.close();
+    }
+
+    private void connectUntilClosed() {
+        int failedAttempts = 0;
+        while (!closed.get()) {
+            String reason;
+            try {
+                reason = connectOnce();
+                failedAttempts = 0; // the server welcomed us: start over from the shortest delay
+            } catch (RejectedByServerException e) {
+                reason = "the management server rejected this agent: " + e.getMessage();
+            } catch (IOException e) {
+                reason = "cannot connect to the management server at " + config.host() + ":" + config.port()
+                        + ": " + e;
+            } catch (RuntimeException e) {
+                if (closed.get()) {
+                    break; // e.g. the heartbeat executor was shut down under us: expected while closing
+                }
+                reason = "unexpected error: " + e;
+                LOG.error("Connection attempt failed", e);
+            }
+            if (closed.get()) {
+                break;
+            }
+            Duration delay = config.backoff().delay(failedAttempts++);
+            LOG.warn("{}; connecting again in {} ms", reason, delay.toMillis());
+            String finalReason = reason;
+            notifyListener("onRetryScheduled", () -> listener.onRetryScheduled(finalReason, delay));
+            try {
+                if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        LOG.info("Management server client stopped");
+    }
+
+    /**
+     * One connection, from connect to disconnect.
+     *
+     * @return why the welcomed connection ended
+     * @throws IOException or RejectedByServerException if it never got a welcome
+     */
+    private String connectOnce() throws IOException, RejectedByServerException {
+        LOG.debug("Connecting to the management server at {}:{}", config.host(), config.port());
+        try (ServerSession current = ServerSession.open(config, codec)) {
+            session = current;
+            if (closed.get()) { // close() may have run before it could see this session
+                return "client closed";
+            }
+            Hello message = hello.get();
+            LOG.debug("Sending {}", message);
+            Welcome welcome = current.handshake(message);
+            hostId = welcome.hostId();
+            ScheduledFuture<?> pings = startPinging(current, welcome.heartbeatInterval());
+            String reason;
+            try {
+                LOG.info("Connected to the management server at {}:{} as host {}", config.host(), config.port(),
+                        welcome.hostId());
+                notifyListener("onConnected", () -> listener.onConnected(welcome.hostId()));
+                reason = current.readUntilClosed(welcome.heartbeatInterval().multipliedBy(6), messageHandler(current));
+            } finally {
+                pings.cancel(false);
+                hostId = null;
+            }
+            LOG.warn("Disconnected from the management server: {}", reason);
+            notifyListener("onDisconnected", () -> listener.onDisconnected(reason));
+            return reason;
+        } finally {
+            session = null;
+        }
+    }
+
+    private ScheduledFuture<?> startPinging(ServerSession current, Duration interval) {
+        AtomicLong sequence = new AtomicLong();
+        return heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                current.send(new Ping(sequence.incrementAndGet()));
+            } catch (IOException e) {
+                current.close(); // the reader notices and reports the disconnect
+            }
+        }, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private ServerSession.MessageHandler messageHandler(ServerSession current) {
+        return new ServerSession.MessageHandler() {
+            @Override
+            public void onMessage(AgentMessage message) throws ProtocolException {
+                if (message instanceof Request request) {
+                    dispatcher.dispatch(request, current);
+                } else if (message instanceof Pong pong) {
+                    LOG.trace("Pong {}", pong.sequence());
+                } else {
+                    throw new ProtocolException("unexpected " + message.getClass().getSimpleName().toLowerCase()
+                            + " from the management server");
+                }
+            }
+
+            @Override
+            public void onUnreadable(MalformedMessageException e) {
+                // A newer server may send a command we do not know: fail that request at once
+                // rather than let it time out.
+                if (e.requestId().isEmpty()) {
+                    LOG.warn("Ignoring an unreadable message from the management server: {}", e.getMessage());
+                    return;
+                }
+                long requestId = e.requestId().getAsLong();
+                LOG.warn("Cannot read request {}: {}", requestId, e.getMessage());
+                try {
+                    current.send(new Response(requestId,
+                            GenericAnswer.failure("the agent cannot read the request: " + e.getMessage())));
+                } catch (IOException io) {
+                    current.close();
+                }
+            }
+        };
+    }
+
+    private static void notifyListener(String event, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.error("Connection listener failed in {}", event, e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.rbdstack.server.config;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/** The agent port's TLS context, from a PKCS12 keystore whose password is read from a file. */
+public final class AgentTls {
+
+    private AgentTls() {
+    }
+
+    public static SSLContext serverContext(Path keystore, Path passwordFile) throws ConfigException {
+        try {
+            char[] password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            try (InputStream in = Files.newInputStream(keystore)) {
+                store.load(in, password);
+            }
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (Exception e) {
+            throw new ConfigException("Cannot load the agent TLS keystore " + keystore + " (password from "
+                    + passwordFile + "): " + e.getMessage(), e);
+        }
+    }
+}

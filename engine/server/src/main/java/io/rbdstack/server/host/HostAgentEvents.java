@@ -1,0 +1,58 @@
+package io.rbdstack.server.host;
+
+import io.rbdstack.server.agent.HostAuthenticator;
+import io.rbdstack.server.agent.HostStatusListener;
+import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.spi.agent.Hello;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ties agent connections to host rows: an agent is the host whose credential hash matches its
+ * hello, and each connection event moves the host's state (Up, Alert, Disconnected) with a reason.
+ */
+public final class HostAgentEvents implements HostAuthenticator, HostStatusListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostAgentEvents.class);
+
+    private final HostRepository hosts;
+    private final long msid;
+
+    public HostAgentEvents(HostRepository hosts, long msid) {
+        this.hosts = hosts;
+        this.msid = msid;
+    }
+
+    @Override
+    public Optional<String> authenticate(String hostToken, Hello hello) {
+        Optional<String> host = hosts.uuidByTokenHash(SecretCipher.sha256Hex(hostToken));
+        if (host.isEmpty()) {
+            LOG.warn("Refused agent from host {}: invalid host credential", hello.hostname());
+        }
+        return host;
+    }
+
+    @Override
+    public void connected(String hostId, Hello hello) {
+        hosts.connected(hostId, hello.agentVersion(), hello.hostInfo(), msid);
+        LOG.info("Host {} ({}) connected: {}", hostId, hello.hostname(), hello.hostInfo());
+    }
+
+    @Override
+    public void heartbeat(String hostId) {
+        hosts.pinged(hostId);
+    }
+
+    @Override
+    public void heartbeatOverdue(String hostId) {
+        hosts.status(hostId, HostStatus.Alert, "No heartbeat from the agent for 3 intervals");
+        LOG.warn("Host {} is Alert: heartbeats overdue", hostId);
+    }
+
+    @Override
+    public void disconnected(String hostId, String reason) {
+        hosts.status(hostId, HostStatus.Disconnected, reason);
+        LOG.warn("Host {} disconnected: {}", hostId, reason);
+    }
+}

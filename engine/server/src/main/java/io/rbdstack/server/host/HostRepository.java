@@ -1,0 +1,141 @@
+package io.rbdstack.server.host;
+
+import io.rbdstack.server.api.ApiJson;
+import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.spi.agent.HostInfo;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** KVM hosts. The agent's credential is stored only as its SHA-256. */
+public final class HostRepository {
+
+    /** A host as addHost and listHosts show it. */
+    public record HostView(String id, String name, String state, String resourcestate, String type,
+                           String hypervisor, String hypervisorversion, String zoneid, String zonename, String podid,
+                           String podname, String clusterid, String clustername, Integer cpunumber, Long cpuspeed,
+                           Long memorytotal, String version, String created, String lastpinged, String disconnected,
+                           String statereason, Map<String, String> details) {
+    }
+
+    private static final String SELECT = "SELECT h.uuid, h.name, h.status, h.resource_state, h.type, h.hypervisor_type,"
+            + " h.hypervisor_version, h.cpus, h.speed, h.total_memory, h.libvirt_version, h.qemu_version,"
+            + " h.rbd_storage_backend, h.agent_version, h.created, h.last_ping, h.status_reason,"
+            + " z.uuid AS zone_uuid, z.name AS zone_name, p.uuid AS pod_uuid, p.name AS pod_name,"
+            + " c.uuid AS cluster_uuid, c.name AS cluster_name FROM host h JOIN data_center z ON z.id = h.data_center_id"
+            + " JOIN host_pod_ref p ON p.id = h.pod_id JOIN cluster c ON c.id = h.cluster_id WHERE h.removed IS NULL";
+    private static final String FILTER = " AND (? IS NULL OR h.uuid = ?) AND (? IS NULL OR z.uuid = ?)"
+            + " AND (? IS NULL OR c.uuid = ?) AND (? IS NULL OR h.status = ?) AND (? IS NULL OR h.name LIKE ?)";
+
+    private final Jdbc jdbc;
+
+    public HostRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public String create(String name, String url, long zoneId, long podId, long clusterId, String tokenHash) {
+        String uuid = UUID.randomUUID().toString();
+        jdbc.insert("INSERT INTO host (uuid, name, status, data_center_id, pod_id, cluster_id, hypervisor_type, url,"
+                        + " agent_token_hash, created) VALUES (?, ?, 'Connecting', ?, ?, ?, 'KVM', ?, ?, ?)", uuid, name,
+                zoneId, podId, clusterId, url, tokenHash, Instant.now());
+        return uuid;
+    }
+
+    public boolean nameTaken(long clusterId, String name) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM host WHERE cluster_id = ? AND name = ? AND removed IS NULL",
+                clusterId, name) > 0;
+    }
+
+    public Optional<String> uuidByTokenHash(String tokenHash) {
+        return jdbc.queryOne("SELECT uuid FROM host WHERE agent_token_hash = ? AND removed IS NULL",
+                rs -> rs.getString(1), tokenHash);
+    }
+
+    public void connected(String uuid, String agentVersion, HostInfo info, long msid) {
+        Instant now = Instant.now();
+        jdbc.update("UPDATE host SET status = 'Up', status_reason = NULL, agent_version = ?, cpus = ?, speed = ?,"
+                        + " total_memory = ?, libvirt_version = ?, qemu_version = ?, hypervisor_version = ?,"
+                        + " rbd_storage_backend = ?, mgmt_server_msid = ?, last_ping = ? WHERE uuid = ?", agentVersion,
+                info.cpuCount(), info.cpuSpeedMhz(), info.memoryBytes(), info.libvirtVersion(), info.qemuVersion(),
+                info.qemuVersion(), info.rbdStorageBackend(), msid, now, uuid);
+    }
+
+    public void hostInfo(String uuid, HostInfo info) {
+        jdbc.update("UPDATE host SET cpus = ?, speed = ?, total_memory = ?, libvirt_version = ?, qemu_version = ?,"
+                        + " hypervisor_version = ?, rbd_storage_backend = ? WHERE uuid = ?", info.cpuCount(),
+                info.cpuSpeedMhz(), info.memoryBytes(), info.libvirtVersion(), info.qemuVersion(), info.qemuVersion(),
+                info.rbdStorageBackend(), uuid);
+    }
+
+    public void status(String uuid, HostStatus status, String reason) {
+        jdbc.update("UPDATE host SET status = ?, status_reason = ? WHERE uuid = ?", status, reason, uuid);
+    }
+
+    public void pinged(String uuid) {
+        jdbc.update("UPDATE host SET last_ping = ?, status = 'Up', status_reason = NULL WHERE uuid = ?", Instant.now(), uuid);
+    }
+
+    /** Hosts marked connected to a management server process that is no longer Up. */
+    public int disconnectOrphans(String reason) {
+        return jdbc.update("UPDATE host SET status = 'Disconnected', status_reason = ? WHERE status IN ('Up', 'Alert')"
+                + " AND (mgmt_server_msid IS NULL OR mgmt_server_msid NOT IN (SELECT msid FROM mshost WHERE state = 'Up'))",
+                reason);
+    }
+
+    public Optional<HostView> find(String uuid) {
+        return list(HostFilter.byId(uuid), "").stream().findFirst();
+    }
+
+    public List<HostView> list(HostFilter f, String limit) {
+        return jdbc.query(SELECT + FILTER + " ORDER BY h.id" + limit, HostRepository::view, f.args());
+    }
+
+    public long count(HostFilter f) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM host h JOIN data_center z ON z.id = h.data_center_id"
+                + " JOIN cluster c ON c.id = h.cluster_id WHERE h.removed IS NULL" + FILTER, f.args());
+    }
+
+    /** listHosts filters. */
+    public record HostFilter(Optional<String> uuid, Optional<String> zoneUuid, Optional<String> clusterUuid,
+                             Optional<String> state, Optional<String> keyword) {
+        public static HostFilter byId(String uuid) {
+            return new HostFilter(Optional.of(uuid), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+
+        Object[] args() {
+            return new Object[] {uuid.orElse(null), uuid.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
+                    clusterUuid.orElse(null), clusterUuid.orElse(null), state.orElse(null), state.orElse(null),
+                    keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+        }
+    }
+
+    private static HostView view(ResultSet rs) throws SQLException {
+        Map<String, String> details = new LinkedHashMap<>();
+        putIfSet(details, "libvirt.version", rs.getString("libvirt_version"));
+        putIfSet(details, "qemu.version", rs.getString("qemu_version"));
+        Object rbd = rs.getObject("rbd_storage_backend");
+        if (rbd != null) {
+            details.put("libvirt.rbd.storage.backend", String.valueOf(rs.getBoolean("rbd_storage_backend")));
+        }
+        String status = rs.getString("status");
+        return new HostView(rs.getString("uuid"), rs.getString("name"), status, rs.getString("resource_state"),
+                rs.getString("type"), rs.getString("hypervisor_type"), rs.getString("hypervisor_version"),
+                rs.getString("zone_uuid"), rs.getString("zone_name"), rs.getString("pod_uuid"), rs.getString("pod_name"),
+                rs.getString("cluster_uuid"), rs.getString("cluster_name"), (Integer) rs.getObject("cpus", Integer.class),
+                (Long) rs.getObject("speed", Long.class), (Long) rs.getObject("total_memory", Long.class),
+                rs.getString("agent_version"), ApiJson.date(Jdbc.instant(rs, "created")),
+                ApiJson.date(Jdbc.instant(rs, "last_ping")), null, rs.getString("status_reason"),
+                details.isEmpty() ? null : details);
+    }
+
+    private static void putIfSet(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+}

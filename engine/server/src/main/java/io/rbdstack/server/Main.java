@@ -4,6 +4,7 @@ import io.rbdstack.server.config.ConfigException;
 import io.rbdstack.server.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +45,16 @@ public final class Main {
         }
         System.out.println("rbdstack management server: http://" + displayHost(config.httpAddress()) + ":"
                 + server.httpPort() + "/client/api");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handle TERM/INT ourselves rather than in a shutdown hook: JVM shutdown hooks run in no
+        // order, and the embedded MariaDB's own hook would stop the database under our drain.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> stop.countDown());
+        }
+        stop.await();
+        LOG.info("Stopping: draining requests and jobs");
+        server.close();
+        System.exit(0);
     }
 
     private static String displayHost(String bind) {

@@ -2,6 +2,7 @@ package io.rbdstack.server.auth;
 
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
+import io.rbdstack.server.db.DataAccessException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ public final class AdminBootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
     public static final String ADMIN_USERNAME = "admin";
+    private static final int ER_DUP_ENTRY = 1062;
 
     private AdminBootstrap() {
     }
@@ -40,8 +42,17 @@ public final class AdminBootstrap {
         } else {
             password = read(passwordFile.get());
         }
-        users.createAccountWithUser(ADMIN_USERNAME, Caller.TYPE_ADMIN, 1, ADMIN_USERNAME,
-                hasher.hash(password.toCharArray()), "Admin", "User", "admin@localhost");
+        try {
+            users.createAccountWithUser(ADMIN_USERNAME, Caller.TYPE_ADMIN, 1, ADMIN_USERNAME,
+                    hasher.hash(password.toCharArray()), "Admin", "User", "admin@localhost");
+        } catch (DataAccessException e) {
+            if (e.errorCode() != ER_DUP_ENTRY) {
+                throw e;
+            }
+            // Another management server starting at the same moment created it first.
+            LOG.info("The root admin was created by another management server starting at the same time");
+            return false;
+        }
         LOG.info("Created the root admin user '{}' in domain ROOT", ADMIN_USERNAME);
         if (generated) {
             console.println("Root admin created: username " + ADMIN_USERNAME + ", password " + password

@@ -12,6 +12,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = ReadyCommand.class, name = "ready"),
     @JsonSubTypes.Type(value = EchoCommand.class, name = "echo"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.TestRbdPoolCommand.class, name = "rbd.testPool"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand.class, name = "rbd.definePool"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RemoveRbdPoolCommand.class, name = "rbd.removePool"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdPoolCapacityCommand.class, name = "rbd.poolCapacity"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.CreateRbdImageCommand.class, name = "rbd.createImage"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.ResizeRbdImageCommand.class, name = "rbd.resizeImage"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand.class, name = "rbd.deleteImage"),
 })
 public interface AgentCommand {
 }

@@ -12,6 +12,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = GenericAnswer.class, name = "generic"),
     @JsonSubTypes.Type(value = ReadyAnswer.class, name = "ready"),
     @JsonSubTypes.Type(value = EchoAnswer.class, name = "echo"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer.class, name = "rbd.testPool"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer.class, name = "rbd.poolCapacity"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdImageAnswer.class, name = "rbd.image"),
 })
 public interface Answer {
 

@@ -21,6 +21,7 @@ final class MessageCodec {
     private final ObjectMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .addModule(SecretOnTheWire.MODULE)
             .build();
 
     /** The message as one line, newline included. */

@@ -1,0 +1,10 @@
+package io.rbdstack.spi.agent.rbd;
+
+import io.rbdstack.spi.agent.AgentCommand;
+
+/**
+ * Create an RBD format-2 image with layering, exclusive-lock, object-map, fast-diff and
+ * deep-flatten. Answered by {@link RbdImageAnswer}.
+ */
+public record CreateRbdImageCommand(RbdPool pool, String image, long sizeBytes) implements AgentCommand {
+}

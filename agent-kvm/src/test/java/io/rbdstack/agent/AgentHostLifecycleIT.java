@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.connect.BasicCommands;
 import io.rbdstack.agent.connect.ClientConfig;
+import io.rbdstack.agent.connect.CommandHandler;
+import io.rbdstack.agent.connect.ThrowAwayTls;
 import io.rbdstack.agent.connect.ConnectionListener;
 import io.rbdstack.agent.connect.ManagementServerClient;
 import io.rbdstack.agent.connect.ReconnectBackoff;
@@ -17,6 +19,7 @@ import io.rbdstack.server.TestDatabase;
 import io.rbdstack.server.TestServer;
 import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.HostInfo;
+import io.rbdstack.spi.agent.ReadyCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -118,12 +121,70 @@ class AgentHostLifecycleIT {
         }
     }
 
+    @Test
+    void agentPortSpeaksTlsWhenAKeystoreIsConfigured() throws Exception {
+        server.close();
+        server = null;
+        ThrowAwayTls tls = new ThrowAwayTls(dir).generate("mgmt");
+        Path tlsConfig = TestServer.prepareConfig(dir.resolve("conf-tls"), "agent.heartbeat.seconds=1",
+                "agent.tls.keystore=" + tls.serverKeyStore("mgmt"),
+                "agent.tls.keystore.password.file=" + tls.writePasswordFile(dir.resolve("keystore.password")));
+        db.writeDbProperties(tlsConfig, "serverTimezone=UTC");
+        server = new TestServer(tlsConfig);
+        JsonNode host = addHost("kvm-tls.example.com");
+        ClientConfig config = ClientConfig.plain("127.0.0.1", server.server.agentPort())
+                .withTls(tls.clientContext("mgmt"))
+                .withBackoff(new ReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.1));
+        try (ManagementServerClient agent = agent(config, host.get("agenttoken").asText(), basicCommands())) {
+            awaitState(host.get("id").asText(), "Up");
+        }
+        // A plain-TCP agent cannot talk to the TLS port.
+        try (ManagementServerClient plain = agent(server.server.agentPort(), host.get("agenttoken").asText())) {
+            Thread.sleep(1000);
+            assertFalse(plain.isConnected());
+        }
+    }
+
+    @Test
+    void stoppingTheServerLetsARunningJobFinish() throws Exception {
+        JsonNode host = addHost("kvm-slow.example.com");
+        String hostId = host.get("id").asText();
+        CommandHandler slowReady = command -> {
+            if (command instanceof ReadyCommand) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return basicCommands().handle(command);
+        };
+        ClientConfig agentConfig = ClientConfig.plain("127.0.0.1", server.server.agentPort())
+                .withBackoff(new ReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.1));
+        try (ManagementServerClient agent = agent(agentConfig, host.get("agenttoken").asText(), slowReady)) {
+            awaitState(hostId, "Up");
+            String jobId = server.admin.call("reconnectHost", "id", hostId).response("reconnectHost").get("jobid").asText();
+            Thread.sleep(200);
+            server.close(); // the grace period (2 s) covers the 1 s command
+            server = new TestServer(config);
+            JsonNode job = server.admin.awaitJob(jobId);
+            assertEquals(1, job.get("jobstatus").asInt(), "drained, not failed: " + job);
+        }
+    }
+
+    private static CommandHandler basicCommands() {
+        return new BasicCommands("kvm-test", () -> HOST_INFO, BasicCommands.unsupported());
+    }
+
     private ManagementServerClient agent(int port, String token) {
-        Supplier<Hello> hello = () -> new Hello(token, "kvm-test", "test", HOST_INFO);
         ClientConfig config = ClientConfig.plain("127.0.0.1", port)
                 .withBackoff(new ReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.1));
-        ManagementServerClient client = new ManagementServerClient(config, hello,
-                new BasicCommands("kvm-test", () -> HOST_INFO, BasicCommands.unsupported()), ConnectionListener.NONE);
+        return agent(config, token, basicCommands());
+    }
+
+    private ManagementServerClient agent(ClientConfig config, String token, CommandHandler handler) {
+        Supplier<Hello> hello = () -> new Hello(token, "kvm-test", "test", HOST_INFO);
+        ManagementServerClient client = new ManagementServerClient(config, hello, handler, ConnectionListener.NONE);
         client.start();
         return client;
     }

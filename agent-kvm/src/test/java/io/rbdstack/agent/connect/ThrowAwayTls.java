@@ -18,17 +18,17 @@ import javax.net.ssl.TrustManagerFactory;
  * the SSL contexts of both sides. The store password is random and reaches keytool through its
  * environment, not its command line.
  */
-final class ThrowAwayTls {
+public final class ThrowAwayTls {
 
     private final Path directory;
     private final char[] password = UUID.randomUUID().toString().toCharArray();
 
-    ThrowAwayTls(Path directory) {
+    public ThrowAwayTls(Path directory) {
         this.directory = directory;
     }
 
     /** Makes the key pair in server.p12 and a trust store with its certificate in trust.p12. */
-    ThrowAwayTls generate(String alias) throws IOException, InterruptedException {
+    public ThrowAwayTls generate(String alias) throws IOException, InterruptedException {
         Path keyStore = directory.resolve(alias + "-server.p12");
         Path certificate = directory.resolve(alias + ".crt");
         keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
@@ -42,6 +42,17 @@ final class ThrowAwayTls {
         return this;
     }
 
+    /** The PKCS12 key store with the server's key pair, for a server configured by file. */
+    public Path serverKeyStore(String alias) {
+        return directory.resolve(alias + "-server.p12");
+    }
+
+    /** Writes the store password to a file of its own, as the server's config wants it. */
+    public Path writePasswordFile(Path file) throws IOException {
+        Files.writeString(file, new String(password));
+        return file;
+    }
+
     SSLContext serverContext(String alias) throws Exception {
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(load(directory.resolve(alias + "-server.p12")), password);
@@ -50,7 +61,7 @@ final class ThrowAwayTls {
         return context;
     }
 
-    SSLContext clientContext(String alias) throws Exception {
+    public SSLContext clientContext(String alias) throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(load(directory.resolve(alias + "-trust.p12")));
         SSLContext context = SSLContext.getInstance("TLS");

@@ -103,10 +103,19 @@ public final class ManagementServer implements AutoCloseable {
             if (orphans > 0) {
                 LOG.warn("Marked {} job(s) of stopped management servers as failed", orphans);
             }
-            AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
-            resources.push(() -> jobs.close(config.shutdownGrace()));
 
             AdminBootstrap.ensureAdmin(users, hasher, config.adminPasswordFile(), console);
+
+            HostRepository hosts = new HostRepository(jdbc);
+            int stale = hosts.disconnectOrphans("The management server the agent was connected to stopped");
+            if (stale > 0) {
+                LOG.info("{} host(s) of stopped management servers are Disconnected until their agents reconnect", stale);
+            }
+            AgentListener agents = startAgentListener(config, new HostAgentEvents(hosts, mshosts.msid()));
+            resources.push(agents);
+            // Pushed after the agent listener, so on stop running jobs drain while agents still answer.
+            AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
+            resources.push(() -> jobs.close(config.shutdownGrace()));
 
             SessionStore sessions = new SessionStore(config.sessionTimeout(), Clock.systemUTC());
             CommandRegistry registry = new CommandRegistry();
@@ -121,13 +130,6 @@ public final class ManagementServer implements AutoCloseable {
             PodCommands.register(registry, zones, pods);
             ClusterCommands.register(registry, zones, pods, clusters);
 
-            HostRepository hosts = new HostRepository(jdbc);
-            int stale = hosts.disconnectOrphans("The management server the agent was connected to stopped");
-            if (stale > 0) {
-                LOG.info("{} host(s) of stopped management servers are Disconnected until their agents reconnect", stale);
-            }
-            AgentListener agents = startAgentListener(config, new HostAgentEvents(hosts, mshosts.msid()));
-            resources.push(agents);
             HostCommands.register(registry, clusters, hosts, agents.connections());
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry,

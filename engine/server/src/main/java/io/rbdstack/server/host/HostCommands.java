@@ -161,6 +161,7 @@ public final class HostCommands {
                     + " (parameter id)"));
             return new AsyncStart("Host", uuid, progress -> {
                 Answer answer = ask(uuid);
+                progress.report(50);
                 if (!answer.success()) {
                     throw ApiException.unavailable("Host " + uuid + " is not ready: " + answer.details());
                 }

@@ -18,6 +18,9 @@ fi
 jar="$here/../engine/server/target/rbdstack-server.jar"
 t0=$(now_ms)
 log "building the management server"
-(cd "$here/.." && mvn -B -q package -DskipTests -pl engine/server -am) || die "build failed"
+(cd "$here/.." && mvn -B -q package -DskipTests -pl engine/server,plugins/storage-rbd -am) || die "build failed"
+# Storage plugins are found in plugins/ beside the server jar.
+mkdir -p "$here/../engine/server/target/plugins"
+cp "$here"/../plugins/*/target/rbdstack-storage-*.jar "$here/../engine/server/target/plugins/"
 log "built in $(elapsed "$t0"); starting with config dir $config_dir"
 exec java -jar "$jar" --config-dir "$config_dir"

@@ -40,6 +40,11 @@ import io.rbdstack.server.job.JobRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsCommands;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.storage.EngineHostGateway;
+import io.rbdstack.server.storage.StoragePoolCommands;
+import io.rbdstack.server.storage.StoragePoolRepository;
+import io.rbdstack.server.storage.StoragePoolService;
+import io.rbdstack.server.storage.StorageProviders;
 import io.rbdstack.spi.Secret;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -111,7 +116,8 @@ public final class ManagementServer implements AutoCloseable {
             if (stale > 0) {
                 LOG.info("{} host(s) of stopped management servers are Disconnected until their agents reconnect", stale);
             }
-            AgentListener agents = startAgentListener(config, new HostAgentEvents(hosts, mshosts.msid()));
+            HostAgentEvents hostEvents = new HostAgentEvents(hosts, mshosts.msid());
+            AgentListener agents = startAgentListener(config, hostEvents);
             resources.push(agents);
             // Pushed after the agent listener, so on stop running jobs drain while agents still answer.
             AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
@@ -131,6 +137,17 @@ public final class ManagementServer implements AutoCloseable {
             ClusterCommands.register(registry, zones, pods, clusters);
 
             HostCommands.register(registry, clusters, hosts, agents.connections());
+
+            EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
+            StorageProviders providers = StorageProviders.load(pluginDir(config), gateway);
+            StoragePoolRepository pools = new StoragePoolRepository(jdbc, cipher);
+            StoragePoolService poolService = new StoragePoolService(pools, providers, gateway, hosts);
+            resources.push(poolService);
+            hostEvents.onConnected(poolService::hostConnected);
+            poolService.startCapacityRefresh(Math.max(1, Long.parseLong(
+                    settings.value(Setting.STORAGE_STATS_INTERVAL)) / 1000));
+            StoragePoolCommands.register(registry, new StoragePoolCommands.Deps(zones, pods, clusters, pools,
+                    providers, poolService, settings));
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry,
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
@@ -158,6 +175,17 @@ public final class ManagementServer implements AutoCloseable {
         Secret encryptSecret = EmbeddedSecrets.encryptSecret(config.embeddedDbDir());
         return new DbProperties(config.embeddedDbDir(), "127.0.0.1", embedded.port(), "cloud", embedded.username(),
                 Secret.of(embedded.password()), "serverTimezone=UTC", 20, 10_000, encryptSecret);
+    }
+
+    /** The plugin directory; a relative path is taken from the directory of the server's jar. */
+    private static Optional<java.nio.file.Path> pluginDir(ServerConfig config) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(config.pluginDir());
+        if (dir.isAbsolute()) {
+            return Optional.of(dir);
+        }
+        java.net.URL location = ManagementServer.class.getProtectionDomain().getCodeSource().getLocation();
+        java.nio.file.Path code = java.nio.file.Path.of(location.toURI());
+        return java.nio.file.Files.isRegularFile(code) ? Optional.of(code.getParent().resolve(dir)) : Optional.empty();
     }
 
     private static AgentListener startAgentListener(ServerConfig config, HostAgentEvents events) throws Exception {

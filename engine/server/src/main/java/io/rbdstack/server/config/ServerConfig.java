@@ -15,7 +15,7 @@ public record ServerConfig(Path configDir, Optional<DbProperties> db, String htt
                            Optional<Path> agentTlsKeystorePasswordFile, Duration agentHeartbeat,
                            Duration sessionTimeout, int jobThreads, Duration mshostHeartbeat,
                            Duration shutdownGrace, Optional<Path> adminPasswordFile, Path embeddedDbDir,
-                           int embeddedDbPort) {
+                           int embeddedDbPort, String pluginDir) {
 
     public static final String DB_PROPERTIES = "db.properties";
     public static final String SERVER_PROPERTIES = "server.properties";
@@ -48,7 +48,8 @@ public record ServerConfig(Path configDir, Optional<DbProperties> db, String htt
                 seconds(p, ServerOption.SHUTDOWN_GRACE_SECONDS, 0, 3600),
                 optionalPath(p, ServerOption.ADMIN_PASSWORD_FILE),
                 expandHome(string(p, ServerOption.EMBEDDED_DB_DIR)),
-                integer(p, ServerOption.EMBEDDED_DB_PORT, 0, 65535));
+                integer(p, ServerOption.EMBEDDED_DB_PORT, 0, 65535),
+                string(p, ServerOption.PLUGIN_DIR));
     }
 
     private static String string(PropertiesFile p, ServerOption option) {

@@ -34,8 +34,11 @@ public record ServerOption(String key, String defaultValue, String help) {
     public static final ServerOption EMBEDDED_DB_PORT = new ServerOption("embedded.db.port", "0",
             "Loopback port of the embedded MariaDB; 0 = any free port.");
 
+    public static final ServerOption PLUGIN_DIR = new ServerOption("plugin.dir", "plugins",
+            "Directory of storage plugin jars; relative paths are taken from the server jar's directory.");
+
     public static final List<ServerOption> ALL = List.of(HTTP_ADDRESS, HTTP_PORT, AGENT_ADDRESS, AGENT_PORT,
             AGENT_TLS_KEYSTORE, AGENT_TLS_KEYSTORE_PASSWORD_FILE, AGENT_HEARTBEAT_SECONDS, SESSION_TIMEOUT_SECONDS,
             JOB_THREADS, MSHOST_HEARTBEAT_SECONDS, SHUTDOWN_GRACE_SECONDS, ADMIN_PASSWORD_FILE, EMBEDDED_DB_DIR,
-            EMBEDDED_DB_PORT);
+            EMBEDDED_DB_PORT, PLUGIN_DIR);
 }

@@ -18,6 +18,8 @@ public final class HostAgentEvents implements HostAuthenticator, HostStatusListe
 
     private final HostRepository hosts;
     private final long msid;
+    private final java.util.List<java.util.function.Consumer<String>> connectedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HostAgentEvents(HostRepository hosts, long msid) {
         this.hosts = hosts;
@@ -33,10 +35,16 @@ public final class HostAgentEvents implements HostAuthenticator, HostStatusListe
         return host;
     }
 
+    /** Runs {@code listener} with the host's uuid each time a host's agent connects. */
+    public void onConnected(java.util.function.Consumer<String> listener) {
+        connectedListeners.add(listener);
+    }
+
     @Override
     public void connected(String hostId, Hello hello) {
         hosts.connected(hostId, hello.agentVersion(), hello.hostInfo(), msid);
         LOG.info("Host {} ({}) connected: {}", hostId, hello.hostname(), hello.hostInfo());
+        connectedListeners.forEach(listener -> listener.accept(hostId));
     }
 
     @Override

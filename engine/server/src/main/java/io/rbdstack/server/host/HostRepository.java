@@ -87,6 +87,21 @@ public final class HostRepository {
                 reason);
     }
 
+    /** Uuids of the Up hosts of a zone, or of one cluster of it. */
+    public List<String> upHostsIn(String zoneUuid, Optional<String> clusterUuid) {
+        return jdbc.query("SELECT h.uuid FROM host h JOIN data_center z ON z.id = h.data_center_id"
+                        + " JOIN cluster c ON c.id = h.cluster_id WHERE h.removed IS NULL AND h.status = 'Up'"
+                        + " AND h.resource_state = 'Enabled' AND z.uuid = ? AND (? IS NULL OR c.uuid = ?) ORDER BY h.id",
+                rs -> rs.getString(1), zoneUuid, clusterUuid.orElse(null), clusterUuid.orElse(null));
+    }
+
+    /** Zone and cluster uuids of a host. */
+    public Optional<String[]> zoneAndCluster(String hostUuid) {
+        return jdbc.queryOne("SELECT z.uuid, c.uuid FROM host h JOIN data_center z ON z.id = h.data_center_id"
+                + " JOIN cluster c ON c.id = h.cluster_id WHERE h.uuid = ?", rs -> new String[] {rs.getString(1),
+                rs.getString(2)}, hostUuid);
+    }
+
     public Optional<HostView> find(String uuid) {
         return list(HostFilter.byId(uuid), "").stream().findFirst();
     }

@@ -31,6 +31,9 @@ public record Setting(String name, String category, Type type, String defaultVal
     public static final Setting STORAGE_OVERPROVISIONING_FACTOR = new Setting("storage.overprovisioning.factor",
             "Storage", Type.DECIMAL, "2", "How much more than its real capacity may be allocated on a primary storage pool.");
 
+    public static final Setting STORAGE_STATS_INTERVAL = new Setting("storage.stats.interval", "Storage", Type.INTEGER,
+            "60000", "Milliseconds between two reads of every primary storage pool's capacity (read at start-up).");
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
-            DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR);
+            DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL);
 }

@@ -1,0 +1,34 @@
+package io.rbdstack.spi.storage;
+
+import java.util.Map;
+
+/**
+ * One primary-storage driver, one method per storage operation (Cinder's driver contract). The
+ * engine owns the database and the API; the provider decides what must happen on which host and
+ * sends agent commands through {@link HostGateway}.
+ */
+public interface StorageProvider {
+
+    /** Parses and validates a pool from createStoragePool's {@code url} and {@code details[]}; no I/O. */
+    PoolDefinition parsePool(String url, Map<String, String> details) throws StorageException;
+
+    /** Proves a host in scope can use the pool (reach it, find it, write to it) before it is saved. */
+    void testPool(PoolScope scope, PoolDefinition definition) throws StorageException;
+
+    /** Makes the pool usable on one host (for RBD: a libvirt secret and pool). Idempotent. */
+    void attachPool(String hostUuid, StoredPool pool) throws StorageException;
+
+    /** Removes the pool from one host; a pool that isn't there is fine. */
+    void detachPool(String hostUuid, StoredPool pool) throws StorageException;
+
+    /** The pool's real capacity from the storage (for RBD: pool statistics and quota). */
+    PoolCapacity capacity(StoredPool pool) throws StorageException;
+
+    VolumeInfo createVolume(StoredPool pool, String volumeUuid, long sizeBytes) throws StorageException;
+
+    /** Grows a volume; shrinking is an {@link StorageException.Kind#INVALID}. */
+    VolumeInfo resizeVolume(StoredPool pool, String path, long newSizeBytes) throws StorageException;
+
+    /** Deletes a volume and its snapshots; {@code deferSeconds} &gt; 0 defers it where supported. */
+    void deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException;
+}

@@ -1,0 +1,48 @@
+package io.rbdstack.server.storage;
+
+import io.rbdstack.server.agent.AgentConnections;
+import io.rbdstack.server.agent.AgentException;
+import io.rbdstack.server.host.HostRepository;
+import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.storage.HostGateway;
+import io.rbdstack.spi.storage.PoolScope;
+import io.rbdstack.spi.storage.StorageException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+/** The engine's side of {@link HostGateway}: Up hosts from the host table, commands over the agent connections. */
+public final class EngineHostGateway implements HostGateway {
+
+    private final HostRepository hosts;
+    private final AgentConnections agents;
+
+    public EngineHostGateway(HostRepository hosts, AgentConnections agents) {
+        this.hosts = hosts;
+        this.agents = agents;
+    }
+
+    @Override
+    public List<String> upHosts(PoolScope scope) {
+        return hosts.upHostsIn(scope.zoneUuid(), scope.clusterUuid()).stream()
+                .filter(agents::isConnected).toList();
+    }
+
+    @Override
+    public Answer send(String hostUuid, AgentCommand command, Duration timeout) throws StorageException {
+        try {
+            return agents.send(hostUuid, command, timeout).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof AgentException) {
+                throw new StorageException(StorageException.Kind.UNAVAILABLE, cause.getMessage(), cause);
+            }
+            throw new StorageException(StorageException.Kind.FAILED, "Host " + hostUuid + " failed to run "
+                    + command.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException(StorageException.Kind.UNAVAILABLE, "Interrupted waiting for host " + hostUuid);
+        }
+    }
+}

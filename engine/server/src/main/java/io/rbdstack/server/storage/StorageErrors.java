@@ -1,0 +1,23 @@
+package io.rbdstack.server.storage;
+
+import io.rbdstack.server.api.ApiErrorCode;
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.spi.storage.StorageException;
+
+/** A provider's {@link StorageException} as the CloudStack error the API answers with. */
+final class StorageErrors {
+
+    private StorageErrors() {
+    }
+
+    static ApiException toApi(StorageException e) {
+        return switch (e.kind()) {
+            case INVALID -> new ApiException(ApiErrorCode.PARAM_ERROR, ApiException.CS_INVALID_PARAMETER, e.getMessage(), e);
+            case UNAVAILABLE -> new ApiException(ApiErrorCode.RESOURCE_UNAVAILABLE_ERROR,
+                    ApiException.CS_RESOURCE_UNAVAILABLE, e.getMessage(), e);
+            case IN_USE -> new ApiException(ApiErrorCode.RESOURCE_IN_USE_ERROR, ApiException.CS_RESOURCE_IN_USE,
+                    e.getMessage(), e);
+            case FAILED -> new ApiException(ApiErrorCode.INTERNAL_ERROR, ApiException.CS_CLOUD_RUNTIME, e.getMessage(), e);
+        };
+    }
+}

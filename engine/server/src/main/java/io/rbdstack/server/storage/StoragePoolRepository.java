@@ -1,0 +1,198 @@
+package io.rbdstack.server.storage;
+
+import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.spi.Secret;
+import io.rbdstack.spi.storage.PoolDefinition;
+import io.rbdstack.spi.storage.PoolScope;
+import io.rbdstack.spi.storage.StoredPool;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Primary storage pools. The secret lives in {@code storage_pool_details} as AES-GCM ciphertext and
+ * is decrypted only to build a {@link StoredPool} for the provider.
+ */
+public final class StoragePoolRepository {
+
+    static final String SECRET_DETAIL = "secret";
+
+    /** A pool row with what listing needs, ids resolved to uuids and names. */
+    public record PoolRow(long id, String uuid, String name, String type, String scope, String zoneUuid,
+                          String zoneName, String podUuid, String podName, String clusterUuid, String clusterName,
+                          String hostAddress, String path, String user, String status, Long capacityBytes,
+                          Long usedBytes, Long capacityIops, String hypervisor, String provider, Instant created,
+                          Long capacityLimit) {
+    }
+
+    /** What createStoragePool stores. */
+    public record NewPool(String name, String type, String provider, PoolScope scope, long zoneId, Long podId,
+                          Long clusterId, String hypervisor, PoolDefinition definition, Long capacityLimit,
+                          Long capacityIops, List<String> tags) {
+    }
+
+    private static final String SELECT = "SELECT s.id, s.uuid, s.name, s.pool_type, s.scope, z.uuid AS zone_uuid,"
+            + " z.name AS zone_name, p.uuid AS pod_uuid, p.name AS pod_name, c.uuid AS cluster_uuid, c.name AS cluster_name,"
+            + " s.host_address, s.path, s.user_info, s.status, s.capacity_bytes, s.used_bytes, s.capacity_iops,"
+            + " s.hypervisor, s.storage_provider_name, s.created,"
+            + " (SELECT d.value FROM storage_pool_details d WHERE d.pool_id = s.id AND d.name = 'capacitybytes') AS capacity_limit"
+            + " FROM storage_pool s JOIN data_center z ON z.id = s.data_center_id"
+            + " LEFT JOIN host_pod_ref p ON p.id = s.pod_id LEFT JOIN cluster c ON c.id = s.cluster_id"
+            + " WHERE s.removed IS NULL";
+
+    private final Jdbc jdbc;
+    private final SecretCipher cipher;
+
+    public StoragePoolRepository(Jdbc jdbc, SecretCipher cipher) {
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+    }
+
+    /** Inserts the pool, its encrypted secret, capacity limit and tags in one transaction; returns its uuid. */
+    public String create(NewPool pool) throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        jdbc.inTransaction(() -> {
+            Instant now = Instant.now();
+            long id = jdbc.insert("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, pod_id,"
+                            + " cluster_id, hypervisor, storage_provider_name, host_address, path, user_info, status,"
+                            + " capacity_iops, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Up', ?, ?)", uuid,
+                    pool.name(), pool.type(), pool.scope().scopeName(), pool.zoneId(), pool.podId(), pool.clusterId(),
+                    pool.hypervisor(), pool.provider(), pool.definition().hostAddress(), pool.definition().path(),
+                    pool.definition().user(), pool.capacityIops(), now);
+            if (pool.definition().secret() != null) {
+                jdbc.insert("INSERT INTO storage_pool_details (pool_id, name, value, encrypted, display) VALUES (?, ?, ?, 1, 0)",
+                        id, SECRET_DETAIL, cipher.encrypt(pool.definition().secret().reveal()));
+            }
+            if (pool.capacityLimit() != null) {
+                setDetail(id, "capacitybytes", String.valueOf(pool.capacityLimit()));
+            }
+            replaceTags(id, pool.tags());
+            return null;
+        });
+        return uuid;
+    }
+
+    public boolean nameTaken(long zoneId, String name) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM storage_pool WHERE data_center_id = ? AND name = ? AND removed IS NULL",
+                zoneId, name) > 0;
+    }
+
+    public Optional<PoolRow> find(String uuid) {
+        return jdbc.queryOne(SELECT + " AND s.uuid = ?", StoragePoolRepository::row, uuid);
+    }
+
+    public List<PoolRow> list(PoolFilter f, String limit) {
+        return jdbc.query(SELECT + FILTER + " ORDER BY s.id" + limit, StoragePoolRepository::row, f.args());
+    }
+
+    public long count(PoolFilter f) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM storage_pool s JOIN data_center z ON z.id = s.data_center_id"
+                + " LEFT JOIN cluster c ON c.id = s.cluster_id WHERE s.removed IS NULL" + FILTER, f.args());
+    }
+
+    private static final String FILTER = " AND (? IS NULL OR s.uuid = ?) AND (? IS NULL OR z.uuid = ?)"
+            + " AND (? IS NULL OR c.uuid = ?) AND (? IS NULL OR s.name = ?) AND (? IS NULL OR s.name LIKE ?)";
+
+    /** listStoragePools filters. */
+    public record PoolFilter(Optional<String> uuid, Optional<String> zoneUuid, Optional<String> clusterUuid,
+                             Optional<String> name, Optional<String> keyword) {
+        Object[] args() {
+            return new Object[] {uuid.orElse(null), uuid.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
+                    clusterUuid.orElse(null), clusterUuid.orElse(null), name.orElse(null), name.orElse(null),
+                    keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+        }
+    }
+
+    /** The pool as its provider needs it, secret decrypted. */
+    public StoredPool stored(PoolRow row) {
+        Secret secret = jdbc.queryOne("SELECT value FROM storage_pool_details WHERE pool_id = ? AND name = ?",
+                rs -> Secret.of(cipher.decrypt(rs.getString(1))), row.id(), SECRET_DETAIL).orElse(null);
+        PoolScope scope = row.clusterUuid() == null ? PoolScope.zone(row.zoneUuid())
+                : PoolScope.cluster(row.zoneUuid(), row.clusterUuid());
+        return new StoredPool(row.uuid(), row.name(), scope, new PoolDefinition(row.hostAddress(), row.path(),
+                row.user(), secret, ""));
+    }
+
+    public List<String> tags(long poolId) {
+        return jdbc.query("SELECT tag FROM storage_pool_tags WHERE pool_id = ? ORDER BY tag", rs -> rs.getString(1), poolId);
+    }
+
+    public void replaceTags(long poolId, List<String> tags) {
+        jdbc.update("DELETE FROM storage_pool_tags WHERE pool_id = ?", poolId);
+        for (String tag : tags) {
+            jdbc.insert("INSERT INTO storage_pool_tags (pool_id, tag) VALUES (?, ?)", poolId, tag);
+        }
+    }
+
+    public void setDetail(long poolId, String name, String value) {
+        jdbc.update("INSERT INTO storage_pool_details (pool_id, name, value, encrypted, display) VALUES (?, ?, ?, 0, 1)"
+                + " ON DUPLICATE KEY UPDATE value = VALUES(value)", poolId, name, value);
+    }
+
+    public void rename(long poolId, String name) {
+        jdbc.update("UPDATE storage_pool SET name = ?, updated = ? WHERE id = ?", name, Instant.now(), poolId);
+    }
+
+    public void status(long poolId, String status) {
+        jdbc.update("UPDATE storage_pool SET status = ?, updated = ? WHERE id = ?", status, Instant.now(), poolId);
+    }
+
+    public void capacity(long poolId, long totalBytes, long usedBytes) {
+        jdbc.update("UPDATE storage_pool SET capacity_bytes = ?, used_bytes = ?, capacity_updated = ? WHERE id = ?",
+                totalBytes, usedBytes, Instant.now(), poolId);
+    }
+
+    /** Sum of the provisioned sizes of the pool's volumes. */
+    public long allocatedBytes(long poolId) {
+        return jdbc.queryLong("SELECT COALESCE(SUM(size), 0) FROM volumes WHERE pool_id = ? AND removed IS NULL", poolId);
+    }
+
+    public long volumeCount(long poolId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM volumes WHERE pool_id = ? AND removed IS NULL", poolId);
+    }
+
+    public void hostAttached(long poolId, String hostUuid) {
+        jdbc.update("INSERT INTO storage_pool_host_ref (pool_id, host_id, created, last_updated)"
+                + " SELECT ?, id, ?, ? FROM host WHERE uuid = ? ON DUPLICATE KEY UPDATE last_updated = VALUES(last_updated)",
+                poolId, Instant.now(), Instant.now(), hostUuid);
+    }
+
+    public void hostDetached(long poolId, String hostUuid) {
+        jdbc.update("DELETE FROM storage_pool_host_ref WHERE pool_id = ? AND host_id = (SELECT id FROM host WHERE uuid = ?)",
+                poolId, hostUuid);
+    }
+
+    public List<String> attachedHosts(long poolId) {
+        return jdbc.query("SELECT h.uuid FROM storage_pool_host_ref r JOIN host h ON h.id = r.host_id WHERE r.pool_id = ?",
+                rs -> rs.getString(1), poolId);
+    }
+
+    /** Pools a host should have: those of its zone (zone scope) and of its cluster. */
+    public List<PoolRow> poolsForHost(String zoneUuid, String clusterUuid) {
+        return jdbc.query(SELECT + " AND z.uuid = ? AND (s.cluster_id IS NULL OR c.uuid = ?) ORDER BY s.id",
+                StoragePoolRepository::row, zoneUuid, clusterUuid);
+    }
+
+    public void remove(long poolId) throws Exception {
+        jdbc.inTransaction(() -> {
+            jdbc.update("DELETE FROM storage_pool_host_ref WHERE pool_id = ?", poolId);
+            jdbc.update("DELETE FROM storage_pool_details WHERE pool_id = ?", poolId);
+            jdbc.update("UPDATE storage_pool SET status = 'Removed', removed = ? WHERE id = ?", Instant.now(), poolId);
+            return null;
+        });
+    }
+
+    private static PoolRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String limit = rs.getString("capacity_limit");
+        return new PoolRow(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"), rs.getString("pool_type"),
+                rs.getString("scope"), rs.getString("zone_uuid"), rs.getString("zone_name"), rs.getString("pod_uuid"),
+                rs.getString("pod_name"), rs.getString("cluster_uuid"), rs.getString("cluster_name"),
+                rs.getString("host_address"), rs.getString("path"), rs.getString("user_info"), rs.getString("status"),
+                rs.getObject("capacity_bytes", Long.class), rs.getObject("used_bytes", Long.class),
+                rs.getObject("capacity_iops", Long.class), rs.getString("hypervisor"),
+                rs.getString("storage_provider_name"), Jdbc.instant(rs, "created"),
+                limit == null ? null : Long.valueOf(limit));
+    }
+}

@@ -1,0 +1,96 @@
+package io.rbdstack.server.storage;
+
+import io.rbdstack.spi.storage.HostGateway;
+import io.rbdstack.spi.storage.ProviderContext;
+import io.rbdstack.spi.storage.StorageProvider;
+import io.rbdstack.spi.storage.StorageProviderFactory;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage plugins: every {@link StorageProviderFactory} on the class path or in a jar of the
+ * plugin directory, found with ServiceLoader; the engine never names a plugin class.
+ */
+public final class StorageProviders {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StorageProviders.class);
+
+    /** A loaded plugin: its factory and the provider made from it. */
+    public record Loaded(StorageProviderFactory factory, StorageProvider provider) {
+    }
+
+    private final Map<String, Loaded> byName = new TreeMap<>();
+
+    private StorageProviders() {
+    }
+
+    public static StorageProviders load(Optional<Path> pluginDir, HostGateway hosts) throws IOException {
+        StorageProviders providers = new StorageProviders();
+        for (StorageProviderFactory factory : ServiceLoader.load(StorageProviderFactory.class, classLoader(pluginDir))) {
+            String name = factory.name().toUpperCase(Locale.ROOT);
+            if (providers.byName.containsKey(name)) {
+                throw new IllegalStateException("Two storage plugins are named " + name);
+            }
+            Map<String, String> defaults = new TreeMap<>();
+            factory.options().forEach(o -> defaults.put(o.name(), o.defaultValue()));
+            providers.byName.put(name, new Loaded(factory, factory.create(new ProviderContext(defaults, hosts))));
+            LOG.info("Loaded storage plugin {} ({})", name, factory.getClass().getName());
+        }
+        return providers;
+    }
+
+    public Optional<Loaded> byName(String name) {
+        return Optional.ofNullable(byName.get(name.toUpperCase(Locale.ROOT)));
+    }
+
+    /** The plugin whose URL scheme the url has, e.g. {@code rbd://…}. */
+    public Optional<Loaded> byUrl(String url) {
+        int colon = url.indexOf("://");
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        String scheme = url.substring(0, colon).toLowerCase(Locale.ROOT);
+        return byName.values().stream().filter(l -> l.factory().urlScheme().equals(scheme)).findFirst();
+    }
+
+    public Collection<Loaded> all() {
+        return byName.values();
+    }
+
+    private static ClassLoader classLoader(Optional<Path> pluginDir) throws IOException {
+        ClassLoader parent = StorageProviders.class.getClassLoader();
+        if (pluginDir.isEmpty() || !Files.isDirectory(pluginDir.get())) {
+            return parent;
+        }
+        List<URL> jars = new ArrayList<>();
+        try (Stream<Path> files = Files.list(pluginDir.get())) {
+            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
+                jars.add(url(jar));
+            }
+        }
+        return new URLClassLoader(jars.toArray(URL[]::new), parent);
+    }
+
+    private static URL url(Path jar) {
+        try {
+            return jar.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(jar.toString(), e);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.rbdstack.storage.rbd;
+
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand;
+import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.RbdImageAnswer;
+import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer;
+import io.rbdstack.spi.agent.rbd.RbdPoolCapacityCommand;
+import io.rbdstack.spi.agent.rbd.RemoveRbdPoolCommand;
+import io.rbdstack.spi.agent.rbd.ResizeRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer;
+import io.rbdstack.spi.agent.rbd.TestRbdPoolCommand;
+import io.rbdstack.spi.storage.PoolCapacity;
+import io.rbdstack.spi.storage.PoolDefinition;
+import io.rbdstack.spi.storage.PoolScope;
+import io.rbdstack.spi.storage.ProviderContext;
+import io.rbdstack.spi.storage.StorageException;
+import io.rbdstack.spi.storage.StorageProvider;
+import io.rbdstack.spi.storage.StoredPool;
+import io.rbdstack.spi.storage.VolumeInfo;
+import java.time.Duration;
+import java.util.Map;
+
+/** RBD primary storage: every operation is one agent command run by a host of the pool's scope. */
+final class RbdStorageProvider implements StorageProvider {
+
+    private final ProviderContext context;
+    private final Duration timeout;
+
+    RbdStorageProvider(ProviderContext context) {
+        this.context = context;
+        this.timeout = Duration.ofSeconds(Long.parseLong(context.option(RbdStorageProviderFactory.COMMAND_TIMEOUT_SECONDS)));
+    }
+
+    @Override
+    public PoolDefinition parsePool(String url, Map<String, String> details) throws StorageException {
+        try {
+            RbdPoolDefinition parsed = RbdUrlParser.parse(url, details);
+            return new PoolDefinition(MonitorAddresses.format(parsed.monitors()), parsed.cephPool(), parsed.cephUser(),
+                    parsed.cephKey(), parsed.urlWithoutSecret());
+        } catch (InvalidRbdDefinitionException e) {
+            throw new StorageException(StorageException.Kind.INVALID, e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void testPool(PoolScope scope, PoolDefinition definition) throws StorageException {
+        Answer answer = context.hosts().sendToAnyHost(scope, new TestRbdPoolCommand(rbdPool("probe", definition)), timeout);
+        if (answer.success()) {
+            return;
+        }
+        if (answer instanceof TestRbdPoolAnswer test && test.failure() != null) {
+            throw new StorageException(kindOf(test.failure()), explain(test));
+        }
+        throw new StorageException(StorageException.Kind.FAILED, "The RBD pool test failed: " + answer.details());
+    }
+
+    @Override
+    public void attachPool(String hostUuid, StoredPool pool) throws StorageException {
+        expectSuccess(context.hosts().send(hostUuid, new DefineRbdPoolCommand(rbdPool(pool)), timeout),
+                "define RBD pool " + pool.name() + " on host " + hostUuid);
+    }
+
+    @Override
+    public void detachPool(String hostUuid, StoredPool pool) throws StorageException {
+        expectSuccess(context.hosts().send(hostUuid, new RemoveRbdPoolCommand(pool.uuid()), timeout),
+                "remove RBD pool " + pool.name() + " from host " + hostUuid);
+    }
+
+    @Override
+    public PoolCapacity capacity(StoredPool pool) throws StorageException {
+        Answer answer = send(pool, new RbdPoolCapacityCommand(rbdPool(pool)), "read the capacity of RBD pool " + pool.name());
+        if (!(answer instanceof RbdPoolCapacityAnswer capacity)) {
+            throw unexpected(answer);
+        }
+        return new PoolCapacity(capacity.totalBytes(), capacity.usedBytes());
+    }
+
+    @Override
+    public VolumeInfo createVolume(StoredPool pool, String volumeUuid, long sizeBytes) throws StorageException {
+        return image(send(pool, new CreateRbdImageCommand(rbdPool(pool), volumeUuid, sizeBytes),
+                "create RBD image " + volumeUuid + " in pool " + pool.name()));
+    }
+
+    @Override
+    public VolumeInfo resizeVolume(StoredPool pool, String path, long newSizeBytes) throws StorageException {
+        return image(send(pool, new ResizeRbdImageCommand(rbdPool(pool), path, newSizeBytes),
+                "resize RBD image " + path + " in pool " + pool.name()));
+    }
+
+    @Override
+    public void deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException {
+        send(pool, new DeleteRbdImageCommand(rbdPool(pool), path, deferSeconds),
+                "delete RBD image " + path + " in pool " + pool.name());
+    }
+
+    private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {
+        return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout), what);
+    }
+
+    private static Answer expectSuccess(Answer answer, String what) throws StorageException {
+        if (!answer.success()) {
+            throw new StorageException(StorageException.Kind.FAILED, "Could not " + what + ": " + answer.details());
+        }
+        return answer;
+    }
+
+    private static VolumeInfo image(Answer answer) throws StorageException {
+        if (!(answer instanceof RbdImageAnswer image)) {
+            throw unexpected(answer);
+        }
+        return new VolumeInfo(image.image(), image.sizeBytes());
+    }
+
+    private static StorageException unexpected(Answer answer) {
+        return new StorageException(StorageException.Kind.FAILED, "Unexpected answer from the agent: "
+                + answer.getClass().getSimpleName());
+    }
+
+    private static RbdPool rbdPool(StoredPool pool) {
+        return rbdPool(pool.uuid(), pool.definition());
+    }
+
+    private static RbdPool rbdPool(String uuid, PoolDefinition definition) {
+        return new RbdPool(uuid, MonitorAddresses.parse(definition.hostAddress()), definition.path(), definition.user(),
+                definition.secret());
+    }
+
+    static StorageException.Kind kindOf(TestRbdPoolAnswer.Failure failure) {
+        return switch (failure) {
+            case BAD_CREDENTIALS, NO_SUCH_POOL, NOT_WRITABLE -> StorageException.Kind.INVALID;
+            case MONITORS_UNREACHABLE, LIBVIRT_WITHOUT_RBD, OTHER -> StorageException.Kind.FAILED;
+        };
+    }
+
+    private static String explain(TestRbdPoolAnswer answer) {
+        String reason = switch (answer.failure()) {
+            case BAD_CREDENTIALS -> "Ceph refused the user or key";
+            case NO_SUCH_POOL -> "the Ceph pool does not exist";
+            case NOT_WRITABLE -> "the Ceph user cannot write to the pool";
+            case MONITORS_UNREACHABLE -> "no Ceph monitor answered";
+            case LIBVIRT_WITHOUT_RBD -> "the host's libvirt was built without RBD storage support and must be"
+                    + " rebuilt with it or replaced by a build that has it";
+            case OTHER -> "the RBD pool test failed";
+        };
+        return reason + (answer.details() == null ? "" : ": " + answer.details());
+    }
+}

@@ -1,0 +1,120 @@
+package io.rbdstack.storage.rbd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rbdstack.spi.Secret;
+import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer;
+import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer;
+import io.rbdstack.spi.agent.rbd.TestRbdPoolCommand;
+import io.rbdstack.spi.storage.HostGateway;
+import io.rbdstack.spi.storage.PoolDefinition;
+import io.rbdstack.spi.storage.PoolScope;
+import io.rbdstack.spi.storage.ProviderContext;
+import io.rbdstack.spi.storage.StorageException;
+import io.rbdstack.spi.storage.StorageProvider;
+import io.rbdstack.spi.storage.StorageProviderFactory;
+import io.rbdstack.spi.storage.StoredPool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** The provider's own logic: which command it sends and how it reads the answers (no agent involved). */
+class RbdStorageProviderTest {
+
+    private static final PoolDefinition DEFINITION = new PoolDefinition("10.0.0.1:6789,[2001:db8::1]:3300", "rbd",
+            "cloudstack", Secret.of("AQAAsecret=="), "rbd://cloudstack@10.0.0.1:6789,[2001:db8::1]:3300/rbd");
+
+    /** Records commands and answers them with {@code answers}. */
+    private static final class ScriptedGateway implements HostGateway {
+        final List<AgentCommand> sent = new ArrayList<>();
+        final Function<AgentCommand, Answer> answers;
+
+        ScriptedGateway(Function<AgentCommand, Answer> answers) {
+            this.answers = answers;
+        }
+
+        @Override
+        public List<String> upHosts(PoolScope scope) {
+            return List.of("host-1");
+        }
+
+        @Override
+        public Answer send(String hostUuid, AgentCommand command, Duration timeout) {
+            sent.add(command);
+            return answers.apply(command);
+        }
+    }
+
+    private static StorageProvider provider(HostGateway gateway) {
+        return new RbdStorageProviderFactory().create(new ProviderContext(Map.of(), gateway));
+    }
+
+    @Test
+    void theFactoryIsFoundWithServiceLoader() {
+        List<String> names = ServiceLoader.load(StorageProviderFactory.class).stream()
+                .map(p -> p.get().name()).toList();
+        assertEquals(List.of("RBD"), names);
+    }
+
+    @Test
+    void testPoolSendsEveryMonitorAndTheKeyToOneHost() throws Exception {
+        ScriptedGateway gateway = new ScriptedGateway(c -> TestRbdPoolAnswer.ok());
+        provider(gateway).testPool(PoolScope.zone("z"), DEFINITION);
+        RbdPool pool = assertInstanceOf(TestRbdPoolCommand.class, gateway.sent.get(0)).pool();
+        assertEquals(List.of(new CephMonitor("10.0.0.1", 6789), new CephMonitor("2001:db8::1", 3300)), pool.monitors());
+        assertEquals("AQAAsecret==", pool.cephKey().reveal());
+        assertEquals("cloudstack", pool.cephUser());
+    }
+
+    @Test
+    void badKeyIsAnInvalidParameterAndUnreachableMonitorsAFailure() {
+        StorageException badKey = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> TestRbdPoolAnswer.failed(TestRbdPoolAnswer.Failure.BAD_CREDENTIALS, "cephx: EACCES")))
+                .testPool(PoolScope.zone("z"), DEFINITION));
+        assertEquals(StorageException.Kind.INVALID, badKey.kind());
+        assertEquals("Ceph refused the user or key: cephx: EACCES", badKey.getMessage());
+
+        StorageException down = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> TestRbdPoolAnswer.failed(TestRbdPoolAnswer.Failure.MONITORS_UNREACHABLE, "timed out after 15 s")))
+                .testPool(PoolScope.zone("z"), DEFINITION));
+        assertEquals(StorageException.Kind.FAILED, down.kind());
+    }
+
+    @Test
+    void libvirtWithoutRbdSaysWhatToDo() {
+        StorageException e = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> TestRbdPoolAnswer.failed(TestRbdPoolAnswer.Failure.LIBVIRT_WITHOUT_RBD, null)))
+                .testPool(PoolScope.zone("z"), DEFINITION));
+        assertTrue(e.getMessage().contains("libvirt was built without RBD storage support and must be rebuilt"),
+                e.getMessage());
+    }
+
+    @Test
+    void capacityHonoursTheQuota() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        var withQuota = provider(new ScriptedGateway(c -> new RbdPoolCapacityAnswer(true, null, 100, 900, 500)))
+                .capacity(pool);
+        assertEquals(500, withQuota.totalBytes());
+        assertEquals(100, withQuota.usedBytes());
+        var noQuota = provider(new ScriptedGateway(c -> new RbdPoolCapacityAnswer(true, null, 100, 900, 0))).capacity(pool);
+        assertEquals(1000, noQuota.totalBytes());
+    }
+
+    @Test
+    void storedMonitorFormRoundTrips() {
+        List<CephMonitor> monitors = List.of(new CephMonitor("ceph-a.example.com", 6789),
+                new CephMonitor("192.0.2.7", 3300), new CephMonitor("2001:db8::5", 6789));
+        assertEquals(monitors, MonitorAddresses.parse(MonitorAddresses.format(monitors)));
+    }
+}

@@ -80,6 +80,11 @@ class AgentHostLifecycleIT {
             assertEquals("object", job.get("jobresulttype").asText());
             assertEquals(hostId, job.get("jobresult").get("host").get("id").asText());
             assertEquals("Host", job.get("jobinstancetype").asText());
+            assertEquals(50, job.get("jobprocstatus").asInt(), "progress reported by the job");
+
+            JsonNode jobs = server.admin.call("listAsyncJobs").response("listAsyncJobs");
+            assertTrue(jobs.get("count").asInt() >= 1);
+            assertEquals(start.get("jobid").asText(), jobs.get("asyncjobs").get(0).get("jobid").asText(), "newest first");
         }
         awaitState(hostId, "Disconnected");
 

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /** A minimal CloudStack API client for tests: login sessions or API-key signatures, JSON responses. */
 public final class ApiClient {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     /** The HTTP status, headers and parsed body of one call. */
     public record Reply(int status, String contentType, String body) {

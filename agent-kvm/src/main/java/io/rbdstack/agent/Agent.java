@@ -1,0 +1,109 @@
+package io.rbdstack.agent;
+
+import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosTimeouts;
+import io.rbdstack.agent.connect.BasicCommands;
+import io.rbdstack.agent.connect.ClientConfig;
+import io.rbdstack.agent.connect.ConnectionListener;
+import io.rbdstack.agent.connect.ManagementServerClient;
+import io.rbdstack.agent.libvirt.HostFacts;
+import io.rbdstack.agent.libvirt.LibvirtConnection;
+import io.rbdstack.agent.storage.RbdCommandHandler;
+import io.rbdstack.spi.agent.Hello;
+import io.rbdstack.spi.agent.HostInfo;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import org.libvirt.LibvirtException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running agent: the libvirt connection and its watchdog, the storage commands, and the client
+ * that connects to the management server, introduces the host with its facts and runs what the
+ * server sends. {@link #close()} stops it all.
+ */
+public final class Agent implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final LibvirtConnection libvirt;
+    private final ManagementServerClient client;
+    private final RbdCommandHandler storage;
+    private final String hostname;
+
+    private Agent(AgentProperties properties) {
+        libvirt = LibvirtConnection.to(properties.libvirtUri());
+        HostFacts facts = new HostFacts(libvirt);
+        hostname = properties.hostname().orElseGet(() -> defaultHostname(facts));
+        storage = RbdCommandHandler.create(new RadosConnector(RadosTimeouts.of(properties.cephTimeout())), libvirt,
+                facts::rbdStorageBackend, BasicCommands.unsupported());
+        ClientConfig config = ClientConfig.plain(properties.host(), properties.port())
+                .withWorkerThreads(properties.commandThreads());
+        if (properties.tls().isPresent()) {
+            config = config.withTls(properties.tls().get());
+        }
+        String token = properties.hostToken().reveal();
+        client = new ManagementServerClient(config,
+                () -> new Hello(token, hostname, version(), hostInfo(facts)),
+                new BasicCommands(hostname, () -> hostInfo(facts), storage),
+                new ConnectionListener() {
+                    @Override
+                    public void onConnected(String hostId) {
+                        storage.redefineAll(); // the server may have been away while libvirtd restarted
+                    }
+                });
+        libvirt.startWatchdog(properties.libvirtCheckInterval());
+    }
+
+    /** Starts the agent; it connects (and reconnects) to the management server in the background. */
+    public static Agent start(AgentProperties properties) {
+        Agent agent = new Agent(properties);
+        agent.client.start();
+        LOG.info("rbdstack agent {} started as {}: management server {}:{}{}, libvirt {}", version(), agent.hostname,
+                properties.host(), properties.port(), properties.tls().isPresent() ? " (TLS)" : "",
+                properties.libvirtUri());
+        return agent;
+    }
+
+    public String hostname() {
+        return hostname;
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        libvirt.close();
+        LOG.info("rbdstack agent stopped");
+    }
+
+    /** The facts now; libvirtd not answering fails the hello, and the client tries again later. */
+    private HostInfo hostInfo(HostFacts facts) {
+        try {
+            return facts.collect();
+        } catch (LibvirtException e) {
+            throw new IllegalStateException("libvirtd at " + libvirt.uri() + " does not answer: " + e.getMessage(), e);
+        }
+    }
+
+    private static String defaultHostname(HostFacts facts) {
+        try {
+            return facts.hostname();
+        } catch (LibvirtException e) {
+            LOG.warn("libvirtd does not answer ({}); reporting the system's host name", e.getMessage());
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException unknown) {
+                return "localhost";
+            }
+        }
+    }
+
+    static String version() {
+        String version = Agent.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
+    }
+}

@@ -1,0 +1,61 @@
+package io.rbdstack.agent;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * {@code rbdstack-agent [--config FILE]}: runs the KVM agent until SIGTERM or SIGINT. The config
+ * file (default {@code /etc/rbdstack/agent.properties}) is described by {@link AgentProperties}.
+ */
+public final class AgentMain {
+
+    static {
+        // The agent's own logging set-up, unless the operator names another; set before any logger exists.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "rbdstack-agent-logback.xml");
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
+
+    private AgentMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (!(args.length == 0 || args.length == 2 && args[0].equals("--config"))) {
+            System.err.println("usage: rbdstack-agent [--config FILE]");
+            System.exit(2);
+        }
+        Path file = Path.of(args.length == 2 ? args[1] : "/etc/rbdstack/agent.properties");
+        AgentProperties properties;
+        try {
+            properties = AgentProperties.load(file);
+        } catch (AgentConfigException e) {
+            System.err.println("rbdstack-agent: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        // TERM/INT handled here rather than in a shutdown hook: hooks run in no order, and the agent
+        // must close the client before libvirt and librados go away under its commands.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> stop.countDown());
+        }
+        Agent agent;
+        try {
+            agent = Agent.start(properties);
+        } catch (RuntimeException e) {
+            LOG.error("Start-up failed: {}", e.getMessage(), e);
+            System.err.println("rbdstack-agent: start-up failed: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        stop.await(); // the agent's threads are daemons: this keeps the JVM alive
+        LOG.info("Stopping");
+        agent.close();
+        System.exit(0);
+    }
+}

@@ -1,0 +1,230 @@
+package io.rbdstack.agent.ceph;
+
+import com.ceph.rbd.Rbd;
+import com.ceph.rbd.RbdException;
+import com.ceph.rbd.RbdImage;
+import com.ceph.rbd.jna.RbdSnapInfo;
+import com.sun.jna.ptr.LongByReference;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The RBD images of one session's pool: create, look at, grow, delete now or through the trash. */
+public final class RbdImages {
+
+    public static final long LAYERING = 1;
+    public static final long EXCLUSIVE_LOCK = 4;
+    public static final long OBJECT_MAP = 8;
+    public static final long FAST_DIFF = 16;
+    public static final long DEEP_FLATTEN = 32;
+    /** Every image gets exactly these: what clones, fast snapshot diffs and backups need. */
+    public static final long FEATURES = LAYERING | EXCLUSIVE_LOCK | OBJECT_MAP | FAST_DIFF | DEEP_FLATTEN;
+
+    /** 0 lets librbd pick its rbd_default_order (4 MiB objects unless the cluster says otherwise). */
+    private static final int DEFAULT_ORDER = 0;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RbdImages.class);
+
+    private final RadosSession session;
+
+    public RbdImages(RadosSession session) {
+        this.session = Objects.requireNonNull(session, "session");
+    }
+
+    /** A new format-2 image with {@link #FEATURES}; EEXIST when the name is taken. */
+    public RbdImageInfo create(String name, long sizeBytes) throws CephException {
+        checkName(name);
+        if (sizeBytes <= 0) {
+            throw new CephException("image size must be positive, got " + sizeBytes, -CephErrors.EINVAL);
+        }
+        try {
+            rbd().create(name, sizeBytes, FEATURES, DEFAULT_ORDER);
+        } catch (RbdException e) {
+            throw failure(Math.abs(e.getReturnValue()) == CephErrors.EEXIST ? "image already exists"
+                    : "cannot create the image", name, e);
+        }
+        LOG.info("Created RBD image {}/{} of {} bytes", session.pool().cephPool(), name, sizeBytes);
+        return info(name).orElseThrow(() -> new CephException("image " + name + " vanished after creation",
+                -CephErrors.ENOENT));
+    }
+
+    public boolean exists(String name) throws CephException {
+        return info(name).isPresent();
+    }
+
+    /** Size, format and features; empty when there is no such image. */
+    public Optional<RbdImageInfo> info(String name) throws CephException {
+        checkName(name);
+        Rbd rbd = rbd();
+        RbdImage image;
+        try {
+            image = rbd.openReadOnly(name);
+        } catch (RbdException e) {
+            if (Math.abs(e.getReturnValue()) == CephErrors.ENOENT) {
+                return Optional.empty();
+            }
+            throw failure("cannot open the image", name, e);
+        }
+        try {
+            return Optional.of(describe(name, image));
+        } finally {
+            close(rbd, image);
+        }
+    }
+
+    /**
+     * Grows the image to {@code newSizeBytes}; the same size is a no-op. Shrinking is refused: it
+     * would cut off data the guest may still use.
+     */
+    public RbdImageInfo resize(String name, long newSizeBytes) throws CephException {
+        checkName(name);
+        Rbd rbd = rbd();
+        RbdImage image = open(rbd, name, "cannot open the image to resize it");
+        try {
+            long current = image.stat().size;
+            if (newSizeBytes < current) {
+                throw new CephException("refusing to shrink image " + name + " from " + current + " to "
+                        + newSizeBytes + " bytes: images only grow", -CephErrors.EINVAL);
+            }
+            if (newSizeBytes > current) {
+                image.resize(newSizeBytes);
+                LOG.info("Grew RBD image {}/{} from {} to {} bytes", session.pool().cephPool(), name, current,
+                        newSizeBytes);
+            }
+            return describe(name, image);
+        } catch (RbdException e) {
+            throw failure("cannot resize the image", name, e);
+        } finally {
+            close(rbd, image);
+        }
+    }
+
+    /** Deletes the image and its snapshots now; false when there was no such image. */
+    public boolean delete(String name) throws CephException {
+        checkName(name);
+        if (!removeSnapshots(name)) {
+            return false;
+        }
+        try {
+            rbd().remove(name);
+        } catch (RbdException e) {
+            if (Math.abs(e.getReturnValue()) == CephErrors.ENOENT) {
+                return false;
+            }
+            throw failure(Math.abs(e.getReturnValue()) == CephErrors.EBUSY
+                    ? "cannot delete the image: a client still has it open" : "cannot delete the image", name, e);
+        }
+        LOG.info("Deleted RBD image {}/{}", session.pool().cephPool(), name);
+        return true;
+    }
+
+    /**
+     * Deletes the image's snapshots, then moves it to the RBD trash, where it cannot be removed
+     * before {@code deferSeconds} have passed. The snapshots go first because a trashed image with
+     * snapshots can never be purged ("image has snapshots"). Ceph purges nothing by itself: an
+     * {@code rbd trash purge schedule} (mgr rbd_support) or the management server must. False when
+     * there was no such image.
+     */
+    public boolean moveToTrash(String name, long deferSeconds) throws CephException {
+        checkName(name);
+        if (deferSeconds < 0) {
+            throw new CephException("deferSeconds must not be negative", -CephErrors.EINVAL);
+        }
+        if (!removeSnapshots(name)) {
+            return false;
+        }
+        int rc = LibRbd.INSTANCE.rbd_trash_move(session.ioCtx().getPointer(), name, deferSeconds);
+        if (rc == -CephErrors.ENOENT) {
+            return false;
+        }
+        if (rc < 0) {
+            throw new CephException("cannot move image " + name + " in pool " + session.pool().cephPool()
+                    + " to the trash: " + CephErrors.describe(rc), rc);
+        }
+        LOG.info("Moved RBD image {}/{} to the trash, to be purged after {} s", session.pool().cephPool(), name,
+                deferSeconds);
+        return true;
+    }
+
+    /** False when there is no such image. Protected snapshots are unprotected first. */
+    private boolean removeSnapshots(String name) throws CephException {
+        Rbd rbd = rbd();
+        RbdImage image;
+        try {
+            image = rbd.open(name);
+        } catch (RbdException e) {
+            if (Math.abs(e.getReturnValue()) == CephErrors.ENOENT) {
+                return false;
+            }
+            throw failure("cannot open the image", name, e);
+        }
+        try {
+            for (RbdSnapInfo snapshot : image.snapList()) {
+                String what = "snapshot " + snapshot.name + " of image";
+                try {
+                    if (image.snapIsProtected(snapshot.name)) {
+                        image.snapUnprotect(snapshot.name);
+                    }
+                    image.snapRemove(snapshot.name);
+                } catch (RbdException e) {
+                    throw failure(Math.abs(e.getReturnValue()) == CephErrors.EBUSY
+                            ? "cannot delete " + what + " (it has clones: flatten or delete them first)"
+                            : "cannot delete " + what, name, e);
+                }
+                LOG.debug("Deleted snapshot {}@{}", name, snapshot.name);
+            }
+        } catch (RbdException e) {
+            throw failure("cannot list the snapshots of the image", name, e);
+        } finally {
+            close(rbd, image);
+        }
+        return true;
+    }
+
+    private RbdImageInfo describe(String name, RbdImage image) throws CephException {
+        try {
+            long size = image.stat().size;
+            int format = image.isOldFormat() ? 1 : 2;
+            LongByReference features = new LongByReference();
+            int rc = LibRbd.INSTANCE.rbd_get_features(image.getPointer(), features);
+            if (rc < 0) {
+                throw new CephException("cannot read the features of image " + name + ": " + CephErrors.describe(rc), rc);
+            }
+            return new RbdImageInfo(name, size, format, features.getValue());
+        } catch (RbdException e) {
+            throw failure("cannot read the image", name, e);
+        }
+    }
+
+    private RbdImage open(Rbd rbd, String name, String what) throws CephException {
+        try {
+            return rbd.open(name);
+        } catch (RbdException e) {
+            throw failure(Math.abs(e.getReturnValue()) == CephErrors.ENOENT ? "no such image" : what, name, e);
+        }
+    }
+
+    private Rbd rbd() throws CephException {
+        return new Rbd(session.ioCtx());
+    }
+
+    private void close(Rbd rbd, RbdImage image) {
+        try {
+            rbd.close(image);
+        } catch (RbdException e) {
+            LOG.warn("Closing RBD image {} failed: {}", image.getName(), CephErrors.describe(e.getReturnValue()));
+        }
+    }
+
+    private CephException failure(String what, String name, RbdException e) {
+        return new CephException(what + ": " + session.pool().cephPool() + "/" + name + ": "
+                + CephErrors.describe(e.getReturnValue()), e.getReturnValue(), e);
+    }
+
+    private static void checkName(String name) throws CephException {
+        if (name == null || name.isBlank() || name.contains("/") || name.contains("@")) {
+            throw new CephException("not a valid RBD image name: '" + name + "'", -CephErrors.EINVAL);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.rbdstack.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentPropertiesTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String content, String mode) throws Exception {
+        Path path = dir.resolve(name);
+        Files.writeString(path, content);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
+        return path;
+    }
+
+    private Path properties(String content) throws Exception {
+        return file("agent.properties", content, "rw-r--r--");
+    }
+
+    private String error(Path properties) {
+        return assertThrows(AgentConfigException.class, () -> AgentProperties.load(properties)).getMessage();
+    }
+
+    @Test
+    void aTokenFileAndDefaults() throws Exception {
+        Path token = file("token", "s3cret-token\n", "rw-------");
+        AgentProperties loaded = AgentProperties.load(properties("host=ms.example.com\nhost.token.file=" + token + "\n"));
+        assertEquals("ms.example.com", loaded.host());
+        assertEquals(8250, loaded.port());
+        assertEquals("s3cret-token", loaded.hostToken().reveal());
+        assertTrue(loaded.tls().isEmpty());
+        assertTrue(loaded.hostname().isEmpty());
+        assertEquals("qemu:///system", loaded.libvirtUri());
+        assertEquals(Duration.ofSeconds(10), loaded.libvirtCheckInterval());
+        assertEquals(Duration.ofSeconds(15), loaded.cephTimeout());
+        assertEquals(8, loaded.commandThreads());
+        assertFalse(loaded.toString().contains("s3cret"), loaded.toString());
+    }
+
+    @Test
+    void everySettingCanBeGiven() throws Exception {
+        Path token = file("token", "t", "rw-------");
+        AgentProperties loaded = AgentProperties.load(properties("host=10.0.0.5\nport=18250\nhost.token.file=" + token
+                + "\nhostname=kvm7\nlibvirt.uri=qemu+ssh://x/system\nlibvirt.check.seconds=3\n"
+                + "ceph.timeout.seconds=20\ncommand.threads=2\n"));
+        assertEquals(18250, loaded.port());
+        assertEquals("kvm7", loaded.hostname().orElseThrow());
+        assertEquals("qemu+ssh://x/system", loaded.libvirtUri());
+        assertEquals(Duration.ofSeconds(3), loaded.libvirtCheckInterval());
+        assertEquals(Duration.ofSeconds(20), loaded.cephTimeout());
+        assertEquals(2, loaded.commandThreads());
+    }
+
+    @Test
+    void anInlineTokenOnlyInAFileOthersCannotRead() throws Exception {
+        Path open = properties("host=h\nhost.token=inline-token\n");
+        String message = error(open);
+        assertEquals(open + ": 'host.token' is in a file others can read: chmod 600 " + open
+                + " or move the token to a file named by host.token.file", message);
+        assertFalse(message.contains("inline-token"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-------"));
+        assertEquals("inline-token", AgentProperties.load(open).hostToken().reveal());
+    }
+
+    @Test
+    void errorsNameTheKeyAndTheFile() throws Exception {
+        Path token = file("token", "t", "rw-------");
+        Path readable = file("readable-token", "t", "rw-r--r--");
+        Path empty = file("empty-token", "\n", "rw-------");
+        String tokenLine = "host.token.file=" + token + "\n";
+        Path p = dir.resolve("agent.properties");
+        assertEquals(p + ": 'host' is missing", error(properties(tokenLine)));
+        assertEquals(p + ": 'port' must be an integer, got 'x'", error(properties("host=h\nport=x\n" + tokenLine)));
+        assertEquals(p + ": 'port' must be between 1 and 65535, got 0", error(properties("host=h\nport=0\n" + tokenLine)));
+        assertTrue(error(properties("host=h\n")).startsWith(p + ": 'host.token.file' or 'host.token' must be set"));
+        assertTrue(error(properties("host=h\nhost.token=t\n" + tokenLine)).startsWith(p + ": 'host.token.file' or"));
+        assertEquals(p + ": 'host.token.file' names " + readable + ", which others can read: chmod 600 " + readable,
+                error(properties("host=h\nhost.token.file=" + readable + "\n")));
+        assertEquals(p + ": 'host.token.file' names " + empty + ", which is empty",
+                error(properties("host=h\nhost.token.file=" + empty + "\n")));
+        assertTrue(error(properties("host=h\nhost.token.file=" + dir.resolve("missing") + "\n"))
+                .startsWith(p + ": 'host.token.file' names " + dir.resolve("missing") + ", which cannot be read"));
+        assertTrue(error(properties("host=h\n" + tokenLine + "prot=8250\n")).startsWith(p + ": 'prot' is not a known key"));
+        assertEquals(p + ": 'tls.truststore.password.file' is missing",
+                error(properties("host=h\n" + tokenLine + "tls.truststore=/x.p12\n")));
+        assertEquals(p + ": 'tls.truststore.password.file' is set but 'tls.truststore' is not",
+                error(properties("host=h\n" + tokenLine + "tls.truststore.password.file=" + token + "\n")));
+        assertTrue(error(properties("host=h\n" + tokenLine + "tls.truststore=" + dir.resolve("no.p12")
+                + "\ntls.truststore.password.file=" + token + "\n"))
+                .startsWith(p + ": 'tls.truststore' names " + dir.resolve("no.p12") + ", which cannot be loaded"));
+    }
+
+    @Test
+    void aTrustStoreMakesTls() throws Exception {
+        io.rbdstack.agent.connect.ThrowAwayTls tls = new io.rbdstack.agent.connect.ThrowAwayTls(dir).generate("ms");
+        Path password = tls.writePasswordFile(dir.resolve("store.password"));
+        Path token = file("token", "t", "rw-------");
+        AgentProperties loaded = AgentProperties.load(properties("host=localhost\nhost.token.file=" + token
+                + "\ntls.truststore=" + dir.resolve("ms-trust.p12") + "\ntls.truststore.password.file=" + password + "\n"));
+        assertTrue(loaded.tls().isPresent());
+    }
+}

@@ -1,0 +1,76 @@
+package io.rbdstack.agent.ceph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rbdstack.agent.fixtures.CephFixture;
+import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.spi.agent.rbd.RbdPool;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** How long connecting takes, fails and times out on the real cluster (printed for the record). */
+class RadosConnectorIT {
+
+    private final CephFixture cluster = new CephFixture();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        cluster.close();
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Test
+    void connectsInMillisecondsAndClosesCleanly() throws Exception {
+        RadosConnector connector = new RadosConnector(RadosTimeouts.standard());
+        long first = System.nanoTime();
+        try (RadosSession session = connector.connect(cluster.limitedPool())) {
+            System.out.printf("connect (first in this JVM): %d ms%n", millisSince(first));
+            assertEquals(cluster.ceph.pool(), session.ioCtx().getPoolName());
+        }
+        long total = 0;
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            try (RadosSession session = connector.connect(cluster.limitedPool())) {
+                total += millisSince(start);
+                session.ioCtx();
+            }
+        }
+        System.out.printf("connect (mean of 5 more): %d ms%n", total / 5);
+        assertTrue(total / 5 < 5000);
+    }
+
+    @Test
+    void aWrongKeyFailsAtOnce() {
+        RadosConnector connector = new RadosConnector(RadosTimeouts.standard());
+        long start = System.nanoTime();
+        CephException e = assertThrows(CephException.class, () -> connector.connect(
+                cluster.pool(cluster.ceph.limitedUser().id(), TestKeys.random(new Random(9)))));
+        long elapsed = millisSince(start);
+        System.out.printf("wrong key refused in %d ms: %s%n", elapsed, e.getMessage());
+        assertEquals(-13, e.returnCode());
+        assertTrue(elapsed < 5000, elapsed + " ms");
+    }
+
+    @Test
+    void theMountTimeoutIsConfigurable() {
+        RadosConnector connector = new RadosConnector(RadosTimeouts.of(Duration.ofSeconds(3)));
+        RbdPool dead = cluster.pool(cluster.ceph.admin().id(), cluster.ceph.admin().key(), cluster.ceph.pool(),
+                List.of(new CephMonitor("127.0.0.1", 1)));
+        long start = System.nanoTime();
+        CephException e = assertThrows(CephException.class, () -> connector.connect(dead));
+        long elapsed = millisSince(start);
+        System.out.printf("no monitor at 127.0.0.1:1, 3 s timeout: failed in %d ms: %s%n", elapsed, e.getMessage());
+        assertEquals(-110, e.returnCode());
+        assertTrue(elapsed >= 2500 && elapsed < 10_000, elapsed + " ms");
+        assertFalse(e.getMessage().contains(cluster.ceph.admin().key()));
+    }
+}

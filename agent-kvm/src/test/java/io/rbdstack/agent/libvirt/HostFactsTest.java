@@ -1,0 +1,15 @@
+package io.rbdstack.agent.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class HostFactsTest {
+
+    @Test
+    void decodesLibvirtVersionNumbers() {
+        assertEquals("9.0.0", HostFacts.version(9_000_000));
+        assertEquals("7.2.22", HostFacts.version(7_002_022));
+        assertEquals("10.10.1", HostFacts.version(10_010_001));
+    }
+}

@@ -3,7 +3,6 @@ package io.rbdstack.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -11,12 +10,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.server.ApiClient;
-import io.rbdstack.server.TestDatabase;
 import io.rbdstack.server.TestServer;
 import io.rbdstack.testing.CephKeyring;
 import io.rbdstack.testing.RealServices;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +39,8 @@ class RbdPrimaryStorageIT {
 
     @TempDir
     static Path dir;
-    static TestDatabase db;
+    static OneHostCloud cloud;
     static TestServer server;
-    static Agent agent;
     static String zoneId;
     static String clusterId;
     static RealServices.Ceph ceph;
@@ -51,43 +48,22 @@ class RbdPrimaryStorageIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // Before anything starts, so that every log line of the run is checked for keys.
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         logs.start();
         root.addAppender(logs);
         root.setLevel(Level.DEBUG);
-        ceph = RealServices.load().ceph();
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"), "agent.heartbeat.seconds=1");
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
-
-        zoneId = server.admin.call("createZone", "name", "ceph-zone", "dns1", "8.8.8.8", "internaldns1", "10.0.0.2",
-                "networktype", "Advanced").response("createZone").get("zone").get("id").asText();
-        String podId = server.admin.call("createPod", "name", "p", "zoneid", zoneId, "gateway", "10.0.0.1",
-                "netmask", "255.255.255.0").response("createPod").get("pod").get("id").asText();
-        clusterId = server.admin.call("addCluster", "clustername", "c", "clustertype", "CloudManaged", "hypervisor",
-                "KVM", "zoneid", zoneId, "podid", podId).response("addCluster").get("cluster").get(0).get("id").asText();
-        JsonNode host = server.admin.call("addHost", "zoneid", zoneId, "podid", podId, "clusterid", clusterId,
-                "url", "http://localhost", "hypervisor", "KVM").response("addHost").get("host").get(0);
-        Path token = Files.writeString(dir.resolve("host.token"), host.get("agenttoken").asText());
-        // The agent refuses a token file others can read.
-        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        Path props = Files.writeString(dir.resolve("agent.properties"), "host=127.0.0.1\nport="
-                + server.server.agentPort() + "\nhost.token.file=" + token + "\nceph.timeout.seconds=10\n");
-        agent = Agent.start(AgentProperties.load(props));
-        awaitHostUp(host.get("id").asText());
+        cloud = OneHostCloud.start(dir);
+        server = cloud.server;
+        zoneId = cloud.zoneId;
+        clusterId = cloud.clusterId;
+        ceph = cloud.ceph;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (agent != null) {
-            agent.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (db != null) {
-            db.close();
+        if (cloud != null) {
+            cloud.close();
         }
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
     }
@@ -178,20 +154,12 @@ class RbdPrimaryStorageIT {
     }
 
     private static JsonNode createPool(String name, CephKeyring.CephUser user, String scope) throws Exception {
-        List<String> params = new ArrayList<>(List.of("name", name, "zoneid", zoneId, "scope", scope, "hypervisor", "KVM",
-                "url", "rbd://" + user.id() + ":" + enc(user.key()) + "@" + ceph.monHost() + ":" + ceph.monV1Port()
-                        + "/" + ceph.pool(), "tags", "ceph,ssd"));
-        if (scope.equals("cluster")) {
-            params.addAll(List.of("clusterid", clusterId));
-        }
-        ApiClient.Reply reply = server.admin.call("createStoragePool", params.toArray(String[]::new));
-        assertEquals(200, reply.status(), reply.body());
-        return reply.response("createStoragePool").get("storagepool");
+        return scope.equals("cluster") ? cloud.createdRbdPool(name, user, scope, "tags", "ceph,ssd", "clusterid", clusterId)
+                : cloud.createdRbdPool(name, user, scope, "tags", "ceph,ssd");
     }
 
     private static void delete(String poolId) throws Exception {
-        ApiClient.Reply reply = server.admin.call("deleteStoragePool", "id", poolId);
-        assertEquals(200, reply.status(), reply.body());
+        cloud.deletePool(poolId);
     }
 
     private static JsonNode listPools(String name) throws Exception {
@@ -255,19 +223,6 @@ class RbdPrimaryStorageIT {
     }
 
     private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return OneHostCloud.enc(s);
     }
-
-    private static void awaitHostUp(String hostId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode host = server.admin.call("listHosts", "id", hostId).response("listHosts").get("host").get(0);
-            if (host.get("state").asText().equals("Up")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("host " + hostId + " did not come Up");
-    }
-
 }

@@ -37,14 +37,20 @@ import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.job.AsyncJobManager;
 import io.rbdstack.server.job.JobCommands;
 import io.rbdstack.server.job.JobRepository;
+import io.rbdstack.server.offering.DiskOfferingCommands;
+import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsCommands;
 import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.storage.EngineHostGateway;
+import io.rbdstack.server.storage.ProviderOptionSettings;
 import io.rbdstack.server.storage.StoragePoolCommands;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.server.storage.StorageProviders;
+import io.rbdstack.server.volume.VolumeCommands;
+import io.rbdstack.server.volume.VolumeRepository;
+import io.rbdstack.server.volume.VolumeService;
 import io.rbdstack.spi.Secret;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -139,7 +145,8 @@ public final class ManagementServer implements AutoCloseable {
             HostCommands.register(registry, clusters, hosts, agents.connections());
 
             EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
-            StorageProviders providers = StorageProviders.load(pluginDir(config), gateway);
+            StorageProviders providers = StorageProviders.load(pluginDir(config), gateway,
+                    new ProviderOptionSettings(settings));
             StoragePoolRepository pools = new StoragePoolRepository(jdbc, cipher);
             StoragePoolService poolService = new StoragePoolService(pools, providers, gateway, hosts);
             resources.push(poolService);
@@ -148,6 +155,11 @@ public final class ManagementServer implements AutoCloseable {
                     settings.value(Setting.STORAGE_STATS_INTERVAL)) / 1000));
             StoragePoolCommands.register(registry, new StoragePoolCommands.Deps(zones, pods, clusters, pools,
                     providers, poolService, settings));
+            DiskOfferingRepository offerings = new DiskOfferingRepository(jdbc);
+            DiskOfferingCommands.register(registry, offerings, settings);
+            VolumeRepository volumes = new VolumeRepository(jdbc);
+            VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
+                    new VolumeService(jdbc, volumes, pools, poolService, settings), settings));
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry,
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),

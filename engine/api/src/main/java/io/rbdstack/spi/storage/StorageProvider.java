@@ -24,11 +24,21 @@ public interface StorageProvider {
     /** The pool's real capacity from the storage (for RBD: pool statistics and quota). */
     PoolCapacity capacity(StoredPool pool) throws StorageException;
 
+    /**
+     * Creates a volume named after {@code volumeUuid} (for RBD: the image name), so the engine can
+     * find and delete it even when the creation's answer is lost.
+     */
     VolumeInfo createVolume(StoredPool pool, String volumeUuid, long sizeBytes) throws StorageException;
 
     /** Grows a volume; shrinking is an {@link StorageException.Kind#INVALID}. */
     VolumeInfo resizeVolume(StoredPool pool, String path, long newSizeBytes) throws StorageException;
 
-    /** Deletes a volume and its snapshots; {@code deferSeconds} &gt; 0 defers it where supported. */
-    void deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException;
+    /**
+     * Deletes a volume and its snapshots. With {@code deferSeconds} &gt; 0 the storage may keep the
+     * data that long before purging it (where supported); a provider may keep it longer if its own
+     * options say so.
+     *
+     * @return the seconds the storage keeps the data before it may purge it; 0 when it is gone now
+     */
+    long deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException;
 }

@@ -43,6 +43,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(ApiErrorCode.RESOURCE_IN_USE_ERROR, CS_RESOURCE_IN_USE, message);
     }
 
+    public static ApiException insufficientCapacity(String message) {
+        return new ApiException(ApiErrorCode.INSUFFICIENT_CAPACITY_ERROR, CS_INSUFFICIENT_CAPACITY, message);
+    }
+
     public static ApiException unavailable(String message) {
         return new ApiException(ApiErrorCode.RESOURCE_UNAVAILABLE_ERROR, CS_RESOURCE_UNAVAILABLE, message);
     }

@@ -12,7 +12,7 @@ public record Setting(String name, String category, Type type, String defaultVal
         BOOLEAN, INTEGER, STRING, DECIMAL;
 
         /** Null when {@code value} is acceptable, else why not. */
-        String problem(String value) {
+        public String problem(String value) {
             return switch (this) {
                 case BOOLEAN -> value.equals("true") || value.equals("false") ? null : "must be true or false";
                 case INTEGER -> value.matches("-?\\d{1,18}") ? null : "must be a whole number";
@@ -34,6 +34,20 @@ public record Setting(String name, String category, Type type, String defaultVal
     public static final Setting STORAGE_STATS_INTERVAL = new Setting("storage.stats.interval", "Storage", Type.INTEGER,
             "60000", "Milliseconds between two reads of every primary storage pool's capacity (read at start-up).");
 
+    public static final Setting STORAGE_VOLUME_DEFERRED_DELETE_SECONDS = new Setting(
+            "storage.volume.deferred.delete.seconds", "Storage", Type.INTEGER, "0",
+            "Seconds a deleted volume's data stays on its primary storage before the storage may purge it (RBD: the"
+                    + " image waits in the pool's trash); 0 deletes it at once. A storage plugin option such as"
+                    + " rbd.deferred.delete.seconds may keep it longer. Read at each delete.");
+    public static final Setting CUSTOM_DISKOFFERING_SIZE_MIN = new Setting("custom.diskoffering.size.min", "Advanced",
+            Type.INTEGER, "1", "Smallest size in GB of a volume whose size the user chooses.");
+    public static final Setting CUSTOM_DISKOFFERING_SIZE_MAX = new Setting("custom.diskoffering.size.max", "Advanced",
+            Type.INTEGER, "1024", "Largest size in GB of a volume whose size the user chooses.");
+    public static final Setting STORAGE_MAX_VOLUME_SIZE = new Setting("storage.max.volume.size", "Storage",
+            Type.INTEGER, "2000", "Largest size in GB of a disk offering.");
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
-            DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL);
+            DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
+            STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX,
+            STORAGE_MAX_VOLUME_SIZE);
 }

@@ -4,7 +4,9 @@ import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.db.Jdbc;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The {@code configuration} table: declared settings with their current values. */
 public final class SettingsRepository {
@@ -15,6 +17,8 @@ public final class SettingsRepository {
     }
 
     private final Jdbc jdbc;
+    /** What updateConfiguration accepts: the engine's settings and the loaded storage plugins' options. */
+    private final Map<String, Setting> declared = new ConcurrentHashMap<>();
 
     public SettingsRepository(Jdbc jdbc) {
         this.jdbc = jdbc;
@@ -23,6 +27,7 @@ public final class SettingsRepository {
     /** Adds declared settings missing from the table and refreshes their description and default. */
     public void declare(List<Setting> settings) {
         for (Setting s : settings) {
+            declared.put(s.name(), s);
             jdbc.update("INSERT INTO configuration (name, category, value, default_value, type, scope, description)"
                             + " VALUES (?, ?, ?, ?, ?, 'Global', ?) ON DUPLICATE KEY UPDATE category = VALUES(category),"
                             + " default_value = VALUES(default_value), type = VALUES(type), description = VALUES(description)",
@@ -31,8 +36,22 @@ public final class SettingsRepository {
     }
 
     public String value(Setting setting) {
-        return jdbc.queryOne("SELECT value FROM configuration WHERE name = ?", rs -> rs.getString(1), setting.name())
-                .orElse(setting.defaultValue());
+        return value(setting.name()).orElse(setting.defaultValue());
+    }
+
+    /** The stored value of the setting named {@code name}; empty when there is no row or no value. */
+    public Optional<String> value(String name) {
+        return jdbc.queryOne("SELECT value FROM configuration WHERE name = ?",
+                rs -> Optional.ofNullable(rs.getString(1)), name).flatMap(v -> v);
+    }
+
+    /** An INTEGER setting's value; the default when the stored value is not a number (it was checked on update). */
+    public long longValue(Setting setting) {
+        try {
+            return Long.parseLong(value(setting).trim());
+        } catch (NumberFormatException e) {
+            return Long.parseLong(setting.defaultValue());
+        }
     }
 
     public boolean bool(Setting setting) {
@@ -60,7 +79,7 @@ public final class SettingsRepository {
 
     /** Sets a declared setting after checking the value's type; 431 for unknown names or bad values. */
     public void update(String name, String value) {
-        Setting setting = Setting.ALL.stream().filter(s -> s.name().equals(name)).findFirst()
+        Setting setting = Optional.ofNullable(declared.get(name))
                 .orElseThrow(() -> ApiException.invalidParameter("Invalid value '" + name
                         + "' for parameter name: no such configuration setting"));
         String problem = setting.type().problem(value);

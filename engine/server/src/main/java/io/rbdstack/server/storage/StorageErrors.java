@@ -5,12 +5,12 @@ import io.rbdstack.server.api.ApiException;
 import io.rbdstack.spi.storage.StorageException;
 
 /** A provider's {@link StorageException} as the CloudStack error the API answers with. */
-final class StorageErrors {
+public final class StorageErrors {
 
     private StorageErrors() {
     }
 
-    static ApiException toApi(StorageException e) {
+    public static ApiException toApi(StorageException e) {
         return switch (e.kind()) {
             case INVALID -> new ApiException(ApiErrorCode.PARAM_ERROR, ApiException.CS_INVALID_PARAMETER, e.getMessage(), e);
             case UNAVAILABLE -> new ApiException(ApiErrorCode.RESOURCE_UNAVAILABLE_ERROR,

@@ -38,12 +38,7 @@ public final class StoragePoolCommands {
 
         StoragePoolView view(StoragePoolRepository.PoolRow row) {
             long allocated = pools.allocatedBytes(row.id());
-            Long total = row.capacityBytes();
-            if (total != null && row.capacityLimit() != null) {
-                total = Math.min(total, row.capacityLimit());
-            } else if (total == null) {
-                total = row.capacityLimit();
-            }
+            Long total = row.totalBytes();
             List<String> tags = pools.tags(row.id());
             return new StoragePoolView(row.uuid(), row.zoneUuid(), row.zoneName(), row.podUuid(), row.podName(),
                     row.name(), row.hostAddress(), row.path(), ApiJson.date(row.created()), row.type(),

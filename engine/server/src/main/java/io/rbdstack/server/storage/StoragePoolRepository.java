@@ -25,6 +25,14 @@ public final class StoragePoolRepository {
                           String hostAddress, String path, String user, String status, Long capacityBytes,
                           Long usedBytes, Long capacityIops, String hypervisor, String provider, Instant created,
                           Long capacityLimit) {
+
+        /** What may be provisioned at most before over-provisioning: the storage's total, capped by capacitybytes. */
+        public Long totalBytes() {
+            if (capacityBytes != null && capacityLimit != null) {
+                return Math.min(capacityBytes, capacityLimit);
+            }
+            return capacityBytes != null ? capacityBytes : capacityLimit;
+        }
     }
 
     /** What createStoragePool stores. */
@@ -81,6 +89,26 @@ public final class StoragePoolRepository {
 
     public Optional<PoolRow> find(String uuid) {
         return jdbc.queryOne(SELECT + " AND s.uuid = ?", StoragePoolRepository::row, uuid);
+    }
+
+    public Optional<PoolRow> findById(long id) {
+        return jdbc.queryOne(SELECT + " AND s.id = ?", StoragePoolRepository::row, id);
+    }
+
+    /** The zone's Up pools (either scope), oldest first. */
+    public List<PoolRow> upPoolsOfZone(long zoneId) {
+        return jdbc.query(SELECT + " AND s.data_center_id = ? AND s.status = 'Up' ORDER BY s.id",
+                StoragePoolRepository::row, zoneId);
+    }
+
+    /**
+     * Locks the zone's pool rows until the caller's transaction ends, so that checking a pool's room
+     * and allocating from it do not interleave with another allocation in the zone (on any
+     * management server). Call inside {@link Jdbc#inTransaction} before reading capacities.
+     */
+    public void lockPoolsOfZone(long zoneId) {
+        jdbc.query("SELECT id FROM storage_pool WHERE data_center_id = ? AND removed IS NULL ORDER BY id FOR UPDATE",
+                rs -> rs.getLong(1), zoneId);
     }
 
     public List<PoolRow> list(PoolFilter f, String limit) {

@@ -104,7 +104,8 @@ public final class StoragePoolService implements AutoCloseable {
         }
     }
 
-    StorageProviders.Loaded plugin(StoragePoolRepository.PoolRow row) {
+    /** The plugin of the pool's type; 530 when it is not loaded (the pool outlived its plugin jar). */
+    public StorageProviders.Loaded plugin(StoragePoolRepository.PoolRow row) {
         return providers.byName(row.type()).orElseThrow(() -> ApiException.internal("No storage plugin "
                 + row.type() + " is loaded for pool " + row.name(), null));
     }

@@ -39,16 +39,17 @@ public final class StorageProviders {
     private StorageProviders() {
     }
 
-    public static StorageProviders load(Optional<Path> pluginDir, HostGateway hosts) throws IOException {
+    /** Loads the plugins; their options become global settings, read live by the providers. */
+    public static StorageProviders load(Optional<Path> pluginDir, HostGateway hosts, ProviderOptionSettings options)
+            throws IOException {
         StorageProviders providers = new StorageProviders();
         for (StorageProviderFactory factory : ServiceLoader.load(StorageProviderFactory.class, classLoader(pluginDir))) {
             String name = factory.name().toUpperCase(Locale.ROOT);
             if (providers.byName.containsKey(name)) {
                 throw new IllegalStateException("Two storage plugins are named " + name);
             }
-            Map<String, String> defaults = new TreeMap<>();
-            factory.options().forEach(o -> defaults.put(o.name(), o.defaultValue()));
-            providers.byName.put(name, new Loaded(factory, factory.create(new ProviderContext(defaults, hosts))));
+            options.declare(factory);
+            providers.byName.put(name, new Loaded(factory, factory.create(new ProviderContext(options.values(), hosts))));
             LOG.info("Loaded storage plugin {} ({})", name, factory.getClass().getName());
         }
         return providers;

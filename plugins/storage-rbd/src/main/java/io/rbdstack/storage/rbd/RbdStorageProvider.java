@@ -17,6 +17,7 @@ import io.rbdstack.spi.storage.PoolCapacity;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.ProviderContext;
+import io.rbdstack.spi.storage.ProviderOption;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StoredPool;
@@ -28,11 +29,23 @@ import java.util.Map;
 final class RbdStorageProvider implements StorageProvider {
 
     private final ProviderContext context;
-    private final Duration timeout;
 
     RbdStorageProvider(ProviderContext context) {
         this.context = context;
-        this.timeout = Duration.ofSeconds(Long.parseLong(context.option(RbdStorageProviderFactory.COMMAND_TIMEOUT_SECONDS)));
+    }
+
+    /** Read at each command: options are settings an admin may change while the server runs. */
+    private Duration timeout() {
+        return Duration.ofSeconds(seconds(RbdStorageProviderFactory.COMMAND_TIMEOUT_SECONDS));
+    }
+
+    /** A whole number of seconds from an option; negative counts as 0, garbage as the default. */
+    private long seconds(ProviderOption option) {
+        try {
+            return Math.max(0, Long.parseLong(context.option(option).trim()));
+        } catch (NumberFormatException e) {
+            return Long.parseLong(option.defaultValue());
+        }
     }
 
     @Override
@@ -48,7 +61,8 @@ final class RbdStorageProvider implements StorageProvider {
 
     @Override
     public void testPool(PoolScope scope, PoolDefinition definition) throws StorageException {
-        Answer answer = context.hosts().sendToAnyHost(scope, new TestRbdPoolCommand(rbdPool("probe", definition)), timeout);
+        Answer answer = context.hosts().sendToAnyHost(scope, new TestRbdPoolCommand(rbdPool("probe", definition)),
+                timeout());
         if (answer.success()) {
             return;
         }
@@ -60,13 +74,13 @@ final class RbdStorageProvider implements StorageProvider {
 
     @Override
     public void attachPool(String hostUuid, StoredPool pool) throws StorageException {
-        expectSuccess(context.hosts().send(hostUuid, new DefineRbdPoolCommand(rbdPool(pool)), timeout),
+        expectSuccess(context.hosts().send(hostUuid, new DefineRbdPoolCommand(rbdPool(pool)), timeout()),
                 "define RBD pool " + pool.name() + " on host " + hostUuid);
     }
 
     @Override
     public void detachPool(String hostUuid, StoredPool pool) throws StorageException {
-        expectSuccess(context.hosts().send(hostUuid, new RemoveRbdPoolCommand(pool.uuid()), timeout),
+        expectSuccess(context.hosts().send(hostUuid, new RemoveRbdPoolCommand(pool.uuid()), timeout()),
                 "remove RBD pool " + pool.name() + " from host " + hostUuid);
     }
 
@@ -92,13 +106,17 @@ final class RbdStorageProvider implements StorageProvider {
     }
 
     @Override
-    public void deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException {
-        send(pool, new DeleteRbdImageCommand(rbdPool(pool), path, deferSeconds),
-                "delete RBD image " + path + " in pool " + pool.name());
+    public long deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException {
+        // The engine's deferral is the cloud-wide minimum; rbd.deferred.delete.seconds may keep RBD images longer.
+        long defer = Math.max(Math.max(0, deferSeconds), seconds(RbdProviderOptions.DEFERRED_DELETE_SECONDS));
+        String what = defer > 0 ? "move RBD image " + path + " to the trash of pool " + pool.name()
+                : "delete RBD image " + path + " in pool " + pool.name();
+        send(pool, new DeleteRbdImageCommand(rbdPool(pool), path, defer), what);
+        return defer;
     }
 
     private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {
-        return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout), what);
+        return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout()), what);
     }
 
     private static Answer expectSuccess(Answer answer, String what) throws StorageException {

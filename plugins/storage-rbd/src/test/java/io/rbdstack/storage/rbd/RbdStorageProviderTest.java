@@ -9,6 +9,9 @@ import io.rbdstack.spi.Secret;
 import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.RbdImageAnswer;
 import io.rbdstack.spi.agent.rbd.RbdPool;
 import io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer;
 import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer;
@@ -109,6 +112,47 @@ class RbdStorageProviderTest {
         assertEquals(100, withQuota.usedBytes());
         var noQuota = provider(new ScriptedGateway(c -> new RbdPoolCapacityAnswer(true, null, 100, 900, 0))).capacity(pool);
         assertEquals(1000, noQuota.totalBytes());
+    }
+
+    @Test
+    void deleteDefersByTheLongerOfTheEnginesDeferralAndTheRbdOptionReadAtEachCall() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        ScriptedGateway gateway = new ScriptedGateway(c -> new RbdImageAnswer(true, null, "img", 0));
+        Map<String, String> settings = new java.util.concurrent.ConcurrentHashMap<>();
+        StorageProvider provider = new RbdStorageProviderFactory().create(new ProviderContext(
+                name -> java.util.Optional.ofNullable(settings.get(name)), gateway));
+
+        assertEquals(0, provider.deleteVolume(pool, "img", 0), "defaults: delete at once");
+        assertEquals(120, provider.deleteVolume(pool, "img", 120), "the engine's deferral");
+        settings.put("rbd.deferred.delete.seconds", "3600");
+        assertEquals(3600, provider.deleteVolume(pool, "img", 120), "the option, changed while running, is longer");
+        assertEquals(7200, provider.deleteVolume(pool, "img", 7200), "the engine's deferral is longer");
+        settings.put("rbd.deferred.delete.seconds", "-4");
+        assertEquals(0, provider.deleteVolume(pool, "img", -1), "negatives count as 0");
+
+        assertEquals(List.of(0L, 120L, 3600L, 7200L, 0L), gateway.sent.stream()
+                .map(c -> assertInstanceOf(DeleteRbdImageCommand.class, c).deferSeconds()).toList());
+    }
+
+    @Test
+    void aFailedDeleteSaysWhetherItWasToGoToTheTrash() {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        StorageProvider provider = provider(new ScriptedGateway(c -> new RbdImageAnswer(false, "EBUSY", "img", 0)));
+        StorageException now = assertThrows(StorageException.class, () -> provider.deleteVolume(pool, "img", 0));
+        assertEquals("Could not delete RBD image img in pool pool: EBUSY", now.getMessage());
+        StorageException later = assertThrows(StorageException.class, () -> provider.deleteVolume(pool, "img", 60));
+        assertEquals("Could not move RBD image img to the trash of pool pool: EBUSY", later.getMessage());
+    }
+
+    @Test
+    void createNamesTheImageAfterTheVolume() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        ScriptedGateway gateway = new ScriptedGateway(c -> new RbdImageAnswer(true, null, "vol-1", 1L << 30));
+        assertEquals(new io.rbdstack.spi.storage.VolumeInfo("vol-1", 1L << 30),
+                provider(gateway).createVolume(pool, "vol-1", 1L << 30));
+        CreateRbdImageCommand create = assertInstanceOf(CreateRbdImageCommand.class, gateway.sent.get(0));
+        assertEquals("vol-1", create.image());
+        assertEquals(1L << 30, create.sizeBytes());
     }
 
     @Test

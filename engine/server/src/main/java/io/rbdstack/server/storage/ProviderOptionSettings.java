@@ -1,0 +1,50 @@
+package io.rbdstack.server.storage;
+
+import io.rbdstack.server.settings.Setting;
+import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.spi.storage.OptionValues;
+import io.rbdstack.spi.storage.ProviderOption;
+import io.rbdstack.spi.storage.StorageProviderFactory;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Storage plugin options as global settings: each option a plugin declares becomes a row of the
+ * {@code configuration} table under its own name (listConfigurations shows it, updateConfiguration
+ * sets it), and the plugin reads the current value through {@link #values()} at each use.
+ */
+public final class ProviderOptionSettings {
+
+    private final SettingsRepository settings;
+
+    public ProviderOptionSettings(SettingsRepository settings) {
+        this.settings = settings;
+    }
+
+    /** Declares the plugin's options as settings. */
+    public void declare(StorageProviderFactory factory) {
+        settings.declare(settingsOf(factory));
+    }
+
+    /** Live values from the configuration table. */
+    public OptionValues values() {
+        return settings::value;
+    }
+
+    /**
+     * ProviderOption carries no type, so it is taken from the default: a whole number makes an
+     * INTEGER (updateConfiguration then refuses anything else), true/false a BOOLEAN, the rest STRING.
+     */
+    static Setting setting(String plugin, ProviderOption option) {
+        String value = option.defaultValue();
+        Setting.Type type = Setting.Type.INTEGER.problem(value) == null ? Setting.Type.INTEGER
+                : Setting.Type.BOOLEAN.problem(value) == null ? Setting.Type.BOOLEAN : Setting.Type.STRING;
+        return new Setting(option.name(), "Storage", type, value, option.help() + " (storage plugin " + plugin + ")");
+    }
+
+    /** The settings a plugin's options become. */
+    static List<Setting> settingsOf(StorageProviderFactory factory) {
+        String plugin = factory.name().toUpperCase(Locale.ROOT);
+        return factory.options().stream().map(o -> setting(plugin, o)).toList();
+    }
+}

@@ -1,0 +1,131 @@
+package io.rbdstack.server.volume;
+
+import io.rbdstack.server.api.ApiJson;
+import io.rbdstack.server.db.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Volumes ({@code volumes} rows). States change only through {@link #move}, which checks the edge
+ * with {@link VolumeState} and applies it only if the row is still in the state the caller saw, so
+ * two operations racing on one volume cannot both proceed.
+ */
+public final class VolumeRepository {
+
+    /** Data disks only so far; root disks come with VMs. */
+    public static final String DATADISK = "DATADISK";
+
+    /** A live volume row with its zone, pool, offering and owner resolved. */
+    public record VolumeRow(long id, String uuid, String name, long accountId, String accountName, String domainUuid,
+                            String domainName, long zoneId, String zoneUuid, String zoneName, Long poolId,
+                            String poolUuid, String poolName, Long offeringId, String offeringUuid,
+                            String offeringName, String provisioningType, String type, long sizeBytes, String path,
+                            VolumeState state, Instant created) {
+
+        public VolumeView view() {
+            return new VolumeView(uuid, name, zoneUuid, zoneName, type, sizeBytes, state.name(), poolUuid, poolName,
+                    "shared", offeringUuid, offeringName, accountName, domainUuid, domainName, ApiJson.date(created),
+                    path, provisioningType == null ? "thin" : provisioningType);
+        }
+    }
+
+    /** What createVolume saves before the storage is asked for anything. */
+    public record NewVolume(String uuid, String name, long accountId, long domainId, long zoneId, long poolId,
+                            Long offeringId, long sizeBytes) {
+    }
+
+    /**
+     * listVolumes filters. {@code accountId} empty = every account's (admins with listall or an id).
+     */
+    public record Filter(Optional<Long> accountId, Optional<String> uuid, Optional<String> name,
+                         Optional<String> zoneUuid, Optional<String> poolUuid, Optional<String> keyword,
+                         Optional<String> type) {
+        Object[] args() {
+            return new Object[] {accountId.orElse(null), accountId.orElse(null), uuid.orElse(null), uuid.orElse(null),
+                    name.orElse(null), name.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
+                    poolUuid.orElse(null), poolUuid.orElse(null), keyword.orElse(null),
+                    keyword.map(k -> "%" + k + "%").orElse(null), type.orElse(null), type.orElse(null)};
+        }
+    }
+
+    private static final String FROM = " FROM volumes v JOIN data_center z ON z.id = v.data_center_id"
+            + " JOIN account a ON a.id = v.account_id JOIN domain d ON d.id = v.domain_id"
+            + " LEFT JOIN storage_pool s ON s.id = v.pool_id LEFT JOIN disk_offering o ON o.id = v.disk_offering_id"
+            + " WHERE v.removed IS NULL";
+    private static final String SELECT = "SELECT v.id, v.uuid, v.name, v.account_id, a.account_name,"
+            + " d.uuid AS domain_uuid, d.name AS domain_name, v.data_center_id, z.uuid AS zone_uuid, z.name AS zone_name,"
+            + " v.pool_id, s.uuid AS pool_uuid, s.name AS pool_name, v.disk_offering_id, o.uuid AS offering_uuid,"
+            + " o.name AS offering_name, o.provisioning_type, v.volume_type, v.size, v.path, v.state, v.created" + FROM;
+    private static final String FILTER = " AND (? IS NULL OR v.account_id = ?) AND (? IS NULL OR v.uuid = ?)"
+            + " AND (? IS NULL OR v.name = ?) AND (? IS NULL OR z.uuid = ?) AND (? IS NULL OR s.uuid = ?)"
+            + " AND (? IS NULL OR v.name LIKE ?) AND (? IS NULL OR v.volume_type = ?)";
+
+    private final Jdbc jdbc;
+
+    public VolumeRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Saves the volume as Allocated; its path is its uuid, the name the storage creates it under. */
+    public void insert(NewVolume v) {
+        Instant now = Instant.now();
+        jdbc.insert("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, disk_offering_id,"
+                        + " volume_type, size, path, format, state, created, updated)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'RAW', ?, ?, ?)", v.uuid(), v.name(), v.accountId(),
+                v.domainId(), v.zoneId(), v.poolId(), v.offeringId(), DATADISK, v.sizeBytes(), v.uuid(),
+                VolumeState.Allocated, now, now);
+    }
+
+    public Optional<VolumeRow> find(String uuid) {
+        return jdbc.queryOne(SELECT + " AND v.uuid = ?", VolumeRepository::row, uuid);
+    }
+
+    public List<VolumeRow> list(Filter filter, String limit) {
+        return jdbc.query(SELECT + FILTER + " ORDER BY v.id" + limit, VolumeRepository::row, filter.args());
+    }
+
+    public long count(Filter filter) {
+        return jdbc.queryLong("SELECT COUNT(*)" + FROM + FILTER, filter.args());
+    }
+
+    /**
+     * Moves the volume from {@code from} to {@code to} if it is still in {@code from}; a state that
+     * {@link VolumeState#removesRow() removes the row} also marks it removed.
+     *
+     * @return false when the volume was no longer in {@code from} (another operation got there first)
+     * @throws IllegalStateException when {@code to} may not follow {@code from}: a bug in the caller
+     */
+    public boolean move(long id, VolumeState from, VolumeState to) {
+        from.checkMoveTo(to);
+        Instant now = Instant.now();
+        String removed = to.removesRow() ? ", removed = COALESCE(removed, ?)" : "";
+        Object[] args = to.removesRow() ? new Object[] {to, now, now, id, from} : new Object[] {to, now, id, from};
+        return jdbc.update("UPDATE volumes SET state = ?, updated = ?" + removed + " WHERE id = ? AND state = ?",
+                args) == 1;
+    }
+
+    /**
+     * {@code from} (Creating or Resizing) to Ready, recording what the storage reports and, after a
+     * resize to another offering, the new offering.
+     */
+    public boolean moveToReady(long id, VolumeState from, String path, long sizeBytes, Long offeringId) {
+        from.checkMoveTo(VolumeState.Ready);
+        return jdbc.update("UPDATE volumes SET state = ?, path = ?, size = ?, disk_offering_id = ?, updated = ?"
+                        + " WHERE id = ? AND state = ?", VolumeState.Ready, path, sizeBytes, offeringId, Instant.now(),
+                id, from) == 1;
+    }
+
+    private static VolumeRow row(ResultSet rs) throws SQLException {
+        return new VolumeRow(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"), rs.getLong("account_id"),
+                rs.getString("account_name"), rs.getString("domain_uuid"), rs.getString("domain_name"),
+                rs.getLong("data_center_id"), rs.getString("zone_uuid"), rs.getString("zone_name"),
+                rs.getObject("pool_id", Long.class),
+                rs.getString("pool_uuid"), rs.getString("pool_name"), rs.getObject("disk_offering_id", Long.class),
+                rs.getString("offering_uuid"), rs.getString("offering_name"), rs.getString("provisioning_type"),
+                rs.getString("volume_type"), rs.getLong("size"), rs.getString("path"),
+                VolumeState.valueOf(rs.getString("state")), Jdbc.instant(rs, "created"));
+    }
+}

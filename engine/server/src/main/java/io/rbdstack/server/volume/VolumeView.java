@@ -1,0 +1,11 @@
+package io.rbdstack.server.volume;
+
+/**
+ * A volume as createVolume, resizeVolume and listVolumes show it: CloudStack's field names, size in
+ * bytes, path = the image name on the storage.
+ */
+public record VolumeView(String id, String name, String zoneid, String zonename, String type, long size, String state,
+                         String storageid, String storage, String storagetype, String diskofferingid,
+                         String diskofferingname, String account, String domainid, String domain, String created,
+                         String path, String provisioningtype) {
+}

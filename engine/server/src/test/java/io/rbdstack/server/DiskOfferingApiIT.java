@@ -1,0 +1,177 @@
+package io.rbdstack.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * createDiskOffering / listDiskOfferings against the real DB, and the createVolume refusals that need
+ * no storage (volumes on real Ceph: agent-kvm's RbdVolumesIT).
+ */
+class DiskOfferingApiIT {
+
+    private static final long GB = 1L << 30;
+
+    @TempDir
+    static Path dir;
+    static TestDatabase db;
+    static TestServer server;
+    static ApiClient user;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = new TestDatabase();
+        Path config = TestServer.prepareConfig(dir.resolve("conf"));
+        db.writeDbProperties(config, "serverTimezone=UTC");
+        server = new TestServer(config);
+        ApiClient.Reply account = server.admin.call("createAccount", "username", "alice", "password", "alice-pw",
+                "email", "alice@example.com", "firstname", "Alice", "lastname", "A");
+        assertEquals(200, account.status(), account.body());
+        user = ApiClient.login(server.baseUrl(), "alice", "alice-pw");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        db.close();
+    }
+
+    @Test
+    void fixedAndCustomizedOfferingsWithCloudStacksFields() throws Exception {
+        JsonNode fixed = create("name", "small", "displaytext", "Small disk", "disksize", "5", "tags", "ssd, rbd",
+                "provisioningtype", "thin");
+        assertEquals("small", fixed.get("name").asText());
+        assertEquals("Small disk", fixed.get("displaytext").asText());
+        assertEquals(5, fixed.get("disksize").asLong());
+        assertFalse(fixed.get("iscustomized").asBoolean());
+        assertEquals("ssd,rbd", fixed.get("tags").asText());
+        assertEquals("thin", fixed.get("provisioningtype").asText());
+        assertEquals("shared", fixed.get("storagetype").asText());
+        assertTrue(fixed.get("created").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d{4}"),
+                fixed.toString());
+        assertTrue(fixed.get("id").asText().matches("[0-9a-f-]{36}"));
+
+        JsonNode custom = create("name", "custom", "customized", "true");
+        assertTrue(custom.get("iscustomized").asBoolean());
+        assertEquals(0, custom.get("disksize").asLong());
+        assertEquals("custom", custom.get("displaytext").asText(), "displaytext defaults to the name");
+        assertFalse(custom.has("tags"));
+
+        JsonNode listed = server.admin.call("listDiskOfferings", "id", fixed.get("id").asText())
+                .response("listDiskOfferings");
+        assertEquals(1, listed.get("count").asInt());
+        assertEquals(fixed, listed.get("diskoffering").get(0));
+    }
+
+    @Test
+    void refusalsNameWhatIsWrong() throws Exception {
+        assertRefused("Disksize is required for a non-customized disk offering", "name", "nosize");
+        assertRefused("Disksize is not allowed for a customized disk offering", "name", "both", "customized", "true",
+                "disksize", "2");
+        assertRefused("Please specify a disk size of at least 1 GB.", "name", "zero", "disksize", "0");
+        assertRefused("The maximum size for a disk is 2000 GB (storage.max.volume.size).", "name", "huge",
+                "disksize", "2001");
+        assertRefused("Invalid value 'fat' for parameter provisioningtype: RBD images are always thin-provisioned, so"
+                + " only thin is offered", "name", "fat", "disksize", "1", "provisioningtype", "fat");
+        assertRefused("Invalid value 'local' for parameter storagetype: only shared (primary storage pools) is"
+                + " supported", "name", "local", "disksize", "1", "storagetype", "local");
+        ApiClient.Reply notNumber = server.admin.call("createDiskOffering", "name", "x", "disksize", "ten");
+        assertEquals(431, notNumber.status());
+        assertEquals(0, server.admin.call("listDiskOfferings", "name", "fat").response("listDiskOfferings").size());
+    }
+
+    @Test
+    void usersListOfferingsButOnlyAdminsCreateThem() throws Exception {
+        String id = create("name", "for-users", "disksize", "1").get("id").asText();
+        JsonNode seen = user.call("listDiskOfferings", "id", id).response("listDiskOfferings");
+        assertEquals(1, seen.get("count").asInt());
+        ApiClient.Reply denied = user.call("createDiskOffering", "name", "mine", "disksize", "1");
+        assertEquals(432, denied.status(), denied.body());
+    }
+
+    @Test
+    void keywordAndPaging() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            create("name", "paged-" + i, "disksize", String.valueOf(i));
+        }
+        JsonNode page1 = server.admin.call("listDiskOfferings", "keyword", "paged-", "page", "1", "pagesize", "2")
+                .response("listDiskOfferings");
+        assertEquals(3, page1.get("count").asInt());
+        assertEquals(2, page1.get("diskoffering").size());
+        assertEquals("paged-1", page1.get("diskoffering").get(0).get("name").asText());
+        JsonNode page2 = server.admin.call("listDiskOfferings", "keyword", "paged-", "page", "2", "pagesize", "2")
+                .response("listDiskOfferings");
+        assertEquals(1, page2.get("diskoffering").size());
+        assertEquals("paged-3", page2.get("diskoffering").get(0).get("name").asText());
+        assertEquals(3, page2.get("diskoffering").get(0).get("disksize").asLong());
+    }
+
+    @Test
+    void createVolumeRefusalsBeforeAnyStorageIsAsked() throws Exception {
+        String zone = server.admin.call("createZone", "name", "no-storage", "dns1", "8.8.8.8", "internaldns1",
+                "10.0.0.2", "networktype", "Advanced").response("createZone").get("zone").get("id").asText();
+        String fixed = create("name", "fixed-2", "disksize", "2").get("id").asText();
+        String custom = create("name", "custom-any", "customized", "true").get("id").asText();
+
+        assertVolumeRefused(431, "Give a disk offering (parameter diskofferingid) or a size in GB (parameter size)",
+                "zoneid", zone);
+        assertVolumeRefused(431, "This disk offering does not allow custom size: disk offering fixed-2 has 2 GB"
+                + " (parameter size)", "zoneid", zone, "diskofferingid", fixed, "size", "3");
+        assertVolumeRefused(431, "This disk offering requires a custom size specified (parameter size, in GB)",
+                "zoneid", zone, "diskofferingid", custom);
+        assertVolumeRefused(431, "Volume size: 1025GB is out of allowed range. Max: 1024 Min:1 (parameter size)",
+                "zoneid", zone, "size", "1025");
+        assertVolumeRefused(431, "Volume size: 0GB is out of allowed range. Max: 1024 Min:1 (parameter size)",
+                "zoneid", zone, "diskofferingid", custom, "size", "0");
+        assertVolumeRefused(431, "Missing parameter zoneid: the zone the volume is created in", "size", "1");
+        // A zone without primary storage: nothing can hold the volume, and nothing is saved.
+        assertVolumeRefused(533, "No Up primary storage pool in zone no-storage can take a volume of 2 GB (2147483648"
+                + " bytes): the zone has none", "zoneid", zone, "diskofferingid", fixed);
+        assertEquals(0, server.admin.call("listVolumes", "listall", "true").response("listVolumes").size());
+
+        ApiClient.Reply unknown = server.admin.call("resizeVolume", "id", java.util.UUID.randomUUID().toString(),
+                "size", "2");
+        assertEquals(431, unknown.status());
+        assertTrue(unknown.response("resizeVolume").get("errortext").asText().startsWith("Unable to find volume by id"));
+    }
+
+    @Test
+    void theNewSettingsAreListed() throws Exception {
+        for (String name : new String[] {"storage.volume.deferred.delete.seconds", "custom.diskoffering.size.min",
+                "custom.diskoffering.size.max", "storage.max.volume.size"}) {
+            JsonNode listed = server.admin.call("listConfigurations", "name", name).response("listConfigurations");
+            assertEquals(1, listed.get("count").asInt(), name);
+        }
+        ApiClient.Reply bad = server.admin.call("updateConfiguration", "name", "storage.volume.deferred.delete.seconds",
+                "value", "soon");
+        assertEquals(431, bad.status(), bad.body());
+    }
+
+    private static JsonNode create(String... params) throws Exception {
+        ApiClient.Reply reply = server.admin.call("createDiskOffering", params);
+        assertEquals(200, reply.status(), reply.body());
+        return reply.response("createDiskOffering").get("diskoffering");
+    }
+
+    private static void assertRefused(String message, String... params) throws Exception {
+        ApiClient.Reply reply = server.admin.call("createDiskOffering", params);
+        assertEquals(431, reply.status(), reply.body());
+        assertEquals(message, reply.response("createDiskOffering").get("errortext").asText());
+    }
+
+    private static void assertVolumeRefused(int code, String message, String... params) throws Exception {
+        ApiClient.Reply reply = server.admin.call("createVolume", params);
+        assertEquals(code, reply.status(), reply.body());
+        assertEquals(message, reply.response("createVolume").get("errortext").asText());
+        assertFalse(reply.response("createVolume").has("jobid"));
+    }
+}

@@ -15,6 +15,8 @@ QEMU_CONF=/etc/libvirt/qemu.conf
 
 virsh_ok() { virsh -c "$URI" version; }
 
+rbd_backend_listed() { virsh -c "$URI" pool-capabilities | grep -q "type='rbd' supported='yes'"; }
+
 prepare_host() {
   # libvirtd exits at start without the user that libvirt-daemon-system normally creates.
   getent group libvirt-qemu >/dev/null || groupadd --system libvirt-qemu
@@ -56,10 +58,10 @@ start() {
     libvirtd -d -f "$CONF" -p "$PIDFILE" >> "$LOGFILE" 2>&1 || die_with_log "libvirtd did not start" "$LOGFILE"
   fi
   WATCH_PIDFILE=$PIDFILE wait_for "libvirtd answering on $URI" 30 "$LOGFILE" virsh_ok
-  # Prove the RBD backend is there: the storage driver lists it among its pool types.
-  if ! virsh -c "$URI" pool-capabilities 2>/dev/null | grep -q "type='rbd' supported='yes'"; then
-    die_with_log "libvirtd runs without the RBD storage backend (install libvirt-daemon-driver-storage-rbd)" "$LOGFILE"
-  fi
+  # Prove the RBD backend is there: the storage driver lists it among its pool types. Right after
+  # start the driver may not have loaded its backends yet, so give it a few seconds.
+  WATCH_PIDFILE=$PIDFILE wait_for "libvirtd listing the RBD storage backend (is libvirt-daemon-driver-storage-rbd installed?)" \
+    15 "$LOGFILE" rbd_backend_listed
   write_properties
   log "libvirtd $(libvirtd --version | awk '{print $NF}') up on $URI with RBD backend (pid $(cat "$PIDFILE")), virtlogd (pid $(cat "$VIRTLOGD_PIDFILE")) in $(elapsed "$t0")"
 }

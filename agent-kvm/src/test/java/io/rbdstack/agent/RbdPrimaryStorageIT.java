@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.server.TestServer;
@@ -80,6 +81,88 @@ class RbdPrimaryStorageIT {
         assertNoKeyIn(pool.toString());
         delete(pool.get("id").asText());
         assertLibvirtPoolGone(pool.get("id").asText());
+    }
+
+    @Test
+    void anAgentRestartOnAHostThatLostItsDefinitionsEndsWithThePoolDefinedAgain() throws Exception {
+        JsonNode pool = createPool("restart-pool", ceph.admin(), "zone");
+        String poolId = pool.get("id").asText();
+        assertLibvirtPoolActive(poolId);
+        cloud.stopAgent();
+        // Meanwhile the host loses its libvirt pool and secret (reinstalled, or cleaned by hand).
+        Connect libvirt = new Connect(RealServices.load().libvirtUri());
+        try {
+            StoragePool lost = libvirt.storagePoolLookupByName(poolId);
+            String secretUuid = lost.getXMLDesc(0).replaceAll("(?s).*<secret uuid='([^']+)'.*", "$1");
+            lost.destroy();
+            lost.undefine();
+            libvirt.secretLookupByUUIDString(secretUuid).undefine();
+        } finally {
+            libvirt.close();
+        }
+        assertLibvirtPoolGone(poolId);
+        cloud.startAgent();
+        Deadline.await("pool " + poolId + " defined again", Duration.ofSeconds(30), () -> {
+            try {
+                assertLibvirtPoolActive(poolId);
+                return true;
+            } catch (Exception | AssertionError notYet) {
+                return false;
+            }
+        });
+        delete(poolId);
+    }
+
+    @Test
+    void updateRefreshesCapacityAndMaintenanceComesAndGoes() throws Exception {
+        String poolId = createPool("update-pool", ceph.admin(), "zone").get("id").asText();
+        JsonNode updated = OneHostCloud.ok(server.admin.call("updateStoragePool", "id", poolId, "name", "renamed-pool",
+                "tags", "gold", "capacitybytes", String.valueOf(1L << 30)), "updateStoragePool").get("storagepool");
+        assertEquals("renamed-pool", updated.get("name").asText());
+        assertEquals("gold", updated.get("tags").asText());
+        assertEquals(1L << 30, updated.get("disksizetotal").asLong(), "capped by capacitybytes");
+
+        JsonNode job = server.admin.awaitJob(OneHostCloud.ok(server.admin.call("enableStorageMaintenance", "id", poolId),
+                "enableStorageMaintenance").get("jobid").asText());
+        assertEquals("Maintenance", job.get("jobresult").get("storagepool").get("state").asText());
+        assertEquals(431, server.admin.call("enableStorageMaintenance", "id", poolId).status(), "already in maintenance");
+        job = server.admin.awaitJob(OneHostCloud.ok(server.admin.call("cancelStorageMaintenance", "id", poolId),
+                "cancelStorageMaintenance").get("jobid").asText());
+        assertEquals("Up", job.get("jobresult").get("storagepool").get("state").asText());
+        delete(poolId);
+    }
+
+    @Test
+    void capacityIsThePoolsFromCephDfNotTheRawClusterSize() throws Exception {
+        String poolId = createPool("df-pool", ceph.admin(), "zone").get("id").asText();
+        JsonNode pool = OneHostCloud.ok(server.admin.call("updateStoragePool", "id", poolId), "updateStoragePool")
+                .get("storagepool");
+        JsonNode df = cephDf();
+        JsonNode stats = null;
+        for (JsonNode p : df.get("pools")) {
+            if (p.get("name").asText().equals(ceph.pool())) {
+                stats = p.get("stats");
+            }
+        }
+        long stored = stats.get("stored").asLong();
+        long total = stored + stats.get("max_avail").asLong();
+        assertTrue(Math.abs(pool.get("disksizeused").asLong() - stored) <= (1L << 20),
+                "used " + pool.get("disksizeused") + " vs ceph df stored " + stored);
+        assertTrue(Math.abs(pool.get("disksizetotal").asLong() - total) <= total / 100,
+                "total " + pool.get("disksizetotal") + " vs ceph df stored + max_avail " + total);
+        long raw = df.get("stats").get("total_bytes").asLong();
+        assertTrue(pool.get("disksizetotal").asLong() != raw, "not the raw cluster size " + raw);
+        delete(poolId);
+    }
+
+    /** {@code ceph df} as JSON, run with the harness's conf and keyring paths (never a key on argv). */
+    private static JsonNode cephDf() throws Exception {
+        Process process = new ProcessBuilder("ceph", "--conf", ceph.conf().toString(), "--name", "client.admin",
+                "--keyring", ceph.conf().resolveSibling("ceph.client.admin.keyring").toString(), "df", "--format", "json")
+                .redirectErrorStream(false).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), "ceph df failed");
+        return ApiClient.JSON.readTree(out);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rbdstack.agent;
 
+import io.rbdstack.testing.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.agent.fixtures.CephFixture;
-import io.rbdstack.agent.fixtures.LogCapture;
 import io.rbdstack.testing.RealServices;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

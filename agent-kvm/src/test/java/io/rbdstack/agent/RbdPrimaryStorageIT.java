@@ -4,17 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.server.TestServer;
 import io.rbdstack.testing.CephKeyring;
+import io.rbdstack.testing.LogCapture;
 import io.rbdstack.testing.RealServices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
 import org.libvirt.StoragePool;
-import org.slf4j.LoggerFactory;
 
 /**
  * RBD primary storage end to end: the management server with the RBD plugin, a real agent on this
@@ -45,15 +40,12 @@ class RbdPrimaryStorageIT {
     static String zoneId;
     static String clusterId;
     static RealServices.Ceph ceph;
-    static final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    static LogCapture logs;
 
     @BeforeAll
     static void start() throws Exception {
         // Before anything starts, so that every log line of the run is checked for keys.
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        logs.start();
-        root.addAppender(logs);
-        root.setLevel(Level.DEBUG);
+        logs = new LogCapture();
         cloud = OneHostCloud.start(dir);
         server = cloud.server;
         zoneId = cloud.zoneId;
@@ -66,7 +58,9 @@ class RbdPrimaryStorageIT {
         if (cloud != null) {
             cloud.close();
         }
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        if (logs != null) {
+            logs.close();
+        }
     }
 
     @Test
@@ -227,7 +221,7 @@ class RbdPrimaryStorageIT {
         delete(pool.get("id").asText());
         for (CephKeyring.CephUser user : List.of(ceph.admin(), ceph.limitedUser())) {
             assertNoKeyIn(listing);
-            for (String line : logLines()) {
+            for (String line : logs.lines()) {
                 assertFalse(line.contains(user.key()), "key of client." + user.id() + " logged: " + line);
             }
             for (String argv : commandLines()) {
@@ -274,20 +268,6 @@ class RbdPrimaryStorageIT {
     private static void assertNoKeyIn(String text) {
         assertFalse(text.contains(ceph.admin().key()), "admin key in " + text);
         assertFalse(text.contains(ceph.limitedUser().key()), "limited user's key in " + text);
-    }
-
-    private static List<String> logLines() {
-        List<String> lines = new ArrayList<>();
-        synchronized (logs) {
-            for (ILoggingEvent event : new ArrayList<>(logs.list)) {
-                StringBuilder line = new StringBuilder(event.getFormattedMessage());
-                for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
-                    line.append(" | ").append(t.getMessage());
-                }
-                lines.add(line.toString());
-            }
-        }
-        return lines;
     }
 
     /** Every process's argv on this machine, as /proc shows it. */

@@ -1,5 +1,7 @@
 package io.rbdstack.agent.connect;
 
+import io.rbdstack.protocol.MessageCodec;
+import io.rbdstack.protocol.MalformedMessageException;
 import io.rbdstack.spi.agent.AgentMessage;
 import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.Hello;

@@ -1,5 +1,8 @@
 package io.rbdstack.agent.connect;
 
+import io.rbdstack.protocol.MessageCodec;
+import io.rbdstack.protocol.BoundedLineReader;
+import io.rbdstack.protocol.MalformedMessageException;
 import io.rbdstack.spi.agent.AgentMessage;
 import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.Rejected;

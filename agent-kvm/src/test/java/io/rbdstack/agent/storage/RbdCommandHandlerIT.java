@@ -1,5 +1,6 @@
 package io.rbdstack.agent.storage;
 
+import io.rbdstack.testing.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,7 +11,6 @@ import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.ceph.TestKeys;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
-import io.rbdstack.agent.fixtures.LogCapture;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtCephSecrets;
 import io.rbdstack.agent.libvirt.LibvirtConnection;

@@ -1,5 +1,8 @@
 package io.rbdstack.server.agent;
 
+import io.rbdstack.protocol.MessageCodec;
+import io.rbdstack.protocol.BoundedLineReader;
+import io.rbdstack.protocol.MalformedMessageException;
 import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.AgentMessage;
 import io.rbdstack.spi.agent.Answer;

@@ -1,5 +1,6 @@
 package io.rbdstack.server.agent;
 
+import io.rbdstack.protocol.MessageCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

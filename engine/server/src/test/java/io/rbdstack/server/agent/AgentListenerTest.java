@@ -1,5 +1,6 @@
 package io.rbdstack.server.agent;
 
+import io.rbdstack.testing.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,8 @@
 package io.rbdstack.server.agent;
 
+import io.rbdstack.protocol.MessageCodec;
+import io.rbdstack.protocol.BoundedLineReader;
+import io.rbdstack.protocol.MalformedMessageException;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 

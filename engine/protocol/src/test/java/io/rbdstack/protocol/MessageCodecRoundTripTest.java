@@ -1,4 +1,4 @@
-package io.rbdstack.agent.connect;
+package io.rbdstack.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +23,7 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** The agent's twin of the server codec: the same wire form (the server's test pins each line). */
-class MessageCodecTest {
+class MessageCodecRoundTripTest {
 
     private static final HostInfo HOST_INFO = new HostInfo(8, 2400, 34359738368L, "9.0.0", "7.2.0", true);
 

@@ -1,4 +1,4 @@
-package io.rbdstack.server.agent;
+package io.rbdstack.protocol;
 
 import java.util.OptionalLong;
 
@@ -7,16 +7,16 @@ import java.util.OptionalLong;
  * secrets; when the line was a response, {@link #requestId()} lets the caller fail that request
  * at once instead of letting it time out.
  */
-final class MalformedMessageException extends Exception {
+public final class MalformedMessageException extends Exception {
 
     private final OptionalLong requestId;
 
-    MalformedMessageException(String message, OptionalLong requestId) {
+    public MalformedMessageException(String message, OptionalLong requestId) {
         super(message);
         this.requestId = requestId;
     }
 
-    OptionalLong requestId() {
+    public OptionalLong requestId() {
         return requestId;
     }
 }

@@ -1,4 +1,4 @@
-package io.rbdstack.agent.connect;
+package io.rbdstack.protocol;
 
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.rbdstack.spi.Secret;

@@ -1,4 +1,4 @@
-package io.rbdstack.agent.connect;
+package io.rbdstack.testing;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -9,25 +9,27 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Captures every log event of io.rbdstack (TRACE and up) while open. */
-final class LogCapture implements AutoCloseable {
+/** Captures every log event (io.rbdstack at TRACE, the rest at their levels) while open. */
+public final class LogCapture implements AutoCloseable {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger("io.rbdstack");
-    private final Level previousLevel = logger.getLevel();
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final Logger ours = (Logger) LoggerFactory.getLogger("io.rbdstack");
+    private final Level previousLevel = ours.getLevel();
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    LogCapture() {
+    public LogCapture() {
         appender.start();
-        logger.addAppender(appender);
-        logger.setLevel(Level.TRACE);
+        root.addAppender(appender);
+        ours.setLevel(Level.TRACE);
     }
 
-    /** Each event's formatted message followed by its exception chain's messages. */
-    List<String> lines() {
+    /** Each event's formatted message, its arguments and its exception chain's messages. */
+    public List<String> lines() {
         List<String> lines = new ArrayList<>();
         synchronized (appender) {
             for (ILoggingEvent event : new ArrayList<>(appender.list)) {
-                StringBuilder line = new StringBuilder(event.getFormattedMessage());
+                StringBuilder line = new StringBuilder(event.getLoggerName()).append(": ")
+                        .append(event.getFormattedMessage());
                 for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
                     line.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
                 }
@@ -39,8 +41,8 @@ final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        logger.detachAppender(appender);
-        logger.setLevel(previousLevel);
+        root.detachAppender(appender);
+        ours.setLevel(previousLevel);
         appender.stop();
     }
 }

@@ -1,4 +1,4 @@
-package io.rbdstack.agent.connect;
+package io.rbdstack.protocol;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -14,11 +14,10 @@ import java.util.stream.Collectors;
 
 /**
  * JSON form of {@link AgentMessage}s: one object per line. Unknown fields are ignored so an older
- * peer can read a newer one's messages; exception texts name fields, never values. The management
- * server has a twin of this class: engine/api may not depend on jackson-databind, and the agent
- * may not depend on the server.
+ * peer can read a newer one's messages; exception texts name fields, never values.
+ * Shared by the management server and the agent; engine/api stays free of jackson-databind.
  */
-final class MessageCodec {
+public final class MessageCodec {
 
     private final ObjectMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -27,7 +26,7 @@ final class MessageCodec {
             .build();
 
     /** The message as one line, newline included. */
-    byte[] encode(AgentMessage message) {
+    public byte[] encode(AgentMessage message) {
         byte[] json;
         try {
             json = mapper.writerFor(AgentMessage.class).writeValueAsBytes(message);
@@ -44,7 +43,7 @@ final class MessageCodec {
         return line;
     }
 
-    AgentMessage decode(byte[] line) throws MalformedMessageException {
+    public AgentMessage decode(byte[] line) throws MalformedMessageException {
         JsonNode tree;
         try {
             tree = mapper.readTree(line);

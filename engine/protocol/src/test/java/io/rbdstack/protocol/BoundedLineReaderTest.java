@@ -1,4 +1,4 @@
-package io.rbdstack.server.agent;
+package io.rbdstack.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.rbdstack.agent.connect;
+package io.rbdstack.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -9,7 +9,7 @@ import java.io.InputStream;
  * Reads newline-terminated lines of bytes and refuses any line longer than a limit, so a peer can
  * not make us buffer without bound. Not thread-safe: one reader thread owns it.
  */
-final class BoundedLineReader {
+public final class BoundedLineReader {
 
     private final InputStream in;
     private final byte[] buffer = new byte[8192];
@@ -17,13 +17,13 @@ final class BoundedLineReader {
     private int limit;
     private int maxLineBytes;
 
-    BoundedLineReader(InputStream in, int maxLineBytes) {
+    public BoundedLineReader(InputStream in, int maxLineBytes) {
         this.in = in;
         this.maxLineBytes = maxLineBytes;
     }
 
     /** Lowers or raises the limit for the following lines (the hello gets a small one). */
-    void maxLineBytes(int maxLineBytes) {
+    public void maxLineBytes(int maxLineBytes) {
         this.maxLineBytes = maxLineBytes;
     }
 
@@ -34,7 +34,7 @@ final class BoundedLineReader {
      * @throws LineTooLongException if the line exceeds the limit; the stream is then unusable
      * @throws EOFException         if the stream ends in the middle of a line
      */
-    byte[] readLine() throws IOException {
+    public byte[] readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {
             if (position == limit) {
@@ -71,7 +71,7 @@ final class BoundedLineReader {
     }
 
     /** A peer sent a line over the limit; the connection must be closed. */
-    static final class LineTooLongException extends IOException {
+    public static final class LineTooLongException extends IOException {
         LineTooLongException(int maxLineBytes) {
             super("message longer than " + maxLineBytes + " bytes");
         }

@@ -1,4 +1,4 @@
-package io.rbdstack.server.agent;
+package io.rbdstack.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -14,23 +14,12 @@ import java.util.stream.Collectors;
  */
 public final class RbdProviderOptions {
 
-    /**
-     * The features {@code CreateRbdImageCommand} documents. They depend on each other: object-map needs
-     * exclusive-lock, and fast-diff needs object-map.
-     */
-    public static final ProviderOption DEFAULT_FEATURES = new ProviderOption("rbd.default.features",
-            "layering,exclusive-lock,object-map,fast-diff,deep-flatten",
-            "RBD image features for new volumes, comma-separated. fast-diff and object-map make incremental"
-                    + " backups and capacity reads cheap.");
-
     public static final ProviderOption DEFERRED_DELETE_SECONDS = new ProviderOption("rbd.deferred.delete.seconds", "0",
             "Seconds a deleted volume's image stays in the RBD trash before Ceph purges it; 0 deletes it at once.");
 
-    public static final ProviderOption CAPACITY_REFRESH_SECONDS = new ProviderOption("rbd.capacity.refresh.seconds",
-            "300", "How often each RBD pool's capacity (stored, max_avail and quota of the Ceph pool) is read from Ceph.");
-
-    private static final List<ProviderOption> ALL = List.of(DEFAULT_FEATURES, DEFERRED_DELETE_SECONDS,
-            CAPACITY_REFRESH_SECONDS);
+    // Image features are fixed by CreateRbdImageCommand and capacity is read every
+    // storage.stats.interval: neither is an option until something reads it.
+    private static final List<ProviderOption> ALL = List.of(DEFERRED_DELETE_SECONDS);
 
     private RbdProviderOptions() {
     }

@@ -27,10 +27,7 @@ class RbdProviderOptionsTest {
     @Test
     void defaults() {
         assertEquals("0", RbdProviderOptions.DEFERRED_DELETE_SECONDS.defaultValue());
-        assertEquals("300", RbdProviderOptions.CAPACITY_REFRESH_SECONDS.defaultValue());
-        assertEquals("layering,exclusive-lock,object-map,fast-diff,deep-flatten",
-                RbdProviderOptions.DEFAULT_FEATURES.defaultValue());
-        assertEquals(List.of("rbd.default.features", "rbd.deferred.delete.seconds", "rbd.capacity.refresh.seconds"),
+        assertEquals(List.of("rbd.deferred.delete.seconds"),
                 RbdProviderOptions.all().stream().map(ProviderOption::name).toList());
     }
 

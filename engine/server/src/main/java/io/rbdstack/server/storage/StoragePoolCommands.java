@@ -249,7 +249,12 @@ public final class StoragePoolCommands {
         @Override
         public ObjectNode execute(Caller caller, ApiArgs args) {
             StoragePoolRepository.PoolRow row = deps.pool(args.requireString("id"));
-            long volumes = deps.pools().volumeCount(row.id());
+            long volumes;
+            try {
+                volumes = deps.pools().claimForRemoval(row.id());
+            } catch (Exception e) {
+                throw ApiException.internal("Cannot delete storage pool " + row.name() + ": " + e.getMessage(), e);
+            }
             if (volumes > 0) {
                 throw ApiException.inUse("Cannot delete storage pool " + row.name() + ": it still holds " + volumes
                         + " volume(s); delete or move them first");
@@ -258,6 +263,7 @@ public final class StoragePoolCommands {
             try {
                 deps.pools().remove(row.id());
             } catch (Exception e) {
+                deps.pools().status(row.id(), row.status());
                 throw ApiException.internal("Cannot delete storage pool " + row.name() + ": " + e.getMessage(), e);
             }
             return ApiJson.success();

@@ -106,6 +106,22 @@ public final class StoragePoolRepository {
      * and allocating from it do not interleave with another allocation in the zone (on any
      * management server). Call inside {@link Jdbc#inTransaction} before reading capacities.
      */
+    /**
+     * Takes the pool out of placement for its removal: Removing if it holds no volumes. The pool's
+     * row lock serialises this with volume placement (which locks the zone's pools), so a volume
+     * cannot land on the pool between the count and the removal. Returns the volume count.
+     */
+    public long claimForRemoval(long poolId) throws Exception {
+        return jdbc.inTransaction(() -> {
+            jdbc.query("SELECT id FROM storage_pool WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), poolId);
+            long volumes = volumeCount(poolId);
+            if (volumes == 0) {
+                status(poolId, "Removing");
+            }
+            return volumes;
+        });
+    }
+
     public void lockPoolsOfZone(long zoneId) {
         jdbc.query("SELECT id FROM storage_pool WHERE data_center_id = ? AND removed IS NULL ORDER BY id FOR UPDATE",
                 rs -> rs.getLong(1), zoneId);

@@ -1,5 +1,6 @@
 package io.rbdstack.server.host;
 
+import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.spi.agent.HostInfo;
@@ -123,9 +124,7 @@ public final class HostRepository {
         }
 
         Object[] args() {
-            return new Object[] {uuid.orElse(null), uuid.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
-                    clusterUuid.orElse(null), clusterUuid.orElse(null), state.orElse(null), state.orElse(null),
-                    keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+            return FilterArgs.of(uuid, zoneUuid, clusterUuid, state, FilterArgs.like(keyword));
         }
     }
 

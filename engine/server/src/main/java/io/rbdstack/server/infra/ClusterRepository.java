@@ -1,5 +1,6 @@
 package io.rbdstack.server.infra;
 
+import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -67,9 +68,7 @@ public final class ClusterRepository {
         }
 
         Object[] args() {
-            return new Object[] {uuid.orElse(null), uuid.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
-                    podUuid.orElse(null), podUuid.orElse(null), name.orElse(null), name.orElse(null),
-                    keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+            return FilterArgs.of(uuid, zoneUuid, podUuid, name, FilterArgs.like(keyword));
         }
     }
 

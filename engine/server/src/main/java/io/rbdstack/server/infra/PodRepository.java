@@ -1,5 +1,6 @@
 package io.rbdstack.server.infra;
 
+import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
@@ -65,8 +66,7 @@ public final class PodRepository {
     public record PodFilter(Optional<String> uuid, Optional<String> zoneUuid, Optional<String> name,
                             Optional<String> keyword) {
         Object[] args() {
-            return new Object[] {uuid.orElse(null), uuid.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
-                    name.orElse(null), name.orElse(null), keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+            return FilterArgs.of(uuid, zoneUuid, name, FilterArgs.like(keyword));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rbdstack.server.infra;
 
+import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
@@ -69,8 +70,7 @@ public final class ZoneRepository {
     private static final String FILTER = " AND (? IS NULL OR uuid = ?) AND (? IS NULL OR name = ?) AND (? IS NULL OR name LIKE ?)";
 
     private static Object[] filterArgs(Optional<String> uuid, Optional<String> name, Optional<String> keyword) {
-        return new Object[] {uuid.orElse(null), uuid.orElse(null), name.orElse(null), name.orElse(null),
-                keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+        return FilterArgs.of(uuid, name, FilterArgs.like(keyword));
     }
 
     private static ZoneView view(ResultSet rs) throws SQLException {

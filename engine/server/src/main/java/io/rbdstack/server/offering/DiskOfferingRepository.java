@@ -1,5 +1,6 @@
 package io.rbdstack.server.offering;
 
+import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,8 +21,7 @@ public final class DiskOfferingRepository {
     /** listDiskOfferings filters. */
     public record Filter(Optional<String> uuid, Optional<String> name, Optional<String> keyword) {
         Object[] args() {
-            return new Object[] {uuid.orElse(null), uuid.orElse(null), name.orElse(null), name.orElse(null),
-                    keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+            return FilterArgs.of(uuid, name, FilterArgs.like(keyword));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rbdstack.server.storage;
 
+import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.spi.Secret;
@@ -143,9 +144,7 @@ public final class StoragePoolRepository {
     public record PoolFilter(Optional<String> uuid, Optional<String> zoneUuid, Optional<String> clusterUuid,
                              Optional<String> name, Optional<String> keyword) {
         Object[] args() {
-            return new Object[] {uuid.orElse(null), uuid.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
-                    clusterUuid.orElse(null), clusterUuid.orElse(null), name.orElse(null), name.orElse(null),
-                    keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null)};
+            return FilterArgs.of(uuid, zoneUuid, clusterUuid, name, FilterArgs.like(keyword));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rbdstack.server.volume;
 
+import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
@@ -44,10 +45,7 @@ public final class VolumeRepository {
                          Optional<String> zoneUuid, Optional<String> poolUuid, Optional<String> keyword,
                          Optional<String> type) {
         Object[] args() {
-            return new Object[] {accountId.orElse(null), accountId.orElse(null), uuid.orElse(null), uuid.orElse(null),
-                    name.orElse(null), name.orElse(null), zoneUuid.orElse(null), zoneUuid.orElse(null),
-                    poolUuid.orElse(null), poolUuid.orElse(null), keyword.orElse(null),
-                    keyword.map(k -> "%" + k + "%").orElse(null), type.orElse(null), type.orElse(null)};
+            return FilterArgs.of(accountId, uuid, name, zoneUuid, poolUuid, FilterArgs.like(keyword), type);
         }
     }
 

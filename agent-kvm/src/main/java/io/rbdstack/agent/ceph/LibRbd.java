@@ -3,10 +3,11 @@ package io.rbdstack.agent.ceph;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
 import com.sun.jna.ptr.LongByReference;
 
 /**
- * The two librbd calls rados-java 0.6.0 lacks, bound with JNA to the same librbd it loads. Both
+ * The librbd calls rados-java 0.6.0 lacks, bound with JNA to the same librbd it loads. Both
  * take the native handles rados-java already holds ({@code IoCTX.getPointer()},
  * {@code RbdImage.getPointer()}), so no key or command line is involved.
  */
@@ -19,4 +20,31 @@ interface LibRbd extends Library {
 
     /** {@code int rbd_trash_move(rados_ioctx_t io, const char *name, uint64_t delay)}; delay in seconds. */
     int rbd_trash_move(Pointer ioCtx, String name, long delaySeconds);
+
+    /**
+     * {@code int rbd_trash_list(rados_ioctx_t io, rbd_trash_image_info_t *entries, size_t *num_entries)}:
+     * -ERANGE with the needed count when {@code entries} is too small, else the count.
+     */
+    int rbd_trash_list(Pointer ioCtx, TrashImageInfo entries, LongByReference numEntries);
+
+    /** {@code void rbd_trash_list_cleanup(rbd_trash_image_info_t *entries, size_t num_entries)}: frees the strings. */
+    void rbd_trash_list_cleanup(TrashImageInfo entries, long numEntries);
+
+    /** {@code int rbd_trash_remove(rados_ioctx_t io, const char *id, bool force)}; -EPERM before the deferment ends. */
+    int rbd_trash_remove(Pointer ioCtx, String id, boolean force);
+
+    /** {@code rbd_trash_image_info_t}. */
+    @Structure.FieldOrder({"id", "name", "source", "deletionTime", "defermentEndTime"})
+    class TrashImageInfo extends Structure {
+        /** {@code RBD_TRASH_IMAGE_SOURCE_USER}: moved there by a user's rbd_trash_move. */
+        static final int SOURCE_USER = 0;
+        /** {@code RBD_TRASH_IMAGE_SOURCE_REMOVING}: a removal started and did not finish. */
+        static final int SOURCE_REMOVING = 3;
+
+        public String id;
+        public String name;
+        public int source;
+        public long deletionTime;
+        public long defermentEndTime;
+    }
 }

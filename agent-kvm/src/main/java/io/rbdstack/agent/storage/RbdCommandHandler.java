@@ -8,6 +8,7 @@ import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdImageInfo;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.ceph.RbdPoolProbe;
+import io.rbdstack.agent.ceph.RbdTrash;
 import io.rbdstack.agent.connect.CommandHandler;
 import io.rbdstack.agent.libvirt.LibvirtCephSecrets;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
@@ -18,6 +19,10 @@ import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.DescribeRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.PurgeRbdImageAnswer;
+import io.rbdstack.spi.agent.rbd.PurgeRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.RbdImageStateAnswer;
 import io.rbdstack.spi.agent.rbd.RbdImageAnswer;
 import io.rbdstack.spi.agent.rbd.RbdPool;
 import io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer;
@@ -94,6 +99,10 @@ public final class RbdCommandHandler implements CommandHandler {
             return image(resize.pool(), resize.image(), images -> images.resize(resize.image(), resize.newSizeBytes()));
         } else if (command instanceof DeleteRbdImageCommand delete) {
             return delete(delete);
+        } else if (command instanceof DescribeRbdImageCommand describe) {
+            return describe(describe);
+        } else if (command instanceof PurgeRbdImageCommand purge) {
+            return purge(purge);
         }
         return next.handle(command);
     }
@@ -198,6 +207,26 @@ public final class RbdCommandHandler implements CommandHandler {
             }
             return new RbdImageInfo(delete.image(), 0, 2, 0); // what is left of it: nothing
         });
+    }
+
+    private RbdImageStateAnswer describe(DescribeRbdImageCommand describe) {
+        try (RadosSession session = rados.connect(describe.pool())) {
+            return new RbdImages(session).info(describe.image())
+                    .map(info -> new RbdImageStateAnswer(true, null, true, info.sizeBytes()))
+                    .orElseGet(() -> new RbdImageStateAnswer(true, null, false, 0));
+        } catch (CephException e) {
+            return RbdImageStateAnswer.failed(e.getMessage());
+        }
+    }
+
+    private PurgeRbdImageAnswer purge(PurgeRbdImageCommand purge) {
+        try (RadosSession session = rados.connect(purge.pool())) {
+            RbdTrash.Purge done = new RbdTrash(session).purge(purge.image());
+            return new PurgeRbdImageAnswer(true, null, done.purged(),
+                    done.deferredUntil() == null ? 0 : done.deferredUntil().getEpochSecond());
+        } catch (CephException e) {
+            return PurgeRbdImageAnswer.failed(e.getMessage());
+        }
     }
 
     @FunctionalInterface

@@ -48,7 +48,10 @@ import io.rbdstack.server.storage.StoragePoolCommands;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.server.storage.StorageProviders;
+import io.rbdstack.server.volume.DeferredDeletePurge;
+import io.rbdstack.server.volume.StorageCleanup;
 import io.rbdstack.server.volume.VolumeCommands;
+import io.rbdstack.server.volume.VolumeRecovery;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeService;
 import io.rbdstack.spi.Secret;
@@ -108,12 +111,8 @@ public final class ManagementServer implements AutoCloseable {
                     ApiVersion.RBDSTACK_VERSION);
             resources.push(mshosts);
             JobRepository jobRows = new JobRepository(jdbc);
-            int orphans = jobRows.failOrphans(mshosts.markSilentServersDown(), AsyncJobManager.errorResult(
-                    io.rbdstack.server.api.ApiException.internal(
-                            "The management server running this job stopped before it finished", null)));
-            if (orphans > 0) {
-                LOG.warn("Marked {} job(s) of stopped management servers as failed", orphans);
-            }
+            Runnable failJobsOfStoppedServers = () -> failJobsOfStoppedServers(mshosts, jobRows);
+            failJobsOfStoppedServers.run();
 
             AdminBootstrap.ensureAdmin(users, hasher, config.adminPasswordFile(), console);
 
@@ -160,6 +159,11 @@ public final class ManagementServer implements AutoCloseable {
             VolumeRepository volumes = new VolumeRepository(jdbc);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
                     new VolumeService(jdbc, volumes, pools, poolService, settings), settings));
+            StorageCleanup cleanup = new StorageCleanup(settings, failJobsOfStoppedServers,
+                    new VolumeRecovery(volumes, pools, poolService, settings),
+                    new DeferredDeletePurge(volumes, pools, poolService, settings));
+            cleanup.start();
+            resources.push(cleanup);
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry,
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
@@ -172,6 +176,15 @@ public final class ManagementServer implements AutoCloseable {
         } catch (Exception | Error e) {
             closeAll(resources);
             throw e;
+        }
+    }
+
+    private static void failJobsOfStoppedServers(ManagementServerRegistry mshosts, JobRepository jobRows) {
+        int orphans = jobRows.failOrphans(mshosts.markSilentServersDown(), AsyncJobManager.errorResult(
+                io.rbdstack.server.api.ApiException.internal(
+                        "The management server running this job stopped before it finished", null)));
+        if (orphans > 0) {
+            LOG.warn("Marked {} job(s) of stopped management servers as failed", orphans);
         }
     }
 

@@ -19,6 +19,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.CreateRbdImageCommand.class, name = "rbd.createImage"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.ResizeRbdImageCommand.class, name = "rbd.resizeImage"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand.class, name = "rbd.deleteImage"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.DescribeRbdImageCommand.class, name = "rbd.describeImage"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.PurgeRbdImageCommand.class, name = "rbd.purgeImage"),
 })
 public interface AgentCommand {
 }

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer.class, name = "rbd.testPool"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer.class, name = "rbd.poolCapacity"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdImageAnswer.class, name = "rbd.image"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdImageStateAnswer.class, name = "rbd.imageState"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.PurgeRbdImageAnswer.class, name = "rbd.purgeImage"),
 })
 public interface Answer {
 

@@ -1,6 +1,7 @@
 package io.rbdstack.spi.storage;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One primary-storage driver, one method per storage operation (Cinder's driver contract). The
@@ -41,4 +42,15 @@ public interface StorageProvider {
      * @return the seconds the storage keeps the data before it may purge it; 0 when it is gone now
      */
     long deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException;
+
+    /** The volume as the storage has it now; empty when it has no such volume (or only a deleted one). */
+    Optional<VolumeInfo> describeVolume(StoredPool pool, String path) throws StorageException;
+
+    /**
+     * Removes the data of a volume {@link #deleteVolume deleted} with a deferral, once the deferral
+     * has passed. Idempotent: a volume whose data is already gone counts as purged.
+     *
+     * @return true when the data is gone; false while the storage must still keep it
+     */
+    boolean purgeDeletedVolume(StoredPool pool, String path) throws StorageException;
 }

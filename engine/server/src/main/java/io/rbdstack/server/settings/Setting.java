@@ -39,6 +39,12 @@ public record Setting(String name, String category, Type type, String defaultVal
             "Seconds a deleted volume's data stays on its primary storage before the storage may purge it (RBD: the"
                     + " image waits in the pool's trash); 0 deletes it at once. A storage plugin option such as"
                     + " rbd.deferred.delete.seconds may keep it longer. Read at each delete.");
+    public static final Setting STORAGE_CLEANUP_ENABLED = new Setting("storage.cleanup.enabled", "Storage",
+            Type.BOOLEAN, "true", "Whether the storage cleanup runs: it purges deleted volumes whose deferral has passed"
+                    + " and settles volumes a stopped management server left mid-operation.");
+    public static final Setting STORAGE_CLEANUP_INTERVAL = new Setting("storage.cleanup.interval", "Storage",
+            Type.INTEGER, "300", "Seconds between two runs of the storage cleanup (CloudStack's default is 86400; a"
+                    + " shorter one frees deferred deletes sooner). Read before each run.");
     public static final Setting CUSTOM_DISKOFFERING_SIZE_MIN = new Setting("custom.diskoffering.size.min", "Advanced",
             Type.INTEGER, "1", "Smallest size in GB of a volume whose size the user chooses.");
     public static final Setting CUSTOM_DISKOFFERING_SIZE_MAX = new Setting("custom.diskoffering.size.max", "Advanced",
@@ -48,6 +54,6 @@ public record Setting(String name, String category, Type type, String defaultVal
 
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
-            STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX,
+            STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL, CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX,
             STORAGE_MAX_VOLUME_SIZE);
 }

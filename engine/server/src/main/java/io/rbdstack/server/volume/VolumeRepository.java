@@ -5,6 +5,7 @@ import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -114,6 +115,41 @@ public final class VolumeRepository {
         return jdbc.update("UPDATE volumes SET state = ?, path = ?, size = ?, disk_offering_id = ?, updated = ?"
                         + " WHERE id = ? AND state = ?", VolumeState.Ready, path, sizeBytes, offeringId, Instant.now(),
                 id, from) == 1;
+    }
+
+    /**
+     * Ready to Resizing, recording the target size at once so that the growth holds its pool's
+     * capacity while the storage works (two resizes cannot together overfill a pool).
+     */
+    public boolean moveToResizing(long id, long targetSizeBytes) {
+        VolumeState.Ready.checkMoveTo(VolumeState.Resizing);
+        return jdbc.update("UPDATE volumes SET state = ?, size = ?, updated = ? WHERE id = ? AND state = ?",
+                VolumeState.Resizing, targetSizeBytes, Instant.now(), id, VolumeState.Ready) == 1;
+    }
+
+    /**
+     * Volumes left mid-operation: in a state an operation passes through, not changed for
+     * {@code quietFor}, and with no pending job on a management server that is still Up. Such a
+     * volume's operation died with the server running it.
+     */
+    public List<VolumeRow> stuck(Duration quietFor) {
+        return jdbc.query(SELECT + " AND v.state IN (?, ?, ?, ?) AND v.updated < ? AND NOT EXISTS (SELECT 1"
+                        + " FROM async_job j JOIN mshost m ON m.msid = j.executing_msid WHERE j.instance_type = 'Volume'"
+                        + " AND j.instance_id = v.uuid AND j.job_status = 0 AND m.state = 'Up' AND m.removed IS NULL)"
+                        + " ORDER BY v.id", VolumeRepository::row, VolumeState.Allocated, VolumeState.Creating,
+                VolumeState.Resizing, VolumeState.Destroying, Instant.now().minus(quietFor));
+    }
+
+    /** A volume deleted with a deferral whose data its storage may still hold. */
+    public record DeletedVolume(long id, String uuid, String name, long poolId, String path) {
+    }
+
+    /** Destroyed volumes deleted before {@code deletedBefore}, on pools that still exist. */
+    public List<DeletedVolume> destroyedBefore(Instant deletedBefore) {
+        return jdbc.query("SELECT v.id, v.uuid, v.name, v.pool_id, v.path FROM volumes v JOIN storage_pool s"
+                        + " ON s.id = v.pool_id AND s.removed IS NULL WHERE v.state = ? AND v.removed < ? ORDER BY v.id",
+                rs -> new DeletedVolume(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"),
+                        rs.getLong("pool_id"), rs.getString("path")), VolumeState.Destroyed, deletedBefore);
     }
 
     private static VolumeRow row(ResultSet rs) throws SQLException {

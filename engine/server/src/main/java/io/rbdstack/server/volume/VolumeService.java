@@ -15,6 +15,7 @@ import io.rbdstack.spi.storage.StoredPool;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +105,8 @@ public final class VolumeService {
 
     /**
      * resizeVolume's request part: checks the pool has room for the growth and moves the volume to
-     * Resizing, under the zone's pool lock.
+     * Resizing at its new size, under the zone's pool lock, so the growth holds the pool's capacity
+     * until the job ends.
      *
      * @throws ApiException 533 without room, 431 when the volume is no longer Ready
      */
@@ -116,24 +118,48 @@ public final class VolumeService {
                 StoragePoolRepository.PoolRow pool = pool(volume);
                 StoragePoolChooser.checkGrowth(pool.name(), allocation(pool), growth, overprovisioningFactor());
             }
-            if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Resizing)) {
+            if (!volumes.moveToResizing(volume.id(), newSizeBytes)) {
                 throw noLongerReady(volume);
             }
         });
     }
 
-    /** resizeVolume's job: the storage grows the volume; on failure it is Ready again at its old size. */
+    /**
+     * resizeVolume's job: the storage grows the volume. On failure it is Ready again at the size the
+     * storage reports (the old size when the storage cannot say), with the new offering only if it
+     * did reach the new size.
+     */
     public VolumeRepository.VolumeRow resize(VolumeRepository.VolumeRow volume, long newSizeBytes, Long offeringId) {
+        StoragePoolRepository.PoolRow pool = null;
         try {
-            StoragePoolRepository.PoolRow pool = pool(volume);
+            pool = pool(volume);
             VolumeInfo resized = poolService.plugin(pool).provider().resizeVolume(pools.stored(pool), volume.path(),
                     newSizeBytes);
             volumes.moveToReady(volume.id(), VolumeState.Resizing, resized.path(), resized.sizeBytes(), offeringId);
         } catch (StorageException | RuntimeException e) {
-            throw rolledBack(volume, VolumeState.Resizing, VolumeState.Ready, failed("Volume " + volume.name()
-                    + " was not resized", e));
+            ApiException failure = failed("Volume " + volume.name() + " was not resized", e);
+            long size = pool == null ? volume.sizeBytes() : sizeOnStorage(pool, volume).orElse(volume.sizeBytes());
+            try {
+                volumes.moveToReady(volume.id(), VolumeState.Resizing, volume.path(), size,
+                        size >= newSizeBytes ? offeringId : volume.offeringId());
+            } catch (RuntimeException recording) {
+                LOG.error("Volume {} stays Resizing: recording Ready failed", volume.uuid(), recording);
+                failure.addSuppressed(recording);
+            }
+            throw failure;
         }
         return volumes.find(volume.uuid()).orElseThrow();
+    }
+
+    /** The volume's size as its storage reports it; empty when the storage cannot say or has no such volume. */
+    private Optional<Long> sizeOnStorage(StoragePoolRepository.PoolRow pool, VolumeRepository.VolumeRow volume) {
+        try {
+            return poolService.plugin(pool).provider().describeVolume(pools.stored(pool), volume.path())
+                    .map(VolumeInfo::sizeBytes);
+        } catch (StorageException | RuntimeException e) {
+            LOG.warn("Cannot ask the storage for the size of volume {}: {}", volume.uuid(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /**

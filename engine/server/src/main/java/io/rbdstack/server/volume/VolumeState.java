@@ -17,7 +17,7 @@ public enum VolumeState {
     Creating,
     /** Created on the storage and usable. */
     Ready,
-    /** The storage is growing it. */
+    /** The storage is growing it; its size is already the target, so the growth holds pool capacity. */
     Resizing,
     /** The storage is deleting it. */
     Destroying,
@@ -31,7 +31,8 @@ public enum VolumeState {
     /** The states that may follow this one. */
     public Set<VolumeState> next() {
         return switch (this) {
-            case Allocated -> EnumSet.of(Creating);
+            // Error: its operation died with its management server before the storage was asked.
+            case Allocated -> EnumSet.of(Creating, Error);
             case Creating -> EnumSet.of(Ready, Error);
             case Ready -> EnumSet.of(Resizing, Destroying);
             // A failed resize leaves the image as it was: Ready again.

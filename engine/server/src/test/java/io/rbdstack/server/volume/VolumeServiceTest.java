@@ -43,67 +43,6 @@ class VolumeServiceTest {
 
     private static final long GB = 1L << 30;
 
-    /** A storage that records calls and fails where told. */
-    private static final class ScriptedStorage implements StorageProvider {
-        final List<String> calls = new ArrayList<>();
-        StorageException failCreate;
-        StorageException failResize;
-        StorageException failDelete;
-        long keepSeconds;
-
-        @Override
-        public VolumeInfo createVolume(StoredPool pool, String volumeUuid, long sizeBytes) throws StorageException {
-            calls.add("create " + volumeUuid + " " + sizeBytes);
-            if (failCreate != null) {
-                throw failCreate;
-            }
-            return new VolumeInfo(volumeUuid, sizeBytes);
-        }
-
-        @Override
-        public VolumeInfo resizeVolume(StoredPool pool, String path, long newSizeBytes) throws StorageException {
-            calls.add("resize " + path + " " + newSizeBytes);
-            if (failResize != null) {
-                throw failResize;
-            }
-            return new VolumeInfo(path, newSizeBytes);
-        }
-
-        @Override
-        public long deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException {
-            calls.add("delete " + path + " " + deferSeconds);
-            if (failDelete != null) {
-                throw failDelete;
-            }
-            return Math.max(deferSeconds, keepSeconds);
-        }
-
-        @Override
-        public PoolDefinition parsePool(String url, Map<String, String> details) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void testPool(PoolScope scope, PoolDefinition definition) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void attachPool(String hostUuid, StoredPool pool) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void detachPool(String hostUuid, StoredPool pool) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public PoolCapacity capacity(StoredPool pool) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private final ScriptedStorage storage = new ScriptedStorage();
     private final VolumeRepository volumes = mock(VolumeRepository.class);
     private final StoragePoolRepository pools = mock(StoragePoolRepository.class);
@@ -123,7 +62,14 @@ class VolumeServiceTest {
         when(volumes.move(anyLong(), any(), any())).thenReturn(true);
         when(volumes.moveToReady(anyLong(), any(), any(), anyLong(), any())).thenReturn(true);
         when(settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS)).thenReturn(0L);
-        service = new VolumeService(mock(Jdbc.class), volumes, pools, poolService, settings);
+        Jdbc jdbc = mock(Jdbc.class);
+        try {
+            when(jdbc.inTransaction(any())).thenAnswer(call -> ((Jdbc.TransactionWork<?>) call.getArgument(0)).run());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        when(settings.value(Setting.STORAGE_OVERPROVISIONING_FACTOR)).thenReturn("1");
+        service = new VolumeService(jdbc, volumes, pools, poolService, settings);
     }
 
     private static VolumeRepository.VolumeRow volume(VolumeState state, long size) {
@@ -228,10 +174,43 @@ class VolumeServiceTest {
     }
 
     @Test
-    void aFailedResizeLeavesTheVolumeReadyAtItsOldSize() {
+    void aFailedResizeLeavesTheVolumeReadyAtTheSizeTheStorageReports() {
         storage.failResize = new StorageException(StorageException.Kind.FAILED, "EIO");
-        assertThrows(ApiException.class, () -> service.resize(volume(VolumeState.Resizing, GB), 2 * GB, null));
-        verify(volumes).move(42, VolumeState.Resizing, VolumeState.Ready);
-        verify(volumes, never()).moveToReady(anyLong(), any(), any(), anyLong(), eq(null));
+        storage.onStorage.put("vol-uuid", new VolumeInfo("vol-uuid", GB));
+        assertThrows(ApiException.class, () -> service.resize(volume(VolumeState.Resizing, GB), 2 * GB, 9L));
+        verify(volumes).moveToReady(42, VolumeState.Resizing, "vol-uuid", GB, null);
+    }
+
+    @Test
+    void aResizeWhoseAnswerWasLostButHappenedKeepsTheNewSizeAndOffering() {
+        storage.failResize = new StorageException(StorageException.Kind.FAILED, "timed out");
+        storage.onStorage.put("vol-uuid", new VolumeInfo("vol-uuid", 2 * GB));
+        assertThrows(ApiException.class, () -> service.resize(volume(VolumeState.Resizing, GB), 2 * GB, 9L));
+        verify(volumes).moveToReady(42, VolumeState.Resizing, "vol-uuid", 2 * GB, 9L);
+    }
+
+    @Test
+    void whenTheStorageCannotSayAFailedResizeFallsBackToTheOldSize() {
+        storage.failResize = new StorageException(StorageException.Kind.UNAVAILABLE, "no host Up");
+        storage.failDescribe = new StorageException(StorageException.Kind.UNAVAILABLE, "no host Up");
+        assertThrows(ApiException.class, () -> service.resize(volume(VolumeState.Resizing, GB), 2 * GB, 9L));
+        verify(volumes).moveToReady(42, VolumeState.Resizing, "vol-uuid", GB, null);
+    }
+
+    @Test
+    void beginResizeRecordsTheTargetSizeSoTheGrowthHoldsCapacity() {
+        when(volumes.moveToResizing(42, 2 * GB)).thenReturn(true);
+        when(pools.allocatedBytes(5)).thenReturn(GB);
+        service.beginResize(volume(VolumeState.Ready, GB), 2 * GB);
+        verify(volumes).moveToResizing(42, 2 * GB);
+    }
+
+    @Test
+    void beginResizeRefusesAGrowthBeyondThePoolsRoom() {
+        when(pools.allocatedBytes(5)).thenReturn(9 * GB); // 10 GB pool, factor 1: 1 GB of room
+        ApiException e = assertThrows(ApiException.class, () -> service.beginResize(volume(VolumeState.Ready, GB),
+                3 * GB));
+        assertEquals(ApiErrorCode.INSUFFICIENT_CAPACITY_ERROR, e.errorCode());
+        verify(volumes, never()).moveToResizing(anyLong(), anyLong());
     }
 }

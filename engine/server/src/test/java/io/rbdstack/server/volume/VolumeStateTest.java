@@ -27,7 +27,7 @@ class VolumeStateTest {
     }
 
     private static final Set<Edge> LEGAL = Set.of(
-            new Edge(Allocated, Creating),
+            new Edge(Allocated, Creating), new Edge(Allocated, Error),
             new Edge(Creating, Ready), new Edge(Creating, Error),
             new Edge(Ready, Resizing), new Edge(Resizing, Ready),
             new Edge(Ready, Destroying),

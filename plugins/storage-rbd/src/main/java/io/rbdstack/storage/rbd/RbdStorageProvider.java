@@ -5,6 +5,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.DescribeRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.PurgeRbdImageAnswer;
+import io.rbdstack.spi.agent.rbd.PurgeRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.RbdImageStateAnswer;
 import io.rbdstack.spi.agent.rbd.RbdImageAnswer;
 import io.rbdstack.spi.agent.rbd.RbdPool;
 import io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer;
@@ -24,6 +28,7 @@ import io.rbdstack.spi.storage.StoredPool;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** RBD primary storage: every operation is one agent command run by a host of the pool's scope. */
 final class RbdStorageProvider implements StorageProvider {
@@ -113,6 +118,26 @@ final class RbdStorageProvider implements StorageProvider {
                 : "delete RBD image " + path + " in pool " + pool.name();
         send(pool, new DeleteRbdImageCommand(rbdPool(pool), path, defer), what);
         return defer;
+    }
+
+    @Override
+    public Optional<VolumeInfo> describeVolume(StoredPool pool, String path) throws StorageException {
+        Answer answer = send(pool, new DescribeRbdImageCommand(rbdPool(pool), path), "look at RBD image " + path
+                + " in pool " + pool.name());
+        if (!(answer instanceof RbdImageStateAnswer state)) {
+            throw unexpected(answer);
+        }
+        return state.exists() ? Optional.of(new VolumeInfo(path, state.sizeBytes())) : Optional.empty();
+    }
+
+    @Override
+    public boolean purgeDeletedVolume(StoredPool pool, String path) throws StorageException {
+        Answer answer = send(pool, new PurgeRbdImageCommand(rbdPool(pool), path), "purge RBD image " + path
+                + " from the trash of pool " + pool.name());
+        if (!(answer instanceof PurgeRbdImageAnswer purge)) {
+            throw unexpected(answer);
+        }
+        return purge.purged();
     }
 
     private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {

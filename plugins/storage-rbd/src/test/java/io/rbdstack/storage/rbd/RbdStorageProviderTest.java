@@ -1,6 +1,7 @@
 package io.rbdstack.storage.rbd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,10 @@ import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.rbd.CephMonitor;
 import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.DescribeRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.PurgeRbdImageAnswer;
+import io.rbdstack.spi.agent.rbd.PurgeRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.RbdImageStateAnswer;
 import io.rbdstack.spi.agent.rbd.RbdImageAnswer;
 import io.rbdstack.spi.agent.rbd.RbdPool;
 import io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer;
@@ -24,6 +29,7 @@ import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StorageProviderFactory;
 import io.rbdstack.spi.storage.StoredPool;
+import io.rbdstack.spi.storage.VolumeInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,6 +148,32 @@ class RbdStorageProviderTest {
         assertEquals("Could not delete RBD image img in pool pool: EBUSY", now.getMessage());
         StorageException later = assertThrows(StorageException.class, () -> provider.deleteVolume(pool, "img", 60));
         assertEquals("Could not move RBD image img to the trash of pool pool: EBUSY", later.getMessage());
+    }
+
+    @Test
+    void describeReadsWhetherTheImageExistsAndItsSize() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        ScriptedGateway present = new ScriptedGateway(c -> new RbdImageStateAnswer(true, null, true, 5L << 30));
+        assertEquals(java.util.Optional.of(new VolumeInfo("img", 5L << 30)), provider(present).describeVolume(pool, "img"));
+        assertEquals("img", assertInstanceOf(DescribeRbdImageCommand.class, present.sent.get(0)).image());
+        ScriptedGateway absent = new ScriptedGateway(c -> new RbdImageStateAnswer(true, null, false, 0));
+        assertEquals(java.util.Optional.empty(), provider(absent).describeVolume(pool, "img"));
+        StorageException failed = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> RbdImageStateAnswer.failed("ETIMEDOUT"))).describeVolume(pool, "img"));
+        assertEquals("Could not look at RBD image img in pool pool: ETIMEDOUT", failed.getMessage());
+    }
+
+    @Test
+    void purgeSaysWhetherTheTrashStillKeepsTheImage() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        assertTrue(provider(new ScriptedGateway(c -> new PurgeRbdImageAnswer(true, null, true, 0)))
+                .purgeDeletedVolume(pool, "img"));
+        ScriptedGateway kept = new ScriptedGateway(c -> new PurgeRbdImageAnswer(true, null, false, 1_900_000_000L));
+        assertFalse(provider(kept).purgeDeletedVolume(pool, "img"));
+        assertEquals("img", assertInstanceOf(PurgeRbdImageCommand.class, kept.sent.get(0)).image());
+        StorageException failed = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> PurgeRbdImageAnswer.failed("EIO"))).purgeDeletedVolume(pool, "img"));
+        assertEquals("Could not purge RBD image img from the trash of pool pool: EIO", failed.getMessage());
     }
 
     @Test

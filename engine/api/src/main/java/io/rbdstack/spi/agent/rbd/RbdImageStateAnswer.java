@@ -1,0 +1,11 @@
+package io.rbdstack.spi.agent.rbd;
+
+import io.rbdstack.spi.agent.Answer;
+
+/** What {@link DescribeRbdImageCommand} found: whether the image exists, and if so its size in bytes. */
+public record RbdImageStateAnswer(boolean success, String details, boolean exists, long sizeBytes) implements Answer {
+
+    public static RbdImageStateAnswer failed(String details) {
+        return new RbdImageStateAnswer(false, details, false, 0);
+    }
+}

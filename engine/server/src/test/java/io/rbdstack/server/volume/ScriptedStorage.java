@@ -1,0 +1,102 @@
+package io.rbdstack.server.volume;
+
+import io.rbdstack.spi.storage.PoolCapacity;
+import io.rbdstack.spi.storage.PoolDefinition;
+import io.rbdstack.spi.storage.PoolScope;
+import io.rbdstack.spi.storage.StorageException;
+import io.rbdstack.spi.storage.StorageProvider;
+import io.rbdstack.spi.storage.StoredPool;
+import io.rbdstack.spi.storage.VolumeInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** A storage for unit tests of the volume logic: records calls, answers and fails where told. */
+final class ScriptedStorage implements StorageProvider {
+    final List<String> calls = new ArrayList<>();
+    StorageException failCreate;
+    StorageException failResize;
+    StorageException failDelete;
+    long keepSeconds;
+    /** What describeVolume reports, by path; absent paths are not on the storage. */
+    final Map<String, VolumeInfo> onStorage = new HashMap<>();
+    StorageException failDescribe;
+    /** Paths whose purge answers "still kept"; the rest purge. */
+    final Set<String> keptByStorage = new HashSet<>();
+    StorageException failPurge;
+
+    @Override
+    public VolumeInfo createVolume(StoredPool pool, String volumeUuid, long sizeBytes) throws StorageException {
+        calls.add("create " + volumeUuid + " " + sizeBytes);
+        if (failCreate != null) {
+            throw failCreate;
+        }
+        return new VolumeInfo(volumeUuid, sizeBytes);
+    }
+
+    @Override
+    public VolumeInfo resizeVolume(StoredPool pool, String path, long newSizeBytes) throws StorageException {
+        calls.add("resize " + path + " " + newSizeBytes);
+        if (failResize != null) {
+            throw failResize;
+        }
+        return new VolumeInfo(path, newSizeBytes);
+    }
+
+    @Override
+    public long deleteVolume(StoredPool pool, String path, long deferSeconds) throws StorageException {
+        calls.add("delete " + path + " " + deferSeconds);
+        if (failDelete != null) {
+            throw failDelete;
+        }
+        return Math.max(deferSeconds, keepSeconds);
+    }
+
+    @Override
+    public Optional<VolumeInfo> describeVolume(StoredPool pool, String path) throws StorageException {
+        calls.add("describe " + path);
+        if (failDescribe != null) {
+            throw failDescribe;
+        }
+        return Optional.ofNullable(onStorage.get(path));
+    }
+
+    @Override
+    public boolean purgeDeletedVolume(StoredPool pool, String path) throws StorageException {
+        calls.add("purge " + path);
+        if (failPurge != null) {
+            throw failPurge;
+        }
+        return !keptByStorage.contains(path);
+    }
+
+    @Override
+    public PoolDefinition parsePool(String url, Map<String, String> details) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void testPool(PoolScope scope, PoolDefinition definition) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void attachPool(String hostUuid, StoredPool pool) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void detachPool(String hostUuid, StoredPool pool) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public PoolCapacity capacity(StoredPool pool) {
+        throw new UnsupportedOperationException();
+    }
+}
+

@@ -15,15 +15,22 @@ import io.rbdstack.testing.RealServices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.libvirt.Connect;
+import org.libvirt.Secret;
+import org.libvirt.SecretUsageType;
 import org.libvirt.StoragePool;
 
 /**
@@ -84,16 +91,7 @@ class RbdPrimaryStorageIT {
         assertLibvirtPoolActive(poolId);
         cloud.stopAgent();
         // Meanwhile the host loses its libvirt pool and secret (reinstalled, or cleaned by hand).
-        Connect libvirt = new Connect(RealServices.load().libvirtUri());
-        try {
-            StoragePool lost = libvirt.storagePoolLookupByName(poolId);
-            String secretUuid = lost.getXMLDesc(0).replaceAll("(?s).*<secret uuid='([^']+)'.*", "$1");
-            lost.destroy();
-            lost.undefine();
-            libvirt.secretLookupByUUIDString(secretUuid).undefine();
-        } finally {
-            libvirt.close();
-        }
+        undefineInLibvirt(poolId);
         assertLibvirtPoolGone(poolId);
         cloud.startAgent();
         Deadline.await("pool " + poolId + " defined again", Duration.ofSeconds(30), () -> {
@@ -105,6 +103,29 @@ class RbdPrimaryStorageIT {
             }
         });
         delete(poolId);
+    }
+
+    @Test
+    void aHostThatJoinsLaterGetsTheZonesPoolAndSecretDefinedAndIsRecordedAsAttached() throws Exception {
+        String poolId = createPool("late-host-pool", ceph.admin(), "zone").get("id").asText();
+        try {
+            // Both agents share this machine's libvirtd: take away what host 1 defined, so that only a
+            // definition by the joining host brings it back (host 1's agent defines again only when
+            // libvirtd or the server reconnects it, which does not happen here).
+            undefineInLibvirt(poolId);
+            assertLibvirtPoolGone(poolId);
+            try (OneHostCloud.JoinedHost kvm2 = cloud.addHost("kvm2", dir.resolve("kvm2"))) {
+                // Recorded after the agent defined the pool, so once it shows, libvirt must have it.
+                Deadline.await("pool " + poolId + " recorded as attached to host " + kvm2.hostId, Duration.ofSeconds(30),
+                        () -> attachedHostIds(poolId).contains(kvm2.hostId));
+                assertEquals(Set.of(cloud.hostId, kvm2.hostId), attachedHostIds(poolId));
+                assertLibvirtPoolActive(poolId);
+                assertCephSecretOfPoolDefined(poolId);
+            }
+        } finally {
+            // kvm2 is Disconnected by now: host 1 removes the pool and secret from the shared libvirtd.
+            delete(poolId);
+        }
     }
 
     @Test
@@ -253,6 +274,52 @@ class RbdPrimaryStorageIT {
         } finally {
             libvirt.close();
         }
+    }
+
+    /** The secret the libvirt pool authenticates with is defined, a ceph secret of this pool. */
+    private static void assertCephSecretOfPoolDefined(String poolUuid) throws Exception {
+        Connect libvirt = new Connect(RealServices.load().libvirtUri());
+        try {
+            Secret secret = libvirt.secretLookupByUUIDString(secretUuidOf(libvirt.storagePoolLookupByName(poolUuid)));
+            assertEquals(SecretUsageType.CEPH, secret.getUsageType());
+            assertTrue(secret.getUsageID().endsWith(" " + poolUuid), secret.getUsageID());
+        } finally {
+            libvirt.close();
+        }
+    }
+
+    /** Stops and undefines the libvirt pool and undefines its secret, as a reinstalled host would have lost them. */
+    private static void undefineInLibvirt(String poolUuid) throws Exception {
+        Connect libvirt = new Connect(RealServices.load().libvirtUri());
+        try {
+            StoragePool pool = libvirt.storagePoolLookupByName(poolUuid);
+            String secretUuid = secretUuidOf(pool);
+            pool.destroy();
+            pool.undefine();
+            libvirt.secretLookupByUUIDString(secretUuid).undefine();
+        } finally {
+            libvirt.close();
+        }
+    }
+
+    private static String secretUuidOf(StoragePool pool) throws Exception {
+        return pool.getXMLDesc(0).replaceAll("(?s).*<secret uuid='([^']+)'.*", "$1");
+    }
+
+    /** The ids of the hosts the server records the pool as defined on (storage_pool_host_ref). */
+    private static Set<String> attachedHostIds(String poolUuid) throws Exception {
+        Set<String> hosts = new HashSet<>();
+        try (Connection c = cloud.db.connect();
+             PreparedStatement query = c.prepareStatement("SELECT h.uuid FROM storage_pool_host_ref r"
+                     + " JOIN host h ON h.id = r.host_id JOIN storage_pool s ON s.id = r.pool_id WHERE s.uuid = ?")) {
+            query.setString(1, poolUuid);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    hosts.add(rows.getString(1));
+                }
+            }
+        }
+        return hosts;
     }
 
     private static void assertLibvirtPoolGone(String poolUuid) throws Exception {

@@ -1,0 +1,218 @@
+package io.rbdstack.agent;
+
+import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.CephFixture;
+import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.server.ApiClient;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The storage cleanup end to end, with the real agent and Ceph: deferred deletes purged from the
+ * RBD trash once their deferral passes, and volumes a crashed management server left
+ * mid-operation settled to what Ceph holds. A crash is staged the way it leaves the database: the
+ * row in the operation's state, unchanged for an hour, with no job on a live server.
+ */
+class StorageCleanupIT {
+
+    private static final long GB = 1L << 30;
+
+    @TempDir
+    static Path dir;
+    static OneHostCloud cloud;
+    static ApiClient admin;
+    static CephFixture cluster;
+    static String offering;
+
+    private final List<String> volumeIds = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = OneHostCloud.start(dir);
+        admin = cloud.admin();
+        cluster = new CephFixture();
+        cloud.createdRbdPool("cleanup-pool", cloud.ceph.limitedUser(), "zone");
+        offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
+                .get("diskoffering").get("id").asText();
+        ok(admin.call("updateConfiguration", "name", "storage.cleanup.interval", "value", "1"), "updateConfiguration");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        admin.call("updateConfiguration", "name", "storage.volume.deferred.delete.seconds", "value", "0");
+        for (String id : volumeIds) {
+            admin.call("deleteVolume", "id", id);
+            removeFromTrash(id);
+        }
+    }
+
+    @Test
+    void aDeferredDeleteIsPurgedFromTheTrashOnceItsDeferralPassesAndTheVolumeIsExpunged() throws Exception {
+        ok(admin.call("updateConfiguration", "name", "storage.volume.deferred.delete.seconds", "value", "3"),
+                "updateConfiguration");
+        String id = createVolume(1);
+        Instant deleted = Instant.now();
+        ok(admin.call("deleteVolume", "id", id), "deleteVolume");
+        assertEquals("Destroyed", rowState(id));
+        assertTrue(trash().contains(id), "waits in the trash: " + trash());
+
+        Deadline.await("volume " + id + " is Expunged", Duration.ofSeconds(30), () -> rowState(id).equals("Expunged"));
+        assertFalse(trash().contains(id), "purged from the trash: " + trash());
+        assertTrue(Duration.between(deleted, Instant.now()).toSeconds() >= 3, "not before its deferral");
+    }
+
+    @Test
+    void volumesLeftMidOperationBySomeStoppedServerAreSettledToWhatCephHolds() throws Exception {
+        String creating = createVolume(1);     // the image exists: what a half-done create may leave
+        String allocated = createVolume(1);    // staged below without an image: the storage was never asked
+        String resizing = createVolume(1);     // grown behind the server's back to 2 GB; the row says 3 GB
+        String destroyingKept = createVolume(1);  // the delete never reached Ceph
+        String destroyingGone = createVolume(1);  // the delete did reach Ceph
+        cluster.cli("rbd", "rm", "--pool", cloud.ceph.pool(), allocated);
+        cluster.cli("rbd", "resize", "--pool", cloud.ceph.pool(), "--size", "2G", resizing);
+        cluster.cli("rbd", "rm", "--pool", cloud.ceph.pool(), destroyingGone);
+        stage(creating, "Creating", GB);
+        stage(allocated, "Allocated", GB);
+        stage(resizing, "Resizing", 3 * GB);
+        stage(destroyingKept, "Destroying", GB);
+        stage(destroyingGone, "Destroying", GB);
+
+        Deadline.await("every staged volume is settled", Duration.ofSeconds(30), () ->
+                List.of(rowState(creating), rowState(allocated), rowState(resizing), rowState(destroyingKept),
+                        rowState(destroyingGone)).equals(List.of("Error", "Error", "Ready", "Ready", "Expunged")));
+        assertFalse(images().contains(creating), "the half-created image is deleted");
+        assertEquals(2 * GB, volume(resizing).get("size").asLong(), "Ready at the size Ceph reports");
+        assertTrue(images().contains(destroyingKept));
+        assertEquals(1, listVolumes("id", destroyingKept).size(), "listed again, so its delete can be retried");
+        assertEquals(0, listVolumes("id", creating).size());
+        ok(admin.call("deleteVolume", "id", destroyingKept), "deleteVolume");
+        assertFalse(images().contains(destroyingKept));
+    }
+
+    @Test
+    void aVolumeWhoseJobStillRunsOnALiveServerIsLeftAlone() throws Exception {
+        String id = createVolume(1);
+        stage(id, "Creating", GB);
+        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO async_job"
+                + " (uuid, user_id, account_id, cmd, instance_type, instance_id, executing_msid, created, last_updated)"
+                + " SELECT ?, u.id, u.account_id, 'createVolume', 'Volume', ?, ?, NOW(), NOW() FROM user u"
+                + " WHERE u.username = 'admin'")) {
+            ps.setString(1, UUID.randomUUID().toString());
+            ps.setString(2, id);
+            ps.setLong(3, cloud.server.server.msid());
+            assertEquals(1, ps.executeUpdate());
+        }
+        // Several cleanup runs (one a second), none of which may touch it.
+        Thread.sleep(8_000);
+        assertEquals("Creating", rowState(id));
+        assertTrue(images().contains(id));
+        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE async_job SET job_status = 2 WHERE instance_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+        Deadline.await("volume " + id + " is settled once its job is over", Duration.ofSeconds(30),
+                () -> rowState(id).equals("Error"));
+        assertFalse(images().contains(id));
+    }
+
+    // --- helpers ---
+
+    private String createVolume(long sizeGb) throws Exception {
+        ApiClient.Reply reply = admin.call("createVolume", "zoneid", cloud.zoneId, "diskofferingid", offering, "size",
+                String.valueOf(sizeGb));
+        String id = ok(reply, "createVolume").get("id").asText();
+        volumeIds.add(id);
+        JsonNode job = admin.awaitJob(ok(reply, "createVolume").get("jobid").asText());
+        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
+        return id;
+    }
+
+    /** Leaves the volume's row as a server that died in the middle of an operation would. */
+    private static void stage(String uuid, String state, long size) throws Exception {
+        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE volumes SET state = ?, size = ?, updated = ? WHERE uuid = ?")) {
+            ps.setString(1, state);
+            ps.setLong(2, size);
+            ps.setTimestamp(3, Timestamp.from(Instant.now().minus(Duration.ofHours(1))));
+            ps.setString(4, uuid);
+            assertEquals(1, ps.executeUpdate());
+        }
+    }
+
+    private static String rowState(String uuid) throws Exception {
+        try (Connection c = cloud.db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT state FROM volumes WHERE uuid = ?")) {
+            ps.setString(1, uuid);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no row for volume " + uuid);
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static JsonNode volume(String id) throws Exception {
+        return listVolumes("id", id).get(0);
+    }
+
+    private static List<JsonNode> listVolumes(String... params) throws Exception {
+        JsonNode response = ok(admin.call("listVolumes", params), "listVolumes");
+        List<JsonNode> volumes = new ArrayList<>();
+        if (response.has("volume")) {
+            response.get("volume").forEach(volumes::add);
+        }
+        return volumes;
+    }
+
+    private static List<String> images() throws Exception {
+        List<String> names = new ArrayList<>();
+        CephFixture.JSON.readTree(cluster.cli("rbd", "ls", "--format", "json", "--pool", cloud.ceph.pool()))
+                .forEach(name -> names.add(name.asText()));
+        return names;
+    }
+
+    private static List<String> trash() throws Exception {
+        List<String> names = new ArrayList<>();
+        CephFixture.JSON.readTree(cluster.cli("rbd", "trash", "ls", "--format", "json", "--pool", cloud.ceph.pool()))
+                .forEach(entry -> names.add(entry.get("name").asText()));
+        return names;
+    }
+
+    private static void removeFromTrash(String name) throws Exception {
+        for (JsonNode entry : CephFixture.JSON.readTree(cluster.cli("rbd", "trash", "ls", "--format", "json", "--pool",
+                cloud.ceph.pool()))) {
+            if (entry.get("name").asText().equals(name)) {
+                cluster.cli("rbd", "trash", "rm", "--pool", cloud.ceph.pool(), "--force", entry.get("id").asText());
+            }
+        }
+    }
+}

@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
 public final class RbdProviderOptions {
 
     public static final ProviderOption DEFERRED_DELETE_SECONDS = new ProviderOption("rbd.deferred.delete.seconds", "0",
-            "Seconds a deleted volume's image stays in the RBD trash before Ceph purges it; 0 deletes it at once.");
+            "Seconds a deleted volume's image stays in the RBD trash before the storage cleanup purges it; 0 deletes"
+                    + " it at once.");
 
     // Image features are fixed by CreateRbdImageCommand and capacity is read every
     // storage.stats.interval: neither is an option until something reads it.

@@ -1,5 +1,6 @@
 package io.rbdstack.agent.ceph;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
@@ -47,4 +48,20 @@ interface LibRbd extends Library {
         public long deletionTime;
         public long defermentEndTime;
     }
+
+    /** {@code int (*)(uint64_t offset, size_t length, int exists, void *arg)}; non-zero stops the iteration. */
+    interface DiffCallback extends Callback {
+        int invoke(long offset, long length, int exists, Pointer arg);
+    }
+
+    /**
+     * {@code int rbd_diff_iterate2(rbd_image_t image, const char *fromsnapname, uint64_t ofs, uint64_t len,
+     * uint8_t include_parent, uint8_t whole_object, cb, void *arg)}: the extents that changed since
+     * {@code fromsnapname} (null: every allocated extent), on the image as opened (head or a snapshot).
+     */
+    int rbd_diff_iterate2(Pointer image, String fromSnapName, long offset, long length, byte includeParent,
+                          byte wholeObject, DiffCallback callback, Pointer arg);
+
+    /** {@code int rbd_write_zeroes(rbd_image_t image, uint64_t ofs, size_t len, int zero_flags, int op_flags)}: the length zeroed, or -errno. */
+    int rbd_write_zeroes(Pointer image, long offset, long length, int zeroFlags, int opFlags);
 }

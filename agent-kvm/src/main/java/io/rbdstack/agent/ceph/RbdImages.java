@@ -49,6 +49,82 @@ public final class RbdImages {
                 -CephErrors.ENOENT));
     }
 
+    /** The session this works in, for the snapshot and backup classes working on the same images. */
+    public RadosSession session() {
+        return session;
+    }
+
+    /**
+     * A new image {@code name} with the content of {@code parent@snapshot}: cloned (protecting the
+     * snapshot for as long as that takes) and flattened, so it does not depend on the snapshot. A
+     * retry finds the image made and only flattens it again; a failure deletes the half-made one.
+     */
+    public RbdImageInfo cloneFlattened(String parent, String snapshot, String name) throws CephException {
+        checkName(parent);
+        checkName(name);
+        RbdSnapshots.checkNames(parent, snapshot);
+        Rbd rbd = rbd();
+        RbdImage source = open(rbd, parent, "cannot open the image");
+        boolean protectedHere = false;
+        try {
+            try {
+                if (!source.snapIsProtected(snapshot)) {
+                    source.snapProtect(snapshot);
+                    protectedHere = true;
+                }
+            } catch (RbdException e) {
+                throw failure(Math.abs(e.getReturnValue()) == CephErrors.ENOENT ? "no snapshot " + snapshot
+                        : "cannot protect snapshot " + snapshot, parent, e);
+            }
+            if (!exists(name)) {
+                try {
+                    rbd.clone(parent, snapshot, session.ioCtx(), name, FEATURES, DEFAULT_ORDER);
+                } catch (RbdException e) {
+                    throw failure("cannot clone snapshot " + snapshot + " into image " + name, parent, e);
+                }
+            }
+            try {
+                flatten(rbd, name);
+            } catch (CephException e) {
+                delete(name);
+                throw e;
+            }
+        } finally {
+            if (protectedHere) {
+                unprotectIfUnused(source, parent, snapshot);
+            }
+            close(rbd, source);
+        }
+        LOG.info("Created RBD image {}/{} from snapshot {}@{}", session.pool().cephPool(), name, parent, snapshot);
+        return info(name).orElseThrow(() -> new CephException("image " + name + " vanished after its creation",
+                -CephErrors.ENOENT));
+    }
+
+    private void flatten(Rbd rbd, String name) throws CephException {
+        RbdImage clone = open(rbd, name, "cannot open the clone");
+        try {
+            clone.flatten();
+        } catch (RbdException e) {
+            if (Math.abs(e.getReturnValue()) == CephErrors.EINVAL) {
+                return; // librbd's answer for an image without a parent: flattened already (a retry)
+            }
+            throw failure("cannot flatten the clone", name, e);
+        } finally {
+            close(rbd, clone);
+        }
+    }
+
+    private void unprotectIfUnused(RbdImage source, String parent, String snapshot) {
+        try {
+            if (source.listChildren(snapshot).isEmpty()) {
+                source.snapUnprotect(snapshot);
+            }
+        } catch (RbdException e) {
+            LOG.warn("Snapshot {}/{}@{} stays protected: {}", session.pool().cephPool(), parent, snapshot,
+                    CephErrors.describe(e.getReturnValue()));
+        }
+    }
+
     public boolean exists(String name) throws CephException {
         return info(name).isPresent();
     }

@@ -8,6 +8,7 @@ import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdImageInfo;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.ceph.RbdPoolProbe;
+import io.rbdstack.agent.ceph.RbdSnapshots;
 import io.rbdstack.agent.ceph.RbdTrash;
 import io.rbdstack.agent.connect.CommandHandler;
 import io.rbdstack.agent.libvirt.LibvirtCephSecrets;
@@ -18,7 +19,12 @@ import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand;
+import io.rbdstack.spi.agent.rbd.CloneRbdSnapshotCommand;
+import io.rbdstack.spi.agent.rbd.CreateRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.DeleteRbdSnapshotCommand;
+import io.rbdstack.spi.agent.rbd.RbdSnapshotAnswer;
+import io.rbdstack.spi.agent.rbd.RollbackRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.DescribeRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.PurgeRbdImageAnswer;
 import io.rbdstack.spi.agent.rbd.PurgeRbdImageCommand;
@@ -103,6 +109,18 @@ public final class RbdCommandHandler implements CommandHandler {
             return describe(describe);
         } else if (command instanceof PurgeRbdImageCommand purge) {
             return purge(purge);
+        } else if (command instanceof CreateRbdSnapshotCommand create) {
+            return snapshot(create);
+        } else if (command instanceof DeleteRbdSnapshotCommand delete) {
+            return deleteSnapshot(delete);
+        } else if (command instanceof RollbackRbdSnapshotCommand rollback) {
+            return image(rollback.pool(), rollback.image(), images -> {
+                new RbdSnapshots(images.session()).rollback(rollback.image(), rollback.snapshot());
+                return images.info(rollback.image()).orElseThrow();
+            });
+        } else if (command instanceof CloneRbdSnapshotCommand clone) {
+            return image(clone.pool(), clone.newImage(), images -> images.cloneFlattened(clone.image(),
+                    clone.snapshot(), clone.newImage()));
         }
         return next.handle(command);
     }
@@ -216,6 +234,27 @@ public final class RbdCommandHandler implements CommandHandler {
                     .orElseGet(() -> new RbdImageStateAnswer(true, null, false, 0));
         } catch (CephException e) {
             return RbdImageStateAnswer.failed(e.getMessage());
+        }
+    }
+
+    private RbdSnapshotAnswer snapshot(CreateRbdSnapshotCommand create) {
+        try (RadosSession session = rados.connect(create.pool())) {
+            RbdSnapshots.Snapshot taken = new RbdSnapshots(session).create(create.image(), create.snapshot());
+            return new RbdSnapshotAnswer(true, null, taken.name(), taken.sizeBytes());
+        } catch (CephException e) {
+            return new RbdSnapshotAnswer(false, e.getMessage(), create.snapshot(), 0);
+        }
+    }
+
+    private GenericAnswer deleteSnapshot(DeleteRbdSnapshotCommand delete) {
+        try (RadosSession session = rados.connect(delete.pool())) {
+            if (!new RbdSnapshots(session).delete(delete.image(), delete.snapshot())) {
+                LOG.info("Snapshot {}/{}@{} was already gone", delete.pool().cephPool(), delete.image(),
+                        delete.snapshot());
+            }
+            return GenericAnswer.ok();
+        } catch (CephException e) {
+            return GenericAnswer.failure(e.getMessage());
         }
     }
 

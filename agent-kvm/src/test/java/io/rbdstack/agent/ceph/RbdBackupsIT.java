@@ -149,6 +149,28 @@ class RbdBackupsIT {
     }
 
     @Test
+    void aCloneOfASnapshotHasItsContentAndDoesNotDependOnIt() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            RbdImages rbd = new RbdImages(session);
+            RbdSnapshots snapshots = new RbdSnapshots(session);
+            String source = newImage(rbd, 16 * MIB);
+            write(session, source, 5 * MIB, bytes(100_000, 9));
+            snapshots.create(source, "s1");
+            write(session, source, 5 * MIB, bytes(100_000, 10)); // after the snapshot: not in the clone
+            String clone = "backup-it-" + UUID.randomUUID();
+            images.add(clone);
+            RbdImageInfo made = rbd.cloneFlattened(source, "s1", clone);
+            assertEquals(new RbdImageInfo(clone, 16 * MIB, 2, RbdImages.FEATURES), made);
+            String atSnapshot = sha256(session, source, "s1");
+            assertEquals(atSnapshot, sha256(session, clone, null));
+            assertEquals(made, rbd.cloneFlattened(source, "s1", clone), "a retry finds it made");
+            // Flattened and unprotected again: the snapshot can go while the clone stays.
+            assertTrue(snapshots.delete(source, "s1"));
+            assertEquals(atSnapshot, sha256(session, clone, null), "the clone still reads the same");
+        }
+    }
+
+    @Test
     void anIncrementalBackupFromASnapshotThatIsGoneFailsWithAReason() throws Exception {
         try (RadosSession session = connector.connect(pool)) {
             RbdImages rbd = new RbdImages(session);

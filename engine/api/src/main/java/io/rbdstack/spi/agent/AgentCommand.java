@@ -21,6 +21,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand.class, name = "rbd.deleteImage"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.DescribeRbdImageCommand.class, name = "rbd.describeImage"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.PurgeRbdImageCommand.class, name = "rbd.purgeImage"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.CreateRbdSnapshotCommand.class, name = "rbd.createSnapshot"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.DeleteRbdSnapshotCommand.class, name = "rbd.deleteSnapshot"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RollbackRbdSnapshotCommand.class, name = "rbd.rollbackSnapshot"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.CloneRbdSnapshotCommand.class, name = "rbd.cloneSnapshot"),
 })
 public interface AgentCommand {
 }

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdImageAnswer.class, name = "rbd.image"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdImageStateAnswer.class, name = "rbd.imageState"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.PurgeRbdImageAnswer.class, name = "rbd.purgeImage"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdSnapshotAnswer.class, name = "rbd.snapshot"),
 })
 public interface Answer {
 

@@ -53,4 +53,23 @@ public interface StorageProvider {
      * @return true when the data is gone; false while the storage must still keep it
      */
     boolean purgeDeletedVolume(StoredPool pool, String path) throws StorageException;
+
+    /**
+     * Takes a snapshot of a volume, named {@code snapshotUuid} so that the engine can find (and
+     * delete) it even when the answer is lost. Idempotent.
+     */
+    SnapshotInfo createSnapshot(StoredPool pool, String volumePath, String snapshotUuid) throws StorageException;
+
+    /** Deletes a snapshot of a volume; an absent one is fine. */
+    void deleteSnapshot(StoredPool pool, String volumePath, String snapshotName) throws StorageException;
+
+    /** Puts the volume's content (and size) back to the snapshot's; returns the volume as it is then. */
+    VolumeInfo revertSnapshot(StoredPool pool, String volumePath, String snapshotName) throws StorageException;
+
+    /**
+     * Creates a new volume named after {@code newVolumeUuid} with the snapshot's content, in the
+     * same pool and independent of the snapshot (which may be deleted afterwards).
+     */
+    VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName, String newVolumeUuid)
+            throws StorageException;
 }

@@ -3,6 +3,7 @@ package io.rbdstack.server.volume;
 import io.rbdstack.spi.storage.PoolCapacity;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
+import io.rbdstack.spi.storage.SnapshotInfo;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StoredPool;
@@ -28,6 +29,8 @@ final class ScriptedStorage implements StorageProvider {
     /** Paths whose purge answers "still kept"; the rest purge. */
     final Set<String> keptByStorage = new HashSet<>();
     StorageException failPurge;
+    /** Fails taking, deleting and reverting snapshots. */
+    StorageException failSnapshot;
 
     @Override
     public VolumeInfo createVolume(StoredPool pool, String volumeUuid, long sizeBytes) throws StorageException {
@@ -72,6 +75,45 @@ final class ScriptedStorage implements StorageProvider {
             throw failPurge;
         }
         return !keptByStorage.contains(path);
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(StoredPool pool, String volumePath, String snapshotUuid)
+            throws StorageException {
+        calls.add("snapshot " + volumePath + "@" + snapshotUuid);
+        if (failSnapshot != null) {
+            throw failSnapshot;
+        }
+        VolumeInfo volume = onStorage.get(volumePath);
+        return new SnapshotInfo(snapshotUuid, volume == null ? 0 : volume.sizeBytes());
+    }
+
+    @Override
+    public void deleteSnapshot(StoredPool pool, String volumePath, String snapshotName) throws StorageException {
+        calls.add("delete snapshot " + volumePath + "@" + snapshotName);
+        if (failSnapshot != null) {
+            throw failSnapshot;
+        }
+    }
+
+    @Override
+    public VolumeInfo revertSnapshot(StoredPool pool, String volumePath, String snapshotName) throws StorageException {
+        calls.add("revert " + volumePath + "@" + snapshotName);
+        if (failSnapshot != null) {
+            throw failSnapshot;
+        }
+        return onStorage.getOrDefault(volumePath, new VolumeInfo(volumePath, 0));
+    }
+
+    @Override
+    public VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName,
+                                               String newVolumeUuid) throws StorageException {
+        calls.add("clone " + volumePath + "@" + snapshotName + " " + newVolumeUuid);
+        if (failCreate != null) {
+            throw failCreate;
+        }
+        return new VolumeInfo(newVolumeUuid, onStorage.getOrDefault(volumePath, new VolumeInfo(volumePath, 0))
+                .sizeBytes());
     }
 
     @Override

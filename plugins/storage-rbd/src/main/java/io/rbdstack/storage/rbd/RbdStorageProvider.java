@@ -2,7 +2,12 @@ package io.rbdstack.storage.rbd;
 
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.agent.rbd.CloneRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.CreateRbdSnapshotCommand;
+import io.rbdstack.spi.agent.rbd.DeleteRbdSnapshotCommand;
+import io.rbdstack.spi.agent.rbd.RbdSnapshotAnswer;
+import io.rbdstack.spi.agent.rbd.RollbackRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.DescribeRbdImageCommand;
@@ -22,6 +27,7 @@ import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.ProviderContext;
 import io.rbdstack.spi.storage.ProviderOption;
+import io.rbdstack.spi.storage.SnapshotInfo;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StoredPool;
@@ -138,6 +144,36 @@ final class RbdStorageProvider implements StorageProvider {
             throw unexpected(answer);
         }
         return purge.purged();
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(StoredPool pool, String volumePath, String snapshotUuid) throws StorageException {
+        Answer answer = send(pool, new CreateRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotUuid),
+                "take snapshot " + snapshotUuid + " of RBD image " + volumePath + " in pool " + pool.name());
+        if (!(answer instanceof RbdSnapshotAnswer snapshot)) {
+            throw unexpected(answer);
+        }
+        return new SnapshotInfo(snapshot.snapshot(), snapshot.sizeBytes());
+    }
+
+    @Override
+    public void deleteSnapshot(StoredPool pool, String volumePath, String snapshotName) throws StorageException {
+        send(pool, new DeleteRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName), "delete snapshot "
+                + snapshotName + " of RBD image " + volumePath + " in pool " + pool.name());
+    }
+
+    @Override
+    public VolumeInfo revertSnapshot(StoredPool pool, String volumePath, String snapshotName) throws StorageException {
+        return image(send(pool, new RollbackRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName),
+                "roll RBD image " + volumePath + " in pool " + pool.name() + " back to snapshot " + snapshotName));
+    }
+
+    @Override
+    public VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName,
+                                               String newVolumeUuid) throws StorageException {
+        return image(send(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid),
+                "create RBD image " + newVolumeUuid + " from snapshot " + volumePath + "@" + snapshotName + " in pool "
+                        + pool.name()));
     }
 
     private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {

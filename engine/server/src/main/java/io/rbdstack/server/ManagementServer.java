@@ -42,6 +42,9 @@ import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsCommands;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.snapshot.SnapshotCommands;
+import io.rbdstack.server.snapshot.SnapshotRepository;
+import io.rbdstack.server.snapshot.SnapshotService;
 import io.rbdstack.server.storage.EngineHostGateway;
 import io.rbdstack.server.storage.ProviderOptionSettings;
 import io.rbdstack.server.storage.StoragePoolCommands;
@@ -157,8 +160,13 @@ public final class ManagementServer implements AutoCloseable {
             DiskOfferingRepository offerings = new DiskOfferingRepository(jdbc);
             DiskOfferingCommands.register(registry, offerings, settings);
             VolumeRepository volumes = new VolumeRepository(jdbc);
+            SnapshotRepository snapshots = new SnapshotRepository(jdbc);
+            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
+                    new SnapshotService(jdbc, snapshots, volumes, pools, poolService));
+            SnapshotCommands.register(registry, snapshotDeps);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
-                    new VolumeService(jdbc, volumes, pools, poolService, settings), settings));
+                    new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots::volumeDeleted), settings,
+                    snapshotDeps));
             StorageCleanup cleanup = new StorageCleanup(settings, failJobsOfStoppedServers,
                     new VolumeRecovery(volumes, pools, poolService, settings),
                     new DeferredDeletePurge(volumes, pools, poolService, settings));

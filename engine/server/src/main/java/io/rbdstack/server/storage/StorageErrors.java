@@ -20,4 +20,14 @@ public final class StorageErrors {
             case FAILED -> new ApiException(ApiErrorCode.INTERNAL_ERROR, ApiException.CS_CLOUD_RUNTIME, e.getMessage(), e);
         };
     }
+
+    /**
+     * A failed storage operation as the job's error: the storage's (or the database's) failure with
+     * its code, prefixed with what did not happen.
+     */
+    public static ApiException failed(String what, Exception e) {
+        ApiException cause = e instanceof StorageException storage ? toApi(storage)
+                : e instanceof ApiException api ? api : ApiException.internal(e.getMessage(), e);
+        return new ApiException(cause.errorCode(), cause.csErrorCode(), what + ": " + cause.getMessage(), e);
+    }
 }

@@ -31,7 +31,7 @@ public final class VolumeCommands {
 
     /** What the commands share: lookups with CloudStack's errors, access checks and size rules. */
     public record Deps(ZoneRepository zones, DiskOfferingRepository offerings, VolumeRepository volumes,
-                       VolumeService service, SettingsRepository settings) {
+                       VolumeService service, SettingsRepository settings, SnapshotSource snapshots) {
 
         /** The volume if the caller may operate on it: its owner's account or a root admin. */
         VolumeRepository.VolumeRow volume(Caller caller, String uuid) {
@@ -71,11 +71,14 @@ public final class VolumeCommands {
 
     static final class CreateVolume implements AsyncCommand {
         private static final CommandSpec SPEC = new CommandSpec("createVolume",
-                "Creates a disk volume from a disk offering, or of a size in GB, on a primary storage pool of the zone."
-                        + " The volume is created on the storage at once.", Access.USER, true, "volume", List.of(
+                "Creates a disk volume from a disk offering, or of a size in GB, on a primary storage pool of the zone,"
+                        + " or from a snapshot on the snapshot's pool. The volume is created on the storage at once.",
+                Access.USER, true, "volume", List.of(
                 optional("name", ParamType.STRING, "the name of the disk volume; a random one when absent"),
-                optional("zoneid", ParamType.UUID, "the ID of the availability zone (required: volumes from snapshots"
-                        + " are not supported yet)"),
+                optional("zoneid", ParamType.UUID, "the ID of the availability zone (required unless snapshotid is"
+                        + " given)"),
+                optional("snapshotid", ParamType.UUID, "the snapshot the volume is made from; it gets the snapshot's"
+                        + " content and size, and its volume's disk offering"),
                 optional("diskofferingid", ParamType.UUID, "the ID of the disk offering; its tags choose the pool"),
                 optional("size", ParamType.LONG, "size in GB, for a customized disk offering or without one"),
                 optional("account", ParamType.STRING, "not supported yet: the volume belongs to the caller"),
@@ -94,6 +97,9 @@ public final class VolumeCommands {
 
         @Override
         public AsyncStart start(Caller caller, ApiArgs args) {
+            if (args.uuid("snapshotid").isPresent()) {
+                return fromSnapshot(caller, args);
+            }
             String zoneUuid = args.uuid("zoneid").orElseThrow(() -> ApiException.invalidParameter(
                     "Missing parameter zoneid: the zone the volume is created in"));
             long zoneId = deps.zones().idOf(zoneUuid).orElseThrow(() -> ApiException.invalidParameter(
@@ -107,6 +113,28 @@ public final class VolumeCommands {
                     offering.orElse(null), sizeBytes);
             return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
                     deps.service().create(allocated).view()));
+        }
+
+        private AsyncStart fromSnapshot(Caller caller, ApiArgs args) {
+            SnapshotSource.Snapshot snapshot = deps.snapshots().usable(caller, args.uuid("snapshotid").orElseThrow());
+            for (String fixed : List.of("diskofferingid", "size")) {
+                if (args.string(fixed).isPresent()) {
+                    throw ApiException.invalidParameter("A volume made from a snapshot has the snapshot's size and its"
+                            + " volume's disk offering: leave out parameter " + fixed);
+                }
+            }
+            Optional<String> zoneUuid = args.uuid("zoneid");
+            if (zoneUuid.isPresent() && deps.zones().idOf(zoneUuid.get()).filter(id -> id == snapshot.zoneId())
+                    .isEmpty()) {
+                throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is not in zone " + zoneUuid.get()
+                        + "; a volume is made from a snapshot in the snapshot's zone (parameter zoneid)");
+            }
+            String uuid = UUID.randomUUID().toString();
+            String name = args.string("name").map(String::trim).filter(n -> !n.isEmpty()).orElse(uuid);
+            VolumeRepository.VolumeRow allocated = deps.service().allocateOnPool(caller, uuid, name,
+                    snapshot.zoneId(), snapshot.poolId(), snapshot.offeringId(), snapshot.sizeBytes());
+            return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
+                    deps.service().createFromSnapshot(allocated, snapshot.volumePath(), snapshot.uuid()).view()));
         }
 
         /** CloudStack's rules: a fixed offering has its size, a customized one or none needs size. */

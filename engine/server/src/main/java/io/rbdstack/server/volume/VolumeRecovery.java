@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>Allocated: the storage was never asked; Error.</li>
  * <li>Creating: whatever the storage made of it is deleted; Error.</li>
- * <li>Resizing: Ready at the size the storage reports.</li>
+ * <li>Resizing, RevertSnapshotting: Ready at the size the storage reports.</li>
+ * <li>Snapshotting: Ready (the snapshot's own row is settled with the snapshots).</li>
  * <li>Destroying: Ready if the storage still has it (the delete can be retried), else Destroyed or
  * Expunged as the deferral setting says.</li>
  * </ul>
@@ -78,16 +79,19 @@ public final class VolumeRecovery {
                 storage.provider().deleteVolume(storage.stored(), volume.uuid(), 0);
                 return moved(volumes.move(volume.id(), VolumeState.Creating, VolumeState.Error), VolumeState.Error);
             }
-            case Resizing: {
+            case Snapshotting:
+                return moved(volumes.move(volume.id(), VolumeState.Snapshotting, VolumeState.Ready), VolumeState.Ready);
+            case Resizing:
+            case RevertSnapshotting: {
                 VolumeStorage storage = storage(volume);
                 Optional<VolumeInfo> info = storage.provider().describeVolume(storage.stored(), volume.path());
                 if (info.isEmpty()) {
-                    LOG.error("Volume {} ({}) is Resizing but its storage has no volume {}; it needs an operator",
-                            volume.name(), volume.uuid(), volume.path());
+                    LOG.error("Volume {} ({}) is {} but its storage has no volume {}; it needs an operator",
+                            volume.name(), volume.uuid(), volume.state(), volume.path());
                     return Optional.empty();
                 }
                 // The offering stays the old one: only the job that died knew the new one.
-                return moved(volumes.moveToReady(volume.id(), VolumeState.Resizing, volume.path(),
+                return moved(volumes.moveToReady(volume.id(), volume.state(), volume.path(),
                         info.get().sizeBytes(), volume.offeringId()), VolumeState.Ready);
             }
             case Destroying: {

@@ -133,11 +133,14 @@ public final class VolumeRepository {
      * volume's operation died with the server running it.
      */
     public List<VolumeRow> stuck(Duration quietFor) {
-        return jdbc.query(SELECT + " AND v.state IN (?, ?, ?, ?) AND v.updated < ? AND NOT EXISTS (SELECT 1"
-                        + " FROM async_job j JOIN mshost m ON m.msid = j.executing_msid WHERE j.instance_type = 'Volume'"
-                        + " AND j.instance_id = v.uuid AND j.job_status = 0 AND m.state = 'Up' AND m.removed IS NULL)"
+        return jdbc.query(SELECT + " AND v.state IN (?, ?, ?, ?, ?, ?) AND v.updated < ? AND NOT EXISTS (SELECT 1"
+                        + " FROM async_job j JOIN mshost m ON m.msid = j.executing_msid WHERE j.job_status = 0"
+                        + " AND m.state = 'Up' AND m.removed IS NULL AND ((j.instance_type = 'Volume'"
+                        + " AND j.instance_id = v.uuid) OR (j.instance_type = 'Snapshot' AND j.instance_id IN"
+                        + " (SELECT s.uuid FROM snapshots s WHERE s.volume_id = v.id))))"
                         + " ORDER BY v.id", VolumeRepository::row, VolumeState.Allocated, VolumeState.Creating,
-                VolumeState.Resizing, VolumeState.Destroying, Instant.now().minus(quietFor));
+                VolumeState.Resizing, VolumeState.Destroying, VolumeState.Snapshotting,
+                VolumeState.RevertSnapshotting, Instant.now().minus(quietFor));
     }
 
     /** A volume deleted with a deferral whose data its storage may still hold. */

@@ -17,6 +17,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +36,15 @@ public final class VolumeService {
     private final StoragePoolRepository pools;
     private final StoragePoolService poolService;
     private final SettingsRepository settings;
+    private final LongConsumer imageDeleted;
 
+    /**
+     * @param imageDeleted told the id of a volume whose data the storage deleted (with the volume's
+     *                     snapshots on it), so the snapshots can be recorded as gone from primary
+     */
     public VolumeService(Jdbc jdbc, VolumeRepository volumes, StoragePoolRepository pools, StoragePoolService poolService,
-                         SettingsRepository settings) {
+                         SettingsRepository settings, LongConsumer imageDeleted) {
+        this.imageDeleted = imageDeleted;
         this.jdbc = jdbc;
         this.volumes = volumes;
         this.pools = pools;
@@ -68,11 +75,49 @@ public final class VolumeService {
     }
 
     /**
+     * createVolume-from-a-snapshot's request part: the new volume goes on the snapshot's pool (the
+     * storage makes it there from the snapshot), if that pool has room for it; saved as Allocated
+     * under the zone's pool lock.
+     *
+     * @throws ApiException 533 when the pool has no room, 534 when it is not Up
+     */
+    public VolumeRepository.VolumeRow allocateOnPool(Caller owner, String uuid, String name, long zoneId, long poolId,
+                                                     Long offeringId, long sizeBytes) {
+        inTransaction(() -> {
+            pools.lockPoolsOfZone(zoneId);
+            StoragePoolRepository.PoolRow pool = pools.upPoolsOfZone(zoneId).stream().filter(p -> p.id() == poolId)
+                    .findFirst().orElseThrow(() -> ApiException.unavailable("The storage pool of the snapshot is not Up"
+                            + " (in maintenance or removed); a volume can only be made from a snapshot on its pool"));
+            StoragePoolChooser.checkGrowth(pool.name(), allocation(pool), sizeBytes, overprovisioningFactor());
+            volumes.insert(new VolumeRepository.NewVolume(uuid, name, owner.accountId(), owner.domainId(), zoneId,
+                    poolId, offeringId, sizeBytes));
+        });
+        return volumes.find(uuid).orElseThrow();
+    }
+
+    /** How the storage makes a new volume: from nothing, or from a snapshot. */
+    @FunctionalInterface
+    public interface VolumeMaker {
+        VolumeInfo make(StorageProvider provider, StoredPool pool) throws StorageException;
+    }
+
+    /**
      * createVolume's job: the storage creates the volume under its uuid. If it fails, a delete of
      * that name is tried (the storage may have made part of it) and the row goes to Error, which
      * removes it; the job fails with the storage's reason.
      */
     public VolumeRepository.VolumeRow create(VolumeRepository.VolumeRow volume) {
+        return create(volume, (provider, stored) -> provider.createVolume(stored, volume.uuid(), volume.sizeBytes()));
+    }
+
+    /** createVolume's job for a volume made from snapshot {@code snapshotName} of the volume at {@code sourcePath}. */
+    public VolumeRepository.VolumeRow createFromSnapshot(VolumeRepository.VolumeRow volume, String sourcePath,
+                                                         String snapshotName) {
+        return create(volume, (provider, stored) -> provider.createVolumeFromSnapshot(stored, sourcePath, snapshotName,
+                volume.uuid()));
+    }
+
+    private VolumeRepository.VolumeRow create(VolumeRepository.VolumeRow volume, VolumeMaker maker) {
         if (!volumes.move(volume.id(), VolumeState.Allocated, VolumeState.Creating)) {
             throw ApiException.internal("Volume " + volume.name() + " is no longer Allocated; not creating it", null);
         }
@@ -84,18 +129,18 @@ public final class VolumeService {
             provider = poolService.plugin(pool).provider();
             stored = pools.stored(pool);
         } catch (RuntimeException e) {
-            throw rolledBack(volume, VolumeState.Creating, VolumeState.Error, failed("Volume " + volume.name()
+            throw rolledBack(volume, VolumeState.Creating, VolumeState.Error, StorageErrors.failed("Volume " + volume.name()
                     + " was not created", e));
         }
         try {
-            VolumeInfo created = provider.createVolume(stored, volume.uuid(), volume.sizeBytes());
+            VolumeInfo created = maker.make(provider, stored);
             if (!volumes.moveToReady(volume.id(), VolumeState.Creating, created.path(), created.sizeBytes(),
                     volume.offeringId())) {
                 throw new IllegalStateException("volume " + volume.uuid() + " left Creating while the storage created it");
             }
         } catch (StorageException | RuntimeException e) {
             deleteLeftover(provider, stored, volume);
-            throw rolledBack(volume, VolumeState.Creating, VolumeState.Error, failed("Volume " + volume.name()
+            throw rolledBack(volume, VolumeState.Creating, VolumeState.Error, StorageErrors.failed("Volume " + volume.name()
                     + " was not created", e));
         }
         LOG.info("Created volume {} ({}) of {} on pool {}", volume.name(), volume.uuid(),
@@ -137,7 +182,7 @@ public final class VolumeService {
                     newSizeBytes);
             volumes.moveToReady(volume.id(), VolumeState.Resizing, resized.path(), resized.sizeBytes(), offeringId);
         } catch (StorageException | RuntimeException e) {
-            ApiException failure = failed("Volume " + volume.name() + " was not resized", e);
+            ApiException failure = StorageErrors.failed("Volume " + volume.name() + " was not resized", e);
             long size = pool == null ? volume.sizeBytes() : sizeOnStorage(pool, volume).orElse(volume.sizeBytes());
             try {
                 volumes.moveToReady(volume.id(), VolumeState.Resizing, volume.path(), size,
@@ -179,10 +224,11 @@ public final class VolumeService {
             long defer = Math.max(0, settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS));
             kept = provider.deleteVolume(pools.stored(pool), volume.path(), defer);
         } catch (StorageException | RuntimeException e) {
-            throw rolledBack(volume, VolumeState.Destroying, VolumeState.Ready, failed("Volume " + volume.name()
+            throw rolledBack(volume, VolumeState.Destroying, VolumeState.Ready, StorageErrors.failed("Volume " + volume.name()
                     + " was not deleted", e));
         }
         volumes.move(volume.id(), VolumeState.Destroying, kept > 0 ? VolumeState.Destroyed : VolumeState.Expunged);
+        imageDeleted.accept(volume.id());
         LOG.info("Deleted volume {} ({}) from pool {}{}", volume.name(), volume.uuid(), pool.name(),
                 kept > 0 ? "; the storage keeps its data for " + kept + " s" : "");
     }
@@ -244,12 +290,6 @@ public final class VolumeService {
     }
 
     /** The storage's (or the database's) failure as the job's error, prefixed with what did not happen. */
-    private static ApiException failed(String what, Exception e) {
-        ApiException cause = e instanceof StorageException storage ? StorageErrors.toApi(storage)
-                : e instanceof ApiException api ? api : ApiException.internal(e.getMessage(), e);
-        return new ApiException(cause.errorCode(), cause.csErrorCode(), what + ": " + cause.getMessage(), e);
-    }
-
     private void inTransaction(Runnable work) {
         try {
             jdbc.inTransaction(() -> {

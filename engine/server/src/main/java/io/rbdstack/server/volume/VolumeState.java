@@ -19,6 +19,10 @@ public enum VolumeState {
     Ready,
     /** The storage is growing it; its size is already the target, so the growth holds pool capacity. */
     Resizing,
+    /** A snapshot of it is being taken (CloudStack's name); nothing else may start meanwhile. */
+    Snapshotting,
+    /** It is being rolled back to one of its snapshots. */
+    RevertSnapshotting,
     /** The storage is deleting it. */
     Destroying,
     /** Deleted, but the storage keeps its data until a deferral passes (RBD: in the pool's trash). */
@@ -34,7 +38,8 @@ public enum VolumeState {
             // Error: its operation died with its management server before the storage was asked.
             case Allocated -> EnumSet.of(Creating, Error);
             case Creating -> EnumSet.of(Ready, Error);
-            case Ready -> EnumSet.of(Resizing, Destroying);
+            case Ready -> EnumSet.of(Resizing, Destroying, Snapshotting, RevertSnapshotting);
+            case Snapshotting, RevertSnapshotting -> EnumSet.of(Ready);
             // A failed resize leaves the image as it was: Ready again.
             case Resizing -> EnumSet.of(Ready);
             // A failed delete leaves the image in place: Ready again, so the user can retry.

@@ -7,10 +7,10 @@ import io.rbdstack.spi.storage.StoredPool;
 import java.util.Optional;
 
 /** A volume's pool with the plugin that drives it: what the background volume work needs to reach the storage. */
-record VolumeStorage(StoragePoolRepository.PoolRow pool, StorageProvider provider, StoredPool stored) {
+public record VolumeStorage(StoragePoolRepository.PoolRow pool, StorageProvider provider, StoredPool stored) {
 
     /** Empty when the pool is gone (deleted from the cloud). */
-    static Optional<VolumeStorage> of(long poolId, StoragePoolRepository pools, StoragePoolService poolService) {
+    public static Optional<VolumeStorage> of(long poolId, StoragePoolRepository pools, StoragePoolService poolService) {
         return pools.findById(poolId).map(row -> new VolumeStorage(row, poolService.plugin(row).provider(),
                 pools.stored(row)));
     }

@@ -51,6 +51,7 @@ class VolumeServiceTest {
             "ZONE", "zone-uuid", "z", null, null, null, null, "10.0.0.1", "rbd", "cloudstack", "Up", 10 * GB, 0L, null,
             "KVM", "RBD", Instant.now(), null);
     private VolumeService service;
+    private final List<Long> deletedImages = new ArrayList<>();
 
     @BeforeEach
     void wire() {
@@ -69,7 +70,7 @@ class VolumeServiceTest {
             throw new AssertionError(e);
         }
         when(settings.value(Setting.STORAGE_OVERPROVISIONING_FACTOR)).thenReturn("1");
-        service = new VolumeService(jdbc, volumes, pools, poolService, settings);
+        service = new VolumeService(jdbc, volumes, pools, poolService, settings, deletedImages::add);
     }
 
     private static VolumeRepository.VolumeRow volume(VolumeState state, long size) {

@@ -31,6 +31,8 @@ class VolumeStateTest {
             new Edge(Creating, Ready), new Edge(Creating, Error),
             new Edge(Ready, Resizing), new Edge(Resizing, Ready),
             new Edge(Ready, Destroying),
+            new Edge(Ready, VolumeState.Snapshotting), new Edge(VolumeState.Snapshotting, Ready),
+            new Edge(Ready, VolumeState.RevertSnapshotting), new Edge(VolumeState.RevertSnapshotting, Ready),
             new Edge(Destroying, Destroyed), new Edge(Destroying, Expunged), new Edge(Destroying, Ready),
             new Edge(Destroyed, Expunged));
 

@@ -1,0 +1,154 @@
+package io.rbdstack.server.snapshot;
+
+import io.rbdstack.server.api.ApiJson;
+import io.rbdstack.server.db.FilterArgs;
+import io.rbdstack.server.db.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Volume snapshots: {@code snapshots} rows, and in {@code snapshot_store_ref} where each one is
+ * stored (role Primary: the RBD snapshot on the volume's pool). States change only through
+ * {@link #move}, which applies an edge only if the row is still where the caller saw it.
+ */
+public final class SnapshotRepository {
+
+    public static final String MANUAL = "MANUAL";
+    static final String PRIMARY = "Primary";
+    static final String READY = "Ready";
+    static final String GONE = "Destroyed";
+
+    /** A live snapshot with its volume, owner and primary copy resolved. */
+    public record SnapshotRow(long id, String uuid, String name, long volumeId, String volumeUuid, String volumeName,
+                              String volumeType, String volumePath, Long poolId, long accountId, String accountName,
+                              String domainUuid, String domainName, long zoneId, String zoneUuid, String zoneName,
+                              String type, long sizeBytes, SnapshotState state, Instant created,
+                              String primaryPath, long backupBytes) {
+
+        /** Whether its RBD snapshot is still on primary storage (so the volume can be reverted to it). */
+        public boolean onPrimary() {
+            return primaryPath != null;
+        }
+
+        public SnapshotView view() {
+            return new SnapshotView(uuid, name, accountName, domainUuid, domainName, type, type,
+                    ApiJson.date(created), state.name(), backupBytes, sizeBytes, onPrimary() && state.isUsable(),
+                    volumeUuid, volumeName, volumeType, zoneUuid, zoneName, List.of(), false);
+        }
+    }
+
+    /** A snapshot of a volume; its owner, domain and zone are the volume's. */
+    public record NewSnapshot(String uuid, String name, long volumeId, long sizeBytes) {
+    }
+
+    /** listSnapshots filters; {@code accountId} empty = every account's. */
+    public record Filter(Optional<Long> accountId, Optional<String> uuid, Optional<String> volumeUuid,
+                         Optional<String> name, Optional<String> keyword, Optional<String> zoneUuid,
+                         Optional<String> type) {
+        Object[] args() {
+            return FilterArgs.of(accountId, uuid, volumeUuid, name, FilterArgs.like(keyword), zoneUuid, type);
+        }
+    }
+
+    private static final String FROM = " FROM snapshots s JOIN volumes v ON v.id = s.volume_id"
+            + " JOIN account a ON a.id = s.account_id JOIN domain d ON d.id = s.domain_id"
+            + " JOIN data_center z ON z.id = s.data_center_id"
+            + " LEFT JOIN snapshot_store_ref p ON p.snapshot_id = s.id AND p.store_role = 'Primary' AND p.state = 'Ready'"
+            + " WHERE s.removed IS NULL";
+    private static final String SELECT = "SELECT s.id, s.uuid, s.name, s.volume_id, v.uuid AS volume_uuid,"
+            + " v.name AS volume_name, v.volume_type, v.path AS volume_path, v.pool_id, s.account_id, a.account_name,"
+            + " d.uuid AS domain_uuid, d.name AS domain_name, s.data_center_id, z.uuid AS zone_uuid,"
+            + " z.name AS zone_name, s.snapshot_type, s.size, s.status, s.created, p.install_path AS primary_path,"
+            + " (SELECT COALESCE(SUM(b.physical_size), 0) FROM snapshot_store_ref b WHERE b.snapshot_id = s.id"
+            + " AND b.store_role = 'Image' AND b.state = 'Ready') AS backup_bytes" + FROM;
+    private static final String FILTER = " AND (? IS NULL OR s.account_id = ?) AND (? IS NULL OR s.uuid = ?)"
+            + " AND (? IS NULL OR v.uuid = ?) AND (? IS NULL OR s.name = ?) AND (? IS NULL OR s.name LIKE ?)"
+            + " AND (? IS NULL OR z.uuid = ?) AND (? IS NULL OR s.snapshot_type = ?)";
+
+    private final Jdbc jdbc;
+
+    public SnapshotRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(NewSnapshot s) {
+        jdbc.insert("INSERT INTO snapshots (uuid, name, volume_id, account_id, domain_id, data_center_id, snapshot_type,"
+                        + " size, status, hypervisor_type, created) SELECT ?, ?, v.id, v.account_id, v.domain_id,"
+                        + " v.data_center_id, ?, ?, ?, 'KVM', ? FROM volumes v WHERE v.id = ?",
+                s.uuid(), s.name(), MANUAL, s.sizeBytes(), SnapshotState.Allocated, Instant.now(), s.volumeId());
+    }
+
+    public Optional<SnapshotRow> find(String uuid) {
+        return jdbc.queryOne(SELECT + " AND s.uuid = ?", SnapshotRepository::row, uuid);
+    }
+
+    public List<SnapshotRow> list(Filter filter, String limit) {
+        return jdbc.query(SELECT + FILTER + " ORDER BY s.created DESC, s.id DESC" + limit, SnapshotRepository::row,
+                filter.args());
+    }
+
+    public long count(Filter filter) {
+        return jdbc.queryLong("SELECT COUNT(*)" + FROM + FILTER, filter.args());
+    }
+
+    /** The live snapshots of a volume, oldest first. */
+    public List<SnapshotRow> ofVolume(long volumeId) {
+        return jdbc.query(SELECT + " AND s.volume_id = ? ORDER BY s.id", SnapshotRepository::row, volumeId);
+    }
+
+    /**
+     * Moves the snapshot from {@code from} to {@code to} if it is still in {@code from}; a state that
+     * {@link SnapshotState#removesRow() removes the row} also marks it removed.
+     */
+    public boolean move(long id, SnapshotState from, SnapshotState to) {
+        from.checkMoveTo(to);
+        String removed = to.removesRow() ? ", removed = COALESCE(removed, ?)" : "";
+        Object[] args = to.removesRow() ? new Object[] {to, Instant.now(), id, from} : new Object[] {to, id, from};
+        return jdbc.update("UPDATE snapshots SET status = ?" + removed + " WHERE id = ? AND status = ?", args) == 1;
+    }
+
+    /** Records the snapshot as taken on primary: where it is and the volume's size then. */
+    public void recordOnPrimary(long snapshotId, long poolId, long volumeId, String path, long sizeBytes) {
+        Instant now = Instant.now();
+        jdbc.update("UPDATE snapshots SET size = ? WHERE id = ?", sizeBytes, snapshotId);
+        jdbc.insert("INSERT INTO snapshot_store_ref (snapshot_id, store_id, store_role, volume_id, install_path, size,"
+                        + " physical_size, state, created, last_updated) VALUES (?, ?, 'Primary', ?, ?, ?, 0, 'Ready', ?, ?)",
+                snapshotId, poolId, volumeId, path, sizeBytes, now, now);
+    }
+
+    /** Its primary copy is gone (deleted, or with its volume). */
+    public void primaryGone(long snapshotId) {
+        jdbc.update("UPDATE snapshot_store_ref SET state = 'Destroyed', last_updated = ? WHERE snapshot_id = ?"
+                + " AND store_role = 'Primary'", Instant.now(), snapshotId);
+    }
+
+    /**
+     * The volume's image was deleted and its RBD snapshots with it: their primary copies are gone,
+     * and snapshots that were only there are Destroyed. Backed-up ones stay.
+     */
+    public void volumeDeleted(long volumeId) {
+        Instant now = Instant.now();
+        jdbc.update("UPDATE snapshot_store_ref SET state = 'Destroyed', last_updated = ? WHERE volume_id = ?"
+                + " AND store_role = 'Primary'", now, volumeId);
+        jdbc.update("UPDATE snapshots SET status = ?, removed = ? WHERE volume_id = ? AND status = ?",
+                SnapshotState.Destroyed, now, volumeId, SnapshotState.CreatedOnPrimary);
+    }
+
+    /** Locks the volume's row until the transaction ends: revert and delete of its snapshots take turns. */
+    public void lockVolume(long volumeId) {
+        jdbc.query("SELECT id FROM volumes WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), volumeId);
+    }
+
+    private static SnapshotRow row(ResultSet rs) throws SQLException {
+        return new SnapshotRow(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"), rs.getLong("volume_id"),
+                rs.getString("volume_uuid"), rs.getString("volume_name"), rs.getString("volume_type"),
+                rs.getString("volume_path"), rs.getObject("pool_id", Long.class), rs.getLong("account_id"),
+                rs.getString("account_name"), rs.getString("domain_uuid"), rs.getString("domain_name"),
+                rs.getLong("data_center_id"), rs.getString("zone_uuid"), rs.getString("zone_name"),
+                rs.getString("snapshot_type"), rs.getLong("size"), SnapshotState.valueOf(rs.getString("status")),
+                Jdbc.instant(rs, "created"), rs.getString("primary_path"), rs.getLong("backup_bytes"));
+    }
+}

@@ -1,0 +1,236 @@
+package io.rbdstack.server.snapshot;
+
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.storage.StorageErrors;
+import io.rbdstack.server.storage.StoragePoolRepository;
+import io.rbdstack.server.storage.StoragePoolService;
+import io.rbdstack.server.volume.VolumeRepository;
+import io.rbdstack.server.volume.VolumeState;
+import io.rbdstack.server.volume.VolumeStorage;
+import io.rbdstack.spi.storage.SnapshotInfo;
+import io.rbdstack.spi.storage.StorageException;
+import io.rbdstack.spi.storage.VolumeInfo;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshots on primary storage: take, revert to, delete. Each operation records its state before
+ * the storage is asked, and a failure leaves the snapshot and its volume where they were (a failed
+ * take deletes whatever the storage made). The volume is Snapshotting or RevertSnapshotting while
+ * it runs, so no resize, delete or other snapshot operation on it overlaps.
+ */
+public final class SnapshotService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotService.class);
+
+    private final Jdbc jdbc;
+    private final SnapshotRepository snapshots;
+    private final VolumeRepository volumes;
+    private final StoragePoolRepository pools;
+    private final StoragePoolService poolService;
+
+    public SnapshotService(Jdbc jdbc, SnapshotRepository snapshots, VolumeRepository volumes,
+                           StoragePoolRepository pools, StoragePoolService poolService) {
+        this.jdbc = jdbc;
+        this.snapshots = snapshots;
+        this.volumes = volumes;
+        this.pools = pools;
+        this.poolService = poolService;
+    }
+
+    /**
+     * createSnapshot's request part: the volume goes Snapshotting and the snapshot row is saved as
+     * Allocated, together.
+     *
+     * @throws ApiException 431 when the volume is not Ready
+     */
+    public SnapshotRepository.SnapshotRow allocate(VolumeRepository.VolumeRow volume, String uuid, String name) {
+        inTransaction(() -> {
+            if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Snapshotting)) {
+                throw notReady(volume, "take a snapshot of it");
+            }
+            snapshots.insert(new SnapshotRepository.NewSnapshot(uuid, name, volume.id(), volume.sizeBytes()));
+        });
+        return snapshots.find(uuid).orElseThrow();
+    }
+
+    /** createSnapshot's job: the storage takes it, named after its uuid; the volume is Ready again either way. */
+    public SnapshotRepository.SnapshotRow create(SnapshotRepository.SnapshotRow snapshot) {
+        try {
+            if (!snapshots.move(snapshot.id(), SnapshotState.Allocated, SnapshotState.Creating)) {
+                throw ApiException.internal("Snapshot " + snapshot.name() + " is no longer Allocated", null);
+            }
+            VolumeStorage storage = storage(snapshot);
+            try {
+                SnapshotInfo taken = storage.provider().createSnapshot(storage.stored(), snapshot.volumePath(),
+                        snapshot.uuid());
+                inTransaction(() -> {
+                    snapshots.recordOnPrimary(snapshot.id(), storage.pool().id(), snapshot.volumeId(),
+                            snapshot.volumePath() + "@" + taken.name(), taken.sizeBytes());
+                    if (!snapshots.move(snapshot.id(), SnapshotState.Creating, SnapshotState.CreatedOnPrimary)) {
+                        throw new IllegalStateException("snapshot " + snapshot.uuid() + " left Creating meanwhile");
+                    }
+                });
+            } catch (StorageException | RuntimeException e) {
+                deleteLeftover(storage, snapshot);
+                ApiException failure = StorageErrors.failed("Snapshot " + snapshot.name() + " of volume " + snapshot.volumeName()
+                        + " was not taken", e);
+                moveOrRecord(snapshot, SnapshotState.Creating, SnapshotState.Error, failure);
+                throw failure;
+            }
+            LOG.info("Took snapshot {} ({}) of volume {}", snapshot.name(), snapshot.uuid(), snapshot.volumeName());
+            return snapshots.find(snapshot.uuid()).orElseThrow();
+        } finally {
+            volumes.move(snapshot.volumeId(), VolumeState.Snapshotting, VolumeState.Ready);
+        }
+    }
+
+    /**
+     * revertSnapshot's request part: the snapshot must be on primary and usable, the volume Ready;
+     * the volume goes RevertSnapshotting. Under the volume's row lock, so a delete of the snapshot
+     * cannot start meanwhile.
+     */
+    public void beginRevert(SnapshotRepository.SnapshotRow snapshot) {
+        inTransaction(() -> {
+            snapshots.lockVolume(snapshot.volumeId());
+            SnapshotRepository.SnapshotRow now = snapshots.find(snapshot.uuid()).orElseThrow(() ->
+                    ApiException.invalidParameter("Snapshot " + snapshot.uuid() + " was deleted meanwhile"));
+            if (!now.state().isUsable() || !now.onPrimary()) {
+                throw ApiException.invalidParameter("Snapshot " + now.name() + " is " + now.state()
+                        + (now.onPrimary() ? "" : " and no longer on primary storage")
+                        + ": a volume can only be reverted to a snapshot on primary storage that is CreatedOnPrimary"
+                        + " or BackedUp");
+            }
+            VolumeRepository.VolumeRow volume = volumes.find(snapshot.volumeUuid()).orElseThrow(() ->
+                    ApiException.invalidParameter("The volume of snapshot " + snapshot.name() + " is deleted"));
+            if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.RevertSnapshotting)) {
+                throw notReady(volume, "revert it to a snapshot");
+            }
+        });
+    }
+
+    /** revertSnapshot's job: the volume's content and size go back to the snapshot's. */
+    public SnapshotRepository.SnapshotRow revert(SnapshotRepository.SnapshotRow snapshot) {
+        VolumeRepository.VolumeRow volume = volumes.find(snapshot.volumeUuid()).orElseThrow();
+        try {
+            VolumeStorage storage = storage(snapshot);
+            VolumeInfo reverted = storage.provider().revertSnapshot(storage.stored(), snapshot.volumePath(),
+                    snapshot.uuid());
+            volumes.moveToReady(volume.id(), VolumeState.RevertSnapshotting, reverted.path(), reverted.sizeBytes(),
+                    volume.offeringId());
+        } catch (StorageException | RuntimeException e) {
+            ApiException failure = StorageErrors.failed("Volume " + volume.name() + " was not reverted to snapshot "
+                    + snapshot.name(), e);
+            long size = sizeOnStorage(snapshot).orElse(volume.sizeBytes());
+            try {
+                volumes.moveToReady(volume.id(), VolumeState.RevertSnapshotting, volume.path(), size,
+                        volume.offeringId());
+            } catch (RuntimeException recording) {
+                failure.addSuppressed(recording);
+            }
+            throw failure;
+        }
+        LOG.info("Reverted volume {} ({}) to snapshot {} ({})", volume.name(), volume.uuid(), snapshot.name(),
+                snapshot.uuid());
+        return snapshots.find(snapshot.uuid()).orElseThrow();
+    }
+
+    /**
+     * deleteSnapshot's request part: the snapshot goes Destroying, unless its volume is being
+     * reverted to a snapshot (the same row lock as {@link #beginRevert}).
+     */
+    public void beginDelete(SnapshotRepository.SnapshotRow snapshot) {
+        inTransaction(() -> {
+            snapshots.lockVolume(snapshot.volumeId());
+            Optional<VolumeRepository.VolumeRow> volume = volumes.find(snapshot.volumeUuid());
+            if (volume.isPresent() && volume.get().state() == VolumeState.RevertSnapshotting) {
+                throw ApiException.invalidParameter("Volume " + volume.get().name() + " is being reverted to a"
+                        + " snapshot; delete snapshot " + snapshot.name() + " when it is Ready again");
+            }
+            if (!snapshot.state().isUsable() || !snapshots.move(snapshot.id(), snapshot.state(), SnapshotState.Destroying)) {
+                throw ApiException.invalidParameter("Can't delete snapshot " + snapshot.name() + " ("
+                        + snapshot.uuid() + ") due to it is in " + snapshots.find(snapshot.uuid())
+                        .map(s -> s.state().name()).orElse("Destroyed") + " Status");
+            }
+        });
+    }
+
+    /** deleteSnapshot's job: deleted from primary storage; on failure it is as it was. */
+    public void delete(SnapshotRepository.SnapshotRow snapshot) {
+        try {
+            if (snapshot.onPrimary()) {
+                Optional<VolumeStorage> storage = VolumeStorage.of(snapshot.poolId(), pools, poolService);
+                if (storage.isPresent()) {
+                    storage.get().provider().deleteSnapshot(storage.get().stored(), snapshot.volumePath(),
+                            snapshot.uuid());
+                }
+                snapshots.primaryGone(snapshot.id());
+            }
+        } catch (StorageException | RuntimeException e) {
+            ApiException failure = StorageErrors.failed("Snapshot " + snapshot.name() + " was not deleted", e);
+            moveOrRecord(snapshot, SnapshotState.Destroying, snapshot.state(), failure);
+            throw failure;
+        }
+        snapshots.move(snapshot.id(), SnapshotState.Destroying, SnapshotState.Destroyed);
+        LOG.info("Deleted snapshot {} ({}) of volume {}", snapshot.name(), snapshot.uuid(), snapshot.volumeName());
+    }
+
+    private VolumeStorage storage(SnapshotRepository.SnapshotRow snapshot) {
+        if (snapshot.poolId() == null) {
+            throw new IllegalStateException("the volume of snapshot " + snapshot.uuid() + " has no pool");
+        }
+        return VolumeStorage.of(snapshot.poolId(), pools, poolService).orElseThrow(() -> ApiException.internal(
+                "The storage pool of volume " + snapshot.volumeName() + " is gone", null));
+    }
+
+    private Optional<Long> sizeOnStorage(SnapshotRepository.SnapshotRow snapshot) {
+        try {
+            VolumeStorage storage = storage(snapshot);
+            return storage.provider().describeVolume(storage.stored(), snapshot.volumePath()).map(VolumeInfo::sizeBytes);
+        } catch (StorageException | RuntimeException e) {
+            LOG.warn("Cannot ask the storage for the size of volume {}: {}", snapshot.volumeUuid(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void deleteLeftover(VolumeStorage storage, SnapshotRepository.SnapshotRow snapshot) {
+        try {
+            storage.provider().deleteSnapshot(storage.stored(), snapshot.volumePath(), snapshot.uuid());
+        } catch (StorageException | RuntimeException e) {
+            LOG.warn("After the failed snapshot {} of volume {}, deleting what the storage may have made failed too: {}",
+                    snapshot.uuid(), snapshot.volumeUuid(), e.getMessage());
+        }
+    }
+
+    private void moveOrRecord(SnapshotRepository.SnapshotRow snapshot, SnapshotState from, SnapshotState to,
+                              ApiException failure) {
+        try {
+            snapshots.move(snapshot.id(), from, to);
+        } catch (RuntimeException e) {
+            LOG.error("Snapshot {} stays {}: recording {} failed", snapshot.uuid(), from, to, e);
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** 431 naming the state the volume is in now (not the one the caller read before its move failed). */
+    private ApiException notReady(VolumeRepository.VolumeRow volume, String what) {
+        String state = volumes.find(volume.uuid()).map(v -> v.state().name()).orElse("deleted");
+        return ApiException.invalidParameter("Volume " + volume.name() + " (" + volume.uuid() + ") is not in Ready state"
+                + " but " + state + "; cannot " + what + " now: try again when it is Ready");
+    }
+
+    private void inTransaction(Runnable work) {
+        try {
+            jdbc.inTransaction(() -> {
+                work.run();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw ApiException.internal("Database error: " + e.getMessage(), e);
+        }
+    }
+}

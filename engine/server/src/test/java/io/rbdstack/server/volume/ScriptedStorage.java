@@ -17,20 +17,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A storage for unit tests of the volume logic: records calls, answers and fails where told. */
-final class ScriptedStorage implements StorageProvider {
-    final List<String> calls = new ArrayList<>();
-    StorageException failCreate;
-    StorageException failResize;
-    StorageException failDelete;
-    long keepSeconds;
+public final class ScriptedStorage implements StorageProvider {
+    public final List<String> calls = new ArrayList<>();
+    public StorageException failCreate;
+    public StorageException failResize;
+    public StorageException failDelete;
+    public long keepSeconds;
     /** What describeVolume reports, by path; absent paths are not on the storage. */
-    final Map<String, VolumeInfo> onStorage = new HashMap<>();
-    StorageException failDescribe;
+    public final Map<String, VolumeInfo> onStorage = new HashMap<>();
+    public StorageException failDescribe;
     /** Paths whose purge answers "still kept"; the rest purge. */
-    final Set<String> keptByStorage = new HashSet<>();
-    StorageException failPurge;
+    public final Set<String> keptByStorage = new HashSet<>();
+    public StorageException failPurge;
     /** Fails taking, deleting and reverting snapshots. */
-    StorageException failSnapshot;
+    public StorageException failSnapshot;
 
     @Override
     public VolumeInfo createVolume(StoredPool pool, String volumeUuid, long sizeBytes) throws StorageException {

@@ -132,6 +132,7 @@ class VolumeServiceTest {
         service.delete(volume(VolumeState.Ready, GB));
         verify(volumes).move(42, VolumeState.Destroying, VolumeState.Destroyed);
         assertEquals(List.of("delete vol-uuid 0", "delete vol-uuid 600"), storage.calls);
+        assertEquals(List.of(42L, 42L), deletedImages, "its snapshots are recorded as gone each time");
     }
 
     @Test
@@ -155,6 +156,7 @@ class VolumeServiceTest {
         ApiException e = assertThrows(ApiException.class, () -> service.delete(volume(VolumeState.Ready, GB)));
         assertEquals("Volume data1 was not deleted: a client still has it open", e.getMessage());
         verify(volumes).move(42, VolumeState.Destroying, VolumeState.Ready);
+        assertEquals(List.of(), deletedImages, "its snapshots are still there");
     }
 
     @Test

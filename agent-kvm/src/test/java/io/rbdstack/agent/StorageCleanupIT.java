@@ -145,7 +145,66 @@ class StorageCleanupIT {
         assertFalse(images().contains(id));
     }
 
+    @Test
+    void snapshotsLeftMidOperationAreSettledAndTheirVolumeIsReadyAgain() throws Exception {
+        String volume = createVolume(1);
+        String creating = snapshot(volume);
+        String destroying = snapshot(volume);
+        assertEquals(List.of(creating, destroying), rbdSnapshots(volume));
+        // A take that died after Ceph made the snapshot, and a delete that died before Ceph removed it.
+        sql("DELETE r FROM snapshot_store_ref r JOIN snapshots s ON s.id = r.snapshot_id WHERE s.uuid = ?", creating);
+        stageSnapshot(creating, "Creating");
+        stageSnapshot(destroying, "Destroying");
+        stage(volume, "Snapshotting", GB);
+
+        Deadline.await("the snapshots and their volume are settled", Duration.ofSeconds(30), () ->
+                List.of(snapshotState(creating), snapshotState(destroying), rowState(volume))
+                        .equals(List.of("Error", "Destroyed", "Ready")));
+        assertEquals(List.of(), rbdSnapshots(volume), "both RBD snapshots are gone");
+    }
+
     // --- helpers ---
+
+    private static String snapshot(String volume) throws Exception {
+        JsonNode job = admin.awaitJob(ok(admin.call("createSnapshot", "volumeid", volume), "createSnapshot")
+                .get("jobid").asText());
+        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
+        return job.get("jobresult").get("snapshot").get("id").asText();
+    }
+
+    /** The snapshot row as a dead server leaves it: in {@code state}, made an hour ago, its job long over. */
+    private static void stageSnapshot(String uuid, String state) throws Exception {
+        Timestamp hourAgo = Timestamp.from(Instant.now().minus(Duration.ofHours(1)));
+        sql("UPDATE snapshots SET status = '" + state + "', created = ? WHERE uuid = ?", hourAgo, uuid);
+        sql("UPDATE async_job SET last_updated = ?, created = ? WHERE instance_id = ?", hourAgo, hourAgo, uuid);
+    }
+
+    private static void sql(String statement, Object... args) throws Exception {
+        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement(statement)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static String snapshotState(String uuid) throws Exception {
+        try (Connection c = cloud.db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT status FROM snapshots WHERE uuid = ?")) {
+            ps.setString(1, uuid);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no snapshot " + uuid);
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static List<String> rbdSnapshots(String image) throws Exception {
+        List<String> names = new ArrayList<>();
+        CephFixture.JSON.readTree(cluster.cli("rbd", "snap", "ls", "--format", "json", "--pool", cloud.ceph.pool(),
+                image)).forEach(snap -> names.add(snap.get("name").asText()));
+        return names;
+    }
 
     private String createVolume(long sizeGb) throws Exception {
         ApiClient.Reply reply = admin.call("createVolume", "zoneid", cloud.zoneId, "diskofferingid", offering, "size",

@@ -43,6 +43,7 @@ import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsCommands;
 import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.snapshot.SnapshotCommands;
+import io.rbdstack.server.snapshot.SnapshotRecovery;
 import io.rbdstack.server.snapshot.SnapshotRepository;
 import io.rbdstack.server.snapshot.SnapshotService;
 import io.rbdstack.server.storage.EngineHostGateway;
@@ -63,6 +64,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -167,9 +169,14 @@ public final class ManagementServer implements AutoCloseable {
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
                     new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots::volumeDeleted), settings,
                     snapshotDeps));
-            StorageCleanup cleanup = new StorageCleanup(settings, failJobsOfStoppedServers,
-                    new VolumeRecovery(volumes, pools, poolService, settings),
-                    new DeferredDeletePurge(volumes, pools, poolService, settings));
+            VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, settings);
+            SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService);
+            DeferredDeletePurge purge = new DeferredDeletePurge(volumes, pools, poolService, settings);
+            StorageCleanup cleanup = new StorageCleanup(settings, failJobsOfStoppedServers, List.of(
+                    new StorageCleanup.Step("snapshot(s) left mid-operation settled",
+                            snapshotRecovery::settleStuckSnapshots),
+                    new StorageCleanup.Step("volume(s) left mid-operation settled", volumeRecovery::settleStuckVolumes),
+                    new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired)));
             cleanup.start();
             resources.push(cleanup);
 

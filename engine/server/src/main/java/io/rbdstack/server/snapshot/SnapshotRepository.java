@@ -137,6 +137,19 @@ public final class SnapshotRepository {
                 SnapshotState.Destroyed, now, volumeId, SnapshotState.CreatedOnPrimary);
     }
 
+    /**
+     * Snapshots left mid-operation: Allocated, Creating or Destroying, older than {@code quietFor},
+     * with no job on them pending on a live management server or active within {@code quietFor}.
+     */
+    public List<SnapshotRow> stuck(java.time.Duration quietFor) {
+        Instant quietSince = Instant.now().minus(quietFor);
+        return jdbc.query(SELECT + " AND s.status IN (?, ?, ?) AND s.created < ? AND NOT EXISTS (SELECT 1 FROM async_job j"
+                        + " LEFT JOIN mshost m ON m.msid = j.executing_msid AND m.state = 'Up' AND m.removed IS NULL"
+                        + " WHERE j.instance_type = 'Snapshot' AND j.instance_id = s.uuid AND ((j.job_status = 0"
+                        + " AND m.msid IS NOT NULL) OR j.last_updated > ?)) ORDER BY s.id", SnapshotRepository::row,
+                SnapshotState.Allocated, SnapshotState.Creating, SnapshotState.Destroying, quietSince, quietSince);
+    }
+
     /** Locks the volume's row until the transaction ends: revert and delete of its snapshots take turns. */
     public void lockVolume(long volumeId) {
         jdbc.query("SELECT id FROM volumes WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), volumeId);

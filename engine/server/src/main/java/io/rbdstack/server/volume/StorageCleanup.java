@@ -3,17 +3,20 @@ package io.rbdstack.server.volume;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * CloudStack's storage cleanup thread: every {@code storage.cleanup.interval} seconds (while
- * {@code storage.cleanup.enabled}) it fails the jobs of management servers that stopped, settles
- * the volumes they left mid-operation and purges expired deferred deletes. Every management server
- * runs it; the state moves are conditional, so two servers doing the same volume is harmless.
+ * {@code storage.cleanup.enabled}) it fails the jobs of management servers that stopped, then runs
+ * its steps: settling what they left mid-operation, purging expired deferred deletes. Every
+ * management server runs it; the state moves are conditional, so two servers doing the same volume
+ * is harmless.
  */
 public final class StorageCleanup implements AutoCloseable {
 
@@ -23,8 +26,7 @@ public final class StorageCleanup implements AutoCloseable {
 
     private final SettingsRepository settings;
     private final Runnable failJobsOfStoppedServers;
-    private final VolumeRecovery recovery;
-    private final DeferredDeletePurge purge;
+    private final List<Step> steps;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "storage-cleanup");
         t.setDaemon(true);
@@ -32,12 +34,14 @@ public final class StorageCleanup implements AutoCloseable {
     });
     private long lastRunNanos;
 
-    public StorageCleanup(SettingsRepository settings, Runnable failJobsOfStoppedServers, VolumeRecovery recovery,
-                          DeferredDeletePurge purge) {
+    /** One part of a run: what it does to how many things ({@code "volume(s) settled"}) and the work, counting them. */
+    public record Step(String did, IntSupplier work) {
+    }
+
+    public StorageCleanup(SettingsRepository settings, Runnable failJobsOfStoppedServers, List<Step> steps) {
         this.settings = settings;
         this.failJobsOfStoppedServers = failJobsOfStoppedServers;
-        this.recovery = recovery;
-        this.purge = purge;
+        this.steps = List.copyOf(steps);
     }
 
     /** Starts the periodic runs; the first comes one interval after start-up. */
@@ -64,11 +68,16 @@ public final class StorageCleanup implements AutoCloseable {
     /** One cleanup run. */
     public void runOnce() {
         failJobsOfStoppedServers.run();
-        int settled = recovery.settleStuckVolumes();
-        int purged = purge.purgeExpired();
-        if (settled + purged > 0) {
-            LOG.info("Storage cleanup: settled {} volume(s) left mid-operation, purged {} deleted volume(s)", settled,
-                    purged);
+        for (Step step : steps) {
+            try {
+                int count = step.work().getAsInt();
+                if (count > 0) {
+                    LOG.info("Storage cleanup: {} {}", count, step.did());
+                }
+            } catch (RuntimeException e) {
+                // One step failing (its table unreadable, say) must not keep the others from running.
+                LOG.warn("Storage cleanup: '{}' failed: {}", step.did(), e.getMessage(), e);
+            }
         }
     }
 

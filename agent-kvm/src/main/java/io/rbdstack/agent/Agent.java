@@ -9,6 +9,7 @@ import io.rbdstack.agent.connect.ManagementServerClient;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
 import io.rbdstack.agent.storage.RbdCommandHandler;
+import io.rbdstack.agent.store.ImageStoreCommandHandler;
 import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.HostInfo;
 import java.net.InetAddress;
@@ -36,7 +37,7 @@ public final class Agent implements AutoCloseable {
         HostFacts facts = new HostFacts(libvirt);
         hostname = properties.hostname().orElseGet(() -> defaultHostname(facts));
         storage = RbdCommandHandler.create(new RadosConnector(RadosTimeouts.of(properties.cephTimeout())), libvirt,
-                facts::rbdStorageBackend, BasicCommands.unsupported());
+                facts::rbdStorageBackend, new ImageStoreCommandHandler(BasicCommands.unsupported()));
         ClientConfig config = ClientConfig.plain(properties.host(), properties.port())
                 .withWorkerThreads(properties.commandThreads());
         if (properties.tls().isPresent()) {

@@ -19,7 +19,9 @@ import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand;
+import io.rbdstack.spi.agent.rbd.BackupRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.CloneRbdSnapshotCommand;
+import io.rbdstack.spi.agent.rbd.RestoreRbdBackupCommand;
 import io.rbdstack.spi.agent.rbd.CreateRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdSnapshotCommand;
@@ -60,6 +62,7 @@ public final class RbdCommandHandler implements CommandHandler {
 
     private final RadosConnector rados;
     private final RbdPoolProbe probe;
+    private final RbdBackupCommands backups;
     private final LibvirtCephSecrets secrets;
     private final LibvirtRbdPools pools;
     private final BooleanSupplier libvirtHasRbd;
@@ -71,6 +74,7 @@ public final class RbdCommandHandler implements CommandHandler {
                               CommandHandler next) {
         this.rados = Objects.requireNonNull(rados, "rados");
         this.probe = new RbdPoolProbe(rados);
+        this.backups = new RbdBackupCommands(rados);
         this.secrets = new LibvirtCephSecrets(libvirt);
         this.pools = new LibvirtRbdPools(libvirt);
         this.libvirtHasRbd = Objects.requireNonNull(libvirtHasRbd, "libvirtHasRbd");
@@ -118,6 +122,10 @@ public final class RbdCommandHandler implements CommandHandler {
                 new RbdSnapshots(images.session()).rollback(rollback.image(), rollback.snapshot());
                 return images.info(rollback.image()).orElseThrow();
             });
+        } else if (command instanceof BackupRbdSnapshotCommand backup) {
+            return backups.backup(backup);
+        } else if (command instanceof RestoreRbdBackupCommand restore) {
+            return backups.restore(restore);
         } else if (command instanceof CloneRbdSnapshotCommand clone) {
             return image(clone.pool(), clone.newImage(), images -> images.cloneFlattened(clone.image(),
                     clone.snapshot(), clone.newImage()));

@@ -25,6 +25,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.DeleteRbdSnapshotCommand.class, name = "rbd.deleteSnapshot"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RollbackRbdSnapshotCommand.class, name = "rbd.rollbackSnapshot"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.CloneRbdSnapshotCommand.class, name = "rbd.cloneSnapshot"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.BackupRbdSnapshotCommand.class, name = "rbd.backupSnapshot"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RestoreRbdBackupCommand.class, name = "rbd.restoreBackup"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.store.TestImageStoreCommand.class, name = "store.test"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.store.DeleteBackupCommand.class, name = "store.deleteBackup"),
 })
 public interface AgentCommand {
 }

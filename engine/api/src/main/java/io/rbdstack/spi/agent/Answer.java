@@ -18,6 +18,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdImageStateAnswer.class, name = "rbd.imageState"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.PurgeRbdImageAnswer.class, name = "rbd.purgeImage"),
     @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdSnapshotAnswer.class, name = "rbd.snapshot"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.rbd.RbdBackupAnswer.class, name = "rbd.backup"),
+    @JsonSubTypes.Type(value = io.rbdstack.spi.agent.store.ImageStoreAnswer.class, name = "store"),
 })
 public interface Answer {
 

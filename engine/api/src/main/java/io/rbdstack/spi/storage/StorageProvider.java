@@ -72,4 +72,18 @@ public interface StorageProvider {
      */
     VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName, String newVolumeUuid)
             throws StorageException;
+
+    /**
+     * Copies a snapshot to secondary storage: all of it when {@code fromSnapshotName} is null, else
+     * only what changed since that earlier snapshot of the same volume (still on primary).
+     */
+    BackupInfo backupSnapshot(StoredPool pool, String volumePath, String snapshotName, String fromSnapshotName,
+                              BackupTarget target) throws StorageException;
+
+    /**
+     * Creates a new volume named after {@code newVolumeUuid} from a chain of backups (a full one,
+     * then incremental ones in order), checking each file's checksum; nothing is left on failure.
+     */
+    VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, java.util.List<BackupFileRef> chain)
+            throws StorageException;
 }

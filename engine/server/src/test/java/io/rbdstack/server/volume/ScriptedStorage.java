@@ -1,5 +1,8 @@
 package io.rbdstack.server.volume;
 
+import io.rbdstack.spi.storage.BackupFileRef;
+import io.rbdstack.spi.storage.BackupInfo;
+import io.rbdstack.spi.storage.BackupTarget;
 import io.rbdstack.spi.storage.PoolCapacity;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
@@ -31,6 +34,7 @@ public final class ScriptedStorage implements StorageProvider {
     public StorageException failPurge;
     /** Fails taking, deleting and reverting snapshots. */
     public StorageException failSnapshot;
+    public StorageException failBackup;
 
     @Override
     public VolumeInfo createVolume(StoredPool pool, String volumeUuid, long sizeBytes) throws StorageException {
@@ -114,6 +118,26 @@ public final class ScriptedStorage implements StorageProvider {
         }
         return new VolumeInfo(newVolumeUuid, onStorage.getOrDefault(volumePath, new VolumeInfo(volumePath, 0))
                 .sizeBytes());
+    }
+
+    @Override
+    public BackupInfo backupSnapshot(StoredPool pool, String volumePath, String snapshotName, String fromSnapshotName,
+                                     BackupTarget target) throws StorageException {
+        calls.add("backup " + volumePath + "@" + snapshotName + " from " + fromSnapshotName + " to " + target.path());
+        if (failBackup != null) {
+            throw failBackup;
+        }
+        return new BackupInfo(target.path(), 1000, "00");
+    }
+
+    @Override
+    public VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, List<BackupFileRef> chain)
+            throws StorageException {
+        calls.add("restore " + newVolumeUuid + " from " + chain.stream().map(BackupFileRef::path).toList());
+        if (failCreate != null) {
+            throw failCreate;
+        }
+        return new VolumeInfo(newVolumeUuid, sizeBytes);
     }
 
     @Override

@@ -2,7 +2,11 @@ package io.rbdstack.storage.rbd;
 
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.agent.rbd.BackupFile;
+import io.rbdstack.spi.agent.rbd.BackupRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.CloneRbdSnapshotCommand;
+import io.rbdstack.spi.agent.rbd.RbdBackupAnswer;
+import io.rbdstack.spi.agent.rbd.RestoreRbdBackupCommand;
 import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.CreateRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdSnapshotCommand;
@@ -22,6 +26,9 @@ import io.rbdstack.spi.agent.rbd.RemoveRbdPoolCommand;
 import io.rbdstack.spi.agent.rbd.ResizeRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer;
 import io.rbdstack.spi.agent.rbd.TestRbdPoolCommand;
+import io.rbdstack.spi.storage.BackupFileRef;
+import io.rbdstack.spi.storage.BackupInfo;
+import io.rbdstack.spi.storage.BackupTarget;
 import io.rbdstack.spi.storage.PoolCapacity;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
@@ -33,6 +40,7 @@ import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StoredPool;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -174,6 +182,27 @@ final class RbdStorageProvider implements StorageProvider {
         return image(send(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid),
                 "create RBD image " + newVolumeUuid + " from snapshot " + volumePath + "@" + snapshotName + " in pool "
                         + pool.name()));
+    }
+
+    @Override
+    public BackupInfo backupSnapshot(StoredPool pool, String volumePath, String snapshotName, String fromSnapshotName,
+                                     BackupTarget target) throws StorageException {
+        Answer answer = send(pool, new BackupRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName,
+                fromSnapshotName, target.storeUrl(), target.path()), "back up snapshot " + volumePath + "@"
+                + snapshotName + (fromSnapshotName == null ? "" : " (changes since " + fromSnapshotName + ")"));
+        if (!(answer instanceof RbdBackupAnswer backup)) {
+            throw unexpected(answer);
+        }
+        return new BackupInfo(backup.path(), backup.physicalSizeBytes(), backup.sha256());
+    }
+
+    @Override
+    public VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, List<BackupFileRef> chain)
+            throws StorageException {
+        List<BackupFile> files = chain.stream().map(f -> new BackupFile(f.storeUrl(), f.path(), f.sha256())).toList();
+        return image(send(pool, new RestoreRbdBackupCommand(rbdPool(pool), newVolumeUuid, sizeBytes, files),
+                "restore RBD image " + newVolumeUuid + " in pool " + pool.name() + " from " + files.size()
+                        + " backup file(s)"));
     }
 
     private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {

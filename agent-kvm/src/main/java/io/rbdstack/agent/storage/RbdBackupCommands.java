@@ -1,0 +1,109 @@
+package io.rbdstack.agent.storage;
+
+import io.rbdstack.agent.ceph.CephException;
+import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.ceph.RbdBackups;
+import io.rbdstack.agent.ceph.RbdImageInfo;
+import io.rbdstack.agent.ceph.RbdImages;
+import io.rbdstack.agent.store.ImageStoreDirectory;
+import io.rbdstack.spi.agent.rbd.BackupFile;
+import io.rbdstack.spi.agent.rbd.BackupRbdSnapshotCommand;
+import io.rbdstack.spi.agent.rbd.RbdBackupAnswer;
+import io.rbdstack.spi.agent.rbd.RbdImageAnswer;
+import io.rbdstack.spi.agent.rbd.RestoreRbdBackupCommand;
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshot backups between an RBD pool and an image store: write one (full or incremental) with
+ * its SHA-256, and restore a chain of them into a new image, checking each file's SHA-256.
+ */
+final class RbdBackupCommands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RbdBackupCommands.class);
+
+    private final RadosConnector rados;
+
+    RbdBackupCommands(RadosConnector rados) {
+        this.rados = Objects.requireNonNull(rados, "rados");
+    }
+
+    RbdBackupAnswer backup(BackupRbdSnapshotCommand command) {
+        try (RadosSession session = rados.connect(command.pool())) {
+            ImageStoreDirectory store = ImageStoreDirectory.of(command.storeUrl());
+            String sha256 = store.writeAtomically(command.path(), out -> {
+                DigestOutputStream digesting = new DigestOutputStream(out, sha256());
+                new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting);
+                digesting.flush();
+                return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
+            });
+            long size = Files.size(store.resolve(command.path()));
+            return new RbdBackupAnswer(true, null, command.path(), size, sha256);
+        } catch (Exception e) {
+            return RbdBackupAnswer.failed("cannot back up snapshot " + command.image() + "@" + command.snapshot()
+                    + " to " + command.storeUrl() + ": " + e.getMessage());
+        }
+    }
+
+    RbdImageAnswer restore(RestoreRbdBackupCommand command) {
+        try (RadosSession session = rados.connect(command.pool())) {
+            RbdImages images = new RbdImages(session);
+            images.create(command.newImage(), command.sizeBytes());
+            try {
+                RbdBackups backups = new RbdBackups(session);
+                for (BackupFile file : command.chain()) {
+                    apply(backups, command.newImage(), file);
+                }
+                RbdImageInfo info = images.info(command.newImage()).orElseThrow();
+                return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
+            } catch (Exception e) {
+                deleteQuietly(images, command.newImage());
+                throw e;
+            }
+        } catch (Exception e) {
+            return new RbdImageAnswer(false, "cannot restore image " + command.newImage() + " from its backups: "
+                    + e.getMessage(), command.newImage(), 0);
+        }
+    }
+
+    private static void apply(RbdBackups backups, String image, BackupFile file) throws Exception {
+        ImageStoreDirectory store = ImageStoreDirectory.of(file.storeUrl());
+        MessageDigest digest = sha256();
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(
+                Files.newInputStream(store.resolve(file.path())), 1 << 20), digest)) {
+            backups.restore(image, in);
+            in.transferTo(java.io.OutputStream.nullOutputStream()); // anything after the end record counts too
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equalsIgnoreCase(file.sha256())) {
+            throw new CephException("backup " + file.path() + " is damaged: its SHA-256 is " + actual + ", it was written"
+                    + " with " + file.sha256(), -5);
+        }
+    }
+
+    private static void deleteQuietly(RbdImages images, String image) {
+        try {
+            images.delete(image);
+        } catch (CephException e) {
+            LOG.warn("After a failed restore, deleting image {} failed too: {}", image, e.getMessage());
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.rbdstack.spi.agent.store;
+
+import io.rbdstack.spi.agent.AgentCommand;
+
+/** Delete one backup file ({@code path}, relative to the store's root); an absent one is fine. */
+public record DeleteBackupCommand(String storeUrl, String path) implements AgentCommand {
+}

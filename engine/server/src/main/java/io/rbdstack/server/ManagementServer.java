@@ -42,6 +42,9 @@ import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsCommands;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.imagestore.ImageStoreCommands;
+import io.rbdstack.server.imagestore.ImageStoreRepository;
+import io.rbdstack.server.snapshot.SnapshotBackups;
 import io.rbdstack.server.snapshot.SnapshotCommands;
 import io.rbdstack.server.snapshot.SnapshotRecovery;
 import io.rbdstack.server.snapshot.SnapshotRepository;
@@ -163,8 +166,11 @@ public final class ManagementServer implements AutoCloseable {
             DiskOfferingCommands.register(registry, offerings, settings);
             VolumeRepository volumes = new VolumeRepository(jdbc);
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
+            ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
+            ImageStoreCommands.register(registry, zones, imageStores, gateway);
+            SnapshotBackups backups = new SnapshotBackups(snapshots, imageStores, pools, poolService, settings, gateway);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
-                    new SnapshotService(jdbc, snapshots, volumes, pools, poolService));
+                    new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings);
             SnapshotCommands.register(registry, snapshotDeps);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
                     new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots::volumeDeleted), settings,

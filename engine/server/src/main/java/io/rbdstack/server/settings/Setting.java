@@ -25,7 +25,11 @@ public record Setting(String name, String category, Type type, String defaultVal
     public static final Setting KVM_SNAPSHOT_ENABLED = new Setting("kvm.snapshot.enabled", "Snapshots", Type.BOOLEAN,
             "true", "Whether volume snapshots are allowed on KVM hosts.");
     public static final Setting SNAPSHOT_BACKUP_TO_SECONDARY = new Setting("snapshot.backup.to.secondary", "Snapshots",
-            Type.BOOLEAN, "false", "Whether a new snapshot is also backed up to secondary storage at once.");
+            Type.BOOLEAN, "false", "Whether createSnapshot also backs the new snapshot up to the zone's image store in"
+                    + " the same job (CloudStack's default is true; here a snapshot stays on primary until backed up on"
+                    + " request with backupSnapshot).");
+    public static final Setting SNAPSHOT_DELTA_MAX = new Setting("snapshot.delta.max", "Snapshots", Type.INTEGER, "16",
+            "Most incremental backups in a row after a full one; the next backup is full again.");
     public static final Setting DEFAULT_PAGE_SIZE = new Setting("default.page.size", "Advanced", Type.INTEGER, "500",
             "Largest page a list command returns.");
     public static final Setting STORAGE_OVERPROVISIONING_FACTOR = new Setting("storage.overprovisioning.factor",
@@ -52,7 +56,7 @@ public record Setting(String name, String category, Type type, String defaultVal
     public static final Setting STORAGE_MAX_VOLUME_SIZE = new Setting("storage.max.volume.size", "Storage",
             Type.INTEGER, "2000", "Largest size in GB of a disk offering.");
 
-    public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
+    public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY, SNAPSHOT_DELTA_MAX,
             DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL, CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX,
             STORAGE_MAX_VOLUME_SIZE);

@@ -14,6 +14,8 @@ import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.CommandSpec;
 import io.rbdstack.server.api.ParamType;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.settings.Setting;
+import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.volume.SnapshotSource;
 import io.rbdstack.server.volume.VolumeRepository;
 import java.time.ZoneOffset;
@@ -33,8 +35,8 @@ public final class SnapshotCommands {
     }
 
     /** Lookups with CloudStack's errors and access checks. */
-    public record Deps(VolumeRepository volumes, SnapshotRepository snapshots, SnapshotService service)
-            implements SnapshotSource {
+    public record Deps(VolumeRepository volumes, SnapshotRepository snapshots, SnapshotService service,
+                       SnapshotBackups backups, SettingsRepository settings) implements SnapshotSource {
 
         SnapshotRepository.SnapshotRow snapshot(Caller caller, String uuid) {
             SnapshotRepository.SnapshotRow snapshot = snapshots.find(uuid).orElseThrow(() ->
@@ -65,21 +67,27 @@ public final class SnapshotCommands {
                 throw ApiException.permissionDenied("Account " + caller.accountName()
                         + " does not have permission to use snapshot " + snapshotUuid);
             }
-            if (!snapshot.state().isUsable() || !snapshot.onPrimary() || snapshot.poolId() == null) {
+            if (!snapshot.state().isUsable()) {
                 throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is " + snapshot.state()
-                        + (snapshot.onPrimary() ? "" : " and not on primary storage")
-                        + "; a volume can only be made from a snapshot on primary storage that is CreatedOnPrimary or"
-                        + " BackedUp (parameter snapshotid)");
+                        + "; a volume can only be made from a snapshot that is CreatedOnPrimary or BackedUp"
+                        + " (parameter snapshotid)");
             }
-            Long offering = volumes.find(snapshot.volumeUuid()).map(VolumeRepository.VolumeRow::offeringId).orElse(null);
-            return new Snapshot(snapshot.uuid(), snapshot.name(), snapshot.zoneId(), snapshot.poolId(),
-                    snapshot.volumePath(), snapshot.sizeBytes(), offering);
+            Optional<VolumeRepository.VolumeRow> source = volumes.find(snapshot.volumeUuid());
+            Long offeringId = source.map(VolumeRepository.VolumeRow::offeringId).orElse(null);
+            String offeringUuid = source.map(VolumeRepository.VolumeRow::offeringUuid).orElse(null);
+            if (snapshot.onPrimary() && snapshot.poolId() != null) {
+                return new Snapshot(snapshot.uuid(), snapshot.name(), snapshot.zoneId(), snapshot.zoneName(), snapshot.poolId(),
+                        snapshot.volumePath(), snapshot.sizeBytes(), offeringId, offeringUuid, List.of());
+            }
+            return new Snapshot(snapshot.uuid(), snapshot.name(), snapshot.zoneId(), snapshot.zoneName(), null, null, snapshot.sizeBytes(),
+                    offeringId, offeringUuid, backups.chain(snapshot.id()));
         }
     }
 
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(new CreateSnapshot(deps)).register(new ListSnapshots(deps))
-                .register(new RevertSnapshot(deps)).register(new DeleteSnapshot(deps));
+                .register(new RevertSnapshot(deps)).register(new DeleteSnapshot(deps))
+                .register(new BackupSnapshot(deps));
     }
 
     static final class CreateSnapshot implements AsyncCommand {
@@ -124,8 +132,14 @@ public final class SnapshotCommands {
             String name = args.string("name").map(String::trim).filter(n -> !n.isEmpty()).orElseGet(() ->
                     "detached_" + volume.name() + "_" + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME));
             SnapshotRepository.SnapshotRow allocated = deps.service().allocate(volume, uuid, name);
-            return new AsyncStart("Snapshot", uuid, progress -> ApiJson.object("snapshot",
-                    deps.service().create(allocated).view()));
+            return new AsyncStart("Snapshot", uuid, progress -> {
+                SnapshotRepository.SnapshotRow taken = deps.service().create(allocated);
+                if (deps.settings().bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
+                    deps.backups().beginBackup(taken);
+                    taken = deps.backups().backup(taken);
+                }
+                return ApiJson.object("snapshot", taken.view());
+            });
         }
     }
 
@@ -200,6 +214,33 @@ public final class SnapshotCommands {
             deps.service().beginRevert(snapshot);
             return new AsyncStart("Snapshot", snapshot.uuid(), progress -> ApiJson.object("snapshot",
                     deps.service().revert(snapshot).view()));
+        }
+    }
+
+    /** rbdstack's own command (CloudStack has none): back an existing snapshot up to secondary storage now. */
+    static final class BackupSnapshot implements AsyncCommand {
+        private static final CommandSpec SPEC = new CommandSpec("backupSnapshot", "Backs a snapshot on primary"
+                + " storage up to the zone's image store: incrementally to the previous backup of its volume when it"
+                + " can, else in full. The snapshot stays on primary storage.", Access.USER, true, "snapshot",
+                List.of(required("id", ParamType.UUID, "The ID of the snapshot")));
+
+        private final Deps deps;
+
+        BackupSnapshot(Deps deps) {
+            this.deps = deps;
+        }
+
+        @Override
+        public CommandSpec spec() {
+            return SPEC;
+        }
+
+        @Override
+        public AsyncStart start(Caller caller, ApiArgs args) {
+            SnapshotRepository.SnapshotRow snapshot = deps.snapshot(caller, args.requireString("id"));
+            deps.backups().beginBackup(snapshot);
+            return new AsyncStart("Snapshot", snapshot.uuid(), progress -> ApiJson.object("snapshot",
+                    deps.backups().backup(snapshot).view()));
         }
     }
 

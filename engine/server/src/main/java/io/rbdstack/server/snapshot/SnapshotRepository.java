@@ -150,6 +150,54 @@ public final class SnapshotRepository {
                 SnapshotState.Allocated, SnapshotState.Creating, SnapshotState.Destroying, quietSince, quietSince);
     }
 
+    /** A snapshot's backup file on an image store, and what it is incremental to. */
+    public record BackupRef(long snapshotId, long storeId, String path, Long parentSnapshotId, String checksum) {
+    }
+
+    /** The Ready backup of the snapshot, if it has one. */
+    public Optional<BackupRef> backup(long snapshotId) {
+        return jdbc.queryOne("SELECT snapshot_id, store_id, install_path, parent_snapshot_id, checksum"
+                + " FROM snapshot_store_ref WHERE snapshot_id = ? AND store_role = 'Image' AND state = 'Ready'",
+                rs -> new BackupRef(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getObject(4, Long.class),
+                        rs.getString(5)), snapshotId);
+    }
+
+    /**
+     * What an incremental backup of snapshot {@code snapshotId} can be taken from: the newest earlier
+     * snapshot of the volume backed up on store {@code storeId} whose RBD snapshot is still on primary.
+     */
+    public Optional<SnapshotRow> backupBase(long volumeId, long snapshotId, long storeId) {
+        return jdbc.queryOne(SELECT + " AND s.volume_id = ? AND s.id < ? AND p.id IS NOT NULL AND EXISTS (SELECT 1"
+                        + " FROM snapshot_store_ref b WHERE b.snapshot_id = s.id AND b.store_role = 'Image'"
+                        + " AND b.state = 'Ready' AND b.store_id = ?) ORDER BY s.id DESC LIMIT 1",
+                SnapshotRepository::row, volumeId, snapshotId, storeId);
+    }
+
+    public void recordBackup(long snapshotId, long storeId, long volumeId, String path, Long parentSnapshotId,
+                             long sizeBytes, long physicalBytes, String checksum) {
+        Instant now = Instant.now();
+        jdbc.insert("INSERT INTO snapshot_store_ref (snapshot_id, store_id, store_role, volume_id, install_path,"
+                        + " parent_snapshot_id, size, physical_size, checksum, state, created, last_updated)"
+                        + " VALUES (?, ?, 'Image', ?, ?, ?, ?, ?, ?, 'Ready', ?, ?)", snapshotId, storeId, volumeId,
+                path, parentSnapshotId, sizeBytes, physicalBytes, checksum, now, now);
+    }
+
+    /** How many Ready backups are incremental to this snapshot's backup. */
+    public long backupChildren(long snapshotId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM snapshot_store_ref WHERE parent_snapshot_id = ?"
+                + " AND store_role = 'Image' AND state = 'Ready'", snapshotId);
+    }
+
+    /** Whether the snapshot row is gone for the API (Destroyed or Error). */
+    public boolean removed(long snapshotId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM snapshots WHERE id = ? AND removed IS NOT NULL", snapshotId) > 0;
+    }
+
+    public void backupGone(long snapshotId) {
+        jdbc.update("UPDATE snapshot_store_ref SET state = 'Destroyed', last_updated = ? WHERE snapshot_id = ?"
+                + " AND store_role = 'Image'", Instant.now(), snapshotId);
+    }
+
     /** Locks the volume's row until the transaction ends: revert and delete of its snapshots take turns. */
     public void lockVolume(long volumeId) {
         jdbc.query("SELECT id FROM volumes WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), volumeId);

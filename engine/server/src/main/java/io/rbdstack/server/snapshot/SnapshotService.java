@@ -30,9 +30,11 @@ public final class SnapshotService {
     private final VolumeRepository volumes;
     private final StoragePoolRepository pools;
     private final StoragePoolService poolService;
+    private final SnapshotBackups backups;
 
     public SnapshotService(Jdbc jdbc, SnapshotRepository snapshots, VolumeRepository volumes,
-                           StoragePoolRepository pools, StoragePoolService poolService) {
+                           StoragePoolRepository pools, StoragePoolService poolService, SnapshotBackups backups) {
+        this.backups = backups;
         this.jdbc = jdbc;
         this.snapshots = snapshots;
         this.volumes = volumes;
@@ -157,7 +159,10 @@ public final class SnapshotService {
         });
     }
 
-    /** deleteSnapshot's job: deleted from primary storage; on failure it is as it was. */
+    /**
+     * deleteSnapshot's job: deleted from primary storage, then its backup (kept while later backups
+     * depend on it). On failure it is in the state it had, minus what was already deleted.
+     */
     public void delete(SnapshotRepository.SnapshotRow snapshot) {
         try {
             if (snapshot.onPrimary()) {
@@ -168,8 +173,11 @@ public final class SnapshotService {
                 }
                 snapshots.primaryGone(snapshot.id());
             }
+            backups.deleteBackupOf(snapshot);
         } catch (StorageException | RuntimeException e) {
             ApiException failure = StorageErrors.failed("Snapshot " + snapshot.name() + " was not deleted", e);
+            // Back where it was: a CreatedOnPrimary one still is (only its primary delete can fail); a
+            // BackedUp one may have lost its primary copy meanwhile, and is still BackedUp.
             moveOrRecord(snapshot, SnapshotState.Destroying, snapshot.state(), failure);
             throw failure;
         }

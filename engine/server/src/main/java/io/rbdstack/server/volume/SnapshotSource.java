@@ -9,13 +9,21 @@ import io.rbdstack.server.api.Caller;
 @FunctionalInterface
 public interface SnapshotSource {
 
-    /** A snapshot on primary storage that a new volume can be made from. */
-    record Snapshot(String uuid, String name, long zoneId, long poolId, String volumePath, long sizeBytes,
-                    Long offeringId) {
+    /**
+     * A snapshot a new volume can be made from: on primary storage ({@code poolId} set: cloned
+     * there), or only on secondary ({@code backupChain} set: restored from a full backup and the
+     * incremental ones after it, onto a pool of the zone).
+     */
+    record Snapshot(String uuid, String name, long zoneId, String zoneName, Long poolId, String volumePath, long sizeBytes,
+                    Long offeringId, String offeringUuid, java.util.List<io.rbdstack.spi.storage.BackupFileRef> backupChain) {
+
+        public boolean onPrimary() {
+            return poolId != null;
+        }
     }
 
     /**
-     * The snapshot if the caller may use it and it is on primary storage.
+     * The snapshot if the caller may use it and it is whole somewhere.
      *
      * @throws io.rbdstack.server.api.ApiException 431 naming the parameter when there is no such
      *         snapshot or it cannot be used now, 531 when it is another account's

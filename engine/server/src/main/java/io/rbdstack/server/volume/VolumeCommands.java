@@ -131,10 +131,19 @@ public final class VolumeCommands {
             }
             String uuid = UUID.randomUUID().toString();
             String name = args.string("name").map(String::trim).filter(n -> !n.isEmpty()).orElse(uuid);
-            VolumeRepository.VolumeRow allocated = deps.service().allocateOnPool(caller, uuid, name,
-                    snapshot.zoneId(), snapshot.poolId(), snapshot.offeringId(), snapshot.sizeBytes());
+            if (snapshot.onPrimary()) {
+                VolumeRepository.VolumeRow allocated = deps.service().allocateOnPool(caller, uuid, name,
+                        snapshot.zoneId(), snapshot.poolId(), snapshot.offeringId(), snapshot.sizeBytes());
+                return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
+                        deps.service().createFromSnapshot(allocated, snapshot.volumePath(), snapshot.uuid()).view()));
+            }
+            // Only on secondary storage: restored from its backups onto a pool chosen as for a new volume.
+            DiskOffering offering = Optional.ofNullable(snapshot.offeringUuid()).flatMap(deps.offerings()::find)
+                    .orElse(null);
+            VolumeRepository.VolumeRow allocated = deps.service().allocate(caller, uuid, name, snapshot.zoneId(),
+                    snapshot.zoneName(), offering, snapshot.sizeBytes());
             return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
-                    deps.service().createFromSnapshot(allocated, snapshot.volumePath(), snapshot.uuid()).view()));
+                    deps.service().restoreFromBackups(allocated, snapshot.backupChain()).view()));
         }
 
         /** CloudStack's rules: a fixed offering has its size, a customized one or none needs size. */

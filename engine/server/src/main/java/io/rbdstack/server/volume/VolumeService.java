@@ -117,6 +117,13 @@ public final class VolumeService {
                 volume.uuid()));
     }
 
+    /** createVolume's job for a volume restored from backups: a full one, then incremental ones in order. */
+    public VolumeRepository.VolumeRow restoreFromBackups(VolumeRepository.VolumeRow volume,
+                                                         List<io.rbdstack.spi.storage.BackupFileRef> chain) {
+        return create(volume, (provider, stored) -> provider.restoreVolume(stored, volume.uuid(), volume.sizeBytes(),
+                chain));
+    }
+
     private VolumeRepository.VolumeRow create(VolumeRepository.VolumeRow volume, VolumeMaker maker) {
         if (!volumes.move(volume.id(), VolumeState.Allocated, VolumeState.Creating)) {
             throw ApiException.internal("Volume " + volume.name() + " is no longer Allocated; not creating it", null);

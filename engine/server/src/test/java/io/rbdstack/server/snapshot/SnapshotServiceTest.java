@@ -59,7 +59,7 @@ class SnapshotServiceTest {
         when(volumes.find("vol-uuid")).thenReturn(Optional.of(volume(VolumeState.RevertSnapshotting)));
         Jdbc jdbc = mock(Jdbc.class);
         when(jdbc.inTransaction(any())).thenAnswer(call -> ((Jdbc.TransactionWork<?>) call.getArgument(0)).run());
-        service = new SnapshotService(jdbc, snapshots, volumes, pools, poolService);
+        service = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, mock(SnapshotBackups.class));
     }
 
     private static SnapshotRepository.SnapshotRow snapshot(SnapshotState state, boolean onPrimary) {

@@ -1,0 +1,218 @@
+package io.rbdstack.agent;
+
+import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ceph.rados.IoCTX;
+import com.ceph.rbd.Rbd;
+import com.ceph.rbd.RbdImage;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.ceph.RadosTimeouts;
+import io.rbdstack.agent.fixtures.CephFixture;
+import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.server.ApiClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Snapshot backups end to end: an image store (a directory this host has), full and incremental
+ * backups written by the real agent from the real cluster, a volume restored from a chain after its
+ * source volume is gone, and backup files kept exactly as long as a snapshot or a later backup
+ * needs them.
+ */
+class SnapshotBackupsIT {
+
+    private static final long GB = 1L << 30;
+
+    @TempDir
+    static Path dir;
+    @TempDir
+    static Path store;
+    static OneHostCloud cloud;
+    static ApiClient admin;
+    static CephFixture cluster;
+    static RadosSession session;
+    static IoCTX io;
+    static String offering;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = OneHostCloud.start(dir);
+        admin = cloud.admin();
+        cluster = new CephFixture();
+        session = new RadosConnector(RadosTimeouts.standard()).connect(cluster.adminPool());
+        io = session.ioCtx();
+        cloud.createdRbdPool("backup-pool", cloud.ceph.limitedUser(), "zone");
+        offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
+                .get("diskoffering").get("id").asText();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (session != null) {
+            session.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Test
+    void backupsAreIncrementalRestorableWithoutTheSourceAndDeletedWhenNothingNeedsThem() throws Exception {
+        // Bad stores are refused, naming what is wrong.
+        ApiClient.Reply nfs = admin.call("addImageStore", "provider", "NFS", "url", "nfs://10.0.0.9/export", "zoneid",
+                cloud.zoneId);
+        assertEquals(431, nfs.status());
+        assertTrue(nfs.body().contains("SharedMountPoint"), nfs.body());
+        ApiClient.Reply notMounted = admin.call("addImageStore", "provider", "SharedMountPoint", "url",
+                store.resolve("not-mounted").toUri().toString(), "zoneid", cloud.zoneId);
+        assertEquals(431, notMounted.status());
+        assertTrue(notMounted.body().contains("does not exist on this host"), notMounted.body());
+        assertEquals(431, admin.call("addImageStore", "provider", "SharedMountPoint", "url", "http://x/y", "zoneid",
+                cloud.zoneId).status());
+
+        String volumeId = createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        String s1 = snapshot(volumeId);
+        ApiClient.Reply noStore = admin.call("backupSnapshot", "id", s1);
+        assertEquals(431, noStore.status(), "no image store in the zone yet");
+        assertTrue(noStore.body().contains("addImageStore"), noStore.body());
+
+        JsonNode added = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "backups", "url",
+                store.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore");
+        assertEquals("backups", added.get("name").asText());
+        assertEquals("SharedMountPoint", added.get("providername").asText());
+        assertTrue(added.get("disksizetotal").asLong() > 0, added.toString());
+        assertEquals(List.of("backups"), list("listImageStores", "imagestore").stream()
+                .map(s -> s.get("name").asText()).toList());
+
+        write(volumeId, 0, 3 << 20, 1);
+        String s2 = snapshot(volumeId);
+        JsonNode full = backup(s2);
+        assertEquals("BackedUp", full.get("state").asText());
+        long fullSize = full.get("physicalsize").asLong();
+        assertTrue(fullSize > 3 << 20, "holds the 3 MiB written: " + fullSize);
+        Path s2File = backupFile(volumeId, s2);
+        assertEquals(fullSize, Files.size(s2File));
+
+        write(volumeId, 100 << 20, 8192, 2);
+        String atS3 = sha256(volumeId);
+        String s3 = snapshot(volumeId);
+        JsonNode incremental = backup(s3);
+        assertTrue(incremental.get("physicalsize").asLong() < 64 << 10,
+                "incremental: only the 8 KiB changed, " + incremental.get("physicalsize"));
+        assertTrue(incremental.get("revertable").asBoolean(), "still on primary too");
+
+        // s2's backup is the base of s3's: deleting s2 keeps the file; s1 was never backed up.
+        awaitOk(admin.call("deleteSnapshot", "id", s2), "deleteSnapshot");
+        awaitOk(admin.call("deleteSnapshot", "id", s1), "deleteSnapshot");
+        assertTrue(Files.exists(s2File), "kept while the backup of s3 depends on it");
+
+        // The source volume goes, and with it every snapshot on primary; s3 lives on in its backups.
+        ok(admin.call("deleteVolume", "id", volumeId), "deleteVolume");
+        JsonNode s3Now = list("listSnapshots", "snapshot", "id", s3).get(0);
+        assertEquals("BackedUp", s3Now.get("state").asText());
+        assertFalse(s3Now.get("revertable").asBoolean(), "no longer on primary");
+        assertEquals(431, admin.call("revertSnapshot", "id", s3).status());
+
+        String restored = createVolume("snapshotid", s3, "name", "restored");
+        assertEquals(atS3, sha256(restored), "full + incremental = the volume as at s3");
+        assertEquals(GB, list("listVolumes", "volume", "id", restored).get(0).get("size").asLong());
+
+        ApiClient.Reply busy = admin.call("deleteImageStore", "id", added.get("id").asText());
+        assertEquals(431, busy.status(), busy.body());
+        awaitOk(admin.call("deleteSnapshot", "id", s3), "deleteSnapshot");
+        try (Stream<Path> files = Files.walk(store)) {
+            assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "both backup files are gone");
+        }
+        ok(admin.call("deleteImageStore", "id", added.get("id").asText()), "deleteImageStore");
+        ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
+    }
+
+    // --- helpers ---
+
+    private static Path backupFile(String volumeId, String snapshotId) throws Exception {
+        try (Stream<Path> files = Files.walk(store)) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().equals(snapshotId + ".rbddiff")).toList();
+            assertEquals(1, found.size(), "one backup file of " + snapshotId);
+            assertTrue(found.get(0).getParent().getFileName().toString().matches("\\d+"), found.toString());
+            return found.get(0);
+        }
+    }
+
+    private static String createVolume(String... params) throws Exception {
+        JsonNode job = admin.awaitJob(ok(admin.call("createVolume", params), "createVolume").get("jobid").asText());
+        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
+        return job.get("jobresult").get("volume").get("id").asText();
+    }
+
+    private static String snapshot(String volumeId) throws Exception {
+        return awaitOk(admin.call("createSnapshot", "volumeid", volumeId), "createSnapshot").get("snapshot").get("id")
+                .asText();
+    }
+
+    private static JsonNode backup(String snapshotId) throws Exception {
+        return awaitOk(admin.call("backupSnapshot", "id", snapshotId), "backupSnapshot").get("snapshot");
+    }
+
+    private static JsonNode awaitOk(ApiClient.Reply reply, String command) throws Exception {
+        JsonNode job = admin.awaitJob(ok(reply, command).get("jobid").asText());
+        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
+        return job.get("jobresult");
+    }
+
+    private static List<JsonNode> list(String command, String item, String... params) throws Exception {
+        JsonNode response = ok(admin.call(command, params), command);
+        List<JsonNode> items = new ArrayList<>();
+        if (response.has(item)) {
+            response.get(item).forEach(items::add);
+        }
+        return items;
+    }
+
+    private static void write(String image, long offset, int length, int seed) throws Exception {
+        byte[] data = new byte[length];
+        new Random(seed).nextBytes(data);
+        Rbd rbd = new Rbd(io);
+        RbdImage opened = rbd.open(image);
+        try {
+            opened.write(data, offset, data.length);
+        } finally {
+            rbd.close(opened);
+        }
+    }
+
+    private static String sha256(String image) throws Exception {
+        Rbd rbd = new Rbd(io);
+        RbdImage opened = rbd.openReadOnly(image);
+        try {
+            long size = opened.stat().size;
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[4 << 20];
+            for (long offset = 0; offset < size; offset += buffer.length) {
+                int length = (int) Math.min(buffer.length, size - offset);
+                assertEquals(length, opened.read(offset, buffer, length));
+                digest.update(buffer, 0, length);
+            }
+            return size + ":" + HexFormat.of().formatHex(digest.digest());
+        } finally {
+            rbd.close(opened);
+        }
+    }
+}

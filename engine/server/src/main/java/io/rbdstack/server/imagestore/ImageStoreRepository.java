@@ -1,0 +1,101 @@
+package io.rbdstack.server.imagestore;
+
+import io.rbdstack.server.db.FilterArgs;
+import io.rbdstack.server.db.Jdbc;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Image stores (secondary storage): {@code image_store} rows. */
+public final class ImageStoreRepository {
+
+    public record StoreRow(long id, String uuid, String name, String protocol, String url, String provider,
+                           long zoneId, String zoneUuid, String zoneName, Long totalBytes, Long usedBytes) {
+
+        public ImageStoreView view() {
+            return new ImageStoreView(uuid, name, url, protocol, provider, "ZONE", zoneUuid, zoneName, false,
+                    totalBytes, usedBytes, false);
+        }
+    }
+
+    public record Filter(Optional<String> uuid, Optional<String> name, Optional<String> zoneUuid,
+                         Optional<String> provider, Optional<String> keyword) {
+        Object[] args() {
+            return FilterArgs.of(uuid, name, zoneUuid, provider, FilterArgs.like(keyword));
+        }
+    }
+
+    private static final String FROM = " FROM image_store i JOIN data_center z ON z.id = i.data_center_id"
+            + " WHERE i.removed IS NULL AND i.role = 'Image'";
+    private static final String SELECT = "SELECT i.id, i.uuid, i.name, i.protocol, i.url, i.image_provider_name,"
+            + " i.data_center_id, z.uuid AS zone_uuid, z.name AS zone_name, i.total_size, i.used_bytes" + FROM;
+    private static final String FILTER = " AND (? IS NULL OR i.uuid = ?) AND (? IS NULL OR i.name = ?)"
+            + " AND (? IS NULL OR z.uuid = ?) AND (? IS NULL OR i.image_provider_name = ?)"
+            + " AND (? IS NULL OR i.name LIKE ?)";
+
+    private final Jdbc jdbc;
+
+    public ImageStoreRepository(Jdbc jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public String create(String name, String protocol, String url, String provider, long zoneId, long totalBytes,
+                         long usedBytes) {
+        String uuid = UUID.randomUUID().toString();
+        jdbc.insert("INSERT INTO image_store (uuid, name, protocol, url, data_center_id, image_provider_name, role,"
+                        + " total_size, used_bytes, created) VALUES (?, ?, ?, ?, ?, ?, 'Image', ?, ?, ?)", uuid, name,
+                protocol, url, zoneId, provider, totalBytes, usedBytes, Instant.now());
+        return uuid;
+    }
+
+    public Optional<StoreRow> find(String uuid) {
+        return jdbc.queryOne(SELECT + " AND i.uuid = ?", ImageStoreRepository::row, uuid);
+    }
+
+    public Optional<StoreRow> findById(long id) {
+        return jdbc.queryOne(SELECT + " AND i.id = ?", ImageStoreRepository::row, id);
+    }
+
+    /** The zone's stores, the one with the most free space first. */
+    public List<StoreRow> ofZone(long zoneId) {
+        return jdbc.query(SELECT + " AND i.data_center_id = ? ORDER BY COALESCE(i.total_size, 0)"
+                + " - COALESCE(i.used_bytes, 0) DESC, i.id", ImageStoreRepository::row, zoneId);
+    }
+
+    public List<StoreRow> list(Filter filter, String limit) {
+        return jdbc.query(SELECT + FILTER + " ORDER BY i.id" + limit, ImageStoreRepository::row, filter.args());
+    }
+
+    public long count(Filter filter) {
+        return jdbc.queryLong("SELECT COUNT(*)" + FROM + FILTER, filter.args());
+    }
+
+    public boolean nameTaken(long zoneId, String name) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM image_store WHERE data_center_id = ? AND name = ?"
+                + " AND removed IS NULL", zoneId, name) > 0;
+    }
+
+    /** Backup files kept on the store (of live snapshots, or parents of live ones). */
+    public long backupCount(long storeId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM snapshot_store_ref WHERE store_id = ? AND store_role = 'Image'"
+                + " AND state = 'Ready'", storeId);
+    }
+
+    public void remove(long id) {
+        jdbc.update("UPDATE image_store SET removed = ? WHERE id = ?", Instant.now(), id);
+    }
+
+    public void capacity(long id, long totalBytes, long usedBytes) {
+        jdbc.update("UPDATE image_store SET total_size = ?, used_bytes = ? WHERE id = ?", totalBytes, usedBytes, id);
+    }
+
+    private static StoreRow row(ResultSet rs) throws SQLException {
+        return new StoreRow(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"), rs.getString("protocol"),
+                rs.getString("url"), rs.getString("image_provider_name"), rs.getLong("data_center_id"),
+                rs.getString("zone_uuid"), rs.getString("zone_name"), rs.getObject("total_size", Long.class),
+                rs.getObject("used_bytes", Long.class));
+    }
+}

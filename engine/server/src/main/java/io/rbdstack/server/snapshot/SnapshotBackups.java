@@ -1,0 +1,160 @@
+package io.rbdstack.server.snapshot;
+
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.imagestore.ImageStoreRepository;
+import io.rbdstack.server.settings.Setting;
+import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.storage.StorageErrors;
+import io.rbdstack.server.storage.StoragePoolRepository;
+import io.rbdstack.server.storage.StoragePoolService;
+import io.rbdstack.server.volume.VolumeStorage;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.store.DeleteBackupCommand;
+import io.rbdstack.spi.storage.BackupFileRef;
+import io.rbdstack.spi.storage.BackupInfo;
+import io.rbdstack.spi.storage.BackupTarget;
+import io.rbdstack.spi.storage.HostGateway;
+import io.rbdstack.spi.storage.PoolScope;
+import io.rbdstack.spi.storage.StorageException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Snapshot backups on the zone's image store. A backup is incremental to the newest earlier backed-up
+ * snapshot of the volume still on primary (its RBD snapshot is the diff's base), unless that would make
+ * the chain longer than {@code snapshot.delta.max}; otherwise it is full. A backup that later ones
+ * depend on is kept until they are gone, even when its own snapshot is deleted.
+ */
+public final class SnapshotBackups {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotBackups.class);
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final SnapshotRepository snapshots;
+    private final ImageStoreRepository stores;
+    private final StoragePoolRepository pools;
+    private final StoragePoolService poolService;
+    private final SettingsRepository settings;
+    private final HostGateway hosts;
+
+    public SnapshotBackups(SnapshotRepository snapshots, ImageStoreRepository stores, StoragePoolRepository pools,
+                           StoragePoolService poolService, SettingsRepository settings, HostGateway hosts) {
+        this.snapshots = snapshots;
+        this.stores = stores;
+        this.pools = pools;
+        this.poolService = poolService;
+        this.settings = settings;
+        this.hosts = hosts;
+    }
+
+    /**
+     * backupSnapshot's request part: the snapshot must be CreatedOnPrimary and its zone have an image
+     * store; it goes BackingUp.
+     */
+    public void beginBackup(SnapshotRepository.SnapshotRow snapshot) {
+        if (snapshot.state() != SnapshotState.CreatedOnPrimary) {
+            throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is " + snapshot.state()
+                    + "; only a snapshot that is CreatedOnPrimary can be backed up");
+        }
+        if (stores.ofZone(snapshot.zoneId()).isEmpty()) {
+            throw ApiException.invalidParameter("Zone " + snapshot.zoneName() + " has no image store to back snapshot "
+                    + snapshot.name() + " up to; add one with addImageStore");
+        }
+        if (!snapshots.move(snapshot.id(), SnapshotState.CreatedOnPrimary, SnapshotState.BackingUp)) {
+            throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is no longer CreatedOnPrimary");
+        }
+    }
+
+    /** backupSnapshot's job: writes the backup and records it; on failure the snapshot is CreatedOnPrimary again. */
+    public SnapshotRepository.SnapshotRow backup(SnapshotRepository.SnapshotRow snapshot) {
+        try {
+            ImageStoreRepository.StoreRow store = stores.ofZone(snapshot.zoneId()).stream().findFirst().orElseThrow(
+                    () -> ApiException.invalidParameter("The image store of zone " + snapshot.zoneName() + " is gone"));
+            Optional<SnapshotRepository.SnapshotRow> base = snapshots.backupBase(snapshot.volumeId(), snapshot.id(),
+                    store.id()).filter(b -> chainLength(b.id()) < Math.max(0,
+                    settings.longValue(Setting.SNAPSHOT_DELTA_MAX)));
+            String path = "snapshots/" + snapshot.accountId() + "/" + snapshot.volumeId() + "/" + snapshot.uuid()
+                    + ".rbddiff";
+            VolumeStorage storage = VolumeStorage.of(snapshot.poolId(), pools, poolService).orElseThrow(() ->
+                    ApiException.internal("The storage pool of volume " + snapshot.volumeName() + " is gone", null));
+            BackupInfo written = storage.provider().backupSnapshot(storage.stored(), snapshot.volumePath(),
+                    snapshot.uuid(), base.map(SnapshotRepository.SnapshotRow::uuid).orElse(null),
+                    new BackupTarget(store.url(), path));
+            snapshots.recordBackup(snapshot.id(), store.id(), snapshot.volumeId(), written.path(),
+                    base.map(SnapshotRepository.SnapshotRow::id).orElse(null), snapshot.sizeBytes(),
+                    written.physicalSizeBytes(), written.sha256());
+            snapshots.move(snapshot.id(), SnapshotState.BackingUp, SnapshotState.BackedUp);
+            LOG.info("Backed up snapshot {} ({}) to image store {}: {}, {} bytes", snapshot.name(), snapshot.uuid(),
+                    store.name(), base.map(b -> "incremental since " + b.name()).orElse("full"),
+                    written.physicalSizeBytes());
+        } catch (StorageException | RuntimeException e) {
+            ApiException failure = StorageErrors.failed("Snapshot " + snapshot.name() + " was not backed up", e);
+            try {
+                snapshots.move(snapshot.id(), SnapshotState.BackingUp, SnapshotState.CreatedOnPrimary);
+            } catch (RuntimeException recording) {
+                failure.addSuppressed(recording);
+            }
+            throw failure;
+        }
+        return snapshots.find(snapshot.uuid()).orElseThrow();
+    }
+
+    /** The files to restore the snapshot from: its full backup first, then each incremental one up to its own. */
+    public List<BackupFileRef> chain(long snapshotId) {
+        List<BackupFileRef> chain = new ArrayList<>();
+        Optional<SnapshotRepository.BackupRef> next = snapshots.backup(snapshotId);
+        while (next.isPresent()) {
+            SnapshotRepository.BackupRef ref = next.get();
+            ImageStoreRepository.StoreRow store = stores.findById(ref.storeId()).orElseThrow(() ->
+                    ApiException.internal("The image store of a backup of snapshot " + snapshotId + " is gone", null));
+            chain.add(new BackupFileRef(store.url(), ref.path(), ref.checksum()));
+            if (chain.size() > 10_000) {
+                throw new IllegalStateException("backup chain of snapshot " + snapshotId + " loops");
+            }
+            next = ref.parentSnapshotId() == null ? Optional.empty() : snapshots.backup(ref.parentSnapshotId());
+            if (ref.parentSnapshotId() != null && next.isEmpty()) {
+                throw ApiException.internal("The backup of snapshot " + snapshotId + " is incremental to a backup that"
+                        + " is gone", null);
+            }
+        }
+        Collections.reverse(chain);
+        return chain;
+    }
+
+    /**
+     * After its snapshot is deleted: deletes its backup file unless later backups depend on it, then
+     * the files of deleted snapshots it was the last dependant of.
+     */
+    public void deleteBackupOf(SnapshotRepository.SnapshotRow snapshot) throws StorageException {
+        Optional<SnapshotRepository.BackupRef> ref = snapshots.backup(snapshot.id());
+        while (ref.isPresent() && snapshots.backupChildren(ref.get().snapshotId()) == 0) {
+            SnapshotRepository.BackupRef gone = ref.get();
+            ImageStoreRepository.StoreRow store = stores.findById(gone.storeId()).orElse(null);
+            if (store != null) {
+                Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()),
+                        new DeleteBackupCommand(store.url(), gone.path()), STORE_TIMEOUT);
+                if (!answer.success()) {
+                    throw new StorageException(StorageException.Kind.FAILED, answer.details());
+                }
+            }
+            snapshots.backupGone(gone.snapshotId());
+            Long parent = gone.parentSnapshotId();
+            ref = parent != null && snapshots.removed(parent) ? snapshots.backup(parent) : Optional.empty();
+        }
+    }
+
+    private int chainLength(long snapshotId) {
+        int length = 0;
+        Optional<SnapshotRepository.BackupRef> ref = snapshots.backup(snapshotId);
+        while (ref.isPresent() && ref.get().parentSnapshotId() != null && length < 10_000) {
+            length++;
+            ref = snapshots.backup(ref.get().parentSnapshotId());
+        }
+        return length;
+    }
+}

@@ -150,17 +150,19 @@ class StorageCleanupIT {
         String volume = createVolume(1);
         String creating = snapshot(volume);
         String destroying = snapshot(volume);
-        assertEquals(List.of(creating, destroying), rbdSnapshots(volume));
+        String backingUp = snapshot(volume);
+        assertEquals(List.of(creating, destroying, backingUp), rbdSnapshots(volume));
         // A take that died after Ceph made the snapshot, and a delete that died before Ceph removed it.
         sql("DELETE r FROM snapshot_store_ref r JOIN snapshots s ON s.id = r.snapshot_id WHERE s.uuid = ?", creating);
         stageSnapshot(creating, "Creating");
         stageSnapshot(destroying, "Destroying");
+        stageSnapshot(backingUp, "BackingUp"); // a backup whose job died before it was recorded
         stage(volume, "Snapshotting", GB);
 
         Deadline.await("the snapshots and their volume are settled", Duration.ofSeconds(30), () ->
-                List.of(snapshotState(creating), snapshotState(destroying), rowState(volume))
-                        .equals(List.of("Error", "Destroyed", "Ready")));
-        assertEquals(List.of(), rbdSnapshots(volume), "both RBD snapshots are gone");
+                List.of(snapshotState(creating), snapshotState(destroying), snapshotState(backingUp), rowState(volume))
+                        .equals(List.of("Error", "Destroyed", "CreatedOnPrimary", "Ready")));
+        assertEquals(List.of(backingUp), rbdSnapshots(volume), "the two settled RBD snapshots are gone, the other stays");
     }
 
     // --- helpers ---

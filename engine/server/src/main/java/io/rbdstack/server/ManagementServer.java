@@ -176,7 +176,7 @@ public final class ManagementServer implements AutoCloseable {
                     new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots::volumeDeleted), settings,
                     snapshotDeps));
             VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, settings);
-            SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService);
+            SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService, backups);
             DeferredDeletePurge purge = new DeferredDeletePurge(volumes, pools, poolService, settings);
             StorageCleanup cleanup = new StorageCleanup(settings, failJobsOfStoppedServers, List.of(
                     new StorageCleanup.Step("snapshot(s) left mid-operation settled",

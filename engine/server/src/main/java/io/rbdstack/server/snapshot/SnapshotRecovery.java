@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Settles snapshots whose operation died with its management server: Allocated → Error; Creating →
- * whatever the storage made deleted, Error; Destroying → deleted from primary (again), Destroyed.
+ * whatever the storage made deleted, Error; BackingUp → BackedUp if its backup was recorded, else
+ * CreatedOnPrimary (the backup can be asked for again); Destroying → deleted from primary (again),
+ * Destroyed.
  * Their volumes, left Snapshotting, are settled by {@link VolumeRecovery}.
  */
 public final class SnapshotRecovery {
@@ -21,8 +23,11 @@ public final class SnapshotRecovery {
     private final SnapshotRepository snapshots;
     private final StoragePoolRepository pools;
     private final StoragePoolService poolService;
+    private final SnapshotBackups backups;
 
-    public SnapshotRecovery(SnapshotRepository snapshots, StoragePoolRepository pools, StoragePoolService poolService) {
+    public SnapshotRecovery(SnapshotRepository snapshots, StoragePoolRepository pools, StoragePoolService poolService,
+                            SnapshotBackups backups) {
+        this.backups = backups;
         this.snapshots = snapshots;
         this.pools = pools;
         this.poolService = poolService;
@@ -53,9 +58,13 @@ public final class SnapshotRecovery {
             case Creating:
                 deleteOnPrimary(snapshot);
                 return snapshots.move(snapshot.id(), SnapshotState.Creating, SnapshotState.Error);
+            case BackingUp:
+                return snapshots.move(snapshot.id(), SnapshotState.BackingUp, snapshots.backup(snapshot.id()).isPresent()
+                        ? SnapshotState.BackedUp : SnapshotState.CreatedOnPrimary);
             case Destroying:
                 deleteOnPrimary(snapshot);
                 snapshots.primaryGone(snapshot.id());
+                backups.deleteBackupOf(snapshot);
                 return snapshots.move(snapshot.id(), SnapshotState.Destroying, SnapshotState.Destroyed);
             default:
                 throw new IllegalStateException("snapshot " + snapshot.uuid() + " is " + snapshot.state() + ", not stuck");

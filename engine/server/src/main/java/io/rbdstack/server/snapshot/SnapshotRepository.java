@@ -138,16 +138,17 @@ public final class SnapshotRepository {
     }
 
     /**
-     * Snapshots left mid-operation: Allocated, Creating or Destroying, older than {@code quietFor},
+     * Snapshots left mid-operation: Allocated, Creating, BackingUp or Destroying, older than {@code quietFor},
      * with no job on them pending on a live management server or active within {@code quietFor}.
      */
     public List<SnapshotRow> stuck(java.time.Duration quietFor) {
         Instant quietSince = Instant.now().minus(quietFor);
-        return jdbc.query(SELECT + " AND s.status IN (?, ?, ?) AND s.created < ? AND NOT EXISTS (SELECT 1 FROM async_job j"
+        return jdbc.query(SELECT + " AND s.status IN (?, ?, ?, ?) AND s.created < ? AND NOT EXISTS (SELECT 1 FROM async_job j"
                         + " LEFT JOIN mshost m ON m.msid = j.executing_msid AND m.state = 'Up' AND m.removed IS NULL"
                         + " WHERE j.instance_type = 'Snapshot' AND j.instance_id = s.uuid AND ((j.job_status = 0"
                         + " AND m.msid IS NOT NULL) OR j.last_updated > ?)) ORDER BY s.id", SnapshotRepository::row,
-                SnapshotState.Allocated, SnapshotState.Creating, SnapshotState.Destroying, quietSince, quietSince);
+                SnapshotState.Allocated, SnapshotState.Creating, SnapshotState.BackingUp, SnapshotState.Destroying,
+                quietSince, quietSince);
     }
 
     /** A snapshot's backup file on an image store, and what it is incremental to. */

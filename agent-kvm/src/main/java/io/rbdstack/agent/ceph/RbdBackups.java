@@ -24,6 +24,8 @@ public final class RbdBackups {
     private static final Logger LOG = LoggerFactory.getLogger(RbdBackups.class);
     /** Largest read or write handed to librbd at once: one default RBD object. */
     static final int CHUNK = 4 << 20;
+    /** Reads a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory (4 x 4 MiB). */
+    static final int READS_IN_FLIGHT = 4;
 
     /** What a backup or restore moved. */
     public record Transfer(long sizeBytes, long dataBytes, long zeroBytes, long extents) {
@@ -62,27 +64,31 @@ public final class RbdBackups {
             }
             writer.toSnapshot(toSnapshot);
             writer.size(size);
-            byte[] buffer = new byte[CHUNK];
+            List<ReadAhead.Range> ranges = new ArrayList<>();
+            for (Extent extent : extents) {
+                for (long done = 0; extent.exists() && done < extent.length(); done += CHUNK) {
+                    ranges.add(new ReadAhead.Range(extent.offset() + done, (int) Math.min(CHUNK,
+                            extent.length() - done)));
+                }
+            }
             long data = 0;
             long zero = 0;
-            for (Extent extent : extents) {
-                if (!extent.exists()) {
-                    writer.zero(extent.offset(), extent.length());
-                    zero += extent.length();
-                    continue;
-                }
-                for (long done = 0; done < extent.length(); ) {
-                    int chunk = (int) Math.min(CHUNK, extent.length() - done);
-                    int read = snapshot.read(extent.offset() + done, buffer, chunk);
-                    if (read != chunk) {
-                        throw new CephException("cannot read " + chunk + " bytes at " + (extent.offset() + done)
-                                + " of " + session.pool().cephPool() + "/" + image + "@" + toSnapshot + ": "
-                                + (read < 0 ? CephErrors.describe(read) : "got " + read), read < 0 ? read : -CephErrors.EIO);
+            try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
+                    ranges, READS_IN_FLIGHT)) {
+                int next = 0;
+                for (Extent extent : extents) {
+                    if (!extent.exists()) {
+                        writer.zero(extent.offset(), extent.length());
+                        zero += extent.length();
+                        continue;
                     }
-                    writer.write(extent.offset() + done, buffer, chunk);
-                    done += chunk;
+                    for (long done = 0; done < extent.length(); next++) {
+                        ReadAhead.Range range = ranges.get(next);
+                        writer.write(range.offset(), reads.next(), range.length());
+                        done += range.length();
+                    }
+                    data += extent.length();
                 }
-                data += extent.length();
             }
             writer.end();
             LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents", session.pool().cephPool(), image,

@@ -23,7 +23,8 @@ public record Setting(String name, String category, Type type, String defaultVal
     }
 
     public static final Setting KVM_SNAPSHOT_ENABLED = new Setting("kvm.snapshot.enabled", "Snapshots", Type.BOOLEAN,
-            "true", "Whether volume snapshots are allowed on KVM hosts.");
+            "true", "Whether volumes attached to a running VM may be snapshotted (listCapabilities'"
+                    + " kvmsnapshotenabled); other volumes always may. There are no VMs yet, so nothing checks it.");
     public static final Setting SNAPSHOT_BACKUP_TO_SECONDARY = new Setting("snapshot.backup.to.secondary", "Snapshots",
             Type.BOOLEAN, "false", "Whether createSnapshot also backs the new snapshot up to the zone's image store in"
                     + " the same job (CloudStack's default is true; here a snapshot stays on primary until backed up on"

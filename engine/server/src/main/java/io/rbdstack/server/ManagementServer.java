@@ -173,7 +173,7 @@ public final class ManagementServer implements AutoCloseable {
                     new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings);
             SnapshotCommands.register(registry, snapshotDeps);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
-                    new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots::volumeDeleted), settings,
+                    new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots), settings,
                     snapshotDeps));
             VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, settings);
             SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService, backups);

@@ -68,6 +68,13 @@ public final class SnapshotBackups {
         if (!snapshots.move(snapshot.id(), SnapshotState.CreatedOnPrimary, SnapshotState.BackingUp)) {
             throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is no longer CreatedOnPrimary");
         }
+        // Checked after the move, as deleteVolume checks the snapshots after its own: of the two, at
+        // least one sees the other and backs off.
+        if (!snapshots.volumeKeepsImage(snapshot.volumeId())) {
+            snapshots.move(snapshot.id(), SnapshotState.BackingUp, SnapshotState.CreatedOnPrimary);
+            throw ApiException.invalidParameter("Volume " + snapshot.volumeName() + " is being deleted; its snapshot "
+                    + snapshot.name() + " cannot be backed up");
+        }
     }
 
     /** backupSnapshot's job: writes the backup and records it; on failure the snapshot is CreatedOnPrimary again. */

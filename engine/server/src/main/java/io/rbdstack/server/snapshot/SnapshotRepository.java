@@ -3,6 +3,7 @@ package io.rbdstack.server.snapshot;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.volume.VolumeSnapshots;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -14,7 +15,7 @@ import java.util.Optional;
  * stored (role Primary: the RBD snapshot on the volume's pool). States change only through
  * {@link #move}, which applies an edge only if the row is still where the caller saw it.
  */
-public final class SnapshotRepository {
+public final class SnapshotRepository implements VolumeSnapshots {
 
     public static final String MANUAL = "MANUAL";
     static final String PRIMARY = "Primary";
@@ -129,7 +130,20 @@ public final class SnapshotRepository {
      * The volume's image was deleted and its RBD snapshots with it: their primary copies are gone,
      * and snapshots that were only there are Destroyed. Backed-up ones stay.
      */
-    public void volumeDeleted(long volumeId) {
+    @Override
+    public boolean busy(long volumeId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM snapshots WHERE volume_id = ? AND status IN (?, ?, ?)", volumeId,
+                SnapshotState.Allocated, SnapshotState.Creating, SnapshotState.BackingUp) > 0;
+    }
+
+    /** Whether the volume is live and not being deleted, so its image (and RBD snapshots) stay. */
+    public boolean volumeKeepsImage(long volumeId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM volumes WHERE id = ? AND removed IS NULL AND state <> 'Destroying'",
+                volumeId) > 0;
+    }
+
+    @Override
+    public void imageDeleted(long volumeId) {
         Instant now = Instant.now();
         jdbc.update("UPDATE snapshot_store_ref SET state = 'Destroyed', last_updated = ? WHERE volume_id = ?"
                 + " AND store_role = 'Primary'", now, volumeId);

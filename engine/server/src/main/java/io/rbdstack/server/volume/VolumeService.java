@@ -17,7 +17,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +35,11 @@ public final class VolumeService {
     private final StoragePoolRepository pools;
     private final StoragePoolService poolService;
     private final SettingsRepository settings;
-    private final LongConsumer imageDeleted;
+    private final VolumeSnapshots snapshots;
 
-    /**
-     * @param imageDeleted told the id of a volume whose data the storage deleted (with the volume's
-     *                     snapshots on it), so the snapshots can be recorded as gone from primary
-     */
     public VolumeService(Jdbc jdbc, VolumeRepository volumes, StoragePoolRepository pools, StoragePoolService poolService,
-                         SettingsRepository settings, LongConsumer imageDeleted) {
-        this.imageDeleted = imageDeleted;
+                         SettingsRepository settings, VolumeSnapshots snapshots) {
+        this.snapshots = snapshots;
         this.jdbc = jdbc;
         this.volumes = volumes;
         this.pools = pools;
@@ -226,6 +221,13 @@ public final class VolumeService {
         if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Destroying)) {
             throw noLongerReady(volume);
         }
+        // Checked after the move, as a backup checks the volume after its own move: of two that race,
+        // at least one sees the other and backs off.
+        if (snapshots.busy(volume.id())) {
+            volumes.move(volume.id(), VolumeState.Destroying, VolumeState.Ready);
+            throw ApiException.invalidParameter("A snapshot of volume " + volume.name() + " is being taken or backed"
+                    + " up; delete the volume when that is done");
+        }
         long kept;
         try {
             long defer = Math.max(0, settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS));
@@ -235,7 +237,7 @@ public final class VolumeService {
                     + " was not deleted", e));
         }
         volumes.move(volume.id(), VolumeState.Destroying, kept > 0 ? VolumeState.Destroyed : VolumeState.Expunged);
-        imageDeleted.accept(volume.id());
+        snapshots.imageDeleted(volume.id());
         LOG.info("Deleted volume {} ({}) from pool {}{}", volume.name(), volume.uuid(), pool.name(),
                 kept > 0 ? "; the storage keeps its data for " + kept + " s" : "");
     }

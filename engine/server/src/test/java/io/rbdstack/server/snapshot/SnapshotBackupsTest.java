@@ -184,4 +184,17 @@ class SnapshotBackupsTest {
         assertEquals(true, e.getMessage().contains("addImageStore"), e.getMessage());
         verify(snapshots, never()).move(anyLong(), any(), any());
     }
+
+    @Test
+    void aBackupBacksOffWhenItsVolumeIsBeingDeletedMeanwhile() {
+        when(snapshots.volumeKeepsImage(42)).thenReturn(true);
+        backups.beginBackup(snapshot(1, SnapshotState.CreatedOnPrimary));
+        verify(snapshots).move(1, SnapshotState.CreatedOnPrimary, SnapshotState.BackingUp);
+
+        when(snapshots.volumeKeepsImage(42)).thenReturn(false);
+        ApiException e = assertThrows(ApiException.class, () -> backups.beginBackup(snapshot(2,
+                SnapshotState.CreatedOnPrimary)));
+        assertEquals(true, e.getMessage().contains("is being deleted"), e.getMessage());
+        verify(snapshots).move(2, SnapshotState.BackingUp, SnapshotState.CreatedOnPrimary);
+    }
 }

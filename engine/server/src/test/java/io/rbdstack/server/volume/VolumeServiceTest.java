@@ -52,6 +52,7 @@ class VolumeServiceTest {
             "KVM", "RBD", Instant.now(), null);
     private VolumeService service;
     private final List<Long> deletedImages = new ArrayList<>();
+    private final List<Long> busyVolumes = new ArrayList<>();
 
     @BeforeEach
     void wire() {
@@ -70,7 +71,17 @@ class VolumeServiceTest {
             throw new AssertionError(e);
         }
         when(settings.value(Setting.STORAGE_OVERPROVISIONING_FACTOR)).thenReturn("1");
-        service = new VolumeService(jdbc, volumes, pools, poolService, settings, deletedImages::add);
+        service = new VolumeService(jdbc, volumes, pools, poolService, settings, new VolumeSnapshots() {
+            @Override
+            public boolean busy(long volumeId) {
+                return busyVolumes.contains(volumeId);
+            }
+
+            @Override
+            public void imageDeleted(long volumeId) {
+                deletedImages.add(volumeId);
+            }
+        });
     }
 
     private static VolumeRepository.VolumeRow volume(VolumeState state, long size) {
@@ -157,6 +168,17 @@ class VolumeServiceTest {
         assertEquals("Volume data1 was not deleted: a client still has it open", e.getMessage());
         verify(volumes).move(42, VolumeState.Destroying, VolumeState.Ready);
         assertEquals(List.of(), deletedImages, "its snapshots are still there");
+    }
+
+    @Test
+    void aVolumeWhoseSnapshotIsBeingBackedUpIsNotDeletedAndStaysReady() {
+        busyVolumes.add(42L);
+        ApiException e = assertThrows(ApiException.class, () -> service.delete(volume(VolumeState.Ready, GB)));
+        assertEquals(ApiErrorCode.PARAM_ERROR, e.errorCode());
+        assertTrue(e.getMessage().contains("being taken or backed up"), e.getMessage());
+        verify(volumes).move(42, VolumeState.Destroying, VolumeState.Ready);
+        assertEquals(List.of(), storage.calls);
+        assertEquals(List.of(), deletedImages);
     }
 
     @Test

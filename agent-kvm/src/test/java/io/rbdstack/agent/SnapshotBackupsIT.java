@@ -145,6 +145,33 @@ class SnapshotBackupsIT {
         ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
     }
 
+    @Test
+    void withBackupToSecondaryOnCreateSnapshotBacksUpInTheSameJob() throws Exception {
+        Path own = Files.createDirectories(store.resolve("second-store"));
+        String storeId = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "second", "url",
+                own.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore").get("id").asText();
+        String volumeId = createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        ok(admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value", "true"),
+                "updateConfiguration");
+        try {
+            write(volumeId, 0, 1 << 20, 3);
+            JsonNode snapshot = awaitOk(admin.call("createSnapshot", "volumeid", volumeId), "createSnapshot")
+                    .get("snapshot");
+            assertEquals("BackedUp", snapshot.get("state").asText());
+            assertTrue(snapshot.get("physicalsize").asLong() > 1 << 20, snapshot.toString());
+            assertTrue(snapshot.get("revertable").asBoolean(), "and still on primary");
+            try (Stream<Path> files = Files.walk(own)) {
+                assertEquals(1, files.filter(p -> p.toString().endsWith(snapshot.get("id").asText() + ".rbddiff"))
+                        .count());
+            }
+            awaitOk(admin.call("deleteSnapshot", "id", snapshot.get("id").asText()), "deleteSnapshot");
+        } finally {
+            admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value", "false");
+            admin.call("deleteVolume", "id", volumeId);
+            admin.call("deleteImageStore", "id", storeId);
+        }
+    }
+
     // --- helpers ---
 
     private static Path backupFile(String volumeId, String snapshotId) throws Exception {

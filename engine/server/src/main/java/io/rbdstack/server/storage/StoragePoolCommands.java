@@ -37,15 +37,24 @@ public final class StoragePoolCommands {
                        StorageProviders providers, StoragePoolService service, SettingsRepository settings) {
 
         StoragePoolView view(StoragePoolRepository.PoolRow row) {
-            long allocated = pools.allocatedBytes(row.id());
-            Long total = row.totalBytes();
-            List<String> tags = pools.tags(row.id());
-            return new StoragePoolView(row.uuid(), row.zoneUuid(), row.zoneName(), row.podUuid(), row.podName(),
-                    row.name(), row.hostAddress(), row.path(), ApiJson.date(row.created()), row.type(),
-                    row.clusterUuid(), row.clusterName(), total, allocated, row.usedBytes(), row.capacityIops(),
-                    tags.isEmpty() ? null : String.join(",", tags), row.status(), row.scope(),
-                    settings.value(Setting.STORAGE_OVERPROVISIONING_FACTOR), row.hypervisor(), row.provider(),
-                    Map.of("VOLUME_SNAPSHOT_QUIESCEVM", "false"));
+            return views(List.of(row)).get(0);
+        }
+
+        /** The pools' views, with their allocations and tags read in one query each, not one per pool. */
+        List<StoragePoolView> views(List<StoragePoolRepository.PoolRow> rows) {
+            List<Long> ids = rows.stream().map(StoragePoolRepository.PoolRow::id).toList();
+            Map<Long, Long> allocated = pools.allocatedBytes(ids);
+            Map<Long, List<String>> tags = pools.tags(ids);
+            String factor = settings.value(Setting.STORAGE_OVERPROVISIONING_FACTOR);
+            return rows.stream().map(row -> {
+                List<String> poolTags = tags.getOrDefault(row.id(), List.of());
+                return new StoragePoolView(row.uuid(), row.zoneUuid(), row.zoneName(), row.podUuid(), row.podName(),
+                        row.name(), row.hostAddress(), row.path(), ApiJson.date(row.created()), row.type(),
+                        row.clusterUuid(), row.clusterName(), row.totalBytes(), allocated.getOrDefault(row.id(), 0L),
+                        row.usedBytes(), row.capacityIops(), poolTags.isEmpty() ? null : String.join(",", poolTags),
+                        row.status(), row.scope(), factor, row.hypervisor(), row.provider(),
+                        Map.of("VOLUME_SNAPSHOT_QUIESCEVM", "false"));
+            }).toList();
         }
 
         StoragePoolRepository.PoolRow pool(String uuid) {
@@ -187,7 +196,7 @@ public final class StoragePoolCommands {
         public ObjectNode execute(Caller caller, ApiArgs args) {
             StoragePoolRepository.PoolFilter filter = new StoragePoolRepository.PoolFilter(args.uuid("id"),
                     args.uuid("zoneid"), args.uuid("clusterid"), args.string("name"), args.keyword());
-            List<StoragePoolView> views = deps.pools().list(filter, args.paging().sql()).stream().map(deps::view).toList();
+            List<StoragePoolView> views = deps.views(deps.pools().list(filter, args.paging().sql()));
             return ApiJson.list("storagepool", views, deps.pools().count(filter));
         }
     }

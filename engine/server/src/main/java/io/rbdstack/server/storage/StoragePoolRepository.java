@@ -8,7 +8,11 @@ import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StoredPool;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -190,6 +194,32 @@ public final class StoragePoolRepository {
     /** Sum of the provisioned sizes of the pool's volumes. */
     public long allocatedBytes(long poolId) {
         return jdbc.queryLong("SELECT COALESCE(SUM(size), 0) FROM volumes WHERE pool_id = ? AND removed IS NULL", poolId);
+    }
+
+    /** {@link #allocatedBytes} of several pools in one query; pools without volumes are absent. */
+    public Map<Long, Long> allocatedBytes(Collection<Long> poolIds) {
+        Map<Long, Long> allocated = new HashMap<>();
+        if (!poolIds.isEmpty()) {
+            jdbc.query("SELECT pool_id, COALESCE(SUM(size), 0) FROM volumes WHERE pool_id IN (" + placeholders(poolIds)
+                    + ") AND removed IS NULL GROUP BY pool_id", rs -> Map.entry(rs.getLong(1), rs.getLong(2)),
+                    poolIds.toArray()).forEach(e -> allocated.put(e.getKey(), e.getValue()));
+        }
+        return allocated;
+    }
+
+    /** {@link #tags} of several pools in one query; pools without tags are absent. */
+    public Map<Long, List<String>> tags(Collection<Long> poolIds) {
+        Map<Long, List<String>> tags = new HashMap<>();
+        if (!poolIds.isEmpty()) {
+            jdbc.query("SELECT pool_id, tag FROM storage_pool_tags WHERE pool_id IN (" + placeholders(poolIds)
+                    + ") ORDER BY pool_id, tag", rs -> Map.entry(rs.getLong(1), rs.getString(2)), poolIds.toArray())
+                    .forEach(e -> tags.computeIfAbsent(e.getKey(), id -> new ArrayList<>()).add(e.getValue()));
+        }
+        return tags;
+    }
+
+    private static String placeholders(Collection<?> values) {
+        return String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
     }
 
     public long volumeCount(long poolId) {

@@ -27,8 +27,9 @@ public final class RbdBackups {
     /** Reads a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory (4 x 4 MiB). */
     static final int READS_IN_FLIGHT = 4;
 
-    /** What a backup or restore moved. */
-    public record Transfer(long sizeBytes, long dataBytes, long zeroBytes, long extents) {
+    /** What a backup or restore moved, and the snapshots the diff goes from (null: a full one) and to. */
+    public record Transfer(long sizeBytes, long dataBytes, long zeroBytes, long extents, String fromSnapshot,
+                           String toSnapshot) {
     }
 
     private record Extent(long offset, long length, boolean exists) {
@@ -93,7 +94,7 @@ public final class RbdBackups {
             writer.end();
             LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents", session.pool().cephPool(), image,
                     toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents.size());
-            return new Transfer(size, data, zero, extents.size());
+            return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);
         } finally {
@@ -102,9 +103,10 @@ public final class RbdBackups {
     }
 
     /**
-     * Applies one backup stream to {@code image}, growing it to the backup's size if smaller. A
-     * full backup goes onto a new image; each incremental one onto the image the previous ones
-     * restored, in order.
+     * Applies one backup stream to {@code image}, resizing it to exactly the size the stream ends
+     * with (as {@code rbd import-diff} does: a volume reverted to a smaller snapshot shrank). A full
+     * backup goes onto a new image; each incremental one onto the image the previous ones restored,
+     * in order.
      */
     public Transfer restore(String image, InputStream in) throws CephException, IOException {
         RbdSnapshots.checkNames(image, "x");
@@ -122,11 +124,11 @@ public final class RbdBackups {
                 @Override
                 public void size(long bytes) throws CephException {
                     try {
-                        if (target.stat().size < bytes) {
+                        if (target.stat().size != bytes) {
                             target.resize(bytes);
                         }
                     } catch (RbdException e) {
-                        throw failure("cannot grow the image to " + bytes + " bytes", image, e);
+                        throw failure("cannot resize the image to " + bytes + " bytes", image, e);
                     }
                 }
 
@@ -152,7 +154,8 @@ public final class RbdBackups {
             }, CHUNK);
             LOG.info("Restored {} bytes of data into {}/{} from a backup of snapshot {}", summary.writtenBytes(),
                     session.pool().cephPool(), image, summary.toSnapshot());
-            return new Transfer(summary.sizeBytes(), summary.writtenBytes(), summary.zeroedBytes(), extents[0]);
+            return new Transfer(summary.sizeBytes(), summary.writtenBytes(), summary.zeroedBytes(), extents[0],
+                    summary.fromSnapshot(), summary.toSnapshot());
         } finally {
             close(rbd, target);
         }

@@ -78,13 +78,24 @@ final class ReadAhead implements AutoCloseable {
         return buffer;
     }
 
-    /** Stops the readers; reads still in flight finish into nothing before the image may be closed. */
+    /**
+     * Stops the readers and waits, however long it takes, until no read is in flight: the caller
+     * closes the image next, and librbd must not read into a closed image.
+     */
     @Override
     public void close() {
         readers.shutdownNow();
-        try {
-            readers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (readers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

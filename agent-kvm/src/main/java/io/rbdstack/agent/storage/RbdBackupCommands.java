@@ -61,8 +61,16 @@ final class RbdBackupCommands {
             images.create(command.newImage(), command.sizeBytes());
             try {
                 RbdBackups backups = new RbdBackups(session);
+                String previous = null;
                 for (BackupFile file : command.chain()) {
-                    apply(backups, command.newImage(), file);
+                    RbdBackups.Transfer applied = apply(backups, command.newImage(), file);
+                    // As rbd import-diff checks: each diff must start where the one before ended.
+                    if (!java.util.Objects.equals(applied.fromSnapshot(), previous)) {
+                        throw new CephException("backup " + file.path() + " goes from snapshot "
+                                + applied.fromSnapshot() + ", but the backups before it end at " + previous
+                                + ": the chain is broken", -22);
+                    }
+                    previous = applied.toSnapshot();
                 }
                 RbdImageInfo info = images.info(command.newImage()).orElseThrow();
                 return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
@@ -76,18 +84,19 @@ final class RbdBackupCommands {
         }
     }
 
-    private static void apply(RbdBackups backups, String image, BackupFile file) throws Exception {
+    private static RbdBackups.Transfer apply(RbdBackups backups, String image, BackupFile file) throws Exception {
         ImageStoreDirectory store = ImageStoreDirectory.of(file.storeUrl());
         MessageDigest digest = sha256();
         try (InputStream in = new DigestInputStream(new BufferedInputStream(
                 Files.newInputStream(store.resolve(file.path())), 1 << 20), digest)) {
-            backups.restore(image, in);
+            RbdBackups.Transfer applied = backups.restore(image, in);
             in.transferTo(java.io.OutputStream.nullOutputStream()); // anything after the end record counts too
-        }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (!actual.equalsIgnoreCase(file.sha256())) {
-            throw new CephException("backup " + file.path() + " is damaged: its SHA-256 is " + actual + ", it was written"
-                    + " with " + file.sha256(), -5);
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equalsIgnoreCase(file.sha256())) {
+                throw new CephException("backup " + file.path() + " is damaged: its SHA-256 is " + actual
+                        + ", it was written with " + file.sha256(), -5);
+            }
+            return applied;
         }
     }
 

@@ -134,6 +134,31 @@ class RbdBackupsIT {
     }
 
     @Test
+    void aChainWhoseVolumeShrankByARevertRestoresAtTheSmallerSize() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            RbdImages rbd = new RbdImages(session);
+            RbdSnapshots snapshots = new RbdSnapshots(session);
+            RbdBackups backups = new RbdBackups(session);
+            String source = newImage(rbd, 16 * MIB);
+            snapshots.create(source, "small");
+            rbd.resize(source, 32 * MIB);
+            write(session, source, 20 * MIB, bytes(4096, 11));
+            snapshots.create(source, "big");
+            snapshots.rollback(source, "small");                       // back to 16 MiB
+            write(session, source, 1 * MIB, bytes(4096, 12));
+            snapshots.create(source, "after");
+
+            Path full = export(backups, source, null, "big");
+            Path incremental = export(backups, source, "big", "after");
+            String restored = newImage(rbd, 1 * MIB);
+            restore(backups, restored, full);
+            restore(backups, restored, incremental);
+            assertEquals(16 * MIB, rbd.info(restored).orElseThrow().sizeBytes(), "shrunk as the source did");
+            assertEquals(sha256(session, source, "after"), sha256(session, restored, null));
+        }
+    }
+
+    @Test
     void ourRestoreReadsWhatRbdExportDiffWrites() throws Exception {
         try (RadosSession session = connector.connect(pool)) {
             RbdImages rbd = new RbdImages(session);

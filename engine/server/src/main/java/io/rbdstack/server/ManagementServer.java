@@ -42,6 +42,7 @@ import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsCommands;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.imagestore.ImageStoreCapacity;
 import io.rbdstack.server.imagestore.ImageStoreCommands;
 import io.rbdstack.server.imagestore.ImageStoreRepository;
 import io.rbdstack.server.snapshot.SnapshotBackups;
@@ -168,21 +169,23 @@ public final class ManagementServer implements AutoCloseable {
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, zones, imageStores, gateway);
-            SnapshotBackups backups = new SnapshotBackups(snapshots, imageStores, pools, poolService, settings, gateway);
+            SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
                     new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings);
             SnapshotCommands.register(registry, snapshotDeps);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
                     new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots), settings,
                     snapshotDeps));
-            VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, settings);
+            VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, snapshots);
             SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService, backups);
             DeferredDeletePurge purge = new DeferredDeletePurge(volumes, pools, poolService, settings);
             StorageCleanup cleanup = new StorageCleanup(settings, failJobsOfStoppedServers, List.of(
                     new StorageCleanup.Step("snapshot(s) left mid-operation settled",
                             snapshotRecovery::settleStuckSnapshots),
                     new StorageCleanup.Step("volume(s) left mid-operation settled", volumeRecovery::settleStuckVolumes),
-                    new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired)));
+                    new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
+                    new StorageCleanup.Step("image store(s) read for capacity",
+                            new ImageStoreCapacity(imageStores, gateway)::refresh)));
             cleanup.start();
             resources.push(cleanup);
 

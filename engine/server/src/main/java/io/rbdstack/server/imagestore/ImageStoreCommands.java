@@ -188,6 +188,10 @@ public final class ImageStoreCommands {
             String uuid = args.requireString("id");
             ImageStoreRepository.StoreRow store = stores.find(uuid).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find image store by id " + uuid + " (parameter id)"));
+            if (stores.backupRunningInZone(store.zoneId())) {
+                throw ApiException.invalidParameter("A snapshot backup is running in zone " + store.zoneName()
+                        + "; delete image store " + store.name() + " when it is done");
+            }
             long backups = stores.backupCount(store.id());
             if (backups > 0) {
                 throw ApiException.invalidParameter("Cannot delete image store with active snapshots backup! Image"

@@ -84,6 +84,12 @@ public final class ImageStoreRepository {
                 + " AND state = 'Ready'", storeId);
     }
 
+    /** Whether a snapshot of the zone is BackingUp: its backup may be about to be recorded on a store of the zone. */
+    public boolean backupRunningInZone(long zoneId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM snapshots WHERE data_center_id = ? AND status = 'BackingUp'",
+                zoneId) > 0;
+    }
+
     public void remove(long id) {
         jdbc.update("UPDATE image_store SET removed = ? WHERE id = ?", Instant.now(), id);
     }

@@ -1,6 +1,7 @@
 package io.rbdstack.server.snapshot;
 
 import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.imagestore.ImageStoreRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
@@ -41,9 +42,11 @@ public final class SnapshotBackups {
     private final StoragePoolService poolService;
     private final SettingsRepository settings;
     private final HostGateway hosts;
+    private final Jdbc jdbc;
 
-    public SnapshotBackups(SnapshotRepository snapshots, ImageStoreRepository stores, StoragePoolRepository pools,
+    public SnapshotBackups(Jdbc jdbc, SnapshotRepository snapshots, ImageStoreRepository stores, StoragePoolRepository pools,
                            StoragePoolService poolService, SettingsRepository settings, HostGateway hosts) {
+        this.jdbc = jdbc;
         this.snapshots = snapshots;
         this.stores = stores;
         this.pools = pools;
@@ -57,14 +60,29 @@ public final class SnapshotBackups {
      * store; it goes BackingUp.
      */
     public void beginBackup(SnapshotRepository.SnapshotRow snapshot) {
+        // Under the volume's row lock, as deleteSnapshot: a snapshot this backup may be incremental to
+        // cannot start being deleted meanwhile.
+        inTransaction(() -> {
+            snapshots.lockVolume(snapshot.volumeId());
+            moveToBackingUp(snapshots.find(snapshot.uuid()).orElseThrow(() -> ApiException.invalidParameter(
+                    "Snapshot " + snapshot.uuid() + " was deleted meanwhile")));
+        });
+    }
+
+    /** 431 when the zone has no image store to back snapshots up to. */
+    public void requireImageStore(long zoneId, String zoneName) {
+        if (stores.ofZone(zoneId).isEmpty()) {
+            throw ApiException.invalidParameter("Zone " + zoneName + " has no image store to back snapshots up to; add"
+                    + " one with addImageStore (or set snapshot.backup.to.secondary to false)");
+        }
+    }
+
+    private void moveToBackingUp(SnapshotRepository.SnapshotRow snapshot) {
         if (snapshot.state() != SnapshotState.CreatedOnPrimary) {
             throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is " + snapshot.state()
                     + "; only a snapshot that is CreatedOnPrimary can be backed up");
         }
-        if (stores.ofZone(snapshot.zoneId()).isEmpty()) {
-            throw ApiException.invalidParameter("Zone " + snapshot.zoneName() + " has no image store to back snapshot "
-                    + snapshot.name() + " up to; add one with addImageStore");
-        }
+        requireImageStore(snapshot.zoneId(), snapshot.zoneName());
         if (!snapshots.move(snapshot.id(), SnapshotState.CreatedOnPrimary, SnapshotState.BackingUp)) {
             throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is no longer CreatedOnPrimary");
         }
@@ -92,10 +110,14 @@ public final class SnapshotBackups {
             BackupInfo written = storage.provider().backupSnapshot(storage.stored(), snapshot.volumePath(),
                     snapshot.uuid(), base.map(SnapshotRepository.SnapshotRow::uuid).orElse(null),
                     new BackupTarget(store.url(), path));
-            snapshots.recordBackup(snapshot.id(), store.id(), snapshot.volumeId(), written.path(),
-                    base.map(SnapshotRepository.SnapshotRow::id).orElse(null), snapshot.sizeBytes(),
-                    written.physicalSizeBytes(), written.sha256());
-            snapshots.move(snapshot.id(), SnapshotState.BackingUp, SnapshotState.BackedUp);
+            inTransaction(() -> {
+                snapshots.recordBackup(snapshot.id(), store.id(), snapshot.volumeId(), written.path(),
+                        base.map(SnapshotRepository.SnapshotRow::id).orElse(null), snapshot.sizeBytes(),
+                        written.physicalSizeBytes(), written.sha256());
+                if (!snapshots.move(snapshot.id(), SnapshotState.BackingUp, SnapshotState.BackedUp)) {
+                    throw new IllegalStateException("snapshot " + snapshot.uuid() + " left BackingUp meanwhile");
+                }
+            });
             LOG.info("Backed up snapshot {} ({}) to image store {}: {}, {} bytes", snapshot.name(), snapshot.uuid(),
                     store.name(), base.map(b -> "incremental since " + b.name()).orElse("full"),
                     written.physicalSizeBytes());
@@ -115,6 +137,9 @@ public final class SnapshotBackups {
     public List<BackupFileRef> chain(long snapshotId) {
         List<BackupFileRef> chain = new ArrayList<>();
         Optional<SnapshotRepository.BackupRef> next = snapshots.backup(snapshotId);
+        if (next.isEmpty()) {
+            throw ApiException.invalidParameter("Snapshot " + snapshotId + " has no backup to restore from");
+        }
         while (next.isPresent()) {
             SnapshotRepository.BackupRef ref = next.get();
             ImageStoreRepository.StoreRow store = stores.findById(ref.storeId()).orElseThrow(() ->
@@ -138,20 +163,52 @@ public final class SnapshotBackups {
      * the files of deleted snapshots it was the last dependant of.
      */
     public void deleteBackupOf(SnapshotRepository.SnapshotRow snapshot) throws StorageException {
-        Optional<SnapshotRepository.BackupRef> ref = snapshots.backup(snapshot.id());
-        while (ref.isPresent() && snapshots.backupChildren(ref.get().snapshotId()) == 0) {
-            SnapshotRepository.BackupRef gone = ref.get();
-            ImageStoreRepository.StoreRow store = stores.findById(gone.storeId()).orElse(null);
-            if (store != null) {
-                Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()),
-                        new DeleteBackupCommand(store.url(), gone.path()), STORE_TIMEOUT);
-                if (!answer.success()) {
-                    throw new StorageException(StorageException.Kind.FAILED, answer.details());
-                }
+        Optional<SnapshotRepository.BackupRef> own = snapshots.backup(snapshot.id());
+        if (own.isEmpty() || snapshots.backupChildren(snapshot.id()) > 0) {
+            return;
+        }
+        deleteFile(own.get());
+        // Its own file is gone, so the snapshot is deleted whatever happens to its ancestors now: one
+        // that cannot be deleted stays Ready and is collected with the next delete that reaches it.
+        Long parent = own.get().parentSnapshotId();
+        while (parent != null && snapshots.removed(parent)) {
+            Optional<SnapshotRepository.BackupRef> ref = snapshots.backup(parent);
+            if (ref.isEmpty() || snapshots.backupChildren(parent) > 0) {
+                return;
             }
-            snapshots.backupGone(gone.snapshotId());
-            Long parent = gone.parentSnapshotId();
-            ref = parent != null && snapshots.removed(parent) ? snapshots.backup(parent) : Optional.empty();
+            try {
+                deleteFile(ref.get());
+            } catch (StorageException | RuntimeException e) {
+                LOG.warn("The backup of deleted snapshot {} is no longer needed but could not be deleted: {}", parent,
+                        e.getMessage());
+                return;
+            }
+            parent = ref.get().parentSnapshotId();
+        }
+    }
+
+    private void deleteFile(SnapshotRepository.BackupRef ref) throws StorageException {
+        ImageStoreRepository.StoreRow store = stores.findById(ref.storeId()).orElse(null);
+        if (store != null) {
+            Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()),
+                    new DeleteBackupCommand(store.url(), ref.path()), STORE_TIMEOUT);
+            if (!answer.success()) {
+                throw new StorageException(StorageException.Kind.FAILED, answer.details());
+            }
+        }
+        snapshots.backupGone(ref.snapshotId());
+    }
+
+    private void inTransaction(Runnable work) {
+        try {
+            jdbc.inTransaction(() -> {
+                work.run();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw ApiException.internal("Database error: " + e.getMessage(), e);
         }
     }
 

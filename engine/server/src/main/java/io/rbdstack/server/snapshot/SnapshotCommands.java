@@ -79,8 +79,9 @@ public final class SnapshotCommands {
                 return new Snapshot(snapshot.uuid(), snapshot.name(), snapshot.zoneId(), snapshot.zoneName(), snapshot.poolId(),
                         snapshot.volumePath(), snapshot.sizeBytes(), offeringId, offeringUuid, List.of());
             }
-            return new Snapshot(snapshot.uuid(), snapshot.name(), snapshot.zoneId(), snapshot.zoneName(), null, null, snapshot.sizeBytes(),
-                    offeringId, offeringUuid, backups.chain(snapshot.id()));
+            // chain() refuses (431) a snapshot that has no backup either.
+            return new Snapshot(snapshot.uuid(), snapshot.name(), snapshot.zoneId(), snapshot.zoneName(), null, null,
+                    snapshot.sizeBytes(), offeringId, offeringUuid, backups.chain(snapshot.id()));
         }
     }
 
@@ -127,6 +128,9 @@ public final class SnapshotCommands {
             }
             if (args.uuid("policyid").isPresent()) {
                 throw ApiException.invalidParameter("Snapshot policies are not supported yet (parameter policyid)");
+            }
+            if (deps.settings().bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
+                deps.backups().requireImageStore(volume.zoneId(), volume.zoneName());
             }
             String uuid = UUID.randomUUID().toString();
             String name = args.string("name").map(String::trim).filter(n -> !n.isEmpty()).orElseGet(() ->

@@ -136,6 +136,12 @@ public final class SnapshotRepository implements VolumeSnapshots {
                 SnapshotState.Allocated, SnapshotState.Creating, SnapshotState.BackingUp) > 0;
     }
 
+    /** Whether a snapshot of the volume is BackingUp. */
+    public boolean backingUp(long volumeId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM snapshots WHERE volume_id = ? AND status = ?", volumeId,
+                SnapshotState.BackingUp) > 0;
+    }
+
     /** Whether the volume is live and not being deleted, so its image (and RBD snapshots) stay. */
     public boolean volumeKeepsImage(long volumeId) {
         return jdbc.queryLong("SELECT COUNT(*) FROM volumes WHERE id = ? AND removed IS NULL AND state <> 'Destroying'",
@@ -182,7 +188,8 @@ public final class SnapshotRepository implements VolumeSnapshots {
      * snapshot of the volume backed up on store {@code storeId} whose RBD snapshot is still on primary.
      */
     public Optional<SnapshotRow> backupBase(long volumeId, long snapshotId, long storeId) {
-        return jdbc.queryOne(SELECT + " AND s.volume_id = ? AND s.id < ? AND p.id IS NOT NULL AND EXISTS (SELECT 1"
+        return jdbc.queryOne(SELECT + " AND s.volume_id = ? AND s.id < ? AND s.status = 'BackedUp'"
+                        + " AND p.id IS NOT NULL AND EXISTS (SELECT 1"
                         + " FROM snapshot_store_ref b WHERE b.snapshot_id = s.id AND b.store_role = 'Image'"
                         + " AND b.state = 'Ready' AND b.store_id = ?) ORDER BY s.id DESC LIMIT 1",
                 SnapshotRepository::row, volumeId, snapshotId, storeId);

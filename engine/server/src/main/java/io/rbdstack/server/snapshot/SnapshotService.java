@@ -151,6 +151,11 @@ public final class SnapshotService {
                 throw ApiException.invalidParameter("Volume " + volume.get().name() + " is being reverted to a"
                         + " snapshot; delete snapshot " + snapshot.name() + " when it is Ready again");
             }
+            if (snapshots.backingUp(snapshot.volumeId())) {
+                // The running backup may be incremental to this snapshot: its diff base and its file.
+                throw ApiException.invalidParameter("A snapshot of volume " + snapshot.volumeName() + " is being backed"
+                        + " up; delete snapshot " + snapshot.name() + " when that is done");
+            }
             if (!snapshot.state().isUsable() || !snapshots.move(snapshot.id(), snapshot.state(), SnapshotState.Destroying)) {
                 throw ApiException.invalidParameter("Can't delete snapshot " + snapshot.name() + " ("
                         + snapshot.uuid() + ") due to it is in " + snapshots.find(snapshot.uuid())

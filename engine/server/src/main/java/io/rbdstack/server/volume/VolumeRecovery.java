@@ -1,7 +1,5 @@
 package io.rbdstack.server.volume;
 
-import io.rbdstack.server.settings.Setting;
-import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.spi.storage.StorageException;
@@ -21,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * <li>Creating: whatever the storage made of it is deleted; Error.</li>
  * <li>Resizing, RevertSnapshotting: Ready at the size the storage reports.</li>
  * <li>Snapshotting: Ready (the snapshot's own row is settled with the snapshots).</li>
- * <li>Destroying: Ready if the storage still has it (the delete can be retried), else Destroyed or
- * Expunged as the deferral setting says.</li>
+ * <li>Destroying: Ready if the storage still has it (the delete can be retried), else Destroyed (its
+ * data may wait in a trash, by the engine's or the plugin's deferral; the purge expunges it) and its
+ * snapshots on primary are recorded as gone.</li>
  * </ul>
  * A volume whose storage cannot be reached now stays as it is until the next run.
  */
@@ -39,14 +38,14 @@ public final class VolumeRecovery {
     private final VolumeRepository volumes;
     private final StoragePoolRepository pools;
     private final StoragePoolService poolService;
-    private final SettingsRepository settings;
+    private final VolumeSnapshots snapshots;
 
     public VolumeRecovery(VolumeRepository volumes, StoragePoolRepository pools, StoragePoolService poolService,
-                          SettingsRepository settings) {
+                          VolumeSnapshots snapshots) {
         this.volumes = volumes;
         this.pools = pools;
         this.poolService = poolService;
-        this.settings = settings;
+        this.snapshots = snapshots;
     }
 
     /** Settles every stuck volume it can; returns how many it settled. */
@@ -99,9 +98,10 @@ public final class VolumeRecovery {
                 if (storage.provider().describeVolume(storage.stored(), volume.path()).isPresent()) {
                     return moved(volumes.move(volume.id(), VolumeState.Destroying, VolumeState.Ready), VolumeState.Ready);
                 }
-                VolumeState to = settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS) > 0
-                        ? VolumeState.Destroyed : VolumeState.Expunged;
-                return moved(volumes.move(volume.id(), VolumeState.Destroying, to), to);
+                // Destroyed, not Expunged: a plugin option may have sent it to a trash the purge must empty.
+                snapshots.imageDeleted(volume.id());
+                return moved(volumes.move(volume.id(), VolumeState.Destroying, VolumeState.Destroyed),
+                        VolumeState.Destroyed);
             }
             default:
                 throw new IllegalStateException("volume " + volume.uuid() + " is " + volume.state() + ", not stuck");

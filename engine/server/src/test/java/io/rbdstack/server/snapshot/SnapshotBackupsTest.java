@@ -58,8 +58,11 @@ class SnapshotBackupsTest {
             "file", "file:///mnt/b", "SharedMountPoint", 1, "zone-uuid", "z", 100L, 10L);
     private SnapshotBackups backups;
 
+    /** Paths whose delete the store refuses. */
+    private final List<String> undeletable = new ArrayList<>();
+
     @BeforeEach
-    void wire() {
+    void wire() throws Exception {
         StoragePoolService poolService = mock(StoragePoolService.class);
         when(poolService.plugin(pool)).thenReturn(new StorageProviders.Loaded(mock(StorageProviderFactory.class), storage));
         when(pools.findById(5)).thenReturn(Optional.of(pool));
@@ -80,11 +83,18 @@ class SnapshotBackupsTest {
 
             @Override
             public io.rbdstack.spi.agent.Answer send(String host, AgentCommand command, Duration timeout) {
-                deletedFiles.add(((DeleteBackupCommand) command).path());
+                String path = ((DeleteBackupCommand) command).path();
+                if (undeletable.contains(path)) {
+                    return GenericAnswer.failure("EIO");
+                }
+                deletedFiles.add(path);
                 return GenericAnswer.ok();
             }
         };
-        backups = new SnapshotBackups(snapshots, stores, pools, poolService, settings, hosts);
+        io.rbdstack.server.db.Jdbc jdbc = mock(io.rbdstack.server.db.Jdbc.class);
+        when(jdbc.inTransaction(any())).thenAnswer(call -> ((io.rbdstack.server.db.Jdbc.TransactionWork<?>) call
+                .getArgument(0)).run());
+        backups = new SnapshotBackups(jdbc, snapshots, stores, pools, poolService, settings, hosts);
     }
 
     private static SnapshotRepository.SnapshotRow snapshot(long id, SnapshotState state) {
@@ -177,8 +187,10 @@ class SnapshotBackupsTest {
 
     @Test
     void aBackupNeedsCreatedOnPrimaryAndAnImageStore() {
+        when(snapshots.find("snap-1")).thenReturn(Optional.of(snapshot(1, SnapshotState.BackedUp)));
         assertThrows(ApiException.class, () -> backups.beginBackup(snapshot(1, SnapshotState.BackedUp)));
         when(stores.ofZone(1)).thenReturn(List.of());
+        when(snapshots.find("snap-1")).thenReturn(Optional.of(snapshot(1, SnapshotState.CreatedOnPrimary)));
         ApiException e = assertThrows(ApiException.class, () -> backups.beginBackup(snapshot(1,
                 SnapshotState.CreatedOnPrimary)));
         assertEquals(true, e.getMessage().contains("addImageStore"), e.getMessage());
@@ -187,6 +199,8 @@ class SnapshotBackupsTest {
 
     @Test
     void aBackupBacksOffWhenItsVolumeIsBeingDeletedMeanwhile() {
+        when(snapshots.find("snap-1")).thenReturn(Optional.of(snapshot(1, SnapshotState.CreatedOnPrimary)));
+        when(snapshots.find("snap-2")).thenReturn(Optional.of(snapshot(2, SnapshotState.CreatedOnPrimary)));
         when(snapshots.volumeKeepsImage(42)).thenReturn(true);
         backups.beginBackup(snapshot(1, SnapshotState.CreatedOnPrimary));
         verify(snapshots).move(1, SnapshotState.CreatedOnPrimary, SnapshotState.BackingUp);
@@ -196,5 +210,23 @@ class SnapshotBackupsTest {
                 SnapshotState.CreatedOnPrimary)));
         assertEquals(true, e.getMessage().contains("is being deleted"), e.getMessage());
         verify(snapshots).move(2, SnapshotState.BackingUp, SnapshotState.CreatedOnPrimary);
+    }
+
+    @Test
+    void anAncestorThatCannotBeDeletedDoesNotFailTheDeleteOfTheSnapshotsOwnBackup() throws Exception {
+        backedUp(1, null);
+        backedUp(2, 1L);
+        org.mockito.Mockito.doAnswer(call -> refs.remove((Long) call.getArgument(0))).when(snapshots)
+                .backupGone(anyLong());
+        when(snapshots.removed(1)).thenReturn(true);
+        undeletable.add("snapshots/2/42/snap-1.rbddiff");
+        backups.deleteBackupOf(snapshot(2, SnapshotState.Destroying));
+        assertEquals(List.of("snapshots/2/42/snap-2.rbddiff"), deletedFiles);
+        assertEquals(true, refs.containsKey(1L), "kept for a later delete to collect");
+    }
+
+    @Test
+    void aSnapshotWithoutABackupHasNoChainToRestore() {
+        assertThrows(ApiException.class, () -> backups.chain(7));
     }
 }

@@ -8,8 +8,6 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import io.rbdstack.server.settings.Setting;
-import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.server.storage.StorageProviders;
@@ -33,11 +31,11 @@ class VolumeRecoveryTest {
     private final ScriptedStorage storage = new ScriptedStorage();
     private final VolumeRepository volumes = mock(VolumeRepository.class);
     private final StoragePoolRepository pools = mock(StoragePoolRepository.class);
-    private final SettingsRepository settings = mock(SettingsRepository.class);
     private final StoragePoolRepository.PoolRow pool = new StoragePoolRepository.PoolRow(5, "pool-uuid", "ceph1", "RBD",
             "ZONE", "zone-uuid", "z", null, null, null, null, "10.0.0.1", "rbd", "cloudstack", "Up", 10 * GB, 0L, null,
             "KVM", "RBD", Instant.now(), null);
     private VolumeRecovery recovery;
+    private final List<Long> deletedImages = new java.util.ArrayList<>();
 
     @BeforeEach
     void wire() {
@@ -48,7 +46,17 @@ class VolumeRecoveryTest {
                 new PoolDefinition("10.0.0.1", "rbd", "cloudstack", null, "rbd://")));
         when(volumes.move(anyLong(), any(), any())).thenReturn(true);
         when(volumes.moveToReady(anyLong(), any(), any(), anyLong(), any())).thenReturn(true);
-        recovery = new VolumeRecovery(volumes, pools, poolService, settings);
+        recovery = new VolumeRecovery(volumes, pools, poolService, new VolumeSnapshots() {
+            @Override
+            public boolean busy(long volumeId) {
+                return false;
+            }
+
+            @Override
+            public void imageDeleted(long volumeId) {
+                deletedImages.add(volumeId);
+            }
+        });
     }
 
     private static VolumeRepository.VolumeRow volume(VolumeState state, long size) {
@@ -99,11 +107,10 @@ class VolumeRecoveryTest {
     }
 
     @Test
-    void aDestroyingVolumeGoneFromTheStorageIsExpungedOrDestroyedByTheDeferralSetting() throws Exception {
-        when(settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS)).thenReturn(0L);
-        assertEquals(Optional.of(VolumeState.Expunged), recovery.settle(volume(VolumeState.Destroying, GB)));
-        when(settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS)).thenReturn(60L);
+    void aDestroyingVolumeGoneFromTheStorageIsDestroyedForThePurgeAndItsSnapshotsAreGone() throws Exception {
         assertEquals(Optional.of(VolumeState.Destroyed), recovery.settle(volume(VolumeState.Destroying, GB)));
+        verify(volumes).move(42, VolumeState.Destroying, VolumeState.Destroyed);
+        assertEquals(List.of(42L), deletedImages);
     }
 
     @Test

@@ -18,9 +18,13 @@ public final class RbdProviderOptions {
             "Seconds a deleted volume's image stays in the RBD trash before the storage cleanup purges it; 0 deletes"
                     + " it at once.");
 
+    public static final ProviderOption TRANSFER_TIMEOUT_SECONDS = new ProviderOption("rbd.transfer.timeout.seconds",
+            "21600", "How long the server waits for an agent to copy a volume's data: snapshot backups, restores from"
+                    + " backups and volumes made from snapshots (clone + flatten). Size it for the largest volume.");
+
     // Image features are fixed by CreateRbdImageCommand and capacity is read every
     // storage.stats.interval: neither is an option until something reads it.
-    private static final List<ProviderOption> ALL = List.of(DEFERRED_DELETE_SECONDS);
+    private static final List<ProviderOption> ALL = List.of(DEFERRED_DELETE_SECONDS, TRANSFER_TIMEOUT_SECONDS);
 
     private RbdProviderOptions() {
     }

@@ -179,7 +179,7 @@ final class RbdStorageProvider implements StorageProvider {
     @Override
     public VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName,
                                                String newVolumeUuid) throws StorageException {
-        return image(send(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid),
+        return image(sendTransfer(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid),
                 "create RBD image " + newVolumeUuid + " from snapshot " + volumePath + "@" + snapshotName + " in pool "
                         + pool.name()));
     }
@@ -187,7 +187,7 @@ final class RbdStorageProvider implements StorageProvider {
     @Override
     public BackupInfo backupSnapshot(StoredPool pool, String volumePath, String snapshotName, String fromSnapshotName,
                                      BackupTarget target) throws StorageException {
-        Answer answer = send(pool, new BackupRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName,
+        Answer answer = sendTransfer(pool, new BackupRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName,
                 fromSnapshotName, target.storeUrl(), target.path()), "back up snapshot " + volumePath + "@"
                 + snapshotName + (fromSnapshotName == null ? "" : " (changes since " + fromSnapshotName + ")"));
         if (!(answer instanceof RbdBackupAnswer backup)) {
@@ -200,13 +200,19 @@ final class RbdStorageProvider implements StorageProvider {
     public VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, List<BackupFileRef> chain)
             throws StorageException {
         List<BackupFile> files = chain.stream().map(f -> new BackupFile(f.storeUrl(), f.path(), f.sha256())).toList();
-        return image(send(pool, new RestoreRbdBackupCommand(rbdPool(pool), newVolumeUuid, sizeBytes, files),
+        return image(sendTransfer(pool, new RestoreRbdBackupCommand(rbdPool(pool), newVolumeUuid, sizeBytes, files),
                 "restore RBD image " + newVolumeUuid + " in pool " + pool.name() + " from " + files.size()
                         + " backup file(s)"));
     }
 
     private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {
         return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout()), what);
+    }
+
+    /** For commands that copy a volume's data: their time grows with its size. */
+    private Answer sendTransfer(StoredPool pool, AgentCommand command, String what) throws StorageException {
+        Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
+        return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout), what);
     }
 
     private static Answer expectSuccess(Answer answer, String what) throws StorageException {

@@ -27,7 +27,8 @@ class RbdProviderOptionsTest {
     @Test
     void defaults() {
         assertEquals("0", RbdProviderOptions.DEFERRED_DELETE_SECONDS.defaultValue());
-        assertEquals(List.of("rbd.deferred.delete.seconds"),
+        assertEquals("21600", RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS.defaultValue());
+        assertEquals(List.of("rbd.deferred.delete.seconds", "rbd.transfer.timeout.seconds"),
                 RbdProviderOptions.all().stream().map(ProviderOption::name).toList());
     }
 

@@ -15,6 +15,7 @@ import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.server.ApiClient;
+import io.rbdstack.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -48,9 +49,11 @@ class SnapshotBackupsIT {
     static RadosSession session;
     static IoCTX io;
     static String offering;
+    static LogCapture logs;
 
     @BeforeAll
     static void start() throws Exception {
+        logs = new LogCapture(); // before anything starts: every log line of the run is checked for keys
         cloud = OneHostCloud.start(dir);
         admin = cloud.admin();
         cluster = new CephFixture();
@@ -71,6 +74,9 @@ class SnapshotBackupsIT {
         }
         if (cloud != null) {
             cloud.close();
+        }
+        if (logs != null) {
+            logs.close();
         }
     }
 
@@ -143,6 +149,12 @@ class SnapshotBackupsIT {
         }
         ok(admin.call("deleteImageStore", "id", added.get("id").asText()), "deleteImageStore");
         ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
+
+        // Backups and restores ran through librbd in the agent: no key in any log line of the run.
+        String logged = String.join("\n", logs.lines());
+        assertTrue(logged.contains("Backed up snapshot"), "the capture saw the backups");
+        assertFalse(logged.contains(cloud.ceph.admin().key()), "the admin key is in the logs");
+        assertFalse(logged.contains(cloud.ceph.limitedUser().key()), "the pool user's key is in the logs");
     }
 
     @Test

@@ -1,28 +1,25 @@
 package io.rbdstack.agent;
 
+import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
+import static io.rbdstack.agent.fixtures.OneHostCloud.list;
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
-import com.ceph.rbd.Rbd;
-import com.ceph.rbd.RbdImage;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,10 +102,10 @@ class SnapshotBackupsIT {
         assertEquals("backups", added.get("name").asText());
         assertEquals("SharedMountPoint", added.get("providername").asText());
         assertTrue(added.get("disksizetotal").asLong() > 0, added.toString());
-        assertEquals(List.of("backups"), list("listImageStores", "imagestore").stream()
+        assertEquals(List.of("backups"), list(admin, "listImageStores", "imagestore").stream()
                 .map(s -> s.get("name").asText()).toList());
 
-        write(volumeId, 0, 3 << 20, 1);
+        RbdData.write(io, volumeId, 0, RbdData.bytes(3 << 20, 1));
         String s2 = snapshot(volumeId);
         JsonNode full = backup(s2);
         assertEquals("BackedUp", full.get("state").asText());
@@ -117,8 +114,8 @@ class SnapshotBackupsIT {
         Path s2File = backupFile(volumeId, s2);
         assertEquals(fullSize, Files.size(s2File));
 
-        write(volumeId, 100 << 20, 8192, 2);
-        String atS3 = sha256(volumeId);
+        RbdData.write(io, volumeId, 100 << 20, RbdData.bytes(8192, 2));
+        String atS3 = RbdData.sha256(io, volumeId, null);
         String s3 = snapshot(volumeId);
         JsonNode incremental = backup(s3);
         assertTrue(incremental.get("physicalsize").asLong() < 64 << 10,
@@ -126,24 +123,24 @@ class SnapshotBackupsIT {
         assertTrue(incremental.get("revertable").asBoolean(), "still on primary too");
 
         // s2's backup is the base of s3's: deleting s2 keeps the file; s1 was never backed up.
-        awaitOk(admin.call("deleteSnapshot", "id", s2), "deleteSnapshot");
-        awaitOk(admin.call("deleteSnapshot", "id", s1), "deleteSnapshot");
+        awaitOk(admin, admin.call("deleteSnapshot", "id", s2), "deleteSnapshot");
+        awaitOk(admin, admin.call("deleteSnapshot", "id", s1), "deleteSnapshot");
         assertTrue(Files.exists(s2File), "kept while the backup of s3 depends on it");
 
         // The source volume goes, and with it every snapshot on primary; s3 lives on in its backups.
         ok(admin.call("deleteVolume", "id", volumeId), "deleteVolume");
-        JsonNode s3Now = list("listSnapshots", "snapshot", "id", s3).get(0);
+        JsonNode s3Now = list(admin, "listSnapshots", "snapshot", "id", s3).get(0);
         assertEquals("BackedUp", s3Now.get("state").asText());
         assertFalse(s3Now.get("revertable").asBoolean(), "no longer on primary");
         assertEquals(431, admin.call("revertSnapshot", "id", s3).status());
 
         String restored = createVolume("snapshotid", s3, "name", "restored");
-        assertEquals(atS3, sha256(restored), "full + incremental = the volume as at s3");
-        assertEquals(GB, list("listVolumes", "volume", "id", restored).get(0).get("size").asLong());
+        assertEquals(atS3, RbdData.sha256(io, restored, null), "full + incremental = the volume as at s3");
+        assertEquals(GB, list(admin, "listVolumes", "volume", "id", restored).get(0).get("size").asLong());
 
         ApiClient.Reply busy = admin.call("deleteImageStore", "id", added.get("id").asText());
         assertEquals(431, busy.status(), busy.body());
-        awaitOk(admin.call("deleteSnapshot", "id", s3), "deleteSnapshot");
+        awaitOk(admin, admin.call("deleteSnapshot", "id", s3), "deleteSnapshot");
         try (Stream<Path> files = Files.walk(store)) {
             assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "both backup files are gone");
         }
@@ -166,9 +163,9 @@ class SnapshotBackupsIT {
         ok(admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value", "true"),
                 "updateConfiguration");
         try {
-            write(volumeId, 0, 1 << 20, 3);
-            JsonNode snapshot = awaitOk(admin.call("createSnapshot", "volumeid", volumeId), "createSnapshot")
-                    .get("snapshot");
+            RbdData.write(io, volumeId, 0, RbdData.bytes(1 << 20, 3));
+            JsonNode snapshot = awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId),
+                    "createSnapshot").get("snapshot");
             assertEquals("BackedUp", snapshot.get("state").asText());
             assertTrue(snapshot.get("physicalsize").asLong() > 1 << 20, snapshot.toString());
             assertTrue(snapshot.get("revertable").asBoolean(), "and still on primary");
@@ -176,7 +173,7 @@ class SnapshotBackupsIT {
                 assertEquals(1, files.filter(p -> p.toString().endsWith(snapshot.get("id").asText() + ".rbddiff"))
                         .count());
             }
-            awaitOk(admin.call("deleteSnapshot", "id", snapshot.get("id").asText()), "deleteSnapshot");
+            awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot.get("id").asText()), "deleteSnapshot");
         } finally {
             admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value", "false");
             admin.call("deleteVolume", "id", volumeId);
@@ -202,56 +199,11 @@ class SnapshotBackupsIT {
     }
 
     private static String snapshot(String volumeId) throws Exception {
-        return awaitOk(admin.call("createSnapshot", "volumeid", volumeId), "createSnapshot").get("snapshot").get("id")
-                .asText();
+        return awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId), "createSnapshot").get("snapshot")
+                .get("id").asText();
     }
 
     private static JsonNode backup(String snapshotId) throws Exception {
-        return awaitOk(admin.call("backupSnapshot", "id", snapshotId), "backupSnapshot").get("snapshot");
-    }
-
-    private static JsonNode awaitOk(ApiClient.Reply reply, String command) throws Exception {
-        JsonNode job = admin.awaitJob(ok(reply, command).get("jobid").asText());
-        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
-        return job.get("jobresult");
-    }
-
-    private static List<JsonNode> list(String command, String item, String... params) throws Exception {
-        JsonNode response = ok(admin.call(command, params), command);
-        List<JsonNode> items = new ArrayList<>();
-        if (response.has(item)) {
-            response.get(item).forEach(items::add);
-        }
-        return items;
-    }
-
-    private static void write(String image, long offset, int length, int seed) throws Exception {
-        byte[] data = new byte[length];
-        new Random(seed).nextBytes(data);
-        Rbd rbd = new Rbd(io);
-        RbdImage opened = rbd.open(image);
-        try {
-            opened.write(data, offset, data.length);
-        } finally {
-            rbd.close(opened);
-        }
-    }
-
-    private static String sha256(String image) throws Exception {
-        Rbd rbd = new Rbd(io);
-        RbdImage opened = rbd.openReadOnly(image);
-        try {
-            long size = opened.stat().size;
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[4 << 20];
-            for (long offset = 0; offset < size; offset += buffer.length) {
-                int length = (int) Math.min(buffer.length, size - offset);
-                assertEquals(length, opened.read(offset, buffer, length));
-                digest.update(buffer, 0, length);
-            }
-            return size + ":" + HexFormat.of().formatHex(digest.digest());
-        } finally {
-            rbd.close(opened);
-        }
+        return awaitOk(admin, admin.call("backupSnapshot", "id", snapshotId), "backupSnapshot").get("snapshot");
     }
 }

@@ -1,5 +1,6 @@
 package io.rbdstack.agent;
 
+import static io.rbdstack.agent.fixtures.OneHostCloud.list;
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,24 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
 import com.ceph.rbd.Rbd;
-import com.ceph.rbd.RbdImage;
-import com.ceph.rbd.jna.RbdSnapInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,7 +107,7 @@ class SnapshotsIT {
         assertEquals("admin", snapshot.get("account").asText());
         assertTrue(snapshot.get("name").asText().matches("detached_data1_\\d{14}"), snapshot.toString());
 
-        assertEquals(List.of(id), rbdSnapshots(volumeId));
+        assertEquals(List.of(id), RbdData.snapshots(io, volumeId));
         assertEquals("Ready", volumeState(volumeId), "the volume is Ready again");
         assertEquals(List.of(id), ids(list(admin, "listSnapshots", "snapshot", "volumeid", volumeId)));
         assertEquals(List.of(id), ids(list(admin, "listSnapshots", "snapshot", "id", id)));
@@ -121,20 +118,20 @@ class SnapshotsIT {
     @Test
     void revertPutsBackTheContentAndSizeOfTheSnapshot() throws Exception {
         String volumeId = createVolume("size", "1").get("id").asText();
-        write(volumeId, 0, bytes(1 << 20, 1));
-        String before = sha256(volumeId);
+        RbdData.write(io, volumeId, 0, RbdData.bytes(1 << 20, 1));
+        String before = RbdData.sha256(io, volumeId, null);
         String snapshotId = snapshot(volumeId);
-        write(volumeId, 0, bytes(1 << 20, 2));
+        RbdData.write(io, volumeId, 0, RbdData.bytes(1 << 20, 2));
         JsonNode grown = admin.awaitJob(ok(admin.call("resizeVolume", "id", volumeId, "size", "2"), "resizeVolume")
                 .get("jobid").asText());
         assertEquals(1, grown.get("jobstatus").asInt(), grown.toString());
-        assertFalse(before.equals(sha256(volumeId)));
+        assertFalse(before.equals(RbdData.sha256(io, volumeId, null)));
 
         JsonNode job = admin.awaitJob(ok(admin.call("revertSnapshot", "id", snapshotId), "revertSnapshot")
                 .get("jobid").asText());
         assertEquals(1, job.get("jobstatus").asInt(), job.toString());
         assertEquals(snapshotId, job.get("jobresult").get("snapshot").get("id").asText());
-        assertEquals(before, sha256(volumeId), "the content as at the snapshot");
+        assertEquals(before, RbdData.sha256(io, volumeId, null), "the content as at the snapshot");
         JsonNode volume = list(admin, "listVolumes", "volume", "id", volumeId).get(0);
         assertEquals(GB, volume.get("size").asLong(), "and its size");
         assertEquals("Ready", volume.get("state").asText());
@@ -143,21 +140,21 @@ class SnapshotsIT {
     @Test
     void aVolumeMadeFromASnapshotHasItsContentAndOutlivesIt() throws Exception {
         String volumeId = createVolume("size", "1").get("id").asText();
-        write(volumeId, 5 << 20, bytes(300_000, 3));
-        String atSnapshot = sha256(volumeId);
+        RbdData.write(io, volumeId, 5 << 20, RbdData.bytes(300_000, 3));
+        String atSnapshot = RbdData.sha256(io, volumeId, null);
         String snapshotId = snapshot(volumeId);
-        write(volumeId, 5 << 20, bytes(300_000, 4));
+        RbdData.write(io, volumeId, 5 << 20, RbdData.bytes(300_000, 4));
 
         JsonNode restored = createVolume("snapshotid", snapshotId, "name", "restored");
         String restoredId = restored.get("id").asText();
         assertEquals(GB, restored.get("size").asLong());
         assertEquals(list(admin, "listVolumes", "volume", "id", volumeId).get(0).get("storageid").asText(),
                 restored.get("storageid").asText(), "on the snapshot's pool");
-        assertEquals(atSnapshot, sha256(restoredId));
+        assertEquals(atSnapshot, RbdData.sha256(io, restoredId, null));
 
         admin.awaitJob(ok(admin.call("deleteSnapshot", "id", snapshotId), "deleteSnapshot").get("jobid").asText());
-        assertEquals(List.of(), rbdSnapshots(volumeId), "deleted on Ceph: the new volume does not depend on it");
-        assertEquals(atSnapshot, sha256(restoredId));
+        assertEquals(List.of(), RbdData.snapshots(io, volumeId), "deleted on Ceph: the new volume does not depend on it");
+        assertEquals(atSnapshot, RbdData.sha256(io, restoredId, null));
         assertEquals(List.of(), ids(list(admin, "listSnapshots", "snapshot", "volumeid", volumeId)));
     }
 
@@ -170,7 +167,7 @@ class SnapshotsIT {
         assertEquals(431, admin.call("createSnapshot", "volumeid", volumeId, "quiescevm", "true").status());
         assertEquals(431, admin.call("createSnapshot", "volumeid", "00000000-0000-0000-0000-000000000000").status());
         assertEquals(431, admin.call("revertSnapshot", "id", "00000000-0000-0000-0000-000000000000").status());
-        assertEquals(List.of(), rbdSnapshots(volumeId));
+        assertEquals(List.of(), RbdData.snapshots(io, volumeId));
 
         String snapshotId = snapshot(volumeId);
         ok(admin.call("createAccount", "username", "eve", "password", "eve-password", "email", "eve@example.com",
@@ -192,7 +189,7 @@ class SnapshotsIT {
         String volumeId = createVolume("size", "1").get("id").asText();
         String first = snapshot(volumeId);
         String second = snapshot(volumeId);
-        assertEquals(List.of(first, second), rbdSnapshots(volumeId));
+        assertEquals(List.of(first, second), RbdData.snapshots(io, volumeId));
         ok(admin.call("deleteVolume", "id", volumeId), "deleteVolume");
         assertEquals(List.of(), ids(list(admin, "listSnapshots", "snapshot", "listall", "true")));
         assertEquals(List.of("Destroyed", "Destroyed"), List.of(snapshotStatus(first), snapshotStatus(second)));
@@ -219,16 +216,6 @@ class SnapshotsIT {
         return job.get("jobresult").get("snapshot").get("id").asText();
     }
 
-    private static List<JsonNode> list(ApiClient client, String command, String item, String... params)
-            throws Exception {
-        JsonNode response = ok(client.call(command, params), command);
-        List<JsonNode> items = new ArrayList<>();
-        if (response.has(item)) {
-            response.get(item).forEach(items::add);
-        }
-        return items;
-    }
-
     private static List<String> ids(List<JsonNode> items) {
         return items.stream().map(i -> i.get("id").asText()).toList();
     }
@@ -245,52 +232,6 @@ class SnapshotsIT {
                 assertTrue(rs.next());
                 return rs.getString(1);
             }
-        }
-    }
-
-    /** The RBD snapshots of the volume's image, oldest first. */
-    private static List<String> rbdSnapshots(String image) throws Exception {
-        Rbd rbd = new Rbd(io);
-        RbdImage opened = rbd.openReadOnly(image);
-        try {
-            return opened.snapList().stream().map((RbdSnapInfo s) -> s.name).toList();
-        } finally {
-            rbd.close(opened);
-        }
-    }
-
-    private static byte[] bytes(int length, int seed) {
-        byte[] data = new byte[length];
-        new Random(seed).nextBytes(data);
-        return data;
-    }
-
-    private static void write(String image, long offset, byte[] data) throws Exception {
-        Rbd rbd = new Rbd(io);
-        RbdImage opened = rbd.open(image);
-        try {
-            opened.write(data, offset, data.length);
-        } finally {
-            rbd.close(opened);
-        }
-    }
-
-    /** Size and SHA-256 of the whole image. */
-    private static String sha256(String image) throws Exception {
-        Rbd rbd = new Rbd(io);
-        RbdImage opened = rbd.openReadOnly(image);
-        try {
-            long size = opened.stat().size;
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[4 << 20];
-            for (long offset = 0; offset < size; offset += buffer.length) {
-                int length = (int) Math.min(buffer.length, size - offset);
-                assertEquals(length, opened.read(offset, buffer, length));
-                digest.update(buffer, 0, length);
-            }
-            return size + ":" + HexFormat.of().formatHex(digest.digest());
-        } finally {
-            rbd.close(opened);
         }
     }
 }

@@ -13,12 +13,14 @@ import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.fixtures.CephFixture;
+import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -174,6 +176,15 @@ class SnapshotBackupsIT {
                         .count());
             }
             awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot.get("id").asText()), "deleteSnapshot");
+
+            // asyncbackup: the job ends with the snapshot taken, the backup finishes after it.
+            JsonNode taken = awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId, "asyncbackup", "true"),
+                    "createSnapshot").get("snapshot");
+            String takenId = taken.get("id").asText();
+            assertTrue(List.of("BackingUp", "BackedUp").contains(taken.get("state").asText()), taken.toString());
+            Deadline.await("snapshot " + takenId + " is BackedUp", Duration.ofSeconds(30), () -> list(admin,
+                    "listSnapshots", "snapshot", "id", takenId).get(0).get("state").asText().equals("BackedUp"));
+            awaitOk(admin, admin.call("deleteSnapshot", "id", takenId), "deleteSnapshot");
         } finally {
             admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value", "false");
             admin.call("deleteVolume", "id", volumeId);

@@ -170,6 +170,7 @@ public final class ManagementServer implements AutoCloseable {
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, zones, imageStores, gateway);
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway);
+            resources.push(backups);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
                     new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings);
             SnapshotCommands.register(registry, snapshotDeps);

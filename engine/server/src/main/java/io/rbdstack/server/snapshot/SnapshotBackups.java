@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the chain longer than {@code snapshot.delta.max}; otherwise it is full. A backup that later ones
  * depend on is kept until they are gone, even when its own snapshot is deleted.
  */
-public final class SnapshotBackups {
+public final class SnapshotBackups implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotBackups.class);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
@@ -43,6 +45,12 @@ public final class SnapshotBackups {
     private final SettingsRepository settings;
     private final HostGateway hosts;
     private final Jdbc jdbc;
+    /** createSnapshot's asyncbackup: one backup at a time, after its job has ended. */
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "snapshot-backup");
+        t.setDaemon(true);
+        return t;
+    });
 
     public SnapshotBackups(Jdbc jdbc, SnapshotRepository snapshots, ImageStoreRepository stores, StoragePoolRepository pools,
                            StoragePoolService poolService, SettingsRepository settings, HostGateway hosts) {
@@ -131,6 +139,27 @@ public final class SnapshotBackups {
             throw failure;
         }
         return snapshots.find(snapshot.uuid()).orElseThrow();
+    }
+
+    /**
+     * Runs {@link #backup} for a snapshot already BackingUp after the caller's job has ended; its
+     * failure is logged and leaves the snapshot CreatedOnPrimary, as {@link #backup} does.
+     */
+    public void backupInBackground(SnapshotRepository.SnapshotRow snapshot) {
+        background.execute(() -> {
+            try {
+                backup(snapshot);
+            } catch (RuntimeException e) {
+                LOG.warn("The background backup of snapshot {} ({}) failed: {}", snapshot.name(), snapshot.uuid(),
+                        e.getMessage());
+            }
+        });
+    }
+
+    /** Stops taking background backups; one still running ends with the server (the cleanup settles it). */
+    @Override
+    public void close() {
+        background.shutdownNow();
     }
 
     /** The files to restore the snapshot from: its full backup first, then each incremental one up to its own. */

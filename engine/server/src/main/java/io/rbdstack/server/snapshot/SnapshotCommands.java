@@ -100,7 +100,8 @@ public final class SnapshotCommands {
                         optional("policyid", ParamType.UUID, "not supported yet: snapshots are manual"),
                         optional("quiescevm", ParamType.BOOLEAN, "quiesce vm if true; not supported for RBD volumes"),
                         optional("locationtype", ParamType.STRING, "only for managed storage, which RBD is not"),
-                        optional("asyncbackup", ParamType.BOOLEAN, "accepted; a snapshot is backed up on request"),
+                        optional("asyncbackup", ParamType.BOOLEAN, "with snapshot.backup.to.secondary=true: the job ends once"
+                                + " the snapshot is taken (BackingUp) and the backup goes on in the background"),
                         optional("account", ParamType.STRING, "accepted; the snapshot belongs to the volume's owner"),
                         optional("domainid", ParamType.UUID, "accepted; the snapshot belongs to the volume's owner")));
 
@@ -136,11 +137,17 @@ public final class SnapshotCommands {
             String name = args.string("name").map(String::trim).filter(n -> !n.isEmpty()).orElseGet(() ->
                     "detached_" + volume.name() + "_" + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME));
             SnapshotRepository.SnapshotRow allocated = deps.service().allocate(volume, uuid, name);
+            boolean inBackground = args.flag("asyncbackup");
             return new AsyncStart("Snapshot", uuid, progress -> {
                 SnapshotRepository.SnapshotRow taken = deps.service().create(allocated);
                 if (deps.settings().bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
                     deps.backups().beginBackup(taken);
-                    taken = deps.backups().backup(taken);
+                    if (inBackground) {
+                        deps.backups().backupInBackground(taken);
+                        taken = deps.snapshots().find(uuid).orElseThrow();
+                    } else {
+                        taken = deps.backups().backup(taken);
+                    }
                 }
                 return ApiJson.object("snapshot", taken.view());
             });

@@ -11,7 +11,9 @@ import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.rbd.CephMonitor;
 import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.BackupRbdSnapshotCommand;
 import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
+import io.rbdstack.spi.agent.rbd.RbdBackupAnswer;
 import io.rbdstack.spi.agent.rbd.DescribeRbdImageCommand;
 import io.rbdstack.spi.agent.rbd.PurgeRbdImageAnswer;
 import io.rbdstack.spi.agent.rbd.PurgeRbdImageCommand;
@@ -28,6 +30,8 @@ import io.rbdstack.spi.storage.ProviderContext;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StorageProviderFactory;
+import io.rbdstack.spi.storage.BackupFileRef;
+import io.rbdstack.spi.storage.BackupTarget;
 import io.rbdstack.spi.storage.StoredPool;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.time.Duration;
@@ -47,6 +51,7 @@ class RbdStorageProviderTest {
     /** Records commands and answers them with {@code answers}. */
     private static final class ScriptedGateway implements HostGateway {
         final List<AgentCommand> sent = new ArrayList<>();
+        final List<Duration> timeouts = new ArrayList<>();
         final Function<AgentCommand, Answer> answers;
 
         ScriptedGateway(Function<AgentCommand, Answer> answers) {
@@ -61,6 +66,7 @@ class RbdStorageProviderTest {
         @Override
         public Answer send(String hostUuid, AgentCommand command, Duration timeout) {
             sent.add(command);
+            timeouts.add(timeout);
             return answers.apply(command);
         }
     }
@@ -174,6 +180,23 @@ class RbdStorageProviderTest {
         StorageException failed = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
                 c -> PurgeRbdImageAnswer.failed("EIO"))).purgeDeletedVolume(pool, "img"));
         assertEquals("Could not purge RBD image img from the trash of pool pool: EIO", failed.getMessage());
+    }
+
+    @Test
+    void commandsThatCopyAVolumesDataWaitTheTransferTimeoutOthersTheCommandTimeout() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        ScriptedGateway gateway = new ScriptedGateway(c -> c instanceof BackupRbdSnapshotCommand
+                ? new RbdBackupAnswer(true, null, "f", 1, "00") : new RbdImageAnswer(true, null, "img", 1));
+        StorageProvider provider = provider(gateway);
+        provider.backupSnapshot(pool, "img", "s2", "s1", new BackupTarget("file:///b", "f"));
+        provider.restoreVolume(pool, "new", 1, List.of(new BackupFileRef("file:///b", "f", "00")));
+        provider.createVolumeFromSnapshot(pool, "img", "s2", "new2");
+        provider.createVolume(pool, "vol", 1);
+        assertEquals(List.of(Duration.ofHours(6), Duration.ofHours(6), Duration.ofHours(6), Duration.ofSeconds(60)),
+                gateway.timeouts);
+        BackupRbdSnapshotCommand backup = assertInstanceOf(BackupRbdSnapshotCommand.class, gateway.sent.get(0));
+        assertEquals("s1", backup.fromSnapshot());
+        assertEquals("file:///b", backup.storeUrl());
     }
 
     @Test

@@ -170,9 +170,9 @@ public final class ManagementServer implements AutoCloseable {
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, zones, imageStores, gateway);
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway);
-            resources.push(backups);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
-                    new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings);
+                    new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings,
+                    jobs::submit);
             SnapshotCommands.register(registry, snapshotDeps);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
                     new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots), settings,

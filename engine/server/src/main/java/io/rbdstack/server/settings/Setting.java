@@ -32,7 +32,8 @@ public record Setting(String name, String category, Type type, String defaultVal
     public static final Setting SNAPSHOT_DELTA_MAX = new Setting("snapshot.delta.max", "Snapshots", Type.INTEGER, "16",
             "Most incremental backups in a row after a full one; the next backup is full again.");
     public static final Setting DEFAULT_PAGE_SIZE = new Setting("default.page.size", "Advanced", Type.INTEGER, "500",
-            "Largest page a list command returns.");
+            "Shown for CloudStack clients that read it; list commands take pagesize up to"
+                    + " 500 (fixed) and return every row without one.");
     public static final Setting STORAGE_OVERPROVISIONING_FACTOR = new Setting("storage.overprovisioning.factor",
             "Storage", Type.DECIMAL, "2", "How much more than its real capacity may be allocated on a primary storage pool.");
 

@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * the chain longer than {@code snapshot.delta.max}; otherwise it is full. A backup that later ones
  * depend on is kept until they are gone, even when its own snapshot is deleted.
  */
-public final class SnapshotBackups implements AutoCloseable {
+public final class SnapshotBackups {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotBackups.class);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
@@ -45,12 +43,6 @@ public final class SnapshotBackups implements AutoCloseable {
     private final SettingsRepository settings;
     private final HostGateway hosts;
     private final Jdbc jdbc;
-    /** createSnapshot's asyncbackup: one backup at a time, after its job has ended. */
-    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "snapshot-backup");
-        t.setDaemon(true);
-        return t;
-    });
 
     public SnapshotBackups(Jdbc jdbc, SnapshotRepository snapshots, ImageStoreRepository stores, StoragePoolRepository pools,
                            StoragePoolService poolService, SettingsRepository settings, HostGateway hosts) {
@@ -106,11 +98,17 @@ public final class SnapshotBackups implements AutoCloseable {
     /** backupSnapshot's job: writes the backup and records it; on failure the snapshot is CreatedOnPrimary again. */
     public SnapshotRepository.SnapshotRow backup(SnapshotRepository.SnapshotRow snapshot) {
         try {
-            ImageStoreRepository.StoreRow store = stores.ofZone(snapshot.zoneId()).stream().findFirst().orElseThrow(
-                    () -> ApiException.invalidParameter("The image store of zone " + snapshot.zoneName() + " is gone"));
-            Optional<SnapshotRepository.SnapshotRow> base = snapshots.backupBase(snapshot.volumeId(), snapshot.id(),
-                    store.id()).filter(b -> chainLength(b.id()) < Math.max(0,
+            // A chain lives on one store: next to its base if there is one, else on the emptiest store.
+            Optional<SnapshotRepository.SnapshotRow> candidate = snapshots.backupBase(snapshot.volumeId(),
+                    snapshot.id()).filter(b -> chainLength(b.id()) < Math.max(0,
                     settings.longValue(Setting.SNAPSHOT_DELTA_MAX)));
+            Optional<ImageStoreRepository.StoreRow> baseStore = candidate.flatMap(b -> snapshots.backup(b.id()))
+                    .flatMap(ref -> stores.findById(ref.storeId()));
+            // A base whose store was deleted cannot be built on: a new chain starts.
+            Optional<SnapshotRepository.SnapshotRow> base = baseStore.isPresent() ? candidate : Optional.empty();
+            ImageStoreRepository.StoreRow store = baseStore.or(() -> stores.ofZone(snapshot.zoneId()).stream().findFirst())
+                    .orElseThrow(() -> ApiException.invalidParameter("The image store of zone " + snapshot.zoneName()
+                            + " is gone"));
             String path = "snapshots/" + snapshot.accountId() + "/" + snapshot.volumeId() + "/" + snapshot.uuid()
                     + ".rbddiff";
             VolumeStorage storage = VolumeStorage.of(snapshot.poolId(), pools, poolService).orElseThrow(() ->
@@ -139,27 +137,6 @@ public final class SnapshotBackups implements AutoCloseable {
             throw failure;
         }
         return snapshots.find(snapshot.uuid()).orElseThrow();
-    }
-
-    /**
-     * Runs {@link #backup} for a snapshot already BackingUp after the caller's job has ended; its
-     * failure is logged and leaves the snapshot CreatedOnPrimary, as {@link #backup} does.
-     */
-    public void backupInBackground(SnapshotRepository.SnapshotRow snapshot) {
-        background.execute(() -> {
-            try {
-                backup(snapshot);
-            } catch (RuntimeException e) {
-                LOG.warn("The background backup of snapshot {} ({}) failed: {}", snapshot.name(), snapshot.uuid(),
-                        e.getMessage());
-            }
-        });
-    }
-
-    /** Stops taking background backups; one still running ends with the server (the cleanup settles it). */
-    @Override
-    public void close() {
-        background.shutdownNow();
     }
 
     /** The files to restore the snapshot from: its full backup first, then each incremental one up to its own. */

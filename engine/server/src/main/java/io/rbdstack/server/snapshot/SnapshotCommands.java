@@ -22,6 +22,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -35,8 +36,15 @@ public final class SnapshotCommands {
     }
 
     /** Lookups with CloudStack's errors and access checks. */
+    /** Starts another async job (AsyncJobManager's submit): how createSnapshot's asyncbackup runs its backup. */
+    @FunctionalInterface
+    public interface JobSubmitter {
+        String submit(Caller caller, String command, Map<String, String> params, AsyncCommand.AsyncStart start);
+    }
+
     public record Deps(VolumeRepository volumes, SnapshotRepository snapshots, SnapshotService service,
-                       SnapshotBackups backups, SettingsRepository settings) implements SnapshotSource {
+                       SnapshotBackups backups, SettingsRepository settings, JobSubmitter jobs)
+            implements SnapshotSource {
 
         SnapshotRepository.SnapshotRow snapshot(Caller caller, String uuid) {
             SnapshotRepository.SnapshotRow snapshot = snapshots.find(uuid).orElseThrow(() ->
@@ -101,7 +109,7 @@ public final class SnapshotCommands {
                         optional("quiescevm", ParamType.BOOLEAN, "quiesce vm if true; not supported for RBD volumes"),
                         optional("locationtype", ParamType.STRING, "only for managed storage, which RBD is not"),
                         optional("asyncbackup", ParamType.BOOLEAN, "with snapshot.backup.to.secondary=true: the job ends once"
-                                + " the snapshot is taken (BackingUp) and the backup goes on in the background"),
+                                + " the snapshot is taken (BackingUp) and the backup goes on in a backupSnapshot job"),
                         optional("account", ParamType.STRING, "accepted; the snapshot belongs to the volume's owner"),
                         optional("domainid", ParamType.UUID, "accepted; the snapshot belongs to the volume's owner")));
 
@@ -143,8 +151,11 @@ public final class SnapshotCommands {
                 if (deps.settings().bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
                     deps.backups().beginBackup(taken);
                     if (inBackground) {
-                        deps.backups().backupInBackground(taken);
-                        taken = deps.snapshots().find(uuid).orElseThrow();
+                        // A job of its own: listed, its failure recorded, and a crash settled by the cleanup.
+                        SnapshotRepository.SnapshotRow backingUp = deps.snapshots().find(uuid).orElseThrow();
+                        deps.jobs().submit(caller, "backupSnapshot", Map.of("id", uuid), new AsyncStart("Snapshot",
+                                uuid, backup -> ApiJson.object("snapshot", deps.backups().backup(backingUp).view())));
+                        taken = backingUp;
                     } else {
                         taken = deps.backups().backup(taken);
                     }

@@ -185,14 +185,14 @@ public final class SnapshotRepository implements VolumeSnapshots {
 
     /**
      * What an incremental backup of snapshot {@code snapshotId} can be taken from: the newest earlier
-     * snapshot of the volume backed up on store {@code storeId} whose RBD snapshot is still on primary.
+     * BackedUp snapshot of the volume whose RBD snapshot is still on primary.
      */
-    public Optional<SnapshotRow> backupBase(long volumeId, long snapshotId, long storeId) {
+    public Optional<SnapshotRow> backupBase(long volumeId, long snapshotId) {
         return jdbc.queryOne(SELECT + " AND s.volume_id = ? AND s.id < ? AND s.status = 'BackedUp'"
                         + " AND p.id IS NOT NULL AND EXISTS (SELECT 1"
                         + " FROM snapshot_store_ref b WHERE b.snapshot_id = s.id AND b.store_role = 'Image'"
-                        + " AND b.state = 'Ready' AND b.store_id = ?) ORDER BY s.id DESC LIMIT 1",
-                SnapshotRepository::row, volumeId, snapshotId, storeId);
+                        + " AND b.state = 'Ready') ORDER BY s.id DESC LIMIT 1",
+                SnapshotRepository::row, volumeId, snapshotId);
     }
 
     public void recordBackup(long snapshotId, long storeId, long volumeId, String path, Long parentSnapshotId,

@@ -109,7 +109,7 @@ class SnapshotBackupsTest {
 
     @Test
     void theFirstBackupOfAVolumeIsFull() {
-        when(snapshots.backupBase(42, 1, 3)).thenReturn(Optional.empty());
+        when(snapshots.backupBase(42, 1)).thenReturn(Optional.empty());
         when(snapshots.find("snap-1")).thenReturn(Optional.of(snapshot(1, SnapshotState.BackedUp)));
         backups.backup(snapshot(1, SnapshotState.BackingUp));
         assertEquals(List.of("backup vol-uuid@snap-1 from null to snapshots/2/42/snap-1.rbddiff"), storage.calls);
@@ -123,16 +123,16 @@ class SnapshotBackupsTest {
         backedUp(2, 1L);
         when(snapshots.find(any())).thenReturn(Optional.of(snapshot(9, SnapshotState.BackedUp)));
         // Base 1 is full (chain length 0 < 2): incremental.
-        when(snapshots.backupBase(42, 3, 3)).thenReturn(Optional.of(snapshot(1, SnapshotState.BackedUp)));
+        when(snapshots.backupBase(42, 3)).thenReturn(Optional.of(snapshot(1, SnapshotState.BackedUp)));
         backups.backup(snapshot(3, SnapshotState.BackingUp));
         verify(snapshots).recordBackup(eq(3L), eq(3L), eq(42L), any(), eq(1L), anyLong(), anyLong(), any());
         // Base 2 is one incremental deep (1 < 2): incremental.
-        when(snapshots.backupBase(42, 4, 3)).thenReturn(Optional.of(snapshot(2, SnapshotState.BackedUp)));
+        when(snapshots.backupBase(42, 4)).thenReturn(Optional.of(snapshot(2, SnapshotState.BackedUp)));
         backups.backup(snapshot(4, SnapshotState.BackingUp));
         verify(snapshots).recordBackup(eq(4L), eq(3L), eq(42L), any(), eq(2L), anyLong(), anyLong(), any());
         // A base two incrementals deep: the next one is full again.
         backedUp(5, 2L);
-        when(snapshots.backupBase(42, 6, 3)).thenReturn(Optional.of(snapshot(5, SnapshotState.BackedUp)));
+        when(snapshots.backupBase(42, 6)).thenReturn(Optional.of(snapshot(5, SnapshotState.BackedUp)));
         backups.backup(snapshot(6, SnapshotState.BackingUp));
         verify(snapshots).recordBackup(eq(6L), eq(3L), eq(42L), any(), eq(null), anyLong(), anyLong(), any());
         assertEquals("backup vol-uuid@snap-6 from null to snapshots/2/42/snap-6.rbddiff", storage.calls.get(2));
@@ -228,5 +228,21 @@ class SnapshotBackupsTest {
     @Test
     void aSnapshotWithoutABackupHasNoChainToRestore() {
         assertThrows(ApiException.class, () -> backups.chain(7));
+    }
+
+    @Test
+    void anIncrementalBackupGoesToTheStoreOfItsBaseEvenWhenAnotherIsEmptier() {
+        ImageStoreRepository.StoreRow emptier = new ImageStoreRepository.StoreRow(4, "other-uuid", "other", "file",
+                "file:///mnt/other", "SharedMountPoint", 1, "zone-uuid", "z", 1000L, 0L);
+        when(stores.ofZone(1)).thenReturn(List.of(emptier, store));
+        backedUp(1, null); // on store 3
+        when(snapshots.find(any())).thenReturn(Optional.of(snapshot(2, SnapshotState.BackedUp)));
+        when(snapshots.backupBase(42, 2)).thenReturn(Optional.of(snapshot(1, SnapshotState.BackedUp)));
+        backups.backup(snapshot(2, SnapshotState.BackingUp));
+        verify(snapshots).recordBackup(eq(2L), eq(3L), eq(42L), any(), eq(1L), anyLong(), anyLong(), any());
+        // Without a base, the emptiest store takes a new chain.
+        when(snapshots.backupBase(42, 5)).thenReturn(Optional.empty());
+        backups.backup(snapshot(5, SnapshotState.BackingUp));
+        verify(snapshots).recordBackup(eq(5L), eq(4L), eq(42L), any(), eq(null), anyLong(), anyLong(), any());
     }
 }

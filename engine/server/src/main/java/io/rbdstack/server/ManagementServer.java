@@ -185,6 +185,7 @@ public final class ManagementServer implements AutoCloseable {
                             snapshotRecovery::settleStuckSnapshots),
                     new StorageCleanup.Step("volume(s) left mid-operation settled", volumeRecovery::settleStuckVolumes),
                     new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
+                    new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
                     new StorageCleanup.Step("image store(s) read for capacity",
                             new ImageStoreCapacity(imageStores, gateway)::refresh)));
             cleanup.start();

@@ -175,7 +175,7 @@ public final class SnapshotBackups {
         }
         deleteFile(own.get());
         // Its own file is gone, so the snapshot is deleted whatever happens to its ancestors now: one
-        // that cannot be deleted stays Ready and is collected with the next delete that reaches it.
+        // that cannot be deleted stays Ready and the storage cleanup collects it (collectOrphans).
         Long parent = own.get().parentSnapshotId();
         while (parent != null && snapshots.removed(parent)) {
             Optional<SnapshotRepository.BackupRef> ref = snapshots.backup(parent);
@@ -191,6 +191,32 @@ public final class SnapshotBackups {
             }
             parent = ref.get().parentSnapshotId();
         }
+    }
+
+    /**
+     * Deletes backup files nothing needs any more (their snapshot deleted, no later backup built on
+     * them) that a delete could not remove at the time. Newest first, so a chain unwinds in one run.
+     */
+    public int collectOrphans() {
+        int deleted = 0;
+        List<SnapshotRepository.BackupRef> orphans = snapshots.orphanBackups();
+        while (!orphans.isEmpty()) {
+            int before = deleted;
+            for (SnapshotRepository.BackupRef orphan : orphans) {
+                try {
+                    deleteFile(orphan);
+                    deleted++;
+                } catch (StorageException | RuntimeException e) {
+                    LOG.warn("Backup {} of deleted snapshot {} cannot be deleted yet: {}", orphan.path(),
+                            orphan.snapshotId(), e.getMessage());
+                }
+            }
+            if (deleted == before) {
+                break; // none could go this time: the next run tries again
+            }
+            orphans = snapshots.orphanBackups(); // their parents may be orphans now
+        }
+        return deleted;
     }
 
     private void deleteFile(SnapshotRepository.BackupRef ref) throws StorageException {

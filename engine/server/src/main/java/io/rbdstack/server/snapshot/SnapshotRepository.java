@@ -204,6 +204,16 @@ public final class SnapshotRepository implements VolumeSnapshots {
                 path, parentSnapshotId, sizeBytes, physicalBytes, checksum, now, now);
     }
 
+    /** Ready backups of deleted snapshots that no Ready backup depends on any more: files nothing needs. */
+    public List<BackupRef> orphanBackups() {
+        return jdbc.query("SELECT r.snapshot_id, r.store_id, r.install_path, r.parent_snapshot_id, r.checksum"
+                + " FROM snapshot_store_ref r JOIN snapshots s ON s.id = r.snapshot_id WHERE r.store_role = 'Image'"
+                + " AND r.state = 'Ready' AND s.removed IS NOT NULL AND NOT EXISTS (SELECT 1 FROM snapshot_store_ref c"
+                + " WHERE c.parent_snapshot_id = r.snapshot_id AND c.store_role = 'Image' AND c.state = 'Ready')"
+                + " ORDER BY r.snapshot_id DESC", rs -> new BackupRef(rs.getLong(1), rs.getLong(2), rs.getString(3),
+                rs.getObject(4, Long.class), rs.getString(5)));
+    }
+
     /** How many Ready backups are incremental to this snapshot's backup. */
     public long backupChildren(long snapshotId) {
         return jdbc.queryLong("SELECT COUNT(*) FROM snapshot_store_ref WHERE parent_snapshot_id = ?"

@@ -222,7 +222,15 @@ class SnapshotBackupsTest {
         undeletable.add("snapshots/2/42/snap-1.rbddiff");
         backups.deleteBackupOf(snapshot(2, SnapshotState.Destroying));
         assertEquals(List.of("snapshots/2/42/snap-2.rbddiff"), deletedFiles);
-        assertEquals(true, refs.containsKey(1L), "kept for a later delete to collect");
+        assertEquals(true, refs.containsKey(1L), "kept for the cleanup to collect");
+
+        // The cleanup's sweep collects it once the store lets it.
+        when(snapshots.orphanBackups()).thenAnswer(call -> refs.values().stream().toList());
+        assertEquals(0, backups.collectOrphans(), "still refused");
+        undeletable.clear();
+        assertEquals(1, backups.collectOrphans());
+        assertEquals(List.of("snapshots/2/42/snap-2.rbddiff", "snapshots/2/42/snap-1.rbddiff"), deletedFiles);
+        assertEquals(false, refs.containsKey(1L));
     }
 
     @Test

@@ -20,7 +20,8 @@ public final class RbdProviderOptions {
 
     public static final ProviderOption TRANSFER_TIMEOUT_SECONDS = new ProviderOption("rbd.transfer.timeout.seconds",
             "21600", "How long the server waits for an agent to copy a volume's data: snapshot backups, restores from"
-                    + " backups and volumes made from snapshots (clone + flatten). Size it for the largest volume.");
+                    + " backups, reverts to a snapshot and volumes made from snapshots (clone + flatten). Size it for"
+                    + " the largest volume.");
 
     // Image features are fixed by CreateRbdImageCommand and capacity is read every
     // storage.stats.interval: neither is an option until something reads it.

@@ -172,7 +172,7 @@ final class RbdStorageProvider implements StorageProvider {
 
     @Override
     public VolumeInfo revertSnapshot(StoredPool pool, String volumePath, String snapshotName) throws StorageException {
-        return image(send(pool, new RollbackRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName),
+        return image(sendTransfer(pool, new RollbackRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName),
                 "roll RBD image " + volumePath + " in pool " + pool.name() + " back to snapshot " + snapshotName));
     }
 
@@ -209,7 +209,7 @@ final class RbdStorageProvider implements StorageProvider {
         return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout()), what);
     }
 
-    /** For commands that copy a volume's data: their time grows with its size. */
+    /** For commands that copy or roll back a volume's data: their time grows with its size. */
     private Answer sendTransfer(StoredPool pool, AgentCommand command, String what) throws StorageException {
         Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
         return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout), what);

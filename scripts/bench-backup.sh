@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Snapshot backup benchmark, side by side in one run on the same snapshots of one image in the
 # harness pool: rbdstack's agent code (RbdBackups: librbd diff + rbd diff v1 stream, run through a
-# small Java main) against Ceph's own `rbd export-diff` / `import-diff`, and CloudStack's way of
+# small Java main; the agent's SHA-256, fsync and rename of the file are not in it) against Ceph's own `rbd export-diff` / `import-diff`, and CloudStack's way of
 # backing up an RBD snapshot (`qemu-img convert -O qcow2`, full only). Prints wall time, throughput
 # and peak RSS of each, and whether our files equal rbd export-diff's byte for byte.
 # Needs scripts/services.sh start ceph.
@@ -25,7 +25,7 @@ work=$(mktemp -d /tmp/rbdstack-bench-backup.XXXXXX)
 img="bench-$$"
 trap 'for i in "$img" "$img-ours" "$img-ceph"; do rbd_ snap purge "$pool/$i" >/dev/null 2>&1; rbd_ rm "$pool/$i" >/dev/null 2>&1; done; rm -rf "$work"' EXIT
 
-log "image of $size_mib MiB, $written_mib MiB written, snapshot s1, 5% rewritten, snapshot s2"
+log "image of $size_mib MiB, $written_mib MiB written, snapshot s1, 64 KiB random writes of 5% of the image, snapshot s2"
 rbd_ create --size "${size_mib}M" --image-feature layering,exclusive-lock,object-map,fast-diff,deep-flatten "$pool/$img"
 rbd_ bench --io-type write --io-size 4M --io-total "${written_mib}M" --io-pattern rand "$pool/$img" >/dev/null
 rbd_ snap create "$pool/$img@s1" 2>/dev/null
@@ -67,8 +67,8 @@ printf 'backup files: ours %s + %s bytes, rbd export-diff %s + %s bytes, qcow2 %
   "$(stat -c %s "$work/ours-full")" "$(stat -c %s "$work/ours-incr")" "$(stat -c %s "$work/ceph-full")" \
   "$(stat -c %s "$work/ceph-incr")" "$(stat -c %s "$work/cloudstack.qcow2")"
 cmp -s "$work/ours-full" "$work/ceph-full" && cmp -s "$work/ours-incr" "$work/ceph-incr" \
-  && echo "our backup files are byte-identical to rbd export-diff's" \
-  || echo "our backup files differ from rbd export-diff's (same format, different extents)"
+  || die "our backup files differ from rbd export-diff's"
+echo "our backup files are byte-identical to rbd export-diff's"
 ours=$(rbd_ export "$pool/$img-ours" - 2>/dev/null | sha256sum | cut -c1-16)
 theirs=$(rbd_ export "$pool/$img@s2" - 2>/dev/null | sha256sum | cut -c1-16)
 [[ $ours == "$theirs" ]] && echo "restored image equals s2 (sha256 $ours…)" || die "restored image differs from s2"

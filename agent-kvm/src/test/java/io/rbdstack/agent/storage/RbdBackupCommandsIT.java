@@ -118,6 +118,7 @@ class RbdBackupCommandsIT {
                 "../outside.diff"));
         assertFalse(escape.success());
         assertTrue(escape.details().contains("is not inside image store"), escape.details());
+        assertFalse(Files.exists(store.getParent().resolve("outside.diff")), "nothing written outside the store");
         RbdBackupAnswer missing = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s1", null,
                 store.resolve("not-mounted").toUri().toString(), "s1.diff"));
         assertFalse(missing.success());

@@ -13,9 +13,7 @@ import com.ceph.rbd.RbdImage;
 import com.ceph.rbd.jna.RbdSnapInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
-import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.ceph.RbdImageInfo;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.fixtures.CephFixture;
@@ -63,19 +61,13 @@ class RbdVolumesIT {
     static void start() throws Exception {
         cloud = OneHostCloud.start(dir);
         admin = cloud.admin();
-        cluster = new CephFixture();
-        session = new RadosConnector(RadosTimeouts.standard()).connect(cluster.adminPool());
+        cluster = cloud.cluster;
+        session = cloud.cephAdmin();
         io = session.ioCtx();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (session != null) {
-            session.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
         if (cloud != null) {
             cloud.close();
         }

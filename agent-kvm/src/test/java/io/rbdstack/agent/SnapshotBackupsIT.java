@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
-import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
@@ -55,8 +53,8 @@ class SnapshotBackupsIT {
         logs = new LogCapture(); // before anything starts: every log line of the run is checked for keys
         cloud = OneHostCloud.start(dir);
         admin = cloud.admin();
-        cluster = new CephFixture();
-        session = new RadosConnector(RadosTimeouts.standard()).connect(cluster.adminPool());
+        cluster = cloud.cluster;
+        session = cloud.cephAdmin();
         io = session.ioCtx();
         cloud.createdRbdPool("backup-pool", cloud.ceph.limitedUser(), "zone");
         offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
@@ -71,12 +69,6 @@ class SnapshotBackupsIT {
         for (String key : List.of(cloud.ceph.admin().key(), cloud.ceph.limitedUser().key())) {
             assertFalse(logged.contains(key), "a cephx key is in the logs");
             assertFalse(logged.contains(OneHostCloud.enc(key)), "a URL-encoded cephx key is in the logs");
-        }
-        if (session != null) {
-            session.close();
-        }
-        if (cluster != null) {
-            cluster.close();
         }
         if (cloud != null) {
             cloud.close();

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.ceph.rbd.Rbd;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
-import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
@@ -50,8 +48,8 @@ class SnapshotsIT {
     static void start() throws Exception {
         cloud = OneHostCloud.start(dir);
         admin = cloud.admin();
-        cluster = new CephFixture();
-        session = new RadosConnector(RadosTimeouts.standard()).connect(cluster.adminPool());
+        cluster = cloud.cluster;
+        session = cloud.cephAdmin();
         io = session.ioCtx();
         cloud.createdRbdPool("snap-pool", cloud.ceph.limitedUser(), "zone");
         offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
@@ -60,12 +58,6 @@ class SnapshotsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (session != null) {
-            session.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
         if (cloud != null) {
             cloud.close();
         }

@@ -49,7 +49,7 @@ class StorageCleanupIT {
     static void start() throws Exception {
         cloud = OneHostCloud.start(dir);
         admin = cloud.admin();
-        cluster = new CephFixture();
+        cluster = cloud.cluster;
         cloud.createdRbdPool("cleanup-pool", cloud.ceph.limitedUser(), "zone");
         offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
                 .get("diskoffering").get("id").asText();
@@ -58,9 +58,6 @@ class StorageCleanupIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
         if (cloud != null) {
             cloud.close();
         }

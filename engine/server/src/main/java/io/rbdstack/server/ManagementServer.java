@@ -8,6 +8,7 @@ import io.rbdstack.server.api.ApiHttpHandler;
 import io.rbdstack.server.api.ApiVersion;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.DiscoveryCommands;
+import io.rbdstack.server.api.ParamBinder;
 import io.rbdstack.server.auth.AccountCommands;
 import io.rbdstack.server.auth.AdminBootstrap;
 import io.rbdstack.server.auth.LoginService;
@@ -23,6 +24,7 @@ import io.rbdstack.server.config.AgentTls;
 import io.rbdstack.server.config.DbProperties;
 import io.rbdstack.server.config.ServerConfig;
 import io.rbdstack.server.db.ConnectionPools;
+import io.rbdstack.server.db.EntityRows;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.embedded.EmbeddedMariaDb;
 import io.rbdstack.server.host.HostAgentEvents;
@@ -30,6 +32,7 @@ import io.rbdstack.server.host.HostCommands;
 import io.rbdstack.server.host.HostRepository;
 import io.rbdstack.server.infra.ClusterCommands;
 import io.rbdstack.server.infra.ClusterRepository;
+import io.rbdstack.server.infra.Infrastructure;
 import io.rbdstack.server.infra.PodCommands;
 import io.rbdstack.server.infra.PodRepository;
 import io.rbdstack.server.infra.ZoneCommands;
@@ -143,14 +146,15 @@ public final class ManagementServer implements AutoCloseable {
             PodRepository pods = new PodRepository(jdbc);
             ClusterRepository clusters = new ClusterRepository(jdbc);
             DiscoveryCommands.register(registry, () -> settings.bool(Setting.KVM_SNAPSHOT_ENABLED));
-            AccountCommands.register(registry, users, hasher, cipher);
+            AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher));
             JobCommands.register(registry, jobRows);
             SettingsCommands.register(registry, settings);
-            ZoneCommands.register(registry, zones);
-            PodCommands.register(registry, zones, pods);
-            ClusterCommands.register(registry, zones, pods, clusters);
+            Infrastructure infra = new Infrastructure(zones, pods, clusters);
+            ZoneCommands.register(registry, infra);
+            PodCommands.register(registry, infra);
+            ClusterCommands.register(registry, infra);
 
-            HostCommands.register(registry, clusters, hosts, agents.connections());
+            HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agents.connections()));
 
             EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
             StorageProviders providers = StorageProviders.load(pluginDir(config), gateway,
@@ -164,11 +168,11 @@ public final class ManagementServer implements AutoCloseable {
             StoragePoolCommands.register(registry, new StoragePoolCommands.Deps(zones, pods, clusters, pools,
                     providers, poolService, settings));
             DiskOfferingRepository offerings = new DiskOfferingRepository(jdbc);
-            DiskOfferingCommands.register(registry, offerings, settings);
+            DiskOfferingCommands.register(registry, new DiskOfferingCommands.Deps(offerings, settings));
             VolumeRepository volumes = new VolumeRepository(jdbc);
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
-            ImageStoreCommands.register(registry, zones, imageStores, gateway);
+            ImageStoreCommands.register(registry, new ImageStoreCommands.Deps(zones, imageStores, gateway));
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
                     new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings,
@@ -191,7 +195,7 @@ public final class ManagementServer implements AutoCloseable {
             cleanup.start();
             resources.push(cleanup);
 
-            ApiDispatcher dispatcher = new ApiDispatcher(registry,
+            ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc)),
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher), jobs);
             ServerConnector http = startHttp(config, dispatcher, resources);

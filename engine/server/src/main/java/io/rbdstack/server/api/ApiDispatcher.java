@@ -25,13 +25,15 @@ public final class ApiDispatcher {
             "apikey", "url", "details");
 
     private final CommandRegistry registry;
+    private final ParamBinder binder;
     private final RequestAuthenticator authenticator;
     private final LoginService login;
     private final AsyncJobManager jobs;
 
-    public ApiDispatcher(CommandRegistry registry, RequestAuthenticator authenticator, LoginService login,
-                         AsyncJobManager jobs) {
+    public ApiDispatcher(CommandRegistry registry, ParamBinder binder, RequestAuthenticator authenticator,
+                         LoginService login, AsyncJobManager jobs) {
         this.registry = registry;
+        this.binder = binder;
         this.authenticator = authenticator;
         this.login = login;
         this.jobs = jobs;
@@ -50,17 +52,17 @@ public final class ApiDispatcher {
                 return login.logout(request, format);
             }
             Caller caller = authenticator.authenticate(request);
-            Optional<ApiCommand> found = registry.find(command);
-            if (found.isEmpty() || !CommandRegistry.allowed(found.get(), caller)) {
+            Optional<CommandRegistry.Registered> found = registry.find(command);
+            if (found.isEmpty() || !found.get().allowedFor(caller)) {
                 // CloudStack does not tell a caller whether a command it may not run exists.
                 throw new ApiException(ApiErrorCode.UNSUPPORTED_ACTION_ERROR, ApiException.CS_SERVER_API,
                         "The given command: " + (command.isEmpty() ? "(none)" : command)
                                 + " does not exist or it is not available for user " + caller.username());
             }
-            ApiCommand cmd = found.get();
-            ApiArgs args = ApiArgs.bind(cmd.spec(), params);
-            ObjectNode body = cmd instanceof SyncCommand sync ? sync.execute(caller, args)
-                    : submit(caller, (AsyncCommand) cmd, args, params);
+            CommandRegistry.Registered registered = found.get();
+            ApiCommand<?> bound = binder.bind(registered.type(), request.params(), caller);
+            ObjectNode body = registered.spec().async() ? submit(caller, registered, bound, params)
+                    : registered.execute(bound, caller);
             return new ApiReply(200, format, format.render(responseName, body), Optional.empty());
         } catch (ApiException e) {
             return error(format, found(command) ? responseName : "errorresponse", e);
@@ -74,9 +76,10 @@ public final class ApiDispatcher {
         }
     }
 
-    private ObjectNode submit(Caller caller, AsyncCommand command, ApiArgs args, Map<String, String> params) {
-        AsyncCommand.AsyncStart start = command.start(caller, args);
-        String jobId = jobs.submit(caller, command.spec().name(), loggable(params), start);
+    private ObjectNode submit(Caller caller, CommandRegistry.Registered registered, ApiCommand<?> command,
+                              Map<String, String> params) {
+        AsyncCommand.AsyncStart start = registered.start(command, caller);
+        String jobId = jobs.submit(caller, registered.spec().name(), loggable(params), start);
         ObjectNode body = ApiJson.MAPPER.createObjectNode();
         if (start.instanceId() != null) {
             body.put("id", start.instanceId());

@@ -1,19 +1,45 @@
 package io.rbdstack.server.api;
 
-/** One declared parameter of an API command; names are lower case, as CloudStack binds them. */
-public record ApiParam(String name, ParamType type, boolean required, String description) {
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One parameter of an API command as the binder enforces it and listApis shows it; made from a
+ * {@link Param} on a record component, never written by hand.
+ *
+ * @param length  the longest value in characters, for strings, lists and map values; 0 for other types
+ * @param allowed the values an enum parameter takes (matched case-insensitively); empty for others
+ */
+public record ApiParam(String name, ParamType type, boolean required, int length, long min, long max,
+                       List<String> allowed, Entity entity, boolean acl, Format format, String column,
+                       boolean multiline, String description) {
 
     public ApiParam {
-        if (!name.equals(name.toLowerCase(java.util.Locale.ROOT))) {
+        if (!name.equals(name.toLowerCase(Locale.ROOT))) {
             throw new IllegalArgumentException("API parameter names are lower case: " + name);
         }
+        allowed = List.copyOf(allowed);
     }
 
-    public static ApiParam required(String name, ParamType type, String description) {
-        return new ApiParam(name, type, true, description);
+    /** What listApis says: the declared description plus the limits the binder checks beyond type and length. */
+    public String fullDescription() {
+        StringBuilder text = new StringBuilder(description);
+        if (!allowed.isEmpty()) {
+            text.append(" (one of ").append(String.join(", ", allowed)).append(')');
+        } else if (min != Long.MIN_VALUE || max != Long.MAX_VALUE) {
+            text.append(" (").append(rangeText()).append(')');
+        }
+        return text.toString();
     }
 
-    public static ApiParam optional(String name, ParamType type, String description) {
-        return new ApiParam(name, type, false, description);
+    /** "at least 1", "at most 500" or "from -1 to 500". */
+    String rangeText() {
+        if (max == Long.MAX_VALUE || type == ParamType.INTEGER && max == Integer.MAX_VALUE) {
+            return "at least " + min;
+        }
+        if (min == Long.MIN_VALUE || type == ParamType.INTEGER && min == Integer.MIN_VALUE) {
+            return "at most " + max;
+        }
+        return "from " + min + " to " + max;
     }
 }

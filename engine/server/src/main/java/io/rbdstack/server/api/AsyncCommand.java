@@ -1,13 +1,13 @@
 package io.rbdstack.server.api;
 
 /**
- * A command run as an async job. {@link #start} runs in the request: it validates, persists what
+ * A command run as an async job. {@link #start} runs in the request: it checks state, persists what
  * must exist before the job (so a crash can be reconciled) and returns the work; the client gets
  * {@code id} + {@code jobid} at once and polls queryAsyncJobResult.
  */
-public non-sealed interface AsyncCommand extends ApiCommand {
+public non-sealed interface AsyncCommand<D> extends ApiCommand<D> {
 
-    AsyncStart start(Caller caller, ApiArgs args);
+    AsyncStart start(Caller caller, D deps);
 
     /** What the job works on ({@code jobinstancetype}/{@code jobinstanceid}) and the work itself. */
     record AsyncStart(String instanceType, String instanceId, JobWork work) {

@@ -12,6 +12,15 @@ public record Caller(long userId, String userUuid, String username, long account
         return accountType == TYPE_ADMIN;
     }
 
+    /**
+     * Whose resources a list command shows, as CloudStack decides it: root admins see every account's
+     * (empty) with listall=true or when asking for one by id; everyone else only their own account's.
+     */
+    public java.util.Optional<Long> listedAccount(java.util.Optional<Boolean> listAll, java.util.Optional<String> id) {
+        boolean everyAccount = isRootAdmin() && (listAll.orElse(false) || id.isPresent());
+        return everyAccount ? java.util.Optional.empty() : java.util.Optional.of(accountId);
+    }
+
     /** The role name CloudStack reports for the account type. */
     public String roleType() {
         return switch (accountType) {

@@ -1,6 +1,7 @@
 package io.rbdstack.server.api;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What listApis says about a command: its name (case-sensitive, as clients send it), description,
@@ -15,6 +16,6 @@ public record CommandSpec(String name, String description, Access access, boolea
 
     /** The JSON envelope key: the command name lower-cased + "response". */
     public String responseName() {
-        return name.toLowerCase(java.util.Locale.ROOT) + "response";
+        return name.toLowerCase(Locale.ROOT) + "response";
     }
 }

@@ -1,10 +1,8 @@
 package io.rbdstack.server.api;
 
-import static io.rbdstack.server.api.ApiParam.optional;
-
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /** listApis and listCapabilities: what a client asks first. */
@@ -14,30 +12,18 @@ public final class DiscoveryCommands {
     }
 
     public static void register(CommandRegistry registry, BooleanSupplier kvmSnapshotEnabled) {
-        registry.register(new ListApis(registry)).register(new ListCapabilities(kvmSnapshotEnabled));
+        registry.register(ListApis.class, registry);
+        registry.register(ListCapabilities.class, kvmSnapshotEnabled);
     }
 
-    static final class ListApis implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("listApis",
-                "lists all available apis on the server, provided by the Api Discovery plugin", Access.USER, false,
-                "api", List.of(optional("name", ParamType.STRING, "API name")));
-
-        private final CommandRegistry registry;
-
-        ListApis(CommandRegistry registry) {
-            this.registry = registry;
-        }
+    @Command(name = "listApis", description = "lists all available apis on the server, provided by the Api Discovery"
+            + " plugin", access = Access.USER, response = "api")
+    record ListApis(@Param(description = "API name") Optional<String> name) implements SyncCommand<CommandRegistry> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
+        public ObjectNode execute(Caller caller, CommandRegistry registry) {
             ArrayNode apis = ApiJson.MAPPER.createArrayNode();
-            java.util.Optional<String> name = args.string("name");
-            registry.all().stream().filter(c -> CommandRegistry.allowed(c, caller))
+            registry.all().stream().filter(c -> c.allowedFor(caller))
                     .filter(c -> name.isEmpty() || c.spec().name().equals(name.get()))
                     .forEach(c -> apis.add(describe(c.spec())));
             ObjectNode body = ApiJson.MAPPER.createObjectNode();
@@ -58,9 +44,12 @@ public final class DiscoveryCommands {
             for (ApiParam p : spec.params()) {
                 ObjectNode param = params.addObject();
                 param.put("name", p.name());
-                param.put("description", p.description());
+                param.put("description", p.fullDescription());
                 param.put("type", p.type().apiName());
                 param.put("required", p.required());
+                if (p.length() > 0) {
+                    param.put("length", p.length());
+                }
             }
             ArrayNode response = api.putArray("response");
             response.addObject().put("name", spec.responseObject());
@@ -68,23 +57,12 @@ public final class DiscoveryCommands {
         }
     }
 
-    static final class ListCapabilities implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("listCapabilities", "Lists capabilities",
-                Access.USER, false, "capability", List.of());
-
-        private final BooleanSupplier kvmSnapshotEnabled;
-
-        ListCapabilities(BooleanSupplier kvmSnapshotEnabled) {
-            this.kvmSnapshotEnabled = kvmSnapshotEnabled;
-        }
+    @Command(name = "listCapabilities", description = "Lists capabilities", access = Access.USER,
+            response = "capability")
+    record ListCapabilities() implements SyncCommand<BooleanSupplier> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
+        public ObjectNode execute(Caller caller, BooleanSupplier kvmSnapshotEnabled) {
             ObjectNode capability = ApiJson.MAPPER.createObjectNode();
             capability.put("cloudstackversion", ApiVersion.CLOUDSTACK_VERSION);
             capability.put("kvmsnapshotenabled", kvmSnapshotEnabled.getAsBoolean());

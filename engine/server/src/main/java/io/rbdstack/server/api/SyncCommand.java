@@ -3,6 +3,6 @@ package io.rbdstack.server.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** A command answered in the request: returns the content of its {@code <command>response} envelope. */
-public non-sealed interface SyncCommand extends ApiCommand {
-    ObjectNode execute(Caller caller, ApiArgs args);
+public non-sealed interface SyncCommand<D> extends ApiCommand<D> {
+    ObjectNode execute(Caller caller, D deps);
 }

@@ -1,17 +1,15 @@
 package io.rbdstack.server.auth;
 
-import static io.rbdstack.server.api.ApiParam.optional;
-import static io.rbdstack.server.api.ApiParam.required;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.api.Access;
-import io.rbdstack.server.api.ApiArgs;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
-import io.rbdstack.server.api.CommandSpec;
-import io.rbdstack.server.api.ParamType;
+import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.PageParams;
+import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
 import io.rbdstack.server.auth.crypto.SecretCipher;
@@ -26,132 +24,93 @@ public final class AccountCommands {
     private AccountCommands() {
     }
 
-    public static void register(CommandRegistry registry, UserRepository users, PasswordHasher hasher, SecretCipher cipher) {
-        registry.register(new CreateAccount(users, hasher)).register(new ListUsers(users))
-                .register(new RegisterUserKeys(users, cipher));
+    /** What the commands need. */
+    public record Deps(UserRepository users, PasswordHasher hasher, SecretCipher cipher) {
+    }
+
+    public static void register(CommandRegistry registry, Deps deps) {
+        registry.register(CreateAccount.class, deps);
+        registry.register(ListUsers.class, deps.users());
+        registry.register(RegisterUserKeys.class, deps);
     }
 
     /** The keys registerUserKeys returns: the only time the secret key leaves the server. */
     public record UserKeys(String apikey, String secretkey) {
     }
 
-    static final class CreateAccount implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("createAccount",
-                "Creates an account with its first user", Access.ADMIN, false, "account",
-                List.of(required("username", ParamType.STRING, "Unique username"),
-                        required("password", ParamType.STRING, "Clear text password of the user"),
-                        required("email", ParamType.STRING, "email"),
-                        required("firstname", ParamType.STRING, "firstname"),
-                        required("lastname", ParamType.STRING, "lastname"),
-                        optional("accounttype", ParamType.INTEGER, "0 user, 1 root admin, 2 domain admin"),
-                        optional("account", ParamType.STRING, "account name; defaults to the username")));
-
-        private final UserRepository users;
-        private final PasswordHasher hasher;
-
-        CreateAccount(UserRepository users, PasswordHasher hasher) {
-            this.users = users;
-            this.hasher = hasher;
-        }
+    @Command(name = "createAccount", description = "Creates an account with its first user", access = Access.ADMIN,
+            response = "account")
+    record CreateAccount(
+            @Param(description = "Unique username", column = "user.username") String username,
+            @Param(description = "Clear text password of the user") String password,
+            @Param(description = "email", column = "user.email") String email,
+            @Param(description = "firstname", column = "user.firstname") String firstName,
+            @Param(description = "lastname", column = "user.lastname") String lastName,
+            @Param(description = "0 user, 1 root admin (domain admins come with domains)", min = 0, max = 1)
+            Optional<Integer> accountType,
+            @Param(description = "account name; defaults to the username", column = "account.account_name")
+            Optional<String> account) implements SyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            String username = args.requireString("username");
-            int type = args.intValue("accounttype").orElse(Caller.TYPE_USER);
-            if (type != Caller.TYPE_USER && type != Caller.TYPE_ADMIN) {
-                throw ApiException.invalidParameter("Invalid value '" + type
-                        + "' for parameter accounttype: 0 (user) or 1 (root admin)");
-            }
+        public ObjectNode execute(Caller caller, Deps deps) {
+            UserRepository users = deps.users();
+            int type = accountType.orElse(Caller.TYPE_USER);
             if (users.usernameTaken(username, ROOT_DOMAIN_ID)) {
                 throw ApiException.invalidParameter("The user " + username + " already exists in domain ROOT");
             }
-            String accountName = args.string("account").orElse(username);
+            String accountName = account.orElse(username);
             long userId;
             try {
                 userId = users.createAccountWithUser(accountName, type, ROOT_DOMAIN_ID, username,
-                        hasher.hash(args.requireString("password").toCharArray()), args.requireString("firstname"),
-                        args.requireString("lastname"), args.requireString("email"));
+                        deps.hasher().hash(password.toCharArray()), firstName, lastName, email);
             } catch (ApiException e) {
                 throw e;
             } catch (Exception e) {
-                throw ApiException.internal("Cannot create account " + accountName + ": " + e.getMessage(), e);
+                throw ApiException.internal("Cannot create account " + accountName, e);
             }
             Caller created = users.findActiveCaller(userId).orElseThrow();
             UserRepository.UserView user = users.listUsers(created, Optional.of(created.userUuid()), "").get(0);
-            ObjectNode account = ApiJson.MAPPER.createObjectNode();
-            account.put("id", created.accountUuid());
-            account.put("name", created.accountName());
-            account.put("accounttype", type);
-            account.put("roletype", created.roleType());
-            account.put("domainid", created.domainUuid());
-            account.put("domain", "ROOT");
-            account.put("state", "enabled");
-            account.set("user", ApiJson.MAPPER.valueToTree(List.of(user)));
+            ObjectNode view = ApiJson.MAPPER.createObjectNode();
+            view.put("id", created.accountUuid());
+            view.put("name", created.accountName());
+            view.put("accounttype", type);
+            view.put("roletype", created.roleType());
+            view.put("domainid", created.domainUuid());
+            view.put("domain", "ROOT");
+            view.put("state", "enabled");
+            view.set("user", ApiJson.MAPPER.valueToTree(List.of(user)));
             ObjectNode body = ApiJson.MAPPER.createObjectNode();
-            body.set("account", account);
+            body.set("account", view);
             return body;
         }
     }
 
-    static final class ListUsers implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("listUsers", "Lists user accounts", Access.USER, false,
-                "user", List.of(optional("id", ParamType.UUID, "List user by ID"),
-                optional("page", ParamType.INTEGER, "page number, from 1"),
-                optional("pagesize", ParamType.INTEGER, "page size; -1 for all")));
-
-        private final UserRepository users;
-
-        ListUsers(UserRepository users) {
-            this.users = users;
-        }
+    @Command(name = "listUsers", description = "Lists user accounts", access = Access.USER, response = "user")
+    record ListUsers(@Param(description = "List user by ID", entity = Entity.USER) Optional<String> id,
+                     PageParams page) implements SyncCommand<UserRepository> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            Optional<String> id = args.uuid("id");
-            return ApiJson.list("user", users.listUsers(caller, id, args.paging().sql()), users.countUsers(caller, id));
+        public ObjectNode execute(Caller caller, UserRepository users) {
+            return ApiJson.list("user", users.listUsers(caller, id, page.sql()), users.countUsers(caller, id));
         }
     }
 
-    static final class RegisterUserKeys implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("registerUserKeys",
-                "This command allows a user to register for the developer API, returning a secret key and an API key."
-                        + " The secret key is shown only here.", Access.USER, false, "userkeys",
-                List.of(required("id", ParamType.UUID, "User id")));
-
-        private final UserRepository users;
-        private final SecretCipher cipher;
-
-        RegisterUserKeys(UserRepository users, SecretCipher cipher) {
-            this.users = users;
-            this.cipher = cipher;
-        }
+    @Command(name = "registerUserKeys", description = "This command allows a user to register for the developer API,"
+            + " returning a secret key and an API key. The secret key is shown only here.", access = Access.USER,
+            response = "userkeys")
+    record RegisterUserKeys(@Param(description = "User id", entity = Entity.USER) String id)
+            implements SyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            String uuid = args.requireString("id");
-            long userId = users.userIdByUuid(uuid).orElseThrow(() -> ApiException.invalidParameter(
-                    "Unable to find user by id " + uuid + " (parameter id)"));
+        public ObjectNode execute(Caller caller, Deps deps) {
+            long userId = deps.users().userIdByUuid(id).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find user by id " + id + " (parameter id)"));
             if (userId != caller.userId() && !caller.isRootAdmin()) {
-                throw ApiException.permissionDenied("Caller " + caller.username() + " may not register keys for user " + uuid);
+                throw ApiException.permissionDenied("Caller " + caller.username() + " may not register keys for user " + id);
             }
             String apiKey = SecretCipher.newApiKey();
             String secretKey = SecretCipher.newSecretKey();
-            users.setApiKeys(userId, apiKey, cipher.encrypt(secretKey));
+            deps.users().setApiKeys(userId, apiKey, deps.cipher().encrypt(secretKey));
             return ApiJson.object("userkeys", new UserKeys(apiKey, secretKey));
         }
     }

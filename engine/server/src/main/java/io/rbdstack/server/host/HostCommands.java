@@ -1,29 +1,29 @@
 package io.rbdstack.server.host;
 
-import static io.rbdstack.server.api.ApiParam.optional;
-import static io.rbdstack.server.api.ApiParam.required;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentException;
 import io.rbdstack.server.api.Access;
-import io.rbdstack.server.api.ApiArgs;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
-import io.rbdstack.server.api.CommandSpec;
-import io.rbdstack.server.api.ParamType;
+import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.PageParams;
+import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.infra.ClusterRepository;
+import io.rbdstack.server.infra.HypervisorType;
+import io.rbdstack.server.infra.Infrastructure;
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.ReadyAnswer;
 import io.rbdstack.spi.agent.ReadyCommand;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
 /** addHost, listHosts and reconnectHost. */
@@ -34,10 +34,14 @@ public final class HostCommands {
     private HostCommands() {
     }
 
-    public static void register(CommandRegistry registry, ClusterRepository clusters, HostRepository hosts,
-                                AgentConnections agents) {
-        registry.register(new AddHost(clusters, hosts)).register(new ListHosts(hosts))
-                .register(new ReconnectHost(hosts, agents));
+    /** What the host commands need. */
+    public record Deps(Infrastructure infra, HostRepository hosts, AgentConnections agents) {
+    }
+
+    public static void register(CommandRegistry registry, Deps deps) {
+        registry.register(AddHost.class, deps);
+        registry.register(ListHosts.class, deps.hosts());
+        registry.register(ReconnectHost.class, deps);
     }
 
     /**
@@ -45,44 +49,34 @@ public final class HostCommands {
      * ({@code agenttoken}, in agent.properties), shown once here and stored only as a hash.
      * {@code username}/{@code password} are accepted for CloudStack clients and not used.
      */
-    static final class AddHost implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("addHost",
-                "Adds a new host; returns the credential its agent must present (agenttoken), shown only once.",
-                Access.ADMIN, false, "host",
-                List.of(required("zoneid", ParamType.UUID, "the Zone ID for the host"),
-                        required("podid", ParamType.UUID, "the Pod ID for the host"),
-                        required("clusterid", ParamType.UUID, "the cluster ID for the host"),
-                        required("url", ParamType.STRING, "the host URL, e.g. http://kvm1.example.com"),
-                        required("hypervisor", ParamType.STRING, "hypervisor type of the host: KVM"),
-                        optional("username", ParamType.STRING, "accepted for compatibility; not used"),
-                        optional("password", ParamType.STRING, "accepted for compatibility; not used")));
-
-        private final ClusterRepository clusters;
-        private final HostRepository hosts;
-
-        AddHost(ClusterRepository clusters, HostRepository hosts) {
-            this.clusters = clusters;
-            this.hosts = hosts;
-        }
+    @Command(name = "addHost", description = "Adds a new host; returns the credential its agent must present"
+            + " (agenttoken), shown only once.", access = Access.ADMIN, response = "host")
+    record AddHost(
+            @Param(description = "the Zone ID for the host", entity = Entity.ZONE) String zoneId,
+            @Param(description = "the Pod ID for the host", entity = Entity.POD) String podId,
+            @Param(description = "the cluster ID for the host", entity = Entity.CLUSTER) String clusterId,
+            @Param(description = "the host URL, e.g. http://kvm1.example.com", column = "host.url") String url,
+            @Param(description = "hypervisor type of the host") HypervisorType hypervisor,
+            @Param(description = "accepted for compatibility; not used") Optional<String> username,
+            @Param(description = "accepted for compatibility; not used") Optional<String> password)
+            implements SyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            if (!args.requireString("hypervisor").equalsIgnoreCase("KVM")) {
-                throw ApiException.invalidParameter("Invalid value '" + args.requireString("hypervisor")
-                        + "' for parameter hypervisor: rbdstack manages KVM hosts only");
+        public ObjectNode execute(Caller caller, Deps deps) {
+            ClusterRepository.ClusterRef cluster = deps.infra().clusters().ref(clusterId).orElseThrow(() ->
+                    ApiException.invalidParameter("Unable to find cluster by id " + clusterId + " (parameter clusterid)"));
+            if (deps.infra().zones().idOf(zoneId).filter(id -> id == cluster.zoneId()).isEmpty()) {
+                throw ApiException.invalidParameter("Cluster " + clusterId + " is not in zone " + zoneId
+                        + " (parameter zoneid)");
             }
-            String clusterUuid = args.requireString("clusterid");
-            ClusterRepository.ClusterRef cluster = clusters.ref(clusterUuid).orElseThrow(() ->
-                    ApiException.invalidParameter("Unable to find cluster by id " + clusterUuid + " (parameter clusterid)"));
-            String url = args.requireString("url");
+            if (deps.infra().pods().ref(podId).filter(pod -> pod.id() == cluster.podId()).isEmpty()) {
+                throw ApiException.invalidParameter("Cluster " + clusterId + " is not in pod " + podId
+                        + " (parameter podid)");
+            }
             String name = hostName(url);
+            HostRepository hosts = deps.hosts();
             if (hosts.nameTaken(cluster.id(), name)) {
-                throw ApiException.invalidParameter("Host " + name + " is already in cluster " + clusterUuid);
+                throw ApiException.invalidParameter("Host " + name + " is already in cluster " + clusterId);
             }
             String token = SecretCipher.newToken();
             String uuid = hosts.create(name, url, cluster.zoneId(), cluster.podId(), cluster.id(), SecretCipher.sha256Hex(token));
@@ -107,72 +101,47 @@ public final class HostCommands {
         }
     }
 
-    static final class ListHosts implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("listHosts", "Lists hosts.", Access.ADMIN, false, "host",
-                List.of(optional("id", ParamType.UUID, "the id of the host"),
-                        optional("zoneid", ParamType.UUID, "the Zone ID for the host"),
-                        optional("clusterid", ParamType.UUID, "lists hosts existing in particular cluster"),
-                        optional("state", ParamType.STRING, "the state of the host: Up, Alert, Disconnected, Connecting"),
-                        optional("keyword", ParamType.STRING, "List by keyword"),
-                        optional("page", ParamType.INTEGER, "page number, from 1"),
-                        optional("pagesize", ParamType.INTEGER, "page size; -1 for all")));
-
-        private final HostRepository hosts;
-
-        ListHosts(HostRepository hosts) {
-            this.hosts = hosts;
-        }
+    @Command(name = "listHosts", description = "Lists hosts.", access = Access.ADMIN, response = "host")
+    record ListHosts(@Param(description = "the id of the host", entity = Entity.HOST) Optional<String> id,
+                     @Param(description = "the Zone ID for the host", entity = Entity.ZONE) Optional<String> zoneId,
+                     @Param(description = "lists hosts existing in particular cluster", entity = Entity.CLUSTER)
+                     Optional<String> clusterId,
+                     @Param(description = "the state of the host") Optional<HostStatus> state,
+                     @Param(description = "List by keyword") Optional<String> keyword,
+                     PageParams page) implements SyncCommand<HostRepository> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            HostRepository.HostFilter filter = new HostRepository.HostFilter(args.uuid("id"), args.uuid("zoneid"),
-                    args.uuid("clusterid"), args.string("state"), args.keyword());
-            return ApiJson.list("host", hosts.list(filter, args.paging().sql()), hosts.count(filter));
+        public ObjectNode execute(Caller caller, HostRepository hosts) {
+            HostRepository.HostFilter filter = new HostRepository.HostFilter(id, zoneId, clusterId,
+                    state.map(HostStatus::name), keyword);
+            return ApiJson.list("host", hosts.list(filter, page.sql()), hosts.count(filter));
         }
     }
 
     /** reconnectHost: asks the agent to report readiness and refreshes what the host row knows. */
-    static final class ReconnectHost implements AsyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("reconnectHost", "Reconnects a host.", Access.ADMIN, true,
-                "host", List.of(required("id", ParamType.UUID, "the host ID")));
-
-        private final HostRepository hosts;
-        private final AgentConnections agents;
-
-        ReconnectHost(HostRepository hosts, AgentConnections agents) {
-            this.hosts = hosts;
-            this.agents = agents;
-        }
+    @Command(name = "reconnectHost", description = "Reconnects a host.", access = Access.ADMIN, response = "host")
+    record ReconnectHost(@Param(description = "the host ID", entity = Entity.HOST) String id)
+            implements AsyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public AsyncStart start(Caller caller, ApiArgs args) {
-            String uuid = args.requireString("id");
-            hosts.find(uuid).orElseThrow(() -> ApiException.invalidParameter("Unable to find host by id " + uuid
+        public AsyncStart start(Caller caller, Deps deps) {
+            HostRepository hosts = deps.hosts();
+            hosts.find(id).orElseThrow(() -> ApiException.invalidParameter("Unable to find host by id " + id
                     + " (parameter id)"));
-            return new AsyncStart("Host", uuid, progress -> {
-                Answer answer = ask(uuid);
+            return new AsyncStart("Host", id, progress -> {
+                Answer answer = ask(deps.agents(), id);
                 progress.report(50);
                 if (!answer.success()) {
-                    throw ApiException.unavailable("Host " + uuid + " is not ready: " + answer.details());
+                    throw ApiException.unavailable("Host " + id + " is not ready: " + answer.details());
                 }
                 if (answer instanceof ReadyAnswer ready && ready.hostInfo() != null) {
-                    hosts.hostInfo(uuid, ready.hostInfo());
+                    hosts.hostInfo(id, ready.hostInfo());
                 }
-                return ApiJson.object("host", hosts.find(uuid).orElseThrow());
+                return ApiJson.object("host", hosts.find(id).orElseThrow());
             });
         }
 
-        private Answer ask(String uuid) throws InterruptedException {
+        private static Answer ask(AgentConnections agents, String uuid) throws InterruptedException {
             try {
                 return agents.send(uuid, new ReadyCommand(), READY_TIMEOUT).get();
             } catch (ExecutionException e) {

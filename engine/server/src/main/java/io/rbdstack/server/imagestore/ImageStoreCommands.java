@@ -1,17 +1,15 @@
 package io.rbdstack.server.imagestore;
 
-import static io.rbdstack.server.api.ApiParam.optional;
-import static io.rbdstack.server.api.ApiParam.required;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.api.Access;
-import io.rbdstack.server.api.ApiArgs;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
-import io.rbdstack.server.api.CommandSpec;
-import io.rbdstack.server.api.ParamType;
+import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.PageParams;
+import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.storage.StorageErrors;
@@ -25,6 +23,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * addImageStore, listImageStores, deleteImageStore: secondary storage, where snapshot backups go.
@@ -39,40 +39,32 @@ public final class ImageStoreCommands {
     private ImageStoreCommands() {
     }
 
-    public static void register(CommandRegistry registry, ZoneRepository zones, ImageStoreRepository stores,
-                                HostGateway hosts) {
-        registry.register(new AddImageStore(zones, stores, hosts)).register(new ListImageStores(stores))
-                .register(new DeleteImageStore(stores));
+    /** What the image store commands need. */
+    public record Deps(ZoneRepository zones, ImageStoreRepository stores, HostGateway hosts) {
     }
 
-    static final class AddImageStore implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("addImageStore", "Adds backup image store.",
-                Access.ADMIN, false, "imagestore", List.of(
-                required("provider", ParamType.STRING, "the image store provider name: SharedMountPoint (a directory"
-                        + " mounted on every KVM host of the zone)"),
-                required("url", ParamType.STRING, "the URL for the image store: file:///<directory>"),
-                optional("name", ParamType.STRING, "the name for the image store; the URL when absent"),
-                optional("zoneid", ParamType.UUID, "the Zone ID for the image store (required)"),
-                optional("details", ParamType.MAP, "accepted; no provider reads details yet")));
+    public static void register(CommandRegistry registry, Deps deps) {
+        registry.register(AddImageStore.class, deps);
+        registry.register(ListImageStores.class, deps.stores());
+        registry.register(DeleteImageStore.class, deps.stores());
+    }
 
-        private final ZoneRepository zones;
-        private final ImageStoreRepository stores;
-        private final HostGateway hosts;
-
-        AddImageStore(ZoneRepository zones, ImageStoreRepository stores, HostGateway hosts) {
-            this.zones = zones;
-            this.stores = stores;
-            this.hosts = hosts;
-        }
-
-        @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
+    @Command(name = "addImageStore", description = "Adds backup image store.", access = Access.ADMIN,
+            response = "imagestore")
+    record AddImageStore(
+            @Param(description = "the image store provider name: SharedMountPoint (a directory mounted on every KVM"
+                    + " host of the zone)") String provider,
+            @Param(description = "the URL for the image store: file:///<directory>", length = 1024,
+                    column = "image_store.url") String url,
+            @Param(description = "the name for the image store; the URL when absent", column = "image_store.name")
+            Optional<String> name,
+            @Param(description = "the Zone ID for the image store (required)", entity = Entity.ZONE)
+            Optional<String> zoneId,
+            @Param(description = "accepted; no provider reads details yet") Map<String, String> details)
+            implements SyncCommand<Deps> {
 
         @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            String provider = args.requireString("provider");
+        public ObjectNode execute(Caller caller, Deps deps) {
             if (provider.equalsIgnoreCase("NFS")) {
                 throw ApiException.invalidParameter("NFS image stores are not supported: the agents mount nothing"
                         + " themselves. Mount the export at the same path on every KVM host of the zone and add it with"
@@ -82,23 +74,28 @@ public final class ImageStoreCommands {
                 throw ApiException.invalidParameter("Unsupported image store provider " + provider
                         + ": use SharedMountPoint (parameter provider)");
             }
-            String url = fileUrl(args.requireString("url"));
-            String zoneUuid = args.uuid("zoneid").orElseThrow(() -> ApiException.invalidParameter(
+            String fileUrl = fileUrl(url);
+            String zoneUuid = zoneId.orElseThrow(() -> ApiException.invalidParameter(
                     "Missing parameter zoneid: the zone whose hosts have the store mounted"));
-            long zoneId = zones.idOf(zoneUuid).orElseThrow(() -> ApiException.invalidParameter(
+            long zone = deps.zones().idOf(zoneUuid).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find zone by id " + zoneUuid + " (parameter zoneid)"));
-            String name = args.string("name").map(String::trim).filter(n -> !n.isEmpty()).orElse(url);
-            if (stores.nameTaken(zoneId, name)) {
-                throw ApiException.invalidParameter("An image store named " + name + " already exists in the zone"
+            String storeName = name.map(String::trim).filter(n -> !n.isEmpty()).orElse(fileUrl);
+            if (storeName.length() > Param.DEFAULT_LENGTH) {
+                throw ApiException.invalidParameter("The URL is longer than " + Param.DEFAULT_LENGTH
+                        + " characters, too long to name the store: give a name (parameter name)");
+            }
+            ImageStoreRepository stores = deps.stores();
+            if (stores.nameTaken(zone, storeName)) {
+                throw ApiException.invalidParameter("An image store named " + storeName + " already exists in the zone"
                         + " (parameter name)");
             }
-            long[] capacity = testOnEveryHost(zoneUuid, url);
-            String uuid = stores.create(name, "file", url, PROVIDER, zoneId, capacity[0], capacity[1]);
+            long[] capacity = testOnEveryHost(deps.hosts(), zoneUuid, fileUrl);
+            String uuid = stores.create(storeName, "file", fileUrl, PROVIDER, zone, capacity[0], capacity[1]);
             return ApiJson.object("imagestore", stores.find(uuid).orElseThrow().view());
         }
 
         /** The store must be usable from every Up host of the zone: any of them may run a backup or restore. */
-        private long[] testOnEveryHost(String zoneUuid, String url) {
+        private static long[] testOnEveryHost(HostGateway hosts, String zoneUuid, String url) {
             List<String> up = hosts.upHosts(PoolScope.zone(zoneUuid));
             if (up.isEmpty()) {
                 throw ApiException.unavailable("No host is Up in zone " + zoneUuid + " to test the image store on");
@@ -136,58 +133,34 @@ public final class ImageStoreCommands {
         }
     }
 
-    static final class ListImageStores implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("listImageStores", "Lists image stores.",
-                Access.ADMIN, false, "imagestore", List.of(
-                optional("id", ParamType.UUID, "the ID of the storage pool"),
-                optional("name", ParamType.STRING, "the name of the image store"),
-                optional("zoneid", ParamType.UUID, "the Zone ID for the image store"),
-                optional("provider", ParamType.STRING, "the image store provider"),
-                optional("keyword", ParamType.STRING, "List by keyword"),
-                optional("page", ParamType.INTEGER, "page number, from 1"),
-                optional("pagesize", ParamType.INTEGER, "page size; -1 for all")));
-
-        private final ImageStoreRepository stores;
-
-        ListImageStores(ImageStoreRepository stores) {
-            this.stores = stores;
-        }
+    @Command(name = "listImageStores", description = "Lists image stores.", access = Access.ADMIN,
+            response = "imagestore")
+    record ListImageStores(@Param(description = "the ID of the image store", entity = Entity.IMAGE_STORE)
+                           Optional<String> id,
+                           @Param(description = "the name of the image store") Optional<String> name,
+                           @Param(description = "the Zone ID for the image store", entity = Entity.ZONE)
+                           Optional<String> zoneId,
+                           @Param(description = "the image store provider") Optional<String> provider,
+                           @Param(description = "List by keyword") Optional<String> keyword,
+                           PageParams page) implements SyncCommand<ImageStoreRepository> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            ImageStoreRepository.Filter filter = new ImageStoreRepository.Filter(args.uuid("id"), args.string("name"),
-                    args.uuid("zoneid"), args.string("provider"), args.keyword());
-            return ApiJson.list("imagestore", stores.list(filter, args.paging().sql()).stream()
+        public ObjectNode execute(Caller caller, ImageStoreRepository stores) {
+            ImageStoreRepository.Filter filter = new ImageStoreRepository.Filter(id, name, zoneId, provider, keyword);
+            return ApiJson.list("imagestore", stores.list(filter, page.sql()).stream()
                     .map(ImageStoreRepository.StoreRow::view).toList(), stores.count(filter));
         }
     }
 
-    static final class DeleteImageStore implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("deleteImageStore", "Deletes an image store.",
-                Access.ADMIN, false, "success", List.of(
-                required("id", ParamType.UUID, "the image store ID")));
-
-        private final ImageStoreRepository stores;
-
-        DeleteImageStore(ImageStoreRepository stores) {
-            this.stores = stores;
-        }
+    @Command(name = "deleteImageStore", description = "Deletes an image store.", access = Access.ADMIN,
+            response = "success")
+    record DeleteImageStore(@Param(description = "the image store ID", entity = Entity.IMAGE_STORE) String id)
+            implements SyncCommand<ImageStoreRepository> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            String uuid = args.requireString("id");
-            ImageStoreRepository.StoreRow store = stores.find(uuid).orElseThrow(() -> ApiException.invalidParameter(
-                    "Unable to find image store by id " + uuid + " (parameter id)"));
+        public ObjectNode execute(Caller caller, ImageStoreRepository stores) {
+            ImageStoreRepository.StoreRow store = stores.find(id).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find image store by id " + id + " (parameter id)"));
             if (stores.backupRunningInZone(store.zoneId())) {
                 throw ApiException.invalidParameter("A snapshot backup is running in zone " + store.zoneName()
                         + "; delete image store " + store.name() + " when it is done");

@@ -1,20 +1,19 @@
 package io.rbdstack.server.job;
 
-import static io.rbdstack.server.api.ApiParam.optional;
-import static io.rbdstack.server.api.ApiParam.required;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.api.Access;
-import io.rbdstack.server.api.ApiArgs;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
-import io.rbdstack.server.api.CommandSpec;
-import io.rbdstack.server.api.ParamType;
+import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.PageParams;
+import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import java.util.List;
+import java.util.Optional;
 
 /** queryAsyncJobResult and listAsyncJobs. */
 public final class JobCommands {
@@ -23,7 +22,8 @@ public final class JobCommands {
     }
 
     public static void register(CommandRegistry registry, JobRepository jobs) {
-        registry.register(new QueryAsyncJobResult(jobs)).register(new ListAsyncJobs(jobs));
+        registry.register(QueryAsyncJobResult.class, jobs);
+        registry.register(ListAsyncJobs.class, jobs);
     }
 
     /** A job as CloudStack reports it; {@code jobresult} is the stored result object. */
@@ -57,25 +57,14 @@ public final class JobCommands {
         return node;
     }
 
-    static final class QueryAsyncJobResult implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("queryAsyncJobResult",
-                "Retrieves the current status of asynchronous job.", Access.USER, false, "asyncjobs",
-                List.of(required("jobid", ParamType.UUID, "the ID of the asynchronous job")));
-
-        private final JobRepository jobs;
-
-        QueryAsyncJobResult(JobRepository jobs) {
-            this.jobs = jobs;
-        }
+    @Command(name = "queryAsyncJobResult", description = "Retrieves the current status of asynchronous job.",
+            access = Access.USER, response = "asyncjobs")
+    record QueryAsyncJobResult(@Param(description = "the ID of the asynchronous job", entity = Entity.ASYNC_JOB)
+                               String jobId) implements SyncCommand<JobRepository> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            String jobId = args.requireString("jobid");
+        public ObjectNode execute(Caller caller, JobRepository jobs) {
+            // Another account's job is reported as not found rather than forbidden: its existence is not the caller's business.
             AsyncJob job = jobs.findByUuid(jobId)
                     .filter(j -> caller.isRootAdmin() || j.accountId() == caller.accountId())
                     .orElseThrow(() -> ApiException.invalidParameter("Unable to find job by id " + jobId + " (parameter jobid)"));
@@ -83,28 +72,15 @@ public final class JobCommands {
         }
     }
 
-    static final class ListAsyncJobs implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("listAsyncJobs",
-                "Lists all pending asynchronous jobs for the account.", Access.USER, false, "asyncjobs",
-                List.of(optional("listall", ParamType.BOOLEAN, "admins: true to list the jobs of every account"),
-                        optional("page", ParamType.INTEGER, "page number, from 1"),
-                        optional("pagesize", ParamType.INTEGER, "page size; -1 for all")));
-
-        private final JobRepository jobs;
-
-        ListAsyncJobs(JobRepository jobs) {
-            this.jobs = jobs;
-        }
+    @Command(name = "listAsyncJobs", description = "Lists all pending asynchronous jobs for the account.",
+            access = Access.USER, response = "asyncjobs")
+    record ListAsyncJobs(@Param(description = "admins: true to list the jobs of every account") Optional<Boolean> listAll,
+                         PageParams page) implements SyncCommand<JobRepository> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            Long account = caller.isRootAdmin() && args.flag("listall") ? null : caller.accountId();
-            List<ObjectNode> views = jobs.list(account, args.paging().sql()).stream().map(JobCommands::view).toList();
+        public ObjectNode execute(Caller caller, JobRepository jobs) {
+            Long account = caller.isRootAdmin() && listAll.orElse(false) ? null : caller.accountId();
+            List<ObjectNode> views = jobs.list(account, page.sql()).stream().map(JobCommands::view).toList();
             return ApiJson.list("asyncjobs", views, jobs.count(account));
         }
     }

@@ -1,18 +1,16 @@
 package io.rbdstack.server.snapshot;
 
-import static io.rbdstack.server.api.ApiParam.optional;
-import static io.rbdstack.server.api.ApiParam.required;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.api.Access;
-import io.rbdstack.server.api.ApiArgs;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
-import io.rbdstack.server.api.CommandSpec;
-import io.rbdstack.server.api.ParamType;
+import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.PageParams;
+import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
@@ -24,7 +22,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** createSnapshot, listSnapshots, revertSnapshot and deleteSnapshot: volume snapshots on primary storage. */
@@ -35,7 +32,6 @@ public final class SnapshotCommands {
     private SnapshotCommands() {
     }
 
-    /** Lookups with CloudStack's errors and access checks. */
     /** Starts another async job (AsyncJobManager's submit): how createSnapshot's asyncbackup runs its backup. */
     @FunctionalInterface
     public interface JobSubmitter {
@@ -46,35 +42,17 @@ public final class SnapshotCommands {
                        SnapshotBackups backups, SettingsRepository settings, JobSubmitter jobs)
             implements SnapshotSource {
 
-        SnapshotRepository.SnapshotRow snapshot(Caller caller, String uuid) {
-            SnapshotRepository.SnapshotRow snapshot = snapshots.find(uuid).orElseThrow(() ->
+        /** The snapshot (the caller's right to it was checked when its id was bound). */
+        SnapshotRepository.SnapshotRow snapshot(String uuid) {
+            return snapshots.find(uuid).orElseThrow(() ->
                     ApiException.invalidParameter("Unable to find snapshot by id " + uuid + " (parameter id)"));
-            if (snapshot.accountId() != caller.accountId() && !caller.isRootAdmin()) {
-                throw ApiException.permissionDenied("Account " + caller.accountName()
-                        + " does not have permission to operate on snapshot " + uuid);
-            }
-            return snapshot;
-        }
-
-        VolumeRepository.VolumeRow volume(Caller caller, String uuid) {
-            VolumeRepository.VolumeRow volume = volumes.find(uuid).orElseThrow(() -> ApiException.invalidParameter(
-                    "Unable to find volume by id " + uuid + " (parameter volumeid)"));
-            if (volume.accountId() != caller.accountId() && !caller.isRootAdmin()) {
-                throw ApiException.permissionDenied("Account " + caller.accountName()
-                        + " does not have permission to operate on volume " + uuid);
-            }
-            return volume;
         }
 
         @Override
-        public Snapshot usable(Caller caller, String snapshotUuid) {
+        public Snapshot usable(String snapshotUuid) {
             SnapshotRepository.SnapshotRow snapshot = snapshots.find(snapshotUuid).orElseThrow(() ->
                     ApiException.invalidParameter("Unable to find snapshot by id " + snapshotUuid
                             + " (parameter snapshotid)"));
-            if (snapshot.accountId() != caller.accountId() && !caller.isRootAdmin()) {
-                throw ApiException.permissionDenied("Account " + caller.accountName()
-                        + " does not have permission to use snapshot " + snapshotUuid);
-            }
             if (!snapshot.state().isUsable()) {
                 throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is " + snapshot.state()
                         + "; a volume can only be made from a snapshot that is CreatedOnPrimary or BackedUp"
@@ -94,58 +72,59 @@ public final class SnapshotCommands {
     }
 
     public static void register(CommandRegistry registry, Deps deps) {
-        registry.register(new CreateSnapshot(deps)).register(new ListSnapshots(deps))
-                .register(new RevertSnapshot(deps)).register(new DeleteSnapshot(deps))
-                .register(new BackupSnapshot(deps));
+        registry.register(CreateSnapshot.class, deps);
+        registry.register(ListSnapshots.class, deps);
+        registry.register(RevertSnapshot.class, deps);
+        registry.register(DeleteSnapshot.class, deps);
+        registry.register(BackupSnapshot.class, deps);
     }
 
-    static final class CreateSnapshot implements AsyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("createSnapshot",
-                "Creates an instant snapshot of a volume, on its primary storage.", Access.USER, true, "snapshot",
-                List.of(required("volumeid", ParamType.UUID, "The ID of the disk volume"),
-                        optional("name", ParamType.STRING, "the name of the snapshot; <vm or detached>_<volume>_<time>"
-                                + " when absent"),
-                        optional("policyid", ParamType.UUID, "not supported yet: snapshots are manual"),
-                        optional("quiescevm", ParamType.BOOLEAN, "quiesce vm if true; not supported for RBD volumes"),
-                        optional("locationtype", ParamType.STRING, "only for managed storage, which RBD is not"),
-                        optional("asyncbackup", ParamType.BOOLEAN, "with snapshot.backup.to.secondary=true: the job ends once"
-                                + " the snapshot is taken (BackingUp) and the backup goes on in a backupSnapshot job"),
-                        optional("account", ParamType.STRING, "accepted; the snapshot belongs to the volume's owner"),
-                        optional("domainid", ParamType.UUID, "accepted; the snapshot belongs to the volume's owner")));
+    /** CloudStack's snapshot types; every snapshot here is MANUAL until policies arrive. */
+    enum SnapshotType { MANUAL, RECURRING }
 
-        private final Deps deps;
+    /** CloudStack's snapshot policy intervals. */
+    enum IntervalType { HOURLY, DAILY, WEEKLY, MONTHLY }
 
-        CreateSnapshot(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "createSnapshot", description = "Creates an instant snapshot of a volume, on its primary storage.",
+            access = Access.USER, response = "snapshot")
+    record CreateSnapshot(
+            @Param(description = "The ID of the disk volume", entity = Entity.VOLUME, acl = true) String volumeId,
+            @Param(description = "the name of the snapshot; <vm or detached>_<volume>_<time> when absent",
+                    column = "snapshots.name") Optional<String> name,
+            @Param(description = "not supported yet: snapshots are manual", entity = Entity.SNAPSHOT_POLICY)
+            Optional<String> policyId,
+            @Param(description = "quiesce vm if true; not supported for RBD volumes") Optional<Boolean> quiesceVm,
+            @Param(description = "only for managed storage, which RBD is not") Optional<String> locationType,
+            @Param(description = "with snapshot.backup.to.secondary=true: the job ends once the snapshot is taken"
+                    + " (BackingUp) and the backup goes on in a backupSnapshot job") Optional<Boolean> asyncBackup,
+            @Param(description = "accepted; the snapshot belongs to the volume's owner") Optional<String> account,
+            @Param(description = "accepted; the snapshot belongs to the volume's owner", entity = Entity.DOMAIN)
+            Optional<String> domainId) implements AsyncCommand<Deps> {
+
+        private static final String DETACHED = "detached_";
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public AsyncStart start(Caller caller, ApiArgs args) {
-            VolumeRepository.VolumeRow volume = deps.volume(caller, args.requireString("volumeid"));
-            if (args.string("locationtype").isPresent()) {
+        public AsyncStart start(Caller caller, Deps deps) {
+            VolumeRepository.VolumeRow volume = deps.volumes().find(volumeId).orElseThrow(() ->
+                    ApiException.invalidParameter("Unable to find volume by id " + volumeId + " (parameter volumeid)"));
+            if (locationType.isPresent()) {
                 throw ApiException.invalidParameter("VolumeId: " + volume.uuid() + " LocationType is supported only"
                         + " for managed storage (parameter locationtype); RBD snapshots stay on primary storage");
             }
-            if (args.flag("quiescevm")) {
+            if (quiesceVm.orElse(false)) {
                 throw ApiException.invalidParameter("Can't handle quiescevm equal true for volume snapshot"
                         + " (parameter quiescevm)");
             }
-            if (args.uuid("policyid").isPresent()) {
+            if (policyId.isPresent()) {
                 throw ApiException.invalidParameter("Snapshot policies are not supported yet (parameter policyid)");
             }
             if (deps.settings().bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
                 deps.backups().requireImageStore(volume.zoneId(), volume.zoneName());
             }
             String uuid = UUID.randomUUID().toString();
-            String name = args.string("name").map(String::trim).filter(n -> !n.isEmpty()).orElseGet(() ->
-                    "detached_" + volume.name() + "_" + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME));
-            SnapshotRepository.SnapshotRow allocated = deps.service().allocate(volume, uuid, name);
-            boolean inBackground = args.flag("asyncbackup");
+            String snapshotName = name.map(String::trim).filter(n -> !n.isEmpty()).orElseGet(() -> defaultName(volume));
+            SnapshotRepository.SnapshotRow allocated = deps.service().allocate(volume, uuid, snapshotName);
+            boolean inBackground = asyncBackup.orElse(false);
             return new AsyncStart("Snapshot", uuid, progress -> {
                 SnapshotRepository.SnapshotRow taken = deps.service().create(allocated);
                 if (deps.settings().bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
@@ -163,76 +142,52 @@ public final class SnapshotCommands {
                 return ApiJson.object("snapshot", taken.view());
             });
         }
+
+        /** detached_<volume>_<time>, the volume's name shortened so that the whole fits the name column. */
+        private static String defaultName(VolumeRepository.VolumeRow volume) {
+            String time = "_" + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME);
+            int room = Param.DEFAULT_LENGTH - DETACHED.length() - time.length();
+            String volumeName = volume.name().length() > room ? volume.name().substring(0, room) : volume.name();
+            return DETACHED + volumeName + time;
+        }
     }
 
-    static final class ListSnapshots implements SyncCommand {
-        private static final Set<String> TYPES = Set.of("MANUAL", "RECURRING");
-        private static final CommandSpec SPEC = new CommandSpec("listSnapshots", "Lists all available snapshots for"
-                + " the account.", Access.USER, false, "snapshot", List.of(
-                optional("id", ParamType.UUID, "lists snapshot by snapshot ID"),
-                optional("volumeid", ParamType.UUID, "the ID of the disk volume"),
-                optional("name", ParamType.STRING, "lists snapshot by snapshot name"),
-                optional("keyword", ParamType.STRING, "List by keyword"),
-                optional("zoneid", ParamType.UUID, "list snapshots by zone id"),
-                optional("snapshottype", ParamType.STRING, "valid values are MANUAL or RECURRING"),
-                optional("intervaltype", ParamType.STRING, "valid values are HOURLY, DAILY, WEEKLY, and MONTHLY;"
-                        + " only MANUAL snapshots exist so far"),
-                optional("listall", ParamType.BOOLEAN, "true: every snapshot the caller may see (root admins: all)"),
-                optional("page", ParamType.INTEGER, "page number, from 1"),
-                optional("pagesize", ParamType.INTEGER, "page size; -1 for all")));
-
-        private final Deps deps;
-
-        ListSnapshots(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "listSnapshots", description = "Lists all available snapshots for the account.",
+            access = Access.USER, response = "snapshot")
+    record ListSnapshots(
+            @Param(description = "lists snapshot by snapshot ID", entity = Entity.SNAPSHOT) Optional<String> id,
+            @Param(description = "the ID of the disk volume", entity = Entity.VOLUME) Optional<String> volumeId,
+            @Param(description = "lists snapshot by snapshot name") Optional<String> name,
+            @Param(description = "List by keyword") Optional<String> keyword,
+            @Param(description = "list snapshots by zone id", entity = Entity.ZONE) Optional<String> zoneId,
+            @Param(description = "the snapshot type") Optional<SnapshotType> snapshotType,
+            @Param(description = "the interval of recurring snapshots; only MANUAL snapshots exist so far")
+            Optional<IntervalType> intervalType,
+            @Param(description = "true: every snapshot the caller may see (root admins: all)") Optional<Boolean> listAll,
+            PageParams page) implements SyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            Optional<String> type = args.string("snapshottype").map(t -> t.toUpperCase(java.util.Locale.ROOT));
-            if (type.isPresent() && !TYPES.contains(type.get())) {
-                throw ApiException.invalidParameter("Unsupported snapshot type " + args.string("snapshottype").get()
-                        + " (parameter snapshottype: MANUAL or RECURRING)");
-            }
-            if (args.string("intervaltype").isPresent() || type.filter("RECURRING"::equals).isPresent()) {
+        public ObjectNode execute(Caller caller, Deps deps) {
+            if (intervalType.isPresent() || snapshotType.filter(SnapshotType.RECURRING::equals).isPresent()) {
                 // Recurring snapshots come with policies; until then every snapshot is MANUAL.
                 return ApiJson.list("snapshot", List.of(), 0);
             }
-            boolean everyAccount = caller.isRootAdmin() && (args.flag("listall") || args.uuid("id").isPresent());
-            SnapshotRepository.Filter filter = new SnapshotRepository.Filter(
-                    everyAccount ? Optional.empty() : Optional.of(caller.accountId()), args.uuid("id"),
-                    args.uuid("volumeid"), args.string("name"), args.keyword(), args.uuid("zoneid"),
-                    type);
-            List<SnapshotView> views = deps.snapshots().list(filter, args.paging().sql()).stream()
+            SnapshotRepository.Filter filter = new SnapshotRepository.Filter(caller.listedAccount(listAll, id), id,
+                    volumeId, name, keyword, zoneId, snapshotType.map(SnapshotType::name));
+            List<SnapshotView> views = deps.snapshots().list(filter, page.sql()).stream()
                     .map(SnapshotRepository.SnapshotRow::view).toList();
             return ApiJson.list("snapshot", views, deps.snapshots().count(filter));
         }
     }
 
-    static final class RevertSnapshot implements AsyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("revertSnapshot", "This is supposed to revert a"
-                + " volume snapshot. The volume's content and size go back to the snapshot's.", Access.USER, true,
-                "snapshot", List.of(required("id", ParamType.UUID, "The ID of the snapshot")));
-
-        private final Deps deps;
-
-        RevertSnapshot(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "revertSnapshot", description = "This is supposed to revert a volume snapshot. The volume's content"
+            + " and size go back to the snapshot's.", access = Access.USER, response = "snapshot")
+    record RevertSnapshot(@Param(description = "The ID of the snapshot", entity = Entity.SNAPSHOT, acl = true) String id)
+            implements AsyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public AsyncStart start(Caller caller, ApiArgs args) {
-            SnapshotRepository.SnapshotRow snapshot = deps.snapshot(caller, args.requireString("id"));
+        public AsyncStart start(Caller caller, Deps deps) {
+            SnapshotRepository.SnapshotRow snapshot = deps.snapshot(id);
             deps.service().beginRevert(snapshot);
             return new AsyncStart("Snapshot", snapshot.uuid(), progress -> ApiJson.object("snapshot",
                     deps.service().revert(snapshot).view()));
@@ -240,51 +195,29 @@ public final class SnapshotCommands {
     }
 
     /** rbdstack's own command (CloudStack has none): back an existing snapshot up to secondary storage now. */
-    static final class BackupSnapshot implements AsyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("backupSnapshot", "Backs a snapshot on primary"
-                + " storage up to the zone's image store: incrementally to the previous backup of its volume when it"
-                + " can, else in full. The snapshot stays on primary storage.", Access.USER, true, "snapshot",
-                List.of(required("id", ParamType.UUID, "The ID of the snapshot")));
-
-        private final Deps deps;
-
-        BackupSnapshot(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "backupSnapshot", description = "Backs a snapshot on primary storage up to the zone's image store:"
+            + " incrementally to the previous backup of its volume when it can, else in full. The snapshot stays on"
+            + " primary storage.", access = Access.USER, response = "snapshot")
+    record BackupSnapshot(@Param(description = "The ID of the snapshot", entity = Entity.SNAPSHOT, acl = true) String id)
+            implements AsyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public AsyncStart start(Caller caller, ApiArgs args) {
-            SnapshotRepository.SnapshotRow snapshot = deps.snapshot(caller, args.requireString("id"));
+        public AsyncStart start(Caller caller, Deps deps) {
+            SnapshotRepository.SnapshotRow snapshot = deps.snapshot(id);
             deps.backups().beginBackup(snapshot);
             return new AsyncStart("Snapshot", snapshot.uuid(), progress -> ApiJson.object("snapshot",
                     deps.backups().backup(snapshot).view()));
         }
     }
 
-    static final class DeleteSnapshot implements AsyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("deleteSnapshot", "Deletes a snapshot of a disk"
-                + " volume.", Access.USER, true, "success",
-                List.of(required("id", ParamType.UUID, "The ID of the snapshot")));
-
-        private final Deps deps;
-
-        DeleteSnapshot(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "deleteSnapshot", description = "Deletes a snapshot of a disk volume.", access = Access.USER,
+            response = "success")
+    record DeleteSnapshot(@Param(description = "The ID of the snapshot", entity = Entity.SNAPSHOT, acl = true) String id)
+            implements AsyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public AsyncStart start(Caller caller, ApiArgs args) {
-            SnapshotRepository.SnapshotRow snapshot = deps.snapshot(caller, args.requireString("id"));
+        public AsyncStart start(Caller caller, Deps deps) {
+            SnapshotRepository.SnapshotRow snapshot = deps.snapshot(id);
             deps.service().beginDelete(snapshot);
             return new AsyncStart("Snapshot", snapshot.uuid(), progress -> {
                 deps.service().delete(snapshot);

@@ -1,20 +1,19 @@
 package io.rbdstack.server.storage;
 
-import static io.rbdstack.server.api.ApiParam.optional;
-import static io.rbdstack.server.api.ApiParam.required;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.api.Access;
-import io.rbdstack.server.api.ApiArgs;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
-import io.rbdstack.server.api.CommandSpec;
-import io.rbdstack.server.api.ParamType;
+import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.PageParams;
+import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.infra.ClusterRepository;
+import io.rbdstack.server.infra.HypervisorType;
 import io.rbdstack.server.infra.PodRepository;
 import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.settings.Setting;
@@ -57,6 +56,18 @@ public final class StoragePoolCommands {
             }).toList();
         }
 
+        /** Moves a pool between Up and Maintenance in a job, refusing a pool that is not in {@code from}. */
+        AsyncCommand.AsyncStart maintenance(String uuid, String from, String to) {
+            StoragePoolRepository.PoolRow row = pool(uuid);
+            if (!row.status().equals(from)) {
+                throw ApiException.invalidParameter("Storage pool " + row.name() + " is " + row.status() + ", not " + from);
+            }
+            return new AsyncCommand.AsyncStart("StoragePool", row.uuid(), progress -> {
+                pools.status(row.id(), to);
+                return ApiJson.object("storagepool", view(pool(row.uuid())));
+            });
+        }
+
         StoragePoolRepository.PoolRow pool(String uuid) {
             return pools.find(uuid).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find storage pool by id " + uuid + " (parameter id)"));
@@ -64,94 +75,85 @@ public final class StoragePoolCommands {
     }
 
     public static void register(CommandRegistry registry, Deps deps) {
-        registry.register(new CreateStoragePool(deps)).register(new ListStoragePools(deps))
-                .register(new UpdateStoragePool(deps)).register(new DeleteStoragePool(deps))
-                .register(new Maintenance(deps, true)).register(new Maintenance(deps, false));
+        registry.register(CreateStoragePool.class, deps);
+        registry.register(ListStoragePools.class, deps);
+        registry.register(UpdateStoragePool.class, deps);
+        registry.register(DeleteStoragePool.class, deps);
+        registry.register(EnableStorageMaintenance.class, deps);
+        registry.register(CancelStorageMaintenance.class, deps);
     }
 
-    static final class CreateStoragePool implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("createStoragePool", "Creates a storage pool.",
-                Access.ADMIN, false, "storagepool", List.of(
-                required("name", ParamType.STRING, "the name for the storage pool"),
-                required("url", ParamType.STRING, "the URL of the storage pool, e.g. rbd://user:secret@mon1,mon2:6789/pool"),
-                required("zoneid", ParamType.UUID, "the Zone ID for the storage pool"),
-                optional("podid", ParamType.UUID, "the Pod ID for the storage pool"),
-                optional("clusterid", ParamType.UUID, "the cluster ID for the storage pool"),
-                optional("scope", ParamType.STRING, "the scope of the storage: cluster or zone"),
-                optional("hypervisor", ParamType.STRING, "hypervisor type of the hosts in zone that will be attached"),
-                optional("provider", ParamType.STRING, "the storage provider name"),
-                optional("tags", ParamType.STRING, "the tags for the storage pool"),
-                optional("capacitybytes", ParamType.LONG, "bytes CloudStack can provision from this storage pool"),
-                optional("capacityiops", ParamType.LONG, "IOPS CloudStack can provision from this storage pool"),
-                optional("managed", ParamType.BOOLEAN, "whether the storage should be managed by CloudStack"),
-                optional("details", ParamType.MAP, "the details for the storage pool")));
+    /** The scopes a primary storage pool may have here (CloudStack also knows host scope, for local storage). */
+    enum Scope { ZONE, CLUSTER }
 
-        private final Deps deps;
-
-        CreateStoragePool(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "createStoragePool", description = "Creates a storage pool.", access = Access.ADMIN,
+            response = "storagepool")
+    record CreateStoragePool(
+            @Param(description = "the name for the storage pool", column = "storage_pool.name") String name,
+            @Param(description = "the URL of the storage pool, e.g. rbd://user:secret@mon1,mon2:6789/pool",
+                    length = 1024) String url,
+            @Param(description = "the Zone ID for the storage pool", entity = Entity.ZONE) String zoneId,
+            @Param(description = "the Pod ID for the storage pool", entity = Entity.POD) Optional<String> podId,
+            @Param(description = "the cluster ID for the storage pool", entity = Entity.CLUSTER)
+            Optional<String> clusterId,
+            @Param(description = "the scope of the storage; cluster when clusterid is given, else zone")
+            Optional<Scope> scope,
+            @Param(description = "hypervisor type of the hosts in zone that will be attached")
+            Optional<HypervisorType> hypervisor,
+            @Param(description = "the storage provider name") Optional<String> provider,
+            @Param(description = "the tags for the storage pool", column = "storage_pool_tags.tag") List<String> tags,
+            @Param(description = "bytes CloudStack can provision from this storage pool", min = 1)
+            Optional<Long> capacityBytes,
+            @Param(description = "IOPS CloudStack can provision from this storage pool", min = 1)
+            Optional<Long> capacityIops,
+            @Param(description = "whether the storage should be managed by CloudStack") Optional<Boolean> managed,
+            @Param(description = "the details for the storage pool", length = 4096,
+                    column = "storage_pool_details.value") Map<String, String> details)
+            implements SyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            String zoneUuid = args.requireString("zoneid");
-            long zoneId = deps.zones().idOf(zoneUuid).orElseThrow(() -> ApiException.invalidParameter(
-                    "Unable to find zone by id " + zoneUuid + " (parameter zoneid)"));
-            Optional<String> clusterUuid = args.uuid("clusterid");
-            String scope = args.string("scope").map(String::toUpperCase).orElse(clusterUuid.isPresent() ? "CLUSTER" : "ZONE");
-            if (!scope.equals("CLUSTER") && !scope.equals("ZONE")) {
-                throw ApiException.invalidParameter("Invalid value '" + args.string("scope").orElse("")
-                        + "' for parameter scope: cluster or zone");
-            }
-            Long podId = null;
-            Long clusterId = null;
-            PoolScope poolScope = PoolScope.zone(zoneUuid);
-            if (scope.equals("CLUSTER")) {
-                String cuuid = clusterUuid.orElseThrow(() -> ApiException.invalidParameter(
+        public ObjectNode execute(Caller caller, Deps deps) {
+            long zone = deps.zones().idOf(zoneId).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find zone by id " + zoneId + " (parameter zoneid)"));
+            Long podRowId = null;
+            Long clusterRowId = null;
+            PoolScope poolScope = PoolScope.zone(zoneId);
+            if (scope.orElse(clusterId.isPresent() ? Scope.CLUSTER : Scope.ZONE) == Scope.CLUSTER) {
+                String cuuid = clusterId.orElseThrow(() -> ApiException.invalidParameter(
                         "Missing parameter clusterid: a cluster-scoped pool needs a cluster"));
                 ClusterRepository.ClusterRef cluster = deps.clusters().ref(cuuid).orElseThrow(() ->
                         ApiException.invalidParameter("Unable to find cluster by id " + cuuid + " (parameter clusterid)"));
-                if (cluster.zoneId() != zoneId) {
-                    throw ApiException.invalidParameter("Cluster " + cuuid + " is not in zone " + zoneUuid + " (parameter clusterid)");
+                if (cluster.zoneId() != zone) {
+                    throw ApiException.invalidParameter("Cluster " + cuuid + " is not in zone " + zoneId
+                            + " (parameter clusterid)");
                 }
-                clusterId = cluster.id();
-                podId = cluster.podId();
-                poolScope = PoolScope.cluster(zoneUuid, cuuid);
+                clusterRowId = cluster.id();
+                podRowId = cluster.podId();
+                poolScope = PoolScope.cluster(zoneId, cuuid);
             }
-            String hypervisor = args.string("hypervisor").orElse("KVM");
-            if (!hypervisor.equalsIgnoreCase("KVM")) {
-                throw ApiException.invalidParameter("Invalid value '" + hypervisor + "' for parameter hypervisor: KVM");
-            }
-            String url = args.requireString("url");
-            StorageProviders.Loaded plugin = args.string("provider").filter(p -> !p.equalsIgnoreCase("DefaultPrimary"))
+            StorageProviders.Loaded plugin = provider.filter(p -> !p.equalsIgnoreCase("DefaultPrimary"))
                     .flatMap(deps.providers()::byName).or(() -> deps.providers().byUrl(url))
                     .orElseThrow(() -> ApiException.invalidParameter("No storage plugin handles the url scheme of "
                             + "parameter url (give e.g. rbd://user:secret@monitor/pool) or the provider "
-                            + args.string("provider").orElse("")));
-            String name = args.requireString("name");
-            if (deps.pools().nameTaken(zoneId, name)) {
-                throw ApiException.invalidParameter("A storage pool named " + name + " already exists in zone " + zoneUuid);
+                            + provider.orElse("")));
+            if (deps.pools().nameTaken(zone, name)) {
+                throw ApiException.invalidParameter("A storage pool named " + name + " already exists in zone " + zoneId);
             }
             PoolDefinition definition;
             try {
-                definition = plugin.provider().parsePool(url, args.map("details"));
+                definition = plugin.provider().parsePool(url, details);
+                checkFits(definition);
                 plugin.provider().testPool(poolScope, definition);
             } catch (StorageException e) {
                 throw StorageErrors.toApi(e);
             }
-            List<String> tags = args.list("tags");
             String uuid;
             try {
                 uuid = deps.pools().create(new StoragePoolRepository.NewPool(name, plugin.factory().name(),
-                        plugin.factory().name(), poolScope, zoneId, podId, clusterId, "KVM", definition,
-                        args.longValue("capacitybytes").orElse(null), args.longValue("capacityiops").orElse(null), tags));
+                        plugin.factory().name(), poolScope, zone, podRowId, clusterRowId, HypervisorType.KVM.name(),
+                        definition, capacityBytes.orElse(null), capacityIops.orElse(null), tags));
             } catch (Exception e) {
-                throw ApiException.internal("Cannot save storage pool " + name + ": " + e.getMessage(), e);
+                throw ApiException.internal("Cannot save storage pool " + name, e);
             }
             StoragePoolRepository.PoolRow row = deps.pools().find(uuid).orElseThrow();
             try {
@@ -169,100 +171,81 @@ public final class StoragePoolCommands {
             }
             return ApiJson.object("storagepool", deps.view(deps.pools().find(uuid).orElseThrow()));
         }
+
+        /** What the provider parsed out of the URL must fit the columns it is stored in. */
+        private static void checkFits(PoolDefinition definition) {
+            if (definition.hostAddress().length() > 1024 || definition.path().length() > Param.DEFAULT_LENGTH
+                    || definition.user() != null && definition.user().length() > Param.DEFAULT_LENGTH) {
+                throw ApiException.invalidParameter("Invalid value for parameter url: the storage address may have at"
+                        + " most 1024 characters, the pool and user names at most " + Param.DEFAULT_LENGTH + " each");
+            }
+        }
     }
 
-    static final class ListStoragePools implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("listStoragePools", "Lists storage pools.",
-                Access.ADMIN, false, "storagepool", List.of(optional("id", ParamType.UUID, "the ID of the storage pool"),
-                optional("zoneid", ParamType.UUID, "the Zone ID for the storage pool"),
-                optional("clusterid", ParamType.UUID, "list storage pools belongig to the specific cluster"),
-                optional("name", ParamType.STRING, "the name of the storage pool"),
-                optional("keyword", ParamType.STRING, "List by keyword"),
-                optional("page", ParamType.INTEGER, "page number, from 1"),
-                optional("pagesize", ParamType.INTEGER, "page size; -1 for all")));
-
-        private final Deps deps;
-
-        ListStoragePools(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "listStoragePools", description = "Lists storage pools.", access = Access.ADMIN,
+            response = "storagepool")
+    record ListStoragePools(@Param(description = "the ID of the storage pool", entity = Entity.STORAGE_POOL)
+                            Optional<String> id,
+                            @Param(description = "the Zone ID for the storage pool", entity = Entity.ZONE)
+                            Optional<String> zoneId,
+                            @Param(description = "list storage pools belonging to the specific cluster",
+                                    entity = Entity.CLUSTER) Optional<String> clusterId,
+                            @Param(description = "the name of the storage pool") Optional<String> name,
+                            @Param(description = "List by keyword") Optional<String> keyword,
+                            PageParams page) implements SyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            StoragePoolRepository.PoolFilter filter = new StoragePoolRepository.PoolFilter(args.uuid("id"),
-                    args.uuid("zoneid"), args.uuid("clusterid"), args.string("name"), args.keyword());
-            List<StoragePoolView> views = deps.views(deps.pools().list(filter, args.paging().sql()));
+        public ObjectNode execute(Caller caller, Deps deps) {
+            StoragePoolRepository.PoolFilter filter = new StoragePoolRepository.PoolFilter(id, zoneId, clusterId, name,
+                    keyword);
+            List<StoragePoolView> views = deps.views(deps.pools().list(filter, page.sql()));
             return ApiJson.list("storagepool", views, deps.pools().count(filter));
         }
     }
 
-    static final class UpdateStoragePool implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("updateStoragePool",
-                "Updates a storage pool; capacity is read again from the storage.", Access.ADMIN, false, "storagepool",
-                List.of(required("id", ParamType.UUID, "the Id of the storage pool"),
-                        optional("name", ParamType.STRING, "change the name of the storage pool"),
-                        optional("tags", ParamType.STRING, "comma-separated list of tags for the storage pool"),
-                        optional("capacitybytes", ParamType.LONG, "bytes CloudStack can provision from this storage pool")));
-
-        private final Deps deps;
-
-        UpdateStoragePool(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "updateStoragePool", description = "Updates a storage pool; capacity is read again from the"
+            + " storage.", access = Access.ADMIN, response = "storagepool")
+    record UpdateStoragePool(
+            @Param(description = "the Id of the storage pool", entity = Entity.STORAGE_POOL) String id,
+            @Param(description = "change the name of the storage pool", column = "storage_pool.name")
+            Optional<String> name,
+            @Param(description = "comma-separated list of tags for the storage pool", column = "storage_pool_tags.tag")
+            List<String> tags,
+            @Param(description = "bytes CloudStack can provision from this storage pool", min = 1)
+            Optional<Long> capacityBytes) implements SyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            StoragePoolRepository.PoolRow row = deps.pool(args.requireString("id"));
-            args.string("name").ifPresent(name -> deps.pools().rename(row.id(), name));
-            if (args.string("tags").isPresent()) {
-                deps.pools().replaceTags(row.id(), args.list("tags"));
+        public ObjectNode execute(Caller caller, Deps deps) {
+            StoragePoolRepository.PoolRow row = deps.pool(id);
+            Optional<String> newName = name.map(String::trim).filter(n -> !n.equals(row.name()));
+            if (newName.isPresent() && (newName.get().isEmpty()
+                    || deps.pools().nameTaken(deps.zones().idOf(row.zoneUuid()).orElseThrow(), newName.get()))) {
+                throw ApiException.invalidParameter("Invalid value for parameter name: "
+                        + (newName.get().isEmpty() ? "a storage pool needs a name"
+                        : "a storage pool named " + newName.get() + " already exists in zone " + row.zoneName()));
             }
-            args.longValue("capacitybytes").ifPresent(limit -> {
-                if (limit <= 0) {
-                    throw ApiException.invalidParameter("Invalid value " + limit + " for parameter capacitybytes: must be positive");
-                }
-                deps.pools().setDetail(row.id(), "capacitybytes", String.valueOf(limit));
-            });
+            deps.pools().update(row.id(), new StoragePoolRepository.PoolUpdate(newName,
+                    tags.isEmpty() ? Optional.empty() : Optional.of(tags.stream().distinct().toList()), capacityBytes));
             // An update is also the on-demand capacity refresh.
             deps.service().refresh(row);
             return ApiJson.object("storagepool", deps.view(deps.pool(row.uuid())));
         }
     }
 
-    static final class DeleteStoragePool implements SyncCommand {
-        private static final CommandSpec SPEC = new CommandSpec("deleteStoragePool", "Deletes a storage pool.",
-                Access.ADMIN, false, "success", List.of(required("id", ParamType.UUID, "Storage pool id"),
-                optional("forced", ParamType.BOOLEAN, "not supported: volumes must be deleted first")));
-
-        private final Deps deps;
-
-        DeleteStoragePool(Deps deps) {
-            this.deps = deps;
-        }
+    @Command(name = "deleteStoragePool", description = "Deletes a storage pool.", access = Access.ADMIN,
+            response = "success")
+    record DeleteStoragePool(@Param(description = "Storage pool id", entity = Entity.STORAGE_POOL) String id,
+                             @Param(description = "not supported: volumes must be deleted first") Optional<Boolean> forced)
+            implements SyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return SPEC;
-        }
-
-        @Override
-        public ObjectNode execute(Caller caller, ApiArgs args) {
-            StoragePoolRepository.PoolRow row = deps.pool(args.requireString("id"));
+        public ObjectNode execute(Caller caller, Deps deps) {
+            StoragePoolRepository.PoolRow row = deps.pool(id);
             long volumes;
             try {
                 volumes = deps.pools().claimForRemoval(row.id());
             } catch (Exception e) {
-                throw ApiException.internal("Cannot delete storage pool " + row.name() + ": " + e.getMessage(), e);
+                throw ApiException.internal("Cannot delete storage pool " + row.name(), e);
             }
             if (volumes > 0) {
                 throw ApiException.inUse("Cannot delete storage pool " + row.name() + ": it still holds " + volumes
@@ -273,42 +256,31 @@ public final class StoragePoolCommands {
                 deps.pools().remove(row.id());
             } catch (Exception e) {
                 deps.pools().status(row.id(), row.status());
-                throw ApiException.internal("Cannot delete storage pool " + row.name() + ": " + e.getMessage(), e);
+                throw ApiException.internal("Cannot delete storage pool " + row.name(), e);
             }
             return ApiJson.success();
         }
     }
 
-    /** enableStorageMaintenance / cancelStorageMaintenance (async, as in CloudStack). */
-    static final class Maintenance implements AsyncCommand {
-        private final Deps deps;
-        private final boolean enable;
-        private final CommandSpec spec;
-
-        Maintenance(Deps deps, boolean enable) {
-            this.deps = deps;
-            this.enable = enable;
-            this.spec = new CommandSpec(enable ? "enableStorageMaintenance" : "cancelStorageMaintenance",
-                    enable ? "Puts storage pool into maintenance state" : "Cancels maintenance for primary storage",
-                    Access.ADMIN, true, "storagepool", List.of(required("id", ParamType.UUID, "Primary storage ID")));
-        }
+    @Command(name = "enableStorageMaintenance", description = "Puts storage pool into maintenance state",
+            access = Access.ADMIN, response = "storagepool")
+    record EnableStorageMaintenance(@Param(description = "Primary storage ID", entity = Entity.STORAGE_POOL) String id)
+            implements AsyncCommand<Deps> {
 
         @Override
-        public CommandSpec spec() {
-            return spec;
+        public AsyncStart start(Caller caller, Deps deps) {
+            return deps.maintenance(id, "Up", "Maintenance");
         }
+    }
+
+    @Command(name = "cancelStorageMaintenance", description = "Cancels maintenance for primary storage",
+            access = Access.ADMIN, response = "storagepool")
+    record CancelStorageMaintenance(@Param(description = "Primary storage ID", entity = Entity.STORAGE_POOL) String id)
+            implements AsyncCommand<Deps> {
 
         @Override
-        public AsyncStart start(Caller caller, ApiArgs args) {
-            StoragePoolRepository.PoolRow row = deps.pool(args.requireString("id"));
-            String from = enable ? "Up" : "Maintenance";
-            if (!row.status().equals(from)) {
-                throw ApiException.invalidParameter("Storage pool " + row.name() + " is " + row.status() + ", not " + from);
-            }
-            return new AsyncStart("StoragePool", row.uuid(), progress -> {
-                deps.pools().status(row.id(), enable ? "Maintenance" : "Up");
-                return ApiJson.object("storagepool", deps.view(deps.pool(row.uuid())));
-            });
+        public AsyncStart start(Caller caller, Deps deps) {
+            return deps.maintenance(id, "Maintenance", "Up");
         }
     }
 }

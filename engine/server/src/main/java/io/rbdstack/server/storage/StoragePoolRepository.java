@@ -2,6 +2,7 @@ package io.rbdstack.server.storage;
 
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.db.DataAccessException;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.spi.Secret;
 import io.rbdstack.spi.storage.PoolDefinition;
@@ -166,20 +167,37 @@ public final class StoragePoolRepository {
         return jdbc.query("SELECT tag FROM storage_pool_tags WHERE pool_id = ? ORDER BY tag", rs -> rs.getString(1), poolId);
     }
 
-    public void replaceTags(long poolId, List<String> tags) {
+    /** What updateStoragePool changes; an absent field is left as it is. */
+    public record PoolUpdate(Optional<String> name, Optional<List<String>> tags, Optional<Long> capacityBytes) {
+    }
+
+    /** Applies the whole update or, if any statement fails, none of it. */
+    public void update(long poolId, PoolUpdate update) {
+        try {
+            jdbc.inTransaction(() -> {
+                update.name().ifPresent(name -> jdbc.update("UPDATE storage_pool SET name = ?, updated = ? WHERE id = ?",
+                        name, Instant.now(), poolId));
+                update.tags().ifPresent(tags -> replaceTags(poolId, tags));
+                update.capacityBytes().ifPresent(limit -> setDetail(poolId, "capacitybytes", String.valueOf(limit)));
+                return null;
+            });
+        } catch (DataAccessException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DataAccessException("Cannot update storage pool " + poolId, e);
+        }
+    }
+
+    private void replaceTags(long poolId, List<String> tags) {
         jdbc.update("DELETE FROM storage_pool_tags WHERE pool_id = ?", poolId);
         for (String tag : tags) {
             jdbc.insert("INSERT INTO storage_pool_tags (pool_id, tag) VALUES (?, ?)", poolId, tag);
         }
     }
 
-    public void setDetail(long poolId, String name, String value) {
+    private void setDetail(long poolId, String name, String value) {
         jdbc.update("INSERT INTO storage_pool_details (pool_id, name, value, encrypted, display) VALUES (?, ?, ?, 0, 1)"
                 + " ON DUPLICATE KEY UPDATE value = VALUES(value)", poolId, name, value);
-    }
-
-    public void rename(long poolId, String name) {
-        jdbc.update("UPDATE storage_pool SET name = ?, updated = ? WHERE id = ?", name, Instant.now(), poolId);
     }
 
     public void status(long poolId, String status) {

@@ -1,7 +1,5 @@
 package io.rbdstack.server.volume;
 
-import io.rbdstack.server.api.Caller;
-
 /**
  * Where createVolume finds the snapshot a volume is made from; implemented by the snapshot
  * package, so volumes do not depend on snapshots.
@@ -23,10 +21,10 @@ public interface SnapshotSource {
     }
 
     /**
-     * The snapshot if the caller may use it and it is whole somewhere.
+     * The snapshot if it is whole somewhere; the caller's right to it is checked when the id is bound.
      *
      * @throws io.rbdstack.server.api.ApiException 431 naming the parameter when there is no such
-     *         snapshot or it cannot be used now, 531 when it is another account's
+     *         snapshot or it cannot be used now
      */
-    Snapshot usable(Caller caller, String snapshotUuid);
+    Snapshot usable(String snapshotUuid);
 }

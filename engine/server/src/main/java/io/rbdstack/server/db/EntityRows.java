@@ -1,0 +1,33 @@
+package io.rbdstack.server.db;
+
+import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.EntityLookup;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link EntityLookup} over the schema: one indexed query by uuid, removed rows included. */
+public final class EntityRows implements EntityLookup {
+
+    private final Jdbc jdbc;
+    private final Map<Entity, String> queries = new EnumMap<>(Entity.class);
+
+    public EntityRows(Jdbc jdbc) {
+        this.jdbc = jdbc;
+        for (Entity entity : Entity.values()) {
+            if (entity != Entity.NONE) {
+                // Table and column names come from the enum, never from a request.
+                String owner = entity.ownerColumn() == null ? "NULL" : entity.ownerColumn();
+                queries.put(entity, "SELECT id, " + owner + " AS owner FROM " + entity.table() + " WHERE uuid = ?");
+            }
+        }
+    }
+
+    @Override
+    public Optional<Found> find(Entity entity, String uuid) {
+        return jdbc.queryOne(queries.get(entity), rs -> {
+            long owner = rs.getLong("owner");
+            return new Found(rs.getLong("id"), rs.wasNull() ? null : owner);
+        }, uuid);
+    }
+}

@@ -1,0 +1,6 @@
+package io.rbdstack.server.infra;
+
+/** The hypervisors rbdstack manages: KVM only. */
+public enum HypervisorType {
+    KVM
+}

@@ -7,6 +7,7 @@ import io.rbdstack.server.api.ApiDispatcher;
 import io.rbdstack.server.api.ApiHttpHandler;
 import io.rbdstack.server.api.ApiVersion;
 import io.rbdstack.server.api.CommandRegistry;
+import io.rbdstack.server.api.CommandSpec;
 import io.rbdstack.server.api.DiscoveryCommands;
 import io.rbdstack.server.api.ParamBinder;
 import io.rbdstack.server.auth.AccountCommands;
@@ -92,12 +93,15 @@ public final class ManagementServer implements AutoCloseable {
     private final ServerConnector http;
     private final int agentPort;
     private final long msid;
+    private final List<CommandSpec> commands;
 
-    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, int agentPort, long msid) {
+    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, int agentPort, long msid,
+                             List<CommandSpec> commands) {
         this.resources = resources;
         this.http = http;
         this.agentPort = agentPort;
         this.msid = msid;
+        this.commands = commands;
     }
 
     public static ManagementServer start(ServerConfig config, PrintStream console) throws Exception {
@@ -202,7 +206,8 @@ public final class ManagementServer implements AutoCloseable {
             LOG.info("Management server up in {} ms: API at http://{}:{}{}, agents on port {}{}",
                     (System.nanoTime() - t0) / 1_000_000, config.httpAddress(), http.getLocalPort(), ApiHttpHandler.PATH,
                     agents.port(), config.agentTlsKeystore().isPresent() ? " (TLS)" : "");
-            return new ManagementServer(resources, http, agents.port(), mshosts.msid());
+            return new ManagementServer(resources, http, agents.port(), mshosts.msid(),
+                    registry.all().stream().map(CommandRegistry.Registered::spec).toList());
         } catch (Exception | Error e) {
             closeAll(resources);
             throw e;
@@ -276,6 +281,11 @@ public final class ManagementServer implements AutoCloseable {
 
     public int agentPort() {
         return agentPort;
+    }
+
+    /** Every API command this server answers, as declared. */
+    public List<CommandSpec> commands() {
+        return commands;
     }
 
     public long msid() {

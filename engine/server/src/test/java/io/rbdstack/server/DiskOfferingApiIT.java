@@ -138,10 +138,11 @@ class DiskOfferingApiIT {
                 + " bytes): the zone has none", "zoneid", zone, "diskofferingid", fixed);
         assertEquals(0, server.admin.call("listVolumes", "listall", "true").response("listVolumes").size());
 
-        ApiClient.Reply unknown = server.admin.call("resizeVolume", "id", java.util.UUID.randomUUID().toString(),
-                "size", "2");
+        String never = java.util.UUID.randomUUID().toString();
+        ApiClient.Reply unknown = server.admin.call("resizeVolume", "id", never, "size", "2");
         assertEquals(431, unknown.status());
-        assertTrue(unknown.response("resizeVolume").get("errortext").asText().startsWith("Unable to find volume by id"));
+        assertTrue(unknown.response("resizeVolume").get("errortext").asText().contains("Invalid parameter id value="
+                + never + " due to incorrect long value format, or entity does not exist"));
     }
 
     @Test

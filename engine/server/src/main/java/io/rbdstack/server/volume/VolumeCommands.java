@@ -76,8 +76,8 @@ public final class VolumeCommands {
                     + " its volume's disk offering", entity = Entity.SNAPSHOT, acl = true) Optional<String> snapshotId,
             @Param(description = "the ID of the disk offering; its tags choose the pool", entity = Entity.DISK_OFFERING)
             Optional<String> diskOfferingId,
-            @Param(description = "size in GB, for a customized disk offering or without one", min = 1)
-            Optional<Long> size,
+            @Param(description = "size in GB, for a customized disk offering or without one; within"
+                    + " custom.diskoffering.size.min and .max") Optional<Long> size,
             @Param(description = "not supported yet: the volume belongs to the caller") Optional<String> account,
             @Param(description = "not supported yet: the volume belongs to the caller", entity = Entity.DOMAIN)
             Optional<String> domainId) implements AsyncCommand<Deps> {
@@ -176,8 +176,8 @@ public final class VolumeCommands {
             response = "volume")
     record ResizeVolume(
             @Param(description = "the ID of the disk volume", entity = Entity.VOLUME, acl = true) String id,
-            @Param(description = "new size in GB, for a customized offering or a volume without one", min = 1)
-            Optional<Long> size,
+            @Param(description = "new size in GB, for a customized offering or a volume without one; within"
+                    + " custom.diskoffering.size.min and .max") Optional<Long> size,
             @Param(description = "new disk offering; its tags must be on the volume's pool",
                     entity = Entity.DISK_OFFERING) Optional<String> diskOfferingId,
             @Param(description = "accepted, but RBD volumes are never shrunk") Optional<Boolean> shrinkOk)

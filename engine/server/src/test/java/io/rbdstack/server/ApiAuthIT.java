@@ -7,56 +7,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.server.auth.crypto.ApiSignature;
-import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sessions, API-key signatures (v2 and v3 with expires) and roles, on a real server and DB. */
 class ApiAuthIT {
 
     private static final DateTimeFormatter EXPIRES = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssZ");
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static TestServer server;
+    @RegisterExtension
+    static final FreshServer cloud = new FreshServer();
     static String userApiKey;
     static String userSecretKey;
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"));
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
-        JsonNode account = server.admin.call("createAccount", "username", "alice", "password", "alice-pass-1",
+        JsonNode account = cloud.admin().call("createAccount", "username", "alice", "password", "alice-pass-1",
                 "email", "alice@example.com", "firstname", "Alice", "lastname", "Doe", "accounttype", "0")
                 .response("createAccount").get("account");
         String userId = account.get("user").get(0).get("id").asText();
-        ApiClient alice = ApiClient.login(server.baseUrl(), "alice", "alice-pass-1");
+        ApiClient alice = ApiClient.login(cloud.baseUrl(), "alice", "alice-pass-1");
         JsonNode keys = alice.call("registerUserKeys", "id", userId).response("registerUserKeys").get("userkeys");
         userApiKey = keys.get("apikey").asText();
         userSecretKey = keys.get("secretkey").asText();
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        db.close();
-    }
-
     @Test
     void loginByGetIsRefusedWith405() throws Exception {
-        ApiClient.Reply reply = ApiClient.anonymous(server.baseUrl()).get(Map.of("command", "login",
+        ApiClient.Reply reply = ApiClient.anonymous(cloud.baseUrl()).get(Map.of("command", "login",
                 "username", "admin", "password", TestServer.ADMIN_PASSWORD, "response", "json"));
         assertEquals(405, reply.status());
         assertEquals(405, reply.response("login").get("errorcode").asInt());
@@ -64,7 +48,7 @@ class ApiAuthIT {
 
     @Test
     void wrongPasswordIs401() throws Exception {
-        ApiClient.Reply reply = ApiClient.anonymous(server.baseUrl()).post(Map.of("command", "login",
+        ApiClient.Reply reply = ApiClient.anonymous(cloud.baseUrl()).post(Map.of("command", "login",
                 "username", "admin", "password", "not-the-password", "response", "json"));
         assertEquals(401, reply.status());
         assertNull(reply.response("login").get("cserrorcode"), "CloudStack sends no cserrorcode with 401");
@@ -72,15 +56,15 @@ class ApiAuthIT {
 
     @Test
     void sessionCallsWorkAndNeedTheSessionKey() throws Exception {
-        assertEquals(200, server.admin.call("listZones").status());
+        assertEquals(200, cloud.admin().call("listZones").status());
         // Same cookie, no sessionkey: refused (CloudStack's guard against cross-site requests).
-        ApiClient.Reply noKey = ApiClient.anonymous(server.baseUrl()).call("listZones");
+        ApiClient.Reply noKey = ApiClient.anonymous(cloud.baseUrl()).call("listZones");
         assertEquals(401, noKey.status());
     }
 
     @Test
     void signedRequestIsAccepted() throws Exception {
-        ApiClient alice = ApiClient.withKeys(server.baseUrl(), userApiKey, userSecretKey);
+        ApiClient alice = ApiClient.withKeys(cloud.baseUrl(), userApiKey, userSecretKey);
         ApiClient.Reply reply = alice.call("listZones", "name", "no such zone *~+/=");
         assertEquals(200, reply.status(), reply.body());
         assertEquals("application/json; charset=UTF-8", reply.contentType());
@@ -88,7 +72,7 @@ class ApiAuthIT {
 
     @Test
     void badSignatureIs401() throws Exception {
-        ApiClient forged = ApiClient.withKeys(server.baseUrl(), userApiKey, "not-the-secret-key");
+        ApiClient forged = ApiClient.withKeys(cloud.baseUrl(), userApiKey, "not-the-secret-key");
         ApiClient.Reply reply = forged.call("listZones");
         assertEquals(401, reply.status());
         assertEquals("unable to verify user credentials and/or request signature",
@@ -102,12 +86,12 @@ class ApiAuthIT {
         Map<String, String> noExpires = new LinkedHashMap<>(Map.of("command", "listZones", "response", "json",
                 "apiKey", userApiKey, "signatureVersion", "3"));
         noExpires.put("signature", ApiSignature.sign(noExpires, userSecretKey));
-        assertEquals(401, ApiClient.anonymous(server.baseUrl()).get(noExpires).status());
+        assertEquals(401, ApiClient.anonymous(cloud.baseUrl()).get(noExpires).status());
     }
 
     @Test
     void userCannotRunAdminCommands() throws Exception {
-        ApiClient alice = ApiClient.withKeys(server.baseUrl(), userApiKey, userSecretKey);
+        ApiClient alice = ApiClient.withKeys(cloud.baseUrl(), userApiKey, userSecretKey);
         ApiClient.Reply reply = alice.call("createZone", "name", "z", "dns1", "8.8.8.8", "internaldns1", "8.8.4.4",
                 "networktype", "Advanced");
         assertEquals(432, reply.status(), reply.body());
@@ -121,14 +105,14 @@ class ApiAuthIT {
 
     @Test
     void unknownCommandIs432InErrorResponse() throws Exception {
-        ApiClient.Reply reply = server.admin.call("noSuchCommand");
+        ApiClient.Reply reply = cloud.admin().call("noSuchCommand");
         assertEquals(432, reply.status());
         assertEquals(432, reply.json().get("errorresponse").get("errorcode").asInt());
     }
 
     @Test
     void logoutEndsTheSession() throws Exception {
-        ApiClient bob = ApiClient.login(server.baseUrl(), "alice", "alice-pass-1");
+        ApiClient bob = ApiClient.login(cloud.baseUrl(), "alice", "alice-pass-1");
         assertEquals(200, bob.call("listZones").status());
         assertEquals(200, bob.call("logout").status());
         assertEquals(401, bob.call("listZones").status());
@@ -136,7 +120,7 @@ class ApiAuthIT {
 
     @Test
     void secretKeyIsStoredEncrypted() throws Exception {
-        try (var c = db.connect(); var s = c.createStatement();
+        try (var c = cloud.db().connect(); var s = c.createStatement();
              var rs = s.executeQuery("SELECT secret_key, password FROM user WHERE api_key = '" + userApiKey + "'")) {
             rs.next();
             assertFalse(rs.getString(1).contains(userSecretKey));
@@ -149,6 +133,6 @@ class ApiAuthIT {
         Map<String, String> params = new LinkedHashMap<>(Map.of("command", "listZones", "response", "json",
                 "apiKey", userApiKey, "signatureVersion", "3", "expires", EXPIRES.format(expires)));
         params.put("signature", ApiSignature.sign(params, userSecretKey));
-        return ApiClient.anonymous(server.baseUrl()).get(params);
+        return ApiClient.anonymous(cloud.baseUrl()).get(params);
     }
 }

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * createDiskOffering / listDiskOfferings against the real DB, and the createVolume refusals that need
@@ -19,30 +17,16 @@ class DiskOfferingApiIT {
 
     private static final long GB = 1L << 30;
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static TestServer server;
+    @RegisterExtension
+    static final FreshServer cloud = new FreshServer();
     static ApiClient user;
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"));
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
-        ApiClient.Reply account = server.admin.call("createAccount", "username", "alice", "password", "alice-pw",
+        ApiClient.Reply account = cloud.admin().call("createAccount", "username", "alice", "password", "alice-pw",
                 "email", "alice@example.com", "firstname", "Alice", "lastname", "A");
         assertEquals(200, account.status(), account.body());
-        user = ApiClient.login(server.baseUrl(), "alice", "alice-pw");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        db.close();
+        user = ApiClient.login(cloud.baseUrl(), "alice", "alice-pw");
     }
 
     @Test
@@ -66,7 +50,7 @@ class DiskOfferingApiIT {
         assertEquals("custom", custom.get("displaytext").asText(), "displaytext defaults to the name");
         assertFalse(custom.has("tags"));
 
-        JsonNode listed = server.admin.call("listDiskOfferings", "id", fixed.get("id").asText())
+        JsonNode listed = cloud.admin().call("listDiskOfferings", "id", fixed.get("id").asText())
                 .response("listDiskOfferings");
         assertEquals(1, listed.get("count").asInt());
         assertEquals(fixed, listed.get("diskoffering").get(0));
@@ -84,9 +68,9 @@ class DiskOfferingApiIT {
                 + " only thin is offered", "name", "fat", "disksize", "1", "provisioningtype", "fat");
         assertRefused("Invalid value 'local' for parameter storagetype: only shared (primary storage pools) is"
                 + " supported", "name", "local", "disksize", "1", "storagetype", "local");
-        ApiClient.Reply notNumber = server.admin.call("createDiskOffering", "name", "x", "disksize", "ten");
+        ApiClient.Reply notNumber = cloud.admin().call("createDiskOffering", "name", "x", "disksize", "ten");
         assertEquals(431, notNumber.status());
-        assertEquals(0, server.admin.call("listDiskOfferings", "name", "fat").response("listDiskOfferings").size());
+        assertEquals(0, cloud.admin().call("listDiskOfferings", "name", "fat").response("listDiskOfferings").size());
     }
 
     @Test
@@ -103,12 +87,12 @@ class DiskOfferingApiIT {
         for (int i = 1; i <= 3; i++) {
             create("name", "paged-" + i, "disksize", String.valueOf(i));
         }
-        JsonNode page1 = server.admin.call("listDiskOfferings", "keyword", "paged-", "page", "1", "pagesize", "2")
+        JsonNode page1 = cloud.admin().call("listDiskOfferings", "keyword", "paged-", "page", "1", "pagesize", "2")
                 .response("listDiskOfferings");
         assertEquals(3, page1.get("count").asInt());
         assertEquals(2, page1.get("diskoffering").size());
         assertEquals("paged-1", page1.get("diskoffering").get(0).get("name").asText());
-        JsonNode page2 = server.admin.call("listDiskOfferings", "keyword", "paged-", "page", "2", "pagesize", "2")
+        JsonNode page2 = cloud.admin().call("listDiskOfferings", "keyword", "paged-", "page", "2", "pagesize", "2")
                 .response("listDiskOfferings");
         assertEquals(1, page2.get("diskoffering").size());
         assertEquals("paged-3", page2.get("diskoffering").get(0).get("name").asText());
@@ -117,7 +101,7 @@ class DiskOfferingApiIT {
 
     @Test
     void createVolumeRefusalsBeforeAnyStorageIsAsked() throws Exception {
-        String zone = server.admin.call("createZone", "name", "no-storage", "dns1", "8.8.8.8", "internaldns1",
+        String zone = cloud.admin().call("createZone", "name", "no-storage", "dns1", "8.8.8.8", "internaldns1",
                 "10.0.0.2", "networktype", "Advanced").response("createZone").get("zone").get("id").asText();
         String fixed = create("name", "fixed-2", "disksize", "2").get("id").asText();
         String custom = create("name", "custom-any", "customized", "true").get("id").asText();
@@ -136,10 +120,10 @@ class DiskOfferingApiIT {
         // A zone without primary storage: nothing can hold the volume, and nothing is saved.
         assertVolumeRefused(533, "No Up primary storage pool in zone no-storage can take a volume of 2 GB (2147483648"
                 + " bytes): the zone has none", "zoneid", zone, "diskofferingid", fixed);
-        assertEquals(0, server.admin.call("listVolumes", "listall", "true").response("listVolumes").size());
+        assertEquals(0, cloud.admin().call("listVolumes", "listall", "true").response("listVolumes").size());
 
         String never = java.util.UUID.randomUUID().toString();
-        ApiClient.Reply unknown = server.admin.call("resizeVolume", "id", never, "size", "2");
+        ApiClient.Reply unknown = cloud.admin().call("resizeVolume", "id", never, "size", "2");
         assertEquals(431, unknown.status());
         assertTrue(unknown.response("resizeVolume").get("errortext").asText().contains("Invalid parameter id value="
                 + never + " due to incorrect long value format, or entity does not exist"));
@@ -149,28 +133,28 @@ class DiskOfferingApiIT {
     void theNewSettingsAreListed() throws Exception {
         for (String name : new String[] {"storage.volume.deferred.delete.seconds", "custom.diskoffering.size.min",
                 "custom.diskoffering.size.max", "storage.max.volume.size"}) {
-            JsonNode listed = server.admin.call("listConfigurations", "name", name).response("listConfigurations");
+            JsonNode listed = cloud.admin().call("listConfigurations", "name", name).response("listConfigurations");
             assertEquals(1, listed.get("count").asInt(), name);
         }
-        ApiClient.Reply bad = server.admin.call("updateConfiguration", "name", "storage.volume.deferred.delete.seconds",
+        ApiClient.Reply bad = cloud.admin().call("updateConfiguration", "name", "storage.volume.deferred.delete.seconds",
                 "value", "soon");
         assertEquals(431, bad.status(), bad.body());
     }
 
     private static JsonNode create(String... params) throws Exception {
-        ApiClient.Reply reply = server.admin.call("createDiskOffering", params);
+        ApiClient.Reply reply = cloud.admin().call("createDiskOffering", params);
         assertEquals(200, reply.status(), reply.body());
         return reply.response("createDiskOffering").get("diskoffering");
     }
 
     private static void assertRefused(String message, String... params) throws Exception {
-        ApiClient.Reply reply = server.admin.call("createDiskOffering", params);
+        ApiClient.Reply reply = cloud.admin().call("createDiskOffering", params);
         assertEquals(431, reply.status(), reply.body());
         assertEquals(message, reply.response("createDiskOffering").get("errortext").asText());
     }
 
     private static void assertVolumeRefused(int code, String message, String... params) throws Exception {
-        ApiClient.Reply reply = server.admin.call("createVolume", params);
+        ApiClient.Reply reply = cloud.admin().call("createVolume", params);
         assertEquals(code, reply.status(), reply.body());
         assertEquals(message, reply.response("createVolume").get("errortext").asText());
         assertFalse(reply.response("createVolume").has("jobid"));

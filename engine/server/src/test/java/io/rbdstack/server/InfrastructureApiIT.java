@@ -4,37 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Zones, pods, clusters, settings, paging and the response formats, against the real DB. */
 class InfrastructureApiIT {
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"));
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        db.close();
-    }
+    @RegisterExtension
+    static final FreshServer cloud = new FreshServer();
 
     @Test
     void zonePodClusterChain() throws Exception {
@@ -43,18 +22,18 @@ class InfrastructureApiIT {
         assertEquals("Advanced", zone.get("networktype").asText());
         String zoneId = zone.get("id").asText();
 
-        JsonNode pod = server.admin.call("createPod", "name", "pod1", "zoneid", zoneId, "gateway", "10.1.0.1",
+        JsonNode pod = cloud.admin().call("createPod", "name", "pod1", "zoneid", zoneId, "gateway", "10.1.0.1",
                 "netmask", "255.255.255.0", "startip", "10.1.0.10", "endip", "10.1.0.20").response("createPod").get("pod");
         assertEquals(zoneId, pod.get("zoneid").asText());
         assertEquals("255.255.255.0", pod.get("netmask").asText());
 
-        JsonNode clusters = server.admin.call("addCluster", "clustername", "c1", "clustertype", "CloudManaged",
+        JsonNode clusters = cloud.admin().call("addCluster", "clustername", "c1", "clustertype", "CloudManaged",
                 "hypervisor", "KVM", "zoneid", zoneId, "podid", pod.get("id").asText()).response("addCluster");
         assertEquals(1, clusters.get("count").asInt());
         JsonNode cluster = clusters.get("cluster").get(0);
         assertEquals("KVM", cluster.get("hypervisortype").asText());
 
-        JsonNode listed = server.admin.call("listClusters", "zoneid", zoneId).response("listClusters");
+        JsonNode listed = cloud.admin().call("listClusters", "zoneid", zoneId).response("listClusters");
         assertEquals(1, listed.get("count").asInt());
         assertEquals(cluster.get("id").asText(), listed.get("cluster").get(0).get("id").asText());
     }
@@ -62,9 +41,9 @@ class InfrastructureApiIT {
     @Test
     void nonKvmClusterIsRefusedNamingTheParameter() throws Exception {
         String zoneId = createZone("xen-zone").get("id").asText();
-        String podId = server.admin.call("createPod", "name", "p", "zoneid", zoneId, "gateway", "10.2.0.1",
+        String podId = cloud.admin().call("createPod", "name", "p", "zoneid", zoneId, "gateway", "10.2.0.1",
                 "netmask", "255.255.0.0").response("createPod").get("pod").get("id").asText();
-        ApiClient.Reply reply = server.admin.call("addCluster", "clustername", "x", "clustertype", "CloudManaged",
+        ApiClient.Reply reply = cloud.admin().call("addCluster", "clustername", "x", "clustertype", "CloudManaged",
                 "hypervisor", "XenServer", "zoneid", zoneId, "podid", podId);
         assertEquals(431, reply.status());
         JsonNode error = reply.response("addCluster");
@@ -74,7 +53,7 @@ class InfrastructureApiIT {
 
     @Test
     void missingRequiredParameterIs431NamingIt() throws Exception {
-        ApiClient.Reply reply = server.admin.call("createZone", "name", "nodns", "networktype", "Advanced",
+        ApiClient.Reply reply = cloud.admin().call("createZone", "name", "nodns", "networktype", "Advanced",
                 "internaldns1", "1.1.1.1");
         assertEquals(431, reply.status());
         assertEquals("Unable to execute API command createzone due to missing parameter dns1",
@@ -83,7 +62,7 @@ class InfrastructureApiIT {
 
     @Test
     void badUuidIs431() throws Exception {
-        ApiClient.Reply reply = server.admin.call("listZones", "id", "not-a-uuid");
+        ApiClient.Reply reply = cloud.admin().call("listZones", "id", "not-a-uuid");
         assertEquals(431, reply.status());
         assertTrue(reply.response("listZones").get("errortext").asText().contains("parameter id"));
     }
@@ -93,22 +72,22 @@ class InfrastructureApiIT {
         for (int i = 0; i < 5; i++) {
             createZone("page-zone-" + i);
         }
-        JsonNode page1 = server.admin.call("listZones", "keyword", "page-zone", "page", "1", "pagesize", "2")
+        JsonNode page1 = cloud.admin().call("listZones", "keyword", "page-zone", "page", "1", "pagesize", "2")
                 .response("listZones");
-        JsonNode page3 = server.admin.call("listZones", "keyword", "page-zone", "page", "3", "pagesize", "2")
+        JsonNode page3 = cloud.admin().call("listZones", "keyword", "page-zone", "page", "3", "pagesize", "2")
                 .response("listZones");
         assertEquals(5, page1.get("count").asInt());
         assertEquals(2, page1.get("zone").size());
         assertEquals(1, page3.get("zone").size());
         assertEquals("page-zone-4", page3.get("zone").get(0).get("name").asText());
-        JsonNode none = server.admin.call("listZones", "keyword", "no-zone-has-this").response("listZones");
+        JsonNode none = cloud.admin().call("listZones", "keyword", "no-zone-has-this").response("listZones");
         assertEquals(0, none.size(), "CloudStack answers an empty list with an empty object");
     }
 
     @Test
     void xmlIsTheDefaultFormat() throws Exception {
         createZone("xml-zone");
-        ApiClient.Reply reply = server.admin.call("listZones", "name", "xml-zone", "response", "xml");
+        ApiClient.Reply reply = cloud.admin().call("listZones", "name", "xml-zone", "response", "xml");
         assertEquals("text/xml; charset=UTF-8", reply.contentType());
         assertTrue(reply.body().contains("<listzonesresponse"), reply.body());
         assertTrue(reply.body().contains("<count>1</count>"), reply.body());
@@ -117,22 +96,22 @@ class InfrastructureApiIT {
 
     @Test
     void settingsAreListedAndUpdatedWithTypeChecks() throws Exception {
-        JsonNode listed = server.admin.call("listConfigurations", "name", "kvm.snapshot.enabled")
+        JsonNode listed = cloud.admin().call("listConfigurations", "name", "kvm.snapshot.enabled")
                 .response("listConfigurations");
         assertEquals("true", listed.get("configuration").get(0).get("value").asText());
-        JsonNode updated = server.admin.call("updateConfiguration", "name", "kvm.snapshot.enabled", "value", "false")
+        JsonNode updated = cloud.admin().call("updateConfiguration", "name", "kvm.snapshot.enabled", "value", "false")
                 .response("updateConfiguration").get("configuration");
         assertEquals("false", updated.get("value").asText());
-        JsonNode capability = server.admin.call("listCapabilities").response("listCapabilities").get("capability");
+        JsonNode capability = cloud.admin().call("listCapabilities").response("listCapabilities").get("capability");
         assertEquals(false, capability.get("kvmsnapshotenabled").asBoolean());
-        assertEquals(431, server.admin.call("updateConfiguration", "name", "kvm.snapshot.enabled", "value", "maybe").status());
-        assertEquals(431, server.admin.call("updateConfiguration", "name", "no.such.setting", "value", "1").status());
-        server.admin.call("updateConfiguration", "name", "kvm.snapshot.enabled", "value", "true");
+        assertEquals(431, cloud.admin().call("updateConfiguration", "name", "kvm.snapshot.enabled", "value", "maybe").status());
+        assertEquals(431, cloud.admin().call("updateConfiguration", "name", "no.such.setting", "value", "1").status());
+        cloud.admin().call("updateConfiguration", "name", "kvm.snapshot.enabled", "value", "true");
     }
 
     @Test
     void listApisDescribesParameters() throws Exception {
-        JsonNode apis = server.admin.call("listApis", "name", "createZone").response("listApis").get("api");
+        JsonNode apis = cloud.admin().call("listApis", "name", "createZone").response("listApis").get("api");
         assertEquals(1, apis.size());
         Set<String> required = new HashSet<>();
         apis.get(0).get("params").forEach(p -> {
@@ -144,7 +123,7 @@ class InfrastructureApiIT {
     }
 
     private JsonNode createZone(String name) throws Exception {
-        ApiClient.Reply reply = server.admin.call("createZone", "name", name, "dns1", "8.8.8.8", "internaldns1",
+        ApiClient.Reply reply = cloud.admin().call("createZone", "name", name, "dns1", "8.8.8.8", "internaldns1",
                 "10.0.0.2", "networktype", "Advanced");
         assertEquals(200, reply.status(), reply.body());
         return reply.response("createZone").get("zone");

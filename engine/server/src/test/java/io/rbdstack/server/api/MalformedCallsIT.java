@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.server.ApiClient;
-import io.rbdstack.server.TestDatabase;
-import io.rbdstack.server.TestServer;
-import java.nio.file.Path;
+import io.rbdstack.server.FreshServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,10 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Walks every command listApis shows and sends each parameter a value the binder must refuse: a string,
@@ -31,34 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MalformedCallsIT {
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static TestServer server;
+    @RegisterExtension
+    static final FreshServer cloud = new FreshServer();
     static final Map<Entity, String> ids = new EnumMap<>(Entity.class);
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"));
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
         createRows();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        db.close();
     }
 
     @Test
     void listApisShowsWhatTheBinderEnforces() throws Exception {
-        JsonNode apis = server.admin.call("listApis").response("listApis").get("api");
+        JsonNode apis = cloud.admin().call("listApis").response("listApis").get("api");
         Map<String, CommandSpec> declared = new TreeMap<>();
-        server.server.commands().forEach(spec -> declared.put(spec.name(), spec));
+        cloud.management().commands().forEach(spec -> declared.put(spec.name(), spec));
         assertEquals(declared.size(), apis.size());
         for (JsonNode api : apis) {
             CommandSpec spec = declared.get(api.get("name").asText());
@@ -74,9 +57,9 @@ class MalformedCallsIT {
 
     @Test
     void everyParameterRefusesAValueOverItsLimitAndAnIdOfNothing() throws Exception {
-        JsonNode apis = server.admin.call("listApis").response("listApis").get("api");
+        JsonNode apis = cloud.admin().call("listApis").response("listApis").get("api");
         Map<String, CommandSpec> declared = new TreeMap<>();
-        server.server.commands().forEach(spec -> declared.put(spec.name(), spec));
+        cloud.management().commands().forEach(spec -> declared.put(spec.name(), spec));
         int calls = 0;
         List<String> problems = new ArrayList<>();
         for (JsonNode api : apis) {
@@ -102,7 +85,7 @@ class MalformedCallsIT {
                     continue;
                 }
                 Map<String, Long> before = rowCounts();
-                ApiClient.Reply reply = server.admin.post(call);
+                ApiClient.Reply reply = cloud.admin().post(call);
                 calls++;
                 String text = reply.json().path(spec.responseName()).path("errortext").asText();
                 if (reply.status() != 431 || !text.contains(expected)) {
@@ -155,7 +138,7 @@ class MalformedCallsIT {
 
     /** Rows every required id can name: made through the API where no storage is needed, staged in the DB otherwise. */
     private static void createRows() throws Exception {
-        ApiClient admin = server.admin;
+        ApiClient admin = cloud.admin();
         String zone = admin.call("createZone", "name", "z", "dns1", "10.0.0.2", "internaldns1", "10.0.0.3",
                 "networktype", "Advanced").response("createZone").get("zone").get("id").asText();
         String pod = admin.call("createPod", "name", "p", "zoneid", zone, "gateway", "10.1.0.1", "netmask",
@@ -180,7 +163,7 @@ class MalformedCallsIT {
                 Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY)) {
             ids.put(staged, UUID.randomUUID().toString());
         }
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
                     + " host_address, path, status, created) SELECT '" + ids.get(Entity.STORAGE_POOL) + "', 'sp', 'RBD',"
                     + " 'ZONE', id, 'RBD', 'mon', 'rbd', 'Up', UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
@@ -205,10 +188,10 @@ class MalformedCallsIT {
 
     private static Map<String, Long> rowCounts() throws Exception {
         Map<String, Long> counts = new TreeMap<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
-                    + db.schema + "' AND TABLE_TYPE = 'BASE TABLE'")) {
+                    + cloud.db().schema + "' AND TABLE_TYPE = 'BASE TABLE'")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }

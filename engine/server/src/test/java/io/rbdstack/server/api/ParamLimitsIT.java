@@ -3,9 +3,7 @@ package io.rbdstack.server.api;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rbdstack.server.TestDatabase;
-import io.rbdstack.server.TestServer;
-import java.nio.file.Path;
+import io.rbdstack.server.FreshServer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,10 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * One source of limits: every parameter that declares the column its value is stored in takes no
@@ -25,33 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ParamLimitsIT {
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"));
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        db.close();
-    }
+    @RegisterExtension
+    static final FreshServer cloud = new FreshServer();
 
     @Test
     void everyStoredParameterFitsItsColumn() throws Exception {
         Map<String, Long> sizes = columnSizes();
         List<String> problems = new ArrayList<>();
         int checked = 0;
-        for (CommandSpec spec : server.server.commands()) {
+        for (CommandSpec spec : cloud.management().commands()) {
             for (ApiParam param : spec.params()) {
                 if (param.column().isEmpty()) {
                     continue;
@@ -72,7 +50,7 @@ class ParamLimitsIT {
 
     @Test
     void everyTextParameterHasALimit() {
-        for (CommandSpec spec : server.server.commands()) {
+        for (CommandSpec spec : cloud.management().commands()) {
             for (ApiParam param : spec.params()) {
                 boolean textual = param.type() == ParamType.STRING && param.allowed().isEmpty()
                         || param.type() == ParamType.LIST || param.type() == ParamType.MAP;
@@ -83,10 +61,10 @@ class ParamLimitsIT {
 
     private static Map<String, Long> columnSizes() throws Exception {
         Map<String, Long> sizes = new HashMap<>();
-        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME,"
+        try (Connection c = cloud.db().connect(); PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME,"
                 + " CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ?"
                 + " AND CHARACTER_MAXIMUM_LENGTH IS NOT NULL")) {
-            ps.setString(1, db.schema);
+            ps.setString(1, cloud.db().schema);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     sizes.put(rs.getString(1) + "." + rs.getString(2), rs.getLong(3));

@@ -9,6 +9,7 @@ import io.rbdstack.agent.connect.ManagementServerClient;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
 import io.rbdstack.agent.storage.RbdCommandHandler;
+import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.agent.store.ImageStoreCommandHandler;
 import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.HostInfo;
@@ -44,7 +45,7 @@ public final class Agent implements AutoCloseable {
             config = config.withTls(properties.tls().get());
         }
         String token = properties.hostToken().reveal();
-        client = new ManagementServerClient(config,
+        client = new ManagementServerClient(config, MessageCodec.load(Agent.class.getClassLoader()),
                 () -> new Hello(token, hostname, version(), hostInfo(facts)),
                 new BasicCommands(hostname, () -> hostInfo(facts), storage),
                 new ConnectionListener() {

@@ -14,6 +14,7 @@ import io.rbdstack.agent.connect.ThrowAwayTls;
 import io.rbdstack.agent.connect.ConnectionListener;
 import io.rbdstack.agent.connect.ManagementServerClient;
 import io.rbdstack.agent.connect.ReconnectBackoff;
+import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.server.TestDatabase;
 import io.rbdstack.server.TestServer;
@@ -189,7 +190,8 @@ class AgentHostLifecycleIT {
 
     private ManagementServerClient agent(ClientConfig config, String token, CommandHandler handler) {
         Supplier<Hello> hello = () -> new Hello(token, "kvm-test", "test", HOST_INFO);
-        ManagementServerClient client = new ManagementServerClient(config, hello, handler, ConnectionListener.NONE);
+        ManagementServerClient client = new ManagementServerClient(config,
+                MessageCodec.load(getClass().getClassLoader()), hello, handler, ConnectionListener.NONE);
         client.start();
         return client;
     }

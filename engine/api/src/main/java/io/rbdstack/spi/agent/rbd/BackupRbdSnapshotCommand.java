@@ -1,5 +1,6 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.AgentCommand;
 
 /**
@@ -7,6 +8,7 @@ import io.rbdstack.spi.agent.AgentCommand;
  * its root) in the rbd diff v1 format: everything when {@code fromSnapshot} is null, else only the
  * changes since that snapshot. Answered with {@link RbdBackupAnswer}.
  */
+@JsonTypeName("rbd.backupSnapshot")
 public record BackupRbdSnapshotCommand(RbdPool pool, String image, String snapshot, String fromSnapshot,
                                        String storeUrl, String path) implements AgentCommand {
 }

@@ -1,5 +1,6 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.AgentCommand;
 
 /**
@@ -7,5 +8,6 @@ import io.rbdstack.spi.agent.AgentCommand;
  * through the API, never a command line) and a persistent, autostarted, running libvirt {@code rbd}
  * pool named by the pool's uuid. Idempotent: an existing definition is replaced if it differs.
  */
+@JsonTypeName("rbd.definePool")
 public record DefineRbdPoolCommand(RbdPool pool) implements AgentCommand {
 }

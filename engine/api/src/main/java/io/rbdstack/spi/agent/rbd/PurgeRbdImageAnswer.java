@@ -1,11 +1,13 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.Answer;
 
 /**
  * @param purged                true when the image's data is gone (purged now or before)
  * @param deferredUntilEpochSecond when not purged: when Ceph allows it to be purged
  */
+@JsonTypeName("rbd.purgeImage")
 public record PurgeRbdImageAnswer(boolean success, String details, boolean purged, long deferredUntilEpochSecond)
         implements Answer {
 

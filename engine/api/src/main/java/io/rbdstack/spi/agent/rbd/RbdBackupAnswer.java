@@ -1,8 +1,10 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.Answer;
 
 /** A written backup file: its path in the store, its size on the store and its SHA-256 (hex). */
+@JsonTypeName("rbd.backup")
 public record RbdBackupAnswer(boolean success, String details, String path, long physicalSizeBytes, String sha256)
         implements Answer {
 

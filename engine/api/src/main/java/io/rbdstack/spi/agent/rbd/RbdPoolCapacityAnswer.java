@@ -1,5 +1,6 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.Answer;
 
 /**
@@ -7,6 +8,7 @@ import io.rbdstack.spi.agent.Answer;
  * bytes still available to it ({@code max_avail}), and the pool quota ({@code max_bytes}, 0 when
  * none). Total = min(used + available, quota when set).
  */
+@JsonTypeName("rbd.poolCapacity")
 public record RbdPoolCapacityAnswer(boolean success, String details, long usedBytes, long availableBytes,
                                     long quotaBytes) implements Answer {
 

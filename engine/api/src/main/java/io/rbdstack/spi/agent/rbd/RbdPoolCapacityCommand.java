@@ -1,7 +1,9 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.AgentCommand;
 
 /** The pool's capacity from Ceph's pool statistics and quota. Answered by {@link RbdPoolCapacityAnswer}. */
+@JsonTypeName("rbd.poolCapacity")
 public record RbdPoolCapacityCommand(RbdPool pool) implements AgentCommand {
 }

@@ -1,5 +1,6 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.AgentCommand;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import java.util.List;
  * full backup, then the incremental ones); each file's SHA-256 is checked. A failure deletes the
  * new image. Answered with the image ({@link RbdImageAnswer}).
  */
+@JsonTypeName("rbd.restoreBackup")
 public record RestoreRbdBackupCommand(RbdPool pool, String newImage, long sizeBytes, List<BackupFile> chain)
         implements AgentCommand {
 }

@@ -1,8 +1,10 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.Answer;
 
 /** The outcome of {@link TestRbdPoolCommand}: on failure, which check failed and why. */
+@JsonTypeName("rbd.testPool")
 public record TestRbdPoolAnswer(boolean success, String details, Failure failure) implements Answer {
 
     /** Why a pool cannot be used, so the API can answer with the right code and words. */

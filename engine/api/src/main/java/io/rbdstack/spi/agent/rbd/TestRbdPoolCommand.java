@@ -1,5 +1,6 @@
 package io.rbdstack.spi.agent.rbd;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.AgentCommand;
 
 /**
@@ -7,5 +8,6 @@ import io.rbdstack.spi.agent.AgentCommand;
  * prove the user can write (create and remove a probe object), and check that libvirt has the RBD
  * storage backend. Answered by {@link TestRbdPoolAnswer}.
  */
+@JsonTypeName("rbd.testPool")
 public record TestRbdPoolCommand(RbdPool pool) implements AgentCommand {
 }

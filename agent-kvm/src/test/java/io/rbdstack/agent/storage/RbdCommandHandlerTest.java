@@ -11,9 +11,9 @@ import io.rbdstack.agent.libvirt.LibvirtConnection;
 import io.rbdstack.spi.Secret;
 import io.rbdstack.spi.agent.EchoCommand;
 import io.rbdstack.spi.agent.GenericAnswer;
-import io.rbdstack.spi.agent.rbd.CephMonitor;
-import io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
+import io.rbdstack.storage.rbd.agent.DefineRbdPoolCommand;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.rbdstack.spi.agent.rbd;
+package io.rbdstack.storage.rbd.agent;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.Answer;

@@ -1,4 +1,4 @@
-package io.rbdstack.spi.agent.rbd;
+package io.rbdstack.storage.rbd.agent;
 
 import io.rbdstack.spi.Secret;
 import java.util.List;

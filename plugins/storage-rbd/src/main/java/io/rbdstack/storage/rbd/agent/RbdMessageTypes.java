@@ -1,11 +1,11 @@
-package io.rbdstack.spi.agent.rbd;
+package io.rbdstack.storage.rbd.agent;
 
 import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.AgentMessageTypes;
 import io.rbdstack.spi.agent.Answer;
 import java.util.List;
 
-/** The RBD storage messages. */
+/** The RBD storage messages, contributed to the agent protocol (see META-INF/services). */
 public final class RbdMessageTypes implements AgentMessageTypes {
 
     @Override

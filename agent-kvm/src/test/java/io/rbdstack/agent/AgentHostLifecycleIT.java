@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rbdstack.agent.connect.BasicCommands;
+import io.rbdstack.agent.connect.BasicCommandHandlers;
 import io.rbdstack.agent.connect.ClientConfig;
 import io.rbdstack.agent.connect.CommandHandler;
+import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.agent.connect.ThrowAwayTls;
 import io.rbdstack.agent.connect.ConnectionListener;
 import io.rbdstack.agent.connect.ManagementServerClient;
@@ -179,7 +180,7 @@ class AgentHostLifecycleIT {
     }
 
     private static CommandHandler basicCommands() {
-        return new BasicCommands("kvm-test", () -> HOST_INFO, BasicCommands.unsupported());
+        return CommandHandlerRegistry.of(BasicCommandHandlers.handlers("kvm-test", () -> HOST_INFO));
     }
 
     private ManagementServerClient agent(int port, String token) {

@@ -60,7 +60,7 @@ class ManagementServerClientTest {
     private final HostAuthenticator authenticator =
             (token, hello) -> tokenValid.get() && token.equals(TOKEN) ? Optional.of("host-1") : Optional.empty();
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private CommandHandler handler = new BasicCommands("kvm1", () -> HOST_INFO, BasicCommands.unsupported());
+    private CommandHandler handler = CommandHandlerRegistry.of(BasicCommandHandlers.handlers("kvm1", () -> HOST_INFO));
 
     @BeforeAll
     static void makeCertificates() throws Exception {

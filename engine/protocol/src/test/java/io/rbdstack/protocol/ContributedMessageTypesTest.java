@@ -12,11 +12,10 @@ import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
 import java.io.IOException;
 import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -94,10 +93,12 @@ class ContributedMessageTypesTest {
 
     @Test
     void contributionsAreFoundThroughTheGivenClassLoader() throws Exception {
-        MessageCodec codec = MessageCodec.load(withMessageTypes(ShoutMessages.class.getName()));
+        try (URLClassLoader plugin = withMessageTypes(ShoutMessages.class.getName())) {
+            MessageCodec codec = MessageCodec.load(plugin);
 
-        assertEquals(new Request(3, 1000, new ShoutCommand("hi")),
-                codec.decode(SHOUT_REQUEST.getBytes(StandardCharsets.UTF_8)));
+            assertEquals(new Request(3, 1000, new ShoutCommand("hi")),
+                    codec.decode(SHOUT_REQUEST.getBytes(StandardCharsets.UTF_8)));
+        }
     }
 
     @Test
@@ -138,21 +139,12 @@ class ContributedMessageTypesTest {
         return new Commands(List.of(type));
     }
 
-    /** The test's class loader, plus a services file naming these providers (as a plugin jar would). */
-    private ClassLoader withMessageTypes(String... providers) throws IOException {
-        Path services = Files.writeString(dir.resolve("message-types"), String.join("\n", providers) + "\n");
-        String resource = "META-INF/services/" + AgentMessageTypes.class.getName();
-        return new ClassLoader(getClass().getClassLoader()) {
-            @Override
-            public Enumeration<URL> getResources(String name) throws IOException {
-                Enumeration<URL> found = super.getResources(name);
-                if (!name.equals(resource)) {
-                    return found;
-                }
-                List<URL> all = new java.util.ArrayList<>(Collections.list(found));
-                all.add(services.toUri().toURL());
-                return Collections.enumeration(all);
-            }
-        };
+    /** The test's class loader and, like a plugin jar, a class path root whose services file names these. */
+    private URLClassLoader withMessageTypes(String... providers) throws IOException {
+        Path root = dir.resolve("plugin");
+        Path services = root.resolve("META-INF/services/" + AgentMessageTypes.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, String.join("\n", providers) + "\n");
+        return new URLClassLoader(new URL[] {root.toUri().toURL()}, getClass().getClassLoader());
     }
 }

@@ -2,26 +2,26 @@ package io.rbdstack.agent;
 
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosTimeouts;
-import io.rbdstack.agent.connect.BasicCommands;
 import io.rbdstack.agent.connect.ClientConfig;
+import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.agent.connect.ConnectionListener;
 import io.rbdstack.agent.connect.ManagementServerClient;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
-import io.rbdstack.agent.storage.RbdCommandHandler;
-import io.rbdstack.agent.store.ImageStoreCommandHandler;
+import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.HostInfo;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running agent: the libvirt connection and its watchdog, the storage commands, and the client
- * that connects to the management server, introduces the host with its facts and runs what the
- * server sends. {@link #close()} stops it all.
+ * One running agent: the libvirt connection and its watchdog, the command handlers the modules
+ * contribute, and the client that connects to the management server, introduces the host with its
+ * facts and runs what the server sends. {@link #close()} stops it all.
  */
 public final class Agent implements AutoCloseable {
 
@@ -29,30 +29,40 @@ public final class Agent implements AutoCloseable {
 
     private final LibvirtConnection libvirt;
     private final ManagementServerClient client;
-    private final RbdCommandHandler storage;
     private final String hostname;
 
     private Agent(AgentProperties properties) {
         libvirt = LibvirtConnection.to(properties.libvirtUri());
-        HostFacts facts = new HostFacts(libvirt);
-        hostname = properties.hostname().orElseGet(() -> defaultHostname(facts));
-        storage = RbdCommandHandler.create(new RadosConnector(RadosTimeouts.of(properties.cephTimeout())), libvirt,
-                facts::rbdStorageBackend, new ImageStoreCommandHandler(BasicCommands.unsupported()));
-        ClientConfig config = ClientConfig.plain(properties.host(), properties.port())
-                .withWorkerThreads(properties.commandThreads());
-        if (properties.tls().isPresent()) {
-            config = config.withTls(properties.tls().get());
+        try {
+            HostFacts facts = new HostFacts(libvirt);
+            hostname = properties.hostname().orElseGet(() -> defaultHostname(facts));
+            // The services the agent's own handlers (RBD storage) are built from.
+            KvmAgentContext context = new KvmAgentContext(hostname, () -> hostInfo(facts), Map.of(
+                    LibvirtConnection.class, libvirt,
+                    HostFacts.class, facts,
+                    RadosConnector.class, new RadosConnector(RadosTimeouts.of(properties.cephTimeout()))));
+            // Messages and handlers come from the modules on the class path, each through ServiceLoader.
+            ClassLoader modules = Agent.class.getClassLoader();
+            CommandHandlerRegistry handlers = CommandHandlerRegistry.load(modules, context);
+            LOG.info("Running {} command types", handlers.commandTypes().size());
+            ClientConfig config = ClientConfig.plain(properties.host(), properties.port())
+                    .withWorkerThreads(properties.commandThreads());
+            if (properties.tls().isPresent()) {
+                config = config.withTls(properties.tls().get());
+            }
+            String token = properties.hostToken().reveal();
+            client = new ManagementServerClient(config, MessageCodec.load(modules),
+                    () -> new Hello(token, hostname, version(), hostInfo(facts)), handlers,
+                    new ConnectionListener() {
+                        @Override
+                        public void onConnected(String hostId) {
+                            context.connected();
+                        }
+                    });
+        } catch (RuntimeException e) {
+            libvirt.close(); // e.g. two modules handle one command: nothing may stay open
+            throw e;
         }
-        String token = properties.hostToken().reveal();
-        client = new ManagementServerClient(config,
-                () -> new Hello(token, hostname, version(), hostInfo(facts)),
-                new BasicCommands(hostname, () -> hostInfo(facts), storage),
-                new ConnectionListener() {
-                    @Override
-                    public void onConnected(String hostId) {
-                        storage.redefineAll(); // the server may have been away while libvirtd restarted
-                    }
-                });
         libvirt.startWatchdog(properties.libvirtCheckInterval());
     }
 

@@ -7,13 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rbdstack.agent.connect.BasicCommands;
+import io.rbdstack.agent.connect.BasicCommandHandlers;
 import io.rbdstack.agent.connect.ClientConfig;
 import io.rbdstack.agent.connect.CommandHandler;
+import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.agent.connect.ThrowAwayTls;
 import io.rbdstack.agent.connect.ConnectionListener;
 import io.rbdstack.agent.connect.ManagementServerClient;
 import io.rbdstack.agent.connect.ReconnectBackoff;
+import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.server.TestDatabase;
 import io.rbdstack.server.TestServer;
@@ -178,7 +180,7 @@ class AgentHostLifecycleIT {
     }
 
     private static CommandHandler basicCommands() {
-        return new BasicCommands("kvm-test", () -> HOST_INFO, BasicCommands.unsupported());
+        return CommandHandlerRegistry.of(BasicCommandHandlers.handlers("kvm-test", () -> HOST_INFO));
     }
 
     private ManagementServerClient agent(int port, String token) {
@@ -189,7 +191,8 @@ class AgentHostLifecycleIT {
 
     private ManagementServerClient agent(ClientConfig config, String token, CommandHandler handler) {
         Supplier<Hello> hello = () -> new Hello(token, "kvm-test", "test", HOST_INFO);
-        ManagementServerClient client = new ManagementServerClient(config, hello, handler, ConnectionListener.NONE);
+        ManagementServerClient client = new ManagementServerClient(config,
+                MessageCodec.load(getClass().getClassLoader()), hello, handler, ConnectionListener.NONE);
         client.start();
         return client;
     }

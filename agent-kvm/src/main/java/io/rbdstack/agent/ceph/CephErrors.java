@@ -1,6 +1,6 @@
 package io.rbdstack.agent.ceph;
 
-import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer.Failure;
+import io.rbdstack.storage.rbd.agent.TestRbdPoolAnswer.Failure;
 import java.util.Map;
 
 /**

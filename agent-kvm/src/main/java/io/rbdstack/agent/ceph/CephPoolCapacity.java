@@ -4,7 +4,7 @@ import com.ceph.rados.exceptions.RadosException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer;
+import io.rbdstack.storage.rbd.agent.RbdPoolCapacityAnswer;
 import java.io.IOException;
 
 /**

@@ -1,6 +1,6 @@
 package io.rbdstack.agent.ceph;
 
-import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

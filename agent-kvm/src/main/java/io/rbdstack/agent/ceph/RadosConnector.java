@@ -2,7 +2,7 @@ package io.rbdstack.agent.ceph;
 
 import com.ceph.rados.Rados;
 import com.ceph.rados.exceptions.RadosException;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.net.InetAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;

@@ -3,7 +3,7 @@ package io.rbdstack.agent.ceph;
 import com.ceph.rados.IoCTX;
 import com.ceph.rados.Rados;
 import com.ceph.rados.exceptions.RadosException;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 
 /**
  * One connected librados handle for one {@link RbdPool} and the I/O context of its Ceph pool,

@@ -2,9 +2,9 @@ package io.rbdstack.agent.ceph;
 
 import com.ceph.rados.IoCTX;
 import com.ceph.rados.exceptions.RadosException;
-import io.rbdstack.spi.agent.rbd.RbdPool;
-import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer;
-import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer.Failure;
+import io.rbdstack.storage.rbd.agent.RbdPool;
+import io.rbdstack.storage.rbd.agent.TestRbdPoolAnswer;
+import io.rbdstack.storage.rbd.agent.TestRbdPoolAnswer.Failure;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;

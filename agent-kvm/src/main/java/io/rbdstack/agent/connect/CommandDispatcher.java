@@ -59,6 +59,16 @@ final class CommandDispatcher implements AutoCloseable {
     private void answer(Request request, ServerSession session) {
         Answer answer = run(request.command());
         try {
+            send(request, session, answer);
+        } catch (IllegalArgumentException e) {
+            // Over the size limit, or of a type no module registered: the server still gets a verdict.
+            LOG.warn("Cannot send the answer to request {}: {}", request.requestId(), e.getMessage());
+            send(request, session, GenericAnswer.failure("the agent cannot send its answer: " + e.getMessage()));
+        }
+    }
+
+    private static void send(Request request, ServerSession session, Answer answer) {
+        try {
             session.send(new Response(request.requestId(), answer));
         } catch (IOException e) {
             LOG.info("Answer to request {} ({}) dropped: {}", request.requestId(),

@@ -39,7 +39,7 @@ public final class ManagementServerClient implements AutoCloseable {
     private final ClientConfig config;
     private final Supplier<Hello> hello;
     private final ConnectionListener listener;
-    private final MessageCodec codec = new MessageCodec();
+    private final MessageCodec codec;
     private final CommandDispatcher dispatcher;
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(CommandDispatcher.daemonThreads("agent-heartbeat"));
@@ -50,13 +50,15 @@ public final class ManagementServerClient implements AutoCloseable {
     private Thread connectionThread;
 
     /**
+     * @param codec    knows the commands and answers the agent's modules contributed
      * @param hello    builds the hello for each attempt (host facts may have changed since the last)
      * @param handler  runs the commands
      * @param listener hears about connects and disconnects
      */
-    public ManagementServerClient(ClientConfig config, Supplier<Hello> hello, CommandHandler handler,
-            ConnectionListener listener) {
+    public ManagementServerClient(ClientConfig config, MessageCodec codec, Supplier<Hello> hello,
+            CommandHandler handler, ConnectionListener listener) {
         this.config = Objects.requireNonNull(config, "config");
+        this.codec = Objects.requireNonNull(codec, "codec");
         this.hello = Objects.requireNonNull(hello, "hello");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.dispatcher = new CommandDispatcher(Objects.requireNonNull(handler, "handler"), config.workerThreads());

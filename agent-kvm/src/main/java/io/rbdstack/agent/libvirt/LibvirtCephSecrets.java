@@ -1,7 +1,7 @@
 package io.rbdstack.agent.libvirt;
 
 import io.rbdstack.agent.ceph.CephKey;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.rbdstack.agent.libvirt;
 
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.util.Objects;
 import java.util.Optional;
 import org.libvirt.Connect;

@@ -1,7 +1,7 @@
 package io.rbdstack.agent.libvirt;
 
-import io.rbdstack.spi.agent.rbd.CephMonitor;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.util.ArrayList;
 import java.util.List;
 import org.w3c.dom.Element;

@@ -2,7 +2,7 @@ package io.rbdstack.agent.ceph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer.Failure;
+import io.rbdstack.storage.rbd.agent.TestRbdPoolAnswer.Failure;
 import org.junit.jupiter.api.Test;
 
 class CephErrorsTest {

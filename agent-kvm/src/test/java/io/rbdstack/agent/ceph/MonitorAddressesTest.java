@@ -3,7 +3,7 @@ package io.rbdstack.agent.ceph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

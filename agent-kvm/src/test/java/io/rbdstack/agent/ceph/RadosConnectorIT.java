@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rbdstack.agent.fixtures.CephFixture;
-import io.rbdstack.spi.agent.rbd.CephMonitor;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdImage;
 import io.rbdstack.agent.fixtures.CephFixture;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdImage;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.fixtures.CephFixture;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

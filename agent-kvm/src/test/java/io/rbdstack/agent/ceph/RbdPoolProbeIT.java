@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rbdstack.agent.fixtures.CephFixture;
-import io.rbdstack.spi.agent.rbd.CephMonitor;
-import io.rbdstack.spi.agent.rbd.RbdPool;
-import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer;
-import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer.Failure;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
+import io.rbdstack.storage.rbd.agent.RbdPool;
+import io.rbdstack.storage.rbd.agent.TestRbdPoolAnswer;
+import io.rbdstack.storage.rbd.agent.TestRbdPoolAnswer.Failure;
 import io.rbdstack.testing.CephKeyring;
 import java.util.List;
 import java.util.Random;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentListener;
 import io.rbdstack.server.agent.AgentTimeoutException;
@@ -44,6 +45,7 @@ class ManagementServerClientTest {
 
     private static final String TOKEN = "host-1-token-4f9a2c";
     private static final Duration INTERVAL = Duration.ofMillis(100);
+    private static final MessageCodec CODEC = MessageCodec.load(ManagementServerClientTest.class.getClassLoader());
     private static final HostInfo HOST_INFO = new HostInfo(4, 2400, 8L << 30, "9.0.0", "7.2.0", true);
     private static final ReconnectBackoff FAST_BACKOFF =
             new ReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400), 0);
@@ -58,7 +60,7 @@ class ManagementServerClientTest {
     private final HostAuthenticator authenticator =
             (token, hello) -> tokenValid.get() && token.equals(TOKEN) ? Optional.of("host-1") : Optional.empty();
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private CommandHandler handler = new BasicCommands("kvm1", () -> HOST_INFO, BasicCommands.unsupported());
+    private CommandHandler handler = CommandHandlerRegistry.of(BasicCommandHandlers.handlers("kvm1", () -> HOST_INFO));
 
     @BeforeAll
     static void makeCertificates() throws Exception {
@@ -77,14 +79,14 @@ class ManagementServerClientTest {
     }
 
     private AgentListener listen(ListenerConfig config) throws IOException {
-        AgentListener listener = new AgentListener(config, authenticator, status);
+        AgentListener listener = new AgentListener(config, CODEC, authenticator, status);
         toClose.add(listener);
         listener.start();
         return listener;
     }
 
     private ManagementServerClient client(ClientConfig config) {
-        ManagementServerClient client = new ManagementServerClient(config,
+        ManagementServerClient client = new ManagementServerClient(config, CODEC,
                 () -> new Hello(TOKEN, "kvm1", "0.1.0-test", HOST_INFO), handler, connection);
         toClose.add(client);
         client.start();

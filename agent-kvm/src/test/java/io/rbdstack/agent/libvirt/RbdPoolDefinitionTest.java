@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rbdstack.spi.Secret;
-import io.rbdstack.spi.agent.rbd.CephMonitor;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

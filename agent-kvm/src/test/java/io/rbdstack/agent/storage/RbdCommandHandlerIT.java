@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.ceph.TestKeys;
+import io.rbdstack.agent.connect.CommandHandler;
+import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.libvirt.HostFacts;
@@ -17,17 +19,17 @@ import io.rbdstack.agent.libvirt.LibvirtConnection;
 import io.rbdstack.agent.libvirt.LibvirtRbdPools;
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.GenericAnswer;
-import io.rbdstack.spi.agent.rbd.CreateRbdImageCommand;
-import io.rbdstack.spi.agent.rbd.DefineRbdPoolCommand;
-import io.rbdstack.spi.agent.rbd.DeleteRbdImageCommand;
-import io.rbdstack.spi.agent.rbd.RbdImageAnswer;
-import io.rbdstack.spi.agent.rbd.RbdPool;
-import io.rbdstack.spi.agent.rbd.RbdPoolCapacityAnswer;
-import io.rbdstack.spi.agent.rbd.RbdPoolCapacityCommand;
-import io.rbdstack.spi.agent.rbd.RemoveRbdPoolCommand;
-import io.rbdstack.spi.agent.rbd.ResizeRbdImageCommand;
-import io.rbdstack.spi.agent.rbd.TestRbdPoolAnswer;
-import io.rbdstack.spi.agent.rbd.TestRbdPoolCommand;
+import io.rbdstack.storage.rbd.agent.CreateRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.DefineRbdPoolCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.RbdImageAnswer;
+import io.rbdstack.storage.rbd.agent.RbdPool;
+import io.rbdstack.storage.rbd.agent.RbdPoolCapacityAnswer;
+import io.rbdstack.storage.rbd.agent.RbdPoolCapacityCommand;
+import io.rbdstack.storage.rbd.agent.RemoveRbdPoolCommand;
+import io.rbdstack.storage.rbd.agent.ResizeRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.TestRbdPoolAnswer;
+import io.rbdstack.storage.rbd.agent.TestRbdPoolCommand;
 import io.rbdstack.testing.RealServices;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The storage commands end to end through the handler, on the real Ceph and libvirtd. */
+/** The RBD commands end to end through their handlers, on the real Ceph and libvirtd. */
 class RbdCommandHandlerIT {
 
     private static final long MIB = 1L << 20;
@@ -46,8 +48,9 @@ class RbdCommandHandlerIT {
     private final RealServices services = RealServices.load();
     private final CephFixture cluster = new CephFixture();
     private final LibvirtConnection libvirt = LibvirtConnection.to(services.libvirtUri());
-    private final RbdCommandHandler handler = RbdCommandHandler.create(new RadosConnector(RadosTimeouts.standard()),
-            libvirt, new HostFacts(libvirt)::rbdStorageBackend, command -> GenericAnswer.failure("not mine"));
+    private final RadosConnector rados = new RadosConnector(RadosTimeouts.standard());
+    private final RbdPoolCommands pools = RbdPoolCommands.create(rados, libvirt, new HostFacts(libvirt)::rbdStorageBackend);
+    private final CommandHandler handler = CommandHandlerRegistry.of(RbdCommandHandlers.handlers(rados, pools));
     private final List<String> poolUuids = new ArrayList<>();
 
     @AfterEach
@@ -85,7 +88,7 @@ class RbdCommandHandlerIT {
             long start = System.nanoTime();
             assertSucceeded(handler.handle(new DefineRbdPoolCommand(pool)));
             System.out.printf("DefineRbdPoolCommand: %d ms%n", (System.nanoTime() - start) / 1_000_000);
-            assertEquals(java.util.Set.of(pool.uuid()), handler.definedPools());
+            assertEquals(java.util.Set.of(pool.uuid()), pools.definedPools());
 
             RbdPoolCapacityAnswer capacity = (RbdPoolCapacityAnswer) handler.handle(new RbdPoolCapacityCommand(pool));
             assertTrue(capacity.success() && capacity.availableBytes() > 0, capacity.toString());
@@ -113,7 +116,7 @@ class RbdCommandHandlerIT {
             assertFalse(new LibvirtCephSecrets(libvirt).exists(fresh.uuid()));
 
             assertSucceeded(handler.handle(new RemoveRbdPoolCommand(pool.uuid())));
-            assertTrue(handler.definedPools().isEmpty());
+            assertTrue(pools.definedPools().isEmpty());
             assertTrue(new LibvirtRbdPools(libvirt).state(pool.uuid()).isEmpty());
 
             List<String> lines = logs.lines();
@@ -131,8 +134,8 @@ class RbdCommandHandlerIT {
 
     @Test
     void aHostWhoseLibvirtLacksRbdFailsThePoolTestAfterTheCephChecks() {
-        RbdCommandHandler withoutRbd = RbdCommandHandler.create(new RadosConnector(RadosTimeouts.standard()), libvirt,
-                () -> false, command -> GenericAnswer.failure("not mine"));
+        CommandHandler withoutRbd = CommandHandlerRegistry.of(RbdCommandHandlers.handlers(rados,
+                RbdPoolCommands.create(rados, libvirt, () -> false)));
         TestRbdPoolAnswer answer = (TestRbdPoolAnswer) withoutRbd.handle(new TestRbdPoolCommand(cluster.limitedPool()));
         assertEquals(TestRbdPoolAnswer.Failure.LIBVIRT_WITHOUT_RBD, answer.failure(), answer.toString());
         assertEquals("libvirt on this host has no RBD storage backend (install libvirt-daemon-driver-storage-rbd)",
@@ -145,7 +148,7 @@ class RbdCommandHandlerIT {
         assertSucceeded(handler.handle(new DefineRbdPoolCommand(pool)));
         new LibvirtRbdPools(libvirt).remove(pool.uuid());
         new LibvirtCephSecrets(libvirt).undefine(pool.uuid());
-        handler.redefineAll();
+        pools.redefineAll();
         assertTrue(new LibvirtRbdPools(libvirt).state(pool.uuid()).orElseThrow().active());
     }
 

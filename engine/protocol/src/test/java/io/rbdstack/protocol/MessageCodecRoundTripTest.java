@@ -27,7 +27,7 @@ class MessageCodecRoundTripTest {
 
     private static final HostInfo HOST_INFO = new HostInfo(8, 2400, 34359738368L, "9.0.0", "7.2.0", true);
 
-    private final MessageCodec codec = new MessageCodec();
+    private final MessageCodec codec = MessageCodec.load(getClass().getClassLoader());
 
     @Test
     void everyMessageTypeSurvivesTheRoundTrip() throws Exception {

@@ -34,7 +34,7 @@ class MessageCodecTest {
     private static final String HOST_INFO_JSON = "{\"cpuCount\":8,\"cpuSpeedMhz\":2400,\"memoryBytes\":34359738368,"
             + "\"libvirtVersion\":\"9.0.0\",\"qemuVersion\":\"7.2.0\",\"rbdStorageBackend\":true}";
 
-    private final MessageCodec codec = new MessageCodec();
+    private final MessageCodec codec = MessageCodec.load(getClass().getClassLoader());
 
     static Stream<Arguments> everyMessageType() {
         return Stream.of(

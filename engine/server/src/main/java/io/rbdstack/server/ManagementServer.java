@@ -3,6 +3,7 @@ package io.rbdstack.server;
 import com.zaxxer.hikari.HikariDataSource;
 import io.rbdstack.dbupgrade.DbUpgrader;
 import io.rbdstack.dbupgrade.UpgradeResult;
+import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.server.api.ApiDispatcher;
 import io.rbdstack.server.api.ApiHttpHandler;
 import io.rbdstack.server.api.ApiVersion;
@@ -19,6 +20,7 @@ import io.rbdstack.server.auth.UserRepository;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
 import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.cluster.ManagementServerRegistry;
+import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentListener;
 import io.rbdstack.server.agent.ListenerConfig;
 import io.rbdstack.server.config.AgentTls;
@@ -43,6 +45,7 @@ import io.rbdstack.server.job.JobCommands;
 import io.rbdstack.server.job.JobRepository;
 import io.rbdstack.server.offering.DiskOfferingCommands;
 import io.rbdstack.server.offering.DiskOfferingRepository;
+import io.rbdstack.server.plugin.PluginJars;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsCommands;
 import io.rbdstack.server.settings.SettingsRepository;
@@ -92,14 +95,16 @@ public final class ManagementServer implements AutoCloseable {
     private final Deque<AutoCloseable> resources;
     private final ServerConnector http;
     private final int agentPort;
+    private final AgentConnections agents;
     private final long msid;
     private final List<CommandSpec> commands;
 
-    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, int agentPort, long msid,
+    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, AgentListener agents, long msid,
                              List<CommandSpec> commands) {
         this.resources = resources;
         this.http = http;
-        this.agentPort = agentPort;
+        this.agentPort = agents.port();
+        this.agents = agents.connections();
         this.msid = msid;
         this.commands = commands;
     }
@@ -138,7 +143,9 @@ public final class ManagementServer implements AutoCloseable {
                 LOG.info("{} host(s) of stopped management servers are Disconnected until their agents reconnect", stale);
             }
             HostAgentEvents hostEvents = new HostAgentEvents(hosts, mshosts.msid());
-            AgentListener agents = startAgentListener(config, hostEvents);
+            // Plugins may bring agent messages: the codec must know them before any agent connects.
+            ClassLoader plugins = PluginJars.classLoader(pluginDir(config), ManagementServer.class.getClassLoader());
+            AgentListener agents = startAgentListener(config, MessageCodec.load(plugins), hostEvents);
             resources.push(agents);
             // Pushed after the agent listener, so on stop running jobs drain while agents still answer.
             AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
@@ -161,7 +168,7 @@ public final class ManagementServer implements AutoCloseable {
             HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agents.connections()));
 
             EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
-            StorageProviders providers = StorageProviders.load(pluginDir(config), gateway,
+            StorageProviders providers = StorageProviders.load(plugins, gateway,
                     new ProviderOptionSettings(settings));
             StoragePoolRepository pools = new StoragePoolRepository(jdbc, cipher);
             StoragePoolService poolService = new StoragePoolService(pools, providers, gateway, hosts);
@@ -206,7 +213,7 @@ public final class ManagementServer implements AutoCloseable {
             LOG.info("Management server up in {} ms: API at http://{}:{}{}, agents on port {}{}",
                     (System.nanoTime() - t0) / 1_000_000, config.httpAddress(), http.getLocalPort(), ApiHttpHandler.PATH,
                     agents.port(), config.agentTlsKeystore().isPresent() ? " (TLS)" : "");
-            return new ManagementServer(resources, http, agents.port(), mshosts.msid(),
+            return new ManagementServer(resources, http, agents, mshosts.msid(),
                     registry.all().stream().map(CommandRegistry.Registered::spec).toList());
         } catch (Exception | Error e) {
             closeAll(resources);
@@ -248,14 +255,15 @@ public final class ManagementServer implements AutoCloseable {
         return java.nio.file.Files.isRegularFile(code) ? Optional.of(code.getParent().resolve(dir)) : Optional.empty();
     }
 
-    private static AgentListener startAgentListener(ServerConfig config, HostAgentEvents events) throws Exception {
+    private static AgentListener startAgentListener(ServerConfig config, MessageCodec codec, HostAgentEvents events)
+            throws Exception {
         ListenerConfig listener = new ListenerConfig(config.agentAddress(), config.agentPort(), Optional.empty(),
                 config.agentHeartbeat(), ListenerConfig.DEFAULT_HANDSHAKE_TIMEOUT);
         if (config.agentTlsKeystore().isPresent()) {
             listener = listener.withTls(AgentTls.serverContext(config.agentTlsKeystore().get(),
                     config.agentTlsKeystorePasswordFile().orElseThrow()));
         }
-        AgentListener agents = new AgentListener(listener, events, events);
+        AgentListener agents = new AgentListener(listener, codec, events, events);
         agents.start();
         return agents;
     }
@@ -286,6 +294,11 @@ public final class ManagementServer implements AutoCloseable {
     /** Every API command this server answers, as declared. */
     public List<CommandSpec> commands() {
         return commands;
+    }
+
+    /** Sends commands to connected agents, e.g. a plugin's own commands. */
+    public AgentConnections agents() {
+        return agents;
     }
 
     public long msid() {

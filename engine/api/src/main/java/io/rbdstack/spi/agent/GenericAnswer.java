@@ -1,6 +1,9 @@
 package io.rbdstack.spi.agent;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
+
 /** An answer with nothing but the outcome; also what a command that threw becomes. */
+@JsonTypeName("generic")
 public record GenericAnswer(boolean success, String details) implements Answer {
 
     public static GenericAnswer ok() {

@@ -32,7 +32,7 @@ public final class AgentListener implements AutoCloseable {
     private final HostAuthenticator authenticator;
     private final OrderedStatusDispatcher status;
     private final ConnectedHosts hosts;
-    private final MessageCodec codec = new MessageCodec();
+    private final MessageCodec codec;
     private final ScheduledThreadPoolExecutor timers;
     private final ExecutorService completions;
     private final Set<AgentConnection> open = new HashSet<>(); // every socket, authenticated or not; guarded by itself
@@ -40,8 +40,11 @@ public final class AgentListener implements AutoCloseable {
     private ServerSocket serverSocket;
     private Thread acceptThread;
 
-    public AgentListener(ListenerConfig config, HostAuthenticator authenticator, HostStatusListener statusListener) {
+    /** @param codec knows every command and answer the server's modules (plugins included) contributed */
+    public AgentListener(ListenerConfig config, MessageCodec codec, HostAuthenticator authenticator,
+                         HostStatusListener statusListener) {
         this.config = Objects.requireNonNull(config, "config");
+        this.codec = Objects.requireNonNull(codec, "codec");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.status = new OrderedStatusDispatcher(Objects.requireNonNull(statusListener, "statusListener"));
         this.hosts = new ConnectedHosts(status);

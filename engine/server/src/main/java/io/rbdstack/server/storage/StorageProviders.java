@@ -4,27 +4,18 @@ import io.rbdstack.spi.storage.HostGateway;
 import io.rbdstack.spi.storage.ProviderContext;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StorageProviderFactory;
-import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage plugins: every {@link StorageProviderFactory} on the class path or in a jar of the
- * plugin directory, found with ServiceLoader; the engine never names a plugin class.
+ * The storage plugins: every {@link StorageProviderFactory} the plugin class loader finds (the class
+ * path and the plugin directory's jars), found with ServiceLoader; the engine never names a plugin class.
  */
 public final class StorageProviders {
 
@@ -40,10 +31,9 @@ public final class StorageProviders {
     }
 
     /** Loads the plugins; their options become global settings, read live by the providers. */
-    public static StorageProviders load(Optional<Path> pluginDir, HostGateway hosts, ProviderOptionSettings options)
-            throws IOException {
+    public static StorageProviders load(ClassLoader plugins, HostGateway hosts, ProviderOptionSettings options) {
         StorageProviders providers = new StorageProviders();
-        for (StorageProviderFactory factory : ServiceLoader.load(StorageProviderFactory.class, classLoader(pluginDir))) {
+        for (StorageProviderFactory factory : ServiceLoader.load(StorageProviderFactory.class, plugins)) {
             String name = factory.name().toUpperCase(Locale.ROOT);
             if (providers.byName.containsKey(name)) {
                 throw new IllegalStateException("Two storage plugins are named " + name);
@@ -71,27 +61,5 @@ public final class StorageProviders {
 
     public Collection<Loaded> all() {
         return byName.values();
-    }
-
-    private static ClassLoader classLoader(Optional<Path> pluginDir) throws IOException {
-        ClassLoader parent = StorageProviders.class.getClassLoader();
-        if (pluginDir.isEmpty() || !Files.isDirectory(pluginDir.get())) {
-            return parent;
-        }
-        List<URL> jars = new ArrayList<>();
-        try (Stream<Path> files = Files.list(pluginDir.get())) {
-            for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
-                jars.add(url(jar));
-            }
-        }
-        return new URLClassLoader(jars.toArray(URL[]::new), parent);
-    }
-
-    private static URL url(Path jar) {
-        try {
-            return jar.toUri().toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException(jar.toString(), e);
-        }
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.spi.agent.AgentMessage;
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.EchoAnswer;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class AgentListenerTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(100);
+    private static final MessageCodec CODEC = MessageCodec.load(AgentListenerTest.class.getClassLoader());
     private static final Map<String, String> HOSTS_BY_TOKEN = Map.of("token-1", "host-1", "token-2", "host-2");
 
     private final RecordingStatusListener status = new RecordingStatusListener();
@@ -53,7 +55,7 @@ class AgentListenerTest {
     }
 
     private AgentListener start(ListenerConfig config) throws IOException {
-        listener = new AgentListener(config, authenticator, status);
+        listener = new AgentListener(config, CODEC, authenticator, status);
         listener.start();
         return listener;
     }
@@ -360,7 +362,7 @@ class AgentListenerTest {
 
     @Test
     void aFailingStatusListenerDoesNotBreakTheConnection() throws Exception {
-        listener = new AgentListener(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(INTERVAL),
+        listener = new AgentListener(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(INTERVAL), CODEC,
                 authenticator, new ThrowingStatusListener());
         listener.start();
         RawAgent agent = agent();

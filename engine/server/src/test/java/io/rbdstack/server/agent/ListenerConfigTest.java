@@ -33,6 +33,7 @@ class ListenerConfigTest {
     @Test
     void aListenerStartsOnceAndNotAfterClose() throws Exception {
         AgentListener listener = new AgentListener(ListenerConfig.plain("127.0.0.1", 0),
+                io.rbdstack.protocol.MessageCodec.load(getClass().getClassLoader()),
                 (token, hello) -> java.util.Optional.empty(), new RecordingStatusListener());
         listener.start();
         assertThrows(IllegalStateException.class, listener::start);

@@ -29,7 +29,7 @@ final class RawAgent implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
-    private final MessageCodec codec = new MessageCodec();
+    private final MessageCodec codec = MessageCodec.load(getClass().getClassLoader());
     private final BlockingQueue<AgentMessage> received = new LinkedBlockingQueue<>();
     private volatile boolean endOfStream;
 

@@ -1,6 +1,6 @@
 package io.rbdstack.storage.rbd;
 
-import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.rbdstack.storage.rbd;
 
 import io.rbdstack.spi.Secret;
-import io.rbdstack.spi.agent.rbd.CephMonitor;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;

@@ -1,7 +1,7 @@
 package io.rbdstack.storage.rbd;
 
 import io.rbdstack.spi.Secret;
-import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.rbdstack.spi.Secret;
-import io.rbdstack.spi.agent.rbd.CephMonitor;
-import io.rbdstack.spi.agent.rbd.RbdPool;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
+import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

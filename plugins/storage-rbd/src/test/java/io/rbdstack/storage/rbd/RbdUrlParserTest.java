@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-import io.rbdstack.spi.agent.rbd.CephMonitor;
+import io.rbdstack.storage.rbd.agent.CephMonitor;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,0 +1,105 @@
+package io.rbdstack.agent.storage;
+
+import io.rbdstack.agent.ceph.CephException;
+import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.ceph.RbdImageInfo;
+import io.rbdstack.agent.ceph.RbdImages;
+import io.rbdstack.agent.ceph.RbdSnapshots;
+import io.rbdstack.agent.ceph.RbdTrash;
+import io.rbdstack.storage.rbd.agent.CloneRbdSnapshotCommand;
+import io.rbdstack.storage.rbd.agent.CreateRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.DescribeRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.PurgeRbdImageAnswer;
+import io.rbdstack.storage.rbd.agent.PurgeRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.RbdImageAnswer;
+import io.rbdstack.storage.rbd.agent.RbdImageStateAnswer;
+import io.rbdstack.storage.rbd.agent.RbdPool;
+import io.rbdstack.storage.rbd.agent.ResizeRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.RollbackRbdSnapshotCommand;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RBD image commands through librbd: create, grow, delete (or move to the trash), describe and
+ * purge an image, roll it back to a snapshot, make one from a snapshot. Each answers with the
+ * image as it is afterwards; a Ceph failure becomes a failed answer.
+ */
+final class RbdImageCommands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RbdImageCommands.class);
+
+    private final RadosConnector rados;
+
+    RbdImageCommands(RadosConnector rados) {
+        this.rados = Objects.requireNonNull(rados, "rados");
+    }
+
+    RbdImageAnswer create(CreateRbdImageCommand create) {
+        return image(create.pool(), create.image(), images -> images.create(create.image(), create.sizeBytes()));
+    }
+
+    RbdImageAnswer resize(ResizeRbdImageCommand resize) {
+        return image(resize.pool(), resize.image(), images -> images.resize(resize.image(), resize.newSizeBytes()));
+    }
+
+    RbdImageAnswer delete(DeleteRbdImageCommand delete) {
+        return image(delete.pool(), delete.image(), images -> {
+            boolean existed = delete.deferSeconds() > 0
+                    ? images.moveToTrash(delete.image(), delete.deferSeconds())
+                    : images.delete(delete.image());
+            if (!existed) {
+                LOG.info("RBD image {}/{} was already gone", delete.pool().cephPool(), delete.image());
+            }
+            return new RbdImageInfo(delete.image(), 0, 2, 0); // what is left of it: nothing
+        });
+    }
+
+    RbdImageStateAnswer describe(DescribeRbdImageCommand describe) {
+        try (RadosSession session = rados.connect(describe.pool())) {
+            return new RbdImages(session).info(describe.image())
+                    .map(info -> new RbdImageStateAnswer(true, null, true, info.sizeBytes()))
+                    .orElseGet(() -> new RbdImageStateAnswer(true, null, false, 0));
+        } catch (CephException e) {
+            return RbdImageStateAnswer.failed(e.getMessage());
+        }
+    }
+
+    PurgeRbdImageAnswer purge(PurgeRbdImageCommand purge) {
+        try (RadosSession session = rados.connect(purge.pool())) {
+            RbdTrash.Purge done = new RbdTrash(session).purge(purge.image());
+            return new PurgeRbdImageAnswer(true, null, done.purged(),
+                    done.deferredUntil() == null ? 0 : done.deferredUntil().getEpochSecond());
+        } catch (CephException e) {
+            return PurgeRbdImageAnswer.failed(e.getMessage());
+        }
+    }
+
+    RbdImageAnswer rollback(RollbackRbdSnapshotCommand rollback) {
+        return image(rollback.pool(), rollback.image(), images -> {
+            new RbdSnapshots(images.session()).rollback(rollback.image(), rollback.snapshot());
+            return images.info(rollback.image()).orElseThrow();
+        });
+    }
+
+    RbdImageAnswer cloneFlattened(CloneRbdSnapshotCommand clone) {
+        return image(clone.pool(), clone.newImage(), images -> images.cloneFlattened(clone.image(),
+                clone.snapshot(), clone.newImage()));
+    }
+
+    @FunctionalInterface
+    private interface ImageWork {
+        RbdImageInfo apply(RbdImages images) throws CephException;
+    }
+
+    private RbdImageAnswer image(RbdPool pool, String image, ImageWork work) {
+        try (RadosSession session = rados.connect(pool)) {
+            RbdImageInfo info = work.apply(new RbdImages(session));
+            return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
+        } catch (CephException e) {
+            return new RbdImageAnswer(false, e.getMessage(), image, 0);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.rbdstack.agent.store;
+
+import io.rbdstack.spi.agent.GenericAnswer;
+import io.rbdstack.spi.agent.handler.AgentCommandHandler;
+import io.rbdstack.spi.agent.handler.AgentCommandHandlerFactory;
+import io.rbdstack.spi.agent.handler.AgentContext;
+import io.rbdstack.spi.agent.store.DeleteBackupCommand;
+import io.rbdstack.spi.agent.store.ImageStoreAnswer;
+import io.rbdstack.spi.agent.store.TestImageStoreCommand;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The image-store commands: test a store (and read its capacity), delete a backup file. */
+public final class ImageStoreCommandHandlers implements AgentCommandHandlerFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageStoreCommandHandlers.class);
+
+    @Override
+    public List<AgentCommandHandler<?>> create(AgentContext context) {
+        return List.of(
+                AgentCommandHandler.of(TestImageStoreCommand.class, ImageStoreCommandHandlers::test),
+                AgentCommandHandler.of(DeleteBackupCommand.class, ImageStoreCommandHandlers::delete));
+    }
+
+    private static ImageStoreAnswer test(TestImageStoreCommand test) {
+        try {
+            ImageStoreDirectory store = ImageStoreDirectory.of(test.url());
+            store.checkWritable();
+            long[] capacity = store.capacity();
+            return new ImageStoreAnswer(true, null, capacity[0], capacity[1]);
+        } catch (IOException e) {
+            return ImageStoreAnswer.failed(e.getMessage());
+        }
+    }
+
+    private static GenericAnswer delete(DeleteBackupCommand delete) {
+        try {
+            if (!ImageStoreDirectory.of(delete.storeUrl()).delete(delete.path())) {
+                LOG.info("Backup {} was already gone from {}", delete.path(), delete.storeUrl());
+            }
+            return GenericAnswer.ok();
+        } catch (IOException e) {
+            return GenericAnswer.failure("cannot delete backup " + delete.path() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.rbdstack.spi.agent.handler;
+
+import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.agent.Answer;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Runs one command class on the agent; an agent has exactly one handler per command class. Called
+ * on worker threads, several at a time, so it must be thread-safe; it may block (the heartbeat has
+ * its own thread). A runtime exception it throws becomes a failed
+ * {@link io.rbdstack.spi.agent.GenericAnswer} carrying the exception's message.
+ */
+public interface AgentCommandHandler<C extends AgentCommand> {
+
+    Class<C> commandType();
+
+    Answer handle(C command);
+
+    /** A handler that answers commands of {@code commandType} with {@code run}, e.g. a method reference. */
+    static <C extends AgentCommand> AgentCommandHandler<C> of(Class<C> commandType,
+                                                             Function<? super C, ? extends Answer> run) {
+        Objects.requireNonNull(commandType, "commandType");
+        Objects.requireNonNull(run, "run");
+        return new AgentCommandHandler<>() {
+            @Override
+            public Class<C> commandType() {
+                return commandType;
+            }
+
+            @Override
+            public Answer handle(C command) {
+                return run.apply(command);
+            }
+
+            @Override
+            public String toString() {
+                return "handler of " + commandType.getName();
+            }
+        };
+    }
+}

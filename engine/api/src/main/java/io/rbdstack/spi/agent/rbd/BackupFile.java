@@ -1,5 +1,0 @@
-package io.rbdstack.spi.agent.rbd;
-
-/** One backup file of a restore chain: where it is and the SHA-256 (hex) it was written with. */
-public record BackupFile(String storeUrl, String path, String sha256) {
-}

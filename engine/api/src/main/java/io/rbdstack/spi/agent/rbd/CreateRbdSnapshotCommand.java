@@ -1,7 +1,0 @@
-package io.rbdstack.spi.agent.rbd;
-
-import io.rbdstack.spi.agent.AgentCommand;
-
-/** Take snapshot {@code snapshot} of {@code image}; one of that name already there counts as taken. */
-public record CreateRbdSnapshotCommand(RbdPool pool, String image, String snapshot) implements AgentCommand {
-}

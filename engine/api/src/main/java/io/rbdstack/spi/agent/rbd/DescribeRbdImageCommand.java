@@ -1,7 +1,0 @@
-package io.rbdstack.spi.agent.rbd;
-
-import io.rbdstack.spi.agent.AgentCommand;
-
-/** Whether an image exists (outside the trash) and its size; answered with {@link RbdImageStateAnswer}. */
-public record DescribeRbdImageCommand(RbdPool pool, String image) implements AgentCommand {
-}

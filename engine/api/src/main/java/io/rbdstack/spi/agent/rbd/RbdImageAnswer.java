@@ -1,7 +1,0 @@
-package io.rbdstack.spi.agent.rbd;
-
-import io.rbdstack.spi.agent.Answer;
-
-/** An image as it is after the command: its name and size in bytes. */
-public record RbdImageAnswer(boolean success, String details, String image, long sizeBytes) implements Answer {
-}

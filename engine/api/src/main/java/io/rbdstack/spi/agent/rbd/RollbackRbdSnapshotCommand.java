@@ -1,7 +1,0 @@
-package io.rbdstack.spi.agent.rbd;
-
-import io.rbdstack.spi.agent.AgentCommand;
-
-/** Roll {@code image} back to {@code snapshot}; answered with the image as it is then ({@link RbdImageAnswer}). */
-public record RollbackRbdSnapshotCommand(RbdPool pool, String image, String snapshot) implements AgentCommand {
-}

@@ -1,0 +1,9 @@
+package io.rbdstack.storage.rbd.agent;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.rbdstack.spi.agent.AgentCommand;
+
+/** Whether an image exists (outside the trash) and its size; answered with {@link RbdImageStateAnswer}. */
+@JsonTypeName("rbd.describeImage")
+public record DescribeRbdImageCommand(RbdPool pool, String image) implements AgentCommand {
+}

@@ -1,0 +1,9 @@
+package io.rbdstack.storage.rbd.agent;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.rbdstack.spi.agent.AgentCommand;
+
+/** Grow an image; shrinking is refused. Answered by {@link RbdImageAnswer}. */
+@JsonTypeName("rbd.resizeImage")
+public record ResizeRbdImageCommand(RbdPool pool, String image, long newSizeBytes) implements AgentCommand {
+}

@@ -1,0 +1,9 @@
+package io.rbdstack.storage.rbd.agent;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.rbdstack.spi.agent.AgentCommand;
+
+/** Roll {@code image} back to {@code snapshot}; answered with the image as it is then ({@link RbdImageAnswer}). */
+@JsonTypeName("rbd.rollbackSnapshot")
+public record RollbackRbdSnapshotCommand(RbdPool pool, String image, String snapshot) implements AgentCommand {
+}

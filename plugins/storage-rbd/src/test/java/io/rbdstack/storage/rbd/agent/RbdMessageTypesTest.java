@@ -1,0 +1,60 @@
+package io.rbdstack.storage.rbd.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rbdstack.spi.agent.AgentMessageTypes;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The RBD messages keep the wire names agents and docs/agent-protocol.md know them by. */
+class RbdMessageTypesTest {
+
+    private final RbdMessageTypes types = new RbdMessageTypes();
+
+    @Test
+    void everyCommandKeepsItsWireName() {
+        Map<String, String> names = new TreeMap<>();
+        types.commands().forEach(type -> names.put(type.getSimpleName(), AgentMessageTypes.wireName(type).orElseThrow()));
+
+        assertEquals(new TreeMap<>(Map.ofEntries(
+                Map.entry("TestRbdPoolCommand", "rbd.testPool"),
+                Map.entry("DefineRbdPoolCommand", "rbd.definePool"),
+                Map.entry("RemoveRbdPoolCommand", "rbd.removePool"),
+                Map.entry("RbdPoolCapacityCommand", "rbd.poolCapacity"),
+                Map.entry("CreateRbdImageCommand", "rbd.createImage"),
+                Map.entry("ResizeRbdImageCommand", "rbd.resizeImage"),
+                Map.entry("DeleteRbdImageCommand", "rbd.deleteImage"),
+                Map.entry("DescribeRbdImageCommand", "rbd.describeImage"),
+                Map.entry("PurgeRbdImageCommand", "rbd.purgeImage"),
+                Map.entry("CreateRbdSnapshotCommand", "rbd.createSnapshot"),
+                Map.entry("DeleteRbdSnapshotCommand", "rbd.deleteSnapshot"),
+                Map.entry("RollbackRbdSnapshotCommand", "rbd.rollbackSnapshot"),
+                Map.entry("CloneRbdSnapshotCommand", "rbd.cloneSnapshot"),
+                Map.entry("BackupRbdSnapshotCommand", "rbd.backupSnapshot"),
+                Map.entry("RestoreRbdBackupCommand", "rbd.restoreBackup"))), names);
+    }
+
+    @Test
+    void everyAnswerKeepsItsWireName() {
+        Map<String, String> names = new TreeMap<>();
+        types.answers().forEach(type -> names.put(type.getSimpleName(), AgentMessageTypes.wireName(type).orElseThrow()));
+
+        assertEquals(new TreeMap<>(Map.of(
+                "TestRbdPoolAnswer", "rbd.testPool",
+                "RbdPoolCapacityAnswer", "rbd.poolCapacity",
+                "RbdImageAnswer", "rbd.image",
+                "RbdImageStateAnswer", "rbd.imageState",
+                "PurgeRbdImageAnswer", "rbd.purgeImage",
+                "RbdSnapshotAnswer", "rbd.snapshot",
+                "RbdBackupAnswer", "rbd.backup")), names);
+    }
+
+    @Test
+    void thePluginJarDeclaresThemAsAService() {
+        assertTrue(ServiceLoader.load(AgentMessageTypes.class).stream()
+                .anyMatch(provider -> provider.type() == RbdMessageTypes.class));
+    }
+}

@@ -8,6 +8,7 @@ import io.rbdstack.server.api.ApiHttpHandler;
 import io.rbdstack.server.api.ApiVersion;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.DiscoveryCommands;
+import io.rbdstack.server.api.Incident;
 import io.rbdstack.server.auth.AccountCommands;
 import io.rbdstack.server.auth.AdminBootstrap;
 import io.rbdstack.server.auth.LoginService;
@@ -206,11 +207,11 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     private static void failJobsOfStoppedServers(ManagementServerRegistry mshosts, JobRepository jobRows) {
+        Incident incident = Incident.open();
         int orphans = jobRows.failOrphans(mshosts.markSilentServersDown(), AsyncJobManager.errorResult(
-                io.rbdstack.server.api.ApiException.internal(
-                        "The management server running this job stopped before it finished", null)));
+                incident.error("The management server running this job stopped before it finished", null)));
         if (orphans > 0) {
-            LOG.warn("Marked {} job(s) of stopped management servers as failed", orphans);
+            LOG.error("Incident {}: marked {} job(s) of stopped management servers as failed", incident.id(), orphans);
         }
     }
 

@@ -79,7 +79,7 @@ public final class AccountCommands {
             } catch (ApiException e) {
                 throw e;
             } catch (Exception e) {
-                throw ApiException.internal("Cannot create account " + accountName + ": " + e.getMessage(), e);
+                throw ApiException.internal("Cannot create account " + accountName, e);
             }
             Caller created = users.findActiveCaller(userId).orElseThrow();
             UserRepository.UserView user = users.listUsers(created, Optional.of(created.userUuid()), "").get(0);

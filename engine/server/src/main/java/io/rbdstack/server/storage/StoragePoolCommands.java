@@ -151,7 +151,7 @@ public final class StoragePoolCommands {
                         plugin.factory().name(), poolScope, zoneId, podId, clusterId, "KVM", definition,
                         args.longValue("capacitybytes").orElse(null), args.longValue("capacityiops").orElse(null), tags));
             } catch (Exception e) {
-                throw ApiException.internal("Cannot save storage pool " + name + ": " + e.getMessage(), e);
+                throw ApiException.internal("Cannot save storage pool " + name, e);
             }
             StoragePoolRepository.PoolRow row = deps.pools().find(uuid).orElseThrow();
             try {
@@ -262,7 +262,7 @@ public final class StoragePoolCommands {
             try {
                 volumes = deps.pools().claimForRemoval(row.id());
             } catch (Exception e) {
-                throw ApiException.internal("Cannot delete storage pool " + row.name() + ": " + e.getMessage(), e);
+                throw ApiException.internal("Cannot delete storage pool " + row.name(), e);
             }
             if (volumes > 0) {
                 throw ApiException.inUse("Cannot delete storage pool " + row.name() + ": it still holds " + volumes
@@ -273,7 +273,7 @@ public final class StoragePoolCommands {
                 deps.pools().remove(row.id());
             } catch (Exception e) {
                 deps.pools().status(row.id(), row.status());
-                throw ApiException.internal("Cannot delete storage pool " + row.name() + ": " + e.getMessage(), e);
+                throw ApiException.internal("Cannot delete storage pool " + row.name(), e);
             }
             return ApiJson.success();
         }

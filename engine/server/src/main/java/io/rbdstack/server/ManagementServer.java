@@ -4,10 +4,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.rbdstack.dbupgrade.DbUpgrader;
 import io.rbdstack.dbupgrade.UpgradeResult;
 import io.rbdstack.server.api.ApiDispatcher;
+import io.rbdstack.server.api.ApiErrorHandler;
 import io.rbdstack.server.api.ApiHttpHandler;
 import io.rbdstack.server.api.ApiVersion;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.DiscoveryCommands;
+import io.rbdstack.server.api.HttpLimits;
 import io.rbdstack.server.api.Incident;
 import io.rbdstack.server.auth.AccountCommands;
 import io.rbdstack.server.auth.AdminBootstrap;
@@ -71,6 +73,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -255,12 +259,15 @@ public final class ManagementServer implements AutoCloseable {
     private static ServerConnector startHttp(ServerConfig config, ApiDispatcher dispatcher,
                                              Deque<AutoCloseable> resources) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        HttpLimits.DEFAULT.applyTo(httpConfig);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
         connector.setHost(config.httpAddress());
         connector.setPort(config.httpPort());
         server.addConnector(connector);
         // GracefulHandler lets in-flight requests finish on stop, for up to the stop timeout.
-        server.setHandler(new GracefulHandler(new ApiHttpHandler(dispatcher)));
+        server.setHandler(new GracefulHandler(new ApiHttpHandler(dispatcher, HttpLimits.DEFAULT)));
+        server.setErrorHandler(new ApiErrorHandler(HttpLimits.DEFAULT));
         server.setStopTimeout(config.shutdownGrace().toMillis());
         server.start();
         resources.push(server::stop);

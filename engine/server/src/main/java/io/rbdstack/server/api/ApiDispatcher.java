@@ -74,11 +74,6 @@ public final class ApiDispatcher {
         }
     }
 
-    /** The command's name when it is one, else a word for it: an unknown name is whatever the caller sent. */
-    private String commandLabel(String command) {
-        return found(command) ? command : "the request";
-    }
-
     private ObjectNode submit(Caller caller, AsyncCommand command, ApiArgs args, Map<String, String> params) {
         AsyncCommand.AsyncStart start = command.start(caller, args);
         String jobId = jobs.submit(caller, command.spec().name(), loggable(params), start);
@@ -92,6 +87,11 @@ public final class ApiDispatcher {
 
     private boolean found(String command) {
         return registry.find(command).isPresent() || command.equals("login") || command.equals("logout");
+    }
+
+    /** The command's name when it is one, else a word for it: an unknown name is whatever the caller sent. */
+    private String commandLabel(String command) {
+        return found(command) ? command : "the request";
     }
 
     static ApiReply error(ResponseFormat format, String responseName, ApiException e) {

@@ -4,13 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.rbdstack.dbupgrade.DbUpgrader;
 import io.rbdstack.dbupgrade.UpgradeResult;
 import io.rbdstack.server.api.ApiDispatcher;
-import io.rbdstack.server.api.ApiErrorHandler;
 import io.rbdstack.server.api.ApiHttpHandler;
+import io.rbdstack.server.api.ApiHttpServer;
 import io.rbdstack.server.api.ApiVersion;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.DiscoveryCommands;
-import io.rbdstack.server.api.HttpLimits;
-import io.rbdstack.server.api.Incident;
 import io.rbdstack.server.auth.AccountCommands;
 import io.rbdstack.server.auth.AdminBootstrap;
 import io.rbdstack.server.auth.LoginService;
@@ -73,11 +71,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,12 +206,7 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     private static void failJobsOfStoppedServers(ManagementServerRegistry mshosts, JobRepository jobRows) {
-        Incident incident = Incident.open();
-        int orphans = jobRows.failOrphans(mshosts.markSilentServersDown(), AsyncJobManager.errorResult(
-                incident.error("The management server running this job stopped before it finished", null)));
-        if (orphans > 0) {
-            LOG.error("Incident {}: marked {} job(s) of stopped management servers as failed", incident.id(), orphans);
-        }
+        AsyncJobManager.failJobsOfStoppedServers(jobRows, mshosts.markSilentServersDown());
     }
 
     /** The configured database, or the embedded one (started here) when there is no db.properties. */
@@ -258,20 +248,11 @@ public final class ManagementServer implements AutoCloseable {
 
     private static ServerConnector startHttp(ServerConfig config, ApiDispatcher dispatcher,
                                              Deque<AutoCloseable> resources) throws Exception {
-        Server server = new Server();
-        HttpConfiguration httpConfig = new HttpConfiguration();
-        HttpLimits.DEFAULT.applyTo(httpConfig);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
-        connector.setHost(config.httpAddress());
-        connector.setPort(config.httpPort());
-        server.addConnector(connector);
-        // GracefulHandler lets in-flight requests finish on stop, for up to the stop timeout.
-        server.setHandler(new GracefulHandler(new ApiHttpHandler(dispatcher, HttpLimits.DEFAULT)));
-        server.setErrorHandler(new ApiErrorHandler(HttpLimits.DEFAULT));
+        Server server = ApiHttpServer.create(config.httpAddress(), config.httpPort(), dispatcher);
         server.setStopTimeout(config.shutdownGrace().toMillis());
         server.start();
         resources.push(server::stop);
-        return connector;
+        return (ServerConnector) server.getConnectors()[0];
     }
 
     public int httpPort() {

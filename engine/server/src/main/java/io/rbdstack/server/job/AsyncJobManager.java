@@ -9,6 +9,7 @@ import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Incident;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class AsyncJobManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncJobManager.class);
+    private static final String SERVER_STOPPED = "The management server running this job stopped before it finished";
 
     private final JobRepository jobs;
     private final long msid;
@@ -89,6 +91,18 @@ public final class AsyncJobManager implements AutoCloseable {
         return node.toString();
     }
 
+    /**
+     * Fails the pending jobs of management servers other than {@code aliveMsids}, which stopped
+     * without finishing them, as one incident.
+     */
+    public static void failJobsOfStoppedServers(JobRepository jobs, List<Long> aliveMsids) {
+        Incident incident = Incident.open();
+        int orphans = jobs.failOrphans(aliveMsids, errorResult(incident.error(SERVER_STOPPED, null)));
+        if (orphans > 0) {
+            LOG.error("Incident {}: marked {} job(s) of stopped management servers as failed", incident.id(), orphans);
+        }
+    }
+
     /** Stops taking jobs, lets running ones finish within {@code grace}, fails the rest with a reason. */
     @Override
     public void close() {
@@ -106,8 +120,7 @@ public final class AsyncJobManager implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         Incident incident = Incident.open();
-        int failed = jobs.failPendingOf(msid, errorResult(incident.error(
-                "The management server running this job stopped before it finished", null)));
+        int failed = jobs.failPendingOf(msid, errorResult(incident.error(SERVER_STOPPED, null)));
         if (failed > 0) {
             LOG.error("Incident {}: failed {} job(s) still running at shutdown", incident.id(), failed);
         }

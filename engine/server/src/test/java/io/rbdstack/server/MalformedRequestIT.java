@@ -76,6 +76,17 @@ class MalformedRequestIT {
     }
 
     @Test
+    void rawBytesThatAreNotUtf8InTheUrlAre430() throws Exception {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        head.writeBytes(ascii("GET /client/api?command=listZones&response=json&name=caf"));
+        head.write(0xFF);
+        head.writeBytes(ascii(" HTTP/1.1\r\nHost: localhost"));
+        JsonNode error = json(http.exchange(head.toByteArray(), new byte[0]), 430);
+        assertEquals("Unable to decode parameter name: it holds bytes that are not valid UTF-8",
+                error.get("errortext").asText());
+    }
+
+    @Test
     void aPostedFormWithBytesThatAreNotUtf8Is430InTheFormatItAskedFor() throws Exception {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes("command=listZones&response=json&name=caf".getBytes(StandardCharsets.US_ASCII));

@@ -19,6 +19,10 @@ import java.util.Map;
 final class FormDecoder {
 
     static final String FORM_TYPE = "application/x-www-form-urlencoded";
+    /** What Jetty puts in a URL for bytes that are not UTF-8. */
+    private static final char JETTY_UNDECODABLE = '\uFFFD';
+    /** A byte that never occurs in UTF-8. */
+    private static final int NOT_UTF8 = 0xFF;
     /** How much of an undecodable parameter name an error text repeats. */
     private static final int NAME_IN_ERROR = 64;
 
@@ -45,11 +49,24 @@ final class FormDecoder {
         }
     }
 
-    /** A query string's parameters: always UTF-8, as CloudStack reads URLs. */
+    /**
+     * A query string's parameters: always UTF-8, as CloudStack reads URLs. Jetty has already decoded
+     * the raw request line as UTF-8, putting U+FFFD where bytes were not; each becomes an invalid
+     * byte again, so that the query is refused naming the parameter, as a %-escaped one would be.
+     */
     static void decodeQuery(String query, Map<String, String> into) {
-        if (query != null) {
-            decode(query.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8, into);
+        if (query == null) {
+            return;
         }
+        ByteArrayOutputStream raw = new ByteArrayOutputStream(query.length());
+        int start = 0;
+        for (int bad = query.indexOf(JETTY_UNDECODABLE); bad >= 0; bad = query.indexOf(JETTY_UNDECODABLE, start)) {
+            raw.writeBytes(query.substring(start, bad).getBytes(StandardCharsets.UTF_8));
+            raw.write(NOT_UTF8);
+            start = bad + 1;
+        }
+        raw.writeBytes(query.substring(start).getBytes(StandardCharsets.UTF_8));
+        decode(raw.toByteArray(), StandardCharsets.UTF_8, into);
     }
 
     /** Whether a body of this content type holds parameters; other bodies are ignored, as by a servlet. */

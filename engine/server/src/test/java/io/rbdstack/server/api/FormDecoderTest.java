@@ -52,6 +52,14 @@ class FormDecoderTest {
     }
 
     @Test
+    void aRawUrlByteJettyCouldNotDecodeIs430NamingTheParameter() {
+        // Jetty decodes the request line as UTF-8 and puts U+FFFD for a byte that is not.
+        ApiException e = assertThrows(ApiException.class, () -> query("command=listZones&name=caf\uFFFD"));
+        assertEquals("Unable to decode parameter name: it holds bytes that are not valid UTF-8", e.getMessage());
+        assertEquals(Map.of("name", "caf\u00E9"), query("name=caf\u00E9"), "raw UTF-8 Jetty decoded is kept");
+    }
+
+    @Test
     void anUndecodableNameIsRepeatedOnlyAsPrintableAscii() {
         byte[] raw = {'a', 0x01, (byte) 0xFF, '%', 'Z', '=', '1'};
         ApiException e = assertThrows(ApiException.class,

@@ -25,9 +25,21 @@ public final class LogCapture implements AutoCloseable {
 
     /** Each event's formatted message, its arguments and its exception chain's messages. */
     public List<String> lines() {
+        return lines(Level.ALL);
+    }
+
+    /** {@link #lines()} of the events logged at ERROR. */
+    public List<String> errors() {
+        return lines(Level.ERROR);
+    }
+
+    private List<String> lines(Level atLeast) {
         List<String> lines = new ArrayList<>();
         synchronized (appender) {
             for (ILoggingEvent event : new ArrayList<>(appender.list)) {
+                if (!event.getLevel().isGreaterOrEqual(atLeast)) {
+                    continue;
+                }
                 StringBuilder line = new StringBuilder(event.getLoggerName()).append(": ")
                         .append(event.getFormattedMessage());
                 for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {

@@ -6,6 +6,7 @@ import io.rbdstack.dbupgrade.UpgradeResult;
 import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.server.api.ApiDispatcher;
 import io.rbdstack.server.api.ApiHttpHandler;
+import io.rbdstack.server.api.ApiHttpServer;
 import io.rbdstack.server.api.ApiVersion;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.CommandSpec;
@@ -79,7 +80,6 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -222,12 +222,7 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     private static void failJobsOfStoppedServers(ManagementServerRegistry mshosts, JobRepository jobRows) {
-        int orphans = jobRows.failOrphans(mshosts.markSilentServersDown(), AsyncJobManager.errorResult(
-                io.rbdstack.server.api.ApiException.internal(
-                        "The management server running this job stopped before it finished", null)));
-        if (orphans > 0) {
-            LOG.warn("Marked {} job(s) of stopped management servers as failed", orphans);
-        }
+        AsyncJobManager.failJobsOfStoppedServers(jobRows, mshosts.markSilentServersDown());
     }
 
     /** The configured database, or the embedded one (started here) when there is no db.properties. */
@@ -270,17 +265,11 @@ public final class ManagementServer implements AutoCloseable {
 
     private static ServerConnector startHttp(ServerConfig config, ApiDispatcher dispatcher,
                                              Deque<AutoCloseable> resources) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(config.httpAddress());
-        connector.setPort(config.httpPort());
-        server.addConnector(connector);
-        // GracefulHandler lets in-flight requests finish on stop, for up to the stop timeout.
-        server.setHandler(new GracefulHandler(new ApiHttpHandler(dispatcher)));
+        Server server = ApiHttpServer.create(config.httpAddress(), config.httpPort(), dispatcher);
         server.setStopTimeout(config.shutdownGrace().toMillis());
         server.start();
         resources.push(server::stop);
-        return connector;
+        return (ServerConnector) server.getConnectors()[0];
     }
 
     public int httpPort() {

@@ -1,5 +1,6 @@
 package io.rbdstack.spi.storage;
 
+import io.rbdstack.spi.ValueType;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,8 +17,19 @@ public record ProviderContext(OptionValues options, HostGateway hosts) {
         this(OptionValues.of(options), hosts);
     }
 
-    /** The option's current value, or its default when none is set. */
+    /**
+     * The option's current value, or its default when none is set or the stored one is no longer
+     * allowed (set before the option's range was declared, say).
+     */
     public String option(ProviderOption option) {
-        return options.value(option.name()).orElse(option.defaultValue());
+        return options.value(option.name()).filter(option.type()::accepts).orElse(option.defaultValue());
+    }
+
+    /** A whole-number option's current value (see {@link #option}). */
+    public long wholeNumber(ProviderOption option) {
+        if (!(option.type() instanceof ValueType.WholeNumber)) {
+            throw new IllegalArgumentException("Option " + option.name() + " is not a whole number");
+        }
+        return Long.parseLong(option(option));
     }
 }

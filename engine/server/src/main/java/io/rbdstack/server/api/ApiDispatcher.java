@@ -3,7 +3,6 @@ package io.rbdstack.server.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.auth.LoginService;
 import io.rbdstack.server.auth.RequestAuthenticator;
-import io.rbdstack.server.db.DataAccessException;
 import io.rbdstack.server.job.AsyncJobManager;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -65,14 +64,15 @@ public final class ApiDispatcher {
                     : registered.execute(bound, caller);
             return new ApiReply(200, format, format.render(responseName, body), Optional.empty());
         } catch (ApiException e) {
-            return error(format, found(command) ? responseName : "errorresponse", e);
-        } catch (DataAccessException e) {
-            LOG.error("API command {} failed on the database", command, e);
-            return error(format, responseName, ApiException.internal("Database error while running " + command, e));
+            // A 530's text is a summary by contract; its details go to the log under an incident id.
+            ApiException answer = e.errorCode() == ApiErrorCode.INTERNAL_ERROR
+                    ? Incident.report(LOG, "API command " + commandLabel(command), e.getMessage(), e) : e;
+            return error(format, found(command) ? responseName : "errorresponse", answer);
         } catch (RuntimeException e) {
-            LOG.error("API command {} failed", command, e);
-            return error(format, responseName, ApiException.internal("Internal error running " + command + ": "
-                    + e.getMessage(), e));
+            // SQL, exception classes and stack traces stay in the log: the caller gets the incident id.
+            String label = commandLabel(command);
+            return error(format, found(command) ? responseName : "errorresponse",
+                    Incident.report(LOG, "API command " + label, "Internal error running " + label, e));
         }
     }
 
@@ -92,15 +92,25 @@ public final class ApiDispatcher {
         return registry.find(command).isPresent() || command.equals("login") || command.equals("logout");
     }
 
+    /** The command's name when it is one, else a word for it: an unknown name is whatever the caller sent. */
+    private String commandLabel(String command) {
+        return found(command) ? command : "the request";
+    }
+
     static ApiReply error(ResponseFormat format, String responseName, ApiException e) {
+        return error(format, responseName, e.errorCode().httpCode(), e.csErrorCode(), e.getMessage());
+    }
+
+    /** CloudStack's error envelope with HTTP status = {@code errorCode}; no cserrorcode when it is 0. */
+    static ApiReply error(ResponseFormat format, String responseName, int errorCode, int csErrorCode, String text) {
         ObjectNode body = ApiJson.MAPPER.createObjectNode();
         body.putArray("uuidList");
-        body.put("errorcode", e.errorCode().httpCode());
-        if (e.csErrorCode() != 0) {
-            body.put("cserrorcode", e.csErrorCode());
+        body.put("errorcode", errorCode);
+        if (csErrorCode != 0) {
+            body.put("cserrorcode", csErrorCode);
         }
-        body.put("errortext", e.getMessage());
-        return new ApiReply(e.errorCode().httpCode(), format, format.render(responseName, body), Optional.empty());
+        body.put("errortext", text);
+        return new ApiReply(errorCode, format, format.render(responseName, body), Optional.empty());
     }
 
     /** CloudStack binds parameters by lower-cased name. */

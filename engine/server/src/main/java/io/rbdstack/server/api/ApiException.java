@@ -35,6 +35,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(ApiErrorCode.PARAM_ERROR, CS_INVALID_PARAMETER, message);
     }
 
+    /** 430: the request's parameters cannot be decoded at all (CloudStack's "Unable to decode parameter"). */
+    public static ApiException malformed(String message) {
+        return new ApiException(ApiErrorCode.MALFORMED_PARAMETER_ERROR, CS_SERVER_API, message);
+    }
+
     public static ApiException permissionDenied(String message) {
         return new ApiException(ApiErrorCode.ACCOUNT_ERROR, CS_PERMISSION_DENIED, message);
     }

@@ -10,7 +10,10 @@ import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
-/** {@code response=json} or CloudStack's default XML, with the content types clients check. */
+/**
+ * {@code response=json} or CloudStack's default XML, with the content types clients check. XML is
+ * well-formed whatever the values hold: characters XML 1.0 cannot carry become U+FFFD ({@link XmlText}).
+ */
 public enum ResponseFormat {
     JSON("application/json; charset=UTF-8"),
     XML("text/xml; charset=UTF-8");
@@ -79,12 +82,26 @@ public enum ResponseFormat {
     }
 
     private static void writeElement(XMLStreamWriter w, String name, JsonNode value) throws XMLStreamException {
-        w.writeStartElement(name);
+        w.writeStartElement(XmlText.elementName(name));
         if (value.isObject()) {
             writeFields(w, value);
         } else {
-            w.writeCharacters(value.asText());
+            writeText(w, XmlText.sanitize(value.asText()));
         }
         w.writeEndElement();
+    }
+
+    /**
+     * The writer escapes {@code <}, {@code >} and {@code &} but leaves CR as it is, which a parser
+     * would read back as LF; a character reference keeps it.
+     */
+    private static void writeText(XMLStreamWriter w, String text) throws XMLStreamException {
+        int start = 0;
+        for (int cr = text.indexOf('\r'); cr >= 0; cr = text.indexOf('\r', start)) {
+            w.writeCharacters(text.substring(start, cr));
+            w.writeEntityRef("#13");
+            start = cr + 1;
+        }
+        w.writeCharacters(text.substring(start));
     }
 }

@@ -149,7 +149,7 @@ public final class HostCommands {
                 if (cause instanceof AgentException) {
                     throw ApiException.unavailable("Cannot reach host " + uuid + ": " + cause.getMessage());
                 }
-                throw ApiException.internal("reconnectHost failed for host " + uuid + ": " + cause.getMessage(), cause);
+                throw ApiException.internal("reconnectHost failed for host " + uuid, cause);
             }
         }
     }

@@ -2,11 +2,14 @@ package io.rbdstack.server.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rbdstack.server.api.ApiErrorCode;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.Incident;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class AsyncJobManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AsyncJobManager.class);
+    private static final String SERVER_STOPPED = "The management server running this job stopped before it finished";
 
     private final JobRepository jobs;
     private final long msid;
@@ -56,14 +60,24 @@ public final class AsyncJobManager implements AutoCloseable {
             ObjectNode result = work.run(status -> jobs.progress(id, status));
             jobs.complete(id, AsyncJob.SUCCEEDED, 0, result.toString());
             LOG.info("Job {} ({}) succeeded in {} ms", uuid, command, (System.nanoTime() - t0) / 1_000_000);
-        } catch (ApiException e) {
-            LOG.info("Job {} ({}) failed: {}", uuid, command, e.getMessage());
-            jobs.complete(id, AsyncJob.FAILED, e.errorCode().httpCode(), errorResult(e));
         } catch (Exception | Error e) {
-            LOG.error("Job {} ({}) failed unexpectedly", uuid, command, e);
-            ApiException internal = ApiException.internal(command + " failed: " + e.getMessage(), e);
-            jobs.complete(id, AsyncJob.FAILED, internal.errorCode().httpCode(), errorResult(internal));
+            ApiException failure = failure(uuid, command, e);
+            jobs.complete(id, AsyncJob.FAILED, failure.errorCode().httpCode(), errorResult(failure));
         }
+    }
+
+    /**
+     * What a failed job reports: a caller's error as it is; an internal fault (a 530, or any other
+     * exception) as an incident whose id the ERROR log line with the details also carries.
+     */
+    static ApiException failure(String jobUuid, String command, Throwable e) {
+        String where = "Job " + jobUuid + " (" + command + ")";
+        if (e instanceof ApiException api && api.errorCode() != ApiErrorCode.INTERNAL_ERROR) {
+            LOG.info("{} failed: {}", where, api.getMessage());
+            return api;
+        }
+        String summary = e instanceof ApiException api ? api.getMessage() : "Internal error running " + command;
+        return Incident.report(LOG, where, summary, e);
     }
 
     /** CloudStack's failed jobresult: {@code {"errorcode": …, "cserrorcode": …, "errortext": …}}. */
@@ -75,6 +89,18 @@ public final class AsyncJobManager implements AutoCloseable {
         }
         node.put("errortext", e.getMessage());
         return node.toString();
+    }
+
+    /**
+     * Fails the pending jobs of management servers other than {@code aliveMsids}, which stopped
+     * without finishing them, as one incident.
+     */
+    public static void failJobsOfStoppedServers(JobRepository jobs, List<Long> aliveMsids) {
+        Incident incident = Incident.open();
+        int orphans = jobs.failOrphans(aliveMsids, errorResult(incident.error(SERVER_STOPPED, null)));
+        if (orphans > 0) {
+            LOG.error("Incident {}: marked {} job(s) of stopped management servers as failed", incident.id(), orphans);
+        }
     }
 
     /** Stops taking jobs, lets running ones finish within {@code grace}, fails the rest with a reason. */
@@ -93,10 +119,10 @@ public final class AsyncJobManager implements AutoCloseable {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        int failed = jobs.failPendingOf(msid, errorResult(ApiException.internal(
-                "The management server running this job stopped before it finished", null)));
+        Incident incident = Incident.open();
+        int failed = jobs.failPendingOf(msid, errorResult(incident.error(SERVER_STOPPED, null)));
         if (failed > 0) {
-            LOG.warn("Failed {} job(s) still running at shutdown", failed);
+            LOG.error("Incident {}: failed {} job(s) still running at shutdown", incident.id(), failed);
         }
     }
 

@@ -1,65 +1,92 @@
 package io.rbdstack.server.settings;
 
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.api.Paging;
+import io.rbdstack.spi.ValueType;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * A global setting of the {@code configuration} table, declared once here with its type, default,
- * scope and description; listConfigurations reads it and the admin guide table is made from the list.
+ * A global setting of the {@code configuration} table, declared once here with its type and allowed
+ * values, default, whether a change applies without a restart ({@code dynamic}: true only when every
+ * reader reads it again at each use) and description; listConfigurations reads it,
+ * updateConfiguration checks values against it and the admin guide table is made from the list.
  */
-public record Setting(String name, String category, Type type, String defaultValue, String description) {
+public record Setting(String name, String category, ValueType type, String defaultValue, boolean dynamic,
+                      String description) {
 
-    public enum Type {
-        BOOLEAN, INTEGER, STRING, DECIMAL;
-
-        /** Null when {@code value} is acceptable, else why not. */
-        public String problem(String value) {
-            return switch (this) {
-                case BOOLEAN -> value.equals("true") || value.equals("false") ? null : "must be true or false";
-                case INTEGER -> value.matches("-?\\d{1,18}") ? null : "must be a whole number";
-                case DECIMAL -> value.matches("-?\\d+(\\.\\d+)?") ? null : "must be a number";
-                case STRING -> null;
-            };
+    public Setting {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type");
+        if (!type.accepts(defaultValue)) {
+            throw new IllegalArgumentException("Default '" + defaultValue + "' of setting " + name + " "
+                    + type.problem(defaultValue).orElseThrow());
         }
     }
 
-    public static final Setting KVM_SNAPSHOT_ENABLED = new Setting("kvm.snapshot.enabled", "Snapshots", Type.BOOLEAN,
-            "true", "Whether volumes attached to a running VM may be snapshotted (listCapabilities'"
-                    + " kvmsnapshotenabled); other volumes always may. There are no VMs yet, so nothing checks it.");
+    /** Refuses, with CloudStack's 431 naming the setting and what it allows, a value its type does not allow. */
+    public void checkAllowed(String value) {
+        type.problem(value).ifPresent(problem -> {
+            throw ApiException.invalidParameter("Invalid value '" + value + "' for parameter value: " + name + " "
+                    + problem);
+        });
+    }
+
+    private static final boolean DYNAMIC = true;
+    private static final boolean AT_START_UP = false;
+    private static final long SECONDS_PER_YEAR = 31_536_000;
+    private static final long SECONDS_PER_WEEK = 604_800;
+    /** 1 PB in GB: far beyond any RBD image anyone makes, yet it keeps byte counts well inside a long. */
+    private static final long MAX_GB = 1_048_576;
+
+    public static final Setting KVM_SNAPSHOT_ENABLED = new Setting("kvm.snapshot.enabled", "Snapshots",
+            ValueType.flag(), "true", DYNAMIC, "Whether volumes attached to a running VM may be snapshotted"
+                    + " (listCapabilities' kvmsnapshotenabled); other volumes always may. There are no VMs yet, so"
+                    + " nothing checks it.");
     public static final Setting SNAPSHOT_BACKUP_TO_SECONDARY = new Setting("snapshot.backup.to.secondary", "Snapshots",
-            Type.BOOLEAN, "false", "Whether createSnapshot also backs the new snapshot up to the zone's image store in"
-                    + " the same job (CloudStack's default is true; here a snapshot stays on primary until backed up on"
-                    + " request with backupSnapshot).");
-    public static final Setting SNAPSHOT_DELTA_MAX = new Setting("snapshot.delta.max", "Snapshots", Type.INTEGER, "16",
+            ValueType.flag(), "false", DYNAMIC, "Whether createSnapshot also backs the new snapshot up to the zone's"
+                    + " image store in the same job (CloudStack's default is true; here a snapshot stays on primary"
+                    + " until backed up on request with backupSnapshot).");
+    /** At most 100: a restore replays the full backup and every incremental after it. */
+    public static final Setting SNAPSHOT_DELTA_MAX = new Setting("snapshot.delta.max", "Snapshots",
+            ValueType.wholeNumber(0, 100), "16", DYNAMIC,
             "Most incremental backups in a row after a full one; the next backup is full again.");
-    public static final Setting DEFAULT_PAGE_SIZE = new Setting("default.page.size", "Advanced", Type.INTEGER, "500",
-            "Shown for CloudStack clients that read it; list commands take pagesize up to"
-                    + " 500 (fixed) and return every row without one.");
+    /** Clients size their pages by it, so it cannot exceed the largest page a list command takes. */
+    public static final Setting DEFAULT_PAGE_SIZE = new Setting("default.page.size", "Advanced",
+            ValueType.wholeNumber(1, Paging.MAX_PAGE_SIZE), "500", DYNAMIC, "Shown for CloudStack clients that read"
+                    + " it; list commands take pagesize up to 500 (fixed) and return every row without one.");
+    /** Below 1 keeps head room on a pool (Ceph stops writing when full); above 100 is a typo, not a plan. */
     public static final Setting STORAGE_OVERPROVISIONING_FACTOR = new Setting("storage.overprovisioning.factor",
-            "Storage", Type.DECIMAL, "2", "How much more than its real capacity may be allocated on a primary storage pool.");
-
-    public static final Setting STORAGE_STATS_INTERVAL = new Setting("storage.stats.interval", "Storage", Type.INTEGER,
-            "60000", "Milliseconds between two reads of every primary storage pool's capacity (read at start-up).");
-
+            "Storage", ValueType.decimal("0.1", "100"), "2", DYNAMIC,
+            "How much more than its real capacity may be allocated on a primary storage pool.");
+    /** Read once, when ManagementServer schedules the capacity refresh: from 1 s to a day. */
+    public static final Setting STORAGE_STATS_INTERVAL = new Setting("storage.stats.interval", "Storage",
+            ValueType.wholeNumber(1000, 86_400_000), "60000", AT_START_UP,
+            "Milliseconds between two reads of every primary storage pool's capacity (read at start-up).");
     public static final Setting STORAGE_VOLUME_DEFERRED_DELETE_SECONDS = new Setting(
-            "storage.volume.deferred.delete.seconds", "Storage", Type.INTEGER, "0",
-            "Seconds a deleted volume's data stays on its primary storage before the storage may purge it (RBD: the"
-                    + " image waits in the pool's trash); 0 deletes it at once. A storage plugin option such as"
-                    + " rbd.deferred.delete.seconds may keep it longer. Read at each delete.");
+            "storage.volume.deferred.delete.seconds", "Storage", ValueType.wholeNumber(0, SECONDS_PER_YEAR), "0",
+            DYNAMIC, "Seconds a deleted volume's data stays on its primary storage before the storage may purge it"
+                    + " (RBD: the image waits in the pool's trash); 0 deletes it at once. A storage plugin option such"
+                    + " as rbd.deferred.delete.seconds may keep it longer. Read at each delete.");
     public static final Setting STORAGE_CLEANUP_ENABLED = new Setting("storage.cleanup.enabled", "Storage",
-            Type.BOOLEAN, "true", "Whether the storage cleanup runs: it purges deleted volumes whose deferral has passed"
-                    + " and settles volumes a stopped management server left mid-operation.");
+            ValueType.flag(), "true", DYNAMIC, "Whether the storage cleanup runs: it purges deleted volumes whose"
+                    + " deferral has passed and settles volumes a stopped management server left mid-operation.");
+    /** StorageCleanup looks at it every few seconds; at most a week, so deferred deletes are not kept for ever. */
     public static final Setting STORAGE_CLEANUP_INTERVAL = new Setting("storage.cleanup.interval", "Storage",
-            Type.INTEGER, "300", "Seconds between two runs of the storage cleanup (CloudStack's default is 86400; a"
-                    + " shorter one frees deferred deletes sooner). Read before each run.");
+            ValueType.wholeNumber(1, SECONDS_PER_WEEK), "300", DYNAMIC, "Seconds between two runs of the storage"
+                    + " cleanup (CloudStack's default is 86400; a shorter one frees deferred deletes sooner). Read"
+                    + " before each run.");
     public static final Setting CUSTOM_DISKOFFERING_SIZE_MIN = new Setting("custom.diskoffering.size.min", "Advanced",
-            Type.INTEGER, "1", "Smallest size in GB of a volume whose size the user chooses.");
+            ValueType.wholeNumber(1, MAX_GB), "1", DYNAMIC,
+            "Smallest size in GB of a volume whose size the user chooses.");
     public static final Setting CUSTOM_DISKOFFERING_SIZE_MAX = new Setting("custom.diskoffering.size.max", "Advanced",
-            Type.INTEGER, "1024", "Largest size in GB of a volume whose size the user chooses.");
+            ValueType.wholeNumber(1, MAX_GB), "1024", DYNAMIC,
+            "Largest size in GB of a volume whose size the user chooses.");
     public static final Setting STORAGE_MAX_VOLUME_SIZE = new Setting("storage.max.volume.size", "Storage",
-            Type.INTEGER, "2000", "Largest size in GB of a disk offering.");
+            ValueType.wholeNumber(1, MAX_GB), "2000", DYNAMIC, "Largest size in GB of a disk offering.");
 
-    public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY, SNAPSHOT_DELTA_MAX,
-            DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
-            STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL, CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX,
-            STORAGE_MAX_VOLUME_SIZE);
+    public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
+            SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
+            STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
+            CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX, STORAGE_MAX_VOLUME_SIZE);
 }

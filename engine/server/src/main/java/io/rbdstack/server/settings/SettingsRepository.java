@@ -2,14 +2,19 @@ package io.rbdstack.server.settings;
 
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.spi.ValueType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The {@code configuration} table: declared settings with their current values. */
 public final class SettingsRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsRepository.class);
 
     /** A row as listConfigurations shows it. */
     public record ConfigurationView(String name, String category, String value, String defaultvalue, String type,
@@ -24,19 +29,29 @@ public final class SettingsRepository {
         this.jdbc = jdbc;
     }
 
-    /** Adds declared settings missing from the table and refreshes their description and default. */
+    /**
+     * Adds declared settings missing from the table and refreshes their description and default; warns
+     * of stored values the setting no longer allows (its readers use the default instead).
+     */
     public void declare(List<Setting> settings) {
         for (Setting s : settings) {
             declared.put(s.name(), s);
             jdbc.update("INSERT INTO configuration (name, category, value, default_value, type, scope, description)"
                             + " VALUES (?, ?, ?, ?, ?, 'Global', ?) ON DUPLICATE KEY UPDATE category = VALUES(category),"
                             + " default_value = VALUES(default_value), type = VALUES(type), description = VALUES(description)",
-                    s.name(), s.category(), s.defaultValue(), s.defaultValue(), s.type().name(), s.description());
+                    s.name(), s.category(), s.defaultValue(), s.defaultValue(), s.type().typeName(), s.description());
+            value(s.name()).filter(v -> !s.type().accepts(v)).ifPresent(v -> LOG.warn("Setting {} holds '{}', which"
+                    + " {}: the default {} applies until updateConfiguration sets an allowed value", s.name(), v,
+                    s.type().problem(v).orElseThrow(), s.defaultValue()));
         }
     }
 
+    /**
+     * The setting's value, or its default when none is stored or the stored one is not allowed (kept
+     * from before the setting's range was declared, say), so every reader gets an allowed value.
+     */
     public String value(Setting setting) {
-        return value(setting.name()).orElse(setting.defaultValue());
+        return value(setting.name()).filter(setting.type()::accepts).orElse(setting.defaultValue());
     }
 
     /** The stored value of the setting named {@code name}; empty when there is no row or no value. */
@@ -45,13 +60,12 @@ public final class SettingsRepository {
                 rs -> Optional.ofNullable(rs.getString(1)), name).flatMap(v -> v);
     }
 
-    /** An INTEGER setting's value; the default when the stored value is not a number (it was checked on update). */
+    /** A whole-number setting's value (see {@link #value(Setting)}). */
     public long longValue(Setting setting) {
-        try {
-            return Long.parseLong(value(setting).trim());
-        } catch (NumberFormatException e) {
-            return Long.parseLong(setting.defaultValue());
+        if (!(setting.type() instanceof ValueType.WholeNumber)) {
+            throw new IllegalArgumentException("Setting " + setting.name() + " is not a whole number");
         }
+        return Long.parseLong(value(setting));
     }
 
     public boolean bool(Setting setting) {
@@ -65,7 +79,7 @@ public final class SettingsRepository {
                         + " AND (? IS NULL OR name LIKE ?) ORDER BY name" + limit,
                 rs -> new ConfigurationView(rs.getString("name"), rs.getString("category"), rs.getString("value"),
                         rs.getString("default_value"), rs.getString("type").toLowerCase(), rs.getString("scope"),
-                        rs.getString("description"), true),
+                        rs.getString("description"), isDynamic(rs.getString("name"))),
                 name.orElse(null), name.orElse(null), category.orElse(null), category.orElse(null),
                 keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null));
     }
@@ -77,15 +91,18 @@ public final class SettingsRepository {
                 keyword.orElse(null), keyword.map(k -> "%" + k + "%").orElse(null));
     }
 
-    /** Sets a declared setting after checking the value's type; 431 for unknown names or bad values. */
+    /** Whether a change applies without a restart; false for a row no loaded code declares (a removed plugin's). */
+    private boolean isDynamic(String name) {
+        Setting setting = declared.get(name);
+        return setting != null && setting.dynamic();
+    }
+
+    /** Sets a declared setting after checking the value against its type and range; 431 naming both otherwise. */
     public void update(String name, String value) {
         Setting setting = Optional.ofNullable(declared.get(name))
                 .orElseThrow(() -> ApiException.invalidParameter("Invalid value '" + name
                         + "' for parameter name: no such configuration setting"));
-        String problem = setting.type().problem(value);
-        if (problem != null) {
-            throw ApiException.invalidParameter("Invalid value '" + value + "' for parameter value: " + name + " " + problem);
-        }
+        setting.checkAllowed(value);
         jdbc.update("UPDATE configuration SET value = ?, updated = ? WHERE name = ?", value, Instant.now(), name);
     }
 }

@@ -240,7 +240,7 @@ public final class SnapshotBackups {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw ApiException.internal("Database error: " + e.getMessage(), e);
+            throw ApiException.internal("Database error", e);
         }
     }
 

@@ -243,7 +243,7 @@ public final class SnapshotService {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw ApiException.internal("Database error: " + e.getMessage(), e);
+            throw ApiException.internal("Database error", e);
         }
     }
 }

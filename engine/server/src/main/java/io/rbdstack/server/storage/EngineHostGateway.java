@@ -38,8 +38,9 @@ public final class EngineHostGateway implements HostGateway {
             if (cause instanceof AgentException) {
                 throw new StorageException(StorageException.Kind.UNAVAILABLE, cause.getMessage(), cause);
             }
-            throw new StorageException(StorageException.Kind.FAILED, "Host " + hostUuid + " failed to run "
-                    + command.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+            // Not the cause's message: it may name classes or quote a parser; the log has it.
+            throw new StorageException(StorageException.Kind.FAILED, "Host " + hostUuid
+                    + " could not run an agent command", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StorageException(StorageException.Kind.UNAVAILABLE, "Interrupted waiting for host " + hostUuid);

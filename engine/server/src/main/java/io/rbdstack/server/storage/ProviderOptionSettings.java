@@ -32,14 +32,12 @@ public final class ProviderOptionSettings {
     }
 
     /**
-     * ProviderOption carries no type, so it is taken from the default: a whole number makes an
-     * INTEGER (updateConfiguration then refuses anything else), true/false a BOOLEAN, the rest STRING.
+     * The option as a setting with the option's own type and range. It is dynamic: providers read
+     * options through {@code ProviderContext} at each use, as the SPI requires.
      */
     static Setting setting(String plugin, ProviderOption option) {
-        String value = option.defaultValue();
-        Setting.Type type = Setting.Type.INTEGER.problem(value) == null ? Setting.Type.INTEGER
-                : Setting.Type.BOOLEAN.problem(value) == null ? Setting.Type.BOOLEAN : Setting.Type.STRING;
-        return new Setting(option.name(), "Storage", type, value, option.help() + " (storage plugin " + plugin + ")");
+        return new Setting(option.name(), "Storage", option.type(), option.defaultValue(), true,
+                option.help() + " (storage plugin " + plugin + ")");
     }
 
     /** The settings a plugin's options become. */

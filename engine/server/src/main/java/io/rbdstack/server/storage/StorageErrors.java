@@ -22,12 +22,15 @@ public final class StorageErrors {
     }
 
     /**
-     * A failed storage operation as the job's error: the storage's (or the database's) failure with
-     * its code, prefixed with what did not happen.
+     * A failed storage operation as the job's error: what did not happen, with the storage's failure
+     * and its code. Any other exception (the database's, a bug) is an internal fault whose message
+     * stays in the log: the text is then only what did not happen.
      */
     public static ApiException failed(String what, Exception e) {
-        ApiException cause = e instanceof StorageException storage ? toApi(storage)
-                : e instanceof ApiException api ? api : ApiException.internal(e.getMessage(), e);
-        return new ApiException(cause.errorCode(), cause.csErrorCode(), what + ": " + cause.getMessage(), e);
+        if (e instanceof StorageException || e instanceof ApiException) {
+            ApiException cause = e instanceof StorageException storage ? toApi(storage) : (ApiException) e;
+            return new ApiException(cause.errorCode(), cause.csErrorCode(), what + ": " + cause.getMessage(), e);
+        }
+        return ApiException.internal(what, e);
     }
 }

@@ -308,7 +308,7 @@ public final class VolumeService {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw ApiException.internal("Database error: " + e.getMessage(), e);
+            throw ApiException.internal("Database error", e);
         }
     }
 }

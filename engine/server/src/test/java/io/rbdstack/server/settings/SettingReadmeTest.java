@@ -6,19 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The README's global-settings table is the admin's one list of settings and defaults. */
+/** The README's global-settings table is the admin's one list of settings, defaults and ranges. */
 class SettingReadmeTest {
 
     @Test
-    void readmeListsEverySettingWithItsDefault() throws Exception {
+    void readmeListsEverySettingWithItsDefaultRangeAndWhenItApplies() throws Exception {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("README.md"))) {
             dir = dir.getParent();
         }
         String text = Files.readString(dir.resolve("README.md"));
         for (Setting setting : Setting.ALL) {
-            assertTrue(text.contains("| `" + setting.name() + "` | `" + setting.defaultValue() + "` |"),
-                    "README settings table lacks " + setting.name() + " with default " + setting.defaultValue());
+            String row = "| `" + setting.name() + "` | `" + setting.defaultValue() + "` | " + setting.type().allowed()
+                    + " | " + (setting.dynamic() ? "at once" : "after a restart") + " |";
+            assertTrue(text.contains(row), "README settings table lacks the row " + row);
         }
     }
 }

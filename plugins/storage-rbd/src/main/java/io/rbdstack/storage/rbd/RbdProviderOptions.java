@@ -1,5 +1,6 @@
 package io.rbdstack.storage.rbd;
 
+import io.rbdstack.spi.ValueType;
 import io.rbdstack.spi.storage.ProviderOption;
 import java.util.Arrays;
 import java.util.Collections;
@@ -9,17 +10,19 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The RBD provider's options, each declared exactly once with its name, default and help, and the
- * detail keys whose values are secret.
+ * The RBD provider's options, each declared exactly once with its name, allowed values, default and
+ * help, and the detail keys whose values are secret.
  */
 public final class RbdProviderOptions {
 
-    public static final ProviderOption DEFERRED_DELETE_SECONDS = new ProviderOption("rbd.deferred.delete.seconds", "0",
-            "Seconds a deleted volume's image stays in the RBD trash before the storage cleanup purges it; 0 deletes"
+    /** Up to a year: longer keeps deleted images' space taken for no purpose anyone has asked for. */
+    public static final ProviderOption DEFERRED_DELETE_SECONDS = new ProviderOption("rbd.deferred.delete.seconds",
+            ValueType.wholeNumber(0, 31_536_000), "0", "Seconds a deleted volume's image stays in the RBD trash before the storage cleanup purges it; 0 deletes"
                     + " it at once.");
 
+    /** A minute at least (no copy of a volume is quicker), a week at most (about 60 TB at 100 MB/s). */
     public static final ProviderOption TRANSFER_TIMEOUT_SECONDS = new ProviderOption("rbd.transfer.timeout.seconds",
-            "21600", "How long the server waits for an agent to copy a volume's data: snapshot backups, restores from"
+            ValueType.wholeNumber(60, 604_800), "21600", "How long the server waits for an agent to copy a volume's data: snapshot backups, restores from"
                     + " backups, reverts to a snapshot and volumes made from snapshots (clone + flatten). Size it for"
                     + " the largest volume.");
 

@@ -58,13 +58,9 @@ final class RbdStorageProvider implements StorageProvider {
         return Duration.ofSeconds(seconds(RbdStorageProviderFactory.COMMAND_TIMEOUT_SECONDS));
     }
 
-    /** A whole number of seconds from an option; negative counts as 0, garbage as the default. */
+    /** A whole number of seconds from an option; a stored value out of the option's range counts as its default. */
     private long seconds(ProviderOption option) {
-        try {
-            return Math.max(0, Long.parseLong(context.option(option).trim()));
-        } catch (NumberFormatException e) {
-            return Long.parseLong(option.defaultValue());
-        }
+        return context.wholeNumber(option);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.rbdstack.storage.rbd;
 
+import io.rbdstack.spi.ValueType;
 import io.rbdstack.spi.storage.ProviderContext;
 import io.rbdstack.spi.storage.ProviderOption;
 import io.rbdstack.spi.storage.StorageProvider;
@@ -10,8 +11,9 @@ import java.util.Set;
 /** The RBD primary-storage plugin, registered for {@link java.util.ServiceLoader}. */
 public final class RbdStorageProviderFactory implements StorageProviderFactory {
 
-    static final ProviderOption COMMAND_TIMEOUT_SECONDS = new ProviderOption("rbd.command.timeout.seconds", "60",
-            "How long the server waits for an agent's answer to an RBD command.");
+    /** At least 5 s, so an agent's Ceph call can answer; at most an hour, past which a host is better called dead. */
+    static final ProviderOption COMMAND_TIMEOUT_SECONDS = new ProviderOption("rbd.command.timeout.seconds",
+            ValueType.wholeNumber(5, 3600), "60", "How long the server waits for an agent's answer to an RBD command.");
 
     @Override
     public String name() {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rbdstack.spi.storage.ProviderOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +23,41 @@ class RbdProviderOptionsTest {
             assertTrue(option.name().startsWith("rbd."), option.name());
             assertTrue(option.defaultValue() != null, option.name());
             assertFalse(option.help().isBlank(), option.name());
+        }
+    }
+
+    @Test
+    void everyOptionsDefaultIsAllowedByItsOwnRange() {
+        List<ProviderOption> options = new RbdStorageProviderFactory().options();
+        assertEquals(3, options.size());
+        for (ProviderOption option : options) {
+            assertTrue(option.type().accepts(option.defaultValue()), option.name() + " default "
+                    + option.defaultValue() + " " + option.type().problem(option.defaultValue()));
+        }
+    }
+
+    @Test
+    void theRangesRefuseTheValuesThatMakeNoSense() {
+        assertEquals(Optional.of("must be a whole number from 60 to 604800"),
+                RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS.type().problem("0"));
+        assertEquals(Optional.of("must be a whole number from 5 to 3600"),
+                RbdStorageProviderFactory.COMMAND_TIMEOUT_SECONDS.type().problem("0"));
+        assertEquals(Optional.of("must be a whole number from 0 to 31536000"),
+                RbdProviderOptions.DEFERRED_DELETE_SECONDS.type().problem("-4"));
+    }
+
+    /** The README's settings table lists each option with its default and allowed values, as for the engine's. */
+    @Test
+    void readmeListsEveryOptionWithItsDefaultAndRange() throws Exception {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("README.md"))) {
+            dir = dir.getParent();
+        }
+        String readme = Files.readString(dir.resolve("README.md"));
+        for (ProviderOption option : new RbdStorageProviderFactory().options()) {
+            String row = "| `" + option.name() + "` (RBD plugin) | `" + option.defaultValue() + "` | "
+                    + option.type().allowed() + " | at once |";
+            assertTrue(readme.contains(row), "README settings table lacks the row " + row);
         }
     }
 

@@ -140,7 +140,7 @@ class RbdStorageProviderTest {
         assertEquals(3600, provider.deleteVolume(pool, "img", 120), "the option, changed while running, is longer");
         assertEquals(7200, provider.deleteVolume(pool, "img", 7200), "the engine's deferral is longer");
         settings.put("rbd.deferred.delete.seconds", "-4");
-        assertEquals(0, provider.deleteVolume(pool, "img", -1), "negatives count as 0");
+        assertEquals(0, provider.deleteVolume(pool, "img", -1), "a value out of the option's range is its default");
 
         assertEquals(List.of(0L, 120L, 3600L, 7200L, 0L), gateway.sent.stream()
                 .map(c -> assertInstanceOf(DeleteRbdImageCommand.class, c).deferSeconds()).toList());

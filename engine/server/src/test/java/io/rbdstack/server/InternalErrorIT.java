@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.testing.LogCapture;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A genuine internal fault over HTTP: 530 with an incident id the ERROR log line shares, and no internals. */
 class InternalErrorIT {
@@ -25,32 +22,14 @@ class InternalErrorIT {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern INCIDENT = Pattern.compile(" \\(incident ([0-9a-f]{8})\\); see the management server log$");
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"));
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        db.close();
-    }
+    @RegisterExtension
+    static final FreshServer cloud = new FreshServer();
 
     @Test
     void aDatabaseFaultIs530WithAnIncidentIdTheErrorLogLineAlsoCarries() throws Exception {
         sql("RENAME TABLE disk_offering TO disk_offering_away");
         try (LogCapture log = new LogCapture()) {
-            ApiClient.Reply reply = server.admin.call("listDiskOfferings");
+            ApiClient.Reply reply = cloud.admin().call("listDiskOfferings");
             assertEquals(530, reply.status(), reply.body());
             JsonNode error = reply.response("listDiskOfferings");
             assertEquals(530, error.get("errorcode").asInt());
@@ -66,14 +45,14 @@ class InternalErrorIT {
         } finally {
             sql("RENAME TABLE disk_offering_away TO disk_offering");
         }
-        assertEquals(200, server.admin.call("listDiskOfferings").status());
+        assertEquals(200, cloud.admin().call("listDiskOfferings").status());
     }
 
     /** The malformed-call corpus' case: a 256-character name once answered 530 quoting the SQL error. */
     @Test
     void aTooLongAccountNameNeverLeaksTheDatabaseError() throws Exception {
         String name = "n".repeat(256);
-        ApiClient.Reply reply = server.admin.call("createAccount", "username", name, "account", name,
+        ApiClient.Reply reply = cloud.admin().call("createAccount", "username", name, "account", name,
                 "password", "secret-password", "firstname", "F", "lastname", "L", "email", "f@example.com");
         assertTrue(reply.status() == 431 || reply.status() == 530, reply.body());
         String text = reply.response("createAccount").get("errortext").asText();
@@ -85,7 +64,7 @@ class InternalErrorIT {
     }
 
     private static void sql(String statement) throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
             s.execute(statement);
         }
     }

@@ -13,10 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w3c.dom.Element;
 
 /**
@@ -30,27 +29,13 @@ class MalformedRequestIT {
     private static final Pattern INTERNALS = Pattern.compile(
             "<html|Exception|org\\.eclipse|java\\.|jetty|io\\.rbdstack|\\bSQL|\\bat [a-z]+\\.", Pattern.CASE_INSENSITIVE);
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static TestServer server;
+    @RegisterExtension
+    static final FreshServer cloud = new FreshServer();
     static RawHttp http;
 
     @BeforeAll
     static void start() throws Exception {
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"));
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
-        http = new RawHttp(server.server.httpPort());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        db.close();
+        http = new RawHttp(cloud.management().httpPort());
     }
 
     @Test
@@ -179,10 +164,10 @@ class MalformedRequestIT {
         String nasty = "zone \uFFFE\uFFFF ]]> <b> & \uD83D\uDE00 end";
         Map<String, String> zone = new LinkedHashMap<>(Map.of("command", "createZone", "name", nasty, "dns1",
                 "8.8.8.8", "internaldns1", "10.0.0.2", "networktype", "Advanced", "response", "json"));
-        ApiClient.Reply created = server.admin.post(zone);
+        ApiClient.Reply created = cloud.admin().post(zone);
         assertEquals(200, created.status(), created.body());
 
-        ApiClient.Reply listed = server.admin.call("listZones", "id",
+        ApiClient.Reply listed = cloud.admin().call("listZones", "id",
                 created.response("createZone").get("zone").get("id").asText(), "response", "xml");
         assertEquals(200, listed.status(), listed.body());
         Element root = parseXml(listed.body());
@@ -190,7 +175,7 @@ class MalformedRequestIT {
         assertEquals(expected, text(root, "name"));
 
         // An error text that repeats the caller's value is XML too.
-        ApiClient.Reply refused = server.admin.call("updateConfiguration", "name", nasty, "value", "1",
+        ApiClient.Reply refused = cloud.admin().call("updateConfiguration", "name", nasty, "value", "1",
                 "response", "xml");
         assertEquals(431, refused.status(), refused.body());
         assertEquals("Invalid value '" + expected + "' for parameter name: no such configuration setting",

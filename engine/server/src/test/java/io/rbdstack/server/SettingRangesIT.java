@@ -3,37 +3,16 @@ package io.rbdstack.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** updateConfiguration's range checks, listConfigurations' isdynamic and out-of-range stored values, over HTTP. */
 class SettingRangesIT {
 
-    @TempDir
-    static Path dir;
-    static TestDatabase db;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"));
-        db.writeDbProperties(config, "serverTimezone=UTC");
-        server = new TestServer(config);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-        db.close();
-    }
+    @RegisterExtension
+    static final FreshServer cloud = new FreshServer();
 
     @Test
     void theKnownBadValuesAreRefusedWith431NamingTheSettingAndTheRangeAndNotStored() throws Exception {
@@ -48,16 +27,16 @@ class SettingRangesIT {
 
     @Test
     void aValueInRangeIsStoredAndShown() throws Exception {
-        JsonNode updated = server.admin.call("updateConfiguration", "name", "snapshot.delta.max", "value", "0")
+        JsonNode updated = cloud.admin().call("updateConfiguration", "name", "snapshot.delta.max", "value", "0")
                 .response("updateConfiguration").get("configuration");
         assertEquals("0", updated.get("value").asText());
         assertEquals("16", updated.get("defaultvalue").asText());
-        server.admin.call("updateConfiguration", "name", "snapshot.delta.max", "value", "16");
+        cloud.admin().call("updateConfiguration", "name", "snapshot.delta.max", "value", "16");
     }
 
     @Test
     void isdynamicIsFalseOnlyForTheSettingReadAtStartUp() throws Exception {
-        JsonNode all = server.admin.call("listConfigurations").response("listConfigurations").get("configuration");
+        JsonNode all = cloud.admin().call("listConfigurations").response("listConfigurations").get("configuration");
         int checked = 0;
         for (JsonNode setting : all) {
             boolean readAtStartUp = setting.get("name").asText().equals("storage.stats.interval");
@@ -70,35 +49,35 @@ class SettingRangesIT {
     @Test
     void aStoredValueOutOfRangeIsReadAsTheDefault() throws Exception {
         // As if stored by an older version that had no ranges.
-        try (Connection c = db.connect();
+        try (Connection c = cloud.db().connect();
              PreparedStatement update = c.prepareStatement("UPDATE configuration SET value = ? WHERE name = ?")) {
             update.setString(1, "-3");
             update.setString(2, "custom.diskoffering.size.max");
             assertEquals(1, update.executeUpdate());
         }
         try {
-            String zone = server.admin.call("createZone", "name", "range-zone", "dns1", "8.8.8.8", "internaldns1",
+            String zone = cloud.admin().call("createZone", "name", "range-zone", "dns1", "8.8.8.8", "internaldns1",
                     "10.0.0.2", "networktype", "Advanced").response("createZone").get("zone").get("id").asText();
-            String custom = server.admin.call("createDiskOffering", "name", "range-custom", "customized", "true")
+            String custom = cloud.admin().call("createDiskOffering", "name", "range-custom", "customized", "true")
                     .response("createDiskOffering").get("diskoffering").get("id").asText();
-            ApiClient.Reply refused = server.admin.call("createVolume", "zoneid", zone, "diskofferingid", custom,
+            ApiClient.Reply refused = cloud.admin().call("createVolume", "zoneid", zone, "diskofferingid", custom,
                     "size", "1025");
             assertEquals(431, refused.status(), refused.body());
             assertEquals("Volume size: 1025GB is out of allowed range. Max: 1024 Min:1 (parameter size)",
                     refused.response("createVolume").get("errortext").asText(), "the default 1024, not -3");
         } finally {
-            server.admin.call("updateConfiguration", "name", "custom.diskoffering.size.max", "value", "1024");
+            cloud.admin().call("updateConfiguration", "name", "custom.diskoffering.size.max", "value", "1024");
         }
     }
 
     private static void assertRefused(String name, String value, String problem) throws Exception {
-        ApiClient.Reply reply = server.admin.call("updateConfiguration", "name", name, "value", value);
+        ApiClient.Reply reply = cloud.admin().call("updateConfiguration", "name", name, "value", value);
         assertEquals(431, reply.status(), reply.body());
         JsonNode error = reply.response("updateConfiguration");
         assertEquals(4350, error.get("cserrorcode").asInt());
         assertEquals("Invalid value '" + value + "' for parameter value: " + name + " " + problem,
                 error.get("errortext").asText());
-        JsonNode listed = server.admin.call("listConfigurations", "name", name).response("listConfigurations")
+        JsonNode listed = cloud.admin().call("listConfigurations", "name", name).response("listConfigurations")
                 .get("configuration").get(0);
         assertEquals(listed.get("defaultvalue").asText(), listed.get("value").asText(), name + " kept its value");
     }

@@ -108,6 +108,20 @@ public final class Jdbc {
         }
     }
 
+    /** Runs {@code work} in one transaction; a checked failure comes back as a {@link DataAccessException}. */
+    public void transaction(Runnable work) {
+        try {
+            inTransaction(() -> {
+                work.run();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new DataAccessException("Transaction failed", e);
+        }
+    }
+
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp ts = rs.getTimestamp(column);
         return ts == null ? null : ts.toInstant();

@@ -62,7 +62,7 @@ public final class SnapshotBackups {
     public void beginBackup(SnapshotRepository.SnapshotRow snapshot) {
         // Under the volume's row lock, as deleteSnapshot: a snapshot this backup may be incremental to
         // cannot start being deleted meanwhile.
-        inTransaction(() -> {
+        jdbc.transaction(() -> {
             snapshots.lockVolume(snapshot.volumeId());
             moveToBackingUp(snapshots.find(snapshot.uuid()).orElseThrow(() -> ApiException.invalidParameter(
                     "Snapshot " + snapshot.uuid() + " was deleted meanwhile")));
@@ -116,7 +116,7 @@ public final class SnapshotBackups {
             BackupInfo written = storage.provider().backupSnapshot(storage.stored(), snapshot.volumePath(),
                     snapshot.uuid(), base.map(SnapshotRepository.SnapshotRow::uuid).orElse(null),
                     new BackupTarget(store.url(), path));
-            inTransaction(() -> {
+            jdbc.transaction(() -> {
                 snapshots.recordBackup(snapshot.id(), store.id(), snapshot.volumeId(), written.path(),
                         base.map(SnapshotRepository.SnapshotRow::id).orElse(null), snapshot.sizeBytes(),
                         written.physicalSizeBytes(), written.sha256());
@@ -231,18 +231,6 @@ public final class SnapshotBackups {
         snapshots.backupGone(ref.snapshotId());
     }
 
-    private void inTransaction(Runnable work) {
-        try {
-            jdbc.inTransaction(() -> {
-                work.run();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw ApiException.internal("Database error", e);
-        }
-    }
 
     private int chainLength(long snapshotId) {
         int length = 0;

@@ -49,7 +49,7 @@ public final class SnapshotService {
      * @throws ApiException 431 when the volume is not Ready
      */
     public SnapshotRepository.SnapshotRow allocate(VolumeRepository.VolumeRow volume, String uuid, String name) {
-        inTransaction(() -> {
+        jdbc.transaction(() -> {
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Snapshotting)) {
                 throw notReady(volume, "take a snapshot of it");
             }
@@ -68,7 +68,7 @@ public final class SnapshotService {
             try {
                 SnapshotInfo taken = storage.provider().createSnapshot(storage.stored(), snapshot.volumePath(),
                         snapshot.uuid());
-                inTransaction(() -> {
+                jdbc.transaction(() -> {
                     snapshots.recordOnPrimary(snapshot.id(), storage.pool().id(), snapshot.volumeId(),
                             snapshot.volumePath() + "@" + taken.name(), taken.sizeBytes());
                     if (!snapshots.move(snapshot.id(), SnapshotState.Creating, SnapshotState.CreatedOnPrimary)) {
@@ -95,7 +95,7 @@ public final class SnapshotService {
      * cannot start meanwhile.
      */
     public void beginRevert(SnapshotRepository.SnapshotRow snapshot) {
-        inTransaction(() -> {
+        jdbc.transaction(() -> {
             snapshots.lockVolume(snapshot.volumeId());
             SnapshotRepository.SnapshotRow now = snapshots.find(snapshot.uuid()).orElseThrow(() ->
                     ApiException.invalidParameter("Snapshot " + snapshot.uuid() + " was deleted meanwhile"));
@@ -144,7 +144,7 @@ public final class SnapshotService {
      * reverted to a snapshot (the same row lock as {@link #beginRevert}).
      */
     public void beginDelete(SnapshotRepository.SnapshotRow snapshot) {
-        inTransaction(() -> {
+        jdbc.transaction(() -> {
             snapshots.lockVolume(snapshot.volumeId());
             Optional<VolumeRepository.VolumeRow> volume = volumes.find(snapshot.volumeUuid());
             if (volume.isPresent() && volume.get().state() == VolumeState.RevertSnapshotting) {
@@ -234,16 +234,4 @@ public final class SnapshotService {
                 + " but " + state + "; cannot " + what + " now: try again when it is Ready");
     }
 
-    private void inTransaction(Runnable work) {
-        try {
-            jdbc.inTransaction(() -> {
-                work.run();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw ApiException.internal("Database error", e);
-        }
-    }
 }

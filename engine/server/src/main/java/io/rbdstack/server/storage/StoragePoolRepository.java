@@ -2,7 +2,6 @@ package io.rbdstack.server.storage;
 
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.auth.crypto.SecretCipher;
-import io.rbdstack.server.db.DataAccessException;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.spi.Secret;
 import io.rbdstack.spi.storage.PoolDefinition;
@@ -173,19 +172,12 @@ public final class StoragePoolRepository {
 
     /** Applies the whole update or, if any statement fails, none of it. */
     public void update(long poolId, PoolUpdate update) {
-        try {
-            jdbc.inTransaction(() -> {
-                update.name().ifPresent(name -> jdbc.update("UPDATE storage_pool SET name = ?, updated = ? WHERE id = ?",
-                        name, Instant.now(), poolId));
-                update.tags().ifPresent(tags -> replaceTags(poolId, tags));
-                update.capacityBytes().ifPresent(limit -> setDetail(poolId, "capacitybytes", String.valueOf(limit)));
-                return null;
-            });
-        } catch (DataAccessException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new DataAccessException("Cannot update storage pool " + poolId, e);
-        }
+        jdbc.transaction(() -> {
+            update.name().ifPresent(name -> jdbc.update("UPDATE storage_pool SET name = ?, updated = ? WHERE id = ?",
+                    name, Instant.now(), poolId));
+            update.tags().ifPresent(tags -> replaceTags(poolId, tags));
+            update.capacityBytes().ifPresent(limit -> setDetail(poolId, "capacitybytes", String.valueOf(limit)));
+        });
     }
 
     private void replaceTags(long poolId, List<String> tags) {

@@ -57,7 +57,7 @@ public final class VolumeService {
     public VolumeRepository.VolumeRow allocate(Caller owner, String uuid, String name, long zoneId, String zoneName,
                                                DiskOffering offering, long sizeBytes) {
         Set<String> tags = offering == null ? Set.of() : Set.copyOf(offering.tags());
-        inTransaction(() -> {
+        jdbc.transaction(() -> {
             pools.lockPoolsOfZone(zoneId);
             List<StoragePoolChooser.Candidate> candidates = pools.upPoolsOfZone(zoneId).stream()
                     .map(this::candidate).toList();
@@ -78,7 +78,7 @@ public final class VolumeService {
      */
     public VolumeRepository.VolumeRow allocateOnPool(Caller owner, String uuid, String name, long zoneId, long poolId,
                                                      Long offeringId, long sizeBytes) {
-        inTransaction(() -> {
+        jdbc.transaction(() -> {
             pools.lockPoolsOfZone(zoneId);
             StoragePoolRepository.PoolRow pool = pools.upPoolsOfZone(zoneId).stream().filter(p -> p.id() == poolId)
                     .findFirst().orElseThrow(() -> ApiException.unavailable("The storage pool of the snapshot is not Up"
@@ -158,7 +158,7 @@ public final class VolumeService {
      * @throws ApiException 533 without room, 431 when the volume is no longer Ready
      */
     public void beginResize(VolumeRepository.VolumeRow volume, long newSizeBytes) {
-        inTransaction(() -> {
+        jdbc.transaction(() -> {
             pools.lockPoolsOfZone(volume.zoneId());
             long growth = newSizeBytes - volume.sizeBytes();
             if (growth > 0) {
@@ -236,8 +236,11 @@ public final class VolumeService {
             throw rolledBack(volume, VolumeState.Destroying, VolumeState.Ready, StorageErrors.failed("Volume " + volume.name()
                     + " was not deleted", e));
         }
-        volumes.move(volume.id(), VolumeState.Destroying, kept > 0 ? VolumeState.Destroyed : VolumeState.Expunged);
-        snapshots.imageDeleted(volume.id());
+        // The volume's state and its snapshots' primary copies change together or not at all.
+        jdbc.transaction(() -> {
+            volumes.move(volume.id(), VolumeState.Destroying, kept > 0 ? VolumeState.Destroyed : VolumeState.Expunged);
+            snapshots.imageDeleted(volume.id());
+        });
         LOG.info("Deleted volume {} ({}) from pool {}{}", volume.name(), volume.uuid(), pool.name(),
                 kept > 0 ? "; the storage keeps its data for " + kept + " s" : "");
     }
@@ -298,17 +301,4 @@ public final class VolumeService {
                 + " another operation on it started meanwhile; try again when it is Ready");
     }
 
-    /** The storage's (or the database's) failure as the job's error, prefixed with what did not happen. */
-    private void inTransaction(Runnable work) {
-        try {
-            jdbc.inTransaction(() -> {
-                work.run();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw ApiException.internal("Database error", e);
-        }
-    }
 }

@@ -92,8 +92,10 @@ class SnapshotBackupsTest {
             }
         };
         io.rbdstack.server.db.Jdbc jdbc = mock(io.rbdstack.server.db.Jdbc.class);
-        when(jdbc.inTransaction(any())).thenAnswer(call -> ((io.rbdstack.server.db.Jdbc.TransactionWork<?>) call
-                .getArgument(0)).run());
+        org.mockito.Mockito.doAnswer(call -> {
+            ((Runnable) call.getArgument(0)).run();
+            return null;
+        }).when(jdbc).transaction(any());
         backups = new SnapshotBackups(jdbc, snapshots, stores, pools, poolService, settings, hosts);
     }
 

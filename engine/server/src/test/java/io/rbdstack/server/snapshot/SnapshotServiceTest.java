@@ -58,7 +58,10 @@ class SnapshotServiceTest {
         when(volumes.moveToReady(anyLong(), any(), any(), anyLong(), any())).thenReturn(true);
         when(volumes.find("vol-uuid")).thenReturn(Optional.of(volume(VolumeState.RevertSnapshotting)));
         Jdbc jdbc = mock(Jdbc.class);
-        when(jdbc.inTransaction(any())).thenAnswer(call -> ((Jdbc.TransactionWork<?>) call.getArgument(0)).run());
+        org.mockito.Mockito.doAnswer(call -> {
+            ((Runnable) call.getArgument(0)).run();
+            return null;
+        }).when(jdbc).transaction(any());
         service = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, mock(SnapshotBackups.class));
     }
 

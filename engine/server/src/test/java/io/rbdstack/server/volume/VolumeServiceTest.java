@@ -61,11 +61,10 @@ class VolumeServiceTest {
         when(volumes.moveToReady(anyLong(), any(), any(), anyLong(), any())).thenReturn(true);
         when(settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS)).thenReturn(0L);
         Jdbc jdbc = mock(Jdbc.class);
-        try {
-            when(jdbc.inTransaction(any())).thenAnswer(call -> ((Jdbc.TransactionWork<?>) call.getArgument(0)).run());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        org.mockito.Mockito.doAnswer(call -> {
+            ((Runnable) call.getArgument(0)).run();
+            return null;
+        }).when(jdbc).transaction(any());
         when(settings.value(Setting.STORAGE_OVERPROVISIONING_FACTOR)).thenReturn("1");
         service = new VolumeService(jdbc, volumes, pools, poolService, settings, new VolumeSnapshots() {
             @Override

@@ -15,6 +15,7 @@ import io.rbdstack.server.api.ParamBinder;
 import io.rbdstack.server.auth.AccountCommands;
 import io.rbdstack.server.auth.AdminBootstrap;
 import io.rbdstack.server.auth.LoginService;
+import io.rbdstack.server.auth.LoginThrottle;
 import io.rbdstack.server.auth.RequestAuthenticator;
 import io.rbdstack.server.auth.SessionStore;
 import io.rbdstack.server.auth.UserRepository;
@@ -151,13 +152,13 @@ public final class ManagementServer implements AutoCloseable {
             AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
             resources.push(() -> jobs.close(config.shutdownGrace()));
 
-            SessionStore sessions = new SessionStore(config.sessionTimeout(), Clock.systemUTC());
+            SessionStore sessions = new SessionStore(jdbc, config.sessionTimeout(), Clock.systemUTC());
             CommandRegistry registry = new CommandRegistry();
             ZoneRepository zones = new ZoneRepository(jdbc);
             PodRepository pods = new PodRepository(jdbc);
             ClusterRepository clusters = new ClusterRepository(jdbc);
             DiscoveryCommands.register(registry, () -> settings.bool(Setting.KVM_SNAPSHOT_ENABLED));
-            AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher));
+            AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher, sessions));
             JobCommands.register(registry, jobRows);
             SettingsCommands.register(registry, settings);
             Infrastructure infra = new Infrastructure(zones, pods, clusters);
@@ -208,7 +209,8 @@ public final class ManagementServer implements AutoCloseable {
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc)),
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
-                    new LoginService(users, sessions, hasher), jobs);
+                    new LoginService(users, sessions, hasher,
+                            new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC())), jobs);
             ServerConnector http = startHttp(config, dispatcher, resources);
             LOG.info("Management server up in {} ms: API at http://{}:{}{}, agents on port {}{}",
                     (System.nanoTime() - t0) / 1_000_000, config.httpAddress(), http.getLocalPort(), ApiHttpHandler.PATH,

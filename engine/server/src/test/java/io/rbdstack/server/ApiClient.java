@@ -69,6 +69,11 @@ public final class ApiClient {
         return new ApiClient(url, http, reply.response("login").get("sessionkey").asText(), null, null);
     }
 
+    /** The same session (cookie and sessionkey) against another server, e.g. a second management server. */
+    public ApiClient at(String otherUrl) {
+        return new ApiClient(otherUrl, http, sessionKey, apiKey, secretKey);
+    }
+
     public static ApiClient withKeys(String url, String apiKey, String secretKey) {
         return new ApiClient(url, HttpClient.newHttpClient(), null, apiKey, secretKey);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.api.Access;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
+import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
@@ -25,13 +26,27 @@ public final class AccountCommands {
     }
 
     /** What the commands need. */
-    public record Deps(UserRepository users, PasswordHasher hasher, SecretCipher cipher) {
+    public record Deps(UserRepository users, PasswordHasher hasher, SecretCipher cipher, SessionStore sessions) {
+
+        /** The user, if the caller may change it: itself, or anyone for a root admin. */
+        UserRepository.UserRow changeable(Caller caller, String uuid) {
+            UserRepository.UserRow user = users.findRow(uuid).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find user by id " + uuid + " (parameter id)"));
+            if (user.id() != caller.userId() && !caller.isRootAdmin()) {
+                throw ApiException.permissionDenied("Account " + caller.accountName()
+                        + " does not have permission to change user " + uuid);
+            }
+            return user;
+        }
     }
 
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(CreateAccount.class, deps);
         registry.register(ListUsers.class, deps.users());
         registry.register(RegisterUserKeys.class, deps);
+        registry.register(UpdateUser.class, deps);
+        registry.register(DisableUser.class, deps);
+        registry.register(EnableUser.class, deps);
     }
 
     /** The keys registerUserKeys returns: the only time the secret key leaves the server. */
@@ -112,6 +127,74 @@ public final class AccountCommands {
             String secretKey = SecretCipher.newSecretKey();
             deps.users().setApiKeys(userId, apiKey, deps.cipher().encrypt(secretKey));
             return ApiJson.object("userkeys", new UserKeys(apiKey, secretKey));
+        }
+    }
+
+    @Command(name = "updateUser", description = "Updates a user account. A new password ends the user's sessions.",
+            access = Access.USER, response = "user")
+    record UpdateUser(
+            @Param(description = "User uuid", entity = Entity.USER) String id,
+            @Param(description = "Unique username", column = "user.username") Optional<String> username,
+            @Param(description = "Clear text password (the server hashes it)") Optional<String> password,
+            @Param(description = "The current password; required when users change their own password")
+            Optional<String> currentPassword,
+            @Param(description = "first name", column = "user.firstname") Optional<String> firstName,
+            @Param(description = "last name", column = "user.lastname") Optional<String> lastName,
+            @Param(description = "email", column = "user.email") Optional<String> email) implements SyncCommand<Deps> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Deps deps) {
+            UserRepository.UserRow user = deps.changeable(caller, id);
+            if (password.isPresent() && !caller.isRootAdmin() && (currentPassword.isEmpty()
+                    || !deps.hasher().matches(currentPassword.get().toCharArray(), user.passwordHash()))) {
+                throw ApiException.invalidParameter("Give your current password to change it (parameter"
+                        + " currentpassword)");
+            }
+            Optional<String> newName = username.map(String::trim).filter(n -> !n.equals(user.username()));
+            if (newName.isPresent() && (newName.get().isEmpty()
+                    || deps.users().usernameTaken(newName.get(), user.domainId()))) {
+                throw ApiException.invalidParameter("Invalid value for parameter username: "
+                        + (newName.get().isEmpty() ? "a user needs a name" : "the user " + newName.get()
+                        + " already exists in the domain"));
+            }
+            deps.users().update(user.id(), new UserRepository.UserUpdate(newName,
+                    password.map(p -> deps.hasher().hash(p.toCharArray())), firstName, lastName, email));
+            if (password.isPresent()) {
+                deps.sessions().endSessionsOf(user.id());
+            }
+            return ApiJson.object("user", deps.users().view(user.uuid()));
+        }
+    }
+
+    @Command(name = "disableUser", description = "Disables a user account: it can no longer log in or call the API,"
+            + " and its sessions end.", access = Access.ADMIN, response = "user")
+    record DisableUser(@Param(description = "Disables user by user ID", entity = Entity.USER) String id)
+            implements AsyncCommand<Deps> {
+
+        @Override
+        public AsyncStart start(Caller caller, Deps deps) {
+            UserRepository.UserRow user = deps.changeable(caller, id);
+            if (user.id() == caller.userId()) {
+                throw ApiException.invalidParameter("You cannot disable your own user (parameter id)");
+            }
+            return new AsyncStart("User", user.uuid(), progress -> {
+                deps.users().setEnabled(user.id(), false);
+                deps.sessions().endSessionsOf(user.id());
+                return ApiJson.object("user", deps.users().view(user.uuid()));
+            });
+        }
+    }
+
+    @Command(name = "enableUser", description = "Enables a user account, also one disabled after too many failed"
+            + " logins.", access = Access.ADMIN, response = "user")
+    record EnableUser(@Param(description = "Enables user by user ID", entity = Entity.USER) String id)
+            implements SyncCommand<Deps> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Deps deps) {
+            UserRepository.UserRow user = deps.changeable(caller, id);
+            deps.users().setEnabled(user.id(), true);
+            return ApiJson.object("user", deps.users().view(user.uuid()));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.rbdstack.server.api.ApiRequest;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.ResponseFormat;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
+import io.rbdstack.server.auth.crypto.SecretCipher;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -23,11 +24,15 @@ public final class LoginService {
     private final UserRepository users;
     private final SessionStore sessions;
     private final PasswordHasher hasher;
+    private final LoginThrottle throttle;
+    /** Checked against when no user has the name, so an unknown name costs what a wrong password does. */
+    private volatile String decoyHash;
 
-    public LoginService(UserRepository users, SessionStore sessions, PasswordHasher hasher) {
+    public LoginService(UserRepository users, SessionStore sessions, PasswordHasher hasher, LoginThrottle throttle) {
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
+        this.throttle = throttle;
     }
 
     public ApiReply login(ApiRequest request, Map<String, String> params, ResponseFormat format) {
@@ -41,14 +46,24 @@ public final class LoginService {
         if (username.isEmpty() || password.isEmpty()) {
             throw ApiException.unauthorized(String.format(FAILED, username, domainPath));
         }
-        UserRepository.LoginCandidate candidate = users.findForLogin(username, domainPath)
-                .filter(c -> hasher.matches(password.toCharArray(), c.passwordHash()))
-                .orElseThrow(() -> {
-                    LOG.info("Failed login for user {} in domain {} from {}", username, domainPath, request.remoteAddress());
-                    return ApiException.unauthorized(String.format(FAILED, username, domainPath));
-                });
+        String source = request.remoteAddress();
+        if (throttle.sourceBlocked(source)) {
+            LOG.warn("Login for user {} from {} refused: too many failed logins from that address", username, source);
+            throw ApiException.unauthorized(String.format(FAILED, username, domainPath));
+        }
+        Optional<UserRepository.LoginCandidate> found = users.findForLogin(username, domainPath);
+        // The same work whether or not the user exists: an unknown name is checked against a decoy hash.
+        boolean matches = hasher.matches(password.toCharArray(), found.map(UserRepository.LoginCandidate::passwordHash)
+                .orElseGet(this::decoyHash));
+        if (found.isEmpty() || !matches) {
+            throttle.failed(source, found.map(c -> c.caller().userId()).orElse(null));
+            LOG.info("Failed login for user {} in domain {} from {}", username, domainPath, source);
+            throw ApiException.unauthorized(String.format(FAILED, username, domainPath));
+        }
+        UserRepository.LoginCandidate candidate = found.get();
+        throttle.succeeded(candidate.caller().userId());
         Caller caller = candidate.caller();
-        SessionStore.Session session = sessions.create(caller.userId());
+        SessionStore.NewSession session = sessions.create(caller.userId());
         LOG.info("User {} logged in from {}", username, request.remoteAddress());
         ObjectNode body = ApiJson.MAPPER.createObjectNode();
         body.put("timeout", String.valueOf(sessions.timeout().toSeconds()));
@@ -69,6 +84,13 @@ public final class LoginService {
         body.put("description", "success");
         return new ApiReply(200, format, format.render("logoutresponse", body),
                 Optional.of(new ApiReply.SessionCookies(null, null)));
+    }
+
+    private String decoyHash() {
+        if (decoyHash == null) {
+            decoyHash = hasher.hash(SecretCipher.newToken().toCharArray());
+        }
+        return decoyHash;
     }
 
     /** {@code domain} is a path such as ROOT or ROOT/sub (or /sub); {@code domainid} wins when given. */

@@ -69,12 +69,11 @@ public final class RequestAuthenticator {
     private Caller bySession(String sessionId, Optional<String> sessionKey, String remote) {
         SessionStore.Session session = sessions.touch(sessionId)
                 .orElseThrow(() -> refused("no such session or session expired", remote));
-        if (sessionKey.isEmpty() || !java.security.MessageDigest.isEqual(sessionKey.get().getBytes(),
-                session.sessionKey().getBytes())) {
+        if (sessionKey.isEmpty() || !session.hasKey(sessionKey.get())) {
             throw refused("session call without the matching sessionkey", remote);
         }
         return users.findActiveCaller(session.userId()).orElseThrow(() -> {
-            sessions.invalidate(sessionId);
+            sessions.endSessionsOf(session.userId());
             return refused("session user no longer active", remote);
         });
     }

@@ -1,75 +1,97 @@
 package io.rbdstack.server.auth;
 
-import java.security.SecureRandom;
+import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.db.Jdbc;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Login sessions: a {@code JSESSIONID} cookie names the session and the {@code sessionkey}
- * parameter proves the caller read the login response (CloudStack's guard against cross-site
- * requests). Sessions expire after being idle for the configured timeout.
+ * Login sessions, kept in the {@code user_session} table so they survive a restart and every
+ * management server on the database knows them. A {@code JSESSIONID} cookie names the session and
+ * the {@code sessionkey} parameter proves the caller read the login response (CloudStack's guard
+ * against cross-site requests). Only SHA-256 hashes of both are stored. Sessions expire after
+ * being idle for the configured timeout.
  */
 public final class SessionStore {
 
-    /** One login. {@code sessionKey} must accompany every call made with the session cookie. */
-    public record Session(String id, String sessionKey, long userId, Instant created) {
+    /** A new login: the only time the session id and key exist outside the client. */
+    public record NewSession(String id, String sessionKey, long userId) {
         @Override
         public String toString() {
-            return "Session[user " + userId + "]";
+            return "NewSession[user " + userId + "]";
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** A live session as stored. */
+    public record Session(long rowId, String keyHash, long userId, Instant lastAccess) {
 
+        /** Whether {@code sessionKey} is this session's key, compared in constant time. */
+        public boolean hasKey(String sessionKey) {
+            return MessageDigest.isEqual(SecretCipher.sha256Hex(sessionKey).getBytes(StandardCharsets.US_ASCII),
+                    keyHash.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private final Jdbc jdbc;
     private final Duration timeout;
     private final Clock clock;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Instant> lastAccess = new ConcurrentHashMap<>();
+    /** A session's last access is written at most this often, not on every call. */
+    private final Duration touchGranularity;
 
-    public SessionStore(Duration timeout, Clock clock) {
+    public SessionStore(Jdbc jdbc, Duration timeout, Clock clock) {
+        this.jdbc = jdbc;
         this.timeout = timeout;
         this.clock = clock;
+        this.touchGranularity = timeout.dividedBy(10).compareTo(Duration.ofMinutes(1)) < 0
+                ? timeout.dividedBy(10) : Duration.ofMinutes(1);
     }
 
     public Duration timeout() {
         return timeout;
     }
 
-    public Session create(long userId) {
-        Session session = new Session(randomToken(), randomToken(), userId, clock.instant());
-        sessions.put(session.id(), session);
-        lastAccess.put(session.id(), clock.instant());
+    public NewSession create(long userId) {
+        Instant now = clock.instant();
+        // Expired sessions of anyone go when someone logs in: the table stays as small as the live sessions.
+        jdbc.update("DELETE FROM user_session WHERE last_access < ?", now.minus(timeout));
+        NewSession session = new NewSession(SecretCipher.newToken(), SecretCipher.newToken(), userId);
+        jdbc.insert("INSERT INTO user_session (session_hash, key_hash, user_id, created, last_access)"
+                + " VALUES (?, ?, ?, ?, ?)", SecretCipher.sha256Hex(session.id()),
+                SecretCipher.sha256Hex(session.sessionKey()), userId, now, now);
         return session;
     }
 
-    /** The live session for a cookie value, refreshing its idle timer; expired ones are dropped. */
+    /** The live session a cookie value names, its idle timer refreshed; an expired one is deleted. */
     public Optional<Session> touch(String sessionId) {
-        Session session = sessions.get(sessionId);
-        if (session == null) {
+        String hash = SecretCipher.sha256Hex(sessionId);
+        Optional<Session> found = jdbc.queryOne("SELECT id, key_hash, user_id, last_access FROM user_session"
+                + " WHERE session_hash = ?", rs -> new Session(rs.getLong("id"), rs.getString("key_hash"),
+                rs.getLong("user_id"), Jdbc.instant(rs, "last_access")), hash);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        if (lastAccess.getOrDefault(sessionId, Instant.EPOCH).plus(timeout).isBefore(now)) {
-            invalidate(sessionId);
+        Session session = found.get();
+        if (session.lastAccess().plus(timeout).isBefore(now)) {
+            jdbc.update("DELETE FROM user_session WHERE id = ?", session.rowId());
             return Optional.empty();
         }
-        lastAccess.put(sessionId, now);
-        return Optional.of(session);
+        if (session.lastAccess().plus(touchGranularity).isBefore(now)) {
+            jdbc.update("UPDATE user_session SET last_access = ? WHERE id = ?", now, session.rowId());
+        }
+        return found;
     }
 
     public void invalidate(String sessionId) {
-        sessions.remove(sessionId);
-        lastAccess.remove(sessionId);
+        jdbc.update("DELETE FROM user_session WHERE session_hash = ?", SecretCipher.sha256Hex(sessionId));
     }
 
-    private static String randomToken() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /** Ends every session of a user: after a password change, when the user is disabled. */
+    public int endSessionsOf(long userId) {
+        return jdbc.update("DELETE FROM user_session WHERE user_id = ?", userId);
     }
 }

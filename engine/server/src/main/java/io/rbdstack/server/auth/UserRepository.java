@@ -32,6 +32,10 @@ public final class UserRepository {
                            String accountid, String domainid, String domain, String apikey) {
     }
 
+    private static final String USER_VIEW = "SELECT u.uuid, u.username, u.firstname, u.lastname, u.email, u.created,"
+            + " u.state, u.api_key, a.account_name, a.type, a.uuid AS account_uuid, d.uuid AS domain_uuid,"
+            + " d.name AS domain_name FROM user u JOIN account a ON a.id = u.account_id JOIN domain d ON d.id = a.domain_id";
+
     private final Jdbc jdbc;
 
     public UserRepository(Jdbc jdbc) {
@@ -87,11 +91,49 @@ public final class UserRepository {
         return jdbc.queryOne("SELECT id FROM user WHERE uuid = ? AND removed IS NULL", rs -> rs.getLong(1), uuid);
     }
 
+    /** A user row as updateUser, disableUser and enableUser need it. */
+    public record UserRow(long id, String uuid, String username, long accountId, long domainId, String state,
+                          String passwordHash) {
+    }
+
+    /** What updateUser changes; an absent field is left as it is. */
+    public record UserUpdate(Optional<String> username, Optional<String> passwordHash, Optional<String> firstname,
+                             Optional<String> lastname, Optional<String> email) {
+    }
+
+    public Optional<UserRow> findRow(String uuid) {
+        return jdbc.queryOne("SELECT u.id, u.uuid, u.username, u.account_id, a.domain_id, u.state, u.password"
+                + " FROM user u JOIN account a ON a.id = u.account_id WHERE u.uuid = ? AND u.removed IS NULL",
+                rs -> new UserRow(rs.getLong("id"), rs.getString("uuid"), rs.getString("username"),
+                        rs.getLong("account_id"), rs.getLong("domain_id"), rs.getString("state"),
+                        rs.getString("password")), uuid);
+    }
+
+    /** Applies the whole update in one transaction. */
+    public void update(long userId, UserUpdate update) {
+        jdbc.transaction(() -> {
+            update.username().ifPresent(v -> jdbc.update("UPDATE user SET username = ? WHERE id = ?", v, userId));
+            update.passwordHash().ifPresent(v -> jdbc.update("UPDATE user SET password = ? WHERE id = ?", v, userId));
+            update.firstname().ifPresent(v -> jdbc.update("UPDATE user SET firstname = ? WHERE id = ?", v, userId));
+            update.lastname().ifPresent(v -> jdbc.update("UPDATE user SET lastname = ? WHERE id = ?", v, userId));
+            update.email().ifPresent(v -> jdbc.update("UPDATE user SET email = ? WHERE id = ?", v, userId));
+        });
+    }
+
+    /** Enables or disables a user; enabling also forgets its failed logins. */
+    public void setEnabled(long userId, boolean enabled) {
+        jdbc.update("UPDATE user SET state = ?, incorrect_login_attempts = IF(?, 0, incorrect_login_attempts)"
+                + " WHERE id = ?", enabled ? "enabled" : "disabled", enabled, userId);
+    }
+
+    /** The user as listUsers shows it, whoever asks. */
+    public UserView view(String userUuid) {
+        return jdbc.queryOne(USER_VIEW + " WHERE u.uuid = ?", UserRepository::userView, userUuid).orElseThrow();
+    }
+
     public List<UserView> listUsers(Caller caller, Optional<String> userUuid, String limit) {
-        String sql = "SELECT u.uuid, u.username, u.firstname, u.lastname, u.email, u.created, u.state, u.api_key,"
-                + " a.account_name, a.type, a.uuid AS account_uuid, d.uuid AS domain_uuid, d.name AS domain_name"
-                + " FROM user u JOIN account a ON a.id = u.account_id JOIN domain d ON d.id = a.domain_id"
-                + " WHERE u.removed IS NULL AND (? OR a.id = ?) AND (? IS NULL OR u.uuid = ?) ORDER BY u.id" + limit;
+        String sql = USER_VIEW + " WHERE u.removed IS NULL AND (? OR a.id = ?) AND (? IS NULL OR u.uuid = ?) ORDER BY u.id"
+                + limit;
         return jdbc.query(sql, UserRepository::userView, caller.isRootAdmin(), caller.accountId(),
                 userUuid.orElse(null), userUuid.orElse(null));
     }

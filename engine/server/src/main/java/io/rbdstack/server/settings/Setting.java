@@ -85,8 +85,21 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting STORAGE_MAX_VOLUME_SIZE = new Setting("storage.max.volume.size", "Storage",
             ValueType.wholeNumber(1, MAX_GB), "2000", DYNAMIC, "Largest size in GB of a disk offering.");
 
+    /** CloudStack's name and default; an admin re-enables the user (enableUser) once it has been disabled. */
+    public static final Setting INCORRECT_LOGIN_ATTEMPTS_ALLOWED = new Setting("incorrect.login.attempts.allowed",
+            "Authentication", ValueType.wholeNumber(1, 1000), "5", DYNAMIC, "Failed logins in a row after which the"
+                    + " user is disabled until an admin enables it again (enableUser).");
+    public static final Setting LOGIN_SOURCE_FAILURES_ALLOWED = new Setting("login.source.failures.allowed",
+            "Authentication", ValueType.wholeNumber(1, 100_000), "20", DYNAMIC, "Failed logins from one source address"
+                    + " within login.source.failure.window after which every login from it is refused until the window"
+                    + " ends, whoever it names.");
+    public static final Setting LOGIN_SOURCE_FAILURE_WINDOW = new Setting("login.source.failure.window",
+            "Authentication", ValueType.wholeNumber(1, 86_400), "300", DYNAMIC, "Seconds over which failed logins"
+                    + " from one source address are counted.");
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
-            CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX, STORAGE_MAX_VOLUME_SIZE);
+            CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX, STORAGE_MAX_VOLUME_SIZE,
+            INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW);
 }

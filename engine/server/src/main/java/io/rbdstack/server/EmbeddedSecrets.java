@@ -17,8 +17,13 @@ final class EmbeddedSecrets {
     private EmbeddedSecrets() {
     }
 
+    /** Where the embedded setup keeps its secret: beside the data directory. */
+    static Path file(Path dataDir) {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".encrypt.secret");
+    }
+
     static Secret encryptSecret(Path dataDir) throws IOException {
-        Path file = dataDir.resolveSibling(dataDir.getFileName() + ".encrypt.secret");
+        Path file = file(dataDir);
         if (!Files.exists(file)) {
             Files.createDirectories(file.getParent());
             Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code rbdstack-server [--config-dir DIR]}: starts the management server and stops it cleanly on
  * SIGTERM. The config dir (default {@code /etc/rbdstack}) holds db.properties and server.properties,
- * both optional.
+ * both optional. {@code rotate-encrypt-secret NEW_SECRET_FILE} instead re-encrypts the stored secrets
+ * with a new {@code db.cloud.encrypt.secret} ({@link EncryptSecretRotation}).
  */
 public final class Main {
 
@@ -21,9 +22,15 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        Path configDir = Path.of(args.length == 2 && args[0].equals("--config-dir") ? args[1] : "/etc/rbdstack");
-        if (args.length != 0 && args.length != 2) {
-            System.err.println("usage: rbdstack-server [--config-dir DIR]");
+        java.util.List<String> rest = new java.util.ArrayList<>(java.util.List.of(args));
+        Path configDir = Path.of("/etc/rbdstack");
+        if (rest.size() >= 2 && rest.get(0).equals("--config-dir")) {
+            configDir = Path.of(rest.get(1));
+            rest = rest.subList(2, rest.size());
+        }
+        boolean rotate = rest.size() == 2 && rest.get(0).equals("rotate-encrypt-secret");
+        if (!rest.isEmpty() && !rotate) {
+            System.err.println("usage: rbdstack-server [--config-dir DIR] [rotate-encrypt-secret NEW_SECRET_FILE]");
             System.exit(2);
         }
         ServerConfig config;
@@ -32,6 +39,10 @@ public final class Main {
         } catch (ConfigException e) {
             System.err.println("rbdstack: " + e.getMessage());
             System.exit(1);
+            return;
+        }
+        if (rotate) {
+            System.exit(EncryptSecretRotation.run(config, Path.of(rest.get(1)), System.out));
             return;
         }
         ManagementServer server;

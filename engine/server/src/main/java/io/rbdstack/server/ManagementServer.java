@@ -228,7 +228,7 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     /** The configured database, or the embedded one (started here) when there is no db.properties. */
-    private static DbProperties database(ServerConfig config, Deque<AutoCloseable> resources) throws Exception {
+    static DbProperties database(ServerConfig config, Deque<AutoCloseable> resources) throws Exception {
         if (config.db().isPresent()) {
             return config.db().get();
         }
@@ -302,7 +302,7 @@ public final class ManagementServer implements AutoCloseable {
         LOG.info("Management server stopped");
     }
 
-    private static void closeAll(Deque<AutoCloseable> resources) {
+    static void closeAll(Deque<AutoCloseable> resources) {
         while (!resources.isEmpty()) {
             AutoCloseable resource = resources.pop();
             try {

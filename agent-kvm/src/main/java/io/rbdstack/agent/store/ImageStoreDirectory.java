@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -19,8 +18,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 import java.util.UUID;
 
@@ -28,9 +25,9 @@ import java.util.UUID;
  * An image store as a directory on this host: {@code file:///path}, a file system every KVM host
  * has mounted at the same path (NFS, CephFS...). Its root is the directory's real path, which must
  * pass the same rule as the URL ({@link ImageStorePath}: no system directory). Files are addressed
- * by paths relative to the root and reached one directory at a time, each opened relative to the one
- * before without following links (openat with O_NOFOLLOW, through {@link SecureDirectoryStream}), so
- * a symbolic link planted in the store is refused, never followed out of it. A file is written under
+ * by paths relative to the root and reached through {@link NoFollowDirectories}, and opened, created,
+ * renamed and deleted relative to their directory without following links, so a symbolic link
+ * planted in the store is refused, never followed out of it. A file is written under
  * a temporary name beside its real one, synced and renamed within that directory, so a crash never
  * leaves a half-written backup under its real name.
  */
@@ -42,9 +39,11 @@ public final class ImageStoreDirectory {
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
 
     private final Path root;
+    private final NoFollowDirectories directories;
 
     private ImageStoreDirectory(Path root) {
         this.root = root;
+        this.directories = new NoFollowDirectories(root);
     }
 
     /**
@@ -79,7 +78,7 @@ public final class ImageStoreDirectory {
 
     /** Proves the store can be written: creates, syncs and deletes a probe file in its root. */
     public void checkWritable() throws IOException {
-        try (SecureDirectoryStream<Path> dir = openRoot()) {
+        try (SecureDirectoryStream<Path> dir = directories.openRoot()) {
             Path probe = Path.of(".rbdstack-probe-" + UUID.randomUUID() + ".tmp");
             try (SeekableByteChannel channel = dir.newByteChannel(probe, CREATE_NEW)) {
                 channel.write(ByteBuffer.wrap(new byte[] {1}));
@@ -108,12 +107,9 @@ public final class ImageStoreDirectory {
      */
     public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
-        try (SecureDirectoryStream<Path> dir = openDirectories(file, true)) {
+        try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, true)) {
             Path name = Path.of(file.name());
-            BasicFileAttributes existing = attributes(dir, name);
-            if (existing != null && !existing.isRegularFile()) {
-                throw notAFile(file, existing);
-            }
+            directories.existingFile(dir, file); // none, or a regular file to replace
             Path partial = Path.of(file.name() + ".part");
             deleteIfPresent(dir, partial); // left by a crash; unlinked, never followed
             try {
@@ -138,14 +134,10 @@ public final class ImageStoreDirectory {
     /** Opens {@code relative} for reading; a link or anything but a regular file is refused. */
     public InputStream openForReading(String relative) throws IOException {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
-        try (SecureDirectoryStream<Path> dir = openDirectories(file, false)) {
+        try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, false)) {
             Path name = Path.of(file.name());
-            BasicFileAttributes attributes = attributes(dir, name);
-            if (attributes == null) {
+            if (directories.existingFile(dir, file) == null) {
                 throw new NoSuchFileException(root.resolve(relative).toString(), null, "not in image store " + root);
-            }
-            if (!attributes.isRegularFile()) {
-                throw notAFile(file, attributes);
             }
             // The file's descriptor outlives the directory's.
             return Channels.newInputStream(dir.newByteChannel(name, READ));
@@ -155,93 +147,14 @@ public final class ImageStoreDirectory {
     /** Deletes {@code relative}; false when it was not there. A link at its name is refused, not removed. */
     public boolean delete(String relative) throws IOException {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
-        try (SecureDirectoryStream<Path> dir = openDirectories(file, false)) {
-            Path name = Path.of(file.name());
-            BasicFileAttributes attributes = attributes(dir, name);
-            if (attributes == null) {
+        try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, false)) {
+            if (directories.existingFile(dir, file) == null) {
                 return false;
             }
-            if (!attributes.isRegularFile()) {
-                throw notAFile(file, attributes);
-            }
-            dir.deleteFile(name);
+            dir.deleteFile(Path.of(file.name()));
             return true;
         } catch (NoSuchFileException e) {
             return false; // a directory on the way, or the file, went meanwhile: so did the backup
-        }
-    }
-
-    private SecureDirectoryStream<Path> openRoot() throws IOException {
-        var stream = Files.newDirectoryStream(root);
-        if (stream instanceof SecureDirectoryStream<Path> secure) {
-            return secure;
-        }
-        stream.close();
-        throw new IOException("this platform cannot open files relative to a directory without following links,"
-                + " which image stores need (Linux can)");
-    }
-
-    /**
-     * The directory {@code file} is in, reached from the root one name at a time, none of them
-     * followed if it is a link; with {@code create}, missing ones are made.
-     */
-    private SecureDirectoryStream<Path> openDirectories(StoreRelativePath file, boolean create) throws IOException {
-        SecureDirectoryStream<Path> current = openRoot();
-        Path where = root;
-        try {
-            for (String directory : file.directories()) {
-                Path name = Path.of(directory);
-                where = where.resolve(directory);
-                BasicFileAttributes attributes = attributes(current, name);
-                if (attributes == null && create) {
-                    createDirectory(where);
-                    attributes = attributes(current, name);
-                }
-                if (attributes == null) {
-                    throw new NoSuchFileException(where.toString(), null, "not in image store " + root);
-                }
-                if (attributes.isSymbolicLink()) {
-                    throw linkRefused(where);
-                }
-                if (!attributes.isDirectory()) {
-                    throw new IOException(where + " in image store " + root + " is not a directory");
-                }
-                // O_NOFOLLOW again: had the name become a link since, the open fails instead of following it.
-                SecureDirectoryStream<Path> next = current.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
-                current.close();
-                current = next;
-            }
-            return current;
-        } catch (IOException | RuntimeException e) {
-            try {
-                current.close();
-            } catch (IOException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * mkdir by full path (Java has no mkdirat); the directories above were just checked, and the new
-     * one is opened relative to its parent without following links, so the worst a race can do is
-     * leave an empty directory elsewhere, never have a file written there.
-     */
-    private static void createDirectory(Path directory) throws IOException {
-        try {
-            Files.createDirectory(directory);
-        } catch (FileAlreadyExistsException e) {
-            // Made by another backup meanwhile (or a link planted): checked once more by the caller.
-        }
-    }
-
-    /** The attributes of {@code name} itself (a link is not followed); null when there is none. */
-    private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name) throws IOException {
-        try {
-            return dir.getFileAttributeView(name, BasicFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS).readAttributes();
-        } catch (NoSuchFileException e) {
-            return null;
         }
     }
 
@@ -267,22 +180,5 @@ public final class ImageStoreDirectory {
             throw new IOException("cannot sync " + channel.getClass().getName() + " to disk");
         }
         file.force(true);
-    }
-
-    private IOException notAFile(StoreRelativePath file, BasicFileAttributes attributes) {
-        Path where = root.resolve(file.relative());
-        return attributes.isSymbolicLink() ? linkRefused(where)
-                : new IOException(where + " in image store " + root + " is not a regular file");
-    }
-
-    private IOException linkRefused(Path where) {
-        String target;
-        try {
-            target = " (to " + Files.readSymbolicLink(where) + ")";
-        } catch (IOException | UnsupportedOperationException e) {
-            target = ""; // only to say where it points; the refusal stands without it
-        }
-        return new IOException("refused: " + where + " in image store " + root + " is a symbolic link" + target
-                + "; the agent follows no link inside a store, so that nothing outside it is read or written");
     }
 }

@@ -14,7 +14,6 @@ import io.rbdstack.storage.rbd.agent.RbdImageAnswer;
 import io.rbdstack.storage.rbd.agent.RestoreRbdBackupCommand;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -41,14 +40,13 @@ final class RbdBackupCommands {
     RbdBackupAnswer backup(BackupRbdSnapshotCommand command) {
         try (RadosSession session = rados.connect(command.pool())) {
             ImageStoreDirectory store = ImageStoreDirectory.of(command.storeUrl());
-            String sha256 = store.writeAtomically(command.path(), out -> {
+            ImageStoreDirectory.Written<String> written = store.writeAtomically(command.path(), out -> {
                 DigestOutputStream digesting = new DigestOutputStream(out, sha256());
                 new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting);
                 digesting.flush();
                 return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
             });
-            long size = Files.size(store.resolve(command.path()));
-            return new RbdBackupAnswer(true, null, command.path(), size, sha256);
+            return new RbdBackupAnswer(true, null, command.path(), written.sizeBytes(), written.value());
         } catch (Exception e) {
             return RbdBackupAnswer.failed("cannot back up snapshot " + command.image() + "@" + command.snapshot()
                     + " to " + command.storeUrl() + ": " + e.getMessage());
@@ -87,8 +85,8 @@ final class RbdBackupCommands {
     private static RbdBackups.Transfer apply(RbdBackups backups, String image, BackupFile file) throws Exception {
         ImageStoreDirectory store = ImageStoreDirectory.of(file.storeUrl());
         MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(
-                Files.newInputStream(store.resolve(file.path())), 1 << 20), digest)) {
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(store.openForReading(file.path()), 1 << 20),
+                digest)) {
             RbdBackups.Transfer applied = backups.restore(image, in);
             in.transferTo(java.io.OutputStream.nullOutputStream()); // anything after the end record counts too
             String actual = HexFormat.of().formatHex(digest.digest());

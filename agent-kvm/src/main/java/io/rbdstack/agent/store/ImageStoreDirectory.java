@@ -1,60 +1,73 @@
 package io.rbdstack.agent.store;
 
+import io.rbdstack.spi.storage.ImageStorePath;
+import io.rbdstack.spi.storage.ImageStorePathException;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * An image store as a directory on this host: {@code file:///path}, a file system every KVM host
- * has mounted at the same path (NFS, CephFS...). Files are addressed by paths relative to its root
- * that may not leave it. A file is written under a temporary name, synced and renamed, so a crash
- * never leaves a half-written backup under its real name.
+ * has mounted at the same path (NFS, CephFS...). Its root is the directory's real path, which must
+ * pass the same rule as the URL ({@link ImageStorePath}: no system directory). Files are addressed
+ * by paths relative to the root and reached through {@link NoFollowDirectories}, and opened, created,
+ * renamed and deleted relative to their directory without following links, so a symbolic link
+ * planted in the store is refused, never followed out of it. A file is written under
+ * a temporary name beside its real one, synced and renamed within that directory, so a crash never
+ * leaves a half-written backup under its real name.
  */
 public final class ImageStoreDirectory {
 
+    /** O_CREAT|O_EXCL|O_NOFOLLOW: a new file, never one a link stands for. */
+    private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
     private final Path root;
+    private final NoFollowDirectories directories;
 
     private ImageStoreDirectory(Path root) {
         this.root = root;
+        this.directories = new NoFollowDirectories(root);
     }
 
-    /** The store at {@code url}; it must be a {@code file:} URL of an existing directory. */
+    /**
+     * The store at {@code url}: a {@code file:} URL that passes {@link ImageStorePath#fromUrl}, of an
+     * existing directory whose real path passes the rule too.
+     */
     public static ImageStoreDirectory of(String url) throws IOException {
-        URI uri;
+        Path given;
         try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("not a URL: " + url);
+            given = Path.of(ImageStorePath.fromUrl(url).directory());
+        } catch (ImageStorePathException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        if (!"file".equalsIgnoreCase(uri.getScheme()) || uri.getPath() == null || uri.getPath().isEmpty()) {
-            throw new IOException("unsupported image store URL " + url + ": this agent mounts nothing itself, give"
-                    + " file:///<directory> of a file system mounted on every host");
+        if (!Files.isDirectory(given)) {
+            throw new IOException("image store directory " + given + " does not exist on this host (is it mounted?)");
         }
-        Path root = Path.of(uri.getPath()).normalize();
-        if (!Files.isDirectory(root)) {
-            throw new IOException("image store directory " + root + " does not exist on this host (is it mounted?)");
+        Path real = given.toRealPath();
+        try {
+            ImageStorePath.of(real.toString());
+        } catch (ImageStorePathException e) {
+            throw new IOException("image store directory " + given + (real.equals(given) ? "" : " resolves to " + real)
+                    + " on this host: " + e.getMessage(), e);
         }
-        return new ImageStoreDirectory(root);
-    }
-
-    public Path root() {
-        return root;
-    }
-
-    /** The file at {@code relative}; a path leaving the store is refused. */
-    public Path resolve(String relative) throws IOException {
-        Path file = root.resolve(relative).normalize();
-        if (relative.startsWith("/") || !file.startsWith(root) || file.equals(root)) {
-            throw new IOException("path " + relative + " is not inside image store " + root);
-        }
-        return file;
+        return new ImageStoreDirectory(real);
     }
 
     /** Total and used bytes of the file system the store is on. */
@@ -63,14 +76,18 @@ public final class ImageStoreDirectory {
         return new long[] {store.getTotalSpace(), store.getTotalSpace() - store.getUsableSpace()};
     }
 
-    /** Proves the store can be written: creates, syncs and deletes a probe file. */
+    /** Proves the store can be written: creates, syncs and deletes a probe file in its root. */
     public void checkWritable() throws IOException {
-        Path probe = Files.createTempFile(root, ".rbdstack-probe-", ".tmp");
-        try (FileChannel channel = FileChannel.open(probe, StandardOpenOption.WRITE)) {
-            channel.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
-            channel.force(true);
-        } finally {
-            Files.deleteIfExists(probe);
+        try (SecureDirectoryStream<Path> dir = directories.openRoot()) {
+            Path probe = Path.of(".rbdstack-probe-" + UUID.randomUUID() + ".tmp");
+            try (SeekableByteChannel channel = dir.newByteChannel(probe, CREATE_NEW)) {
+                channel.write(ByteBuffer.wrap(new byte[] {1}));
+                force(channel);
+            } catch (IOException e) {
+                deleteAfterFailure(dir, probe, e);
+                throw e;
+            }
+            dir.deleteFile(probe);
         }
     }
 
@@ -79,34 +96,89 @@ public final class ImageStoreDirectory {
         T write(OutputStream out) throws Exception;
     }
 
-    /** Writes {@code relative} atomically: to a temporary file first, synced, then renamed into place. */
-    public <T> T writeAtomically(String relative, Writer<T> writer) throws Exception {
-        Path file = resolve(relative);
-        Files.createDirectories(file.getParent());
-        Path partial = file.resolveSibling(file.getFileName() + ".part");
-        try {
-            T result;
-            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-                 OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel),
-                         1 << 20)) {
-                result = writer.write(out);
-                out.flush();
-                channel.force(true);
-            }
+    /** What {@link #writeAtomically} wrote: the writer's result and the file's size. */
+    public record Written<T>(T value, long sizeBytes) {
+    }
+
+    /**
+     * Writes {@code relative} atomically: to {@code <name>.part} in the same directory first (created
+     * anew, never opened through a link), synced, then renamed onto the name. Missing directories are
+     * created; one that is a link is refused, and so is a link standing at the file's name.
+     */
+    public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
+        StoreRelativePath file = StoreRelativePath.parse(relative, root);
+        try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, true)) {
+            Path name = Path.of(file.name());
+            directories.existingFile(dir, file); // none, or a regular file to replace
+            Path partial = Path.of(file.name() + ".part");
+            deleteIfPresent(dir, partial); // left by a crash; unlinked, never followed
             try {
-                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+                T result;
+                long size;
+                try (SeekableByteChannel channel = dir.newByteChannel(partial, CREATE_NEW);
+                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20)) {
+                    result = writer.write(out);
+                    out.flush();
+                    force(channel);
+                    size = channel.size();
+                }
+                dir.move(partial, dir, name); // renameat within the one directory: atomic, inside the store
+                return new Written<>(result, size);
+            } catch (Exception e) {
+                deleteAfterFailure(dir, partial, e);
+                throw e;
             }
-            return result;
-        } finally {
-            Files.deleteIfExists(partial);
         }
     }
 
-    /** Deletes {@code relative}; false when it was not there. */
+    /** Opens {@code relative} for reading; a link or anything but a regular file is refused. */
+    public InputStream openForReading(String relative) throws IOException {
+        StoreRelativePath file = StoreRelativePath.parse(relative, root);
+        try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, false)) {
+            Path name = Path.of(file.name());
+            if (directories.existingFile(dir, file) == null) {
+                throw new NoSuchFileException(root.resolve(relative).toString(), null, "not in image store " + root);
+            }
+            // The file's descriptor outlives the directory's.
+            return Channels.newInputStream(dir.newByteChannel(name, READ));
+        }
+    }
+
+    /** Deletes {@code relative}; false when it was not there. A link at its name is refused, not removed. */
     public boolean delete(String relative) throws IOException {
-        return Files.deleteIfExists(resolve(relative));
+        StoreRelativePath file = StoreRelativePath.parse(relative, root);
+        try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, false)) {
+            if (directories.existingFile(dir, file) == null) {
+                return false;
+            }
+            dir.deleteFile(Path.of(file.name()));
+            return true;
+        } catch (NoSuchFileException e) {
+            return false; // a directory on the way, or the file, went meanwhile: so did the backup
+        }
+    }
+
+    private static void deleteIfPresent(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        try {
+            dir.deleteFile(name);
+        } catch (NoSuchFileException e) {
+            // Nothing to delete.
+        }
+    }
+
+    /** Removes what a failed write left; a failure to is added to the write's, never hides it. */
+    private static void deleteAfterFailure(SecureDirectoryStream<Path> dir, Path name, Exception failure) {
+        try {
+            deleteIfPresent(dir, name);
+        } catch (IOException cleanup) {
+            failure.addSuppressed(cleanup);
+        }
+    }
+
+    private static void force(SeekableByteChannel channel) throws IOException {
+        if (!(channel instanceof FileChannel file)) {
+            throw new IOException("cannot sync " + channel.getClass().getName() + " to disk");
+        }
+        file.force(true);
     }
 }

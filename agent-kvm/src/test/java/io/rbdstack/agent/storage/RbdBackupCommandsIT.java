@@ -129,6 +129,61 @@ class RbdBackupCommandsIT {
         assertTrue(nfs.details().contains("unsupported image store URL"), nfs.details());
     }
 
+    @Test
+    void aLinkInTheStoreThatLeadsOutOfItIsRefusedByBackupAndRestoreAndNothingOutsideIsWrittenOrRead(
+            @TempDir Path outside) throws Exception {
+        String source = sourceWithTwoSnapshots();
+        // A directory on the way is a link out of the store: the backup is refused, nothing is written there.
+        Files.createDirectories(store.resolve("snapshots"));
+        Files.createSymbolicLink(store.resolve("snapshots/2"), outside);
+        RbdBackupAnswer throughLink = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s1", null, url(),
+                "snapshots/2/7/s1.rbddiff"));
+        assertFalse(throughLink.success());
+        assertTrue(throughLink.details().contains("snapshots/2 in image store " + store.toRealPath()
+                + " is a symbolic link (to " + outside + ")"), throughLink.details());
+        assertEquals(List.of(), entries(outside), "nothing written outside the store");
+
+        // A good backup, and a copy of it outside the store that links inside lead to.
+        RbdBackupAnswer full = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s1", null, url(),
+                "good/s1.rbddiff"));
+        assertTrue(full.success(), full.details());
+        Path copy = Files.copy(store.resolve("good/s1.rbddiff"), outside.resolve("s1.rbddiff"));
+        Files.createSymbolicLink(store.resolve("good/linked.rbddiff"), copy);
+        for (String linked : List.of("snapshots/2/s1.rbddiff", "good/linked.rbddiff")) {
+            String restored = "restore-it-" + UUID.randomUUID();
+            images.add(restored);
+            RbdImageAnswer answer = commands.restore(new RestoreRbdBackupCommand(pool, restored, 16 * MIB,
+                    List.of(new BackupFile(url(), linked, full.sha256()))));
+            assertFalse(answer.success(), linked);
+            assertTrue(answer.details().contains("is a symbolic link"), answer.details());
+            try (RadosSession session = connector.connect(pool)) {
+                assertFalse(new RbdImages(session).exists(restored), "no image left by the refused restore");
+            }
+        }
+        // Writing over a linked name replaces nothing it points at.
+        RbdBackupAnswer overLink = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s2", "s1", url(),
+                "good/linked.rbddiff"));
+        assertFalse(overLink.success());
+        assertTrue(overLink.details().contains("is a symbolic link"), overLink.details());
+        assertEquals(List.of(copy), entries(outside));
+        assertEquals(sha256(Files.readAllBytes(store.resolve("good/s1.rbddiff"))), sha256(Files.readAllBytes(copy)));
+
+        // A store whose directory is a link to a system directory is refused as that directory.
+        Path toEtc = Files.createSymbolicLink(outside.resolve("store-link"), Path.of("/etc"));
+        RbdBackupAnswer etc = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s1", null,
+                toEtc.toUri().toString(), "s1.rbddiff"));
+        assertFalse(etc.success());
+        assertTrue(etc.details().contains("resolves to /etc on this host: /etc is a system directory"),
+                etc.details());
+        assertFalse(Files.exists(Path.of("/etc/s1.rbddiff"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static List<Path> entries(Path directory) throws Exception {
+        try (var walk = Files.walk(directory)) {
+            return walk.filter(p -> !p.equals(directory)).sorted().toList();
+        }
+    }
+
     private String sourceWithTwoSnapshots() throws Exception {
         try (RadosSession session = connector.connect(pool)) {
             String name = "restore-it-" + UUID.randomUUID();

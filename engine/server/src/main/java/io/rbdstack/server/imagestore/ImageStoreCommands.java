@@ -17,12 +17,12 @@ import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.store.ImageStoreAnswer;
 import io.rbdstack.spi.agent.store.TestImageStoreCommand;
 import io.rbdstack.spi.storage.HostGateway;
+import io.rbdstack.spi.storage.ImageStorePath;
+import io.rbdstack.spi.storage.ImageStorePathException;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,7 +54,8 @@ public final class ImageStoreCommands {
     record AddImageStore(
             @Param(description = "the image store provider name: SharedMountPoint (a directory mounted on every KVM"
                     + " host of the zone)") String provider,
-            @Param(description = "the URL for the image store: file:///<directory>", length = 1024,
+            @Param(description = "the URL for the image store: file:///<directory>, mounted at that path on every KVM"
+                    + " host of the zone; not a system directory", length = 1024,
                     column = "image_store.url") String url,
             @Param(description = "the name for the image store; the URL when absent", column = "image_store.name")
             Optional<String> name,
@@ -117,19 +118,17 @@ public final class ImageStoreCommands {
             return capacity;
         }
 
+        /**
+         * The store's URL, normalised ({@code file:///path}), once the path passes the rule both the
+         * server and the agents apply: no {@code .} or {@code ..} segment (encoded ones too), no host,
+         * absolute, not a system directory.
+         */
         private static String fileUrl(String url) {
-            URI uri;
             try {
-                uri = URI.create(url.trim());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalidParameter("Not a URL: " + url + " (parameter url)");
+                return ImageStorePath.fromUrl(url).url();
+            } catch (ImageStorePathException e) {
+                throw ApiException.invalidParameter("Invalid value for parameter url: " + e.getMessage());
             }
-            if (uri.getScheme() == null || !uri.getScheme().toLowerCase(Locale.ROOT).equals("file")
-                    || uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getPath().equals("/")) {
-                throw ApiException.invalidParameter("The URL of a SharedMountPoint image store is file:///<directory>,"
-                        + " not " + url + " (parameter url)");
-            }
-            return "file://" + uri.getPath().replaceAll("/+$", "");
         }
     }
 

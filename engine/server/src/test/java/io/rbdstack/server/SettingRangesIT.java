@@ -43,7 +43,21 @@ class SettingRangesIT {
             assertEquals(!readAtStartUp, setting.get("isdynamic").asBoolean(), setting.toString());
             checked++;
         }
-        assertEquals(12, checked, "the engine's settings (no storage plugin is loaded here)");
+        assertEquals(io.rbdstack.server.settings.Setting.ALL.size(), checked,
+                "the engine's settings (no storage plugin is loaded here)");
+    }
+
+    @Test
+    void theSmallestCustomSizeMayNotPassTheLargest() throws Exception {
+        ApiClient.Reply refused = cloud.admin().call("updateConfiguration", "name", "custom.diskoffering.size.min",
+                "value", "2000");
+        assertEquals(431, refused.status());
+        assertEquals("Invalid value '2000' for parameter value: custom.diskoffering.size.min (2000) may not exceed"
+                + " custom.diskoffering.size.max (1024)", refused.response("updateConfiguration").get("errortext").asText());
+        assertEquals(431, cloud.admin().call("updateConfiguration", "name", "custom.diskoffering.size.max", "value", "0")
+                .status());
+        assertEquals(200, cloud.admin().call("updateConfiguration", "name", "custom.diskoffering.size.min", "value", "1")
+                .status());
     }
 
     @Test

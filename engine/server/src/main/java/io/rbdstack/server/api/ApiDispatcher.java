@@ -79,7 +79,7 @@ public final class ApiDispatcher {
     private ObjectNode submit(Caller caller, CommandRegistry.Registered registered, ApiCommand<?> command,
                               Map<String, String> params) {
         AsyncCommand.AsyncStart start = registered.start(command, caller);
-        String jobId = jobs.submit(caller, registered.spec().name(), loggable(params), start);
+        String jobId = jobs.submit(caller, registered.spec().name(), loggable(registered.spec(), params), start);
         ObjectNode body = ApiJson.MAPPER.createObjectNode();
         if (start.instanceId() != null) {
             body.put("id", start.instanceId());
@@ -120,11 +120,18 @@ public final class ApiDispatcher {
         return lower;
     }
 
-    static Map<String, String> loggable(Map<String, String> params) {
+    /**
+     * What a job row records of its call: the command's declared parameters (their lengths already
+     * checked by the binder), never secrets and never what the command does not take, so an unknown
+     * parameter of any size cannot make the job row fail after the command has started.
+     */
+    static Map<String, String> loggable(CommandSpec spec, Map<String, String> params) {
+        Set<String> declared = new java.util.HashSet<>();
+        spec.params().forEach(p -> declared.add(p.name()));
         Map<String, String> kept = new LinkedHashMap<>();
         params.forEach((k, v) -> {
             String base = k.contains("[") ? k.substring(0, k.indexOf('[')) : k;
-            if (!SECRET_PARAMS.contains(base)) {
+            if (declared.contains(base) && !SECRET_PARAMS.contains(base)) {
                 kept.put(k, v);
             }
         });

@@ -40,6 +40,17 @@ public final class ApiException extends RuntimeException {
         return new ApiException(ApiErrorCode.MALFORMED_PARAMETER_ERROR, CS_SERVER_API, message);
     }
 
+    /**
+     * CloudStack's answer to an id that names no row, word for word: clients (the Go SDK behind
+     * Terraform's provider) match "entity does not exist" to mean "not found".
+     */
+    public static ApiException noSuchEntity(String command, String param, String value) {
+        return new ApiException(ApiErrorCode.PARAM_ERROR, CS_SERVER_API, "Unable to execute API command "
+                + command.toLowerCase(java.util.Locale.ROOT) + " due to invalid value. Invalid parameter " + param
+                + " value=" + value + " due to incorrect long value format, or entity does not exist or due to"
+                + " incorrect parameter annotation for the field in api cmd class.");
+    }
+
     public static ApiException permissionDenied(String message) {
         return new ApiException(ApiErrorCode.ACCOUNT_ERROR, CS_PERMISSION_DENIED, message);
     }

@@ -74,7 +74,13 @@ public final class ApiHttpHandler extends Handler.Abstract {
         }
         // Left open: Jetty consumes or discards what is left unread when the exchange completes.
         InputStream body = Request.asInputStream(request);
-        byte[] form = body.readNBytes(max + 1);
+        byte[] form;
+        try {
+            form = body.readNBytes(max + 1);
+        } catch (IOException e) {
+            // The client went away or stalled mid-body: its problem, not an internal fault to log as one.
+            throw ApiException.malformed("The request body could not be read to its end");
+        }
         if (form.length > max) {
             throw ApiErrorHandler.tooLarge(ApiErrorHandler.formTooLarge(limits));
         }

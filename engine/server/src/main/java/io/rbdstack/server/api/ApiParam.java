@@ -26,18 +26,37 @@ public record ApiParam(String name, ParamType type, boolean required, int length
         StringBuilder text = new StringBuilder(description);
         if (!allowed.isEmpty()) {
             text.append(" (one of ").append(String.join(", ", allowed)).append(')');
-        } else if (min != Long.MIN_VALUE || max != Long.MAX_VALUE) {
+        } else if (hasRange()) {
             text.append(" (").append(rangeText()).append(')');
         }
         return text.toString();
     }
 
-    /** "at least 1", "at most 500" or "from -1 to 500". */
+    /** Whether the parameter declares bounds narrower than its type's. */
+    boolean hasRange() {
+        long typeMin = type == ParamType.INTEGER ? Integer.MIN_VALUE : Long.MIN_VALUE;
+        long typeMax = type == ParamType.INTEGER ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        return (type == ParamType.INTEGER || type == ParamType.LONG) && (min != typeMin || max != typeMax);
+    }
+
+    /** What {@code value}, outside the range, should have been: the whole range when it has two declared ends. */
+    String boundBroken(long value) {
+        long typeMin = type == ParamType.INTEGER ? Integer.MIN_VALUE : Long.MIN_VALUE;
+        long typeMax = type == ParamType.INTEGER ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        if (min != typeMin && max != typeMax) {
+            return "from " + min + " to " + max;
+        }
+        return value < min ? "at least " + min : "at most " + max;
+    }
+
+    /** "at least 1", "at most 500" or "from -1 to 500", against the bounds of the parameter's own type. */
     String rangeText() {
-        if (max == Long.MAX_VALUE || type == ParamType.INTEGER && max == Integer.MAX_VALUE) {
+        long typeMin = type == ParamType.INTEGER ? Integer.MIN_VALUE : Long.MIN_VALUE;
+        long typeMax = type == ParamType.INTEGER ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        if (max == typeMax && min != typeMin) {
             return "at least " + min;
         }
-        if (min == Long.MIN_VALUE || type == ParamType.INTEGER && min == Integer.MIN_VALUE) {
+        if (min == typeMin && max != typeMax) {
             return "at most " + max;
         }
         return "from " + min + " to " + max;

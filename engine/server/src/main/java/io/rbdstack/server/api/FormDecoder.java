@@ -82,8 +82,13 @@ final class FormDecoder {
             if (parameter.regionMatches(true, 0, "charset=", 0, 8)) {
                 String name = parameter.substring(8).trim().replace("\"", "");
                 try {
-                    return Charset.forName(name);
-                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                    Charset charset = Charset.forName(name);
+                    // The form is split on the bytes of '&' and '=': only charsets that keep ASCII as it is work.
+                    if (!"&=%+".equals(new String("&=%+".getBytes(charset), StandardCharsets.US_ASCII))) {
+                        throw new UnsupportedCharsetException(name);
+                    }
+                    return charset;
+                } catch (IllegalCharsetNameException | UnsupportedCharsetException | UnsupportedOperationException e) {
                     throw ApiException.malformed("Unsupported charset '" + printable(name)
                             + "' in the Content-Type of the request; send UTF-8");
                 }

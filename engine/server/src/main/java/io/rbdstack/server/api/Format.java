@@ -60,7 +60,8 @@ public enum Format {
 
     static boolean isIpv6(String value) {
         // Only hex digits, colons and dots: InetAddress then parses a literal and never asks DNS.
-        if (!value.contains(":") || !IPV6_CHARS.matcher(value).matches()) {
+        // Starting with a hex digit or ':' too, else the JDK would take ".:1" for a host name to look up.
+        if (!value.contains(":") || !IPV6_CHARS.matcher(value).matches() || value.charAt(0) == '.') {
             return false;
         }
         try {

@@ -9,6 +9,10 @@ public record PageParams(
         @Param(description = "page size; -1 for all", min = Paging.ALL, max = Paging.MAX_PAGE_SIZE)
         Optional<Integer> pageSize) {
 
+    public PageParams {
+        Paging.of(page, pageSize);   // refuses pagesize=0 while binding, before any command body runs
+    }
+
     public Paging paging() {
         return Paging.of(page, pageSize);
     }

@@ -1,6 +1,5 @@
 package io.rbdstack.server.api;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,11 +116,7 @@ public final class ParamBinder {
         Optional<EntityLookup.Found> found = UUID.matcher(uuid).matches()
                 ? entities.find(param.entity(), uuid.toLowerCase(Locale.ROOT)) : Optional.empty();
         if (found.isEmpty()) {
-            // CloudStack's wording, which clients (the Go SDK behind Terraform's provider) match on.
-            throw new ApiException(ApiErrorCode.PARAM_ERROR, ApiException.CS_SERVER_API, "Unable to execute API command "
-                    + call.command() + " due to invalid value. Invalid parameter " + param.name() + " value=" + uuid
-                    + " due to incorrect long value format, or entity does not exist or due to incorrect parameter"
-                    + " annotation for the field in api cmd class.");
+            throw ApiException.noSuchEntity(call.command(), param.name(), uuid);
         }
         Long owner = found.get().ownerAccountId();
         if (param.acl() && !call.caller().isRootAdmin() && (owner == null || owner != call.caller().accountId())) {
@@ -138,7 +133,7 @@ public final class ParamBinder {
             throw invalid(param, raw, param.type() == ParamType.INTEGER ? "not an integer" : "not a whole number");
         }
         if (value < param.min() || value > param.max()) {
-            throw invalid(param, raw, "must be " + param.rangeText());
+            throw invalid(param, raw, "must be " + param.boundBroken(value));
         }
         return value;
     }
@@ -159,16 +154,9 @@ public final class ParamBinder {
         throw invalid(param, raw, "one of " + String.join(", ", param.allowed()));
     }
 
-    /** Comma-separated values, trimmed, empty ones dropped. */
     private static List<String> list(ApiParam param, String raw) {
         checkText(param, raw, param.length());
-        List<String> items = new ArrayList<>();
-        for (String item : raw.split(",")) {
-            if (!item.isBlank()) {
-                items.add(item.trim());
-            }
-        }
-        return List.copyOf(items);
+        return CommaList.parse(raw);
     }
 
     /**
@@ -177,6 +165,7 @@ public final class ParamBinder {
      */
     private static Map<String, String> map(Call call, ApiParam param) {
         Map<Integer, Map<String, String>> entries = new TreeMap<>();
+        int fields = 0;
         for (Map.Entry<String, String> e : call.params().entrySet()) {
             Matcher m = MAP_ENTRY.matcher(e.getKey());
             if (!m.matches() || !m.group(1).equals(param.name())) {
@@ -185,22 +174,28 @@ public final class ParamBinder {
             if (!INDEX.matcher(m.group(2)).matches()) {
                 throw invalid(param, null, "entry index '" + echo(m.group(2)) + "' is not a whole number from 0 to 9999");
             }
-            checkText(param, e.getValue(), param.length());
-            entries.computeIfAbsent(Integer.parseInt(m.group(2)), i -> new LinkedHashMap<>()).put(m.group(3), e.getValue());
-            if (entries.size() > MAX_MAP_ENTRIES) {
+            if (++fields > MAX_MAP_ENTRIES * 2) {
                 throw invalid(param, null, "more than " + MAX_MAP_ENTRIES + " entries");
             }
+            checkText(param, e.getValue(), param.length());
+            entries.computeIfAbsent(Integer.parseInt(m.group(2)), i -> new LinkedHashMap<>()).put(m.group(3), e.getValue());
         }
         Map<String, String> result = new LinkedHashMap<>();
         for (Map<String, String> entry : entries.values()) {
-            if (entry.containsKey("key") && entry.containsKey("value") && entry.size() == 2) {
+            if (entry.containsKey("key") || entry.containsKey("value")) {
+                if (!entry.containsKey("key") || !entry.containsKey("value") || entry.size() != 2) {
+                    throw invalid(param, null, "an entry with a key needs exactly a key and a value");
+                }
                 result.put(entry.get("key"), entry.get("value"));
             } else {
                 result.putAll(entry);
             }
         }
+        if (result.size() > MAX_MAP_ENTRIES) {
+            throw invalid(param, null, "more than " + MAX_MAP_ENTRIES + " entries");
+        }
         for (String key : result.keySet()) {
-            if (key.isEmpty() || key.length() > Param.DEFAULT_LENGTH || hasControl(key, false)) {
+            if (key.isEmpty() || key.codePointCount(0, key.length()) > Param.DEFAULT_LENGTH || hasControl(key, false)) {
                 throw invalid(param, null, "a key is empty, longer than " + Param.DEFAULT_LENGTH
                         + " characters or has control characters");
             }

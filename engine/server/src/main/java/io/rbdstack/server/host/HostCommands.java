@@ -106,14 +106,15 @@ public final class HostCommands {
                      @Param(description = "the Zone ID for the host", entity = Entity.ZONE) Optional<String> zoneId,
                      @Param(description = "lists hosts existing in particular cluster", entity = Entity.CLUSTER)
                      Optional<String> clusterId,
-                     @Param(description = "the state of the host") Optional<HostStatus> state,
+                     @Param(description = "the state of the host: Up, Alert, Disconnected, Connecting (other"
+                             + " CloudStack states match no host)", length = 32) Optional<String> state,
                      @Param(description = "List by keyword") Optional<String> keyword,
                      PageParams page) implements SyncCommand<HostRepository> {
 
         @Override
         public ObjectNode execute(Caller caller, HostRepository hosts) {
             HostRepository.HostFilter filter = new HostRepository.HostFilter(id, zoneId, clusterId,
-                    state.map(HostStatus::name), keyword);
+                    state, keyword);
             return ApiJson.list("host", hosts.list(filter, page.sql()), hosts.count(filter));
         }
     }

@@ -81,7 +81,7 @@ public final class ImageStoreCommands {
             long zone = deps.zones().idOf(zoneUuid).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find zone by id " + zoneUuid + " (parameter zoneid)"));
             String storeName = name.map(String::trim).filter(n -> !n.isEmpty()).orElse(fileUrl);
-            if (storeName.length() > Param.DEFAULT_LENGTH) {
+            if (storeName.codePointCount(0, storeName.length()) > Param.DEFAULT_LENGTH) {
                 throw ApiException.invalidParameter("The URL is longer than " + Param.DEFAULT_LENGTH
                         + " characters, too long to name the store: give a name (parameter name)");
             }

@@ -126,9 +126,14 @@ public final class AsyncJobManager implements AutoCloseable {
         }
     }
 
+    /** async_job.cmd_info is a TEXT column; a record too long for it keeps the parameter names only. */
+    private static final int MAX_CMD_INFO = 60_000;
+
     private static String json(Map<String, String> params) {
         try {
-            return ApiJson.MAPPER.writeValueAsString(params);
+            String json = ApiJson.MAPPER.writeValueAsString(params);
+            return json.length() <= MAX_CMD_INFO ? json
+                    : ApiJson.MAPPER.writeValueAsString(Map.of("parameters", String.join(",", params.keySet())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

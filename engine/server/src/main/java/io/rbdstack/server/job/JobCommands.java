@@ -64,10 +64,10 @@ public final class JobCommands {
 
         @Override
         public ObjectNode execute(Caller caller, JobRepository jobs) {
-            // Another account's job is reported as not found rather than forbidden: its existence is not the caller's business.
+            // Another account's job reads exactly like one that never existed: its existence is not the caller's business.
             AsyncJob job = jobs.findByUuid(jobId)
                     .filter(j -> caller.isRootAdmin() || j.accountId() == caller.accountId())
-                    .orElseThrow(() -> ApiException.invalidParameter("Unable to find job by id " + jobId + " (parameter jobid)"));
+                    .orElseThrow(() -> ApiException.noSuchEntity("queryAsyncJobResult", "jobid", jobId));
             return view(job);
         }
     }

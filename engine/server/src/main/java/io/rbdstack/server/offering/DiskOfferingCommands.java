@@ -6,6 +6,7 @@ import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
+import io.rbdstack.server.api.CommaList;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
 import io.rbdstack.server.api.PageParams;
@@ -45,8 +46,8 @@ public final class DiskOfferingCommands {
             @Param(description = "size of the disk offering in GB (1 GB = 1024^3 bytes)") Optional<Long> diskSize,
             @Param(description = "whether the user chooses the size (then disksize is not allowed)")
             Optional<Boolean> customized,
-            @Param(description = "storage tags: a volume goes to a pool carrying all of them", length = 4096,
-                    column = "disk_offering.tags") List<String> tags,
+            @Param(description = "storage tags, comma-separated: a volume goes to a pool carrying all of them",
+                    length = 4096, column = "disk_offering.tags") Optional<String> tags,
             @Param(description = "provisioning type: thin (RBD images are always thin)") Optional<String> provisioningType,
             @Param(description = "the storage type: shared (local storage is not supported)") Optional<String> storageType)
             implements SyncCommand<Deps> {
@@ -86,7 +87,8 @@ public final class DiskOfferingCommands {
                         + " (primary storage pools) is supported");
             });
             String uuid = deps.offerings().create(new DiskOfferingRepository.NewOffering(trimmed,
-                    displayText.orElse(trimmed), sizeBytes, custom, tags.stream().distinct().toList(), THIN));
+                    displayText.orElse(trimmed), sizeBytes, custom,
+                    tags.map(CommaList::parse).orElse(List.of()).stream().distinct().toList(), THIN));
             return ApiJson.object("diskoffering", deps.offerings().find(uuid).orElseThrow().view());
         }
     }

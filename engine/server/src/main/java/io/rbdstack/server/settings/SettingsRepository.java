@@ -103,6 +103,21 @@ public final class SettingsRepository {
                 .orElseThrow(() -> ApiException.invalidParameter("Invalid value '" + name
                         + "' for parameter name: no such configuration setting"));
         setting.checkAllowed(value);
+        checkCustomSizeBounds(setting, value);
         jdbc.update("UPDATE configuration SET value = ?, updated = ? WHERE name = ?", value, Instant.now(), name);
+    }
+
+    /** The smallest custom size may not pass the largest, or every custom size would be refused. */
+    private void checkCustomSizeBounds(Setting setting, String value) {
+        long min = setting == Setting.CUSTOM_DISKOFFERING_SIZE_MIN ? Long.parseLong(value)
+                : longValue(Setting.CUSTOM_DISKOFFERING_SIZE_MIN);
+        long max = setting == Setting.CUSTOM_DISKOFFERING_SIZE_MAX ? Long.parseLong(value)
+                : longValue(Setting.CUSTOM_DISKOFFERING_SIZE_MAX);
+        if ((setting == Setting.CUSTOM_DISKOFFERING_SIZE_MIN || setting == Setting.CUSTOM_DISKOFFERING_SIZE_MAX)
+                && min > max) {
+            throw ApiException.invalidParameter("Invalid value '" + value + "' for parameter value: "
+                    + Setting.CUSTOM_DISKOFFERING_SIZE_MIN.name() + " (" + min + ") may not exceed "
+                    + Setting.CUSTOM_DISKOFFERING_SIZE_MAX.name() + " (" + max + ")");
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
+import io.rbdstack.server.api.CommaList;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
 import io.rbdstack.server.api.PageParams;
@@ -27,6 +28,8 @@ import java.util.Optional;
 
 /** createStoragePool, listStoragePools, updateStoragePool, maintenance and deleteStoragePool. */
 public final class StoragePoolCommands {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoragePoolCommands.class);
 
     private StoragePoolCommands() {
     }
@@ -101,7 +104,8 @@ public final class StoragePoolCommands {
             @Param(description = "hypervisor type of the hosts in zone that will be attached")
             Optional<HypervisorType> hypervisor,
             @Param(description = "the storage provider name") Optional<String> provider,
-            @Param(description = "the tags for the storage pool", column = "storage_pool_tags.tag") List<String> tags,
+            @Param(description = "the tags for the storage pool, comma-separated", column = "storage_pool_tags.tag")
+            Optional<String> tags,
             @Param(description = "bytes CloudStack can provision from this storage pool", min = 1)
             Optional<Long> capacityBytes,
             @Param(description = "IOPS CloudStack can provision from this storage pool", min = 1)
@@ -151,7 +155,8 @@ public final class StoragePoolCommands {
             try {
                 uuid = deps.pools().create(new StoragePoolRepository.NewPool(name, plugin.factory().name(),
                         plugin.factory().name(), poolScope, zone, podRowId, clusterRowId, HypervisorType.KVM.name(),
-                        definition, capacityBytes.orElse(null), capacityIops.orElse(null), tags));
+                        definition, capacityBytes.orElse(null), capacityIops.orElse(null),
+                        tags.map(CommaList::parse).orElse(List.of()).stream().distinct().toList()));
             } catch (Exception e) {
                 throw ApiException.internal("Cannot save storage pool " + name, e);
             }
@@ -226,8 +231,13 @@ public final class StoragePoolCommands {
             }
             deps.pools().update(row.id(), new StoragePoolRepository.PoolUpdate(newName,
                     tags.isEmpty() ? Optional.empty() : Optional.of(tags.stream().distinct().toList()), capacityBytes));
-            // An update is also the on-demand capacity refresh.
-            deps.service().refresh(row);
+            // An update is also the on-demand capacity refresh; the update stands even when the storage cannot
+            // be read right now (the next periodic refresh tries again).
+            try {
+                deps.service().refresh(row);
+            } catch (ApiException e) {
+                LOG.warn("Storage pool {} updated, but its capacity could not be read: {}", row.name(), e.getMessage());
+            }
             return ApiJson.object("storagepool", deps.view(deps.pool(row.uuid())));
         }
     }

@@ -138,6 +138,12 @@ class ParamBinderTest {
     }
 
     @Test
+    void aNumberBeyondItsTypeSaysTheTypesBound() {
+        assertEquals("Invalid value '3000000000' for parameter page: must be at most 2147483647",
+                refused("name", "x", "page", "3000000000").getMessage());
+    }
+
+    @Test
     void booleansMustBeTrueOrFalse() {
         assertEquals("Invalid value 'yes' for parameter flag: not true or false",
                 refused("name", "x", "flag", "yes").getMessage());
@@ -211,6 +217,25 @@ class ParamBinderTest {
             many[5 + 2 * i] = "v";
         }
         assertTrue(refused(many).getMessage().contains("more than " + ParamBinder.MAX_MAP_ENTRIES + " entries"));
+    }
+
+    @Test
+    void manyFieldsUnderOneIndexCountAsEntries() {
+        String[] many = new String[2 + 2 * (ParamBinder.MAX_MAP_ENTRIES + 1)];
+        many[0] = "name";
+        many[1] = "x";
+        for (int i = 0; i <= ParamBinder.MAX_MAP_ENTRIES; i++) {
+            many[2 + 2 * i] = "details[0].field" + i;
+            many[3 + 2 * i] = "v";
+        }
+        assertTrue(refused(many).getMessage().contains("more than " + ParamBinder.MAX_MAP_ENTRIES + " entries"));
+    }
+
+    @Test
+    void aKeyWithoutItsValueIsRefused() {
+        assertTrue(refused("name", "x", "details[0].key", "k").getMessage().contains("needs exactly a key and a value"));
+        assertTrue(refused("name", "x", "details[0].key", "k", "details[0].value", "v", "details[0].other", "o")
+                .getMessage().contains("needs exactly a key and a value"));
     }
 
     @Test

@@ -46,8 +46,12 @@ final class CommandDispatcher implements AutoCloseable {
             Answer answer = handler.handle(command);
             return answer != null ? answer : GenericAnswer.failure(type + " produced no answer");
         } catch (Exception e) {
-            LOG.warn("{} failed", type, e);
-            return GenericAnswer.failure(e.getMessage() != null ? e.getMessage() : e.getClass().getName());
+            // Handlers answer the failures they expect with texts of their own; what reaches here is
+            // unexpected, so its details stay in this log, found again by the incident id.
+            String incident = String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
+            LOG.warn("{} failed (incident {})", type, incident, e);
+            return GenericAnswer.failure("the agent failed to run " + type + " (incident " + incident
+                    + "); see the agent log");
         }
     }
 

@@ -30,8 +30,8 @@ final class FormDecoder {
     }
 
     /**
-     * Adds the parameters of {@code raw} to {@code into}; a repeated name keeps its last value, as
-     * CloudStack does.
+     * Adds the parameters of {@code raw} to {@code into}; a name repeated with another value, in the
+     * query or the form, is refused (431), as the binder refuses two spellings of one name.
      */
     static void decode(byte[] raw, Charset charset, Map<String, String> into) {
         int start = 0;
@@ -42,7 +42,12 @@ final class FormDecoder {
                 String name = decodePart(raw, start, eq, charset, null);
                 String value = eq == end ? "" : decodePart(raw, eq + 1, end, charset, name);
                 if (!name.isEmpty()) {
-                    into.put(name, value);
+                    String earlier = into.putIfAbsent(name, value);
+                    if (earlier != null && !earlier.equals(value)) {
+                        // Which one a client meant cannot be known; CloudStack's servlet silently takes one.
+                        throw ApiException.invalidParameter("Parameter " + printable(name)
+                                + " is given more than once with different values");
+                    }
                 }
             }
             start = end + 1;

@@ -20,10 +20,10 @@ class FormDecoderTest {
     }
 
     @Test
-    void aRepeatedNameKeepsItsLastValueAndAFormComesAfterTheQuery() {
-        Map<String, String> params = query("name=one&name=two");
-        FormDecoder.decode("name=three".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8, params);
-        assertEquals(Map.of("name", "three"), params);
+    void aNameInTheQueryAndTheFormWithDifferentValuesIsRefused() {
+        Map<String, String> params = query("name=one");
+        assertThrows(ApiException.class, () -> FormDecoder.decode("name=two".getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.UTF_8, params));
     }
 
     @Test
@@ -108,5 +108,19 @@ class FormDecoderTest {
         Map<String, String> params = new LinkedHashMap<>();
         FormDecoder.decodeQuery(query, params);
         return params;
+    }
+
+    @Test
+    void aNameRepeatedWithAnotherValueIsRefusedAndWithTheSameValueKept() {
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>();
+        FormDecoder.decode("name=a&name=a".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8, params);
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Map.of("name", "a"), params);
+        ApiException e = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> FormDecoder.decode(
+                "name=zzz&name=z".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.nio.charset.StandardCharsets.UTF_8, new java.util.LinkedHashMap<>()));
+        org.junit.jupiter.api.Assertions.assertEquals(431, e.errorCode().httpCode());
+        org.junit.jupiter.api.Assertions.assertEquals("Parameter name is given more than once with different values",
+                e.getMessage());
     }
 }

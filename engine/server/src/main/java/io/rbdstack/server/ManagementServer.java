@@ -23,7 +23,14 @@ import io.rbdstack.server.cluster.ManagementServerRegistry;
 import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentListener;
 import io.rbdstack.server.agent.ListenerConfig;
-import io.rbdstack.server.config.AgentTls;
+import io.rbdstack.protocol.tls.Fingerprints;
+import io.rbdstack.server.ca.CertificateAuthority;
+import io.rbdstack.server.ca.CertificateAuthorityRepository;
+import io.rbdstack.server.ca.HostCertificateRepository;
+import io.rbdstack.server.ca.ManagementServerIdentity;
+import io.rbdstack.server.config.HttpsKeystore;
+import io.rbdstack.server.host.CertificateCommands;
+import io.rbdstack.server.host.HostCertificateIssuer;
 import io.rbdstack.server.config.DbProperties;
 import io.rbdstack.server.config.ServerConfig;
 import io.rbdstack.server.db.ConnectionPools;
@@ -73,6 +80,14 @@ import io.rbdstack.spi.Secret;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -91,18 +106,23 @@ import org.slf4j.LoggerFactory;
 public final class ManagementServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+    private static final long HSTS_MAX_AGE_SECONDS = 365L * 86_400;
 
     private final Deque<AutoCloseable> resources;
     private final ServerConnector http;
+    private final ServerConnector https;
+    private final String caFingerprint;
     private final int agentPort;
     private final AgentConnections agents;
     private final long msid;
     private final List<CommandSpec> commands;
 
-    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, AgentListener agents, long msid,
-                             List<CommandSpec> commands) {
+    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector[] web, String caFingerprint,
+                             AgentListener agents, long msid, List<CommandSpec> commands) {
         this.resources = resources;
-        this.http = http;
+        this.http = web[0];
+        this.https = web[1];
+        this.caFingerprint = caFingerprint;
         this.agentPort = agents.port();
         this.agents = agents.connections();
         this.msid = msid;
@@ -142,10 +162,29 @@ public final class ManagementServer implements AutoCloseable {
             if (stale > 0) {
                 LOG.info("{} host(s) of stopped management servers are Disconnected until their agents reconnect", stale);
             }
-            HostAgentEvents hostEvents = new HostAgentEvents(hosts, mshosts.msid());
+            // The built-in CA (shared by every server of this database) and this server's certificate from it.
+            CertificateAuthority ca = new CertificateAuthorityRepository(jdbc, cipher, Clock.systemUTC()).loadOrCreate();
+            Supplier<Duration> validity = () -> Duration.ofDays(Math.max(1,
+                    settings.longValue(Setting.CA_CERT_VALIDITY_PERIOD)));
+            ManagementServerIdentity identity = ManagementServerIdentity.issue(ca, validity.get());
+            String caFingerprint = Fingerprints.sha256(ca.certificate());
+            HostCertificateRepository hostCertificates = new HostCertificateRepository(jdbc);
+            HostCertificateIssuer certificateIssuer = new HostCertificateIssuer(hosts, hostCertificates, ca, validity);
+            HostAgentEvents hostEvents = new HostAgentEvents(hosts, hostCertificates, mshosts.msid());
             // Plugins may bring agent messages: the codec must know them before any agent connects.
             ClassLoader plugins = PluginJars.classLoader(pluginDir(config), ManagementServer.class.getClassLoader());
-            AgentListener agents = startAgentListener(config, MessageCodec.load(plugins), hostEvents);
+            ListenerConfig listener = new ListenerConfig(config.agentAddress(), config.agentPort(),
+                    Optional.of(identity.agentPortContext(hostCertificates::isRevoked)),
+                    settings.bool(Setting.AGENT_PLAINTEXT_ALLOWED), config.agentHeartbeat(),
+                    config.agentHandshakeTimeout(), config.agentMaxUnauthenticated());
+            if (listener.plainAllowed()) {
+                LOG.warn("{} is true: the agent port also serves plain-TCP agents, whose traffic (cephx keys and host"
+                        + " credentials included) anyone on the network can read. Turn it off unless every agent"
+                        + " network is trusted.", Setting.AGENT_PLAINTEXT_ALLOWED.name());
+            }
+            AgentListener agents = new AgentListener(listener, MessageCodec.load(plugins), hostEvents,
+                    certificateIssuer, hostEvents);
+            agents.start();
             resources.push(agents);
             // Pushed after the agent listener, so on stop running jobs drain while agents still answer.
             AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
@@ -165,7 +204,10 @@ public final class ManagementServer implements AutoCloseable {
             PodCommands.register(registry, infra);
             ClusterCommands.register(registry, infra);
 
-            HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agents.connections()));
+            HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agents.connections(), hostCertificates,
+                    caFingerprint));
+            CertificateCommands.register(registry, new CertificateCommands.Deps(certificateIssuer, hostCertificates,
+                    agents.connections()));
 
             EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
             StorageProviders providers = StorageProviders.load(plugins, gateway,
@@ -209,11 +251,15 @@ public final class ManagementServer implements AutoCloseable {
             ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc)),
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher), jobs);
-            ServerConnector http = startHttp(config, dispatcher, resources);
-            LOG.info("Management server up in {} ms: API at http://{}:{}{}, agents on port {}{}",
-                    (System.nanoTime() - t0) / 1_000_000, config.httpAddress(), http.getLocalPort(), ApiHttpHandler.PATH,
-                    agents.port(), config.agentTlsKeystore().isPresent() ? " (TLS)" : "");
-            return new ManagementServer(resources, http, agents, mshosts.msid(),
+            SSLContext httpsContext = config.httpsKeystore().isPresent()
+                    ? HttpsKeystore.serverContext(config.httpsKeystore().get(), config.httpsKeystorePasswordFile().orElseThrow())
+                    : identity.httpsContext();
+            ServerConnector[] web = startHttp(config, dispatcher, httpsContext, resources);
+            LOG.info("Management server up in {} ms: API at https://{}:{}{} (and http://{}:{} for loopback clients),"
+                    + " agents on port {}; CA certificate SHA-256 {}", (System.nanoTime() - t0) / 1_000_000,
+                    config.httpsAddress(), web[1].getLocalPort(), ApiHttpHandler.PATH, config.httpAddress(),
+                    web[0].getLocalPort(), agents.port(), caFingerprint);
+            return new ManagementServer(resources, web, caFingerprint, agents, mshosts.msid(),
                     registry.all().stream().map(CommandRegistry.Registered::spec).toList());
         } catch (Exception | Error e) {
             closeAll(resources);
@@ -255,36 +301,47 @@ public final class ManagementServer implements AutoCloseable {
         return java.nio.file.Files.isRegularFile(code) ? Optional.of(code.getParent().resolve(dir)) : Optional.empty();
     }
 
-    private static AgentListener startAgentListener(ServerConfig config, MessageCodec codec, HostAgentEvents events)
-            throws Exception {
-        ListenerConfig listener = new ListenerConfig(config.agentAddress(), config.agentPort(), Optional.empty(),
-                config.agentHeartbeat(), ListenerConfig.DEFAULT_HANDSHAKE_TIMEOUT);
-        if (config.agentTlsKeystore().isPresent()) {
-            listener = listener.withTls(AgentTls.serverContext(config.agentTlsKeystore().get(),
-                    config.agentTlsKeystorePasswordFile().orElseThrow()));
-        }
-        AgentListener agents = new AgentListener(listener, codec, events, events);
-        agents.start();
-        return agents;
-    }
-
-    private static ServerConnector startHttp(ServerConfig config, ApiDispatcher dispatcher,
-                                             Deque<AutoCloseable> resources) throws Exception {
+    /** The plain-HTTP and the HTTPS connector, in that order. */
+    private static ServerConnector[] startHttp(ServerConfig config, ApiDispatcher dispatcher, SSLContext tls,
+                                               Deque<AutoCloseable> resources) throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(config.httpAddress());
-        connector.setPort(config.httpPort());
-        server.addConnector(connector);
+        ServerConnector http = new ServerConnector(server);
+        http.setHost(config.httpAddress());
+        http.setPort(config.httpPort());
+        server.addConnector(http);
+
+        HttpConfiguration secure = new HttpConfiguration();
+        secure.setSecureScheme("https");
+        // HSTS: a browser that has seen the HTTPS port never tries plain HTTP for a year. SNI is neither
+        // required nor matched against the certificate, so clients may use any of its names or addresses.
+        secure.addCustomizer(new SecureRequestCustomizer(false, false, HSTS_MAX_AGE_SECONDS, false));
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setSslContext(tls);
+        ServerConnector https = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(secure));
+        https.setHost(config.httpsAddress());
+        https.setPort(config.httpsPort());
+        server.addConnector(https);
         // GracefulHandler lets in-flight requests finish on stop, for up to the stop timeout.
-        server.setHandler(new GracefulHandler(new ApiHttpHandler(dispatcher)));
+        server.setHandler(new GracefulHandler(new HttpsOnlyFromAfar(new ApiHttpHandler(dispatcher),
+                https::getLocalPort)));
         server.setStopTimeout(config.shutdownGrace().toMillis());
         server.start();
         resources.push(server::stop);
-        return connector;
+        return new ServerConnector[] {http, https};
     }
 
     public int httpPort() {
         return http.getLocalPort();
+    }
+
+    public int httpsPort() {
+        return https.getLocalPort();
+    }
+
+    /** SHA-256 of the built-in CA's certificate, as addHost shows it and agents check it. */
+    public String caFingerprint() {
+        return caFingerprint;
     }
 
     public int agentPort() {

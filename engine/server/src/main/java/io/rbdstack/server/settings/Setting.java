@@ -58,8 +58,16 @@ public record Setting(String name, String category, Type type, String defaultVal
     public static final Setting STORAGE_MAX_VOLUME_SIZE = new Setting("storage.max.volume.size", "Storage",
             Type.INTEGER, "2000", "Largest size in GB of a disk offering.");
 
+    public static final Setting CA_CERT_VALIDITY_PERIOD = new Setting("ca.framework.cert.validity.period", "Advanced",
+            Type.INTEGER, "365", "Days a certificate issued by the built-in CA (a host's, a management server's) is"
+                    + " valid. Read at each issue; provisionCertificate renews a host's.");
+    public static final Setting AGENT_PLAINTEXT_ALLOWED = new Setting("agent.plaintext.allowed", "Advanced",
+            Type.BOOLEAN, "false", "Whether the agent port also accepts agents over plain TCP, which present their"
+                    + " addHost token on every connection and whose traffic (cephx keys included) crosses the network"
+                    + " in clear text. Read at start: restart the management server after a change.");
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY, SNAPSHOT_DELTA_MAX,
             DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL, CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX,
-            STORAGE_MAX_VOLUME_SIZE);
+            STORAGE_MAX_VOLUME_SIZE, CA_CERT_VALIDITY_PERIOD, AGENT_PLAINTEXT_ALLOWED);
 }

@@ -86,6 +86,47 @@ public final class Pem {
         }
     }
 
+    /** A private key and its certificate chain in one PEM text (one file, so they are replaced together). */
+    public record KeyAndChain(PrivateKey key, List<X509Certificate> chain) {
+        @Override
+        public String toString() {
+            return "KeyAndChain[key=******, chain=" + chain.size() + " certificate(s)]";
+        }
+    }
+
+    public static String encode(KeyAndChain keyAndChain) {
+        StringBuilder text = new StringBuilder(encodePrivateKey(keyAndChain.key()));
+        keyAndChain.chain().forEach(certificate -> text.append(encode(certificate)));
+        return text.toString();
+    }
+
+    public static KeyAndChain keyAndChain(String pem) throws InvalidPemException {
+        PrivateKey key = null;
+        List<X509Certificate> chain = new ArrayList<>();
+        for (Object object : objects(pem)) {
+            if (object instanceof PrivateKeyInfo info && key == null) {
+                try {
+                    key = new JcaPEMKeyConverter().getPrivateKey(info);
+                } catch (IOException e) {
+                    throw new InvalidPemException("unreadable private key: " + e.getMessage());
+                }
+            } else if (object instanceof X509CertificateHolder holder) {
+                try {
+                    chain.add(new JcaX509CertificateConverter().getCertificate(holder));
+                } catch (CertificateException e) {
+                    throw new InvalidPemException("unreadable certificate: " + e.getMessage());
+                }
+            } else {
+                throw new InvalidPemException("expected one private key and certificates, found "
+                        + object.getClass().getSimpleName());
+            }
+        }
+        if (key == null || chain.isEmpty()) {
+            throw new InvalidPemException("expected a private key and at least one certificate");
+        }
+        return new KeyAndChain(key, chain);
+    }
+
     public static PKCS10CertificationRequest certificationRequest(String pem) throws InvalidPemException {
         List<Object> all = objects(pem);
         if (all.size() != 1 || !(all.get(0) instanceof PKCS10CertificationRequest request)) {

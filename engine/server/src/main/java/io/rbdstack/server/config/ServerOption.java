@@ -22,7 +22,7 @@ public record ServerOption(String key, String defaultValue, String help) {
     public static final ServerOption AGENT_ADDRESS = new ServerOption("agent.address", "0.0.0.0",
             "Address KVM agents connect to.");
     public static final ServerOption AGENT_PORT = new ServerOption("agent.port", "8250",
-            "Port KVM agents connect to (CloudStack's 8250).");
+            "Port KVM agents connect to (CloudStack's 8250); mutual TLS 1.3 (see docs/security.md).");
     public static final ServerOption AGENT_HANDSHAKE_TIMEOUT_SECONDS = new ServerOption(
             "agent.handshake.timeout.seconds", "30",
             "How long a new agent connection may take to complete TLS and introduce itself before it is closed.");

@@ -130,6 +130,24 @@ class AgentListenerTest {
     }
 
     @Test
+    void connectionsOverTheCapOfUnauthenticatedOnesAreClosedAtOnce() throws Exception {
+        start(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(INTERVAL)
+                .withHandshakeTimeout(Duration.ofSeconds(30)).withMaxUnauthenticated(2));
+        // Accepted one after the other, in order: the third finds two waiting.
+        RawAgent silent1 = agent();
+        RawAgent silent2 = agent();
+        RawAgent third = agent();
+        Await.until("the third is closed at once", third::closedByServer);
+        assertFalse(silent1.closedByServer());
+        assertFalse(silent2.closedByServer());
+
+        // Once one of them authenticates, there is room again.
+        silent1.handshake("token-1");
+        RawAgent fourth = agent();
+        assertEquals("host-2", fourth.handshake("token-2").hostId());
+    }
+
+    @Test
     void closesAConnectionWhoseHelloIsOverItsLimit() throws Exception {
         start();
         RawAgent agent = agent();

@@ -2,6 +2,7 @@ package io.rbdstack.server.ca;
 
 import io.rbdstack.protocol.tls.Pem;
 import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.auth.crypto.SecretDecryptionException;
 import io.rbdstack.server.db.Jdbc;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,7 +60,7 @@ public final class CertificateAuthorityRepository {
         try {
             return CertificateAuthority.of(Pem.certificate(certificate), Pem.privateKey(cipher.decrypt(encryptedKey)),
                     clock);
-        } catch (Pem.InvalidPemException e) {
+        } catch (Pem.InvalidPemException | SecretDecryptionException e) {
             throw new IllegalStateException("The stored certificate authority is unreadable: " + e.getMessage(), e);
         }
     }

@@ -7,6 +7,8 @@ import io.rbdstack.server.ca.CertificateAuthority;
 import io.rbdstack.server.ca.HostCertificateRepository;
 import io.rbdstack.spi.agent.Hello;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class HostAgentEvents implements HostAuthenticator, HostStatusListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostAgentEvents.class);
+
+    /** CloudStack's ca.framework.cert.expiry.alert.period default. */
+    private static final Duration EXPIRY_WARNING = Duration.ofDays(15);
 
     private final HostRepository hosts;
     private final HostCertificateRepository certificates;
@@ -49,6 +54,10 @@ public final class HostAgentEvents implements HostAuthenticator, HostStatusListe
         if (host.isEmpty()) {
             LOG.warn("Refused agent from host {}: certificate {} ({}) names no live host", hello.hostname(),
                     CertificateAuthority.serialText(certificate), certificate.getSubjectX500Principal().getName());
+        } else if (certificate.getNotAfter().toInstant().isBefore(Instant.now().plus(EXPIRY_WARNING))) {
+            // Nothing renews certificates by itself yet: say so while there is time to act.
+            LOG.warn("The certificate of host {} expires at {}: renew it with provisionCertificate", host.get(),
+                    certificate.getNotAfter().toInstant());
         }
         return host;
     }

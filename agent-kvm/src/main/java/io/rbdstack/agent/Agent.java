@@ -2,6 +2,8 @@ package io.rbdstack.agent;
 
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosTimeouts;
+import io.rbdstack.agent.connect.AgentCertificates;
+import io.rbdstack.agent.connect.CertificateCommandHandlers;
 import io.rbdstack.agent.connect.ClientConfig;
 import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.agent.connect.ConnectionListener;
@@ -37,18 +39,23 @@ public final class Agent implements AutoCloseable {
             HostFacts facts = new HostFacts(libvirt);
             hostname = properties.hostname().orElseGet(() -> defaultHostname(facts));
             // The services the agent's own handlers (RBD storage) are built from.
+            AgentCertificates certificates = new AgentCertificates(properties.tlsDir(), properties.caFingerprint());
             KvmAgentContext context = new KvmAgentContext(hostname, () -> hostInfo(facts), Map.of(
                     LibvirtConnection.class, libvirt,
                     HostFacts.class, facts,
                     RadosConnector.class, new RadosConnector(RadosTimeouts.of(properties.cephTimeout()))));
             // Messages and handlers come from the modules on the class path, each through ServiceLoader.
             ClassLoader modules = Agent.class.getClassLoader();
-            CommandHandlerRegistry handlers = CommandHandlerRegistry.load(modules, context);
+            CommandHandlerRegistry handlers = CommandHandlerRegistry.load(modules, context,
+                    CertificateCommandHandlers.handlers(certificates, hostname));
             LOG.info("Running {} command types", handlers.commandTypes().size());
             ClientConfig config = ClientConfig.plain(properties.host(), properties.port())
                     .withWorkerThreads(properties.commandThreads());
-            if (properties.tls().isPresent()) {
-                config = config.withTls(properties.tls().get());
+            if (properties.plaintext()) {
+                LOG.warn("plaintext=true: this agent talks to the management server over plain TCP; its credential"
+                        + " and the cephx keys it receives cross the network in clear text");
+            } else {
+                config = config.withCertificates(certificates);
             }
             String token = properties.hostToken().reveal();
             client = new ManagementServerClient(config, MessageCodec.load(modules),
@@ -71,7 +78,7 @@ public final class Agent implements AutoCloseable {
         Agent agent = new Agent(properties);
         agent.client.start();
         LOG.info("rbdstack agent {} started as {}: management server {}:{}{}, libvirt {}", version(), agent.hostname,
-                properties.host(), properties.port(), properties.tls().isPresent() ? " (TLS)" : "",
+                properties.host(), properties.port(), properties.plaintext() ? " (plain TCP)" : " (mutual TLS)",
                 properties.libvirtUri());
         return agent;
     }

@@ -1,21 +1,18 @@
 package io.rbdstack.agent;
 
+import io.rbdstack.protocol.tls.Fingerprints;
 import io.rbdstack.spi.Secret;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The agent's configuration, {@code agent.properties}, validated at start-up: every error names the
@@ -27,8 +24,12 @@ import javax.net.ssl.TrustManagerFactory;
  *   <li>{@code host.token.file}: file holding the credential addHost issued (preferred), or
  *       {@code host.token}: the credential itself, refused when others can read agent.properties.
  *       Exactly one of the two; a token file others can read is refused too.
- *   <li>{@code tls.truststore}: PKCS12 trust store with the server's certificate or CA (empty = plain
- *       TCP), with {@code tls.truststore.password.file}
+ *   <li>{@code tls.dir} (the token file's directory, or agent.properties' for an inline token): where
+ *       the agent keeps its key, certificate and pinned CA (files mode 600)
+ *   <li>{@code ca.fingerprint}: the CA's SHA-256 fingerprint addHost showed; checked at the first
+ *       connection (empty = trust the server's CA on first use)
+ *   <li>{@code plaintext} (false): connect over plain TCP with the token on every connection, to a
+ *       server whose agent.plaintext.allowed is on; cephx keys then cross the network in clear
  *   <li>{@code hostname}: the name to report (default: libvirt's host name)
  *   <li>{@code libvirt.uri} (qemu:///system), {@code libvirt.check.seconds} (10): how often the
  *       agent checks that libvirtd is still the one it knows
@@ -41,16 +42,20 @@ public record AgentProperties(
         String host,
         int port,
         Secret hostToken,
-        Optional<SSLContext> tls,
+        Path tlsDir,
+        Optional<String> caFingerprint,
+        boolean plaintext,
         Optional<String> hostname,
         String libvirtUri,
         Duration libvirtCheckInterval,
         Duration cephTimeout,
         int commandThreads) {
 
-    static final Set<String> KEYS = Set.of("host", "port", "host.token", "host.token.file", "tls.truststore",
-            "tls.truststore.password.file", "hostname", "libvirt.uri", "libvirt.check.seconds",
+    static final Set<String> KEYS = Set.of("host", "port", "host.token", "host.token.file", "tls.dir",
+            "ca.fingerprint", "plaintext", "hostname", "libvirt.uri", "libvirt.check.seconds",
             "ceph.timeout.seconds", "command.threads");
+    /** Keys of earlier versions, named at start rather than refused as unknown. */
+    static final Set<String> REMOVED = Set.of("tls.truststore", "tls.truststore.password.file");
 
     public static AgentProperties load(Path file) throws AgentConfigException {
         Properties raw = new Properties();
@@ -60,6 +65,12 @@ public record AgentProperties(
             throw new AgentConfigException("Cannot read " + file + ": " + e.getMessage(), e);
         }
         Keys keys = new Keys(file, raw);
+        for (String key : REMOVED) {
+            if (raw.containsKey(key)) {
+                throw keys.error(key, "is no longer read: the agent pins the management server's CA at its first"
+                        + " connection (see ca.fingerprint and docs/security.md); remove the key");
+            }
+        }
         Set<String> unknown = new TreeSet<>(raw.stringPropertyNames());
         unknown.removeAll(KEYS);
         if (!unknown.isEmpty()) {
@@ -69,7 +80,9 @@ public record AgentProperties(
                 keys.required("host"),
                 keys.integer("port", 8250, 1, 65535),
                 keys.token(),
-                keys.tls(),
+                keys.tlsDir(),
+                keys.caFingerprint(),
+                keys.bool("plaintext"),
                 keys.optional("hostname"),
                 keys.optional("libvirt.uri").orElse("qemu:///system"),
                 Duration.ofSeconds(keys.integer("libvirt.check.seconds", 10, 1, 3600)),
@@ -79,7 +92,8 @@ public record AgentProperties(
 
     @Override
     public String toString() {
-        return "AgentProperties[host=" + host + ", port=" + port + ", hostToken=******, tls=" + tls.isPresent()
+        return "AgentProperties[host=" + host + ", port=" + port + ", hostToken=******, tlsDir=" + tlsDir
+                + ", plaintext=" + plaintext
                 + ", hostname=" + hostname.orElse("(libvirt's)") + ", libvirtUri=" + libvirtUri + "]";
     }
 
@@ -137,29 +151,34 @@ public record AgentProperties(
             return Secret.of(token);
         }
 
-        Optional<SSLContext> tls() throws AgentConfigException {
-            Optional<String> store = optional("tls.truststore");
-            if (store.isEmpty()) {
-                if (optional("tls.truststore.password.file").isPresent()) {
-                    throw error("tls.truststore.password.file", "is set but 'tls.truststore' is not");
-                }
-                return Optional.empty();
+        Path tlsDir() {
+            Optional<String> dir = optional("tls.dir");
+            if (dir.isPresent()) {
+                return Path.of(dir.get());
             }
-            Path passwordFile = Path.of(required("tls.truststore.password.file"));
-            char[] password = readFile("tls.truststore.password.file", passwordFile).strip().toCharArray();
-            Path storeFile = Path.of(store.get());
-            try (InputStream in = Files.newInputStream(storeFile)) {
-                KeyStore trust = KeyStore.getInstance("PKCS12");
-                trust.load(in, password);
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(trust);
-                SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, factory.getTrustManagers(), null);
-                return Optional.of(context);
-            } catch (Exception e) {
-                throw error("tls.truststore", "names " + storeFile + ", which cannot be loaded as PKCS12 with the"
-                        + " password from " + passwordFile + ": " + e.getMessage());
+            // Next to the credential it replaces: the admin already keeps that directory private.
+            Path beside = optional("host.token.file").map(Path::of).orElse(file).toAbsolutePath().getParent();
+            return beside.resolve("tls");
+        }
+
+        Optional<String> caFingerprint() throws AgentConfigException {
+            Optional<String> fingerprint = optional("ca.fingerprint");
+            if (fingerprint.isPresent() && !Fingerprints.isWellFormed(fingerprint.get())) {
+                throw error("ca.fingerprint", "must be a SHA-256 fingerprint (64 hex digits, colons allowed) as"
+                        + " addHost shows it, got '" + fingerprint.get() + "'");
             }
+            return fingerprint;
+        }
+
+        boolean bool(String key) throws AgentConfigException {
+            Optional<String> value = optional(key);
+            if (value.isEmpty()) {
+                return false;
+            }
+            if (!value.get().equals("true") && !value.get().equals("false")) {
+                throw error(key, "must be true or false, got '" + value.get() + "'");
+            }
+            return Boolean.parseBoolean(value.get());
         }
 
         private String readFile(String key, Path path) throws AgentConfigException {

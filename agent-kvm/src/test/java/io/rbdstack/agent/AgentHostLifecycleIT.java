@@ -11,7 +11,9 @@ import io.rbdstack.agent.connect.BasicCommandHandlers;
 import io.rbdstack.agent.connect.ClientConfig;
 import io.rbdstack.agent.connect.CommandHandler;
 import io.rbdstack.agent.connect.CommandHandlerRegistry;
-import io.rbdstack.agent.connect.ThrowAwayTls;
+import io.rbdstack.agent.connect.AgentCertificates;
+import io.rbdstack.testing.LogCapture;
+import java.util.Optional;
 import io.rbdstack.agent.connect.ConnectionListener;
 import io.rbdstack.agent.connect.ManagementServerClient;
 import io.rbdstack.agent.connect.ReconnectBackoff;
@@ -129,26 +131,28 @@ class AgentHostLifecycleIT {
     }
 
     @Test
-    void agentPortSpeaksTlsWhenAKeystoreIsConfigured() throws Exception {
+    void plainTcpAgentsAreServedOnlyWhenTheAdminTurnsItOn() throws Exception {
+        JsonNode host = addHost("kvm-plain.example.com");
+        String token = host.get("agenttoken").asText();
+        try (ManagementServerClient plain = agent(ClientConfig.plain("127.0.0.1", server.server.agentPort())
+                .withBackoff(FAST), token, basicCommands())) {
+            Thread.sleep(1000);
+            assertFalse(plain.isConnected(), "plain TCP is off by default");
+        }
+        assertEquals(200, server.admin.call("updateConfiguration", "name", "agent.plaintext.allowed", "value", "true")
+                .status());
+        int agentPort = server.server.agentPort();
         server.close();
         server = null;
-        ThrowAwayTls tls = new ThrowAwayTls(dir).generate("mgmt");
-        Path tlsConfig = TestServer.prepareConfig(dir.resolve("conf-tls"), "agent.heartbeat.seconds=1",
-                "agent.tls.keystore=" + tls.serverKeyStore("mgmt"),
-                "agent.tls.keystore.password.file=" + tls.writePasswordFile(dir.resolve("keystore.password")));
-        db.writeDbProperties(tlsConfig, "serverTimezone=UTC");
-        server = new TestServer(tlsConfig);
-        JsonNode host = addHost("kvm-tls.example.com");
-        ClientConfig config = ClientConfig.plain("127.0.0.1", server.server.agentPort())
-                .withTls(tls.clientContext("mgmt"))
-                .withBackoff(new ReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.1));
-        try (ManagementServerClient agent = agent(config, host.get("agenttoken").asText(), basicCommands())) {
-            awaitState(host.get("id").asText(), "Up");
+        try (LogCapture log = new LogCapture()) {
+            server = new TestServer(TestServer.prepareConfig(config, "agent.heartbeat.seconds=1",
+                    "agent.port=" + agentPort));
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains(": agent.plaintext.allowed is true")),
+                    "a WARN at every start while plain TCP is on");
         }
-        // A plain-TCP agent cannot talk to the TLS port.
-        try (ManagementServerClient plain = agent(server.server.agentPort(), host.get("agenttoken").asText())) {
-            Thread.sleep(1000);
-            assertFalse(plain.isConnected());
+        try (ManagementServerClient plain = agent(ClientConfig.plain("127.0.0.1", agentPort).withBackoff(FAST), token,
+                basicCommands())) {
+            awaitState(host.get("id").asText(), "Up");
         }
     }
 
@@ -166,8 +170,7 @@ class AgentHostLifecycleIT {
             }
             return basicCommands().handle(command);
         };
-        ClientConfig agentConfig = ClientConfig.plain("127.0.0.1", server.server.agentPort())
-                .withBackoff(new ReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.1));
+        ClientConfig agentConfig = mutualTls(server.server.agentPort());
         try (ManagementServerClient agent = agent(agentConfig, host.get("agenttoken").asText(), slowReady)) {
             awaitState(hostId, "Up");
             String jobId = server.admin.call("reconnectHost", "id", hostId).response("reconnectHost").get("jobid").asText();
@@ -183,10 +186,17 @@ class AgentHostLifecycleIT {
         return CommandHandlerRegistry.of(BasicCommandHandlers.handlers("kvm-test", () -> HOST_INFO));
     }
 
-    private ManagementServerClient agent(int port, String token) {
-        ClientConfig config = ClientConfig.plain("127.0.0.1", port)
-                .withBackoff(new ReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.1));
-        return agent(config, token, basicCommands());
+    private static final ReconnectBackoff FAST = new ReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500), 0.1);
+
+    /** An agent that bootstraps with its token and then connects with its certificate (kept in a directory of its own). */
+    private ManagementServerClient agent(int port, String token) throws Exception {
+        return agent(mutualTls(port), token, basicCommands());
+    }
+
+    private ClientConfig mutualTls(int port) throws Exception {
+        Path certificates = java.nio.file.Files.createTempDirectory(dir, "agent-tls");
+        return ClientConfig.plain("127.0.0.1", port).withBackoff(FAST)
+                .withCertificates(new AgentCertificates(certificates, Optional.of(server.server.caFingerprint())));
     }
 
     private ManagementServerClient agent(ClientConfig config, String token, CommandHandler handler) {

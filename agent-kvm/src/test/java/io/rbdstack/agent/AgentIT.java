@@ -46,8 +46,9 @@ class AgentIT {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              LogCapture logs = new LogCapture()) {
             Path properties = dir.resolve("agent.properties");
+            // plaintext: this bare socket reads the protocol's lines as they are (the TLS path has ITs of its own).
             Files.writeString(properties, "host=127.0.0.1\nport=" + server.getLocalPort() + "\nhost.token.file="
-                    + tokenFile + "\nlibvirt.uri=" + RealServices.load().libvirtUri() + "\n");
+                    + tokenFile + "\nlibvirt.uri=" + RealServices.load().libvirtUri() + "\nplaintext=true\n");
             try (Agent agent = Agent.start(AgentProperties.load(properties));
                  Socket socket = server.accept()) {
                 socket.setSoTimeout(60_000);

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosTimeouts;
+import io.rbdstack.agent.connect.AgentCertificates;
+import io.rbdstack.agent.connect.CertificateCommandHandlers;
 import io.rbdstack.agent.connect.CommandHandlerRegistry;
+import java.nio.file.Path;
+import java.util.Optional;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
 import io.rbdstack.spi.agent.AgentMessageTypes;
@@ -31,7 +35,9 @@ class AgentModulesTest {
                     HostFacts.class, new HostFacts(libvirt),
                     RadosConnector.class, new RadosConnector(RadosTimeouts.standard())));
 
-            assertEquals(contributed, CommandHandlerRegistry.load(modules, context).commandTypes());
+            // As Agent builds it: the modules' handlers and the agent's own (its certificate's).
+            assertEquals(contributed, CommandHandlerRegistry.load(modules, context, CertificateCommandHandlers.handlers(
+                    new AgentCertificates(Path.of("unused"), Optional.empty()), "kvm1")).commandTypes());
         }
     }
 }

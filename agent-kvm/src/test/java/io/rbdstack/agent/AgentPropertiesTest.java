@@ -39,7 +39,9 @@ class AgentPropertiesTest {
         assertEquals("ms.example.com", loaded.host());
         assertEquals(8250, loaded.port());
         assertEquals("s3cret-token", loaded.hostToken().reveal());
-        assertTrue(loaded.tls().isEmpty());
+        assertFalse(loaded.plaintext(), "mutual TLS unless asked otherwise");
+        assertEquals(token.getParent().resolve("tls"), loaded.tlsDir(), "beside the token file");
+        assertTrue(loaded.caFingerprint().isEmpty());
         assertTrue(loaded.hostname().isEmpty());
         assertEquals("qemu:///system", loaded.libvirtUri());
         assertEquals(Duration.ofSeconds(10), loaded.libvirtCheckInterval());
@@ -92,22 +94,22 @@ class AgentPropertiesTest {
         assertTrue(error(properties("host=h\nhost.token.file=" + dir.resolve("missing") + "\n"))
                 .startsWith(p + ": 'host.token.file' names " + dir.resolve("missing") + ", which cannot be read"));
         assertTrue(error(properties("host=h\n" + tokenLine + "prot=8250\n")).startsWith(p + ": 'prot' is not a known key"));
-        assertEquals(p + ": 'tls.truststore.password.file' is missing",
-                error(properties("host=h\n" + tokenLine + "tls.truststore=/x.p12\n")));
-        assertEquals(p + ": 'tls.truststore.password.file' is set but 'tls.truststore' is not",
-                error(properties("host=h\n" + tokenLine + "tls.truststore.password.file=" + token + "\n")));
-        assertTrue(error(properties("host=h\n" + tokenLine + "tls.truststore=" + dir.resolve("no.p12")
-                + "\ntls.truststore.password.file=" + token + "\n"))
-                .startsWith(p + ": 'tls.truststore' names " + dir.resolve("no.p12") + ", which cannot be loaded"));
+        assertTrue(error(properties("host=h\n" + tokenLine + "tls.truststore=/x.p12\n"))
+                .startsWith(p + ": 'tls.truststore' is no longer read: the agent pins the management server's CA"));
+        assertTrue(error(properties("host=h\n" + tokenLine + "ca.fingerprint=AB:CD\n"))
+                .startsWith(p + ": 'ca.fingerprint' must be a SHA-256 fingerprint"));
+        assertEquals(p + ": 'plaintext' must be true or false, got 'yes'",
+                error(properties("host=h\n" + tokenLine + "plaintext=yes\n")));
     }
 
     @Test
-    void aTrustStoreMakesTls() throws Exception {
-        io.rbdstack.agent.connect.ThrowAwayTls tls = new io.rbdstack.agent.connect.ThrowAwayTls(dir).generate("ms");
-        Path password = tls.writePasswordFile(dir.resolve("store.password"));
+    void theTlsSettings() throws Exception {
         Path token = file("token", "t", "rw-------");
+        String fingerprint = "sha256:" + "AB:".repeat(31) + "AB";
         AgentProperties loaded = AgentProperties.load(properties("host=localhost\nhost.token.file=" + token
-                + "\ntls.truststore=" + dir.resolve("ms-trust.p12") + "\ntls.truststore.password.file=" + password + "\n"));
-        assertTrue(loaded.tls().isPresent());
+                + "\ntls.dir=" + dir.resolve("certs") + "\nca.fingerprint=" + fingerprint + "\nplaintext=true\n"));
+        assertEquals(dir.resolve("certs"), loaded.tlsDir());
+        assertEquals(fingerprint, loaded.caFingerprint().orElseThrow());
+        assertTrue(loaded.plaintext());
     }
 }

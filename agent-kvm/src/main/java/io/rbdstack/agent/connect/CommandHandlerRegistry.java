@@ -37,6 +37,14 @@ public final class CommandHandlerRegistry implements CommandHandler {
         return registry;
     }
 
+    /** The modules' handlers and the agent's own ({@code agentOwn}, e.g. its certificate's). */
+    public static CommandHandlerRegistry load(ClassLoader loader, AgentContext context,
+                                              List<? extends AgentCommandHandler<?>> agentOwn) {
+        CommandHandlerRegistry registry = load(loader, context);
+        registry.register("the agent itself", agentOwn);
+        return registry;
+    }
+
     /** A registry of just these handlers (tests, tools). */
     public static CommandHandlerRegistry of(List<? extends AgentCommandHandler<?>> handlers) {
         CommandHandlerRegistry registry = new CommandHandlerRegistry();

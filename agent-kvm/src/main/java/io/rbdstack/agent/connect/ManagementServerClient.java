@@ -2,6 +2,9 @@ package io.rbdstack.agent.connect;
 
 import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.protocol.MalformedMessageException;
+import io.rbdstack.protocol.tls.TlsContexts;
+import io.rbdstack.spi.agent.CertificateIssued;
+import io.rbdstack.spi.agent.CertificateRequest;
 import io.rbdstack.spi.agent.AgentMessage;
 import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.Hello;
@@ -154,12 +157,16 @@ public final class ManagementServerClient implements AutoCloseable {
      */
     private String connectOnce() throws IOException, RejectedByServerException {
         LOG.debug("Connecting to the management server at {}:{}", config.host(), config.port());
-        try (ServerSession current = ServerSession.open(config, codec)) {
+        if (config.certificates().isPresent() && !config.certificates().get().hasCertificate()) {
+            bootstrap(config.certificates().get());
+        }
+        try (ServerSession current = ServerSession.open(config, codec, security())) {
             session = current;
             if (closed.get()) { // close() may have run before it could see this session
                 return "client closed";
             }
-            Hello message = hello.get();
+            // With a certificate the credential stays home: the certificate says who the host is.
+            Hello message = config.certificates().isPresent() ? hello.get().withoutToken() : hello.get();
             LOG.debug("Sending {}", message);
             Welcome welcome = current.handshake(message);
             hostId = welcome.hostId();
@@ -177,6 +184,39 @@ public final class ManagementServerClient implements AutoCloseable {
             LOG.warn("Disconnected from the management server: {}", reason);
             notifyListener("onDisconnected", () -> listener.onDisconnected(reason));
             return reason;
+        } finally {
+            session = null;
+        }
+    }
+
+    /** How the next connection is secured. */
+    private ServerSession.Security security() throws IOException {
+        if (config.certificates().isPresent()) {
+            return new ServerSession.Security(Optional.of(config.certificates().get().certifiedContext()),
+                    TlsContexts.MANAGEMENT_SERVER_NAME);
+        }
+        return config.tls().map(context -> new ServerSession.Security(Optional.of(context), config.host()))
+                .orElseGet(ServerSession.Security::plain);
+    }
+
+    /**
+     * The first connection of a host: over TLS, trusting the CA as {@link BootstrapTrust} says, the
+     * addHost credential buys a certificate for a key made here; the server then closes, and the
+     * caller connects again with the certificate.
+     */
+    private void bootstrap(AgentCertificates certificates) throws IOException, RejectedByServerException {
+        LOG.info("This host has no certificate yet: asking the management server for one with its addHost credential");
+        Hello introduction = hello.get();
+        try (ServerSession current = ServerSession.open(config, codec, new ServerSession.Security(
+                Optional.of(certificates.bootstrapContext()), TlsContexts.MANAGEMENT_SERVER_NAME))) {
+            session = current;
+            if (closed.get()) {
+                return;
+            }
+            CertificateIssued issued = current.requestCertificate(new CertificateRequest(introduction.hostToken(),
+                    introduction.hostname(), certificates.newRequest(introduction.hostname())));
+            certificates.storeBootstrap(issued, current.serverChain());
+            LOG.info("Got the certificate of host {}", issued.hostId());
         } finally {
             session = null;
         }

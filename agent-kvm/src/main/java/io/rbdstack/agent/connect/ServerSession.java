@@ -3,7 +3,10 @@ package io.rbdstack.agent.connect;
 import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.protocol.BoundedLineReader;
 import io.rbdstack.protocol.MalformedMessageException;
+import io.rbdstack.protocol.tls.TlsContexts;
 import io.rbdstack.spi.agent.AgentMessage;
+import io.rbdstack.spi.agent.CertificateIssued;
+import io.rbdstack.spi.agent.CertificateRequest;
 import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.Rejected;
 import io.rbdstack.spi.agent.Welcome;
@@ -15,8 +18,11 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
@@ -46,8 +52,15 @@ final class ServerSession implements AutoCloseable {
         this.out = new BufferedOutputStream(socket.getOutputStream());
     }
 
-    /** Connects (and completes TLS, verifying that the certificate names the host). */
-    static ServerSession open(ClientConfig config, MessageCodec codec) throws IOException {
+    /** How one connection is secured: not at all, or TLS with a context and the name the server's certificate must carry. */
+    record Security(Optional<SSLContext> tls, String serverName) {
+        static Security plain() {
+            return new Security(Optional.empty(), "");
+        }
+    }
+
+    /** Connects (and completes TLS, verifying that the certificate carries the expected name). */
+    static ServerSession open(ClientConfig config, MessageCodec codec, Security security) throws IOException {
         Socket plain = new Socket();
         try {
             plain.setTcpNoDelay(true);
@@ -56,11 +69,13 @@ final class ServerSession implements AutoCloseable {
                     Math.toIntExact(config.connectTimeout().toMillis()));
             plain.setSoTimeout(Math.toIntExact(config.handshakeTimeout().toMillis()));
             Socket socket = plain;
-            if (config.tls().isPresent()) {
-                SSLSocket tls = (SSLSocket) config.tls().get().getSocketFactory()
-                        .createSocket(plain, config.host(), config.port(), true);
+            if (security.tls().isPresent()) {
+                // The name given here is what the certificate is checked against (and the SNI sent).
+                SSLSocket tls = (SSLSocket) security.tls().get().getSocketFactory()
+                        .createSocket(plain, security.serverName(), config.port(), true);
                 SSLParameters parameters = tls.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                parameters.setProtocols(new String[] {TlsContexts.PROTOCOL});
                 tls.setSSLParameters(parameters);
                 tls.startHandshake();
                 socket = tls;
@@ -72,26 +87,51 @@ final class ServerSession implements AutoCloseable {
         }
     }
 
+    /** The management server's certificate chain; empty on plain TCP. */
+    X509Certificate[] serverChain() throws IOException {
+        if (socket instanceof SSLSocket tls) {
+            java.security.cert.Certificate[] chain = tls.getSession().getPeerCertificates();
+            return java.util.Arrays.copyOf(chain, chain.length, X509Certificate[].class);
+        }
+        return new X509Certificate[0];
+    }
+
+    /** The bootstrap: sends the certificate request and waits for the certificate. */
+    CertificateIssued requestCertificate(CertificateRequest request) throws IOException, RejectedByServerException {
+        send(request);
+        AgentMessage reply = readReply("certificate request");
+        if (reply instanceof CertificateIssued issued) {
+            return issued;
+        }
+        throw new ProtocolException("expected certificateIssued, got " + reply.getClass().getSimpleName());
+    }
+
     /** Sends the hello and waits (up to the handshake timeout) for the welcome. */
     Welcome handshake(Hello hello) throws IOException, RejectedByServerException {
         send(hello);
+        AgentMessage reply = readReply("hello");
+        if (reply instanceof Welcome welcome) {
+            return welcome;
+        }
+        throw new ProtocolException("expected welcome, got " + reply.getClass().getSimpleName().toLowerCase());
+    }
+
+    /** The server's one reply to a first message; a rejection is thrown. */
+    private AgentMessage readReply(String to) throws IOException, RejectedByServerException {
         byte[] line = reader.readLine();
         if (line == null) {
-            throw new EOFException("the management server closed the connection before welcoming the agent");
+            throw new EOFException("the management server closed the connection before answering the " + to);
         }
         AgentMessage reply;
         try {
             reply = codec.decode(line);
         } catch (MalformedMessageException e) {
-            throw new ProtocolException("unreadable reply to the hello: " + e.getMessage());
+            throw new ProtocolException("unreadable reply to the " + to + ": " + e.getMessage());
         }
         if (reply instanceof Rejected rejected) {
             throw new RejectedByServerException(rejected.reason());
         }
-        if (reply instanceof Welcome welcome) {
-            return welcome;
-        }
-        throw new ProtocolException("expected welcome, got " + reply.getClass().getSimpleName().toLowerCase());
+        return reply;
     }
 
     /**

@@ -36,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,21 +50,25 @@ class ManagementServerClientTest {
             new ReconnectBackoff(Duration.ofMillis(50), Duration.ofMillis(400), 0);
 
     @TempDir
-    static Path tlsDirectory;
-    private static ThrowAwayTls tls;
+    Path agentDirectory;
+    private final TestCa tls = new TestCa();
 
     private final StatusEvents status = new StatusEvents();
     private final RecordingConnectionListener connection = new RecordingConnectionListener();
     private final AtomicBoolean tokenValid = new AtomicBoolean(true);
-    private final HostAuthenticator authenticator =
-            (token, hello) -> tokenValid.get() && token.equals(TOKEN) ? Optional.of("host-1") : Optional.empty();
+    private final HostAuthenticator authenticator = new HostAuthenticator() {
+        @Override
+        public Optional<String> authenticate(String token, Hello hello) {
+            return tokenValid.get() && token.equals(TOKEN) ? Optional.of("host-1") : Optional.empty();
+        }
+
+        @Override
+        public Optional<String> authenticate(java.security.cert.X509Certificate certificate, Hello hello) {
+            return tls.hostOf(certificate);
+        }
+    };
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private CommandHandler handler = CommandHandlerRegistry.of(BasicCommandHandlers.handlers("kvm1", () -> HOST_INFO));
-
-    @BeforeAll
-    static void makeCertificates() throws Exception {
-        tls = new ThrowAwayTls(tlsDirectory).generate("mgmt");
-    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -79,7 +82,7 @@ class ManagementServerClientTest {
     }
 
     private AgentListener listen(ListenerConfig config) throws IOException {
-        AgentListener listener = new AgentListener(config, CODEC, authenticator, status);
+        AgentListener listener = new AgentListener(config, CODEC, authenticator, tls.bootstrap(TOKEN, "host-1"), status);
         toClose.add(listener);
         listener.start();
         return listener;
@@ -236,21 +239,47 @@ class ManagementServerClientTest {
     }
 
     @Test
-    void tlsRoundTrip() throws Exception {
-        AgentListener listener = listen(listenerConfig(0).withTls(tls.serverContext("mgmt")));
+    void bootstrapsWithItsTokenThenConnectsOverMutualTlsWithItsCertificate() throws Exception {
+        AgentListener listener = listen(listenerConfig(0).withTls(tls.serverContext()));
+        AgentCertificates certificates = new AgentCertificates(agentDirectory.resolve("tls"), Optional.of(tls.fingerprint()));
         ManagementServerClient client = client(ClientConfig.plain("127.0.0.1", listener.port())
-                .withTls(tls.clientContext("mgmt")).withBackoff(FAST_BACKOFF));
+                .withCertificates(certificates).withBackoff(FAST_BACKOFF));
         Await.until("client connected over TLS", client::isConnected);
 
+        assertTrue(certificates.hasCertificate());
+        for (String file : List.of(AgentCertificates.HOST_FILE, AgentCertificates.CA_FILE)) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(agentDirectory.resolve("tls").resolve(file))), file);
+        }
         assertEquals(EchoAnswer.of("over tls"), listener.connections()
                 .send("host-1", new EchoCommand("over tls", 0), Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS));
+        // Later connections use the certificate (the token is spent: a second bootstrap would be refused).
+        listener.connections().disconnect("host-1", "test");
+        Await.until("client reconnected with its certificate", () -> connection.connected().size() == 2);
+        assertTrue(connection.retries().stream().noneMatch(retry -> retry.reason().contains("rejected")),
+                connection.retries().toString());
         listener.close();
         Await.until("client notices the server closing", () -> !client.isConnected());
     }
 
     @Test
+    void aServerOfAnotherCaIsRefused() throws Exception {
+        AgentListener listener = listen(listenerConfig(0).withTls(new TestCa().serverContext()));
+        AgentCertificates pinned = new AgentCertificates(agentDirectory.resolve("tls"), Optional.of(tls.fingerprint()));
+        ManagementServerClient client = client(ClientConfig.plain("127.0.0.1", listener.port())
+                .withCertificates(pinned).withBackoff(FAST_BACKOFF));
+
+        Await.until("two failed attempts", () -> connection.retries().size() >= 2);
+        assertTrue(connection.retries().get(0).reason().contains("SSLHandshakeException"),
+                connection.retries().get(0).reason());
+        assertFalse(client.isConnected());
+        assertFalse(pinned.hasCertificate(), "no certificate from a CA other than the fingerprinted one");
+        assertFalse(status.has("connected"));
+    }
+
+    @Test
     void aServerCertificateOutsideTheTrustStoreIsRefused() throws Exception {
-        AgentListener listener = listen(listenerConfig(0).withTls(tls.serverContext("mgmt")));
+        AgentListener listener = listen(listenerConfig(0).withTls(tls.serverContext()));
         SSLContext trustsOnlyTheJdkCertificateAuthorities = SSLContext.getDefault();
         ManagementServerClient client = client(ClientConfig.plain("127.0.0.1", listener.port())
                 .withTls(trustsOnlyTheJdkCertificateAuthorities).withBackoff(FAST_BACKOFF));
@@ -260,6 +289,34 @@ class ManagementServerClientTest {
                 connection.retries().get(0).reason());
         assertFalse(client.isConnected());
         assertFalse(status.has("connected"));
+    }
+
+    @Test
+    void aPlainAgentIsToldTheTlsOnlyPortWantsTls() throws Exception {
+        AgentListener listener = listen(listenerConfig(0).withTls(tls.serverContext()));
+        client(ClientConfig.plain("127.0.0.1", listener.port()).withBackoff(FAST_BACKOFF));
+
+        Await.until("a rejection", () -> !connection.retries().isEmpty());
+        assertTrue(connection.retries().get(0).reason().contains("accepts agents only over TLS"),
+                connection.retries().get(0).reason());
+        assertFalse(status.has("connected"));
+    }
+
+    @Test
+    void aRevokedCertificateIsRefusedAtTheHandshake() throws Exception {
+        AgentListener listener = listen(listenerConfig(0).withTls(tls.serverContext()));
+        AgentCertificates certificates = new AgentCertificates(agentDirectory.resolve("tls"), Optional.empty());
+        ManagementServerClient client = client(ClientConfig.plain("127.0.0.1", listener.port())
+                .withCertificates(certificates).withBackoff(FAST_BACKOFF));
+        Await.until("client connected (trust on first use)", client::isConnected);
+        java.security.cert.X509Certificate mine = io.rbdstack.protocol.tls.Pem.keyAndChain(java.nio.file.Files.readString(
+                agentDirectory.resolve("tls").resolve(AgentCertificates.HOST_FILE))).chain().get(0);
+
+        tls.revoked.add(io.rbdstack.server.ca.CertificateAuthority.serialText(mine));
+        int retries = connection.retries().size();
+        listener.connections().disconnect("host-1", "test");
+        Await.until("two refused reconnects", () -> connection.retries().size() >= retries + 2);
+        assertFalse(client.isConnected());
     }
 
     @Test

@@ -9,7 +9,12 @@ import io.rbdstack.spi.agent.AgentMessage;
 import io.rbdstack.spi.agent.EchoAnswer;
 import io.rbdstack.spi.agent.EchoCommand;
 import io.rbdstack.spi.agent.GenericAnswer;
+import io.rbdstack.spi.agent.CertificateIssued;
+import io.rbdstack.spi.agent.CertificateRequest;
 import io.rbdstack.spi.agent.Hello;
+import io.rbdstack.spi.agent.tls.CertificateSigningAnswer;
+import io.rbdstack.spi.agent.tls.InstallCertificateCommand;
+import io.rbdstack.spi.agent.tls.RenewCertificateCommand;
 import io.rbdstack.spi.agent.HostInfo;
 import io.rbdstack.spi.agent.Ping;
 import io.rbdstack.spi.agent.Pong;
@@ -59,6 +64,21 @@ class MessageCodecTest {
                 Arguments.of(new Response(8, ReadyAnswer.ready("kvm1", HOST_INFO)),
                         "{\"type\":\"response\",\"requestId\":8,\"answer\":{\"answer\":\"ready\",\"success\":true,"
                                 + "\"details\":null,\"hostname\":\"kvm1\",\"hostInfo\":" + HOST_INFO_JSON + "}}"),
+                Arguments.of(new CertificateRequest("t0k3n", "kvm1", "<PEM CSR>"),
+                        "{\"type\":\"certificateRequest\",\"hostToken\":\"t0k3n\",\"hostname\":\"kvm1\","
+                                + "\"csr\":\"<PEM CSR>\"}"),
+                Arguments.of(new CertificateIssued("6f1c2a9e-4b1d-4c8e-9a57-0d6c1e2f3a4b", "<PEM>", "<PEM CA>"),
+                        "{\"type\":\"certificateIssued\",\"hostId\":\"6f1c2a9e-4b1d-4c8e-9a57-0d6c1e2f3a4b\","
+                                + "\"certificate\":\"<PEM>\",\"caCertificates\":\"<PEM CA>\"}"),
+                Arguments.of(new Request(10, 30000, new RenewCertificateCommand()),
+                        "{\"type\":\"request\",\"requestId\":10,\"timeoutMillis\":30000,"
+                                + "\"command\":{\"command\":\"certificate.renew\"}}"),
+                Arguments.of(new Response(10, new CertificateSigningAnswer(true, null, "<PEM CSR>")),
+                        "{\"type\":\"response\",\"requestId\":10,\"answer\":{\"answer\":\"certificate.csr\","
+                                + "\"success\":true,\"details\":null,\"csr\":\"<PEM CSR>\"}}"),
+                Arguments.of(new Request(11, 30000, new InstallCertificateCommand("<PEM>", "<PEM CA>")),
+                        "{\"type\":\"request\",\"requestId\":11,\"timeoutMillis\":30000,\"command\":"
+                                + "{\"command\":\"certificate.install\",\"certificate\":\"<PEM>\",\"caCertificates\":\"<PEM CA>\"}}"),
                 Arguments.of(new Response(9, GenericAnswer.failure("no such pool: rbd2")),
                         "{\"type\":\"response\",\"requestId\":9,"
                                 + "\"answer\":{\"answer\":\"generic\",\"success\":false,\"details\":\"no such pool: rbd2\"}}"));
@@ -122,10 +142,20 @@ class MessageCodecTest {
     }
 
     @Test
-    void aHelloWithoutTokenIsMalformed() {
+    void aHelloWithoutTokenIsTheMutualTlsHello() throws Exception {
         String json = "{\"type\":\"hello\",\"hostname\":\"kvm1\"}";
 
-        assertThrows(MalformedMessageException.class, () -> codec.decode(json.getBytes(StandardCharsets.UTF_8)));
+        Hello hello = (Hello) codec.decode(json.getBytes(StandardCharsets.UTF_8));
+        assertEquals(null, hello.hostToken());
+        assertEquals(new Hello(null, "kvm1", "0.1.0", HOST_INFO), new Hello("t0k3n", "kvm1", "0.1.0", HOST_INFO).withoutToken());
+    }
+
+    @Test
+    void theCertificateRequestMasksItsTokenInToString() {
+        String text = new CertificateRequest("t0k3n-value", "kvm1", "-----BEGIN CERTIFICATE REQUEST-----").toString();
+
+        assertFalse(text.contains("t0k3n-value"), text);
+        assertFalse(text.contains("BEGIN"), text);
     }
 
     @Test

@@ -55,7 +55,10 @@ public final class Main {
             return;
         }
         System.out.println("rbdstack management server: http://" + displayHost(config.httpAddress()) + ":"
-                + server.httpPort() + "/client/api");
+                + server.httpPort() + "/client/api (this machine only), https://" + displayHost(config.httpsAddress())
+                + ":" + server.httpsPort() + "/client/api");
+        System.out.println("CA certificate SHA-256 " + server.caFingerprint()
+                + " (listCaCertificate returns it; agents check it at their first connection)");
         CountDownLatch stop = new CountDownLatch(1);
         // Handle TERM/INT ourselves rather than in a shutdown hook: JVM shutdown hooks run in no
         // order, and the embedded MariaDB's own hook would stop the database under our drain.

@@ -25,7 +25,14 @@ import io.rbdstack.server.cluster.ManagementServerRegistry;
 import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentListener;
 import io.rbdstack.server.agent.ListenerConfig;
-import io.rbdstack.server.config.AgentTls;
+import io.rbdstack.protocol.tls.Fingerprints;
+import io.rbdstack.server.ca.CertificateAuthority;
+import io.rbdstack.server.ca.CertificateAuthorityRepository;
+import io.rbdstack.server.ca.HostCertificateRepository;
+import io.rbdstack.server.ca.ManagementServerIdentity;
+import io.rbdstack.server.config.HttpsKeystore;
+import io.rbdstack.server.host.CertificateCommands;
+import io.rbdstack.server.host.HostCertificateIssuer;
 import io.rbdstack.server.config.DbProperties;
 import io.rbdstack.server.config.ServerConfig;
 import io.rbdstack.server.db.ConnectionPools;
@@ -75,6 +82,9 @@ import io.rbdstack.spi.Secret;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -95,15 +105,19 @@ public final class ManagementServer implements AutoCloseable {
 
     private final Deque<AutoCloseable> resources;
     private final ServerConnector http;
+    private final ServerConnector https;
+    private final String caFingerprint;
     private final int agentPort;
     private final AgentConnections agents;
     private final long msid;
     private final List<CommandSpec> commands;
 
-    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, AgentListener agents, long msid,
-                             List<CommandSpec> commands) {
+    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, ServerConnector https, String caFingerprint,
+                             AgentListener agents, long msid, List<CommandSpec> commands) {
         this.resources = resources;
         this.http = http;
+        this.https = https;
+        this.caFingerprint = caFingerprint;
         this.agentPort = agents.port();
         this.agents = agents.connections();
         this.msid = msid;
@@ -143,10 +157,29 @@ public final class ManagementServer implements AutoCloseable {
             if (stale > 0) {
                 LOG.info("{} host(s) of stopped management servers are Disconnected until their agents reconnect", stale);
             }
-            HostAgentEvents hostEvents = new HostAgentEvents(hosts, mshosts.msid());
+            // The built-in CA (shared by every server of this database) and this server's certificate from it.
+            CertificateAuthority ca = new CertificateAuthorityRepository(jdbc, cipher, Clock.systemUTC()).loadOrCreate();
+            Supplier<Duration> validity = () -> Duration.ofDays(Math.max(1,
+                    settings.longValue(Setting.CA_CERT_VALIDITY_PERIOD)));
+            ManagementServerIdentity identity = ManagementServerIdentity.issue(ca, validity.get());
+            String caFingerprint = Fingerprints.sha256(ca.certificate());
+            HostCertificateRepository hostCertificates = new HostCertificateRepository(jdbc);
+            HostCertificateIssuer certificateIssuer = new HostCertificateIssuer(hosts, hostCertificates, ca, validity);
+            HostAgentEvents hostEvents = new HostAgentEvents(hosts, hostCertificates, mshosts.msid());
             // Plugins may bring agent messages: the codec must know them before any agent connects.
             ClassLoader plugins = PluginJars.classLoader(pluginDir(config), ManagementServer.class.getClassLoader());
-            AgentListener agents = startAgentListener(config, MessageCodec.load(plugins), hostEvents);
+            ListenerConfig listener = new ListenerConfig(config.agentAddress(), config.agentPort(),
+                    Optional.of(identity.agentPortContext(hostCertificates::isRevoked)),
+                    settings.bool(Setting.AGENT_PLAINTEXT_ALLOWED), config.agentHeartbeat(),
+                    config.agentHandshakeTimeout(), config.agentMaxUnauthenticated());
+            if (listener.plainAllowed()) {
+                LOG.warn("{} is true: the agent port also serves plain-TCP agents, whose traffic (cephx keys and host"
+                        + " credentials included) anyone on the network can read. Turn it off unless every agent"
+                        + " network is trusted.", Setting.AGENT_PLAINTEXT_ALLOWED.name());
+            }
+            AgentListener agents = new AgentListener(listener, MessageCodec.load(plugins), hostEvents,
+                    certificateIssuer, hostEvents);
+            agents.start();
             resources.push(agents);
             // Pushed after the agent listener, so on stop running jobs drain while agents still answer.
             AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
@@ -166,7 +199,10 @@ public final class ManagementServer implements AutoCloseable {
             PodCommands.register(registry, infra);
             ClusterCommands.register(registry, infra);
 
-            HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agents.connections()));
+            HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agents.connections(), hostCertificates,
+                    caFingerprint));
+            CertificateCommands.register(registry, new CertificateCommands.Deps(certificateIssuer, hostCertificates,
+                    agents.connections()));
 
             EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
             StorageProviders providers = StorageProviders.load(plugins, gateway,
@@ -211,11 +247,17 @@ public final class ManagementServer implements AutoCloseable {
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher,
                             new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC())), jobs);
-            ServerConnector http = startHttp(config, dispatcher, resources);
-            LOG.info("Management server up in {} ms: API at http://{}:{}{}, agents on port {}{}",
-                    (System.nanoTime() - t0) / 1_000_000, config.httpAddress(), http.getLocalPort(), ApiHttpHandler.PATH,
-                    agents.port(), config.agentTlsKeystore().isPresent() ? " (TLS)" : "");
-            return new ManagementServer(resources, http, agents, mshosts.msid(),
+            SSLContext httpsContext = config.httpsKeystore().isPresent()
+                    ? HttpsKeystore.serverContext(config.httpsKeystore().get(), config.httpsKeystorePasswordFile().orElseThrow())
+                    : identity.httpsContext();
+            Server web = startHttp(config, dispatcher, httpsContext, resources);
+            ServerConnector http = ApiHttpServer.httpConnector(web);
+            ServerConnector https = ApiHttpServer.httpsConnector(web);
+            LOG.info("Management server up in {} ms: API at https://{}:{}{} (and http://{}:{} for loopback clients),"
+                    + " agents on port {}; CA certificate SHA-256 {}", (System.nanoTime() - t0) / 1_000_000,
+                    config.httpsAddress(), https.getLocalPort(), ApiHttpHandler.PATH, config.httpAddress(),
+                    http.getLocalPort(), agents.port(), caFingerprint);
+            return new ManagementServer(resources, http, https, caFingerprint, agents, mshosts.msid(),
                     registry.all().stream().map(CommandRegistry.Registered::spec).toList());
         } catch (Exception | Error e) {
             closeAll(resources);
@@ -252,30 +294,27 @@ public final class ManagementServer implements AutoCloseable {
         return java.nio.file.Files.isRegularFile(code) ? Optional.of(code.getParent().resolve(dir)) : Optional.empty();
     }
 
-    private static AgentListener startAgentListener(ServerConfig config, MessageCodec codec, HostAgentEvents events)
-            throws Exception {
-        ListenerConfig listener = new ListenerConfig(config.agentAddress(), config.agentPort(), Optional.empty(),
-                config.agentHeartbeat(), ListenerConfig.DEFAULT_HANDSHAKE_TIMEOUT);
-        if (config.agentTlsKeystore().isPresent()) {
-            listener = listener.withTls(AgentTls.serverContext(config.agentTlsKeystore().get(),
-                    config.agentTlsKeystorePasswordFile().orElseThrow()));
-        }
-        AgentListener agents = new AgentListener(listener, codec, events, events);
-        agents.start();
-        return agents;
-    }
-
-    private static ServerConnector startHttp(ServerConfig config, ApiDispatcher dispatcher,
-                                             Deque<AutoCloseable> resources) throws Exception {
-        Server server = ApiHttpServer.create(config.httpAddress(), config.httpPort(), dispatcher);
+    private static Server startHttp(ServerConfig config, ApiDispatcher dispatcher, SSLContext tls,
+                                    Deque<AutoCloseable> resources) throws Exception {
+        Server server = ApiHttpServer.create(new ApiHttpServer.Addresses(config.httpAddress(), config.httpPort(),
+                config.httpsAddress(), config.httpsPort()), tls, dispatcher);
         server.setStopTimeout(config.shutdownGrace().toMillis());
         server.start();
         resources.push(server::stop);
-        return (ServerConnector) server.getConnectors()[0];
+        return server;
     }
 
     public int httpPort() {
         return http.getLocalPort();
+    }
+
+    public int httpsPort() {
+        return https.getLocalPort();
+    }
+
+    /** SHA-256 of the built-in CA's certificate, as addHost shows it and agents check it. */
+    public String caFingerprint() {
+        return caFingerprint;
     }
 
     public int agentPort() {

@@ -26,7 +26,8 @@ public final class TestServer implements AutoCloseable {
         Files.createDirectories(configDir);
         Path password = configDir.resolve("admin.password");
         Files.writeString(password, ADMIN_PASSWORD);
-        StringBuilder props = new StringBuilder("http.address=127.0.0.1\nhttp.port=0\nagent.address=127.0.0.1\n"
+        StringBuilder props = new StringBuilder("http.address=127.0.0.1\nhttp.port=0\nhttps.address=127.0.0.1\n"
+                + "https.port=0\nagent.address=127.0.0.1\n"
                 + "agent.port=0\nadmin.password.file=" + password + "\nshutdown.grace.seconds=2\n");
         for (String line : extraLines) {
             props.append(line).append('\n');
@@ -37,6 +38,10 @@ public final class TestServer implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.httpPort() + "/client/api";
+    }
+
+    public String httpsUrl() {
+        return "https://127.0.0.1:" + server.httpsPort() + "/client/api";
     }
 
     @Override

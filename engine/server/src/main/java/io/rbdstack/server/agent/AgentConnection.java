@@ -13,7 +13,16 @@ import io.rbdstack.spi.agent.Rejected;
 import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
 import io.rbdstack.spi.agent.Welcome;
+import io.rbdstack.protocol.tls.TlsContexts;
+import io.rbdstack.spi.agent.CertificateIssued;
+import io.rbdstack.spi.agent.CertificateRequest;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ProtocolException;
@@ -39,10 +48,13 @@ final class AgentConnection implements Runnable {
 
     /** A hello is small: an unauthenticated peer must not make us buffer 16 MiB. */
     static final int MAX_HELLO_BYTES = 64 * 1024;
+    /** The first byte of every TLS connection (a handshake record); a JSON line starts otherwise. */
+    private static final int TLS_HANDSHAKE_RECORD = 0x16;
 
     private final Socket socket;
     private final ListenerConfig config;
     private final HostAuthenticator authenticator;
+    private final CertificateBootstrap bootstrap;
     private final ConnectedHosts hosts;
     private final MessageCodec codec;
     private final PendingRequests pending;
@@ -52,14 +64,16 @@ final class AgentConnection implements Runnable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object writeLock = new Object();
     private volatile String hostId;
+    private volatile boolean overTls;
     private OutputStream out; // guarded by writeLock
 
     AgentConnection(Socket socket, ListenerConfig config, HostAuthenticator authenticator,
-            ConnectedHosts hosts, MessageCodec codec, PendingRequests pending,
+            CertificateBootstrap bootstrap, ConnectedHosts hosts, MessageCodec codec, PendingRequests pending,
             Consumer<AgentConnection> onClosed) {
         this.socket = socket;
         this.config = config;
         this.authenticator = authenticator;
+        this.bootstrap = bootstrap;
         this.hosts = hosts;
         this.codec = codec;
         this.pending = pending;
@@ -72,19 +86,20 @@ final class AgentConnection implements Runnable {
         String reason = "connection closed by the agent";
         try {
             socket.setSoTimeout(Math.toIntExact(config.handshakeTimeout().toMillis()));
-            if (socket instanceof SSLSocket tls) {
-                tls.startHandshake();
-            }
+            Stream stream = secure();
             synchronized (writeLock) {
-                out = new BufferedOutputStream(socket.getOutputStream());
+                out = new BufferedOutputStream(stream.socket().getOutputStream());
             }
-            BoundedLineReader reader = new BoundedLineReader(socket.getInputStream(), MAX_HELLO_BYTES);
-            handshake(reader);
+            BoundedLineReader reader = new BoundedLineReader(stream.input(), MAX_HELLO_BYTES);
+            handshake(reader, stream.peerCertificate());
             socket.setSoTimeout(0); // from now on the heartbeat monitor judges silence
             reader.maxLineBytes(AgentMessage.MAX_LINE_BYTES);
             readUntilClosed(reader);
         } catch (SocketTimeoutException e) {
-            reason = "no hello within " + config.handshakeTimeout().toMillis() + " ms";
+            reason = hostId == null ? "no hello within " + config.handshakeTimeout().toMillis() + " ms"
+                    : "connection error: " + e.getMessage();
+        } catch (SSLException e) {
+            reason = (hostId == null ? "TLS handshake failed: " : "TLS error: ") + e.getMessage();
         } catch (ProtocolException | BoundedLineReader.LineTooLongException e) {
             reason = e.getMessage();
         } catch (IOException e) {
@@ -152,7 +167,52 @@ final class AgentConnection implements Runnable {
         return pending.size();
     }
 
-    private void handshake(BoundedLineReader reader) throws IOException {
+    /** The connection's socket and input once TLS (if any) is settled, and the client certificate. */
+    private record Stream(Socket socket, InputStream input, Optional<X509Certificate> peerCertificate) {
+    }
+
+    /**
+     * With TLS configured, the first byte tells a TLS client from a plain one: TLS is completed here
+     * (a client certificate is asked for but not required, since a bootstrapping agent has none);
+     * plain TCP is served only when allowed.
+     */
+    private Stream secure() throws IOException {
+        if (config.tls().isEmpty()) {
+            return new Stream(socket, socket.getInputStream(), Optional.empty());
+        }
+        InputStream raw = socket.getInputStream();
+        int first = raw.read();
+        if (first < 0) {
+            throw new ProtocolException("connection closed before the hello");
+        }
+        InputStream consumed = new ByteArrayInputStream(new byte[] {(byte) first});
+        if (first != TLS_HANDSHAKE_RECORD) {
+            if (!config.plainAllowed()) {
+                synchronized (writeLock) {
+                    out = new BufferedOutputStream(socket.getOutputStream());
+                }
+                throw reject(null, "this management server accepts agents only over TLS (plain TCP is off:"
+                        + " see agent.plaintext.allowed)");
+            }
+            return new Stream(socket, new SequenceInputStream(consumed, raw), Optional.empty());
+        }
+        SSLSocket tls = (SSLSocket) config.tls().get().getSocketFactory().createSocket(socket, consumed, true);
+        TlsContexts.onlyTls13(tls);
+        tls.setWantClientAuth(true);
+        tls.startHandshake();
+        overTls = true;
+        Optional<X509Certificate> certificate = Optional.empty();
+        try {
+            if (tls.getSession().getPeerCertificates()[0] instanceof X509Certificate x509) {
+                certificate = Optional.of(x509);
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // no client certificate: a bootstrapping agent
+        }
+        return new Stream(tls, tls.getInputStream(), certificate);
+    }
+
+    private void handshake(BoundedLineReader reader, Optional<X509Certificate> certificate) throws IOException {
         byte[] line = reader.readLine();
         if (line == null) {
             throw new ProtocolException("connection closed before the hello");
@@ -163,18 +223,16 @@ final class AgentConnection implements Runnable {
         } catch (MalformedMessageException e) {
             throw reject(null, "malformed hello: " + e.getMessage());
         }
+        if (first instanceof CertificateRequest request) {
+            issueCertificate(request, certificate.isPresent());
+            return;
+        }
         if (!(first instanceof Hello hello)) {
             throw reject(null, "expected hello, got " + first.getClass().getSimpleName().toLowerCase());
         }
-        Optional<String> id;
-        try {
-            id = authenticator.authenticate(hello.hostToken(), hello);
-        } catch (RuntimeException e) {
-            LOG.error("Authenticating agent {} from {} failed", hello.hostname(), remoteAddress, e);
-            throw reject(hello, "authentication failed on the management server");
-        }
+        Optional<String> id = authenticate(hello, certificate);
         if (id == null || id.isEmpty()) {
-            throw reject(hello, "invalid host credential");
+            throw reject(hello, certificate.isPresent() ? "unknown host certificate" : "invalid host credential");
         }
         hostId = id.get();
         liveness.heard();
@@ -189,6 +247,58 @@ final class AgentConnection implements Runnable {
                 remoteAddress, hostId);
         if (replaced != null) {
             replaced.close("replaced by a new connection from " + remoteAddress);
+        }
+    }
+
+    /**
+     * By certificate on a mutual-TLS connection; by token only on plain TCP: over TLS without a
+     * certificate the token buys a certificate ({@link CertificateRequest}), never a session.
+     */
+    private Optional<String> authenticate(Hello hello, Optional<X509Certificate> certificate) throws ProtocolException {
+        if (certificate.isEmpty() && config.tls().isPresent() && !(config.plainAllowed() && isPlain())) {
+            throw reject(hello, "this agent has no certificate: it must first ask for one with its addHost"
+                    + " credential (certificateRequest)");
+        }
+        try {
+            return certificate.isPresent() ? authenticator.authenticate(certificate.get(), hello)
+                    : authenticator.authenticate(hello.hostToken() == null ? "" : hello.hostToken(), hello);
+        } catch (RuntimeException e) {
+            LOG.error("Authenticating agent {} from {} failed", hello.hostname(), remoteAddress, e);
+            throw reject(hello, "authentication failed on the management server");
+        }
+    }
+
+    /** Answers a bootstrap with the host's first certificate, then the connection ends. */
+    private void issueCertificate(CertificateRequest request, boolean hasCertificate) throws IOException {
+        if (hasCertificate || isPlain()) {
+            throw reject(null, hasCertificate ? "this agent already has a certificate"
+                    : "certificates are issued over TLS only");
+        }
+        CertificateIssued issued;
+        try {
+            issued = bootstrap.issue(request);
+        } catch (AgentRefusedException e) {
+            throw reject(null, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("Issuing a certificate to agent {} from {} failed", request.hostname(), remoteAddress, e);
+            throw reject(null, "certificate issue failed on the management server");
+        }
+        write(issued);
+        LOG.info("Issued host {} its certificate (agent {} from {})", issued.hostId(), request.hostname(),
+                remoteAddress);
+        throw new CertificateIssuedException();
+    }
+
+    private boolean isPlain() {
+        return !overTls;
+    }
+
+    /** Ends a bootstrap connection after its one answer. */
+    private static final class CertificateIssuedException extends ProtocolException {
+        private static final long serialVersionUID = 1L;
+
+        CertificateIssuedException() {
+            super("certificate issued; the agent reconnects with it");
         }
     }
 

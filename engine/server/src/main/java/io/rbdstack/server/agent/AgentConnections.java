@@ -20,4 +20,10 @@ public interface AgentConnections {
     CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout);
 
     boolean isConnected(String hostId);
+
+    /**
+     * Closes the host's connection, if it has one, failing its in-flight requests; a live agent
+     * reconnects (e.g. with a renewed certificate), one whose certificate was revoked cannot.
+     */
+    void disconnect(String hostId, String reason);
 }

@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ServerSocketFactory;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +29,7 @@ public final class AgentListener implements AutoCloseable {
 
     private final ListenerConfig config;
     private final HostAuthenticator authenticator;
+    private final CertificateBootstrap bootstrap;
     private final OrderedStatusDispatcher status;
     private final ConnectedHosts hosts;
     private final MessageCodec codec;
@@ -37,15 +37,24 @@ public final class AgentListener implements AutoCloseable {
     private final ExecutorService completions;
     private final Set<AgentConnection> open = new HashSet<>(); // every socket, authenticated or not; guarded by itself
     private boolean closed; // guarded by open
+    private long lastCapWarning; // accept thread only
+    private long refusedOverCap; // accept thread only
     private ServerSocket serverSocket;
     private Thread acceptThread;
 
-    /** @param codec knows every command and answer the server's modules (plugins included) contributed */
+    /** A listener that issues no certificates (plain-TCP agents, or agents that already have theirs). */
     public AgentListener(ListenerConfig config, MessageCodec codec, HostAuthenticator authenticator,
                          HostStatusListener statusListener) {
+        this(config, codec, authenticator, CertificateBootstrap.NONE, statusListener);
+    }
+
+    /** @param codec knows every command and answer the server's modules (plugins included) contributed */
+    public AgentListener(ListenerConfig config, MessageCodec codec, HostAuthenticator authenticator,
+                         CertificateBootstrap bootstrap, HostStatusListener statusListener) {
         this.config = Objects.requireNonNull(config, "config");
         this.codec = Objects.requireNonNull(codec, "codec");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+        this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
         this.status = new OrderedStatusDispatcher(Objects.requireNonNull(statusListener, "statusListener"));
         this.hosts = new ConnectedHosts(status);
         this.timers = new ScheduledThreadPoolExecutor(1, new NamedThreadFactory("agent-timers"));
@@ -58,11 +67,8 @@ public final class AgentListener implements AutoCloseable {
         if (serverSocket != null || isClosed()) {
             throw new IllegalStateException("already started or closed");
         }
-        ServerSocketFactory factory = config.tls()
-                .map(SSLContext::getServerSocketFactory)
-                .map(ServerSocketFactory.class::cast)
-                .orElseGet(ServerSocketFactory::getDefault);
-        ServerSocket socket = factory.createServerSocket();
+        // Plain sockets even with TLS: each connection's first byte tells TLS from plain TCP (AgentConnection).
+        ServerSocket socket = ServerSocketFactory.getDefault().createServerSocket();
         try {
             socket.setReuseAddress(true); // a restarted server must get its port back at once
             socket.bind(new InetSocketAddress(config.bindAddress(), config.port()));
@@ -76,8 +82,8 @@ public final class AgentListener implements AutoCloseable {
                 period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
         acceptThread = new NamedThreadFactory("agent-accept").newThread(this::acceptUntilClosed);
         acceptThread.start();
-        LOG.info("Listening for agents on {}:{}{}", config.bindAddress(), port(),
-                config.tls().isPresent() ? " (TLS)" : "");
+        LOG.info("Listening for agents on {}:{} ({})", config.bindAddress(), port(),
+                config.tls().isEmpty() ? "plain TCP" : config.plainAllowed() ? "mutual TLS and plain TCP" : "mutual TLS");
     }
 
     /** The bound port (useful when the configured port is 0). */
@@ -146,12 +152,17 @@ public final class AgentListener implements AutoCloseable {
                 pause(); // e.g. out of file descriptors: don't spin
                 continue;
             }
-            AgentConnection connection = new AgentConnection(socket, config, authenticator, hosts, codec,
+            AgentConnection connection = new AgentConnection(socket, config, authenticator, bootstrap, hosts, codec,
                     new PendingRequests(timers, completions), this::forget);
             synchronized (open) {
                 if (closed) {
                     closeQuietly(socket);
                     return;
+                }
+                if (unauthenticated() >= config.maxUnauthenticated()) {
+                    closeQuietly(socket); // a flood of idle or slow handshakes must not pin threads and sockets
+                    warnOverCap(socket);
+                    continue;
                 }
                 open.add(connection);
             }
@@ -164,6 +175,23 @@ public final class AgentListener implements AutoCloseable {
             Thread reader = new Thread(connection, "agent-connection-" + connection.remoteAddress());
             reader.setDaemon(true);
             reader.start();
+        }
+    }
+
+    /** Open connections that have no host yet; called under the {@code open} lock. */
+    private long unauthenticated() {
+        return open.stream().filter(connection -> connection.hostId() == null).count();
+    }
+
+    private void warnOverCap(Socket socket) {
+        long now = System.nanoTime();
+        refusedOverCap++;
+        if (now - lastCapWarning > TimeUnit.SECONDS.toNanos(10) || lastCapWarning == 0) {
+            LOG.warn("Closed {} agent connection(s) (latest from {}): already {} connections waiting to authenticate"
+                    + " (agent.max.unauthenticated)", refusedOverCap, socket.getRemoteSocketAddress(),
+                    config.maxUnauthenticated());
+            lastCapWarning = now;
+            refusedOverCap = 0;
         }
     }
 

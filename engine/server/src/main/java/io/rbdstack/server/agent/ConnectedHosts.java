@@ -48,6 +48,17 @@ final class ConnectedHosts implements AgentConnections {
         return byHost.containsKey(hostId);
     }
 
+    @Override
+    public void disconnect(String hostId, String reason) {
+        AgentConnection connection;
+        synchronized (this) {
+            connection = byHost.get(hostId);
+        }
+        if (connection != null) {
+            connection.close(reason); // outside the lock: close() unregisters under it
+        }
+    }
+
     /**
      * Makes the connection its host's current one.
      *

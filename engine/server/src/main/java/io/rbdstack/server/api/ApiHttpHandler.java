@@ -61,7 +61,7 @@ public final class ApiHttpHandler extends Handler.Abstract {
         response.setStatus(reply.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.format().contentType());
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        reply.cookies().ifPresent(c -> setCookies(response, c));
+        reply.cookies().ifPresent(c -> setCookies(response, c, request.isSecure()));
         Content.Sink.write(response, true, reply.body(), callback);
         return true;
     }
@@ -87,11 +87,14 @@ public final class ApiHttpHandler extends Handler.Abstract {
         return form;
     }
 
-    private static void setCookies(Response response, ApiReply.SessionCookies cookies) {
+    /** Strict: no other site's page can make a browser send them; Secure over HTTPS, so never sent in clear. */
+    private static void setCookies(Response response, ApiReply.SessionCookies cookies, boolean secure) {
         boolean clear = cookies.sessionId() == null;
         Response.addCookie(response, HttpCookie.build(SESSION_COOKIE, clear ? "" : cookies.sessionId())
-                .path("/client").httpOnly(true).sameSite(HttpCookie.SameSite.LAX).maxAge(clear ? 0 : -1).build());
+                .path("/client").httpOnly(true).secure(secure).sameSite(HttpCookie.SameSite.STRICT)
+                .maxAge(clear ? 0 : -1).build());
         Response.addCookie(response, HttpCookie.build(SESSION_KEY_COOKIE, clear ? "" : cookies.sessionKey())
-                .path("/client").httpOnly(true).sameSite(HttpCookie.SameSite.LAX).maxAge(clear ? 0 : -1).build());
+                .path("/client").httpOnly(true).secure(secure).sameSite(HttpCookie.SameSite.STRICT)
+                .maxAge(clear ? 0 : -1).build());
     }
 }

@@ -11,8 +11,9 @@ import java.util.Optional;
  * {@code server.properties} (see {@link ServerOption}), and validated before anything starts.
  */
 public record ServerConfig(Path configDir, Optional<DbProperties> db, String httpAddress, int httpPort,
-                           String agentAddress, int agentPort, Optional<Path> agentTlsKeystore,
-                           Optional<Path> agentTlsKeystorePasswordFile, Duration agentHeartbeat,
+                           String httpsAddress, int httpsPort, Optional<Path> httpsKeystore,
+                           Optional<Path> httpsKeystorePasswordFile, String agentAddress, int agentPort,
+                           Duration agentHandshakeTimeout, int agentMaxUnauthenticated, Duration agentHeartbeat,
                            Duration sessionTimeout, int jobThreads, Duration mshostHeartbeat,
                            Duration shutdownGrace, Optional<Path> adminPasswordFile, Path embeddedDbDir,
                            int embeddedDbPort, String pluginDir) {
@@ -26,21 +27,27 @@ public record ServerConfig(Path configDir, Optional<DbProperties> db, String htt
         Path serverFile = configDir.resolve(SERVER_PROPERTIES);
         PropertiesFile p = Files.exists(serverFile) ? PropertiesFile.load(serverFile) : PropertiesFile.empty(serverFile);
         for (String key : p.keys()) {
+            if (ServerOption.REMOVED.containsKey(key)) {
+                throw p.error(key, "is no longer read: " + ServerOption.REMOVED.get(key));
+            }
             if (ServerOption.ALL.stream().noneMatch(o -> o.key().equals(key))) {
                 throw p.error(key, "is not a known setting (known: "
                         + ServerOption.ALL.stream().map(ServerOption::key).toList() + ")");
             }
         }
-        Optional<Path> keystore = optionalPath(p, ServerOption.AGENT_TLS_KEYSTORE);
-        Optional<Path> keystorePassword = optionalPath(p, ServerOption.AGENT_TLS_KEYSTORE_PASSWORD_FILE);
+        Optional<Path> keystore = optionalPath(p, ServerOption.HTTPS_KEYSTORE);
+        Optional<Path> keystorePassword = optionalPath(p, ServerOption.HTTPS_KEYSTORE_PASSWORD_FILE);
         if (keystore.isPresent() != keystorePassword.isPresent()) {
-            throw p.error(ServerOption.AGENT_TLS_KEYSTORE_PASSWORD_FILE.key(),
-                    "and '" + ServerOption.AGENT_TLS_KEYSTORE.key() + "' must be set together");
+            throw p.error(ServerOption.HTTPS_KEYSTORE_PASSWORD_FILE.key(),
+                    "and '" + ServerOption.HTTPS_KEYSTORE.key() + "' must be set together");
         }
         return new ServerConfig(configDir, db,
                 string(p, ServerOption.HTTP_ADDRESS), port(p, ServerOption.HTTP_PORT),
-                string(p, ServerOption.AGENT_ADDRESS), port(p, ServerOption.AGENT_PORT),
+                string(p, ServerOption.HTTPS_ADDRESS), port(p, ServerOption.HTTPS_PORT),
                 keystore, keystorePassword,
+                string(p, ServerOption.AGENT_ADDRESS), port(p, ServerOption.AGENT_PORT),
+                seconds(p, ServerOption.AGENT_HANDSHAKE_TIMEOUT_SECONDS, 1, 600),
+                integer(p, ServerOption.AGENT_MAX_UNAUTHENTICATED, 1, 100_000),
                 seconds(p, ServerOption.AGENT_HEARTBEAT_SECONDS, 1, 600),
                 seconds(p, ServerOption.SESSION_TIMEOUT_SECONDS, 60, 7 * 86_400),
                 integer(p, ServerOption.JOB_THREADS, 1, 256),

@@ -5,18 +5,29 @@ import java.util.List;
 /** One key of {@code server.properties}: declared once with its default and help; the README table lists them all. */
 public record ServerOption(String key, String defaultValue, String help) {
 
-    public static final ServerOption HTTP_ADDRESS = new ServerOption("http.address", "0.0.0.0",
-            "Address the API and UI listen on.");
+    public static final ServerOption HTTP_ADDRESS = new ServerOption("http.address", "127.0.0.1",
+            "Address of the plain-HTTP port. Requests from other machines are redirected to HTTPS; only loopback"
+                    + " clients are served over HTTP.");
     public static final ServerOption HTTP_PORT = new ServerOption("http.port", "8080",
-            "Port of /client/api and the UI (CloudStack's 8080).");
+            "Plain-HTTP port of /client/api and the UI (CloudStack's 8080).");
+    public static final ServerOption HTTPS_ADDRESS = new ServerOption("https.address", "0.0.0.0",
+            "Address the HTTPS port of the API and UI listens on.");
+    public static final ServerOption HTTPS_PORT = new ServerOption("https.port", "8443",
+            "HTTPS port of /client/api and the UI (CloudStack's 8443).");
+    public static final ServerOption HTTPS_KEYSTORE = new ServerOption("https.keystore", "",
+            "PKCS12 keystore with the HTTPS port's key and certificate chain; empty = a certificate from the built-in"
+                    + " CA, made at each start.");
+    public static final ServerOption HTTPS_KEYSTORE_PASSWORD_FILE = new ServerOption("https.keystore.password.file",
+            "", "File holding the HTTPS keystore's password (never the password itself).");
     public static final ServerOption AGENT_ADDRESS = new ServerOption("agent.address", "0.0.0.0",
             "Address KVM agents connect to.");
     public static final ServerOption AGENT_PORT = new ServerOption("agent.port", "8250",
-            "Port KVM agents connect to (CloudStack's 8250).");
-    public static final ServerOption AGENT_TLS_KEYSTORE = new ServerOption("agent.tls.keystore", "",
-            "PKCS12 keystore for TLS on the agent port; empty = plain TCP.");
-    public static final ServerOption AGENT_TLS_KEYSTORE_PASSWORD_FILE = new ServerOption(
-            "agent.tls.keystore.password.file", "", "File holding the keystore password (never the password itself).");
+            "Port KVM agents connect to (CloudStack's 8250); mutual TLS 1.3 (see docs/security.md).");
+    public static final ServerOption AGENT_HANDSHAKE_TIMEOUT_SECONDS = new ServerOption(
+            "agent.handshake.timeout.seconds", "30",
+            "How long a new agent connection may take to complete TLS and introduce itself before it is closed.");
+    public static final ServerOption AGENT_MAX_UNAUTHENTICATED = new ServerOption("agent.max.unauthenticated", "64",
+            "Most agent connections that have not yet authenticated at once; further ones are closed at once.");
     public static final ServerOption AGENT_HEARTBEAT_SECONDS = new ServerOption("agent.heartbeat.seconds", "10",
             "Agent ping interval; a host is Alert after 3 missed pings, Disconnected after 6.");
     public static final ServerOption SESSION_TIMEOUT_SECONDS = new ServerOption("session.timeout.seconds", "1800",
@@ -37,8 +48,16 @@ public record ServerOption(String key, String defaultValue, String help) {
     public static final ServerOption PLUGIN_DIR = new ServerOption("plugin.dir", "plugins",
             "Directory of storage plugin jars; relative paths are taken from the server jar's directory.");
 
-    public static final List<ServerOption> ALL = List.of(HTTP_ADDRESS, HTTP_PORT, AGENT_ADDRESS, AGENT_PORT,
-            AGENT_TLS_KEYSTORE, AGENT_TLS_KEYSTORE_PASSWORD_FILE, AGENT_HEARTBEAT_SECONDS, SESSION_TIMEOUT_SECONDS,
+    /** Keys of earlier versions that are gone, and what replaced them: named at start-up rather than "unknown". */
+    public static final java.util.Map<String, String> REMOVED = java.util.Map.of(
+            "agent.tls.keystore", "the agent port always speaks mutual TLS with certificates of the built-in CA"
+                    + " (docs/security.md); remove the key",
+            "agent.tls.keystore.password.file", "the agent port always speaks mutual TLS with certificates of the"
+                    + " built-in CA (docs/security.md); remove the key");
+
+    public static final List<ServerOption> ALL = List.of(HTTP_ADDRESS, HTTP_PORT, HTTPS_ADDRESS, HTTPS_PORT,
+            HTTPS_KEYSTORE, HTTPS_KEYSTORE_PASSWORD_FILE, AGENT_ADDRESS, AGENT_PORT, AGENT_HANDSHAKE_TIMEOUT_SECONDS,
+            AGENT_MAX_UNAUTHENTICATED, AGENT_HEARTBEAT_SECONDS, SESSION_TIMEOUT_SECONDS,
             JOB_THREADS, MSHOST_HEARTBEAT_SECONDS, SHUTDOWN_GRACE_SECONDS, ADMIN_PASSWORD_FILE, EMBEDDED_DB_DIR,
             EMBEDDED_DB_PORT, PLUGIN_DIR);
 }

@@ -3,34 +3,61 @@ package io.rbdstack.server.host;
 import io.rbdstack.server.agent.HostAuthenticator;
 import io.rbdstack.server.agent.HostStatusListener;
 import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.ca.CertificateAuthority;
+import io.rbdstack.server.ca.HostCertificateRepository;
 import io.rbdstack.spi.agent.Hello;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ties agent connections to host rows: an agent is the host whose credential hash matches its
- * hello, and each connection event moves the host's state (Up, Alert, Disconnected) with a reason.
+ * Ties agent connections to host rows: an agent is the host its client certificate was issued to
+ * (or, over plain TCP when allowed, whose credential hash matches its hello), and each connection
+ * event moves the host's state (Up, Alert, Disconnected) with a reason.
  */
 public final class HostAgentEvents implements HostAuthenticator, HostStatusListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostAgentEvents.class);
 
+    /** CloudStack's ca.framework.cert.expiry.alert.period default. */
+    private static final Duration EXPIRY_WARNING = Duration.ofDays(15);
+
     private final HostRepository hosts;
+    private final HostCertificateRepository certificates;
     private final long msid;
     private final java.util.List<java.util.function.Consumer<String>> connectedListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public HostAgentEvents(HostRepository hosts, long msid) {
+    public HostAgentEvents(HostRepository hosts, HostCertificateRepository certificates, long msid) {
         this.hosts = hosts;
+        this.certificates = certificates;
         this.msid = msid;
     }
 
+    /** Plain TCP (when allowed): a credential not yet spent on a certificate. */
     @Override
     public Optional<String> authenticate(String hostToken, Hello hello) {
-        Optional<String> host = hosts.uuidByTokenHash(SecretCipher.sha256Hex(hostToken));
+        Optional<String> host = hosts.uuidByUnspentToken(SecretCipher.sha256Hex(hostToken));
         if (host.isEmpty()) {
-            LOG.warn("Refused agent from host {}: invalid host credential", hello.hostname());
+            LOG.warn("Refused plain-TCP agent from host {}: invalid or already spent host credential", hello.hostname());
+        }
+        return host;
+    }
+
+    /** Mutual TLS: the live host the certificate was issued to. */
+    @Override
+    public Optional<String> authenticate(X509Certificate certificate, Hello hello) {
+        Optional<String> host = certificates.hostOf(certificate);
+        if (host.isEmpty()) {
+            LOG.warn("Refused agent from host {}: certificate {} ({}) names no live host", hello.hostname(),
+                    CertificateAuthority.serialText(certificate), certificate.getSubjectX500Principal().getName());
+        } else if (certificate.getNotAfter().toInstant().isBefore(Instant.now().plus(EXPIRY_WARNING))) {
+            // Nothing renews certificates by itself yet: say so while there is time to act.
+            LOG.warn("The certificate of host {} expires at {}: renew it with provisionCertificate", host.get(),
+                    certificate.getNotAfter().toInstant());
         }
         return host;
     }

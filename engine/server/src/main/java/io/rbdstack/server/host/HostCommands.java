@@ -15,6 +15,7 @@ import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.ca.HostCertificateRepository;
 import io.rbdstack.server.infra.ClusterRepository;
 import io.rbdstack.server.infra.HypervisorType;
 import io.rbdstack.server.infra.Infrastructure;
@@ -26,7 +27,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
-/** addHost, listHosts and reconnectHost. */
+/** addHost, listHosts, reconnectHost and deleteHost. */
 public final class HostCommands {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -35,18 +36,22 @@ public final class HostCommands {
     }
 
     /** What the host commands need. */
-    public record Deps(Infrastructure infra, HostRepository hosts, AgentConnections agents) {
+    public record Deps(Infrastructure infra, HostRepository hosts, AgentConnections agents,
+                       HostCertificateRepository certificates, String caFingerprint) {
     }
 
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(AddHost.class, deps);
         registry.register(ListHosts.class, deps.hosts());
         registry.register(ReconnectHost.class, deps);
+        registry.register(DeleteHost.class, deps);
     }
 
     /**
-     * addHost. rbdstack does not SSH into hosts: it issues the credential the host's agent presents
-     * ({@code agenttoken}, in agent.properties), shown once here and stored only as a hash.
+     * addHost. rbdstack does not SSH into hosts: it issues the one-time credential the host's agent
+     * buys its certificate with ({@code agenttoken}, in agent.properties), shown once here and stored
+     * only as a hash, and shows the CA's fingerprint ({@code cafingerprint}) the agent checks the
+     * management server against at that first connection.
      * {@code username}/{@code password} are accepted for CloudStack clients and not used.
      */
     @Command(name = "addHost", description = "Adds a new host; returns the credential its agent must present"
@@ -82,6 +87,7 @@ public final class HostCommands {
             String uuid = hosts.create(name, url, cluster.zoneId(), cluster.podId(), cluster.id(), SecretCipher.sha256Hex(token));
             ObjectNode host = ApiJson.MAPPER.valueToTree(hosts.find(uuid).orElseThrow());
             host.put("agenttoken", token);
+            host.put("cafingerprint", deps.caFingerprint());
             ObjectNode body = ApiJson.MAPPER.createObjectNode();
             body.put("count", 1);
             body.putArray("host").add(host);
@@ -116,6 +122,43 @@ public final class HostCommands {
             HostRepository.HostFilter filter = new HostRepository.HostFilter(id, zoneId, clusterId,
                     state, keyword);
             return ApiJson.list("host", hosts.list(filter, page.sql()), hosts.count(filter));
+        }
+    }
+
+    /**
+     * deleteHost: removes the host, revokes its certificates (its agent is refused from the next
+     * handshake on) and closes its connection. Refused (536) while the host holds something only it
+     * can serve: virtual machines, or a storage pool no other Up host has defined (unless forced).
+     */
+    @Command(name = "deleteHost", description = "Deletes a host.", access = Access.ADMIN, response = "success")
+    record DeleteHost(@Param(description = "the host ID", entity = Entity.HOST) String id,
+                      @Param(description = "Force delete the host even when it is the only Up host of a storage pool")
+                      Optional<Boolean> forced,
+                      @Param(description = "accepted for compatibility; rbdstack hosts have no local storage")
+                      Optional<Boolean> forceDestroyLocalStorage) implements SyncCommand<Deps> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Deps deps) {
+            HostRepository hosts = deps.hosts();
+            HostRepository.HostView host = hosts.find(id).orElseThrow(() ->
+                    ApiException.invalidParameter("Unable to find host by id " + id + " (parameter id)"));
+            long vms = hosts.vmsOn(id);
+            if (vms > 0) {
+                throw ApiException.inUse("Cannot delete host " + host.name() + ": " + vms
+                        + " virtual machine(s) are placed on it; stop or migrate them first");
+            }
+            java.util.List<String> pools = hosts.poolsOnlyServedBy(id);
+            if (!pools.isEmpty() && !forced.orElse(false)) {
+                throw ApiException.inUse("Cannot delete host " + host.name() + ": it is the only Up host of storage"
+                        + " pool(s) " + pools + "; add another host first, or delete with forced=true");
+            }
+            // Revoke before the row goes: a handshake between the two steps must already be refused.
+            int revoked = deps.certificates().revokeAll(id, "host deleted");
+            hosts.remove(id);
+            deps.agents().disconnect(id, "host deleted");
+            org.slf4j.LoggerFactory.getLogger(HostCommands.class).info(
+                    "Deleted host {} ({}); revoked {} certificate(s)", id, host.name(), revoked);
+            return ApiJson.success();
         }
     }
 

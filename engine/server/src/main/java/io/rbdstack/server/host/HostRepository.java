@@ -52,6 +52,63 @@ public final class HostRepository {
                 clusterId, name) > 0;
     }
 
+    /** What spending a one-time credential came to. */
+    public sealed interface TokenSpend {
+        /** The credential was unspent; now it is, for this host. */
+        record Spent(String hostUuid) implements TokenSpend {
+        }
+
+        /** The credential was spent before (a second bootstrap with it, or a thief's). */
+        record AlreadySpent(String hostUuid) implements TokenSpend {
+        }
+
+        /** No live host has this credential. */
+        record Unknown() implements TokenSpend {
+        }
+    }
+
+    /**
+     * Spends the host's credential for its first certificate. One conditional update, so of two
+     * agents racing with one credential exactly one gets it.
+     */
+    public TokenSpend spendToken(String tokenHash) {
+        Optional<String> uuid = uuidByTokenHash(tokenHash);
+        if (uuid.isEmpty()) {
+            return new TokenSpend.Unknown();
+        }
+        int spent = jdbc.update("UPDATE host SET agent_token_spent = ? WHERE uuid = ? AND agent_token_spent IS NULL"
+                + " AND removed IS NULL", Instant.now(), uuid.get());
+        return spent == 1 ? new TokenSpend.Spent(uuid.get()) : new TokenSpend.AlreadySpent(uuid.get());
+    }
+
+    /** Marks the host removed and forgets which storage pools it had defined. */
+    public void remove(String uuid) {
+        jdbc.update("DELETE FROM storage_pool_host_ref WHERE host_id = (SELECT id FROM host WHERE uuid = ?)", uuid);
+        jdbc.update("UPDATE host SET removed = ?, status = 'Disconnected', status_reason = 'Deleted' WHERE uuid = ?",
+                Instant.now(), uuid);
+    }
+
+    /** Virtual machines placed on the host (none can exist yet, but the schema allows them). */
+    public long vmsOn(String uuid) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM vm_instance v JOIN host h ON h.id = v.host_id"
+                + " WHERE h.uuid = ? AND v.removed IS NULL", uuid);
+    }
+
+    /** Names of the live storage pools for which the host is the only Up host that has them defined. */
+    public List<String> poolsOnlyServedBy(String uuid) {
+        return jdbc.query("SELECT p.name FROM storage_pool p JOIN storage_pool_host_ref r ON r.pool_id = p.id"
+                + " JOIN host h ON h.id = r.host_id WHERE h.uuid = ? AND p.removed IS NULL AND NOT EXISTS"
+                + " (SELECT 1 FROM storage_pool_host_ref o JOIN host oh ON oh.id = o.host_id WHERE o.pool_id = p.id"
+                + " AND oh.uuid <> ? AND oh.status = 'Up' AND oh.removed IS NULL) ORDER BY p.name",
+                rs -> rs.getString(1), uuid, uuid);
+    }
+
+    /** The host of a credential not spent on a certificate: only such a one still works over plain TCP. */
+    public Optional<String> uuidByUnspentToken(String tokenHash) {
+        return jdbc.queryOne("SELECT uuid FROM host WHERE agent_token_hash = ? AND agent_token_spent IS NULL"
+                + " AND removed IS NULL", rs -> rs.getString(1), tokenHash);
+    }
+
     public Optional<String> uuidByTokenHash(String tokenHash) {
         return jdbc.queryOne("SELECT uuid FROM host WHERE agent_token_hash = ? AND removed IS NULL",
                 rs -> rs.getString(1), tokenHash);

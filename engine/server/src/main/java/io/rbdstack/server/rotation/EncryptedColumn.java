@@ -12,5 +12,6 @@ public record EncryptedColumn(String table, String column, String where) {
 
     public static final List<EncryptedColumn> ALL = List.of(
             new EncryptedColumn("user", "secret_key", "secret_key IS NOT NULL"),
-            new EncryptedColumn("storage_pool_details", "value", "encrypted = 1"));
+            new EncryptedColumn("storage_pool_details", "value", "encrypted = 1"),
+            new EncryptedColumn("ca_certificate", "private_key", "1 = 1"));
 }

@@ -97,9 +97,19 @@ public record Setting(String name, String category, ValueType type, String defau
             "Authentication", ValueType.wholeNumber(1, 86_400), "300", DYNAMIC, "Seconds over which failed logins"
                     + " from one source address are counted.");
 
+    /** Days; at most ten years, CloudStack's own CA default being one. */
+    public static final Setting CA_CERT_VALIDITY_PERIOD = new Setting("ca.framework.cert.validity.period", "Advanced",
+            ValueType.wholeNumber(1, 3650), "365", DYNAMIC, "Days a certificate issued by the built-in CA (a host's, a"
+                    + " management server's) is valid. Read at each issue; provisionCertificate renews a host's.");
+    public static final Setting AGENT_PLAINTEXT_ALLOWED = new Setting("agent.plaintext.allowed", "Advanced",
+            ValueType.flag(), "false", AT_START_UP, "Whether the agent port also accepts agents over plain TCP, which"
+                    + " present their addHost token on every connection and whose traffic (cephx keys included) crosses"
+                    + " the network in clear text. Read at start: restart the management server after a change.");
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
             CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX, STORAGE_MAX_VOLUME_SIZE,
-            INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW);
+            INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW,
+            CA_CERT_VALIDITY_PERIOD, AGENT_PLAINTEXT_ALLOWED);
 }

@@ -130,6 +130,38 @@ class AgentListenerTest {
     }
 
     @Test
+    void aTlsHandshakeThatStallsIsClosedAfterTheHandshakeTimeout() throws Exception {
+        io.rbdstack.server.ca.CertificateAuthority ca = io.rbdstack.server.ca.CertificateAuthority.generate("test CA",
+                java.time.Clock.systemUTC());
+        javax.net.ssl.SSLContext tls = io.rbdstack.server.ca.ManagementServerIdentity.issue(ca, Duration.ofDays(1))
+                .agentPortContext(certificate -> false);
+        start(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(INTERVAL).withTls(tls)
+                .withHandshakeTimeout(Duration.ofMillis(300)));
+        RawAgent agent = agent();
+        agent.sendRaw(new byte[] {0x16, 0x03, 0x01}); // the start of a ClientHello, then nothing
+
+        Await.until("server closes the stalled TLS handshake", agent::closedByServer);
+    }
+
+    @Test
+    void connectionsOverTheCapOfUnauthenticatedOnesAreClosedAtOnce() throws Exception {
+        start(ListenerConfig.plain("127.0.0.1", 0).withHeartbeatInterval(INTERVAL)
+                .withHandshakeTimeout(Duration.ofSeconds(30)).withMaxUnauthenticated(2));
+        // Accepted one after the other, in order: the third finds two waiting.
+        RawAgent silent1 = agent();
+        RawAgent silent2 = agent();
+        RawAgent third = agent();
+        Await.until("the third is closed at once", third::closedByServer);
+        assertFalse(silent1.closedByServer());
+        assertFalse(silent2.closedByServer());
+
+        // Once one of them authenticates, there is room again.
+        silent1.handshake("token-1");
+        RawAgent fourth = agent();
+        assertEquals("host-2", fourth.handshake("token-2").hostId());
+    }
+
+    @Test
     void closesAConnectionWhoseHelloIsOverItsLimit() throws Exception {
         start();
         RawAgent agent = agent();

@@ -26,6 +26,10 @@ class HostStateIT {
         try (TestDatabase db = new TestDatabase()) {
             Path config = TestServer.prepareConfig(dir.resolve("conf"), "agent.heartbeat.seconds=1");
             db.writeDbProperties(config, "serverTimezone=UTC");
+            // The raw agent speaks plain TCP: turned on as an admin would, then a restart.
+            try (TestServer first = new TestServer(config)) {
+                first.admin.call("updateConfiguration", "name", "agent.plaintext.allowed", "value", "true");
+            }
             try (TestServer server = new TestServer(config)) {
                 ApiClient admin = server.admin;
                 String zone = admin.call("createZone", "name", "z", "dns1", "8.8.8.8", "internaldns1", "10.0.0.2",

@@ -8,15 +8,19 @@ import java.security.KeyStore;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
-/** The agent port's TLS context, from a PKCS12 keystore whose password is read from a file. */
-public final class AgentTls {
+/**
+ * The admin's own HTTPS certificate: a PKCS12 keystore (key and chain) whose password is read from
+ * a file, so it is in no argv and no properties file.
+ */
+public final class HttpsKeystore {
 
-    private AgentTls() {
+    private HttpsKeystore() {
     }
 
     public static SSLContext serverContext(Path keystore, Path passwordFile) throws ConfigException {
+        char[] password = null;
         try {
-            char[] password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
+            password = Files.readString(passwordFile, StandardCharsets.UTF_8).strip().toCharArray();
             KeyStore store = KeyStore.getInstance("PKCS12");
             try (InputStream in = Files.newInputStream(keystore)) {
                 store.load(in, password);
@@ -27,8 +31,12 @@ public final class AgentTls {
             context.init(keys.getKeyManagers(), null, null);
             return context;
         } catch (Exception e) {
-            throw new ConfigException("Cannot load the agent TLS keystore " + keystore + " (password from "
+            throw new ConfigException("Cannot load the HTTPS keystore " + keystore + " (password from "
                     + passwordFile + "): " + e.getMessage(), e);
+        } finally {
+            if (password != null) {
+                java.util.Arrays.fill(password, '\0');
+            }
         }
     }
 }

@@ -16,8 +16,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Pong.class, name = "pong"),
     @JsonSubTypes.Type(value = Request.class, name = "request"),
     @JsonSubTypes.Type(value = Response.class, name = "response"),
+    @JsonSubTypes.Type(value = Progress.class, name = "progress"),
 })
-public sealed interface AgentMessage permits Hello, Welcome, Rejected, Ping, Pong, Request, Response {
+public sealed interface AgentMessage permits Hello, Welcome, Rejected, Ping, Pong, Request, Response, Progress {
 
     /** The longest line either side accepts, newline excluded (16 MiB); a longer one ends the connection. */
     int MAX_LINE_BYTES = 16 * 1024 * 1024;

@@ -50,7 +50,7 @@ public final class HostCommands {
      * {@code username}/{@code password} are accepted for CloudStack clients and not used.
      */
     @Command(name = "addHost", description = "Adds a new host; returns the credential its agent must present"
-            + " (agenttoken), shown only once.", access = Access.ADMIN, response = "host")
+            + " (agenttoken), shown only once.", access = Access.ADMIN, response = "host", event = "HOST.CREATE")
     record AddHost(
             @Param(description = "the Zone ID for the host", entity = Entity.ZONE) String zoneId,
             @Param(description = "the Pod ID for the host", entity = Entity.POD) String podId,
@@ -119,7 +119,8 @@ public final class HostCommands {
     }
 
     /** reconnectHost: asks the agent to report readiness and refreshes what the host row knows. */
-    @Command(name = "reconnectHost", description = "Reconnects a host.", access = Access.ADMIN, response = "host")
+    @Command(name = "reconnectHost", description = "Reconnects a host.", access = Access.ADMIN, response = "host",
+            event = "HOST.RECONNECT")
     record ReconnectHost(@Param(description = "the host ID", entity = Entity.HOST) String id)
             implements AsyncCommand<Deps> {
 

@@ -94,16 +94,16 @@ public final class ApiDispatcher {
         } catch (ApiException e) {
             ApiException answer = e.errorCode() == ApiErrorCode.INTERNAL_ERROR
                     ? Incident.report(LOG, "API command " + spec.name(), e.getMessage(), e) : e;
-            events.call(caller, spec, EventResource.of(spec, bound, null), answer);
+            events.call(caller, spec, () -> EventResource.of(spec, bound, null), answer);
             throw new Answered(answer);
         } catch (RuntimeException e) {
             ApiException answer = Incident.report(LOG, "API command " + spec.name(),
                     "Internal error running " + spec.name(), e);
-            events.call(caller, spec, EventResource.of(spec, bound, null), answer);
+            events.call(caller, spec, () -> EventResource.of(spec, bound, null), answer);
             throw new Answered(answer);
         }
         if (!spec.async()) {
-            events.call(caller, spec, EventResource.of(spec, bound, body), null);
+            events.call(caller, spec, () -> EventResource.of(spec, bound, body), null);
         }
         return body;
     }

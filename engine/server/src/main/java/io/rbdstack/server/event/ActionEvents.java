@@ -5,6 +5,7 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.CommandSpec;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,16 @@ public final class ActionEvents {
     }
 
     /** A sync call that ran: one Completed event, ERROR with the reason when {@code failure} is not null. */
-    public void call(Caller caller, CommandSpec spec, Optional<EventResource> resource, ApiException failure) {
+    public void call(Caller caller, CommandSpec spec, Supplier<Optional<EventResource>> about, ApiException failure) {
         if (!spec.recordsEvents()) {
             return;
+        }
+        Optional<EventResource> resource;
+        try {
+            resource = about.get();
+        } catch (RuntimeException e) {
+            LOG.error("Cannot tell what {} was about; its event names no resource", spec.name(), e);
+            resource = Optional.empty();
         }
         String action = action(spec.name());
         String description = failure == null ? "Successfully completed " + action : failed(action, failure);

@@ -76,7 +76,9 @@ public record EventResource(String type, String uuid) {
 
     private static Object read(RecordComponent component, Object record) {
         try {
-            return component.getAccessor().invoke(record);
+            java.lang.reflect.Method accessor = component.getAccessor();
+            accessor.setAccessible(true); // command records are private to their package
+            return accessor.invoke(record);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot read " + component.getName() + " of " + record.getClass(), e);
         }

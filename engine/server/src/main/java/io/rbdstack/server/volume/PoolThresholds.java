@@ -64,6 +64,6 @@ public record PoolThresholds(BigDecimal used, BigDecimal allocated) {
     }
 
     static String percent(BigDecimal share) {
-        return share.movePointRight(2).setScale(0, RoundingMode.HALF_UP).toPlainString() + "%";
+        return share.movePointRight(2).setScale(2, RoundingMode.HALF_UP).stripTrailingZeros().toPlainString() + "%";
     }
 }

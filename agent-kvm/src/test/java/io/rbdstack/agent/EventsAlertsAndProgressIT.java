@@ -188,6 +188,8 @@ class EventsAlertsAndProgressIT {
         String pool = cloud.createdRbdPool("refused-pool", user, "zone", "tags", "refused").get("id").asText();
         String refusedOffering = ok(admin.call("createDiskOffering", "name", "refused", "customized", "true", "tags",
                 "refused"), "createDiskOffering").get("diskoffering").get("id").asText();
+        String volume = createVolume("name", "on-refused", "zoneid", cloud.zoneId, "diskofferingid", refusedOffering,
+                "size", "1");
         ceph.mon(CephFixture.command("auth del").put("entity", "client." + user.id()));
         Deadline.await("the pool is Alert", Duration.ofSeconds(20), () -> list(admin, "listStoragePools",
                 "storagepool", "id", pool).get(0).get("state").asText().equals("Alert"));
@@ -198,6 +200,11 @@ class EventsAlertsAndProgressIT {
                 "diskofferingid", refusedOffering, "size", "1");
         assertEquals(533, refused.status());
         assertTrue(refused.body().contains("(pool refused-pool is Alert: "), refused.body());
+        // A snapshot there would time out: it is refused at once, saying why.
+        ApiClient.Reply snapshot = admin.call("createSnapshot", "volumeid", volume);
+        assertEquals(534, snapshot.status(), snapshot.body());
+        assertTrue(snapshot.body().contains("Storage pool refused-pool of volume on-refused is Alert: "),
+                snapshot.body());
 
         // The same user and key again: the next refresh puts the pool back.
         ceph.mon(CephFixture.command("auth import"), "[client." + user.id() + "]\n\tkey = " + user.key()
@@ -205,6 +212,7 @@ class EventsAlertsAndProgressIT {
         Deadline.await("the pool is Up again", Duration.ofSeconds(20), () -> list(admin, "listStoragePools",
                 "storagepool", "id", pool).get(0).get("state").asText().equals("Up"));
         assertTrue(!list(admin, "listStoragePools", "storagepool", "id", pool).get(0).has("statereason"));
+        ok(admin.call("deleteVolume", "id", volume), "deleteVolume");
         cloud.deletePool(pool);
     }
 

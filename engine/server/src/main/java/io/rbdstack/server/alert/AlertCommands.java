@@ -12,16 +12,12 @@ import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.db.SqlConditions;
-import io.rbdstack.server.event.EventDates;
+import io.rbdstack.server.event.ArchiveSelection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** listAlerts, archiveAlerts and deleteAlerts (root admins). */
 public final class AlertCommands {
-
-    /** Room for 500 comma-separated uuids. */
-    static final int IDS_LENGTH = 500 * 37;
 
     private AlertCommands() {
     }
@@ -57,57 +53,30 @@ public final class AlertCommands {
 
     @Command(name = "archiveAlerts", description = "Archive one or more alerts.", access = Access.ADMIN,
             response = "success", event = "ALERT.ARCHIVE")
-    record ArchiveAlerts(
-            @Param(description = "the IDs of the alerts", length = IDS_LENGTH) List<String> ids,
-            @Param(description = "archive by alert type (its number)", length = 8) Optional<String> type,
-            @Param(description = "the alerts from this date on (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss, UTC)")
-            Optional<String> startDate,
-            @Param(description = "the alerts up to this date (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss, UTC)")
-            Optional<String> endDate) implements SyncCommand<AlertRepository> {
+    record ArchiveAlerts(ArchiveSelection selection) implements SyncCommand<AlertRepository> {
 
         @Override
         public ObjectNode execute(Caller caller, AlertRepository alerts) {
-            alerts.archive(chosen(alerts, ids, type, startDate, endDate, "archive"));
+            alerts.archive(chosen(alerts, selection, "archive"));
             return ApiJson.success();
         }
     }
 
     @Command(name = "deleteAlerts", description = "Delete one or more alerts.", access = Access.ADMIN,
             response = "success", event = "ALERT.DELETE")
-    record DeleteAlerts(
-            @Param(description = "the IDs of the alerts", length = IDS_LENGTH) List<String> ids,
-            @Param(description = "delete by alert type (its number)", length = 8) Optional<String> type,
-            @Param(description = "the alerts from this date on (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss, UTC)")
-            Optional<String> startDate,
-            @Param(description = "the alerts up to this date (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss, UTC)")
-            Optional<String> endDate) implements SyncCommand<AlertRepository> {
+    record DeleteAlerts(ArchiveSelection selection) implements SyncCommand<AlertRepository> {
 
         @Override
         public ObjectNode execute(Caller caller, AlertRepository alerts) {
-            alerts.delete(chosen(alerts, ids, type, startDate, endDate, "delete"));
+            alerts.delete(chosen(alerts, selection, "delete"));
             return ApiJson.success();
         }
     }
 
-    /** The alerts matching every filter given; an id that names no alert refuses the whole call. */
-    static List<Long> chosen(AlertRepository alerts, List<String> ids, Optional<String> type,
-                             Optional<String> startDate, Optional<String> endDate, String verb) {
-        if (ids.isEmpty() && type.isEmpty() && startDate.isEmpty() && endDate.isEmpty()) {
-            throw ApiException.invalidParameter("Either ids, type, startdate or enddate must be specified");
-        }
-        SqlConditions where = new SqlConditions();
-        List<String> uuids = ids.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).distinct().toList();
-        if (!uuids.isEmpty()) {
-            where.in("a.uuid", uuids);
-        }
-        type.ifPresent(t -> where.add("a.type = ?", typeNumber(t)));
-        EventDates.start(startDate, "startdate").ifPresent(from -> where.add("a.created >= ?", from));
-        EventDates.end(endDate, "enddate").ifPresent(to -> where.add("a.created <= ?", to));
-        List<Long> found = alerts.ids(where);
-        if (!uuids.isEmpty() && found.size() < uuids.size()) {
-            throw ApiException.invalidParameter("Unable to " + verb + " Alerts, one or more parameters has invalid"
-                    + " values: not every id names an alert");
-        }
+    /** The alerts the selection names (its type is an alert type number). */
+    static List<Long> chosen(AlertRepository alerts, ArchiveSelection selection, String verb) {
+        List<Long> found = alerts.ids(selection.conditions("a", AlertCommands::typeNumber));
+        selection.requireAllFound(found.size(), verb, "Alerts");
         return found;
     }
 

@@ -13,9 +13,7 @@ import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.db.SqlConditions;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** listEvents, archiveEvents and deleteEvents: the audit trail, each caller seeing only its own account's part. */
@@ -29,9 +27,6 @@ public final class EventCommands {
         registry.register(ArchiveEvents.class, events);
         registry.register(DeleteEvents.class, events);
     }
-
-    /** Room for 500 comma-separated uuids. */
-    static final int IDS_LENGTH = 500 * 37;
 
     /** CloudStack's event levels as a filter. */
     enum Level { INFO, WARN, ERROR }
@@ -112,71 +107,41 @@ public final class EventCommands {
 
     @Command(name = "archiveEvents", description = "Archive one or more events.", access = Access.USER,
             response = "success", event = "EVENT.ARCHIVE")
-    record ArchiveEvents(
-            @Param(description = "the IDs of the events", length = IDS_LENGTH) List<String> ids,
-            @Param(description = "archive by event type") Optional<String> type,
-            @Param(description = "the events from this date on (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss, UTC)")
-            Optional<String> startDate,
-            @Param(description = "the events up to this date (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss, UTC)")
-            Optional<String> endDate) implements SyncCommand<EventRepository> {
+    record ArchiveEvents(ArchiveSelection selection) implements SyncCommand<EventRepository> {
 
         @Override
         public ObjectNode execute(Caller caller, EventRepository events) {
-            List<Long> chosen = chosen(caller, events, ids, type, startDate, endDate, "archive");
-            events.archive(chosen);
+            events.archive(chosen(caller, events, selection, "archive"));
             return ApiJson.success();
         }
     }
 
     @Command(name = "deleteEvents", description = "Delete one or more events.", access = Access.USER,
             response = "success", event = "EVENT.DELETE")
-    record DeleteEvents(
-            @Param(description = "the IDs of the events", length = IDS_LENGTH) List<String> ids,
-            @Param(description = "delete by event type") Optional<String> type,
-            @Param(description = "the events from this date on (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss, UTC)")
-            Optional<String> startDate,
-            @Param(description = "the events up to this date (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss, UTC)")
-            Optional<String> endDate) implements SyncCommand<EventRepository> {
+    record DeleteEvents(ArchiveSelection selection) implements SyncCommand<EventRepository> {
 
         @Override
         public ObjectNode execute(Caller caller, EventRepository events) {
-            List<Long> chosen = chosen(caller, events, ids, type, startDate, endDate, "delete");
-            events.delete(chosen);
+            events.delete(chosen(caller, events, selection, "delete"));
             return ApiJson.success();
         }
     }
 
     /**
-     * The events archiveEvents or deleteEvents act on: those matching every filter given, of the caller's
-     * account unless it is a root admin. Named events the caller may not touch, or that do not exist, refuse
-     * the whole call, as CloudStack does.
+     * The events archiveEvents or deleteEvents act on: those the selection names, of the caller's own
+     * account unless it is a root admin. Named events of another account refuse the whole call.
      */
-    static List<Long> chosen(Caller caller, EventRepository events, List<String> ids, Optional<String> type,
-                             Optional<String> startDate, Optional<String> endDate, String verb) {
-        if (ids.isEmpty() && type.isEmpty() && startDate.isEmpty() && endDate.isEmpty()) {
-            throw ApiException.invalidParameter("Either ids, type, startdate or enddate must be specified");
-        }
-        SqlConditions where = new SqlConditions();
-        List<String> uuids = ids.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).distinct().toList();
-        if (!uuids.isEmpty()) {
-            where.in("e.uuid", uuids);
-        } else if (!caller.isRootAdmin()) {
+    static List<Long> chosen(Caller caller, EventRepository events, ArchiveSelection selection, String verb) {
+        SqlConditions where = selection.conditions("e", type -> type);
+        if (selection.ids().isEmpty() && !caller.isRootAdmin()) {
             where.add("e.account_id = ?", caller.accountId());
         }
-        type.ifPresent(t -> where.add("e.type = ?", t));
-        EventDates.start(startDate, "startdate").ifPresent(from -> where.add("e.created >= ?", from));
-        EventDates.end(endDate, "enddate").ifPresent(to -> where.add("e.created <= ?", to));
         List<long[]> found = events.idsAndAccounts(where);
         if (!caller.isRootAdmin() && found.stream().anyMatch(row -> row[1] != caller.accountId())) {
             throw ApiException.permissionDenied("Account " + caller.accountName() + " does not have permission to "
                     + verb + " events of other accounts");
         }
-        if (!uuids.isEmpty() && found.size() < uuids.size()) {
-            throw ApiException.invalidParameter("Unable to " + verb + " Events, one or more parameters has invalid"
-                    + " values: not every id names an event");
-        }
-        List<Long> chosen = new ArrayList<>();
-        found.forEach(row -> chosen.add(row[0]));
-        return chosen;
+        selection.requireAllFound(found.size(), verb, "Events");
+        return found.stream().map(row -> row[0]).toList();
     }
 }

@@ -44,22 +44,20 @@ public final class RetentionPurges {
 
     /** Deletes events older than event.purge.delay days; none when it is 0. */
     public void purgeEvents() {
-        long days = settings.longValue(Setting.EVENT_PURGE_DELAY);
-        if (days > 0) {
-            int purged = events.purgeOlderThan(Instant.now().minus(Duration.ofDays(days)));
-            if (purged > 0) {
-                LOG.info("Purged {} event(s) older than {} day(s) (event.purge.delay)", purged, days);
-            }
-        }
+        purgeOlderThanDays(Setting.EVENT_PURGE_DELAY, events::purgeOlderThan, "event(s)");
     }
 
     /** Deletes alerts older than alert.purge.delay days whose condition is over; none when it is 0. */
     public void purgeAlerts() {
-        long days = settings.longValue(Setting.ALERT_PURGE_DELAY);
+        purgeOlderThanDays(Setting.ALERT_PURGE_DELAY, alerts::purgeOlderThan, "alert(s)");
+    }
+
+    private void purgeOlderThanDays(Setting delay, java.util.function.ToIntFunction<Instant> purge, String what) {
+        long days = settings.longValue(delay);
         if (days > 0) {
-            int purged = alerts.purgeOlderThan(Instant.now().minus(Duration.ofDays(days)));
+            int purged = purge.applyAsInt(Instant.now().minus(Duration.ofDays(days)));
             if (purged > 0) {
-                LOG.info("Purged {} alert(s) older than {} day(s) (alert.purge.delay)", purged, days);
+                LOG.info("Purged {} {} older than {} day(s) ({})", purged, what, days, delay.name());
             }
         }
     }

@@ -29,24 +29,8 @@ public interface AgentCommandHandler<C extends AgentCommand> {
     /** A handler that answers commands of {@code commandType} with {@code run}, e.g. a method reference. */
     static <C extends AgentCommand> AgentCommandHandler<C> of(Class<C> commandType,
                                                              Function<? super C, ? extends Answer> run) {
-        Objects.requireNonNull(commandType, "commandType");
         Objects.requireNonNull(run, "run");
-        return new AgentCommandHandler<>() {
-            @Override
-            public Class<C> commandType() {
-                return commandType;
-            }
-
-            @Override
-            public Answer handle(C command) {
-                return run.apply(command);
-            }
-
-            @Override
-            public String toString() {
-                return "handler of " + commandType.getName();
-            }
-        };
+        return withProgress(commandType, (command, progress) -> run.apply(command));
     }
 
     /** A handler of a long command that reports its progress as {@code run} goes, e.g. a copy of a volume. */
@@ -72,7 +56,7 @@ public interface AgentCommandHandler<C extends AgentCommand> {
 
             @Override
             public String toString() {
-                return "handler of " + commandType.getName() + " (reports progress)";
+                return "handler of " + commandType.getName();
             }
         };
     }

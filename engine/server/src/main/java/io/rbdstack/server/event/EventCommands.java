@@ -33,7 +33,7 @@ public final class EventCommands {
 
     @Command(name = "listEvents", description = "A command to list events.", access = Access.USER, response = "event")
     record ListEvents(
-            @Param(description = "the ID of the event", entity = Entity.EVENT) Optional<String> id,
+            @Param(description = "the ID of the event", entity = Entity.EVENT, acl = true) Optional<String> id,
             @Param(description = "the event type (see event types)") Optional<String> type,
             @Param(description = "the event level (INFO, WARN, ERROR)") Optional<Level> level,
             @Param(description = "the start date range of the list you want to retrieve (use format yyyy-MM-dd"
@@ -52,8 +52,8 @@ public final class EventCommands {
             @Param(description = "with domainid: the domain's subdomains too") Optional<Boolean> isRecursive,
             @Param(description = "true: every event the caller may see (root admins: all)") Optional<Boolean> listAll,
             @Param(description = "true: the archived events instead of the others") Optional<Boolean> archived,
-            @Param(description = "the parent (Scheduled) event of a job: that job's events", entity = Entity.EVENT)
-            Optional<String> startId,
+            @Param(description = "the parent (Scheduled) event of a job: that job's events", entity = Entity.EVENT,
+                    acl = true) Optional<String> startId,
             @Param(description = "the ID of the resource the events are about") Optional<String> resourceId,
             @Param(description = "the type of the resource the events are about (Volume, Snapshot, StoragePool …)")
             Optional<String> resourceType,

@@ -283,7 +283,16 @@ class RbdVolumesIT {
                 + " room left"), grow.body());
         assertEquals("Ready", list(admin, "listVolumes", "volume", "id", id).get(0).get("state").asText());
 
-        createVolume(admin, "diskofferingid", custom, "size", "1");
+        // The default pool.storage.allocated.capacity.disablethreshold (0.85) keeps a pool from being filled
+        // to the brim; at 1 the over-provisioning limit alone decides.
+        ok(admin.call("updateConfiguration", "name", "pool.storage.allocated.capacity.disablethreshold", "value", "1"),
+                "updateConfiguration");
+        try {
+            createVolume(admin, "diskofferingid", custom, "size", "1");
+        } finally {
+            admin.call("updateConfiguration", "name", "pool.storage.allocated.capacity.disablethreshold", "value",
+                    "0.85");
+        }
         assertEquals(2 * GB, allocated(pool), "exactly full: total x factor");
     }
 

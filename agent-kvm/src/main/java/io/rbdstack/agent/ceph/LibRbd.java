@@ -62,6 +62,14 @@ interface LibRbd extends Library {
     int rbd_diff_iterate2(Pointer image, String fromSnapName, long offset, long length, byte includeParent,
                           byte wholeObject, DiffCallback callback, Pointer arg);
 
+    /** {@code int (*)(uint64_t offset, uint64_t total, void *arg)}: librbd's progress callback. */
+    interface ProgressCallback extends Callback {
+        int invoke(long offset, long total, Pointer arg);
+    }
+
+    /** {@code int rbd_flatten_with_progress(rbd_image_t image, librbd_progress_fn_t cb, void *cbdata)}. */
+    int rbd_flatten_with_progress(Pointer image, ProgressCallback callback, Pointer arg);
+
     /** {@code int rbd_write_zeroes(rbd_image_t image, uint64_t ofs, size_t len, int zero_flags, int op_flags)}: the length zeroed, or -errno. */
     int rbd_write_zeroes(Pointer image, long offset, long length, int zeroFlags, int opFlags);
 }

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import io.rbdstack.spi.agent.handler.ProgressReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,12 @@ public final class RbdBackups {
      */
     public Transfer export(String image, String fromSnapshot, String toSnapshot, OutputStream out)
             throws CephException, IOException {
+        return export(image, fromSnapshot, toSnapshot, out, ProgressReporter.NONE);
+    }
+
+    /** {@link #export(String, String, String, OutputStream)}, reporting the data bytes written of those to write. */
+    public Transfer export(String image, String fromSnapshot, String toSnapshot, OutputStream out,
+                           ProgressReporter progress) throws CephException, IOException {
         RbdSnapshots.checkNames(image, toSnapshot);
         Rbd rbd = new Rbd(session.ioCtx());
         RbdImage snapshot;
@@ -72,6 +79,8 @@ public final class RbdBackups {
                             extent.length() - done)));
                 }
             }
+            long toWrite = extents.stream().filter(Extent::exists).mapToLong(Extent::length).sum();
+            progress.report(0, toWrite);
             long data = 0;
             long zero = 0;
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
@@ -87,6 +96,7 @@ public final class RbdBackups {
                         ReadAhead.Range range = ranges.get(next);
                         writer.write(range.offset(), reads.next(), range.length());
                         done += range.length();
+                        progress.report(data + done, toWrite);
                     }
                     data += extent.length();
                 }

@@ -4,7 +4,9 @@ import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
 import com.ceph.rbd.jna.RbdSnapInfo;
+import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
+import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -60,6 +62,12 @@ public final class RbdImages {
      * retry finds the image made and only flattens it again; a failure deletes the half-made one.
      */
     public RbdImageInfo cloneFlattened(String parent, String snapshot, String name) throws CephException {
+        return cloneFlattened(parent, snapshot, name, ProgressReporter.NONE);
+    }
+
+    /** {@link #cloneFlattened(String, String, String)}, reporting the flatten's progress in bytes of the image. */
+    public RbdImageInfo cloneFlattened(String parent, String snapshot, String name, ProgressReporter progress)
+            throws CephException {
         checkName(parent);
         checkName(name);
         RbdSnapshots.checkNames(parent, snapshot);
@@ -84,7 +92,7 @@ public final class RbdImages {
                 }
             }
             try {
-                flatten(rbd, name);
+                flatten(rbd, name, progress);
             } catch (CephException e) {
                 delete(name);
                 throw e;
@@ -100,14 +108,27 @@ public final class RbdImages {
                 -CephErrors.ENOENT));
     }
 
-    private void flatten(Rbd rbd, String name) throws CephException {
+    private void flatten(Rbd rbd, String name, ProgressReporter progress) throws CephException {
         RbdImage clone = open(rbd, name, "cannot open the clone");
         try {
-            clone.flatten();
-        } catch (RbdException e) {
-            if (Math.abs(e.getReturnValue()) == CephErrors.EINVAL) {
+            // librbd reports objects copied of objects in all; as bytes of the image's size, the job shows them.
+            long size = clone.stat().size;
+            LibRbd.ProgressCallback callback = (offset, total, arg) -> {
+                progress.report(total <= 0 ? size : offset * size / total, size);
+                return 0;
+            };
+            progress.report(0, size);
+            int rc = LibRbd.INSTANCE.rbd_flatten_with_progress(clone.getPointer(), callback, Pointer.NULL);
+            java.lang.ref.Reference.reachabilityFence(callback); // JNA must not lose it during the call
+            if (rc == -CephErrors.EINVAL) {
                 return; // librbd's answer for an image without a parent: flattened already (a retry)
             }
+            if (rc < 0) {
+                throw new CephException("cannot flatten the clone: " + session.pool().cephPool() + "/" + name + ": "
+                        + CephErrors.describe(rc), rc);
+            }
+            progress.report(size, size);
+        } catch (RbdException e) {
             throw failure("cannot flatten the clone", name, e);
         } finally {
             close(rbd, clone);

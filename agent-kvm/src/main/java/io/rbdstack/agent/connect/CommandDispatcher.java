@@ -5,6 +5,7 @@ import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
+import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,9 +42,13 @@ final class CommandDispatcher implements AutoCloseable {
 
     /** The handler's answer; an exception (or no answer) becomes a failed {@link GenericAnswer}. */
     Answer run(AgentCommand command) {
+        return run(command, ProgressReporter.NONE);
+    }
+
+    private Answer run(AgentCommand command, ProgressReporter progress) {
         String type = command.getClass().getSimpleName();
         try {
-            Answer answer = handler.handle(command);
+            Answer answer = handler.handle(command, progress);
             return answer != null ? answer : GenericAnswer.failure(type + " produced no answer");
         } catch (Exception e) {
             // Handlers answer the failures they expect with texts of their own; what reaches here is
@@ -61,7 +66,7 @@ final class CommandDispatcher implements AutoCloseable {
     }
 
     private void answer(Request request, ServerSession session) {
-        Answer answer = run(request.command());
+        Answer answer = run(request.command(), new ThrottledProgress(request.requestId(), session));
         try {
             send(request, session, answer);
         } catch (IllegalArgumentException e) {

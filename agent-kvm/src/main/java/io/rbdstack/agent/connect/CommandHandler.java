@@ -12,4 +12,9 @@ import io.rbdstack.spi.agent.Answer;
 public interface CommandHandler {
 
     Answer handle(AgentCommand command);
+
+    /** Runs a command that may report its progress; by default it reports none. */
+    default Answer handle(AgentCommand command, io.rbdstack.spi.agent.handler.ProgressReporter progress) {
+        return handle(command);
+    }
 }

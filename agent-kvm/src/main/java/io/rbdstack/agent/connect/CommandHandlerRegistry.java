@@ -7,6 +7,7 @@ import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.handler.AgentCommandHandler;
 import io.rbdstack.spi.agent.handler.AgentCommandHandlerFactory;
 import io.rbdstack.spi.agent.handler.AgentContext;
+import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,15 +72,21 @@ public final class CommandHandlerRegistry implements CommandHandler {
 
     @Override
     public Answer handle(AgentCommand command) {
+        return handle(command, ProgressReporter.NONE);
+    }
+
+    @Override
+    public Answer handle(AgentCommand command, ProgressReporter progress) {
         Registered registered = byType.get(command.getClass());
         if (registered == null) {
             return GenericAnswer.failure("this agent has no handler for command " + describe(command.getClass()));
         }
-        return run(registered.handler(), command);
+        return run(registered.handler(), command, progress);
     }
 
-    private static <C extends AgentCommand> Answer run(AgentCommandHandler<C> handler, AgentCommand command) {
-        return handler.handle(handler.commandType().cast(command));
+    private static <C extends AgentCommand> Answer run(AgentCommandHandler<C> handler, AgentCommand command,
+                                                       ProgressReporter progress) {
+        return handler.handle(handler.commandType().cast(command), progress);
     }
 
     /** {@code 'rbd.createImage' (CreateRbdImageCommand)}: the wire name the server knows and the class. */

@@ -7,6 +7,7 @@ import io.rbdstack.agent.ceph.RbdBackups;
 import io.rbdstack.agent.ceph.RbdImageInfo;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.store.ImageStoreDirectory;
+import io.rbdstack.spi.agent.handler.ProgressReporter;
 import io.rbdstack.storage.rbd.agent.BackupFile;
 import io.rbdstack.storage.rbd.agent.BackupRbdSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.RbdBackupAnswer;
@@ -38,11 +39,17 @@ final class RbdBackupCommands {
     }
 
     RbdBackupAnswer backup(BackupRbdSnapshotCommand command) {
+        return backup(command, ProgressReporter.NONE);
+    }
+
+    /** Writes the backup, reporting the data bytes written of those to write. */
+    RbdBackupAnswer backup(BackupRbdSnapshotCommand command, ProgressReporter progress) {
         try (RadosSession session = rados.connect(command.pool())) {
             ImageStoreDirectory store = ImageStoreDirectory.of(command.storeUrl());
             ImageStoreDirectory.Written<String> written = store.writeAtomically(command.path(), out -> {
                 DigestOutputStream digesting = new DigestOutputStream(out, sha256());
-                new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting);
+                new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting,
+                        progress);
                 digesting.flush();
                 return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
             });
@@ -54,14 +61,29 @@ final class RbdBackupCommands {
     }
 
     RbdImageAnswer restore(RestoreRbdBackupCommand command) {
+        return restore(command, ProgressReporter.NONE);
+    }
+
+    /** Restores the chain into a new image, reporting the bytes of backup files read of those in all. */
+    RbdImageAnswer restore(RestoreRbdBackupCommand command, ProgressReporter progress) {
         try (RadosSession session = rados.connect(command.pool())) {
             RbdImages images = new RbdImages(session);
             images.create(command.newImage(), command.sizeBytes());
             try {
                 RbdBackups backups = new RbdBackups(session);
                 String previous = null;
+                long total = 0;
                 for (BackupFile file : command.chain()) {
-                    RbdBackups.Transfer applied = apply(backups, command.newImage(), file);
+                    total += ImageStoreDirectory.of(file.storeUrl()).size(file.path());
+                }
+                long[] read = {0};
+                long all = total;
+                progress.report(0, all);
+                for (BackupFile file : command.chain()) {
+                    RbdBackups.Transfer applied = apply(backups, command.newImage(), file, bytes -> {
+                        read[0] += bytes;
+                        progress.report(read[0], all);
+                    });
                     // As rbd import-diff checks: each diff must start where the one before ended.
                     if (!java.util.Objects.equals(applied.fromSnapshot(), previous)) {
                         throw new CephException("backup " + file.path() + " goes from snapshot "
@@ -82,11 +104,30 @@ final class RbdBackupCommands {
         }
     }
 
-    private static RbdBackups.Transfer apply(RbdBackups backups, String image, BackupFile file) throws Exception {
+    private static RbdBackups.Transfer apply(RbdBackups backups, String image, BackupFile file,
+                                             java.util.function.LongConsumer bytesRead) throws Exception {
         ImageStoreDirectory store = ImageStoreDirectory.of(file.storeUrl());
         MessageDigest digest = sha256();
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(store.openForReading(file.path()), 1 << 20),
-                digest)) {
+        InputStream counted = new java.io.FilterInputStream(store.openForReading(file.path())) {
+            @Override
+            public int read() throws java.io.IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bytesRead.accept(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    bytesRead.accept(n);
+                }
+                return n;
+            }
+        };
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(counted, 1 << 20), digest)) {
             RbdBackups.Transfer applied = backups.restore(image, in);
             in.transferTo(java.io.OutputStream.nullOutputStream()); // anything after the end record counts too
             String actual = HexFormat.of().formatHex(digest.digest());

@@ -1,6 +1,7 @@
 package io.rbdstack.agent.storage;
 
 import static io.rbdstack.spi.agent.handler.AgentCommandHandler.of;
+import static io.rbdstack.spi.agent.handler.AgentCommandHandler.withProgress;
 
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.libvirt.HostFacts;
@@ -56,10 +57,10 @@ public final class RbdCommandHandlers implements AgentCommandHandlerFactory {
                 of(DescribeRbdImageCommand.class, images::describe),
                 of(PurgeRbdImageCommand.class, images::purge),
                 of(RollbackRbdSnapshotCommand.class, images::rollback),
-                of(CloneRbdSnapshotCommand.class, images::cloneFlattened),
+                withProgress(CloneRbdSnapshotCommand.class, images::cloneFlattened),
                 of(CreateRbdSnapshotCommand.class, snapshots::create),
                 of(DeleteRbdSnapshotCommand.class, snapshots::delete),
-                of(BackupRbdSnapshotCommand.class, backups::backup),
-                of(RestoreRbdBackupCommand.class, backups::restore));
+                withProgress(BackupRbdSnapshotCommand.class, backups::backup),
+                withProgress(RestoreRbdBackupCommand.class, backups::restore));
     }
 }

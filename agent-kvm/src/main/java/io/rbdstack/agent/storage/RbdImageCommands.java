@@ -7,6 +7,7 @@ import io.rbdstack.agent.ceph.RbdImageInfo;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.ceph.RbdSnapshots;
 import io.rbdstack.agent.ceph.RbdTrash;
+import io.rbdstack.spi.agent.handler.ProgressReporter;
 import io.rbdstack.storage.rbd.agent.CloneRbdSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.CreateRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.DeleteRbdImageCommand;
@@ -84,9 +85,9 @@ final class RbdImageCommands {
         });
     }
 
-    RbdImageAnswer cloneFlattened(CloneRbdSnapshotCommand clone) {
+    RbdImageAnswer cloneFlattened(CloneRbdSnapshotCommand clone, ProgressReporter progress) {
         return image(clone.pool(), clone.newImage(), images -> images.cloneFlattened(clone.image(),
-                clone.snapshot(), clone.newImage()));
+                clone.snapshot(), clone.newImage(), progress));
     }
 
     @FunctionalInterface

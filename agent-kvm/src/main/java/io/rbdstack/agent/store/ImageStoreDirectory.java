@@ -144,6 +144,19 @@ public final class ImageStoreDirectory {
         }
     }
 
+    /** The size in bytes of {@code relative}, read as {@link #openForReading} would (no link followed). */
+    public long size(String relative) throws IOException {
+        StoreRelativePath file = StoreRelativePath.parse(relative, root);
+        try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, false)) {
+            if (directories.existingFile(dir, file) == null) {
+                throw new NoSuchFileException(root.resolve(relative).toString(), null, "not in image store " + root);
+            }
+            try (SeekableByteChannel channel = dir.newByteChannel(Path.of(file.name()), READ)) {
+                return channel.size();
+            }
+        }
+    }
+
     /** Deletes {@code relative}; false when it was not there. A link at its name is refused, not removed. */
     public boolean delete(String relative) throws IOException {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);

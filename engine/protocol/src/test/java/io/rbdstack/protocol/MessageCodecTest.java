@@ -18,6 +18,7 @@ import io.rbdstack.spi.agent.tls.RenewCertificateCommand;
 import io.rbdstack.spi.agent.HostInfo;
 import io.rbdstack.spi.agent.Ping;
 import io.rbdstack.spi.agent.Pong;
+import io.rbdstack.spi.agent.Progress;
 import io.rbdstack.spi.agent.ReadyAnswer;
 import io.rbdstack.spi.agent.ReadyCommand;
 import io.rbdstack.spi.agent.Rejected;
@@ -81,7 +82,9 @@ class MessageCodecTest {
                                 + "{\"command\":\"certificate.install\",\"certificate\":\"<PEM>\",\"caCertificates\":\"<PEM CA>\"}}"),
                 Arguments.of(new Response(9, GenericAnswer.failure("no such pool: rbd2")),
                         "{\"type\":\"response\",\"requestId\":9,"
-                                + "\"answer\":{\"answer\":\"generic\",\"success\":false,\"details\":\"no such pool: rbd2\"}}"));
+                                + "\"answer\":{\"answer\":\"generic\",\"success\":false,\"details\":\"no such pool: rbd2\"}}"),
+                Arguments.of(new Progress(10, 268435456, 1073741824),
+                        "{\"type\":\"progress\",\"requestId\":10,\"done\":268435456,\"total\":1073741824}"));
     }
 
     @ParameterizedTest

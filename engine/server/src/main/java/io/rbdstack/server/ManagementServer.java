@@ -21,6 +21,11 @@ import io.rbdstack.server.auth.SessionStore;
 import io.rbdstack.server.auth.UserRepository;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
 import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.alert.AlertCommands;
+import io.rbdstack.server.alert.AlertRepository;
+import io.rbdstack.server.alert.Alerts;
+import io.rbdstack.server.cluster.ClusterLease;
+import io.rbdstack.server.cluster.LeasedScheduler;
 import io.rbdstack.server.cluster.ManagementServerRegistry;
 import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentListener;
@@ -39,6 +44,9 @@ import io.rbdstack.server.db.ConnectionPools;
 import io.rbdstack.server.db.EntityRows;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.embedded.EmbeddedMariaDb;
+import io.rbdstack.server.event.ActionEvents;
+import io.rbdstack.server.event.EventCommands;
+import io.rbdstack.server.event.EventRepository;
 import io.rbdstack.server.host.HostAgentEvents;
 import io.rbdstack.server.host.HostCommands;
 import io.rbdstack.server.host.HostRepository;
@@ -72,7 +80,9 @@ import io.rbdstack.server.storage.StoragePoolCommands;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.server.storage.StorageProviders;
+import io.rbdstack.server.retention.RetentionPurges;
 import io.rbdstack.server.volume.DeferredDeletePurge;
+import io.rbdstack.server.volume.PoolHealth;
 import io.rbdstack.server.volume.StorageCleanup;
 import io.rbdstack.server.volume.VolumeCommands;
 import io.rbdstack.server.volume.VolumeRecovery;
@@ -111,9 +121,11 @@ public final class ManagementServer implements AutoCloseable {
     private final AgentConnections agents;
     private final long msid;
     private final List<CommandSpec> commands;
+    private final LeasedScheduler background;
 
-    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, ServerConnector https, String caFingerprint,
-                             AgentListener agents, long msid, List<CommandSpec> commands) {
+    private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, ServerConnector https,
+                             String caFingerprint, AgentListener agents, long msid, List<CommandSpec> commands,
+                             LeasedScheduler background) {
         this.resources = resources;
         this.http = http;
         this.https = https;
@@ -122,6 +134,7 @@ public final class ManagementServer implements AutoCloseable {
         this.agents = agents.connections();
         this.msid = msid;
         this.commands = commands;
+        this.background = background;
     }
 
     public static ManagementServer start(ServerConfig config, PrintStream console) throws Exception {
@@ -165,7 +178,9 @@ public final class ManagementServer implements AutoCloseable {
             String caFingerprint = Fingerprints.sha256(ca.certificate());
             HostCertificateRepository hostCertificates = new HostCertificateRepository(jdbc);
             HostCertificateIssuer certificateIssuer = new HostCertificateIssuer(hosts, hostCertificates, ca, validity);
-            HostAgentEvents hostEvents = new HostAgentEvents(hosts, hostCertificates, mshosts.msid());
+            AlertRepository alertRows = new AlertRepository(jdbc);
+            Alerts alerts = new Alerts(alertRows);
+            HostAgentEvents hostEvents = new HostAgentEvents(hosts, hostCertificates, mshosts.msid(), alerts);
             // Plugins may bring agent messages: the codec must know them before any agent connects.
             ClassLoader plugins = PluginJars.classLoader(pluginDir(config), ManagementServer.class.getClassLoader());
             ListenerConfig listener = new ListenerConfig(config.agentAddress(), config.agentPort(),
@@ -181,18 +196,23 @@ public final class ManagementServer implements AutoCloseable {
                     certificateIssuer, hostEvents);
             agents.start();
             resources.push(agents);
+            CommandRegistry registry = new CommandRegistry();
+            EventRepository eventRows = new EventRepository(jdbc);
+            ActionEvents events = new ActionEvents(eventRows,
+                    name -> registry.find(name).map(CommandRegistry.Registered::spec));
             // Pushed after the agent listener, so on stop running jobs drain while agents still answer.
-            AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads());
+            AsyncJobManager jobs = new AsyncJobManager(jobRows, mshosts.msid(), config.jobThreads(), events);
             resources.push(() -> jobs.close(config.shutdownGrace()));
 
             SessionStore sessions = new SessionStore(jdbc, config.sessionTimeout(), Clock.systemUTC());
-            CommandRegistry registry = new CommandRegistry();
             ZoneRepository zones = new ZoneRepository(jdbc);
             PodRepository pods = new PodRepository(jdbc);
             ClusterRepository clusters = new ClusterRepository(jdbc);
             DiscoveryCommands.register(registry, () -> settings.bool(Setting.KVM_SNAPSHOT_ENABLED));
             AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher, sessions));
             JobCommands.register(registry, jobRows);
+            EventCommands.register(registry, eventRows);
+            AlertCommands.register(registry, alertRows);
             SettingsCommands.register(registry, settings);
             Infrastructure infra = new Infrastructure(zones, pods, clusters);
             ZoneCommands.register(registry, infra);
@@ -211,8 +231,6 @@ public final class ManagementServer implements AutoCloseable {
             StoragePoolService poolService = new StoragePoolService(pools, providers, gateway, hosts);
             resources.push(poolService);
             hostEvents.onConnected(poolService::hostConnected);
-            poolService.startCapacityRefresh(Math.max(1, Long.parseLong(
-                    settings.value(Setting.STORAGE_STATS_INTERVAL)) / 1000));
             StoragePoolCommands.register(registry, new StoragePoolCommands.Deps(zones, pods, clusters, pools,
                     providers, poolService, settings));
             DiskOfferingRepository offerings = new DiskOfferingRepository(jdbc);
@@ -221,7 +239,8 @@ public final class ManagementServer implements AutoCloseable {
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, new ImageStoreCommands.Deps(zones, imageStores, gateway));
-            SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway);
+            SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway,
+                    alerts);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
                     new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings,
                     jobs::submit);
@@ -240,13 +259,22 @@ public final class ManagementServer implements AutoCloseable {
                     new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
                     new StorageCleanup.Step("image store(s) read for capacity",
                             new ImageStoreCapacity(imageStores, gateway)::refresh)));
-            cleanup.start();
-            resources.push(cleanup);
+            // Pushed last of the background work, so it stops first.
+            LeasedScheduler background = new LeasedScheduler(new ClusterLease(jdbc, mshosts.msid()));
+            resources.push(background);
+            PoolHealth poolHealth = new PoolHealth(pools, settings, alerts);
+            background.schedule("pool-capacity", () -> Duration.ofMillis(settings.longValue(
+                    Setting.STORAGE_STATS_INTERVAL)), () -> poolService.refreshAll(poolHealth));
+            background.schedule("storage-cleanup", cleanup::interval, cleanup::runIfEnabled);
+            RetentionPurges purges = new RetentionPurges(settings, eventRows, alertRows, jobRows);
+            background.schedule("event-purge", purges::eventPeriod, purges::purgeEvents);
+            background.schedule("alert-purge", purges::alertPeriod, purges::purgeAlerts);
+            background.schedule("job-purge", () -> RetentionPurges.JOB_PURGE_PERIOD, purges::purgeJobs);
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc)),
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher,
-                            new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC())), jobs);
+                            new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC())), jobs, events);
             SSLContext httpsContext = config.httpsKeystore().isPresent()
                     ? HttpsKeystore.serverContext(config.httpsKeystore().get(), config.httpsKeystorePasswordFile().orElseThrow())
                     : identity.httpsContext();
@@ -258,7 +286,7 @@ public final class ManagementServer implements AutoCloseable {
                     config.httpsAddress(), https.getLocalPort(), ApiHttpHandler.PATH, config.httpAddress(),
                     http.getLocalPort(), agents.port(), caFingerprint);
             return new ManagementServer(resources, http, https, caFingerprint, agents, mshosts.msid(),
-                    registry.all().stream().map(CommandRegistry.Registered::spec).toList());
+                    registry.all().stream().map(CommandRegistry.Registered::spec).toList(), background);
         } catch (Exception | Error e) {
             closeAll(resources);
             throw e;
@@ -333,6 +361,11 @@ public final class ManagementServer implements AutoCloseable {
 
     public long msid() {
         return msid;
+    }
+
+    /** The background work that runs on one management server at a time; other schedulers add theirs here. */
+    public LeasedScheduler background() {
+        return background;
     }
 
     @Override

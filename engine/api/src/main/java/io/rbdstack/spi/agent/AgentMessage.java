@@ -18,9 +18,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Response.class, name = "response"),
     @JsonSubTypes.Type(value = CertificateRequest.class, name = "certificateRequest"),
     @JsonSubTypes.Type(value = CertificateIssued.class, name = "certificateIssued"),
+    @JsonSubTypes.Type(value = Progress.class, name = "progress"),
 })
 public sealed interface AgentMessage permits Hello, Welcome, Rejected, Ping, Pong, Request, Response,
-        CertificateRequest, CertificateIssued {
+        CertificateRequest, CertificateIssued, Progress {
 
     /** The longest line either side accepts, newline excluded (16 MiB); a longer one ends the connection. */
     int MAX_LINE_BYTES = 16 * 1024 * 1024;

@@ -17,13 +17,28 @@ public interface HostGateway {
      */
     Answer send(String hostUuid, AgentCommand command, Duration timeout) throws StorageException;
 
+    /**
+     * {@link #send(String, AgentCommand, Duration)} for a long command whose agent reports how far it is
+     * ({@code progress} messages): each report goes to {@code progress}.
+     */
+    default Answer send(String hostUuid, AgentCommand command, Duration timeout, TransferProgress progress)
+            throws StorageException {
+        return send(hostUuid, command, timeout);
+    }
+
     /** Sends to some Up host in scope; {@link StorageException.Kind#UNAVAILABLE} when there is none. */
     default Answer sendToAnyHost(PoolScope scope, AgentCommand command, Duration timeout) throws StorageException {
+        return sendToAnyHost(scope, command, timeout, TransferProgress.NONE);
+    }
+
+    /** {@link #sendToAnyHost(PoolScope, AgentCommand, Duration)} reporting the command's progress. */
+    default Answer sendToAnyHost(PoolScope scope, AgentCommand command, Duration timeout, TransferProgress progress)
+            throws StorageException {
         List<String> hosts = upHosts(scope);
         if (hosts.isEmpty()) {
             throw new StorageException(StorageException.Kind.UNAVAILABLE, "No host is Up in " + scope.scopeName()
                     .toLowerCase() + " " + scope.clusterUuid().orElse(scope.zoneUuid()) + " to run the storage command");
         }
-        return send(hosts.get(0), command, timeout);
+        return send(hosts.get(0), command, timeout, progress);
     }
 }

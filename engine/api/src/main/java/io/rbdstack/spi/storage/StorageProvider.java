@@ -68,22 +68,25 @@ public interface StorageProvider {
 
     /**
      * Creates a new volume named after {@code newVolumeUuid} with the snapshot's content, in the
-     * same pool and independent of the snapshot (which may be deleted afterwards).
+     * same pool and independent of the snapshot (which may be deleted afterwards), reporting the bytes
+     * copied so far to {@code progress}.
      */
-    VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName, String newVolumeUuid)
-            throws StorageException;
+    VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName, String newVolumeUuid,
+                                        TransferProgress progress) throws StorageException;
 
     /**
      * Copies a snapshot to secondary storage: all of it when {@code fromSnapshotName} is null, else
-     * only what changed since that earlier snapshot of the same volume (still on primary).
+     * only what changed since that earlier snapshot of the same volume (still on primary), reporting the
+     * bytes copied so far to {@code progress}.
      */
     BackupInfo backupSnapshot(StoredPool pool, String volumePath, String snapshotName, String fromSnapshotName,
-                              BackupTarget target) throws StorageException;
+                              BackupTarget target, TransferProgress progress) throws StorageException;
 
     /**
      * Creates a new volume named after {@code newVolumeUuid} from a chain of backups (a full one,
-     * then incremental ones in order), checking each file's checksum; nothing is left on failure.
+     * then incremental ones in order), checking each file's checksum; nothing is left on failure. The
+     * bytes read so far go to {@code progress}.
      */
-    VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, java.util.List<BackupFileRef> chain)
-            throws StorageException;
+    VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, java.util.List<BackupFileRef> chain,
+                             TransferProgress progress) throws StorageException;
 }

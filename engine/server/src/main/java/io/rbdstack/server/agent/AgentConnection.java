@@ -8,6 +8,7 @@ import io.rbdstack.spi.agent.AgentMessage;
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.Ping;
+import io.rbdstack.spi.agent.Progress;
 import io.rbdstack.spi.agent.Pong;
 import io.rbdstack.spi.agent.Rejected;
 import io.rbdstack.spi.agent.Request;
@@ -109,10 +110,10 @@ final class AgentConnection implements Runnable {
         }
     }
 
-    CompletableFuture<Answer> send(AgentCommand command, Duration timeout) {
+    CompletableFuture<Answer> send(AgentCommand command, Duration timeout, RequestProgress progress) {
         String commandType = command.getClass().getSimpleName();
         PendingRequests.Registration registration = pending.register(commandType, timeout,
-                () -> new AgentTimeoutException(hostId, commandType, timeout));
+                () -> new AgentTimeoutException(hostId, commandType, timeout), progress);
         if (registration == null) {
             return CompletableFuture.failedFuture(AgentUnavailableException.lost(hostId, commandType));
         }
@@ -330,6 +331,8 @@ final class AgentConnection implements Runnable {
             if (message instanceof Ping ping) {
                 hosts.reportHeartbeat(this);
                 write(new Pong(ping.sequence()));
+            } else if (message instanceof Progress progress) {
+                pending.progress(progress.requestId(), progress.done(), progress.total());
             } else if (message instanceof Response response) {
                 if (!pending.complete(response.requestId(), response.answer())) {
                     LOG.debug("Host {} answered request {} too late (or it was never sent)", hostId,

@@ -17,7 +17,16 @@ public interface AgentConnections {
      *         is lost before the answer arrives, {@link AgentTimeoutException} when no answer
      *         comes within the timeout, {@link AgentProtocolException} when the answer cannot be read
      */
-    CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout);
+    default CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout) {
+        return send(hostId, command, timeout, RequestProgress.IGNORED);
+    }
+
+    /**
+     * {@link #send(String, AgentCommand, Duration)}, handing each {@code progress} message the agent sends
+     * while it runs the command to {@code progress} (never on a socket thread; reports may arrive out of
+     * order, a listener keeps the furthest).
+     */
+    CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout, RequestProgress progress);
 
     boolean isConnected(String hostId);
 

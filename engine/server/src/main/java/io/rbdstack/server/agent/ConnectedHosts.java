@@ -27,7 +27,8 @@ final class ConnectedHosts implements AgentConnections {
     }
 
     @Override
-    public CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout) {
+    public CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout,
+                                          RequestProgress progress) {
         Objects.requireNonNull(hostId, "hostId");
         Objects.requireNonNull(command, "command");
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -40,7 +41,7 @@ final class ConnectedHosts implements AgentConnections {
         if (connection == null) {
             return CompletableFuture.failedFuture(AgentUnavailableException.notConnected(hostId));
         }
-        return connection.send(command, timeout);
+        return connection.send(command, timeout, progress);
     }
 
     @Override

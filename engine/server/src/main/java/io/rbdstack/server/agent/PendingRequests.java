@@ -26,7 +26,7 @@ final class PendingRequests {
     record Registration(long requestId, CompletableFuture<Answer> future) {
     }
 
-    private record InFlight(String commandType, CompletableFuture<Answer> future) {
+    private record InFlight(String commandType, CompletableFuture<Answer> future, RequestProgress progress) {
     }
 
     private final ScheduledExecutorService timers;
@@ -46,6 +46,12 @@ final class PendingRequests {
      * @return the id to send and the caller's future, or null once {@link #failAll} has run
      */
     Registration register(String commandType, Duration timeout, Supplier<? extends Throwable> timeoutError) {
+        return register(commandType, timeout, timeoutError, RequestProgress.IGNORED);
+    }
+
+    /** {@link #register(String, Duration, Supplier)} with a listener for the request's progress reports. */
+    Registration register(String commandType, Duration timeout, Supplier<? extends Throwable> timeoutError,
+                          RequestProgress progress) {
         CompletableFuture<Answer> future = new CompletableFuture<>();
         long requestId;
         synchronized (this) {
@@ -53,7 +59,7 @@ final class PendingRequests {
                 return null;
             }
             requestId = nextRequestId++;
-            inFlight.put(requestId, new InFlight(commandType, future));
+            inFlight.put(requestId, new InFlight(commandType, future, progress));
         }
         try {
             ScheduledFuture<?> timer = timers.schedule(
@@ -77,6 +83,26 @@ final class PendingRequests {
             return false;
         }
         deliver(() -> request.future().complete(answer));
+        return true;
+    }
+
+    /** Hands a progress report to the request's listener; false if the request is unknown (answered, timed out). */
+    boolean progress(long requestId, long done, long total) {
+        InFlight request;
+        synchronized (this) {
+            request = inFlight.get(requestId);
+        }
+        if (request == null) {
+            return false;
+        }
+        deliver(() -> {
+            try {
+                request.progress().progress(done, total);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(PendingRequests.class).warn("Progress of request {} ({}) not"
+                        + " recorded: {}", requestId, request.commandType(), e.getMessage(), e);
+            }
+        });
         return true;
     }
 

@@ -3,6 +3,8 @@ package io.rbdstack.server.api;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.auth.LoginService;
 import io.rbdstack.server.auth.RequestAuthenticator;
+import io.rbdstack.server.event.ActionEvents;
+import io.rbdstack.server.event.EventResource;
 import io.rbdstack.server.job.AsyncJobManager;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -28,14 +30,16 @@ public final class ApiDispatcher {
     private final RequestAuthenticator authenticator;
     private final LoginService login;
     private final AsyncJobManager jobs;
+    private final ActionEvents events;
 
     public ApiDispatcher(CommandRegistry registry, ParamBinder binder, RequestAuthenticator authenticator,
-                         LoginService login, AsyncJobManager jobs) {
+                         LoginService login, AsyncJobManager jobs, ActionEvents events) {
         this.registry = registry;
         this.binder = binder;
         this.authenticator = authenticator;
         this.login = login;
         this.jobs = jobs;
+        this.events = events;
     }
 
     public ApiReply dispatch(ApiRequest request) {
@@ -60,9 +64,10 @@ public final class ApiDispatcher {
             }
             CommandRegistry.Registered registered = found.get();
             ApiCommand<?> bound = binder.bind(registered.type(), request.params(), caller);
-            ObjectNode body = registered.spec().async() ? submit(caller, registered, bound, params)
-                    : registered.execute(bound, caller);
+            ObjectNode body = run(caller, registered, bound, params);
             return new ApiReply(200, format, format.render(responseName, body), Optional.empty());
+        } catch (Answered e) {
+            return error(format, responseName, e.answer);
         } catch (ApiException e) {
             // A 530's text is a summary by contract; its details go to the log under an incident id.
             ApiException answer = e.errorCode() == ApiErrorCode.INTERNAL_ERROR
@@ -73,6 +78,43 @@ public final class ApiDispatcher {
             String label = commandLabel(command);
             return error(format, found(command) ? responseName : "errorresponse",
                     Incident.report(LOG, "API command " + label, "Internal error running " + label, e));
+        }
+    }
+
+    /**
+     * Runs a bound command (a sync one to its end, an async one to its job's submission) and records the
+     * call's event: a failure as the caller is told it, an internal fault under its incident id.
+     */
+    private ObjectNode run(Caller caller, CommandRegistry.Registered registered, ApiCommand<?> bound,
+                           Map<String, String> params) {
+        CommandSpec spec = registered.spec();
+        ObjectNode body;
+        try {
+            body = spec.async() ? submit(caller, registered, bound, params) : registered.execute(bound, caller);
+        } catch (ApiException e) {
+            ApiException answer = e.errorCode() == ApiErrorCode.INTERNAL_ERROR
+                    ? Incident.report(LOG, "API command " + spec.name(), e.getMessage(), e) : e;
+            events.call(caller, spec, () -> EventResource.of(spec, bound, null), answer);
+            throw new Answered(answer);
+        } catch (RuntimeException e) {
+            ApiException answer = Incident.report(LOG, "API command " + spec.name(),
+                    "Internal error running " + spec.name(), e);
+            events.call(caller, spec, () -> EventResource.of(spec, bound, null), answer);
+            throw new Answered(answer);
+        }
+        if (!spec.async()) {
+            events.call(caller, spec, () -> EventResource.of(spec, bound, body), null);
+        }
+        return body;
+    }
+
+    /** A failed command's answer, its incident (if any) already reported and its event recorded. */
+    private static final class Answered extends RuntimeException {
+        private final ApiException answer;
+
+        Answered(ApiException answer) {
+            super(answer.getMessage(), answer, false, false);
+            this.answer = answer;
         }
     }
 

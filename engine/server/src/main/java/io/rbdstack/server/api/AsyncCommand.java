@@ -19,9 +19,15 @@ public non-sealed interface AsyncCommand<D> extends ApiCommand<D> {
         com.fasterxml.jackson.databind.node.ObjectNode run(JobProgress progress) throws Exception;
     }
 
-    @FunctionalInterface
+    /** How a job tells queryAsyncJobResult how far it is. */
     interface JobProgress {
-        /** Records {@code jobprocstatus}. */
+        /** Records {@code jobprocstatus}, a percentage. */
         void report(int status);
+
+        /**
+         * A transfer's progress: records the bytes done and total, the rate since the transfer started and
+         * the percentage done as {@code jobprocstatus}.
+         */
+        void transferred(long doneBytes, long totalBytes);
     }
 }

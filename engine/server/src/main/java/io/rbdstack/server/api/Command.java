@@ -22,4 +22,11 @@ public @interface Command {
 
     /** The name of the object the command answers with ({@code volume}, {@code success}, …), for listApis. */
     String response();
+
+    /**
+     * The event type a call records in the audit trail (CloudStack's, e.g. {@code VOLUME.CREATE}; rbdstack's
+     * own in the same style where CloudStack has none). Every command that changes state declares one; list
+     * and query commands, which change nothing, declare none.
+     */
+    String event() default "";
 }

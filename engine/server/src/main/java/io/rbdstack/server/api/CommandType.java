@@ -71,7 +71,7 @@ public final class CommandType {
         }
         boolean async = AsyncCommand.class.isAssignableFrom(type);
         CommandSpec spec = new CommandSpec(command.name(), command.description(), command.access(), async,
-                command.response(), params);
+                command.response(), params, command.event());
         return new CommandType(type, canonicalConstructor(type), spec, List.copyOf(slots));
     }
 

@@ -19,7 +19,9 @@ public enum Entity {
     DOMAIN("domain", "domain", null),
     ACCOUNT("account", "account", "id"),
     USER("user", "user", "account_id"),
-    ASYNC_JOB("job", "async_job", "account_id");
+    ASYNC_JOB("job", "async_job", "account_id"),
+    EVENT("event", "event", "account_id"),
+    ALERT("alert", "alert", null);
 
     private final String displayName;
     private final String table;

@@ -54,7 +54,7 @@ public final class AccountCommands {
     }
 
     @Command(name = "createAccount", description = "Creates an account with its first user", access = Access.ADMIN,
-            response = "account")
+            response = "account", event = "ACCOUNT.CREATE")
     record CreateAccount(
             @Param(description = "Unique username", column = "user.username") String username,
             @Param(description = "Clear text password of the user") String password,
@@ -112,7 +112,7 @@ public final class AccountCommands {
 
     @Command(name = "registerUserKeys", description = "This command allows a user to register for the developer API,"
             + " returning a secret key and an API key. The secret key is shown only here.", access = Access.USER,
-            response = "userkeys")
+            response = "userkeys", event = "REGISTER.USER.KEY")
     record RegisterUserKeys(@Param(description = "User id", entity = Entity.USER) String id)
             implements SyncCommand<Deps> {
 
@@ -131,7 +131,7 @@ public final class AccountCommands {
     }
 
     @Command(name = "updateUser", description = "Updates a user account. A new password ends the user's sessions.",
-            access = Access.USER, response = "user")
+            access = Access.USER, response = "user", event = "USER.UPDATE")
     record UpdateUser(
             @Param(description = "User uuid", entity = Entity.USER) String id,
             @Param(description = "Unique username", column = "user.username") Optional<String> username,
@@ -167,7 +167,7 @@ public final class AccountCommands {
     }
 
     @Command(name = "disableUser", description = "Disables a user account: it can no longer log in or call the API,"
-            + " and its sessions end.", access = Access.ADMIN, response = "user")
+            + " and its sessions end.", access = Access.ADMIN, response = "user", event = "USER.DISABLE")
     record DisableUser(@Param(description = "Disables user by user ID", entity = Entity.USER) String id)
             implements AsyncCommand<Deps> {
 
@@ -186,7 +186,7 @@ public final class AccountCommands {
     }
 
     @Command(name = "enableUser", description = "Enables a user account, also one disabled after too many failed"
-            + " logins.", access = Access.ADMIN, response = "user")
+            + " logins.", access = Access.ADMIN, response = "user", event = "USER.ENABLE")
     record EnableUser(@Param(description = "Enables user by user ID", entity = Entity.USER) String id)
             implements SyncCommand<Deps> {
 

@@ -65,7 +65,8 @@ public final class CertificateCommands {
      * host's earlier certificates are then revoked.
      */
     @Command(name = "provisionCertificate", description = "Issues and propagates client certificate on a connected"
-            + " host/agent using configured CA plugin", access = Access.ADMIN, response = "success")
+            + " host/agent using configured CA plugin", access = Access.ADMIN, response = "success",
+            event = "CA.CERTIFICATE.PROVISION")
     record ProvisionCertificate(
             @Param(description = "The host/agent uuid to which the certificate has to be provisioned (issued and"
                     + " propagated)", entity = Entity.HOST) String hostId,

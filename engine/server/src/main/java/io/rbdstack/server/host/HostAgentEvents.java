@@ -1,6 +1,7 @@
 package io.rbdstack.server.host;
 
 import io.rbdstack.server.agent.HostAuthenticator;
+import io.rbdstack.server.alert.Alerts;
 import io.rbdstack.server.agent.HostStatusListener;
 import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.ca.CertificateAuthority;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ties agent connections to host rows: an agent is the host its client certificate was issued to
  * (or, over plain TCP when allowed, whose credential hash matches its hello), and each connection
- * event moves the host's state (Up, Alert, Disconnected) with a reason.
+ * event moves the host's state (Up, Alert, Disconnected) with a reason. A host leaving Up raises an
+ * alert, which ends when it is Up again.
  */
 public final class HostAgentEvents implements HostAuthenticator, HostStatusListener {
 
@@ -28,13 +30,22 @@ public final class HostAgentEvents implements HostAuthenticator, HostStatusListe
     private final HostRepository hosts;
     private final HostCertificateRepository certificates;
     private final long msid;
+    private final Alerts alerts;
+    /** Hosts this server saw go Alert: a heartbeat from one of them ends its alert (others cost no query). */
+    private final java.util.Set<String> overdue = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.List<java.util.function.Consumer<String>> connectedListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    public HostAgentEvents(HostRepository hosts, HostCertificateRepository certificates, long msid) {
+    public HostAgentEvents(HostRepository hosts, HostCertificateRepository certificates, long msid, Alerts alerts) {
         this.hosts = hosts;
         this.certificates = certificates;
         this.msid = msid;
+        this.alerts = alerts;
+    }
+
+    /** "kvm1 (uuid)" for alert texts; the uuid alone when the host row is gone. */
+    private String name(String hostId) {
+        return hosts.find(hostId).map(h -> h.name() + " (" + hostId + ")").orElse(hostId);
     }
 
     /** Plain TCP (when allowed): a credential not yet spent on a certificate. */
@@ -71,23 +82,32 @@ public final class HostAgentEvents implements HostAuthenticator, HostStatusListe
     public void connected(String hostId, Hello hello) {
         hosts.connected(hostId, hello.agentVersion(), hello.hostInfo(), msid);
         LOG.info("Host {} ({}) connected: {}", hostId, hello.hostname(), hello.hostInfo());
+        overdue.remove(hostId);
+        alerts.hostUp(hostId);
         connectedListeners.forEach(listener -> listener.accept(hostId));
     }
 
     @Override
     public void heartbeat(String hostId) {
         hosts.pinged(hostId);
+        if (overdue.remove(hostId)) {
+            alerts.hostUp(hostId); // back from Alert
+        }
     }
 
     @Override
     public void heartbeatOverdue(String hostId) {
         hosts.status(hostId, HostStatus.Alert, "No heartbeat from the agent for 3 intervals");
         LOG.warn("Host {} is Alert: heartbeats overdue", hostId);
+        overdue.add(hostId);
+        alerts.hostDown(hostId, "Host " + name(hostId) + " is Alert: no heartbeat from its agent for 3 intervals");
     }
 
     @Override
     public void disconnected(String hostId, String reason) {
         hosts.status(hostId, HostStatus.Disconnected, reason);
         LOG.warn("Host {} disconnected: {}", hostId, reason);
+        overdue.remove(hostId);
+        alerts.hostDown(hostId, "Host " + name(hostId) + " is Disconnected: " + reason);
     }
 }

@@ -55,7 +55,7 @@ public final class HostCommands {
      * {@code username}/{@code password} are accepted for CloudStack clients and not used.
      */
     @Command(name = "addHost", description = "Adds a new host; returns the credential its agent must present"
-            + " (agenttoken), shown only once.", access = Access.ADMIN, response = "host")
+            + " (agenttoken), shown only once.", access = Access.ADMIN, response = "host", event = "HOST.CREATE")
     record AddHost(
             @Param(description = "the Zone ID for the host", entity = Entity.ZONE) String zoneId,
             @Param(description = "the Pod ID for the host", entity = Entity.POD) String podId,
@@ -130,7 +130,8 @@ public final class HostCommands {
      * handshake on) and closes its connection. Refused (536) while the host holds something only it
      * can serve: virtual machines, or a storage pool no other Up host has defined (unless forced).
      */
-    @Command(name = "deleteHost", description = "Deletes a host.", access = Access.ADMIN, response = "success")
+    @Command(name = "deleteHost", description = "Deletes a host.", access = Access.ADMIN, response = "success",
+            event = "HOST.DELETE")
     record DeleteHost(@Param(description = "the host ID", entity = Entity.HOST) String id,
                       @Param(description = "Force delete the host even when it is the only Up host of a storage pool")
                       Optional<Boolean> forced,
@@ -163,7 +164,8 @@ public final class HostCommands {
     }
 
     /** reconnectHost: asks the agent to report readiness and refreshes what the host row knows. */
-    @Command(name = "reconnectHost", description = "Reconnects a host.", access = Access.ADMIN, response = "host")
+    @Command(name = "reconnectHost", description = "Reconnects a host.", access = Access.ADMIN, response = "host",
+            event = "HOST.RECONNECT")
     record ReconnectHost(@Param(description = "the host ID", entity = Entity.HOST) String id)
             implements AsyncCommand<Deps> {
 

@@ -50,7 +50,7 @@ public final class ImageStoreCommands {
     }
 
     @Command(name = "addImageStore", description = "Adds backup image store.", access = Access.ADMIN,
-            response = "imagestore")
+            response = "imagestore", event = "IMAGE.STORE.CREATE")
     record AddImageStore(
             @Param(description = "the image store provider name: SharedMountPoint (a directory mounted on every KVM"
                     + " host of the zone)") String provider,
@@ -152,7 +152,7 @@ public final class ImageStoreCommands {
     }
 
     @Command(name = "deleteImageStore", description = "Deletes an image store.", access = Access.ADMIN,
-            response = "success")
+            response = "success", event = "IMAGE.STORE.DELETE")
     record DeleteImageStore(@Param(description = "the image store ID", entity = Entity.IMAGE_STORE) String id)
             implements SyncCommand<ImageStoreRepository> {
 

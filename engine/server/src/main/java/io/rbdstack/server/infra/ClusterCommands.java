@@ -27,7 +27,8 @@ public final class ClusterCommands {
     /** CloudStack's cluster types; KVM clusters are always CloudManaged (ExternalManaged is for vCenter). */
     enum ClusterType { CloudManaged }
 
-    @Command(name = "addCluster", description = "Adds a new cluster", access = Access.ADMIN, response = "cluster")
+    @Command(name = "addCluster", description = "Adds a new cluster", access = Access.ADMIN, response = "cluster",
+            event = "CLUSTER.CREATE")
     record AddCluster(
             @Param(description = "the cluster name", column = "cluster.name") String clusterName,
             @Param(description = "type of the cluster") ClusterType clusterType,

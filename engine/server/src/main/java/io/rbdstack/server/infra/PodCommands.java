@@ -25,7 +25,8 @@ public final class PodCommands {
         registry.register(ListPods.class, infra);
     }
 
-    @Command(name = "createPod", description = "Creates a new Pod.", access = Access.ADMIN, response = "pod")
+    @Command(name = "createPod", description = "Creates a new Pod.", access = Access.ADMIN, response = "pod",
+            event = "POD.CREATE")
     record CreatePod(
             @Param(description = "the name of the Pod", column = "host_pod_ref.name") String name,
             @Param(description = "the Zone ID in which the Pod will be created", entity = Entity.ZONE) String zoneId,

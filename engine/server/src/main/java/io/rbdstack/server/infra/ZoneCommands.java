@@ -28,7 +28,8 @@ public final class ZoneCommands {
     /** CloudStack's zone network types. */
     enum NetworkType { Basic, Advanced }
 
-    @Command(name = "createZone", description = "Creates a Zone.", access = Access.ADMIN, response = "zone")
+    @Command(name = "createZone", description = "Creates a Zone.", access = Access.ADMIN, response = "zone",
+            event = "ZONE.CREATE")
     record CreateZone(
             @Param(description = "the name of the Zone", column = "data_center.name") String name,
             @Param(description = "the first DNS server for the Zone", format = Format.IPV4, length = 64,

@@ -2,10 +2,14 @@ package io.rbdstack.server.job;
 
 import java.time.Instant;
 
-/** One row of async_job. Status: 0 pending, 1 succeeded, 2 failed (CloudStack's values). */
+/**
+ * One row of async_job. Status: 0 pending, 1 succeeded, 2 failed (CloudStack's values). The byte counts
+ * are null unless the job reported a transfer.
+ */
 public record AsyncJob(long id, String uuid, long userId, String userUuid, long accountId, String accountUuid, String cmd,
                        String instanceType, String instanceId, int status, int processStatus, int resultCode,
-                       String resultType, String result, long executingMsid, Instant created, Instant completed) {
+                       String resultType, String result, long executingMsid, Instant created, Instant completed,
+                       Long bytesDone, Long bytesTotal, Long bytesPerSecond) {
 
     public static final int PENDING = 0;
     public static final int SUCCEEDED = 1;

@@ -8,9 +8,12 @@ import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Incident;
+import io.rbdstack.server.event.ActionEvents;
+import io.rbdstack.server.event.EventResource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs async jobs on a bounded pool. The job row is written before the work starts and is owned by
  * this process's msid; the result or the error is written when it ends, so queryAsyncJobResult
- * works from any management server.
+ * works from any management server. Each job's Scheduled, Started and Completed events are recorded here.
  */
 public final class AsyncJobManager implements AutoCloseable {
 
@@ -32,10 +35,12 @@ public final class AsyncJobManager implements AutoCloseable {
     private final JobRepository jobs;
     private final long msid;
     private final ExecutorService executor;
+    private final ActionEvents events;
 
-    public AsyncJobManager(JobRepository jobs, long msid, int threads) {
+    public AsyncJobManager(JobRepository jobs, long msid, int threads, ActionEvents events) {
         this.jobs = jobs;
         this.msid = msid;
+        this.events = events;
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "job-" + n.incrementAndGet());
@@ -50,20 +55,28 @@ public final class AsyncJobManager implements AutoCloseable {
         String uuid = UUID.randomUUID().toString();
         long id = jobs.create(uuid, caller.userId(), caller.accountId(), command, json(loggableParams),
                 start.instanceType(), start.instanceId(), msid);
-        executor.execute(() -> run(id, uuid, command, start.work()));
+        Optional<EventResource> resource = start.instanceType() == null || start.instanceId() == null
+                ? Optional.empty() : Optional.of(new EventResource(start.instanceType(), start.instanceId()));
+        Optional<ActionEvents.JobTrail> trail = events.scheduled(caller, command, resource);
+        executor.execute(() -> run(id, uuid, command, start.work(), trail));
         return uuid;
     }
 
-    private void run(long id, String uuid, String command, AsyncCommand.JobWork work) {
+    private void run(long id, String uuid, String command, AsyncCommand.JobWork work,
+                     Optional<ActionEvents.JobTrail> trail) {
         long t0 = System.nanoTime();
+        trail.ifPresent(events::started);
+        ApiException failure = null;
         try {
-            ObjectNode result = work.run(status -> jobs.progress(id, status));
+            ObjectNode result = work.run(new JobProgressRecorder(jobs, id));
             jobs.complete(id, AsyncJob.SUCCEEDED, 0, result.toString());
             LOG.info("Job {} ({}) succeeded in {} ms", uuid, command, (System.nanoTime() - t0) / 1_000_000);
         } catch (Exception | Error e) {
-            ApiException failure = failure(uuid, command, e);
+            failure = failure(uuid, command, e);
             jobs.complete(id, AsyncJob.FAILED, failure.errorCode().httpCode(), errorResult(failure));
         }
+        ApiException outcome = failure;
+        trail.ifPresent(job -> events.ended(job, outcome));
     }
 
     /**

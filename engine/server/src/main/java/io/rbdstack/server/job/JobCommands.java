@@ -35,6 +35,14 @@ public final class JobCommands {
         node.put("jobstatus", job.status());
         node.put("jobprocstatus", job.processStatus());
         node.put("jobresultcode", job.resultCode());
+        if (job.bytesTotal() != null) {
+            // rbdstack's own fields: how far a transfer (a backup, a restore) is.
+            node.put("bytesdone", job.bytesDone());
+            node.put("bytestotal", job.bytesTotal());
+            if (job.bytesPerSecond() != null) {
+                node.put("bytespersecond", job.bytesPerSecond());
+            }
+        }
         if (job.status() != AsyncJob.PENDING) {
             node.put("jobresulttype", job.resultType());
             try {

@@ -12,7 +12,7 @@ public final class JobRepository {
 
     private static final String COLUMNS = "j.id, j.uuid, j.user_id, u.uuid AS user_uuid, j.account_id,"
             + " a.uuid AS account_uuid, j.cmd, j.instance_type, j.instance_id, j.job_status, j.job_process_status,"
-            + " j.job_result_code, j.job_result_type, j.job_result, j.executing_msid, j.created, j.completed"
+            + " j.job_result_code, j.job_result_type, j.job_result, j.executing_msid, j.created, j.completed, j.bytes_done, j.bytes_total, j.bytes_per_second"
             + " FROM async_job j JOIN user u ON u.id = j.user_id JOIN account a ON a.id = j.account_id";
 
     private final Jdbc jdbc;
@@ -32,6 +32,28 @@ public final class JobRepository {
     public void progress(long id, int processStatus) {
         jdbc.update("UPDATE async_job SET job_process_status = ?, last_updated = ? WHERE id = ? AND job_status = 0",
                 processStatus, Instant.now(), id);
+    }
+
+    /** A transfer's progress: the percentage, bytes done and total, and the rate (null until it can be told). */
+    public void transferred(long id, int processStatus, long bytesDone, long bytesTotal, Long bytesPerSecond) {
+        jdbc.update("UPDATE async_job SET job_process_status = ?, bytes_done = ?, bytes_total = ?,"
+                + " bytes_per_second = COALESCE(?, bytes_per_second), last_updated = ? WHERE id = ? AND job_status = 0",
+                processStatus, bytesDone, bytesTotal, bytesPerSecond, Instant.now(), id);
+    }
+
+    /**
+     * Deletes jobs that finished before {@code cutoff} (CloudStack's job.expire.minutes), a bounded batch
+     * at a time; pending jobs are never purged.
+     */
+    public int purgeFinishedBefore(Instant cutoff) {
+        int purged = 0;
+        int batch;
+        do {
+            batch = jdbc.update("DELETE FROM async_job WHERE completed < ? AND job_status <> 0 ORDER BY completed"
+                    + " LIMIT 10000", cutoff);
+            purged += batch;
+        } while (batch == 10_000);
+        return purged;
     }
 
     /** Completes a pending job; false if it was no longer pending. */
@@ -78,6 +100,8 @@ public final class JobRepository {
                 rs.getLong("account_id"), rs.getString("account_uuid"), rs.getString("cmd"), rs.getString("instance_type"),
                 rs.getString("instance_id"), rs.getInt("job_status"), rs.getInt("job_process_status"),
                 rs.getInt("job_result_code"), rs.getString("job_result_type"), rs.getString("job_result"),
-                rs.getLong("executing_msid"), Jdbc.instant(rs, "created"), Jdbc.instant(rs, "completed"));
+                rs.getLong("executing_msid"), Jdbc.instant(rs, "created"), Jdbc.instant(rs, "completed"),
+                rs.getObject("bytes_done", Long.class), rs.getObject("bytes_total", Long.class),
+                rs.getObject("bytes_per_second", Long.class));
     }
 }

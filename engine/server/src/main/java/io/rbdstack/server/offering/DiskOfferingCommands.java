@@ -38,7 +38,7 @@ public final class DiskOfferingCommands {
     }
 
     @Command(name = "createDiskOffering", description = "Creates a disk offering.", access = Access.ADMIN,
-            response = "diskoffering")
+            response = "diskoffering", event = "DISK.OFFERING.CREATE")
     record CreateDiskOffering(
             @Param(description = "name of the disk offering", column = "disk_offering.name") String name,
             @Param(description = "an alternate display text of the disk offering; defaults to the name", length = 4096,

@@ -59,10 +59,10 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting STORAGE_OVERPROVISIONING_FACTOR = new Setting("storage.overprovisioning.factor",
             "Storage", ValueType.decimal("0.1", "100"), "2", DYNAMIC,
             "How much more than its real capacity may be allocated on a primary storage pool.");
-    /** Read once, when ManagementServer schedules the capacity refresh: from 1 s to a day. */
+    /** Read before each capacity refresh: from 1 s to a day. */
     public static final Setting STORAGE_STATS_INTERVAL = new Setting("storage.stats.interval", "Storage",
-            ValueType.wholeNumber(1000, 86_400_000), "60000", AT_START_UP,
-            "Milliseconds between two reads of every primary storage pool's capacity (read at start-up).");
+            ValueType.wholeNumber(1000, 86_400_000), "60000", DYNAMIC,
+            "Milliseconds between two reads of every primary storage pool's capacity. Read before each read.");
     public static final Setting STORAGE_VOLUME_DEFERRED_DELETE_SECONDS = new Setting(
             "storage.volume.deferred.delete.seconds", "Storage", ValueType.wholeNumber(0, SECONDS_PER_YEAR), "0",
             DYNAMIC, "Seconds a deleted volume's data stays on its primary storage before the storage may purge it"
@@ -105,11 +105,37 @@ public record Setting(String name, String category, ValueType type, String defau
             ValueType.flag(), "false", AT_START_UP, "Whether the agent port also accepts agents over plain TCP, which"
                     + " present their addHost token on every connection and whose traffic (cephx keys included) crosses"
                     + " the network in clear text. Read at start: restart the management server after a change.");
+    /** CloudStack's names and defaults; a fraction of the pool, as CloudStack takes them. */
+    public static final Setting POOL_STORAGE_CAPACITY_DISABLETHRESHOLD = new Setting(
+            "pool.storage.capacity.disablethreshold", "Alert", ValueType.decimal("0", "1"), "0.85", DYNAMIC,
+            "Share of a primary storage pool's capacity in use (as the storage reports it) from which the pool"
+                    + " takes no new volumes and an alert is raised.");
+    public static final Setting POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD = new Setting(
+            "pool.storage.allocated.capacity.disablethreshold", "Alert", ValueType.decimal("0", "1"), "0.85",
+            DYNAMIC, "Share of a primary storage pool's capacity x storage.overprovisioning.factor allocated to"
+                    + " volumes above which the pool takes no new volume and an alert is raised.");
+    public static final Setting EVENT_PURGE_DELAY = new Setting("event.purge.delay", "Advanced",
+            ValueType.wholeNumber(0, 36_500), "15", DYNAMIC,
+            "Events older than this many days are purged; 0 keeps them for ever.");
+    public static final Setting EVENT_PURGE_INTERVAL = new Setting("event.purge.interval", "Advanced",
+            ValueType.wholeNumber(1, SECONDS_PER_YEAR), "86400", DYNAMIC,
+            "Seconds between two purges of old events. Read before each purge.");
+    public static final Setting ALERT_PURGE_DELAY = new Setting("alert.purge.delay", "Alert",
+            ValueType.wholeNumber(0, 36_500), "0", DYNAMIC,
+            "Alerts older than this many days are purged; 0 keeps them for ever.");
+    public static final Setting ALERT_PURGE_INTERVAL = new Setting("alert.purge.interval", "Alert",
+            ValueType.wholeNumber(1, SECONDS_PER_YEAR), "86400", DYNAMIC,
+            "Seconds between two purges of old alerts. Read before each purge.");
+    public static final Setting JOB_EXPIRE_MINUTES = new Setting("job.expire.minutes", "Advanced",
+            ValueType.wholeNumber(1, 525_600), "1440", DYNAMIC,
+            "Minutes a finished async job is kept (queryAsyncJobResult, listAsyncJobs) before it is purged.");
 
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
             CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX, STORAGE_MAX_VOLUME_SIZE,
             INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW,
-            CA_CERT_VALIDITY_PERIOD, AGENT_PLAINTEXT_ALLOWED);
+            CA_CERT_VALIDITY_PERIOD, AGENT_PLAINTEXT_ALLOWED,
+            POOL_STORAGE_CAPACITY_DISABLETHRESHOLD, POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD,
+            EVENT_PURGE_DELAY, EVENT_PURGE_INTERVAL, ALERT_PURGE_DELAY, ALERT_PURGE_INTERVAL, JOB_EXPIRE_MINUTES);
 }

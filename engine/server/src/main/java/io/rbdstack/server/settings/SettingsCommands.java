@@ -37,7 +37,7 @@ public final class SettingsCommands {
     }
 
     @Command(name = "updateConfiguration", description = "Updates a configuration.", access = Access.ADMIN,
-            response = "configuration")
+            response = "configuration", event = "CONFIGURATION.VALUE.EDIT")
     record UpdateConfiguration(@Param(description = "the name of the configuration") String name,
                                @Param(description = "the value of the configuration", length = 4095,
                                        column = "configuration.value") String value)

@@ -1,5 +1,7 @@
 package io.rbdstack.server.snapshot;
 
+import io.rbdstack.server.alert.AlertType;
+import io.rbdstack.server.alert.Alerts;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.imagestore.ImageStoreRepository;
@@ -17,6 +19,7 @@ import io.rbdstack.spi.storage.BackupTarget;
 import io.rbdstack.spi.storage.HostGateway;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
+import io.rbdstack.spi.storage.TransferProgress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,10 +46,13 @@ public final class SnapshotBackups {
     private final SettingsRepository settings;
     private final HostGateway hosts;
     private final Jdbc jdbc;
+    private final Alerts alerts;
 
     public SnapshotBackups(Jdbc jdbc, SnapshotRepository snapshots, ImageStoreRepository stores, StoragePoolRepository pools,
-                           StoragePoolService poolService, SettingsRepository settings, HostGateway hosts) {
+                           StoragePoolService poolService, SettingsRepository settings, HostGateway hosts,
+                           Alerts alerts) {
         this.jdbc = jdbc;
+        this.alerts = alerts;
         this.snapshots = snapshots;
         this.stores = stores;
         this.pools = pools;
@@ -95,8 +101,11 @@ public final class SnapshotBackups {
         }
     }
 
-    /** backupSnapshot's job: writes the backup and records it; on failure the snapshot is CreatedOnPrimary again. */
-    public SnapshotRepository.SnapshotRow backup(SnapshotRepository.SnapshotRow snapshot) {
+    /**
+     * backupSnapshot's job: writes the backup and records it, reporting the bytes copied to
+     * {@code progress}; on failure the snapshot is CreatedOnPrimary again and an alert is raised.
+     */
+    public SnapshotRepository.SnapshotRow backup(SnapshotRepository.SnapshotRow snapshot, TransferProgress progress) {
         try {
             // A chain lives on one store: next to its base if there is one, else on the emptiest store.
             Optional<SnapshotRepository.SnapshotRow> candidate = snapshots.backupBase(snapshot.volumeId(),
@@ -115,7 +124,7 @@ public final class SnapshotBackups {
                     ApiException.internal("The storage pool of volume " + snapshot.volumeName() + " is gone", null));
             BackupInfo written = storage.provider().backupSnapshot(storage.stored(), snapshot.volumePath(),
                     snapshot.uuid(), base.map(SnapshotRepository.SnapshotRow::uuid).orElse(null),
-                    new BackupTarget(store.url(), path));
+                    new BackupTarget(store.url(), path), progress);
             jdbc.transaction(() -> {
                 snapshots.recordBackup(snapshot.id(), store.id(), snapshot.volumeId(), written.path(),
                         base.map(SnapshotRepository.SnapshotRow::id).orElse(null), snapshot.sizeBytes(),
@@ -134,6 +143,8 @@ public final class SnapshotBackups {
             } catch (RuntimeException recording) {
                 failure.addSuppressed(recording);
             }
+            alerts.failed(AlertType.STORAGE_MISC, snapshot.uuid(), "Backup of snapshot " + snapshot.name() + " ("
+                    + snapshot.uuid() + ") of volume " + snapshot.volumeName() + " failed: " + failure.getMessage());
             throw failure;
         }
         return snapshots.find(snapshot.uuid()).orElseThrow();

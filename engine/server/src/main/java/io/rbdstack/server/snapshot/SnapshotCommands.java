@@ -86,7 +86,7 @@ public final class SnapshotCommands {
     enum IntervalType { HOURLY, DAILY, WEEKLY, MONTHLY }
 
     @Command(name = "createSnapshot", description = "Creates an instant snapshot of a volume, on its primary storage.",
-            access = Access.USER, response = "snapshot")
+            access = Access.USER, response = "snapshot", event = "SNAPSHOT.CREATE")
     record CreateSnapshot(
             @Param(description = "The ID of the disk volume", entity = Entity.VOLUME, acl = true) String volumeId,
             @Param(description = "the name of the snapshot; <vm or detached>_<volume>_<time> when absent",
@@ -133,10 +133,11 @@ public final class SnapshotCommands {
                         // A job of its own: listed, its failure recorded, and a crash settled by the cleanup.
                         SnapshotRepository.SnapshotRow backingUp = deps.snapshots().find(uuid).orElseThrow();
                         deps.jobs().submit(caller, "backupSnapshot", Map.of("id", uuid), new AsyncStart("Snapshot",
-                                uuid, backup -> ApiJson.object("snapshot", deps.backups().backup(backingUp).view())));
+                                uuid, backup -> ApiJson.object("snapshot", deps.backups().backup(backingUp, backup::transferred)
+                                .view())));
                         taken = backingUp;
                     } else {
-                        taken = deps.backups().backup(taken);
+                        taken = deps.backups().backup(taken, progress::transferred);
                     }
                 }
                 return ApiJson.object("snapshot", taken.view());
@@ -184,7 +185,8 @@ public final class SnapshotCommands {
     }
 
     @Command(name = "revertSnapshot", description = "This is supposed to revert a volume snapshot. The volume's content"
-            + " and size go back to the snapshot's.", access = Access.USER, response = "snapshot")
+            + " and size go back to the snapshot's.", access = Access.USER, response = "snapshot",
+                    event = "SNAPSHOT.REVERT")
     record RevertSnapshot(@Param(description = "The ID of the snapshot", entity = Entity.SNAPSHOT, acl = true) String id)
             implements AsyncCommand<Deps> {
 
@@ -200,7 +202,7 @@ public final class SnapshotCommands {
     /** rbdstack's own command (CloudStack has none): back an existing snapshot up to secondary storage now. */
     @Command(name = "backupSnapshot", description = "Backs a snapshot on primary storage up to the zone's image store:"
             + " incrementally to the previous backup of its volume when it can, else in full. The snapshot stays on"
-            + " primary storage.", access = Access.USER, response = "snapshot")
+            + " primary storage.", access = Access.USER, response = "snapshot", event = "SNAPSHOT.BACKUP")
     record BackupSnapshot(@Param(description = "The ID of the snapshot", entity = Entity.SNAPSHOT, acl = true) String id)
             implements AsyncCommand<Deps> {
 
@@ -209,12 +211,12 @@ public final class SnapshotCommands {
             SnapshotRepository.SnapshotRow snapshot = deps.snapshot(id);
             deps.backups().beginBackup(snapshot);
             return new AsyncStart("Snapshot", snapshot.uuid(), progress -> ApiJson.object("snapshot",
-                    deps.backups().backup(snapshot).view()));
+                    deps.backups().backup(snapshot, progress::transferred).view()));
         }
     }
 
     @Command(name = "deleteSnapshot", description = "Deletes a snapshot of a disk volume.", access = Access.USER,
-            response = "success")
+            response = "success", event = "SNAPSHOT.DELETE")
     record DeleteSnapshot(@Param(description = "The ID of the snapshot", entity = Entity.SNAPSHOT, acl = true) String id)
             implements AsyncCommand<Deps> {
 

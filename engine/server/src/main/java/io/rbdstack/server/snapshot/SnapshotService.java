@@ -49,6 +49,15 @@ public final class SnapshotService {
      * @throws ApiException 431 when the volume is not Ready
      */
     public SnapshotRepository.SnapshotRow allocate(VolumeRepository.VolumeRow volume, String uuid, String name) {
+        // A pool its hosts cannot use (full, key refused) would make the snapshot time out: say why at once.
+        if (volume.poolId() != null) {
+            pools.findById(volume.poolId()).filter(p -> StoragePoolRepository.ALERT.equals(p.status()))
+                    .ifPresent(p -> {
+                        throw ApiException.unavailable("Storage pool " + p.name() + " of volume " + volume.name()
+                                + " is " + p.status() + ": " + p.statusReason() + "; no snapshot can be taken until it"
+                                + " is Up again");
+                    });
+        }
         jdbc.transaction(() -> {
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Snapshotting)) {
                 throw notReady(volume, "take a snapshot of it");

@@ -8,6 +8,7 @@ import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.storage.HostGateway;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
+import io.rbdstack.spi.storage.TransferProgress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -31,8 +32,14 @@ public final class EngineHostGateway implements HostGateway {
 
     @Override
     public Answer send(String hostUuid, AgentCommand command, Duration timeout) throws StorageException {
+        return send(hostUuid, command, timeout, TransferProgress.NONE);
+    }
+
+    @Override
+    public Answer send(String hostUuid, AgentCommand command, Duration timeout, TransferProgress progress)
+            throws StorageException {
         try {
-            return agents.send(hostUuid, command, timeout).get();
+            return agents.send(hostUuid, command, timeout, progress::update).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof AgentException) {

@@ -54,7 +54,7 @@ public final class StoragePoolCommands {
                         row.name(), row.hostAddress(), row.path(), ApiJson.date(row.created()), row.type(),
                         row.clusterUuid(), row.clusterName(), row.totalBytes(), allocated.getOrDefault(row.id(), 0L),
                         row.usedBytes(), row.capacityIops(), poolTags.isEmpty() ? null : String.join(",", poolTags),
-                        row.status(), row.scope(), factor, row.hypervisor(), row.provider(),
+                        row.status(), row.statusReason(), row.scope(), factor, row.hypervisor(), row.provider(),
                         Map.of("VOLUME_SNAPSHOT_QUIESCEVM", "false"));
             }).toList();
         }
@@ -90,7 +90,7 @@ public final class StoragePoolCommands {
     enum Scope { ZONE, CLUSTER }
 
     @Command(name = "createStoragePool", description = "Creates a storage pool.", access = Access.ADMIN,
-            response = "storagepool")
+            response = "storagepool", event = "STORAGE.POOL.CREATE")
     record CreateStoragePool(
             @Param(description = "the name for the storage pool", column = "storage_pool.name") String name,
             @Param(description = "the URL of the storage pool, e.g. rbd://user:secret@mon1,mon2:6789/pool",
@@ -209,7 +209,7 @@ public final class StoragePoolCommands {
     }
 
     @Command(name = "updateStoragePool", description = "Updates a storage pool; capacity is read again from the"
-            + " storage.", access = Access.ADMIN, response = "storagepool")
+            + " storage.", access = Access.ADMIN, response = "storagepool", event = "UPDATE.PS")
     record UpdateStoragePool(
             @Param(description = "the Id of the storage pool", entity = Entity.STORAGE_POOL) String id,
             @Param(description = "change the name of the storage pool", column = "storage_pool.name")
@@ -243,7 +243,7 @@ public final class StoragePoolCommands {
     }
 
     @Command(name = "deleteStoragePool", description = "Deletes a storage pool.", access = Access.ADMIN,
-            response = "success")
+            response = "success", event = "STORAGE.POOL.DELETE")
     record DeleteStoragePool(@Param(description = "Storage pool id", entity = Entity.STORAGE_POOL) String id,
                              @Param(description = "not supported: volumes must be deleted first") Optional<Boolean> forced)
             implements SyncCommand<Deps> {
@@ -273,7 +273,7 @@ public final class StoragePoolCommands {
     }
 
     @Command(name = "enableStorageMaintenance", description = "Puts storage pool into maintenance state",
-            access = Access.ADMIN, response = "storagepool")
+            access = Access.ADMIN, response = "storagepool", event = "MAINT.PREPARE.PS")
     record EnableStorageMaintenance(@Param(description = "Primary storage ID", entity = Entity.STORAGE_POOL) String id)
             implements AsyncCommand<Deps> {
 
@@ -284,7 +284,7 @@ public final class StoragePoolCommands {
     }
 
     @Command(name = "cancelStorageMaintenance", description = "Cancels maintenance for primary storage",
-            access = Access.ADMIN, response = "storagepool")
+            access = Access.ADMIN, response = "storagepool", event = "MAINT.CANCEL.PS")
     record CancelStorageMaintenance(@Param(description = "Primary storage ID", entity = Entity.STORAGE_POOL) String id)
             implements AsyncCommand<Deps> {
 

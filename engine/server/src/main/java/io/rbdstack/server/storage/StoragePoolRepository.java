@@ -23,13 +23,24 @@ import java.util.UUID;
 public final class StoragePoolRepository {
 
     static final String SECRET_DETAIL = "secret";
+    /** The state of a pool its hosts cannot use (as a host whose agent is overdue). */
+    public static final String ALERT = "Alert";
 
     /** A pool row with what listing needs, ids resolved to uuids and names. */
     public record PoolRow(long id, String uuid, String name, String type, String scope, String zoneUuid,
                           String zoneName, String podUuid, String podName, String clusterUuid, String clusterName,
                           String hostAddress, String path, String user, String status, Long capacityBytes,
                           Long usedBytes, Long capacityIops, String hypervisor, String provider, Instant created,
-                          Long capacityLimit) {
+                          Long capacityLimit, String statusReason) {
+
+        public PoolRow(long id, String uuid, String name, String type, String scope, String zoneUuid, String zoneName,
+                       String podUuid, String podName, String clusterUuid, String clusterName, String hostAddress,
+                       String path, String user, String status, Long capacityBytes, Long usedBytes, Long capacityIops,
+                       String hypervisor, String provider, Instant created, Long capacityLimit) {
+            this(id, uuid, name, type, scope, zoneUuid, zoneName, podUuid, podName, clusterUuid, clusterName,
+                    hostAddress, path, user, status, capacityBytes, usedBytes, capacityIops, hypervisor, provider,
+                    created, capacityLimit, null);
+        }
 
         /** What may be provisioned at most before over-provisioning: the storage's total, capped by capacitybytes. */
         public Long totalBytes() {
@@ -48,7 +59,7 @@ public final class StoragePoolRepository {
 
     private static final String SELECT = "SELECT s.id, s.uuid, s.name, s.pool_type, s.scope, z.uuid AS zone_uuid,"
             + " z.name AS zone_name, p.uuid AS pod_uuid, p.name AS pod_name, c.uuid AS cluster_uuid, c.name AS cluster_name,"
-            + " s.host_address, s.path, s.user_info, s.status, s.capacity_bytes, s.used_bytes, s.capacity_iops,"
+            + " s.host_address, s.path, s.user_info, s.status, s.status_reason, s.capacity_bytes, s.used_bytes, s.capacity_iops,"
             + " s.hypervisor, s.storage_provider_name, s.created,"
             + " (SELECT d.value FROM storage_pool_details d WHERE d.pool_id = s.id AND d.name = 'capacitybytes') AS capacity_limit"
             + " FROM storage_pool s JOIN data_center z ON z.id = s.data_center_id"
@@ -192,6 +203,29 @@ public final class StoragePoolRepository {
                 + " ON DUPLICATE KEY UPDATE value = VALUES(value)", poolId, name, value);
     }
 
+    /** The zone's pools its hosts cannot use (Alert), oldest first. */
+    public List<PoolRow> alertPoolsOfZone(long zoneId) {
+        return jdbc.query(SELECT + " AND s.data_center_id = ? AND s.status = '" + ALERT + "' ORDER BY s.id",
+                StoragePoolRepository::row, zoneId);
+    }
+
+    /**
+     * Takes an Up pool out of placement because its hosts cannot use it (key refused, monitors gone, full),
+     * or updates the reason of one already out; false when the pool is neither (in maintenance, being removed).
+     */
+    public boolean markUnusable(long poolId, String reason) {
+        String cut = reason.length() > 1024 ? reason.substring(0, 1023) + "…" : reason;
+        int changed = jdbc.update("UPDATE storage_pool SET status = '" + ALERT + "', status_reason = ?, updated = ?"
+                + " WHERE id = ? AND status IN ('Up', '" + ALERT + "')", cut, Instant.now(), poolId);
+        return changed == 1;
+    }
+
+    /** Puts a pool its hosts could not use back into placement; true when it was out. */
+    public boolean markUsable(long poolId) {
+        return jdbc.update("UPDATE storage_pool SET status = 'Up', status_reason = NULL, updated = ? WHERE id = ?"
+                + " AND status = '" + ALERT + "'", Instant.now(), poolId) == 1;
+    }
+
     public void status(long poolId, String status) {
         jdbc.update("UPDATE storage_pool SET status = ?, updated = ? WHERE id = ?", status, Instant.now(), poolId);
     }
@@ -276,6 +310,6 @@ public final class StoragePoolRepository {
                 rs.getObject("capacity_bytes", Long.class), rs.getObject("used_bytes", Long.class),
                 rs.getObject("capacity_iops", Long.class), rs.getString("hypervisor"),
                 rs.getString("storage_provider_name"), Jdbc.instant(rs, "created"),
-                limit == null ? null : Long.valueOf(limit));
+                limit == null ? null : Long.valueOf(limit), rs.getString("status_reason"));
     }
 }

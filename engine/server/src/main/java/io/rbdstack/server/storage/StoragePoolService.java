@@ -6,8 +6,6 @@ import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StoredPool;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +23,6 @@ public final class StoragePoolService implements AutoCloseable {
     private final EngineHostGateway hosts;
     private final io.rbdstack.server.host.HostRepository hostRows;
     private final ExecutorService attacher = Executors.newSingleThreadExecutor(r -> daemon(r, "pool-attach"));
-    private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "pool-capacity"));
 
     public StoragePoolService(StoragePoolRepository pools, StorageProviders providers, EngineHostGateway hosts,
                               io.rbdstack.server.host.HostRepository hostRows) {
@@ -33,10 +30,6 @@ public final class StoragePoolService implements AutoCloseable {
         this.providers = providers;
         this.hosts = hosts;
         this.hostRows = hostRows;
-    }
-
-    public void startCapacityRefresh(long periodSeconds) {
-        refresher.scheduleWithFixedDelay(this::refreshAll, periodSeconds, periodSeconds, TimeUnit.SECONDS);
     }
 
     /** Defines the pool on every Up host in its scope; fails on the first host that cannot. */
@@ -84,22 +77,48 @@ public final class StoragePoolService implements AutoCloseable {
     /** Reads capacity from the storage and stores it. */
     public PoolCapacity refresh(StoragePoolRepository.PoolRow row) {
         try {
-            PoolCapacity capacity = provider(row).capacity(pools.stored(row));
-            pools.capacity(row.id(), capacity.totalBytes(), capacity.usedBytes());
-            return capacity;
+            return read(row);
         } catch (StorageException e) {
             throw StorageErrors.toApi(e);
         }
     }
 
-    private void refreshAll() {
+    private PoolCapacity read(StoragePoolRepository.PoolRow row) throws StorageException {
+        PoolCapacity capacity = provider(row).capacity(pools.stored(row));
+        pools.capacity(row.id(), capacity.totalBytes(), capacity.usedBytes());
+        return capacity;
+    }
+
+    /** What the capacity refresh learns about each pool, for whoever judges it (thresholds, usability). */
+    public interface PoolCheck {
+        /** The storage answered with the pool's capacity. */
+        void read(StoragePoolRepository.PoolRow row, PoolCapacity capacity);
+
+        /** The capacity could not be read; {@code e} says why (no host to ask, or the storage's own verdict). */
+        void unreadable(StoragePoolRepository.PoolRow row, StorageException e);
+    }
+
+    /**
+     * Reads the capacity of every pool (the periodic capacity refresh). A pool that cannot be read is
+     * logged and the others are still read; the caller's schedule goes on whatever happens here.
+     */
+    public void refreshAll(PoolCheck check) {
         for (StoragePoolRepository.PoolRow row : pools.list(new StoragePoolRepository.PoolFilter(
                 java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty()), "")) {
             try {
-                refresh(row);
-            } catch (ApiException | io.rbdstack.server.db.DataAccessException e) {
-                LOG.warn("Could not refresh the capacity of storage pool {}: {}", row.name(), e.getMessage());
+                PoolCapacity capacity;
+                try {
+                    capacity = read(row);
+                } catch (StorageException e) {
+                    LOG.warn("Could not refresh the capacity of storage pool {}: {}", row.name(), e.getMessage());
+                    check.unreadable(row, e);
+                    continue;
+                }
+                check.read(row, capacity);
+            } catch (RuntimeException e) {
+                // The database, a plugin's bug: this pool is skipped, the others are still read.
+                LOG.warn("Could not refresh the capacity of storage pool {}: {}", row.name(), e.getMessage(), e);
             }
         }
     }
@@ -122,7 +141,6 @@ public final class StoragePoolService implements AutoCloseable {
 
     @Override
     public void close() {
-        refresher.shutdownNow();
         attacher.shutdownNow();
     }
 }

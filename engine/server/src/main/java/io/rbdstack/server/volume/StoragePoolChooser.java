@@ -9,16 +9,26 @@ import java.util.Set;
 
 /**
  * Picks the primary storage pool of a new volume: among the zone's Up pools, those whose tags
- * include every tag of the disk offering and that have room for the size (see
- * {@link PoolAllocation}); of those the one with the most room left, the oldest on a tie.
+ * include every tag of the disk offering, that are under the disable thresholds ({@link PoolThresholds})
+ * and that have room for the size (see {@link PoolAllocation}); of those the one with the most room
+ * left, the oldest on a tie.
  */
 public final class StoragePoolChooser {
 
-    /** An Up pool of the zone, as the choice needs it. */
-    public record Candidate(long id, String uuid, String name, Set<String> tags, PoolAllocation allocation) {
+    /** An Up pool of the zone, as the choice needs it; {@code usedBytes}: as last read from the storage. */
+    public record Candidate(long id, String uuid, String name, Set<String> tags, PoolAllocation allocation,
+                            Long usedBytes) {
         public Candidate {
             tags = Set.copyOf(tags);
         }
+
+        public Candidate(long id, String uuid, String name, Set<String> tags, PoolAllocation allocation) {
+            this(id, uuid, name, tags, allocation, null);
+        }
+    }
+
+    /** A pool of the zone that is not Up because its hosts cannot use it, and why (for the 533's text). */
+    public record Unusable(String name, String status, String reason) {
     }
 
     private StoragePoolChooser() {
@@ -31,12 +41,34 @@ public final class StoragePoolChooser {
      */
     public static Candidate choose(String zone, List<Candidate> upPools, Set<String> requiredTags, long sizeBytes,
                                    BigDecimal overprovisioningFactor) {
-        List<Candidate> tagged = upPools.stream().filter(p -> p.tags().containsAll(requiredTags)).toList();
+        return choose(zone, upPools, List.of(), requiredTags, sizeBytes, overprovisioningFactor, PoolThresholds.NONE);
+    }
+
+    /**
+     * @param unusable the zone's pools that are not Up because their hosts cannot use them, named in the 533
+     * @param thresholds the disable thresholds; a pool over one takes no new volume
+     */
+    public static Candidate choose(String zone, List<Candidate> upPools, List<Unusable> unusable,
+                                   Set<String> requiredTags, long sizeBytes, BigDecimal overprovisioningFactor,
+                                   PoolThresholds thresholds) {
         String need = "a volume of " + VolumeSize.describe(sizeBytes)
                 + (requiredTags.isEmpty() ? "" : " with storage tags " + sorted(requiredTags));
-        if (tagged.isEmpty()) {
+        List<Candidate> withTags = upPools.stream().filter(p -> p.tags().containsAll(requiredTags)).toList();
+        if (withTags.isEmpty()) {
             throw ApiException.insufficientCapacity("No Up primary storage pool in zone " + zone + " can take " + need
-                    + (requiredTags.isEmpty() ? ": the zone has none" : ": no Up pool there has all these tags"));
+                    + (requiredTags.isEmpty() ? ": the zone has none" : ": no Up pool there has all these tags")
+                    + unusableText(unusable));
+        }
+        List<String> excluded = new java.util.ArrayList<>();
+        List<Candidate> tagged = withTags.stream().filter(p -> {
+            java.util.Optional<String> why = thresholds.excludes(p.name(), p.allocation(), p.usedBytes(), sizeBytes,
+                    overprovisioningFactor);
+            why.ifPresent(excluded::add);
+            return why.isEmpty();
+        }).toList();
+        if (tagged.isEmpty()) {
+            throw ApiException.insufficientCapacity("No primary storage pool in zone " + zone + " can take " + need
+                    + ": " + String.join("; ", excluded) + unusableText(unusable));
         }
         Comparator<Candidate> byRoom = Comparator.comparingLong(p -> p.allocation().room(overprovisioningFactor));
         Candidate roomiest = tagged.stream().max(byRoom.thenComparing(Candidate::id, Comparator.reverseOrder()))
@@ -64,6 +96,15 @@ public final class StoragePoolChooser {
                     + VolumeSize.describe(pool.room(overprovisioningFactor)) + " room left (allocated + size may reach"
                     + " total x storage.overprovisioning.factor " + overprovisioningFactor.toPlainString() + ")");
         }
+    }
+
+    /** " (pool p is Alert: reason; …)", or nothing. */
+    private static String unusableText(List<Unusable> unusable) {
+        if (unusable.isEmpty()) {
+            return "";
+        }
+        return " (" + String.join("; ", unusable.stream().map(p -> "pool " + p.name() + " is " + p.status()
+                + (p.reason() == null ? "" : ": " + p.reason())).toList()) + ")";
     }
 
     private static String sorted(Collection<String> tags) {

@@ -66,7 +66,7 @@ public final class VolumeCommands {
 
     @Command(name = "createVolume", description = "Creates a disk volume from a disk offering, or of a size in GB, on a"
             + " primary storage pool of the zone, or from a snapshot on the snapshot's pool. The volume is created on"
-            + " the storage at once.", access = Access.USER, response = "volume")
+            + " the storage at once.", access = Access.USER, response = "volume", event = "VOLUME.CREATE")
     record CreateVolume(
             @Param(description = "the name of the disk volume; a random one when absent", column = "volumes.name")
             Optional<String> name,
@@ -120,7 +120,8 @@ public final class VolumeCommands {
                 VolumeRepository.VolumeRow allocated = deps.service().allocateOnPool(caller, uuid, nameOr(uuid),
                         snapshot.zoneId(), snapshot.poolId(), snapshot.offeringId(), snapshot.sizeBytes());
                 return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
-                        deps.service().createFromSnapshot(allocated, snapshot.volumePath(), snapshot.uuid()).view()));
+                        deps.service().createFromSnapshot(allocated, snapshot.volumePath(), snapshot.uuid(),
+                                progress::transferred).view()));
             }
             // Only on secondary storage: restored from its backups onto a pool chosen as for a new volume.
             DiskOffering offering = Optional.ofNullable(snapshot.offeringUuid()).flatMap(deps.offerings()::find)
@@ -128,7 +129,8 @@ public final class VolumeCommands {
             VolumeRepository.VolumeRow allocated = deps.service().allocate(caller, uuid, nameOr(uuid),
                     snapshot.zoneId(), snapshot.zoneName(), offering, snapshot.sizeBytes());
             return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
-                    deps.service().restoreFromBackups(allocated, snapshot.backupChain()).view()));
+                    deps.service().restoreFromBackups(allocated, snapshot.backupChain(), progress::transferred)
+                            .view()));
         }
 
         /** CloudStack's rules: a fixed offering has its size, a customized one or none needs size. */
@@ -173,7 +175,7 @@ public final class VolumeCommands {
     }
 
     @Command(name = "resizeVolume", description = "Resizes a volume. Volumes on RBD only grow.", access = Access.USER,
-            response = "volume")
+            response = "volume", event = "VOLUME.RESIZE")
     record ResizeVolume(
             @Param(description = "the ID of the disk volume", entity = Entity.VOLUME, acl = true) String id,
             @Param(description = "new size in GB, for a customized offering or a volume without one; within"
@@ -235,7 +237,7 @@ public final class VolumeCommands {
     }
 
     @Command(name = "deleteVolume", description = "Deletes a detached disk volume and its snapshots from its storage.",
-            access = Access.USER, response = "success")
+            access = Access.USER, response = "success", event = "VOLUME.DELETE")
     record DeleteVolume(@Param(description = "The ID of the disk volume", entity = Entity.VOLUME, acl = true) String id)
             implements SyncCommand<Deps> {
 

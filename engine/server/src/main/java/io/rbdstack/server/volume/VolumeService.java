@@ -12,6 +12,7 @@ import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StoredPool;
+import io.rbdstack.spi.storage.TransferProgress;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.math.BigDecimal;
 import java.util.List;
@@ -61,8 +62,10 @@ public final class VolumeService {
             pools.lockPoolsOfZone(zoneId);
             List<StoragePoolChooser.Candidate> candidates = pools.upPoolsOfZone(zoneId).stream()
                     .map(this::candidate).toList();
-            StoragePoolChooser.Candidate chosen = StoragePoolChooser.choose(zoneName, candidates, tags, sizeBytes,
-                    overprovisioningFactor());
+            List<StoragePoolChooser.Unusable> unusable = pools.alertPoolsOfZone(zoneId).stream()
+                    .map(p -> new StoragePoolChooser.Unusable(p.name(), p.status(), p.statusReason())).toList();
+            StoragePoolChooser.Candidate chosen = StoragePoolChooser.choose(zoneName, candidates, unusable, tags,
+                    sizeBytes, overprovisioningFactor(), thresholds(settings));
             volumes.insert(new VolumeRepository.NewVolume(uuid, name, owner.accountId(), owner.domainId(), zoneId,
                     chosen.id(), offering == null ? null : offering.id(), sizeBytes));
         });
@@ -82,7 +85,13 @@ public final class VolumeService {
             pools.lockPoolsOfZone(zoneId);
             StoragePoolRepository.PoolRow pool = pools.upPoolsOfZone(zoneId).stream().filter(p -> p.id() == poolId)
                     .findFirst().orElseThrow(() -> ApiException.unavailable("The storage pool of the snapshot is not Up"
-                            + " (in maintenance or removed); a volume can only be made from a snapshot on its pool"));
+                            + " (in maintenance, unusable by its hosts or removed); a volume can only be made from a"
+                            + " snapshot on its pool"));
+            thresholds(settings).excludes(pool.name(), allocation(pool), pool.usedBytes(), sizeBytes,
+                    overprovisioningFactor()).ifPresent(why -> {
+                        throw ApiException.insufficientCapacity("The storage pool of the snapshot takes no new volume: "
+                                + why);
+                    });
             StoragePoolChooser.checkGrowth(pool.name(), allocation(pool), sizeBytes, overprovisioningFactor());
             volumes.insert(new VolumeRepository.NewVolume(uuid, name, owner.accountId(), owner.domainId(), zoneId,
                     poolId, offeringId, sizeBytes));
@@ -107,16 +116,17 @@ public final class VolumeService {
 
     /** createVolume's job for a volume made from snapshot {@code snapshotName} of the volume at {@code sourcePath}. */
     public VolumeRepository.VolumeRow createFromSnapshot(VolumeRepository.VolumeRow volume, String sourcePath,
-                                                         String snapshotName) {
+                                                         String snapshotName, TransferProgress progress) {
         return create(volume, (provider, stored) -> provider.createVolumeFromSnapshot(stored, sourcePath, snapshotName,
-                volume.uuid()));
+                volume.uuid(), progress));
     }
 
     /** createVolume's job for a volume restored from backups: a full one, then incremental ones in order. */
     public VolumeRepository.VolumeRow restoreFromBackups(VolumeRepository.VolumeRow volume,
-                                                         List<io.rbdstack.spi.storage.BackupFileRef> chain) {
+                                                         List<io.rbdstack.spi.storage.BackupFileRef> chain,
+                                                         TransferProgress progress) {
         return create(volume, (provider, stored) -> provider.restoreVolume(stored, volume.uuid(), volume.sizeBytes(),
-                chain));
+                chain, progress));
     }
 
     private VolumeRepository.VolumeRow create(VolumeRepository.VolumeRow volume, VolumeMaker maker) {
@@ -281,7 +291,7 @@ public final class VolumeService {
 
     private StoragePoolChooser.Candidate candidate(StoragePoolRepository.PoolRow row) {
         return new StoragePoolChooser.Candidate(row.id(), row.uuid(), row.name(), Set.copyOf(pools.tags(row.id())),
-                allocation(row));
+                allocation(row), row.usedBytes());
     }
 
     private PoolAllocation allocation(StoragePoolRepository.PoolRow row) {
@@ -289,10 +299,24 @@ public final class VolumeService {
     }
 
     private BigDecimal overprovisioningFactor() {
+        return overprovisioningFactor(settings);
+    }
+
+    static BigDecimal overprovisioningFactor(SettingsRepository settings) {
+        return decimal(settings, Setting.STORAGE_OVERPROVISIONING_FACTOR);
+    }
+
+    /** The disable thresholds as the settings say now. */
+    static PoolThresholds thresholds(SettingsRepository settings) {
+        return new PoolThresholds(decimal(settings, Setting.POOL_STORAGE_CAPACITY_DISABLETHRESHOLD),
+                decimal(settings, Setting.POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD));
+    }
+
+    private static BigDecimal decimal(SettingsRepository settings, Setting setting) {
         try {
-            return new BigDecimal(settings.value(Setting.STORAGE_OVERPROVISIONING_FACTOR).trim());
+            return new BigDecimal(settings.value(setting).trim());
         } catch (NumberFormatException e) {
-            return new BigDecimal(Setting.STORAGE_OVERPROVISIONING_FACTOR.defaultValue());
+            return new BigDecimal(setting.defaultValue());
         }
     }
 

@@ -208,7 +208,7 @@ class MalformedCallsIT {
         ids.put(Entity.DOMAIN, account.get("domainid").asText());
         ids.put(Entity.USER, account.get("user").get(0).get("id").asText());
         for (Entity staged : List.of(Entity.STORAGE_POOL, Entity.IMAGE_STORE, Entity.VOLUME, Entity.SNAPSHOT,
-                Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY)) {
+                Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY, Entity.EVENT, Entity.ALERT)) {
             ids.put(staged, UUID.randomUUID().toString());
         }
         try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
@@ -231,6 +231,11 @@ class MalformedCallsIT {
             s.execute("INSERT INTO snapshot_policy (uuid, volume_id, schedule, timezone, interval_type, max_snaps,"
                     + " created) SELECT '" + ids.get(Entity.SNAPSHOT_POLICY) + "', id, '00:00', 'UTC', 'DAILY', 1,"
                     + " UTC_TIMESTAMP() FROM volumes WHERE uuid = '" + ids.get(Entity.VOLUME) + "'");
+            s.execute("INSERT INTO event (uuid, type, state, level, description, user_id, account_id, domain_id,"
+                    + " created) VALUES ('" + ids.get(Entity.EVENT) + "', 'ZONE.CREATE', 'Completed', 'INFO', 'e', 1, 1,"
+                    + " 1, UTC_TIMESTAMP())");
+            s.execute("INSERT INTO alert (uuid, type, name, subject, created, last_sent) VALUES ('"
+                    + ids.get(Entity.ALERT) + "', 7, 'ALERT.COMPUTE.HOST', 'a', UTC_TIMESTAMP(), UTC_TIMESTAMP())");
         }
     }
 
@@ -243,7 +248,7 @@ class MalformedCallsIT {
         try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = '"
-                    + cloud.db().schema + "' AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME NOT IN ('mshost', 'user_session')")) {
+                    + cloud.db().schema + "' AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME NOT IN ('mshost', 'user_session', 'cluster_lease')")) {
                 while (rs.next()) {
                     tables.add("`" + rs.getString(1) + "`");
                 }

@@ -24,6 +24,7 @@ import io.rbdstack.spi.agent.store.DeleteBackupCommand;
 import io.rbdstack.spi.storage.BackupFileRef;
 import io.rbdstack.spi.storage.HostGateway;
 import io.rbdstack.spi.storage.PoolDefinition;
+import io.rbdstack.spi.storage.TransferProgress;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProviderFactory;
@@ -96,7 +97,8 @@ class SnapshotBackupsTest {
             ((Runnable) call.getArgument(0)).run();
             return null;
         }).when(jdbc).transaction(any());
-        backups = new SnapshotBackups(jdbc, snapshots, stores, pools, poolService, settings, hosts);
+        backups = new SnapshotBackups(jdbc, snapshots, stores, pools, poolService, settings, hosts,
+                mock(io.rbdstack.server.alert.Alerts.class));
     }
 
     private static SnapshotRepository.SnapshotRow snapshot(long id, SnapshotState state) {
@@ -113,7 +115,7 @@ class SnapshotBackupsTest {
     void theFirstBackupOfAVolumeIsFull() {
         when(snapshots.backupBase(42, 1)).thenReturn(Optional.empty());
         when(snapshots.find("snap-1")).thenReturn(Optional.of(snapshot(1, SnapshotState.BackedUp)));
-        backups.backup(snapshot(1, SnapshotState.BackingUp));
+        backups.backup(snapshot(1, SnapshotState.BackingUp), TransferProgress.NONE);
         assertEquals(List.of("backup vol-uuid@snap-1 from null to snapshots/2/42/snap-1.rbddiff"), storage.calls);
         verify(snapshots).recordBackup(1, 3, 42, "snapshots/2/42/snap-1.rbddiff", null, GB, 1000, "00");
         verify(snapshots).move(1, SnapshotState.BackingUp, SnapshotState.BackedUp);
@@ -126,16 +128,16 @@ class SnapshotBackupsTest {
         when(snapshots.find(any())).thenReturn(Optional.of(snapshot(9, SnapshotState.BackedUp)));
         // Base 1 is full (chain length 0 < 2): incremental.
         when(snapshots.backupBase(42, 3)).thenReturn(Optional.of(snapshot(1, SnapshotState.BackedUp)));
-        backups.backup(snapshot(3, SnapshotState.BackingUp));
+        backups.backup(snapshot(3, SnapshotState.BackingUp), TransferProgress.NONE);
         verify(snapshots).recordBackup(eq(3L), eq(3L), eq(42L), any(), eq(1L), anyLong(), anyLong(), any());
         // Base 2 is one incremental deep (1 < 2): incremental.
         when(snapshots.backupBase(42, 4)).thenReturn(Optional.of(snapshot(2, SnapshotState.BackedUp)));
-        backups.backup(snapshot(4, SnapshotState.BackingUp));
+        backups.backup(snapshot(4, SnapshotState.BackingUp), TransferProgress.NONE);
         verify(snapshots).recordBackup(eq(4L), eq(3L), eq(42L), any(), eq(2L), anyLong(), anyLong(), any());
         // A base two incrementals deep: the next one is full again.
         backedUp(5, 2L);
         when(snapshots.backupBase(42, 6)).thenReturn(Optional.of(snapshot(5, SnapshotState.BackedUp)));
-        backups.backup(snapshot(6, SnapshotState.BackingUp));
+        backups.backup(snapshot(6, SnapshotState.BackingUp), TransferProgress.NONE);
         verify(snapshots).recordBackup(eq(6L), eq(3L), eq(42L), any(), eq(null), anyLong(), anyLong(), any());
         assertEquals("backup vol-uuid@snap-6 from null to snapshots/2/42/snap-6.rbddiff", storage.calls.get(2));
     }
@@ -143,7 +145,7 @@ class SnapshotBackupsTest {
     @Test
     void aFailedBackupLeavesTheSnapshotOnPrimaryAndRecordsNothing() {
         storage.failBackup = new StorageException(StorageException.Kind.FAILED, "ENOSPC");
-        ApiException e = assertThrows(ApiException.class, () -> backups.backup(snapshot(1, SnapshotState.BackingUp)));
+        ApiException e = assertThrows(ApiException.class, () -> backups.backup(snapshot(1, SnapshotState.BackingUp), TransferProgress.NONE));
         assertEquals("Snapshot s1 was not backed up: ENOSPC", e.getMessage());
         verify(snapshots).move(1, SnapshotState.BackingUp, SnapshotState.CreatedOnPrimary);
         verify(snapshots, never()).recordBackup(anyLong(), anyLong(), anyLong(), any(), any(), anyLong(), anyLong(),
@@ -248,11 +250,11 @@ class SnapshotBackupsTest {
         backedUp(1, null); // on store 3
         when(snapshots.find(any())).thenReturn(Optional.of(snapshot(2, SnapshotState.BackedUp)));
         when(snapshots.backupBase(42, 2)).thenReturn(Optional.of(snapshot(1, SnapshotState.BackedUp)));
-        backups.backup(snapshot(2, SnapshotState.BackingUp));
+        backups.backup(snapshot(2, SnapshotState.BackingUp), TransferProgress.NONE);
         verify(snapshots).recordBackup(eq(2L), eq(3L), eq(42L), any(), eq(1L), anyLong(), anyLong(), any());
         // Without a base, the emptiest store takes a new chain.
         when(snapshots.backupBase(42, 5)).thenReturn(Optional.empty());
-        backups.backup(snapshot(5, SnapshotState.BackingUp));
+        backups.backup(snapshot(5, SnapshotState.BackingUp), TransferProgress.NONE);
         verify(snapshots).recordBackup(eq(5L), eq(4L), eq(42L), any(), eq(null), anyLong(), anyLong(), any());
     }
 }

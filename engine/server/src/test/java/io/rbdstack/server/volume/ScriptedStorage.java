@@ -10,6 +10,7 @@ import io.rbdstack.spi.storage.SnapshotInfo;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StoredPool;
+import io.rbdstack.spi.storage.TransferProgress;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,7 +112,8 @@ public final class ScriptedStorage implements StorageProvider {
 
     @Override
     public VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName,
-                                               String newVolumeUuid) throws StorageException {
+                                               String newVolumeUuid, TransferProgress progress)
+            throws StorageException {
         calls.add("clone " + volumePath + "@" + snapshotName + " " + newVolumeUuid);
         if (failCreate != null) {
             throw failCreate;
@@ -122,7 +124,7 @@ public final class ScriptedStorage implements StorageProvider {
 
     @Override
     public BackupInfo backupSnapshot(StoredPool pool, String volumePath, String snapshotName, String fromSnapshotName,
-                                     BackupTarget target) throws StorageException {
+                                     BackupTarget target, TransferProgress progress) throws StorageException {
         calls.add("backup " + volumePath + "@" + snapshotName + " from " + fromSnapshotName + " to " + target.path());
         if (failBackup != null) {
             throw failBackup;
@@ -131,8 +133,8 @@ public final class ScriptedStorage implements StorageProvider {
     }
 
     @Override
-    public VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, List<BackupFileRef> chain)
-            throws StorageException {
+    public VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, List<BackupFileRef> chain,
+                                    TransferProgress progress) throws StorageException {
         calls.add("restore " + newVolumeUuid + " from " + chain.stream().map(BackupFileRef::path).toList());
         if (failCreate != null) {
             throw failCreate;

@@ -104,4 +104,43 @@ class StoragePoolChooserTest {
                 + " 2 GB (2147483648 bytes) room left (allocated + size may reach total x"
                 + " storage.overprovisioning.factor 2)", e.getMessage());
     }
+
+    @Test
+    void poolsOverADisableThresholdTakeNoNewVolumeAndThe533SaysWhy() {
+        PoolThresholds thresholds = new PoolThresholds(new BigDecimal("0.85"), new BigDecimal("0.5"));
+        StoragePoolChooser.Candidate busy = new StoragePoolChooser.Candidate(1, "u1", "busy", Set.of(),
+                new PoolAllocation(10 * GB, 0), 9 * GB);
+        StoragePoolChooser.Candidate full = new StoragePoolChooser.Candidate(2, "u2", "full", Set.of(),
+                new PoolAllocation(10 * GB, 0), 10 * GB);
+        StoragePoolChooser.Candidate allocated = new StoragePoolChooser.Candidate(3, "u3", "allocated", Set.of(),
+                new PoolAllocation(10 * GB, 9 * GB), 0L);
+        StoragePoolChooser.Candidate fine = new StoragePoolChooser.Candidate(4, "u4", "fine", Set.of(),
+                new PoolAllocation(10 * GB, 0), GB);
+        assertEquals("fine", StoragePoolChooser.choose("z", List.of(busy, full, allocated, fine), List.of(), Set.of(),
+                2 * GB, TWO, thresholds).name(), "the pool under both thresholds, though others have more room");
+
+        ApiException e = assertThrows(ApiException.class, () -> StoragePoolChooser.choose("z",
+                List.of(busy, full, allocated), List.of(new StoragePoolChooser.Unusable("gone", "Alert",
+                        "Could not read the capacity of RBD pool gone: permission denied")), Set.of(), 2 * GB, TWO,
+                thresholds));
+        assertEquals(ApiErrorCode.INSUFFICIENT_CAPACITY_ERROR, e.errorCode());
+        assertEquals("No primary storage pool in zone z can take a volume of 2 GB (2147483648 bytes): pool busy is 90%"
+                + " used, over pool.storage.capacity.disablethreshold 0.85; pool full is full (10 GB (10737418240"
+                + " bytes) used of 10 GB (10737418240 bytes)); pool allocated would be 55% allocated, over"
+                + " pool.storage.allocated.capacity.disablethreshold 0.5 (pool gone is Alert: Could not read the"
+                + " capacity of RBD pool gone: permission denied)", e.getMessage());
+    }
+
+    @Test
+    void thresholdsAlertOnTheSharesTheyNameAndAFullPoolWhatever() {
+        PoolThresholds thresholds = new PoolThresholds(new BigDecimal("0.85"), new BigDecimal("0.85"));
+        assertTrue(thresholds.usedOver(86, 100));
+        assertFalse(thresholds.usedOver(85, 100), "at the threshold is not over it");
+        assertTrue(PoolThresholds.NONE.usedOver(100, 100), "full is over any threshold");
+        assertFalse(thresholds.usedOver(0, 0), "an unknown total alerts nothing");
+        assertTrue(thresholds.allocatedOver(171, 100, TWO));
+        assertFalse(thresholds.allocatedOver(170, 100, TWO));
+        assertEquals("12.5%", PoolThresholds.percent(new BigDecimal("0.125")));
+        assertEquals("0.02%", PoolThresholds.percent(new BigDecimal("0.000213")));
+    }
 }

@@ -38,6 +38,7 @@ import io.rbdstack.spi.storage.SnapshotInfo;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StoredPool;
+import io.rbdstack.spi.storage.TransferProgress;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.time.Duration;
 import java.util.List;
@@ -174,18 +175,18 @@ final class RbdStorageProvider implements StorageProvider {
 
     @Override
     public VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName,
-                                               String newVolumeUuid) throws StorageException {
+                                               String newVolumeUuid, TransferProgress progress) throws StorageException {
         return image(sendTransfer(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid),
                 "create RBD image " + newVolumeUuid + " from snapshot " + volumePath + "@" + snapshotName + " in pool "
-                        + pool.name()));
+                        + pool.name(), progress));
     }
 
     @Override
     public BackupInfo backupSnapshot(StoredPool pool, String volumePath, String snapshotName, String fromSnapshotName,
-                                     BackupTarget target) throws StorageException {
+                                     BackupTarget target, TransferProgress progress) throws StorageException {
         Answer answer = sendTransfer(pool, new BackupRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName,
                 fromSnapshotName, target.storeUrl(), target.path()), "back up snapshot " + volumePath + "@"
-                + snapshotName + (fromSnapshotName == null ? "" : " (changes since " + fromSnapshotName + ")"));
+                + snapshotName + (fromSnapshotName == null ? "" : " (changes since " + fromSnapshotName + ")"), progress);
         if (!(answer instanceof RbdBackupAnswer backup)) {
             throw unexpected(answer);
         }
@@ -193,12 +194,12 @@ final class RbdStorageProvider implements StorageProvider {
     }
 
     @Override
-    public VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, List<BackupFileRef> chain)
-            throws StorageException {
+    public VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, List<BackupFileRef> chain,
+                                    TransferProgress progress) throws StorageException {
         List<BackupFile> files = chain.stream().map(f -> new BackupFile(f.storeUrl(), f.path(), f.sha256())).toList();
         return image(sendTransfer(pool, new RestoreRbdBackupCommand(rbdPool(pool), newVolumeUuid, sizeBytes, files),
                 "restore RBD image " + newVolumeUuid + " in pool " + pool.name() + " from " + files.size()
-                        + " backup file(s)"));
+                        + " backup file(s)", progress));
     }
 
     private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {
@@ -207,8 +208,14 @@ final class RbdStorageProvider implements StorageProvider {
 
     /** For commands that copy or roll back a volume's data: their time grows with its size. */
     private Answer sendTransfer(StoredPool pool, AgentCommand command, String what) throws StorageException {
+        return sendTransfer(pool, command, what, TransferProgress.NONE);
+    }
+
+    /** A copy whose agent reports the bytes done, handed to {@code progress}. */
+    private Answer sendTransfer(StoredPool pool, AgentCommand command, String what, TransferProgress progress)
+            throws StorageException {
         Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
-        return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout), what);
+        return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout, progress), what);
     }
 
     private static Answer expectSuccess(Answer answer, String what) throws StorageException {

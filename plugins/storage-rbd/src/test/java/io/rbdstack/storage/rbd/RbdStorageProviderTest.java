@@ -69,6 +69,14 @@ class RbdStorageProviderTest {
             timeouts.add(timeout);
             return answers.apply(command);
         }
+
+        /** As the agent would, reports half of the work done before answering. */
+        @Override
+        public Answer send(String hostUuid, AgentCommand command, Duration timeout,
+                           io.rbdstack.spi.storage.TransferProgress progress) {
+            progress.update(5, 10);
+            return send(hostUuid, command, timeout);
+        }
     }
 
     private static StorageProvider provider(HostGateway gateway) {
@@ -188,12 +196,18 @@ class RbdStorageProviderTest {
         ScriptedGateway gateway = new ScriptedGateway(c -> c instanceof BackupRbdSnapshotCommand
                 ? new RbdBackupAnswer(true, null, "f", 1, "00") : new RbdImageAnswer(true, null, "img", 1));
         StorageProvider provider = provider(gateway);
-        provider.backupSnapshot(pool, "img", "s2", "s1", new BackupTarget("file:///b", "f"));
-        provider.restoreVolume(pool, "new", 1, List.of(new BackupFileRef("file:///b", "f", "00")));
-        provider.createVolumeFromSnapshot(pool, "img", "s2", "new2");
+        List<String> reports = new ArrayList<>();
+        provider.backupSnapshot(pool, "img", "s2", "s1", new BackupTarget("file:///b", "f"),
+                (done, total) -> reports.add("backup " + done + "/" + total));
+        provider.restoreVolume(pool, "new", 1, List.of(new BackupFileRef("file:///b", "f", "00")),
+                (done, total) -> reports.add("restore " + done + "/" + total));
+        provider.createVolumeFromSnapshot(pool, "img", "s2", "new2", (done, total) -> reports.add("clone " + done
+                + "/" + total));
         provider.createVolume(pool, "vol", 1);
         assertEquals(List.of(Duration.ofHours(6), Duration.ofHours(6), Duration.ofHours(6), Duration.ofSeconds(60)),
                 gateway.timeouts);
+        // Each copy hands the agent's progress reports on to the caller's listener.
+        assertEquals(List.of("backup 5/10", "restore 5/10", "clone 5/10"), reports);
         BackupRbdSnapshotCommand backup = assertInstanceOf(BackupRbdSnapshotCommand.class, gateway.sent.get(0));
         assertEquals("s1", backup.fromSnapshot());
         assertEquals("file:///b", backup.storeUrl());

@@ -3,6 +3,7 @@ package io.rbdstack.spi.agent.handler;
 import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.Answer;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -17,9 +18,24 @@ public interface AgentCommandHandler<C extends AgentCommand> {
 
     Answer handle(C command);
 
+    /**
+     * Runs a command that may report its progress; a handler of a short command need not: by default
+     * this is {@link #handle(AgentCommand)}.
+     */
+    default Answer handle(C command, ProgressReporter progress) {
+        return handle(command);
+    }
+
     /** A handler that answers commands of {@code commandType} with {@code run}, e.g. a method reference. */
     static <C extends AgentCommand> AgentCommandHandler<C> of(Class<C> commandType,
                                                              Function<? super C, ? extends Answer> run) {
+        Objects.requireNonNull(run, "run");
+        return withProgress(commandType, (command, progress) -> run.apply(command));
+    }
+
+    /** A handler of a long command that reports its progress as {@code run} goes, e.g. a copy of a volume. */
+    static <C extends AgentCommand> AgentCommandHandler<C> withProgress(Class<C> commandType,
+            BiFunction<? super C, ProgressReporter, ? extends Answer> run) {
         Objects.requireNonNull(commandType, "commandType");
         Objects.requireNonNull(run, "run");
         return new AgentCommandHandler<>() {
@@ -30,7 +46,12 @@ public interface AgentCommandHandler<C extends AgentCommand> {
 
             @Override
             public Answer handle(C command) {
-                return run.apply(command);
+                return run.apply(command, ProgressReporter.NONE);
+            }
+
+            @Override
+            public Answer handle(C command, ProgressReporter progress) {
+                return run.apply(command, progress);
             }
 
             @Override

@@ -1,0 +1,29 @@
+package io.rbdstack.server.alert;
+
+/** The CloudStack alert types rbdstack raises, with CloudStack's numbers and names (AlertService.AlertType). */
+public enum AlertType {
+    /** A pool's used capacity crossed pool.storage.capacity.disablethreshold (CloudStack's capacity type 2). */
+    STORAGE(2, "ALERT.STORAGE"),
+    /** A pool's allocated capacity crossed pool.storage.allocated.capacity.disablethreshold (capacity type 3). */
+    STORAGE_ALLOCATED(3, "ALERT.STORAGE.ALLOCATED"),
+    /** A host went Alert or Disconnected. */
+    HOST(7, "ALERT.COMPUTE.HOST"),
+    /** Anything else about storage: a pool its hosts cannot use, a failed snapshot backup. */
+    STORAGE_MISC(12, "ALERT.STORAGE.MISC");
+
+    private final int number;
+    private final String alertName;
+
+    AlertType(int number, String alertName) {
+        this.number = number;
+        this.alertName = alertName;
+    }
+
+    public int number() {
+        return number;
+    }
+
+    public String alertName() {
+        return alertName;
+    }
+}

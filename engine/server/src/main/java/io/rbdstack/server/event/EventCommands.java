@@ -1,0 +1,147 @@
+package io.rbdstack.server.event;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rbdstack.server.api.Access;
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.api.ApiJson;
+import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.Command;
+import io.rbdstack.server.api.CommandRegistry;
+import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.PageParams;
+import io.rbdstack.server.api.Param;
+import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.db.SqlConditions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** listEvents, archiveEvents and deleteEvents: the audit trail, each caller seeing only its own account's part. */
+public final class EventCommands {
+
+    private EventCommands() {
+    }
+
+    public static void register(CommandRegistry registry, EventRepository events) {
+        registry.register(ListEvents.class, events);
+        registry.register(ArchiveEvents.class, events);
+        registry.register(DeleteEvents.class, events);
+    }
+
+    /** CloudStack's event levels as a filter. */
+    enum Level { INFO, WARN, ERROR }
+
+    @Command(name = "listEvents", description = "A command to list events.", access = Access.USER, response = "event")
+    record ListEvents(
+            @Param(description = "the ID of the event", entity = Entity.EVENT, acl = true) Optional<String> id,
+            @Param(description = "the event type (see event types)") Optional<String> type,
+            @Param(description = "the event level (INFO, WARN, ERROR)") Optional<Level> level,
+            @Param(description = "the start date range of the list you want to retrieve (use format yyyy-MM-dd"
+                    + " or yyyy-MM-dd HH:mm:ss, UTC)") Optional<String> startDate,
+            @Param(description = "the end date range of the list you want to retrieve (use format yyyy-MM-dd"
+                    + " or yyyy-MM-dd HH:mm:ss, UTC)") Optional<String> endDate,
+            @Param(description = "with entrytime: jobs scheduled between entrytime and duration seconds ago that have"
+                    + " not completed", min = 0) Optional<Integer> duration,
+            @Param(description = "with duration: the oldest age in seconds of the pending jobs to list", min = 0)
+            Optional<Integer> entryTime,
+            @Param(description = "List by keyword") Optional<String> keyword,
+            @Param(description = "admins: the events of the account of this name (with domainid)")
+            Optional<String> account,
+            @Param(description = "admins: the events of the accounts of this domain", entity = Entity.DOMAIN)
+            Optional<String> domainId,
+            @Param(description = "with domainid: the domain's subdomains too") Optional<Boolean> isRecursive,
+            @Param(description = "true: every event the caller may see (root admins: all)") Optional<Boolean> listAll,
+            @Param(description = "true: the archived events instead of the others") Optional<Boolean> archived,
+            @Param(description = "the parent (Scheduled) event of a job: that job's events", entity = Entity.EVENT,
+                    acl = true) Optional<String> startId,
+            @Param(description = "the ID of the resource the events are about") Optional<String> resourceId,
+            @Param(description = "the type of the resource the events are about (Volume, Snapshot, StoragePool …)")
+            Optional<String> resourceType,
+            PageParams page) implements SyncCommand<EventRepository> {
+
+        @Override
+        public ObjectNode execute(Caller caller, EventRepository events) {
+            SqlConditions where = new SqlConditions();
+            Optional<Long> own = caller.listedAccount(listAll, id);
+            if (own.isPresent()) {
+                where.add("e.account_id = ?", own.get());
+            } else {
+                account.ifPresent(name -> where.add("a.account_name = ?", name));
+                domainId.ifPresent(domain -> where.add(isRecursive.orElse(false)
+                        ? "d.path LIKE CONCAT((SELECT s.path FROM domain s WHERE s.uuid = ?), '%')" : "d.uuid = ?", domain));
+            }
+            id.ifPresent(uuid -> where.add("e.uuid = ?", uuid));
+            type.ifPresent(t -> where.add("e.type = ?", t));
+            level.ifPresent(l -> where.add("e.level = ?", l.name()));
+            EventDates.start(startDate, "startdate").ifPresent(from -> where.add("e.created >= ?", from));
+            EventDates.end(endDate, "enddate").ifPresent(to -> where.add("e.created <= ?", to));
+            keyword.ifPresent(k -> where.add("(e.type LIKE ? OR e.description LIKE ?)", SqlConditions.contains(k),
+                    SqlConditions.contains(k)));
+            startId.ifPresent(parent -> where.add("e.start_id = (SELECT s.id FROM event s WHERE s.uuid = ?)", parent));
+            resourceId.ifPresent(r -> where.add("e.resource_id = ?", r));
+            resourceType.ifPresent(r -> where.add("e.resource_type = ?", r));
+            if (id.isEmpty()) {
+                where.add("e.archived = ?", archived.orElse(false));
+            }
+            if (duration.isPresent() && entryTime.isPresent()) {
+                pendingJobs(where, duration.get(), entryTime.get());
+            }
+            List<EventView> views = events.list(where, page.sql()).stream().map(EventRepository.EventRow::view).toList();
+            return ApiJson.list("event", views, events.count(where));
+        }
+
+        /**
+         * CloudStack's duration + entrytime: jobs scheduled between entrytime and duration seconds ago whose
+         * Completed event is still missing.
+         */
+        private static void pendingJobs(SqlConditions where, int duration, int entryTime) {
+            if (entryTime <= duration) {
+                throw ApiException.invalidParameter("Entry time must be greater than duration");
+            }
+            Instant now = Instant.now();
+            where.add("e.state = 'Scheduled'")
+                    .add("e.created BETWEEN ? AND ?", now.minusSeconds(entryTime), now.minusSeconds(duration))
+                    .add("NOT EXISTS (SELECT 1 FROM event c WHERE c.start_id = e.id AND c.state = 'Completed')");
+        }
+    }
+
+    @Command(name = "archiveEvents", description = "Archive one or more events.", access = Access.USER,
+            response = "success", event = "EVENT.ARCHIVE")
+    record ArchiveEvents(ArchiveSelection selection) implements SyncCommand<EventRepository> {
+
+        @Override
+        public ObjectNode execute(Caller caller, EventRepository events) {
+            events.archive(chosen(caller, events, selection, "archive"));
+            return ApiJson.success();
+        }
+    }
+
+    @Command(name = "deleteEvents", description = "Delete one or more events.", access = Access.USER,
+            response = "success", event = "EVENT.DELETE")
+    record DeleteEvents(ArchiveSelection selection) implements SyncCommand<EventRepository> {
+
+        @Override
+        public ObjectNode execute(Caller caller, EventRepository events) {
+            events.delete(chosen(caller, events, selection, "delete"));
+            return ApiJson.success();
+        }
+    }
+
+    /**
+     * The events archiveEvents or deleteEvents act on: those the selection names, of the caller's own
+     * account unless it is a root admin. Named events of another account refuse the whole call.
+     */
+    static List<Long> chosen(Caller caller, EventRepository events, ArchiveSelection selection, String verb) {
+        SqlConditions where = selection.conditions("e", type -> type);
+        if (selection.ids().isEmpty() && !caller.isRootAdmin()) {
+            where.add("e.account_id = ?", caller.accountId());
+        }
+        List<long[]> found = events.idsAndAccounts(where);
+        if (!caller.isRootAdmin() && found.stream().anyMatch(row -> row[1] != caller.accountId())) {
+            throw ApiException.permissionDenied("Account " + caller.accountName() + " does not have permission to "
+                    + verb + " events of other accounts");
+        }
+        selection.requireAllFound(found.size(), verb, "Events");
+        return found.stream().map(row -> row[0]).toList();
+    }
+}

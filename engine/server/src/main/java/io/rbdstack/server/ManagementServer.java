@@ -21,6 +21,7 @@ import io.rbdstack.server.auth.SessionStore;
 import io.rbdstack.server.auth.UserRepository;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
 import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.cluster.ManagementServerCommands;
 import io.rbdstack.server.cluster.ManagementServerRegistry;
 import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentListener;
@@ -33,7 +34,9 @@ import io.rbdstack.server.db.EntityRows;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.embedded.EmbeddedMariaDb;
 import io.rbdstack.server.host.HostAgentEvents;
+import io.rbdstack.server.host.HostAdminCommands;
 import io.rbdstack.server.host.HostCommands;
+import io.rbdstack.server.host.HostMaintenance;
 import io.rbdstack.server.host.HostRepository;
 import io.rbdstack.server.infra.ClusterCommands;
 import io.rbdstack.server.infra.ClusterRepository;
@@ -167,6 +170,9 @@ public final class ManagementServer implements AutoCloseable {
             ClusterCommands.register(registry, infra);
 
             HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agents.connections()));
+            HostAdminCommands.register(registry, new HostAdminCommands.Deps(hosts,
+                    new HostMaintenance(hosts, agents.connections(), java.time.Duration.ofSeconds(1))));
+            ManagementServerCommands.register(registry, jdbc);
 
             EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
             StorageProviders providers = StorageProviders.load(plugins, gateway,

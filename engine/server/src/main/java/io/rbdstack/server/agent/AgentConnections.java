@@ -20,4 +20,7 @@ public interface AgentConnections {
     CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout);
 
     boolean isConnected(String hostId);
+
+    /** Commands sent to the host's agent and not answered yet; 0 when it is not connected here. */
+    int inFlight(String hostId);
 }

@@ -19,7 +19,8 @@ public enum Entity {
     DOMAIN("domain", "domain", null),
     ACCOUNT("account", "account", "id"),
     USER("user", "user", "account_id"),
-    ASYNC_JOB("job", "async_job", "account_id");
+    ASYNC_JOB("job", "async_job", "account_id"),
+    MANAGEMENT_SERVER("management server", "mshost", null);
 
     private final String displayName;
     private final String table;

@@ -152,6 +152,8 @@ public final class StoragePoolCommands {
                 uuid = deps.pools().create(new StoragePoolRepository.NewPool(name, plugin.factory().name(),
                         plugin.factory().name(), poolScope, zone, podRowId, clusterRowId, HypervisorType.KVM.name(),
                         definition, capacityBytes.orElse(null), capacityIops.orElse(null), tags));
+            } catch (ApiException e) {
+                throw e;
             } catch (Exception e) {
                 throw ApiException.internal("Cannot save storage pool " + name, e);
             }

@@ -67,6 +67,11 @@ public final class StoragePoolRepository {
     public String create(NewPool pool) throws Exception {
         String uuid = UUID.randomUUID().toString();
         jdbc.inTransaction(() -> {
+            // A zone being deleted holds its row lock until it is removed: the pool waits, then sees that.
+            if (jdbc.query("SELECT id FROM data_center WHERE id = ? AND removed IS NULL LOCK IN SHARE MODE",
+                    rs -> rs.getLong(1), pool.zoneId()).isEmpty()) {
+                throw io.rbdstack.server.api.ApiException.invalidParameter("The zone was deleted meanwhile (parameter zoneid)");
+            }
             Instant now = Instant.now();
             long id = jdbc.insert("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, pod_id,"
                             + " cluster_id, hypervisor, storage_provider_name, host_address, path, user_info, status,"

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** createDiskOffering (admins) and listDiskOfferings (everyone). */
+/** createDiskOffering, updateDiskOffering, deleteDiskOffering (admins) and listDiskOfferings (everyone). */
 public final class DiskOfferingCommands {
 
     /** RBD images are always thin: nothing is written until the guest writes. */
@@ -34,6 +34,8 @@ public final class DiskOfferingCommands {
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(CreateDiskOffering.class, deps);
         registry.register(ListDiskOfferings.class, deps.offerings());
+        registry.register(UpdateDiskOffering.class, deps.offerings());
+        registry.register(DeleteDiskOffering.class, deps.offerings());
     }
 
     @Command(name = "createDiskOffering", description = "Creates a disk offering.", access = Access.ADMIN,
@@ -48,7 +50,15 @@ public final class DiskOfferingCommands {
             @Param(description = "storage tags: a volume goes to a pool carrying all of them", length = 4096,
                     column = "disk_offering.tags") List<String> tags,
             @Param(description = "provisioning type: thin (RBD images are always thin)") Optional<String> provisioningType,
-            @Param(description = "the storage type: shared (local storage is not supported)") Optional<String> storageType)
+            @Param(description = "the storage type: shared (local storage is not supported)") Optional<String> storageType,
+            @Param(description = "whether the disk offering has a custom IOPS range, chosen per volume")
+            Optional<Boolean> customizedIops,
+            @Param(description = "min iops of the disk offering", min = 0) Optional<Long> minIops,
+            @Param(description = "max iops of the disk offering", min = 0) Optional<Long> maxIops,
+            @Param(description = "bytes read rate of the disk offering", min = 1) Optional<Long> bytesReadRate,
+            @Param(description = "bytes write rate of the disk offering", min = 1) Optional<Long> bytesWriteRate,
+            @Param(description = "io requests read rate of the disk offering", min = 1) Optional<Long> iopsReadRate,
+            @Param(description = "io requests write rate of the disk offering", min = 1) Optional<Long> iopsWriteRate)
             implements SyncCommand<Deps> {
 
         @Override
@@ -86,8 +96,24 @@ public final class DiskOfferingCommands {
                         + " (primary storage pools) is supported");
             });
             String uuid = deps.offerings().create(new DiskOfferingRepository.NewOffering(trimmed,
-                    displayText.orElse(trimmed), sizeBytes, custom, tags.stream().distinct().toList(), THIN));
+                    displayText.orElse(trimmed), sizeBytes, custom, tags.stream().distinct().toList(), THIN, qos()));
             return ApiJson.object("diskoffering", deps.offerings().find(uuid).orElseThrow().view());
+        }
+
+        /** CloudStack's rules: an IOPS range is either fixed here (min at most max) or chosen per volume. */
+        private DiskOffering.Qos qos() {
+            boolean customIops = customizedIops.orElse(false);
+            if (customIops && (minIops.isPresent() || maxIops.isPresent())) {
+                throw ApiException.invalidParameter("Min/max IOPS are chosen per volume for a disk offering with"
+                        + " customizediops=true: leave out parameters miniops and maxiops");
+            }
+            if (minIops.isPresent() && maxIops.isPresent() && minIops.get() > maxIops.get()) {
+                throw ApiException.invalidParameter("The min IOPS must be less than or equal to the max IOPS"
+                        + " (parameters miniops " + minIops.get() + ", maxiops " + maxIops.get() + ")");
+            }
+            return new DiskOffering.Qos(customIops, minIops.orElse(null), maxIops.orElse(null),
+                    bytesReadRate.orElse(null), bytesWriteRate.orElse(null), iopsReadRate.orElse(null),
+                    iopsWriteRate.orElse(null));
         }
     }
 
@@ -104,6 +130,51 @@ public final class DiskOfferingCommands {
             DiskOfferingRepository.Filter filter = new DiskOfferingRepository.Filter(id, name, keyword);
             return ApiJson.list("diskoffering", offerings.list(filter, page.sql()).stream()
                     .map(DiskOffering::view).toList(), offerings.count(filter));
+        }
+    }
+
+    @Command(name = "updateDiskOffering", description = "Updates a disk offering. Volumes made with it keep the size"
+            + " they have.", access = Access.ADMIN, response = "diskoffering")
+    record UpdateDiskOffering(
+            @Param(description = "ID of the disk offering", entity = Entity.DISK_OFFERING) String id,
+            @Param(description = "updates name of the disk offering with this value", column = "disk_offering.name")
+            Optional<String> name,
+            @Param(description = "updates alternate display text of the disk offering with this value", length = 4096,
+                    column = "disk_offering.display_text") Optional<String> displayText,
+            @Param(description = "comma-separated list of storage tags for the disk offering", length = 4096,
+                    column = "disk_offering.tags") List<String> tags,
+            @Param(description = "bytes read rate of the disk offering", min = 1) Optional<Long> bytesReadRate,
+            @Param(description = "bytes write rate of the disk offering", min = 1) Optional<Long> bytesWriteRate,
+            @Param(description = "io requests read rate of the disk offering", min = 1) Optional<Long> iopsReadRate,
+            @Param(description = "io requests write rate of the disk offering", min = 1) Optional<Long> iopsWriteRate)
+            implements SyncCommand<DiskOfferingRepository> {
+
+        @Override
+        public ObjectNode execute(Caller caller, DiskOfferingRepository offerings) {
+            DiskOffering offering = offerings.find(id).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find disk offering by id " + id + " (parameter id); it may have been deleted"));
+            Optional<String> newName = name.map(String::trim);
+            if (newName.filter(String::isEmpty).isPresent()) {
+                throw ApiException.invalidParameter("Invalid value for parameter name: a disk offering needs a name");
+            }
+            offerings.update(offering.id(), new DiskOfferingRepository.OfferingUpdate(newName, displayText,
+                    tags.isEmpty() ? Optional.empty() : Optional.of(tags.stream().distinct().toList()), bytesReadRate,
+                    bytesWriteRate, iopsReadRate, iopsWriteRate));
+            return ApiJson.object("diskoffering", offerings.find(id).orElseThrow().view());
+        }
+    }
+
+    @Command(name = "deleteDiskOffering", description = "Deletes a disk offering: it is no longer offered, and the"
+            + " volumes made with it keep what they have.", access = Access.ADMIN, response = "success")
+    record DeleteDiskOffering(@Param(description = "ID of the disk offering", entity = Entity.DISK_OFFERING) String id)
+            implements SyncCommand<DiskOfferingRepository> {
+
+        @Override
+        public ObjectNode execute(Caller caller, DiskOfferingRepository offerings) {
+            DiskOffering offering = offerings.find(id).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find disk offering by id " + id + " (parameter id); it may have been deleted"));
+            offerings.delete(offering.id());
+            return ApiJson.success();
         }
     }
 }

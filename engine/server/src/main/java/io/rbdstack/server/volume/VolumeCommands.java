@@ -208,7 +208,7 @@ public final class VolumeCommands {
                 }
                 offeringId = offering.id();
             } else {
-                boolean fixed = Optional.ofNullable(volume.offeringUuid()).flatMap(deps.offerings()::find)
+                boolean fixed = Optional.ofNullable(volume.offeringUuid()).flatMap(deps.offerings()::findEvenDeleted)
                         .map(o -> !o.customized()).orElse(false);
                 if (fixed) {
                     throw ApiException.invalidParameter("To change the size of volume " + volume.name()

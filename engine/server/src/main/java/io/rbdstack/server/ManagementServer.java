@@ -4,6 +4,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.rbdstack.dbupgrade.DbUpgrader;
 import io.rbdstack.dbupgrade.UpgradeResult;
 import io.rbdstack.protocol.MessageCodec;
+import io.rbdstack.server.account.AccountDeletion;
+import io.rbdstack.server.account.AccountLifecycleCommands;
+import io.rbdstack.server.account.AccountRepository;
+import io.rbdstack.server.account.AccountViews;
+import io.rbdstack.server.account.DomainCommands;
+import io.rbdstack.server.account.DomainRepository;
 import io.rbdstack.server.api.ApiDispatcher;
 import io.rbdstack.server.api.ApiHttpHandler;
 import io.rbdstack.server.api.ApiHttpServer;
@@ -32,6 +38,7 @@ import io.rbdstack.server.config.ServerConfig;
 import io.rbdstack.server.db.ConnectionPools;
 import io.rbdstack.server.db.EntityRows;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.db.OwnerRows;
 import io.rbdstack.server.db.embedded.EmbeddedMariaDb;
 import io.rbdstack.server.host.HostAgentEvents;
 import io.rbdstack.server.host.HostAdminCommands;
@@ -157,11 +164,15 @@ public final class ManagementServer implements AutoCloseable {
 
             SessionStore sessions = new SessionStore(jdbc, config.sessionTimeout(), Clock.systemUTC());
             CommandRegistry registry = new CommandRegistry();
+            OwnerRows owners = new OwnerRows(jdbc);
             ZoneRepository zones = new ZoneRepository(jdbc);
             PodRepository pods = new PodRepository(jdbc);
             ClusterRepository clusters = new ClusterRepository(jdbc);
             DiscoveryCommands.register(registry, () -> settings.bool(Setting.KVM_SNAPSHOT_ENABLED));
-            AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher, sessions));
+            AccountRepository accountRows = new AccountRepository(jdbc);
+            AccountViews accountViews = new AccountViews(accountRows, users);
+            AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher, sessions, accountViews,
+                    owners));
             JobCommands.register(registry, jobRows);
             SettingsCommands.register(registry, settings);
             Infrastructure infra = new Infrastructure(zones, pods, clusters);
@@ -192,13 +203,19 @@ public final class ManagementServer implements AutoCloseable {
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, new ImageStoreCommands.Deps(zones, imageStores, gateway));
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway);
-            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
-                    new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings,
-                    jobs::submit);
+            SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups);
+            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService, backups,
+                    settings, jobs::submit, owners);
             SnapshotCommands.register(registry, snapshotDeps);
-            VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
-                    new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots), settings,
-                    snapshotDeps));
+            VolumeService volumeService = new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots);
+            VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
+                    snapshotDeps, owners));
+            AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
+                    snapshots, snapshotService);
+            AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,
+                    sessions, accountDeletion));
+            DomainCommands.register(registry, new DomainCommands.Deps(new DomainRepository(jdbc), accountRows,
+                    accountDeletion, jdbc));
             VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, snapshots);
             SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService, backups);
             DeferredDeletePurge purge = new DeferredDeletePurge(volumes, pools, poolService, settings);

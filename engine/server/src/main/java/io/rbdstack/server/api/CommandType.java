@@ -138,8 +138,8 @@ public final class CommandType {
         if (kind != Kind.STRING && (param.entity() != Entity.NONE || param.format() != Format.ANY)) {
             throw new IllegalArgumentException(where + ": entity and format apply to strings only");
         }
-        if (param.acl() && (param.entity() == Entity.NONE || param.entity().ownerColumn() == null)) {
-            throw new IllegalArgumentException(where + ": acl needs an entity that accounts own");
+        if (param.acl() && !param.entity().owned()) {
+            throw new IllegalArgumentException(where + ": acl needs an entity that accounts or domains own");
         }
         long min = param.min();
         long max = param.max();

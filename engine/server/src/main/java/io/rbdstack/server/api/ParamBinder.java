@@ -123,8 +123,8 @@ public final class ParamBinder {
                     + " due to incorrect long value format, or entity does not exist or due to incorrect parameter"
                     + " annotation for the field in api cmd class.");
         }
-        Long owner = found.get().ownerAccountId();
-        if (param.acl() && !call.caller().isRootAdmin() && (owner == null || owner != call.caller().accountId())) {
+        EntityLookup.Found row = found.get();
+        if (param.acl() && !call.caller().mayAccess(row.ownerAccountId(), row.ownerDomainPath())) {
             throw ApiException.permissionDenied("Account " + call.caller().accountName()
                     + " does not have permission to operate on " + param.entity().displayName() + " " + uuid);
         }

@@ -9,6 +9,8 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.OwnerParams;
+import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
@@ -39,7 +41,7 @@ public final class SnapshotCommands {
     }
 
     public record Deps(VolumeRepository volumes, SnapshotRepository snapshots, SnapshotService service,
-                       SnapshotBackups backups, SettingsRepository settings, JobSubmitter jobs)
+                       SnapshotBackups backups, SettingsRepository settings, JobSubmitter jobs, Owners owners)
             implements SnapshotSource {
 
         /** The snapshot (the caller's right to it was checked when its id was bound). */
@@ -163,7 +165,7 @@ public final class SnapshotCommands {
             @Param(description = "the snapshot type") Optional<SnapshotType> snapshotType,
             @Param(description = "the interval of recurring snapshots; only MANUAL snapshots exist so far")
             Optional<IntervalType> intervalType,
-            @Param(description = "true: every snapshot the caller may see (root admins: all)") Optional<Boolean> listAll,
+            OwnerParams owner,
             PageParams page) implements SyncCommand<Deps> {
 
         @Override
@@ -172,8 +174,8 @@ public final class SnapshotCommands {
                 // Recurring snapshots come with policies; until then every snapshot is MANUAL.
                 return ApiJson.list("snapshot", List.of(), 0);
             }
-            SnapshotRepository.Filter filter = new SnapshotRepository.Filter(caller.listedAccount(listAll, id), id,
-                    volumeId, name, keyword, zoneId, snapshotType.map(SnapshotType::name));
+            SnapshotRepository.Filter filter = new SnapshotRepository.Filter(owner.scope(caller, deps.owners(),
+                    id.isPresent()), id, volumeId, name, keyword, zoneId, snapshotType.map(SnapshotType::name));
             List<SnapshotView> views = deps.snapshots().list(filter, page.sql()).stream()
                     .map(SnapshotRepository.SnapshotRow::view).toList();
             return ApiJson.list("snapshot", views, deps.snapshots().count(filter));

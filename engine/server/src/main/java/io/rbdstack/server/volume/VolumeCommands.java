@@ -9,6 +9,8 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.OwnerParams;
+import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
@@ -29,7 +31,7 @@ public final class VolumeCommands {
 
     /** What the commands share: lookups with CloudStack's errors, access checks and size rules. */
     public record Deps(ZoneRepository zones, DiskOfferingRepository offerings, VolumeRepository volumes,
-                       VolumeService service, SettingsRepository settings, SnapshotSource snapshots) {
+                       VolumeService service, SettingsRepository settings, SnapshotSource snapshots, Owners owners) {
 
         /** The volume (the caller's right to it was checked when its id was bound). */
         VolumeRepository.VolumeRow volume(String uuid) {
@@ -158,14 +160,13 @@ public final class VolumeCommands {
             @Param(description = "the ID of the storage pool", entity = Entity.STORAGE_POOL) Optional<String> storageId,
             @Param(description = "the type of disk volume: DATADISK (ROOT disks come with VMs)") Optional<String> type,
             @Param(description = "List by keyword") Optional<String> keyword,
-            @Param(description = "false (default): only the caller's volumes; true: every volume the caller may see"
-                    + " (root admins: all)") Optional<Boolean> listAll,
+            OwnerParams owner,
             PageParams page) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            VolumeRepository.Filter filter = new VolumeRepository.Filter(caller.listedAccount(listAll, id), id, name,
-                    zoneId, storageId, keyword, type);
+            VolumeRepository.Filter filter = new VolumeRepository.Filter(owner.scope(caller, deps.owners(),
+                    id.isPresent()), id, name, zoneId, storageId, keyword, type);
             List<VolumeView> views = deps.volumes().list(filter, page.sql()).stream()
                     .map(VolumeRepository.VolumeRow::view).toList();
             return ApiJson.list("volume", views, deps.volumes().count(filter));

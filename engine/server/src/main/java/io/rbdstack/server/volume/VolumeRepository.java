@@ -1,5 +1,6 @@
 package io.rbdstack.server.volume;
 
+import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
@@ -39,14 +40,18 @@ public final class VolumeRepository {
                             Long offeringId, long sizeBytes) {
     }
 
-    /**
-     * listVolumes filters. {@code accountId} empty = every account's (admins with listall or an id).
-     */
-    public record Filter(Optional<Long> accountId, Optional<String> uuid, Optional<String> name,
+    /** listVolumes filters; {@code scope} says whose volumes. */
+    public record Filter(ListScope scope, Optional<String> uuid, Optional<String> name,
                          Optional<String> zoneUuid, Optional<String> poolUuid, Optional<String> keyword,
                          Optional<String> type) {
+
+        String sql() {
+            return scope.where("v.account_id", "v.domain_id", "d.path").text() + FILTER;
+        }
+
         Object[] args() {
-            return FilterArgs.of(accountId, uuid, name, zoneUuid, poolUuid, FilterArgs.like(keyword), type);
+            return scope.where("v.account_id", "v.domain_id", "d.path").argsThen(FilterArgs.of(uuid, name, zoneUuid,
+                    poolUuid, FilterArgs.like(keyword), type));
         }
     }
 
@@ -58,7 +63,7 @@ public final class VolumeRepository {
             + " d.uuid AS domain_uuid, d.name AS domain_name, v.data_center_id, z.uuid AS zone_uuid, z.name AS zone_name,"
             + " v.pool_id, s.uuid AS pool_uuid, s.name AS pool_name, v.disk_offering_id, o.uuid AS offering_uuid,"
             + " o.name AS offering_name, o.provisioning_type, v.volume_type, v.size, v.path, v.state, v.created" + FROM;
-    private static final String FILTER = " AND (? IS NULL OR v.account_id = ?) AND (? IS NULL OR v.uuid = ?)"
+    private static final String FILTER = " AND (? IS NULL OR v.uuid = ?)"
             + " AND (? IS NULL OR v.name = ?) AND (? IS NULL OR z.uuid = ?) AND (? IS NULL OR s.uuid = ?)"
             + " AND (? IS NULL OR v.name LIKE ?) AND (? IS NULL OR v.volume_type = ?)";
 
@@ -83,11 +88,11 @@ public final class VolumeRepository {
     }
 
     public List<VolumeRow> list(Filter filter, String limit) {
-        return jdbc.query(SELECT + FILTER + " ORDER BY v.id" + limit, VolumeRepository::row, filter.args());
+        return jdbc.query(SELECT + filter.sql() + " ORDER BY v.id" + limit, VolumeRepository::row, filter.args());
     }
 
     public long count(Filter filter) {
-        return jdbc.queryLong("SELECT COUNT(*)" + FROM + FILTER, filter.args());
+        return jdbc.queryLong("SELECT COUNT(*)" + FROM + filter.sql(), filter.args());
     }
 
     /**

@@ -55,6 +55,12 @@ import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.job.AsyncJobManager;
 import io.rbdstack.server.job.JobCommands;
 import io.rbdstack.server.job.JobRepository;
+import io.rbdstack.server.limit.LimitCheck;
+import io.rbdstack.server.limit.Limits;
+import io.rbdstack.server.limit.ResourceLimitCommands;
+import io.rbdstack.server.limit.ResourceLimitEnforcer;
+import io.rbdstack.server.limit.ResourceSummaries;
+import io.rbdstack.server.limit.ResourceUsage;
 import io.rbdstack.server.offering.DiskOfferingCommands;
 import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.plugin.PluginJars;
@@ -169,8 +175,11 @@ public final class ManagementServer implements AutoCloseable {
             PodRepository pods = new PodRepository(jdbc);
             ClusterRepository clusters = new ClusterRepository(jdbc);
             DiscoveryCommands.register(registry, () -> settings.bool(Setting.KVM_SNAPSHOT_ENABLED));
+            Limits limits = new Limits(jdbc, settings);
+            ResourceUsage usage = new ResourceUsage(jdbc);
+            ResourceSummaries summaries = new ResourceSummaries(limits, usage);
             AccountRepository accountRows = new AccountRepository(jdbc);
-            AccountViews accountViews = new AccountViews(accountRows, users);
+            AccountViews accountViews = new AccountViews(accountRows, users, summaries);
             AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher, sessions, accountViews,
                     owners));
             JobCommands.register(registry, jobRows);
@@ -202,12 +211,16 @@ public final class ManagementServer implements AutoCloseable {
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, new ImageStoreCommands.Deps(zones, imageStores, gateway));
-            SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway);
-            SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups);
+            LimitCheck limitCheck = new ResourceLimitEnforcer(jdbc, limits, usage);
+            SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway,
+                    limitCheck);
+            SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups,
+                    limitCheck);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService, backups,
                     settings, jobs::submit, owners);
             SnapshotCommands.register(registry, snapshotDeps);
-            VolumeService volumeService = new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots);
+            VolumeService volumeService = new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots,
+                    limitCheck);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
                     snapshotDeps, owners));
             AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
@@ -215,7 +228,8 @@ public final class ManagementServer implements AutoCloseable {
             AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,
                     sessions, accountDeletion));
             DomainCommands.register(registry, new DomainCommands.Deps(new DomainRepository(jdbc), accountRows,
-                    accountDeletion, jdbc));
+                    accountDeletion, summaries, jdbc));
+            ResourceLimitCommands.register(registry, new ResourceLimitCommands.Deps(limits, usage, owners));
             VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, snapshots);
             SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService, backups);
             DeferredDeletePurge purge = new DeferredDeletePurge(volumes, pools, poolService, settings);

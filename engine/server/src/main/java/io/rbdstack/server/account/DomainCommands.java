@@ -1,5 +1,6 @@
 package io.rbdstack.server.account;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.server.api.Access;
 import io.rbdstack.server.api.ApiException;
@@ -13,6 +14,8 @@ import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.db.Dependents;
+import io.rbdstack.server.limit.ResourceSummaries;
+import io.rbdstack.server.limit.ResourceSummary;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,7 +27,11 @@ public final class DomainCommands {
 
     /** What the commands need. */
     public record Deps(DomainRepository domains, AccountRepository accounts, AccountDeletion deletion,
-                       io.rbdstack.server.db.Jdbc jdbc) {
+                       ResourceSummaries summaries, io.rbdstack.server.db.Jdbc jdbc) {
+
+        DomainView view(DomainRepository.DomainRow row) {
+            return DomainView.of(row, summaries.ofDomain(row.path()));
+        }
 
         DomainRepository.DomainRow domain(String uuid, String param) {
             return domains.find(uuid).orElseThrow(() -> ApiException.invalidParameter("Unable to find domain by id "
@@ -39,14 +46,15 @@ public final class DomainCommands {
         registry.register(DeleteDomain.class, deps);
     }
 
-    /** A domain as CloudStack's domain commands show it. */
+    /** A domain as CloudStack's domain commands show it, with its resource limits, totals and what is available. */
     public record DomainView(String id, String name, int level, String parentdomainid, String parentdomainname,
-                             boolean haschild, String path, String state, String created, String networkdomain) {
+                             boolean haschild, String path, String state, String created, String networkdomain,
+                             @JsonUnwrapped ResourceSummary resources) {
 
-        static DomainView of(DomainRepository.DomainRow row) {
+        static DomainView of(DomainRepository.DomainRow row, ResourceSummary resources) {
             return new DomainView(row.uuid(), row.name(), DomainPaths.level(row.path()), row.parentUuid(),
                     row.parentName(), row.hasChild(), DomainPaths.display(row.path()), row.state(),
-                    ApiJson.date(row.created()), row.networkDomain());
+                    ApiJson.date(row.created()), row.networkDomain(), resources);
         }
     }
 
@@ -76,7 +84,7 @@ public final class DomainCommands {
         public ObjectNode execute(Caller caller, Deps deps) {
             DomainRepository.Filter filter = new DomainRepository.Filter(id, name, level, keyword, caller.domainPath(),
                     listAll.orElse(false) || id.isPresent());
-            List<DomainView> views = deps.domains().list(filter, page.sql()).stream().map(DomainView::of).toList();
+            List<DomainView> views = deps.domains().list(filter, page.sql()).stream().map(deps::view).toList();
             return ApiJson.list("domain", views, deps.domains().count(filter));
         }
     }
@@ -104,7 +112,7 @@ public final class DomainCommands {
                         + parent.uuid());
             }
             String uuid = deps.domains().create(parent, trimmed, networkDomain.orElse(null));
-            return ApiJson.object("domain", DomainView.of(deps.domains().find(uuid).orElseThrow()));
+            return ApiJson.object("domain", deps.view(deps.domains().find(uuid).orElseThrow()));
         }
     }
 
@@ -139,7 +147,7 @@ public final class DomainCommands {
                 mayChange(caller, domain, "changed");
                 deps.domains().networkDomain(domain.id(), value);
             });
-            return ApiJson.object("domain", DomainView.of(deps.domain(id, "id")));
+            return ApiJson.object("domain", deps.view(deps.domain(id, "id")));
         }
     }
 

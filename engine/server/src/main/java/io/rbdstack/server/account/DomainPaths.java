@@ -16,6 +16,15 @@ public final class DomainPaths {
         return "ROOT" + path.substring(0, path.length() - 1);
     }
 
+    /** The domain's name, the last segment of its path ("ROOT" for "/"). */
+    public static String name(String path) {
+        if (path.equals(ROOT)) {
+            return "ROOT";
+        }
+        String inner = path.substring(0, path.length() - 1);
+        return inner.substring(inner.lastIndexOf('/') + 1);
+    }
+
     /** ROOT is level 0, its children 1 … */
     public static int level(String path) {
         return (int) path.chars().filter(c -> c == '/').count() - 1;

@@ -2,6 +2,8 @@ package io.rbdstack.server.snapshot;
 
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.limit.LimitCheck;
+import io.rbdstack.server.limit.ResourceType;
 import io.rbdstack.server.imagestore.ImageStoreRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
@@ -43,10 +45,13 @@ public final class SnapshotBackups {
     private final SettingsRepository settings;
     private final HostGateway hosts;
     private final Jdbc jdbc;
+    private final LimitCheck limits;
 
     public SnapshotBackups(Jdbc jdbc, SnapshotRepository snapshots, ImageStoreRepository stores, StoragePoolRepository pools,
-                           StoragePoolService poolService, SettingsRepository settings, HostGateway hosts) {
+                           StoragePoolService poolService, SettingsRepository settings, HostGateway hosts,
+                           LimitCheck limits) {
         this.jdbc = jdbc;
+        this.limits = limits;
         this.snapshots = snapshots;
         this.stores = stores;
         this.pools = pools;
@@ -63,6 +68,8 @@ public final class SnapshotBackups {
         // Under the volume's row lock, as deleteSnapshot: a snapshot this backup may be incremental to
         // cannot start being deleted meanwhile.
         jdbc.transaction(() -> {
+            // A running backup holds the snapshot's size of secondary storage until its file's size is known.
+            limits.check(snapshot.accountId(), java.util.Map.of(ResourceType.secondary_storage, snapshot.sizeBytes()));
             snapshots.lockVolume(snapshot.volumeId());
             moveToBackingUp(snapshots.find(snapshot.uuid()).orElseThrow(() -> ApiException.invalidParameter(
                     "Snapshot " + snapshot.uuid() + " was deleted meanwhile")));

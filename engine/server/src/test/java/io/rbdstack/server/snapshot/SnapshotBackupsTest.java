@@ -96,7 +96,8 @@ class SnapshotBackupsTest {
             ((Runnable) call.getArgument(0)).run();
             return null;
         }).when(jdbc).transaction(any());
-        backups = new SnapshotBackups(jdbc, snapshots, stores, pools, poolService, settings, hosts);
+        backups = new SnapshotBackups(jdbc, snapshots, stores, pools, poolService, settings, hosts,
+                io.rbdstack.server.limit.LimitCheck.NONE);
     }
 
     private static SnapshotRepository.SnapshotRow snapshot(long id, SnapshotState state) {

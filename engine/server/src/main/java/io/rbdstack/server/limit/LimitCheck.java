@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * Refuses an allocation that would take an account (or one of its domains) past a resource limit. Called
- * inside the transaction that records the allocation: it locks the account's (and its domains') rows, so
- * two allocations of one account, or of one domain's accounts, are counted one after the other.
+ * inside the transaction that records the allocation, before anything else in it reads: it locks the
+ * account's (and its domains') rows, so two allocations of one account, or of one domain's accounts, are
+ * counted one after the other, each seeing what the other recorded.
  */
 @FunctionalInterface
 public interface LimitCheck {

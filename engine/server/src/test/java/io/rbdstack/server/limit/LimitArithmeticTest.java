@@ -60,7 +60,8 @@ class LimitArithmeticTest {
 
     @Test
     void domainsAreCheckedFromTheAccountsOwnUpToBelowRoot() {
-        assertEquals(List.of("/a/", "/a/b/"), ResourceLimitEnforcer.limitedDomains("/a/b/"));
+        assertEquals(List.of("/a/b/", "/a/"), ResourceLimitEnforcer.limitedDomains("/a/b/"),
+                "deepest first: the order every allocation locks them in");
         assertEquals(List.of(), ResourceLimitEnforcer.limitedDomains("/"), "ROOT is never limited");
         assertEquals("/a/", Limits.parent("/a/b/"));
         assertEquals("/", Limits.parent("/a/"));

@@ -76,6 +76,8 @@ import io.rbdstack.server.snapshot.SnapshotRecovery;
 import io.rbdstack.server.snapshot.SnapshotRepository;
 import io.rbdstack.server.snapshot.SnapshotService;
 import io.rbdstack.server.storage.EngineHostGateway;
+import io.rbdstack.server.tag.TagCommands;
+import io.rbdstack.server.tag.TagRepository;
 import io.rbdstack.server.storage.ProviderOptionSettings;
 import io.rbdstack.server.storage.StoragePoolCommands;
 import io.rbdstack.server.storage.StoragePoolRepository;
@@ -216,13 +218,15 @@ public final class ManagementServer implements AutoCloseable {
                     limitCheck);
             SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups,
                     limitCheck);
+            TagRepository tags = new TagRepository(jdbc);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService, backups,
-                    settings, jobs::submit, owners);
+                    settings, jobs::submit, owners, tags);
             SnapshotCommands.register(registry, snapshotDeps);
             VolumeService volumeService = new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots,
                     limitCheck);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
-                    snapshotDeps, owners));
+                    snapshotDeps, owners, tags));
+            TagCommands.register(registry, new TagCommands.Deps(tags, new EntityRows(jdbc), owners));
             AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
                     snapshots, snapshotService);
             AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,

@@ -1,7 +1,6 @@
 package io.rbdstack.server.account;
 
 import io.rbdstack.server.api.ApiException;
-import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.auth.SessionStore;
 import io.rbdstack.server.snapshot.SnapshotRepository;
 import io.rbdstack.server.snapshot.SnapshotService;
@@ -10,7 +9,6 @@ import io.rbdstack.server.volume.VolumeService;
 import io.rbdstack.server.volume.VolumeState;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,12 +88,10 @@ public final class AccountDeletion {
     }
 
     private List<VolumeRepository.VolumeRow> volumesOf(AccountRepository.AccountRow account) {
-        return volumes.list(new VolumeRepository.Filter(ListScope.account(account.id()), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), "");
+        return volumes.list(VolumeRepository.Filter.ofAccount(account.id()), "");
     }
 
     private List<SnapshotRepository.SnapshotRow> snapshotsOf(AccountRepository.AccountRow account) {
-        return snapshots.list(new SnapshotRepository.Filter(ListScope.account(account.id()), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), "");
+        return snapshots.list(SnapshotRepository.Filter.ofAccount(account.id()), "");
     }
 }

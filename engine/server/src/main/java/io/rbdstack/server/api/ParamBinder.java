@@ -80,6 +80,9 @@ public final class ParamBinder {
         if (slot.kind() == CommandType.Kind.MAP) {
             return map(call, param);
         }
+        if (slot.kind() == CommandType.Kind.ENTRIES) {
+            return List.copyOf(entries(call, param).values());
+        }
         String raw = call.params().get(param.name());
         if (raw == null || raw.isEmpty()) {
             if (param.required()) {
@@ -95,7 +98,7 @@ public final class ParamBinder {
             case BOOLEAN -> bool(param, raw);
             case ENUM -> enumValue(param, slot.valueClass(), raw);
             case LIST -> list(param, raw);
-            case MAP -> throw new IllegalStateException("maps are bound above");
+            case MAP, ENTRIES -> throw new IllegalStateException("maps are bound above");
         };
         return slot.optional() ? Optional.of(value) : value;
     }
@@ -176,21 +179,7 @@ public final class ParamBinder {
      * {@code details[0].k=v} gives k→v too. Indexes are small whole numbers; entries are kept in index order.
      */
     private static Map<String, String> map(Call call, ApiParam param) {
-        Map<Integer, Map<String, String>> entries = new TreeMap<>();
-        for (Map.Entry<String, String> e : call.params().entrySet()) {
-            Matcher m = MAP_ENTRY.matcher(e.getKey());
-            if (!m.matches() || !m.group(1).equals(param.name())) {
-                continue;
-            }
-            if (!INDEX.matcher(m.group(2)).matches()) {
-                throw invalid(param, null, "entry index '" + echo(m.group(2)) + "' is not a whole number from 0 to 9999");
-            }
-            checkText(param, e.getValue(), param.length());
-            entries.computeIfAbsent(Integer.parseInt(m.group(2)), i -> new LinkedHashMap<>()).put(m.group(3), e.getValue());
-            if (entries.size() > MAX_MAP_ENTRIES) {
-                throw invalid(param, null, "more than " + MAX_MAP_ENTRIES + " entries");
-            }
-        }
+        Map<Integer, Map<String, String>> entries = entries(call, param);
         Map<String, String> result = new LinkedHashMap<>();
         for (Map<String, String> entry : entries.values()) {
             if (entry.containsKey("key") && entry.containsKey("value") && entry.size() == 2) {
@@ -206,6 +195,29 @@ public final class ParamBinder {
             }
         }
         return result;
+    }
+
+    /**
+     * The entries of a map parameter, each as sent ({@code tags[0].key=k&tags[0].value=v} → {key: k, value: v}),
+     * by index: for parameters whose entries mean more than a key and a value (a key alone deletes a tag).
+     */
+    private static Map<Integer, Map<String, String>> entries(Call call, ApiParam param) {
+        Map<Integer, Map<String, String>> entries = new TreeMap<>();
+        for (Map.Entry<String, String> e : call.params().entrySet()) {
+            Matcher m = MAP_ENTRY.matcher(e.getKey());
+            if (!m.matches() || !m.group(1).equals(param.name())) {
+                continue;
+            }
+            if (!INDEX.matcher(m.group(2)).matches()) {
+                throw invalid(param, null, "entry index '" + echo(m.group(2)) + "' is not a whole number from 0 to 9999");
+            }
+            checkText(param, e.getValue(), param.length());
+            entries.computeIfAbsent(Integer.parseInt(m.group(2)), i -> new LinkedHashMap<>()).put(m.group(3), e.getValue());
+            if (entries.size() > MAX_MAP_ENTRIES) {
+                throw invalid(param, null, "more than " + MAX_MAP_ENTRIES + " entries");
+            }
+        }
+        return entries;
     }
 
     private static void checkText(ApiParam param, String value, int length) {

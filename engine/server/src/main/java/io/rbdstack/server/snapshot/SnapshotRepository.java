@@ -2,13 +2,20 @@ package io.rbdstack.server.snapshot;
 
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.tag.TagFilter;
+import io.rbdstack.server.tag.TagMatch;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.volume.VolumeSnapshots;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,9 +43,13 @@ public final class SnapshotRepository implements VolumeSnapshots {
         }
 
         public SnapshotView view() {
+            return view(List.of());
+        }
+
+        public SnapshotView view(List<TagView> tags) {
             return new SnapshotView(uuid, name, accountName, domainUuid, domainName, type, type,
                     ApiJson.date(created), state.name(), backupBytes, sizeBytes, onPrimary() && state.isUsable(),
-                    volumeUuid, volumeName, volumeType, zoneUuid, zoneName, List.of(), false);
+                    volumeUuid, volumeName, volumeType, zoneUuid, zoneName, tags, false);
         }
     }
 
@@ -49,15 +60,25 @@ public final class SnapshotRepository implements VolumeSnapshots {
     /** listSnapshots filters; {@code scope} says whose snapshots. */
     public record Filter(ListScope scope, Optional<String> uuid, Optional<String> volumeUuid,
                          Optional<String> name, Optional<String> keyword, Optional<String> zoneUuid,
-                         Optional<String> type) {
+                         Optional<String> type, List<TagMatch> tags) {
+
+        /** Every live snapshot of one account. */
+        public static Filter ofAccount(long accountId) {
+            return new Filter(ListScope.account(accountId), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+        }
 
         String sql() {
-            return scope.where("s.account_id", "s.domain_id", "d.path").text() + FILTER;
+            return scope.where("s.account_id", "s.domain_id", "d.path").text()
+                    + TagFilter.where(TaggedType.Snapshot, "s.id", tags).text() + FILTER;
         }
 
         Object[] args() {
-            return scope.where("s.account_id", "s.domain_id", "d.path").argsThen(FilterArgs.of(uuid, volumeUuid, name,
-                    FilterArgs.like(keyword), zoneUuid, type));
+            List<Object> args = new ArrayList<>(scope.where("s.account_id", "s.domain_id", "d.path").args());
+            args.addAll(TagFilter.where(TaggedType.Snapshot, "s.id", tags).args());
+            args.addAll(Arrays.asList(FilterArgs.of(uuid, volumeUuid, name, FilterArgs.like(keyword), zoneUuid,
+                    type)));
+            return args.toArray();
         }
     }
 

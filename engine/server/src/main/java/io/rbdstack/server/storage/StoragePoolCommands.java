@@ -18,6 +18,7 @@ import io.rbdstack.server.infra.PodRepository;
 import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.tag.TagMatch;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
@@ -194,12 +195,15 @@ public final class StoragePoolCommands {
                                     entity = Entity.CLUSTER) Optional<String> clusterId,
                             @Param(description = "the name of the storage pool") Optional<String> name,
                             @Param(description = "List by keyword") Optional<String> keyword,
+                            @Param(description = "List pools by resource tags (key/value pairs): pools with any of"
+                                    + " them (the pool's own tags field stays its storage tags)",
+                                    column = "resource_tags.value") List<Map<String, String>> tags,
                             PageParams page) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
             StoragePoolRepository.PoolFilter filter = new StoragePoolRepository.PoolFilter(id, zoneId, clusterId, name,
-                    keyword);
+                    keyword, TagMatch.of(tags, "tags"));
             List<StoragePoolView> views = deps.views(deps.pools().list(filter, page.sql()));
             return ApiJson.list("storagepool", views, deps.pools().count(filter));
         }

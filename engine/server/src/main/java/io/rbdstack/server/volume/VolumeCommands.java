@@ -19,7 +19,12 @@ import io.rbdstack.server.offering.DiskOffering;
 import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.tag.TagMatch;
+import io.rbdstack.server.tag.TagRepository;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -31,7 +36,8 @@ public final class VolumeCommands {
 
     /** What the commands share: lookups with CloudStack's errors, access checks and size rules. */
     public record Deps(ZoneRepository zones, DiskOfferingRepository offerings, VolumeRepository volumes,
-                       VolumeService service, SettingsRepository settings, SnapshotSource snapshots, Owners owners) {
+                       VolumeService service, SettingsRepository settings, SnapshotSource snapshots, Owners owners,
+                       TagRepository tags) {
 
         /** The volume (the caller's right to it was checked when its id was bound). */
         VolumeRepository.VolumeRow volume(String uuid) {
@@ -160,15 +166,19 @@ public final class VolumeCommands {
             @Param(description = "the ID of the storage pool", entity = Entity.STORAGE_POOL) Optional<String> storageId,
             @Param(description = "the type of disk volume: DATADISK (ROOT disks come with VMs)") Optional<String> type,
             @Param(description = "List by keyword") Optional<String> keyword,
+            @Param(description = "List resources by tags (key/value pairs): volumes with any of them",
+                    column = "resource_tags.value") List<Map<String, String>> tags,
             OwnerParams owner,
             PageParams page) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
             VolumeRepository.Filter filter = new VolumeRepository.Filter(owner.scope(caller, deps.owners(),
-                    id.isPresent()), id, name, zoneId, storageId, keyword, type);
-            List<VolumeView> views = deps.volumes().list(filter, page.sql()).stream()
-                    .map(VolumeRepository.VolumeRow::view).toList();
+                    id.isPresent()), id, name, zoneId, storageId, keyword, type, TagMatch.of(tags, "tags"));
+            List<VolumeRepository.VolumeRow> rows = deps.volumes().list(filter, page.sql());
+            Map<Long, List<TagView>> tagged = deps.tags().of(TaggedType.Volume, rows.stream()
+                    .map(VolumeRepository.VolumeRow::id).toList());
+            List<VolumeView> views = rows.stream().map(v -> v.view(tagged.getOrDefault(v.id(), List.of()))).toList();
             return ApiJson.list("volume", views, deps.volumes().count(filter));
         }
     }

@@ -1,6 +1,10 @@
 package io.rbdstack.server.volume;
 
 import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.tag.TagFilter;
+import io.rbdstack.server.tag.TagMatch;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
@@ -8,7 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,9 +36,13 @@ public final class VolumeRepository {
                             VolumeState state, Instant created) {
 
         public VolumeView view() {
+            return view(List.of());
+        }
+
+        public VolumeView view(List<TagView> tags) {
             return new VolumeView(uuid, name, zoneUuid, zoneName, type, sizeBytes, state.name(), poolUuid, poolName,
                     "shared", offeringUuid, offeringName, accountName, domainUuid, domainName, ApiJson.date(created),
-                    path, provisioningType == null ? "thin" : provisioningType);
+                    path, provisioningType == null ? "thin" : provisioningType, tags);
         }
     }
 
@@ -43,15 +54,24 @@ public final class VolumeRepository {
     /** listVolumes filters; {@code scope} says whose volumes. */
     public record Filter(ListScope scope, Optional<String> uuid, Optional<String> name,
                          Optional<String> zoneUuid, Optional<String> poolUuid, Optional<String> keyword,
-                         Optional<String> type) {
+                         Optional<String> type, List<TagMatch> tags) {
+
+        /** Every live volume of one account. */
+        public static Filter ofAccount(long accountId) {
+            return new Filter(ListScope.account(accountId), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+        }
 
         String sql() {
-            return scope.where("v.account_id", "v.domain_id", "d.path").text() + FILTER;
+            return scope.where("v.account_id", "v.domain_id", "d.path").text()
+                    + TagFilter.where(TaggedType.Volume, "v.id", tags).text() + FILTER;
         }
 
         Object[] args() {
-            return scope.where("v.account_id", "v.domain_id", "d.path").argsThen(FilterArgs.of(uuid, name, zoneUuid,
-                    poolUuid, FilterArgs.like(keyword), type));
+            List<Object> args = new ArrayList<>(scope.where("v.account_id", "v.domain_id", "d.path").args());
+            args.addAll(TagFilter.where(TaggedType.Volume, "v.id", tags).args());
+            args.addAll(Arrays.asList(FilterArgs.of(uuid, name, zoneUuid, poolUuid, FilterArgs.like(keyword), type)));
+            return args.toArray();
         }
     }
 

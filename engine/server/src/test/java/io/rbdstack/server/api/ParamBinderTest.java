@@ -188,6 +188,30 @@ class ParamBinderTest {
         assertEquals(531, e.errorCode().httpCode());
     }
 
+    @Command(name = "matchTags", description = "test", access = Access.USER, response = "tag")
+    record MatchTags(@Param(description = "tags", length = 8) List<Map<String, String>> tags)
+            implements SyncCommand<Void> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Void deps) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void mapEntriesCanBeKeptApartWhereAKeyMayComeAlone() {
+        CommandType entries = CommandType.of(MatchTags.class);
+        assertEquals(ParamType.MAP, entries.spec().params().get(0).type());
+        Map<String, String> params = new LinkedHashMap<>(Map.of("tags[1].key", "env", "tags[1].value", "prod",
+                "tags[0].key", "env", "tags[2].key", "team"));
+        MatchTags bound = (MatchTags) binder.bind(entries, params, USER);
+        assertEquals(List.of(Map.of("key", "env"), Map.of("key", "env", "value", "prod"), Map.of("key", "team")),
+                bound.tags(), "in index order, the same key twice, a key without a value");
+        assertEquals(List.of(), ((MatchTags) binder.bind(entries, Map.of(), USER)).tags());
+        assertThrows(ApiException.class, () -> binder.bind(entries, Map.of("tags[0].value", "123456789"), USER),
+                "values are checked against the length");
+    }
+
     @Test
     void oneParameterSpelledTwiceWithDifferentValuesIsRefused() {
         Map<String, String> params = new HashMap<>(Map.of("name", "a", "NAME", "b"));

@@ -27,6 +27,7 @@ import io.rbdstack.server.auth.SessionStore;
 import io.rbdstack.server.auth.UserRepository;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
 import io.rbdstack.server.auth.crypto.SecretCipher;
+import io.rbdstack.server.capacity.CapacityCommands;
 import io.rbdstack.server.cluster.ManagementServerCommands;
 import io.rbdstack.server.cluster.ManagementServerRegistry;
 import io.rbdstack.server.agent.AgentConnections;
@@ -234,6 +235,9 @@ public final class ManagementServer implements AutoCloseable {
             DomainCommands.register(registry, new DomainCommands.Deps(new DomainRepository(jdbc), accountRows,
                     accountDeletion, summaries, jdbc));
             ResourceLimitCommands.register(registry, new ResourceLimitCommands.Deps(limits, usage, owners));
+            ImageStoreCapacity storeCapacity = new ImageStoreCapacity(imageStores, gateway);
+            CapacityCommands.register(registry, new CapacityCommands.Deps(pools, poolService, imageStores, storeCapacity,
+                    settings));
             VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, snapshots);
             SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService, backups);
             DeferredDeletePurge purge = new DeferredDeletePurge(volumes, pools, poolService, settings);
@@ -243,8 +247,7 @@ public final class ManagementServer implements AutoCloseable {
                     new StorageCleanup.Step("volume(s) left mid-operation settled", volumeRecovery::settleStuckVolumes),
                     new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
                     new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
-                    new StorageCleanup.Step("image store(s) read for capacity",
-                            new ImageStoreCapacity(imageStores, gateway)::refresh)));
+                    new StorageCleanup.Step("image store(s) read for capacity", storeCapacity::refresh)));
             cleanup.start();
             resources.push(cleanup);
 

@@ -18,7 +18,6 @@ import io.rbdstack.server.infra.PodRepository;
 import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
-import io.rbdstack.server.tag.TagMatch;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
@@ -26,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** createStoragePool, listStoragePools, updateStoragePool, maintenance and deleteStoragePool. */
+/** createStoragePool, listStoragePools, listStoragePoolsMetrics, updateStoragePool, maintenance and deleteStoragePool. */
 public final class StoragePoolCommands {
 
     private StoragePoolCommands() {
@@ -78,6 +77,7 @@ public final class StoragePoolCommands {
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(CreateStoragePool.class, deps);
         registry.register(ListStoragePools.class, deps);
+        registry.register(ListStoragePoolsMetrics.class, deps);
         registry.register(UpdateStoragePool.class, deps);
         registry.register(DeleteStoragePool.class, deps);
         registry.register(EnableStorageMaintenance.class, deps);
@@ -187,25 +187,25 @@ public final class StoragePoolCommands {
 
     @Command(name = "listStoragePools", description = "Lists storage pools.", access = Access.ADMIN,
             response = "storagepool")
-    record ListStoragePools(@Param(description = "the ID of the storage pool", entity = Entity.STORAGE_POOL)
-                            Optional<String> id,
-                            @Param(description = "the Zone ID for the storage pool", entity = Entity.ZONE)
-                            Optional<String> zoneId,
-                            @Param(description = "list storage pools belonging to the specific cluster",
-                                    entity = Entity.CLUSTER) Optional<String> clusterId,
-                            @Param(description = "the name of the storage pool") Optional<String> name,
-                            @Param(description = "List by keyword") Optional<String> keyword,
-                            @Param(description = "List pools by resource tags (key/value pairs): pools with any of"
-                                    + " them (the pool's own tags field stays its storage tags)",
-                                    column = "resource_tags.value") List<Map<String, String>> tags,
-                            PageParams page) implements SyncCommand<Deps> {
+    record ListStoragePools(PoolListParams filter, PageParams page) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            StoragePoolRepository.PoolFilter filter = new StoragePoolRepository.PoolFilter(id, zoneId, clusterId, name,
-                    keyword, TagMatch.of(tags, "tags"));
-            List<StoragePoolView> views = deps.views(deps.pools().list(filter, page.sql()));
-            return ApiJson.list("storagepool", views, deps.pools().count(filter));
+            List<StoragePoolView> views = deps.views(deps.pools().list(filter.filter(), page.sql()));
+            return ApiJson.list("storagepool", views, deps.pools().count(filter.filter()));
+        }
+    }
+
+    /** CloudStack's metrics view of listStoragePools: the same pools, with their sizes in GB as text. */
+    @Command(name = "listStoragePoolsMetrics", description = "Lists storage pool metrics", access = Access.ADMIN,
+            response = "storagepool")
+    record ListStoragePoolsMetrics(PoolListParams filter, PageParams page) implements SyncCommand<Deps> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Deps deps) {
+            List<ObjectNode> metrics = deps.views(deps.pools().list(filter.filter(), page.sql())).stream()
+                    .map(StoragePoolMetrics::of).toList();
+            return ApiJson.list("storagepool", metrics, deps.pools().count(filter.filter()));
         }
     }
 

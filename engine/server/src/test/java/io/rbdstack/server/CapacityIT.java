@@ -1,11 +1,10 @@
 package io.rbdstack.server;
 
+import static io.rbdstack.server.ApiAssertions.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -39,23 +38,23 @@ class CapacityIT {
                 "hypervisor", "KVM", "zoneid", zone, "podid", pod), "addCluster").get("cluster").get(0).get("id")
                 .asText();
         zonePool = UUID.randomUUID().toString();
-        execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
+        cloud.execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
                 + " host_address, path, status, capacity_bytes, used_bytes, created) SELECT '" + zonePool + "',"
                 + " 'zone-pool', 'RBD', 'ZONE', id, 'RBD', 'mon', 'rbd', 'Up', " + 100 * GIB + ", " + 10 * GIB + ","
                 + " UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
-        execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, pod_id, cluster_id,"
+        cloud.execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, pod_id, cluster_id,"
                 + " storage_provider_name, host_address, path, status, capacity_bytes, used_bytes, created) SELECT"
                 + " UUID(), 'cluster-pool', 'RBD', 'CLUSTER', c.data_center_id, c.pod_id, c.id, 'RBD', 'mon', 'rbd',"
                 + " 'Up', " + 50 * GIB + ", " + 20 * GIB + ", UTC_TIMESTAMP() FROM cluster c WHERE c.uuid = '"
                 + cluster + "'");
         volume = UUID.randomUUID().toString();
-        execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size,"
+        cloud.execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size,"
                 + " state, created) SELECT '" + volume + "', 'big', 1, 1, data_center_id, id, 'DATADISK', " + 30 * GIB
                 + ", 'Ready', UTC_TIMESTAMP() FROM storage_pool WHERE uuid = '" + zonePool + "'");
-        execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size,"
+        cloud.execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size,"
                 + " state, created) SELECT UUID(), 'small', 1, 1, data_center_id, id, 'DATADISK', " + 10 * GIB
                 + ", 'Ready', UTC_TIMESTAMP() FROM storage_pool WHERE name = 'cluster-pool'");
-        execute("INSERT INTO image_store (uuid, name, protocol, url, data_center_id, image_provider_name, total_size,"
+        cloud.execute("INSERT INTO image_store (uuid, name, protocol, url, data_center_id, image_provider_name, total_size,"
                 + " used_bytes, created) SELECT UUID(), 'cap-store', 'file', 'file:///x', id, 'SharedMountPoint', "
                 + 200 * GIB + ", " + 50 * GIB + ", UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
     }
@@ -131,16 +130,5 @@ class CapacityIT {
         Map<Integer, JsonNode> byType = new HashMap<>();
         list.get("capacity").forEach(c -> byType.put(c.get("type").asInt(), c));
         return byType;
-    }
-
-    private static void execute(String sql) throws Exception {
-        try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static JsonNode ok(ApiClient.Reply reply, String command) {
-        assertEquals(200, reply.status(), command + ": " + reply.body());
-        return reply.response(command);
     }
 }

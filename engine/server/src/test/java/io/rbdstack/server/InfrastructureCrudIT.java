@@ -1,5 +1,6 @@
 package io.rbdstack.server;
 
+import static io.rbdstack.server.ApiAssertions.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,15 +69,15 @@ class InfrastructureCrudIT {
         assertInUse(cloud.admin().call("deleteCluster", "id", cluster), "deleteCluster",
                 "Cannot delete cluster del-cluster: it still has 1 host(s) (del-host)");
         // deleteHost is another change's; the host row goes the way it would.
-        execute("UPDATE host SET removed = UTC_TIMESTAMP() WHERE uuid = '" + host + "'");
+        cloud.execute("UPDATE host SET removed = UTC_TIMESTAMP() WHERE uuid = '" + host + "'");
 
         ok(cloud.admin().call("deleteCluster", "id", cluster), "deleteCluster");
         ok(cloud.admin().call("deletePod", "id", pod), "deletePod");
         stagePoolAndStore(zone);
         assertInUse(cloud.admin().call("deleteZone", "id", zone), "deleteZone", "1 primary storage pool(s) (staged-pool)"
                 + " and 1 image store(s) (staged-store)");
-        execute("UPDATE storage_pool SET removed = UTC_TIMESTAMP() WHERE name = 'staged-pool'");
-        execute("UPDATE image_store SET removed = UTC_TIMESTAMP() WHERE name = 'staged-store'");
+        cloud.execute("UPDATE storage_pool SET removed = UTC_TIMESTAMP() WHERE name = 'staged-pool'");
+        cloud.execute("UPDATE image_store SET removed = UTC_TIMESTAMP() WHERE name = 'staged-store'");
         ok(cloud.admin().call("deleteZone", "id", zone), "deleteZone");
 
         assertEquals(0, cloud.admin().call("listZones", "id", zone).response("listZones").size(),
@@ -112,7 +113,7 @@ class InfrastructureCrudIT {
             assertEquals("The zone was deleted meanwhile (parameter zoneid)",
                     reply.response("createPod").get("errortext").asText());
         }
-        assertEquals(0, count("SELECT COUNT(*) FROM host_pod_ref WHERE name = 'late-pod'"));
+        assertEquals(0, cloud.count("SELECT COUNT(*) FROM host_pod_ref WHERE name = 'late-pod'"));
     }
 
     @Test
@@ -205,25 +206,12 @@ class InfrastructureCrudIT {
     }
 
     private static void stagePoolAndStore(String zone) throws Exception {
-        execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
+        cloud.execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
                 + " host_address, path, status, created) SELECT '" + UUID.randomUUID() + "', 'staged-pool', 'RBD',"
                 + " 'ZONE', id, 'RBD', 'mon', 'rbd', 'Up', UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
-        execute("INSERT INTO image_store (uuid, name, protocol, url, data_center_id, image_provider_name, created)"
+        cloud.execute("INSERT INTO image_store (uuid, name, protocol, url, data_center_id, image_provider_name, created)"
                 + " SELECT '" + UUID.randomUUID() + "', 'staged-store', 'file', 'file:///x', id, 'SharedMountPoint',"
                 + " UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
-    }
-
-    static void execute(String sql) throws Exception {
-        try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    static long count(String sql) throws Exception {
-        try (Connection c = cloud.db().connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static void assertInUse(ApiClient.Reply reply, String command, String text) {
@@ -231,11 +219,6 @@ class InfrastructureCrudIT {
         JsonNode error = reply.response(command);
         assertEquals(4375, error.get("cserrorcode").asInt());
         assertTrue(error.get("errortext").asText().contains(text), error.get("errortext").asText());
-    }
-
-    static JsonNode ok(ApiClient.Reply reply, String command) {
-        assertEquals(200, reply.status(), command + ": " + reply.body());
-        return reply.response(command);
     }
 
     private static JsonNode list(String command, String item, String... params) throws Exception {

@@ -1,11 +1,10 @@
 package io.rbdstack.server;
 
+import static io.rbdstack.server.ApiAssertions.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +31,7 @@ class ResourceLimitsIT {
         zone = ok(cloud.admin().call("createZone", "name", "limits-zone", "dns1", "8.8.8.8", "internaldns1",
                 "10.0.0.2", "networktype", "Advanced"), "createZone").get("zone").get("id").asText();
         root = ok(cloud.admin().call("listDomains"), "listDomains").get("domain").get(0).get("id").asText();
-        execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
+        cloud.execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
                 + " host_address, path, status, created) SELECT UUID(), 'limits-pool', 'RBD', 'ZONE', id, 'RBD', 'mon',"
                 + " 'rbd', 'Maintenance', UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
     }
@@ -89,7 +88,7 @@ class ResourceLimitsIT {
                 + " Limit = 2147483648 (2.00 GB), Current Account Resource Amount = 1073741824 (1.00 GB)"));
         ApiClient.Reply fits = user.call("createVolume", "zoneid", zone, "size", "1");
         assertEquals(533, fits.status(), "within the limit, the request goes on to look for storage: " + fits.body());
-        assertEquals(1, count("SELECT COUNT(*) FROM volumes v JOIN account a ON a.id = v.account_id"
+        assertEquals(1, cloud.count("SELECT COUNT(*) FROM volumes v JOIN account a ON a.id = v.account_id"
                 + " WHERE a.account_name = 'capped'"), "a refused volume leaves no row behind");
         assertTrue(cloud.admin().call("createVolume", "zoneid", zone, "size", "1000").status() != 532,
                 "root admins have no limits");
@@ -194,7 +193,7 @@ class ResourceLimitsIT {
     }
 
     private static void stageVolume(String accountName, long size) throws Exception {
-        execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size,"
+        cloud.execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size,"
                 + " state, created) SELECT '" + UUID.randomUUID() + "', 'staged', a.id, a.domain_id, p.data_center_id,"
                 + " p.id, 'DATADISK', " + size + ", 'Ready', UTC_TIMESTAMP() FROM account a JOIN storage_pool p"
                 + " ON p.name = 'limits-pool' WHERE a.account_name = '" + accountName + "' AND a.removed IS NULL");
@@ -204,24 +203,5 @@ class ResourceLimitsIT {
         Map<String, JsonNode> limits = new HashMap<>();
         list.get("resourcelimit").forEach(l -> limits.put(l.get("resourcetypename").asText(), l));
         return limits;
-    }
-
-    private static void execute(String sql) throws Exception {
-        try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static long count(String sql) throws Exception {
-        try (Connection c = cloud.db().connect(); Statement s = c.createStatement();
-             java.sql.ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static JsonNode ok(ApiClient.Reply reply, String command) {
-        assertEquals(200, reply.status(), command + ": " + reply.body());
-        return reply.response(command);
     }
 }

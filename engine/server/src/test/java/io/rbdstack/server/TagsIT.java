@@ -1,11 +1,10 @@
 package io.rbdstack.server;
 
+import static io.rbdstack.server.ApiAssertions.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -32,7 +31,7 @@ class TagsIT {
         String zone = ok(cloud.admin().call("createZone", "name", "tag-zone", "dns1", "8.8.8.8", "internaldns1",
                 "10.0.0.2", "networktype", "Advanced"), "createZone").get("zone").get("id").asText();
         pool = UUID.randomUUID().toString();
-        execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
+        cloud.execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
                 + " host_address, path, status, created) SELECT '" + pool + "', 'tag-pool', 'RBD', 'ZONE', id, 'RBD',"
                 + " 'mon', 'rbd', 'Maintenance', UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
     }
@@ -110,7 +109,7 @@ class TagsIT {
     void snapshotsAndStoragePoolsCarryTagsToo() throws Exception {
         String volume = volume("alice", "snap-source");
         String snapshot = UUID.randomUUID().toString();
-        execute("INSERT INTO snapshots (uuid, name, volume_id, account_id, domain_id, data_center_id, snapshot_type,"
+        cloud.execute("INSERT INTO snapshots (uuid, name, volume_id, account_id, domain_id, data_center_id, snapshot_type,"
                 + " size, status, hypervisor_type, created) SELECT '" + snapshot + "', 'tagged-snap', id, account_id,"
                 + " domain_id, data_center_id, 'MANUAL', 1073741824, 'CreatedOnPrimary', 'KVM', UTC_TIMESTAMP()"
                 + " FROM volumes WHERE uuid = '" + volume + "'");
@@ -135,7 +134,7 @@ class TagsIT {
     void tagsOfADeletedResourceAreNoLongerListed() throws Exception {
         String volume = volume("alice", "going-vol");
         tag(alice, "Volume", volume, "soon", "gone");
-        execute("UPDATE volumes SET removed = UTC_TIMESTAMP(), state = 'Expunged' WHERE uuid = '" + volume + "'");
+        cloud.execute("UPDATE volumes SET removed = UTC_TIMESTAMP(), state = 'Expunged' WHERE uuid = '" + volume + "'");
         assertEquals(0, ok(alice.call("listTags", "key", "soon"), "listTags").size());
     }
 
@@ -160,7 +159,7 @@ class TagsIT {
 
     private static String volume(String account, String name) throws Exception {
         String uuid = UUID.randomUUID().toString();
-        execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size,"
+        cloud.execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size,"
                 + " state, created) SELECT '" + uuid + "', '" + name + "', a.id, a.domain_id, p.data_center_id, p.id,"
                 + " 'DATADISK', 1073741824, 'Ready', UTC_TIMESTAMP() FROM account a JOIN storage_pool p"
                 + " ON p.name = 'tag-pool' WHERE a.account_name = '" + account + "'");
@@ -185,16 +184,5 @@ class TagsIT {
         List<String> keys = new ArrayList<>();
         list.get("tag").forEach(n -> keys.add(n.get("key").asText()));
         return keys;
-    }
-
-    private static void execute(String sql) throws Exception {
-        try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static JsonNode ok(ApiClient.Reply reply, String command) {
-        assertEquals(200, reply.status(), command + ": " + reply.body());
-        return reply.response(command);
     }
 }

@@ -2,11 +2,11 @@ package io.rbdstack.server.account;
 
 import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.db.ColumnUpdates;
+import io.rbdstack.server.db.Conditions;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,20 +29,9 @@ public final class AccountRepository {
                          Optional<String> state, Optional<String> keyword) {
 
         ListScope.Sql where() {
-            ListScope.Sql scoped = scope.where("a.id", "a.domain_id", "d.path");
-            StringBuilder text = new StringBuilder(scoped.text());
-            List<Object> args = new ArrayList<>(scoped.args());
-            uuid.ifPresent(v -> add(text, args, " AND a.uuid = ?", v));
-            name.ifPresent(v -> add(text, args, " AND a.account_name = ?", v));
-            type.ifPresent(v -> add(text, args, " AND a.type = ?", v));
-            state.ifPresent(v -> add(text, args, " AND a.state = ?", v));
-            keyword.ifPresent(v -> add(text, args, " AND a.account_name LIKE ?", "%" + v + "%"));
-            return new ListScope.Sql(text.toString(), args);
-        }
-
-        private static void add(StringBuilder text, List<Object> args, String condition, Object value) {
-            text.append(condition);
-            args.add(value);
+            return new Conditions().and(scope.where("a.id", "a.domain_id", "d.path"))
+                    .and(" AND a.uuid = ?", uuid).and(" AND a.account_name = ?", name).and(" AND a.type = ?", type)
+                    .and(" AND a.state = ?", state).like(" AND a.account_name LIKE ?", keyword).sql();
         }
     }
 

@@ -2,12 +2,12 @@ package io.rbdstack.server.account;
 
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.db.Conditions;
 import io.rbdstack.server.db.Dependents;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,26 +30,12 @@ public final class DomainRepository {
                          Optional<String> keyword, String visiblePath, boolean subtree) {
 
         ListScope.Sql where() {
-            StringBuilder text = new StringBuilder();
-            List<Object> args = new ArrayList<>();
-            if (subtree) {
-                text.append(" AND d.path LIKE ?");
-                args.add(ListScope.likePrefix(visiblePath));
-            } else {
-                text.append(" AND d.path = ?");
-                args.add(visiblePath);
-            }
-            uuid.ifPresent(v -> add(text, args, " AND d.uuid = ?", v));
-            name.ifPresent(v -> add(text, args, " AND d.name = ?", v));
-            keyword.ifPresent(v -> add(text, args, " AND d.name LIKE ?", "%" + v + "%"));
+            Conditions conditions = subtree ? new Conditions().and(" AND d.path LIKE ?", ListScope.likePrefix(visiblePath))
+                    : new Conditions().and(" AND d.path = ?", visiblePath);
             // The level is the number of slashes in the path less one.
-            level.ifPresent(v -> add(text, args, " AND LENGTH(d.path) - LENGTH(REPLACE(d.path, '/', '')) - 1 = ?", v));
-            return new ListScope.Sql(text.toString(), args);
-        }
-
-        private static void add(StringBuilder text, List<Object> args, String condition, Object value) {
-            text.append(condition);
-            args.add(value);
+            return conditions.and(" AND d.uuid = ?", uuid).and(" AND d.name = ?", name)
+                    .like(" AND d.name LIKE ?", keyword)
+                    .and(" AND LENGTH(d.path) - LENGTH(REPLACE(d.path, '/', '')) - 1 = ?", level).sql();
         }
     }
 

@@ -179,29 +179,6 @@ public final class ParamBinder {
      * {@code details[0].k=v} gives k→v too. Indexes are small whole numbers; entries are kept in index order.
      */
     private static Map<String, String> map(Call call, ApiParam param) {
-        Map<Integer, Map<String, String>> entries = entries(call, param);
-        Map<String, String> result = new LinkedHashMap<>();
-        for (Map<String, String> entry : entries.values()) {
-            if (entry.containsKey("key") && entry.containsKey("value") && entry.size() == 2) {
-                result.put(entry.get("key"), entry.get("value"));
-            } else {
-                result.putAll(entry);
-            }
-        }
-        for (String key : result.keySet()) {
-            if (key.isEmpty() || key.length() > Param.DEFAULT_LENGTH || hasControl(key, false)) {
-                throw invalid(param, null, "a key is empty, longer than " + Param.DEFAULT_LENGTH
-                        + " characters or has control characters");
-            }
-        }
-        return result;
-    }
-
-    /**
-     * The entries of a map parameter, each as sent ({@code tags[0].key=k&tags[0].value=v} → {key: k, value: v}),
-     * by index: for parameters whose entries mean more than a key and a value (a key alone deletes a tag).
-     */
-    private static Map<Integer, Map<String, String>> entries(Call call, ApiParam param) {
         Map<Integer, Map<String, String>> entries = new TreeMap<>();
         for (Map.Entry<String, String> e : call.params().entrySet()) {
             Matcher m = MAP_ENTRY.matcher(e.getKey());
@@ -217,7 +194,21 @@ public final class ParamBinder {
                 throw invalid(param, null, "more than " + MAX_MAP_ENTRIES + " entries");
             }
         }
-        return entries;
+        Map<String, String> result = new LinkedHashMap<>();
+        for (Map<String, String> entry : entries.values()) {
+            if (entry.containsKey("key") && entry.containsKey("value") && entry.size() == 2) {
+                result.put(entry.get("key"), entry.get("value"));
+            } else {
+                result.putAll(entry);
+            }
+        }
+        for (String key : result.keySet()) {
+            if (key.isEmpty() || key.length() > Param.DEFAULT_LENGTH || hasControl(key, false)) {
+                throw invalid(param, null, "a key is empty, longer than " + Param.DEFAULT_LENGTH
+                        + " characters or has control characters");
+            }
+        }
+        return result;
     }
 
     private static void checkText(ApiParam param, String value, int length) {
@@ -250,5 +241,29 @@ public final class ParamBinder {
 
     private static String echo(String text) {
         return text.length() > MAX_ECHOED || hasControl(text, false) ? "…" : text;
+    }
+
+    /**
+     * The entries of a map parameter kept apart, by index ({@code tags[0].key=k&tags[0].value=v} → {key: k,
+     * value: v}), for parameters whose entries mean more than a key and a value (a key alone names a tag to
+     * delete whatever its value). Values are checked as a map's are.
+     */
+    private static Map<Integer, Map<String, String>> entries(Call call, ApiParam param) {
+        Map<Integer, Map<String, String>> entries = new TreeMap<>();
+        for (Map.Entry<String, String> e : call.params().entrySet()) {
+            Matcher m = MAP_ENTRY.matcher(e.getKey());
+            if (!m.matches() || !m.group(1).equals(param.name())) {
+                continue;
+            }
+            if (!INDEX.matcher(m.group(2)).matches()) {
+                throw invalid(param, null, "entry index '" + echo(m.group(2)) + "' is not a whole number from 0 to 9999");
+            }
+            checkText(param, e.getValue(), param.length());
+            entries.computeIfAbsent(Integer.parseInt(m.group(2)), i -> new LinkedHashMap<>()).put(m.group(3), e.getValue());
+            if (entries.size() > MAX_MAP_ENTRIES) {
+                throw invalid(param, null, "more than " + MAX_MAP_ENTRIES + " entries");
+            }
+        }
+        return entries;
     }
 }

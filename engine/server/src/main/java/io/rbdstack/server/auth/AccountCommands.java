@@ -48,6 +48,15 @@ public final class AccountCommands {
             return user;
         }
 
+        /** {@link #changeable}, but not the caller's own user (431: {@code verb} yourself). */
+        UserRepository.UserRow changeableOther(Caller caller, String uuid, String verb) {
+            UserRepository.UserRow user = changeable(caller, uuid);
+            if (user.id() == caller.userId()) {
+                throw ApiException.invalidParameter("You cannot " + verb + " your own user (parameter id)");
+            }
+            return user;
+        }
+
         /** The live domain a command names, or the caller's when it names none. */
         Owners.DomainRef domain(Caller caller, Optional<String> domainId) {
             return domainId.map(uuid -> owners.domain(uuid).orElseThrow(() -> ApiException.invalidParameter(
@@ -81,11 +90,7 @@ public final class AccountCommands {
     @Command(name = "createAccount", description = "Creates an account with its first user",
             access = Access.DOMAIN_ADMIN, response = "account")
     record CreateAccount(
-            @Param(description = "Unique username", column = "user.username") String username,
-            @Param(description = "Clear text password of the user") String password,
-            @Param(description = "email", column = "user.email") String email,
-            @Param(description = "firstname", column = "user.firstname") String firstName,
-            @Param(description = "lastname", column = "user.lastname") String lastName,
+            UserParams user,
             @Param(description = "Type of the account: 0 user, 1 root admin (in ROOT only, by root admins), 2 domain"
                     + " admin", min = 0, max = 2) Optional<Integer> accountType,
             @Param(description = "account name; defaults to the username", column = "account.account_name")
@@ -105,8 +110,8 @@ public final class AccountCommands {
                         + DomainPaths.display(domain.path()) + "; root admin accounts are made by root admins, in the"
                         + " ROOT domain only (parameter accounttype)");
             }
-            deps.refuseTakenUsername(username, domain);
-            String accountName = account.map(String::trim).filter(a -> !a.isEmpty()).orElse(username);
+            deps.refuseTakenUsername(user.username(), domain);
+            String accountName = account.map(String::trim).filter(a -> !a.isEmpty()).orElse(user.username());
             if (deps.accounts().accounts().nameTaken(domain.id(), accountName)) {
                 throw ApiException.invalidParameter("The account " + accountName + " already exists in domain "
                         + DomainPaths.display(domain.path()));
@@ -114,8 +119,7 @@ public final class AccountCommands {
             long userId;
             try {
                 userId = users.createAccountWithUser(new UserRepository.NewAccount(accountName, type, domain.id(),
-                        networkDomain.orElse(null)), new UserRepository.NewUser(username,
-                        deps.hasher().hash(password.toCharArray()), firstName, lastName, email));
+                        networkDomain.orElse(null)), user.newUser(deps.hasher()));
             } catch (ApiException e) {
                 throw e;
             } catch (Exception e) {
@@ -145,11 +149,7 @@ public final class AccountCommands {
     @Command(name = "createUser", description = "Creates a user for an account that already exists",
             access = Access.DOMAIN_ADMIN, response = "user")
     record CreateUser(
-            @Param(description = "Unique username", column = "user.username") String username,
-            @Param(description = "Clear text password of the user") String password,
-            @Param(description = "email", column = "user.email") String email,
-            @Param(description = "firstname", column = "user.firstname") String firstName,
-            @Param(description = "lastname", column = "user.lastname") String lastName,
+            UserParams user,
             @Param(description = "Creates the user under the specified account. If no account is specified, the"
                     + " username will be used as the account name.", column = "account.account_name") String account,
             @Param(description = "Creates the user under the specified domain. Has to be accompanied with the account"
@@ -165,9 +165,8 @@ public final class AccountCommands {
                 throw ApiException.permissionDenied("Account " + caller.accountName()
                         + " does not have permission to add users to account " + account);
             }
-            deps.refuseTakenUsername(username, domain);
-            long userId = deps.users().createUser(target.id(), new UserRepository.NewUser(username,
-                    deps.hasher().hash(password.toCharArray()), firstName, lastName, email));
+            deps.refuseTakenUsername(user.username(), domain);
+            long userId = deps.users().createUser(target.id(), user.newUser(deps.hasher()));
             return ApiJson.object("user", deps.users().view(deps.users().uuidOf(userId)));
         }
     }
@@ -179,10 +178,7 @@ public final class AccountCommands {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            UserRepository.UserRow user = deps.changeable(caller, id);
-            if (user.id() == caller.userId()) {
-                throw ApiException.invalidParameter("You cannot delete your own user (parameter id)");
-            }
+            UserRepository.UserRow user = deps.changeableOther(caller, id, "delete");
             deps.users().remove(user.id());
             deps.sessions().endSessionsOf(user.id());
             return ApiJson.success();
@@ -248,10 +244,7 @@ public final class AccountCommands {
 
         @Override
         public AsyncStart start(Caller caller, Deps deps) {
-            UserRepository.UserRow user = deps.changeable(caller, id);
-            if (user.id() == caller.userId()) {
-                throw ApiException.invalidParameter("You cannot disable your own user (parameter id)");
-            }
+            UserRepository.UserRow user = deps.changeableOther(caller, id, "disable");
             return new AsyncStart("User", user.uuid(), progress -> {
                 deps.users().setEnabled(user.id(), false);
                 deps.sessions().endSessionsOf(user.id());

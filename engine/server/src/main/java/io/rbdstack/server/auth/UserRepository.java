@@ -2,6 +2,7 @@ package io.rbdstack.server.auth;
 
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.db.Conditions;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -192,19 +193,9 @@ public final class UserRepository {
         }
 
         ListScope.Sql where() {
-            StringBuilder text = new StringBuilder(" WHERE u.removed IS NULL")
-                    .append(scope.where("a.id", "a.domain_id", "d.path").text());
-            List<Object> args = new java.util.ArrayList<>(scope.where("a.id", "a.domain_id", "d.path").args());
-            uuid.ifPresent(v -> add(text, args, " AND u.uuid = ?", v));
-            username.ifPresent(v -> add(text, args, " AND u.username = ?", v));
-            state.ifPresent(v -> add(text, args, " AND u.state = ?", v));
-            keyword.ifPresent(v -> add(text, args, " AND u.username LIKE ?", "%" + v + "%"));
-            return new ListScope.Sql(text.toString(), args);
-        }
-
-        private static void add(StringBuilder text, List<Object> args, String condition, Object value) {
-            text.append(condition);
-            args.add(value);
+            return new Conditions().and(" WHERE u.removed IS NULL").and(scope.where("a.id", "a.domain_id", "d.path"))
+                    .and(" AND u.uuid = ?", uuid).and(" AND u.username = ?", username).and(" AND u.state = ?", state)
+                    .like(" AND u.username LIKE ?", keyword).sql();
         }
     }
 

@@ -7,13 +7,14 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.db.Conditions;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -53,24 +54,16 @@ public final class ManagementServerCommands {
 
         @Override
         public ObjectNode execute(Caller caller, Jdbc jdbc) {
-            StringBuilder where = new StringBuilder();
-            List<Object> args = new ArrayList<>();
-            id.ifPresent(v -> filter(where, args, " AND m.uuid = ?", v));
-            name.ifPresent(v -> filter(where, args, " AND m.name = ?", v));
-            version.ifPresent(v -> filter(where, args, " AND m.version = ?", v));
-            keyword.ifPresent(v -> filter(where, args, " AND m.name LIKE ?", "%" + v + "%"));
+            ListScope.Sql filters = new Conditions().and(" AND m.uuid = ?", id).and(" AND m.name = ?", name)
+                    .and(" AND m.version = ?", version).like(" AND m.name LIKE ?", keyword).sql();
+            String where = filters.text();
+            Object[] args = filters.args().toArray();
             List<ManagementServerView> servers = jdbc.query("SELECT m.msid, m.uuid, m.name, m.state, m.version,"
                     + " m.service_ip, m.created, m.removed, (SELECT COUNT(*) FROM host h WHERE h.mgmt_server_msid = m.msid"
                     + " AND h.status IN ('Up', 'Alert') AND h.removed IS NULL) AS agents, (SELECT COUNT(*) FROM async_job j"
                     + " WHERE j.executing_msid = m.msid AND j.job_status = 0) AS pending" + FROM + where
-                    + " ORDER BY m.id" + page.sql(), ManagementServerCommands::view, args.toArray());
-            return ApiJson.list("managementserver", servers,
-                    jdbc.queryLong("SELECT COUNT(*)" + FROM + where, args.toArray()));
-        }
-
-        private static void filter(StringBuilder where, List<Object> args, String condition, Object value) {
-            where.append(condition);
-            args.add(value);
+                    + " ORDER BY m.id" + page.sql(), ManagementServerCommands::view, args);
+            return ApiJson.list("managementserver", servers, jdbc.queryLong("SELECT COUNT(*)" + FROM + where, args));
         }
     }
 

@@ -55,11 +55,7 @@ public final class DiskOfferingCommands {
             Optional<Boolean> customizedIops,
             @Param(description = "min iops of the disk offering", min = 0) Optional<Long> minIops,
             @Param(description = "max iops of the disk offering", min = 0) Optional<Long> maxIops,
-            @Param(description = "bytes read rate of the disk offering", min = 1) Optional<Long> bytesReadRate,
-            @Param(description = "bytes write rate of the disk offering", min = 1) Optional<Long> bytesWriteRate,
-            @Param(description = "io requests read rate of the disk offering", min = 1) Optional<Long> iopsReadRate,
-            @Param(description = "io requests write rate of the disk offering", min = 1) Optional<Long> iopsWriteRate)
-            implements SyncCommand<Deps> {
+            ThrottleParams throttles) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
@@ -112,8 +108,8 @@ public final class DiskOfferingCommands {
                         + " (parameters miniops " + minIops.get() + ", maxiops " + maxIops.get() + ")");
             }
             return new DiskOffering.Qos(customIops, minIops.orElse(null), maxIops.orElse(null),
-                    bytesReadRate.orElse(null), bytesWriteRate.orElse(null), iopsReadRate.orElse(null),
-                    iopsWriteRate.orElse(null));
+                    throttles.bytesReadRate().orElse(null), throttles.bytesWriteRate().orElse(null),
+                    throttles.iopsReadRate().orElse(null), throttles.iopsWriteRate().orElse(null));
         }
     }
 
@@ -143,11 +139,7 @@ public final class DiskOfferingCommands {
                     column = "disk_offering.display_text") Optional<String> displayText,
             @Param(description = "comma-separated list of storage tags for the disk offering", length = 4096,
                     column = "disk_offering.tags") List<String> tags,
-            @Param(description = "bytes read rate of the disk offering", min = 1) Optional<Long> bytesReadRate,
-            @Param(description = "bytes write rate of the disk offering", min = 1) Optional<Long> bytesWriteRate,
-            @Param(description = "io requests read rate of the disk offering", min = 1) Optional<Long> iopsReadRate,
-            @Param(description = "io requests write rate of the disk offering", min = 1) Optional<Long> iopsWriteRate)
-            implements SyncCommand<DiskOfferingRepository> {
+            ThrottleParams throttles) implements SyncCommand<DiskOfferingRepository> {
 
         @Override
         public ObjectNode execute(Caller caller, DiskOfferingRepository offerings) {
@@ -158,8 +150,9 @@ public final class DiskOfferingCommands {
                 throw ApiException.invalidParameter("Invalid value for parameter name: a disk offering needs a name");
             }
             offerings.update(offering.id(), new DiskOfferingRepository.OfferingUpdate(newName, displayText,
-                    tags.isEmpty() ? Optional.empty() : Optional.of(tags.stream().distinct().toList()), bytesReadRate,
-                    bytesWriteRate, iopsReadRate, iopsWriteRate));
+                    tags.isEmpty() ? Optional.empty() : Optional.of(tags.stream().distinct().toList()),
+                    throttles.bytesReadRate(), throttles.bytesWriteRate(), throttles.iopsReadRate(),
+                    throttles.iopsWriteRate()));
             return ApiJson.object("diskoffering", offerings.find(id).orElseThrow().view());
         }
     }

@@ -3,6 +3,7 @@ package io.rbdstack.server.tag;
 import io.rbdstack.server.account.DomainPaths;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.db.Conditions;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -33,25 +34,11 @@ public final class TagRepository {
                          Optional<String> keyword) {
 
         ListScope.Sql where() {
-            ListScope.Sql scoped = scope.where("t.account_id", "t.domain_id", "d.path");
-            StringBuilder text = new StringBuilder(LIVE).append(scoped.text());
-            List<Object> args = new ArrayList<>(scoped.args());
-            type.ifPresent(v -> add(text, args, " AND t.resource_type = ?", v.name()));
-            resourceUuid.ifPresent(v -> add(text, args, " AND t.resource_uuid = ?", v));
-            key.ifPresent(v -> add(text, args, " AND t.tag_key = ?", v));
-            value.ifPresent(v -> add(text, args, " AND t.value = ?", v));
-            customer.ifPresent(v -> add(text, args, " AND t.customer = ?", v));
-            keyword.ifPresent(v -> {
-                text.append(" AND (t.tag_key LIKE ? OR t.value LIKE ?)");
-                args.add("%" + v + "%");
-                args.add("%" + v + "%");
-            });
-            return new ListScope.Sql(text.toString(), args);
-        }
-
-        private static void add(StringBuilder text, List<Object> args, String condition, Object value) {
-            text.append(condition);
-            args.add(value);
+            return new Conditions().and(LIVE).and(scope.where("t.account_id", "t.domain_id", "d.path"))
+                    .and(" AND t.resource_type = ?", type.map(Enum::name))
+                    .and(" AND t.resource_uuid = ?", resourceUuid).and(" AND t.tag_key = ?", key)
+                    .and(" AND t.value = ?", value).and(" AND t.customer = ?", customer)
+                    .like(" AND (t.tag_key LIKE ? OR t.value LIKE ?)", keyword).sql();
         }
     }
 

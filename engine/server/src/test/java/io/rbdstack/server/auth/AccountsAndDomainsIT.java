@@ -1,5 +1,6 @@
 package io.rbdstack.server.auth;
 
+import static io.rbdstack.server.ApiAssertions.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -194,11 +195,6 @@ class AccountsAndDomainsIT {
             list.get(item).forEach(n -> names.add(n.get("name").asText()));
         }
         return names;
-    }
-
-    static JsonNode ok(ApiClient.Reply reply, String command) {
-        assertEquals(200, reply.status(), command + ": " + reply.body());
-        return reply.response(command);
     }
 
     static JsonNode awaitOk(ApiClient.Reply reply, String command) throws Exception {

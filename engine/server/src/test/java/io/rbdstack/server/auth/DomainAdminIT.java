@@ -1,5 +1,6 @@
 package io.rbdstack.server.auth;
 
+import static io.rbdstack.server.ApiAssertions.ok;
 import static io.rbdstack.server.auth.AccountsAndDomainsIT.names;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -163,10 +164,5 @@ class DomainAdminIT {
         return ok(cloud.admin().call("createAccount", "username", name, "password", "pw", "email", name + "@x.org",
                 "firstname", "F", "lastname", "L", "accounttype", String.valueOf(type), "domainid", domain),
                 "createAccount").get("account");
-    }
-
-    private static JsonNode ok(ApiClient.Reply reply, String command) {
-        assertEquals(200, reply.status(), command + ": " + reply.body());
-        return reply.response(command);
     }
 }

@@ -4,6 +4,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.rbdstack.dbupgrade.DbUpgrader;
 import io.rbdstack.dbupgrade.UpgradeResult;
 import io.rbdstack.protocol.MessageCodec;
+import io.rbdstack.server.account.AccountDeletion;
+import io.rbdstack.server.account.AccountLifecycleCommands;
+import io.rbdstack.server.account.AccountRepository;
+import io.rbdstack.server.account.AccountViews;
+import io.rbdstack.server.account.DomainCommands;
+import io.rbdstack.server.account.DomainRepository;
 import io.rbdstack.server.api.ApiDispatcher;
 import io.rbdstack.server.api.ApiHttpHandler;
 import io.rbdstack.server.api.ApiHttpServer;
@@ -26,6 +32,8 @@ import io.rbdstack.server.alert.AlertRepository;
 import io.rbdstack.server.alert.Alerts;
 import io.rbdstack.server.cluster.ClusterLease;
 import io.rbdstack.server.cluster.LeasedScheduler;
+import io.rbdstack.server.capacity.CapacityCommands;
+import io.rbdstack.server.cluster.ManagementServerCommands;
 import io.rbdstack.server.cluster.ManagementServerRegistry;
 import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentListener;
@@ -43,12 +51,15 @@ import io.rbdstack.server.config.ServerConfig;
 import io.rbdstack.server.db.ConnectionPools;
 import io.rbdstack.server.db.EntityRows;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.db.OwnerRows;
 import io.rbdstack.server.db.embedded.EmbeddedMariaDb;
 import io.rbdstack.server.event.ActionEvents;
 import io.rbdstack.server.event.EventCommands;
 import io.rbdstack.server.event.EventRepository;
 import io.rbdstack.server.host.HostAgentEvents;
+import io.rbdstack.server.host.HostAdminCommands;
 import io.rbdstack.server.host.HostCommands;
+import io.rbdstack.server.host.HostMaintenance;
 import io.rbdstack.server.host.HostRepository;
 import io.rbdstack.server.infra.ClusterCommands;
 import io.rbdstack.server.infra.ClusterRepository;
@@ -60,6 +71,12 @@ import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.job.AsyncJobManager;
 import io.rbdstack.server.job.JobCommands;
 import io.rbdstack.server.job.JobRepository;
+import io.rbdstack.server.limit.LimitCheck;
+import io.rbdstack.server.limit.Limits;
+import io.rbdstack.server.limit.ResourceLimitCommands;
+import io.rbdstack.server.limit.ResourceLimitEnforcer;
+import io.rbdstack.server.limit.ResourceSummaries;
+import io.rbdstack.server.limit.ResourceUsage;
 import io.rbdstack.server.offering.DiskOfferingCommands;
 import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.plugin.PluginJars;
@@ -75,6 +92,8 @@ import io.rbdstack.server.snapshot.SnapshotRecovery;
 import io.rbdstack.server.snapshot.SnapshotRepository;
 import io.rbdstack.server.snapshot.SnapshotService;
 import io.rbdstack.server.storage.EngineHostGateway;
+import io.rbdstack.server.tag.TagCommands;
+import io.rbdstack.server.tag.TagRepository;
 import io.rbdstack.server.storage.ProviderOptionSettings;
 import io.rbdstack.server.storage.StoragePoolCommands;
 import io.rbdstack.server.storage.StoragePoolRepository;
@@ -205,13 +224,20 @@ public final class ManagementServer implements AutoCloseable {
             resources.push(() -> jobs.close(config.shutdownGrace()));
 
             SessionStore sessions = new SessionStore(jdbc, config.sessionTimeout(), Clock.systemUTC());
+            OwnerRows owners = new OwnerRows(jdbc);
             ZoneRepository zones = new ZoneRepository(jdbc);
             PodRepository pods = new PodRepository(jdbc);
             ClusterRepository clusters = new ClusterRepository(jdbc);
             DiscoveryCommands.register(registry, () -> settings.bool(Setting.KVM_SNAPSHOT_ENABLED));
-            AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher, sessions));
+            Limits limits = new Limits(jdbc, settings);
+            ResourceUsage usage = new ResourceUsage(jdbc);
+            ResourceSummaries summaries = new ResourceSummaries(limits, usage);
+            AccountRepository accountRows = new AccountRepository(jdbc);
+            AccountViews accountViews = new AccountViews(accountRows, users, summaries);
+            AccountCommands.register(registry, new AccountCommands.Deps(users, hasher, cipher, sessions, accountViews,
+                    owners));
             JobCommands.register(registry, jobRows);
-            EventCommands.register(registry, eventRows);
+            EventCommands.register(registry, eventRows, owners);
             AlertCommands.register(registry, alertRows);
             SettingsCommands.register(registry, settings);
             Infrastructure infra = new Infrastructure(zones, pods, clusters);
@@ -223,6 +249,9 @@ public final class ManagementServer implements AutoCloseable {
                     caFingerprint));
             CertificateCommands.register(registry, new CertificateCommands.Deps(certificateIssuer, hostCertificates,
                     agents.connections()));
+            HostAdminCommands.register(registry, new HostAdminCommands.Deps(hosts,
+                    new HostMaintenance(hosts, agents.connections(), java.time.Duration.ofSeconds(1))));
+            ManagementServerCommands.register(registry, jdbc);
 
             EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
             StorageProviders providers = StorageProviders.load(plugins, gateway,
@@ -239,15 +268,30 @@ public final class ManagementServer implements AutoCloseable {
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, new ImageStoreCommands.Deps(zones, imageStores, gateway));
+            LimitCheck limitCheck = new ResourceLimitEnforcer(jdbc, limits, usage);
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway,
-                    alerts);
-            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
-                    new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings,
-                    jobs::submit);
+                    alerts, limitCheck);
+            SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups,
+                    limitCheck);
+            TagRepository tags = new TagRepository(jdbc);
+            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService, backups,
+                    settings, jobs::submit, owners, tags);
             SnapshotCommands.register(registry, snapshotDeps);
-            VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
-                    new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots), settings,
-                    snapshotDeps));
+            VolumeService volumeService = new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots,
+                    limitCheck);
+            VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
+                    snapshotDeps, owners, tags));
+            TagCommands.register(registry, new TagCommands.Deps(tags, new EntityRows(jdbc), owners));
+            AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
+                    snapshots, snapshotService);
+            AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,
+                    sessions, accountDeletion));
+            DomainCommands.register(registry, new DomainCommands.Deps(new DomainRepository(jdbc), accountRows,
+                    accountDeletion, summaries, jdbc));
+            ResourceLimitCommands.register(registry, new ResourceLimitCommands.Deps(limits, usage, owners));
+            ImageStoreCapacity storeCapacity = new ImageStoreCapacity(imageStores, gateway);
+            CapacityCommands.register(registry, new CapacityCommands.Deps(pools, poolService, imageStores, storeCapacity,
+                    settings));
             VolumeRecovery volumeRecovery = new VolumeRecovery(volumes, pools, poolService, snapshots);
             SnapshotRecovery snapshotRecovery = new SnapshotRecovery(snapshots, pools, poolService, backups);
             DeferredDeletePurge purge = new DeferredDeletePurge(volumes, pools, poolService, settings);
@@ -257,8 +301,7 @@ public final class ManagementServer implements AutoCloseable {
                     new StorageCleanup.Step("volume(s) left mid-operation settled", volumeRecovery::settleStuckVolumes),
                     new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
                     new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
-                    new StorageCleanup.Step("image store(s) read for capacity",
-                            new ImageStoreCapacity(imageStores, gateway)::refresh)));
+                    new StorageCleanup.Step("image store(s) read for capacity", storeCapacity::refresh)));
             // Pushed last of the background work, so it stops first.
             LeasedScheduler background = new LeasedScheduler(new ClusterLease(jdbc, mshosts.msid()));
             resources.push(background);

@@ -59,10 +59,15 @@ public final class ApiClient {
     }
 
     public static ApiClient login(String url, String username, String password) throws Exception {
+        return login(url, username, password, "ROOT");
+    }
+
+    /** @param domain the user's domain path as CloudStack's login takes it, e.g. ROOT/sales */
+    public static ApiClient login(String url, String username, String password, String domain) throws Exception {
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         ApiClient anonymous = new ApiClient(url, http, null, null, null);
         Reply reply = anonymous.post(Map.of("command", "login", "username", username, "password", password,
-                "response", "json"));
+                "domain", domain, "response", "json"));
         if (reply.status() != 200) {
             throw new AssertionError("login failed: " + reply.body());
         }

@@ -120,13 +120,86 @@ class DiskOfferingApiIT {
         // A zone without primary storage: nothing can hold the volume, and nothing is saved.
         assertVolumeRefused(533, "No Up primary storage pool in zone no-storage can take a volume of 2 GB (2147483648"
                 + " bytes): the zone has none", "zoneid", zone, "diskofferingid", fixed);
-        assertEquals(0, cloud.admin().call("listVolumes", "listall", "true").response("listVolumes").size());
+        assertEquals(0, cloud.admin().call("listVolumes", "listall", "true", "zoneid", zone)
+                .response("listVolumes").size());
 
         String never = java.util.UUID.randomUUID().toString();
         ApiClient.Reply unknown = cloud.admin().call("resizeVolume", "id", never, "size", "2");
         assertEquals(431, unknown.status());
         assertTrue(unknown.response("resizeVolume").get("errortext").asText().contains("Invalid parameter id value="
                 + never + " due to incorrect long value format, or entity does not exist"));
+    }
+
+    @Test
+    void qosFieldsAreStoredAndShownAsCloudStackNamesThem() throws Exception {
+        JsonNode qos = create("name", "qos", "disksize", "1", "miniops", "100", "maxiops", "500", "bytesreadrate",
+                "1048576", "byteswriterate", "2097152", "iopsreadrate", "300", "iopswriterate", "400");
+        assertEquals(100, qos.get("miniops").asLong());
+        assertEquals(500, qos.get("maxiops").asLong());
+        assertFalse(qos.get("iscustomizediops").asBoolean());
+        assertEquals(1048576, qos.get("diskBytesReadRate").asLong());
+        assertEquals(2097152, qos.get("diskBytesWriteRate").asLong());
+        assertEquals(300, qos.get("diskIopsReadRate").asLong());
+        assertEquals(400, qos.get("diskIopsWriteRate").asLong());
+        assertEquals("Active", qos.get("state").asText());
+        assertEquals(qos, cloud.admin().call("listDiskOfferings", "id", qos.get("id").asText())
+                .response("listDiskOfferings").get("diskoffering").get(0));
+        JsonNode perVolume = create("name", "custom-iops", "disksize", "1", "customizediops", "true");
+        assertTrue(perVolume.get("iscustomizediops").asBoolean());
+        assertFalse(perVolume.has("miniops"));
+
+        assertRefused("Min/max IOPS are chosen per volume for a disk offering with customizediops=true: leave out"
+                + " parameters miniops and maxiops", "name", "both-iops", "disksize", "1", "customizediops", "true",
+                "miniops", "10");
+        assertRefused("The min IOPS must be less than or equal to the max IOPS (parameters miniops 600, maxiops 500)",
+                "name", "upside-down", "disksize", "1", "miniops", "600", "maxiops", "500");
+        assertEquals(431, cloud.admin().call("createDiskOffering", "name", "zero-rate", "disksize", "1",
+                "bytesreadrate", "0").status());
+    }
+
+    @Test
+    void updateChangesNameTextTagsAndThrottles() throws Exception {
+        String id = create("name", "to-update", "disksize", "3", "tags", "a").get("id").asText();
+        ApiClient.Reply reply = cloud.admin().call("updateDiskOffering", "id", id, "name", "updated",
+                "displaytext", "Updated disk", "tags", "b,c", "iopswriterate", "50");
+        assertEquals(200, reply.status(), reply.body());
+        JsonNode updated = reply.response("updateDiskOffering").get("diskoffering");
+        assertEquals("updated", updated.get("name").asText());
+        assertEquals("Updated disk", updated.get("displaytext").asText());
+        assertEquals("b,c", updated.get("tags").asText());
+        assertEquals(50, updated.get("diskIopsWriteRate").asLong());
+        assertEquals(3, updated.get("disksize").asLong(), "the size is not updatable");
+        assertEquals(432, user.call("updateDiskOffering", "id", id, "name", "mine").status());
+    }
+
+    @Test
+    void aDeletedOfferingIsNoLongerOfferedButItsVolumesKeepIt() throws Exception {
+        String id = create("name", "retired", "disksize", "1").get("id").asText();
+        String zone = cloud.admin().call("createZone", "name", "retire-zone", "dns1", "8.8.8.8", "internaldns1",
+                "10.0.0.2", "networktype", "Advanced").response("createZone").get("zone").get("id").asText();
+        String volume = java.util.UUID.randomUUID().toString();
+        try (java.sql.Connection c = cloud.db().connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
+                    + " host_address, path, status, created) SELECT UUID(), 'retire-pool', 'RBD', 'ZONE', id, 'RBD',"
+                    + " 'mon', 'rbd', 'Maintenance', UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
+            s.execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id,"
+                    + " disk_offering_id, volume_type, size, state, created) SELECT '" + volume + "', 'kept', 1, 1,"
+                    + " p.data_center_id, p.id, o.id, 'DATADISK', 1073741824, 'Ready', UTC_TIMESTAMP()"
+                    + " FROM storage_pool p JOIN disk_offering o ON o.uuid = '" + id + "' WHERE p.name = 'retire-pool'");
+        }
+        assertEquals(432, user.call("deleteDiskOffering", "id", id).status());
+        ApiClient.Reply deleted = cloud.admin().call("deleteDiskOffering", "id", id);
+        assertEquals(200, deleted.status(), deleted.body());
+        assertTrue(deleted.response("deleteDiskOffering").get("success").asBoolean());
+
+        assertEquals(0, cloud.admin().call("listDiskOfferings", "id", id).response("listDiskOfferings").size());
+        assertVolumeRefused(431, "Please specify a valid disk offering: no disk offering with id " + id
+                + " (parameter diskofferingid)", "zoneid", zone, "diskofferingid", id);
+        JsonNode kept = cloud.admin().call("listVolumes", "id", volume).response("listVolumes").get("volume").get(0);
+        assertEquals(id, kept.get("diskofferingid").asText());
+        assertEquals("retired", kept.get("diskofferingname").asText());
+        ApiClient.Reply again = cloud.admin().call("deleteDiskOffering", "id", id);
+        assertEquals(431, again.status(), "already deleted");
     }
 
     @Test

@@ -62,4 +62,20 @@ public final class FreshServer implements BeforeAllCallback, AfterAllCallback {
     public TestDatabase db() {
         return db;
     }
+
+    /** Runs one SQL statement on the server's schema (to stage rows a test needs, or to look behind the API). */
+    public void execute(String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The single number {@code query} answers. */
+    public long count(String query) throws java.sql.SQLException {
+        try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }

@@ -35,4 +35,7 @@ public interface AgentConnections {
      * reconnects (e.g. with a renewed certificate), one whose certificate was revoked cannot.
      */
     void disconnect(String hostId, String reason);
+
+    /** Commands sent to the host's agent and not answered yet; 0 when it is not connected here. */
+    int inFlight(String hostId);
 }

@@ -60,6 +60,12 @@ final class ConnectedHosts implements AgentConnections {
         }
     }
 
+    @Override
+    public synchronized int inFlight(String hostId) {
+        AgentConnection connection = byHost.get(hostId);
+        return connection == null ? 0 : connection.inFlight();
+    }
+
     /**
      * Makes the connection its host's current one.
      *

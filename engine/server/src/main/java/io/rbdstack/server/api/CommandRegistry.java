@@ -19,7 +19,7 @@ public final class CommandRegistry {
 
         /** Whether a caller of this kind may see and run the command. */
         public boolean allowedFor(Caller caller) {
-            return spec().access() == Access.USER || caller.isRootAdmin();
+            return spec().access().allows(caller);
         }
 
         // The casts are safe: register() only pairs a command type with dependencies of its own D.

@@ -32,7 +32,7 @@ public final class CommandType {
     record Group(Constructor<?> constructor, List<Single> params) implements Slot {
     }
 
-    enum Kind { STRING, LONG, INTEGER, BOOLEAN, ENUM, LIST, MAP }
+    enum Kind { STRING, LONG, INTEGER, BOOLEAN, ENUM, LIST, MAP, ENTRIES }
 
     private final Class<? extends ApiCommand<?>> type;
     private final Constructor<?> constructor;
@@ -127,16 +127,16 @@ public final class CommandType {
         boolean optional = component.getType() == Optional.class;
         Class<?> valueClass = optional ? typeArgument(generic, 0, where) : component.getType();
         Kind kind = kind(valueClass, generic, where);
-        boolean required = !optional && kind != Kind.LIST && kind != Kind.MAP;
+        boolean required = !optional && kind != Kind.LIST && kind != Kind.MAP && kind != Kind.ENTRIES;
         ParamType type = switch (kind) {
             case STRING, ENUM -> param.entity() != Entity.NONE ? ParamType.UUID : ParamType.STRING;
             case LONG -> ParamType.LONG;
             case INTEGER -> ParamType.INTEGER;
             case BOOLEAN -> ParamType.BOOLEAN;
             case LIST -> ParamType.LIST;
-            case MAP -> ParamType.MAP;
+            case MAP, ENTRIES -> ParamType.MAP;
         };
-        boolean textual = kind == Kind.STRING || kind == Kind.LIST || kind == Kind.MAP;
+        boolean textual = kind == Kind.STRING || kind == Kind.LIST || kind == Kind.MAP || kind == Kind.ENTRIES;
         boolean numeric = kind == Kind.LONG || kind == Kind.INTEGER;
         if (!numeric && (param.min() != Long.MIN_VALUE || param.max() != Long.MAX_VALUE)) {
             throw new IllegalArgumentException(where + ": min/max apply to numbers only");
@@ -144,8 +144,8 @@ public final class CommandType {
         if (kind != Kind.STRING && (param.entity() != Entity.NONE || param.format() != Format.ANY)) {
             throw new IllegalArgumentException(where + ": entity and format apply to strings only");
         }
-        if (param.acl() && (param.entity() == Entity.NONE || param.entity().ownerColumn() == null)) {
-            throw new IllegalArgumentException(where + ": acl needs an entity that accounts own");
+        if (param.acl() && !param.entity().owned()) {
+            throw new IllegalArgumentException(where + ": acl needs an entity that accounts or domains own");
         }
         long min = param.min();
         long max = param.max();
@@ -172,12 +172,22 @@ public final class CommandType {
             return Kind.BOOLEAN;
         } else if (valueClass.isEnum()) {
             return Kind.ENUM;
+        } else if (valueClass == List.class && isEntries(generic)) {
+            return Kind.ENTRIES;
         } else if (valueClass == List.class && typeArgument(generic, 0, where) == String.class) {
             return Kind.LIST;
         } else if (valueClass == Map.class && typeArgument(generic, 1, where) == String.class) {
             return Kind.MAP;
         }
         throw new IllegalArgumentException(where + ": unsupported parameter type " + generic.getTypeName());
+    }
+
+    /** {@code List<Map<String, String>>}: map entries kept apart, in index order. */
+    private static boolean isEntries(Type generic) {
+        return generic instanceof ParameterizedType list
+                && list.getActualTypeArguments()[0] instanceof ParameterizedType entry
+                && entry.getRawType() == Map.class && entry.getActualTypeArguments()[0] == String.class
+                && entry.getActualTypeArguments()[1] == String.class;
     }
 
     private static Class<?> typeArgument(Type generic, int index, String where) {

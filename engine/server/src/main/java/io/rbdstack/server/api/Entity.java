@@ -2,7 +2,7 @@ package io.rbdstack.server.api;
 
 /**
  * What an id parameter names: the table its uuid is looked up in and, for entities accounts own, the
- * owner column the access check reads.
+ * owner column the access check reads (domains are owned by the domain tree itself).
  */
 public enum Entity {
     NONE(null, null, null),
@@ -21,7 +21,8 @@ public enum Entity {
     USER("user", "user", "account_id"),
     ASYNC_JOB("job", "async_job", "account_id"),
     EVENT("event", "event", "account_id"),
-    ALERT("alert", "alert", null);
+    ALERT("alert", "alert", null),
+    MANAGEMENT_SERVER("management server", "mshost", null);
 
     private final String displayName;
     private final String table;
@@ -45,5 +46,10 @@ public enum Entity {
     /** The column holding the owning account's id, or null when no account owns it. */
     public String ownerColumn() {
         return ownerColumn;
+    }
+
+    /** Whether the access rule applies to its ids ({@link Param#acl()}): accounts or the domain tree own it. */
+    public boolean owned() {
+        return ownerColumn != null || this == DOMAIN;
     }
 }

@@ -8,7 +8,15 @@ public interface EntityLookup {
 
     Optional<Found> find(Entity entity, String uuid);
 
-    /** @param ownerAccountId the owning account, or null for entities no account owns */
-    record Found(long id, Long ownerAccountId) {
+    /**
+     * @param ownerAccountId  the owning account, or null for entities no account owns
+     * @param ownerDomainPath the path of the domain the row lives in (a domain's own path), or null for
+     *                        entities outside the domain tree (zones, offerings …)
+     */
+    record Found(long id, Long ownerAccountId, String ownerDomainPath) {
+
+        public Found(long id, Long ownerAccountId) {
+            this(id, ownerAccountId, null);
+        }
     }
 }

@@ -7,10 +7,11 @@ import java.lang.annotation.Target;
 
 /**
  * One parameter of an API command, on a component of the command's record. The component's type says
- * the parameter's type and whether it is required: {@code Optional<…>}, {@code List<String>} and
- * {@code Map<String, String>} are optional, anything else is required. Supported types: String, Long,
- * Integer, Boolean, an enum (matched case-insensitively), {@code List<String>} (comma-separated) and
- * {@code Map<String, String>} ({@code details[0].key=…&details[0].value=…}).
+ * the parameter's type and whether it is required: {@code Optional<…>}, {@code List<String>} and the map
+ * types are optional, anything else is required. Supported types: String, Long, Integer, Boolean, an enum
+ * (matched case-insensitively), {@code List<String>} (comma-separated), {@code Map<String, String>}
+ * ({@code details[0].key=…&details[0].value=…}) and {@code List<Map<String, String>>} (the same entries
+ * kept apart, by index, for entries that need not have both a key and a value).
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)

@@ -79,6 +79,9 @@ public final class ParamBinder {
         if (slot.kind() == CommandType.Kind.MAP) {
             return map(call, param);
         }
+        if (slot.kind() == CommandType.Kind.ENTRIES) {
+            return List.copyOf(entries(call, param).values());
+        }
         String raw = call.params().get(param.name());
         if (raw == null || raw.isEmpty()) {
             if (param.required()) {
@@ -94,7 +97,7 @@ public final class ParamBinder {
             case BOOLEAN -> bool(param, raw);
             case ENUM -> enumValue(param, slot.valueClass(), raw);
             case LIST -> list(param, raw);
-            case MAP -> throw new IllegalStateException("maps are bound above");
+            case MAP, ENTRIES -> throw new IllegalStateException("maps are bound above");
         };
         return slot.optional() ? Optional.of(value) : value;
     }
@@ -118,8 +121,8 @@ public final class ParamBinder {
         if (found.isEmpty()) {
             throw ApiException.noSuchEntity(call.command(), param.name(), uuid);
         }
-        Long owner = found.get().ownerAccountId();
-        if (param.acl() && !call.caller().isRootAdmin() && (owner == null || owner != call.caller().accountId())) {
+        EntityLookup.Found row = found.get();
+        if (param.acl() && !call.caller().mayAccess(row.ownerAccountId(), row.ownerDomainPath())) {
             throw ApiException.permissionDenied("Account " + call.caller().accountName()
                     + " does not have permission to operate on " + param.entity().displayName() + " " + uuid);
         }
@@ -233,5 +236,29 @@ public final class ParamBinder {
 
     private static String echo(String text) {
         return text.length() > MAX_ECHOED || hasControl(text, false) ? "…" : text;
+    }
+
+    /**
+     * The entries of a map parameter kept apart, by index ({@code tags[0].key=k&tags[0].value=v} → {key: k,
+     * value: v}), for parameters whose entries mean more than a key and a value (a key alone names a tag to
+     * delete whatever its value). Values are checked as a map's are.
+     */
+    private static Map<Integer, Map<String, String>> entries(Call call, ApiParam param) {
+        Map<Integer, Map<String, String>> entries = new TreeMap<>();
+        for (Map.Entry<String, String> e : call.params().entrySet()) {
+            Matcher m = MAP_ENTRY.matcher(e.getKey());
+            if (!m.matches() || !m.group(1).equals(param.name())) {
+                continue;
+            }
+            if (!INDEX.matcher(m.group(2)).matches()) {
+                throw invalid(param, null, "entry index '" + echo(m.group(2)) + "' is not a whole number from 0 to 9999");
+            }
+            checkText(param, e.getValue(), param.length());
+            entries.computeIfAbsent(Integer.parseInt(m.group(2)), i -> new LinkedHashMap<>()).put(m.group(3), e.getValue());
+            if (entries.size() > MAX_MAP_ENTRIES) {
+                throw invalid(param, null, "more than " + MAX_MAP_ENTRIES + " entries");
+            }
+        }
+        return entries;
     }
 }

@@ -1,6 +1,8 @@
 package io.rbdstack.server.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rbdstack.server.account.AccountViews;
+import io.rbdstack.server.account.DomainPaths;
 import io.rbdstack.server.api.Access;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiJson;
@@ -9,6 +11,8 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.OwnerParams;
+import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
@@ -17,7 +21,7 @@ import io.rbdstack.server.auth.crypto.SecretCipher;
 import java.util.List;
 import java.util.Optional;
 
-/** createAccount, listUsers and registerUserKeys. */
+/** createAccount, listUsers, registerUserKeys, createUser, updateUser, deleteUser, disableUser and enableUser. */
 public final class AccountCommands {
 
     private static final long ROOT_DOMAIN_ID = 1;
@@ -26,23 +30,53 @@ public final class AccountCommands {
     }
 
     /** What the commands need. */
-    public record Deps(UserRepository users, PasswordHasher hasher, SecretCipher cipher, SessionStore sessions) {
+    public record Deps(UserRepository users, PasswordHasher hasher, SecretCipher cipher, SessionStore sessions,
+                       AccountViews accounts, Owners owners) {
 
-        /** The user, if the caller may change it: itself, or anyone for a root admin. */
+        /**
+         * The user, if the caller may change it: itself; for admins, any user of an account they may manage
+         * (a domain admin: of its domain subtree).
+         */
         UserRepository.UserRow changeable(Caller caller, String uuid) {
             UserRepository.UserRow user = users.findRow(uuid).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find user by id " + uuid + " (parameter id)"));
-            if (user.id() != caller.userId() && !caller.isRootAdmin()) {
+            boolean admin = caller.isRootAdmin() || caller.isDomainAdmin();
+            if (user.id() != caller.userId() && !(admin && caller.mayAccess(user.accountId(), user.domainPath()))) {
                 throw ApiException.permissionDenied("Account " + caller.accountName()
                         + " does not have permission to change user " + uuid);
             }
             return user;
         }
+
+        /** {@link #changeable}, but not the caller's own user (431: {@code verb} yourself). */
+        UserRepository.UserRow changeableOther(Caller caller, String uuid, String verb) {
+            UserRepository.UserRow user = changeable(caller, uuid);
+            if (user.id() == caller.userId()) {
+                throw ApiException.invalidParameter("You cannot " + verb + " your own user (parameter id)");
+            }
+            return user;
+        }
+
+        /** The live domain a command names, or the caller's when it names none. */
+        Owners.DomainRef domain(Caller caller, Optional<String> domainId) {
+            return domainId.map(uuid -> owners.domain(uuid).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find domain by id " + uuid + " (parameter domainid)")))
+                    .orElseGet(() -> new Owners.DomainRef(caller.domainId(), caller.domainUuid(), caller.domainPath()));
+        }
+
+        void refuseTakenUsername(String username, Owners.DomainRef domain) {
+            if (users.usernameTaken(username, domain.id())) {
+                throw ApiException.invalidParameter("The user " + username + " already exists in domain "
+                        + DomainPaths.display(domain.path()));
+            }
+        }
     }
 
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(CreateAccount.class, deps);
-        registry.register(ListUsers.class, deps.users());
+        registry.register(ListUsers.class, deps);
+        registry.register(CreateUser.class, deps);
+        registry.register(DeleteUser.class, deps);
         registry.register(RegisterUserKeys.class, deps);
         registry.register(UpdateUser.class, deps);
         registry.register(DisableUser.class, deps);
@@ -53,60 +87,103 @@ public final class AccountCommands {
     public record UserKeys(String apikey, String secretkey) {
     }
 
-    @Command(name = "createAccount", description = "Creates an account with its first user", access = Access.ADMIN,
-            response = "account", event = "ACCOUNT.CREATE")
+    @Command(name = "createAccount", description = "Creates an account with its first user",
+            access = Access.DOMAIN_ADMIN, response = "account", event = "ACCOUNT.CREATE")
     record CreateAccount(
-            @Param(description = "Unique username", column = "user.username") String username,
-            @Param(description = "Clear text password of the user") String password,
-            @Param(description = "email", column = "user.email") String email,
-            @Param(description = "firstname", column = "user.firstname") String firstName,
-            @Param(description = "lastname", column = "user.lastname") String lastName,
-            @Param(description = "0 user, 1 root admin (domain admins come with domains)", min = 0, max = 1)
-            Optional<Integer> accountType,
+            UserParams user,
+            @Param(description = "Type of the account: 0 user, 1 root admin (in ROOT only, by root admins), 2 domain"
+                    + " admin", min = 0, max = 2) Optional<Integer> accountType,
             @Param(description = "account name; defaults to the username", column = "account.account_name")
-            Optional<String> account) implements SyncCommand<Deps> {
+            Optional<String> account,
+            @Param(description = "Creates the user under the specified domain; the caller's domain when absent",
+                    entity = Entity.DOMAIN, acl = true) Optional<String> domainId,
+            @Param(description = "Network domain for the account's networks", column = "account.network_domain")
+            Optional<String> networkDomain) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
             UserRepository users = deps.users();
             int type = accountType.orElse(Caller.TYPE_USER);
-            if (users.usernameTaken(username, ROOT_DOMAIN_ID)) {
-                throw ApiException.invalidParameter("The user " + username + " already exists in domain ROOT");
+            Owners.DomainRef domain = deps.domain(caller, domainId);
+            if (type == Caller.TYPE_ADMIN && (!caller.isRootAdmin() || domain.id() != ROOT_DOMAIN_ID)) {
+                throw ApiException.invalidParameter("Invalid account type " + type + " given for an account in domain "
+                        + DomainPaths.display(domain.path()) + "; root admin accounts are made by root admins, in the"
+                        + " ROOT domain only (parameter accounttype)");
             }
-            String accountName = account.orElse(username);
+            deps.refuseTakenUsername(user.username(), domain);
+            String accountName = account.map(String::trim).filter(a -> !a.isEmpty()).orElse(user.username());
+            if (deps.accounts().accounts().nameTaken(domain.id(), accountName)) {
+                throw ApiException.invalidParameter("The account " + accountName + " already exists in domain "
+                        + DomainPaths.display(domain.path()));
+            }
             long userId;
             try {
-                userId = users.createAccountWithUser(accountName, type, ROOT_DOMAIN_ID, username,
-                        deps.hasher().hash(password.toCharArray()), firstName, lastName, email);
+                userId = users.createAccountWithUser(new UserRepository.NewAccount(accountName, type, domain.id(),
+                        networkDomain.orElse(null)), user.newUser(deps.hasher()));
             } catch (ApiException e) {
                 throw e;
             } catch (Exception e) {
                 throw ApiException.internal("Cannot create account " + accountName, e);
             }
             Caller created = users.findActiveCaller(userId).orElseThrow();
-            UserRepository.UserView user = users.listUsers(created, Optional.of(created.userUuid()), "").get(0);
-            ObjectNode view = ApiJson.MAPPER.createObjectNode();
-            view.put("id", created.accountUuid());
-            view.put("name", created.accountName());
-            view.put("accounttype", type);
-            view.put("roletype", created.roleType());
-            view.put("domainid", created.domainUuid());
-            view.put("domain", "ROOT");
-            view.put("state", "enabled");
-            view.set("user", ApiJson.MAPPER.valueToTree(List.of(user)));
-            ObjectNode body = ApiJson.MAPPER.createObjectNode();
-            body.set("account", view);
-            return body;
+            return ApiJson.object("account", deps.accounts().view(created.accountUuid()));
         }
     }
 
     @Command(name = "listUsers", description = "Lists user accounts", access = Access.USER, response = "user")
     record ListUsers(@Param(description = "List user by ID", entity = Entity.USER) Optional<String> id,
-                     PageParams page) implements SyncCommand<UserRepository> {
+                     @Param(description = "List user by the username", column = "user.username") Optional<String> username,
+                     @Param(description = "List users by state of the user account.") Optional<String> state,
+                     @Param(description = "List by keyword") Optional<String> keyword,
+                     OwnerParams owner,
+                     PageParams page) implements SyncCommand<Deps> {
 
         @Override
-        public ObjectNode execute(Caller caller, UserRepository users) {
-            return ApiJson.list("user", users.listUsers(caller, id, page.sql()), users.countUsers(caller, id));
+        public ObjectNode execute(Caller caller, Deps deps) {
+            UserRepository.UserFilter filter = new UserRepository.UserFilter(owner.scope(caller, deps.owners(), true),
+                    id, username, state, keyword);
+            return ApiJson.list("user", deps.users().listUsers(filter, page.sql()), deps.users().countUsers(filter));
+        }
+    }
+
+    @Command(name = "createUser", description = "Creates a user for an account that already exists",
+            access = Access.DOMAIN_ADMIN, response = "user",
+            event = "USER.CREATE")
+    record CreateUser(
+            UserParams user,
+            @Param(description = "Creates the user under the specified account. If no account is specified, the"
+                    + " username will be used as the account name.", column = "account.account_name") String account,
+            @Param(description = "Creates the user under the specified domain. Has to be accompanied with the account"
+                    + " parameter", entity = Entity.DOMAIN) Optional<String> domainId) implements SyncCommand<Deps> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Deps deps) {
+            Owners.DomainRef domain = deps.domain(caller, domainId);
+            Owners.AccountRef target = deps.owners().account(account, domain.id()).orElseThrow(() ->
+                    ApiException.invalidParameter("Unable to find account " + account + " in domain "
+                            + DomainPaths.display(domain.path()) + " (parameter account)"));
+            if (!caller.mayAccess(target.id(), domain.path())) {
+                throw ApiException.permissionDenied("Account " + caller.accountName()
+                        + " does not have permission to add users to account " + account);
+            }
+            deps.refuseTakenUsername(user.username(), domain);
+            long userId = deps.users().createUser(target.id(), user.newUser(deps.hasher()));
+            return ApiJson.object("user", deps.users().view(deps.users().uuidOf(userId)));
+        }
+    }
+
+    @Command(name = "deleteUser", description = "Deletes a user for an account: its sessions end and its API keys stop"
+            + " working.", access = Access.DOMAIN_ADMIN, response = "success",
+            event = "USER.DELETE")
+    record DeleteUser(@Param(description = "id of the user to be deleted", entity = Entity.USER) String id)
+            implements SyncCommand<Deps> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Deps deps) {
+            UserRepository.UserRow user = deps.changeableOther(caller, id, "delete");
+            deps.users().remove(user.id());
+            deps.sessions().endSessionsOf(user.id());
+            return ApiJson.success();
         }
     }
 
@@ -118,11 +195,7 @@ public final class AccountCommands {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            long userId = deps.users().userIdByUuid(id).orElseThrow(() -> ApiException.invalidParameter(
-                    "Unable to find user by id " + id + " (parameter id)"));
-            if (userId != caller.userId() && !caller.isRootAdmin()) {
-                throw ApiException.permissionDenied("Caller " + caller.username() + " may not register keys for user " + id);
-            }
+            long userId = deps.changeable(caller, id).id();
             String apiKey = SecretCipher.newApiKey();
             String secretKey = SecretCipher.newSecretKey();
             deps.users().setApiKeys(userId, apiKey, deps.cipher().encrypt(secretKey));
@@ -167,16 +240,13 @@ public final class AccountCommands {
     }
 
     @Command(name = "disableUser", description = "Disables a user account: it can no longer log in or call the API,"
-            + " and its sessions end.", access = Access.ADMIN, response = "user", event = "USER.DISABLE")
+            + " and its sessions end.", access = Access.DOMAIN_ADMIN, response = "user", event = "USER.DISABLE")
     record DisableUser(@Param(description = "Disables user by user ID", entity = Entity.USER) String id)
             implements AsyncCommand<Deps> {
 
         @Override
         public AsyncStart start(Caller caller, Deps deps) {
-            UserRepository.UserRow user = deps.changeable(caller, id);
-            if (user.id() == caller.userId()) {
-                throw ApiException.invalidParameter("You cannot disable your own user (parameter id)");
-            }
+            UserRepository.UserRow user = deps.changeableOther(caller, id, "disable");
             return new AsyncStart("User", user.uuid(), progress -> {
                 deps.users().setEnabled(user.id(), false);
                 deps.sessions().endSessionsOf(user.id());
@@ -186,7 +256,7 @@ public final class AccountCommands {
     }
 
     @Command(name = "enableUser", description = "Enables a user account, also one disabled after too many failed"
-            + " logins.", access = Access.ADMIN, response = "user", event = "USER.ENABLE")
+            + " logins.", access = Access.DOMAIN_ADMIN, response = "user", event = "USER.ENABLE")
     record EnableUser(@Param(description = "Enables user by user ID", entity = Entity.USER) String id)
             implements SyncCommand<Deps> {
 

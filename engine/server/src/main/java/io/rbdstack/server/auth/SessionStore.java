@@ -94,4 +94,10 @@ public final class SessionStore {
     public int endSessionsOf(long userId) {
         return jdbc.update("DELETE FROM user_session WHERE user_id = ?", userId);
     }
+
+    /** Ends every session of every user of an account: when it is disabled, locked or deleted. */
+    public int endSessionsOfAccount(long accountId) {
+        return jdbc.update("DELETE FROM user_session WHERE user_id IN (SELECT u.id FROM user u WHERE u.account_id = ?)",
+                accountId);
+    }
 }

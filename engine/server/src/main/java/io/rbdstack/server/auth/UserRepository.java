@@ -1,6 +1,8 @@
 package io.rbdstack.server.auth;
 
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.db.Conditions;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -73,18 +75,63 @@ public final class UserRepository {
     /** Creates an account with its first user; returns the user's id. */
     public long createAccountWithUser(String accountName, int accountType, long domainId, String username,
                                       String passwordHash, String firstname, String lastname, String email) throws Exception {
+        return createAccountWithUser(new NewAccount(accountName, accountType, domainId, null),
+                new NewUser(username, passwordHash, firstname, lastname, email));
+    }
+
+    /** What createAccount stores for the account. */
+    public record NewAccount(String name, int type, long domainId, String networkDomain) {
+    }
+
+    /** What createAccount and createUser store for a user. */
+    public record NewUser(String username, String passwordHash, String firstname, String lastname, String email) {
+        @Override
+        public String toString() {
+            return "NewUser[" + username + "]";
+        }
+    }
+
+    /**
+     * Creates an account with its first user, in a live domain (a domain being deleted holds its row lock until
+     * it is removed); returns the user's id.
+     */
+    public long createAccountWithUser(NewAccount account, NewUser user) throws Exception {
         return jdbc.inTransaction(() -> {
             Instant now = Instant.now();
-            long accountId = jdbc.insert("INSERT INTO account (uuid, account_name, type, domain_id, state, created)"
-                    + " VALUES (?, ?, ?, ?, 'enabled', ?)", UUID.randomUUID().toString(), accountName, accountType, domainId, now);
-            return jdbc.insert("INSERT INTO user (uuid, username, password, account_id, firstname, lastname, email, state, created)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, 'enabled', ?)",
-                    UUID.randomUUID().toString(), username, passwordHash, accountId, firstname, lastname, email, now);
+            int created = jdbc.update("INSERT INTO account (uuid, account_name, type, domain_id, state, network_domain,"
+                    + " created) SELECT ?, ?, ?, id, 'enabled', ?, ? FROM domain WHERE id = ? AND removed IS NULL",
+                    UUID.randomUUID().toString(), account.name(), account.type(), account.networkDomain(), now,
+                    account.domainId());
+            if (created == 0) {
+                throw io.rbdstack.server.api.ApiException.invalidParameter("The domain was deleted meanwhile"
+                        + " (parameter domainid)");
+            }
+            long accountId = jdbc.queryLong("SELECT id FROM account WHERE domain_id = ? AND live_name = ?",
+                    account.domainId(), account.name());
+            return createUser(accountId, user);
         });
+    }
+
+    /** Adds a user to an account; returns the user's id. */
+    public long createUser(long accountId, NewUser user) {
+        return jdbc.insert("INSERT INTO user (uuid, username, password, account_id, firstname, lastname, email, state,"
+                        + " created) VALUES (?, ?, ?, ?, ?, ?, ?, 'enabled', ?)", UUID.randomUUID().toString(),
+                user.username(), user.passwordHash(), accountId, user.firstname(), user.lastname(), user.email(),
+                Instant.now());
+    }
+
+    /** Marks the user removed and forgets its API keys, so neither a session nor a key works any more. */
+    public void remove(long userId) {
+        jdbc.update("UPDATE user SET removed = ?, state = 'disabled', api_key = NULL, secret_key = NULL WHERE id = ?",
+                Instant.now(), userId);
     }
 
     public void setApiKeys(long userId, String apiKey, String encryptedSecretKey) {
         jdbc.update("UPDATE user SET api_key = ?, secret_key = ? WHERE id = ?", apiKey, encryptedSecretKey, userId);
+    }
+
+    public String uuidOf(long userId) {
+        return jdbc.queryOne("SELECT uuid FROM user WHERE id = ?", rs -> rs.getString(1), userId).orElseThrow();
     }
 
     public Optional<Long> userIdByUuid(String uuid) {
@@ -92,8 +139,12 @@ public final class UserRepository {
     }
 
     /** A user row as updateUser, disableUser and enableUser need it. */
-    public record UserRow(long id, String uuid, String username, long accountId, long domainId, String state,
-                          String passwordHash) {
+    public record UserRow(long id, String uuid, String username, long accountId, long domainId, String domainPath,
+                          String state, String passwordHash) {
+        @Override
+        public String toString() {
+            return "UserRow[" + uuid + " " + username + "]";
+        }
     }
 
     /** What updateUser changes; an absent field is left as it is. */
@@ -102,10 +153,11 @@ public final class UserRepository {
     }
 
     public Optional<UserRow> findRow(String uuid) {
-        return jdbc.queryOne("SELECT u.id, u.uuid, u.username, u.account_id, a.domain_id, u.state, u.password"
-                + " FROM user u JOIN account a ON a.id = u.account_id WHERE u.uuid = ? AND u.removed IS NULL",
+        return jdbc.queryOne("SELECT u.id, u.uuid, u.username, u.account_id, a.domain_id, d.path, u.state, u.password"
+                + " FROM user u JOIN account a ON a.id = u.account_id JOIN domain d ON d.id = a.domain_id"
+                + " WHERE u.uuid = ? AND u.removed IS NULL",
                 rs -> new UserRow(rs.getLong("id"), rs.getString("uuid"), rs.getString("username"),
-                        rs.getLong("account_id"), rs.getLong("domain_id"), rs.getString("state"),
+                        rs.getLong("account_id"), rs.getLong("domain_id"), rs.getString("path"), rs.getString("state"),
                         rs.getString("password")), uuid);
     }
 
@@ -131,17 +183,47 @@ public final class UserRepository {
         return jdbc.queryOne(USER_VIEW + " WHERE u.uuid = ?", UserRepository::userView, userUuid).orElseThrow();
     }
 
-    public List<UserView> listUsers(Caller caller, Optional<String> userUuid, String limit) {
-        String sql = USER_VIEW + " WHERE u.removed IS NULL AND (? OR a.id = ?) AND (? IS NULL OR u.uuid = ?) ORDER BY u.id"
-                + limit;
-        return jdbc.query(sql, UserRepository::userView, caller.isRootAdmin(), caller.accountId(),
-                userUuid.orElse(null), userUuid.orElse(null));
+    /** listUsers filters; {@code scope} says whose users. */
+    public record UserFilter(ListScope scope, Optional<String> uuid, Optional<String> username, Optional<String> state,
+                             Optional<String> keyword) {
+
+        public static UserFilter byId(String uuid) {
+            return new UserFilter(ListScope.everything(), Optional.of(uuid), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+
+        ListScope.Sql where() {
+            return new Conditions().and(" WHERE u.removed IS NULL").and(scope.where("a.id", "a.domain_id", "d.path"))
+                    .and(" AND u.uuid = ?", uuid).and(" AND u.username = ?", username).and(" AND u.state = ?", state)
+                    .like(" AND u.username LIKE ?", keyword).sql();
+        }
     }
 
-    public long countUsers(Caller caller, Optional<String> userUuid) {
+    public List<UserView> listUsers(UserFilter filter, String limit) {
+        ListScope.Sql where = filter.where();
+        return jdbc.query(USER_VIEW + where.text() + " ORDER BY u.id" + limit, UserRepository::userView,
+                where.args().toArray());
+    }
+
+    public long countUsers(UserFilter filter) {
+        ListScope.Sql where = filter.where();
         return jdbc.queryLong("SELECT COUNT(*) FROM user u JOIN account a ON a.id = u.account_id"
-                        + " WHERE u.removed IS NULL AND (? OR a.id = ?) AND (? IS NULL OR u.uuid = ?)",
-                caller.isRootAdmin(), caller.accountId(), userUuid.orElse(null), userUuid.orElse(null));
+                + " JOIN domain d ON d.id = a.domain_id" + where.text(), where.args().toArray());
+    }
+
+    /** The live users of the given accounts, in the order they were created. */
+    public List<UserView> usersOf(java.util.Collection<Long> accountIds) {
+        if (accountIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.query(USER_VIEW + " WHERE u.removed IS NULL AND u.account_id IN ("
+                + String.join(", ", java.util.Collections.nCopies(accountIds.size(), "?")) + ") ORDER BY u.id",
+                UserRepository::userView, accountIds.toArray());
+    }
+
+    /** The ids of the account's live users. */
+    public List<Long> userIdsOf(long accountId) {
+        return jdbc.query("SELECT id FROM user WHERE account_id = ? AND removed IS NULL", rs -> rs.getLong(1), accountId);
     }
 
     private static UserView userView(ResultSet rs) throws SQLException {
@@ -149,17 +231,10 @@ public final class UserRepository {
         return new UserView(rs.getString("uuid"), rs.getString("username"), rs.getString("firstname"),
                 rs.getString("lastname"), rs.getString("email"),
                 io.rbdstack.server.api.ApiJson.date(Jdbc.instant(rs, "created")), rs.getString("state"),
-                rs.getString("account_name"), type, roleType(type), rs.getString("account_uuid"),
+                rs.getString("account_name"), type, Caller.roleType(type), rs.getString("account_uuid"),
                 rs.getString("domain_uuid"), rs.getString("domain_name"), rs.getString("api_key"));
     }
 
-    private static String roleType(int type) {
-        return switch (type) {
-            case Caller.TYPE_ADMIN -> "Admin";
-            case Caller.TYPE_DOMAIN_ADMIN -> "DomainAdmin";
-            default -> "User";
-        };
-    }
 
     private static Caller caller(ResultSet rs) throws SQLException {
         return new Caller(rs.getLong("id"), rs.getString("uuid"), rs.getString("username"), rs.getLong("account_id"),

@@ -6,7 +6,10 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@link EntityLookup} over the schema: one indexed query by uuid, removed rows included. */
+/**
+ * {@link EntityLookup} over the schema: one indexed query by uuid, removed rows included, with the owning
+ * account and the path of the domain the row lives in (the owner's domain; a domain's own path).
+ */
 public final class EntityRows implements EntityLookup {
 
     private final Jdbc jdbc;
@@ -17,8 +20,11 @@ public final class EntityRows implements EntityLookup {
         for (Entity entity : Entity.values()) {
             if (entity != Entity.NONE) {
                 // Table and column names come from the enum, never from a request.
-                String owner = entity.ownerColumn() == null ? "NULL" : entity.ownerColumn();
-                queries.put(entity, "SELECT id, " + owner + " AS owner FROM " + entity.table() + " WHERE uuid = ?");
+                String owner = entity.ownerColumn() == null ? "NULL" : "t." + entity.ownerColumn();
+                String path = entity == Entity.DOMAIN ? "t.path" : entity.ownerColumn() == null ? "NULL"
+                        : "(SELECT d.path FROM account a JOIN domain d ON d.id = a.domain_id WHERE a.id = " + owner + ")";
+                queries.put(entity, "SELECT t.id, " + owner + " AS owner, " + path + " AS domain_path FROM "
+                        + entity.table() + " t WHERE t.uuid = ?");
             }
         }
     }
@@ -27,7 +33,7 @@ public final class EntityRows implements EntityLookup {
     public Optional<Found> find(Entity entity, String uuid) {
         return jdbc.queryOne(queries.get(entity), rs -> {
             long owner = rs.getLong("owner");
-            return new Found(rs.getLong("id"), rs.wasNull() ? null : owner);
+            return new Found(rs.getLong("id"), rs.wasNull() ? null : owner, rs.getString("domain_path"));
         }, uuid);
     }
 }

@@ -8,6 +8,9 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.api.OwnerParams;
+import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
@@ -22,8 +25,12 @@ public final class EventCommands {
     private EventCommands() {
     }
 
-    public static void register(CommandRegistry registry, EventRepository events) {
-        registry.register(ListEvents.class, events);
+    /** What listEvents reads: the events, and the accounts and domains its owner parameters name. */
+    public record ListDeps(EventRepository events, Owners owners) {
+    }
+
+    public static void register(CommandRegistry registry, EventRepository events, Owners owners) {
+        registry.register(ListEvents.class, new ListDeps(events, owners));
         registry.register(ArchiveEvents.class, events);
         registry.register(DeleteEvents.class, events);
     }
@@ -45,30 +52,24 @@ public final class EventCommands {
             @Param(description = "with duration: the oldest age in seconds of the pending jobs to list", min = 0)
             Optional<Integer> entryTime,
             @Param(description = "List by keyword") Optional<String> keyword,
-            @Param(description = "admins: the events of the account of this name (with domainid)")
-            Optional<String> account,
-            @Param(description = "admins: the events of the accounts of this domain", entity = Entity.DOMAIN)
-            Optional<String> domainId,
-            @Param(description = "with domainid: the domain's subdomains too") Optional<Boolean> isRecursive,
-            @Param(description = "true: every event the caller may see (root admins: all)") Optional<Boolean> listAll,
+            OwnerParams owner,
             @Param(description = "true: the archived events instead of the others") Optional<Boolean> archived,
             @Param(description = "the parent (Scheduled) event of a job: that job's events", entity = Entity.EVENT,
                     acl = true) Optional<String> startId,
             @Param(description = "the ID of the resource the events are about") Optional<String> resourceId,
             @Param(description = "the type of the resource the events are about (Volume, Snapshot, StoragePool …)")
             Optional<String> resourceType,
-            PageParams page) implements SyncCommand<EventRepository> {
+            PageParams page) implements SyncCommand<ListDeps> {
 
         @Override
-        public ObjectNode execute(Caller caller, EventRepository events) {
+        public ObjectNode execute(Caller caller, ListDeps deps) {
+            EventRepository events = deps.events();
             SqlConditions where = new SqlConditions();
-            Optional<Long> own = caller.listedAccount(listAll, id);
-            if (own.isPresent()) {
-                where.add("e.account_id = ?", own.get());
-            } else {
-                account.ifPresent(name -> where.add("a.account_name = ?", name));
-                domainId.ifPresent(domain -> where.add(isRecursive.orElse(false)
-                        ? "d.path LIKE CONCAT((SELECT s.path FROM domain s WHERE s.uuid = ?), '%')" : "d.uuid = ?", domain));
+            // By id, an admin finds any event it may see; otherwise CloudStack's account/domain/listall rules.
+            ListScope.Sql scope = owner.scope(caller, deps.owners(), id.isPresent())
+                    .where("e.account_id", "e.domain_id", "d.path");
+            if (!scope.text().isEmpty()) {
+                where.add(scope.text().substring(" AND ".length()), scope.args().toArray());
             }
             id.ifPresent(uuid -> where.add("e.uuid = ?", uuid));
             type.ifPresent(t -> where.add("e.type = ?", t));

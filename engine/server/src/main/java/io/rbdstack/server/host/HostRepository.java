@@ -1,5 +1,7 @@
 package io.rbdstack.server.host;
 
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.db.ColumnUpdates;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
@@ -21,12 +23,14 @@ public final class HostRepository {
                            String hypervisor, String hypervisorversion, String zoneid, String zonename, String podid,
                            String podname, String clusterid, String clustername, Integer cpunumber, Long cpuspeed,
                            Long memorytotal, String version, String created, String lastpinged, String disconnected,
-                           String statereason, Map<String, String> details) {
+                           String statereason, Map<String, String> details, String hosttags) {
     }
 
     private static final String SELECT = "SELECT h.uuid, h.name, h.status, h.resource_state, h.type, h.hypervisor_type,"
             + " h.hypervisor_version, h.cpus, h.speed, h.total_memory, h.libvirt_version, h.qemu_version,"
             + " h.rbd_storage_backend, h.agent_version, h.created, h.last_ping, h.status_reason,"
+            + " (SELECT GROUP_CONCAT(t.tag ORDER BY t.tag SEPARATOR ',') FROM host_tags t WHERE t.host_id = h.id)"
+            + " AS host_tags,"
             + " z.uuid AS zone_uuid, z.name AS zone_name, p.uuid AS pod_uuid, p.name AS pod_name,"
             + " c.uuid AS cluster_uuid, c.name AS cluster_name FROM host h JOIN data_center z ON z.id = h.data_center_id"
             + " JOIN host_pod_ref p ON p.id = h.pod_id JOIN cluster c ON c.id = h.cluster_id WHERE h.removed IS NULL";
@@ -39,12 +43,58 @@ public final class HostRepository {
         this.jdbc = jdbc;
     }
 
+    /** Creates the host if its cluster is still live (a cluster being deleted holds its row lock until it is removed). */
     public String create(String name, String url, long zoneId, long podId, long clusterId, String tokenHash) {
         String uuid = UUID.randomUUID().toString();
-        jdbc.insert("INSERT INTO host (uuid, name, status, data_center_id, pod_id, cluster_id, hypervisor_type, url,"
-                        + " agent_token_hash, created) VALUES (?, ?, 'Connecting', ?, ?, ?, 'KVM', ?, ?, ?)", uuid, name,
-                zoneId, podId, clusterId, url, tokenHash, Instant.now());
+        int created = jdbc.update("INSERT INTO host (uuid, name, status, data_center_id, pod_id, cluster_id,"
+                        + " hypervisor_type, url, agent_token_hash, created) SELECT ?, ?, 'Connecting', data_center_id,"
+                        + " pod_id, id, 'KVM', ?, ?, ? FROM cluster WHERE id = ? AND pod_id = ? AND data_center_id = ?"
+                        + " AND removed IS NULL", uuid, name, url, tokenHash, Instant.now(), clusterId, podId, zoneId);
+        if (created == 0) {
+            throw ApiException.invalidParameter("The cluster was deleted meanwhile (parameter clusterid)");
+        }
         return uuid;
+    }
+
+    /** Whether another live host of the same cluster as {@code hostUuid} is named {@code name}. */
+    public boolean nameTakenBesides(String hostUuid, String name) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM host h JOIN host o ON o.cluster_id = h.cluster_id AND o.id <> h.id"
+                + " WHERE h.uuid = ? AND o.name = ? AND o.removed IS NULL", hostUuid, name) > 0;
+    }
+
+    /** What updateHost changes; an absent field is left as it is. */
+    public record HostUpdate(Optional<String> name, Optional<List<String>> tags) {
+    }
+
+    /** Applies the whole update in one transaction. */
+    public void update(String uuid, HostUpdate update) {
+        jdbc.transaction(() -> {
+            long id = jdbc.queryLong("SELECT id FROM host WHERE uuid = ?", uuid);
+            new ColumnUpdates().set("name", update.name()).apply(jdbc, "host", id);
+            update.tags().ifPresent(tags -> {
+                jdbc.update("DELETE FROM host_tags WHERE host_id = ?", id);
+                for (String tag : tags) {
+                    jdbc.insert("INSERT INTO host_tags (host_id, tag) VALUES (?, ?)", id, tag);
+                }
+            });
+        });
+    }
+
+    /**
+     * Moves the host's resource state from {@code from} to {@code to} if it is still {@code from};
+     * false when another change got there first.
+     */
+    public boolean moveResourceState(String uuid, HostResourceState from, HostResourceState to) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("Illegal host resource state transition " + from + " -> " + to);
+        }
+        return jdbc.update("UPDATE host SET resource_state = ? WHERE uuid = ? AND resource_state = ? AND removed IS NULL",
+                to, uuid, from) == 1;
+    }
+
+    public Optional<HostResourceState> resourceState(String uuid) {
+        return jdbc.queryOne("SELECT resource_state FROM host WHERE uuid = ? AND removed IS NULL",
+                rs -> HostResourceState.valueOf(rs.getString(1)), uuid);
     }
 
     public boolean nameTaken(long clusterId, String name) {
@@ -201,7 +251,7 @@ public final class HostRepository {
                 (Long) rs.getObject("speed", Long.class), (Long) rs.getObject("total_memory", Long.class),
                 rs.getString("agent_version"), ApiJson.date(Jdbc.instant(rs, "created")),
                 ApiJson.date(Jdbc.instant(rs, "last_ping")), null, rs.getString("status_reason"),
-                details.isEmpty() ? null : details);
+                details.isEmpty() ? null : details, rs.getString("host_tags"));
     }
 
     private static void putIfSet(Map<String, String> map, String key, String value) {

@@ -45,9 +45,14 @@ public final class ImageStoreRepository {
     public String create(String name, String protocol, String url, String provider, long zoneId, long totalBytes,
                          long usedBytes) {
         String uuid = UUID.randomUUID().toString();
-        jdbc.insert("INSERT INTO image_store (uuid, name, protocol, url, data_center_id, image_provider_name, role,"
-                        + " total_size, used_bytes, created) VALUES (?, ?, ?, ?, ?, ?, 'Image', ?, ?, ?)", uuid, name,
-                protocol, url, zoneId, provider, totalBytes, usedBytes, Instant.now());
+        // Only into a live zone: a zone being deleted holds its row lock until it is removed.
+        int created = jdbc.update("INSERT INTO image_store (uuid, name, protocol, url, data_center_id, image_provider_name,"
+                        + " role, total_size, used_bytes, created) SELECT ?, ?, ?, ?, id, ?, 'Image', ?, ?, ?"
+                        + " FROM data_center WHERE id = ? AND removed IS NULL", uuid, name, protocol, url, provider,
+                totalBytes, usedBytes, Instant.now(), zoneId);
+        if (created == 0) {
+            throw io.rbdstack.server.api.ApiException.invalidParameter("The zone was deleted meanwhile (parameter zoneid)");
+        }
         return uuid;
     }
 

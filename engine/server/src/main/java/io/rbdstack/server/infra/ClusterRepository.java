@@ -1,5 +1,8 @@
 package io.rbdstack.server.infra;
 
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.db.ColumnUpdates;
+import io.rbdstack.server.db.Dependents;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.db.Jdbc;
 import java.sql.ResultSet;
@@ -34,12 +37,38 @@ public final class ClusterRepository {
         this.jdbc = jdbc;
     }
 
+    /** Creates the cluster if its pod is still live (a pod being deleted holds its row lock until it is removed). */
     public String create(long zoneId, long podId, String name, String hypervisor, String clusterType, String allocationState) {
         String uuid = UUID.randomUUID().toString();
-        jdbc.insert("INSERT INTO cluster (uuid, name, data_center_id, pod_id, hypervisor_type, cluster_type,"
-                        + " allocation_state, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", uuid, name, zoneId, podId, hypervisor,
-                clusterType, allocationState, Instant.now());
+        int created = jdbc.update("INSERT INTO cluster (uuid, name, data_center_id, pod_id, hypervisor_type, cluster_type,"
+                        + " allocation_state, created) SELECT ?, ?, data_center_id, id, ?, ?, ?, ? FROM host_pod_ref"
+                        + " WHERE id = ? AND data_center_id = ? AND removed IS NULL", uuid, name, hypervisor, clusterType,
+                allocationState, Instant.now(), podId, zoneId);
+        if (created == 0) {
+            throw ApiException.invalidParameter("The pod was deleted meanwhile (parameter podid)");
+        }
         return uuid;
+    }
+
+    /** What updateCluster changes; an absent field is left as it is. */
+    public record ClusterUpdate(Optional<String> name, Optional<String> allocationState,
+                                Optional<String> managedState) {
+    }
+
+    public void update(long id, ClusterUpdate u) {
+        new ColumnUpdates().set("name", u.name()).set("allocation_state", u.allocationState())
+                .set("managed_state", u.managedState()).apply(jdbc, "cluster", id);
+    }
+
+    /** Marks the cluster removed, or 536 naming its hosts and storage pools when it still has any. */
+    public void delete(long id, String name) {
+        Dependents.deleteUnlessDepended(jdbc, "cluster", id, "cluster", name, d -> d
+                .rows("host(s)", "host", "name", "cluster_id = ?", id)
+                .rows("primary storage pool(s)", "storage_pool", "name", "cluster_id = ?", id));
+    }
+
+    public Optional<ClusterView> find(String uuid) {
+        return list(ClusterFilter.byId(uuid), "").stream().findFirst();
     }
 
     public boolean nameTaken(long podId, String name) {

@@ -1,5 +1,8 @@
 package io.rbdstack.server.infra;
 
+import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.db.ColumnUpdates;
+import io.rbdstack.server.db.Dependents;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
@@ -34,13 +37,43 @@ public final class PodRepository {
         this.jdbc = jdbc;
     }
 
+    /** Creates the pod if its zone is still live (a zone being deleted holds its row lock until it is removed). */
     public String create(long zoneId, String name, String gateway, String cidrAddress, int cidrSize, String startIp,
                          String endIp, String allocationState) {
         String uuid = UUID.randomUUID().toString();
-        jdbc.insert("INSERT INTO host_pod_ref (uuid, name, data_center_id, gateway, cidr_address, cidr_size, start_ip,"
-                        + " end_ip, allocation_state, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", uuid, name, zoneId,
-                gateway, cidrAddress, cidrSize, startIp, endIp, allocationState, Instant.now());
+        int created = jdbc.update("INSERT INTO host_pod_ref (uuid, name, data_center_id, gateway, cidr_address, cidr_size,"
+                        + " start_ip, end_ip, allocation_state, created) SELECT ?, ?, id, ?, ?, ?, ?, ?, ?, ?"
+                        + " FROM data_center WHERE id = ? AND removed IS NULL", uuid, name, gateway, cidrAddress, cidrSize,
+                startIp, endIp, allocationState, Instant.now(), zoneId);
+        if (created == 0) {
+            throw ApiException.invalidParameter("The zone was deleted meanwhile (parameter zoneid)");
+        }
         return uuid;
+    }
+
+    /** What updatePod changes; an absent field is left as it is. */
+    public record PodUpdate(Optional<String> name, Optional<String> gateway, Optional<String> cidrAddress,
+                            Optional<Integer> cidrSize, Optional<String> startIp, Optional<String> endIp,
+                            Optional<String> allocationState) {
+    }
+
+    public void update(long id, PodUpdate u) {
+        new ColumnUpdates().set("name", u.name()).set("gateway", u.gateway()).set("cidr_address", u.cidrAddress())
+                .set("cidr_size", u.cidrSize()).set("start_ip", u.startIp()).set("end_ip", u.endIp())
+                .set("allocation_state", u.allocationState()).apply(jdbc, "host_pod_ref", id);
+    }
+
+    /** Marks the pod removed, or 536 naming its clusters and hosts when it still has any. */
+    public void delete(long id, String name) {
+        Dependents.deleteUnlessDepended(jdbc, "host_pod_ref", id, "pod", name, d -> d
+                .rows("cluster(s)", "cluster", "name", "pod_id = ?", id)
+                .rows("host(s)", "host", "name", "pod_id = ?", id)
+                .rows("primary storage pool(s)", "storage_pool", "name", "pod_id = ?", id));
+    }
+
+    public Optional<PodView> find(String uuid) {
+        return list(new PodFilter(Optional.of(uuid), Optional.empty(), Optional.empty(), Optional.empty()), "")
+                .stream().findFirst();
     }
 
     public boolean nameTaken(long zoneId, String name) {

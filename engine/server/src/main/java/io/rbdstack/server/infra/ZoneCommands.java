@@ -14,7 +14,7 @@ import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import java.util.Optional;
 
-/** createZone and listZones. */
+/** createZone, listZones, updateZone and deleteZone. */
 public final class ZoneCommands {
 
     private ZoneCommands() {
@@ -23,6 +23,8 @@ public final class ZoneCommands {
     public static void register(CommandRegistry registry, Infrastructure infra) {
         registry.register(CreateZone.class, infra);
         registry.register(ListZones.class, infra);
+        registry.register(UpdateZone.class, infra);
+        registry.register(DeleteZone.class, infra);
     }
 
     /** CloudStack's zone network types. */
@@ -79,6 +81,62 @@ public final class ZoneCommands {
         public ObjectNode execute(Caller caller, Infrastructure infra) {
             return ApiJson.list("zone", infra.zones().list(id, name, keyword, page.sql()),
                     infra.zones().count(id, name, keyword));
+        }
+    }
+
+    @Command(name = "updateZone", description = "Updates a Zone.", access = Access.ADMIN, response = "zone",
+            event = "ZONE.EDIT")
+    record UpdateZone(
+            @Param(description = "the ID of the Zone", entity = Entity.ZONE) String id,
+            @Param(description = "the name of the Zone", column = "data_center.name") Optional<String> name,
+            @Param(description = "the first DNS for the Zone", format = Format.IPV4, length = 64,
+                    column = "data_center.dns1") Optional<String> dns1,
+            @Param(description = "the second DNS for the Zone", format = Format.IPV4, length = 64,
+                    column = "data_center.dns2") Optional<String> dns2,
+            @Param(description = "the first DNS for IPv6 network in the Zone", format = Format.IPV6, length = 64,
+                    column = "data_center.ip6_dns1") Optional<String> ip6Dns1,
+            @Param(description = "the second DNS for IPv6 network in the Zone", format = Format.IPV6, length = 64,
+                    column = "data_center.ip6_dns2") Optional<String> ip6Dns2,
+            @Param(description = "the first internal DNS for the Zone", format = Format.IPV4, length = 64,
+                    column = "data_center.internal_dns1") Optional<String> internalDns1,
+            @Param(description = "the second internal DNS for the Zone", format = Format.IPV4, length = 64,
+                    column = "data_center.internal_dns2") Optional<String> internalDns2,
+            @Param(description = "the guest CIDR address for the Zone", format = Format.CIDR_V4, length = 64,
+                    column = "data_center.guest_network_cidr") Optional<String> guestCidrAddress,
+            @Param(description = "Network domain name for the networks in the zone", column = "data_center.domain")
+            Optional<String> domain,
+            @Param(description = "Allocation state of this cluster for allocation of new resources")
+            Optional<AllocationState> allocationState) implements SyncCommand<Infrastructure> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Infrastructure infra) {
+            ZoneRepository zones = infra.zones();
+            ZoneRepository.ZoneView zone = zones.find(id).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find zone by id " + id + " (parameter id)"));
+            Optional<String> newName = name.map(String::trim).filter(n -> !n.equals(zone.name()));
+            if (newName.isPresent() && (newName.get().isEmpty() || zones.nameTaken(newName.get()))) {
+                throw ApiException.invalidParameter("Invalid value for parameter name: " + (newName.get().isEmpty()
+                        ? "a zone needs a name" : "a zone with name " + newName.get() + " already exists"));
+            }
+            zones.update(zones.idOf(id).orElseThrow(), new ZoneRepository.ZoneUpdate(newName, dns1, dns2, ip6Dns1,
+                    ip6Dns2, internalDns1, internalDns2, guestCidrAddress, domain,
+                    allocationState.map(AllocationState::name)));
+            return ApiJson.object("zone", zones.find(id).orElseThrow());
+        }
+    }
+
+    @Command(name = "deleteZone", description = "Deletes a Zone; refused while it has pods, storage, networks or"
+            + " volumes.", access = Access.ADMIN, response = "success",
+            event = "ZONE.DELETE")
+    record DeleteZone(@Param(description = "the ID of the Zone", entity = Entity.ZONE) String id)
+            implements SyncCommand<Infrastructure> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Infrastructure infra) {
+            ZoneRepository.ZoneView zone = infra.zones().find(id).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find zone by id " + id + " (parameter id)"));
+            infra.zones().delete(infra.zones().idOf(id).orElseThrow(), zone.name());
+            return ApiJson.success();
         }
     }
 }

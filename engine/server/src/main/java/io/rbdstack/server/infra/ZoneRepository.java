@@ -1,5 +1,7 @@
 package io.rbdstack.server.infra;
 
+import io.rbdstack.server.db.ColumnUpdates;
+import io.rbdstack.server.db.Dependents;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
@@ -26,6 +28,13 @@ public final class ZoneRepository {
                           String allocationState) {
     }
 
+    /** What updateZone changes; an absent field is left as it is. */
+    public record ZoneUpdate(Optional<String> name, Optional<String> dns1, Optional<String> dns2,
+                             Optional<String> ip6Dns1, Optional<String> ip6Dns2, Optional<String> internalDns1,
+                             Optional<String> internalDns2, Optional<String> guestCidr, Optional<String> domain,
+                             Optional<String> allocationState) {
+    }
+
     private static final String SELECT = "SELECT id, uuid, name, description, dns1, dns2, ip6_dns1, ip6_dns2,"
             + " internal_dns1, internal_dns2, guest_network_cidr, domain, network_type, allocation_state, created"
             + " FROM data_center WHERE removed IS NULL";
@@ -48,6 +57,25 @@ public final class ZoneRepository {
 
     public boolean nameTaken(String name) {
         return jdbc.queryLong("SELECT COUNT(*) FROM data_center WHERE name = ? AND removed IS NULL", name) > 0;
+    }
+
+    /** Applies the whole update in one statement. */
+    public void update(long id, ZoneUpdate u) {
+        new ColumnUpdates().set("name", u.name()).set("dns1", u.dns1()).set("dns2", u.dns2())
+                .set("ip6_dns1", u.ip6Dns1()).set("ip6_dns2", u.ip6Dns2()).set("internal_dns1", u.internalDns1())
+                .set("internal_dns2", u.internalDns2()).set("guest_network_cidr", u.guestCidr())
+                .set("domain", u.domain()).set("allocation_state", u.allocationState())
+                .apply(jdbc, "data_center", id);
+    }
+
+    /** Marks the zone removed, or 536 naming its pods, storage, networks and volumes when it still has any. */
+    public void delete(long id, String name) {
+        Dependents.deleteUnlessDepended(jdbc, "data_center", id, "zone", name, d -> d
+                .rows("pod(s)", "host_pod_ref", "name", "data_center_id = ?", id)
+                .rows("primary storage pool(s)", "storage_pool", "name", "data_center_id = ?", id)
+                .rows("image store(s)", "image_store", "name", "data_center_id = ?", id)
+                .rows("network(s)", "networks", "name", "data_center_id = ?", id)
+                .rows("volume(s)", "volumes", "name", "data_center_id = ?", id));
     }
 
     public Optional<ZoneView> find(String uuid) {

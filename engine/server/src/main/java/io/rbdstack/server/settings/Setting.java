@@ -129,6 +129,33 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting JOB_EXPIRE_MINUTES = new Setting("job.expire.minutes", "Advanced",
             ValueType.wholeNumber(1, 525_600), "1440", DYNAMIC,
             "Minutes a finished async job is kept (queryAsyncJobResult, listAsyncJobs) before it is purged.");
+    /** CloudStack's default limits; -1 = unlimited. Counts for volumes and snapshots, GiB for storage. */
+    private static final long MAX_COUNT = 1_000_000_000;
+    public static final Setting MAX_ACCOUNT_VOLUMES = limit("max.account.volumes", "20",
+            "The default maximum number of volumes an account can have; -1 = unlimited.");
+    public static final Setting MAX_ACCOUNT_SNAPSHOTS = limit("max.account.snapshots", "20",
+            "The default maximum number of snapshots an account can have; -1 = unlimited.");
+    public static final Setting MAX_ACCOUNT_PRIMARY_STORAGE = limit("max.account.primary.storage", "200",
+            "The default maximum primary storage space (in GiB) an account's volumes can take; -1 = unlimited.");
+    public static final Setting MAX_ACCOUNT_SECONDARY_STORAGE = limit("max.account.secondary.storage", "400",
+            "The default maximum secondary storage space (in GiB) an account's snapshot backups can take; -1 ="
+                    + " unlimited.");
+    public static final Setting MAX_DOMAIN_VOLUMES = limit("max.domain.volumes", "40",
+            "The default maximum number of volumes the accounts of a domain and its subdomains can have; -1 ="
+                    + " unlimited.");
+    public static final Setting MAX_DOMAIN_SNAPSHOTS = limit("max.domain.snapshots", "40",
+            "The default maximum number of snapshots the accounts of a domain and its subdomains can have; -1 ="
+                    + " unlimited.");
+    public static final Setting MAX_DOMAIN_PRIMARY_STORAGE = limit("max.domain.primary.storage", "400",
+            "The default maximum primary storage space (in GiB) a domain and its subdomains can take; -1 = unlimited.");
+    public static final Setting MAX_DOMAIN_SECONDARY_STORAGE = limit("max.domain.secondary.storage", "800",
+            "The default maximum secondary storage space (in GiB) a domain and its subdomains can take; -1 ="
+                    + " unlimited.");
+
+    private static Setting limit(String name, String defaultValue, String description) {
+        return new Setting(name, "Account Defaults", ValueType.wholeNumber(-1, MAX_COUNT), defaultValue, DYNAMIC,
+                description);
+    }
 
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
@@ -137,5 +164,7 @@ public record Setting(String name, String category, ValueType type, String defau
             INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW,
             CA_CERT_VALIDITY_PERIOD, AGENT_PLAINTEXT_ALLOWED,
             POOL_STORAGE_CAPACITY_DISABLETHRESHOLD, POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD,
-            EVENT_PURGE_DELAY, EVENT_PURGE_INTERVAL, ALERT_PURGE_DELAY, ALERT_PURGE_INTERVAL, JOB_EXPIRE_MINUTES);
+            EVENT_PURGE_DELAY, EVENT_PURGE_INTERVAL, ALERT_PURGE_DELAY, ALERT_PURGE_INTERVAL, JOB_EXPIRE_MINUTES,
+            MAX_ACCOUNT_VOLUMES, MAX_ACCOUNT_SNAPSHOTS, MAX_ACCOUNT_PRIMARY_STORAGE, MAX_ACCOUNT_SECONDARY_STORAGE,
+            MAX_DOMAIN_VOLUMES, MAX_DOMAIN_SNAPSHOTS, MAX_DOMAIN_PRIMARY_STORAGE, MAX_DOMAIN_SECONDARY_STORAGE);
 }

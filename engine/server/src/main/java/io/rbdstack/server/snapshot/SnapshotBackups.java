@@ -4,6 +4,8 @@ import io.rbdstack.server.alert.AlertType;
 import io.rbdstack.server.alert.Alerts;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.limit.LimitCheck;
+import io.rbdstack.server.limit.ResourceType;
 import io.rbdstack.server.imagestore.ImageStoreRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
@@ -47,12 +49,14 @@ public final class SnapshotBackups {
     private final HostGateway hosts;
     private final Jdbc jdbc;
     private final Alerts alerts;
+    private final LimitCheck limits;
 
     public SnapshotBackups(Jdbc jdbc, SnapshotRepository snapshots, ImageStoreRepository stores, StoragePoolRepository pools,
                            StoragePoolService poolService, SettingsRepository settings, HostGateway hosts,
-                           Alerts alerts) {
+                           Alerts alerts, LimitCheck limits) {
         this.jdbc = jdbc;
         this.alerts = alerts;
+        this.limits = limits;
         this.snapshots = snapshots;
         this.stores = stores;
         this.pools = pools;
@@ -69,6 +73,8 @@ public final class SnapshotBackups {
         // Under the volume's row lock, as deleteSnapshot: a snapshot this backup may be incremental to
         // cannot start being deleted meanwhile.
         jdbc.transaction(() -> {
+            // A running backup holds the snapshot's size of secondary storage until its file's size is known.
+            limits.check(snapshot.accountId(), java.util.Map.of(ResourceType.secondary_storage, snapshot.sizeBytes()));
             snapshots.lockVolume(snapshot.volumeId());
             moveToBackingUp(snapshots.find(snapshot.uuid()).orElseThrow(() -> ApiException.invalidParameter(
                     "Snapshot " + snapshot.uuid() + " was deleted meanwhile")));

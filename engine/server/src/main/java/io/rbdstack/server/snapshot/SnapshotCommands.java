@@ -9,11 +9,17 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.OwnerParams;
+import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.tag.TagMatch;
+import io.rbdstack.server.tag.TagRepository;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import io.rbdstack.server.volume.SnapshotSource;
 import io.rbdstack.server.volume.VolumeRepository;
 import java.time.ZoneOffset;
@@ -39,7 +45,8 @@ public final class SnapshotCommands {
     }
 
     public record Deps(VolumeRepository volumes, SnapshotRepository snapshots, SnapshotService service,
-                       SnapshotBackups backups, SettingsRepository settings, JobSubmitter jobs)
+                       SnapshotBackups backups, SettingsRepository settings, JobSubmitter jobs, Owners owners,
+                       TagRepository tags)
             implements SnapshotSource {
 
         /** The snapshot (the caller's right to it was checked when its id was bound). */
@@ -167,7 +174,9 @@ public final class SnapshotCommands {
             @Param(description = "the snapshot type") Optional<SnapshotType> snapshotType,
             @Param(description = "the interval of recurring snapshots; only MANUAL snapshots exist so far")
             Optional<IntervalType> intervalType,
-            @Param(description = "true: every snapshot the caller may see (root admins: all)") Optional<Boolean> listAll,
+            @Param(description = "List resources by tags (key/value pairs): snapshots with any of them",
+                    column = "resource_tags.value") List<Map<String, String>> tags,
+            OwnerParams owner,
             PageParams page) implements SyncCommand<Deps> {
 
         @Override
@@ -176,10 +185,13 @@ public final class SnapshotCommands {
                 // Recurring snapshots come with policies; until then every snapshot is MANUAL.
                 return ApiJson.list("snapshot", List.of(), 0);
             }
-            SnapshotRepository.Filter filter = new SnapshotRepository.Filter(caller.listedAccount(listAll, id), id,
-                    volumeId, name, keyword, zoneId, snapshotType.map(SnapshotType::name));
-            List<SnapshotView> views = deps.snapshots().list(filter, page.sql()).stream()
-                    .map(SnapshotRepository.SnapshotRow::view).toList();
+            SnapshotRepository.Filter filter = new SnapshotRepository.Filter(owner.scope(caller, deps.owners(),
+                    id.isPresent()), id, volumeId, name, keyword, zoneId, snapshotType.map(SnapshotType::name),
+                    TagMatch.of(tags, "tags"));
+            List<SnapshotRepository.SnapshotRow> rows = deps.snapshots().list(filter, page.sql());
+            Map<Long, List<TagView>> tagged = deps.tags().of(TaggedType.Snapshot, rows.stream()
+                    .map(SnapshotRepository.SnapshotRow::id).toList());
+            List<SnapshotView> views = rows.stream().map(s -> s.view(tagged.getOrDefault(s.id(), List.of()))).toList();
             return ApiJson.list("snapshot", views, deps.snapshots().count(filter));
         }
     }

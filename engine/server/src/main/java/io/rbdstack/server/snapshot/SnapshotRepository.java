@@ -1,12 +1,19 @@
 package io.rbdstack.server.snapshot;
 
 import io.rbdstack.server.api.ApiJson;
+import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.tag.TagFilter;
+import io.rbdstack.server.tag.TagMatch;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.volume.VolumeSnapshots;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,9 +42,13 @@ public final class SnapshotRepository implements VolumeSnapshots {
         }
 
         public SnapshotView view() {
+            return view(List.of());
+        }
+
+        public SnapshotView view(List<TagView> tags) {
             return new SnapshotView(uuid, name, accountName, domainUuid, domainName, type, type,
                     ApiJson.date(created), state.name(), backupBytes, sizeBytes, onPrimary() && state.isUsable(),
-                    volumeUuid, volumeName, volumeType, zoneUuid, zoneName, List.of(), false);
+                    volumeUuid, volumeName, volumeType, zoneUuid, zoneName, tags, false);
         }
     }
 
@@ -45,12 +56,28 @@ public final class SnapshotRepository implements VolumeSnapshots {
     public record NewSnapshot(String uuid, String name, long volumeId, long sizeBytes) {
     }
 
-    /** listSnapshots filters; {@code accountId} empty = every account's. */
-    public record Filter(Optional<Long> accountId, Optional<String> uuid, Optional<String> volumeUuid,
+    /** listSnapshots filters; {@code scope} says whose snapshots. */
+    public record Filter(ListScope scope, Optional<String> uuid, Optional<String> volumeUuid,
                          Optional<String> name, Optional<String> keyword, Optional<String> zoneUuid,
-                         Optional<String> type) {
+                         Optional<String> type, List<TagMatch> tags) {
+
+        /** Every live snapshot of one account. */
+        public static Filter ofAccount(long accountId) {
+            return new Filter(ListScope.account(accountId), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+        }
+
+        String sql() {
+            return scope.where("s.account_id", "s.domain_id", "d.path").text()
+                    + TagFilter.where(TaggedType.Snapshot, "s.id", tags).text() + FILTER;
+        }
+
         Object[] args() {
-            return FilterArgs.of(accountId, uuid, volumeUuid, name, FilterArgs.like(keyword), zoneUuid, type);
+            List<Object> args = new ArrayList<>(scope.where("s.account_id", "s.domain_id", "d.path").args());
+            args.addAll(TagFilter.where(TaggedType.Snapshot, "s.id", tags).args());
+            args.addAll(Arrays.asList(FilterArgs.of(uuid, volumeUuid, name, FilterArgs.like(keyword), zoneUuid,
+                    type)));
+            return args.toArray();
         }
     }
 
@@ -65,7 +92,7 @@ public final class SnapshotRepository implements VolumeSnapshots {
             + " z.name AS zone_name, s.snapshot_type, s.size, s.status, s.created, p.install_path AS primary_path,"
             + " (SELECT COALESCE(SUM(b.physical_size), 0) FROM snapshot_store_ref b WHERE b.snapshot_id = s.id"
             + " AND b.store_role = 'Image' AND b.state = 'Ready') AS backup_bytes" + FROM;
-    private static final String FILTER = " AND (? IS NULL OR s.account_id = ?) AND (? IS NULL OR s.uuid = ?)"
+    private static final String FILTER = " AND (? IS NULL OR s.uuid = ?)"
             + " AND (? IS NULL OR v.uuid = ?) AND (? IS NULL OR s.name = ?) AND (? IS NULL OR s.name LIKE ?)"
             + " AND (? IS NULL OR z.uuid = ?) AND (? IS NULL OR s.snapshot_type = ?)";
 
@@ -87,12 +114,12 @@ public final class SnapshotRepository implements VolumeSnapshots {
     }
 
     public List<SnapshotRow> list(Filter filter, String limit) {
-        return jdbc.query(SELECT + FILTER + " ORDER BY s.created DESC, s.id DESC" + limit, SnapshotRepository::row,
+        return jdbc.query(SELECT + filter.sql() + " ORDER BY s.created DESC, s.id DESC" + limit, SnapshotRepository::row,
                 filter.args());
     }
 
     public long count(Filter filter) {
-        return jdbc.queryLong("SELECT COUNT(*)" + FROM + FILTER, filter.args());
+        return jdbc.queryLong("SELECT COUNT(*)" + FROM + filter.sql(), filter.args());
     }
 
     /** The live snapshots of a volume, oldest first. */

@@ -2,6 +2,8 @@ package io.rbdstack.server.snapshot;
 
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.limit.LimitCheck;
+import io.rbdstack.server.limit.ResourceType;
 import io.rbdstack.server.storage.StorageErrors;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
@@ -31,10 +33,13 @@ public final class SnapshotService {
     private final StoragePoolRepository pools;
     private final StoragePoolService poolService;
     private final SnapshotBackups backups;
+    private final LimitCheck limits;
 
     public SnapshotService(Jdbc jdbc, SnapshotRepository snapshots, VolumeRepository volumes,
-                           StoragePoolRepository pools, StoragePoolService poolService, SnapshotBackups backups) {
+                           StoragePoolRepository pools, StoragePoolService poolService, SnapshotBackups backups,
+                           LimitCheck limits) {
         this.backups = backups;
+        this.limits = limits;
         this.jdbc = jdbc;
         this.snapshots = snapshots;
         this.volumes = volumes;
@@ -46,7 +51,7 @@ public final class SnapshotService {
      * createSnapshot's request part: the volume goes Snapshotting and the snapshot row is saved as
      * Allocated, together.
      *
-     * @throws ApiException 431 when the volume is not Ready
+     * @throws ApiException 431 when the volume is not Ready, 532 over the owner's snapshot limit
      */
     public SnapshotRepository.SnapshotRow allocate(VolumeRepository.VolumeRow volume, String uuid, String name) {
         // A pool its hosts cannot use (full, key refused) would make the snapshot time out: say why at once.
@@ -59,6 +64,7 @@ public final class SnapshotService {
                     });
         }
         jdbc.transaction(() -> {
+            limits.check(volume.accountId(), java.util.Map.of(ResourceType.snapshot, 1L));
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Snapshotting)) {
                 throw notReady(volume, "take a snapshot of it");
             }

@@ -1,5 +1,6 @@
 package io.rbdstack.server.snapshot;
 
+import io.rbdstack.server.tag.TagView;
 import java.util.List;
 
 /**
@@ -9,6 +10,6 @@ import java.util.List;
 public record SnapshotView(String id, String name, String account, String domainid, String domain,
                            String snapshottype, String intervaltype, String created, String state, long physicalsize,
                            long virtualsize, boolean revertable, String volumeid, String volumename,
-                           String volumetype, String zoneid, String zonename, List<Object> tags,
+                           String volumetype, String zoneid, String zonename, List<TagView> tags,
                            boolean hasannotations) {
 }

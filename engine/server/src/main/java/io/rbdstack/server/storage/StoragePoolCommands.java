@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** createStoragePool, listStoragePools, updateStoragePool, maintenance and deleteStoragePool. */
+/** createStoragePool, listStoragePools, listStoragePoolsMetrics, updateStoragePool, maintenance and deleteStoragePool. */
 public final class StoragePoolCommands {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StoragePoolCommands.class);
@@ -80,6 +80,7 @@ public final class StoragePoolCommands {
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(CreateStoragePool.class, deps);
         registry.register(ListStoragePools.class, deps);
+        registry.register(ListStoragePoolsMetrics.class, deps);
         registry.register(UpdateStoragePool.class, deps);
         registry.register(DeleteStoragePool.class, deps);
         registry.register(EnableStorageMaintenance.class, deps);
@@ -157,6 +158,8 @@ public final class StoragePoolCommands {
                         plugin.factory().name(), poolScope, zone, podRowId, clusterRowId, HypervisorType.KVM.name(),
                         definition, capacityBytes.orElse(null), capacityIops.orElse(null),
                         tags.map(CommaList::parse).orElse(List.of()).stream().distinct().toList()));
+            } catch (ApiException e) {
+                throw e;
             } catch (Exception e) {
                 throw ApiException.internal("Cannot save storage pool " + name, e);
             }
@@ -189,22 +192,25 @@ public final class StoragePoolCommands {
 
     @Command(name = "listStoragePools", description = "Lists storage pools.", access = Access.ADMIN,
             response = "storagepool")
-    record ListStoragePools(@Param(description = "the ID of the storage pool", entity = Entity.STORAGE_POOL)
-                            Optional<String> id,
-                            @Param(description = "the Zone ID for the storage pool", entity = Entity.ZONE)
-                            Optional<String> zoneId,
-                            @Param(description = "list storage pools belonging to the specific cluster",
-                                    entity = Entity.CLUSTER) Optional<String> clusterId,
-                            @Param(description = "the name of the storage pool") Optional<String> name,
-                            @Param(description = "List by keyword") Optional<String> keyword,
-                            PageParams page) implements SyncCommand<Deps> {
+    record ListStoragePools(PoolListParams filter, PageParams page) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            StoragePoolRepository.PoolFilter filter = new StoragePoolRepository.PoolFilter(id, zoneId, clusterId, name,
-                    keyword);
-            List<StoragePoolView> views = deps.views(deps.pools().list(filter, page.sql()));
-            return ApiJson.list("storagepool", views, deps.pools().count(filter));
+            List<StoragePoolView> views = deps.views(deps.pools().list(filter.filter(), page.sql()));
+            return ApiJson.list("storagepool", views, deps.pools().count(filter.filter()));
+        }
+    }
+
+    /** CloudStack's metrics view of listStoragePools: the same pools, with their sizes in GB as text. */
+    @Command(name = "listStoragePoolsMetrics", description = "Lists storage pool metrics", access = Access.ADMIN,
+            response = "storagepool")
+    record ListStoragePoolsMetrics(PoolListParams filter, PageParams page) implements SyncCommand<Deps> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Deps deps) {
+            List<ObjectNode> metrics = deps.views(deps.pools().list(filter.filter(), page.sql())).stream()
+                    .map(StoragePoolMetrics::of).toList();
+            return ApiJson.list("storagepool", metrics, deps.pools().count(filter.filter()));
         }
     }
 

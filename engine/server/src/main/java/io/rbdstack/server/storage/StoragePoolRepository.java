@@ -3,6 +3,9 @@ package io.rbdstack.server.storage;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.tag.TagFilter;
+import io.rbdstack.server.tag.TagMatch;
+import io.rbdstack.server.tag.TaggedType;
 import io.rbdstack.spi.Secret;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
@@ -78,6 +81,11 @@ public final class StoragePoolRepository {
     public String create(NewPool pool) throws Exception {
         String uuid = UUID.randomUUID().toString();
         jdbc.inTransaction(() -> {
+            // A zone being deleted holds its row lock until it is removed: the pool waits, then sees that.
+            if (jdbc.query("SELECT id FROM data_center WHERE id = ? AND removed IS NULL LOCK IN SHARE MODE",
+                    rs -> rs.getLong(1), pool.zoneId()).isEmpty()) {
+                throw io.rbdstack.server.api.ApiException.invalidParameter("The zone was deleted meanwhile (parameter zoneid)");
+            }
             Instant now = Instant.now();
             long id = jdbc.insert("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, pod_id,"
                             + " cluster_id, hypervisor, storage_provider_name, host_address, path, user_info, status,"
@@ -144,22 +152,35 @@ public final class StoragePoolRepository {
     }
 
     public List<PoolRow> list(PoolFilter f, String limit) {
-        return jdbc.query(SELECT + FILTER + " ORDER BY s.id" + limit, StoragePoolRepository::row, f.args());
+        return jdbc.query(SELECT + f.sql() + " ORDER BY s.id" + limit, StoragePoolRepository::row, f.args());
     }
 
     public long count(PoolFilter f) {
         return jdbc.queryLong("SELECT COUNT(*) FROM storage_pool s JOIN data_center z ON z.id = s.data_center_id"
-                + " LEFT JOIN cluster c ON c.id = s.cluster_id WHERE s.removed IS NULL" + FILTER, f.args());
+                + " LEFT JOIN cluster c ON c.id = s.cluster_id WHERE s.removed IS NULL" + f.sql(), f.args());
     }
 
     private static final String FILTER = " AND (? IS NULL OR s.uuid = ?) AND (? IS NULL OR z.uuid = ?)"
             + " AND (? IS NULL OR c.uuid = ?) AND (? IS NULL OR s.name = ?) AND (? IS NULL OR s.name LIKE ?)";
 
-    /** listStoragePools filters. */
+    /** listStoragePools filters; {@code tags}: resource tags, any of which a listed pool carries. */
     public record PoolFilter(Optional<String> uuid, Optional<String> zoneUuid, Optional<String> clusterUuid,
-                             Optional<String> name, Optional<String> keyword) {
+                             Optional<String> name, Optional<String> keyword, List<TagMatch> tags) {
+
+        public PoolFilter(Optional<String> uuid, Optional<String> zoneUuid, Optional<String> clusterUuid,
+                          Optional<String> name, Optional<String> keyword) {
+            this(uuid, zoneUuid, clusterUuid, name, keyword, List.of());
+        }
+
+        String sql() {
+            return FILTER + TagFilter.where(TaggedType.StoragePool, "s.id", tags).text();
+        }
+
         Object[] args() {
-            return FilterArgs.of(uuid, zoneUuid, clusterUuid, name, FilterArgs.like(keyword));
+            List<Object> args = new ArrayList<>(java.util.Arrays.asList(FilterArgs.of(uuid, zoneUuid, clusterUuid, name,
+                    FilterArgs.like(keyword))));
+            args.addAll(TagFilter.where(TaggedType.StoragePool, "s.id", tags).args());
+            return args.toArray();
         }
     }
 

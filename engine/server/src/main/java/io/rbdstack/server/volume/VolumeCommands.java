@@ -9,6 +9,8 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.OwnerParams;
+import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
@@ -17,11 +19,16 @@ import io.rbdstack.server.offering.DiskOffering;
 import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.tag.TagRepository;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** createVolume, listVolumes, resizeVolume and deleteVolume (data disks on primary storage). */
+/** createVolume, listVolumes, listVolumesMetrics, resizeVolume and deleteVolume (data disks on primary storage). */
 public final class VolumeCommands {
 
     private VolumeCommands() {
@@ -29,7 +36,8 @@ public final class VolumeCommands {
 
     /** What the commands share: lookups with CloudStack's errors, access checks and size rules. */
     public record Deps(ZoneRepository zones, DiskOfferingRepository offerings, VolumeRepository volumes,
-                       VolumeService service, SettingsRepository settings, SnapshotSource snapshots) {
+                       VolumeService service, SettingsRepository settings, SnapshotSource snapshots, Owners owners,
+                       TagRepository tags) {
 
         /** The volume (the caller's right to it was checked when its id was bound). */
         VolumeRepository.VolumeRow volume(String uuid) {
@@ -48,6 +56,15 @@ public final class VolumeCommands {
                     settings.longValue(Setting.CUSTOM_DISKOFFERING_SIZE_MAX), "size");
         }
 
+        /** A page of the volumes listVolumes shows, with their tags. */
+        List<VolumeView> list(Caller caller, VolumeListParams params, OwnerParams owner, PageParams page) {
+            List<VolumeRepository.VolumeRow> rows = volumes.list(params.filter(owner.scope(caller, owners,
+                    params.id().isPresent())), page.sql());
+            Map<Long, List<TagView>> tagged = tags.of(TaggedType.Volume, rows.stream()
+                    .map(VolumeRepository.VolumeRow::id).toList());
+            return rows.stream().map(v -> v.view(tagged.getOrDefault(v.id(), List.of()))).toList();
+        }
+
         /** Only Ready volumes can be resized or deleted; anything else is mid-operation (or never got made). */
         static void requireReady(VolumeRepository.VolumeRow volume, String what) {
             if (volume.state() != VolumeState.Ready) {
@@ -60,6 +77,7 @@ public final class VolumeCommands {
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(CreateVolume.class, deps);
         registry.register(ListVolumes.class, deps);
+        registry.register(ListVolumesMetrics.class, deps);
         registry.register(ResizeVolume.class, deps);
         registry.register(DeleteVolume.class, deps);
     }
@@ -153,24 +171,31 @@ public final class VolumeCommands {
     }
 
     @Command(name = "listVolumes", description = "Lists all volumes.", access = Access.USER, response = "volume")
-    record ListVolumes(
-            @Param(description = "the ID of the disk volume", entity = Entity.VOLUME) Optional<String> id,
-            @Param(description = "the name of the disk volume") Optional<String> name,
-            @Param(description = "the ID of the availability zone", entity = Entity.ZONE) Optional<String> zoneId,
-            @Param(description = "the ID of the storage pool", entity = Entity.STORAGE_POOL) Optional<String> storageId,
-            @Param(description = "the type of disk volume: DATADISK (ROOT disks come with VMs)") Optional<String> type,
-            @Param(description = "List by keyword") Optional<String> keyword,
-            @Param(description = "false (default): only the caller's volumes; true: every volume the caller may see"
-                    + " (root admins: all)") Optional<Boolean> listAll,
-            PageParams page) implements SyncCommand<Deps> {
+    record ListVolumes(VolumeListParams filter, OwnerParams owner, PageParams page) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            VolumeRepository.Filter filter = new VolumeRepository.Filter(caller.listedAccount(listAll, id), id, name,
-                    zoneId, storageId, keyword, type);
-            List<VolumeView> views = deps.volumes().list(filter, page.sql()).stream()
-                    .map(VolumeRepository.VolumeRow::view).toList();
-            return ApiJson.list("volume", views, deps.volumes().count(filter));
+            return ApiJson.list("volume", deps.list(caller, filter, owner, page), deps.volumes().count(
+                    filter.filter(owner.scope(caller, deps.owners(), filter.id().isPresent()))));
+        }
+    }
+
+    /** CloudStack's metrics view of listVolumes: the same volumes, with their size in GiB as text. */
+    @Command(name = "listVolumesMetrics", description = "Lists volume metrics", access = Access.USER,
+            response = "volume")
+    record ListVolumesMetrics(VolumeListParams filter, OwnerParams owner, PageParams page)
+            implements SyncCommand<Deps> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Deps deps) {
+            List<ObjectNode> metrics = deps.list(caller, filter, owner, page).stream().map(view -> {
+                ObjectNode node = ApiJson.MAPPER.valueToTree(view);
+                node.put("sizegb", String.format(Locale.ROOT, "%.2f GiB", (double) view.size() / VolumeSize.BYTES_PER_GB));
+                node.put("storagetype", "Shared (" + view.type() + ")");
+                return node;
+            }).toList();
+            return ApiJson.list("volume", metrics, deps.volumes().count(
+                    filter.filter(owner.scope(caller, deps.owners(), filter.id().isPresent()))));
         }
     }
 
@@ -210,7 +235,7 @@ public final class VolumeCommands {
                 }
                 offeringId = offering.id();
             } else {
-                boolean fixed = Optional.ofNullable(volume.offeringUuid()).flatMap(deps.offerings()::find)
+                boolean fixed = Optional.ofNullable(volume.offeringUuid()).flatMap(deps.offerings()::findEvenDeleted)
                         .map(o -> !o.customized()).orElse(false);
                 if (fixed) {
                     throw ApiException.invalidParameter("To change the size of volume " + volume.name()

@@ -1,5 +1,10 @@
 package io.rbdstack.server.volume;
 
+import io.rbdstack.server.api.ListScope;
+import io.rbdstack.server.tag.TagFilter;
+import io.rbdstack.server.tag.TagMatch;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
@@ -7,6 +12,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,9 +35,13 @@ public final class VolumeRepository {
                             VolumeState state, Instant created) {
 
         public VolumeView view() {
+            return view(List.of());
+        }
+
+        public VolumeView view(List<TagView> tags) {
             return new VolumeView(uuid, name, zoneUuid, zoneName, type, sizeBytes, state.name(), poolUuid, poolName,
                     "shared", offeringUuid, offeringName, accountName, domainUuid, domainName, ApiJson.date(created),
-                    path, provisioningType == null ? "thin" : provisioningType);
+                    path, provisioningType == null ? "thin" : provisioningType, tags);
         }
     }
 
@@ -39,14 +50,27 @@ public final class VolumeRepository {
                             Long offeringId, long sizeBytes) {
     }
 
-    /**
-     * listVolumes filters. {@code accountId} empty = every account's (admins with listall or an id).
-     */
-    public record Filter(Optional<Long> accountId, Optional<String> uuid, Optional<String> name,
+    /** listVolumes filters; {@code scope} says whose volumes. */
+    public record Filter(ListScope scope, Optional<String> uuid, Optional<String> name,
                          Optional<String> zoneUuid, Optional<String> poolUuid, Optional<String> keyword,
-                         Optional<String> type) {
+                         Optional<String> type, List<TagMatch> tags) {
+
+        /** Every live volume of one account. */
+        public static Filter ofAccount(long accountId) {
+            return new Filter(ListScope.account(accountId), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+        }
+
+        String sql() {
+            return scope.where("v.account_id", "v.domain_id", "d.path").text()
+                    + TagFilter.where(TaggedType.Volume, "v.id", tags).text() + FILTER;
+        }
+
         Object[] args() {
-            return FilterArgs.of(accountId, uuid, name, zoneUuid, poolUuid, FilterArgs.like(keyword), type);
+            List<Object> args = new ArrayList<>(scope.where("v.account_id", "v.domain_id", "d.path").args());
+            args.addAll(TagFilter.where(TaggedType.Volume, "v.id", tags).args());
+            args.addAll(Arrays.asList(FilterArgs.of(uuid, name, zoneUuid, poolUuid, FilterArgs.like(keyword), type)));
+            return args.toArray();
         }
     }
 
@@ -58,7 +82,7 @@ public final class VolumeRepository {
             + " d.uuid AS domain_uuid, d.name AS domain_name, v.data_center_id, z.uuid AS zone_uuid, z.name AS zone_name,"
             + " v.pool_id, s.uuid AS pool_uuid, s.name AS pool_name, v.disk_offering_id, o.uuid AS offering_uuid,"
             + " o.name AS offering_name, o.provisioning_type, v.volume_type, v.size, v.path, v.state, v.created" + FROM;
-    private static final String FILTER = " AND (? IS NULL OR v.account_id = ?) AND (? IS NULL OR v.uuid = ?)"
+    private static final String FILTER = " AND (? IS NULL OR v.uuid = ?)"
             + " AND (? IS NULL OR v.name = ?) AND (? IS NULL OR z.uuid = ?) AND (? IS NULL OR s.uuid = ?)"
             + " AND (? IS NULL OR v.name LIKE ?) AND (? IS NULL OR v.volume_type = ?)";
 
@@ -83,11 +107,11 @@ public final class VolumeRepository {
     }
 
     public List<VolumeRow> list(Filter filter, String limit) {
-        return jdbc.query(SELECT + FILTER + " ORDER BY v.id" + limit, VolumeRepository::row, filter.args());
+        return jdbc.query(SELECT + filter.sql() + " ORDER BY v.id" + limit, VolumeRepository::row, filter.args());
     }
 
     public long count(Filter filter) {
-        return jdbc.queryLong("SELECT COUNT(*)" + FROM + FILTER, filter.args());
+        return jdbc.queryLong("SELECT COUNT(*)" + FROM + filter.sql(), filter.args());
     }
 
     /**

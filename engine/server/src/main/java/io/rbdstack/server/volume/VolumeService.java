@@ -3,6 +3,8 @@ package io.rbdstack.server.volume;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.limit.LimitCheck;
+import io.rbdstack.server.limit.ResourceType;
 import io.rbdstack.server.offering.DiskOffering;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
@@ -16,6 +18,7 @@ import io.rbdstack.spi.storage.TransferProgress;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -37,10 +40,12 @@ public final class VolumeService {
     private final StoragePoolService poolService;
     private final SettingsRepository settings;
     private final VolumeSnapshots snapshots;
+    private final LimitCheck limits;
 
     public VolumeService(Jdbc jdbc, VolumeRepository volumes, StoragePoolRepository pools, StoragePoolService poolService,
-                         SettingsRepository settings, VolumeSnapshots snapshots) {
+                         SettingsRepository settings, VolumeSnapshots snapshots, LimitCheck limits) {
         this.snapshots = snapshots;
+        this.limits = limits;
         this.jdbc = jdbc;
         this.volumes = volumes;
         this.pools = pools;
@@ -53,12 +58,13 @@ public final class VolumeService {
      * zone's pool lock so that concurrent creations cannot together overfill a pool.
      *
      * @param offering null for a volume created from a size alone
-     * @throws ApiException 533 when no pool of the zone fits
+     * @throws ApiException 533 when no pool of the zone fits, 532 over a resource limit of the owner
      */
     public VolumeRepository.VolumeRow allocate(Caller owner, String uuid, String name, long zoneId, String zoneName,
                                                DiskOffering offering, long sizeBytes) {
         Set<String> tags = offering == null ? Set.of() : Set.copyOf(offering.tags());
         jdbc.transaction(() -> {
+            limits.check(owner.accountId(), newVolume(sizeBytes));
             pools.lockPoolsOfZone(zoneId);
             List<StoragePoolChooser.Candidate> candidates = pools.upPoolsOfZone(zoneId).stream()
                     .map(this::candidate).toList();
@@ -82,6 +88,7 @@ public final class VolumeService {
     public VolumeRepository.VolumeRow allocateOnPool(Caller owner, String uuid, String name, long zoneId, long poolId,
                                                      Long offeringId, long sizeBytes) {
         jdbc.transaction(() -> {
+            limits.check(owner.accountId(), newVolume(sizeBytes));
             pools.lockPoolsOfZone(zoneId);
             StoragePoolRepository.PoolRow pool = pools.upPoolsOfZone(zoneId).stream().filter(p -> p.id() == poolId)
                     .findFirst().orElseThrow(() -> ApiException.unavailable("The storage pool of the snapshot is not Up"
@@ -97,6 +104,11 @@ public final class VolumeService {
                     poolId, offeringId, sizeBytes));
         });
         return volumes.find(uuid).orElseThrow();
+    }
+
+    /** What a new volume counts against its owner's limits. */
+    private static Map<ResourceType, Long> newVolume(long sizeBytes) {
+        return Map.of(ResourceType.volume, 1L, ResourceType.primary_storage, sizeBytes);
     }
 
     /** How the storage makes a new volume: from nothing, or from a snapshot. */
@@ -169,8 +181,9 @@ public final class VolumeService {
      */
     public void beginResize(VolumeRepository.VolumeRow volume, long newSizeBytes) {
         jdbc.transaction(() -> {
-            pools.lockPoolsOfZone(volume.zoneId());
             long growth = newSizeBytes - volume.sizeBytes();
+            limits.check(volume.accountId(), Map.of(ResourceType.primary_storage, growth));
+            pools.lockPoolsOfZone(volume.zoneId());
             if (growth > 0) {
                 StoragePoolRepository.PoolRow pool = pool(volume);
                 StoragePoolChooser.checkGrowth(pool.name(), allocation(pool), growth, overprovisioningFactor());

@@ -47,7 +47,7 @@ class ParamBinderTest {
     private final Map<String, EntityLookup.Found> rows = Map.of(
             "zone:" + ZONE, new EntityLookup.Found(1, null),
             "volume:" + MINE, new EntityLookup.Found(2, ACCOUNT),
-            "volume:" + THEIRS, new EntityLookup.Found(3, 99L));
+            "volume:" + THEIRS, new EntityLookup.Found(3, 99L, "/sales/emea/"));
     private final ParamBinder binder = new ParamBinder((entity, uuid) ->
             Optional.ofNullable(rows.get(entity.displayName() + ":" + uuid)));
     private final CommandType type = CommandType.of(MakeThing.class);
@@ -183,6 +183,39 @@ class ParamBinderTest {
         assertEquals(531, e.errorCode().httpCode());
         assertEquals("Account alice does not have permission to operate on volume " + THEIRS, e.getMessage());
         assertEquals(Optional.of(THEIRS), bind(ADMIN, "name", "x", "volumeid", THEIRS).volumeId());
+    }
+
+    @Test
+    void aDomainAdminMayNameWhatLivesInItsSubtreeOnly() {
+        Caller salesAdmin = new Caller(5, "u5", "boss", 5, "a5", "boss", Caller.TYPE_DOMAIN_ADMIN, 4, "d4", "/sales/");
+        assertEquals(Optional.of(THEIRS), bind(salesAdmin, "name", "x", "volumeid", THEIRS).volumeId());
+        Caller hrAdmin = new Caller(6, "u6", "hr", 6, "a6", "hr", Caller.TYPE_DOMAIN_ADMIN, 5, "d5", "/hr/");
+        ApiException e = assertThrows(ApiException.class, () -> bind(hrAdmin, "name", "x", "volumeid", THEIRS));
+        assertEquals(531, e.errorCode().httpCode());
+    }
+
+    @Command(name = "matchTags", description = "test", access = Access.USER, response = "tag")
+    record MatchTags(@Param(description = "tags", length = 8) List<Map<String, String>> tags)
+            implements SyncCommand<Void> {
+
+        @Override
+        public ObjectNode execute(Caller caller, Void deps) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    void mapEntriesCanBeKeptApartWhereAKeyMayComeAlone() {
+        CommandType entries = CommandType.of(MatchTags.class);
+        assertEquals(ParamType.MAP, entries.spec().params().get(0).type());
+        Map<String, String> params = new LinkedHashMap<>(Map.of("tags[1].key", "env", "tags[1].value", "prod",
+                "tags[0].key", "env", "tags[2].key", "team"));
+        MatchTags bound = (MatchTags) binder.bind(entries, params, USER);
+        assertEquals(List.of(Map.of("key", "env"), Map.of("key", "env", "value", "prod"), Map.of("key", "team")),
+                bound.tags(), "in index order, the same key twice, a key without a value");
+        assertEquals(List.of(), ((MatchTags) binder.bind(entries, Map.of(), USER)).tags());
+        assertThrows(ApiException.class, () -> binder.bind(entries, Map.of("tags[0].value", "123456789"), USER),
+                "values are checked against the length");
     }
 
     @Test

@@ -98,7 +98,7 @@ class SnapshotBackupsTest {
             return null;
         }).when(jdbc).transaction(any());
         backups = new SnapshotBackups(jdbc, snapshots, stores, pools, poolService, settings, hosts,
-                mock(io.rbdstack.server.alert.Alerts.class));
+                mock(io.rbdstack.server.alert.Alerts.class), io.rbdstack.server.limit.LimitCheck.NONE);
     }
 
     private static SnapshotRepository.SnapshotRow snapshot(long id, SnapshotState state) {

@@ -62,7 +62,8 @@ class SnapshotServiceTest {
             ((Runnable) call.getArgument(0)).run();
             return null;
         }).when(jdbc).transaction(any());
-        service = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, mock(SnapshotBackups.class));
+        service = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, mock(SnapshotBackups.class),
+                io.rbdstack.server.limit.LimitCheck.NONE);
     }
 
     private static SnapshotRepository.SnapshotRow snapshot(SnapshotState state, boolean onPrimary) {

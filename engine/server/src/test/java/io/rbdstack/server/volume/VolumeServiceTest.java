@@ -76,7 +76,7 @@ class VolumeServiceTest {
             public void imageDeleted(long volumeId) {
                 deletedImages.add(volumeId);
             }
-        });
+        }, io.rbdstack.server.limit.LimitCheck.NONE);
     }
 
     private static VolumeRepository.VolumeRow volume(VolumeState state, long size) {

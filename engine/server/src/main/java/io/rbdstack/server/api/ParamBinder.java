@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,9 +29,12 @@ public final class ParamBinder {
     private static final int MAX_ECHOED = 40;
 
     private final EntityLookup entities;
+    private final IntSupplier defaultPageSize;
 
-    public ParamBinder(EntityLookup entities) {
+    /** @param defaultPageSize the page size of a list call that gives none, or -1 (default.page.size) */
+    public ParamBinder(EntityLookup entities, IntSupplier defaultPageSize) {
         this.entities = entities;
+        this.defaultPageSize = defaultPageSize;
     }
 
     /** @param params the request's parameters with their names as sent */
@@ -44,7 +48,8 @@ public final class ParamBinder {
                 for (int j = 0; j < inner.length; j++) {
                     inner[j] = value(call, group.params().get(j));
                 }
-                values[i] = CommandType.instantiate(group.constructor(), inner);
+                Object bound = CommandType.instantiate(group.constructor(), inner);
+                values[i] = bound instanceof PageParams page ? page.bounded(defaultPageSize.getAsInt()) : bound;
             } else {
                 values[i] = value(call, (CommandType.Single) slots.get(i));
             }
@@ -94,7 +99,7 @@ public final class ParamBinder {
             case INTEGER -> Math.toIntExact(number(param, raw));
             case BOOLEAN -> bool(param, raw);
             case ENUM -> enumValue(param, slot.valueClass(), raw);
-            case LIST -> list(param, raw);
+            case LIST -> list(call, param, raw);
             case MAP -> throw new IllegalStateException("maps are bound above");
         };
         return slot.optional() ? Optional.of(value) : value;
@@ -159,14 +164,17 @@ public final class ParamBinder {
         throw invalid(param, raw, "one of " + String.join(", ", param.allowed()));
     }
 
-    /** Comma-separated values, trimmed, empty ones dropped. */
-    private static List<String> list(ApiParam param, String raw) {
+    /** Comma-separated values, trimmed, empty ones dropped; for a list of ids, each resolved as a single id is. */
+    private List<String> list(Call call, ApiParam param, String raw) {
         checkText(param, raw, param.length());
         List<String> items = new ArrayList<>();
         for (String item : raw.split(",")) {
             if (!item.isBlank()) {
                 items.add(item.trim());
             }
+        }
+        if (param.entity() != Entity.NONE) {
+            items.forEach(id -> resolve(call, param, id));
         }
         return List.copyOf(items);
     }

@@ -58,7 +58,14 @@ import io.rbdstack.server.snapshot.SnapshotBackups;
 import io.rbdstack.server.snapshot.SnapshotCommands;
 import io.rbdstack.server.snapshot.SnapshotRecovery;
 import io.rbdstack.server.snapshot.SnapshotRepository;
+import io.rbdstack.server.snapshot.SnapshotRetention;
 import io.rbdstack.server.snapshot.SnapshotService;
+import io.rbdstack.server.snapshot.SnapshotTaker;
+import io.rbdstack.server.snapshot.policy.PolicyRunner;
+import io.rbdstack.server.snapshot.policy.PolicySlots;
+import io.rbdstack.server.snapshot.policy.SnapshotPolicyCommands;
+import io.rbdstack.server.snapshot.policy.SnapshotPolicyRepository;
+import io.rbdstack.server.snapshot.policy.SnapshotScheduler;
 import io.rbdstack.server.storage.EngineHostGateway;
 import io.rbdstack.server.storage.ProviderOptionSettings;
 import io.rbdstack.server.storage.StoragePoolCommands;
@@ -186,10 +193,23 @@ public final class ManagementServer implements AutoCloseable {
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, new ImageStoreCommands.Deps(zones, imageStores, gateway));
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway);
-            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots,
-                    new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups), backups, settings,
+            SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups);
+            SnapshotRetention retention = new SnapshotRetention(snapshots, snapshotService, settings);
+            SnapshotTaker taker = new SnapshotTaker(snapshotService, backups, snapshots, retention, settings,
                     jobs::submit);
+            SnapshotPolicyRepository policies = new SnapshotPolicyRepository(jdbc);
+            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService,
+                    backups, taker, policies);
             SnapshotCommands.register(registry, snapshotDeps);
+            PolicySlots slots = config.snapshotPolicyTestInterval().isZero() ? PolicySlots.asScheduled()
+                    : PolicySlots.every(config.snapshotPolicyTestInterval());
+            SnapshotPolicyCommands.register(registry, new SnapshotPolicyCommands.Deps(policies, volumes, retention,
+                    slots, Clock.systemUTC()));
+            SnapshotScheduler scheduler = new SnapshotScheduler(policies, new PolicyRunner(jdbc, policies, volumes,
+                    taker, jobs::submit, users::firstActiveUserOf, slots), settings, Clock.systemUTC());
+            scheduler.start();
+            // Pushed after the job manager: on stop it takes no more snapshots before the jobs drain.
+            resources.push(scheduler);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes,
                     new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots), settings,
                     snapshotDeps));
@@ -207,7 +227,8 @@ public final class ManagementServer implements AutoCloseable {
             cleanup.start();
             resources.push(cleanup);
 
-            ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc)),
+            ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc),
+                    () -> (int) settings.longValue(Setting.DEFAULT_PAGE_SIZE)),
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher,
                             new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC())), jobs);

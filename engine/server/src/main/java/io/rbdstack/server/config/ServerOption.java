@@ -37,8 +37,14 @@ public record ServerOption(String key, String defaultValue, String help) {
     public static final ServerOption PLUGIN_DIR = new ServerOption("plugin.dir", "plugins",
             "Directory of storage plugin jars; relative paths are taken from the server jar's directory.");
 
+    /** For tests: a snapshot policy cannot fire more often than hourly otherwise. */
+    public static final ServerOption SNAPSHOT_POLICY_TEST_INTERVAL_SECONDS = new ServerOption(
+            "snapshot.policy.test.interval.seconds", "0", "For tests only: above 0, every snapshot policy takes a"
+                    + " snapshot every this many seconds (counted from the epoch, the same on every server) instead of"
+                    + " on its schedule. 0 = as scheduled.");
+
     public static final List<ServerOption> ALL = List.of(HTTP_ADDRESS, HTTP_PORT, AGENT_ADDRESS, AGENT_PORT,
             AGENT_TLS_KEYSTORE, AGENT_TLS_KEYSTORE_PASSWORD_FILE, AGENT_HEARTBEAT_SECONDS, SESSION_TIMEOUT_SECONDS,
             JOB_THREADS, MSHOST_HEARTBEAT_SECONDS, SHUTDOWN_GRACE_SECONDS, ADMIN_PASSWORD_FILE, EMBEDDED_DB_DIR,
-            EMBEDDED_DB_PORT, PLUGIN_DIR);
+            EMBEDDED_DB_PORT, PLUGIN_DIR, SNAPSHOT_POLICY_TEST_INTERVAL_SECONDS);
 }

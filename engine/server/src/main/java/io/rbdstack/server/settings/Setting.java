@@ -53,8 +53,9 @@ public record Setting(String name, String category, ValueType type, String defau
             "Most incremental backups in a row after a full one; the next backup is full again.");
     /** Clients size their pages by it, so it cannot exceed the largest page a list command takes. */
     public static final Setting DEFAULT_PAGE_SIZE = new Setting("default.page.size", "Advanced",
-            ValueType.wholeNumber(1, Paging.MAX_PAGE_SIZE), "500", DYNAMIC, "Shown for CloudStack clients that read"
-                    + " it; list commands take pagesize up to 500 (fixed) and return every row without one.");
+            ValueType.wholeNumber(1, Paging.MAX_PAGE_SIZE), "500", DYNAMIC, "Rows a list command returns without"
+                    + " pagesize, or with pagesize=-1 (CloudStack's \"all\"): every list is paged, and its count says"
+                    + " how many rows there are in all. A pagesize of up to 500 may be asked for.");
     /** Below 1 keeps head room on a pool (Ceph stops writing when full); above 100 is a typo, not a plan. */
     public static final Setting STORAGE_OVERPROVISIONING_FACTOR = new Setting("storage.overprovisioning.factor",
             "Storage", ValueType.decimal("0.1", "100"), "2", DYNAMIC,
@@ -85,6 +86,23 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting STORAGE_MAX_VOLUME_SIZE = new Setting("storage.max.volume.size", "Storage",
             ValueType.wholeNumber(1, MAX_GB), "2000", DYNAMIC, "Largest size in GB of a disk offering.");
 
+    /** CloudStack's names and defaults; 0 forbids policies of that interval, as in CloudStack. */
+    public static final Setting SNAPSHOT_MAX_HOURLY = maxSnapshots("hourly");
+    public static final Setting SNAPSHOT_MAX_DAILY = maxSnapshots("daily");
+    public static final Setting SNAPSHOT_MAX_WEEKLY = maxSnapshots("weekly");
+    public static final Setting SNAPSHOT_MAX_MONTHLY = maxSnapshots("monthly");
+    /** CloudStack's name; its default is 300, which can make a snapshot up to five minutes late. */
+    public static final Setting SNAPSHOT_POLL_INTERVAL = new Setting("snapshot.poll.interval", "Snapshots",
+            ValueType.wholeNumber(1, 3600), "30", DYNAMIC, "Seconds between two looks of the snapshot scheduler for"
+                    + " snapshot policies whose time has come; a snapshot is taken at most this late. Read before each"
+                    + " look.");
+
+    private static Setting maxSnapshots(String interval) {
+        return new Setting("snapshot.max." + interval, "Snapshots", ValueType.wholeNumber(0, 1000), "8", DYNAMIC,
+                "Most " + interval + " snapshots a snapshot policy may keep of a volume (its maxsnaps); when a policy"
+                        + " takes one more, its oldest are deleted. 0 allows no " + interval + " policies.");
+    }
+
     /** CloudStack's name and default; an admin re-enables the user (enableUser) once it has been disabled. */
     public static final Setting INCORRECT_LOGIN_ATTEMPTS_ALLOWED = new Setting("incorrect.login.attempts.allowed",
             "Authentication", ValueType.wholeNumber(1, 1000), "5", DYNAMIC, "Failed logins in a row after which the"
@@ -101,5 +119,6 @@ public record Setting(String name, String category, ValueType type, String defau
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
             CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX, STORAGE_MAX_VOLUME_SIZE,
-            INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW);
+            INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW,
+            SNAPSHOT_MAX_HOURLY, SNAPSHOT_MAX_DAILY, SNAPSHOT_MAX_WEEKLY, SNAPSHOT_MAX_MONTHLY, SNAPSHOT_POLL_INTERVAL);
 }

@@ -46,14 +46,16 @@ public final class SnapshotService {
      * createSnapshot's request part: the volume goes Snapshotting and the snapshot row is saved as
      * Allocated, together.
      *
+     * @param type MANUAL, or the interval of the policy it is taken for
      * @throws ApiException 431 when the volume is not Ready
      */
-    public SnapshotRepository.SnapshotRow allocate(VolumeRepository.VolumeRow volume, String uuid, String name) {
+    public SnapshotRepository.SnapshotRow allocate(VolumeRepository.VolumeRow volume, String uuid, String name,
+                                                   String type) {
         jdbc.transaction(() -> {
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Snapshotting)) {
                 throw notReady(volume, "take a snapshot of it");
             }
-            snapshots.insert(new SnapshotRepository.NewSnapshot(uuid, name, volume.id(), volume.sizeBytes()));
+            snapshots.insert(new SnapshotRepository.NewSnapshot(uuid, name, volume.id(), volume.sizeBytes(), type));
         });
         return snapshots.find(uuid).orElseThrow();
     }

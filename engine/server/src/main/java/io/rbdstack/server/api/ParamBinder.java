@@ -49,7 +49,7 @@ public final class ParamBinder {
                     inner[j] = value(call, group.params().get(j));
                 }
                 Object bound = CommandType.instantiate(group.constructor(), inner);
-                values[i] = bound instanceof PageParams page ? page.bounded(defaultPageSize.getAsInt()) : bound;
+                values[i] = bound instanceof PageParams page ? page.bounded(defaultPageSize) : bound;
             } else {
                 values[i] = value(call, (CommandType.Single) slots.get(i));
             }

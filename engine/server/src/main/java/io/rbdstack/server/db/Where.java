@@ -19,6 +19,11 @@ public final class Where {
     private Where() {
     }
 
+    /** A clause of the filters added to it; none at all makes no WHERE. */
+    public static Where empty() {
+        return new Where();
+    }
+
     /** A clause that always holds {@code condition}, e.g. {@code "s.removed IS NULL"}. */
     public static Where of(String condition, Object... args) {
         return new Where().and(condition, args);
@@ -50,9 +55,9 @@ public final class Where {
         return andIf(column + " LIKE ?", keyword.map(k -> "%" + k + "%"));
     }
 
-    /** {@code " WHERE a AND b"}. */
+    /** {@code " WHERE a AND b"}, or nothing when there are no conditions. */
     public String sql() {
-        return " WHERE " + String.join(" AND ", conditions);
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
     public Object[] args() {

@@ -12,6 +12,7 @@ import io.rbdstack.server.api.Entity;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.db.PageAndCount;
 import io.rbdstack.server.snapshot.policy.IntervalType;
 import io.rbdstack.server.snapshot.policy.SnapshotPolicyRepository;
 import io.rbdstack.server.volume.SnapshotSource;
@@ -154,9 +155,9 @@ public final class SnapshotCommands {
             }
             SnapshotRepository.Filter filter = new SnapshotRepository.Filter(caller.listedAccount(listAll, id), id,
                     volumeId, name, keyword, zoneId, types);
-            List<SnapshotView> views = deps.snapshots().list(filter, page.sql()).stream()
-                    .map(SnapshotRepository.SnapshotRow::view).toList();
-            return ApiJson.list("snapshot", views, deps.snapshots().count(filter));
+            PageAndCount.Result<SnapshotView> found = PageAndCount.read(() -> deps.snapshots().list(filter, page.sql())
+                    .stream().map(SnapshotRepository.SnapshotRow::view).toList(), () -> deps.snapshots().count(filter));
+            return ApiJson.list("snapshot", found.rows(), found.count());
         }
     }
 

@@ -12,6 +12,7 @@ import io.rbdstack.server.api.Entity;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.db.PageAndCount;
 import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.offering.DiskOffering;
 import io.rbdstack.server.offering.DiskOfferingRepository;
@@ -166,9 +167,9 @@ public final class VolumeCommands {
         public ObjectNode execute(Caller caller, Deps deps) {
             VolumeRepository.Filter filter = new VolumeRepository.Filter(caller.listedAccount(listAll, id), id, name,
                     zoneId, storageId, keyword, type);
-            List<VolumeView> views = deps.volumes().list(filter, page.sql()).stream()
-                    .map(VolumeRepository.VolumeRow::view).toList();
-            return ApiJson.list("volume", views, deps.volumes().count(filter));
+            PageAndCount.Result<VolumeView> found = PageAndCount.read(() -> deps.volumes().list(filter, page.sql())
+                    .stream().map(VolumeRepository.VolumeRow::view).toList(), () -> deps.volumes().count(filter));
+            return ApiJson.list("volume", found.rows(), found.count());
         }
     }
 

@@ -25,5 +25,6 @@ class WhereTest {
         Where where = Where.of("j.account_id = ?", 3L).andContains("j.cmd", Optional.empty());
         assertEquals(" WHERE j.account_id = ?", where.sql());
         assertArrayEquals(new Object[] {3L}, where.args());
+        assertEquals("", Where.empty().andIf("j.account_id = ?", Optional.empty()).sql(), "no filter, no WHERE");
     }
 }

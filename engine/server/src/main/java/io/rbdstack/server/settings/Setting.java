@@ -94,8 +94,9 @@ public record Setting(String name, String category, ValueType type, String defau
     /** CloudStack's name; its default is 300, which can make a snapshot up to five minutes late. */
     public static final Setting SNAPSHOT_POLL_INTERVAL = new Setting("snapshot.poll.interval", "Snapshots",
             ValueType.wholeNumber(1, 3600), "30", DYNAMIC, "Seconds between two looks of the snapshot scheduler for"
-                    + " snapshot policies whose time has come; a snapshot is taken at most this late. Read before each"
-                    + " look.");
+                    + " snapshot policies whose time has come, taken at whole multiples of it on the clock (an interval"
+                    + " that divides 60 looks at the start of every minute): a snapshot is taken at most this late."
+                    + " Read every second.");
 
     private static Setting maxSnapshots(String interval) {
         return new Setting("snapshot.max." + interval, "Snapshots", ValueType.wholeNumber(0, 1000), "8", DYNAMIC,

@@ -107,6 +107,8 @@ public final class PolicyRunner {
             return Outcome.REFUSED;
         }
         if (allocated.isEmpty()) {
+            LOG.debug("Snapshot policy {}: the snapshot due at {} was taken by another management server",
+                    policy.uuid(), slot.due());
             return Outcome.TAKEN_ELSEWHERE;
         }
         String job = jobs.submit(owner.get(), COMMAND, params, taker.job(owner.get(), allocated.get(), false,

@@ -3,7 +3,6 @@ package io.rbdstack.server.snapshot.policy;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,16 +11,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * CloudStack's snapshot scheduler: every {@code snapshot.poll.interval} seconds it looks for snapshot
- * policies whose next snapshot is due and has {@link PolicyRunner} take each. Every management server
- * looks; the claim in the database lets exactly one of them take each due snapshot. A failing look or
- * policy is logged and never ends the schedule.
+ * CloudStack's snapshot scheduler: it looks for snapshot policies whose next snapshot is due and has
+ * {@link PolicyRunner} take each. Looks happen at whole multiples of {@code snapshot.poll.interval}
+ * seconds on the clock, so every management server looks at the same moments and, with an interval
+ * that divides a minute, a snapshot is taken within a second or so of its time; the claim in the
+ * database lets exactly one server take each due snapshot. A failing look or policy is logged and
+ * never ends the schedule.
  */
 public final class SnapshotScheduler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotScheduler.class);
-    /** How often the poll interval is looked at, so a changed one applies within this long. */
-    private static final Duration WAKE = Duration.ofSeconds(1);
+    /** How often the clock and the poll interval are looked at: every whole second, just after it starts. */
+    private static final long WAKE_MILLIS = 1000;
+    private static final long AFTER_THE_SECOND_MILLIS = 20;
     /** Most due policies handled in one look; the rest wait for the next (the longest waiting first). */
     private static final int BATCH = 200;
 
@@ -34,7 +36,8 @@ public final class SnapshotScheduler implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private long lastLookNanos;
+    /** The poll interval's multiple (seconds since the epoch / interval) of the last look. */
+    private long lastLook = Long.MIN_VALUE;
 
     public SnapshotScheduler(SnapshotPolicyRepository policies, PolicyRunner runner, SettingsRepository settings,
                              Clock clock) {
@@ -44,20 +47,22 @@ public final class SnapshotScheduler implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Starts the looks; the first comes one interval after start-up and catches up what came due meanwhile. */
+    /** Starts the looks; the first, within a second, takes what came due while no server was running. */
     public void start() {
-        lastLookNanos = System.nanoTime();
-        timer.scheduleWithFixedDelay(this::tick, WAKE.toMillis(), WAKE.toMillis(), TimeUnit.MILLISECONDS);
+        long delay = WAKE_MILLIS - Math.floorMod(clock.millis(), WAKE_MILLIS) + AFTER_THE_SECOND_MILLIS;
+        timer.scheduleAtFixedRate(this::tick, delay, WAKE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void tick() {
         try {
             long interval = Math.max(1, settings.longValue(Setting.SNAPSHOT_POLL_INTERVAL));
-            if (System.nanoTime() - lastLookNanos < TimeUnit.SECONDS.toNanos(interval) - WAKE.toNanos() / 2) {
+            Instant now = clock.instant();
+            long multiple = Math.floorDiv(now.getEpochSecond(), interval);
+            if (multiple == lastLook) {
                 return;
             }
-            lastLookNanos = System.nanoTime();
-            look(clock.instant());
+            lastLook = multiple;
+            look(now);
         } catch (RuntimeException e) {
             // The database away, say: the next look tries again.
             LOG.warn("Snapshot scheduler: looking for due snapshot policies failed: {}", e.getMessage(), e);

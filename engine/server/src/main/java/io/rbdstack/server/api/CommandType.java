@@ -94,6 +94,12 @@ public final class CommandType {
     static Object instantiate(Constructor<?> constructor, Object[] values) {
         try {
             return constructor.newInstance(values);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            // A record's own check (PageParams refusing pagesize=0) speaks for itself.
+            if (e.getCause() instanceof RuntimeException own) {
+                throw own;
+            }
+            throw new IllegalStateException("Cannot construct " + constructor.getDeclaringClass().getName(), e);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot construct " + constructor.getDeclaringClass().getName(), e);
         }

@@ -1,6 +1,7 @@
 package io.rbdstack.server.api;
 
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * The paging parameters every list command takes, as CloudStack's BaseListCmd declares them. The
@@ -14,10 +15,14 @@ public record PageParams(
                 max = Paging.MAX_PAGE_SIZE)
         Optional<Integer> pageSize) {
 
-    /** The same page, with {@code defaultSize} rows when no size (or -1) was asked for. */
-    public PageParams bounded(int defaultSize) {
+    public PageParams {
+        Paging.of(page, pageSize);   // refuses pagesize=0 while binding, before any command body runs
+    }
+
+    /** The same page, with {@code defaultSize} rows (read only then) when no size, or -1, was asked for. */
+    public PageParams bounded(IntSupplier defaultSize) {
         boolean sized = pageSize.filter(size -> size != Paging.ALL).isPresent();
-        return sized ? this : new PageParams(page, Optional.of(defaultSize));
+        return sized ? this : new PageParams(page, Optional.of(defaultSize.getAsInt()));
     }
 
     public Paging paging() {

@@ -34,7 +34,9 @@ public final class LoginThrottle {
     /** Whether logins from {@code source} are refused now, before any password is looked at. */
     public boolean sourceBlocked(String source) {
         Instant windowOpen = clock.instant().minusSeconds(settings.longValue(Setting.LOGIN_SOURCE_FAILURE_WINDOW));
-        long failures = jdbc.queryOne("SELECT failures FROM login_failure WHERE source = ? AND window_start >= ?",
+        // DATETIME keeps whole seconds, and the bound is cut to them too: a window ends when its start
+        // second is reached, so it may end up to a second early, never late.
+        long failures = jdbc.queryOne("SELECT failures FROM login_failure WHERE source = ? AND window_start > ?",
                 rs -> rs.getLong(1), key(source), windowOpen).orElse(0L);
         return failures >= settings.longValue(Setting.LOGIN_SOURCE_FAILURES_ALLOWED);
     }
@@ -43,11 +45,11 @@ public final class LoginThrottle {
     public void failed(String source, Long userId) {
         Instant now = clock.instant();
         Instant windowOpen = now.minusSeconds(settings.longValue(Setting.LOGIN_SOURCE_FAILURE_WINDOW));
-        jdbc.update("DELETE FROM login_failure WHERE window_start < ?", windowOpen);
+        jdbc.update("DELETE FROM login_failure WHERE window_start <= ?", windowOpen);
         // A window that has passed starts again at 1; failures is assigned before window_start changes.
         jdbc.update("INSERT INTO login_failure (source, failures, window_start) VALUES (?, 1, ?)"
-                + " ON DUPLICATE KEY UPDATE failures = IF(window_start < ?, 1, failures + 1),"
-                + " window_start = IF(window_start < ?, ?, window_start)", key(source), now, windowOpen, windowOpen, now);
+                + " ON DUPLICATE KEY UPDATE failures = IF(window_start <= ?, 1, failures + 1),"
+                + " window_start = IF(window_start <= ?, ?, window_start)", key(source), now, windowOpen, windowOpen, now);
         if (userId == null) {
             return;
         }

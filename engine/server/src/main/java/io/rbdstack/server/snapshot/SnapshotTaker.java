@@ -101,7 +101,10 @@ public final class SnapshotTaker {
     static String defaultName(VolumeRepository.VolumeRow volume) {
         String time = "_" + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME);
         int room = Param.DEFAULT_LENGTH - DETACHED.length() - time.length();
-        String volumeName = volume.name().length() > room ? volume.name().substring(0, room) : volume.name();
+        String name = volume.name();
+        // Cut by characters (code points), as the column counts them, never inside a surrogate pair.
+        String volumeName = name.codePointCount(0, name.length()) > room
+                ? name.substring(0, name.offsetByCodePoints(0, room)) : name;
         return DETACHED + volumeName + time;
     }
 }

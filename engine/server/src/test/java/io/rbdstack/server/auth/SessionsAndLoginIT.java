@@ -149,7 +149,8 @@ class SessionsAndLoginIT {
             assertEquals(401, refused.status(), "the right password from a blocked address is refused too");
             assertEquals(String.format(FAILED, "admin"), refused.response("login").get("errortext").asText());
             Thread.sleep(3100);
-            assertEquals(200, login("admin", TestServer.ADMIN_PASSWORD).status());
+            ApiClient.Reply after = login("admin", TestServer.ADMIN_PASSWORD);
+            assertEquals(200, after.status(), after.body());
         } finally {
             setting("login.source.failures.allowed", "20");
             setting("login.source.failure.window", "300");

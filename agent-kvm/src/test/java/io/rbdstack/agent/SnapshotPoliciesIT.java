@@ -225,9 +225,9 @@ class SnapshotPoliciesIT {
     /** Every snapshot the volume ever had (deleted ones too) was taken in a slot of its own, and no slot was missed. */
     private static void assertOnePerSlot(String volume) throws Exception {
         Map<Long, Integer> perSlot = new TreeMap<>();
-        for (long created : query("SELECT UNIX_TIMESTAMP(s.created) FROM snapshots s JOIN volumes v ON v.id ="
+        for (String created : query("SELECT UNIX_TIMESTAMP(s.created) FROM snapshots s JOIN volumes v ON v.id ="
                 + " s.volume_id WHERE v.uuid = ? AND s.snapshot_type = 'HOURLY'", volume)) {
-            perSlot.merge(created / SLOT_SECONDS, 1, Integer::sum);
+            perSlot.merge(Long.parseLong(created) / SLOT_SECONDS, 1, Integer::sum);
         }
         assertTrue(perSlot.size() >= 2, "slots: " + perSlot);
         assertTrue(perSlot.values().stream().allMatch(n -> n == 1), "one snapshot per slot: " + perSlot);
@@ -236,51 +236,44 @@ class SnapshotPoliciesIT {
     }
 
     private static long snapshotsEverTaken(String volume) throws Exception {
-        return query("SELECT COUNT(*) FROM snapshots s JOIN volumes v ON v.id = s.volume_id WHERE v.uuid = ?"
-                + " AND s.snapshot_type = 'HOURLY'", volume).get(0);
+        return number("SELECT COUNT(*) FROM snapshots s JOIN volumes v ON v.id = s.volume_id WHERE v.uuid = ?"
+                + " AND s.snapshot_type = 'HOURLY'", volume);
     }
 
     private static long pendingJobs() throws Exception {
-        return query("SELECT COUNT(*) FROM async_job WHERE job_status = 0").get(0);
+        return number("SELECT COUNT(*) FROM async_job WHERE job_status = 0");
     }
 
+    /** How many of the volume's policy snapshots each management server's job took, by msid. */
     private static Map<Long, Long> jobsByServer(String volume) throws Exception {
         Map<Long, Long> counts = new TreeMap<>();
-        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT executing_msid,"
-                + " COUNT(*) FROM async_job WHERE cmd = 'createSnapshot' AND cmd_info LIKE ? GROUP BY executing_msid")) {
-            ps.setString(1, "%" + volume + "%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getLong(1), rs.getLong(2));
-                }
-            }
+        for (String row : query("SELECT CONCAT(executing_msid, ' ', COUNT(*)) FROM async_job WHERE cmd = 'createSnapshot'"
+                + " AND cmd_info LIKE CONCAT('%', ?, '%') GROUP BY executing_msid", volume)) {
+            String[] msidAndCount = row.split(" ");
+            counts.put(Long.parseLong(msidAndCount[0]), Long.parseLong(msidAndCount[1]));
         }
         return counts;
     }
 
     private static List<String> snapshotIdsOldestFirst(String volume) throws Exception {
-        List<String> ids = new ArrayList<>();
-        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT s.uuid FROM snapshots s"
-                + " JOIN volumes v ON v.id = s.volume_id WHERE v.uuid = ? ORDER BY s.created, s.id")) {
-            ps.setString(1, volume);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-        }
-        return ids;
+        return query("SELECT s.uuid FROM snapshots s JOIN volumes v ON v.id = s.volume_id WHERE v.uuid = ?"
+                + " ORDER BY s.created, s.id", volume);
     }
 
-    private static List<Long> query(String sql, String... args) throws Exception {
-        List<Long> values = new ArrayList<>();
+    private static long number(String sql, String... args) throws Exception {
+        return Long.parseLong(query(sql, args).get(0));
+    }
+
+    /** The first column of every row, as text. */
+    private static List<String> query(String sql, String... args) throws Exception {
+        List<String> values = new ArrayList<>();
         try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setString(i + 1, args[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    values.add(rs.getLong(1));
+                    values.add(rs.getString(1));
                 }
             }
         }

@@ -90,7 +90,14 @@ import io.rbdstack.server.snapshot.SnapshotBackups;
 import io.rbdstack.server.snapshot.SnapshotCommands;
 import io.rbdstack.server.snapshot.SnapshotRecovery;
 import io.rbdstack.server.snapshot.SnapshotRepository;
+import io.rbdstack.server.snapshot.SnapshotRetention;
 import io.rbdstack.server.snapshot.SnapshotService;
+import io.rbdstack.server.snapshot.SnapshotTaker;
+import io.rbdstack.server.snapshot.policy.PolicyRunner;
+import io.rbdstack.server.snapshot.policy.PolicySlots;
+import io.rbdstack.server.snapshot.policy.SnapshotPolicyCommands;
+import io.rbdstack.server.snapshot.policy.SnapshotPolicyRepository;
+import io.rbdstack.server.snapshot.policy.SnapshotScheduler;
 import io.rbdstack.server.storage.EngineHostGateway;
 import io.rbdstack.server.tag.TagCommands;
 import io.rbdstack.server.tag.TagRepository;
@@ -274,9 +281,22 @@ public final class ManagementServer implements AutoCloseable {
             SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups,
                     limitCheck);
             TagRepository tags = new TagRepository(jdbc);
-            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService, backups,
-                    settings, jobs::submit, owners, tags);
+            SnapshotRetention retention = new SnapshotRetention(snapshots, snapshotService, settings);
+            SnapshotTaker taker = new SnapshotTaker(snapshotService, backups, snapshots, retention, settings,
+                    jobs::submit);
+            SnapshotPolicyRepository policies = new SnapshotPolicyRepository(jdbc);
+            SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService,
+                    backups, taker, policies, owners, tags);
             SnapshotCommands.register(registry, snapshotDeps);
+            PolicySlots slots = config.snapshotPolicyTestInterval().isZero() ? PolicySlots.asScheduled()
+                    : PolicySlots.every(config.snapshotPolicyTestInterval());
+            SnapshotPolicyCommands.register(registry, new SnapshotPolicyCommands.Deps(policies, volumes, retention,
+                    slots, Clock.systemUTC()));
+            SnapshotScheduler scheduler = new SnapshotScheduler(policies, new PolicyRunner(jdbc, policies, volumes,
+                    taker, jobs::submit, users::firstActiveUserOf, slots), settings, Clock.systemUTC());
+            scheduler.start();
+            // Pushed after the job manager: on stop it takes no more snapshots before the jobs drain.
+            resources.push(scheduler);
             VolumeService volumeService = new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots,
                     limitCheck);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
@@ -314,7 +334,8 @@ public final class ManagementServer implements AutoCloseable {
             background.schedule("alert-purge", purges::alertPeriod, purges::purgeAlerts);
             background.schedule("job-purge", () -> RetentionPurges.JOB_PURGE_PERIOD, purges::purgeJobs);
 
-            ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc)),
+            ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc),
+                    () -> (int) settings.longValue(Setting.DEFAULT_PAGE_SIZE)),
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher,
                             new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC())), jobs, events);

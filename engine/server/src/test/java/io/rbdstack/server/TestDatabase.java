@@ -1,5 +1,6 @@
 package io.rbdstack.server;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.rbdstack.testing.RealServices;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,11 +10,13 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /** A throw-away schema on the harness MariaDB, and a db.properties pointing at it. */
 public final class TestDatabase implements AutoCloseable {
 
     final RealServices.Database db = RealServices.load().database();
+    private HikariDataSource pool;
     public final String schema = "cloud_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 
     public TestDatabase() throws SQLException {
@@ -45,6 +48,18 @@ public final class TestDatabase implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(), db.username(), db.password());
     }
 
+    /** A small connection pool on the schema, for tests that drive the server's repositories directly; closed with this. */
+    public synchronized DataSource dataSource() {
+        if (pool == null) {
+            pool = new HikariDataSource();
+            pool.setJdbcUrl(jdbcUrl());
+            pool.setUsername(db.username());
+            pool.setPassword(db.password());
+            pool.setMaximumPoolSize(16);
+        }
+        return pool;
+    }
+
     void execute(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
              Statement s = c.createStatement()) {
@@ -53,7 +68,10 @@ public final class TestDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException {
+    public synchronized void close() throws SQLException {
+        if (pool != null) {
+            pool.close();
+        }
         execute("DROP DATABASE IF EXISTS " + schema);
     }
 }

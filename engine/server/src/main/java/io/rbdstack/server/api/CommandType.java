@@ -141,8 +141,11 @@ public final class CommandType {
         if (!numeric && (param.min() != Long.MIN_VALUE || param.max() != Long.MAX_VALUE)) {
             throw new IllegalArgumentException(where + ": min/max apply to numbers only");
         }
-        if (kind != Kind.STRING && (param.entity() != Entity.NONE || param.format() != Format.ANY)) {
-            throw new IllegalArgumentException(where + ": entity and format apply to strings only");
+        if (kind != Kind.STRING && param.format() != Format.ANY) {
+            throw new IllegalArgumentException(where + ": format applies to strings only");
+        }
+        if (kind != Kind.STRING && kind != Kind.LIST && param.entity() != Entity.NONE) {
+            throw new IllegalArgumentException(where + ": entity applies to strings and lists (of ids) only");
         }
         if (param.acl() && !param.entity().owned()) {
             throw new IllegalArgumentException(where + ": acl needs an entity that accounts or domains own");

@@ -15,7 +15,7 @@ public enum Entity {
     DISK_OFFERING("disk offering", "disk_offering", null),
     VOLUME("volume", "volumes", "account_id"),
     SNAPSHOT("snapshot", "snapshots", "account_id"),
-    SNAPSHOT_POLICY("snapshot policy", "snapshot_policy", null),
+    SNAPSHOT_POLICY("snapshot policy", "snapshot_policy", "account_id"),
     DOMAIN("domain", "domain", null),
     ACCOUNT("account", "account", "id"),
     USER("user", "user", "account_id"),

@@ -43,6 +43,20 @@ public record ListScope(Optional<Long> accountId, Optional<Long> domainId, Optio
      * domain, joined); only the ones this scope needs, so each list query stays a plain indexed one.
      */
     public Sql where(String accountColumn, String domainIdColumn, String domainPathColumn) {
+        return conditions(accountColumn, domainIdColumn, domainPathColumn + " LIKE ?");
+    }
+
+    /**
+     * The same conditions over a table's own account and domain id columns alone, the subtree as
+     * {@code domain_id IN (the domains under the path)}: for list queries that take a page of ids from one
+     * table's index before joining anything.
+     */
+    public Sql whereOwnColumns(String accountColumn, String domainIdColumn) {
+        return conditions(accountColumn, domainIdColumn,
+                domainIdColumn + " IN (SELECT sub.id FROM domain sub WHERE sub.path LIKE ?)");
+    }
+
+    private Sql conditions(String accountColumn, String domainIdColumn, String subtreeCondition) {
         StringBuilder text = new StringBuilder();
         List<Object> args = new ArrayList<>();
         accountId.ifPresent(id -> {
@@ -54,7 +68,7 @@ public record ListScope(Optional<Long> accountId, Optional<Long> domainId, Optio
             args.add(id);
         });
         domainSubtree.ifPresent(path -> {
-            text.append(" AND ").append(domainPathColumn).append(" LIKE ?");
+            text.append(" AND ").append(subtreeCondition);
             args.add(likePrefix(path));
         });
         return new Sql(text.toString(), List.copyOf(args));

@@ -3,8 +3,8 @@ package io.rbdstack.server.api;
 import java.util.Optional;
 
 /**
- * CloudStack's paging: {@code page} from 1 and {@code pagesize}; pagesize -1 means everything.
- * Without pagesize every row is returned.
+ * CloudStack's paging: {@code page} from 1 and {@code pagesize}; pagesize -1 (or none) means every row
+ * here. API calls never get that far: the binder bounds their page size ({@link PageParams#bounded}).
  */
 public record Paging(int page, int pageSize) {
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,9 +28,12 @@ public final class ParamBinder {
     private static final int MAX_ECHOED = 40;
 
     private final EntityLookup entities;
+    private final IntSupplier defaultPageSize;
 
-    public ParamBinder(EntityLookup entities) {
+    /** @param defaultPageSize the page size of a list call that gives none, or -1 (default.page.size) */
+    public ParamBinder(EntityLookup entities, IntSupplier defaultPageSize) {
         this.entities = entities;
+        this.defaultPageSize = defaultPageSize;
     }
 
     /** @param params the request's parameters with their names as sent */
@@ -43,7 +47,8 @@ public final class ParamBinder {
                 for (int j = 0; j < inner.length; j++) {
                     inner[j] = value(call, group.params().get(j));
                 }
-                values[i] = CommandType.instantiate(group.constructor(), inner);
+                Object bound = CommandType.instantiate(group.constructor(), inner);
+                values[i] = bound instanceof PageParams page ? page.bounded(defaultPageSize) : bound;
             } else {
                 values[i] = value(call, (CommandType.Single) slots.get(i));
             }
@@ -96,7 +101,7 @@ public final class ParamBinder {
             case INTEGER -> Math.toIntExact(number(param, raw));
             case BOOLEAN -> bool(param, raw);
             case ENUM -> enumValue(param, slot.valueClass(), raw);
-            case LIST -> list(param, raw);
+            case LIST -> list(call, param, raw);
             case MAP, ENTRIES -> throw new IllegalStateException("maps are bound above");
         };
         return slot.optional() ? Optional.of(value) : value;
@@ -157,9 +162,14 @@ public final class ParamBinder {
         throw invalid(param, raw, "one of " + String.join(", ", param.allowed()));
     }
 
-    private static List<String> list(ApiParam param, String raw) {
+    /** {@link CommaList}'s items; for a list of ids, each resolved as a single id is. */
+    private List<String> list(Call call, ApiParam param, String raw) {
         checkText(param, raw, param.length());
-        return CommaList.parse(raw);
+        List<String> items = CommaList.parse(raw);
+        if (param.entity() != Entity.NONE) {
+            items.forEach(id -> resolve(call, param, id));
+        }
+        return items;
     }
 
     /**

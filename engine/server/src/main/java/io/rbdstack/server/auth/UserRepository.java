@@ -48,6 +48,15 @@ public final class UserRepository {
         return jdbc.queryOne("SELECT " + CALLER_COLUMNS + ACTIVE_USER + " AND u.id = ?", UserRepository::caller, userId);
     }
 
+    /**
+     * The account's first enabled user, in whose name work done for the account runs (a snapshot
+     * policy's snapshots); empty when the account is disabled or removed or has no enabled user.
+     */
+    public Optional<Caller> firstActiveUserOf(long accountId) {
+        return jdbc.queryOne("SELECT " + CALLER_COLUMNS + ACTIVE_USER + " AND a.id = ? ORDER BY u.id LIMIT 1",
+                UserRepository::caller, accountId);
+    }
+
     public Optional<ApiKeyOwner> findByApiKey(String apiKey) {
         return jdbc.queryOne("SELECT " + CALLER_COLUMNS + ", u.secret_key" + ACTIVE_USER + " AND u.api_key = ?",
                 rs -> new ApiKeyOwner(caller(rs), rs.getString("secret_key")), apiKey);

@@ -16,7 +16,7 @@ public record ServerConfig(Path configDir, Optional<DbProperties> db, String htt
                            Duration agentHandshakeTimeout, int agentMaxUnauthenticated, Duration agentHeartbeat,
                            Duration sessionTimeout, int jobThreads, Duration mshostHeartbeat,
                            Duration shutdownGrace, Optional<Path> adminPasswordFile, Path embeddedDbDir,
-                           int embeddedDbPort, String pluginDir) {
+                           int embeddedDbPort, String pluginDir, Duration snapshotPolicyTestInterval) {
 
     public static final String DB_PROPERTIES = "db.properties";
     public static final String SERVER_PROPERTIES = "server.properties";
@@ -56,7 +56,8 @@ public record ServerConfig(Path configDir, Optional<DbProperties> db, String htt
                 optionalPath(p, ServerOption.ADMIN_PASSWORD_FILE),
                 expandHome(string(p, ServerOption.EMBEDDED_DB_DIR)),
                 integer(p, ServerOption.EMBEDDED_DB_PORT, 0, 65535),
-                string(p, ServerOption.PLUGIN_DIR));
+                string(p, ServerOption.PLUGIN_DIR),
+                seconds(p, ServerOption.SNAPSHOT_POLICY_TEST_INTERVAL_SECONDS, 0, 86_400));
     }
 
     private static String string(PropertiesFile p, ServerOption option) {

@@ -48,6 +48,12 @@ public record ServerOption(String key, String defaultValue, String help) {
     public static final ServerOption PLUGIN_DIR = new ServerOption("plugin.dir", "plugins",
             "Directory of storage plugin jars; relative paths are taken from the server jar's directory.");
 
+    /** For tests: a snapshot policy cannot fire more often than hourly otherwise. */
+    public static final ServerOption SNAPSHOT_POLICY_TEST_INTERVAL_SECONDS = new ServerOption(
+            "snapshot.policy.test.interval.seconds", "0", "For tests only: above 0, every snapshot policy takes a"
+                    + " snapshot every this many seconds (counted from the epoch, the same on every server) instead of"
+                    + " on its schedule. 0 = as scheduled.");
+
     /** Keys of earlier versions that are gone, and what replaced them: named at start-up rather than "unknown". */
     public static final java.util.Map<String, String> REMOVED = java.util.Map.of(
             "agent.tls.keystore", "the agent port always speaks mutual TLS with certificates of the built-in CA"
@@ -59,5 +65,5 @@ public record ServerOption(String key, String defaultValue, String help) {
             HTTPS_KEYSTORE, HTTPS_KEYSTORE_PASSWORD_FILE, AGENT_ADDRESS, AGENT_PORT, AGENT_HANDSHAKE_TIMEOUT_SECONDS,
             AGENT_MAX_UNAUTHENTICATED, AGENT_HEARTBEAT_SECONDS, SESSION_TIMEOUT_SECONDS,
             JOB_THREADS, MSHOST_HEARTBEAT_SECONDS, SHUTDOWN_GRACE_SECONDS, ADMIN_PASSWORD_FILE, EMBEDDED_DB_DIR,
-            EMBEDDED_DB_PORT, PLUGIN_DIR);
+            EMBEDDED_DB_PORT, PLUGIN_DIR, SNAPSHOT_POLICY_TEST_INTERVAL_SECONDS);
 }

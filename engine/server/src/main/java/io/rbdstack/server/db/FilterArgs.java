@@ -8,6 +8,11 @@ import java.util.Optional;
  * Arguments of the optional filters list commands use: each {@code (? IS NULL OR col = ?)} takes
  * its value twice, and a keyword {@code (? IS NULL OR col LIKE ?)} takes it bare and as
  * {@code %keyword%}. Values are given in the order their placeholders appear.
+ *
+ * <p>That pattern makes the planner read every row, which only small tables (zones, pods, clusters,
+ * hosts, pools, image stores, offerings, settings, users) can afford; lists of tables that grow
+ * (snapshots, volumes, jobs, snapshot policies) build their WHERE clause with {@link Where}, and so
+ * should the others when they are next changed.
  */
 public final class FilterArgs {
 

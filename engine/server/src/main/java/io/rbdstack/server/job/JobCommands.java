@@ -12,6 +12,7 @@ import io.rbdstack.server.api.Entity;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.db.PageAndCount;
 import java.util.List;
 import java.util.Optional;
 
@@ -87,9 +88,11 @@ public final class JobCommands {
 
         @Override
         public ObjectNode execute(Caller caller, JobRepository jobs) {
-            Long account = caller.isRootAdmin() && listAll.orElse(false) ? null : caller.accountId();
-            List<ObjectNode> views = jobs.list(account, page.sql()).stream().map(JobCommands::view).toList();
-            return ApiJson.list("asyncjobs", views, jobs.count(account));
+            Optional<Long> account = caller.isRootAdmin() && listAll.orElse(false) ? Optional.empty()
+                    : Optional.of(caller.accountId());
+            PageAndCount.Result<ObjectNode> found = PageAndCount.read(() -> jobs.list(account, page.sql()).stream()
+                    .map(JobCommands::view).toList(), () -> jobs.count(account));
+            return ApiJson.list("asyncjobs", found.rows(), found.count());
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.rbdstack.server.job;
 
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.db.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -85,14 +86,24 @@ public final class JobRepository {
         return jdbc.queryOne("SELECT " + COLUMNS + " WHERE j.uuid = ?", JobRepository::map, uuid);
     }
 
-    public List<AsyncJob> list(Long accountIdOrAll, String limit) {
-        return jdbc.query("SELECT " + COLUMNS + " WHERE (? IS NULL OR j.account_id = ?) ORDER BY j.id DESC" + limit,
-                JobRepository::map, accountIdOrAll, accountIdOrAll);
+    /**
+     * One page of jobs, newest first: the page's ids are read from the primary key or, for one account,
+     * from its (account_id, id) index; only those rows are joined with their user and account.
+     */
+    public List<AsyncJob> list(Optional<Long> accountId, String limit) {
+        Where where = accountWhere(accountId);
+        return jdbc.query("SELECT " + COLUMNS + " JOIN (SELECT j.id FROM async_job j" + where.sql()
+                + " ORDER BY j.id DESC" + limit + ") page ON page.id = j.id ORDER BY j.id DESC", JobRepository::map,
+                where.args());
     }
 
-    public long count(Long accountIdOrAll) {
-        return jdbc.queryLong("SELECT COUNT(*) FROM async_job WHERE (? IS NULL OR account_id = ?)", accountIdOrAll,
-                accountIdOrAll);
+    public long count(Optional<Long> accountId) {
+        Where where = accountWhere(accountId);
+        return jdbc.queryLong("SELECT COUNT(*) FROM async_job j" + where.sql(), where.args());
+    }
+
+    private static Where accountWhere(Optional<Long> accountId) {
+        return Where.empty().andIf("j.account_id = ?", accountId);
     }
 
     private static AsyncJob map(ResultSet rs) throws SQLException {

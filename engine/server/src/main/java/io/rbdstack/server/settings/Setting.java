@@ -53,8 +53,9 @@ public record Setting(String name, String category, ValueType type, String defau
             "Most incremental backups in a row after a full one; the next backup is full again.");
     /** Clients size their pages by it, so it cannot exceed the largest page a list command takes. */
     public static final Setting DEFAULT_PAGE_SIZE = new Setting("default.page.size", "Advanced",
-            ValueType.wholeNumber(1, Paging.MAX_PAGE_SIZE), "500", DYNAMIC, "Shown for CloudStack clients that read"
-                    + " it; list commands take pagesize up to 500 (fixed) and return every row without one.");
+            ValueType.wholeNumber(1, Paging.MAX_PAGE_SIZE), "500", DYNAMIC, "Rows a list command returns without"
+                    + " pagesize, or with pagesize=-1 (CloudStack's \"all\"): every list is paged, and its count says"
+                    + " how many rows there are in all. A pagesize of up to 500 may be asked for.");
     /** Below 1 keeps head room on a pool (Ceph stops writing when full); above 100 is a typo, not a plan. */
     public static final Setting STORAGE_OVERPROVISIONING_FACTOR = new Setting("storage.overprovisioning.factor",
             "Storage", ValueType.decimal("0.1", "100"), "2", DYNAMIC,
@@ -84,6 +85,24 @@ public record Setting(String name, String category, ValueType type, String defau
             "Largest size in GB of a volume whose size the user chooses.");
     public static final Setting STORAGE_MAX_VOLUME_SIZE = new Setting("storage.max.volume.size", "Storage",
             ValueType.wholeNumber(1, MAX_GB), "2000", DYNAMIC, "Largest size in GB of a disk offering.");
+
+    /** CloudStack's names and defaults; 0 forbids policies of that interval, as in CloudStack. */
+    public static final Setting SNAPSHOT_MAX_HOURLY = maxSnapshots("hourly");
+    public static final Setting SNAPSHOT_MAX_DAILY = maxSnapshots("daily");
+    public static final Setting SNAPSHOT_MAX_WEEKLY = maxSnapshots("weekly");
+    public static final Setting SNAPSHOT_MAX_MONTHLY = maxSnapshots("monthly");
+    /** CloudStack's name; its default is 300, which can make a snapshot up to five minutes late. */
+    public static final Setting SNAPSHOT_POLL_INTERVAL = new Setting("snapshot.poll.interval", "Snapshots",
+            ValueType.wholeNumber(1, 3600), "30", DYNAMIC, "Seconds between two looks of the snapshot scheduler for"
+                    + " snapshot policies whose time has come, taken at whole multiples of it on the clock (an interval"
+                    + " that divides 60 looks at the start of every minute): a snapshot is taken at most this late."
+                    + " Read every second.");
+
+    private static Setting maxSnapshots(String interval) {
+        return new Setting("snapshot.max." + interval, "Snapshots", ValueType.wholeNumber(0, 1000), "8", DYNAMIC,
+                "Most " + interval + " snapshots a snapshot policy may keep of a volume (its maxsnaps); when a policy"
+                        + " takes one more, its oldest are deleted. 0 allows no " + interval + " policies.");
+    }
 
     /** CloudStack's name and default; an admin re-enables the user (enableUser) once it has been disabled. */
     public static final Setting INCORRECT_LOGIN_ATTEMPTS_ALLOWED = new Setting("incorrect.login.attempts.allowed",
@@ -166,5 +185,6 @@ public record Setting(String name, String category, ValueType type, String defau
             POOL_STORAGE_CAPACITY_DISABLETHRESHOLD, POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD,
             EVENT_PURGE_DELAY, EVENT_PURGE_INTERVAL, ALERT_PURGE_DELAY, ALERT_PURGE_INTERVAL, JOB_EXPIRE_MINUTES,
             MAX_ACCOUNT_VOLUMES, MAX_ACCOUNT_SNAPSHOTS, MAX_ACCOUNT_PRIMARY_STORAGE, MAX_ACCOUNT_SECONDARY_STORAGE,
-            MAX_DOMAIN_VOLUMES, MAX_DOMAIN_SNAPSHOTS, MAX_DOMAIN_PRIMARY_STORAGE, MAX_DOMAIN_SECONDARY_STORAGE);
+            MAX_DOMAIN_VOLUMES, MAX_DOMAIN_SNAPSHOTS, MAX_DOMAIN_PRIMARY_STORAGE, MAX_DOMAIN_SECONDARY_STORAGE,
+            SNAPSHOT_MAX_HOURLY, SNAPSHOT_MAX_DAILY, SNAPSHOT_MAX_WEEKLY, SNAPSHOT_MAX_MONTHLY, SNAPSHOT_POLL_INTERVAL);
 }

@@ -14,39 +14,29 @@ import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
-import io.rbdstack.server.settings.Setting;
-import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.tag.TagMatch;
 import io.rbdstack.server.tag.TagRepository;
 import io.rbdstack.server.tag.TagView;
 import io.rbdstack.server.tag.TaggedType;
+import io.rbdstack.server.db.PageAndCount;
+import io.rbdstack.server.snapshot.policy.IntervalType;
+import io.rbdstack.server.snapshot.policy.SnapshotPolicyRepository;
 import io.rbdstack.server.volume.SnapshotSource;
 import io.rbdstack.server.volume.VolumeRepository;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /** createSnapshot, listSnapshots, revertSnapshot and deleteSnapshot: volume snapshots on primary storage. */
 public final class SnapshotCommands {
 
-    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-
     private SnapshotCommands() {
     }
 
-    /** Starts another async job (AsyncJobManager's submit): how createSnapshot's asyncbackup runs its backup. */
-    @FunctionalInterface
-    public interface JobSubmitter {
-        String submit(Caller caller, String command, Map<String, String> params, AsyncCommand.AsyncStart start);
-    }
-
     public record Deps(VolumeRepository volumes, SnapshotRepository snapshots, SnapshotService service,
-                       SnapshotBackups backups, SettingsRepository settings, JobSubmitter jobs, Owners owners,
-                       TagRepository tags)
+                       SnapshotBackups backups, SnapshotTaker taker, SnapshotPolicyRepository policies,
+                       Owners owners, TagRepository tags)
             implements SnapshotSource {
 
         /** The snapshot (the caller's right to it was checked when its id was bound). */
@@ -86,11 +76,17 @@ public final class SnapshotCommands {
         registry.register(BackupSnapshot.class, deps);
     }
 
-    /** CloudStack's snapshot types; every snapshot here is MANUAL until policies arrive. */
-    enum SnapshotType { MANUAL, RECURRING }
+    /**
+     * CloudStack's snapshot types a list can ask for: a policy's snapshot has its interval as its type,
+     * and RECURRING stands for all four.
+     */
+    enum SnapshotType {
+        MANUAL, RECURRING, HOURLY, DAILY, WEEKLY, MONTHLY;
 
-    /** CloudStack's snapshot policy intervals. */
-    enum IntervalType { HOURLY, DAILY, WEEKLY, MONTHLY }
+        List<String> storedTypes() {
+            return this == RECURRING ? Arrays.stream(IntervalType.values()).map(Enum::name).toList() : List.of(name());
+        }
+    }
 
     @Command(name = "createSnapshot", description = "Creates an instant snapshot of a volume, on its primary storage.",
             access = Access.USER, response = "snapshot", event = "SNAPSHOT.CREATE")
@@ -98,8 +94,9 @@ public final class SnapshotCommands {
             @Param(description = "The ID of the disk volume", entity = Entity.VOLUME, acl = true) String volumeId,
             @Param(description = "the name of the snapshot; <vm or detached>_<volume>_<time> when absent",
                     column = "snapshots.name") Optional<String> name,
-            @Param(description = "not supported yet: snapshots are manual", entity = Entity.SNAPSHOT_POLICY)
-            Optional<String> policyId,
+            @Param(description = "a snapshot policy of the volume: the snapshot is one of the policy's (its type is"
+                    + " the policy's interval) and the policy's oldest beyond its maxsnaps are deleted",
+                    entity = Entity.SNAPSHOT_POLICY, acl = true) Optional<String> policyId,
             @Param(description = "quiesce vm if true; not supported for RBD volumes") Optional<Boolean> quiesceVm,
             @Param(description = "only for managed storage, which RBD is not") Optional<String> locationType,
             @Param(description = "with snapshot.backup.to.secondary=true: the job ends once the snapshot is taken"
@@ -107,8 +104,6 @@ public final class SnapshotCommands {
             @Param(description = "accepted; the snapshot belongs to the volume's owner") Optional<String> account,
             @Param(description = "accepted; the snapshot belongs to the volume's owner", entity = Entity.DOMAIN)
             Optional<String> domainId) implements AsyncCommand<Deps> {
-
-        private static final String DETACHED = "detached_";
 
         @Override
         public AsyncStart start(Caller caller, Deps deps) {
@@ -122,44 +117,23 @@ public final class SnapshotCommands {
                 throw ApiException.invalidParameter("Can't handle quiescevm equal true for volume snapshot"
                         + " (parameter quiescevm)");
             }
-            if (policyId.isPresent()) {
-                throw ApiException.invalidParameter("Snapshot policies are not supported yet (parameter policyid)");
-            }
-            if (deps.settings().bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
-                deps.backups().requireImageStore(volume.zoneId(), volume.zoneName());
-            }
-            String uuid = UUID.randomUUID().toString();
-            String snapshotName = name.map(String::trim).filter(n -> !n.isEmpty()).orElseGet(() -> defaultName(volume));
-            SnapshotRepository.SnapshotRow allocated = deps.service().allocate(volume, uuid, snapshotName);
-            boolean inBackground = asyncBackup.orElse(false);
-            return new AsyncStart("Snapshot", uuid, progress -> {
-                SnapshotRepository.SnapshotRow taken = deps.service().create(allocated);
-                if (deps.settings().bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
-                    deps.backups().beginBackup(taken);
-                    if (inBackground) {
-                        // A job of its own: listed, its failure recorded, and a crash settled by the cleanup.
-                        SnapshotRepository.SnapshotRow backingUp = deps.snapshots().find(uuid).orElseThrow();
-                        deps.jobs().submit(caller, "backupSnapshot", Map.of("id", uuid), new AsyncStart("Snapshot",
-                                uuid, backup -> ApiJson.object("snapshot", deps.backups().backup(backingUp, backup::transferred)
-                                .view())));
-                        taken = backingUp;
-                    } else {
-                        taken = deps.backups().backup(taken, progress::transferred);
-                    }
-                }
-                return ApiJson.object("snapshot", taken.view());
-            });
+            Optional<SnapshotPolicyRepository.PolicyRow> policy = policyId.map(id -> policyOf(deps, volume, id));
+            SnapshotRepository.SnapshotRow allocated = deps.taker().allocate(volume, name,
+                    policy.map(p -> p.interval().name()).orElse(SnapshotRepository.MANUAL));
+            return deps.taker().job(caller, allocated, asyncBackup.orElse(false),
+                    policy.map(p -> new SnapshotRetention.Rule(p.interval(), p.maxSnaps())));
         }
 
-        /** detached_<volume>_<time>, the volume's name shortened so that the whole fits the name column. */
-        private static String defaultName(VolumeRepository.VolumeRow volume) {
-            String time = "_" + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME);
-            int room = Param.DEFAULT_LENGTH - DETACHED.length() - time.length();
-            String name = volume.name();
-            // Cut by characters (code points), as the column counts them, never inside a surrogate pair.
-            String volumeName = name.codePointCount(0, name.length()) > room
-                    ? name.substring(0, name.offsetByCodePoints(0, room)) : name;
-            return DETACHED + volumeName + time;
+        private static SnapshotPolicyRepository.PolicyRow policyOf(Deps deps, VolumeRepository.VolumeRow volume,
+                                                                  String policyUuid) {
+            SnapshotPolicyRepository.PolicyRow policy = deps.policies().find(policyUuid).orElseThrow(() ->
+                    ApiException.invalidParameter("Unable to find snapshot policy by id " + policyUuid
+                            + " (parameter policyid)"));
+            if (policy.volumeId() != volume.id()) {
+                throw ApiException.invalidParameter("Snapshot policy " + policyUuid + " is a policy of volume "
+                        + policy.volumeName() + ", not of volume " + volume.name() + " (parameter policyid)");
+            }
+            return policy;
         }
     }
 
@@ -171,9 +145,9 @@ public final class SnapshotCommands {
             @Param(description = "lists snapshot by snapshot name") Optional<String> name,
             @Param(description = "List by keyword") Optional<String> keyword,
             @Param(description = "list snapshots by zone id", entity = Entity.ZONE) Optional<String> zoneId,
-            @Param(description = "the snapshot type") Optional<SnapshotType> snapshotType,
-            @Param(description = "the interval of recurring snapshots; only MANUAL snapshots exist so far")
-            Optional<IntervalType> intervalType,
+            @Param(description = "the snapshot type: MANUAL, RECURRING (taken by a policy) or a policy's interval")
+            Optional<SnapshotType> snapshotType,
+            @Param(description = "the interval of the policy that took the snapshots") Optional<IntervalType> intervalType,
             @Param(description = "List resources by tags (key/value pairs): snapshots with any of them",
                     column = "resource_tags.value") List<Map<String, String>> tags,
             OwnerParams owner,
@@ -181,18 +155,23 @@ public final class SnapshotCommands {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            if (intervalType.isPresent() || snapshotType.filter(SnapshotType.RECURRING::equals).isPresent()) {
-                // Recurring snapshots come with policies; until then every snapshot is MANUAL.
-                return ApiJson.list("snapshot", List.of(), 0);
+            List<String> types = snapshotType.map(SnapshotType::storedTypes).orElse(List.of());
+            if (intervalType.isPresent()) {
+                String interval = intervalType.get().name();
+                if (!types.isEmpty() && !types.contains(interval)) {
+                    return ApiJson.list("snapshot", List.of(), 0); // a type and an interval no snapshot has both
+                }
+                types = List.of(interval);
             }
             SnapshotRepository.Filter filter = new SnapshotRepository.Filter(owner.scope(caller, deps.owners(),
-                    id.isPresent()), id, volumeId, name, keyword, zoneId, snapshotType.map(SnapshotType::name),
-                    TagMatch.of(tags, "tags"));
-            List<SnapshotRepository.SnapshotRow> rows = deps.snapshots().list(filter, page.sql());
-            Map<Long, List<TagView>> tagged = deps.tags().of(TaggedType.Snapshot, rows.stream()
+                    id.isPresent()), id, volumeId, name, keyword, zoneId, types, TagMatch.of(tags, "tags"));
+            PageAndCount.Result<SnapshotRepository.SnapshotRow> found = PageAndCount.read(
+                    () -> deps.snapshots().list(filter, page.sql()), () -> deps.snapshots().count(filter));
+            Map<Long, List<TagView>> tagged = deps.tags().of(TaggedType.Snapshot, found.rows().stream()
                     .map(SnapshotRepository.SnapshotRow::id).toList());
-            List<SnapshotView> views = rows.stream().map(s -> s.view(tagged.getOrDefault(s.id(), List.of()))).toList();
-            return ApiJson.list("snapshot", views, deps.snapshots().count(filter));
+            List<SnapshotView> views = found.rows().stream()
+                    .map(s -> s.view(tagged.getOrDefault(s.id(), List.of()))).toList();
+            return ApiJson.list("snapshot", views, found.count());
         }
     }
 

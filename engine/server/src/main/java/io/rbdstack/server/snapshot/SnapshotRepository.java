@@ -6,14 +6,12 @@ import io.rbdstack.server.tag.TagFilter;
 import io.rbdstack.server.tag.TagMatch;
 import io.rbdstack.server.tag.TagView;
 import io.rbdstack.server.tag.TaggedType;
-import io.rbdstack.server.db.FilterArgs;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.db.Where;
 import io.rbdstack.server.volume.VolumeSnapshots;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -52,49 +50,46 @@ public final class SnapshotRepository implements VolumeSnapshots {
         }
     }
 
-    /** A snapshot of a volume; its owner, domain and zone are the volume's. */
-    public record NewSnapshot(String uuid, String name, long volumeId, long sizeBytes) {
+    /** A snapshot of a volume; its owner, domain and zone are the volume's. {@code type} is MANUAL or a policy's interval. */
+    public record NewSnapshot(String uuid, String name, long volumeId, long sizeBytes, String type) {
     }
 
-    /** listSnapshots filters; {@code scope} says whose snapshots. */
+    /** listSnapshots filters; {@code scope} says whose snapshots, {@code types} empty = every type. */
     public record Filter(ListScope scope, Optional<String> uuid, Optional<String> volumeUuid,
                          Optional<String> name, Optional<String> keyword, Optional<String> zoneUuid,
-                         Optional<String> type, List<TagMatch> tags) {
+                         List<String> types, List<TagMatch> tags) {
 
         /** Every live snapshot of one account. */
         public static Filter ofAccount(long accountId) {
             return new Filter(ListScope.account(accountId), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                    Optional.empty(), Optional.empty(), List.of(), List.of());
         }
 
-        String sql() {
-            return scope.where("s.account_id", "s.domain_id", "d.path").text()
-                    + TagFilter.where(TaggedType.Snapshot, "s.id", tags).text() + FILTER;
-        }
-
-        Object[] args() {
-            List<Object> args = new ArrayList<>(scope.where("s.account_id", "s.domain_id", "d.path").args());
-            args.addAll(TagFilter.where(TaggedType.Snapshot, "s.id", tags).args());
-            args.addAll(Arrays.asList(FilterArgs.of(uuid, volumeUuid, name, FilterArgs.like(keyword), zoneUuid,
-                    type)));
-            return args.toArray();
+        /** Conditions on the snapshots table alone (alias s), each backed by an index. */
+        Where where() {
+            return Where.of("s.removed IS NULL").and(scope.whereOwnColumns("s.account_id", "s.domain_id"))
+                    .and(TagFilter.where(TaggedType.Snapshot, "s.id", tags)).andIf("s.uuid = ?", uuid)
+                    .andIf("s.volume_id = (SELECT id FROM volumes WHERE uuid = ?)", volumeUuid)
+                    .andIf("s.name = ?", name).andContains("s.name", keyword)
+                    .andIf("s.data_center_id = (SELECT id FROM data_center WHERE uuid = ?)", zoneUuid)
+                    .andIn("s.snapshot_type", types);
         }
     }
 
-    private static final String FROM = " FROM snapshots s JOIN volumes v ON v.id = s.volume_id"
+    private static final String JOINS = " JOIN volumes v ON v.id = s.volume_id"
             + " JOIN account a ON a.id = s.account_id JOIN domain d ON d.id = s.domain_id"
             + " JOIN data_center z ON z.id = s.data_center_id"
-            + " LEFT JOIN snapshot_store_ref p ON p.snapshot_id = s.id AND p.store_role = 'Primary' AND p.state = 'Ready'"
-            + " WHERE s.removed IS NULL";
-    private static final String SELECT = "SELECT s.id, s.uuid, s.name, s.volume_id, v.uuid AS volume_uuid,"
+            + " LEFT JOIN snapshot_store_ref p ON p.snapshot_id = s.id AND p.store_role = 'Primary' AND p.state = 'Ready'";
+    private static final String FROM = " FROM snapshots s" + JOINS + " WHERE s.removed IS NULL";
+    private static final String COLUMNS = "SELECT s.id, s.uuid, s.name, s.volume_id, v.uuid AS volume_uuid,"
             + " v.name AS volume_name, v.volume_type, v.path AS volume_path, v.pool_id, s.account_id, a.account_name,"
             + " d.uuid AS domain_uuid, d.name AS domain_name, s.data_center_id, z.uuid AS zone_uuid,"
             + " z.name AS zone_name, s.snapshot_type, s.size, s.status, s.created, p.install_path AS primary_path,"
             + " (SELECT COALESCE(SUM(b.physical_size), 0) FROM snapshot_store_ref b WHERE b.snapshot_id = s.id"
-            + " AND b.store_role = 'Image' AND b.state = 'Ready') AS backup_bytes" + FROM;
-    private static final String FILTER = " AND (? IS NULL OR s.uuid = ?)"
-            + " AND (? IS NULL OR v.uuid = ?) AND (? IS NULL OR s.name = ?) AND (? IS NULL OR s.name LIKE ?)"
-            + " AND (? IS NULL OR z.uuid = ?) AND (? IS NULL OR s.snapshot_type = ?)";
+            + " AND b.store_role = 'Image' AND b.state = 'Ready') AS backup_bytes";
+    private static final String SELECT = COLUMNS + FROM;
+    /** listSnapshots' order, newest first: the order of the ix_snapshots_*_list indexes. */
+    private static final String NEWEST_FIRST = " ORDER BY s.created DESC, s.id DESC";
 
     private final Jdbc jdbc;
 
@@ -106,25 +101,39 @@ public final class SnapshotRepository implements VolumeSnapshots {
         jdbc.insert("INSERT INTO snapshots (uuid, name, volume_id, account_id, domain_id, data_center_id, snapshot_type,"
                         + " size, status, hypervisor_type, created) SELECT ?, ?, v.id, v.account_id, v.domain_id,"
                         + " v.data_center_id, ?, ?, ?, 'KVM', ? FROM volumes v WHERE v.id = ?",
-                s.uuid(), s.name(), MANUAL, s.sizeBytes(), SnapshotState.Allocated, Instant.now(), s.volumeId());
+                s.uuid(), s.name(), s.type(), s.sizeBytes(), SnapshotState.Allocated, Instant.now(), s.volumeId());
     }
 
     public Optional<SnapshotRow> find(String uuid) {
         return jdbc.queryOne(SELECT + " AND s.uuid = ?", SnapshotRepository::row, uuid);
     }
 
+    /**
+     * One page of snapshots: the page's ids are read from an index alone (the filters and the order
+     * are index columns), then only those rows are joined with their volume, owner, zone and copies.
+     */
     public List<SnapshotRow> list(Filter filter, String limit) {
-        return jdbc.query(SELECT + filter.sql() + " ORDER BY s.created DESC, s.id DESC" + limit, SnapshotRepository::row,
-                filter.args());
+        Where where = filter.where();
+        return jdbc.query(COLUMNS + " FROM (SELECT s.id FROM snapshots s" + where.sql() + NEWEST_FIRST + limit
+                + ") page JOIN snapshots s ON s.id = page.id" + JOINS + NEWEST_FIRST, SnapshotRepository::row,
+                where.args());
     }
 
+    /** How many snapshots the filter matches, counted in an index of the snapshots table. */
     public long count(Filter filter) {
-        return jdbc.queryLong("SELECT COUNT(*)" + FROM + filter.sql(), filter.args());
+        Where where = filter.where();
+        return jdbc.queryLong("SELECT COUNT(*) FROM snapshots s" + where.sql(), where.args());
     }
 
     /** The live snapshots of a volume, oldest first. */
     public List<SnapshotRow> ofVolume(long volumeId) {
         return jdbc.query(SELECT + " AND s.volume_id = ? ORDER BY s.id", SnapshotRepository::row, volumeId);
+    }
+
+    /** The live snapshots of a volume of one type (MANUAL or a policy's interval), oldest first. */
+    public List<SnapshotRow> ofVolume(long volumeId, String type) {
+        return jdbc.query(SELECT + " AND s.volume_id = ? AND s.snapshot_type = ? ORDER BY s.created, s.id",
+                SnapshotRepository::row, volumeId, type);
     }
 
     /**
@@ -175,9 +184,11 @@ public final class SnapshotRepository implements VolumeSnapshots {
                 volumeId) > 0;
     }
 
+    /** Also ends the volume's snapshot policies, as CloudStack does when a volume is deleted. */
     @Override
     public void imageDeleted(long volumeId) {
         Instant now = Instant.now();
+        jdbc.update("DELETE FROM snapshot_policy WHERE volume_id = ?", volumeId);
         jdbc.update("UPDATE snapshot_store_ref SET state = 'Destroyed', last_updated = ? WHERE volume_id = ?"
                 + " AND store_role = 'Primary'", now, volumeId);
         jdbc.update("UPDATE snapshots SET status = ?, removed = ? WHERE volume_id = ? AND status = ?",

@@ -51,9 +51,11 @@ public final class SnapshotService {
      * createSnapshot's request part: the volume goes Snapshotting and the snapshot row is saved as
      * Allocated, together.
      *
+     * @param type MANUAL, or the interval of the policy it is taken for
      * @throws ApiException 431 when the volume is not Ready, 532 over the owner's snapshot limit
      */
-    public SnapshotRepository.SnapshotRow allocate(VolumeRepository.VolumeRow volume, String uuid, String name) {
+    public SnapshotRepository.SnapshotRow allocate(VolumeRepository.VolumeRow volume, String uuid, String name,
+                                                   String type) {
         // A pool its hosts cannot use (full, key refused) would make the snapshot time out: say why at once.
         if (volume.poolId() != null) {
             pools.findById(volume.poolId()).filter(p -> StoragePoolRepository.ALERT.equals(p.status()))
@@ -68,7 +70,7 @@ public final class SnapshotService {
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Snapshotting)) {
                 throw notReady(volume, "take a snapshot of it");
             }
-            snapshots.insert(new SnapshotRepository.NewSnapshot(uuid, name, volume.id(), volume.sizeBytes()));
+            snapshots.insert(new SnapshotRepository.NewSnapshot(uuid, name, volume.id(), volume.sizeBytes(), type));
         });
         return snapshots.find(uuid).orElseThrow();
     }

@@ -14,6 +14,7 @@ import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.db.PageAndCount;
 import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.offering.DiskOffering;
 import io.rbdstack.server.offering.DiskOfferingRepository;
@@ -57,12 +58,16 @@ public final class VolumeCommands {
         }
 
         /** A page of the volumes listVolumes shows, with their tags. */
-        List<VolumeView> list(Caller caller, VolumeListParams params, OwnerParams owner, PageParams page) {
-            List<VolumeRepository.VolumeRow> rows = volumes.list(params.filter(owner.scope(caller, owners,
-                    params.id().isPresent())), page.sql());
-            Map<Long, List<TagView>> tagged = tags.of(TaggedType.Volume, rows.stream()
+        /** A page of the volumes the caller asks for and may see, with their tags, and the count of all. */
+        PageAndCount.Result<VolumeView> list(Caller caller, VolumeListParams params, OwnerParams owner,
+                                             PageParams page) {
+            VolumeRepository.Filter filter = params.filter(owner.scope(caller, owners, params.id().isPresent()));
+            PageAndCount.Result<VolumeRepository.VolumeRow> found = PageAndCount.read(
+                    () -> volumes.list(filter, page.sql()), () -> volumes.count(filter));
+            Map<Long, List<TagView>> tagged = tags.of(TaggedType.Volume, found.rows().stream()
                     .map(VolumeRepository.VolumeRow::id).toList());
-            return rows.stream().map(v -> v.view(tagged.getOrDefault(v.id(), List.of()))).toList();
+            return new PageAndCount.Result<>(found.rows().stream()
+                    .map(v -> v.view(tagged.getOrDefault(v.id(), List.of()))).toList(), found.count());
         }
 
         /** Only Ready volumes can be resized or deleted; anything else is mid-operation (or never got made). */
@@ -175,8 +180,8 @@ public final class VolumeCommands {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            return ApiJson.list("volume", deps.list(caller, filter, owner, page), deps.volumes().count(
-                    filter.filter(owner.scope(caller, deps.owners(), filter.id().isPresent()))));
+            PageAndCount.Result<VolumeView> found = deps.list(caller, filter, owner, page);
+            return ApiJson.list("volume", found.rows(), found.count());
         }
     }
 
@@ -188,14 +193,14 @@ public final class VolumeCommands {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            List<ObjectNode> metrics = deps.list(caller, filter, owner, page).stream().map(view -> {
+            PageAndCount.Result<VolumeView> found = deps.list(caller, filter, owner, page);
+            List<ObjectNode> metrics = found.rows().stream().map(view -> {
                 ObjectNode node = ApiJson.MAPPER.valueToTree(view);
                 node.put("sizegb", String.format(Locale.ROOT, "%.2f GiB", (double) view.size() / VolumeSize.BYTES_PER_GB));
                 node.put("storagetype", "Shared (" + view.type() + ")");
                 return node;
             }).toList();
-            return ApiJson.list("volume", metrics, deps.volumes().count(
-                    filter.filter(owner.scope(caller, deps.owners(), filter.id().isPresent()))));
+            return ApiJson.list("volume", metrics, found.count());
         }
     }
 

@@ -1,19 +1,17 @@
 package io.rbdstack.server.volume;
 
+import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.tag.TagFilter;
 import io.rbdstack.server.tag.TagMatch;
 import io.rbdstack.server.tag.TagView;
 import io.rbdstack.server.tag.TaggedType;
-import io.rbdstack.server.db.FilterArgs;
-import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.db.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,30 +59,25 @@ public final class VolumeRepository {
                     Optional.empty(), Optional.empty(), Optional.empty(), List.of());
         }
 
-        String sql() {
-            return scope.where("v.account_id", "v.domain_id", "d.path").text()
-                    + TagFilter.where(TaggedType.Volume, "v.id", tags).text() + FILTER;
-        }
-
-        Object[] args() {
-            List<Object> args = new ArrayList<>(scope.where("v.account_id", "v.domain_id", "d.path").args());
-            args.addAll(TagFilter.where(TaggedType.Volume, "v.id", tags).args());
-            args.addAll(Arrays.asList(FilterArgs.of(uuid, name, zoneUuid, poolUuid, FilterArgs.like(keyword), type)));
-            return args.toArray();
+        /** Conditions on the volumes table alone (alias v), each backed by an index. */
+        Where where() {
+            return Where.of("v.removed IS NULL").and(scope.whereOwnColumns("v.account_id", "v.domain_id"))
+                    .and(TagFilter.where(TaggedType.Volume, "v.id", tags)).andIf("v.uuid = ?", uuid)
+                    .andIf("v.name = ?", name)
+                    .andIf("v.data_center_id = (SELECT id FROM data_center WHERE uuid = ?)", zoneUuid)
+                    .andIf("v.pool_id = (SELECT id FROM storage_pool WHERE uuid = ?)", poolUuid)
+                    .andContains("v.name", keyword).andIf("v.volume_type = ?", type);
         }
     }
 
-    private static final String FROM = " FROM volumes v JOIN data_center z ON z.id = v.data_center_id"
+    private static final String JOINS = " JOIN data_center z ON z.id = v.data_center_id"
             + " JOIN account a ON a.id = v.account_id JOIN domain d ON d.id = v.domain_id"
-            + " LEFT JOIN storage_pool s ON s.id = v.pool_id LEFT JOIN disk_offering o ON o.id = v.disk_offering_id"
-            + " WHERE v.removed IS NULL";
-    private static final String SELECT = "SELECT v.id, v.uuid, v.name, v.account_id, a.account_name,"
+            + " LEFT JOIN storage_pool s ON s.id = v.pool_id LEFT JOIN disk_offering o ON o.id = v.disk_offering_id";
+    private static final String COLUMNS = "SELECT v.id, v.uuid, v.name, v.account_id, a.account_name,"
             + " d.uuid AS domain_uuid, d.name AS domain_name, v.data_center_id, z.uuid AS zone_uuid, z.name AS zone_name,"
             + " v.pool_id, s.uuid AS pool_uuid, s.name AS pool_name, v.disk_offering_id, o.uuid AS offering_uuid,"
-            + " o.name AS offering_name, o.provisioning_type, v.volume_type, v.size, v.path, v.state, v.created" + FROM;
-    private static final String FILTER = " AND (? IS NULL OR v.uuid = ?)"
-            + " AND (? IS NULL OR v.name = ?) AND (? IS NULL OR z.uuid = ?) AND (? IS NULL OR s.uuid = ?)"
-            + " AND (? IS NULL OR v.name LIKE ?) AND (? IS NULL OR v.volume_type = ?)";
+            + " o.name AS offering_name, o.provisioning_type, v.volume_type, v.size, v.path, v.state, v.created";
+    private static final String SELECT = COLUMNS + " FROM volumes v" + JOINS + " WHERE v.removed IS NULL";
 
     private final Jdbc jdbc;
 
@@ -106,12 +99,21 @@ public final class VolumeRepository {
         return jdbc.queryOne(SELECT + " AND v.uuid = ?", VolumeRepository::row, uuid);
     }
 
+    /**
+     * One page of volumes: the page's ids are read from an index alone (the filters and the order are
+     * index columns), then only those rows are joined with their zone, owner, pool and offering.
+     */
     public List<VolumeRow> list(Filter filter, String limit) {
-        return jdbc.query(SELECT + filter.sql() + " ORDER BY v.id" + limit, VolumeRepository::row, filter.args());
+        Where where = filter.where();
+        return jdbc.query(COLUMNS + " FROM (SELECT v.id FROM volumes v" + where.sql() + " ORDER BY v.id" + limit
+                + ") page JOIN volumes v ON v.id = page.id" + JOINS + " ORDER BY v.id", VolumeRepository::row,
+                where.args());
     }
 
+    /** How many volumes the filter matches, counted in an index of the volumes table. */
     public long count(Filter filter) {
-        return jdbc.queryLong("SELECT COUNT(*)" + FROM + filter.sql(), filter.args());
+        Where where = filter.where();
+        return jdbc.queryLong("SELECT COUNT(*) FROM volumes v" + where.sql(), where.args());
     }
 
     /**

@@ -6,6 +6,6 @@ public interface VolumeSnapshots {
     /** Whether a snapshot of the volume is being taken or backed up, so its image must stay. */
     boolean busy(long volumeId);
 
-    /** The volume's image was deleted, and its snapshots on primary with it. */
+    /** The volume's image was deleted, and its snapshots on primary with it; its snapshot policies end. */
     void imageDeleted(long volumeId);
 }

@@ -42,7 +42,7 @@ class CommandTypeTest {
         assertEquals(ParamType.LIST, spec.params().get(2).type());
         assertFalse(spec.params().get(2).required());
         assertEquals(ParamType.MAP, spec.params().get(3).type());
-        assertEquals("page size; -1 for all (from -1 to 500)", spec.params().get(5).fullDescription());
+        assertEquals("page size, at most 500; without it, or with -1, default.page.size (from -1 to 500)", spec.params().get(5).fullDescription());
     }
 
     @Command(name = "bad", description = "d", access = Access.ADMIN, response = "x")

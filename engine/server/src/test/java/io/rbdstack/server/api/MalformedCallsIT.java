@@ -228,9 +228,9 @@ class MalformedCallsIT {
                     + " UTC_TIMESTAMP() FROM volumes WHERE uuid = '" + ids.get(Entity.VOLUME) + "'");
             s.execute("INSERT INTO async_job (uuid, user_id, account_id, cmd, executing_msid, created, last_updated)"
                     + " VALUES ('" + ids.get(Entity.ASYNC_JOB) + "', 1, 1, 'x', 0, UTC_TIMESTAMP(), UTC_TIMESTAMP())");
-            s.execute("INSERT INTO snapshot_policy (uuid, volume_id, schedule, timezone, interval_type, max_snaps,"
-                    + " created) SELECT '" + ids.get(Entity.SNAPSHOT_POLICY) + "', id, '00:00', 'UTC', 'DAILY', 1,"
-                    + " UTC_TIMESTAMP() FROM volumes WHERE uuid = '" + ids.get(Entity.VOLUME) + "'");
+            s.execute("INSERT INTO snapshot_policy (uuid, volume_id, account_id, schedule, timezone, interval_type,"
+                    + " max_snaps, created) SELECT '" + ids.get(Entity.SNAPSHOT_POLICY) + "', id, account_id, '00:00',"
+                    + " 'UTC', 'DAILY', 1, UTC_TIMESTAMP() FROM volumes WHERE uuid = '" + ids.get(Entity.VOLUME) + "'");
             s.execute("INSERT INTO event (uuid, type, state, level, description, user_id, account_id, domain_id,"
                     + " created) VALUES ('" + ids.get(Entity.EVENT) + "', 'ZONE.CREATE', 'Completed', 'INFO', 'e', 1, 1,"
                     + " 1, UTC_TIMESTAMP())");

@@ -36,6 +36,8 @@ class ParamBinderTest {
                      @Param(description = "text", multiline = true, length = 100) Optional<String> text,
                      @Param(description = "tags", length = 20) List<String> tags,
                      @Param(description = "details", length = 8) Map<String, String> details,
+                     @Param(description = "volumes", entity = Entity.VOLUME, acl = true, length = 200)
+                     List<String> volumeIds,
                      PageParams page) implements SyncCommand<Void> {
 
         @Override
@@ -48,8 +50,9 @@ class ParamBinderTest {
             "zone:" + ZONE, new EntityLookup.Found(1, null),
             "volume:" + MINE, new EntityLookup.Found(2, ACCOUNT),
             "volume:" + THEIRS, new EntityLookup.Found(3, 99L, "/sales/emea/"));
+    private int defaultPageSize = 500;
     private final ParamBinder binder = new ParamBinder((entity, uuid) ->
-            Optional.ofNullable(rows.get(entity.displayName() + ":" + uuid)));
+            Optional.ofNullable(rows.get(entity.displayName() + ":" + uuid)), () -> defaultPageSize);
     private final CommandType type = CommandType.of(MakeThing.class);
 
     private MakeThing bind(Caller caller, String... pairs) {
@@ -87,7 +90,7 @@ class ParamBinderTest {
         assertEquals(Optional.empty(), thing.zoneId());
         assertEquals(List.of(), thing.tags());
         assertEquals(Map.of(), thing.details());
-        assertEquals("", thing.page().sql());
+        assertEquals(" LIMIT 500 OFFSET 0", thing.page().sql(), "default.page.size rows");
     }
 
     @Test
@@ -219,6 +222,17 @@ class ParamBinderTest {
     }
 
     @Test
+    void everyIdOfAListOfIdsIsResolvedAndCheckedAsASingleIdIs() {
+        assertEquals(List.of(MINE), bind(USER, "name", "x", "volumeids", MINE).volumeIds());
+        String nothing = "3f1c5a0e-0000-4000-8000-000000000000";
+        assertTrue(refused("name", "x", "volumeids", MINE + "," + nothing).getMessage()
+                .contains("Invalid parameter volumeids value=" + nothing + " due to incorrect long value format, or"
+                        + " entity does not exist"));
+        assertEquals(531, refused("name", "x", "volumeids", MINE + "," + THEIRS).errorCode().httpCode());
+        assertEquals(List.of(MINE, THEIRS), bind(ADMIN, "name", "x", "volumeids", MINE + ", " + THEIRS).volumeIds());
+    }
+
+    @Test
     void oneParameterSpelledTwiceWithDifferentValuesIsRefused() {
         Map<String, String> params = new HashMap<>(Map.of("name", "a", "NAME", "b"));
         ApiException e = assertThrows(ApiException.class, () -> binder.bind(type, params, USER));
@@ -280,8 +294,17 @@ class ParamBinderTest {
     void pagingIsChecked() {
         assertTrue(refused("name", "x", "page", "0").getMessage().contains("parameter page"));
         assertTrue(refused("name", "x", "pagesize", "501").getMessage().contains("parameter pagesize"));
-        assertThrows(ApiException.class, () -> bind(USER, "name", "x", "pagesize", "0").page().paging());
-        assertEquals("", bind(USER, "name", "x", "pagesize", "-1").page().sql());
+        assertTrue(refused("name", "x", "pagesize", "0").getMessage().contains("parameter pagesize"));
+    }
+
+    @Test
+    void aListWithoutPageSizeOrWithMinusOneGetsTheDefaultPageSizeOfTheMoment() {
+        defaultPageSize = 20;
+        assertEquals(" LIMIT 20 OFFSET 0", bind(USER, "name", "x").page().sql());
+        assertEquals(" LIMIT 20 OFFSET 20", bind(USER, "name", "x", "page", "2", "pagesize", "-1").page().sql(),
+                "CloudStack's -1 (all) is bounded too");
+        assertEquals(" LIMIT 100 OFFSET 0", bind(USER, "name", "x", "pagesize", "100").page().sql(),
+                "a size given is kept, even above the default");
     }
 
     @Test

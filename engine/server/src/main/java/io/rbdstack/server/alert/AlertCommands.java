@@ -11,7 +11,7 @@ import io.rbdstack.server.api.Entity;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
-import io.rbdstack.server.db.SqlConditions;
+import io.rbdstack.server.db.Where;
 import io.rbdstack.server.event.ArchiveSelection;
 import java.util.List;
 import java.util.Optional;
@@ -39,13 +39,13 @@ public final class AlertCommands {
 
         @Override
         public ObjectNode execute(Caller caller, AlertRepository alerts) {
-            SqlConditions where = new SqlConditions();
-            id.ifPresent(uuid -> where.add("a.uuid = ?", uuid));
-            type.ifPresent(t -> where.add("a.type = ?", typeNumber(t)));
-            name.ifPresent(n -> where.add("a.name = ?", n));
-            keyword.ifPresent(k -> where.add("a.subject LIKE ?", SqlConditions.contains(k)));
+            Where where = Where.empty();
+            id.ifPresent(uuid -> where.and("a.uuid = ?", uuid));
+            type.ifPresent(t -> where.and("a.type = ?", typeNumber(t)));
+            name.ifPresent(n -> where.and("a.name = ?", n));
+            keyword.ifPresent(k -> where.and("a.subject LIKE ?", Where.containing(k)));
             if (id.isEmpty()) {
-                where.add("a.archived = ?", archived.orElse(false));
+                where.and("a.archived = ?", archived.orElse(false));
             }
             return ApiJson.list("alert", alerts.list(where, page.sql()), alerts.count(where));
         }

@@ -2,7 +2,7 @@ package io.rbdstack.server.alert;
 
 import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.db.Jdbc;
-import io.rbdstack.server.db.SqlConditions;
+import io.rbdstack.server.db.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -69,28 +69,28 @@ public final class AlertRepository {
                 AlertRepository::location, poolId).orElse(Location.NONE);
     }
 
-    public List<AlertView> list(SqlConditions where, String limit) {
-        return jdbc.query("SELECT uuid, type, name, subject, last_sent FROM alert a" + where.where()
+    public List<AlertView> list(Where where, String limit) {
+        return jdbc.query("SELECT uuid, type, name, subject, last_sent FROM alert a" + where.sql()
                 + " ORDER BY a.id DESC" + limit, rs -> new AlertView(rs.getString("uuid"), rs.getInt("type"),
                 rs.getString("name"), rs.getString("subject"), ApiJson.date(Jdbc.instant(rs, "last_sent"))), where.args());
     }
 
-    public long count(SqlConditions where) {
-        return jdbc.queryLong("SELECT COUNT(*) FROM alert a" + where.where(), where.args());
+    public long count(Where where) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM alert a" + where.sql(), where.args());
     }
 
-    public List<Long> ids(SqlConditions where) {
-        return jdbc.query("SELECT a.id FROM alert a" + where.where(), rs -> rs.getLong(1), where.args());
+    public List<Long> ids(Where where) {
+        return jdbc.query("SELECT a.id FROM alert a" + where.sql(), rs -> rs.getLong(1), where.args());
     }
 
     public int archive(List<Long> ids) {
-        SqlConditions where = new SqlConditions().in("id", ids);
-        return jdbc.update("UPDATE alert SET archived = 1" + where.where(), where.args());
+        Where where = Where.empty().andAmong("id", ids);
+        return jdbc.update("UPDATE alert SET archived = 1" + where.sql(), where.args());
     }
 
     public int delete(List<Long> ids) {
-        SqlConditions where = new SqlConditions().in("id", ids);
-        return jdbc.update("DELETE FROM alert" + where.where(), where.args());
+        Where where = Where.empty().andAmong("id", ids);
+        return jdbc.update("DELETE FROM alert" + where.sql(), where.args());
     }
 
     /** Deletes alerts raised before {@code cutoff} whose condition is over (or that were one-off). */

@@ -31,7 +31,7 @@ public final class Where {
 
     public Where and(String condition, Object... values) {
         conditions.add(condition);
-        args.addAll(List.of(values));
+        args.addAll(java.util.Arrays.asList(values)); // a null argument binds SQL NULL
         return this;
     }
 
@@ -58,9 +58,19 @@ public final class Where {
         return this;
     }
 
-    /** {@code column LIKE %keyword%}, CloudStack's keyword filter, when a keyword is given. */
+    /** {@code column IN (…)} over the ids a call names: none at all matches nothing. */
+    public Where andAmong(String column, Collection<?> values) {
+        return values.isEmpty() ? and("1 = 0") : andIn(column, values);
+    }
+
+    /** {@code column LIKE %keyword%}, CloudStack's keyword filter, when a keyword is given; matched literally. */
     public Where andContains(String column, Optional<String> keyword) {
-        return andIf(column + " LIKE ?", keyword.map(k -> "%" + k + "%"));
+        return andIf(column + " LIKE ?", keyword.map(Where::containing));
+    }
+
+    /** {@code %text%} with LIKE's wildcards in {@code text} escaped, so a keyword matches literally. */
+    public static String containing(String text) {
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     }
 
     /** {@code " WHERE a AND b"}, or nothing when there are no conditions. */
@@ -75,7 +85,7 @@ public final class Where {
     /** The arguments followed by {@code more} (those of placeholders after the clause). */
     public Object[] args(Object... more) {
         List<Object> all = new ArrayList<>(args);
-        all.addAll(List.of(more));
+        all.addAll(java.util.Arrays.asList(more));
         return all.toArray();
     }
 }

@@ -3,7 +3,7 @@ package io.rbdstack.server.event;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.ParamGroup;
-import io.rbdstack.server.db.SqlConditions;
+import io.rbdstack.server.db.Where;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,17 +34,17 @@ public record ArchiveSelection(
      *
      * @throws ApiException 431 when no filter is given
      */
-    public SqlConditions conditions(String t, Function<String, Object> typeValue) {
+    public Where conditions(String t, Function<String, Object> typeValue) {
         if (ids.isEmpty() && type.isEmpty() && startDate.isEmpty() && endDate.isEmpty()) {
             throw ApiException.invalidParameter("Either ids, type, startdate or enddate must be specified");
         }
-        SqlConditions where = new SqlConditions();
+        Where where = Where.empty();
         if (!ids.isEmpty()) {
-            where.in(t + ".uuid", uuids());
+            where.andAmong(t + ".uuid", uuids());
         }
-        type.ifPresent(value -> where.add(t + ".type = ?", typeValue.apply(value)));
-        EventDates.start(startDate, "startdate").ifPresent(from -> where.add(t + ".created >= ?", from));
-        EventDates.end(endDate, "enddate").ifPresent(to -> where.add(t + ".created <= ?", to));
+        type.ifPresent(value -> where.and(t + ".type = ?", typeValue.apply(value)));
+        EventDates.start(startDate, "startdate").ifPresent(from -> where.and(t + ".created >= ?", from));
+        EventDates.end(endDate, "enddate").ifPresent(to -> where.and(t + ".created <= ?", to));
         return where;
     }
 

@@ -8,13 +8,12 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
-import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.api.OwnerParams;
 import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
-import io.rbdstack.server.db.SqlConditions;
+import io.rbdstack.server.db.Where;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -64,25 +63,21 @@ public final class EventCommands {
         @Override
         public ObjectNode execute(Caller caller, ListDeps deps) {
             EventRepository events = deps.events();
-            SqlConditions where = new SqlConditions();
+            Where where = Where.empty();
             // By id, an admin finds any event it may see; otherwise CloudStack's account/domain/listall rules.
-            ListScope.Sql scope = owner.scope(caller, deps.owners(), id.isPresent())
-                    .where("e.account_id", "e.domain_id", "d.path");
-            if (!scope.text().isEmpty()) {
-                where.add(scope.text().substring(" AND ".length()), scope.args().toArray());
-            }
-            id.ifPresent(uuid -> where.add("e.uuid = ?", uuid));
-            type.ifPresent(t -> where.add("e.type = ?", t));
-            level.ifPresent(l -> where.add("e.level = ?", l.name()));
-            EventDates.start(startDate, "startdate").ifPresent(from -> where.add("e.created >= ?", from));
-            EventDates.end(endDate, "enddate").ifPresent(to -> where.add("e.created <= ?", to));
-            keyword.ifPresent(k -> where.add("(e.type LIKE ? OR e.description LIKE ?)", SqlConditions.contains(k),
-                    SqlConditions.contains(k)));
-            startId.ifPresent(parent -> where.add("e.start_id = (SELECT s.id FROM event s WHERE s.uuid = ?)", parent));
-            resourceId.ifPresent(r -> where.add("e.resource_id = ?", r));
-            resourceType.ifPresent(r -> where.add("e.resource_type = ?", r));
+            where.and(owner.scope(caller, deps.owners(), id.isPresent()).where("e.account_id", "e.domain_id", "d.path"));
+            id.ifPresent(uuid -> where.and("e.uuid = ?", uuid));
+            type.ifPresent(t -> where.and("e.type = ?", t));
+            level.ifPresent(l -> where.and("e.level = ?", l.name()));
+            EventDates.start(startDate, "startdate").ifPresent(from -> where.and("e.created >= ?", from));
+            EventDates.end(endDate, "enddate").ifPresent(to -> where.and("e.created <= ?", to));
+            keyword.ifPresent(k -> where.and("(e.type LIKE ? OR e.description LIKE ?)", Where.containing(k),
+                    Where.containing(k)));
+            startId.ifPresent(parent -> where.and("e.start_id = (SELECT s.id FROM event s WHERE s.uuid = ?)", parent));
+            resourceId.ifPresent(r -> where.and("e.resource_id = ?", r));
+            resourceType.ifPresent(r -> where.and("e.resource_type = ?", r));
             if (id.isEmpty()) {
-                where.add("e.archived = ?", archived.orElse(false));
+                where.and("e.archived = ?", archived.orElse(false));
             }
             if (duration.isPresent() && entryTime.isPresent()) {
                 pendingJobs(where, duration.get(), entryTime.get());
@@ -95,14 +90,14 @@ public final class EventCommands {
          * CloudStack's duration + entrytime: jobs scheduled between entrytime and duration seconds ago whose
          * Completed event is still missing.
          */
-        private static void pendingJobs(SqlConditions where, int duration, int entryTime) {
+        private static void pendingJobs(Where where, int duration, int entryTime) {
             if (entryTime <= duration) {
                 throw ApiException.invalidParameter("Entry time must be greater than duration");
             }
             Instant now = Instant.now();
-            where.add("e.state = 'Scheduled'")
-                    .add("e.created BETWEEN ? AND ?", now.minusSeconds(entryTime), now.minusSeconds(duration))
-                    .add("NOT EXISTS (SELECT 1 FROM event c WHERE c.start_id = e.id AND c.state = 'Completed')");
+            where.and("e.state = 'Scheduled'")
+                    .and("e.created BETWEEN ? AND ?", now.minusSeconds(entryTime), now.minusSeconds(duration))
+                    .and("NOT EXISTS (SELECT 1 FROM event c WHERE c.start_id = e.id AND c.state = 'Completed')");
         }
     }
 
@@ -133,9 +128,9 @@ public final class EventCommands {
      * account unless it is a root admin. Named events of another account refuse the whole call.
      */
     static List<Long> chosen(Caller caller, EventRepository events, ArchiveSelection selection, String verb) {
-        SqlConditions where = selection.conditions("e", type -> type);
+        Where where = selection.conditions("e", type -> type);
         if (selection.ids().isEmpty() && !caller.isRootAdmin()) {
-            where.add("e.account_id = ?", caller.accountId());
+            where.and("e.account_id = ?", caller.accountId());
         }
         List<long[]> found = events.idsAndAccounts(where);
         if (!caller.isRootAdmin() && found.stream().anyMatch(row -> row[1] != caller.accountId())) {

@@ -1,7 +1,7 @@
 package io.rbdstack.server.event;
 
 import io.rbdstack.server.db.Jdbc;
-import io.rbdstack.server.db.SqlConditions;
+import io.rbdstack.server.db.Where;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -56,19 +56,19 @@ public final class EventRepository {
                 resource == null ? null : resource.type(), event.startId(), Instant.now());
     }
 
-    public List<EventRow> list(SqlConditions where, String limit) {
-        return jdbc.query(SELECT + where.where() + " ORDER BY e.id DESC" + limit, EventRepository::row, where.args());
+    public List<EventRow> list(Where where, String limit) {
+        return jdbc.query(SELECT + where.sql() + " ORDER BY e.id DESC" + limit, EventRepository::row, where.args());
     }
 
-    public long count(SqlConditions where) {
+    public long count(Where where) {
         return jdbc.queryLong("SELECT COUNT(*) FROM event e JOIN account a ON a.id = e.account_id"
-                + " JOIN domain d ON d.id = e.domain_id" + where.where(), where.args());
+                + " JOIN domain d ON d.id = e.domain_id" + where.sql(), where.args());
     }
 
     /** Ids and owning accounts of the events {@code where} selects (for archive and delete). */
-    public List<long[]> idsAndAccounts(SqlConditions where) {
+    public List<long[]> idsAndAccounts(Where where) {
         return jdbc.query("SELECT e.id, e.account_id FROM event e JOIN account a ON a.id = e.account_id"
-                + " JOIN domain d ON d.id = e.domain_id" + where.where(), rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                + " JOIN domain d ON d.id = e.domain_id" + where.sql(), rs -> new long[] {rs.getLong(1), rs.getLong(2)},
                 where.args());
     }
 
@@ -77,13 +77,13 @@ public final class EventRepository {
     }
 
     public int archive(List<Long> ids) {
-        SqlConditions where = new SqlConditions().in("id", ids);
-        return jdbc.update("UPDATE event SET archived = 1" + where.where(), where.args());
+        Where where = Where.empty().andAmong("id", ids);
+        return jdbc.update("UPDATE event SET archived = 1" + where.sql(), where.args());
     }
 
     public int delete(List<Long> ids) {
-        SqlConditions where = new SqlConditions().in("id", ids);
-        return jdbc.update("DELETE FROM event" + where.where(), where.args());
+        Where where = Where.empty().andAmong("id", ids);
+        return jdbc.update("DELETE FROM event" + where.sql(), where.args());
     }
 
     /** Deletes events created before {@code cutoff}, a bounded batch at a time so no statement holds locks long. */

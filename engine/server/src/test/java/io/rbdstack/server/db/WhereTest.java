@@ -27,4 +27,12 @@ class WhereTest {
         assertArrayEquals(new Object[] {3L}, where.args());
         assertEquals("", Where.empty().andIf("j.account_id = ?", Optional.empty()).sql(), "no filter, no WHERE");
     }
+
+    @Test
+    void aKeywordMatchesLiterallyAndNoNamedIdsMatchNothing() {
+        Where where = Where.empty().andContains("e.type", Optional.of("50%_\\")).andAmong("e.id", List.of());
+        assertEquals(" WHERE e.type LIKE ? AND 1 = 0", where.sql());
+        assertArrayEquals(new Object[] {"%50\\%\\_\\\\%"}, where.args());
+        assertEquals(" WHERE e.id IN (?, ?)", Where.empty().andAmong("e.id", List.of(1L, 2L)).sql());
+    }
 }

@@ -294,8 +294,8 @@ public final class ManagementServer implements AutoCloseable {
                     slots, Clock.systemUTC()));
             SnapshotScheduler scheduler = new SnapshotScheduler(policies, new PolicyRunner(jdbc, policies, volumes,
                     taker, jobs::submit, users::firstActiveUserOf, slots), settings, Clock.systemUTC());
-            scheduler.start();
-            // Pushed after the job manager: on stop it takes no more snapshots before the jobs drain.
+            // Pushed after the job manager: on stop it takes no more snapshots before the jobs drain. Started
+            // once the server is up: a start that fails takes no catch-up snapshots.
             resources.push(scheduler);
             VolumeService volumeService = new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots,
                     limitCheck);
@@ -343,6 +343,7 @@ public final class ManagementServer implements AutoCloseable {
                     ? HttpsKeystore.serverContext(config.httpsKeystore().get(), config.httpsKeystorePasswordFile().orElseThrow())
                     : identity.httpsContext();
             Server web = startHttp(config, dispatcher, httpsContext, resources);
+            scheduler.start();
             ServerConnector http = ApiHttpServer.httpConnector(web);
             ServerConnector https = ApiHttpServer.httpsConnector(web);
             LOG.info("Management server up in {} ms: API at https://{}:{}{} (and http://{}:{} for loopback clients),"

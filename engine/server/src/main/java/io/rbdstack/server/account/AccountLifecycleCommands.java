@@ -37,8 +37,9 @@ public final class AccountLifecycleCommands {
         AccountRepository.AccountRow target(Caller caller, Optional<String> id, Optional<String> account,
                                             Optional<String> domainId) {
             if (id.isPresent()) {
-                return accounts().find(id.get()).orElseThrow(() -> ApiException.invalidParameter(
-                        "Unable to find account by id " + id.get() + " (parameter id); it may have been deleted"));
+                // The binder checked mayAccess; a root admin's account needs more than that.
+                return managed(caller, accounts().find(id.get()).orElseThrow(() -> ApiException.invalidParameter(
+                        "Unable to find account by id " + id.get() + " (parameter id); it may have been deleted")));
             }
             String name = account.orElseThrow(() -> ApiException.invalidParameter("Give the account's id (parameter id)"
                     + " or its name (parameter account) and domain (parameter domainid)"));
@@ -47,7 +48,11 @@ public final class AccountLifecycleCommands {
             AccountRepository.AccountRow row = owners.account(name, domain).flatMap(a -> accounts().findById(a.id()))
                     .orElseThrow(() -> ApiException.invalidParameter("Unable to find account by name " + name
                             + " in domain " + domainId.orElse(caller.domainUuid()) + " (parameter account)"));
-            if (!caller.mayAccess(row.id(), row.domainPath())) {
+            return managed(caller, row);
+        }
+
+        private static AccountRepository.AccountRow managed(Caller caller, AccountRepository.AccountRow row) {
+            if (!caller.mayManage(row.id(), row.type(), row.domainPath())) {
                 throw ApiException.permissionDenied("Account " + caller.accountName()
                         + " does not have permission to operate on account " + row.name());
             }

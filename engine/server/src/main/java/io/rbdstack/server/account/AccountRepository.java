@@ -29,7 +29,7 @@ public final class AccountRepository {
                          Optional<String> state, Optional<String> keyword) {
 
         ListScope.Sql where() {
-            return new Conditions().and(scope.where("a.id", "a.domain_id", "d.path"))
+            return new Conditions().and(scope.where("a.id", "a.domain_id"))
                     .and(" AND a.uuid = ?", uuid).and(" AND a.account_name = ?", name).and(" AND a.type = ?", type)
                     .and(" AND a.state = ?", state).like(" AND a.account_name LIKE ?", keyword).sql();
         }
@@ -68,7 +68,7 @@ public final class AccountRepository {
 
     /** The live accounts of the domain at {@code path} and of every domain below it. */
     public List<AccountRow> inSubtree(String path) {
-        ListScope.Sql where = ListScope.domain(0, path, true).where("a.id", "a.domain_id", "d.path");
+        ListScope.Sql where = ListScope.domain(0, path, true).where("a.id", "a.domain_id");
         return jdbc.query(SELECT + where.text() + " ORDER BY a.id", AccountRepository::row, where.args().toArray());
     }
 

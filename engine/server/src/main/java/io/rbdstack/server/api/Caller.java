@@ -33,6 +33,17 @@ public record Caller(long userId, String userUuid, String username, long account
         return managesDomain(ownerDomainPath);
     }
 
+    /**
+     * {@link #mayAccess}, and a root admin's account (type 1) only for root admins and itself: root admins
+     * stand above the domain tree, so not even a domain admin of ROOT may act on them.
+     */
+    public boolean mayManage(long ownerAccountId, int ownerAccountType, String ownerDomainPath) {
+        if (ownerAccountType == TYPE_ADMIN && !isRootAdmin() && ownerAccountId != accountId) {
+            return false;
+        }
+        return mayAccess(ownerAccountId, ownerDomainPath);
+    }
+
     /** Whether the caller administers the domain at {@code path}: a root admin, or a domain admin of it or an ancestor. */
     public boolean managesDomain(String path) {
         return isRootAdmin() || isDomainAdmin() && path != null && path.startsWith(domainPath);

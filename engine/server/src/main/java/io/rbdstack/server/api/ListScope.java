@@ -39,24 +39,12 @@ public record ListScope(Optional<Long> accountId, Optional<Long> domainId, Optio
     }
 
     /**
-     * The conditions over the columns holding a row's account, domain id and domain path (the path of its
-     * domain, joined); only the ones this scope needs, so each list query stays a plain indexed one.
+     * The conditions over the columns holding a row's account and domain id; only the ones this scope needs,
+     * so each list query stays a plain indexed one. A subtree is the live domains under its path: a removed
+     * domain keeps its path, which a new domain may take again, and what the old one held is not the new
+     * one's.
      */
-    public Sql where(String accountColumn, String domainIdColumn, String domainPathColumn) {
-        return conditions(accountColumn, domainIdColumn, domainPathColumn + " LIKE ?");
-    }
-
-    /**
-     * The same conditions over a table's own account and domain id columns alone, the subtree as
-     * {@code domain_id IN (the domains under the path)}: for list queries that take a page of ids from one
-     * table's index before joining anything.
-     */
-    public Sql whereOwnColumns(String accountColumn, String domainIdColumn) {
-        return conditions(accountColumn, domainIdColumn,
-                domainIdColumn + " IN (SELECT sub.id FROM domain sub WHERE sub.path LIKE ?)");
-    }
-
-    private Sql conditions(String accountColumn, String domainIdColumn, String subtreeCondition) {
+    public Sql where(String accountColumn, String domainIdColumn) {
         StringBuilder text = new StringBuilder();
         List<Object> args = new ArrayList<>();
         accountId.ifPresent(id -> {
@@ -68,7 +56,8 @@ public record ListScope(Optional<Long> accountId, Optional<Long> domainId, Optio
             args.add(id);
         });
         domainSubtree.ifPresent(path -> {
-            text.append(" AND ").append(subtreeCondition);
+            text.append(" AND ").append(domainIdColumn)
+                    .append(" IN (SELECT sub.id FROM domain sub WHERE sub.path LIKE ? AND sub.removed IS NULL)");
             args.add(likePrefix(path));
         });
         return new Sql(text.toString(), List.copyOf(args));

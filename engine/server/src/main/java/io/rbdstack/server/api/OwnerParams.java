@@ -42,7 +42,7 @@ public record OwnerParams(
             Owners.AccountRef found = owners.account(account.get(), in.id()).orElseThrow(() ->
                     ApiException.invalidParameter("Unable to find account " + account.get() + " in domain " + in.uuid()
                             + " (parameter account)"));
-            if (!caller.mayAccess(found.id(), in.path())) {
+            if (!caller.mayManage(found.id(), found.type(), in.path())) {
                 throw ApiException.permissionDenied("Account " + caller.accountName()
                         + " does not have permission to operate on account " + account.get());
             }

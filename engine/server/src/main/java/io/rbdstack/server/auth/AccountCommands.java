@@ -41,7 +41,8 @@ public final class AccountCommands {
             UserRepository.UserRow user = users.findRow(uuid).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find user by id " + uuid + " (parameter id)"));
             boolean admin = caller.isRootAdmin() || caller.isDomainAdmin();
-            if (user.id() != caller.userId() && !(admin && caller.mayAccess(user.accountId(), user.domainPath()))) {
+            if (user.id() != caller.userId()
+                    && !(admin && caller.mayManage(user.accountId(), user.accountType(), user.domainPath()))) {
                 throw ApiException.permissionDenied("Account " + caller.accountName()
                         + " does not have permission to change user " + uuid);
             }
@@ -162,7 +163,7 @@ public final class AccountCommands {
             Owners.AccountRef target = deps.owners().account(account, domain.id()).orElseThrow(() ->
                     ApiException.invalidParameter("Unable to find account " + account + " in domain "
                             + DomainPaths.display(domain.path()) + " (parameter account)"));
-            if (!caller.mayAccess(target.id(), domain.path())) {
+            if (!caller.mayManage(target.id(), target.type(), domain.path())) {
                 throw ApiException.permissionDenied("Account " + caller.accountName()
                         + " does not have permission to add users to account " + account);
             }

@@ -148,8 +148,8 @@ public final class UserRepository {
     }
 
     /** A user row as updateUser, disableUser and enableUser need it. */
-    public record UserRow(long id, String uuid, String username, long accountId, long domainId, String domainPath,
-                          String state, String passwordHash) {
+    public record UserRow(long id, String uuid, String username, long accountId, int accountType, long domainId,
+                          String domainPath, String state, String passwordHash) {
         @Override
         public String toString() {
             return "UserRow[" + uuid + " " + username + "]";
@@ -162,11 +162,13 @@ public final class UserRepository {
     }
 
     public Optional<UserRow> findRow(String uuid) {
-        return jdbc.queryOne("SELECT u.id, u.uuid, u.username, u.account_id, a.domain_id, d.path, u.state, u.password"
+        return jdbc.queryOne("SELECT u.id, u.uuid, u.username, u.account_id, a.type, a.domain_id, d.path, u.state,"
+                + " u.password"
                 + " FROM user u JOIN account a ON a.id = u.account_id JOIN domain d ON d.id = a.domain_id"
                 + " WHERE u.uuid = ? AND u.removed IS NULL",
                 rs -> new UserRow(rs.getLong("id"), rs.getString("uuid"), rs.getString("username"),
-                        rs.getLong("account_id"), rs.getLong("domain_id"), rs.getString("path"), rs.getString("state"),
+                        rs.getLong("account_id"), rs.getInt("type"), rs.getLong("domain_id"), rs.getString("path"),
+                        rs.getString("state"),
                         rs.getString("password")), uuid);
     }
 
@@ -202,7 +204,7 @@ public final class UserRepository {
         }
 
         ListScope.Sql where() {
-            return new Conditions().and(" WHERE u.removed IS NULL").and(scope.where("a.id", "a.domain_id", "d.path"))
+            return new Conditions().and(" WHERE u.removed IS NULL").and(scope.where("a.id", "a.domain_id"))
                     .and(" AND u.uuid = ?", uuid).and(" AND u.username = ?", username).and(" AND u.state = ?", state)
                     .like(" AND u.username LIKE ?", keyword).sql();
         }

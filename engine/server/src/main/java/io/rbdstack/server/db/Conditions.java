@@ -27,13 +27,13 @@ public final class Conditions {
         return this;
     }
 
-    /** Adds a keyword search: {@code condition} takes {@code %keyword%} once per placeholder in it. */
+    /** Adds a keyword search: {@code condition} takes {@code %keyword%} (matched literally) once per placeholder. */
     public Conditions like(String condition, Optional<String> keyword) {
         keyword.ifPresent(k -> {
             text.append(condition);
             long placeholders = condition.chars().filter(c -> c == '?').count();
             for (long i = 0; i < placeholders; i++) {
-                args.add("%" + k + "%");
+                args.add(Where.containing(k));
             }
         });
         return this;

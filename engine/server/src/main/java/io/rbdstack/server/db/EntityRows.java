@@ -21,8 +21,11 @@ public final class EntityRows implements EntityLookup {
             if (entity != Entity.NONE) {
                 // Table and column names come from the enum, never from a request.
                 String owner = entity.ownerColumn() == null ? "NULL" : "t." + entity.ownerColumn();
-                String path = entity == Entity.DOMAIN ? "t.path" : entity.ownerColumn() == null ? "NULL"
-                        : "(SELECT d.path FROM account a JOIN domain d ON d.id = a.domain_id WHERE a.id = " + owner + ")";
+                // No path, so no domain admin's reach: a removed domain's (a new domain may hold that path by
+                // now) and a root admin's account's (root admins stand above the domain tree).
+                String path = entity == Entity.DOMAIN ? "IF(t.removed IS NULL, t.path, NULL)"
+                        : entity.ownerColumn() == null ? "NULL" : "(SELECT d.path FROM account a JOIN domain d"
+                        + " ON d.id = a.domain_id WHERE a.id = " + owner + " AND d.removed IS NULL AND a.type <> 1)";
                 queries.put(entity, "SELECT t.id, " + owner + " AS owner, " + path + " AS domain_path FROM "
                         + entity.table() + " t WHERE t.uuid = ?");
             }

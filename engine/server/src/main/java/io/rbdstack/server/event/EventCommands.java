@@ -8,6 +8,7 @@ import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Command;
 import io.rbdstack.server.api.CommandRegistry;
 import io.rbdstack.server.api.Entity;
+import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.api.OwnerParams;
 import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
@@ -65,7 +66,7 @@ public final class EventCommands {
             EventRepository events = deps.events();
             Where where = Where.empty();
             // By id, an admin finds any event it may see; otherwise CloudStack's account/domain/listall rules.
-            where.and(owner.scope(caller, deps.owners(), id.isPresent()).where("e.account_id", "e.domain_id", "d.path"));
+            where.and(owner.scope(caller, deps.owners(), id.isPresent()).where("e.account_id", "e.domain_id"));
             id.ifPresent(uuid -> where.and("e.uuid = ?", uuid));
             type.ifPresent(t -> where.and("e.type = ?", t));
             level.ifPresent(l -> where.and("e.level = ?", l.name()));
@@ -125,15 +126,20 @@ public final class EventCommands {
 
     /**
      * The events archiveEvents or deleteEvents act on: those the selection names, of the caller's own
-     * account unless it is a root admin. Named events of another account refuse the whole call.
+     * account, a domain admin's subtree, or (root admins) anyone's. A user naming another account's
+     * events is refused the whole call.
      */
     static List<Long> chosen(Caller caller, EventRepository events, ArchiveSelection selection, String verb) {
         Where where = selection.conditions("e", type -> type);
-        if (selection.ids().isEmpty() && !caller.isRootAdmin()) {
+        if (caller.isDomainAdmin()) {
+            // Its subtree's events only; a named event outside it reads as one that does not exist.
+            where.and(ListScope.domain(caller.domainId(), caller.domainPath(), true).where("e.account_id", "e.domain_id"));
+        } else if (selection.ids().isEmpty() && !caller.isRootAdmin()) {
             where.and("e.account_id = ?", caller.accountId());
         }
         List<long[]> found = events.idsAndAccounts(where);
-        if (!caller.isRootAdmin() && found.stream().anyMatch(row -> row[1] != caller.accountId())) {
+        if (!caller.isRootAdmin() && !caller.isDomainAdmin()
+                && found.stream().anyMatch(row -> row[1] != caller.accountId())) {
             throw ApiException.permissionDenied("Account " + caller.accountName() + " does not have permission to "
                     + verb + " events of other accounts");
         }

@@ -105,6 +105,13 @@ public final class HostAgentEvents implements HostAuthenticator, HostStatusListe
 
     @Override
     public void disconnected(String hostId, String reason) {
+        if (hosts.find(hostId).isEmpty()) {
+            // deleteHost: a host that is gone is not down, and whatever alert it had ends with it.
+            LOG.info("Host {} disconnected: {}", hostId, reason);
+            overdue.remove(hostId);
+            alerts.hostUp(hostId);
+            return;
+        }
         hosts.status(hostId, HostStatus.Disconnected, reason);
         LOG.warn("Host {} disconnected: {}", hostId, reason);
         overdue.remove(hostId);

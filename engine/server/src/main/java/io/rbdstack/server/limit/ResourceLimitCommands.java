@@ -39,7 +39,7 @@ public final class ResourceLimitCommands {
                 Owners.AccountRef found = owners.account(account.get(), domain.id()).orElseThrow(() ->
                         ApiException.invalidParameter("Unable to find account " + account.get() + " in domain "
                                 + DomainPaths.display(domain.path()) + " (parameter account)"));
-                if (!caller.mayAccess(found.id(), domain.path())) {
+                if (!caller.mayManage(found.id(), found.type(), domain.path())) {
                     throw ApiException.permissionDenied("Account " + caller.accountName()
                             + " does not have permission to operate on account " + account.get());
                 }

@@ -67,7 +67,7 @@ public final class SnapshotRepository implements VolumeSnapshots {
 
         /** Conditions on the snapshots table alone (alias s), each backed by an index. */
         Where where() {
-            return Where.of("s.removed IS NULL").and(scope.whereOwnColumns("s.account_id", "s.domain_id"))
+            return Where.of("s.removed IS NULL").and(scope.where("s.account_id", "s.domain_id"))
                     .and(TagFilter.where(TaggedType.Snapshot, "s.id", tags)).andIf("s.uuid = ?", uuid)
                     .andIf("s.volume_id = (SELECT id FROM volumes WHERE uuid = ?)", volumeUuid)
                     .andIf("s.name = ?", name).andContains("s.name", keyword)

@@ -71,19 +71,25 @@ public final class SnapshotTaker {
         String uuid = allocated.uuid();
         return new AsyncCommand.AsyncStart("Snapshot", uuid, progress -> {
             SnapshotRepository.SnapshotRow taken = service.create(allocated);
-            if (settings.bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
-                backups.beginBackup(taken);
-                if (asyncBackup) {
-                    // A job of its own: listed, its failure recorded, and a crash settled by the cleanup.
-                    SnapshotRepository.SnapshotRow backingUp = snapshots.find(uuid).orElseThrow();
-                    jobs.submit(caller, "backupSnapshot", Map.of("id", uuid), new AsyncCommand.AsyncStart("Snapshot",
-                            uuid, backup -> ApiJson.object("snapshot", backups.backup(backingUp, backup::transferred).view())));
-                    taken = backingUp;
-                } else {
-                    taken = backups.backup(taken, progress::transferred);
+            // Once the snapshot is on primary, the policy prunes whatever becomes of its backup: a backup
+            // refused again and again (a limit, a full store) must not pile snapshots up past maxsnaps.
+            try {
+                if (settings.bool(Setting.SNAPSHOT_BACKUP_TO_SECONDARY)) {
+                    backups.beginBackup(taken);
+                    if (asyncBackup) {
+                        // A job of its own: listed, its failure recorded, and a crash settled by the cleanup.
+                        SnapshotRepository.SnapshotRow backingUp = snapshots.find(uuid).orElseThrow();
+                        jobs.submit(caller, "backupSnapshot", Map.of("id", uuid), new AsyncCommand.AsyncStart(
+                                "Snapshot", uuid, backup -> ApiJson.object("snapshot",
+                                backups.backup(backingUp, backup::transferred).view())));
+                        taken = backingUp;
+                    } else {
+                        taken = backups.backup(taken, progress::transferred);
+                    }
                 }
+            } finally {
+                rule.ifPresent(r -> prune(allocated, r));
             }
-            rule.ifPresent(r -> prune(allocated, r));
             return ApiJson.object("snapshot", taken.view());
         });
     }

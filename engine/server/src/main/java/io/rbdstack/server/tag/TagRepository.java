@@ -34,7 +34,7 @@ public final class TagRepository {
                          Optional<String> keyword) {
 
         ListScope.Sql where() {
-            return new Conditions().and(LIVE).and(scope.where("t.account_id", "t.domain_id", "d.path"))
+            return new Conditions().and(LIVE).and(scope.where("t.account_id", "t.domain_id"))
                     .and(" AND t.resource_type = ?", type.map(Enum::name))
                     .and(" AND t.resource_uuid = ?", resourceUuid).and(" AND t.tag_key = ?", key)
                     .and(" AND t.value = ?", value).and(" AND t.customer = ?", customer)

@@ -61,7 +61,7 @@ public final class VolumeRepository {
 
         /** Conditions on the volumes table alone (alias v), each backed by an index. */
         Where where() {
-            return Where.of("v.removed IS NULL").and(scope.whereOwnColumns("v.account_id", "v.domain_id"))
+            return Where.of("v.removed IS NULL").and(scope.where("v.account_id", "v.domain_id"))
                     .and(TagFilter.where(TaggedType.Volume, "v.id", tags)).andIf("v.uuid = ?", uuid)
                     .andIf("v.name = ?", name)
                     .andIf("v.data_center_id = (SELECT id FROM data_center WHERE uuid = ?)", zoneUuid)

@@ -37,6 +37,17 @@ class CallerAccessTest {
     }
 
     @Test
+    void noDomainAdminManagesARootAdminsAccountNotEvenOneOfRoot() {
+        Caller rootDomainAdmin = new Caller(4, "u4", "ops", 4, "a4", "ops", Caller.TYPE_DOMAIN_ADMIN, 1, "d1", "/");
+        assertTrue(rootDomainAdmin.mayAccess(1L, "/"), "the domain tree alone would let it");
+        assertFalse(rootDomainAdmin.mayManage(1L, Caller.TYPE_ADMIN, "/"), "a root admin's account");
+        assertTrue(rootDomainAdmin.mayManage(5L, Caller.TYPE_USER, "/"), "a user account of ROOT");
+        assertTrue(rootDomainAdmin.mayManage(6L, Caller.TYPE_DOMAIN_ADMIN, "/dept/"), "a domain admin below");
+        assertTrue(ROOT.mayManage(12L, Caller.TYPE_ADMIN, "/"), "root admins manage each other");
+        assertTrue(rootDomainAdmin.mayManage(4L, Caller.TYPE_DOMAIN_ADMIN, "/"), "its own account");
+    }
+
+    @Test
     void usersMayAccessTheirOwnAccountsRowsOnly() {
         assertTrue(USER.mayAccess(3L, "/dept/team/"));
         assertFalse(USER.mayAccess(4L, "/dept/team/"), "another account of its own domain");
@@ -112,12 +123,13 @@ class CallerAccessTest {
     }
 
     @Test
-    void aSubtreeBecomesOnePrefixConditionWithWildcardsEscaped() {
-        ListScope.Sql sql = ListScope.domain(5, "/a_b%/", true).where("v.account_id", "v.domain_id", "d.path");
-        assertEquals(" AND d.path LIKE ?", sql.text());
+    void aSubtreeBecomesTheLiveDomainsUnderOnePrefixWithWildcardsEscaped() {
+        ListScope.Sql sql = ListScope.domain(5, "/a_b%/", true).where("v.account_id", "v.domain_id");
+        assertEquals(" AND v.domain_id IN (SELECT sub.id FROM domain sub WHERE sub.path LIKE ? AND sub.removed IS NULL)",
+                sql.text());
         assertEquals("/a\\_b\\%/%", sql.args().get(0));
-        assertEquals("", ListScope.everything().where("x", "y", "z").text());
-        assertEquals(" AND v.account_id = ?", ListScope.account(4).where("v.account_id", "v.domain_id", "d.path")
+        assertEquals("", ListScope.everything().where("x", "y").text());
+        assertEquals(" AND v.account_id = ?", ListScope.account(4).where("v.account_id", "v.domain_id")
                 .text());
     }
 }

@@ -45,7 +45,7 @@ public final class SnapshotPolicyRepository {
                          Optional<String> keyword, boolean display) {
         Where where() {
             return Where.of("p.display = ?", display)
-                    .and(scope.whereOwnColumns("p.account_id", "(SELECT a.domain_id FROM account a WHERE a.id = p.account_id)"))
+                    .and(scope.where("p.account_id", "(SELECT a.domain_id FROM account a WHERE a.id = p.account_id)"))
                     .andIf("p.uuid = ?", uuid)
                     .andIf("p.volume_id = (SELECT id FROM volumes WHERE uuid = ?)", volumeUuid)
                     .andContains("v.name", keyword);

@@ -89,5 +89,13 @@ public final class SnapshotScheduler implements AutoCloseable {
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            // A look under way may be submitting a job: let it finish before the job manager closes.
+            if (!timer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("The snapshot scheduler did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

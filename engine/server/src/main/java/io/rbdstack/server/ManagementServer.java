@@ -338,7 +338,7 @@ public final class ManagementServer implements AutoCloseable {
                     () -> (int) settings.longValue(Setting.DEFAULT_PAGE_SIZE)),
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher,
-                            new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC())), jobs, events);
+                            new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC()), events), jobs, events);
             SSLContext httpsContext = config.httpsKeystore().isPresent()
                     ? HttpsKeystore.serverContext(config.httpsKeystore().get(), config.httpsKeystorePasswordFile().orElseThrow())
                     : identity.httpsContext();

@@ -291,9 +291,9 @@ public final class ManagementServer implements AutoCloseable {
             PolicySlots slots = config.snapshotPolicyTestInterval().isZero() ? PolicySlots.asScheduled()
                     : PolicySlots.every(config.snapshotPolicyTestInterval());
             SnapshotPolicyCommands.register(registry, new SnapshotPolicyCommands.Deps(policies, volumes, retention,
-                    slots, Clock.systemUTC()));
+                    slots, Clock.systemUTC(), limits));
             SnapshotScheduler scheduler = new SnapshotScheduler(policies, new PolicyRunner(jdbc, policies, volumes,
-                    taker, jobs::submit, users::firstActiveUserOf, slots), settings, Clock.systemUTC());
+                    taker, jobs::submit, users::firstActiveUserOf, slots, alerts), settings, Clock.systemUTC());
             scheduler.start();
             // Pushed after the job manager: on stop it takes no more snapshots before the jobs drain.
             resources.push(scheduler);

@@ -13,6 +13,8 @@ import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.limit.Limits;
+import io.rbdstack.server.limit.ResourceType;
 import io.rbdstack.server.snapshot.SnapshotRetention;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeState;
@@ -37,7 +39,7 @@ public final class SnapshotPolicyCommands {
     }
 
     public record Deps(SnapshotPolicyRepository policies, VolumeRepository volumes, SnapshotRetention retention,
-                       PolicySlots slots, Clock clock) {
+                       PolicySlots slots, Clock clock, Limits limits) {
 
         SnapshotPolicyRepository.PolicyRow policy(String uuid) {
             return policies.find(uuid).orElseThrow(() -> ApiException.invalidParameter(
@@ -93,6 +95,11 @@ public final class SnapshotPolicyCommands {
                 throw ApiException.invalidParameter("maxSnaps [" + maxSnaps + "] for volume " + volume.name()
                         + " exceeds limit [" + limit + "] for interval type [" + intervalType + "] (snapshot.max."
                         + intervalType.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            }
+            // As CloudStack: a shown policy may not keep more snapshots than its owner may have.
+            if (display && deps.limits().overAccountOrDomain(ResourceType.snapshot, volume.accountId(), maxSnaps)) {
+                throw ApiException.invalidParameter("Max number of snapshots shouldn't exceed the domain/account level"
+                        + " snapshot limit (parameter maxsnaps)");
             }
             SnapshotPolicyRepository.PolicyRow saved = deps.policies().save(new SnapshotPolicyRepository.NewPolicy(
                     volume.id(), volume.accountId(), schedule.trim(), timezone.trim(), intervalType, maxSnaps, display,

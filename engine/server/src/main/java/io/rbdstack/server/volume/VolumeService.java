@@ -17,6 +17,7 @@ import io.rbdstack.spi.storage.StoredPool;
 import io.rbdstack.spi.storage.TransferProgress;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,10 +67,17 @@ public final class VolumeService {
         jdbc.transaction(() -> {
             limits.check(owner.accountId(), newVolume(sizeBytes));
             pools.lockPoolsOfZone(zoneId);
-            List<StoragePoolChooser.Candidate> candidates = pools.upPoolsOfZone(zoneId).stream()
-                    .map(this::candidate).toList();
-            List<StoragePoolChooser.Unusable> unusable = pools.alertPoolsOfZone(zoneId).stream()
-                    .map(p -> new StoragePoolChooser.Unusable(p.name(), p.status(), p.statusReason())).toList();
+            List<StoragePoolChooser.Unusable> unusable = new ArrayList<>(pools.alertPoolsOfZone(zoneId).stream()
+                    .map(p -> new StoragePoolChooser.Unusable(p.name(), p.status(), p.statusReason())).toList());
+            Map<Long, String> disabled = pools.inDisabledScopes(zoneId);
+            List<StoragePoolChooser.Candidate> candidates = new ArrayList<>();
+            for (StoragePoolRepository.PoolRow pool : pools.upPoolsOfZone(zoneId)) {
+                if (disabled.containsKey(pool.id())) {
+                    unusable.add(new StoragePoolChooser.Unusable(pool.name(), disabled.get(pool.id()), null));
+                } else {
+                    candidates.add(candidate(pool));
+                }
+            }
             StoragePoolChooser.Candidate chosen = StoragePoolChooser.choose(zoneName, candidates, unusable, tags,
                     sizeBytes, overprovisioningFactor(), thresholds(settings));
             volumes.insert(new VolumeRepository.NewVolume(uuid, name, owner.accountId(), owner.domainId(), zoneId,

@@ -79,7 +79,7 @@ public final class VolumeService {
                 }
             }
             StoragePoolChooser.Candidate chosen = StoragePoolChooser.choose(zoneName, candidates, unusable, tags,
-                    sizeBytes, overprovisioningFactor(), thresholds(settings));
+                    sizeBytes, overprovisioningFactor(), PoolThresholds.disable(settings));
             volumes.insert(new VolumeRepository.NewVolume(uuid, name, owner.accountId(), owner.domainId(), zoneId,
                     chosen.id(), offering == null ? null : offering.id(), sizeBytes));
         });
@@ -102,7 +102,7 @@ public final class VolumeService {
                     .findFirst().orElseThrow(() -> ApiException.unavailable("The storage pool of the snapshot is not Up"
                             + " (in maintenance, unusable by its hosts or removed); a volume can only be made from a"
                             + " snapshot on its pool"));
-            thresholds(settings).excludes(pool.name(), allocation(pool), pool.usedBytes(), sizeBytes,
+            PoolThresholds.disable(settings).excludes(pool.name(), allocation(pool), pool.usedBytes(), sizeBytes,
                     overprovisioningFactor()).ifPresent(why -> {
                         throw ApiException.insufficientCapacity("The storage pool of the snapshot takes no new volume: "
                                 + why);
@@ -324,21 +324,7 @@ public final class VolumeService {
     }
 
     static BigDecimal overprovisioningFactor(SettingsRepository settings) {
-        return decimal(settings, Setting.STORAGE_OVERPROVISIONING_FACTOR);
-    }
-
-    /** The disable thresholds as the settings say now. */
-    static PoolThresholds thresholds(SettingsRepository settings) {
-        return new PoolThresholds(decimal(settings, Setting.POOL_STORAGE_CAPACITY_DISABLETHRESHOLD),
-                decimal(settings, Setting.POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD));
-    }
-
-    private static BigDecimal decimal(SettingsRepository settings, Setting setting) {
-        try {
-            return new BigDecimal(settings.value(setting).trim());
-        } catch (NumberFormatException e) {
-            return new BigDecimal(setting.defaultValue());
-        }
+        return PoolThresholds.decimal(settings, Setting.STORAGE_OVERPROVISIONING_FACTOR);
     }
 
     static ApiException noLongerReady(VolumeRepository.VolumeRow volume) {

@@ -291,7 +291,7 @@ public final class ManagementServer implements AutoCloseable {
             PolicySlots slots = config.snapshotPolicyTestInterval().isZero() ? PolicySlots.asScheduled()
                     : PolicySlots.every(config.snapshotPolicyTestInterval());
             SnapshotPolicyCommands.register(registry, new SnapshotPolicyCommands.Deps(policies, volumes, retention,
-                    slots, Clock.systemUTC(), limits));
+                    slots, Clock.systemUTC(), limits, tags));
             SnapshotScheduler scheduler = new SnapshotScheduler(policies, new PolicyRunner(jdbc, policies, volumes,
                     taker, jobs::submit, users::firstActiveUserOf, slots, alerts), settings, Clock.systemUTC());
             scheduler.start();

@@ -133,7 +133,8 @@ class SnapshotPolicyApiIT {
         assertContains("parameter maxsnaps", refusedCreate(volume, "maxsnaps", "0"));
         assertContains("maxSnaps [9] for volume data-b exceeds limit [8] for interval type [DAILY]",
                 refusedCreate(volume, "maxsnaps", "9"));
-        assertContains("parameter tags", refusedCreate(volume, "tags[0].key", "k", "tags[0].value", "v"));
+        assertContains("Value for the key k is either null or empty (parameter tags)", refusedCreate(volume,
+                "tags[0].key", "k", "tags[0].value", ""));
         String allocated = staged.volume(1, "data-c", "Allocated");
         assertContains("is not in Ready state but Allocated", refusedCreate(allocated));
         assertEquals(0, list(admin, "listall", "true", "keyword", "data-b").size(), "nothing was saved");

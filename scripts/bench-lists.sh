@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # List benchmark: a management server on a throw-away schema of the harness MariaDB, the given number of
-# volumes, snapshots and async jobs put straight into it, then listSnapshots, listVolumes and
-# listAsyncJobs (pages, deep pages, filters) timed end to end over HTTP: median and 90th percentile.
+# volumes, snapshots, async jobs and events put straight into it, then listSnapshots, listVolumes,
+# listAsyncJobs and listEvents (pages, deep pages, filters) timed end to end over HTTP: median and 90th percentile.
 # Needs scripts/services.sh start mariadb. Builds engine/server (one Maven at a time: flock).
 # usage: scripts/bench-lists.sh [rows, default 100000] [runs per call, default 50]
 source "$(dirname "$0")/common.sh"

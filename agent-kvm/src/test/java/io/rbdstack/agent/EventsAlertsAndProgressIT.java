@@ -102,10 +102,14 @@ class EventsAlertsAndProgressIT {
         JsonNode job = dana.awaitJob(ok(dana.call("createVolume", "name", "hers", "zoneid", cloud.zoneId,
                 "diskofferingid", danaOffering, "size", "1"), "createVolume").get("jobid").asText());
         String hers = job.get("jobresult").get("volume").get("id").asText();
+        // Her login first (USER.LOGIN, about her user), then her volume's job, newest first.
         List<JsonNode> seen = list(dana, "listEvents", "event", "listall", "true");
-        assertEquals(List.of("VOLUME.CREATE"), seen.stream().map(e -> e.get("type").asText()).distinct().toList());
+        assertEquals(List.of("VOLUME.CREATE", "USER.LOGIN"), seen.stream().map(e -> e.get("type").asText()).distinct()
+                .toList());
         assertTrue(seen.stream().allMatch(e -> e.get("account").asText().equals("dana")
-                && e.get("resourceid").asText().equals(hers)), seen.toString());
+                && (e.get("type").asText().equals("USER.LOGIN") ? e.get("resourcetype").asText().equals("User")
+                : e.get("resourceid").asText().equals(hers))), seen.toString());
+        assertEquals(3, seen.stream().filter(e -> e.get("type").asText().equals("VOLUME.CREATE")).count());
         assertEquals(3, list(admin, "listEvents", "event", "listall", "true", "resourceid", hers).size(),
                 "the admin sees them with listall");
         assertTrue(list(admin, "listEvents", "event", "resourceid", hers).isEmpty(), "and without, its own only");

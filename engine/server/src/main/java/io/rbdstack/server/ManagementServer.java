@@ -291,9 +291,9 @@ public final class ManagementServer implements AutoCloseable {
             PolicySlots slots = config.snapshotPolicyTestInterval().isZero() ? PolicySlots.asScheduled()
                     : PolicySlots.every(config.snapshotPolicyTestInterval());
             SnapshotPolicyCommands.register(registry, new SnapshotPolicyCommands.Deps(policies, volumes, retention,
-                    slots, Clock.systemUTC()));
+                    slots, Clock.systemUTC(), limits, tags));
             SnapshotScheduler scheduler = new SnapshotScheduler(policies, new PolicyRunner(jdbc, policies, volumes,
-                    taker, jobs::submit, users::firstActiveUserOf, slots), settings, Clock.systemUTC());
+                    taker, jobs::submit, users::firstActiveUserOf, slots, alerts), settings, Clock.systemUTC());
             // Pushed after the job manager: on stop it takes no more snapshots before the jobs drain. Started
             // once the server is up: a start that fails takes no catch-up snapshots.
             resources.push(scheduler);
@@ -338,7 +338,7 @@ public final class ManagementServer implements AutoCloseable {
                     () -> (int) settings.longValue(Setting.DEFAULT_PAGE_SIZE)),
                     new RequestAuthenticator(users, sessions, cipher, Clock.systemUTC()),
                     new LoginService(users, sessions, hasher,
-                            new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC())), jobs, events);
+                            new LoginThrottle(jdbc, settings, sessions, Clock.systemUTC()), events), jobs, events);
             SSLContext httpsContext = config.httpsKeystore().isPresent()
                     ? HttpsKeystore.serverContext(config.httpsKeystore().get(), config.httpsKeystorePasswordFile().orElseThrow())
                     : identity.httpsContext();

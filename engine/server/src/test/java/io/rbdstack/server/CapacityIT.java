@@ -99,6 +99,44 @@ class CapacityIT {
     }
 
     @Test
+    void poolMetricsFlagEachThresholdThePoolIsOver() throws Exception {
+        // zone-pool: 10 of 100 GB used (0.10), 30 GB allocated of 100 GB x 2 (0.15).
+        assertEquals("false false false false", flags());
+        Map<String, String> settings = Map.of("cluster.storage.capacity.notificationthreshold", "0.05",
+                "cluster.storage.allocated.capacity.notificationthreshold", "0.14",
+                "pool.storage.capacity.disablethreshold", "0.12",
+                "pool.storage.allocated.capacity.disablethreshold", "0.14");
+        try {
+            setAll(settings);
+            assertEquals("true false true true", flags(), "usage over 0.05 not 0.12; allocated over 0.14 both");
+            setAll(Map.of("pool.storage.capacity.disablethreshold", "0.09",
+                    "cluster.storage.allocated.capacity.notificationthreshold", "0.16"));
+            assertEquals("true true false true", flags());
+        } finally {
+            setAll(Map.of("cluster.storage.capacity.notificationthreshold", "0.75",
+                    "cluster.storage.allocated.capacity.notificationthreshold", "0.75",
+                    "pool.storage.capacity.disablethreshold", "0.85",
+                    "pool.storage.allocated.capacity.disablethreshold", "0.85"));
+        }
+    }
+
+    /** storageusagethreshold, storageusagedisablethreshold, storageallocatedthreshold, storageallocateddisablethreshold. */
+    private static String flags() throws Exception {
+        JsonNode pool = ok(cloud.admin().call("listStoragePoolsMetrics", "id", zonePool), "listStoragePoolsMetrics")
+                .get("storagepool").get(0);
+        return String.join(" ", java.util.stream.Stream.of("storageusagethreshold", "storageusagedisablethreshold",
+                "storageallocatedthreshold", "storageallocateddisablethreshold")
+                .map(f -> pool.has(f) ? pool.get(f).asText() : "missing").toList());
+    }
+
+    private static void setAll(Map<String, String> settings) throws Exception {
+        for (Map.Entry<String, String> s : settings.entrySet()) {
+            ok(cloud.admin().call("updateConfiguration", "name", s.getKey(), "value", s.getValue()),
+                    "updateConfiguration");
+        }
+    }
+
+    @Test
     void metricsListsAddCloudStacksSizeTexts() throws Exception {
         JsonNode pool = ok(cloud.admin().call("listStoragePoolsMetrics", "id", zonePool), "listStoragePoolsMetrics")
                 .get("storagepool").get(0);

@@ -214,6 +214,38 @@ class InfrastructureCrudIT {
                 + " UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
     }
 
+    @Test
+    void poolsOfADisabledZonePodOrClusterTakeNoNewVolumes() throws Exception {
+        String zone = zone("dis-zone");
+        String pod = pod(zone, "dis-pod");
+        String cluster = cluster(zone, pod, "dis-cluster");
+        // A cluster-wide pool with room, straight in the schema: placement reads only these rows.
+        try (Connection c = cloud.db().connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO storage_pool"
+                + " (uuid, name, pool_type, scope, data_center_id, pod_id, cluster_id, storage_provider_name,"
+                + " host_address, path, status, capacity_bytes, used_bytes, created) SELECT UUID(), 'dis-pool', 'RBD',"
+                + " 'CLUSTER', c.data_center_id, c.pod_id, c.id, 'RBD', 'mon', 'rbd', 'Up', 107374182400, 0,"
+                + " UTC_TIMESTAMP() FROM cluster c WHERE c.uuid = ?")) {
+            ps.setString(1, cluster);
+            assertEquals(1, ps.executeUpdate());
+        }
+        ApiClient.Reply placed = cloud.admin().call("createVolume", "name", "placed", "zoneid", zone, "size", "1");
+        assertEquals(200, placed.status(), "an enabled cluster's pool takes it: " + placed.body());
+
+        for (String[] scope : new String[][] {{"updateCluster", cluster, "cluster dis-cluster"},
+                {"updatePod", pod, "pod dis-pod"}, {"updateZone", zone, "zone dis-zone"}}) {
+            ok(cloud.admin().call(scope[0], "id", scope[1], "allocationstate", "Disabled"), scope[0]);
+            ApiClient.Reply refused = cloud.admin().call("createVolume", "name", "refused", "zoneid", zone, "size",
+                    "1");
+            assertEquals(533, refused.status(), refused.body());
+            assertEquals("No Up primary storage pool in zone dis-zone can take a volume of 1 GB (1073741824 bytes):"
+                    + " none takes new volumes (pool dis-pool is in Disabled " + scope[2] + ")",
+                    refused.response("createVolume").get("errortext").asText());
+            ok(cloud.admin().call(scope[0], "id", scope[1], "allocationstate", "Enabled"), scope[0]);
+        }
+        assertEquals(0, cloud.admin().call("listVolumes", "listall", "true", "name", "refused")
+                .response("listVolumes").path("count").asInt(0), "a refused volume is not saved");
+    }
+
     private static void assertInUse(ApiClient.Reply reply, String command, String text) {
         assertEquals(536, reply.status(), reply.body());
         JsonNode error = reply.response(command);

@@ -69,6 +69,45 @@ class TagsIT {
     }
 
     @Test
+    void snapshotPoliciesCarryTagsFromCreateTagsOrTheirOwnCreateAndLoseThemWithThePolicy() throws Exception {
+        String volume = volume("alice", "policy-vol");
+        JsonNode created = ok(alice.call("createSnapshotPolicy", "volumeid", volume, "intervaltype", "DAILY",
+                "schedule", "00:01", "timezone", "UTC", "maxsnaps", "2", "tags[0].key", "tier", "tags[0].value", "gold"),
+                "createSnapshotPolicy").get("snapshotpolicy");
+        String policy = created.get("id").asText();
+        assertEquals("tier=gold", pairs(created));
+        tag(alice, "SnapshotPolicy", policy, "owner", "ops");
+        JsonNode listed = ok(alice.call("listSnapshotPolicies", "id", policy), "listSnapshotPolicies")
+                .get("snapshotpolicy").get(0);
+        assertEquals("tier=gold owner=ops", pairs(listed));
+        JsonNode tags = ok(alice.call("listTags", "resourcetype", "SnapshotPolicy"), "listTags");
+        assertEquals(2, tags.get("count").asInt(), tags.toString());
+        assertEquals(policy, tags.get("tag").get(0).get("resourceid").asText());
+        assertEquals("alice", tags.get("tag").get(0).get("account").asText());
+        assertRefused(bob.call("createTags", "resourceids", policy, "resourcetype", "SnapshotPolicy", "tags[0].key",
+                "x", "tags[0].value", "y"), 531, "does not have permission");
+
+        // createSnapshotPolicy of the same interval replaces the policy, and its tags with the ones given.
+        JsonNode replaced = ok(alice.call("createSnapshotPolicy", "volumeid", volume, "intervaltype", "DAILY",
+                "schedule", "00:02", "timezone", "UTC", "maxsnaps", "2", "tags[0].key", "tier", "tags[0].value",
+                "silver"), "createSnapshotPolicy").get("snapshotpolicy");
+        assertEquals(policy, replaced.get("id").asText());
+        assertEquals("tier=silver", pairs(replaced));
+
+        ok(alice.call("deleteSnapshotPolicies", "id", policy), "deleteSnapshotPolicies");
+        assertEquals(0, ok(alice.call("listTags", "resourcetype", "SnapshotPolicy"), "listTags").path("count").asInt(0));
+        assertEquals(0, cloud.count("SELECT COUNT(*) FROM resource_tags WHERE resource_type = 'SnapshotPolicy'"),
+                "the rows went with the policy");
+    }
+
+    /** "key=value key=value" of a response object's tags, in order. */
+    private static String pairs(JsonNode item) {
+        List<String> pairs = new ArrayList<>();
+        item.get("tags").forEach(t -> pairs.add(t.get("key").asText() + "=" + t.get("value").asText()));
+        return String.join(" ", pairs);
+    }
+
+    @Test
     void refusalsNameWhatIsWrong() throws Exception {
         String mine = volume("alice", "refusal-vol");
         tag(alice, "Volume", mine, "k", "v");

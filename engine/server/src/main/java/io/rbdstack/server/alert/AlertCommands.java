@@ -11,6 +11,7 @@ import io.rbdstack.server.api.Entity;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.db.PageAndCount;
 import io.rbdstack.server.db.Where;
 import io.rbdstack.server.event.ArchiveSelection;
 import java.util.List;
@@ -47,7 +48,9 @@ public final class AlertCommands {
             if (id.isEmpty()) {
                 where.and("a.archived = ?", archived.orElse(false));
             }
-            return ApiJson.list("alert", alerts.list(where, page.sql()), alerts.count(where));
+            PageAndCount.Result<AlertRepository.AlertView> found = PageAndCount.read(() -> alerts.list(where,
+                    page.sql()), () -> alerts.count(where));
+            return ApiJson.list("alert", found.rows(), found.count());
         }
     }
 

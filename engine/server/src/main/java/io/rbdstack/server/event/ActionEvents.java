@@ -77,6 +77,14 @@ public final class ActionEvents {
                 description + suffix(job.resource()), job.resource(), job.scheduledId());
     }
 
+    /**
+     * Something done outside any command (a login, a logout): one Completed event with the description as
+     * given, as CloudStack's ActionEventUtils.onActionEvent records it.
+     */
+    public void happened(Caller caller, String type, EventLevel level, String description, EventResource resource) {
+        record(caller, type, EventState.Completed, level, description, Optional.of(resource), null);
+    }
+
     private Long record(Caller caller, String type, EventState state, EventLevel level, String description,
                         Optional<EventResource> resource, Long startId) {
         try {

@@ -14,6 +14,7 @@ import io.rbdstack.server.api.Owners;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.db.PageAndCount;
 import io.rbdstack.server.db.Where;
 import java.time.Instant;
 import java.util.List;
@@ -66,6 +67,7 @@ public final class EventCommands {
             EventRepository events = deps.events();
             Where where = Where.empty();
             // By id, an admin finds any event it may see; otherwise CloudStack's account/domain/listall rules.
+            // Every condition is on the event table alone, so a page's ids come from one of its indexes.
             where.and(owner.scope(caller, deps.owners(), id.isPresent()).where("e.account_id", "e.domain_id"));
             id.ifPresent(uuid -> where.and("e.uuid = ?", uuid));
             type.ifPresent(t -> where.and("e.type = ?", t));
@@ -83,8 +85,10 @@ public final class EventCommands {
             if (duration.isPresent() && entryTime.isPresent()) {
                 pendingJobs(where, duration.get(), entryTime.get());
             }
-            List<EventView> views = events.list(where, page.sql()).stream().map(EventRepository.EventRow::view).toList();
-            return ApiJson.list("event", views, events.count(where));
+            PageAndCount.Result<EventRepository.EventRow> found = PageAndCount.read(() -> events.list(where, page.sql()),
+                    () -> events.count(where));
+            return ApiJson.list("event", found.rows().stream().map(EventRepository.EventRow::view).toList(),
+                    found.count());
         }
 
         /**

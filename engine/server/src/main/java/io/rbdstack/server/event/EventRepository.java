@@ -15,11 +15,13 @@ public final class EventRepository {
     /** The description column's size: longer texts are cut to it. */
     static final int DESCRIPTION_LENGTH = 1024;
 
-    private static final String SELECT = "SELECT e.id, e.uuid, e.type, e.state, e.level, e.description, u.username,"
+    private static final String COLUMNS = "SELECT e.id, e.uuid, e.type, e.state, e.level, e.description, u.username,"
             + " a.account_name, a.uuid AS account_uuid, d.uuid AS domain_uuid, d.name AS domain_name, e.resource_id,"
-            + " e.resource_type, p.uuid AS parent_uuid, e.archived, e.created FROM event e"
-            + " JOIN user u ON u.id = e.user_id JOIN account a ON a.id = e.account_id JOIN domain d ON d.id = e.domain_id"
-            + " LEFT JOIN event p ON p.id = e.start_id";
+            + " e.resource_type, p.uuid AS parent_uuid, e.archived, e.created";
+    private static final String JOINS = " JOIN user u ON u.id = e.user_id JOIN account a ON a.id = e.account_id"
+            + " JOIN domain d ON d.id = e.domain_id LEFT JOIN event p ON p.id = e.start_id";
+    /** listEvents' order, newest first: the order of the ix_event_*_list indexes. */
+    private static final String NEWEST_FIRST = " ORDER BY e.id DESC";
 
     /** One event to record. {@code startId}: the Scheduled event of the job it belongs to, or null. */
     public record NewEvent(String type, EventState state, EventLevel level, String description, long userId,
@@ -56,19 +58,23 @@ public final class EventRepository {
                 resource == null ? null : resource.type(), event.startId(), Instant.now());
     }
 
+    /**
+     * One page of events. {@code where} holds conditions on the event table alone (alias e), so the page's
+     * ids are read from one of its indexes; only those rows are then joined with their user, owner and parent.
+     */
     public List<EventRow> list(Where where, String limit) {
-        return jdbc.query(SELECT + where.sql() + " ORDER BY e.id DESC" + limit, EventRepository::row, where.args());
+        return jdbc.query(COLUMNS + " FROM (SELECT e.id FROM event e" + where.sql() + NEWEST_FIRST + limit
+                + ") page JOIN event e ON e.id = page.id" + JOINS + NEWEST_FIRST, EventRepository::row, where.args());
     }
 
+    /** How many events {@code where} (on the event table alone) matches, counted in one of its indexes. */
     public long count(Where where) {
-        return jdbc.queryLong("SELECT COUNT(*) FROM event e JOIN account a ON a.id = e.account_id"
-                + " JOIN domain d ON d.id = e.domain_id" + where.sql(), where.args());
+        return jdbc.queryLong("SELECT COUNT(*) FROM event e" + where.sql(), where.args());
     }
 
     /** Ids and owning accounts of the events {@code where} selects (for archive and delete). */
     public List<long[]> idsAndAccounts(Where where) {
-        return jdbc.query("SELECT e.id, e.account_id FROM event e JOIN account a ON a.id = e.account_id"
-                + " JOIN domain d ON d.id = e.domain_id" + where.sql(), rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+        return jdbc.query("SELECT e.id, e.account_id FROM event e" + where.sql(), rs -> new long[] {rs.getLong(1), rs.getLong(2)},
                 where.args());
     }
 

@@ -82,6 +82,25 @@ public final class Limits {
         return limits;
     }
 
+    /**
+     * Whether {@code amount} is over the account's limit or its domain's (its own, an ancestor's or the
+     * default), as CloudStack compares a snapshot policy's maxsnaps; root admins are never over.
+     */
+    public boolean overAccountOrDomain(ResourceType type, long accountId, long amount) {
+        record Owner(int type, String domainPath) {
+        }
+        Owner owner = jdbc.queryOne("SELECT a.type, d.path FROM account a JOIN domain d ON d.id = a.domain_id"
+                + " WHERE a.id = ?", rs -> new Owner(rs.getInt(1), rs.getString(2)), accountId)
+                .orElseThrow(() -> new IllegalStateException("no account " + accountId));
+        if (owner.type() == Caller.TYPE_ADMIN) {
+            return false;
+        }
+        long account = ofAccount(type, accountId, owner.type());
+        long domain = ofDomain(type, owner.domainPath());
+        return (account != ResourceType.UNLIMITED && amount > account)
+                || (domain != ResourceType.UNLIMITED && amount > domain);
+    }
+
     /** The limit set on the account itself, if any. */
     public Optional<Long> setOnAccount(ResourceType type, long accountId) {
         return own("account_id", accountId, type);

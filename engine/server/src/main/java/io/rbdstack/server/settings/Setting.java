@@ -133,6 +133,16 @@ public record Setting(String name, String category, ValueType type, String defau
             "pool.storage.allocated.capacity.disablethreshold", "Alert", ValueType.decimal("0", "1"), "0.85",
             DYNAMIC, "Share of a primary storage pool's capacity x storage.overprovisioning.factor allocated to"
                     + " volumes above which the pool takes no new volume and an alert is raised.");
+    /** CloudStack's notification thresholds; listStoragePoolsMetrics' storageusagethreshold and storageallocatedthreshold. */
+    public static final Setting CLUSTER_STORAGE_CAPACITY_NOTIFICATIONTHRESHOLD = new Setting(
+            "cluster.storage.capacity.notificationthreshold", "Alert", ValueType.decimal("0", "1"), "0.75", DYNAMIC,
+            "Share of a primary storage pool's capacity in use above which listStoragePoolsMetrics flags the pool"
+                    + " (storageusagethreshold), a warning before pool.storage.capacity.disablethreshold.");
+    public static final Setting CLUSTER_STORAGE_ALLOCATED_CAPACITY_NOTIFICATIONTHRESHOLD = new Setting(
+            "cluster.storage.allocated.capacity.notificationthreshold", "Alert", ValueType.decimal("0", "1"), "0.75",
+            DYNAMIC, "Share of a primary storage pool's capacity x storage.overprovisioning.factor allocated to"
+                    + " volumes above which listStoragePoolsMetrics flags the pool (storageallocatedthreshold), a"
+                    + " warning before pool.storage.allocated.capacity.disablethreshold.");
     public static final Setting EVENT_PURGE_DELAY = new Setting("event.purge.delay", "Advanced",
             ValueType.wholeNumber(0, 36_500), "15", DYNAMIC,
             "Events older than this many days are purged; 0 keeps them for ever.");
@@ -183,6 +193,7 @@ public record Setting(String name, String category, ValueType type, String defau
             INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW,
             CA_CERT_VALIDITY_PERIOD, AGENT_PLAINTEXT_ALLOWED,
             POOL_STORAGE_CAPACITY_DISABLETHRESHOLD, POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD,
+            CLUSTER_STORAGE_CAPACITY_NOTIFICATIONTHRESHOLD, CLUSTER_STORAGE_ALLOCATED_CAPACITY_NOTIFICATIONTHRESHOLD,
             EVENT_PURGE_DELAY, EVENT_PURGE_INTERVAL, ALERT_PURGE_DELAY, ALERT_PURGE_INTERVAL, JOB_EXPIRE_MINUTES,
             MAX_ACCOUNT_VOLUMES, MAX_ACCOUNT_SNAPSHOTS, MAX_ACCOUNT_PRIMARY_STORAGE, MAX_ACCOUNT_SECONDARY_STORAGE,
             MAX_DOMAIN_VOLUMES, MAX_DOMAIN_SNAPSHOTS, MAX_DOMAIN_PRIMARY_STORAGE, MAX_DOMAIN_SECONDARY_STORAGE,

@@ -188,6 +188,8 @@ public final class SnapshotRepository implements VolumeSnapshots {
     @Override
     public void imageDeleted(long volumeId) {
         Instant now = Instant.now();
+        jdbc.update("DELETE FROM resource_tags WHERE resource_type = ? AND resource_id IN (SELECT id FROM"
+                + " snapshot_policy WHERE volume_id = ?)", TaggedType.SnapshotPolicy.name(), volumeId);
         jdbc.update("DELETE FROM snapshot_policy WHERE volume_id = ?", volumeId);
         jdbc.update("UPDATE snapshot_store_ref SET state = 'Destroyed', last_updated = ? WHERE volume_id = ?"
                 + " AND store_role = 'Primary'", now, volumeId);

@@ -18,6 +18,7 @@ import io.rbdstack.server.infra.HypervisorType;
 import io.rbdstack.server.infra.PodRepository;
 import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.settings.Setting;
+import io.rbdstack.server.volume.PoolThresholds;
 import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
@@ -201,15 +202,17 @@ public final class StoragePoolCommands {
         }
     }
 
-    /** CloudStack's metrics view of listStoragePools: the same pools, with their sizes in GB as text. */
+    /** CloudStack's metrics view of listStoragePools: the same pools, sizes in GB as text and threshold flags. */
     @Command(name = "listStoragePoolsMetrics", description = "Lists storage pool metrics", access = Access.ADMIN,
             response = "storagepool")
     record ListStoragePoolsMetrics(PoolListParams filter, PageParams page) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
+            PoolThresholds notification = PoolThresholds.notification(deps.settings());
+            PoolThresholds disable = PoolThresholds.disable(deps.settings());
             List<ObjectNode> metrics = deps.views(deps.pools().list(filter.filter(), page.sql())).stream()
-                    .map(StoragePoolMetrics::of).toList();
+                    .map(pool -> StoragePoolMetrics.of(pool, notification, disable)).toList();
             return ApiJson.list("storagepool", metrics, deps.pools().count(filter.filter()));
         }
     }

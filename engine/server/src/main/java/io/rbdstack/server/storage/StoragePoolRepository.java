@@ -225,6 +225,22 @@ public final class StoragePoolRepository {
     }
 
     /** The zone's pools its hosts cannot use (Alert), oldest first. */
+    /**
+     * The zone's Up pools that take no new volumes because their zone, pod or cluster is Disabled (as
+     * CloudStack's allocators skip disabled ones), by pool id, each with where: "in Disabled cluster c1".
+     */
+    public Map<Long, String> inDisabledScopes(long zoneId) {
+        Map<Long, String> found = new HashMap<>();
+        jdbc.query("SELECT s.id, CASE WHEN z.allocation_state = 'Disabled' THEN CONCAT('zone ', z.name)"
+                + " WHEN p.allocation_state = 'Disabled' THEN CONCAT('pod ', p.name) ELSE CONCAT('cluster ', c.name) END"
+                + " FROM storage_pool s JOIN data_center z ON z.id = s.data_center_id"
+                + " LEFT JOIN host_pod_ref p ON p.id = s.pod_id LEFT JOIN cluster c ON c.id = s.cluster_id"
+                + " WHERE s.data_center_id = ? AND s.removed IS NULL AND s.status = 'Up' AND (z.allocation_state ="
+                + " 'Disabled' OR p.allocation_state = 'Disabled' OR c.allocation_state = 'Disabled')",
+                rs -> found.put(rs.getLong(1), "in Disabled " + rs.getString(2)), zoneId);
+        return found;
+    }
+
     public List<PoolRow> alertPoolsOfZone(long zoneId) {
         return jdbc.query(SELECT + " AND s.data_center_id = ? AND s.status = '" + ALERT + "' ORDER BY s.id",
                 StoragePoolRepository::row, zoneId);

@@ -61,6 +61,16 @@ public final class TagCommands {
         }
     }
 
+    /** CloudStack's refusal of a tag without a value (createTags, createSnapshotPolicy's tags). */
+    public static void requireValues(Map<String, String> tags) {
+        tags.forEach((key, value) -> {
+            if (value.isEmpty()) {
+                throw ApiException.invalidParameter("Value for the key " + key + " is either null or empty"
+                        + " (parameter tags)");
+            }
+        });
+    }
+
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(CreateTags.class, deps);
         registry.register(DeleteTags.class, deps);
@@ -72,7 +82,7 @@ public final class TagCommands {
     record CreateTags(
             @Param(description = "list of resources to create the tags for (required)", length = IDS_LENGTH)
             List<String> resourceIds,
-            @Param(description = "type of the resource: Volume, Snapshot or StoragePool") String resourceType,
+            @Param(description = "type of the resource: Volume, Snapshot, SnapshotPolicy or StoragePool") String resourceType,
             @Param(description = "Map of tags (key/value pairs) (required)", column = "resource_tags.value")
             Map<String, String> tags,
             @Param(description = "identifies client specific tag. When the value is not null, the tag can't be used by"
@@ -86,12 +96,7 @@ public final class TagCommands {
                 throw ApiException.invalidParameter("Unable to execute API command createtags due to missing parameter"
                         + " tags");
             }
-            tags.forEach((key, value) -> {
-                if (value.isEmpty()) {
-                    throw ApiException.invalidParameter("Value for the key " + key + " is either null or empty"
-                            + " (parameter tags)");
-                }
-            });
+            requireValues(tags);
             List<TagRepository.NewTag> created = new ArrayList<>();
             for (Deps.Target target : deps.targets(caller, type, resourceIds)) {
                 long domain = deps.tags().domainOf(target.accountId());
@@ -115,7 +120,7 @@ public final class TagCommands {
             event = "DELETE_TAGS")
     record DeleteTags(
             @Param(description = "Delete tags for resource id(s) (required)", length = IDS_LENGTH) List<String> resourceIds,
-            @Param(description = "Delete tag by resource type: Volume, Snapshot or StoragePool") String resourceType,
+            @Param(description = "Delete tag by resource type: Volume, Snapshot, SnapshotPolicy or StoragePool") String resourceType,
             @Param(description = "Delete tags matching key/value pairs (a key alone: whatever its value); all the"
                     + " resources' tags when absent", column = "resource_tags.value") List<Map<String, String>> tags)
             implements AsyncCommand<Deps> {

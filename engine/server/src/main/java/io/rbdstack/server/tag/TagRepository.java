@@ -47,10 +47,9 @@ public final class TagRepository {
     private static final String SELECT = "SELECT t.resource_id, t.tag_key, t.value, t.resource_type, t.resource_uuid,"
             + " t.customer, a.account_name, d.uuid AS domain_uuid, d.path" + FROM;
     /** Only tags of resources that still exist. */
-    private static final String LIVE = " WHERE ((t.resource_type = 'Volume' AND EXISTS (SELECT 1 FROM volumes x"
-            + " WHERE x.id = t.resource_id AND x.removed IS NULL)) OR (t.resource_type = 'Snapshot' AND EXISTS (SELECT 1"
-            + " FROM snapshots x WHERE x.id = t.resource_id AND x.removed IS NULL)) OR (t.resource_type = 'StoragePool'"
-            + " AND EXISTS (SELECT 1 FROM storage_pool x WHERE x.id = t.resource_id AND x.removed IS NULL)))";
+    private static final String LIVE = " WHERE (" + String.join(" OR ", java.util.Arrays.stream(TaggedType.values())
+            .map(t -> "(t.resource_type = '" + t.name() + "' AND EXISTS (SELECT 1 FROM " + t.table() + " x WHERE x.id ="
+                    + " t.resource_id AND " + t.liveRow() + "))").toList()) + ")";
 
     private final Jdbc jdbc;
 
@@ -60,7 +59,7 @@ public final class TagRepository {
 
     /** Whether the resource exists and is not deleted. */
     public boolean live(TaggedType type, long resourceId) {
-        return jdbc.queryLong("SELECT COUNT(*) FROM " + type.table() + " WHERE id = ? AND removed IS NULL",
+        return jdbc.queryLong("SELECT COUNT(*) FROM " + type.table() + " x WHERE x.id = ? AND " + type.liveRow(),
                 resourceId) > 0;
     }
 
@@ -88,6 +87,19 @@ public final class TagRepository {
                         UUID.randomUUID().toString(), tag.key(), tag.value(), tag.resourceId(), tag.resourceUuid(),
                         tag.type().name(), tag.accountId(), tag.domainId(), tag.customer(), now);
             }
+        });
+    }
+
+    /**
+     * Makes {@code tags} the resource's only tags (createSnapshotPolicy's tags): its others are deleted, in
+     * one transaction with the new ones' creation.
+     */
+    public void replace(TaggedType type, long resourceId, String resourceUuid, long accountId, Map<String, String> tags) {
+        long domainId = domainOf(accountId);
+        jdbc.transaction(() -> {
+            delete(type, List.of(resourceId), List.of());
+            create(tags.entrySet().stream().map(tag -> new NewTag(type, resourceId, resourceUuid, tag.getKey(),
+                    tag.getValue(), accountId, domainId, null)).toList());
         });
     }
 

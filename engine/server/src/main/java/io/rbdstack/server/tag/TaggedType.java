@@ -11,16 +11,25 @@ import java.util.stream.Collectors;
  * name CloudStack gives pools elsewhere, is taken for them too.
  */
 public enum TaggedType {
-    Volume(Entity.VOLUME, "volumes"),
-    Snapshot(Entity.SNAPSHOT, "snapshots"),
-    StoragePool(Entity.STORAGE_POOL, "storage_pool");
+    Volume(Entity.VOLUME, "volumes", true),
+    Snapshot(Entity.SNAPSHOT, "snapshots", true),
+    StoragePool(Entity.STORAGE_POOL, "storage_pool", true),
+    /** Policy rows are deleted outright (with their tags), so a row that is there is live. */
+    SnapshotPolicy(Entity.SNAPSHOT_POLICY, "snapshot_policy", false);
 
     private final Entity entity;
     private final String table;
+    private final boolean softDeleted;
 
-    TaggedType(Entity entity, String table) {
+    TaggedType(Entity entity, String table, boolean softDeleted) {
         this.entity = entity;
         this.table = table;
+        this.softDeleted = softDeleted;
+    }
+
+    /** The condition on a row (alias {@code x}) of its table that it is not deleted. */
+    String liveRow() {
+        return softDeleted ? "x.removed IS NULL" : "1 = 1";
     }
 
     public Entity entity() {

@@ -49,7 +49,7 @@ public final class PoolHealth implements StoragePoolService.PoolCheck {
             }
             alerts.pool(AlertType.STORAGE_MISC, row.id(), row.uuid(), false, null);
         }
-        PoolThresholds thresholds = VolumeService.thresholds(settings);
+        PoolThresholds thresholds = PoolThresholds.disable(settings);
         alerts.pool(AlertType.STORAGE, row.id(), row.uuid(), thresholds.usedOver(used, total),
                 "Primary storage pool " + row.name() + " has " + VolumeSize.describe(used) + " used of "
                         + VolumeSize.describe(total) + ", over " + Setting.POOL_STORAGE_CAPACITY_DISABLETHRESHOLD.name()

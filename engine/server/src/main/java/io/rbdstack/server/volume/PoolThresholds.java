@@ -1,6 +1,7 @@
 package io.rbdstack.server.volume;
 
 import io.rbdstack.server.settings.Setting;
+import io.rbdstack.server.settings.SettingsRepository;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Optional;
@@ -15,6 +16,27 @@ public record PoolThresholds(BigDecimal used, BigDecimal allocated) {
 
     /** Thresholds that exclude no pool with room (1 = 100 %). */
     public static final PoolThresholds NONE = new PoolThresholds(BigDecimal.ONE, BigDecimal.ONE);
+
+    /** The disable thresholds as the settings say now: over them a pool takes no new volume. */
+    public static PoolThresholds disable(SettingsRepository settings) {
+        return new PoolThresholds(decimal(settings, Setting.POOL_STORAGE_CAPACITY_DISABLETHRESHOLD),
+                decimal(settings, Setting.POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD));
+    }
+
+    /** CloudStack's notification thresholds as the settings say now: a warning, nothing is refused. */
+    public static PoolThresholds notification(SettingsRepository settings) {
+        return new PoolThresholds(decimal(settings, Setting.CLUSTER_STORAGE_CAPACITY_NOTIFICATIONTHRESHOLD),
+                decimal(settings, Setting.CLUSTER_STORAGE_ALLOCATED_CAPACITY_NOTIFICATIONTHRESHOLD));
+    }
+
+    /** A decimal setting's value; its default when the stored text is not a number. */
+    public static BigDecimal decimal(SettingsRepository settings, Setting setting) {
+        try {
+            return new BigDecimal(settings.value(setting).trim());
+        } catch (NumberFormatException e) {
+            return new BigDecimal(setting.defaultValue());
+        }
+    }
 
     /**
      * Why the pool takes no new volume of {@code sizeBytes}, naming the threshold; empty when it may.

@@ -27,7 +27,10 @@ public final class StoragePoolChooser {
         }
     }
 
-    /** A pool of the zone that is not Up because its hosts cannot use it, and why (for the 533's text). */
+    /**
+     * A pool of the zone that takes no new volumes, as the 533's text names it: "pool p is {status}[: reason]"
+     * (Alert because its hosts cannot use it, or in a Disabled zone, pod or cluster).
+     */
     public record Unusable(String name, String status, String reason) {
     }
 
@@ -56,7 +59,8 @@ public final class StoragePoolChooser {
         List<Candidate> withTags = upPools.stream().filter(p -> p.tags().containsAll(requiredTags)).toList();
         if (withTags.isEmpty()) {
             throw ApiException.insufficientCapacity("No Up primary storage pool in zone " + zone + " can take " + need
-                    + (requiredTags.isEmpty() ? ": the zone has none" : ": no Up pool there has all these tags")
+                    + (!requiredTags.isEmpty() ? ": no Up pool there has all these tags"
+                    : unusable.isEmpty() ? ": the zone has none" : ": none takes new volumes")
                     + unusableText(unusable));
         }
         List<String> excluded = new java.util.ArrayList<>();

@@ -17,6 +17,7 @@ import io.rbdstack.spi.storage.StoredPool;
 import io.rbdstack.spi.storage.TransferProgress;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,12 +67,19 @@ public final class VolumeService {
         jdbc.transaction(() -> {
             limits.check(owner.accountId(), newVolume(sizeBytes));
             pools.lockPoolsOfZone(zoneId);
-            List<StoragePoolChooser.Candidate> candidates = pools.upPoolsOfZone(zoneId).stream()
-                    .map(this::candidate).toList();
-            List<StoragePoolChooser.Unusable> unusable = pools.alertPoolsOfZone(zoneId).stream()
-                    .map(p -> new StoragePoolChooser.Unusable(p.name(), p.status(), p.statusReason())).toList();
+            List<StoragePoolChooser.Unusable> unusable = new ArrayList<>(pools.alertPoolsOfZone(zoneId).stream()
+                    .map(p -> new StoragePoolChooser.Unusable(p.name(), p.status(), p.statusReason())).toList());
+            Map<Long, String> disabled = pools.inDisabledScopes(zoneId);
+            List<StoragePoolChooser.Candidate> candidates = new ArrayList<>();
+            for (StoragePoolRepository.PoolRow pool : pools.upPoolsOfZone(zoneId)) {
+                if (disabled.containsKey(pool.id())) {
+                    unusable.add(new StoragePoolChooser.Unusable(pool.name(), disabled.get(pool.id()), null));
+                } else {
+                    candidates.add(candidate(pool));
+                }
+            }
             StoragePoolChooser.Candidate chosen = StoragePoolChooser.choose(zoneName, candidates, unusable, tags,
-                    sizeBytes, overprovisioningFactor(), thresholds(settings));
+                    sizeBytes, overprovisioningFactor(), PoolThresholds.disable(settings));
             volumes.insert(new VolumeRepository.NewVolume(uuid, name, owner.accountId(), owner.domainId(), zoneId,
                     chosen.id(), offering == null ? null : offering.id(), sizeBytes));
         });
@@ -94,7 +102,7 @@ public final class VolumeService {
                     .findFirst().orElseThrow(() -> ApiException.unavailable("The storage pool of the snapshot is not Up"
                             + " (in maintenance, unusable by its hosts or removed); a volume can only be made from a"
                             + " snapshot on its pool"));
-            thresholds(settings).excludes(pool.name(), allocation(pool), pool.usedBytes(), sizeBytes,
+            PoolThresholds.disable(settings).excludes(pool.name(), allocation(pool), pool.usedBytes(), sizeBytes,
                     overprovisioningFactor()).ifPresent(why -> {
                         throw ApiException.insufficientCapacity("The storage pool of the snapshot takes no new volume: "
                                 + why);
@@ -316,21 +324,7 @@ public final class VolumeService {
     }
 
     static BigDecimal overprovisioningFactor(SettingsRepository settings) {
-        return decimal(settings, Setting.STORAGE_OVERPROVISIONING_FACTOR);
-    }
-
-    /** The disable thresholds as the settings say now. */
-    static PoolThresholds thresholds(SettingsRepository settings) {
-        return new PoolThresholds(decimal(settings, Setting.POOL_STORAGE_CAPACITY_DISABLETHRESHOLD),
-                decimal(settings, Setting.POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD));
-    }
-
-    private static BigDecimal decimal(SettingsRepository settings, Setting setting) {
-        try {
-            return new BigDecimal(settings.value(setting).trim());
-        } catch (NumberFormatException e) {
-            return new BigDecimal(setting.defaultValue());
-        }
+        return PoolThresholds.decimal(settings, Setting.STORAGE_OVERPROVISIONING_FACTOR);
     }
 
     static ApiException noLongerReady(VolumeRepository.VolumeRow volume) {

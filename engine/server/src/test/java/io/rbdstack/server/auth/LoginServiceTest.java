@@ -14,7 +14,11 @@ import static org.mockito.Mockito.when;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.ApiRequest;
 import io.rbdstack.server.api.ResponseFormat;
+import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.auth.crypto.PasswordHasher;
+import io.rbdstack.server.event.ActionEvents;
+import io.rbdstack.server.event.EventLevel;
+import io.rbdstack.server.event.EventResource;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,7 +32,8 @@ class LoginServiceTest {
     private final PasswordHasher hasher = spy(new PasswordHasher());
     private final UserRepository users = mock(UserRepository.class);
     private final LoginThrottle throttle = mock(LoginThrottle.class);
-    private final LoginService login = new LoginService(users, mock(SessionStore.class), hasher, throttle);
+    private final ActionEvents events = mock(ActionEvents.class);
+    private final LoginService login = new LoginService(users, mock(SessionStore.class), hasher, throttle, events);
 
     @Test
     void anUnknownUserCostsOnePasswordHashOfTheSameWorkAndIsCounted() {
@@ -39,6 +44,18 @@ class LoginServiceTest {
         verify(hasher).matches(any(), argThat(stored -> stored.startsWith("pbkdf2-sha256$"
                 + PasswordHasher.MIN_ITERATIONS + "$")));
         verify(throttle).failed("10.0.0.9", null);
+        verifyNoInteractions(events);
+    }
+
+    @Test
+    void aWrongPasswordOfAKnownUserIsAnErrorEventOfThatUserNamingTheSourceNotThePassword() {
+        Caller mallory = new Caller(7, "u-7", "mallory", 3, "a-3", "acme", Caller.TYPE_USER, 1, "d-1", "/");
+        String realHash = hasher.hash("the-real-one".toCharArray());
+        when(users.findForLogin("mallory", "/")).thenReturn(Optional.of(new UserRepository.LoginCandidate(mallory,
+                realHash)));
+        assertThrows(ApiException.class, () -> login.login(REQUEST, PARAMS, ResponseFormat.JSON));
+        verify(events).happened(mallory, "USER.LOGIN", EventLevel.ERROR, "user failed to log in from IP Address 10.0.0.9",
+                new EventResource("User", "u-7"));
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The list benchmark behind scripts/bench-lists.sh: a management server on a throw-away schema of the
- * harness MariaDB, {@code rows} volumes, snapshots and async jobs put straight into it (half of them
+ * harness MariaDB, {@code rows} volumes, snapshots, async jobs and events put straight into it (half of them
  * another account's), then each list call timed end to end over HTTP as the root admin with
  * {@code listall=true}: median and 90th percentile of {@code runs} calls after a warm-up.
  *
@@ -36,7 +36,7 @@ public final class ListBenchmark {
             try (TestServer server = new TestServer(config)) {
                 long t0 = System.nanoTime();
                 Fixture fixture = fill(db, rows);
-                System.out.printf("filled %,d volumes, snapshots and jobs each in %.1f s%n", rows,
+                System.out.printf("filled %,d volumes, snapshots, jobs and events each in %.1f s%n", rows,
                         (System.nanoTime() - t0) / 1e9);
                 ApiClient admin = server.admin;
                 List<String[]> calls = calls(fixture, rows);
@@ -90,8 +90,16 @@ public final class ListBenchmark {
                 new String[] {"listVolumes", "page", "1", "pagesize", "100"},
                 new String[] {"listAsyncJobs", "listall", "true", "page", "1", "pagesize", "100"},
                 new String[] {"listAsyncJobs", "listall", "true", "page", deepPage, "pagesize", "100"},
-                new String[] {"listAsyncJobs", "page", "1", "pagesize", "100"});
+                new String[] {"listAsyncJobs", "page", "1", "pagesize", "100"},
+                new String[] {"listEvents", "listall", "true", "page", "1", "pagesize", "100"},
+                new String[] {"listEvents", "listall", "true", "page", deepPage, "pagesize", "100"},
+                new String[] {"listEvents", "page", "1", "pagesize", "100"},
+                new String[] {"listEvents", "listall", "true", "type", EVENT_TYPES[3], "pagesize", "100"});
     }
+
+    /** The types the benchmark's events take in turn: a type= filter matches a tenth of them. */
+    private static final String[] EVENT_TYPES = {"VOLUME.CREATE", "VOLUME.DELETE", "VOLUME.RESIZE", "SNAPSHOT.CREATE",
+        "SNAPSHOT.DELETE", "SNAPSHOT.REVERT", "ZONE.CREATE", "USER.LOGIN", "USER.LOGOUT", "CONFIGURATION.VALUE.EDIT"};
 
     private record Timed(long nanos, long count) {
     }
@@ -146,7 +154,17 @@ public final class ListBenchmark {
                             + " SELECT UUID(), 1, IF(" + n + " % 2 = 0, 1, (SELECT id FROM account WHERE account_name ="
                             + " 'bench')), 'createVolume', 'Volume', UUID(), 1, 'object', '{\"volume\":{}}', 0,"
                             + " UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP()" + digits,
-                    "ANALYZE TABLE volumes, snapshots, snapshot_store_ref, async_job")) {
+                    "INSERT INTO user (uuid, username, password, account_id, created) SELECT UUID(), 'bench', 'x', id,"
+                            + " UTC_TIMESTAMP() FROM account WHERE account_name = 'bench'",
+                    // Events of both accounts, one a second up to now, each type in turn, one in 50 an ERROR.
+                    "INSERT INTO event (uuid, type, state, level, description, user_id, account_id, domain_id,"
+                            + " resource_id, resource_type, start_id, created) SELECT UUID(), ELT(" + n + " % 10 + 1, '"
+                            + String.join("', '", EVENT_TYPES) + "'), 'Completed', IF(" + n + " % 50 = 0, 'ERROR',"
+                            + " 'INFO'), CONCAT('Successfully completed bench event ', " + n + "), u.id, u.account_id, 1,"
+                            + " UUID(), 'Volume', NULL, UTC_TIMESTAMP() - INTERVAL (" + rows + " - " + n + ") SECOND"
+                            + digits.replace(" WHERE ", ", user u WHERE u.username = IF(" + n
+                            + " % 2 = 0, 'admin', 'bench') AND ") + " ORDER BY " + n,
+                    "ANALYZE TABLE volumes, snapshots, snapshot_store_ref, async_job, event")) {
                 s.execute(sql);
             }
             String volume;

@@ -126,6 +126,35 @@ class EventsApiIT {
     }
 
     @Test
+    void loginsAndLogoutsAreRecordedInTheUsersAccountAndAWrongPasswordAsAnErrorWithoutIt() throws Exception {
+        String daveId = user("dave");
+        ApiClient.Reply refused = ApiClient.anonymous(cloud.baseUrl()).post(java.util.Map.of("command", "login",
+                "username", "dave", "password", "not-daves-secret", "response", "json"));
+        assertEquals(401, refused.status(), refused.body());
+        ApiClient dave = ApiClient.login(cloud.baseUrl(), "dave", "dave-pw");
+        ok(dave.call("logout"), "logout");
+
+        List<JsonNode> trail = events(admin, "listall", "true", "resourceid", daveId, "resourcetype", "User");
+        List<JsonNode> logins = trail.stream().filter(e -> e.get("type").asText().startsWith("USER.LOG")).toList();
+        assertEquals(List.of("USER.LOGOUT INFO", "USER.LOGIN INFO", "USER.LOGIN ERROR"), logins.stream()
+                .map(e -> e.get("type").asText() + " " + e.get("level").asText()).toList(), "newest first: " + trail);
+        assertTrue(logins.stream().allMatch(e -> e.get("account").asText().equals("dave")
+                && e.get("username").asText().equals("dave") && e.get("state").asText().equals("Completed")), trail.toString());
+        assertEquals("user has logged out", logins.get(0).get("description").asText());
+        assertTrue(logins.get(1).get("description").asText().startsWith("user has logged in from IP Address "),
+                logins.get(1).toString());
+        assertTrue(logins.get(2).get("description").asText().startsWith("user failed to log in from IP Address "),
+                logins.get(2).toString());
+        assertTrue(trail.stream().noneMatch(e -> e.toString().contains("not-daves-secret")
+                || e.toString().contains("dave-pw")), "no event holds a password: " + trail);
+        // A name no user has records nothing anywhere: there is no account to record it in.
+        long before = count(admin, "listall", "true", "type", "USER.LOGIN");
+        assertEquals(401, ApiClient.anonymous(cloud.baseUrl()).post(java.util.Map.of("command", "login", "username",
+                "nobody-at-all", "password", "x", "response", "json")).status());
+        assertEquals(before, count(admin, "listall", "true", "type", "USER.LOGIN"));
+    }
+
+    @Test
     void archivedEventsLeaveTheListAndDeletedOnesAreGone() throws Exception {
         String a = offering("audit-a");
         String b = offering("audit-b");

@@ -1,5 +1,7 @@
 package io.rbdstack.server.snapshot.policy;
 
+import io.rbdstack.server.alert.AlertType;
+import io.rbdstack.server.alert.Alerts;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * its snapshot, which then runs as a createSnapshot job of the volume's owner: listed by listAsyncJobs,
  * its failure recorded there. A snapshot that cannot even start (the volume busy, say) still uses up
  * its slot and is recorded as a failed job. The next run is computed from now, not from the missed
- * slot, so after downtime a policy catches up with one snapshot, not one per missed slot.
+ * slot, so after downtime a policy catches up with one snapshot, not one per missed slot. A scheduled
+ * snapshot that fails, refused at the start or in its job, raises an ALERT.STORAGE.MISC alert naming the
+ * volume and the reason: nobody waits on a scheduled job's result, so without it a failing policy goes unseen.
  */
 public final class PolicyRunner {
 
@@ -49,10 +53,11 @@ public final class PolicyRunner {
     private final JobSubmitter jobs;
     private final LongFunction<Optional<Caller>> owners;
     private final PolicySlots slots;
+    private final Alerts alerts;
 
     /** @param owners the caller a policy's snapshots run as, by account id (UserRepository's firstActiveUserOf) */
     public PolicyRunner(Jdbc jdbc, SnapshotPolicyRepository policies, VolumeRepository volumes, SnapshotTaker taker,
-                        JobSubmitter jobs, LongFunction<Optional<Caller>> owners, PolicySlots slots) {
+                        JobSubmitter jobs, LongFunction<Optional<Caller>> owners, PolicySlots slots, Alerts alerts) {
         this.jdbc = jdbc;
         this.policies = policies;
         this.volumes = volumes;
@@ -60,6 +65,7 @@ public final class PolicyRunner {
         this.jobs = jobs;
         this.owners = owners;
         this.slots = slots;
+        this.alerts = alerts;
     }
 
     Outcome run(SnapshotPolicyRepository.PolicyRow policy, Instant now) {
@@ -100,6 +106,7 @@ public final class PolicyRunner {
             }
             LOG.warn("Snapshot policy {} could not take the snapshot of volume {} due at {}: {}", policy.uuid(),
                     policy.volumeName(), slot.due(), refused.getMessage());
+            failed(policy, refused);
             jobs.submit(owner.get(), COMMAND, params, new AsyncCommand.AsyncStart("Volume", policy.volumeUuid(),
                     progress -> {
                         throw refused;
@@ -111,12 +118,33 @@ public final class PolicyRunner {
                     policy.uuid(), slot.due());
             return Outcome.TAKEN_ELSEWHERE;
         }
-        String job = jobs.submit(owner.get(), COMMAND, params, taker.job(owner.get(), allocated.get(), false,
-                Optional.of(new SnapshotRetention.Rule(policy.interval(), policy.maxSnaps()))));
+        AsyncCommand.AsyncStart snapshot = taker.job(owner.get(), allocated.get(), false,
+                Optional.of(new SnapshotRetention.Rule(policy.interval(), policy.maxSnaps())));
+        String job = jobs.submit(owner.get(), COMMAND, params, new AsyncCommand.AsyncStart(snapshot.instanceType(),
+                snapshot.instanceId(), progress -> {
+                    try {
+                        return snapshot.work().run(progress);
+                    } catch (Exception e) {
+                        failed(policy, e);
+                        throw e;
+                    }
+                }));
         LOG.info("Snapshot policy {} ({}) of volume {} started snapshot {} due at {} (job {}); next at {}",
                 policy.uuid(), policy.interval(), policy.volumeName(), allocated.get().uuid(), slot.due(), job,
                 slot.next());
         return Outcome.STARTED;
+    }
+
+    /**
+     * The alert of a failed scheduled snapshot, with the reason the job reports (an ApiException's text is
+     * written for callers); any other exception only as an internal error, its details in the log.
+     */
+    private void failed(SnapshotPolicyRepository.PolicyRow policy, Exception reason) {
+        String why = reason instanceof ApiException api ? api.getMessage()
+                : "an internal error (see the management server log)";
+        alerts.failed(AlertType.STORAGE_MISC, policy.volumeUuid(), "Scheduled snapshot of volume "
+                + policy.volumeName() + " (" + policy.volumeUuid() + ") by its " + policy.interval()
+                + " snapshot policy " + policy.uuid() + " failed: " + why);
     }
 
     /** The slot claimed and the snapshot allocated together, or neither; empty when another server has the slot. */

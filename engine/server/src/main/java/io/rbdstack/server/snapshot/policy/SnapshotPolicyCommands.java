@@ -13,7 +13,13 @@ import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
+import io.rbdstack.server.limit.Limits;
+import io.rbdstack.server.limit.ResourceType;
 import io.rbdstack.server.snapshot.SnapshotRetention;
+import io.rbdstack.server.tag.TagCommands;
+import io.rbdstack.server.tag.TagRepository;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeState;
 import java.time.Clock;
@@ -37,11 +43,24 @@ public final class SnapshotPolicyCommands {
     }
 
     public record Deps(SnapshotPolicyRepository policies, VolumeRepository volumes, SnapshotRetention retention,
-                       PolicySlots slots, Clock clock) {
+                       PolicySlots slots, Clock clock, Limits limits, TagRepository tags) {
 
         SnapshotPolicyRepository.PolicyRow policy(String uuid) {
             return policies.find(uuid).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find snapshot policy by id " + uuid + " (parameter id)"));
+        }
+
+        /** The policy as the caller sees it, with its tags. */
+        SnapshotPolicyView view(SnapshotPolicyRepository.PolicyRow policy, Caller caller) {
+            return views(List.of(policy), caller).get(0);
+        }
+
+        /** The policies as the caller sees them, their tags read in one query. */
+        List<SnapshotPolicyView> views(List<SnapshotPolicyRepository.PolicyRow> rows, Caller caller) {
+            Map<Long, List<TagView>> tagged = tags.of(TaggedType.SnapshotPolicy,
+                    rows.stream().map(SnapshotPolicyRepository.PolicyRow::id).toList());
+            return rows.stream().map(p -> p.view(caller.isRootAdmin(), tagged.getOrDefault(p.id(), List.of())))
+                    .toList();
         }
 
         /** When a policy shown to its users takes its next snapshot; a hidden one takes none. */
@@ -72,16 +91,15 @@ public final class SnapshotPolicyCommands {
             @Param(description = "The ID of the disk volume", entity = Entity.VOLUME, acl = true) String volumeId,
             @Param(description = "root admins: whether users see the policy; a hidden policy takes no snapshots")
             Optional<Boolean> forDisplay,
-            @Param(description = "tags of the policy; not supported yet: tags come with createTags")
+            @Param(description = "Map of tags (key/value pairs): the policy's tags, replacing those it had",
+                    column = "resource_tags.value")
             Map<String, String> tags) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
             VolumeRepository.VolumeRow volume = deps.volumes().find(volumeId).orElseThrow(() ->
                     ApiException.invalidParameter("Unable to find volume by id " + volumeId + " (parameter volumeid)"));
-            if (!tags.isEmpty()) {
-                throw ApiException.invalidParameter("Tags on snapshot policies are not supported yet (parameter tags)");
-            }
+            TagCommands.requireValues(tags);
             boolean display = !caller.isRootAdmin() || forDisplay.orElse(true);
             if (display && !ON_STORAGE.contains(volume.state())) {
                 throw ApiException.invalidParameter("VolumeId: " + volume.uuid() + " is not in Ready state but "
@@ -94,10 +112,19 @@ public final class SnapshotPolicyCommands {
                         + " exceeds limit [" + limit + "] for interval type [" + intervalType + "] (snapshot.max."
                         + intervalType.name().toLowerCase(java.util.Locale.ROOT) + ")");
             }
+            // As CloudStack: a shown policy may not keep more snapshots than its owner may have.
+            if (display && deps.limits().overAccountOrDomain(ResourceType.snapshot, volume.accountId(), maxSnaps)) {
+                throw ApiException.invalidParameter("Max number of snapshots shouldn't exceed the domain/account level"
+                        + " snapshot limit (parameter maxsnaps)");
+            }
             SnapshotPolicyRepository.PolicyRow saved = deps.policies().save(new SnapshotPolicyRepository.NewPolicy(
                     volume.id(), volume.accountId(), schedule.trim(), timezone.trim(), intervalType, maxSnaps, display,
                     deps.nextRun(parsed, display).orElse(null)));
-            return ApiJson.object("snapshotpolicy", saved.view(caller.isRootAdmin()));
+            if (!tags.isEmpty()) {
+                // As CloudStack: the tags given become the policy's tags, a replaced policy's old ones going.
+                deps.tags().replace(TaggedType.SnapshotPolicy, saved.id(), saved.uuid(), volume.accountId(), tags);
+            }
+            return ApiJson.object("snapshotpolicy", deps.view(saved, caller));
         }
 
         private PolicySchedule parse(VolumeRepository.VolumeRow volume, Deps deps) {
@@ -141,8 +168,7 @@ public final class SnapshotPolicyCommands {
                     : ListScope.account(caller.accountId());
             SnapshotPolicyRepository.Filter filter = new SnapshotPolicyRepository.Filter(scope, id, volumeId, keyword,
                     display);
-            List<SnapshotPolicyView> views = deps.policies().list(filter, page.sql()).stream()
-                    .map(p -> p.view(caller.isRootAdmin())).toList();
+            List<SnapshotPolicyView> views = deps.views(deps.policies().list(filter, page.sql()), caller);
             return ApiJson.list("snapshotpolicy", views, deps.policies().count(filter));
         }
     }
@@ -175,7 +201,7 @@ public final class SnapshotPolicyCommands {
                 SnapshotPolicyRepository.PolicyRow updated = deps.policies().find(newUuid.orElse(policy.uuid()))
                         .orElseThrow(() -> ApiException.invalidParameter("Snapshot policy " + id + " was deleted"
                                 + " meanwhile"));
-                return ApiJson.object("snapshotpolicy", updated.view(caller.isRootAdmin()));
+                return ApiJson.object("snapshotpolicy", deps.view(updated, caller));
             });
         }
     }

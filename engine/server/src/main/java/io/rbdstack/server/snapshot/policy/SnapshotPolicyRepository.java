@@ -4,6 +4,8 @@ import io.rbdstack.server.api.ListScope;
 import io.rbdstack.server.db.DataAccessException;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.Where;
+import io.rbdstack.server.tag.TagView;
+import io.rbdstack.server.tag.TaggedType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -29,9 +31,9 @@ public final class SnapshotPolicyRepository {
             return PolicySchedule.parse(interval, schedule, PolicyTimeZone.parse(timezone));
         }
 
-        public SnapshotPolicyView view(boolean showDisplay) {
+        public SnapshotPolicyView view(boolean showDisplay, List<TagView> tags) {
             return new SnapshotPolicyView(uuid, volumeUuid, schedule, interval.ordinal(), maxSnaps, timezone,
-                    showDisplay ? display : null, List.of());
+                    showDisplay ? display : null, tags);
         }
     }
 
@@ -113,8 +115,13 @@ public final class SnapshotPolicyRepository {
         }
     }
 
+    /** Deletes the policies and their tags (a later policy could be given a deleted one's id). */
     public void delete(List<Long> ids) {
-        jdbc.transaction(() -> ids.forEach(id -> jdbc.update("DELETE FROM snapshot_policy WHERE id = ?", id)));
+        jdbc.transaction(() -> ids.forEach(id -> {
+            jdbc.update("DELETE FROM resource_tags WHERE resource_type = ? AND resource_id = ?",
+                    TaggedType.SnapshotPolicy.name(), id);
+            jdbc.update("DELETE FROM snapshot_policy WHERE id = ?", id);
+        }));
     }
 
     /** Policies whose next snapshot is due at {@code now}, the longest waiting first. */

@@ -1,5 +1,6 @@
 package io.rbdstack.server.snapshot.policy;
 
+import io.rbdstack.server.tag.TagView;
 import java.util.List;
 
 /**
@@ -7,5 +8,5 @@ import java.util.List;
  * number (0 HOURLY, 1 DAILY, 2 WEEKLY, 3 MONTHLY), {@code fordisplay} is shown to root admins only.
  */
 public record SnapshotPolicyView(String id, String volumeid, String schedule, int intervaltype, int maxsnaps,
-                                 String timezone, Boolean fordisplay, List<Object> tags) {
+                                 String timezone, Boolean fordisplay, List<TagView> tags) {
 }

@@ -133,7 +133,8 @@ class SnapshotPolicyApiIT {
         assertContains("parameter maxsnaps", refusedCreate(volume, "maxsnaps", "0"));
         assertContains("maxSnaps [9] for volume data-b exceeds limit [8] for interval type [DAILY]",
                 refusedCreate(volume, "maxsnaps", "9"));
-        assertContains("parameter tags", refusedCreate(volume, "tags[0].key", "k", "tags[0].value", "v"));
+        assertContains("Value for the key k is either null or empty (parameter tags)", refusedCreate(volume,
+                "tags[0].key", "k", "tags[0].value", ""));
         String allocated = staged.volume(1, "data-c", "Allocated");
         assertContains("is not in Ready state but Allocated", refusedCreate(allocated));
         assertEquals(0, list(admin, "listall", "true", "keyword", "data-b").size(), "nothing was saved");
@@ -147,6 +148,38 @@ class SnapshotPolicyApiIT {
             assertContains("exceeds limit [0]", refusedCreate(volume, "intervaltype", "WEEKLY", "schedule", "00:01:2"));
         } finally {
             admin.call("updateConfiguration", "name", "snapshot.max.weekly", "value", "8");
+        }
+    }
+
+    @Test
+    void maxsnapsOverTheOwnersSnapshotLimitIsRefusedUnlessThePolicyIsHiddenOrTheOwnerARootAdmin() throws Exception {
+        assertEquals(200, admin.call("createAccount", "username", "lim", "password", "lim-password", "email",
+                "lim@example.com", "firstname", "L", "lastname", "L").status());
+        ApiClient lim = ApiClient.login(cloud.baseUrl(), "lim", "lim-password");
+        String volume = staged.volume(staged.accountId("lim"), "lim-data", "Ready");
+        String root = admin.call("listDomains", "name", "ROOT").response("listDomains").get("domain").get(0)
+                .get("id").asText();
+        assertEquals(200, admin.call("updateResourceLimit", "account", "lim", "domainid", root, "resourcetype", "3",
+                "max", "2").status());
+        ApiClient.Reply over = lim.call("createSnapshotPolicy", "volumeid", volume, "intervaltype", "DAILY",
+                "schedule", "00:01", "timezone", "UTC", "maxsnaps", "3");
+        assertEquals(431, over.status(), over.body());
+        assertEquals("Max number of snapshots shouldn't exceed the domain/account level snapshot limit (parameter"
+                + " maxsnaps)", over.response("createSnapshotPolicy").get("errortext").asText());
+        assertTrue(list(admin, "volumeid", volume).isEmpty(), "nothing saved");
+        ApiClient.Reply atLimit = lim.call("createSnapshotPolicy", "volumeid", volume, "intervaltype", "DAILY",
+                "schedule", "00:01", "timezone", "UTC", "maxsnaps", "2");
+        assertEquals(200, atLimit.status(), "up to the limit is fine: " + atLimit.body());
+        assertEquals(3, create(admin, volume, "HOURLY", "01", "fordisplay", "false").get("maxsnaps").asInt(),
+                "a hidden policy takes no snapshots, so the limit does not bind it");
+
+        assertEquals(200, admin.call("updateConfiguration", "name", "max.account.snapshots", "value", "1").status());
+        try {
+            String admins = staged.volume(1, "admin-many", "Ready");
+            assertEquals(3, create(admin, admins, "DAILY", "00:01").get("maxsnaps").asInt(),
+                    "root admins have no snapshot limit");
+        } finally {
+            admin.call("updateConfiguration", "name", "max.account.snapshots", "value", "20");
         }
     }
 

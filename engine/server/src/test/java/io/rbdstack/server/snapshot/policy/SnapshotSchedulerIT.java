@@ -154,6 +154,43 @@ class SnapshotSchedulerIT {
         PolicyJob job = PolicyJob.latest(admin, policy);
         assertEquals(2, job.status());
         assertTrue(job.errorText().contains("is not in Ready state but Resizing"), job.errorText());
+        List<com.fasterxml.jackson.databind.JsonNode> alerts = alertsAbout(volume);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(12, alerts.get(0).get("type").asInt());
+        assertEquals("ALERT.STORAGE.MISC", alerts.get(0).get("name").asText());
+        assertEquals("Scheduled snapshot of volume busy (" + volume + ") by its HOURLY snapshot policy " + policy
+                + " failed: " + job.errorText(), alerts.get(0).get("description").asText());
+    }
+
+    @Test
+    void aScheduledSnapshotFailingInItsJobRaisesAnAlertNamingTheVolumeAndTheReason() throws Exception {
+        String volume = staged.volume(1, "no-storage", "Ready");
+        String policy = hourlyPolicy(volume);
+        assertEquals(List.of(), alertsAbout(volume));
+        Instant now = Instant.now();
+        setNextRun(policy, now.minusSeconds(1));
+        await("the slot is taken", Duration.ofSeconds(20), () -> claimedSince(policy, now));
+        awaitIdle();
+        PolicyJob job = PolicyJob.latest(admin, policy);
+        assertEquals(2, job.status(), "the staged volume has no storage");
+        List<com.fasterxml.jackson.databind.JsonNode> alerts = alertsAbout(volume);
+        assertEquals(1, alerts.size(), alerts.toString());
+        String description = alerts.get(0).get("description").asText();
+        assertTrue(description.startsWith("Scheduled snapshot of volume no-storage (" + volume + ") by its HOURLY"
+                + " snapshot policy " + policy + " failed: "), description);
+        // The job's text adds the incident id of an internal fault to the same reason.
+        String reason = description.substring(description.indexOf(" failed: ") + " failed: ".length());
+        assertTrue(!reason.isEmpty() && job.errorText().startsWith(reason), "the job's reason: " + job.errorText()
+                + " / " + description);
+    }
+
+    /** listAlerts' alerts whose text names the volume. */
+    private static List<com.fasterxml.jackson.databind.JsonNode> alertsAbout(String volume) throws Exception {
+        ApiClient.Reply reply = admin.call("listAlerts", "keyword", volume);
+        assertEquals(200, reply.status(), reply.body());
+        List<com.fasterxml.jackson.databind.JsonNode> alerts = new ArrayList<>();
+        reply.response("listAlerts").path("alert").forEach(alerts::add);
+        return alerts;
     }
 
     @Test

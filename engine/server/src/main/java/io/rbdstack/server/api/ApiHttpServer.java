@@ -1,6 +1,8 @@
 package io.rbdstack.server.api;
 
 import javax.net.ssl.SSLContext;
+import io.rbdstack.server.ui.UiHandler;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -13,8 +15,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 /**
  * The Jetty server of the API: a plain-HTTP connector (answered for loopback clients only, see
  * {@link HttpsOnlyFromAfar}) and an HTTPS one with HSTS, both within {@link HttpLimits};
- * {@link ApiHttpHandler} behind a {@link GracefulHandler} (in-flight requests finish on stop, for up
- * to the stop timeout) and {@link ApiErrorHandler} for whatever Jetty refuses on its own.
+ * {@link ApiHttpHandler}, then the web UI ({@link UiHandler}, at /client/), behind a {@link GracefulHandler}
+ * (in-flight requests finish on stop, for up to the stop timeout) and {@link ApiErrorHandler} for
+ * whatever Jetty refuses on its own.
  */
 public final class ApiHttpServer {
 
@@ -55,8 +58,8 @@ public final class ApiHttpServer {
         https.setPort(addresses.httpsPort());
         server.addConnector(https);
 
-        server.setHandler(new GracefulHandler(new HttpsOnlyFromAfar(new ApiHttpHandler(dispatcher, limits),
-                https::getLocalPort)));
+        server.setHandler(new GracefulHandler(new HttpsOnlyFromAfar(
+                new Handler.Sequence(new ApiHttpHandler(dispatcher, limits), new UiHandler()), https::getLocalPort)));
         server.setErrorHandler(new ApiErrorHandler(limits));
         return server;
     }

@@ -1,0 +1,37 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { api } from './api/index.js'
+import AppLayout from './components/AppLayout.vue'
+import LoginPage from './pages/LoginPage.vue'
+import DashboardPage from './pages/DashboardPage.vue'
+import StoragePoolsPage from './pages/StoragePoolsPage.vue'
+import AddStoragePoolPage from './pages/AddStoragePoolPage.vue'
+import NotFoundPage from './pages/NotFoundPage.vue'
+
+export const router = createRouter({
+  history: createWebHistory('/client/'),
+  routes: [
+    { path: '/login', name: 'login', component: LoginPage, meta: { title: 'Log in', public: true } },
+    {
+      path: '/',
+      component: AppLayout,
+      children: [
+        { path: '', name: 'dashboard', component: DashboardPage, meta: { title: 'Dashboard' } },
+        { path: 'storage', name: 'storage', component: StoragePoolsPage, meta: { title: 'Primary storage' } },
+        { path: 'storage/add', name: 'add-storage', component: AddStoragePoolPage,
+          meta: { title: 'Add primary storage' } },
+        { path: ':unknown(.*)', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
+      ],
+    },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !api.loggedIn) {
+    return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = `${to.meta.title} · rbdstack`
+})

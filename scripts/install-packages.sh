@@ -17,6 +17,12 @@ for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 
+# The web UI's build (engine/server, run by Maven) needs node and npm. A machine that already has both
+# keeps them: a Node.js of another packaging bundles npm, and Debian's npm package would replace it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if (( ${#missing[@]} == 0 )); then
   log "all ${#PACKAGES[@]} packages already installed"
   exit 0

@@ -6,6 +6,9 @@ import DashboardPage from './pages/DashboardPage.vue'
 import StoragePoolsPage from './pages/StoragePoolsPage.vue'
 import AddStoragePoolPage from './pages/AddStoragePoolPage.vue'
 import NotFoundPage from './pages/NotFoundPage.vue'
+import VolumesPage from './pages/VolumesPage.vue'
+import VolumePage from './pages/VolumePage.vue'
+import EventsPage from './pages/EventsPage.vue'
 
 export const router = createRouter({
   history: createWebHistory('/client/'),
@@ -19,6 +22,9 @@ export const router = createRouter({
         { path: 'storage', name: 'storage', component: StoragePoolsPage, meta: { title: 'Primary storage' } },
         { path: 'storage/add', name: 'add-storage', component: AddStoragePoolPage,
           meta: { title: 'Add primary storage' } },
+        { path: 'volumes', name: 'volumes', component: VolumesPage, meta: { title: 'Volumes' } },
+        { path: 'volumes/:id', name: 'volume', component: VolumePage, meta: { title: 'Snapshots' } },
+        { path: 'events', name: 'events', component: EventsPage, meta: { title: 'Events' } },
         { path: ':unknown(.*)', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
       ],
     },

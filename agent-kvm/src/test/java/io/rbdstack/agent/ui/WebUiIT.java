@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -36,6 +38,9 @@ class WebUiIT {
     /** A well-formed cephx key that is not the user's: Ceph refuses it. */
     static final String FORGED_KEY = "AQBUxJtlAAAAABAAx5ESM9mE6rdRvQpq0y5n1w==";
     static final String POOL_NAME = "ceph-rbd";
+    static final String VOLUME_NAME = "ui-vol";
+    static String volumeId;
+    static String snapshotName;
     /** The repository's docs/screenshots (the ITs run in agent-kvm/). */
     static final Path SCREENSHOTS = Path.of("").toAbsolutePath().getParent().resolve("docs/screenshots");
 
@@ -63,6 +68,31 @@ class WebUiIT {
                 cloud.close();
             }
         }
+    }
+
+    static void menu(String entry) {
+        visible(By.xpath("//li[contains(@class,'ant-menu-item')][contains(., '" + entry + "')]")).click();
+    }
+
+    /** Clicks the button of the open confirmation pop-over. */
+    static void confirm(String button) {
+        visible(By.xpath("//div[contains(@class,'ant-popover') and not(contains(@class,'ant-popover-hidden'))]"
+                + "//button[normalize-space()='" + button + "']")).click();
+    }
+
+    /** The volume's snapshots, as the API lists them. */
+    static List<JsonNode> snapshotsOfTheVolume() {
+        try {
+            return OneHostCloud.list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId);
+        } catch (Exception e) {
+            throw new IllegalStateException("listSnapshots failed", e);
+        }
+    }
+
+    static void addImageStore() throws Exception {
+        Path store = Files.createDirectories(dir.resolve("image-store"));
+        OneHostCloud.ok(cloud.admin().call("addImageStore", "provider", "SharedMountPoint", "name", "backups", "url",
+                store.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore");
     }
 
     static WebDriverWait await() {
@@ -123,8 +153,7 @@ class WebUiIT {
     @Test
     @Order(3)
     void theWizardShowsCephsRefusalOfAWrongSecretAtTheSecretField() throws Exception {
-        chromium.driver.findElement(By.xpath("//li[contains(@class,'ant-menu-item')][contains(., 'Primary storage')]"))
-                .click();
+        menu("Primary storage");
         visible(By.id("add-storage")).click();
         // The one zone is chosen by itself.
         await().until(d -> d.findElement(By.xpath("//*[@id='zone']/ancestor::div[contains(@class,'ant-select')][1]"))
@@ -175,8 +204,7 @@ class WebUiIT {
     @Test
     @Order(5)
     void theDashboardShowsTheZonesCapacityAndTheEventOfThePool() throws Exception {
-        chromium.driver.findElement(By.xpath("//li[contains(@class,'ant-menu-item')][contains(., 'Dashboard')]"))
-                .click();
+        menu("Dashboard");
         WebElement capacity = visible(By.id("capacity-card"));
         await().until(d -> capacity.getText().contains("ceph-zone") && capacity.getText().contains("Primary storage used"));
         WebElement events = visible(By.id("events-card"));
@@ -186,6 +214,118 @@ class WebUiIT {
 
     @Test
     @Order(6)
+    void aVolumeIsCreatedFromTheVolumesPage() throws Exception {
+        menu("Volumes");
+        visible(By.id("create-volume")).click();
+        type("volume-name", VOLUME_NAME);
+        // The one zone is chosen by itself; the size stays at 1 GiB.
+        await().until(d -> d.findElement(By.xpath("//*[@id='volume-zone']/ancestor::div[contains(@class,'ant-select')][1]"))
+                .getText().contains("ceph-zone"));
+        visible(By.id("create-volume-ok")).click();
+        visible(By.linkText(VOLUME_NAME));
+        List<JsonNode> volumes = OneHostCloud.list(cloud.admin(), "listVolumes", "volume", "listall", "true");
+        assertEquals(1, volumes.size());
+        assertEquals(VOLUME_NAME, volumes.get(0).get("name").asText());
+        assertEquals(1L << 30, volumes.get(0).get("size").asLong());
+        volumeId = volumes.get(0).get("id").asText();
+        screenshot("volumes");
+    }
+
+    @Test
+    @Order(7)
+    void aSnapshotIsTakenAndBackedUpWhileItsProgressBarGoesTo100() throws Exception {
+        // Data for the backup to copy, so that it has bytes to count.
+        RbdData.write(cloud.cephAdmin().ioCtx(), volumeId, 0, RbdData.bytes(32 << 20, 7));
+        addImageStore();
+        visible(By.linkText(VOLUME_NAME)).click();
+        visible(By.id("take-snapshot")).click();
+        await().until(d -> !snapshotsOfTheVolume().isEmpty());
+        snapshotName = snapshotsOfTheVolume().get(0).get("name").asText();
+        visible(By.cssSelector("[data-snapshot='" + snapshotName + "']"));
+        visible(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='backup']")).click();
+
+        By bar = By.cssSelector("[data-backup='" + snapshotName + "'] [role='progressbar']");
+        await().until(d -> "100".equals(d.findElement(bar).getAttribute("aria-valuenow")));
+        WebElement row = chromium.driver.findElement(By.xpath("//tr[.//*[@data-snapshot='" + snapshotName + "']]"));
+        await().until(d -> row.getText().contains("BackedUp"));
+        JsonNode snapshot = snapshotsOfTheVolume().get(0);
+        assertEquals("BackedUp", snapshot.get("state").asText());
+        assertTrue(chromium.driver.findElement(By.cssSelector("[data-backup='" + snapshotName + "']")).getText()
+                .contains("of "), "the bar says how many bytes were copied");
+        screenshot("snapshots");
+    }
+
+    @Test
+    @Order(8)
+    void theVolumeIsRevertedToTheSnapshotAfterConfirmation() {
+        visible(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='revert']")).click();
+        confirm("Revert");
+        visible(By.xpath("//*[contains(@class,'ant-message')]//*[contains(., 'reverted to " + snapshotName + "')]"));
+    }
+
+    @Test
+    @Order(9)
+    void theSnapshotIsDeletedAfterConfirmation() throws Exception {
+        visible(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='delete']")).click();
+        confirm("Delete");
+        WebElement table = visible(By.id("snapshots"));
+        await().until(d -> table.getText().contains("No snapshots of this volume yet."));
+        assertTrue(snapshotsOfTheVolume().isEmpty());
+    }
+
+    @Test
+    @Order(10)
+    void eachActionIsOnTheEventsPage() throws Exception {
+        menu("Events");
+        for (String type : List.of("STORAGE.POOL.CREATE", "VOLUME.CREATE", "SNAPSHOT.CREATE", "SNAPSHOT.BACKUP",
+                "SNAPSHOT.REVERT", "SNAPSHOT.DELETE")) {
+            type("event-keyword", type);
+            chromium.driver.findElement(By.id("event-keyword")).sendKeys(Keys.ENTER);
+            WebElement table = visible(By.id("events"));
+            await().until(d -> table.findElements(By.cssSelector("tbody tr.ant-table-row")).size() > 0
+                    && table.findElements(By.cssSelector("tbody tr.ant-table-row")).stream()
+                    .allMatch(r -> r.getText().contains(type)));
+            assertTrue(table.getText().contains("Completed"), type + ": " + table.getText());
+        }
+        type("event-keyword", "");
+        chromium.driver.findElement(By.id("event-keyword")).sendKeys(Keys.ENTER);
+        screenshot("events");
+    }
+
+    @Test
+    @Order(11)
+    void onANarrowScreenTheNavigationFoldsAwayAndTheToggleBringsItBack() throws Exception {
+        chromium.driver.manage().window().setSize(new Dimension(420, 860));
+        try {
+            chromium.driver.get(origin + "/client/storage");
+            visible(By.cssSelector(".bars[data-pool='" + POOL_NAME + "']"));
+            WebElement sider = chromium.driver.findElement(By.cssSelector(".ant-layout-sider"));
+            await().until(d -> sider.getAttribute("class").contains("ant-layout-sider-collapsed"));
+            screenshot("primary-storage-narrow");
+            WebElement toggle = chromium.driver.findElement(By.cssSelector("button[aria-label='Show or hide the navigation']"));
+            assertEquals("false", toggle.getAttribute("aria-expanded"));
+            toggle.click();
+            await().until(d -> !sider.getAttribute("class").contains("ant-layout-sider-collapsed"));
+            assertTrue(visible(By.xpath("//li[contains(@class,'ant-menu-item')][contains(., 'Volumes')]")).isDisplayed());
+        } finally {
+            chromium.driver.manage().window().setSize(new Dimension(1280, 800));
+        }
+    }
+
+    @Test
+    @Order(12)
+    void theFirstTabReachesTheSkipLinkWhichMovesTheFocusToTheContent() {
+        chromium.driver.get(origin + "/client/events");
+        visible(By.id("events"));
+        chromium.driver.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+        WebElement focused = chromium.driver.switchTo().activeElement();
+        assertEquals("Skip to content", focused.getText());
+        focused.sendKeys(Keys.ENTER);
+        assertEquals("main", chromium.driver.switchTo().activeElement().getAttribute("id"));
+    }
+
+    @Test
+    @Order(20)
     void logoutEndsTheSessionAndLeadsBackToLogin() {
         chromium.driver.findElement(By.id("logout")).click();
         visible(By.id("username"));
@@ -195,7 +335,7 @@ class WebUiIT {
     }
 
     @Test
-    @Order(7)
+    @Order(21)
     void aMissingUiFileIsNotFoundWhileAnUnknownRouteShowsTheAppsOwnPage() throws Exception {
         assertTrue(Files.isDirectory(SCREENSHOTS), "screenshots were saved");
         chromium.driver.get(origin + "/client/assets/no-such-file.js");

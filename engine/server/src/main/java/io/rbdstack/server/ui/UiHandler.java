@@ -52,11 +52,12 @@ public final class UiHandler extends Handler.Wrapper {
     private static final Logger LOG = LoggerFactory.getLogger(UiHandler.class);
 
     private final boolean built;
+    private final Resource root;
 
     /** The UI from the class path; when the build left it out, the UI paths answer 404 and a warning is logged. */
     public UiHandler() {
         ResourceHandler files = new ResourceHandler();
-        Resource root = ResourceFactory.of(files).newClassLoaderResource(CLASSPATH_DIR, false);
+        root = ResourceFactory.of(files).newClassLoaderResource(CLASSPATH_DIR, false);
         built = root != null && root.resolve(INDEX) != null && root.resolve(INDEX).exists();
         if (built) {
             files.setBaseResource(root);
@@ -91,12 +92,22 @@ public final class UiHandler extends Handler.Wrapper {
         if (!asset && APP_ROUTE.matcher("/" + file).matches()) {
             file = INDEX;
         }
+        if (!isFile(file)) {
+            // Answered 404 by the error handler, without the headers below: a year's caching of a 404 would
+            // outlast the next build.
+            return false;
+        }
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, asset ? ASSET_CACHE : REVALIDATE);
         response.getHeaders().put("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         response.getHeaders().put("X-Content-Type-Options", "nosniff");
         response.getHeaders().put("X-Frame-Options", "DENY");
         response.getHeaders().put("Referrer-Policy", "no-referrer");
         return super.handle(withPath(request, "/" + file), response, callback);
+    }
+
+    private boolean isFile(String file) {
+        Resource resource = root.resolve(file);
+        return resource != null && resource.exists() && !resource.isDirectory();
     }
 
     /** The request as the file handler sees it: the path within the UI's files. */

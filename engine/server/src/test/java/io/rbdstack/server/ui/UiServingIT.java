@@ -33,7 +33,9 @@ class UiServingIT {
     @BeforeAll
     static void findScript() throws Exception {
         origin = "http://127.0.0.1:" + cloud.management().httpPort();
-        Matcher m = Pattern.compile("src=\"(/client/assets/[^\"]+\\.js)\"").matcher(get("/client/").body());
+        HttpResponse<String> index = get("/client/");
+        assertEquals(200, index.statusCode(), "/client/: the UI must be on the class path (built without -Dui.skip)");
+        Matcher m = Pattern.compile("src=\"(/client/assets/[^\"]+\\.js)\"").matcher(index.body());
         assertTrue(m.find(), "index.html loads a script under /client/assets/");
         script = m.group(1);
     }
@@ -115,6 +117,7 @@ class UiServingIT {
             HttpResponse<String> response = get(path);
             assertEquals(404, response.statusCode(), path);
             assertTrue(!response.body().contains("<div id=\"app\">"), path);
+            assertTrue(!String.valueOf(header(response, "Cache-Control")).contains("max-age"), path + " not cached");
         }
     }
 

@@ -4,15 +4,21 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's chromium, headless, driven by Debian's chromedriver. Both paths are given, so Selenium
  * Manager never runs (it would try to download a browser or a driver). The flags keep chromium off
- * the network (this machine has none but loopback) and out of any profile but a fresh one.
+ * the network (this machine has none but loopback) and out of any profile but a fresh one. The
+ * helpers below are the steps every UI test takes: wait, find, type, pick a menu entry, confirm.
  */
 final class Chromium implements AutoCloseable {
 
@@ -36,6 +42,55 @@ final class Chromium implements AutoCloseable {
                 .usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    /** The repository's docs/screenshots (the ITs run in agent-kvm/). */
+    static final Path SCREENSHOTS = Path.of("").toAbsolutePath().getParent().resolve("docs/screenshots");
+
+    WebDriverWait await() {
+        return new WebDriverWait(driver, Duration.ofSeconds(20));
+    }
+
+    WebElement visible(By by) {
+        return await().until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    /** Selects all of the field and types over it: Vue's v-model hears the keystrokes, as it would a person's. */
+    void type(String id, String text) {
+        WebElement field = visible(By.id(id));
+        field.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+        field.sendKeys(text);
+    }
+
+    /** Clicks the navigation entry with this text. */
+    void menu(String entry) {
+        visible(By.xpath("//li[contains(@class,'ant-menu-item')][contains(., '" + entry + "')]")).click();
+    }
+
+    /** Clicks the button of the open confirmation pop-over. */
+    void confirm(String button) {
+        visible(By.xpath("//div[contains(@class,'ant-popover') and not(contains(@class,'ant-popover-hidden'))]"
+                + "//button[normalize-space()='" + button + "']")).click();
+    }
+
+    /** The error text antd shows under the form item that holds the element with this id. */
+    static By errorUnder(String id) {
+        return By.xpath("//*[@id='" + id + "']/ancestor::div[contains(concat(' ', normalize-space(@class), ' '),"
+                + " ' ant-form-item ')][1]//div[contains(@class, 'ant-form-item-explain-error')]");
+    }
+
+    /** Logs in on the login page of {@code origin} and waits for the dashboard. */
+    void logIn(String origin, String username, String password) {
+        driver.get(origin + "/client/login");
+        type("username", username);
+        type("password", password);
+        driver.findElement(By.id("login-submit")).click();
+        visible(By.id("hosts-card"));
+    }
+
+    /** Saves what the browser shows now as docs/screenshots/{@code name}.png. */
+    void screenshot(String name) throws IOException {
+        screenshot(SCREENSHOTS.resolve(name + ".png"));
     }
 
     /** A PNG of what the browser shows now, written to {@code file}. */

@@ -79,6 +79,8 @@ import io.rbdstack.server.limit.ResourceSummaries;
 import io.rbdstack.server.limit.ResourceUsage;
 import io.rbdstack.server.offering.DiskOfferingCommands;
 import io.rbdstack.server.offering.DiskOfferingRepository;
+import io.rbdstack.server.offering.ServiceOfferingCommands;
+import io.rbdstack.server.offering.ServiceOfferingRepository;
 import io.rbdstack.server.plugin.PluginJars;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsCommands;
@@ -271,6 +273,8 @@ public final class ManagementServer implements AutoCloseable {
                     providers, poolService, settings));
             DiskOfferingRepository offerings = new DiskOfferingRepository(jdbc);
             DiskOfferingCommands.register(registry, new DiskOfferingCommands.Deps(offerings, settings));
+            ServiceOfferingCommands.register(registry,
+                    new ServiceOfferingCommands.Deps(new ServiceOfferingRepository(jdbc), settings));
             VolumeRepository volumes = new VolumeRepository(jdbc);
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);

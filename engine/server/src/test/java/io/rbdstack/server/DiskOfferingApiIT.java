@@ -61,9 +61,10 @@ class DiskOfferingApiIT {
         assertRefused("Disksize is required for a non-customized disk offering", "name", "nosize");
         assertRefused("Disksize is not allowed for a customized disk offering", "name", "both", "customized", "true",
                 "disksize", "2");
-        assertRefused("Please specify a disk size of at least 1 GB.", "name", "zero", "disksize", "0");
-        assertRefused("The maximum size for a disk is 2000 GB (storage.max.volume.size).", "name", "huge",
-                "disksize", "2001");
+        assertRefused("Please specify a disk size of at least 1 GB (parameter disksize).", "name", "zero",
+                "disksize", "0");
+        assertRefused("The maximum size for a disk is 2000 GB (storage.max.volume.size; parameter disksize).", "name",
+                "huge", "disksize", "2001");
         assertRefused("Invalid value 'fat' for parameter provisioningtype: RBD images are always thin-provisioned, so"
                 + " only thin is offered", "name", "fat", "disksize", "1", "provisioningtype", "fat");
         assertRefused("Invalid value 'local' for parameter storagetype: only shared (primary storage pools) is"

@@ -13,6 +13,7 @@ public enum Entity {
     STORAGE_POOL("storage pool", "storage_pool", null),
     IMAGE_STORE("image store", "image_store", null),
     DISK_OFFERING("disk offering", "disk_offering", null),
+    SERVICE_OFFERING("service offering", "service_offering", null),
     VOLUME("volume", "volumes", "account_id"),
     SNAPSHOT("snapshot", "snapshots", "account_id"),
     SNAPSHOT_POLICY("snapshot policy", "snapshot_policy", "account_id"),

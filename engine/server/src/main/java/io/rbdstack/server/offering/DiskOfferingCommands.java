@@ -12,11 +12,8 @@ import io.rbdstack.server.api.Entity;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
-import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
-import io.rbdstack.server.volume.VolumeSize;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** createDiskOffering, updateDiskOffering, deleteDiskOffering (admins) and listDiskOfferings (everyone). */
@@ -73,25 +70,9 @@ public final class DiskOfferingCommands {
             }
             long sizeBytes = 0;
             if (diskSize.isPresent()) {
-                long max = deps.settings().longValue(Setting.STORAGE_MAX_VOLUME_SIZE);
-                if (diskSize.get() < 1) {
-                    throw ApiException.invalidParameter("Please specify a disk size of at least 1 GB.");
-                }
-                if (diskSize.get() > max) {
-                    throw ApiException.invalidParameter("The maximum size for a disk is " + max + " GB"
-                            + " (storage.max.volume.size).");
-                }
-                sizeBytes = VolumeSize.bytes(diskSize.get(), "disksize");
+                sizeBytes = OfferingChecks.diskBytes(diskSize.get(), "disksize", deps.settings());
             }
-            if (!provisioningType.map(p -> p.toLowerCase(Locale.ROOT)).orElse(THIN).equals(THIN)) {
-                throw ApiException.invalidParameter("Invalid value '" + provisioningType.orElseThrow()
-                        + "' for parameter provisioningtype: RBD images are always thin-provisioned, so only thin is"
-                        + " offered");
-            }
-            storageType.filter(t -> !t.equalsIgnoreCase("shared")).ifPresent(t -> {
-                throw ApiException.invalidParameter("Invalid value '" + t + "' for parameter storagetype: only shared"
-                        + " (primary storage pools) is supported");
-            });
+            OfferingChecks.thinAndShared(provisioningType, storageType);
             String uuid = deps.offerings().create(new DiskOfferingRepository.NewOffering(trimmed,
                     displayText.orElse(trimmed), sizeBytes, custom,
                     tags.map(CommaList::parse).orElse(List.of()).stream().distinct().toList(), THIN, qos()));

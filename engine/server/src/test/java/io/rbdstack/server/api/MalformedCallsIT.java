@@ -197,6 +197,8 @@ class MalformedCallsIT {
                 "hypervisor", "KVM").response("addHost").get("host").get(0).get("id").asText();
         String offering = admin.call("createDiskOffering", "name", "o", "disksize", "1")
                 .response("createDiskOffering").get("diskoffering").get("id").asText();
+        String serviceOffering = admin.call("createServiceOffering", "name", "so", "customized", "true")
+                .response("createServiceOffering").get("serviceoffering").get("id").asText();
         JsonNode account = admin.call("createAccount", "username", "bob", "password", "pw", "email", "b@example.com",
                 "firstname", "B", "lastname", "B").response("createAccount").get("account");
         ids.put(Entity.ZONE, zone);
@@ -204,6 +206,7 @@ class MalformedCallsIT {
         ids.put(Entity.CLUSTER, cluster);
         ids.put(Entity.HOST, host);
         ids.put(Entity.DISK_OFFERING, offering);
+        ids.put(Entity.SERVICE_OFFERING, serviceOffering);
         // Like every staged row, the account and user named are the admin's: bob may name neither.
         JsonNode adminUser = admin.call("listUsers", "username", "admin").response("listUsers").get("user").get(0);
         ids.put(Entity.ACCOUNT, adminUser.get("accountid").asText());

@@ -17,7 +17,8 @@ QEMU_CONF=/etc/libvirt/qemu.conf
 
 virsh_ok() { virsh -c "$URI" version; }
 
-rbd_backend_listed() { virsh -c "$URI" pool-capabilities | grep -q "type='rbd' supported='yes'"; }
+# Not a pipe into grep -q: grep's early exit would fail virsh with SIGPIPE under pipefail.
+rbd_backend_listed() { [[ $(virsh -c "$URI" pool-capabilities) == *"type='rbd' supported='yes'"* ]]; }
 
 prepare_host() {
   # libvirtd exits at start without the user that libvirt-daemon-system normally creates.

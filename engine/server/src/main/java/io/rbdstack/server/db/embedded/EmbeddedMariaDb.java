@@ -28,14 +28,17 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     private final DB db;
     private final DataDirLock lock;
+    private final Optional<DbWatchdog> watchdog;
     private final Path dataDir;
     private final int port;
     private final String password;
     private boolean closed;
 
-    private EmbeddedMariaDb(DB db, DataDirLock lock, Path dataDir, int port, String password) {
+    private EmbeddedMariaDb(DB db, DataDirLock lock, Optional<DbWatchdog> watchdog, Path dataDir, int port,
+                            String password) {
         this.db = db;
         this.lock = lock;
+        this.watchdog = watchdog;
         this.dataDir = dataDir;
         this.port = port;
         this.password = password;
@@ -65,9 +68,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             throw new DatabaseStartupException("Cannot use " + dataDir + " as the embedded MariaDB's data dir: " + e.getMessage(), e);
         }
         DB db = null;
+        Optional<DbWatchdog> watchdog = Optional.empty();
         boolean started = false;
         try {
-            refuseLeftoverServer(layout);
+            LeftoverServer.stopIfOurs(layout.data(), layout.home());
             boolean firstStart = !Files.exists(layout.initializedMarker());
             LOG.info("Starting the embedded MariaDB on 127.0.0.1:{}, data dir {}{}", chosenPort, layout.home(),
                     firstStart ? " (first start: unpacking and installing)" : "");
@@ -84,6 +88,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
             db = DB.newEmbeddedDB(MariaDb4jConfiguration.build(layout, version, chosenPort, !createUser));
             db.start();
+            watchdog = startWatchdog(layout);
             if (createUser) {
                 EmbeddedDbAccount.createDatabaseAndUser(chosenPort, password);
                 DbPasswordFile.write(layout.passwordFile(), password);
@@ -95,7 +100,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             LOG.info("Embedded MariaDB {} ready on 127.0.0.1:{} after {} ms (data dir {})", version, chosenPort,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), layout.home());
             started = true;
-            return new EmbeddedMariaDb(db, lock, layout.home(), chosenPort, password);
+            return new EmbeddedMariaDb(db, lock, watchdog, layout.home(), chosenPort, password);
         } catch (DatabaseStartupException e) {
             throw e;
         } catch (Exception e) {
@@ -104,6 +109,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } finally {
             if (!started) {
                 stopAfterFailedStart(db);
+                watchdog.ifPresent(DbWatchdog::close);
                 lock.close();
             }
         }
@@ -143,17 +149,20 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("Stopping the embedded MariaDB on 127.0.0.1:" + port + " failed: " + e.getMessage(), e);
         } finally {
+            watchdog.ifPresent(DbWatchdog::close);
             lock.close();
         }
     }
 
-    private static void refuseLeftoverServer(EmbeddedMariaDbLayout layout) throws DatabaseStartupException, IOException {
-        Optional<ProcessHandle> leftover = LeftoverServer.find(layout.data());
-        if (leftover.isPresent()) {
-            long pid = leftover.get().pid();
-            throw new DatabaseStartupException("A MariaDB server left running by an earlier rbdstack (pid " + pid
-                    + ") still uses the data dir " + layout.home() + ": stop it (kill " + pid + ") and start again");
+    /** So that a JVM killed with -9 does not leave its server running (see {@link DbWatchdog}). */
+    private static Optional<DbWatchdog> startWatchdog(EmbeddedMariaDbLayout layout) throws IOException {
+        if (!(LeftoverServer.find(layout.data()) instanceof LeftoverOwnership.Ours ours)) {
+            LOG.warn("The embedded MariaDB's process was not found by its pid file in {}: it runs without a watchdog,"
+                    + " so if this JVM is killed it keeps running until the next start stops it", layout.data());
+            return Optional.empty();
         }
+        ProcessHandle server = ProcessHandle.of(ours.pid()).orElseThrow();
+        return Optional.of(DbWatchdog.start(server, DbWatchdog.datadirArgument(server, layout.data())));
     }
 
     private static void stopAfterFailedStart(DB db) {

@@ -31,6 +31,9 @@ needs_build() (
   return 1
 )
 if needs_build; then
+  # A running server or agent would load classes from a jar rewritten under it.
+  "$here/agent.sh" stop
+  "$here/server.sh" stop
   log "building the management server and the agent (mvn package -DskipTests)"
   # One Maven build at a time on this machine: the lock is shared with every other build here.
   (cd "$root" && flock /tmp/rbdstack-maven.lock mvn -B -q ${RBDSTACK_MAVEN_ARGS:-} package -DskipTests \

@@ -114,7 +114,12 @@ def main():
 
     api = CloudApi(args.url)
     with open(args.password_file, encoding="utf-8") as f:
-        api.login("admin", f.read().strip())
+        try:
+            api.login("admin", f.read().strip())
+        except CloudApiError as e:
+            raise SystemExit(f"ERROR: {e}\nThe root admin's password is not the one in {args.password_file}: the admin"
+                             " was made before run.sh kept it there, or it was changed since. Put the current"
+                             " password into that file (mode 600) and run again.") from None
 
     zone = ensure(api, "zone", ZONE, find(api, "listZones", "zone", ZONE), lambda: api.call(
         "createZone", name=ZONE, dns1="8.8.8.8", internaldns1="127.0.0.1", networktype="Advanced")["zone"])

@@ -18,27 +18,31 @@ t0=$(now_ms)
 "$here/install-packages.sh"
 "$here/services.sh" start ceph libvirt
 
-# Builds when a jar is missing or any source (Java, UI, poms) is newer than it.
+# Builds when a jar is missing or any source (Java, UI, poms) changed since run.sh's last build. A
+# stamp, not the jars' times: Maven leaves a jar whose own module did not change untouched.
+stamp="$root/engine/server/target/run-sh-build.stamp"
 needs_build() (
   cd "$root"
   local jar
   for jar in engine/server/target/rbdstack-server.jar agent-kvm/target/rbdstack-agent.jar \
              plugins/storage-rbd/target/rbdstack-storage-rbd-*.jar; do
     [[ -f $jar ]] || return 0
-    [[ -n $(find . -path ./engine/server/src/main/ui/node_modules -prune -o \
-      \( -path '*/src/main/*' -o -name pom.xml -o -name package-lock.json \) -type f -newer "$jar" -print -quit) ]] && return 0
   done
-  return 1
+  [[ -f $stamp ]] || return 0
+  [[ -n $(find . -path ./engine/server/src/main/ui/node_modules -prune -o \
+    \( -path '*/src/main/*' -o -name pom.xml -o -name package-lock.json \) -type f -newer "$stamp" -print -quit) ]]
 )
 if needs_build; then
   # A running server or agent would load classes from a jar rewritten under it.
   "$here/agent.sh" stop
   "$here/server.sh" stop
   log "building the management server and the agent (mvn package -DskipTests)"
+  touch "$stamp.new" # before the build: a source saved during it counts as changed next time
   # One Maven build at a time on this machine: the lock is shared with every other build here.
   (cd "$root" && flock /tmp/rbdstack-maven.lock mvn -B -q ${RBDSTACK_MAVEN_ARGS:-} package -DskipTests \
     -pl engine/server,plugins/storage-rbd,agent-kvm -am) > "$RBDSTACK_STATE_DIR/build.log" 2>&1 \
     || die_with_log "the build failed" "$RBDSTACK_STATE_DIR/build.log"
+  mv "$stamp.new" "$stamp"
 else
   log "the jars are up to date with the sources"
 fi

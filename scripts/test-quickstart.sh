@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the quick start on a state dir and ports of its own, beside the test services:
 # a cold scripts/run.sh, then through the API: the host is Up, the pool Up with capacity, a volume, a
-# snapshot and its backup; a second run.sh duplicates nothing and the password still works; then
+# snapshot and its backup; a second run.sh duplicates nothing and the password still works; after
+# kill -9 of the server, and after services.sh stop, run.sh brings the cloud back with its volume;
 # services.sh stop leaves no daemon of this state dir running. Its state dir is deleted first.
 # Variables: RBDSTACK_QS_STATE_DIR (/tmp/rbdstack-quickstart; an image store may not be below /root,
 # else set RBDSTACK_IMAGE_STORE_DIR), ports RBDSTACK_QS_PORT_BASE (28000: HTTP +80, HTTPS +443,
@@ -69,6 +70,24 @@ for list in listZones:zone listPods:pod listClusters:cluster listHosts:host list
   check "one ${list#*:} after two runs" "$(count "${list%:*}" "${list#*:}")" 1
 done
 check "the volume is still there" "$(api listVolumes id="$volume" --get volume.0.state)" Ready
+
+# A killed server (no shutdown at all): run.sh brings the cloud back with no manual step.
+server_pid=$(cat "$RBDSTACK_STATE_DIR/server/server.pid")
+kill -KILL "$server_pid"
+log "killed the management server (pid $server_pid) with SIGKILL"
+"$here/run.sh" > "$out" 2>&1 || { cat "$out"; die "FAILED: run.sh after kill -9 of the server"; }
+check "the volume is back after kill -9 of the server" "$(api listVolumes id="$volume" --get volume.0.state)" Ready
+check "its snapshot too" "$(api listSnapshots id="$snapshot" --get snapshot.0.state)" BackedUp
+
+# Everything stopped, then started again: Ceph keeps its data, the pool its images.
+"$here/services.sh" stop > "$out" 2>&1 || { cat "$out"; die "FAILED: services.sh stop"; }
+"$here/run.sh" > "$out" 2>&1 || { cat "$out"; die "FAILED: run.sh after services.sh stop"; }
+check "the volume is back after a stop and start" "$(api listVolumes id="$volume" --get volume.0.state)" Ready
+check "the pool is Up again" "$(api listStoragePools name=ceph-rbd --get storagepool.0.state)" Up
+image=$(api listVolumes id="$volume" --get volume.0.path 2>/dev/null || echo "$volume")
+rbd --conf "$RBDSTACK_STATE_DIR/ceph/ceph.conf" --keyring "$RBDSTACK_STATE_DIR/ceph/ceph.client.admin.keyring" \
+  info "rbd/$image" >/dev/null || die "FAILED: the volume's RBD image rbd/$image is gone from Ceph"
+log "ok: the volume's RBD image rbd/$image is still in Ceph"
 
 "$here/services.sh" stop > "$out" 2>&1 || { cat "$out"; die "FAILED: services.sh stop"; }
 trap - EXIT

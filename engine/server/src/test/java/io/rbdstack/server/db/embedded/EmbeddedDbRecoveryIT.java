@@ -92,6 +92,33 @@ class EmbeddedDbRecoveryIT {
         }
     }
 
+    @Test
+    void aDbKilledUnderARunningServerIsRestartedWithItsData(@TempDir Path dataDir) throws Exception {
+        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir, 0)) {
+            writeRow(dataDir, db.port());
+            List<String> servers = EmbeddedMariaDbIT.serverProcessesOf(dataDir);
+            assertEquals(1, servers.size(), servers.toString());
+            ProcessHandle killed = ProcessHandle.of(Long.parseLong(servers.get(0).split(" ")[0])).orElseThrow();
+            killed.destroyForcibly(); // SIGKILL, as the OOM killer would
+            killed.onExit().join();
+
+            long t0 = System.nanoTime();
+            String what = null;
+            while (what == null && System.nanoTime() - t0 < 30_000_000_000L) {
+                try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                     Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT what FROM kept WHERE id = 1")) {
+                    what = rs.next() ? rs.getString(1) : "no row";
+                } catch (java.sql.SQLException notYet) {
+                    Thread.sleep(200);
+                }
+            }
+            assertEquals("before the kill", what, "the DB answers again within 30 s, with the committed row");
+            List<String> now = EmbeddedMariaDbIT.serverProcessesOf(dataDir);
+            assertEquals(1, now.size(), now.toString());
+        }
+        assertEquals(List.of(), EmbeddedMariaDbIT.serverProcessesOf(dataDir), "close() stops the restarted server");
+    }
+
     /** Starts {@link EmbeddedMariaDbInAnotherJvm} and returns its server's port once it is ready. */
     private int startInAnotherJvm(Path dataDir) throws Exception {
         jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -3,6 +3,7 @@
 # a cold scripts/run.sh, then through the API: the host is Up, the pool Up with capacity, a volume, a
 # snapshot and its backup; a second run.sh duplicates nothing and the password still works; after
 # kill -9 of the server, and after services.sh stop, run.sh brings the cloud back with its volume;
+# after kill -9 of the embedded MariaDB the API answers again within 30 s;
 # services.sh stop leaves no daemon of this state dir running. Its state dir is deleted first.
 # Variables: RBDSTACK_QS_STATE_DIR (/tmp/rbdstack-quickstart; an image store may not be below /root,
 # else set RBDSTACK_IMAGE_STORE_DIR), ports RBDSTACK_QS_PORT_BASE (28000: HTTP +80, HTTPS +443,
@@ -78,6 +79,17 @@ log "killed the management server (pid $server_pid) with SIGKILL"
 "$here/run.sh" > "$out" 2>&1 || { cat "$out"; die "FAILED: run.sh after kill -9 of the server"; }
 check "the volume is back after kill -9 of the server" "$(api listVolumes id="$volume" --get volume.0.state)" Ready
 check "its snapshot too" "$(api listSnapshots id="$snapshot" --get snapshot.0.state)" BackedUp
+
+# The embedded MariaDB killed under the running server: the server restarts it, the API answers.
+db_pid=$(pgrep -f -- "bin/mariadbd .*--datadir=[/.]*${RBDSTACK_STATE_DIR#/}/server/db/data" | head -n 1)
+[[ -n $db_pid ]] || die "FAILED: no embedded MariaDB of $RBDSTACK_STATE_DIR found"
+kill -KILL "$db_pid"
+t2=$(now_ms)
+until api listVolumes id="$volume" --get volume.0.state >/dev/null 2>&1; do
+  (( $(now_ms) - t2 < 30000 )) || die "FAILED: the API does not answer 30 s after kill -9 of the embedded MariaDB"
+  sleep 0.5
+done
+log "ok: the API answers $(elapsed "$t2") after kill -9 of the embedded MariaDB (pid $db_pid)"
 
 # Everything stopped, then started again: Ceph keeps its data, the pool its images.
 "$here/services.sh" stop > "$out" 2>&1 || { cat "$out"; die "FAILED: services.sh stop"; }

@@ -174,6 +174,10 @@ start() {
     log "ceph restarted with its data (bluestore, $BLOCK_FILE): mon.a [v2:$MON_IP:$MON_V2_PORT,v1:$MON_IP:$MON_V1_PORT], pool '$POOL'; HEALTH_OK in $(elapsed "$t0")"
     return 0
   fi
+  if [[ $STORE == bluestore && -f $BLOCK_FILE ]]; then
+    die "$C holds an OSD with data ($BLOCK_FILE) but not the rest of its cluster (ceph.conf, keyrings, mon store):" \
+      "not rebuilding it over the data; restore the missing files, or delete $C to start an empty cluster"
+  fi
   if [[ $STORE == memstore && -f $BLOCK_FILE ]]; then
     die "$C holds a bluestore cluster with data; start it with RBDSTACK_CEPH_STORE=bluestore (or delete $C to rebuild it empty)"
   fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One whole working cloud on this machine, left running in the background: installs packages, starts
-# Ceph (bluestore: its data survives restarts) and libvirtd, builds what is missing or older than its
-# sources, starts the management server on its embedded MariaDB, then sets up through the API a zone,
+# Ceph (bluestore: its data survives restarts) and libvirtd, builds the jars when missing or their
+# sources changed, starts the management server on its embedded MariaDB, then sets up through the API a zone,
 # pod and cluster, this machine's KVM agent as a host, the Ceph pool as primary storage, an image store
 # and a custom-size disk offering. Running it again reuses everything.
 # Prints the UI's address and the admin's username and password; scripts/services.sh stop stops it all.

@@ -18,19 +18,19 @@ t0=$(now_ms)
 "$here/install-packages.sh"
 "$here/services.sh" start ceph libvirt
 
-# Builds when a jar is missing or any source (Java, UI, poms) changed since run.sh's last build. A
-# stamp, not the jars' times: Maven leaves a jar whose own module did not change untouched.
+# Builds when a jar is missing or any source (Java, UI, poms) changed since the last build: run.sh's
+# stamp, or the server jar when a full Maven build (scripts/test.sh, CI) is newer. Not each jar's own
+# time: Maven leaves a jar whose module did not change untouched.
 stamp="$root/engine/server/target/run-sh-build.stamp"
 needs_build() (
   cd "$root"
-  local jar
-  for jar in engine/server/target/rbdstack-server.jar agent-kvm/target/rbdstack-agent.jar \
-             plugins/storage-rbd/target/rbdstack-storage-rbd-*.jar; do
+  local jar built=engine/server/target/rbdstack-server.jar
+  for jar in "$built" agent-kvm/target/rbdstack-agent.jar plugins/storage-rbd/target/rbdstack-storage-rbd-*.jar; do
     [[ -f $jar ]] || return 0
   done
-  [[ -f $stamp ]] || return 0
+  [[ -f $stamp && $stamp -nt $built ]] && built=$stamp
   [[ -n $(find . -path ./engine/server/src/main/ui/node_modules -prune -o \
-    \( -path '*/src/main/*' -o -name pom.xml -o -name package-lock.json \) -type f -newer "$stamp" -print -quit) ]]
+    \( -path '*/src/main/*' -o -name pom.xml -o -name package-lock.json \) -type f -newer "$built" -print -quit) ]]
 )
 if needs_build; then
   # A running server or agent would load classes from a jar rewritten under it.

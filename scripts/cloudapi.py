@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A small CloudStack API client (Python 3 standard library only) for rbdstack's scripts.
 
-It logs in like any CloudStack client (POST login, then the JSESSIONID cookie and the sessionkey on
-every call), follows async jobs with queryAsyncJobResult, and turns an error answer into CloudApiError
+It logs in like any CloudStack client (login, then the JSESSIONID cookie and the sessionkey on every
+call; every call a POSTed form), follows async jobs with queryAsyncJobResult, and turns an error answer into CloudApiError
 carrying CloudStack's errorcode and errortext.
 
 As a command:
@@ -38,8 +38,7 @@ class CloudApi:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def login(self, username, password, domain="/"):
-        # POSTed, so the password is in no URL and no access log.
-        reply = self._send("login", {"username": username, "password": password, "domain": domain}, post=True)
+        reply = self._send("login", {"username": username, "password": password, "domain": domain})
         self.sessionkey = reply["sessionkey"]
         return reply
 
@@ -69,16 +68,14 @@ class CloudApi:
         """The rows of a list command (an empty list when there are none)."""
         return self.call(command, **params).get(key, [])
 
-    def _send(self, command, params, post=False):
+    def _send(self, command, params):
         query = {"command": command, "response": "json"}
         query.update({k: str(v) for k, v in params.items() if v is not None})
         if self.sessionkey and command != "login":
             query["sessionkey"] = self.sessionkey
-        data = urllib.parse.urlencode(query)
-        if post:
-            request = urllib.request.Request(self.url, data=data.encode(), method="POST")
-        else:
-            request = urllib.request.Request(self.url + "?" + data)
+        # Every call a POSTed form, as the web UI sends them: passwords and cephx secrets are then in no
+        # URL, so in no access log or proxy log.
+        request = urllib.request.Request(self.url, data=urllib.parse.urlencode(query).encode(), method="POST")
         try:
             with self.opener.open(request, timeout=self.timeout) as answer:
                 body = answer.read()

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# A one-node Ceph cluster (one mon on v1+v2, one mgr, one memstore OSD, cephx, pool "rbd") under the
+# A one-node Ceph cluster (one mon on v1+v2, one mgr, one OSD, cephx, pool "rbd") under the
 # state dir. Ready means HEALTH_OK and every PG active+clean.
-# memstore keeps data in the OSD's memory: a cluster with a dead daemon is rebuilt from scratch
-# (new fsid, new keys), so anything holding the old admin key must re-read it.
+# RBDSTACK_CEPH_STORE picks the OSD's object store:
+# - memstore (default, the tests): data in the OSD's memory. A cluster with a dead daemon is rebuilt
+#   from scratch (new fsid, new keys), so anything holding the old admin key must re-read it.
+# - bluestore (scripts/run.sh): data in a sparse file under the state dir. A stopped cluster is
+#   started again with its data and keys; it is never rebuilt (delete the state dir's ceph/ for that).
+# Ports: RBDSTACK_CEPH_V1_PORT (6789) and RBDSTACK_CEPH_V2_PORT (3300), so a second cluster can run beside.
 # usage: ceph.sh start|stop|status
 source "$(dirname "$0")/common.sh"
 
@@ -15,6 +19,10 @@ MON_IP=127.0.0.1
 MON_V1_PORT=${RBDSTACK_CEPH_V1_PORT:-6789}
 MON_V2_PORT=${RBDSTACK_CEPH_V2_PORT:-3300}
 POOL=rbd
+STORE=${RBDSTACK_CEPH_STORE:-memstore}
+[[ $STORE == memstore || $STORE == bluestore ]] || die "RBDSTACK_CEPH_STORE must be memstore or bluestore, got '$STORE'"
+# bluestore's block file lives outside the OSD dir: inside it, ceph-osd --mkfs fails with ELOOP.
+BLOCK_FILE="$C/osd-block/osd.0.block"
 DAEMONS=(mon.a mgr.x osd.0)
 
 ceph_cli() { ceph --conf "$CONF" --name client.admin --keyring "$ADMIN_KEYRING" --connect-timeout 10 "$@"; }
@@ -80,8 +88,7 @@ keyring = $C/mgr.\$id/keyring
 [osd]
 osd data = $C/osd.\$id
 keyring = $C/osd.\$id/keyring
-osd objectstore = memstore
-memstore device bytes = ${RBDSTACK_CEPH_OSD_BYTES:-4294967296}
+$(store_conf)
 osd op num shards = 1
 osd memory target = 939524096
 
@@ -90,12 +97,23 @@ keyring = $ADMIN_KEYRING
 CONF
 }
 
+# The [osd] lines of the object store; sizes in bytes (bluestore's file is sparse: it takes what is written).
+store_conf() {
+  if [[ $STORE == bluestore ]]; then
+    printf 'osd objectstore = bluestore\nbluestore block path = %s\nbluestore block create = true\nbluestore block size = %s\n' \
+      "$BLOCK_FILE" "${RBDSTACK_CEPH_OSD_BYTES:-21474836480}"
+  else
+    printf 'osd objectstore = memstore\nmemstore device bytes = %s\n' "${RBDSTACK_CEPH_OSD_BYTES:-4294967296}"
+  fi
+}
+
 create_cluster() {
   local fsid osd_uuid tmp
   fsid=$(uuidgen)
   osd_uuid=$(uuidgen)
   rm -rf "$C"
   mkdir -p "$C/run" "$C/log" "$C/mon.a" "$C/mgr.x" "$C/osd.0"
+  [[ $STORE == bluestore ]] && mkdir -p "$(dirname "$BLOCK_FILE")"
   chmod 700 "$C"
   # The mon's bootstrap keyring must live outside the mon data dir, or --mkfs sees a non-empty dir.
   tmp="$C/bootstrap"
@@ -143,15 +161,59 @@ start() {
   local t0
   t0=$(now_ms)
   if all_daemons_alive && ready; then
+    ports_from_conf
     log "ceph already running and healthy (mon $MON_IP:$MON_V1_PORT/$MON_V2_PORT)"
     write_properties
     return 0
+  fi
+  if [[ $STORE == bluestore ]] && persistent_cluster_exists; then
+    ports_from_conf
+    restart_daemons
+    wait_for "HEALTH_OK with all PGs active+clean (the cluster keeps its data; see $C/log)" 120 "$C/log/osd.0.log" ready
+    write_properties
+    log "ceph restarted with its data (bluestore, $BLOCK_FILE): mon.a [v2:$MON_IP:$MON_V2_PORT,v1:$MON_IP:$MON_V1_PORT], pool '$POOL'; HEALTH_OK in $(elapsed "$t0")"
+    return 0
+  fi
+  if [[ $STORE == bluestore && -f $BLOCK_FILE ]]; then
+    die "$C holds an OSD with data ($BLOCK_FILE) but not the rest of its cluster (ceph.conf, keyrings, mon store):" \
+      "not rebuilding it over the data; restore the missing files, or delete $C to start an empty cluster"
+  fi
+  if [[ $STORE == memstore && -f $BLOCK_FILE ]]; then
+    die "$C holds a bluestore cluster with data; start it with RBDSTACK_CEPH_STORE=bluestore (or delete $C to rebuild it empty)"
   fi
   stop >/dev/null
   create_cluster
   wait_for "HEALTH_OK with all PGs active+clean" 60 "$C/log/mon.a.log" ready
   write_properties
-  log "ceph $(ceph --version | awk '{print $3}') up: mon.a [v2:$MON_IP:$MON_V2_PORT,v1:$MON_IP:$MON_V1_PORT], mgr.x, osd.0 (memstore), pool '$POOL', users client.admin and client.$LIMITED_USER; HEALTH_OK + all PGs active+clean in $(elapsed "$t0")"
+  log "ceph $(ceph --version | awk '{print $3}') up: mon.a [v2:$MON_IP:$MON_V2_PORT,v1:$MON_IP:$MON_V1_PORT], mgr.x, osd.0 ($STORE), pool '$POOL', users client.admin and client.$LIMITED_USER; HEALTH_OK + all PGs active+clean in $(elapsed "$t0")"
+}
+
+# A bluestore cluster made by an earlier start: its keys, mon store and OSD block file are all there.
+persistent_cluster_exists() {
+  [[ -f $CONF && -f $ADMIN_KEYRING && -f $C/mon.a/keyring && -f $C/osd.0/keyring && -f $BLOCK_FILE ]]
+}
+
+# An existing cluster keeps the ports it was made with (they are in its monmap), whatever the variables say.
+ports_from_conf() {
+  local mon_host
+  mon_host=$(awk -F' = ' '$1 == "mon host" {print $2}' "$CONF")
+  [[ $mon_host =~ v2:[^:]+:([0-9]+),v1:[^:]+:([0-9]+) ]] || die "no mon host in $CONF"
+  MON_V2_PORT=${BASH_REMATCH[1]} MON_V1_PORT=${BASH_REMATCH[2]}
+}
+
+# Starts whichever daemons of an existing cluster are not running.
+restart_daemons() {
+  # ceph.conf is kept as written: the mon's address is in its monmap.
+  if ! pid_alive "$(pidfile_of mon.a)"; then
+    ceph-mon --conf "$CONF" -i a > "$C/log/start-mon.log" 2>&1 || die_with_log "ceph-mon did not start" "$C/log/mon.a.log"
+  fi
+  wait_for "mon quorum" 30 "$C/log/mon.a.log" ceph_cli mon stat
+  if ! pid_alive "$(pidfile_of osd.0)"; then
+    ceph-osd --conf "$CONF" -i 0 > "$C/log/start-osd.log" 2>&1 || die_with_log "ceph-osd did not start" "$C/log/osd.0.log"
+  fi
+  if ! pid_alive "$(pidfile_of mgr.x)"; then
+    ceph-mgr --conf "$CONF" -i x > "$C/log/start-mgr.log" 2>&1 || die_with_log "ceph-mgr did not start" "$C/log/mgr.x.log"
+  fi
 }
 
 write_properties() {

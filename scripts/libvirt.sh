@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # libvirtd (monolithic, qemu:///system) with the RBD storage backend, plus virtlogd for domains.
 # Pid files, logs and libvirtd.conf live under the state dir; the socket is libvirt's system one.
+# RBDSTACK_LIBVIRT_SHARED=1: use the libvirtd that already serves qemu:///system (another state dir's,
+# e.g. the test services') without starting, stopping or configuring it: for a second cloud beside it.
 # usage: libvirt.sh start|stop|status
 source "$(dirname "$0")/common.sh"
 
@@ -15,7 +17,8 @@ QEMU_CONF=/etc/libvirt/qemu.conf
 
 virsh_ok() { virsh -c "$URI" version; }
 
-rbd_backend_listed() { virsh -c "$URI" pool-capabilities | grep -q "type='rbd' supported='yes'"; }
+# Not a pipe into grep -q: grep's early exit would fail virsh with SIGPIPE under pipefail.
+rbd_backend_listed() { [[ $(virsh -c "$URI" pool-capabilities) == *"type='rbd' supported='yes'"* ]]; }
 
 prepare_host() {
   # libvirtd exits at start without the user that libvirt-daemon-system normally creates.
@@ -37,10 +40,19 @@ log_outputs = "3:file:$LOGFILE"
 CONF
 }
 
+shared() { [[ ${RBDSTACK_LIBVIRT_SHARED:-0} == 1 ]]; }
+
 start() {
   local t0
   t0=$(now_ms)
   mkdir -p "$L"
+  if shared; then
+    virsh_ok >/dev/null 2>&1 || die "RBDSTACK_LIBVIRT_SHARED=1 but no libvirtd answers on $URI"
+    rbd_backend_listed || die "the shared libvirtd on $URI has no RBD storage backend"
+    write_properties
+    log "using the shared libvirtd on $URI (not started or stopped by this state dir)"
+    return 0
+  fi
   if pid_alive "$PIDFILE" && pid_alive "$VIRTLOGD_PIDFILE" && virsh_ok >/dev/null 2>&1; then
     log "libvirtd already running (pid $(cat "$PIDFILE"), $URI)"
     write_properties
@@ -69,12 +81,17 @@ start() {
 write_properties() { set_property "$SERVICES_FILE" libvirt.uri "$URI"; }
 
 stop() {
+  shared && return 0
   stop_pidfile libvirtd "$PIDFILE"
   stop_pidfile virtlogd "$VIRTLOGD_PIDFILE"
 }
 
 status() {
   local rc=0
+  if shared; then
+    if virsh_ok >/dev/null 2>&1; then echo "libvirtd: shared, answering on $URI"; else echo "libvirtd: shared, not answering on $URI"; rc=1; fi
+    return $rc
+  fi
   if pid_alive "$PIDFILE" && virsh_ok >/dev/null 2>&1; then echo "libvirtd: running (pid $(cat "$PIDFILE"), $URI)"; else echo "libvirtd: stopped"; rc=1; fi
   if pid_alive "$VIRTLOGD_PIDFILE"; then echo "virtlogd: running (pid $(cat "$VIRTLOGD_PIDFILE"))"; else echo "virtlogd: stopped"; rc=1; fi
   return $rc

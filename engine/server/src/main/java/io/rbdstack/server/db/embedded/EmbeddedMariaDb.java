@@ -26,17 +26,23 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 
+    /** Restarts tried when the server dies under us before the JVM exits instead. */
+    private static final int RESTART_ATTEMPTS = 3;
+
     private final DB db;
     private final DataDirLock lock;
-    private final Path dataDir;
+    private final EmbeddedMariaDbLayout layout;
     private final int port;
     private final String password;
+    private Optional<DbWatchdog> watchdog;
     private boolean closed;
 
-    private EmbeddedMariaDb(DB db, DataDirLock lock, Path dataDir, int port, String password) {
+    private EmbeddedMariaDb(DB db, DataDirLock lock, Optional<DbWatchdog> watchdog, EmbeddedMariaDbLayout layout,
+                            int port, String password) {
         this.db = db;
         this.lock = lock;
-        this.dataDir = dataDir;
+        this.watchdog = watchdog;
+        this.layout = layout;
         this.port = port;
         this.password = password;
     }
@@ -65,9 +71,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             throw new DatabaseStartupException("Cannot use " + dataDir + " as the embedded MariaDB's data dir: " + e.getMessage(), e);
         }
         DB db = null;
+        Optional<DbWatchdog> watchdog = Optional.empty();
         boolean started = false;
         try {
-            refuseLeftoverServer(layout);
+            LeftoverServer.stopIfOurs(layout.data(), layout.home());
             boolean firstStart = !Files.exists(layout.initializedMarker());
             LOG.info("Starting the embedded MariaDB on 127.0.0.1:{}, data dir {}{}", chosenPort, layout.home(),
                     firstStart ? " (first start: unpacking and installing)" : "");
@@ -84,6 +91,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
             db = DB.newEmbeddedDB(MariaDb4jConfiguration.build(layout, version, chosenPort, !createUser));
             db.start();
+            watchdog = startWatchdog(layout);
             if (createUser) {
                 EmbeddedDbAccount.createDatabaseAndUser(chosenPort, password);
                 DbPasswordFile.write(layout.passwordFile(), password);
@@ -94,8 +102,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             }
             LOG.info("Embedded MariaDB {} ready on 127.0.0.1:{} after {} ms (data dir {})", version, chosenPort,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), layout.home());
+            EmbeddedMariaDb embedded = new EmbeddedMariaDb(db, lock, watchdog, layout, chosenPort, password);
+            embedded.supervise();
             started = true;
-            return new EmbeddedMariaDb(db, lock, layout.home(), chosenPort, password);
+            return embedded;
         } catch (DatabaseStartupException e) {
             throw e;
         } catch (Exception e) {
@@ -104,6 +114,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         } finally {
             if (!started) {
                 stopAfterFailedStart(db);
+                watchdog.ifPresent(DbWatchdog::close);
                 lock.close();
             }
         }
@@ -127,7 +138,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     public Path dataDir() {
-        return dataDir;
+        return layout.home();
     }
 
     /** Shuts the server down cleanly (InnoDB flushed) and waits for its process to end. */
@@ -139,21 +150,74 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         closed = true;
         try {
             db.stop();
-            LOG.info("Embedded MariaDB on 127.0.0.1:{} stopped (data dir {})", port, dataDir);
+            LOG.info("Embedded MariaDB on 127.0.0.1:{} stopped (data dir {})", port, layout.home());
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("Stopping the embedded MariaDB on 127.0.0.1:" + port + " failed: " + e.getMessage(), e);
         } finally {
+            watchdog.ifPresent(DbWatchdog::close);
             lock.close();
         }
     }
 
-    private static void refuseLeftoverServer(EmbeddedMariaDbLayout layout) throws DatabaseStartupException, IOException {
-        Optional<ProcessHandle> leftover = LeftoverServer.find(layout.data());
-        if (leftover.isPresent()) {
-            long pid = leftover.get().pid();
-            throw new DatabaseStartupException("A MariaDB server left running by an earlier rbdstack (pid " + pid
-                    + ") still uses the data dir " + layout.home() + ": stop it (kill " + pid + ") and start again");
+    /** So that a JVM killed with -9 does not leave its server running (see {@link DbWatchdog}). */
+    private static Optional<DbWatchdog> startWatchdog(EmbeddedMariaDbLayout layout) throws IOException {
+        Optional<ProcessHandle> server = serverProcess(layout);
+        if (server.isEmpty()) {
+            LOG.warn("The embedded MariaDB's process was not found by its pid file in {}: it runs without a watchdog,"
+                    + " so if this JVM is killed it keeps running until the next start stops it", layout.data());
+            return Optional.empty();
         }
+        return Optional.of(DbWatchdog.start(server.get(), DbWatchdog.datadirArgument(server.get(), layout.data())));
+    }
+
+    private static Optional<ProcessHandle> serverProcess(EmbeddedMariaDbLayout layout) throws IOException {
+        return LeftoverServer.find(layout.data()) instanceof LeftoverOwnership.Ours ours
+                ? ProcessHandle.of(ours.pid()) : Optional.empty();
+    }
+
+    /**
+     * Restarts the server when its process dies under us (killed, crashed, out of memory): otherwise
+     * every API call would fail with a database error until someone restarts rbdstack by hand. When
+     * it cannot be restarted, the JVM exits, so that whatever supervises it starts it again.
+     */
+    private void supervise() throws IOException {
+        serverProcess(layout).ifPresent(server -> server.onExit().thenRunAsync(() -> {
+            if (!restartAfterDeath(server.pid())) {
+                LOG.error("The embedded MariaDB could not be restarted {} times: exiting so that the management"
+                        + " server is started again", RESTART_ATTEMPTS);
+                System.exit(1);
+            }
+        }));
+    }
+
+    /** @return false when every attempt failed */
+    private synchronized boolean restartAfterDeath(long deadPid) {
+        if (closed) {
+            return true; // our own stop
+        }
+        LOG.error("The embedded MariaDB (pid {}) on 127.0.0.1:{} exited while in use: restarting it", deadPid, port);
+        watchdog.ifPresent(DbWatchdog::close);
+        watchdog = Optional.empty();
+        for (int attempt = 1; attempt <= RESTART_ATTEMPTS; attempt++) {
+            long t0 = System.nanoTime();
+            try {
+                db.start(); // the same port, data dir and account; InnoDB recovers what was committed
+                watchdog = startWatchdog(layout);
+                supervise();
+                LOG.warn("The embedded MariaDB is running again on 127.0.0.1:{} after {} ms (attempt {})", port,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), attempt);
+                return true;
+            } catch (IOException | RuntimeException e) { // ManagedProcessException is an IOException
+                LOG.error("Restarting the embedded MariaDB failed (attempt {} of {})", attempt, RESTART_ATTEMPTS, e);
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     private static void stopAfterFailedStart(DB db) {

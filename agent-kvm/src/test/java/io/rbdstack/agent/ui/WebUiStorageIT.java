@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -84,8 +85,10 @@ class WebUiStorageIT {
         return By.cssSelector("[data-" + kind + "='" + name + "'] [data-action='" + action + "']");
     }
 
+    /** Waits for the element to say text; a row the table has just drawn again is looked up afresh. */
     static void waitForText(By by, String text) {
-        chromium.await().until(d -> d.findElement(by).getText().contains(text));
+        chromium.await().ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(by).getText().contains(text));
     }
 
     @Test
@@ -196,7 +199,8 @@ class WebUiStorageIT {
         chromium.type("policy-schedule", "30");
         chromium.visible(By.id("policy-ok")).click();
         WebElement row = chromium.visible(By.xpath("//tr[.//*[@data-policy='" + VOLUME + " HOURLY']]"));
-        assertTrue(row.getText().contains("Europe/Berlin"), row.getText());
+        assertTrue(row.getText().contains("every hour at :30") && row.getText().contains("Europe/Berlin"),
+                row.getText());
         JsonNode policy = list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId).get(0);
         assertEquals("30", policy.get("schedule").asText());
         assertEquals(4, policy.get("maxsnaps").asInt());

@@ -204,7 +204,19 @@ class WebUiStorageIT {
         JsonNode policy = list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId).get(0);
         assertEquals("30", policy.get("schedule").asText());
         assertEquals(4, policy.get("maxsnaps").asInt());
+
+        // Hidden from users (updateSnapshotPolicy fordisplay=false), it stays listed here, then is shown again.
+        By shown = By.cssSelector("[data-shown='" + VOLUME + " HOURLY']");
+        chromium.visible(shown).click();
+        chromium.await().ignoring(StaleElementReferenceException.class)
+                .until(d -> "false".equals(d.findElement(shown).getAttribute("aria-checked")));
+        assertEquals("false", list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId,
+                "fordisplay", "false").get(0).get("fordisplay").asText());
         chromium.screenshot("snapshot-policies");
+        chromium.visible(shown).click();
+        chromium.await().ignoring(StaleElementReferenceException.class)
+                .until(d -> "true".equals(d.findElement(shown).getAttribute("aria-checked")));
+        assertEquals(1, list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId).size());
     }
 
     @Test

@@ -212,6 +212,8 @@ class WebUiStorageIT {
                 .until(d -> "false".equals(d.findElement(shown).getAttribute("aria-checked")));
         assertEquals("false", list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId,
                 "fordisplay", "false").get(0).get("fordisplay").asText());
+        chromium.visible(By.xpath("//*[contains(@class,'ant-message')]//*[contains(., 'is hidden')]"));
+        Thread.sleep(500); // the switch's slide (0.2 s) ends before the picture is taken
         chromium.screenshot("snapshot-policies");
         chromium.visible(shown).click();
         chromium.await().ignoring(StaleElementReferenceException.class)

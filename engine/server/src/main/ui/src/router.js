@@ -9,6 +9,9 @@ import NotFoundPage from './pages/NotFoundPage.vue'
 import VolumesPage from './pages/VolumesPage.vue'
 import VolumePage from './pages/VolumePage.vue'
 import EventsPage from './pages/EventsPage.vue'
+import ImageStoresPage from './pages/ImageStoresPage.vue'
+import DiskOfferingsPage from './pages/DiskOfferingsPage.vue'
+import SnapshotPoliciesPage from './pages/SnapshotPoliciesPage.vue'
 
 export const router = createRouter({
   history: createWebHistory('/client/'),
@@ -24,6 +27,10 @@ export const router = createRouter({
           meta: { title: 'Add primary storage' } },
         { path: 'volumes', name: 'volumes', component: VolumesPage, meta: { title: 'Volumes' } },
         { path: 'volumes/:id', name: 'volume', component: VolumePage, meta: { title: 'Snapshots' } },
+        { path: 'image-stores', name: 'image-stores', component: ImageStoresPage, meta: { title: 'Secondary storage' } },
+        { path: 'disk-offerings', name: 'disk-offerings', component: DiskOfferingsPage, meta: { title: 'Disk offerings' } },
+        { path: 'snapshot-policies', name: 'snapshot-policies', component: SnapshotPoliciesPage,
+          meta: { title: 'Snapshot policies' } },
         { path: 'events', name: 'events', component: EventsPage, meta: { title: 'Events' } },
         { path: ':unknown(.*)', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
       ],

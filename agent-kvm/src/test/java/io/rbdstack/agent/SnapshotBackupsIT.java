@@ -112,6 +112,10 @@ class SnapshotBackupsIT {
         assertEquals("BackedUp", full.get("state").asText());
         long fullSize = full.get("physicalsize").asLong();
         assertTrue(fullSize > 3 << 20, "holds the 3 MiB written: " + fullSize);
+        assertFalse(full.has("parent"), "a full backup builds on nothing: " + full);
+        assertEquals(added.get("id").asText(), full.get("datastoreid").asText(), "the store holding it");
+        assertEquals("backups", full.get("datastorename").asText());
+        assertEquals("Image", full.get("datastoretype").asText());
         Path s2File = backupFile(volumeId, s2);
         assertEquals(fullSize, Files.size(s2File));
 
@@ -122,6 +126,10 @@ class SnapshotBackupsIT {
         assertTrue(incremental.get("physicalsize").asLong() < 64 << 10,
                 "incremental: only the 8 KiB changed, " + incremental.get("physicalsize"));
         assertTrue(incremental.get("revertable").asBoolean(), "still on primary too");
+        assertEquals(s2, incremental.get("parent").asText(), "the chain: s3's backup builds on s2's");
+        assertEquals(full.get("name").asText(), incremental.get("parentname").asText());
+        assertEquals("backups", incremental.get("datastorename").asText());
+        assertFalse(list(admin, "listSnapshots", "snapshot", "id", s1).get(0).has("datastoreid"), "s1 is not backed up");
 
         // s2's backup is the base of s3's: deleting s2 keeps the file; s1 was never backed up.
         awaitOk(admin, admin.call("deleteSnapshot", "id", s2), "deleteSnapshot");

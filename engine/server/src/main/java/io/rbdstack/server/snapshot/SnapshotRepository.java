@@ -32,7 +32,7 @@ public final class SnapshotRepository implements VolumeSnapshots {
                               String volumeType, String volumePath, Long poolId, long accountId, String accountName,
                               String domainUuid, String domainName, long zoneId, String zoneUuid, String zoneName,
                               String type, long sizeBytes, SnapshotState state, Instant created,
-                              String primaryPath, long backupBytes) {
+                              String primaryPath, long backupBytes, BackupPlace backup) {
 
         /** Whether its RBD snapshot is still on primary storage (so the volume can be reverted to it). */
         public boolean onPrimary() {
@@ -46,8 +46,18 @@ public final class SnapshotRepository implements VolumeSnapshots {
         public SnapshotView view(List<TagView> tags) {
             return new SnapshotView(uuid, name, accountName, domainUuid, domainName, type, type,
                     ApiJson.date(created), state.name(), backupBytes, sizeBytes, onPrimary() && state.isUsable(),
-                    volumeUuid, volumeName, volumeType, zoneUuid, zoneName, tags, false);
+                    volumeUuid, volumeName, volumeType, zoneUuid, zoneName, backup.parentUuid(), backup.parentName(),
+                    backup.storeUuid(), backup.storeName(), backup.storeUuid() == null ? null : "Image", tags, false);
         }
+    }
+
+    /**
+     * Where a snapshot's backup is and what it is incremental to: the image store, and the snapshot whose
+     * backup it builds on (none for a full backup). All null when the snapshot is not backed up.
+     */
+    public record BackupPlace(String storeUuid, String storeName, String parentUuid, String parentName) {
+        /** Not backed up. */
+        public static final BackupPlace NONE = new BackupPlace(null, null, null, null);
     }
 
     /** A snapshot of a volume; its owner, domain and zone are the volume's. {@code type} is MANUAL or a policy's interval. */
@@ -81,12 +91,24 @@ public final class SnapshotRepository implements VolumeSnapshots {
             + " JOIN data_center z ON z.id = s.data_center_id"
             + " LEFT JOIN snapshot_store_ref p ON p.snapshot_id = s.id AND p.store_role = 'Primary' AND p.state = 'Ready'";
     private static final String FROM = " FROM snapshots s" + JOINS + " WHERE s.removed IS NULL";
+    /** One column of the snapshot's Ready backup (the first, should it have several). */
+    private static final String BACKUP_OF = " (SELECT ";
+    private static final String BACKUP_WHERE = " WHERE b.snapshot_id = s.id AND b.store_role = 'Image'"
+            + " AND b.state = 'Ready' ORDER BY b.id LIMIT 1";
+    private static final String STORE = " FROM snapshot_store_ref b JOIN image_store i ON i.id = b.store_id"
+            + BACKUP_WHERE;
+    private static final String PARENT = " FROM snapshot_store_ref b JOIN snapshots ps ON ps.id = b.parent_snapshot_id"
+            + BACKUP_WHERE;
     private static final String COLUMNS = "SELECT s.id, s.uuid, s.name, s.volume_id, v.uuid AS volume_uuid,"
             + " v.name AS volume_name, v.volume_type, v.path AS volume_path, v.pool_id, s.account_id, a.account_name,"
             + " d.uuid AS domain_uuid, d.name AS domain_name, s.data_center_id, z.uuid AS zone_uuid,"
             + " z.name AS zone_name, s.snapshot_type, s.size, s.status, s.created, p.install_path AS primary_path,"
             + " (SELECT COALESCE(SUM(b.physical_size), 0) FROM snapshot_store_ref b WHERE b.snapshot_id = s.id"
-            + " AND b.store_role = 'Image' AND b.state = 'Ready') AS backup_bytes";
+            + " AND b.store_role = 'Image' AND b.state = 'Ready') AS backup_bytes,"
+            + BACKUP_OF + "i.uuid" + STORE + ") AS backup_store_uuid,"
+            + BACKUP_OF + "i.name" + STORE + ") AS backup_store_name,"
+            + BACKUP_OF + "ps.uuid" + PARENT + ") AS backup_parent_uuid,"
+            + BACKUP_OF + "ps.name" + PARENT + ") AS backup_parent_name";
     private static final String SELECT = COLUMNS + FROM;
     /** listSnapshots' order, newest first: the order of the ix_snapshots_*_list indexes. */
     private static final String NEWEST_FIRST = " ORDER BY s.created DESC, s.id DESC";
@@ -282,6 +304,8 @@ public final class SnapshotRepository implements VolumeSnapshots {
                 rs.getString("account_name"), rs.getString("domain_uuid"), rs.getString("domain_name"),
                 rs.getLong("data_center_id"), rs.getString("zone_uuid"), rs.getString("zone_name"),
                 rs.getString("snapshot_type"), rs.getLong("size"), SnapshotState.valueOf(rs.getString("status")),
-                Jdbc.instant(rs, "created"), rs.getString("primary_path"), rs.getLong("backup_bytes"));
+                Jdbc.instant(rs, "created"), rs.getString("primary_path"), rs.getLong("backup_bytes"),
+                new BackupPlace(rs.getString("backup_store_uuid"), rs.getString("backup_store_name"),
+                        rs.getString("backup_parent_uuid"), rs.getString("backup_parent_name")));
     }
 }

@@ -104,7 +104,7 @@ class SnapshotBackupsTest {
     private static SnapshotRepository.SnapshotRow snapshot(long id, SnapshotState state) {
         return new SnapshotRepository.SnapshotRow(id, "snap-" + id, "s" + id, 42, "vol-uuid", "data1", "DATADISK",
                 "vol-uuid", 5L, 2, "admin", "dom", "ROOT", 1, "zone-uuid", "z", "MANUAL", GB, state, Instant.now(),
-                "vol-uuid@snap-" + id, 0);
+                "vol-uuid@snap-" + id, 0, SnapshotRepository.BackupPlace.NONE);
     }
 
     private void backedUp(long id, Long parent) {

@@ -69,7 +69,7 @@ class SnapshotServiceTest {
     private static SnapshotRepository.SnapshotRow snapshot(SnapshotState state, boolean onPrimary) {
         return new SnapshotRepository.SnapshotRow(7, "snap-uuid", "s1", 42, "vol-uuid", "data1", "DATADISK", "vol-uuid",
                 5L, 2, "admin", "dom", "ROOT", 1, "zone-uuid", "z", "MANUAL", GB, state, Instant.now(),
-                onPrimary ? "vol-uuid@snap-uuid" : null, 0);
+                onPrimary ? "vol-uuid@snap-uuid" : null, 0, SnapshotRepository.BackupPlace.NONE);
     }
 
     private static VolumeRepository.VolumeRow volume(VolumeState state) {

@@ -1,0 +1,328 @@
+package io.rbdstack.agent.ui;
+
+import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
+import static io.rbdstack.agent.fixtures.OneHostCloud.list;
+import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.server.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The storage admin's pages end to end in headless chromium, against the real server, agent, libvirtd
+ * and Ceph: a pool edited, put into maintenance and back, refused deletion while it holds a volume; a
+ * disk offering; a resize followed to 100%; a snapshot policy (a bad schedule refused under its field);
+ * a volume from a snapshot; the backup chain of a full and an incremental backup; secondary storage
+ * added and deleted; the pool deleted at last. The steps build on each other, in order; each new page
+ * is saved to docs/screenshots/.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebUiStorageIT {
+
+    static final String POOL = "ceph-pool";
+    static final String RENAMED = "ceph-gold";
+    static final String VOLUME = "data-vol";
+    static final String OFFERING = "gold-2g";
+    static final String STORE = "nightly-backups";
+
+    @TempDir
+    static Path dir;
+    static OneHostCloud cloud;
+    static Chromium chromium;
+    static String origin;
+    static String poolId;
+    static String volumeId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = OneHostCloud.start(dir);
+        origin = "http://127.0.0.1:" + cloud.server.server.httpPort();
+        poolId = cloud.createdRbdPool(POOL, cloud.ceph.limitedUser(), "zone").get("id").asText();
+        chromium = new Chromium(1280, 800);
+        chromium.logIn(origin, "admin", TestServer.ADMIN_PASSWORD);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (chromium != null) {
+                chromium.close();
+            }
+        } finally {
+            if (cloud != null) {
+                cloud.close();
+            }
+        }
+    }
+
+    static JsonNode pool() throws Exception {
+        return list(cloud.admin(), "listStoragePools", "storagepool", "id", poolId).get(0);
+    }
+
+    static JsonNode volume(String id) throws Exception {
+        return list(cloud.admin(), "listVolumes", "volume", "id", id).get(0);
+    }
+
+    /** The button of a table row's action: rows carry data-{kind}="name", their buttons data-action. */
+    static By action(String kind, String name, String action) {
+        return By.cssSelector("[data-" + kind + "='" + name + "'] [data-action='" + action + "']");
+    }
+
+    /** Waits for the element to say text; a row the table has just drawn again is looked up afresh. */
+    static void waitForText(By by, String text) {
+        chromium.await().ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(by).getText().contains(text));
+    }
+
+    @Test
+    @Order(1)
+    void thePoolIsRenamedAndTaggedThenGoesIntoMaintenanceAndBack() throws Exception {
+        chromium.menu("Primary storage");
+        chromium.visible(action("pool-actions", POOL, "edit")).click();
+        chromium.type("edit-pool-name", RENAMED);
+        WebElement tags = chromium.visible(By.id("edit-pool-tags"));
+        tags.sendKeys("gold", Keys.ENTER);
+        chromium.visible(By.id("edit-pool-ok")).click();
+        chromium.visible(action("pool-actions", RENAMED, "edit"));
+        assertEquals(RENAMED, pool().get("name").asText());
+        assertEquals("gold", pool().get("tags").asText());
+
+        chromium.visible(action("pool-actions", RENAMED, "maintenance")).click();
+        chromium.confirm("Start maintenance");
+        waitForText(By.cssSelector("[data-state='" + RENAMED + "']"), "Maintenance");
+        assertEquals("Maintenance", pool().get("state").asText());
+        assertEquals("End maintenance", chromium.visible(action("pool-actions", RENAMED, "maintenance")).getText());
+        chromium.screenshot("primary-storage-maintenance");
+
+        chromium.visible(action("pool-actions", RENAMED, "maintenance")).click();
+        chromium.confirm("End maintenance");
+        waitForText(By.cssSelector("[data-state='" + RENAMED + "']"), "Up");
+        assertEquals("Up", pool().get("state").asText());
+    }
+
+    @Test
+    @Order(2)
+    void deletingAPoolThatHoldsAVolumeIsRefusedAndTheServerSaysWhy() throws Exception {
+        volumeId = awaitOk(cloud.admin(), cloud.admin().call("createVolume", "name", VOLUME, "zoneid", cloud.zoneId,
+                "size", "1"), "createVolume").get("volume").get("id").asText();
+        chromium.visible(action("pool-actions", RENAMED, "delete")).click();
+        chromium.confirm("Delete");
+        String error = chromium.visible(By.id("pool-action-error")).getText();
+        assertTrue(error.contains("still holds 1 volume"), error);
+        assertEquals(RENAMED, pool().get("name").asText(), "the pool stays");
+        chromium.screenshot("primary-storage-delete-refused");
+    }
+
+    @Test
+    @Order(3)
+    void aDiskOfferingIsCreatedWithTagsAndAnIopsRange() throws Exception {
+        chromium.menu("Disk offerings");
+        chromium.visible(By.id("create-offering")).click();
+        chromium.type("offering-name", OFFERING);
+        chromium.type("offering-size", "2");
+        chromium.visible(By.id("offering-tags")).sendKeys("gold", Keys.ENTER);
+        chromium.type("offering-miniops", "100");
+        chromium.type("offering-maxiops", "500");
+        chromium.visible(By.id("offering-ok")).click();
+        WebElement row = chromium.visible(By.xpath("//tr[.//*[@data-offering='" + OFFERING + "']]"));
+        assertTrue(row.getText().contains("2 GiB") && row.getText().contains("IOPS 100–500"), row.getText());
+        JsonNode offering = list(cloud.admin(), "listDiskOfferings", "diskoffering", "name", OFFERING).get(0);
+        assertEquals(2, offering.get("disksize").asLong());
+        assertEquals("gold", offering.get("tags").asText());
+        assertEquals(500, offering.get("maxiops").asLong());
+        chromium.screenshot("disk-offerings");
+    }
+
+    @Test
+    @Order(4)
+    void aVolumeIsResizedWhileItsProgressBarGoesTo100AndAShrinkIsRefusedWithTheReason() throws Exception {
+        chromium.menu("Volumes");
+        chromium.visible(By.cssSelector("[data-resize='" + VOLUME + "']")).click();
+        chromium.type("resize-size", "3");
+        chromium.visible(By.id("resize-ok")).click();
+        By bar = By.cssSelector("[data-resize-progress] [role='progressbar']");
+        chromium.await().until(d -> "100".equals(d.findElement(bar).getAttribute("aria-valuenow")));
+        assertTrue(chromium.visible(By.id("resize-done")).getText().contains("3.00 GiB"));
+        assertEquals(3L << 30, volume(volumeId).get("size").asLong());
+        chromium.screenshot("volume-resize");
+        chromium.visible(By.id("resize-ok")).click();
+        waitForText(By.xpath("//tr[.//a[text()='" + VOLUME + "']]"), "3.00 GiB");
+
+        // Smaller: the form asks for the shrink box first; with it, the server refuses and says why.
+        chromium.visible(By.cssSelector("[data-resize='" + VOLUME + "']")).click();
+        chromium.type("resize-size", "2");
+        chromium.visible(By.id("resize-ok")).click();
+        assertTrue(chromium.visible(Chromium.errorUnder("resize-size")).getText().contains("Allow shrinking"));
+        chromium.visible(By.xpath("//*[@id='resize-shrink']/ancestor::label")).click();
+        chromium.visible(By.id("resize-ok")).click();
+        String refusal = chromium.visible(By.id("resize-error")).getText();
+        assertTrue(refusal.contains("volumes on RBD only grow"), refusal);
+        chromium.screenshot("volume-shrink-refused");
+        chromium.driver.findElement(By.id("resize-size")).sendKeys(Keys.ESCAPE);
+        assertEquals(3L << 30, volume(volumeId).get("size").asLong());
+    }
+
+    @Test
+    @Order(5)
+    void aSnapshotPolicyIsCreatedAfterTheServerRefusedABadScheduleUnderItsField() throws Exception {
+        chromium.visible(By.linkText(VOLUME)).click();
+        chromium.visible(By.id("volume-policies")).click();
+        chromium.visible(By.id("create-policy")).click();
+        chromium.visible(By.xpath("//label[contains(@class,'ant-radio-button-wrapper')][normalize-space()='hourly']"))
+                .click();
+        chromium.type("policy-schedule", "75");
+        chromium.type("policy-timezone", "Europe/Berlin");
+        chromium.type("policy-maxsnaps", "4");
+        chromium.visible(By.id("policy-ok")).click();
+        String error = chromium.visible(Chromium.errorUnder("policy-schedule")).getText();
+        assertTrue(error.contains("invalid schedule [75]"), error);
+        assertEquals("policy-schedule", chromium.driver.switchTo().activeElement().getAttribute("id"));
+        chromium.screenshot("snapshot-policy-error");
+
+        chromium.type("policy-schedule", "30");
+        chromium.visible(By.id("policy-ok")).click();
+        WebElement row = chromium.visible(By.xpath("//tr[.//*[@data-policy='" + VOLUME + " HOURLY']]"));
+        assertTrue(row.getText().contains("every hour at :30") && row.getText().contains("Europe/Berlin"),
+                row.getText());
+        JsonNode policy = list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId).get(0);
+        assertEquals("30", policy.get("schedule").asText());
+        assertEquals(4, policy.get("maxsnaps").asInt());
+
+        // Hidden from users (updateSnapshotPolicy fordisplay=false), it stays listed here, then is shown again.
+        By shown = By.cssSelector("[data-shown='" + VOLUME + " HOURLY']");
+        chromium.visible(shown).click();
+        chromium.await().ignoring(StaleElementReferenceException.class)
+                .until(d -> "false".equals(d.findElement(shown).getAttribute("aria-checked")));
+        assertEquals("false", list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId,
+                "fordisplay", "false").get(0).get("fordisplay").asText());
+        chromium.visible(By.xpath("//*[contains(@class,'ant-message')]//*[contains(., 'is hidden')]"));
+        Thread.sleep(500); // the switch's slide (0.2 s) ends before the picture is taken
+        chromium.screenshot("snapshot-policies");
+        chromium.visible(shown).click();
+        chromium.await().ignoring(StaleElementReferenceException.class)
+                .until(d -> "true".equals(d.findElement(shown).getAttribute("aria-checked")));
+        assertEquals(1, list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId).size());
+    }
+
+    @Test
+    @Order(6)
+    void aVolumeIsCreatedFromASnapshotRow() throws Exception {
+        RbdData.write(cloud.cephAdmin().ioCtx(), volumeId, 0, RbdData.bytes(4 << 20, 3));
+        String snapshot = awaitOk(cloud.admin(), cloud.admin().call("createSnapshot", "volumeid", volumeId),
+                "createSnapshot").get("snapshot").get("name").asText();
+        chromium.driver.get(origin + "/client/volumes/" + volumeId);
+        chromium.visible(action("snapshot", snapshot, "new-volume")).click();
+        chromium.visible(By.id("volume-from-snapshot"));
+        chromium.type("volume-name", "from-snapshot");
+        chromium.visible(By.id("create-volume-ok")).click();
+        chromium.visible(By.linkText("from-snapshot"));
+        JsonNode made = list(cloud.admin(), "listVolumes", "volume", "name", "from-snapshot").get(0);
+        assertEquals(3L << 30, made.get("size").asLong(), "the snapshot's size");
+        ok(cloud.admin().call("deleteVolume", "id", made.get("id").asText()), "deleteVolume");
+    }
+
+    @Test
+    @Order(7)
+    void secondaryStorageIsAddedAfterAWrongUrlIsRefusedUnderItsField() throws Exception {
+        Path store = Files.createDirectories(dir.resolve("image-store"));
+        chromium.menu("Secondary storage");
+        chromium.visible(By.id("add-image-store")).click();
+        chromium.type("image-store-name", STORE);
+        chromium.type("image-store-url", store.resolve("not-mounted").toUri().toString());
+        chromium.visible(By.id("image-store-ok")).click();
+        String error = chromium.visible(Chromium.errorUnder("image-store-url")).getText();
+        assertTrue(error.contains("does not exist on this host"), error);
+
+        chromium.type("image-store-url", store.toUri().toString());
+        chromium.visible(By.id("image-store-ok")).click();
+        chromium.visible(By.cssSelector("[data-delete='" + STORE + "']"));
+        assertEquals(List.of(STORE), list(cloud.admin(), "listImageStores", "imagestore").stream()
+                .map(s -> s.get("name").asText()).toList());
+        chromium.screenshot("secondary-storage");
+    }
+
+    @Test
+    @Order(8)
+    void twoBackupsOfTheVolumeShowAsAFullAndAnIncrementalOnIt() throws Exception {
+        chromium.driver.get(origin + "/client/volumes/" + volumeId);
+        String full = takeAndBackUp();
+        RbdData.write(cloud.cephAdmin().ioCtx(), volumeId, 64 << 20, RbdData.bytes(8192, 4));
+        String incremental = takeAndBackUp();
+
+        WebElement fullCell = chromium.visible(By.cssSelector("[data-chain='" + full + "']"));
+        assertTrue(fullCell.getText().startsWith("Full"), fullCell.getText());
+        assertTrue(fullCell.getText().contains("on " + STORE), fullCell.getText());
+        WebElement incrementalCell = chromium.visible(By.cssSelector("[data-chain='" + incremental + "']"));
+        assertTrue(incrementalCell.getText().startsWith("Incremental on " + full), incrementalCell.getText());
+        assertTrue(incrementalCell.getText().contains("restoring reads 2 backups"), incrementalCell.getText());
+        chromium.screenshot("backup-chain");
+    }
+
+    /** Takes a snapshot on the page and backs it up; its name once it is BackedUp. */
+    static String takeAndBackUp() throws Exception {
+        int before = list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId).size();
+        chromium.visible(By.id("take-snapshot")).click();
+        chromium.await().until(d -> {
+            try {
+                return list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId).size() > before;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String name = list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId).get(0).get("name").asText();
+        chromium.visible(action("snapshot", name, "backup")).click();
+        waitForText(By.xpath("//tr[.//*[@data-snapshot='" + name + "']]"), "BackedUp");
+        return name;
+    }
+
+    @Test
+    @Order(9)
+    void secondaryStorageHoldingBackupsIsRefusedThenDeletedOnceTheyAreGone() throws Exception {
+        chromium.menu("Secondary storage");
+        chromium.visible(By.cssSelector("[data-delete='" + STORE + "']")).click();
+        chromium.confirm("Delete");
+        String refusal = chromium.visible(By.id("image-store-action-error")).getText();
+        assertTrue(refusal.contains("holds 2 snapshot backup(s)"), refusal);
+
+        for (JsonNode s : list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId)) {
+            awaitOk(cloud.admin(), cloud.admin().call("deleteSnapshot", "id", s.get("id").asText()), "deleteSnapshot");
+        }
+        chromium.visible(By.cssSelector("[data-delete='" + STORE + "']")).click();
+        chromium.confirm("Delete");
+        WebElement table = chromium.visible(By.id("image-stores"));
+        chromium.await().until(d -> table.getText().contains("No secondary storage yet"));
+        assertEquals(0, list(cloud.admin(), "listImageStores", "imagestore").size());
+    }
+
+    @Test
+    @Order(10)
+    void thePoolIsDeletedOnceItHoldsNoVolume() throws Exception {
+        for (JsonNode p : list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId)) {
+            ok(cloud.admin().call("deleteSnapshotPolicies", "id", p.get("id").asText()), "deleteSnapshotPolicies");
+        }
+        ok(cloud.admin().call("deleteVolume", "id", volumeId), "deleteVolume");
+        chromium.menu("Primary storage");
+        chromium.visible(action("pool-actions", RENAMED, "delete")).click();
+        chromium.confirm("Delete");
+        WebElement table = chromium.visible(By.id("storage-pools"));
+        chromium.await().until(d -> table.getText().contains("No primary storage yet"));
+        assertEquals(0, list(cloud.admin(), "listStoragePools", "storagepool").size());
+    }
+}

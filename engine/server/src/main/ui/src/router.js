@@ -9,6 +9,12 @@ import NotFoundPage from './pages/NotFoundPage.vue'
 import VolumesPage from './pages/VolumesPage.vue'
 import VolumePage from './pages/VolumePage.vue'
 import EventsPage from './pages/EventsPage.vue'
+// The cloud admin's pages.
+import InfrastructurePage from './pages/InfrastructurePage.vue'
+import JobsPage from './pages/JobsPage.vue'
+import AlertsPage from './pages/AlertsPage.vue'
+import AccountsPage from './pages/AccountsPage.vue'
+import SettingsPage from './pages/SettingsPage.vue'
 
 export const router = createRouter({
   history: createWebHistory('/client/'),
@@ -25,6 +31,11 @@ export const router = createRouter({
         { path: 'volumes', name: 'volumes', component: VolumesPage, meta: { title: 'Volumes' } },
         { path: 'volumes/:id', name: 'volume', component: VolumePage, meta: { title: 'Snapshots' } },
         { path: 'events', name: 'events', component: EventsPage, meta: { title: 'Events' } },
+        { path: 'infrastructure', name: 'infrastructure', component: InfrastructurePage, meta: { title: 'Infrastructure' } },
+        { path: 'jobs', name: 'jobs', component: JobsPage, meta: { title: 'Async jobs' } },
+        { path: 'alerts', name: 'alerts', component: AlertsPage, meta: { title: 'Alerts' } },
+        { path: 'accounts', name: 'accounts', component: AccountsPage, meta: { title: 'Accounts' } },
+        { path: 'settings', name: 'settings', component: SettingsPage, meta: { title: 'Global settings' } },
         { path: ':unknown(.*)', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
       ],
     },

@@ -2,11 +2,19 @@ import { ref } from 'vue'
 import { message } from 'ant-design-vue'
 
 /**
- * A row action (delete, disable, maintenance…): a success notice when it works; when the server
+ * `changed` is called after each form saved. A row action (delete, disable, maintenance…): a success notice when it works; when the server
  * refuses, its text stays in `actionError`, which the page shows above its table until the next action.
  */
-export function useAction() {
+export function useAction(changed = () => {}) {
   const actionError = ref('')
+
+  /** A form's call (FormModal's submit): awaited, announced, then `changed()`; a refusal goes back to the form. */
+  async function saved(call, done) {
+    const reply = await call
+    message.success(done)
+    changed()
+    return reply
+  }
 
   async function run(action, { done, failed }) {
     actionError.value = ''
@@ -22,5 +30,5 @@ export function useAction() {
     }
   }
 
-  return { actionError, run }
+  return { actionError, run, saved }
 }

@@ -248,6 +248,12 @@ class WebUiAdminIT {
         chromium.visible(By.cssSelector("[data-row='ui-acct']"));
         assertEquals(domainId, only("listAccounts", "account", "name", "ui-acct", "listall", "true").get("domainid").asText());
 
+        action("ui-acct", "lock").click();
+        success("Account ui-acct locked");
+        assertEquals("locked", only("listAccounts", "account", "name", "ui-acct", "listall", "true").get("state").asText());
+        action("ui-acct", "enable").click();
+        success("Account ui-acct enabled");
+
         chromium.visible(By.xpath("//tr[.//*[@data-row='ui-acct']]//button[contains(@class,'ant-table-row-expand-icon')]"))
                 .click();
         chromium.visible(By.id("add-user-ui-acct")).click();
@@ -323,5 +329,21 @@ class WebUiAdminIT {
         chromium.driver.findElement(By.id("setting-keyword")).sendKeys(Keys.ENTER);
         chromium.await().until(d -> d.findElements(By.cssSelector("#settings tbody tr.ant-table-row")).size() > 5);
         screenshot("settings");
+    }
+
+    @Test
+    @Order(10)
+    void theAccountIsDeletedAsAJobAndThenItsEmptyDomain() throws Exception {
+        chromium.menu("Accounts");
+        action("ui-acct", "delete").click();
+        chromium.confirm("Delete");
+        success("Account ui-acct deleted");
+        assertTrue(OneHostCloud.list(cloud.admin(), "listAccounts", "account", "name", "ui-acct", "listall", "true")
+                .isEmpty());
+        tab("Domains");
+        action("ui-dom", "delete").click();
+        chromium.confirm("Delete");
+        success("ui-dom deleted");
+        assertTrue(OneHostCloud.list(cloud.admin(), "listDomains", "domain", "name", "ui-dom", "listall", "true").isEmpty());
     }
 }

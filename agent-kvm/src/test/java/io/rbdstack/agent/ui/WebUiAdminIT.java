@@ -74,6 +74,16 @@ class WebUiAdminIT {
                 + "//div[contains(@class,'ant-select-item-option')][contains(., '" + text + "')]")).click();
     }
 
+    /** Fills a new user's fields in the form whose ids start with {@code form}: the first name is the username's capitalised. */
+    static void fillUser(String form, String username, String lastName, String password, String repeat) {
+        chromium.type(form + "-username", username);
+        chromium.type(form + "-firstname", username.substring(0, 1).toUpperCase() + username.substring(1));
+        chromium.type(form + "-lastname", lastName);
+        chromium.type(form + "-email", username + "@example.com");
+        chromium.type(form + "-password", password);
+        chromium.type(form + "-repeat", repeat);
+    }
+
     static void success(String text) {
         chromium.visible(By.xpath("//*[contains(@class,'ant-message')]//*[contains(., \"" + text + "\")]"));
     }
@@ -91,7 +101,7 @@ class WebUiAdminIT {
     }
 
     @Test
-    @Order(1)
+    @Order(0)
     void theInfrastructurePageShowsTheHostUpWithTheRbdBackend() throws Exception {
         chromium.logIn(origin, "admin", TestServer.ADMIN_PASSWORD);
         chromium.menu("Infrastructure");
@@ -106,7 +116,7 @@ class WebUiAdminIT {
     }
 
     @Test
-    @Order(2)
+    @Order(1)
     void aPodIsAddedWithItsWrongGatewayShownInPlaceThenEditedAndDeleted() throws Exception {
         tab("Pods");
         chromium.visible(By.id("add-pod")).click();
@@ -140,7 +150,7 @@ class WebUiAdminIT {
     }
 
     @Test
-    @Order(3)
+    @Order(2)
     void deletingTheZoneThatStillHasAHostShowsTheServersRefusal() throws Exception {
         tab("Zones");
         action("ceph-zone", "delete").click();
@@ -152,7 +162,7 @@ class WebUiAdminIT {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
     void hostMaintenanceGoesOnAndOffWithAProgressBar() throws Exception {
         tab("Hosts");
         // The job may end between two polls: an observer notes that the bar was there at all.
@@ -173,6 +183,29 @@ class WebUiAdminIT {
         success("Host " + hostName + " is out of maintenance");
         assertEquals(Boolean.TRUE, chromium.driver.executeScript("return window.sawProgress"));
         assertEquals("Enabled", only("listHosts", "host").get("resourcestate").asText());
+    }
+
+    @Test
+    @Order(4)
+    void anAddedHostShowsItsAgentSetUpWithTheOneTimeCredentialThenIsDeleted() throws Exception {
+        chromium.visible(By.id("add-host")).click();
+        // The one cluster is chosen by itself.
+        chromium.type("new-host-url", "http://kvm2.example");
+        chromium.visible(By.id("new-host-ok")).click();
+        String properties = chromium.visible(By.id("agent-properties")).getText();
+        JsonNode added = only("listHosts", "host", "name", "kvm2.example");
+        assertFalse("Up".equals(added.get("state").asText()), "no agent has used the credential yet: " + added);
+        assertTrue(properties.contains("host.token.file=/etc/rbdstack/host.token") && properties.contains("ca.fingerprint=")
+                && !properties.endsWith("ca.fingerprint="), properties);
+        String commands = chromium.driver.findElement(By.id("agent-commands")).getText();
+        assertTrue(commands.matches("(?s).*printf '%s' '[^']{16,}' > /etc/rbdstack/host.token.*"), commands);
+        screenshot("infrastructure-add-host");
+        chromium.driver.findElement(By.xpath("//div[contains(@class,'ant-modal')]//button[normalize-space()='Done']"))
+                .click();
+        action("kvm2.example", "delete").click();
+        chromium.confirm("Delete");
+        success("Host kvm2.example deleted");
+        assertTrue(OneHostCloud.list(cloud.admin(), "listHosts", "host", "name", "kvm2.example").isEmpty());
     }
 
     @Test
@@ -235,12 +268,7 @@ class WebUiAdminIT {
         chromium.visible(By.id("add-account")).click();
         choose("new-account-domainid", "ui-dom");
         chromium.type("new-account-account", "ui-acct");
-        chromium.type("new-account-username", "ann");
-        chromium.type("new-account-firstname", "Ann");
-        chromium.type("new-account-lastname", "Lee");
-        chromium.type("new-account-email", "ann@example.com");
-        chromium.type("new-account-password", "first-pass-1");
-        chromium.type("new-account-repeat", "first-pass-2");
+        fillUser("new-account", "ann", "Lee", "first-pass-1", "first-pass-2");
         chromium.visible(By.id("new-account-ok")).click();
         assertEquals("The two entries differ", chromium.visible(Chromium.errorUnder("new-account-repeat")).getText());
         chromium.type("new-account-repeat", "first-pass-1");
@@ -257,12 +285,7 @@ class WebUiAdminIT {
         chromium.visible(By.xpath("//tr[.//*[@data-row='ui-acct']]//button[contains(@class,'ant-table-row-expand-icon')]"))
                 .click();
         chromium.visible(By.id("add-user-ui-acct")).click();
-        chromium.type("new-user-username", "bob");
-        chromium.type("new-user-firstname", "Bob");
-        chromium.type("new-user-lastname", "Ray");
-        chromium.type("new-user-email", "bob@example.com");
-        chromium.type("new-user-password", "bob-pass-1");
-        chromium.type("new-user-repeat", "bob-pass-1");
+        fillUser("new-user", "bob", "Ray", "bob-pass-1", "bob-pass-1");
         chromium.visible(By.id("new-user-ok")).click();
         chromium.visible(By.cssSelector("[data-users-of='ui-acct'] [data-user='bob']"));
         assertEquals(2, only("listAccounts", "account", "name", "ui-acct", "listall", "true").get("user").size());

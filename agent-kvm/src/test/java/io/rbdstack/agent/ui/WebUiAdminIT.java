@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
@@ -193,7 +194,7 @@ class WebUiAdminIT {
         chromium.type("new-host-url", "http://kvm2.example");
         chromium.visible(By.id("new-host-ok")).click();
         String properties = chromium.visible(By.id("agent-properties")).getText();
-        JsonNode added = only("listHosts", "host", "name", "kvm2.example");
+        JsonNode added = only("listHosts", "host", "keyword", "kvm2.example");
         assertFalse("Up".equals(added.get("state").asText()), "no agent has used the credential yet: " + added);
         assertTrue(properties.contains("host.token.file=/etc/rbdstack/host.token") && properties.contains("ca.fingerprint=")
                 && !properties.endsWith("ca.fingerprint="), properties);
@@ -205,7 +206,7 @@ class WebUiAdminIT {
         action("kvm2.example", "delete").click();
         chromium.confirm("Delete");
         success("Host kvm2.example deleted");
-        assertTrue(OneHostCloud.list(cloud.admin(), "listHosts", "host", "name", "kvm2.example").isEmpty());
+        assertTrue(OneHostCloud.list(cloud.admin(), "listHosts", "host", "keyword", "kvm2.example").isEmpty());
     }
 
     @Test
@@ -368,5 +369,22 @@ class WebUiAdminIT {
         chromium.confirm("Delete");
         success("ui-dom deleted");
         assertTrue(OneHostCloud.list(cloud.admin(), "listDomains", "domain", "name", "ui-dom", "listall", "true").isEmpty());
+    }
+
+    @Test
+    @Order(11)
+    void onANarrowScreenTheInfrastructureTablesScrollInsteadOfSqueezing() throws Exception {
+        chromium.driver.manage().window().setSize(new Dimension(420, 860));
+        try {
+            chromium.driver.get(origin + "/client/infrastructure");
+            tab("Hosts");
+            WebElement rbd = chromium.visible(By.cssSelector("[data-rbd='" + hostName + "']"));
+            assertEquals("yes", rbd.getText());
+            WebElement table = chromium.driver.findElement(By.id("hosts"));
+            assertTrue(table.getSize().getWidth() <= 420, "the table fits the screen and scrolls inside");
+            screenshot("infrastructure-narrow");
+        } finally {
+            chromium.driver.manage().window().setSize(new Dimension(1280, 800));
+        }
     }
 }

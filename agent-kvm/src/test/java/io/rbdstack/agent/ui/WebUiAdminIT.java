@@ -22,6 +22,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * The cloud admin's pages end to end: infrastructure, async jobs, alerts, accounts and global
@@ -203,6 +204,8 @@ class WebUiAdminIT {
         screenshot("infrastructure-add-host");
         chromium.driver.findElement(By.xpath("//div[contains(@class,'ant-modal')]//button[normalize-space()='Done']"))
                 .click();
+        chromium.await().until(ExpectedConditions.invisibilityOfElementLocated(By.id("agent-properties")));
+        chromium.await().until(d -> !d.findElement(By.id("hosts")).getText().contains("Loading"));
         action("kvm2.example", "delete").click();
         chromium.confirm("Delete");
         success("Host kvm2.example deleted");

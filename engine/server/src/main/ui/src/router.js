@@ -12,6 +12,12 @@ import EventsPage from './pages/EventsPage.vue'
 import ImageStoresPage from './pages/ImageStoresPage.vue'
 import DiskOfferingsPage from './pages/DiskOfferingsPage.vue'
 import SnapshotPoliciesPage from './pages/SnapshotPoliciesPage.vue'
+// The cloud admin's pages.
+import InfrastructurePage from './pages/InfrastructurePage.vue'
+import JobsPage from './pages/JobsPage.vue'
+import AlertsPage from './pages/AlertsPage.vue'
+import AccountsPage from './pages/AccountsPage.vue'
+import SettingsPage from './pages/SettingsPage.vue'
 
 export const router = createRouter({
   history: createWebHistory('/client/'),
@@ -32,6 +38,11 @@ export const router = createRouter({
         { path: 'snapshot-policies', name: 'snapshot-policies', component: SnapshotPoliciesPage,
           meta: { title: 'Snapshot policies' } },
         { path: 'events', name: 'events', component: EventsPage, meta: { title: 'Events' } },
+        { path: 'infrastructure', name: 'infrastructure', component: InfrastructurePage, meta: { title: 'Infrastructure' } },
+        { path: 'jobs', name: 'jobs', component: JobsPage, meta: { title: 'Async jobs' } },
+        { path: 'alerts', name: 'alerts', component: AlertsPage, meta: { title: 'Alerts' } },
+        { path: 'accounts', name: 'accounts', component: AccountsPage, meta: { title: 'Accounts' } },
+        { path: 'settings', name: 'settings', component: SettingsPage, meta: { title: 'Global settings' } },
         { path: ':unknown(.*)', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
       ],
     },

@@ -130,6 +130,18 @@ describe('ApiClient', () => {
     await expect(api.runJob('backupSnapshot', { id: 's1' })).rejects.toMatchObject({
       command: 'backupSnapshot', errorcode: 533, errortext: 'no image store has room' })
   })
+
+  it('act follows the job of a command the server made async, and returns a sync reply as it is', async () => {
+    const server = fakeServer([loginReply,
+      [200, { deletedomainresponse: { jobid: 'j3' } }],
+      [200, { queryasyncjobresultresponse: { jobid: 'j3', jobstatus: 1, jobresult: { success: true } } }],
+      [200, { deletepodresponse: { success: true } }]])
+    const api = new ApiClient({ fetch: server.fetch, sleep: async () => {} })
+    await api.login('admin', 'pw')
+    expect(await api.act('deleteDomain', { id: 'd1' })).toEqual({ success: true })
+    expect(await api.act('deletePod', { id: 'p1' })).toEqual({ success: true })
+    expect(server.sent.map((s) => s.form.command)).toEqual(['login', 'deleteDomain', 'queryAsyncJobResult', 'deletePod'])
+  })
 })
 
 describe('progressOf', () => {

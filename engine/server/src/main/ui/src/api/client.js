@@ -165,6 +165,15 @@ export class ApiClient {
     return this.awaitJob(command, started.jobid, { onProgress, intervalMs })
   }
 
+  /**
+   * Runs a command whether the server makes it a job or answers at once (CloudStack makes some admin
+   * commands async, e.g. deleteDomain): resolves with the jobresult or the reply.
+   */
+  async act(command, params = {}, options = {}) {
+    const reply = await this.call(command, params)
+    return reply.jobid ? this.awaitJob(command, reply.jobid, options) : reply
+  }
+
   async awaitJob(command, jobid, { onProgress = () => {}, intervalMs = 1000 } = {}) {
     for (;;) {
       const job = await this.call('queryAsyncJobResult', { jobid })

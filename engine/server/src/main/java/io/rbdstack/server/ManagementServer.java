@@ -113,6 +113,9 @@ import io.rbdstack.server.volume.DeferredDeletePurge;
 import io.rbdstack.server.volume.PoolHealth;
 import io.rbdstack.server.volume.StorageCleanup;
 import io.rbdstack.server.volume.VolumeCommands;
+import io.rbdstack.server.template.TemplateCommands;
+import io.rbdstack.server.template.TemplateImport;
+import io.rbdstack.server.template.TemplateRepository;
 import io.rbdstack.server.volume.VolumeRecovery;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeService;
@@ -306,6 +309,9 @@ public final class ManagementServer implements AutoCloseable {
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
                     snapshotDeps, owners, tags));
             TagCommands.register(registry, new TagCommands.Deps(tags, new EntityRows(jdbc), owners));
+            TemplateRepository templates = new TemplateRepository(jdbc);
+            TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates,
+                    new TemplateImport(jdbc, templates, pools, poolService, alerts, settings), jobs::submit));
             AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
                     snapshots, snapshotService);
             AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,

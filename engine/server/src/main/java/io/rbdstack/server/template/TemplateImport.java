@@ -67,8 +67,9 @@ public final class TemplateImport {
                 TemplateInfo info = provider.importTemplate(pools.stored(pool), template.uuid(), source,
                         (done, total) -> {
                             progress.transferred(done, total);
-                            templates.setState(template.id(), TemplateState.Downloading, total <= 0 ? "Importing"
-                                    : done * 100 / total + "% imported into pool " + pool.name(), null);
+                            // CloudStack's status text while a template downloads
+                            templates.setState(template.id(), TemplateState.Downloading, total <= 0 ? "Processing"
+                                    : done * 100 / total + "% Downloaded", null);
                         });
                 templates.copyReady(template.id(), pool.id(), info.path(), info.snapshot(), info.sizeBytes());
                 size = info.sizeBytes();

@@ -123,6 +123,28 @@ class TemplateApiIT {
     }
 
     @Test
+    void anImportLeftByAStoppedServerIsSettledAsFailedByTheCleanup() throws Exception {
+        cloud.execute("INSERT INTO vm_template (uuid, name, url, format, account_id, domain_id, state, status, created)"
+                + " VALUES ('6f1d0c8e-5a7b-4c1e-9d2a-000000000001', 'stuck', 'http://t/t.raw', 'RAW', 1, 1, 'Downloading', '5% Downloaded',"
+                + " UTC_TIMESTAMP() - INTERVAL 10 MINUTE)");
+        ok(cloud.admin().call("updateConfiguration", "name", "storage.cleanup.interval", "value", "1"),
+                "updateConfiguration");
+        try {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (cloud.count("SELECT COUNT(*) FROM vm_template WHERE uuid = '6f1d0c8e-5a7b-4c1e-9d2a-000000000001' AND state = 'Error'") == 0) {
+                assertTrue(System.nanoTime() < until, "the stuck import was not settled");
+                Thread.sleep(200);
+            }
+            JsonNode settled = list(cloud.admin(), "templatefilter", "all", "id", "6f1d0c8e-5a7b-4c1e-9d2a-000000000001").get(0);
+            assertTrue(settled.get("status").asText().startsWith("Failed: the import was interrupted"),
+                    settled.toString());
+            delete("6f1d0c8e-5a7b-4c1e-9d2a-000000000001");
+        } finally {
+            cloud.admin().call("updateConfiguration", "name", "storage.cleanup.interval", "value", "300");
+        }
+    }
+
+    @Test
     void malformedChecksumsUrlsAndZonesAreRefusedNamingTheParameter() throws Exception {
         for (String[] bad : new String[][] {
                 {"checksum", "{SHA-256}abc", "checksum"}, {"checksum", "{CRC}" + "a".repeat(32), "checksum"},

@@ -156,6 +156,27 @@ public final class TemplateRepository {
         jdbc.update("DELETE FROM template_spool_ref WHERE template_id = ? AND pool_id = ?", templateId, poolId);
     }
 
+    /**
+     * Templates whose import job no longer runs (its management server stopped; the job cleanup failed it)
+     * go to Error, so that they can be deleted and registered again. A minute's grace covers a template
+     * saved whose job is being submitted.
+     *
+     * @return how many were settled
+     */
+    public int settleInterruptedImports() {
+        Instant before = Instant.now().minusSeconds(60);
+        int settled = jdbc.update("UPDATE vm_template t SET t.state = 'Error', t.status = 'Failed: the import was"
+                + " interrupted (its management server stopped); delete the template and register it again'"
+                + " WHERE t.removed IS NULL AND t.state IN ('Allocated', 'Downloading') AND t.created < ?"
+                + " AND NOT EXISTS (SELECT 1 FROM async_job j WHERE j.instance_type = 'Template'"
+                + " AND j.instance_id = t.uuid AND j.job_status = 0)", before);
+        if (settled > 0) {
+            jdbc.update("UPDATE template_spool_ref r JOIN vm_template t ON t.id = r.template_id SET r.state = 'Error',"
+                    + " r.error = 'interrupted' WHERE r.state = 'Downloading' AND t.state = 'Error'");
+        }
+        return settled;
+    }
+
     static String truncate(String text) {
         return text == null || text.length() <= 1024 ? text : text.substring(0, 1021) + "...";
     }

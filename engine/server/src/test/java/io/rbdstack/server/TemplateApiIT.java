@@ -88,6 +88,16 @@ class TemplateApiIT {
         ApiClient.Reply featuring = user.call("registerTemplate", "name", "f", "url", "http://example.org/f.raw",
                 "zoneid", zone, "format", "RAW", "hypervisor", "KVM", "isfeatured", "true");
         assertEquals(531, featuring.status(), featuring.body());
+        ApiClient.Reply hostFile = user.call("registerTemplate", "name", "f", "url", "file:///etc/passwd",
+                "zoneid", zone, "format", "RAW", "hypervisor", "KVM");
+        assertEquals(531, hostFile.status(), "only root admins name files on the hosts: " + hostFile.body());
+        for (String local : List.of("http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]/x",
+                "http://169.254.169.254/latest/meta-data")) {
+            ApiClient.Reply refused = user.call("registerTemplate", "name", "f", "url", local, "zoneid", zone,
+                    "format", "RAW", "hypervisor", "KVM");
+            assertEquals(431, refused.status(), local + ": " + refused.body());
+            assertTrue(refused.body().contains("Illegal host specified in url"), refused.body());
+        }
         for (String id : List.of(own, shared, featured, adminsPrivate)) {
             awaitEnded(id);
             delete(id);
@@ -167,7 +177,7 @@ class TemplateApiIT {
 
     private static JsonNode register(ApiClient client, String name, String... more) throws Exception {
         List<String> params = new ArrayList<>(List.of("name", name, "displaytext", name + " template", "url",
-                "http://127.0.0.1:9/" + name + ".qcow2", "zoneid", zone, "format", "QCOW2", "hypervisor", "KVM"));
+                "http://192.0.2.1:9/" + name + ".qcow2", "zoneid", zone, "format", "QCOW2", "hypervisor", "KVM"));
         params.addAll(List.of(more));
         if (params.indexOf("zoneid") != params.lastIndexOf("zoneid")) {
             params.subList(6, 8).clear(); // the caller's zoneid replaces the default

@@ -100,10 +100,14 @@ public final class TemplateCommands {
                 throw ApiException.permissionDenied("Only a root admin may register a featured template"
                         + " (parameter isfeatured)");
             }
+            TemplateUrl parsed;
             try {
-                TemplateUrl.parse(url);
+                parsed = TemplateUrl.parse(url);
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalidParameter("Invalid value for parameter url: " + e.getMessage());
+            }
+            if (!caller.isRootAdmin()) {
+                userMayFetch(parsed);
             }
             String storedChecksum = checksum.map(String::trim).filter(c -> !c.isEmpty()).map(c -> {
                 try {
@@ -122,6 +126,34 @@ public final class TemplateCommands {
             deps.jobs().submit(caller, "registerTemplate", Map.of("id", uuid), new AsyncCommand.AsyncStart("Template",
                     uuid, progress -> ApiJson.object("template", deps.imports().run(saved, progress).view())));
             return ApiJson.list("template", List.of(saved.view()), 1);
+        }
+    }
+
+    /**
+     * What only root admins may make the agents read: files on the hosts, and (as CloudStack's URL check)
+     * the hosts' own or link-local addresses given literally. A name is resolved by the agent, not here.
+     */
+    static void userMayFetch(TemplateUrl url) {
+        if (url.filePath().isPresent()) {
+            throw ApiException.permissionDenied("Only a root admin may register a template from a file on the hosts"
+                    + " (parameter url)");
+        }
+        String host = url.httpUri().orElseThrow().getHost();
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        boolean local = bare.equalsIgnoreCase("localhost") || bare.toLowerCase(java.util.Locale.ROOT)
+                .endsWith(".localhost");
+        if (!local && (bare.contains(":") || bare.chars().allMatch(c -> c == '.' || Character.isDigit(c)))) {
+            try {
+                java.net.InetAddress address = java.net.InetAddress.getByName(bare); // a literal: no lookup
+                local = address.isLoopbackAddress() || address.isAnyLocalAddress() || address.isLinkLocalAddress()
+                        || address.isMulticastAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw ApiException.invalidParameter("Invalid value for parameter url: the host " + host
+                        + " is not a valid address");
+            }
+        }
+        if (local) {
+            throw ApiException.invalidParameter("Illegal host specified in url: " + host + " is a local address");
         }
     }
 

@@ -62,6 +62,10 @@ class TemplateApiIT {
         assertFalse(failed[0].get("isready").asBoolean());
         assertEquals(1, cloud.count("SELECT COUNT(*) FROM alert WHERE subject LIKE '%" + id + "%'"), "one alert");
 
+        JsonNode events = ok(cloud.admin().call("listEvents", "type", "TEMPLATE.CREATE", "level", "ERROR"),
+                "listEvents");
+        assertTrue(events.toString().contains(id) && events.toString().contains("No Up primary storage pool"),
+                "the failed import job's event names the template and why: " + events);
         JsonNode job = cloud.admin().call("listAsyncJobs").response("listAsyncJobs");
         assertTrue(job.toString().contains(id), "the import is a listed job: " + job);
         delete(id);

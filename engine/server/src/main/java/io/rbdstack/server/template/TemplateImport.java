@@ -118,7 +118,11 @@ public final class TemplateImport {
         for (TemplateRepository.PoolCopy copy : templates.copies(template.id())) {
             if (copy.installPath() != null) {
                 StoragePoolRepository.PoolRow pool = pools.findById(copy.poolId()).orElse(null);
-                if (pool != null) {
+                if (pool == null) {
+                    // deleteStoragePool does not look at template copies yet: the image stays in that Ceph pool
+                    LOG.warn("Template {} ({}): image {} stays in removed pool {}, which rbdstack can no longer reach",
+                            template.name(), template.uuid(), copy.installPath(), copy.poolId());
+                } else {
                     try {
                         poolService.plugin(pool).provider().deleteTemplate(pools.stored(pool), copy.installPath());
                     } catch (StorageException | RuntimeException e) {

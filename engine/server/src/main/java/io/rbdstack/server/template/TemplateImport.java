@@ -54,31 +54,13 @@ public final class TemplateImport {
             return failed(template, "No Up primary storage pool in " + (template.zoneName() == null ? "any zone"
                     : "zone " + template.zoneName()) + " to import the template into");
         }
-        TemplateSource source = new TemplateSource(template.url(), template.format(),
-                template.checksum() == null ? null : TemplateChecksum.parse(template.checksum()),
-                settings.longValue(Setting.MAX_TEMPLATE_ISO_SIZE) << 30);
         List<String> errors = new ArrayList<>();
         Long size = null;
         for (StoragePoolRepository.PoolRow pool : targets) {
-            templates.startCopy(template.id(), pool.id());
-            templates.setState(template.id(), TemplateState.Downloading, "Importing into pool " + pool.name(), null);
             try {
-                StorageProvider provider = poolService.plugin(pool).provider();
-                TemplateInfo info = provider.importTemplate(pools.stored(pool), template.uuid(), source,
-                        (done, total) -> {
-                            progress.transferred(done, total);
-                            // CloudStack's status text while a template downloads
-                            templates.setState(template.id(), TemplateState.Downloading, total <= 0 ? "Processing"
-                                    : done * 100 / total + "% Downloaded", null);
-                        });
-                templates.copyReady(template.id(), pool.id(), info.path(), info.snapshot(), info.sizeBytes());
-                size = info.sizeBytes();
-            } catch (StorageException | RuntimeException e) {
-                String reason = StorageErrors.failed("Pool " + pool.name(), e).getMessage();
-                LOG.warn("Template {} ({}) was not imported into pool {}: {}", template.name(), template.uuid(),
-                        pool.name(), reason, e);
-                templates.copyFailed(template.id(), pool.id(), reason);
-                errors.add(reason);
+                size = copyTo(template, pool, progress).sizeBytes();
+            } catch (ApiException e) {
+                errors.add(e.getMessage());
             }
         }
         if (size == null) {
@@ -87,6 +69,46 @@ public final class TemplateImport {
         templates.setState(template.id(), TemplateState.Ready, errors.isEmpty() ? "Download Complete"
                 : "Download Complete; not imported: " + String.join("; ", errors), size);
         return templates.find(template.uuid()).orElseThrow();
+    }
+
+    /**
+     * Imports the template into one pool and records the copy; for a pool added after the registration
+     * (deployVirtualMachine will call this when the root volume's pool has no copy yet).
+     *
+     * @throws ApiException with the pool's reason; the copy is then recorded as failed
+     */
+    public TemplateInfo copyTo(TemplateRepository.TemplateRow template, StoragePoolRepository.PoolRow pool,
+                               AsyncCommand.JobProgress progress) {
+        templates.startCopy(template.id(), pool.id());
+        if (template.state() != TemplateState.Ready) {
+            templates.setState(template.id(), TemplateState.Downloading, "Importing into pool " + pool.name(), null);
+        }
+        try {
+            StorageProvider provider = poolService.plugin(pool).provider();
+            TemplateInfo info = provider.importTemplate(pools.stored(pool), template.uuid(), source(template),
+                    (done, total) -> {
+                        progress.transferred(done, total);
+                        if (template.state() != TemplateState.Ready) {
+                            // CloudStack's status text while a template downloads
+                            templates.setState(template.id(), TemplateState.Downloading, total <= 0 ? "Processing"
+                                    : done * 100 / total + "% Downloaded", null);
+                        }
+                    });
+            templates.copyReady(template.id(), pool.id(), info.path(), info.snapshot(), info.sizeBytes());
+            return info;
+        } catch (StorageException | RuntimeException e) {
+            ApiException failure = StorageErrors.failed("Pool " + pool.name(), e);
+            LOG.warn("Template {} ({}) was not imported into pool {}: {}", template.name(), template.uuid(),
+                    pool.name(), failure.getMessage(), e);
+            templates.copyFailed(template.id(), pool.id(), failure.getMessage());
+            throw failure;
+        }
+    }
+
+    private TemplateSource source(TemplateRepository.TemplateRow template) {
+        return new TemplateSource(template.url(), template.format(),
+                template.checksum() == null ? null : TemplateChecksum.parse(template.checksum()),
+                settings.longValue(Setting.MAX_TEMPLATE_ISO_SIZE) << 30);
     }
 
     /**

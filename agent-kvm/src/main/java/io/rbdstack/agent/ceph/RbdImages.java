@@ -108,6 +108,18 @@ public final class RbdImages {
                 -CephErrors.ENOENT));
     }
 
+    /**
+     * Copies into clone {@code name} what it shares with its parent, so it no longer depends on it (an
+     * image without a parent is left as it is), reporting the progress in bytes of the image.
+     */
+    public RbdImageInfo flatten(String name, ProgressReporter progress) throws CephException {
+        checkName(name);
+        flatten(rbd(), name, progress);
+        LOG.info("Flattened RBD image {}/{}", session.pool().cephPool(), name);
+        return info(name).orElseThrow(() -> new CephException("image " + name + " vanished while it was flattened",
+                -CephErrors.ENOENT));
+    }
+
     private void flatten(Rbd rbd, String name, ProgressReporter progress) throws CephException {
         RbdImage clone = open(rbd, name, "cannot open the clone");
         try {

@@ -24,6 +24,10 @@ import io.rbdstack.storage.rbd.agent.ResizeRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.RestoreRbdBackupCommand;
 import io.rbdstack.storage.rbd.agent.RollbackRbdSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.TestRbdPoolCommand;
+import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.FlattenRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
+import io.rbdstack.agent.template.TemplateImportSettings;
 import java.util.List;
 
 /**
@@ -46,6 +50,7 @@ public final class RbdCommandHandlers implements AgentCommandHandlerFactory {
         RbdImageCommands images = new RbdImageCommands(rados);
         RbdSnapshotCommands snapshots = new RbdSnapshotCommands(rados);
         RbdBackupCommands backups = new RbdBackupCommands(rados);
+        RbdTemplateCommands templates = TemplateImportSettings.fromSystemProperties().commands(rados);
         return List.of(
                 of(TestRbdPoolCommand.class, pools::test),
                 of(DefineRbdPoolCommand.class, pools::define),
@@ -61,6 +66,9 @@ public final class RbdCommandHandlers implements AgentCommandHandlerFactory {
                 of(CreateRbdSnapshotCommand.class, snapshots::create),
                 of(DeleteRbdSnapshotCommand.class, snapshots::delete),
                 withProgress(BackupRbdSnapshotCommand.class, backups::backup),
-                withProgress(RestoreRbdBackupCommand.class, backups::restore));
+                withProgress(RestoreRbdBackupCommand.class, backups::restore),
+                withProgress(ImportRbdTemplateCommand.class, templates::importTemplate),
+                of(CloneRbdTemplateCommand.class, templates::cloneTemplate),
+                withProgress(FlattenRbdImageCommand.class, templates::flatten));
     }
 }

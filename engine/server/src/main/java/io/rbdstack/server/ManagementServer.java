@@ -113,6 +113,9 @@ import io.rbdstack.server.volume.DeferredDeletePurge;
 import io.rbdstack.server.volume.PoolHealth;
 import io.rbdstack.server.volume.StorageCleanup;
 import io.rbdstack.server.volume.VolumeCommands;
+import io.rbdstack.server.template.TemplateCommands;
+import io.rbdstack.server.template.TemplateImport;
+import io.rbdstack.server.template.TemplateRepository;
 import io.rbdstack.server.volume.VolumeRecovery;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeService;
@@ -276,6 +279,7 @@ public final class ManagementServer implements AutoCloseable {
             ServiceOfferingCommands.register(registry,
                     new ServiceOfferingCommands.Deps(new ServiceOfferingRepository(jdbc), settings));
             VolumeRepository volumes = new VolumeRepository(jdbc);
+            TemplateRepository templates = new TemplateRepository(jdbc);
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
             ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
             ImageStoreCommands.register(registry, new ImageStoreCommands.Deps(zones, imageStores, gateway));
@@ -306,6 +310,8 @@ public final class ManagementServer implements AutoCloseable {
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
                     snapshotDeps, owners, tags));
             TagCommands.register(registry, new TagCommands.Deps(tags, new EntityRows(jdbc), owners));
+            TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates,
+                    new TemplateImport(jdbc, templates, pools, poolService, alerts, settings), jobs::submit));
             AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
                     snapshots, snapshotService);
             AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,
@@ -323,6 +329,8 @@ public final class ManagementServer implements AutoCloseable {
                     new StorageCleanup.Step("snapshot(s) left mid-operation settled",
                             snapshotRecovery::settleStuckSnapshots),
                     new StorageCleanup.Step("volume(s) left mid-operation settled", volumeRecovery::settleStuckVolumes),
+                    new StorageCleanup.Step("template import(s) left by a stopped server settled",
+                            templates::settleInterruptedImports),
                     new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
                     new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
                     new StorageCleanup.Step("image store(s) read for capacity", storeCapacity::refresh)));

@@ -89,4 +89,38 @@ public interface StorageProvider {
      */
     VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, java.util.List<BackupFileRef> chain,
                              TransferProgress progress) throws StorageException;
+
+    /**
+     * Imports a template into the pool once, named after {@code templateUuid}, as a base volume with a
+     * protected snapshot that new volumes are cloned from: fetched from the source, its checksum
+     * verified before anything is written, converted to raw if it is not. Nothing is left in the pool
+     * on failure. The bytes fetched so far go to {@code progress}.
+     */
+    default TemplateInfo importTemplate(StoredPool pool, String templateUuid, TemplateSource source,
+                                        TransferProgress progress) throws StorageException {
+        throw unsupported("import templates");
+    }
+
+    /** Deletes a template's base volume and its snapshot; refused while volumes are still cloned from it. */
+    default void deleteTemplate(StoredPool pool, String templatePath) throws StorageException {
+        throw unsupported("delete templates");
+    }
+
+    /**
+     * Creates a volume named after {@code volumeUuid} as a copy-on-write clone of the template's base
+     * snapshot (no data copied), grown to {@code sizeBytes} when that is larger than the template.
+     */
+    default VolumeInfo createVolumeFromTemplate(StoredPool pool, TemplateInfo template, String volumeUuid,
+                                                long sizeBytes) throws StorageException {
+        throw unsupported("create volumes from templates");
+    }
+
+    /** Copies into a cloned volume what it shares with its template, so it no longer depends on it. */
+    default VolumeInfo flattenVolume(StoredPool pool, String path, TransferProgress progress) throws StorageException {
+        throw unsupported("flatten volumes");
+    }
+
+    private static StorageException unsupported(String what) {
+        return new StorageException(StorageException.Kind.INVALID, "This storage cannot " + what);
+    }
 }

@@ -14,6 +14,7 @@ public enum Entity {
     IMAGE_STORE("image store", "image_store", null),
     DISK_OFFERING("disk offering", "disk_offering", null),
     SERVICE_OFFERING("service offering", "service_offering", null),
+    TEMPLATE("template", "vm_template", "account_id"),
     VOLUME("volume", "volumes", "account_id"),
     SNAPSHOT("snapshot", "snapshots", "account_id"),
     SNAPSHOT_POLICY("snapshot policy", "snapshot_policy", "account_id"),

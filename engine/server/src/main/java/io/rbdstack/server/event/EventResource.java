@@ -21,7 +21,7 @@ public record EventResource(String type, String uuid) {
             Map.entry(Entity.ZONE, "Zone"), Map.entry(Entity.POD, "Pod"), Map.entry(Entity.CLUSTER, "Cluster"),
             Map.entry(Entity.HOST, "Host"), Map.entry(Entity.STORAGE_POOL, "StoragePool"),
             Map.entry(Entity.IMAGE_STORE, "ImageStore"), Map.entry(Entity.DISK_OFFERING, "DiskOffering"),
-            Map.entry(Entity.SERVICE_OFFERING, "ServiceOffering"),
+            Map.entry(Entity.SERVICE_OFFERING, "ServiceOffering"), Map.entry(Entity.TEMPLATE, "Template"),
             Map.entry(Entity.VOLUME, "Volume"), Map.entry(Entity.SNAPSHOT, "Snapshot"),
             Map.entry(Entity.SNAPSHOT_POLICY, "SnapshotPolicy"), Map.entry(Entity.DOMAIN, "Domain"),
             Map.entry(Entity.ACCOUNT, "Account"), Map.entry(Entity.USER, "User"), Map.entry(Entity.ASYNC_JOB, "AsyncJob"));
@@ -31,7 +31,8 @@ public record EventResource(String type, String uuid) {
             Map.entry("zone", "Zone"), Map.entry("pod", "Pod"), Map.entry("cluster", "Cluster"),
             Map.entry("host", "Host"), Map.entry("storagepool", "StoragePool"), Map.entry("imagestore", "ImageStore"),
             Map.entry("diskoffering", "DiskOffering"),
-            Map.entry("serviceoffering", "ServiceOffering"), Map.entry("volume", "Volume"), Map.entry("snapshot", "Snapshot"),
+            Map.entry("serviceoffering", "ServiceOffering"), Map.entry("template", "Template"),
+            Map.entry("volume", "Volume"), Map.entry("snapshot", "Snapshot"),
             Map.entry("account", "Account"), Map.entry("user", "User"), Map.entry("userkeys", "User"));
 
     /**

@@ -83,6 +83,8 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting CUSTOM_DISKOFFERING_SIZE_MAX = new Setting("custom.diskoffering.size.max", "Advanced",
             ValueType.wholeNumber(1, MAX_GB), "1024", DYNAMIC,
             "Largest size in GB of a volume whose size the user chooses.");
+    public static final Setting MAX_TEMPLATE_ISO_SIZE = new Setting("max.template.iso.size", "Storage",
+            ValueType.wholeNumber(1, MAX_GB), "50", DYNAMIC, "Largest size in GB of a template download.");
     public static final Setting STORAGE_MAX_VOLUME_SIZE = new Setting("storage.max.volume.size", "Storage",
             ValueType.wholeNumber(1, MAX_GB), "2000", DYNAMIC, "Largest size in GB of a disk offering.");
 
@@ -189,7 +191,7 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
-            CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX, STORAGE_MAX_VOLUME_SIZE,
+            CUSTOM_DISKOFFERING_SIZE_MIN, CUSTOM_DISKOFFERING_SIZE_MAX, STORAGE_MAX_VOLUME_SIZE, MAX_TEMPLATE_ISO_SIZE,
             INCORRECT_LOGIN_ATTEMPTS_ALLOWED, LOGIN_SOURCE_FAILURES_ALLOWED, LOGIN_SOURCE_FAILURE_WINDOW,
             CA_CERT_VALIDITY_PERIOD, AGENT_PLAINTEXT_ALLOWED,
             POOL_STORAGE_CAPACITY_DISABLETHRESHOLD, POOL_STORAGE_ALLOCATED_CAPACITY_DISABLETHRESHOLD,

@@ -131,7 +131,7 @@ class MalformedCallsIT {
     /** Ids of owned entities a user's command takes without an owner check, each filtered or checked in its body. */
     private static final java.util.Set<String> CHECKED_ELSEWHERE = java.util.Set.of("listVolumes id",
             "listVolumesMetrics id", "listSnapshots id", "listSnapshots volumeid", "listUsers id", "registerUserKeys id",
-            "queryAsyncJobResult jobid", "updateUser id");
+            "queryAsyncJobResult jobid", "updateUser id", "listTemplates id");
 
     @Test
     void everyIdOfAnOwnedEntityAUserMayNameIsAccessChecked() {
@@ -213,7 +213,7 @@ class MalformedCallsIT {
         ids.put(Entity.DOMAIN, account.get("domainid").asText());
         ids.put(Entity.USER, adminUser.get("id").asText());
         for (Entity staged : List.of(Entity.STORAGE_POOL, Entity.IMAGE_STORE, Entity.VOLUME, Entity.SNAPSHOT,
-                Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY, Entity.EVENT, Entity.ALERT)) {
+                Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY, Entity.EVENT, Entity.ALERT, Entity.TEMPLATE)) {
             ids.put(staged, UUID.randomUUID().toString());
         }
         try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
@@ -223,6 +223,10 @@ class MalformedCallsIT {
             s.execute("INSERT INTO image_store (uuid, name, protocol, url, data_center_id, image_provider_name, created)"
                     + " SELECT '" + ids.get(Entity.IMAGE_STORE) + "', 'is', 'file', 'file:///x', id, 'SharedMountPoint',"
                     + " UTC_TIMESTAMP() FROM data_center WHERE uuid = '" + zone + "'");
+            // A Ready template of the admin's, so no import starts.
+            s.execute("INSERT INTO vm_template (uuid, name, url, format, account_id, domain_id, state, created)"
+                    + " VALUES ('" + ids.get(Entity.TEMPLATE) + "', 't', 'http://t/t.raw', 'RAW', 1, 1, 'Ready',"
+                    + " UTC_TIMESTAMP())");
             s.execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type,"
                     + " size, state, created) SELECT '" + ids.get(Entity.VOLUME) + "', 'v', 1, 1, z.id, p.id, 'DATADISK',"
                     + " 1073741824, 'Ready', UTC_TIMESTAMP() FROM data_center z JOIN storage_pool p"

@@ -5,6 +5,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.storage.rbd.agent.BackupFile;
 import io.rbdstack.storage.rbd.agent.BackupRbdSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.CloneRbdSnapshotCommand;
+import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.FlattenRbdImageCommand;
+import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.RbdTemplateAnswer;
 import io.rbdstack.storage.rbd.agent.RbdBackupAnswer;
 import io.rbdstack.storage.rbd.agent.RestoreRbdBackupCommand;
 import io.rbdstack.storage.rbd.agent.CreateRbdImageCommand;
@@ -38,6 +42,8 @@ import io.rbdstack.spi.storage.SnapshotInfo;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StorageProvider;
 import io.rbdstack.spi.storage.StoredPool;
+import io.rbdstack.spi.storage.TemplateInfo;
+import io.rbdstack.spi.storage.TemplateSource;
 import io.rbdstack.spi.storage.TransferProgress;
 import io.rbdstack.spi.storage.VolumeInfo;
 import java.time.Duration;
@@ -200,6 +206,48 @@ final class RbdStorageProvider implements StorageProvider {
         return image(sendTransfer(pool, new RestoreRbdBackupCommand(rbdPool(pool), newVolumeUuid, sizeBytes, files),
                 "restore RBD image " + newVolumeUuid + " in pool " + pool.name() + " from " + files.size()
                         + " backup file(s)", progress));
+    }
+
+    /** Templates are images named "tmpl-<uuid>", so they never clash with volumes (named by their uuid). */
+    static String templateImage(String templateUuid) {
+        return "tmpl-" + templateUuid;
+    }
+
+    /** The snapshot of a template image that root volumes are cloned from. */
+    static final String TEMPLATE_SNAPSHOT = "base";
+
+    @Override
+    public TemplateInfo importTemplate(StoredPool pool, String templateUuid, TemplateSource source,
+                                       TransferProgress progress) throws StorageException {
+        String image = templateImage(templateUuid);
+        Answer answer = sendTransfer(pool, new ImportRbdTemplateCommand(rbdPool(pool), image, TEMPLATE_SNAPSHOT,
+                source.url(), source.format(), source.checksum() == null ? null : source.checksum().algorithm(),
+                source.checksum() == null ? null : source.checksum().hex(), source.maxBytes()),
+                "import template " + templateUuid + " into RBD pool " + pool.name(), progress);
+        if (!(answer instanceof RbdTemplateAnswer template)) {
+            throw unexpected(answer);
+        }
+        return new TemplateInfo(template.image(), template.snapshot(), template.sizeBytes());
+    }
+
+    @Override
+    public void deleteTemplate(StoredPool pool, String templatePath) throws StorageException {
+        send(pool, new DeleteRbdImageCommand(rbdPool(pool), templatePath, 0), "delete template image " + templatePath
+                + " in pool " + pool.name());
+    }
+
+    @Override
+    public VolumeInfo createVolumeFromTemplate(StoredPool pool, TemplateInfo template, String volumeUuid,
+                                               long sizeBytes) throws StorageException {
+        return image(send(pool, new CloneRbdTemplateCommand(rbdPool(pool), template.path(), template.snapshot(),
+                volumeUuid, sizeBytes), "clone template image " + template.path() + " into RBD image " + volumeUuid
+                + " in pool " + pool.name()));
+    }
+
+    @Override
+    public VolumeInfo flattenVolume(StoredPool pool, String path, TransferProgress progress) throws StorageException {
+        return image(sendTransfer(pool, new FlattenRbdImageCommand(rbdPool(pool), path), "flatten RBD image " + path
+                + " in pool " + pool.name(), progress));
     }
 
     private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {

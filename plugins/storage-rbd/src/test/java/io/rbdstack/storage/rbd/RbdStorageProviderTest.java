@@ -34,6 +34,12 @@ import io.rbdstack.spi.storage.BackupFileRef;
 import io.rbdstack.spi.storage.BackupTarget;
 import io.rbdstack.spi.storage.StoredPool;
 import io.rbdstack.spi.storage.VolumeInfo;
+import io.rbdstack.spi.storage.TemplateChecksum;
+import io.rbdstack.spi.storage.TemplateInfo;
+import io.rbdstack.spi.storage.TemplateSource;
+import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.RbdTemplateAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,6 +127,38 @@ class RbdStorageProviderTest {
                 .testPool(PoolScope.zone("z"), DEFINITION));
         assertTrue(e.getMessage().contains("libvirt was built without RBD storage support and must be rebuilt"),
                 e.getMessage());
+    }
+
+    @Test
+    void aTemplateIsImportedAsTmplUuidWithItsBaseSnapshotAndClonedFromIt() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        ScriptedGateway gateway = new ScriptedGateway(c -> c instanceof ImportRbdTemplateCommand
+                ? new RbdTemplateAnswer(true, null, "tmpl-t1", "base", 1000)
+                : new RbdImageAnswer(true, null, "v1", 4000));
+        List<Long> progress = new ArrayList<>();
+        TemplateInfo template = provider(gateway).importTemplate(pool, "t1", new TemplateSource("http://h/t.qcow2",
+                "QCOW2", TemplateChecksum.parse("{MD5}" + "a".repeat(32)), 1L << 30), (done, total) -> progress.add(done));
+        assertEquals(new TemplateInfo("tmpl-t1", "base", 1000), template);
+        assertEquals(List.of(5L), progress, "the agent's progress reaches the caller");
+        ImportRbdTemplateCommand sent = assertInstanceOf(ImportRbdTemplateCommand.class, gateway.sent.get(0));
+        assertEquals(List.of("tmpl-t1", "base", "http://h/t.qcow2", "QCOW2", "MD5", "a".repeat(32)),
+                List.of(sent.image(), sent.snapshot(), sent.url(), sent.format(), sent.checksumAlgorithm(),
+                        sent.checksumHex()));
+
+        VolumeInfo clone = provider(gateway).createVolumeFromTemplate(pool, template, "v1", 4000);
+        assertEquals(new VolumeInfo("v1", 4000), clone);
+        CloneRbdTemplateCommand cloned = assertInstanceOf(CloneRbdTemplateCommand.class, gateway.sent.get(1));
+        assertEquals(List.of("tmpl-t1", "base", "v1"), List.of(cloned.image(), cloned.snapshot(), cloned.newImage()));
+        assertEquals(4000, cloned.sizeBytes());
+    }
+
+    @Test
+    void aFailedImportIsAStorageFailureWithTheAgentsReason() {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        StorageException e = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> RbdTemplateAnswer.failed("Checksum mismatch: …"))).importTemplate(pool, "t1",
+                new TemplateSource("http://h/t.raw", "RAW", null, 1L << 30), (d, t) -> { }));
+        assertTrue(e.getMessage().endsWith("Checksum mismatch: …"), e.getMessage());
     }
 
     @Test

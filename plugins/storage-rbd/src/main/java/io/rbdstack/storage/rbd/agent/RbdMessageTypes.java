@@ -14,12 +14,14 @@ public final class RbdMessageTypes implements AgentMessageTypes {
                 RbdPoolCapacityCommand.class, CreateRbdImageCommand.class, ResizeRbdImageCommand.class,
                 DeleteRbdImageCommand.class, DescribeRbdImageCommand.class, PurgeRbdImageCommand.class,
                 CreateRbdSnapshotCommand.class, DeleteRbdSnapshotCommand.class, RollbackRbdSnapshotCommand.class,
-                CloneRbdSnapshotCommand.class, BackupRbdSnapshotCommand.class, RestoreRbdBackupCommand.class);
+                CloneRbdSnapshotCommand.class, BackupRbdSnapshotCommand.class, RestoreRbdBackupCommand.class,
+                ImportRbdTemplateCommand.class, CloneRbdTemplateCommand.class, FlattenRbdImageCommand.class);
     }
 
     @Override
     public List<Class<? extends Answer>> answers() {
         return List.of(TestRbdPoolAnswer.class, RbdPoolCapacityAnswer.class, RbdImageAnswer.class,
-                RbdImageStateAnswer.class, PurgeRbdImageAnswer.class, RbdSnapshotAnswer.class, RbdBackupAnswer.class);
+                RbdImageStateAnswer.class, PurgeRbdImageAnswer.class, RbdSnapshotAnswer.class, RbdBackupAnswer.class,
+                RbdTemplateAnswer.class);
     }
 }

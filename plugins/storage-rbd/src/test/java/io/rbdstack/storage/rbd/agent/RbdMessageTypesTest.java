@@ -34,7 +34,10 @@ class RbdMessageTypesTest {
                 Map.entry("RollbackRbdSnapshotCommand", "rbd.rollbackSnapshot"),
                 Map.entry("CloneRbdSnapshotCommand", "rbd.cloneSnapshot"),
                 Map.entry("BackupRbdSnapshotCommand", "rbd.backupSnapshot"),
-                Map.entry("RestoreRbdBackupCommand", "rbd.restoreBackup"))), names);
+                Map.entry("RestoreRbdBackupCommand", "rbd.restoreBackup"),
+                Map.entry("ImportRbdTemplateCommand", "rbd.importTemplate"),
+                Map.entry("CloneRbdTemplateCommand", "rbd.cloneTemplate"),
+                Map.entry("FlattenRbdImageCommand", "rbd.flattenImage"))), names);
     }
 
     @Test
@@ -49,7 +52,8 @@ class RbdMessageTypesTest {
                 "RbdImageStateAnswer", "rbd.imageState",
                 "PurgeRbdImageAnswer", "rbd.purgeImage",
                 "RbdSnapshotAnswer", "rbd.snapshot",
-                "RbdBackupAnswer", "rbd.backup")), names);
+                "RbdBackupAnswer", "rbd.backup",
+                "RbdTemplateAnswer", "rbd.template")), names);
     }
 
     @Test

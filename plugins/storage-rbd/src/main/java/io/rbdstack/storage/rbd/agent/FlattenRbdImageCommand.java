@@ -1,0 +1,9 @@
+package io.rbdstack.storage.rbd.agent;
+
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import io.rbdstack.spi.agent.AgentCommand;
+
+/** Copy into clone {@code image} what it shares with its parent, so it depends on it no longer. */
+@JsonTypeName("rbd.flattenImage")
+public record FlattenRbdImageCommand(RbdPool pool, String image) implements AgentCommand {
+}

@@ -36,9 +36,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every message type's exact wire form (the examples in docs/agent-protocol.md) and back. */
 class MessageCodecTest {
 
-    private static final HostInfo HOST_INFO = new HostInfo(8, 2400, 34359738368L, "9.0.0", "7.2.0", true);
+    private static final HostInfo HOST_INFO = new HostInfo(8, 2400, 34359738368L, "9.0.0", "7.2.0", true, "kvm");
     private static final String HOST_INFO_JSON = "{\"cpuCount\":8,\"cpuSpeedMhz\":2400,\"memoryBytes\":34359738368,"
-            + "\"libvirtVersion\":\"9.0.0\",\"qemuVersion\":\"7.2.0\",\"rbdStorageBackend\":true}";
+            + "\"libvirtVersion\":\"9.0.0\",\"qemuVersion\":\"7.2.0\",\"rbdStorageBackend\":true,\"virtType\":\"kvm\"}";
 
     private final MessageCodec codec = MessageCodec.load(getClass().getClassLoader());
 

@@ -10,6 +10,7 @@ PACKAGES=(
   kea-dhcp6-server kea-admin kea-ctrl-agent isc-dhcp-client iproute2 socat
   chromium chromium-driver
   uuid-runtime
+  syslinux syslinux-common mtools dosfstools
 )
 
 missing=()

@@ -10,6 +10,7 @@ import io.rbdstack.agent.connect.ConnectionListener;
 import io.rbdstack.agent.connect.ManagementServerClient;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
+import io.rbdstack.agent.vm.VmSettings;
 import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.HostInfo;
@@ -38,12 +39,15 @@ public final class Agent implements AutoCloseable {
         try {
             HostFacts facts = new HostFacts(libvirt);
             hostname = properties.hostname().orElseGet(() -> defaultHostname(facts));
-            // The services the agent's own handlers (RBD storage) are built from.
+            // The services the agent's own handlers (RBD storage, VMs) are built from.
             AgentCertificates certificates = new AgentCertificates(properties.tlsDir(), properties.caFingerprint());
+            HostIdentity identity = new HostIdentity();
             KvmAgentContext context = new KvmAgentContext(hostname, () -> hostInfo(facts), Map.of(
                     LibvirtConnection.class, libvirt,
                     HostFacts.class, facts,
-                    RadosConnector.class, new RadosConnector(RadosTimeouts.of(properties.cephTimeout()))));
+                    RadosConnector.class, new RadosConnector(RadosTimeouts.of(properties.cephTimeout())),
+                    HostIdentity.class, identity,
+                    VmSettings.class, VmSettings.of(properties.vmConsoleLogDir())));
             // Messages and handlers come from the modules on the class path, each through ServiceLoader.
             ClassLoader modules = Agent.class.getClassLoader();
             CommandHandlerRegistry handlers = CommandHandlerRegistry.load(modules, context,
@@ -63,6 +67,7 @@ public final class Agent implements AutoCloseable {
                     new ConnectionListener() {
                         @Override
                         public void onConnected(String hostId) {
+                            identity.welcomed(hostId);
                             context.connected();
                         }
                     });

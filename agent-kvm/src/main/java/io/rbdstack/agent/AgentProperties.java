@@ -1,5 +1,6 @@
 package io.rbdstack.agent;
 
+import io.rbdstack.agent.vm.VmSettings;
 import io.rbdstack.protocol.tls.Fingerprints;
 import io.rbdstack.spi.Secret;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.TreeSet;
  *       agent checks that libvirtd is still the one it knows
  *   <li>{@code ceph.timeout.seconds} (15): librados' connect, monitor and OSD timeouts
  *   <li>{@code command.threads} (8): commands run at the same time
+ *   <li>{@code vm.console.log.dir} (/var/log/rbdstack/console): where the VMs' serial consoles are logged
  * </ul>
  * Unknown keys are refused, so a misspelt key does not silently fall back to a default.
  */
@@ -49,11 +51,12 @@ public record AgentProperties(
         String libvirtUri,
         Duration libvirtCheckInterval,
         Duration cephTimeout,
-        int commandThreads) {
+        int commandThreads,
+        Path vmConsoleLogDir) {
 
     static final Set<String> KEYS = Set.of("host", "port", "host.token", "host.token.file", "tls.dir",
             "ca.fingerprint", "plaintext", "hostname", "libvirt.uri", "libvirt.check.seconds",
-            "ceph.timeout.seconds", "command.threads");
+            "ceph.timeout.seconds", "command.threads", "vm.console.log.dir");
     /** Keys of earlier versions, named at start rather than refused as unknown. */
     static final Set<String> REMOVED = Set.of("tls.truststore", "tls.truststore.password.file");
 
@@ -87,7 +90,8 @@ public record AgentProperties(
                 keys.optional("libvirt.uri").orElse("qemu:///system"),
                 Duration.ofSeconds(keys.integer("libvirt.check.seconds", 10, 1, 3600)),
                 Duration.ofSeconds(keys.integer("ceph.timeout.seconds", 15, 1, 600)),
-                keys.integer("command.threads", 8, 1, 256));
+                keys.integer("command.threads", 8, 1, 256),
+                keys.optional("vm.console.log.dir").map(Path::of).orElse(VmSettings.DEFAULT_CONSOLE_LOG_DIR));
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
+import io.rbdstack.agent.vm.VmSettings;
 import io.rbdstack.spi.agent.AgentMessageTypes;
 import io.rbdstack.spi.agent.HostInfo;
 import java.util.HashSet;
@@ -33,7 +34,9 @@ class AgentModulesTest {
                     () -> new HostInfo(1, 1000, 1L << 30, "9.0.0", "7.2.0", true), Map.of(
                     LibvirtConnection.class, libvirt,
                     HostFacts.class, new HostFacts(libvirt),
-                    RadosConnector.class, new RadosConnector(RadosTimeouts.standard())));
+                    RadosConnector.class, new RadosConnector(RadosTimeouts.standard()),
+                    HostIdentity.class, new HostIdentity(),
+                    VmSettings.class, VmSettings.of(Path.of("unused"))));
 
             // As Agent builds it: the modules' handlers and the agent's own (its certificate's).
             assertEquals(contributed, CommandHandlerRegistry.load(modules, context, CertificateCommandHandlers.handlers(

@@ -47,6 +47,7 @@ class AgentPropertiesTest {
         assertEquals(Duration.ofSeconds(10), loaded.libvirtCheckInterval());
         assertEquals(Duration.ofSeconds(15), loaded.cephTimeout());
         assertEquals(8, loaded.commandThreads());
+        assertEquals(Path.of("/var/log/rbdstack/console"), loaded.vmConsoleLogDir());
         assertFalse(loaded.toString().contains("s3cret"), loaded.toString());
     }
 
@@ -55,13 +56,14 @@ class AgentPropertiesTest {
         Path token = file("token", "t", "rw-------");
         AgentProperties loaded = AgentProperties.load(properties("host=10.0.0.5\nport=18250\nhost.token.file=" + token
                 + "\nhostname=kvm7\nlibvirt.uri=qemu+ssh://x/system\nlibvirt.check.seconds=3\n"
-                + "ceph.timeout.seconds=20\ncommand.threads=2\n"));
+                + "ceph.timeout.seconds=20\ncommand.threads=2\nvm.console.log.dir=/srv/consoles\n"));
         assertEquals(18250, loaded.port());
         assertEquals("kvm7", loaded.hostname().orElseThrow());
         assertEquals("qemu+ssh://x/system", loaded.libvirtUri());
         assertEquals(Duration.ofSeconds(3), loaded.libvirtCheckInterval());
         assertEquals(Duration.ofSeconds(20), loaded.cephTimeout());
         assertEquals(2, loaded.commandThreads());
+        assertEquals(Path.of("/srv/consoles"), loaded.vmConsoleLogDir());
     }
 
     @Test

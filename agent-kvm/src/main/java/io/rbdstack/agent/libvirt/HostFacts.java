@@ -4,12 +4,14 @@ import io.rbdstack.spi.agent.HostInfo;
 import java.util.Objects;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * What the agent tells the management server about its host, all from libvirt: CPUs and their
  * speed and memory ({@code virNodeGetInfo}), libvirt's version, QEMU's version (the hypervisor
  * version of the qemu driver, {@code virConnectGetVersion}) and whether the RBD storage backend is
- * there ({@link LibvirtPoolCapabilities}).
+ * there ({@link LibvirtPoolCapabilities}), and the domain type VMs run under ({@link #virtType()}).
  */
 public final class HostFacts {
 
@@ -29,7 +31,23 @@ public final class HostFacts {
         String libvirtVersion = version(libvirt.call(connect -> connect.getLibVersion()));
         String qemuVersion = version(libvirt.call(connect -> connect.getVersion()));
         return new HostInfo(node.cpus, node.mhz, node.memory * 1024L, libvirtVersion, qemuVersion,
-                rbdStorageBackend());
+                rbdStorageBackend(), virtType());
+    }
+
+    /** {@code kvm} when libvirt's capabilities offer KVM domains, else {@code qemu} (emulation, TCG). */
+    public String virtType() throws LibvirtException {
+        return virtTypeOf(libvirt.call(connect -> connect.getCapabilities()));
+    }
+
+    /** The domain type to use by a capabilities document: any guest offering {@code <domain type='kvm'>} means kvm. */
+    static String virtTypeOf(String capabilitiesXml) {
+        NodeList domains = LibvirtXml.parse(capabilitiesXml).getElementsByTagName("domain");
+        for (int i = 0; i < domains.getLength(); i++) {
+            if ("kvm".equals(((Element) domains.item(i)).getAttribute("type"))) {
+                return "kvm";
+            }
+        }
+        return "qemu";
     }
 
     /** Whether libvirtd can run {@code rbd} storage pools. */

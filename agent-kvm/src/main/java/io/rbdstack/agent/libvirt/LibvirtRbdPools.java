@@ -111,6 +111,17 @@ public final class LibvirtRbdPools {
         });
     }
 
+    /**
+     * How the host reaches the pool, as its libvirt definition says (monitors, Ceph pool, user, secret
+     * uuid; never the key); empty when libvirt has no such pool.
+     */
+    public Optional<RbdPoolDefinition> definition(String poolUuid) throws LibvirtException {
+        return libvirt.call(connect -> {
+            StoragePool pool = lookup(connect, poolUuid);
+            return pool == null ? Optional.empty() : Optional.ofNullable(definitionOf(pool));
+        });
+    }
+
     private static void remove(StoragePool pool) throws LibvirtException {
         boolean persistent = pool.isPersistent() == 1; // a transient pool is gone once destroyed
         if (pool.isActive() == 1) {

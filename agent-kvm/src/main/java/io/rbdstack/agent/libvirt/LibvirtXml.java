@@ -9,13 +9,13 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 
 /** Writing and reading the small XML documents libvirt takes and gives. */
-final class LibvirtXml {
+public final class LibvirtXml {
 
     private LibvirtXml() {
     }
 
     /** The text escaped for an attribute in single quotes or an element's content. */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (char c : text.toCharArray()) {
             switch (c) {
@@ -31,7 +31,7 @@ final class LibvirtXml {
     }
 
     /** The document's root element; no DTDs, no external entities. */
-    static Element parse(String xml) {
+    public static Element parse(String xml) {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
@@ -43,7 +43,7 @@ final class LibvirtXml {
     }
 
     /** The first child element of that name, or null. */
-    static Element child(Element parent, String name) {
+    public static Element child(Element parent, String name) {
         if (parent == null) {
             return null;
         }
@@ -58,13 +58,13 @@ final class LibvirtXml {
     }
 
     /** The trimmed text of the first child element of that name, or null. */
-    static String childText(Element parent, String name) {
+    public static String childText(Element parent, String name) {
         Element child = child(parent, name);
         return child == null ? null : child.getTextContent().trim();
     }
 
     /** The attribute's value, or null when absent. */
-    static String attribute(Element element, String name) {
+    public static String attribute(Element element, String name) {
         return element == null || !element.hasAttribute(name) ? null : element.getAttribute(name);
     }
 }

@@ -11,12 +11,13 @@ import org.w3c.dom.NodeList;
  * The parts of a libvirt {@code rbd} storage pool's definition the agent decides: the libvirt pool
  * is named by, and has, the RBD pool's uuid; one {@code <host>} per monitor; the Ceph pool; the
  * cephx user and the uuid of the libvirt secret holding its key. Two definitions are equal exactly
- * when libvirt would connect the same way, which is how the agent knows to replace a pool.
+ * when libvirt would connect the same way, which is how the agent knows to replace a pool. The VM
+ * code reads a defined pool's monitors, user and secret uuid from it for the domains' RBD disks.
  */
-record RbdPoolDefinition(String name, String uuid, List<CephMonitor> monitors, String cephPool, String user,
+public record RbdPoolDefinition(String name, String uuid, List<CephMonitor> monitors, String cephPool, String user,
                          String secretUuid) {
 
-    RbdPoolDefinition {
+    public RbdPoolDefinition {
         monitors = List.copyOf(monitors);
     }
 

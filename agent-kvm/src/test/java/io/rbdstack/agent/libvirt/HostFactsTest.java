@@ -12,4 +12,14 @@ class HostFactsTest {
         assertEquals("7.2.22", HostFacts.version(7_002_022));
         assertEquals("10.10.1", HostFacts.version(10_010_001));
     }
+
+    @Test
+    void theDomainTypeIsKvmOnlyWhenTheCapabilitiesOfferIt() {
+        String qemuOnly = "<capabilities><host/><guest><os_type>hvm</os_type><arch name='x86_64'>"
+                + "<domain type='qemu'/></arch></guest></capabilities>";
+        String withKvm = "<capabilities><host/><guest><os_type>hvm</os_type><arch name='x86_64'>"
+                + "<domain type='qemu'/><domain type='kvm'/></arch></guest></capabilities>";
+        assertEquals("qemu", HostFacts.virtTypeOf(qemuOnly));
+        assertEquals("kvm", HostFacts.virtTypeOf(withKvm));
+    }
 }

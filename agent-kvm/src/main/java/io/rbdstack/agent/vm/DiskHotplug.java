@@ -5,10 +5,10 @@ import io.rbdstack.agent.libvirt.LibvirtXml;
 import java.time.Duration;
 import java.util.Objects;
 import org.libvirt.LibvirtException;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Hot-plugs RBD disks into this host's running domains and out again. An unplug is asynchronous: libvirt
@@ -32,14 +32,17 @@ public final class DiskHotplug {
 
     /** Attaches the disk; one already on its target is left as it is (a retried attach). */
     public void attach(String name, ResolvedDisk disk) throws LibvirtException {
-        libvirt.call(connect -> {
+        boolean attached = libvirt.call(connect -> {
             OwnDomains.Own domain = own.require(connect, name);
-            if (!hasTarget(domain.domain().getXMLDesc(0), disk.target())) {
-                domain.domain().attachDeviceFlags(DomainXml.disk(disk), LIVE);
+            if (hasTarget(domain.domain().getXMLDesc(0), disk.target())) {
+                return false;
             }
-            return null;
+            domain.domain().attachDeviceFlags(DomainXml.disk(disk), LIVE);
+            return true;
         });
-        LOG.info("Attached volume {} to domain {} as {}", disk.disk().volumeUuid(), name, disk.target());
+        if (attached) {
+            LOG.info("Attached volume {} to domain {} as {}", disk.disk().volumeUuid(), name, disk.target());
+        }
     }
 
     /**

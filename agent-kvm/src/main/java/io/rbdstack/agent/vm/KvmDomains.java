@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.libvirt.Domain;
 import org.libvirt.DomainInfo.DomainState;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.LibvirtException;
@@ -67,15 +68,7 @@ public final class KvmDomains {
      */
     public Stopped stop(String name, Duration grace) throws LibvirtException, InterruptedException {
         if (!grace.isZero()) {
-            boolean asked = libvirt.call(connect -> {
-                Optional<OwnDomains.Own> domain = own.find(connect, name);
-                if (domain.isEmpty()) {
-                    return false;
-                }
-                ignoreGone(() -> domain.get().domain().shutdown());
-                return true;
-            });
-            if (!asked) {
+            if (!ifThere(name, Domain::shutdown)) {
                 return new Stopped(false);
             }
             long deadline = System.nanoTime() + grace.toNanos();
@@ -87,14 +80,7 @@ public final class KvmDomains {
                 Thread.sleep(poll.toMillis());
             }
         }
-        boolean destroyed = libvirt.call(connect -> {
-            Optional<OwnDomains.Own> domain = own.find(connect, name);
-            if (domain.isEmpty()) {
-                return false;
-            }
-            ignoreGone(() -> domain.get().domain().destroy());
-            return true;
-        });
+        boolean destroyed = ifThere(name, Domain::destroy);
         if (destroyed) {
             LOG.info("Domain {} destroyed{}", name, grace.isZero() ? "" : " after " + grace.toSeconds() + " s of grace");
         }
@@ -154,18 +140,30 @@ public final class KvmDomains {
 
     @FunctionalInterface
     private interface DomainCall {
-        void run() throws LibvirtException;
+        void run(Domain domain) throws LibvirtException;
     }
 
-    /** A domain that went away (or stopped running) meanwhile is what we wanted. */
-    private static void ignoreGone(DomainCall call) throws LibvirtException {
-        try {
-            call.run();
-        } catch (LibvirtException e) {
-            ErrorNumber code = LibvirtErrors.code(e);
-            if (code != ErrorNumber.VIR_ERR_NO_DOMAIN && code != ErrorNumber.VIR_ERR_OPERATION_INVALID) {
-                throw e;
+    /**
+     * Runs the call on this host's domain of that name; a domain that went away (or stopped running)
+     * meanwhile is what a stop wants, so that is no failure.
+     *
+     * @return false when there was no such domain
+     */
+    private boolean ifThere(String name, DomainCall call) throws LibvirtException {
+        return libvirt.call(connect -> {
+            Optional<OwnDomains.Own> domain = own.find(connect, name);
+            if (domain.isEmpty()) {
+                return false;
             }
-        }
+            try {
+                call.run(domain.get().domain());
+            } catch (LibvirtException e) {
+                ErrorNumber code = LibvirtErrors.code(e);
+                if (code != ErrorNumber.VIR_ERR_NO_DOMAIN && code != ErrorNumber.VIR_ERR_OPERATION_INVALID) {
+                    throw e;
+                }
+            }
+            return true;
+        });
     }
 }

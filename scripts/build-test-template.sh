@@ -16,6 +16,9 @@ DEBS="$DIR/debs"
 OUT="$DIR/rbdstack-test-template.raw"
 STAMP="$DIR/rbdstack-test-template.inputs"
 mkdir -p "$DEBS"
+# One build at a time per state dir (test runs of several engineers may share it).
+exec 9>"$DIR/.lock"
+flock 9
 
 for tool in mkfs.fat mcopy syslinux; do
   command -v "$tool" >/dev/null || die "$tool is missing: run scripts/install-packages.sh (syslinux, mtools, dosfstools)"

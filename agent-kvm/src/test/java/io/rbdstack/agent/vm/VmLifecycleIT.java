@@ -41,6 +41,7 @@ import io.rbdstack.storage.rbd.agent.CreateRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.DefineRbdPoolCommand;
 import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.RbdPool;
+import io.rbdstack.testing.LogCapture;
 import io.rbdstack.testing.RealServices;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,7 @@ class VmLifecycleIT {
     private final String bridge = "rbst" + suffix.substring(0, 6);
     private final String vmUuid = UUID.randomUUID().toString();
     private final RbdPool pool = cluster.limitedPool();
+    private final LogCapture logs = new LogCapture(); // from the pool's definition on
     private Path consoleDir;
     private CommandHandler agent;
 
@@ -147,6 +149,7 @@ class VmLifecycleIT {
                 assertEquals(0, run("ip", "link", "del", bridge), "ip link del " + bridge);
             }
         });
+        cleanup.step(logs::close);
         cleanup.step(libvirt::close);
         cleanup.step(cluster::close);
         cleanup.rethrow();
@@ -255,6 +258,12 @@ class VmLifecycleIT {
         assertEquals(List.of(), states(agent));
         VmStateAnswer stoppedAgain = (VmStateAnswer) agent.handle(new StopVmCommand(vmUuid, domainName, 60, false));
         assertTrue(stoppedAgain.success() && !stoppedAgain.forced(), "a VM not there counts as stopped");
+
+        List<String> lines = logs.lines();
+        assertTrue(lines.stream().anyMatch(line -> line.contains("Started domain " + domainName)), "captured " + lines);
+        for (String line : lines) {
+            assertFalse(line.contains(key) || line.contains(key.substring(0, 20)), "a key in the log: " + line);
+        }
     }
 
     @Test

@@ -17,13 +17,14 @@ import java.util.Objects;
  * know, so QEMU's default model); ACPI and APIC (graceful power-off and PCI hot-plug need ACPI); the
  * i440fx machine, whose root bus hot-plugs; RBD disks authenticated by the pool's libvirt ceph
  * secret, so no key is in the XML or QEMU's argv; a serial console logged to a file by virtlogd; a
- * guest-agent channel; nothing costly under emulation (no graphics, video or balloon).
+ * guest-agent channel; nothing costly under emulation (no graphics, video or balloon); CPU shares of
+ * cpus × speed, as CloudStack weighs VMs against each other on a host.
  */
 public final class DomainXml {
 
     /** Everything a domain is made of. */
-    public record Spec(String domainType, String name, String vmUuid, DomainOwner owner, int cpus, int memoryMiB,
-                       List<ResolvedDisk> disks, List<VmNic> nics, Path consoleLog) {
+    public record Spec(String domainType, String name, String vmUuid, DomainOwner owner, int cpus, int speedMhz,
+                       int memoryMiB, List<ResolvedDisk> disks, List<VmNic> nics, Path consoleLog) {
 
         public Spec {
             Objects.requireNonNull(domainType, "domainType");
@@ -47,6 +48,7 @@ public final class DomainXml {
                 .append("  <metadata>").append(spec.owner().toXml()).append("</metadata>\n")
                 .append("  <memory unit='MiB'>").append(spec.memoryMiB()).append("</memory>\n")
                 .append("  <vcpu>").append(spec.cpus()).append("</vcpu>\n")
+                .append("  <cputune><shares>").append(shares(spec.cpus(), spec.speedMhz())).append("</shares></cputune>\n")
                 .append("  <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>\n")
                 .append("  <features><acpi/><apic/></features>\n")
                 .append("  <clock offset='utc'/>\n")
@@ -92,6 +94,11 @@ public final class DomainXml {
     static String nic(VmNic nic) {
         return "<interface type='bridge'><mac address='" + escape(nic.mac()) + "'/><source bridge='"
                 + escape(nic.bridge()) + "'/><model type='virtio'/></interface>\n";
+    }
+
+    /** cpus × MHz within what cgroups take (2 to 262144). */
+    static long shares(int cpus, int speedMhz) {
+        return Math.max(2, Math.min(262_144L, (long) cpus * speedMhz));
     }
 
     static String serial(String volumeUuid) {

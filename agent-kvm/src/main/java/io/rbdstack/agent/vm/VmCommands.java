@@ -62,7 +62,8 @@ final class VmCommands {
             Path consoleLog = settings.consoleLog(command.instanceName());
             Files.createDirectories(settings.consoleLogDir());
             String xml = DomainXml.domain(new DomainXml.Spec(domainType, command.instanceName(), command.vmUuid(),
-                    new DomainOwner(own.hostUuid(), command.vmUuid()), command.cpus(), command.memoryMiB(),
+                    new DomainOwner(own.hostUuid(), command.vmUuid()), command.cpus(), command.speedMhz(),
+                    command.memoryMiB(),
                     disks.resolveAll(command.disks()), command.nics(), consoleLog));
             domains.start(command.instanceName(), xml);
             return new VmStateAnswer(true, null, VmPowerState.POWER_ON, domainType, false, consoleLog.toString());

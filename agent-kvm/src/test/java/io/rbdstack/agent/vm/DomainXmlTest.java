@@ -23,7 +23,7 @@ class DomainXmlTest {
     private static final DomainOwner OWNER = new DomainOwner("host-uuid-1", "2f0c5a3e-1111-4222-8333-444455556666");
 
     private static DomainXml.Spec spec(List<ResolvedDisk> disks, List<VmNic> nics) {
-        return new DomainXml.Spec("qemu", "i-2-7-VM", OWNER.vmUuid(), OWNER, 1, 192, disks, nics,
+        return new DomainXml.Spec("qemu", "i-2-7-VM", OWNER.vmUuid(), OWNER, 1, 1500, 192, disks, nics,
                 Path.of("/var/log/rbdstack/console/i-2-7-VM.console.log"));
     }
 
@@ -43,6 +43,7 @@ class DomainXmlTest {
                   <metadata><rbdstack:vm xmlns:rbdstack='https://rbdstack.io/xmlns/libvirt/vm/1' host='host-uuid-1' vm='2f0c5a3e-1111-4222-8333-444455556666'/></metadata>
                   <memory unit='MiB'>192</memory>
                   <vcpu>1</vcpu>
+                  <cputune><shares>1500</shares></cputune>
                   <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
                   <features><acpi/><apic/></features>
                   <clock offset='utc'/>
@@ -65,7 +66,7 @@ class DomainXmlTest {
                 </domain>
                 """, xml);
         assertFalse(xml.contains(KEY), "no key anywhere");
-        assertFalse(xml.contains("<cpu"), "QEMU's default CPU model: host-model and passthrough crash QEMU here");
+        assertFalse(xml.contains("<cpu>") || xml.contains("<cpu "), "QEMU's default CPU model: host-model and passthrough crash QEMU here");
         assertFalse(xml.contains("<graphics"), "nothing costly under emulation");
         LibvirtXml.parse(xml); // well-formed
     }
@@ -96,12 +97,19 @@ class DomainXmlTest {
 
     @Test
     void valuesAreEscaped() {
-        String xml = DomainXml.domain(new DomainXml.Spec("qemu", "i-1", "u", new DomainOwner("h'<&", "u"), 1, 128,
+        String xml = DomainXml.domain(new DomainXml.Spec("qemu", "i-1", "u", new DomainOwner("h'<&", "u"), 1, 1000, 128,
                 List.of(), List.of(new VmNic(0, "02:00:00:00:00:01", "br'0", null, null, null, null)),
                 Path.of("/tmp/a'b.log")));
         assertTrue(xml.contains("host='h&apos;&lt;&amp;'") && xml.contains("bridge='br&apos;0'")
                 && xml.contains("file='/tmp/a&apos;b.log'"), xml);
         assertEquals(new DomainOwner("h'<&", "u"), DomainOwner.of(xml).orElseThrow(), "read back as written");
+    }
+
+    @Test
+    void cpuSharesWeighCpusTimesSpeedWithinCgroupLimits() {
+        assertEquals(4000, DomainXml.shares(2, 2000));
+        assertEquals(2, DomainXml.shares(1, 0));
+        assertEquals(262_144, DomainXml.shares(128, 4000));
     }
 
     @Test

@@ -39,12 +39,17 @@ public final class KvmDomains {
     }
 
     /**
-     * Creates and starts the domain; a domain of that name of this host already running is left
-     * running (a retried start).
+     * Creates and starts the domain; a domain of that name of this host already running the same VM
+     * is left running (a retried start).
      *
      * @return whether this call started it
      */
-    public boolean start(String name, String xml) throws LibvirtException {
+    public boolean start(String name, String vmUuid, String xml) throws LibvirtException {
+        Optional<OwnDomains.Own> existing = libvirt.call(connect -> own.find(connect, name));
+        if (existing.isPresent() && !existing.get().owner().vmUuid().equals(vmUuid)) {
+            throw new VmException("the domain " + name + " on this host runs another VM (" + existing.get().owner().vmUuid()
+                    + ")");
+        }
         if (isActive(name)) {
             LOG.info("Domain {} already runs; left as it is", name);
             return false;

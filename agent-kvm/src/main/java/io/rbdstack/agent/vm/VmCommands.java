@@ -65,7 +65,7 @@ final class VmCommands {
                     new DomainOwner(own.hostUuid(), command.vmUuid()), command.cpus(), command.speedMhz(),
                     command.memoryMiB(),
                     disks.resolveAll(command.disks()), command.nics(), consoleLog));
-            domains.start(command.instanceName(), xml);
+            domains.start(command.instanceName(), command.vmUuid(), xml);
             return new VmStateAnswer(true, null, VmPowerState.POWER_ON, domainType, false, consoleLog.toString());
         } catch (LibvirtException | IOException | RuntimeException e) {
             return VmStateAnswer.failed(failure("cannot start VM " + command.vmUuid(), e));

@@ -218,6 +218,11 @@ class VmLifecycleIT {
         // A retried start leaves the running domain alone.
         VmStateAnswer again = (VmStateAnswer) agent.handle(start);
         assertTrue(again.success() && again.state() == VmPowerState.POWER_ON, again.toString());
+        String otherVm = UUID.randomUUID().toString();
+        VmStateAnswer clash = (VmStateAnswer) agent.handle(new StartVmCommand(otherVm, domainName, 1, 1000, 192,
+                start.disks(), start.nics()));
+        assertEquals("cannot start VM " + otherVm + ": the domain " + domainName + " on this host runs another VM ("
+                + vmUuid + ")", clash.details());
 
         assertEquals(List.of(new VmStatesAnswer.VmReport(vmUuid, domainName, VmPowerState.POWER_ON)),
                 states(agent), "this host's domains, with their power state");

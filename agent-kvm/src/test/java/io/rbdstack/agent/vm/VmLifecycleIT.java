@@ -83,6 +83,7 @@ class VmLifecycleIT {
     private final String template = "tmpl-rbst-" + suffix;
     private final String root = "rbst-root-" + suffix;
     private final String data = "rbst-data-" + suffix;
+    private final String blank = "rbst-blank-" + suffix;
     private final String domainName = "rbst-vm-" + suffix;
     private final String bridge = "rbst" + suffix.substring(0, 6);
     private final String vmUuid = UUID.randomUUID().toString();
@@ -136,6 +137,7 @@ class VmLifecycleIT {
                 try (RadosSession session = rados.connect(cluster.adminPool())) {
                     RbdImages images = new RbdImages(session);
                     images.delete(data);
+                    images.delete(blank);
                     images.delete(root);
                     images.delete(template);
                     return true;
@@ -300,6 +302,25 @@ class VmLifecycleIT {
         assertTrue(System.nanoTime() - stopBegin >= Duration.ofSeconds(1).toNanos(), "the grace was given");
         assertFalse(domainExists(domainName));
         assertFalse(Files.readString(console).contains("RBDSTACK-BOOTED"), "the guest never booted this time");
+    }
+
+    @Test
+    void aGuestThatNeverReleasesADiskFailsTheDetachSayingSo() throws Exception {
+        // Booting from a blank disk, the guest stays in its firmware, which does not answer ACPI unplugs.
+        assertSucceeded(agent.handle(new CreateRbdImageCommand(pool, blank, 16 * MIB)));
+        StartVmCommand start = new StartVmCommand(vmUuid, domainName, 1, 1000, 128,
+                List.of(new VmDisk(0, UUID.randomUUID().toString(), pool.uuid(), blank, "ROOT")), List.of());
+        assertTrue(((VmStateAnswer) agent.handle(start)).success());
+        VmDisk dataDisk = new VmDisk(2, UUID.randomUUID().toString(), pool.uuid(), data, "DATADISK");
+        assertSucceeded(agent.handle(new AttachDiskCommand(vmUuid, domainName, dataDisk)));
+
+        Answer detach = agent.handle(new DetachDiskCommand(vmUuid, domainName, dataDisk, 1_000));
+        assertFalse(detach.success());
+        assertEquals("cannot detach volume " + dataDisk.volumeUuid() + " from VM " + vmUuid + ": the guest did not"
+                + " release the disk vdc (volume " + dataDisk.volumeUuid() + ") within 1000 ms", detach.details());
+        assertTrue(DiskHotplug.hasTarget(new KvmDomains(libvirt, new OwnDomains(() -> hostUuid), Duration.ofMillis(250))
+                .liveXml(domainName), "vdc"), "the disk is still there");
+        assertTrue(((VmStateAnswer) agent.handle(new StopVmCommand(vmUuid, domainName, 0, false))).forced());
     }
 
     @Test

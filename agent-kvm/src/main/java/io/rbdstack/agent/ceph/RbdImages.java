@@ -209,10 +209,13 @@ public final class RbdImages {
         }
     }
 
-    /** Deletes the image and its snapshots now; false when there was no such image. */
+    /**
+     * Deletes the image and its snapshots now; false when there was no such image. An image in a group leaves
+     * it first; one that a group snapshot still holds is refused (see {@link RbdImageGroup#release}).
+     */
     public boolean delete(String name) throws CephException {
         checkName(name);
-        if (!removeSnapshots(name)) {
+        if (!RbdImageGroup.release(session, name) || !removeSnapshots(name)) {
             return false;
         }
         try {
@@ -233,14 +236,14 @@ public final class RbdImages {
      * before {@code deferSeconds} have passed. The snapshots go first because a trashed image with
      * snapshots can never be purged ("image has snapshots"). Ceph purges nothing by itself: an
      * {@code rbd trash purge schedule} (mgr rbd_support) or the management server must. False when
-     * there was no such image.
+     * there was no such image. Groups as for {@link #delete}: a trashed image still in a group could never be purged.
      */
     public boolean moveToTrash(String name, long deferSeconds) throws CephException {
         checkName(name);
         if (deferSeconds < 0) {
             throw new CephException("deferSeconds must not be negative", -CephErrors.EINVAL);
         }
-        if (!removeSnapshots(name)) {
+        if (!RbdImageGroup.release(session, name) || !removeSnapshots(name)) {
             return false;
         }
         int rc = LibRbd.INSTANCE.rbd_trash_move(session.ioCtx().getPointer(), name, deferSeconds);

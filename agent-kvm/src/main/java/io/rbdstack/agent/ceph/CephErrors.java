@@ -93,8 +93,9 @@ public final class CephErrors {
     }
 
     /**
-     * A rollback refused because a client has an image open for writing: EBUSY (rbdstack's own check of the
-     * exclusive lock's owners) or EROFS (librbd, when a client keeps the lock with {@code rbd_lock_acquire}).
+     * Refused because something still uses the image: a rollback while a client has it open for writing, EBUSY
+     * (rbdstack's own check of the exclusive lock's owners) or EROFS (librbd, when a client keeps the lock with
+     * {@code rbd_lock_acquire}); a template delete while clones depend on it, EBUSY.
      */
     public static boolean inUse(int returnCode) {
         int errno = Math.abs(returnCode);

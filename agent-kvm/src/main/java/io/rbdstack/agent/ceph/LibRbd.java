@@ -248,4 +248,7 @@ interface LibRbd extends Library {
 
     /** {@code int rbd_close(rbd_image_t image)}. */
     int rbd_close(Pointer image);
+
+    /** {@code int rbd_get_size(rbd_image_t image, uint64_t *size)}. */
+    int rbd_get_size(Pointer image, LongByReference size);
 }

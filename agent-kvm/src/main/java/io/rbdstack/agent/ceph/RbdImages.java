@@ -4,7 +4,6 @@ import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
 import com.ceph.rbd.jna.RbdSnapInfo;
-import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.util.Objects;
@@ -123,23 +122,11 @@ public final class RbdImages {
     private void flatten(Rbd rbd, String name, ProgressReporter progress) throws CephException {
         RbdImage clone = open(rbd, name, "cannot open the clone");
         try {
-            // librbd reports objects copied of objects in all; as bytes of the image's size, the job shows them.
-            long size = clone.stat().size;
-            LibRbd.ProgressCallback callback = (offset, total, arg) -> {
-                progress.report(total <= 0 ? size : offset * size / total, size);
-                return 0;
-            };
-            progress.report(0, size);
-            int rc = LibRbd.INSTANCE.rbd_flatten_with_progress(clone.getPointer(), callback, Pointer.NULL);
-            java.lang.ref.Reference.reachabilityFence(callback); // JNA must not lose it during the call
-            if (rc == -CephErrors.EINVAL) {
-                return; // librbd's answer for an image without a parent: flattened already (a retry)
-            }
-            if (rc < 0) {
+            int rc = ImageFlatten.run(clone.getPointer(), clone.stat().size, progress);
+            if (rc < 0 && rc != -CephErrors.EINVAL) { // EINVAL: no parent, flattened already (a retry)
                 throw new CephException("cannot flatten the clone: " + session.pool().cephPool() + "/" + name + ": "
                         + CephErrors.describe(rc), rc);
             }
-            progress.report(size, size);
         } catch (RbdException e) {
             throw failure("cannot flatten the clone", name, e);
         } finally {

@@ -29,6 +29,7 @@ import io.rbdstack.storage.rbd.agent.FlattenRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.CreateRbdGroupSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.DeleteRbdGroupCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.DeleteRbdGroupSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.ListRbdGroupSnapshotsCommand;
 import io.rbdstack.storage.rbd.agent.RollbackRbdGroupSnapshotCommand;
@@ -76,6 +77,7 @@ public final class RbdCommandHandlers implements AgentCommandHandlerFactory {
                 withProgress(ImportRbdTemplateCommand.class, templates::importTemplate),
                 of(CloneRbdTemplateCommand.class, templates::cloneTemplate),
                 withProgress(FlattenRbdImageCommand.class, templates::flatten),
+                withProgress(DeleteRbdTemplateCommand.class, templates::delete),
                 of(CreateRbdGroupSnapshotCommand.class, groups::create),
                 of(ListRbdGroupSnapshotsCommand.class, groups::list),
                 withProgress(RollbackRbdGroupSnapshotCommand.class, groups::rollback),

@@ -107,6 +107,15 @@ public interface StorageProvider {
     }
 
     /**
+     * {@link #deleteTemplate(StoredPool, String)}; with {@code forced} the storage also deals with what only it
+     * knows still depends on the template (for RBD: clones of deleted volumes in the trash), instead of refusing
+     * with {@link StorageException.Kind#IN_USE}.
+     */
+    default void deleteTemplate(StoredPool pool, String templatePath, boolean forced) throws StorageException {
+        deleteTemplate(pool, templatePath);
+    }
+
+    /**
      * Creates a volume named after {@code volumeUuid} as a copy-on-write clone of the template's base
      * snapshot (no data copied), grown to {@code sizeBytes} when that is larger than the template.
      */

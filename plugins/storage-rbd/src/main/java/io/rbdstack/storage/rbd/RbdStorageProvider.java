@@ -9,6 +9,8 @@ import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.CreateRbdGroupSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.DeleteRbdGroupCommand;
 import io.rbdstack.storage.rbd.agent.DeleteRbdGroupSnapshotCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.RbdTemplateDeleteAnswer;
 import io.rbdstack.storage.rbd.agent.ListRbdGroupSnapshotsCommand;
 import io.rbdstack.storage.rbd.agent.RbdGroupRollbackAnswer;
 import io.rbdstack.storage.rbd.agent.RbdGroupSnapshotAnswer;
@@ -241,8 +243,21 @@ final class RbdStorageProvider implements StorageProvider {
 
     @Override
     public void deleteTemplate(StoredPool pool, String templatePath) throws StorageException {
-        send(pool, new DeleteRbdImageCommand(rbdPool(pool), templatePath, 0), "delete template image " + templatePath
-                + " in pool " + pool.name());
+        deleteTemplate(pool, templatePath, false);
+    }
+
+    /** With {@code forced}, clones in the RBD trash (deleted volumes) are purged or flattened instead of refusing. */
+    @Override
+    public void deleteTemplate(StoredPool pool, String templatePath, boolean forced) throws StorageException {
+        Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
+        Answer answer = context.hosts().sendToAnyHost(pool.scope(), new DeleteRbdTemplateCommand(rbdPool(pool),
+                templatePath, TEMPLATE_SNAPSHOT, forced), timeout, TransferProgress.NONE);
+        if (!answer.success()) {
+            boolean inUse = answer instanceof RbdTemplateDeleteAnswer refused && refused.inUse();
+            throw new StorageException(inUse ? StorageException.Kind.IN_USE : StorageException.Kind.FAILED,
+                    "Could not delete template image " + templatePath + " in pool " + pool.name() + ": "
+                            + answer.details());
+        }
     }
 
     @Override

@@ -41,6 +41,8 @@ import io.rbdstack.spi.storage.TemplateSource;
 import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.CreateRbdGroupSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.ListRbdGroupSnapshotsCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.RbdTemplateDeleteAnswer;
 import io.rbdstack.storage.rbd.agent.RbdGroupRollbackAnswer;
 import io.rbdstack.storage.rbd.agent.RbdGroupSnapshotAnswer;
 import io.rbdstack.storage.rbd.agent.RbdGroupSnapshotsAnswer;
@@ -196,6 +198,23 @@ class RbdStorageProviderTest {
                 new RbdGroupSnapshotsAnswer.Entry("s1", true), new RbdGroupSnapshotsAnswer.Entry("s2", false))));
         assertEquals(List.of("s1"), provider(lists).listGroupSnapshots(pool, "vm-1"));
         assertEquals("vm-1", assertInstanceOf(ListRbdGroupSnapshotsCommand.class, lists.sent.get(0)).group());
+    }
+
+    @Test
+    void aTemplateDeleteSaysWhetherToFlattenTrashedClonesAndClonesMakeItInUse() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        ScriptedGateway gateway = new ScriptedGateway(c -> new RbdTemplateDeleteAnswer(true, null, false));
+        provider(gateway).deleteTemplate(pool, "tmpl-t1");
+        provider(gateway).deleteTemplate(pool, "tmpl-t1", true);
+        assertEquals(List.of("tmpl-t1@base false", "tmpl-t1@base true"), gateway.sent.stream()
+                .map(c -> assertInstanceOf(DeleteRbdTemplateCommand.class, c))
+                .map(c -> c.image() + "@" + c.snapshot() + " " + c.flattenTrashedClones()).toList());
+
+        StorageException inUse = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> new RbdTemplateDeleteAnswer(false, "2 deleted volume(s) in the RBD trash still depend on it", true)))
+                .deleteTemplate(pool, "tmpl-t1", false));
+        assertEquals(StorageException.Kind.IN_USE, inUse.kind());
+        assertTrue(inUse.getMessage().endsWith("2 deleted volume(s) in the RBD trash still depend on it"));
     }
 
     @Test

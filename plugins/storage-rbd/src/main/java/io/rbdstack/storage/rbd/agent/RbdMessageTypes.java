@@ -17,7 +17,8 @@ public final class RbdMessageTypes implements AgentMessageTypes {
                 CloneRbdSnapshotCommand.class, BackupRbdSnapshotCommand.class, RestoreRbdBackupCommand.class,
                 ImportRbdTemplateCommand.class, CloneRbdTemplateCommand.class, FlattenRbdImageCommand.class,
                 CreateRbdGroupSnapshotCommand.class, RollbackRbdGroupSnapshotCommand.class,
-                DeleteRbdGroupSnapshotCommand.class, DeleteRbdGroupCommand.class, ListRbdGroupSnapshotsCommand.class);
+                DeleteRbdGroupSnapshotCommand.class, DeleteRbdGroupCommand.class, ListRbdGroupSnapshotsCommand.class,
+                DeleteRbdTemplateCommand.class);
     }
 
     @Override
@@ -25,6 +26,6 @@ public final class RbdMessageTypes implements AgentMessageTypes {
         return List.of(TestRbdPoolAnswer.class, RbdPoolCapacityAnswer.class, RbdImageAnswer.class,
                 RbdImageStateAnswer.class, PurgeRbdImageAnswer.class, RbdSnapshotAnswer.class, RbdBackupAnswer.class,
                 RbdTemplateAnswer.class, RbdGroupSnapshotAnswer.class, RbdGroupSnapshotsAnswer.class,
-                RbdGroupRollbackAnswer.class);
+                RbdGroupRollbackAnswer.class, RbdTemplateDeleteAnswer.class);
     }
 }

@@ -42,7 +42,8 @@ class RbdMessageTypesTest {
                 Map.entry("RollbackRbdGroupSnapshotCommand", "rbd.groupSnapshotRollback"),
                 Map.entry("DeleteRbdGroupSnapshotCommand", "rbd.groupSnapshotDelete"),
                 Map.entry("DeleteRbdGroupCommand", "rbd.groupDelete"),
-                Map.entry("ListRbdGroupSnapshotsCommand", "rbd.groupSnapshotList"))), names);
+                Map.entry("ListRbdGroupSnapshotsCommand", "rbd.groupSnapshotList"),
+                Map.entry("DeleteRbdTemplateCommand", "rbd.deleteTemplate"))), names);
     }
 
     @Test
@@ -54,6 +55,7 @@ class RbdMessageTypesTest {
                 Map.entry("RbdGroupSnapshotAnswer", "rbd.groupSnapshot"),
                 Map.entry("RbdGroupSnapshotsAnswer", "rbd.groupSnapshots"),
                 Map.entry("RbdGroupRollbackAnswer", "rbd.groupRollback"),
+                Map.entry("RbdTemplateDeleteAnswer", "rbd.templateDelete"),
                 Map.entry("TestRbdPoolAnswer", "rbd.testPool"),
                 Map.entry("RbdPoolCapacityAnswer", "rbd.poolCapacity"),
                 Map.entry("RbdImageAnswer", "rbd.image"),

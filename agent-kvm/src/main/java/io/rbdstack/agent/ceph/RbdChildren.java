@@ -3,8 +3,6 @@ package io.rbdstack.agent.ceph;
 import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
-import com.sun.jna.ptr.LongByReference;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,27 +38,9 @@ public final class RbdChildren {
     }
 
     private static List<Child> list(RbdImage parent, String what) throws CephException {
-        LongByReference count = new LongByReference(0);
-        int rc = LibRbd.INSTANCE.rbd_list_children3(parent.getPointer(), null, count);
-        for (int attempt = 0; rc == -CephErrors.ERANGE && attempt < 5; attempt++) {
-            LibRbd.LinkedImageSpec[] specs = (LibRbd.LinkedImageSpec[]) new LibRbd.LinkedImageSpec()
-                    .toArray((int) count.getValue());
-            rc = LibRbd.INSTANCE.rbd_list_children3(parent.getPointer(), specs[0], count);
-            if (rc >= 0) {
-                List<Child> children = new ArrayList<>();
-                int n = (int) count.getValue();
-                for (int i = 0; i < n; i++) {
-                    specs[i].read();
-                    children.add(new Child(specs[i].poolName, specs[i].imageId, specs[i].imageName, specs[i].trash != 0));
-                }
-                specs[0].setAutoWrite(false);
-                LibRbd.INSTANCE.rbd_linked_image_spec_list_cleanup(specs[0], n);
-                return children;
-            }
-        }
-        if (rc < 0) {
-            throw new CephException("cannot list the clones of " + what + ": " + CephErrors.describe(rc), rc);
-        }
-        return List.of(); // none: librbd answers 0 at once
+        return LibrbdLists.read(LibRbd.LinkedImageSpec::new,
+                (first, count) -> LibRbd.INSTANCE.rbd_list_children3(parent.getPointer(), first, count),
+                spec -> new Child(spec.poolName, spec.imageId, spec.imageName, spec.trash != 0),
+                LibRbd.INSTANCE::rbd_linked_image_spec_list_cleanup, false, "the clones of " + what);
     }
 }

@@ -82,69 +82,32 @@ public final class RbdGroups {
     /** The group's snapshots, oldest first; empty when there is no such group. */
     public List<GroupSnapshot> listGroupSnapshots(String group) throws CephException {
         checkName(group, "group");
-        LongByReference count = new LongByReference(0);
-        long infoSize = new LibRbd.GroupSnapInfo().size();
-        int rc = LibRbd.INSTANCE.rbd_group_snap_list(ioCtx(), group, null, infoSize, count);
-        for (int attempt = 0; rc == -CephErrors.ERANGE && attempt < 5; attempt++) {
-            LibRbd.GroupSnapInfo[] entries = (LibRbd.GroupSnapInfo[]) new LibRbd.GroupSnapInfo()
-                    .toArray((int) count.getValue());
-            rc = LibRbd.INSTANCE.rbd_group_snap_list(ioCtx(), group, entries[0], infoSize, count);
-            if (rc >= 0) {
-                List<GroupSnapshot> result = new ArrayList<>();
-                int n = (int) count.getValue();
-                for (int i = 0; i < n; i++) {
-                    entries[i].read();
-                    result.add(new GroupSnapshot(entries[i].name, entries[i].state == LibRbd.GroupSnapInfo.COMPLETE));
-                }
-                entries[0].setAutoWrite(false);
-                LibRbd.INSTANCE.rbd_group_snap_list_cleanup(entries[0], infoSize, n);
-                return result;
-            }
-        }
-        if (rc == -CephErrors.ENOENT) {
-            return List.of();
-        }
-        if (rc < 0) {
-            throw new CephException("cannot list the snapshots of group " + group + " in pool " + pool() + ": "
-                    + CephErrors.describe(rc), rc);
-        }
-        return List.of(); // none: librbd answers 0 at once
+        long infoSize = new LibRbd.GroupSnapInfo().size(); // librbd checks it against its sizeof (ERANGE)
+        Pointer ioCtx = ioCtx();
+        return LibrbdLists.read(LibRbd.GroupSnapInfo::new,
+                (first, count) -> LibRbd.INSTANCE.rbd_group_snap_list(ioCtx, group, first, infoSize, count),
+                entry -> new GroupSnapshot(entry.name, entry.state == LibRbd.GroupSnapInfo.COMPLETE),
+                (first, n) -> LibRbd.INSTANCE.rbd_group_snap_list_cleanup(first, infoSize, n),
+                true, "the snapshots of group " + group + " in pool " + pool());
     }
 
     /** The names of the group's images; empty when there is no such group. */
     public List<String> images(String group) throws CephException {
         checkName(group, "group");
-        LongByReference count = new LongByReference(0);
         long infoSize = new LibRbd.GroupImageInfo().size();
-        int rc = LibRbd.INSTANCE.rbd_group_image_list(ioCtx(), group, null, infoSize, count);
-        for (int attempt = 0; rc == -CephErrors.ERANGE && attempt < 5; attempt++) {
-            LibRbd.GroupImageInfo[] entries = (LibRbd.GroupImageInfo[]) new LibRbd.GroupImageInfo()
-                    .toArray((int) count.getValue());
-            rc = LibRbd.INSTANCE.rbd_group_image_list(ioCtx(), group, entries[0], infoSize, count);
-            if (rc >= 0) {
-                List<String> result = new ArrayList<>();
-                int n = (int) count.getValue();
-                for (int i = 0; i < n; i++) {
-                    entries[i].read();
-                    if (entries[i].pool != poolId()) {
+        Pointer ioCtx = ioCtx();
+        long poolId = poolId();
+        return LibrbdLists.read(LibRbd.GroupImageInfo::new,
+                (first, count) -> LibRbd.INSTANCE.rbd_group_image_list(ioCtx, group, first, infoSize, count),
+                entry -> {
+                    if (entry.pool != poolId) {
                         LOG.warn("Group {}/{} holds image {} of pool id {}, which rbdstack did not put there", pool(),
-                                group, entries[i].name, entries[i].pool);
+                                group, entry.name, entry.pool);
                     }
-                    result.add(entries[i].name);
-                }
-                entries[0].setAutoWrite(false);
-                LibRbd.INSTANCE.rbd_group_image_list_cleanup(entries[0], infoSize, n);
-                return result;
-            }
-        }
-        if (rc == -CephErrors.ENOENT) {
-            return List.of();
-        }
-        if (rc < 0) {
-            throw new CephException("cannot list the images of group " + group + " in pool " + pool() + ": "
-                    + CephErrors.describe(rc), rc);
-        }
-        return List.of();
+                    return entry.name;
+                },
+                (first, n) -> LibRbd.INSTANCE.rbd_group_image_list_cleanup(first, infoSize, n),
+                true, "the images of group " + group + " in pool " + pool());
     }
 
     /**

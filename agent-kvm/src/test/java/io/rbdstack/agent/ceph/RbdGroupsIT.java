@@ -61,6 +61,13 @@ class RbdGroupsIT {
         return List.of(a, b);
     }
 
+    /** {@link #twoImages} with group snapshot {@code group@s1} of them. */
+    private List<String> snapshotOfTwoImages(RadosSession session, String group) throws Exception {
+        List<String> both = twoImages(session);
+        new RbdGroups(session).createGroupSnapshot(group, both, "s1");
+        return both;
+    }
+
     private String sha(RadosSession session, String image) throws Exception {
         return RbdData.sha256(session.ioCtx(), image, null);
     }
@@ -128,9 +135,8 @@ class RbdGroupsIT {
     void deleteRemovesTheSnapshotFromEveryImageAndIsIdempotent() throws Exception {
         String group = name("g");
         try (RadosSession session = connector.connect(pool)) {
-            List<String> both = twoImages(session);
+            List<String> both = snapshotOfTwoImages(session, group);
             RbdGroups groups = new RbdGroups(session);
-            groups.createGroupSnapshot(group, both, "s1");
             groups.createGroupSnapshot(group, both, "s2");
 
             assertTrue(groups.deleteGroupSnapshot(group, "s1"));
@@ -151,9 +157,8 @@ class RbdGroupsIT {
         String group = name("g");
         try (RadosSession session = connector.connect(pool);
              RadosSession writer = connector.connect(cluster.adminPool())) {
-            List<String> both = twoImages(session);
+            List<String> both = snapshotOfTwoImages(session, group);
             RbdGroups groups = new RbdGroups(session);
-            groups.createGroupSnapshot(group, both, "s1");
             RbdData.write(session.ioCtx(), both.get(0), 0, RbdData.bytes((int) MIB, 3));
             RbdData.write(session.ioCtx(), both.get(1), 3 * MIB, RbdData.bytes((int) MIB, 4));
             String aNow = sha(session, both.get(0));
@@ -181,8 +186,7 @@ class RbdGroupsIT {
         String group = name("g");
         try (RadosSession session = connector.connect(pool);
              RadosSession holder = connector.connect(cluster.adminPool())) {
-            List<String> both = twoImages(session);
-            new RbdGroups(session).createGroupSnapshot(group, both, "s1");
+            List<String> both = snapshotOfTwoImages(session, group);
             Rbd rbd = new Rbd(holder.ioCtx());
             RbdImage open = rbd.open(both.get(0));
             try {
@@ -218,9 +222,8 @@ class RbdGroupsIT {
     void theGroupHoldsExactlyTheImagesOfTheLatestSnapshot() throws Exception {
         String group = name("g");
         try (RadosSession session = connector.connect(pool)) {
-            List<String> both = twoImages(session);
+            List<String> both = snapshotOfTwoImages(session, group);
             RbdGroups groups = new RbdGroups(session);
-            groups.createGroupSnapshot(group, both, "s1");
             RbdGroups.TakenGroupSnapshot second = groups.createGroupSnapshot(group, List.of(both.get(1)), "s2");
 
             assertEquals(List.of(both.get(1)), groups.images(group));
@@ -259,9 +262,8 @@ class RbdGroupsIT {
     void aVolumeThatLeftTheGroupIsDeletedOnceItsGroupSnapshotIsGone() throws Exception {
         String group = name("g");
         try (RadosSession session = connector.connect(pool)) {
-            List<String> both = twoImages(session);
+            List<String> both = snapshotOfTwoImages(session, group);
             RbdGroups groups = new RbdGroups(session);
-            groups.createGroupSnapshot(group, both, "s1");
             groups.createGroupSnapshot(group, List.of(both.get(1)), "s2");
             assertThrows(CephException.class, () -> new RbdImages(session).delete(both.get(0)),
                     "s1 still has a snapshot of it, though it left the group");
@@ -276,9 +278,8 @@ class RbdGroupsIT {
     void removeGroupDeletesItsSnapshotsAndKeepsItsImages() throws Exception {
         String group = name("g");
         try (RadosSession session = connector.connect(pool)) {
-            List<String> both = twoImages(session);
+            List<String> both = snapshotOfTwoImages(session, group);
             RbdGroups groups = new RbdGroups(session);
-            groups.createGroupSnapshot(group, both, "s1");
             groups.createGroupSnapshot(group, both, "s2");
             assertTrue(groups.exists(group));
 
@@ -303,9 +304,8 @@ class RbdGroupsIT {
         assertEquals(24, new LibRbd.SnapGroupNamespace().size());
         String group = name("g");
         try (RadosSession session = connector.connect(pool)) {
-            List<String> both = twoImages(session);
+            List<String> both = snapshotOfTwoImages(session, group);
             RbdGroups groups = new RbdGroups(session);
-            groups.createGroupSnapshot(group, both, "s1");
             assertEquals(both.stream().sorted().toList(), groups.images(group).stream().sorted().toList());
             assertEquals(1, groups.listGroupSnapshots(group).size());
             assertEquals(java.util.Optional.of(group), RbdImageGroup.of(session, both.get(0)));

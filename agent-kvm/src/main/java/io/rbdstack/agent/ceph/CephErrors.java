@@ -91,4 +91,20 @@ public final class CephErrors {
             default -> Failure.OTHER;
         };
     }
+
+    /**
+     * Refused because something still uses the image: a rollback while a client has it open for writing, EBUSY
+     * (rbdstack's own check of the exclusive lock's owners) or EROFS (librbd, when a client keeps the lock with
+     * {@code rbd_lock_acquire}); a template delete while clones depend on it, EBUSY.
+     */
+    public static boolean inUse(int returnCode) {
+        int errno = Math.abs(returnCode);
+        return errno == EBUSY || errno == EROFS;
+    }
+
+    /** A failure that is the request's own: no such image (ENOENT), one in another group (EEXIST), a bad name (EINVAL). */
+    public static boolean invalidRequest(int returnCode) {
+        int errno = Math.abs(returnCode);
+        return errno == ENOENT || errno == EEXIST || errno == EINVAL;
+    }
 }

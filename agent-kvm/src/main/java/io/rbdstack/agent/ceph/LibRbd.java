@@ -5,7 +5,9 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
 
 /**
  * The librbd calls rados-java 0.6.0 lacks, bound with JNA to the same librbd it loads. Both
@@ -72,4 +74,181 @@ interface LibRbd extends Library {
 
     /** {@code int rbd_write_zeroes(rbd_image_t image, uint64_t ofs, size_t len, int zero_flags, int op_flags)}: the length zeroed, or -errno. */
     int rbd_write_zeroes(Pointer image, long offset, long length, int zeroFlags, int opFlags);
+
+    /** {@code int rbd_snap_remove_by_id(rbd_image_t image, uint64_t snap_id)}: any namespace, e.g. a group's. */
+    int rbd_snap_remove_by_id(Pointer image, long snapId);
+
+    /** {@code RBD_SNAP_NAMESPACE_TYPE_GROUP}: a snapshot taken as part of a group snapshot. */
+    int SNAP_NAMESPACE_GROUP = 1;
+
+    /** {@code int rbd_snap_get_namespace_type(rbd_image_t image, uint64_t snap_id, rbd_snap_namespace_type_t *type)}. */
+    int rbd_snap_get_namespace_type(Pointer image, long snapId, IntByReference namespaceType);
+
+    /**
+     * {@code int rbd_snap_get_group_namespace(rbd_image_t image, uint64_t snap_id, rbd_snap_group_namespace_t *group_snap,
+     * size_t group_snap_size)}: which group snapshot an image snapshot of the group namespace belongs to.
+     */
+    int rbd_snap_get_group_namespace(Pointer image, long snapId, SnapGroupNamespace groupSnap, long groupSnapSize);
+
+    /** {@code int rbd_snap_group_namespace_cleanup(rbd_snap_group_namespace_t *group_snap, size_t group_snap_size)}. */
+    int rbd_snap_group_namespace_cleanup(SnapGroupNamespace groupSnap, long groupSnapSize);
+
+    /** {@code rbd_snap_group_namespace_t}: {@code int64_t group_pool; char *group_name; char *group_snap_name}. */
+    @Structure.FieldOrder({"groupPool", "groupName", "groupSnapName"})
+    class SnapGroupNamespace extends Structure {
+        public long groupPool;
+        public String groupName;
+        public String groupSnapName;
+    }
+
+    // Groups (librbd 16.2): every call takes the group's pool I/O context; images may be in another pool's.
+
+    /** {@code int rbd_group_create(rados_ioctx_t p, const char *name)}; -EEXIST when there is one. */
+    int rbd_group_create(Pointer ioCtx, String name);
+
+    /** {@code int rbd_group_remove(rados_ioctx_t p, const char *name)}: also removes its snapshots. */
+    int rbd_group_remove(Pointer ioCtx, String name);
+
+    /**
+     * {@code int rbd_group_list(rados_ioctx_t p, char *names, size_t *size)}: the names, each ended by a NUL;
+     * -ERANGE with the bytes needed when the buffer is too small.
+     */
+    int rbd_group_list(Pointer ioCtx, byte[] names, LongByReference size);
+
+    /** {@code int rbd_group_image_add(rados_ioctx_t group_p, const char *group_name, rados_ioctx_t image_p, const char *image_name)}. */
+    int rbd_group_image_add(Pointer groupIoCtx, String group, Pointer imageIoCtx, String image);
+
+    /** {@code int rbd_group_image_remove(rados_ioctx_t group_p, const char *group_name, rados_ioctx_t image_p, const char *image_name)}. */
+    int rbd_group_image_remove(Pointer groupIoCtx, String group, Pointer imageIoCtx, String image);
+
+    /**
+     * {@code int rbd_group_image_list(rados_ioctx_t group_p, const char *group_name, rbd_group_image_info_t *images,
+     * size_t group_image_info_size, size_t *num_entries)}: -ERANGE with the count when {@code images} is too small.
+     * librbd checks {@code group_image_info_size} against its own struct size (-ERANGE otherwise).
+     */
+    int rbd_group_image_list(Pointer groupIoCtx, String group, GroupImageInfo images, long infoSize,
+                             LongByReference numEntries);
+
+    /** {@code int rbd_group_image_list_cleanup(rbd_group_image_info_t *images, size_t group_image_info_size, size_t num_entries)}. */
+    int rbd_group_image_list_cleanup(GroupImageInfo images, long infoSize, long numEntries);
+
+    /** {@code rbd_group_image_info_t}: {@code char *name; int64_t pool; rbd_group_image_state_t state}. */
+    @Structure.FieldOrder({"name", "pool", "state"})
+    class GroupImageInfo extends Structure {
+        /** {@code RBD_GROUP_IMAGE_STATE_ATTACHED}; INCOMPLETE (1) is an add or remove that did not finish. */
+        static final int ATTACHED = 0;
+
+        public String name;
+        public long pool;
+        public int state;
+    }
+
+    /** {@code int rbd_get_group(rbd_image_t image, rbd_group_info_t *group_info, size_t group_info_size)}: pool -1 when in none. */
+    int rbd_get_group(Pointer image, GroupInfo groupInfo, long infoSize);
+
+    /** {@code int rbd_group_info_cleanup(rbd_group_info_t *group_info, size_t group_info_size)}. */
+    int rbd_group_info_cleanup(GroupInfo groupInfo, long infoSize);
+
+    /** {@code rbd_group_info_t}: {@code char *name; int64_t pool}. */
+    @Structure.FieldOrder({"name", "pool"})
+    class GroupInfo extends Structure {
+        public String name;
+        public long pool;
+    }
+
+    /** {@code RBD_SNAP_CREATE_SKIP_QUIESCE}: take the snapshot without notifying quiesce watchers (rbd-nbd's). */
+    int SNAP_CREATE_SKIP_QUIESCE = 1;
+
+    /**
+     * {@code int rbd_group_snap_create2(rados_ioctx_t group_p, const char *group_name, const char *snap_name,
+     * uint32_t flags)}: one snapshot of every image of the group, taken while all of them are held still.
+     */
+    int rbd_group_snap_create2(Pointer groupIoCtx, String group, String snapshot, int flags);
+
+    /** {@code int rbd_group_snap_create(rados_ioctx_t group_p, const char *group_name, const char *snap_name)}. */
+    int rbd_group_snap_create(Pointer groupIoCtx, String group, String snapshot);
+
+    /** {@code int rbd_group_snap_remove(rados_ioctx_t group_p, const char *group_name, const char *snap_name)}. */
+    int rbd_group_snap_remove(Pointer groupIoCtx, String group, String snapshot);
+
+    /**
+     * {@code int rbd_group_snap_list(rados_ioctx_t group_p, const char *group_name, rbd_group_snap_info_t *snaps,
+     * size_t group_snap_info_size, size_t *num_entries)}: the count, or -ERANGE with it when {@code snaps} is too small.
+     */
+    int rbd_group_snap_list(Pointer groupIoCtx, String group, GroupSnapInfo snaps, long infoSize,
+                            LongByReference numEntries);
+
+    /** {@code int rbd_group_snap_list_cleanup(rbd_group_snap_info_t *snaps, size_t group_snap_info_size, size_t num_entries)}. */
+    int rbd_group_snap_list_cleanup(GroupSnapInfo snaps, long infoSize, long numEntries);
+
+    /** {@code rbd_group_snap_info_t}: {@code char *name; rbd_group_snap_state_t state}. */
+    @Structure.FieldOrder({"name", "state"})
+    class GroupSnapInfo extends Structure {
+        /** {@code RBD_GROUP_SNAP_STATE_COMPLETE}; INCOMPLETE (0) is a create that did not finish. */
+        static final int COMPLETE = 1;
+
+        public String name;
+        public int state;
+    }
+
+    /** {@code int rbd_group_snap_rollback(rados_ioctx_t group_p, const char *group_name, const char *snap_name)}. */
+    int rbd_group_snap_rollback(Pointer groupIoCtx, String group, String snapshot);
+
+    /**
+     * {@code int rbd_group_snap_rollback_with_progress(rados_ioctx_t group_p, const char *group_name,
+     * const char *snap_name, librbd_progress_fn_t cb, void *cbdata)}.
+     */
+    int rbd_group_snap_rollback_with_progress(Pointer groupIoCtx, String group, String snapshot,
+                                              ProgressCallback callback, Pointer arg);
+
+    /** {@code RBD_LOCK_MODE_EXCLUSIVE}. */
+    int LOCK_MODE_EXCLUSIVE = 0;
+
+    /**
+     * {@code int rbd_lock_get_owners(rbd_image_t image, rbd_lock_mode_t *lock_mode, char **lock_owners,
+     * size_t *max_lock_owners)}: who holds the image's exclusive lock; -ENOENT when nobody does.
+     */
+    int rbd_lock_get_owners(Pointer image, IntByReference lockMode, Pointer[] owners, LongByReference maxOwners);
+
+    /** {@code void rbd_lock_get_owners_cleanup(char **lock_owners, size_t lock_owner_count)}. */
+    void rbd_lock_get_owners_cleanup(Pointer[] owners, long count);
+
+    /**
+     * {@code int rbd_lock_acquire(rbd_image_t image, rbd_lock_mode_t lock_mode)}: takes the exclusive lock and keeps
+     * it (other clients' requests for it are refused) until released or closed.
+     */
+    int rbd_lock_acquire(Pointer image, int lockMode);
+
+    /**
+     * {@code int rbd_list_children3(rbd_image_t image, rbd_linked_image_spec_t *images, size_t *max_images)}: the
+     * clones of the snapshot the image is opened at, those in the RBD trash included (flagged); -ERANGE with the
+     * count when {@code images} is too small.
+     */
+    int rbd_list_children3(Pointer image, LinkedImageSpec images, LongByReference maxImages);
+
+    /** {@code void rbd_linked_image_spec_list_cleanup(rbd_linked_image_spec_t *images, size_t num_images)}. */
+    void rbd_linked_image_spec_list_cleanup(LinkedImageSpec images, long count);
+
+    /**
+     * {@code rbd_linked_image_spec_t}: {@code int64_t pool_id; char *pool_name; char *pool_namespace; char *image_id;
+     * char *image_name; bool trash}. C's bool is one byte (JNA's boolean would read four).
+     */
+    @Structure.FieldOrder({"poolId", "poolName", "poolNamespace", "imageId", "imageName", "trash"})
+    class LinkedImageSpec extends Structure {
+        public long poolId;
+        public String poolName;
+        public String poolNamespace;
+        public String imageId;
+        public String imageName;
+        public byte trash;
+    }
+
+    /** {@code int rbd_open_by_id(rados_ioctx_t io, const char *id, rbd_image_t *image, const char *snap_name)}: also opens images in the trash. */
+    int rbd_open_by_id(Pointer ioCtx, String id, PointerByReference image, String snapName);
+
+    /** {@code int rbd_close(rbd_image_t image)}. */
+    int rbd_close(Pointer image);
+
+    /** {@code int rbd_get_size(rbd_image_t image, uint64_t *size)}. */
+    int rbd_get_size(Pointer image, LongByReference size);
 }

@@ -4,7 +4,6 @@ import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
 import com.ceph.rbd.jna.RbdSnapInfo;
-import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.util.Objects;
@@ -123,23 +122,11 @@ public final class RbdImages {
     private void flatten(Rbd rbd, String name, ProgressReporter progress) throws CephException {
         RbdImage clone = open(rbd, name, "cannot open the clone");
         try {
-            // librbd reports objects copied of objects in all; as bytes of the image's size, the job shows them.
-            long size = clone.stat().size;
-            LibRbd.ProgressCallback callback = (offset, total, arg) -> {
-                progress.report(total <= 0 ? size : offset * size / total, size);
-                return 0;
-            };
-            progress.report(0, size);
-            int rc = LibRbd.INSTANCE.rbd_flatten_with_progress(clone.getPointer(), callback, Pointer.NULL);
-            java.lang.ref.Reference.reachabilityFence(callback); // JNA must not lose it during the call
-            if (rc == -CephErrors.EINVAL) {
-                return; // librbd's answer for an image without a parent: flattened already (a retry)
-            }
-            if (rc < 0) {
+            int rc = ImageFlatten.run(clone.getPointer(), clone.stat().size, progress);
+            if (rc < 0 && rc != -CephErrors.EINVAL) { // EINVAL: no parent, flattened already (a retry)
                 throw new CephException("cannot flatten the clone: " + session.pool().cephPool() + "/" + name + ": "
                         + CephErrors.describe(rc), rc);
             }
-            progress.report(size, size);
         } catch (RbdException e) {
             throw failure("cannot flatten the clone", name, e);
         } finally {
@@ -209,10 +196,13 @@ public final class RbdImages {
         }
     }
 
-    /** Deletes the image and its snapshots now; false when there was no such image. */
+    /**
+     * Deletes the image and its snapshots now; false when there was no such image. An image in a group leaves
+     * it first; one that a group snapshot still holds is refused (see {@link RbdImageGroup#release}).
+     */
     public boolean delete(String name) throws CephException {
         checkName(name);
-        if (!removeSnapshots(name)) {
+        if (!RbdImageGroup.release(session, name) || !removeSnapshots(name)) {
             return false;
         }
         try {
@@ -233,14 +223,14 @@ public final class RbdImages {
      * before {@code deferSeconds} have passed. The snapshots go first because a trashed image with
      * snapshots can never be purged ("image has snapshots"). Ceph purges nothing by itself: an
      * {@code rbd trash purge schedule} (mgr rbd_support) or the management server must. False when
-     * there was no such image.
+     * there was no such image. Groups as for {@link #delete}: a trashed image still in a group could never be purged.
      */
     public boolean moveToTrash(String name, long deferSeconds) throws CephException {
         checkName(name);
         if (deferSeconds < 0) {
             throw new CephException("deferSeconds must not be negative", -CephErrors.EINVAL);
         }
-        if (!removeSnapshots(name)) {
+        if (!RbdImageGroup.release(session, name) || !removeSnapshots(name)) {
             return false;
         }
         int rc = LibRbd.INSTANCE.rbd_trash_move(session.ioCtx().getPointer(), name, deferSeconds);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,6 +116,54 @@ public final class RbdTemplates {
             images.delete(name);
             throw e;
         }
+    }
+
+    /**
+     * Deletes template image {@code name} with its base {@code snapshot}. Refused (EBUSY, naming them) while clones
+     * outside the trash depend on it: the engine flattens the volumes it knows before. Clones in the RBD trash
+     * (deleted volumes waiting for their deferral) pin the snapshot too; they are named in the refusal, unless
+     * {@code flattenTrashedClones}: then one whose deferral is over is purged, and one still deferred is flattened,
+     * so it keeps its data for as long as its delete promised. False when there was no such image.
+     */
+    public boolean delete(String name, String snapshot, boolean flattenTrashedClones, ProgressReporter progress)
+            throws CephException {
+        RbdSnapshots.checkNames(name, snapshot);
+        if (!images.exists(name)) {
+            return false;
+        }
+        if (new RbdSnapshots(session).list(name).stream().anyMatch(s -> s.name().equals(snapshot))) {
+            List<RbdChildren.Child> children = RbdChildren.of(session, name, snapshot);
+            List<String> live = children.stream().filter(c -> !c.inTrash()).map(c -> c.pool() + "/" + c.image()).toList();
+            if (!live.isEmpty()) {
+                throw new CephException("cannot delete template image " + session.pool().cephPool() + "/" + name + ": "
+                        + live.size() + " clone(s) depend on it: " + String.join(", ", live)
+                        + " (flatten or delete them first)", -CephErrors.EBUSY);
+            }
+            List<RbdChildren.Child> trashed = children.stream().filter(RbdChildren.Child::inTrash).toList();
+            if (!trashed.isEmpty() && !flattenTrashedClones) {
+                throw new CephException("cannot delete template image " + session.pool().cephPool() + "/" + name + ": "
+                        + trashed.size() + " deleted volume(s) in the RBD trash still depend on it: "
+                        + String.join(", ", trashed.stream().map(c -> c.image() + " (trash id " + c.imageId() + ")")
+                        .toList()) + "; forced=true flattens them (or wait until they are purged)", -CephErrors.EBUSY);
+            }
+            for (RbdChildren.Child child : trashed) {
+                releaseTrashed(child, progress);
+            }
+        }
+        return images.delete(name);
+    }
+
+    private void releaseTrashed(RbdChildren.Child child, ProgressReporter progress) throws CephException {
+        if (!child.pool().equals(session.pool().cephPool())) {
+            throw new CephException("clone " + child.pool() + "/" + child.image() + " in the RBD trash is in another"
+                    + " pool, which this command cannot reach", -CephErrors.EINVAL);
+        }
+        if (new RbdTrash(session).removeIfExpired(child.imageId())) {
+            return; // its deferral was over: nothing of it had to be kept
+        }
+        ImageFlatten.byId(session, child.imageId(), child.image(), progress);
+        LOG.info("Flattened clone {}/{} (trash id {}) of a template being deleted; it stays in the trash until its"
+                + " deferral ends", session.pool().cephPool(), child.image(), child.imageId());
     }
 
     private static boolean allZero(byte[] buffer, int length) {

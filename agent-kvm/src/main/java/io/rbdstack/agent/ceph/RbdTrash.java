@@ -76,6 +76,20 @@ public final class RbdTrash {
         return new Purge(latest == null, latest);
     }
 
+    /** Removes the trash entry {@code id} if its deferment is over: true when it is gone, false while it must stay. */
+    public boolean removeIfExpired(String id) throws CephException {
+        int rc = LibRbd.INSTANCE.rbd_trash_remove(session.ioCtx().getPointer(), id, false);
+        if (rc == -CephErrors.EPERM) {
+            return false;
+        }
+        if (rc < 0 && rc != -CephErrors.ENOENT) {
+            throw new CephException("cannot purge image " + id + " from the trash of pool " + session.pool().cephPool()
+                    + ": " + CephErrors.describe(rc), rc);
+        }
+        LOG.info("Purged RBD image {} (id) from the trash of pool {}", id, session.pool().cephPool());
+        return true;
+    }
+
     private static List<Entry> read(LibRbd.TrashImageInfo[] entries, int count) {
         List<Entry> result = new ArrayList<>(count);
         try {

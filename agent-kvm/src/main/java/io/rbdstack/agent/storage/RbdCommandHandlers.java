@@ -27,6 +27,12 @@ import io.rbdstack.storage.rbd.agent.TestRbdPoolCommand;
 import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.FlattenRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.CreateRbdGroupSnapshotCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdGroupCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdGroupSnapshotCommand;
+import io.rbdstack.storage.rbd.agent.ListRbdGroupSnapshotsCommand;
+import io.rbdstack.storage.rbd.agent.RollbackRbdGroupSnapshotCommand;
 import io.rbdstack.agent.template.TemplateImportSettings;
 import java.util.List;
 
@@ -51,6 +57,7 @@ public final class RbdCommandHandlers implements AgentCommandHandlerFactory {
         RbdSnapshotCommands snapshots = new RbdSnapshotCommands(rados);
         RbdBackupCommands backups = new RbdBackupCommands(rados);
         RbdTemplateCommands templates = TemplateImportSettings.fromSystemProperties().commands(rados);
+        RbdGroupCommands groups = new RbdGroupCommands(rados);
         return List.of(
                 of(TestRbdPoolCommand.class, pools::test),
                 of(DefineRbdPoolCommand.class, pools::define),
@@ -69,6 +76,12 @@ public final class RbdCommandHandlers implements AgentCommandHandlerFactory {
                 withProgress(RestoreRbdBackupCommand.class, backups::restore),
                 withProgress(ImportRbdTemplateCommand.class, templates::importTemplate),
                 of(CloneRbdTemplateCommand.class, templates::cloneTemplate),
-                withProgress(FlattenRbdImageCommand.class, templates::flatten));
+                withProgress(FlattenRbdImageCommand.class, templates::flatten),
+                withProgress(DeleteRbdTemplateCommand.class, templates::delete),
+                of(CreateRbdGroupSnapshotCommand.class, groups::create),
+                of(ListRbdGroupSnapshotsCommand.class, groups::list),
+                withProgress(RollbackRbdGroupSnapshotCommand.class, groups::rollback),
+                of(DeleteRbdGroupSnapshotCommand.class, groups::deleteSnapshot),
+                of(DeleteRbdGroupCommand.class, groups::deleteGroup));
     }
 }

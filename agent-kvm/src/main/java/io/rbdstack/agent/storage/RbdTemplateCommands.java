@@ -1,6 +1,7 @@
 package io.rbdstack.agent.storage;
 
 import io.rbdstack.agent.ceph.CephClientFiles;
+import io.rbdstack.agent.ceph.CephErrors;
 import io.rbdstack.agent.ceph.CephException;
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
@@ -12,6 +13,8 @@ import io.rbdstack.agent.template.TemplateFetch;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import io.rbdstack.spi.storage.TemplateChecksum;
 import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.RbdTemplateDeleteAnswer;
 import io.rbdstack.storage.rbd.agent.FlattenRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.RbdImageAnswer;
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The template commands: import one (fetch and check, then raw straight into librbd or qcow2 through
  * qemu-img, then the protected base snapshot; nothing left in the pool on failure), clone a volume from
- * one, flatten a clone.
+ * one, flatten a clone, delete one (with its clones in the RBD trash).
  */
 public final class RbdTemplateCommands {
 
@@ -121,6 +124,18 @@ public final class RbdTemplateCommands {
             return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
         } catch (CephException e) {
             return new RbdImageAnswer(false, e.getMessage(), flatten.image(), 0);
+        }
+    }
+
+    RbdTemplateDeleteAnswer delete(DeleteRbdTemplateCommand delete, ProgressReporter progress) {
+        try (RadosSession session = rados.connect(delete.pool())) {
+            if (!new RbdTemplates(session).delete(delete.image(), delete.snapshot(), delete.flattenTrashedClones(),
+                    progress)) {
+                LOG.info("Template image {}/{} was already gone", delete.pool().cephPool(), delete.image());
+            }
+            return new RbdTemplateDeleteAnswer(true, null, false);
+        } catch (CephException e) {
+            return new RbdTemplateDeleteAnswer(false, e.getMessage(), CephErrors.inUse(e.returnCode()));
         }
     }
 }

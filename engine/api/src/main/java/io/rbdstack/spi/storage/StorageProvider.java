@@ -107,6 +107,15 @@ public interface StorageProvider {
     }
 
     /**
+     * {@link #deleteTemplate(StoredPool, String)}; with {@code forced} the storage also deals with what only it
+     * knows still depends on the template (for RBD: clones of deleted volumes in the trash), instead of refusing
+     * with {@link StorageException.Kind#IN_USE}.
+     */
+    default void deleteTemplate(StoredPool pool, String templatePath, boolean forced) throws StorageException {
+        deleteTemplate(pool, templatePath);
+    }
+
+    /**
      * Creates a volume named after {@code volumeUuid} as a copy-on-write clone of the template's base
      * snapshot (no data copied), grown to {@code sizeBytes} when that is larger than the template.
      */
@@ -118,6 +127,39 @@ public interface StorageProvider {
     /** Copies into a cloned volume what it shares with its template, so it no longer depends on it. */
     default VolumeInfo flattenVolume(StoredPool pool, String path, TransferProgress progress) throws StorageException {
         throw unsupported("flatten volumes");
+    }
+
+    /**
+     * Snapshots the volumes together, at one instant, as {@code snapshotName} of group {@code groupName} (a VM
+     * snapshot; the storage's group is created if missing and made to hold exactly these volumes). Idempotent:
+     * a complete snapshot of that name counts as taken. A volume in another group is {@link StorageException.Kind#INVALID}.
+     */
+    default GroupSnapshotInfo createGroupSnapshot(StoredPool pool, String groupName, java.util.List<String> volumePaths,
+                                                  String snapshotName) throws StorageException {
+        throw unsupported("take group snapshots");
+    }
+
+    /** The names of the group's complete snapshots, oldest first; none when there is no such group. */
+    default java.util.List<String> listGroupSnapshots(StoredPool pool, String groupName) throws StorageException {
+        throw unsupported("list group snapshots");
+    }
+
+    /**
+     * Puts every volume of the group back to its content (and size) in the group snapshot. Refused with
+     * {@link StorageException.Kind#IN_USE} while a client (a running VM) writes to one of them.
+     */
+    default void revertGroupSnapshot(StoredPool pool, String groupName, String snapshotName) throws StorageException {
+        throw unsupported("revert group snapshots");
+    }
+
+    /** Deletes a group snapshot (each volume's part of it); an absent one is fine. */
+    default void deleteGroupSnapshot(StoredPool pool, String groupName, String snapshotName) throws StorageException {
+        throw unsupported("delete group snapshots");
+    }
+
+    /** Deletes the group with its snapshots; its volumes leave it and are kept. An absent group is fine. */
+    default void deleteGroup(StoredPool pool, String groupName) throws StorageException {
+        throw unsupported("delete groups");
     }
 
     private static StorageException unsupported(String what) {

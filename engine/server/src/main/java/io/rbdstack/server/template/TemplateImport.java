@@ -146,7 +146,8 @@ public final class TemplateImport {
                             template.name(), template.uuid(), copy.installPath(), copy.poolId());
                 } else {
                     try {
-                        poolService.plugin(pool).provider().deleteTemplate(pools.stored(pool), copy.installPath());
+                        poolService.plugin(pool).provider().deleteTemplate(pools.stored(pool), copy.installPath(),
+                                forced);
                     } catch (StorageException | RuntimeException e) {
                         throw StorageErrors.failed("Template " + template.name() + " was not deleted from pool "
                                 + pool.name(), e);

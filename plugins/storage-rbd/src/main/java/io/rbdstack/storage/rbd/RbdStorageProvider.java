@@ -6,6 +6,16 @@ import io.rbdstack.storage.rbd.agent.BackupFile;
 import io.rbdstack.storage.rbd.agent.BackupRbdSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.CloneRbdSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.CreateRbdGroupSnapshotCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdGroupCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdGroupSnapshotCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.RbdTemplateDeleteAnswer;
+import io.rbdstack.storage.rbd.agent.ListRbdGroupSnapshotsCommand;
+import io.rbdstack.storage.rbd.agent.RbdGroupRollbackAnswer;
+import io.rbdstack.storage.rbd.agent.RbdGroupSnapshotAnswer;
+import io.rbdstack.storage.rbd.agent.RbdGroupSnapshotsAnswer;
+import io.rbdstack.storage.rbd.agent.RollbackRbdGroupSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.FlattenRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.RbdTemplateAnswer;
@@ -33,6 +43,7 @@ import io.rbdstack.storage.rbd.agent.TestRbdPoolCommand;
 import io.rbdstack.spi.storage.BackupFileRef;
 import io.rbdstack.spi.storage.BackupInfo;
 import io.rbdstack.spi.storage.BackupTarget;
+import io.rbdstack.spi.storage.GroupSnapshotInfo;
 import io.rbdstack.spi.storage.PoolCapacity;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
@@ -232,8 +243,21 @@ final class RbdStorageProvider implements StorageProvider {
 
     @Override
     public void deleteTemplate(StoredPool pool, String templatePath) throws StorageException {
-        send(pool, new DeleteRbdImageCommand(rbdPool(pool), templatePath, 0), "delete template image " + templatePath
-                + " in pool " + pool.name());
+        deleteTemplate(pool, templatePath, false);
+    }
+
+    /** With {@code forced}, clones in the RBD trash (deleted volumes) are purged or flattened instead of refusing. */
+    @Override
+    public void deleteTemplate(StoredPool pool, String templatePath, boolean forced) throws StorageException {
+        Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
+        Answer answer = context.hosts().sendToAnyHost(pool.scope(), new DeleteRbdTemplateCommand(rbdPool(pool),
+                templatePath, TEMPLATE_SNAPSHOT, forced), timeout, TransferProgress.NONE);
+        if (!answer.success()) {
+            boolean inUse = answer instanceof RbdTemplateDeleteAnswer refused && refused.inUse();
+            throw new StorageException(inUse ? StorageException.Kind.IN_USE : StorageException.Kind.FAILED,
+                    "Could not delete template image " + templatePath + " in pool " + pool.name() + ": "
+                            + answer.details());
+        }
     }
 
     @Override
@@ -248,6 +272,61 @@ final class RbdStorageProvider implements StorageProvider {
     public VolumeInfo flattenVolume(StoredPool pool, String path, TransferProgress progress) throws StorageException {
         return image(sendTransfer(pool, new FlattenRbdImageCommand(rbdPool(pool), path), "flatten RBD image " + path
                 + " in pool " + pool.name(), progress));
+    }
+
+    @Override
+    public GroupSnapshotInfo createGroupSnapshot(StoredPool pool, String groupName, List<String> volumePaths,
+                                                 String snapshotName) throws StorageException {
+        Answer answer = context.hosts().sendToAnyHost(pool.scope(), new CreateRbdGroupSnapshotCommand(rbdPool(pool),
+                groupName, volumePaths, snapshotName), timeout());
+        String what = "take group snapshot " + groupName + "@" + snapshotName + " of RBD images " + volumePaths
+                + " in pool " + pool.name();
+        if (!answer.success()) {
+            boolean invalid = answer instanceof RbdGroupSnapshotAnswer refused && refused.invalidRequest();
+            throw new StorageException(invalid ? StorageException.Kind.INVALID : StorageException.Kind.FAILED,
+                    "Could not " + what + ": " + answer.details());
+        }
+        if (!(answer instanceof RbdGroupSnapshotAnswer taken)) {
+            throw unexpected(answer);
+        }
+        return new GroupSnapshotInfo(taken.group(), taken.snapshot(), taken.images().stream()
+                .map(i -> new GroupSnapshotInfo.VolumeSnapshot(i.image(), i.sizeBytes())).toList());
+    }
+
+    @Override
+    public List<String> listGroupSnapshots(StoredPool pool, String groupName) throws StorageException {
+        Answer answer = send(pool, new ListRbdGroupSnapshotsCommand(rbdPool(pool), groupName),
+                "list the snapshots of group " + groupName + " in RBD pool " + pool.name());
+        if (!(answer instanceof RbdGroupSnapshotsAnswer list)) {
+            throw unexpected(answer);
+        }
+        return list.snapshots().stream().filter(RbdGroupSnapshotsAnswer.Entry::complete)
+                .map(RbdGroupSnapshotsAnswer.Entry::name).toList();
+    }
+
+    @Override
+    public void revertGroupSnapshot(StoredPool pool, String groupName, String snapshotName) throws StorageException {
+        Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
+        Answer answer = context.hosts().sendToAnyHost(pool.scope(), new RollbackRbdGroupSnapshotCommand(rbdPool(pool),
+                groupName, snapshotName), timeout, TransferProgress.NONE);
+        if (!answer.success()) {
+            boolean inUse = answer instanceof RbdGroupRollbackAnswer rollback && rollback.inUse();
+            throw new StorageException(inUse ? StorageException.Kind.IN_USE : StorageException.Kind.FAILED,
+                    "Could not roll group " + groupName + " in RBD pool " + pool.name() + " back to snapshot "
+                            + snapshotName + ": " + answer.details());
+        }
+    }
+
+    @Override
+    public void deleteGroupSnapshot(StoredPool pool, String groupName, String snapshotName) throws StorageException {
+        send(pool, new DeleteRbdGroupSnapshotCommand(rbdPool(pool), groupName, snapshotName), "delete group snapshot "
+                + groupName + "@" + snapshotName + " in RBD pool " + pool.name());
+    }
+
+    @Override
+    public void deleteGroup(StoredPool pool, String groupName) throws StorageException {
+        send(pool, new DeleteRbdGroupCommand(rbdPool(pool), groupName), "delete group " + groupName + " in RBD pool "
+                + pool.name());
     }
 
     private Answer send(StoredPool pool, AgentCommand command, String what) throws StorageException {

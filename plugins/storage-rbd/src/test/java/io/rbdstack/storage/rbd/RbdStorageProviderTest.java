@@ -23,6 +23,7 @@ import io.rbdstack.storage.rbd.agent.RbdPool;
 import io.rbdstack.storage.rbd.agent.RbdPoolCapacityAnswer;
 import io.rbdstack.storage.rbd.agent.TestRbdPoolAnswer;
 import io.rbdstack.storage.rbd.agent.TestRbdPoolCommand;
+import io.rbdstack.spi.storage.GroupSnapshotInfo;
 import io.rbdstack.spi.storage.HostGateway;
 import io.rbdstack.spi.storage.PoolDefinition;
 import io.rbdstack.spi.storage.PoolScope;
@@ -38,6 +39,13 @@ import io.rbdstack.spi.storage.TemplateChecksum;
 import io.rbdstack.spi.storage.TemplateInfo;
 import io.rbdstack.spi.storage.TemplateSource;
 import io.rbdstack.storage.rbd.agent.CloneRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.CreateRbdGroupSnapshotCommand;
+import io.rbdstack.storage.rbd.agent.ListRbdGroupSnapshotsCommand;
+import io.rbdstack.storage.rbd.agent.DeleteRbdTemplateCommand;
+import io.rbdstack.storage.rbd.agent.RbdTemplateDeleteAnswer;
+import io.rbdstack.storage.rbd.agent.RbdGroupRollbackAnswer;
+import io.rbdstack.storage.rbd.agent.RbdGroupSnapshotAnswer;
+import io.rbdstack.storage.rbd.agent.RbdGroupSnapshotsAnswer;
 import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.RbdTemplateAnswer;
 import java.time.Duration;
@@ -150,6 +158,63 @@ class RbdStorageProviderTest {
         CloneRbdTemplateCommand cloned = assertInstanceOf(CloneRbdTemplateCommand.class, gateway.sent.get(1));
         assertEquals(List.of("tmpl-t1", "base", "v1"), List.of(cloned.image(), cloned.snapshot(), cloned.newImage()));
         assertEquals(4000, cloned.sizeBytes());
+    }
+
+    @Test
+    void aGroupSnapshotNamesEachVolumeWithItsSizeAndSaysWhoseFaultAFailureIs() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        ScriptedGateway gateway = new ScriptedGateway(c -> new RbdGroupSnapshotAnswer(true, null, "vm-1", "s1",
+                List.of(new RbdGroupSnapshotAnswer.ImageSize("v1", 100), new RbdGroupSnapshotAnswer.ImageSize("v2", 200)),
+                false));
+        GroupSnapshotInfo taken = provider(gateway).createGroupSnapshot(pool, "vm-1", List.of("v1", "v2"), "s1");
+        assertEquals(new GroupSnapshotInfo("vm-1", "s1", List.of(new GroupSnapshotInfo.VolumeSnapshot("v1", 100),
+                new GroupSnapshotInfo.VolumeSnapshot("v2", 200))), taken);
+        CreateRbdGroupSnapshotCommand sent = assertInstanceOf(CreateRbdGroupSnapshotCommand.class, gateway.sent.get(0));
+        assertEquals(List.of("vm-1", "s1", "v1,v2"), List.of(sent.group(), sent.snapshot(), String.join(",",
+                sent.images())));
+
+        StorageException otherGroup = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> RbdGroupSnapshotAnswer.failed("image rbd/v1 already belongs to group vm-2", true)))
+                .createGroupSnapshot(pool, "vm-1", List.of("v1"), "s1"));
+        assertEquals(StorageException.Kind.INVALID, otherGroup.kind());
+        assertTrue(otherGroup.getMessage().endsWith("image rbd/v1 already belongs to group vm-2"), otherGroup.getMessage());
+        StorageException broken = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> RbdGroupSnapshotAnswer.failed("EIO", false))).createGroupSnapshot(pool, "vm-1", List.of("v1"), "s1"));
+        assertEquals(StorageException.Kind.FAILED, broken.kind());
+    }
+
+    @Test
+    void aRevertRefusedForAVolumeInUseIsInUseAndOnlyCompleteGroupSnapshotsAreListed() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        StorageException inUse = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> new RbdGroupRollbackAnswer(false, "image rbd/v1 is in use", true)))
+                .revertGroupSnapshot(pool, "vm-1", "s1"));
+        assertEquals(StorageException.Kind.IN_USE, inUse.kind());
+        StorageException failed = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> new RbdGroupRollbackAnswer(false, "EIO", false))).revertGroupSnapshot(pool, "vm-1", "s1"));
+        assertEquals(StorageException.Kind.FAILED, failed.kind());
+
+        ScriptedGateway lists = new ScriptedGateway(c -> new RbdGroupSnapshotsAnswer(true, null, List.of(
+                new RbdGroupSnapshotsAnswer.Entry("s1", true), new RbdGroupSnapshotsAnswer.Entry("s2", false))));
+        assertEquals(List.of("s1"), provider(lists).listGroupSnapshots(pool, "vm-1"));
+        assertEquals("vm-1", assertInstanceOf(ListRbdGroupSnapshotsCommand.class, lists.sent.get(0)).group());
+    }
+
+    @Test
+    void aTemplateDeleteSaysWhetherToFlattenTrashedClonesAndClonesMakeItInUse() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        ScriptedGateway gateway = new ScriptedGateway(c -> new RbdTemplateDeleteAnswer(true, null, false));
+        provider(gateway).deleteTemplate(pool, "tmpl-t1");
+        provider(gateway).deleteTemplate(pool, "tmpl-t1", true);
+        assertEquals(List.of("tmpl-t1@base false", "tmpl-t1@base true"), gateway.sent.stream()
+                .map(c -> assertInstanceOf(DeleteRbdTemplateCommand.class, c))
+                .map(c -> c.image() + "@" + c.snapshot() + " " + c.flattenTrashedClones()).toList());
+
+        StorageException inUse = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(
+                c -> new RbdTemplateDeleteAnswer(false, "2 deleted volume(s) in the RBD trash still depend on it", true)))
+                .deleteTemplate(pool, "tmpl-t1", false));
+        assertEquals(StorageException.Kind.IN_USE, inUse.kind());
+        assertTrue(inUse.getMessage().endsWith("2 deleted volume(s) in the RBD trash still depend on it"));
     }
 
     @Test

@@ -15,13 +15,17 @@ public final class RbdMessageTypes implements AgentMessageTypes {
                 DeleteRbdImageCommand.class, DescribeRbdImageCommand.class, PurgeRbdImageCommand.class,
                 CreateRbdSnapshotCommand.class, DeleteRbdSnapshotCommand.class, RollbackRbdSnapshotCommand.class,
                 CloneRbdSnapshotCommand.class, BackupRbdSnapshotCommand.class, RestoreRbdBackupCommand.class,
-                ImportRbdTemplateCommand.class, CloneRbdTemplateCommand.class, FlattenRbdImageCommand.class);
+                ImportRbdTemplateCommand.class, CloneRbdTemplateCommand.class, FlattenRbdImageCommand.class,
+                CreateRbdGroupSnapshotCommand.class, RollbackRbdGroupSnapshotCommand.class,
+                DeleteRbdGroupSnapshotCommand.class, DeleteRbdGroupCommand.class, ListRbdGroupSnapshotsCommand.class,
+                DeleteRbdTemplateCommand.class);
     }
 
     @Override
     public List<Class<? extends Answer>> answers() {
         return List.of(TestRbdPoolAnswer.class, RbdPoolCapacityAnswer.class, RbdImageAnswer.class,
                 RbdImageStateAnswer.class, PurgeRbdImageAnswer.class, RbdSnapshotAnswer.class, RbdBackupAnswer.class,
-                RbdTemplateAnswer.class);
+                RbdTemplateAnswer.class, RbdGroupSnapshotAnswer.class, RbdGroupSnapshotsAnswer.class,
+                RbdGroupRollbackAnswer.class, RbdTemplateDeleteAnswer.class);
     }
 }

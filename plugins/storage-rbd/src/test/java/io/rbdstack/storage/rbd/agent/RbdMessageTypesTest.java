@@ -37,7 +37,13 @@ class RbdMessageTypesTest {
                 Map.entry("RestoreRbdBackupCommand", "rbd.restoreBackup"),
                 Map.entry("ImportRbdTemplateCommand", "rbd.importTemplate"),
                 Map.entry("CloneRbdTemplateCommand", "rbd.cloneTemplate"),
-                Map.entry("FlattenRbdImageCommand", "rbd.flattenImage"))), names);
+                Map.entry("FlattenRbdImageCommand", "rbd.flattenImage"),
+                Map.entry("CreateRbdGroupSnapshotCommand", "rbd.groupSnapshotCreate"),
+                Map.entry("RollbackRbdGroupSnapshotCommand", "rbd.groupSnapshotRollback"),
+                Map.entry("DeleteRbdGroupSnapshotCommand", "rbd.groupSnapshotDelete"),
+                Map.entry("DeleteRbdGroupCommand", "rbd.groupDelete"),
+                Map.entry("ListRbdGroupSnapshotsCommand", "rbd.groupSnapshotList"),
+                Map.entry("DeleteRbdTemplateCommand", "rbd.deleteTemplate"))), names);
     }
 
     @Test
@@ -45,15 +51,19 @@ class RbdMessageTypesTest {
         Map<String, String> names = new TreeMap<>();
         types.answers().forEach(type -> names.put(type.getSimpleName(), AgentMessageTypes.wireName(type).orElseThrow()));
 
-        assertEquals(new TreeMap<>(Map.of(
-                "TestRbdPoolAnswer", "rbd.testPool",
-                "RbdPoolCapacityAnswer", "rbd.poolCapacity",
-                "RbdImageAnswer", "rbd.image",
-                "RbdImageStateAnswer", "rbd.imageState",
-                "PurgeRbdImageAnswer", "rbd.purgeImage",
-                "RbdSnapshotAnswer", "rbd.snapshot",
-                "RbdBackupAnswer", "rbd.backup",
-                "RbdTemplateAnswer", "rbd.template")), names);
+        assertEquals(new TreeMap<>(Map.ofEntries(
+                Map.entry("RbdGroupSnapshotAnswer", "rbd.groupSnapshot"),
+                Map.entry("RbdGroupSnapshotsAnswer", "rbd.groupSnapshots"),
+                Map.entry("RbdGroupRollbackAnswer", "rbd.groupRollback"),
+                Map.entry("RbdTemplateDeleteAnswer", "rbd.templateDelete"),
+                Map.entry("TestRbdPoolAnswer", "rbd.testPool"),
+                Map.entry("RbdPoolCapacityAnswer", "rbd.poolCapacity"),
+                Map.entry("RbdImageAnswer", "rbd.image"),
+                Map.entry("RbdImageStateAnswer", "rbd.imageState"),
+                Map.entry("PurgeRbdImageAnswer", "rbd.purgeImage"),
+                Map.entry("RbdSnapshotAnswer", "rbd.snapshot"),
+                Map.entry("RbdBackupAnswer", "rbd.backup"),
+                Map.entry("RbdTemplateAnswer", "rbd.template"))), names);
     }
 
     @Test

@@ -84,10 +84,19 @@ public final class NetworkCommands {
                     column = "networks.bridge") Optional<String> bridge,
             @Param(description = "rbdstack: the host interface the VLAN is tagged on; defaults to the"
                     + " guest.network.uplink setting", length = BridgeNames.MAX_LENGTH, column = "networks.uplink")
-            Optional<String> uplink) implements SyncCommand<Deps> {
+            Optional<String> uplink,
+            @Param(description = "not yet: IPv6 guest networks come with the IPv6 issue", length = 64)
+            Optional<String> ip6Gateway,
+            @Param(description = "not yet: IPv6 guest networks come with the IPv6 issue", length = 64)
+            Optional<String> ip6Cidr,
+            @Param(description = "not yet: IPv6 guest networks come with the IPv6 issue", length = 64)
+            Optional<String> startIpv6,
+            @Param(description = "not yet: IPv6 guest networks come with the IPv6 issue", length = 64)
+            Optional<String> endIpv6) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
+            refuseIpv6();
             String trimmed = name.trim();
             if (trimmed.isEmpty()) {
                 throw ApiException.invalidParameter("Invalid value for parameter name: a network needs a name");
@@ -125,6 +134,18 @@ public final class NetworkCommands {
                     domain, offering.id(), subnet, dns1.orElse(null), dns2.orElse(null), vlanId.orElse(null),
                     bridgeName, uplinkName, networkDomain.map(NetworkCommands::checkedNetworkDomain).orElse(null)));
             return ApiJson.object("network", deps.networks().find(uuid).orElseThrow().view());
+        }
+
+        /** Refused rather than ignored: a client asking for a dual-stack network must not get an IPv4-only one. */
+        private void refuseIpv6() {
+            for (var given : List.of(java.util.Map.entry("ip6gateway", ip6Gateway), java.util.Map.entry("ip6cidr",
+                    ip6Cidr), java.util.Map.entry("startipv6", startIpv6), java.util.Map.entry("endipv6", endIpv6))) {
+                if (given.getValue().isPresent()) {
+                    throw ApiException.invalidParameter("Invalid value '" + given.getValue().get() + "' for parameter "
+                            + given.getKey() + ": IPv6 guest networks are not supported yet; this network would be"
+                            + " IPv4 only");
+                }
+            }
         }
 
         /** A shared network's range is given here (the offering's specifyipranges): gateway, netmask and startip. */
@@ -189,8 +210,8 @@ public final class NetworkCommands {
         }
     }
 
-    @Command(name = "updateNetwork", description = "Updates a network's name or display text and, as rbdstack's"
-            + " addition, its IPv4 range (refused when NICs hold addresses outside the new one).",
+    @Command(name = "updateNetwork", description = "Updates a network's name, display text or network domain and, as"
+            + " rbdstack's addition, its IPv4 range (refused when NICs hold addresses outside the new one).",
             access = Access.ADMIN, response = "network", event = "NETWORK.UPDATE")
     record UpdateNetwork(
             @Param(description = "the ID of the network", entity = Entity.NETWORK) String id,
@@ -200,7 +221,9 @@ public final class NetworkCommands {
             @Param(description = "rbdstack: the new beginning IP address of the range", format = Format.IPV4,
                     length = 15, column = "networks.ip4_start") Optional<String> startIp,
             @Param(description = "rbdstack: the new ending IP address of the range", format = Format.IPV4,
-                    length = 15, column = "networks.ip4_end") Optional<String> endIp) implements AsyncCommand<Deps> {
+                    length = 15, column = "networks.ip4_end") Optional<String> endIp,
+            @Param(description = "network domain", length = 190, column = "networks.network_domain")
+            Optional<String> networkDomain) implements AsyncCommand<Deps> {
 
         @Override
         public AsyncStart start(Caller caller, Deps deps) {
@@ -222,7 +245,8 @@ public final class NetworkCommands {
                     ? Optional.of(GuestSubnet.checked(network.gateway(), network.netmask(),
                     startIp.orElse(network.ip4Start()), endIp.orElse(network.ip4End())))
                     : Optional.empty();
-            return new NetworkRepository.NetworkUpdate(newName, displayText, range);
+            return new NetworkRepository.NetworkUpdate(newName, displayText, range,
+                    networkDomain.map(NetworkCommands::checkedNetworkDomain));
         }
     }
 

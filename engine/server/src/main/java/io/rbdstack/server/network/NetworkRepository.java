@@ -26,7 +26,8 @@ public final class NetworkRepository {
     }
 
     /** What updateNetwork changes; an absent field stays. A new range comes with the start and end checked. */
-    public record NetworkUpdate(Optional<String> name, Optional<String> displayText, Optional<GuestSubnet> range) {
+    public record NetworkUpdate(Optional<String> name, Optional<String> displayText, Optional<GuestSubnet> range,
+                                Optional<String> networkDomain) {
     }
 
     /** listNetworks filters; {@code visibleFrom} is the caller's domain path (empty for root admins). */
@@ -122,6 +123,7 @@ public final class NetworkRepository {
                 }
             }
             new ColumnUpdates().set("name", u.name()).set("display_text", u.displayText())
+                    .set("network_domain", u.networkDomain())
                     .set("ip4_start", u.range().map(r -> Ipv4.format(r.start())))
                     .set("ip4_end", u.range().map(r -> Ipv4.format(r.end()))).apply(jdbc, "networks", network.id());
         });

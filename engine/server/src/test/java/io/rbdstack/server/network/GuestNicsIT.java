@@ -236,6 +236,25 @@ class GuestNicsIT {
         assertEquals(1, deleted.get("jobstatus").asInt(), deleted.toString());
     }
 
+    @Test
+    void anAccountOutsideTheDomainANetworkServesMayNotUseIt() throws Exception {
+        Zone zone = zone("nics-domains");
+        String team = ok(cloud.admin().call("createDomain", "name", "team"), "createDomain").get("domain").get("id")
+                .asText();
+        String teamNet = network(zone, "team-net", "10.9.0.1", "10.9.0.10", "10.9.0.20", "290", "domainid", team);
+        ok(cloud.admin().call("createAccount", "username", "teammate", "password", "pw", "email", "t@example.com",
+                "firstname", "T", "lastname", "M", "domainid", team), "createAccount");
+        long teammate = cloud.count("SELECT id FROM account WHERE account_name = 'teammate'");
+        GuestNic nic = nics.allocate(vm(zone, "vm-team"), zone.id, teammate,
+                List.of(new GuestNics.NicRequest(teamNet, null, null, "networkids"))).get(0);
+        assertEquals("team-net", nic.networkName());
+        ApiException outside = assertThrows(ApiException.class, () -> nics.allocate(vm(zone, "vm-root"), zone.id,
+                adminAccount, List.of(new GuestNics.NicRequest(teamNet, null, null, "networkids"))));
+        assertEquals(ApiErrorCode.ACCOUNT_ERROR, outside.errorCode());
+        assertEquals("The account may not use network team-net (parameter networkids): it serves another domain",
+                outside.getMessage());
+    }
+
     private static void assertRefused(long vm, Zone zone, GuestNics.NicRequest request, String text) {
         assertRefused(vm, zone, List.of(request), text);
     }
@@ -255,8 +274,8 @@ class GuestNicsIT {
         return new Zone(uuid, cloud.count("SELECT id FROM data_center WHERE uuid = '" + uuid + "'"));
     }
 
-    private static String network(Zone zone, String name, String gateway, String start, String end, String vlan)
-            throws Exception {
+    private static String network(Zone zone, String name, String gateway, String start, String end, String vlan,
+                                  String... more) throws Exception {
         List<String> params = new ArrayList<>(List.of("name", name, "zoneid", zone.uuid(), "gateway", gateway,
                 "netmask", "255.255.255.0", "startip", start, "endip", end, "networkofferingid", offering()));
         if (vlan != null) {
@@ -264,6 +283,7 @@ class GuestNicsIT {
         } else {
             params.addAll(List.of("bridge", "br" + name));
         }
+        params.addAll(List.of(more));
         return ok(cloud.admin().call("createNetwork", params.toArray(String[]::new)), "createNetwork").get("network")
                 .get("id").asText();
     }

@@ -166,6 +166,8 @@ class NetworkApiIT {
         assertRefused("for parameter acltype: shared networks serve a domain", with(base, "name", "acl",
                 "acltype", "Account"));
         assertRefused("for parameter name: a network needs a name", with(base, "name", "  "));
+        assertRefused("Invalid value 'fd00::1' for parameter ip6gateway: IPv6 guest networks are not supported yet",
+                with(base, "name", "dual", "ip6gateway", "fd00::1", "ip6cidr", "fd00::/64"));
         ApiClient.Reply unknownZone = cloud.admin().call("createNetwork", with(base, "name", "nozone",
                 "zoneid", "00000000-0000-0000-0000-000000000000", "networkofferingid", offering));
         assertEquals(431, unknownZone.status(), unknownZone.body());
@@ -181,7 +183,7 @@ class NetworkApiIT {
                 .forEach(n -> names.add(n.get("name").asText()));
         for (String refused : new String[] {"no-gw", "no-start", "outside", "upside", "gw-in", "mask", "gw-bad",
                 "overlap", "vlan-taken", "vlan-big", "bridge-taken", "bridge-bad", "uplink-untagged", "long-bridge",
-                "dom", "acl", "nozone", "untagged-2"}) {
+                "dom", "acl", "nozone", "untagged-2", "dual"}) {
             assertFalse(names.contains(refused), refused + " was saved: " + names);
         }
         JsonNode errors = ok(cloud.admin().call("listEvents", "type", "NETWORK.CREATE", "level", "ERROR"),
@@ -218,13 +220,15 @@ class NetworkApiIT {
         String id = create("name", "to-update", "zoneid", zone, "gateway", "10.50.0.1", "netmask", "255.255.255.0",
                 "startip", "10.50.0.10", "endip", "10.50.0.20", "vlan", "500").get("id").asText();
         JsonNode result = job(cloud.admin().call("updateNetwork", "id", id, "name", "updated", "displaytext", "Now",
-                "endip", "10.50.0.30"), "updateNetwork");
+                "endip", "10.50.0.30", "networkdomain", "updated.example"), "updateNetwork");
         assertEquals(1, result.get("jobstatus").asInt(), result.toString());
         JsonNode n = result.get("jobresult").get("network");
         assertEquals("updated", n.get("name").asText());
         assertEquals("Now", n.get("displaytext").asText());
         assertEquals("10.50.0.10", n.get("startip").asText());
         assertEquals("10.50.0.30", n.get("endip").asText());
+        assertEquals("updated.example", n.get("networkdomain").asText());
+        assertEquals(n, ok(cloud.admin().call("listNetworks", "id", id), "listNetworks").get("network").get(0));
         ApiClient.Reply outside = cloud.admin().call("updateNetwork", "id", id, "startip", "10.51.0.1");
         assertEquals(431, outside.status(), outside.body());
         assertTrue(outside.body().contains("for parameter startip: not a host address of 10.50.0.0/24"),

@@ -288,7 +288,8 @@ public final class ManagementServer implements AutoCloseable {
             NetworkRepository networks = new NetworkRepository(jdbc);
             NetworkOfferingRepository networkOfferings = new NetworkOfferingRepository(jdbc);
             NetworkOfferingCommands.register(registry, networkOfferings);
-            NetworkCommands.register(registry, new NetworkCommands.Deps(jdbc, networks, networkOfferings, settings));
+            NetworkCommands.register(registry, new NetworkCommands.Deps(zones, new DomainRepository(jdbc), networks,
+                    networkOfferings, settings));
             GuestNics guestNics = new DbGuestNics(jdbc, networks, settings);
             VolumeRepository volumes = new VolumeRepository(jdbc);
             TemplateRepository templates = new TemplateRepository(jdbc);

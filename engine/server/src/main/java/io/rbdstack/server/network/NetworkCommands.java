@@ -13,8 +13,8 @@ import io.rbdstack.server.api.Format;
 import io.rbdstack.server.api.PageParams;
 import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
-import io.rbdstack.server.db.Dependents;
-import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.account.DomainRepository;
+import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
 import java.util.List;
@@ -31,8 +31,8 @@ public final class NetworkCommands {
     }
 
     /** What the network commands need. */
-    public record Deps(Jdbc jdbc, NetworkRepository networks, NetworkOfferingRepository offerings,
-                       SettingsRepository settings) {
+    public record Deps(ZoneRepository zones, DomainRepository domains, NetworkRepository networks,
+                       NetworkOfferingRepository offerings, SettingsRepository settings) {
 
         GuestNetwork network(String uuid) {
             return networks.find(uuid).orElseThrow(() -> ApiException.invalidParameter(
@@ -112,12 +112,10 @@ public final class NetworkCommands {
                 throw ApiException.invalidParameter("Invalid value '" + aclType.get() + "' for parameter acltype:"
                         + " shared networks serve a domain (Domain)");
             }
-            long zone = deps.jdbc().queryOne("SELECT id FROM data_center WHERE uuid = ? AND removed IS NULL",
-                    rs -> rs.getLong(1), zoneId).orElseThrow(() -> ApiException.invalidParameter(
+            long zone = deps.zones().idOf(zoneId).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find zone by id " + zoneId + " (parameter zoneid)"));
-            long domain = domainId.map(d -> deps.jdbc().queryOne("SELECT id FROM domain WHERE uuid = ?"
-                    + " AND removed IS NULL", rs -> rs.getLong(1), d).orElseThrow(() -> ApiException.invalidParameter(
-                    "Unable to find domain by id " + d + " (parameter domainid)"))).orElse(caller.domainId());
+            long domain = domainId.map(d -> deps.domains().find(d).orElseThrow(() -> ApiException.invalidParameter(
+                    "Unable to find domain by id " + d + " (parameter domainid)")).id()).orElse(caller.domainId());
             GuestSubnet subnet = subnet();
             Optional<Integer> vlanId = vlan.flatMap(VlanIds::parse);
             if (vlanId.isEmpty() && uplink.isPresent()) {
@@ -261,8 +259,7 @@ public final class NetworkCommands {
         public AsyncStart start(Caller caller, Deps deps) {
             GuestNetwork network = deps.network(id);
             // Refused at once when VMs are on it; the job checks again under the row's lock.
-            deps.networks().dependents(new Dependents(deps.jdbc()), network.id())
-                    .refuseDeleting("network", network.name());
+            deps.networks().refuseDeletingWhileUsed(network);
             return new AsyncStart("Network", network.uuid(), progress -> {
                 deps.networks().delete(network);
                 return ApiJson.success();

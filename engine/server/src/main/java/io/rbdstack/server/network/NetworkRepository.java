@@ -129,10 +129,15 @@ public final class NetworkRepository {
         });
     }
 
-    /** What deleteNetwork would be refused for: the VMs with a live NIC on the network. */
-    public Dependents dependents(Dependents d, long networkId) {
+    /** What deleteNetwork is refused for: the VMs with a live NIC on the network. */
+    private static Dependents dependents(Dependents d, long networkId) {
         return d.rows("VM(s) with a NIC on it", "vm_instance", "name",
                 "id IN (SELECT instance_id FROM nics WHERE network_id = ? AND removed IS NULL)", networkId);
+    }
+
+    /** 536 naming the VMs with NICs on the network, if there are any (deleteNetwork's early answer). */
+    public void refuseDeletingWhileUsed(GuestNetwork network) {
+        dependents(new Dependents(jdbc), network.id()).refuseDeleting("network", network.name());
     }
 
     /** Marks the network removed, or 536 naming the VMs still on it. */

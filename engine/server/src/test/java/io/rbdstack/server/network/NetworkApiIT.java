@@ -192,6 +192,40 @@ class NetworkApiIT {
     }
 
     @Test
+    void concurrentCreatesOfOneRangeLeaveExactlyOneNetwork() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<ApiClient.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String vlan = String.valueOf(700 + i);
+                replies.add(pool.submit(() -> {
+                    go.await();
+                    return cloud.admin().call("createNetwork", "networkofferingid", offering, "name", "race-" + vlan,
+                            "zoneid", zone, "gateway", "10.70.0.1", "netmask", "255.255.255.0", "startip",
+                            "10.70.0.10", "endip", "10.70.0.20", "vlan", vlan);
+                }));
+            }
+            go.countDown();
+            int created = 0;
+            for (var reply : replies) {
+                ApiClient.Reply r = reply.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (r.status() == 200) {
+                    created++;
+                } else {
+                    assertEquals(431, r.status(), r.body());
+                    assertTrue(r.body().contains("the range overlaps 10.70.0.10-10.70.0.20"), r.body());
+                }
+            }
+            assertEquals(1, created);
+            assertEquals(1, ok(cloud.admin().call("listNetworks", "zoneid", zone, "keyword", "race-"), "listNetworks")
+                    .get("count").asInt());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void onlyAdminsChangeNetworksAndUsersSeeOnlyTheirDomainsOnes() throws Exception {
         String id = create("name", "for-users", "zoneid", otherZone, "gateway", "10.40.0.1", "netmask",
                 "255.255.255.0", "startip", "10.40.0.10", "vlan", "400").get("id").asText();

@@ -33,14 +33,19 @@ public record GuestNetwork(long id, String uuid, String name, String displayText
         return "vlan://" + (vlan == null ? "untagged" : vlan.toString());
     }
 
-    /** CloudStack's NetworkResponse fields, and rbdstack's own: the range, bridge and uplink. */
-    public View view() {
+    /**
+     * CloudStack's NetworkResponse fields, and rbdstack's own: the range, bridge and uplink. As CloudStack
+     * does, only root admins see how the network reaches the wire (VLAN, broadcast URI; here also bridge and
+     * uplink).
+     */
+    public View view(boolean rootAdmin) {
         return new View(uuid, name, displayText, zone.uuid(), zone.name(), offering.uuid(), offering.name(),
                 offering.name(), "Optional", "Shared", "Guest", state, aclType, domain.uuid(),
-                DomainPaths.name(domain.name()), DomainPaths.display(domain.name()), true, false, gateway, netmask, subnet().cidr(), vlan == null ? "untagged" : vlan.toString(),
-                broadcastUri(), "Vlan", dns1, dns2, networkDomain, "IPv4", true, true, true, false, false,
-                ApiJson.date(created), uuid, ip4Start, ip4End, bridge, uplink, java.util.List.of(),
-                java.util.List.of());
+                DomainPaths.name(domain.name()), DomainPaths.display(domain.name()), true, false, gateway, netmask,
+                subnet().cidr(), rootAdmin ? (vlan == null ? "untagged" : vlan.toString()) : null,
+                rootAdmin ? broadcastUri() : null, "Vlan", dns1, dns2, networkDomain, "IPv4", true, true, true,
+                false, false, ApiJson.date(created), uuid, ip4Start, ip4End, rootAdmin ? bridge : null,
+                rootAdmin ? uplink : null, java.util.List.of(), java.util.List.of());
     }
 
     public record View(String id, String name, String displaytext, String zoneid, String zonename,

@@ -131,7 +131,7 @@ public final class NetworkCommands {
                     displayText.map(String::trim).filter(t -> !t.isEmpty()).orElse(trimmed), zone, caller.accountId(),
                     domain, offering.id(), subnet, dns1.orElse(null), dns2.orElse(null), vlanId.orElse(null),
                     bridgeName, uplinkName, networkDomain.map(NetworkCommands::checkedNetworkDomain).orElse(null)));
-            return ApiJson.object("network", deps.networks().find(uuid).orElseThrow().view());
+            return ApiJson.object("network", deps.networks().find(uuid).orElseThrow().view(true));
         }
 
         /** Refused rather than ignored: a client asking for a dual-stack network must not get an IPv4-only one. */
@@ -204,7 +204,7 @@ public final class NetworkCommands {
             NetworkRepository.Filter filter = new NetworkRepository.Filter(id, zoneId, networkOfferingId, keyword,
                     caller.isRootAdmin() ? Optional.empty() : Optional.of(caller.domainPath()));
             return ApiJson.list("network", deps.networks().list(filter, page.sql()).stream()
-                    .map(GuestNetwork::view).toList(), deps.networks().count(filter));
+                    .map(n -> n.view(caller.isRootAdmin())).toList(), deps.networks().count(filter));
         }
     }
 
@@ -229,7 +229,7 @@ public final class NetworkCommands {
             NetworkRepository.NetworkUpdate update = update(network);
             return new AsyncStart("Network", network.uuid(), progress -> {
                 deps.networks().update(deps.network(id), update);
-                return ApiJson.object("network", deps.network(id).view());
+                return ApiJson.object("network", deps.network(id).view(true));
             });
         }
 

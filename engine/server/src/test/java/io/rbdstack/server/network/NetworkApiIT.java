@@ -99,9 +99,17 @@ class NetworkApiIT {
         assertFalse(n.has("uplink"), "untagged: no uplink");
         assertTrue(n.get("created").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[+-]\\d{4}"));
 
+        assertEquals(n, ok(cloud.admin().call("listNetworks", "id", n.get("id").asText()), "listNetworks")
+                .get("network").get(0), "listed as created");
         JsonNode listed = ok(user.call("listNetworks", "id", n.get("id").asText()), "listNetworks");
         assertEquals(1, listed.get("count").asInt());
-        assertEquals(n, listed.get("network").get(0), "a user of the ROOT domain sees it as created");
+        JsonNode seen = listed.get("network").get(0);
+        for (String adminOnly : new String[] {"vlan", "broadcasturi", "bridge"}) {
+            assertFalse(seen.has(adminOnly), "as CloudStack, only root admins see " + adminOnly + ": " + seen);
+        }
+        JsonNode withoutWire = n.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) withoutWire).remove(List.of("vlan", "broadcasturi", "bridge"));
+        assertEquals(withoutWire, seen, "a user of the ROOT domain sees the rest as created");
         assertEquals(1, ok(user.call("listNetworks", "zoneid", zone, "type", "Shared", "traffictype", "Guest",
                 "networkofferingid", offering, "keyword", "fla"), "listNetworks").get("count").asInt());
         assertEquals(0, ok(user.call("listNetworks", "zoneid", zone, "type", "Isolated"), "listNetworks").size());

@@ -297,6 +297,27 @@ class NetworkApiIT {
         assertTrue(events.get("count").asInt() >= 1, events.toString());
     }
 
+    @Test
+    void aDomainIsNotDeletedWhileANetworkServesItOrASubdomain() throws Exception {
+        ApiClient admin = cloud.admin();
+        String parent = ok(admin.call("createDomain", "name", "lab"), "createDomain").get("domain").get("id").asText();
+        String child = ok(admin.call("createDomain", "name", "bench", "parentdomainid", parent), "createDomain")
+                .get("domain").get("id").asText();
+        String net = create("name", "lab-net", "zoneid", otherZone, "gateway", "10.80.0.1", "netmask",
+                "255.255.255.0", "startip", "10.80.0.10", "vlan", "800", "domainid", child).get("id").asText();
+        ApiClient.Reply plain = admin.call("deleteDomain", "id", child);
+        assertEquals(536, plain.status(), plain.body());
+        assertEquals("Cannot delete domain bench: it still has 1 guest network(s) (lab-net); delete or move them"
+                + " first", plain.response("deleteDomain").get("errortext").asText());
+        ApiClient.Reply cleanup = admin.call("deleteDomain", "id", parent, "cleanup", "true");
+        assertEquals(536, cleanup.status(), cleanup.body());
+        assertTrue(cleanup.body().contains("1 guest network(s) (lab-net)"), cleanup.body());
+
+        assertEquals(1, job(admin.call("deleteNetwork", "id", net), "deleteNetwork").get("jobstatus").asInt());
+        JsonNode deleted = job(admin.call("deleteDomain", "id", parent, "cleanup", "true"), "deleteDomain");
+        assertEquals(1, deleted.get("jobstatus").asInt(), deleted.toString());
+    }
+
     static JsonNode create(String... params) throws Exception {
         List<String> all = new ArrayList<>(List.of("networkofferingid", offering));
         all.addAll(List.of(params));

@@ -54,13 +54,21 @@ public final class NetworkRepository {
         this.jdbc = jdbc;
     }
 
-    /** Saves the network unless it clashes with a live one of its zone (431) or the zone was deleted meanwhile. */
+    /**
+     * Saves the network unless it clashes with a live one of its zone (431) or its zone or domain was deleted
+     * meanwhile.
+     */
     public String create(NewNetwork n) {
         String uuid = UUID.randomUUID().toString();
         jdbc.transaction(() -> {
             if (jdbc.query("SELECT id FROM data_center WHERE id = ? AND removed IS NULL FOR UPDATE", rs -> rs.getLong(1),
                     n.zoneId()).isEmpty()) {
                 throw ApiException.invalidParameter("The zone was deleted meanwhile (parameter zoneid)");
+            }
+            // a domain being deleted holds its row until it is removed; it then finds this network, or we find it gone
+            if (jdbc.query("SELECT id FROM domain WHERE id = ? AND removed IS NULL LOCK IN SHARE MODE",
+                    rs -> rs.getLong(1), n.domainId()).isEmpty()) {
+                throw ApiException.invalidParameter("The domain was deleted meanwhile (parameter domainid)");
             }
             refuseClashes(n.zoneId(), 0, n.subnet(), n.vlan(), n.bridge());
             jdbc.insert("INSERT INTO networks (uuid, name, display_text, data_center_id, account_id, domain_id,"

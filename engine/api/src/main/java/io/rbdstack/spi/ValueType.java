@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * once, so that updateConfiguration's check, the readers' fallback to the default and the admin
  * guide all use the same definition.
  */
-public sealed interface ValueType permits ValueType.WholeNumber, ValueType.Decimal, ValueType.Flag, ValueType.Text {
+public sealed interface ValueType permits ValueType.WholeNumber, ValueType.Decimal, ValueType.Flag, ValueType.Text,
+        ValueType.Matching {
 
     /** Empty when {@code value} is allowed, else why not ("must be a whole number from 1 to 604800"). */
     Optional<String> problem(String value);
@@ -39,6 +40,11 @@ public sealed interface ValueType permits ValueType.WholeNumber, ValueType.Decim
 
     static Text text() {
         return new Text();
+    }
+
+    /** Text of the form {@code regex}; {@code allowed} says it in words ("a Linux interface name, …"). */
+    static Matching matching(String regex, String allowed) {
+        return new Matching(Pattern.compile(regex), allowed);
     }
 
     /** A whole number from {@code min} to {@code max}, both included. */
@@ -145,6 +151,26 @@ public sealed interface ValueType permits ValueType.WholeNumber, ValueType.Decim
         @Override
         public String allowed() {
             return "any text";
+        }
+
+        @Override
+        public String typeName() {
+            return "STRING";
+        }
+    }
+
+    /** Text of a given form, such as a network interface name. */
+    record Matching(Pattern form, String allowed) implements ValueType {
+
+        public Matching {
+            Objects.requireNonNull(form, "form");
+            Objects.requireNonNull(allowed, "allowed");
+        }
+
+        @Override
+        public Optional<String> problem(String value) {
+            return value != null && form.matcher(value).matches() ? Optional.empty()
+                    : Optional.of("must be " + allowed);
         }
 
         @Override

@@ -55,6 +55,17 @@ class ValueTypeTest {
     }
 
     @Test
+    void matchingTextMustHaveTheWholeForm() {
+        ValueType name = ValueType.matching("[a-z][a-z0-9]{0,3}", "a short name");
+        assertTrue(name.accepts("br0"));
+        assertEquals(Optional.of("must be a short name"), name.problem("br0x1"));
+        assertEquals(Optional.of("must be a short name"), name.problem("0br"));
+        assertEquals(Optional.of("must be a short name"), name.problem(null));
+        assertEquals("a short name", name.allowed());
+        assertEquals("STRING", name.typeName());
+    }
+
+    @Test
     void aRangeWhoseMinimumExceedsItsMaximumCannotBeDeclared() {
         assertThrows(IllegalArgumentException.class, () -> ValueType.wholeNumber(5, 4));
         assertThrows(IllegalArgumentException.class, () -> ValueType.decimal("2", "1.5"));

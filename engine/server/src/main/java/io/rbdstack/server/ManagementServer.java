@@ -77,6 +77,12 @@ import io.rbdstack.server.limit.ResourceLimitCommands;
 import io.rbdstack.server.limit.ResourceLimitEnforcer;
 import io.rbdstack.server.limit.ResourceSummaries;
 import io.rbdstack.server.limit.ResourceUsage;
+import io.rbdstack.server.network.DbGuestNics;
+import io.rbdstack.server.network.GuestNics;
+import io.rbdstack.server.network.NetworkCommands;
+import io.rbdstack.server.network.NetworkOfferingCommands;
+import io.rbdstack.server.network.NetworkOfferingRepository;
+import io.rbdstack.server.network.NetworkRepository;
 import io.rbdstack.server.offering.DiskOfferingCommands;
 import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.offering.ServiceOfferingCommands;
@@ -278,6 +284,13 @@ public final class ManagementServer implements AutoCloseable {
             DiskOfferingCommands.register(registry, new DiskOfferingCommands.Deps(offerings, settings));
             ServiceOfferingCommands.register(registry,
                     new ServiceOfferingCommands.Deps(new ServiceOfferingRepository(jdbc), settings));
+            // Guest networks; the VM code allocates its NICs through guestNics, inside its deploy transaction.
+            NetworkRepository networks = new NetworkRepository(jdbc);
+            NetworkOfferingRepository networkOfferings = new NetworkOfferingRepository(jdbc);
+            NetworkOfferingCommands.register(registry, networkOfferings);
+            NetworkCommands.register(registry, new NetworkCommands.Deps(zones, new DomainRepository(jdbc), networks,
+                    networkOfferings, settings));
+            GuestNics guestNics = new DbGuestNics(jdbc, networks, settings);
             VolumeRepository volumes = new VolumeRepository(jdbc);
             TemplateRepository templates = new TemplateRepository(jdbc);
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);

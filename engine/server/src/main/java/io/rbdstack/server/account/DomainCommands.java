@@ -167,9 +167,9 @@ public final class DomainCommands {
             DomainRepository.DomainRow domain = deps.domain(id, "id");
             mayChange(caller, domain, "deleted");
             if (!cleanup.orElse(false)) {
-                new Dependents(deps.jdbc())
+                DomainRepository.guestNetworks(new Dependents(deps.jdbc())
                         .rows("account(s)", "account", "account_name", "domain_id = ?", domain.id())
-                        .rows("domain(s)", "domain", "name", "parent = ?", domain.id())
+                        .rows("domain(s)", "domain", "name", "parent = ?", domain.id()), domain.path())
                         .refuseDeleting("domain", domain.name());
                 return new AsyncStart("Domain", domain.uuid(), progress -> {
                     deps.domains().delete(domain);
@@ -181,6 +181,9 @@ public final class DomainCommands {
                 throw ApiException.invalidParameter("You cannot delete domain " + domain.name()
                         + " with your own account in it");
             }
+            // cleanup deletes accounts and domains, not the networks serving them: those go first, by deleteNetwork
+            DomainRepository.guestNetworks(new Dependents(deps.jdbc()), domain.path())
+                    .refuseDeleting("domain", domain.name());
             accounts.forEach(deps.deletion()::refuseIfBusy);
             accounts.forEach(deps.deletion()::begin);
             return new AsyncStart("Domain", domain.uuid(), progress -> {

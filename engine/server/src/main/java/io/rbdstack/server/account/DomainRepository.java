@@ -105,14 +105,20 @@ public final class DomainRepository {
         jdbc.update("UPDATE domain SET network_domain = ? WHERE id = ?", networkDomain, id);
     }
 
-    /** Marks the domain removed with its limits, or 536 naming its live accounts and child domains. */
+    /** Marks the domain removed with its limits, or 536 naming its live accounts, child domains and networks. */
     public void delete(DomainRow domain) {
         jdbc.transaction(() -> {
-            Dependents.deleteUnlessDepended(jdbc, "domain", domain.id(), "domain", domain.name(), d -> d
+            Dependents.deleteUnlessDepended(jdbc, "domain", domain.id(), "domain", domain.name(), d -> guestNetworks(d
                     .rows("account(s)", "account", "account_name", "domain_id = ?", domain.id())
-                    .rows("domain(s)", "domain", "name", "parent = ?", domain.id()));
+                    .rows("domain(s)", "domain", "name", "parent = ?", domain.id()), domain.path()));
             jdbc.update("DELETE FROM resource_limit WHERE domain_id = ?", domain.id());
         });
+    }
+
+    /** The guest networks serving the domain at {@code path} or one below it: they go first (deleteNetwork). */
+    public static Dependents guestNetworks(Dependents d, String path) {
+        return d.rows("guest network(s)", "networks", "name",
+                "domain_id IN (SELECT id FROM domain WHERE LEFT(path, CHAR_LENGTH(?)) = ?)", path, path);
     }
 
     private static DomainRow row(ResultSet rs) throws SQLException {

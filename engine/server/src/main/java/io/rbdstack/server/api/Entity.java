@@ -15,6 +15,9 @@ public enum Entity {
     DISK_OFFERING("disk offering", "disk_offering", null),
     SERVICE_OFFERING("service offering", "service_offering", null),
     TEMPLATE("template", "vm_template", "account_id"),
+    NETWORK_OFFERING("network offering", "network_offering", null),
+    // shared networks serve a domain: no account owns them
+    NETWORK("network", "networks", null),
     VOLUME("volume", "volumes", "account_id"),
     SNAPSHOT("snapshot", "snapshots", "account_id"),
     SNAPSHOT_POLICY("snapshot policy", "snapshot_policy", "account_id"),

@@ -2,13 +2,13 @@ package io.rbdstack.server.infra;
 
 import io.rbdstack.server.api.ApiException;
 
-/** The little IPv4 arithmetic pods need: validation, netmask ↔ prefix length, network address. */
-final class Ipv4 {
+/** The little IPv4 arithmetic pods and guest networks need: validation, netmask ↔ prefix length, network address. */
+public final class Ipv4 {
 
     private Ipv4() {
     }
 
-    static long parse(String address, String param) {
+    public static long parse(String address, String param) {
         String[] parts = address.split("\\.");
         if (parts.length != 4) {
             throw invalid(address, param);
@@ -23,12 +23,12 @@ final class Ipv4 {
         return value;
     }
 
-    static String format(long value) {
+    public static String format(long value) {
         return ((value >> 24) & 255) + "." + ((value >> 16) & 255) + "." + ((value >> 8) & 255) + "." + (value & 255);
     }
 
     /** Prefix length of a netmask such as 255.255.255.0; 431 if it isn't a contiguous mask. */
-    static int prefixLength(String netmask) {
+    public static int prefixLength(String netmask) {
         long mask = parse(netmask, "netmask");
         int bits = Long.bitCount(mask);
         long expected = bits == 0 ? 0 : (0xFFFFFFFFL << (32 - bits)) & 0xFFFFFFFFL;
@@ -38,11 +38,11 @@ final class Ipv4 {
         return bits;
     }
 
-    static String netmask(int prefixLength) {
+    public static String netmask(int prefixLength) {
         return format(prefixLength == 0 ? 0 : (0xFFFFFFFFL << (32 - prefixLength)) & 0xFFFFFFFFL);
     }
 
-    static String network(String address, int prefixLength) {
+    public static String network(String address, int prefixLength) {
         long mask = prefixLength == 0 ? 0 : (0xFFFFFFFFL << (32 - prefixLength)) & 0xFFFFFFFFL;
         return format(parse(address, "gateway") & mask);
     }

@@ -183,6 +183,21 @@ public record Setting(String name, String category, ValueType type, String defau
             "The default maximum secondary storage space (in GiB) a domain and its subdomains can take; -1 ="
                     + " unlimited.");
 
+    /** Byte 1 of every guest NIC MAC (02:<this>:…): clouds sharing a layer-2 segment each take their own. */
+    public static final Setting MAC_IDENTIFIER = new Setting("mac.identifier", "Network",
+            ValueType.wholeNumber(0, 255), "0", DYNAMIC, "The second byte of the MAC addresses of guest NICs,"
+                    + " 02:<this in hex>:<a 32-bit sequence of the zone>: give each cloud sharing a layer-2 network its own."
+                    + " Read at each NIC allocation.");
+    /** A Linux interface name: at most 15 characters (IFNAMSIZ), none that ip-link or a path would trip on. */
+    private static final ValueType INTERFACE_NAME = ValueType.matching("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}",
+            "a Linux interface name of 1 to 15 letters, digits, '_', '.' or '-'");
+    public static final Setting GUEST_NETWORK_DEVICE = new Setting("guest.network.device", "Network", INTERFACE_NAME,
+            "cloudbr0", DYNAMIC, "The Linux bridge a guest network without a VLAN joins when createNetwork names none"
+                    + " (CloudStack's KVM name for the guest traffic bridge). Read at each createNetwork.");
+    public static final Setting GUEST_NETWORK_UPLINK = new Setting("guest.network.uplink", "Network", INTERFACE_NAME,
+            "eth0", DYNAMIC, "The host interface a guest network's VLAN is tagged on when createNetwork names none; the"
+                    + " network's bridge is then br<uplink>-<vlan> (CloudStack's KVM naming). Read at each createNetwork.");
+
     private static Setting limit(String name, String defaultValue, String description) {
         return new Setting(name, "Account Defaults", ValueType.wholeNumber(-1, MAX_COUNT), defaultValue, DYNAMIC,
                 description);
@@ -199,5 +214,6 @@ public record Setting(String name, String category, ValueType type, String defau
             EVENT_PURGE_DELAY, EVENT_PURGE_INTERVAL, ALERT_PURGE_DELAY, ALERT_PURGE_INTERVAL, JOB_EXPIRE_MINUTES,
             MAX_ACCOUNT_VOLUMES, MAX_ACCOUNT_SNAPSHOTS, MAX_ACCOUNT_PRIMARY_STORAGE, MAX_ACCOUNT_SECONDARY_STORAGE,
             MAX_DOMAIN_VOLUMES, MAX_DOMAIN_SNAPSHOTS, MAX_DOMAIN_PRIMARY_STORAGE, MAX_DOMAIN_SECONDARY_STORAGE,
-            SNAPSHOT_MAX_HOURLY, SNAPSHOT_MAX_DAILY, SNAPSHOT_MAX_WEEKLY, SNAPSHOT_MAX_MONTHLY, SNAPSHOT_POLL_INTERVAL);
+            SNAPSHOT_MAX_HOURLY, SNAPSHOT_MAX_DAILY, SNAPSHOT_MAX_WEEKLY, SNAPSHOT_MAX_MONTHLY, SNAPSHOT_POLL_INTERVAL,
+            MAC_IDENTIFIER, GUEST_NETWORK_DEVICE, GUEST_NETWORK_UPLINK);
 }

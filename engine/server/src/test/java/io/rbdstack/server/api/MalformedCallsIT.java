@@ -207,6 +207,12 @@ class MalformedCallsIT {
         ids.put(Entity.HOST, host);
         ids.put(Entity.DISK_OFFERING, offering);
         ids.put(Entity.SERVICE_OFFERING, serviceOffering);
+        String networkOffering = admin.call("listNetworkOfferings").response("listNetworkOfferings")
+                .get("networkoffering").get(0).get("id").asText();
+        ids.put(Entity.NETWORK_OFFERING, networkOffering);
+        ids.put(Entity.NETWORK, admin.call("createNetwork", "name", "n", "networkofferingid", networkOffering, "zoneid",
+                zone, "gateway", "10.9.0.1", "netmask", "255.255.255.0", "startip", "10.9.0.10")
+                .response("createNetwork").get("network").get("id").asText());
         // Like every staged row, the account and user named are the admin's: bob may name neither.
         JsonNode adminUser = admin.call("listUsers", "username", "admin").response("listUsers").get("user").get(0);
         ids.put(Entity.ACCOUNT, adminUser.get("accountid").asText());

@@ -18,6 +18,8 @@ import JobsPage from './pages/JobsPage.vue'
 import AlertsPage from './pages/AlertsPage.vue'
 import AccountsPage from './pages/AccountsPage.vue'
 import SettingsPage from './pages/SettingsPage.vue'
+// VMs and what they are made of.
+import ServiceOfferingsPage from './pages/ServiceOfferingsPage.vue'
 
 export const router = createRouter({
   history: createWebHistory('/client/'),
@@ -43,6 +45,8 @@ export const router = createRouter({
         { path: 'alerts', name: 'alerts', component: AlertsPage, meta: { title: 'Alerts' } },
         { path: 'accounts', name: 'accounts', component: AccountsPage, meta: { title: 'Accounts' } },
         { path: 'settings', name: 'settings', component: SettingsPage, meta: { title: 'Global settings' } },
+        { path: 'service-offerings', name: 'service-offerings', component: ServiceOfferingsPage,
+          meta: { title: 'Service offerings' } },
         { path: ':unknown(.*)', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
       ],
     },

@@ -20,6 +20,7 @@ import AccountsPage from './pages/AccountsPage.vue'
 import SettingsPage from './pages/SettingsPage.vue'
 // VMs and what they are made of.
 import ServiceOfferingsPage from './pages/ServiceOfferingsPage.vue'
+import TemplatesPage from './pages/TemplatesPage.vue'
 
 export const router = createRouter({
   history: createWebHistory('/client/'),
@@ -47,6 +48,7 @@ export const router = createRouter({
         { path: 'settings', name: 'settings', component: SettingsPage, meta: { title: 'Global settings' } },
         { path: 'service-offerings', name: 'service-offerings', component: ServiceOfferingsPage,
           meta: { title: 'Service offerings' } },
+        { path: 'templates', name: 'templates', component: TemplatesPage, meta: { title: 'Templates' } },
         { path: ':unknown(.*)', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
       ],
     },

@@ -11,6 +11,8 @@ describe('importState', () => {
     expect(importState({ isready: false, status: '42% Downloaded' })).toEqual({ kind: 'importing', percent: 42,
       text: '42% Downloaded' })
     expect(importState({ isready: false, status: null }).kind).toBe('importing')
+    expect(importState({ isready: false, status: 'Importing into pool ceph-1' })).toEqual({ kind: 'importing',
+      percent: null, text: 'Importing into pool ceph-1' })
   })
 
   it('is ready once isready, keeping what the status adds', () => {

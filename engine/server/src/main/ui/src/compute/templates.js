@@ -7,9 +7,9 @@
 export const ALL_ZONES = '-1'
 export const FORMATS = ['QCOW2', 'RAW']
 
-/** CloudStack's status texts of an import still running. */
+/** The status texts of an import still running: CloudStack's, and rbdstack's "Importing into pool p". */
 const DOWNLOADED = /^(\d{1,3})% Downloaded/
-const RUNNING = ['', 'Processing', 'Installing Template', 'Download Complete']
+const RUNNING = /^(|Processing|Installing Template|Download Complete|Importing into pool .*)$/
 
 /**
  * Where a template's import is: { kind: 'ready' | 'importing' | 'failed', percent (importing only, null when
@@ -24,7 +24,7 @@ export function importState(template) {
   if (downloaded) {
     return { kind: 'importing', percent: Math.min(100, Number(downloaded[1])), text: status }
   }
-  if (RUNNING.includes(status)) {
+  if (RUNNING.test(status)) {
     return { kind: 'importing', percent: null, text: status || 'Waiting to start' }
   }
   return { kind: 'failed', percent: null, text: status }

@@ -22,9 +22,10 @@ describe('importState', () => {
       .toContain('pool p2 is full')
   })
 
-  it('takes any other status of a template that is not ready as the error', () => {
+  it('takes any other status of a template that is not ready as the error, without a leading "Failed: "', () => {
     expect(importState({ isready: false, status: 'Failed: Checksum mismatch' })).toEqual({ kind: 'failed',
-      percent: null, text: 'Failed: Checksum mismatch' })
+      percent: null, text: 'Checksum mismatch' })
+    expect(importState({ isready: false, status: 'HTTP 404 from the server' }).text).toBe('HTTP 404 from the server')
   })
 
   it('asks for a refresh only while some import runs', () => {

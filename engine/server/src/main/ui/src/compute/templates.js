@@ -27,7 +27,8 @@ export function importState(template) {
   if (RUNNING.test(status)) {
     return { kind: 'importing', percent: null, text: status || 'Waiting to start' }
   }
-  return { kind: 'failed', percent: null, text: status }
+  // The Failed tag says it already: the reason alone follows.
+  return { kind: 'failed', percent: null, text: status.replace(/^Failed: /, '') }
 }
 
 /** Whether the list should look again soon: some import has not ended. */

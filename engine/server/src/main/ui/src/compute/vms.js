@@ -42,13 +42,15 @@ export function defaultNic(vm) {
   return nics.find((n) => n.isdefault) ?? nics[0] ?? null
 }
 
-/** A NIC's addresses in a line: "10.1.1.5 · 02:00:12:34:56:78", IPv6 too when it has one. */
-export function nicText(nic) {
-  if (!nic) {
-    return 'no NIC'
-  }
+/** A NIC's IP addresses: "10.1.1.5", or with its IPv6 one "10.1.1.5, fd00::5"; "no IP" without. */
+export function nicAddresses(nic) {
   const ips = [nic.ipaddress, nic.ip6address].filter(Boolean)
-  return [ips.length ? ips.join(', ') : 'no IP', nic.macaddress].filter(Boolean).join(' · ')
+  return ips.length ? ips.join(', ') : 'no IP'
+}
+
+/** A NIC's addresses in a line: "10.1.1.5 · 02:00:12:34:56:78". */
+export function nicText(nic) {
+  return nic ? [nicAddresses(nic), nic.macaddress].filter(Boolean).join(' · ') : 'no NIC'
 }
 
 /** CloudStack's rule for a VM name: a hostname label of letters, digits and hyphens, starting with a letter. */

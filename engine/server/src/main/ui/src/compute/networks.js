@@ -20,6 +20,11 @@ export const networkCreateFields = ({ zones, offerings }) => [
     help: 'Optional: a VLAN id (1–4094) for a tagged network; empty for untagged.' },
   { name: 'dns1', label: 'DNS server', placeholder: '192.168.100.1', help: 'Optional; IPv4' },
   { name: 'dns2', label: 'Second DNS server', help: 'Optional; IPv4' },
+  // rbdstack's own parameters: which Linux bridge on the hosts, and which interface a VLAN is tagged on.
+  { name: 'bridge', label: 'Bridge on the hosts', placeholder: 'cloudbr0',
+    help: 'Optional: the server\'s default bridge when untagged, br<uplink>-<vlan> with a VLAN.' },
+  { name: 'uplink', label: 'Uplink for the VLAN', placeholder: 'eth0',
+    help: 'Optional: the host interface a VLAN is tagged on; the server\'s default when empty.' },
 ]
 
 /** The create form's start: the zone and offering chosen when there is only one. */
@@ -47,4 +52,12 @@ export function vlanOf(network) {
 export function addressesOf(network) {
   const cidr = network.cidr ?? (network.netmask ? `netmask ${network.netmask}` : '')
   return [cidr, network.gateway ? `via ${network.gateway}` : ''].filter(Boolean).join(' ') || '—'
+}
+
+/** The range the guests' addresses come from (rbdstack's startip/endip): "192.168.100.10–192.168.100.200". */
+export function guestRangeOf(network) {
+  if (!network.startip) {
+    return ''
+  }
+  return network.endip && network.endip !== network.startip ? `${network.startip}–${network.endip}` : network.startip
 }

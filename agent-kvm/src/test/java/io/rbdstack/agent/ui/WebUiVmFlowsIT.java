@@ -165,9 +165,9 @@ class WebUiVmFlowsIT {
         chromium.visible(By.xpath("//label[.//input[@id='deploy-startvm']]")).click();
         chromium.visible(By.id("deploy-ok")).click();
         assertTrue(chromium.visible(Chromium.errorUnder("deploy-name")).getText().contains("hostname"));
+        chromium.screenshot("deploy-vm");
 
         chromium.type("deploy-name", VM);
-        chromium.screenshot("deploy-vm");
         chromium.visible(By.id("deploy-ok")).click();
         chromium.waitForText(By.cssSelector("[data-state='" + VM + "']"), "Stopped", Duration.ofSeconds(60));
         JsonNode vm = vm();

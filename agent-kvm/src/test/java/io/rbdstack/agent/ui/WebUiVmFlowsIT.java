@@ -8,15 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
-import io.rbdstack.agent.template.TemplateImportSettings;
 import io.rbdstack.server.TestServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -51,34 +46,23 @@ class WebUiVmFlowsIT {
     static Path dir;
     static OneHostCloud cloud;
     static Chromium chromium;
-    static HttpServer http;
+    static TemplateSource templates;
     /** Whether the server has the VM and network commands: the class is skipped until it does. */
     static boolean served;
     static final byte[] IMAGE = RbdData.bytes(4 * MIB, 21);
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty(TemplateImportSettings.ALLOWED_DIRECTORY,
-                Files.createDirectories(dir.resolve("templates")).toString());
-        System.setProperty(TemplateImportSettings.WORK_DIRECTORY, dir.resolve("work").toString());
+        templates = new TemplateSource(dir, "/flow.raw", IMAGE, Duration.ZERO);
         cloud = OneHostCloud.start(dir);
         List<String> apis = list(cloud.admin(), "listApis", "api").stream().map(api -> api.path("name").asText())
                 .toList();
         served = apis.contains("deployVirtualMachine") && apis.contains("createNetwork");
         assumeTrue(served, "the server has no VM and network commands yet");
         cloud.createdRbdPool("uivm-flow-pool", cloud.ceph.limitedUser(), "zone");
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/flow.raw", exchange -> {
-            exchange.sendResponseHeaders(200, IMAGE.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(IMAGE);
-            }
-            exchange.close();
-        });
-        http.start();
         String template = ok(cloud.admin().call("registerTemplate", "name", "uivm-flow-tmpl", "url",
-                "http://127.0.0.1:" + http.getAddress().getPort() + "/flow.raw", "zoneid", cloud.zoneId, "format",
-                "RAW", "hypervisor", "KVM"), "registerTemplate").get("template").get(0).get("id").asText();
+                templates.url("/flow.raw"), "zoneid", cloud.zoneId, "format", "RAW", "hypervisor", "KVM"),
+                "registerTemplate").get("template").get(0).get("id").asText();
         Deadline.await("template imported", Duration.ofSeconds(120), () -> list(cloud.admin(), "listTemplates",
                 "template", "templatefilter", "all", "id", template).get(0).get("isready").asBoolean());
         ok(cloud.admin().call("createServiceOffering", "name", "uivm-flow-small", "cpunumber", "1", "cpuspeed", "500",
@@ -95,18 +79,19 @@ class WebUiVmFlowsIT {
             if (chromium != null) {
                 chromium.close();
             }
-            if (http != null) {
-                http.stop(0);
-            }
             if (served) {
                 removeWhatTheTestsMade();
             }
         } finally {
-            if (cloud != null) {
-                cloud.close();
+            try {
+                if (cloud != null) {
+                    cloud.close();
+                }
+            } finally {
+                if (templates != null) {
+                    templates.close();
+                }
             }
-            System.clearProperty(TemplateImportSettings.ALLOWED_DIRECTORY);
-            System.clearProperty(TemplateImportSettings.WORK_DIRECTORY);
         }
     }
 

@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
-import io.rbdstack.agent.template.TemplateImportSettings;
 import io.rbdstack.server.TestServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -52,33 +47,16 @@ class WebUiVmsIT {
     static OneHostCloud cloud;
     static Chromium chromium;
     static String origin;
-    static HttpServer http;
-    /** The template the HTTP server serves, slowly enough that the page shows the import's progress. */
+    static TemplateSource templates;
+    /** The template the test serves, slowly enough that the page shows the import's progress. */
     static final byte[] IMAGE = RbdData.bytes(8 * MIB, 12);
 
     @BeforeAll
     static void start() throws Exception {
-        System.setProperty(TemplateImportSettings.ALLOWED_DIRECTORY,
-                Files.createDirectories(dir.resolve("templates")).toString());
-        System.setProperty(TemplateImportSettings.WORK_DIRECTORY, dir.resolve("work").toString());
+        templates = new TemplateSource(dir, "/tiny.raw", IMAGE, Duration.ofMillis(800));
         cloud = OneHostCloud.start(dir);
         origin = "http://127.0.0.1:" + cloud.server.server.httpPort();
         cloud.createdRbdPool("uivm-pool", cloud.ceph.limitedUser(), "zone");
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/tiny.raw", exchange -> {
-            exchange.sendResponseHeaders(200, IMAGE.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                for (int at = 0; at < IMAGE.length; at += MIB) {
-                    out.write(IMAGE, at, MIB);
-                    out.flush();
-                    Thread.sleep(800);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.close();
-        });
-        http.start();
         chromium = new Chromium(1280, 800);
         chromium.logIn(origin, "admin", TestServer.ADMIN_PASSWORD);
     }
@@ -89,18 +67,19 @@ class WebUiVmsIT {
             if (chromium != null) {
                 chromium.close();
             }
-            if (http != null) {
-                http.stop(0);
-            }
         } finally {
-            if (cloud != null) {
-                for (JsonNode template : list(cloud.admin(), "listTemplates", "template", "templatefilter", "all")) {
-                    cloud.admin().call("deleteTemplate", "id", template.get("id").asText());
+            try {
+                if (cloud != null) {
+                    for (JsonNode template : list(cloud.admin(), "listTemplates", "template", "templatefilter", "all")) {
+                        cloud.admin().call("deleteTemplate", "id", template.get("id").asText());
+                    }
+                    cloud.close();
                 }
-                cloud.close();
+            } finally {
+                if (templates != null) {
+                    templates.close();
+                }
             }
-            System.clearProperty(TemplateImportSettings.ALLOWED_DIRECTORY);
-            System.clearProperty(TemplateImportSettings.WORK_DIRECTORY);
         }
     }
 
@@ -181,7 +160,7 @@ class WebUiVmsIT {
     @Order(4)
     void aRegisteredTemplateShowsItsImportProgressWithoutAReloadUntilItIsReady() throws Exception {
         chromium.menu("Templates");
-        register(TEMPLATE, "http://127.0.0.1:" + http.getAddress().getPort() + "/tiny.raw",
+        register(TEMPLATE, templates.url("/tiny.raw"),
                 "{SHA-256}" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(IMAGE)));
         By status = By.cssSelector("[data-import='" + TEMPLATE + "']");
         waitForText(status, "% Downloaded", Duration.ofSeconds(30));
@@ -198,7 +177,7 @@ class WebUiVmsIT {
     @Test
     @Order(5)
     void aTemplateWithAWrongChecksumShowsFailedWithTheReason() throws Exception {
-        register(BROKEN, "http://127.0.0.1:" + http.getAddress().getPort() + "/tiny.raw", "{SHA-256}" + "0".repeat(64));
+        register(BROKEN, templates.url("/tiny.raw"), "{SHA-256}" + "0".repeat(64));
         By status = By.cssSelector("[data-import='" + BROKEN + "']");
         waitForText(status, "Failed", Duration.ofSeconds(120));
         assertTrue(chromium.driver.findElement(status).getText().contains("Checksum mismatch"),

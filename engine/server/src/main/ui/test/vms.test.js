@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   DEPLOY_FIELDS, anySettling, attachableVolumes, defaultNic, deployParams, deployProblems, deployableTemplates,
-  detachable, nicText, vmActions,
+  detachable, nicText, vmActions, volumesOf,
 } from '../src/compute/vms.js'
 import { placeError } from '../src/forms/serverError.js'
 
@@ -106,6 +106,14 @@ describe('volumes of a VM', () => {
       { id: 'far', type: 'DATADISK', zoneid: 'z2', state: 'Ready' },
       { id: 'gone', type: 'DATADISK', zoneid: 'z1', state: 'Destroyed' }]
     expect(attachableVolumes(volumes, vm).map((v) => v.id)).toEqual(['ok', 'new'])
+  })
+
+  it('keeps the VM\'s own volumes, root first then by device, whatever else the server listed', () => {
+    const volumes = [{ id: 'd4', type: 'DATADISK', deviceid: 4, virtualmachineid: 'vm1' },
+      { id: 'other', type: 'DATADISK', deviceid: 1, virtualmachineid: 'vm2' }, { id: 'free', type: 'DATADISK' },
+      { id: 'd1', type: 'DATADISK', deviceid: 1, virtualmachineid: 'vm1' },
+      { id: 'root', type: 'ROOT', deviceid: 0, virtualmachineid: 'vm1' }]
+    expect(volumesOf(volumes, vm).map((v) => v.id)).toEqual(['root', 'd1', 'd4'])
   })
 
   it('detaches data disks, never the root disk', () => {

@@ -133,5 +133,14 @@ export function attachableVolumes(volumes, vm) {
     && ['Ready', 'Allocated'].includes(v.state))
 }
 
+/**
+ * The VM's own volumes, root first: listVolumes' virtualmachineid is CloudStack's filter, but a server
+ * without it answers with every volume, so the page keeps only those attached to this VM.
+ */
+export function volumesOf(volumes, vm) {
+  const own = volumes.filter((v) => v.virtualmachineid === vm.id)
+  return own.sort((a, b) => (a.type === 'ROOT' ? -1 : b.type === 'ROOT' ? 1 : Number(a.deviceid) - Number(b.deviceid)))
+}
+
 /** Whether a volume of the VM can be detached here: data disks only (a root disk stays with its VM). */
 export const detachable = (volume) => volume.type === 'DATADISK'

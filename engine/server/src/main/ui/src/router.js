@@ -18,6 +18,12 @@ import JobsPage from './pages/JobsPage.vue'
 import AlertsPage from './pages/AlertsPage.vue'
 import AccountsPage from './pages/AccountsPage.vue'
 import SettingsPage from './pages/SettingsPage.vue'
+// VMs and what they are made of.
+import ServiceOfferingsPage from './pages/ServiceOfferingsPage.vue'
+import TemplatesPage from './pages/TemplatesPage.vue'
+import NetworksPage from './pages/NetworksPage.vue'
+import VmsPage from './pages/VmsPage.vue'
+import VmPage from './pages/VmPage.vue'
 
 export const router = createRouter({
   history: createWebHistory('/client/'),
@@ -43,6 +49,12 @@ export const router = createRouter({
         { path: 'alerts', name: 'alerts', component: AlertsPage, meta: { title: 'Alerts' } },
         { path: 'accounts', name: 'accounts', component: AccountsPage, meta: { title: 'Accounts' } },
         { path: 'settings', name: 'settings', component: SettingsPage, meta: { title: 'Global settings' } },
+        { path: 'service-offerings', name: 'service-offerings', component: ServiceOfferingsPage,
+          meta: { title: 'Service offerings' } },
+        { path: 'templates', name: 'templates', component: TemplatesPage, meta: { title: 'Templates' } },
+        { path: 'networks', name: 'networks', component: NetworksPage, meta: { title: 'Networks' } },
+        { path: 'vms', name: 'vms', component: VmsPage, meta: { title: 'Virtual machines' } },
+        { path: 'vms/:id', name: 'vm', component: VmPage, meta: { title: 'Virtual machine' } },
         { path: ':unknown(.*)', name: 'not-found', component: NotFoundPage, meta: { title: 'Not found' } },
       ],
     },

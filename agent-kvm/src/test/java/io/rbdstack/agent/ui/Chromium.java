@@ -7,6 +7,8 @@ import java.time.Duration;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -67,6 +69,24 @@ final class Chromium implements AutoCloseable {
         visible(By.xpath("//li[contains(@class,'ant-menu-item')][contains(., '" + entry + "')]")).click();
     }
 
+    /** Opens the antd select around the element {@code id} and picks the option whose label contains {@code text}. */
+    void choose(String id, String text) {
+        visible(By.xpath("//*[@id='" + id + "']/ancestor::div[contains(@class,'ant-select')][1]")).click();
+        visible(By.xpath("//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))]"
+                + "//div[contains(@class,'ant-select-item-option')][contains(., '" + text + "')]")).click();
+    }
+
+    /** The button of a table row's action: rows carry data-{kind}="name", their buttons data-action. */
+    static By rowAction(String kind, String name, String action) {
+        return By.cssSelector("[data-" + kind + "='" + name + "'] [data-action='" + action + "']");
+    }
+
+    /** Waits for the element to say text; a row the table has just drawn again is looked up afresh. */
+    void waitForText(By by, String text, Duration within) {
+        await().withTimeout(within).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(by).getText().contains(text));
+    }
+
     /** Clicks the button of the open confirmation pop-over. */
     void confirm(String button) {
         visible(By.xpath("//div[contains(@class,'ant-popover') and not(contains(@class,'ant-popover-hidden'))]"
@@ -93,8 +113,17 @@ final class Chromium implements AutoCloseable {
         screenshot(SCREENSHOTS.resolve(name + ".png"));
     }
 
-    /** A PNG of what the browser shows now, written to {@code file}. */
+    /** antd's opening animations (a dialog zooming in, a message fading in) while they run. */
+    private static final By ANIMATING = By.cssSelector("[class*='zoom-appear'], [class*='zoom-enter'],"
+            + " [class*='fade-appear'], [class*='fade-enter']");
+
+    /** A PNG of what the browser shows once opening animations ended, written to {@code file}. */
     void screenshot(Path file) throws IOException {
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(3)).until(d -> d.findElements(ANIMATING).isEmpty());
+        } catch (TimeoutException stillMoving) {
+            // Something keeps animating: the picture is taken anyway, as it is.
+        }
         Files.createDirectories(file.getParent());
         Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
     }

@@ -69,11 +69,8 @@ class WebUiAdminIT {
         return chromium.visible(By.cssSelector("[data-row='" + row + "'] [data-action='" + action + "']"));
     }
 
-    /** Opens the antd select around the element {@code id} and picks the option whose label contains {@code text}. */
     static void choose(String id, String text) {
-        chromium.visible(By.xpath("//*[@id='" + id + "']/ancestor::div[contains(@class,'ant-select')][1]")).click();
-        chromium.visible(By.xpath("//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))]"
-                + "//div[contains(@class,'ant-select-item-option')][contains(., '" + text + "')]")).click();
+        chromium.choose(id, text);
     }
 
     /** Fills a new user's fields in the form whose ids start with {@code form}: the first name is the username's capitalised. */

@@ -12,6 +12,7 @@ import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,15 +81,12 @@ class WebUiStorageIT {
         return list(cloud.admin(), "listVolumes", "volume", "id", id).get(0);
     }
 
-    /** The button of a table row's action: rows carry data-{kind}="name", their buttons data-action. */
     static By action(String kind, String name, String action) {
-        return By.cssSelector("[data-" + kind + "='" + name + "'] [data-action='" + action + "']");
+        return Chromium.rowAction(kind, name, action);
     }
 
-    /** Waits for the element to say text; a row the table has just drawn again is looked up afresh. */
     static void waitForText(By by, String text) {
-        chromium.await().ignoring(StaleElementReferenceException.class)
-                .until(d -> d.findElement(by).getText().contains(text));
+        chromium.waitForText(by, text, Duration.ofSeconds(20));
     }
 
     @Test

@@ -119,6 +119,9 @@ import io.rbdstack.server.template.TemplateRepository;
 import io.rbdstack.server.volume.VolumeRecovery;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeService;
+import io.rbdstack.server.network.GuestNics;
+import io.rbdstack.server.network.NoGuestNetworks;
+import io.rbdstack.server.vm.Vms;
 import io.rbdstack.spi.Secret;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -276,8 +279,8 @@ public final class ManagementServer implements AutoCloseable {
                     providers, poolService, settings));
             DiskOfferingRepository offerings = new DiskOfferingRepository(jdbc);
             DiskOfferingCommands.register(registry, new DiskOfferingCommands.Deps(offerings, settings));
-            ServiceOfferingCommands.register(registry,
-                    new ServiceOfferingCommands.Deps(new ServiceOfferingRepository(jdbc), settings));
+            ServiceOfferingRepository serviceOfferings = new ServiceOfferingRepository(jdbc);
+            ServiceOfferingCommands.register(registry, new ServiceOfferingCommands.Deps(serviceOfferings, settings));
             VolumeRepository volumes = new VolumeRepository(jdbc);
             TemplateRepository templates = new TemplateRepository(jdbc);
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
@@ -310,8 +313,17 @@ public final class ManagementServer implements AutoCloseable {
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
                     snapshotDeps, owners, tags));
             TagCommands.register(registry, new TagCommands.Deps(tags, new EntityRows(jdbc), owners));
-            TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates,
-                    new TemplateImport(jdbc, templates, pools, poolService, alerts, settings), jobs::submit));
+            TemplateImport templateImport = new TemplateImport(jdbc, templates, pools, poolService, alerts, settings);
+            TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates, templateImport,
+                    jobs::submit));
+            // Until guest networks are merged: no NICs, and deploys naming a network are refused.
+            GuestNics guestNics = new NoGuestNetworks();
+            Vms vms = new Vms(new Vms.Uses(jdbc, zones, serviceOfferings, offerings, templates, templateImport, pools,
+                    volumes, volumeService, guestNics, agents.connections(), settings, owners, events, alerts,
+                    users::firstActiveUserOf));
+            vms.register(registry);
+            resources.push(vms.sync());
+            hostEvents.onConnected(vms.sync()::hostConnected);
             AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
                     snapshots, snapshotService);
             AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,
@@ -345,6 +357,8 @@ public final class ManagementServer implements AutoCloseable {
             background.schedule("event-purge", purges::eventPeriod, purges::purgeEvents);
             background.schedule("alert-purge", purges::alertPeriod, purges::purgeAlerts);
             background.schedule("job-purge", () -> RetentionPurges.JOB_PURGE_PERIOD, purges::purgeJobs);
+            background.schedule("vm-sync", () -> Duration.ofSeconds(settings.longValue(Setting.VM_SYNC_INTERVAL)),
+                    vms.sync()::syncAll);
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc),
                     () -> (int) settings.longValue(Setting.DEFAULT_PAGE_SIZE)),

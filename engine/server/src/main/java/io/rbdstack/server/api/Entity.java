@@ -17,6 +17,7 @@ public enum Entity {
     TEMPLATE("template", "vm_template", "account_id"),
     VOLUME("volume", "volumes", "account_id"),
     SNAPSHOT("snapshot", "snapshots", "account_id"),
+    VIRTUAL_MACHINE("virtual machine", "vm_instance", "account_id"),
     SNAPSHOT_POLICY("snapshot policy", "snapshot_policy", "account_id"),
     DOMAIN("domain", "domain", null),
     ACCOUNT("account", "account", "id"),

@@ -274,6 +274,9 @@ public final class VolumeCommands {
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
             VolumeRepository.VolumeRow volume = deps.volume(id);
+            if (volume.attached()) {
+                throw ApiException.invalidParameter("Please specify a volume that is not attached to any VM.");
+            }
             Deps.requireReady(volume, "deleted");
             deps.service().delete(volume);
             return ApiJson.success();

@@ -141,6 +141,13 @@ public final class VolumeService {
                 volume.uuid(), progress));
     }
 
+    /** deployVirtualMachine's job for a root volume: a copy-on-write clone of the template's base image in its pool. */
+    public VolumeRepository.VolumeRow createFromTemplate(VolumeRepository.VolumeRow volume,
+                                                         io.rbdstack.spi.storage.TemplateInfo template) {
+        return create(volume, (provider, stored) -> provider.createVolumeFromTemplate(stored, template, volume.uuid(),
+                volume.sizeBytes()));
+    }
+
     /** createVolume's job for a volume restored from backups: a full one, then incremental ones in order. */
     public VolumeRepository.VolumeRow restoreFromBackups(VolumeRepository.VolumeRow volume,
                                                          List<io.rbdstack.spi.storage.BackupFileRef> chain,

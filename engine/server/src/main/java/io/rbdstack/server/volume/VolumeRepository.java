@@ -32,6 +32,17 @@ public final class VolumeRepository {
                             String offeringName, String provisioningType, String type, long sizeBytes, String path,
                             VolumeState state, Instant created, Attachment attachment) {
 
+        /** A volume attached to no VM. */
+        public VolumeRow(long id, String uuid, String name, long accountId, String accountName, String domainUuid,
+                         String domainName, long zoneId, String zoneUuid, String zoneName, Long poolId,
+                         String poolUuid, String poolName, Long offeringId, String offeringUuid,
+                         String offeringName, String provisioningType, String type, long sizeBytes, String path,
+                         VolumeState state, Instant created) {
+            this(id, uuid, name, accountId, accountName, domainUuid, domainName, zoneId, zoneUuid, zoneName, poolId,
+                    poolUuid, poolName, offeringId, offeringUuid, offeringName, provisioningType, type, sizeBytes, path,
+                    state, created, null);
+        }
+
         public VolumeView view() {
             return view(List.of());
         }

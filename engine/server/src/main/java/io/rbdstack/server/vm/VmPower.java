@@ -160,6 +160,14 @@ final class VmPower {
                     answer.forced() ? " (forced)" : "");
         } catch (ApiException e) {
             VmRepository.VmRow stopping = vms.findById(vm.id()).orElseThrow();
+            if (forced && e.errorCode() == io.rbdstack.server.api.ApiErrorCode.RESOURCE_UNAVAILABLE_ERROR) {
+                // CloudStack's forced stop: the VM is marked Stopped even when its host cannot be reached.
+                LOG.warn("VM {} ({}) marked Stopped by a forced stop; its host {} could not be asked: {}", vm.name(),
+                        vm.uuid(), hostName, e.getMessage());
+                vms.stopped(vm.id(), VmState.Stopping, stopping.updateCount(), "Forced stop while host " + hostName
+                        + " could not be reached: " + e.getMessage());
+                return vms.findById(vm.id()).orElseThrow();
+            }
             vms.move(stopping, VmState.Running, "Stop failed: " + e.getMessage());
             throw new ApiException(e.errorCode(), e.csErrorCode(), "Unable to stop VM " + vm.label() + " ("
                     + vm.uuid() + "): " + e.getMessage(), e);

@@ -84,7 +84,9 @@ public final class VmSync implements AutoCloseable {
         Map<String, VmPowerState> reported = report.vms() == null ? Map.of() : report.vms().stream()
                 .collect(Collectors.toMap(VmStatesAnswer.VmReport::vmUuid, VmStatesAnswer.VmReport::state,
                         (a, b) -> a == VmPowerState.POWER_ON ? a : b));
+        java.util.Set<String> placed = new java.util.HashSet<>();
         for (VmRepository.VmRow vm : vms.placedOn(host.id())) {
+            placed.add(vm.uuid());
             VmPowerState state = reported.getOrDefault(vm.uuid(), VmPowerState.POWER_OFF);
             if (state == VmPowerState.POWER_ON) {
                 vms.powerState(vm.id(), "PowerOn");
@@ -93,6 +95,21 @@ public final class VmSync implements AutoCloseable {
                 stoppedOutOfBand(host, vm);
             }
         }
+        reported.forEach((uuid, state) -> {
+            if (state == VmPowerState.POWER_ON && !placed.contains(uuid)) {
+                strayDomain(host, uuid);
+            }
+        });
+    }
+
+    /**
+     * A domain runs that the database does not place on this host (a VM recorded Stopped, say): an alert,
+     * and the domain is left alone, since killing a guest on a guess would lose its data.
+     */
+    private void strayDomain(VmHosts.HostRef host, String vmUuid) {
+        vms.find(vmUuid).filter(vm -> !vm.state().holdsHost()).ifPresent(vm -> alerts.strayDomain(vm.uuid(), true,
+                "VM " + host.name() + "(" + vm.name() + ") runs on the host while it is " + vm.state()
+                        + " in the database; it is left running"));
     }
 
     private void stoppedOutOfBand(VmHosts.HostRef host, VmRepository.VmRow vm) {

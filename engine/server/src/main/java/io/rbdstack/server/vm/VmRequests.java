@@ -10,7 +10,6 @@ import io.rbdstack.server.offering.DiskOffering;
 import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.offering.ServiceOffering;
 import io.rbdstack.server.offering.ServiceOfferingRepository;
-import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.template.TemplateRepository;
 import io.rbdstack.server.template.TemplateState;
@@ -89,7 +88,7 @@ public final class VmRequests {
         long rootBytes = rootBytes(offering, template, cmd.rootDiskSize(), cmd.details());
         Optional<DiskOffering> dataOffering = cmd.diskOfferingId().map(id -> diskOfferings.find(id).orElseThrow(() ->
                 ApiException.invalidParameter("Unable to find disk offering " + id + " (parameter diskofferingid)")));
-        long dataBytes = dataOffering.map(o -> dataBytes(o, cmd.size())).orElse(0L);
+        long dataBytes = dataOffering.isPresent() ? VolumeSize.forNewVolume(dataOffering, cmd.size(), settings) : 0L;
         if (dataOffering.isEmpty() && cmd.size().isPresent()) {
             throw ApiException.invalidParameter("A data disk size needs a disk offering (parameter diskofferingid)");
         }
@@ -178,21 +177,6 @@ public final class VmRequests {
                     + "); a root volume cannot be smaller than its template (parameter rootdisksize)");
         }
         return bytes;
-    }
-
-    /** The data disk's size, as createVolume rules it: a fixed offering has its size, a customized one needs size. */
-    private long dataBytes(DiskOffering offering, Optional<Long> size) {
-        if (!offering.customized()) {
-            if (size.isPresent()) {
-                throw ApiException.invalidParameter("This disk offering does not allow custom size: disk offering "
-                        + offering.name() + " has " + VolumeSize.wholeGb(offering.sizeBytes()) + " GB (parameter size)");
-            }
-            return offering.sizeBytes();
-        }
-        return VolumeSize.custom(size.orElseThrow(() -> ApiException.invalidParameter(
-                        "This disk offering requires a custom size specified (parameter size, in GB)")),
-                settings.longValue(Setting.CUSTOM_DISKOFFERING_SIZE_MIN),
-                settings.longValue(Setting.CUSTOM_DISKOFFERING_SIZE_MAX), "size");
     }
 
     /** The NICs asked for: networkids, or iptonetworklist; ipaddress and macaddress go to the first (default) one. */

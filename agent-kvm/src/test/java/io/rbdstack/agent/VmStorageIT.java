@@ -168,6 +168,35 @@ class VmStorageIT {
         assertEquals(1L << 30, info.get("size").asLong(), info.toString());
         awaitOk(admin, admin.call("destroyVirtualMachine", "id", id, "expunge", "true"), "destroyVirtualMachine");
         assertFalse(images().contains(root.get("path").asText()));
+
+        long vms = list(admin, "listVirtualMachines", "virtualmachine", "listall", "true").size();
+        ApiClient.Reply tooSmall = admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
+                offering, "templateid", template, "startvm", "false", "rootdisksize", "0");
+        assertEquals(431, tooSmall.status(), tooSmall.body());
+        assertTrue(tooSmall.response("deployVirtualMachine").get("errortext").asText().contains(
+                "a root volume cannot be smaller than its template (parameter rootdisksize)"), tooSmall.body());
+        assertEquals(vms, list(admin, "listVirtualMachines", "virtualmachine", "listall", "true").size());
+    }
+
+    @Test
+    void anAdminDeploysForAnAccountAndDeletingTheAccountExpungesItsVm() throws Exception {
+        JsonNode account = ok(admin.call("createAccount", "username", "vm-owner", "password", "pw", "email",
+                "o@example.com", "firstname", "V", "lastname", "O"), "createAccount").get("account");
+        JsonNode vm = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
+                offering, "templateid", template, "startvm", "false", "name", "owned-1", "account", "vm-owner",
+                "domainid", account.get("domainid").asText()), "deployVirtualMachine").get("virtualmachine");
+        assertEquals("vm-owner", vm.get("account").asText());
+        String id = vm.get("id").asText();
+        JsonNode root = list(admin, "listVolumes", "volume", "listall", "true").stream()
+                .filter(v -> id.equals(v.path("virtualmachineid").asText())).findFirst().orElseThrow();
+        assertEquals("vm-owner", root.get("account").asText());
+        assertTrue(images().contains(root.get("path").asText()));
+
+        JsonNode job = admin.awaitJob(ok(admin.call("deleteAccount", "id", account.get("id").asText()),
+                "deleteAccount").get("jobid").asText());
+        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
+        assertTrue(list(admin, "listVirtualMachines", "virtualmachine", "listall", "true", "id", id).isEmpty());
+        assertFalse(images().contains(root.get("path").asText()), "the VM's root image went with the account");
     }
 
     private static String images() throws Exception {

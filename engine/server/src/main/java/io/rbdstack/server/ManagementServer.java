@@ -325,7 +325,7 @@ public final class ManagementServer implements AutoCloseable {
             resources.push(vms.sync());
             hostEvents.onConnected(vms.sync()::hostConnected);
             AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
-                    snapshots, snapshotService);
+                    snapshots, snapshotService, vms::expungeAllOf);
             AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,
                     sessions, accountDeletion));
             DomainCommands.register(registry, new DomainCommands.Deps(new DomainRepository(jdbc), accountRows,

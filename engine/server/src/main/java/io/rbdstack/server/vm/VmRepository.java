@@ -146,6 +146,12 @@ public final class VmRepository {
                 Instant.now(), id);
     }
 
+    /** The account's live VMs. */
+    public List<VmRow> ofAccount(long accountId) {
+        return jdbc.query(SELECT + " WHERE v.account_id = ? AND v.removed IS NULL ORDER BY v.id", VmRepository::row,
+                accountId);
+    }
+
     /** The live VMs placed on the host (those that hold it: Starting, Running, Stopping). */
     public List<VmRow> placedOn(long hostId) {
         return jdbc.query(SELECT + " WHERE v.host_id = ? AND v.removed IS NULL AND v.state IN ('Starting',"

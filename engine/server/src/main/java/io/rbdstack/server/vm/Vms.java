@@ -53,6 +53,17 @@ public final class Vms {
         this.sync = new VmSync(vms, hosts, agent, u.events(), u.alerts(), u.userOf());
     }
 
+    /**
+     * deleteAccount's first step: each VM of the account forced off and expunged (its root volume deleted);
+     * its data disks are detached, for the account deletion to delete with its other volumes.
+     */
+    public void expungeAllOf(long accountId) {
+        for (VmRepository.VmRow vm : deps.vms().ofAccount(accountId)) {
+            VmRepository.VmRow stopped = deps.power().stop(vm, true);
+            deps.destroyer().destroy(stopped, true, java.util.List.of());
+        }
+    }
+
     public void register(CommandRegistry registry) {
         VmCommands.register(registry, deps);
     }

@@ -424,6 +424,16 @@ class VmOrchestrationIT {
         assertEquals(volumes, longValue("SELECT COUNT(*) FROM volumes"));
     }
 
+    @Test
+    void aTemplateWithVmsIsNotDeletedAndTheRefusalNamesThem() throws Exception {
+        String vm = stageVm("keeps-template", offering, 1);
+        ApiClient.Reply refused = admin.call("deleteTemplate", "id", template);
+        assertEquals(431, refused.status(), refused.body());
+        String text = refused.response("deleteTemplate").get("errortext").asText();
+        assertTrue(text.startsWith("Unable to delete template with id: " + template + " because VM instances: [")
+                && text.contains(vm) && text.endsWith("] are using it."), text);
+    }
+
     // --- staging and helpers
 
     /** A Stopped VM of {@code accountId} with a Ready root volume on the staged pool; its uuid. */

@@ -357,8 +357,9 @@ public final class ManagementServer implements AutoCloseable {
             background.schedule("event-purge", purges::eventPeriod, purges::purgeEvents);
             background.schedule("alert-purge", purges::alertPeriod, purges::purgeAlerts);
             background.schedule("job-purge", () -> RetentionPurges.JOB_PURGE_PERIOD, purges::purgeJobs);
-            background.schedule("vm-sync", () -> Duration.ofSeconds(settings.longValue(Setting.VM_SYNC_INTERVAL)),
-                    vms.sync()::syncAll);
+            Supplier<Duration> vmSyncInterval = () -> Duration.ofSeconds(settings.longValue(Setting.VM_SYNC_INTERVAL));
+            background.schedule("vm-power-report-missing", vmSyncInterval, vms.sync()::markVmsOfDownHosts);
+            vms.sync().start(vmSyncInterval);
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc),
                     () -> (int) settings.longValue(Setting.DEFAULT_PAGE_SIZE)),

@@ -21,6 +21,11 @@ final class VmAgent {
         this.agents = agents;
     }
 
+    /** Whether the host's agent is connected to this management server (only it can send to it). */
+    boolean connectedHere(String hostUuid) {
+        return agents.isConnected(hostUuid);
+    }
+
     /**
      * The answer, of the type expected, when it succeeded.
      *

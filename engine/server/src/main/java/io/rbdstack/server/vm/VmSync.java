@@ -21,8 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps VM states true to what the hosts report (CloudStack's power-state sync). Every Up host is asked
- * for its domains each vm.sync.interval and when its agent (re)connects. A VM the database has Running
+ * Keeps VM states true to what the hosts report (CloudStack's power-state sync). Each management server
+ * asks the Up hosts whose agents are connected to it for their domains each vm.sync.interval, and a
+ * host when its agent (re)connects; the server holding the lease marks the VMs of hosts that are not
+ * Up. A VM the database has Running
  * whose host reports it off or absent, with no job of its own in progress, becomes Stopped (host
  * cleared, last host kept) with a VM.STOP event and an ALERT.TYPE.SYNC alert. VMs on hosts that are
  * not Up get power state PowerReportMissing, without a state change (there is no HA).
@@ -46,6 +48,14 @@ public final class VmSync implements AutoCloseable {
         return t;
     });
 
+    /** This server's periodic poll of its own hosts. */
+    private final java.util.concurrent.ScheduledExecutorService poller =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "vm-sync");
+                t.setDaemon(true);
+                return t;
+            });
+
     VmSync(VmRepository vms, VmHosts hosts, VmAgent agent, ActionEvents events, Alerts alerts,
            Function<Long, Optional<Caller>> ownerOf) {
         this.vms = vms;
@@ -56,11 +66,39 @@ public final class VmSync implements AutoCloseable {
         this.ownerOf = ownerOf;
     }
 
-    /** The periodic sync: every Up host, then the VMs of hosts that are not. */
-    public void syncAll() {
-        for (VmHosts.HostRef host : hosts.up()) {
-            sync(host);
+    /**
+     * Starts this server's poll of its connected hosts, every {@code period} (read again before each
+     * round, so a change of vm.sync.interval applies at once). A failed round is logged; the next comes.
+     */
+    public void start(java.util.function.Supplier<Duration> period) {
+        poller.schedule(() -> pollThenReschedule(period), period.get().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void pollThenReschedule(java.util.function.Supplier<Duration> period) {
+        try {
+            syncConnectedHosts();
+        } catch (RuntimeException e) {
+            LOG.error("VM state sync failed; trying again next round", e);
+        } finally {
+            if (!poller.isShutdown()) {
+                poller.schedule(() -> pollThenReschedule(period), period.get().toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
         }
+    }
+
+    /** Every vm.sync.interval on each server: the Up hosts connected to this one. */
+    public void syncConnectedHosts() {
+        for (VmHosts.HostRef host : hosts.up()) {
+            if (agent.connectedHere(host.uuid())) {
+                sync(host);
+            }
+        }
+    }
+
+    /** Every vm.sync.interval on the server holding the lease: the VMs of hosts that are not Up. */
+    public void markVmsOfDownHosts() {
         int missing = vms.reportMissingOnDownHosts();
         if (missing > 0) {
             LOG.info("{} VM(s) on hosts that are not Up: power state PowerReportMissing", missing);
@@ -127,6 +165,7 @@ public final class VmSync implements AutoCloseable {
 
     @Override
     public void close() {
+        poller.shutdownNow();
         onConnect.shutdownNow();
     }
 }

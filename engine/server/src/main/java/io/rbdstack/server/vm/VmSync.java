@@ -128,9 +128,13 @@ public final class VmSync implements AutoCloseable {
             VmPowerState state = reported.getOrDefault(vm.uuid(), VmPowerState.POWER_OFF);
             if (state == VmPowerState.POWER_ON) {
                 vms.powerState(vm.id(), "PowerOn");
-            } else if (vm.state() == VmState.Running && !vms.jobRunning(vm.uuid())
+            }
+            if (vm.state() == VmState.Running && state == VmPowerState.POWER_OFF && !vms.jobRunning(vm.uuid())
                     && vms.stopped(vm.id(), VmState.Running, vm.updateCount(), OUT_OF_BAND)) {
                 stoppedOutOfBand(host, vm);
+            } else if ((vm.state() == VmState.Starting || vm.state() == VmState.Stopping)
+                    && !vms.jobRunning(vm.uuid())) {
+                settleAbandoned(vm, state);
             }
         }
         reported.forEach((uuid, state) -> {
@@ -148,6 +152,27 @@ public final class VmSync implements AutoCloseable {
         vms.find(vmUuid).filter(vm -> !vm.state().holdsHost()).ifPresent(vm -> alerts.strayDomain(vm.uuid(), true,
                 "VM " + host.name() + "(" + vm.name() + ") runs on the host while it is " + vm.state()
                         + " in the database; it is left running"));
+    }
+
+    /**
+     * A VM left Starting or Stopping by a job that ended without recording the answer (its server
+     * stopped): what the host reports settles it, Running if the domain runs, Stopped if not.
+     */
+    private void settleAbandoned(VmRepository.VmRow vm, VmPowerState state) {
+        boolean settled;
+        if (state == VmPowerState.POWER_ON && vm.state() == VmState.Starting) {
+            vms.started(vm.id());
+            settled = true;
+        } else {
+            settled = state == VmPowerState.POWER_ON
+                ? vms.move(vm, VmState.Running, "Settled by state sync: its " + vm.state() + " job ended unanswered")
+                : vms.stopped(vm.id(), vm.state(), vm.updateCount(), "Settled by state sync: its " + vm.state()
+                        + " job ended unanswered");
+        }
+        if (settled) {
+            LOG.warn("VM {} ({}) was left {} by a job that ended; the host reports it {}", vm.name(), vm.uuid(),
+                    vm.state(), state);
+        }
     }
 
     private void stoppedOutOfBand(VmHosts.HostRef host, VmRepository.VmRow vm) {

@@ -318,6 +318,24 @@ class VmOrchestrationIT {
     }
 
     @Test
+    void vmsLeftStartingOrStoppingByAJobThatEndedAreSettledFromWhatTheHostReports() throws Exception {
+        String starting = stageVm("left-starting", offering, 1);
+        String stopping = stageVm("left-stopping", offering, 1);
+        sql("UPDATE vm_instance SET state = 'Starting', host_id = (SELECT id FROM host WHERE uuid = ?) WHERE uuid = ?",
+                smallHost, starting);
+        sql("UPDATE vm_instance SET state = 'Stopping', host_id = (SELECT id FROM host WHERE uuid = ?) WHERE uuid = ?",
+                smallHost, stopping);
+        small.running.put(starting, "i-1-left-VM");
+        try {
+            await("the started domain's VM Running", () -> "Running".equals(vmField(starting, "state")));
+            await("the stopped domain's VM Stopped", () -> "Stopped".equals(vmField(stopping, "state")));
+            assertEquals(smallHost, vmField(starting, "hostid"));
+        } finally {
+            awaitOk(admin.call("stopVirtualMachine", "id", starting, "forced", "true"), "stopVirtualMachine");
+        }
+    }
+
+    @Test
     void aDomainRunningForAStoppedVmRaisesOneSyncAlertAndIsLeftRunning() throws Exception {
         String vm = stageVm("stray-1", offering, 1);
         small.running.put(vm, "i-1-stray-VM");

@@ -199,6 +199,20 @@ class VmStorageIT {
         assertFalse(images().contains(root.get("path").asText()), "the VM's root image went with the account");
     }
 
+    @Test
+    void theOfferingsStorageTagsChooseTheRootVolumesPool() throws Exception {
+        String tagged = ok(admin.call("createServiceOffering", "name", "vm-fast", "cpunumber", "1", "cpuspeed", "500",
+                "memory", "256", "tags", "no-pool-has-this"), "createServiceOffering").get("serviceoffering")
+                .get("id").asText();
+        long vms = list(admin, "listVirtualMachines", "virtualmachine", "listall", "true").size();
+        ApiClient.Reply refused = admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
+                tagged, "templateid", template, "startvm", "false");
+        assertEquals(533, refused.status(), refused.body());
+        assertTrue(refused.body().contains("no-pool-has-this"), refused.body());
+        assertEquals(vms, list(admin, "listVirtualMachines", "virtualmachine", "listall", "true").size(),
+                "nothing kept");
+    }
+
     private static String images() throws Exception {
         return cloud.cluster.cli("rbd", "ls", "--pool", cloud.ceph.pool());
     }

@@ -31,8 +31,8 @@ final class VmDeployment {
     /** What a deploy asks for, checked by the command. */
     record Request(String uuid, String name, String displayName, long zoneId, String zoneName, int cpus,
                    int speedMhz, int memoryMb, long offeringId, TemplateRepository.TemplateRow template,
-                   long rootBytes, Optional<DiskOffering> dataOffering, long dataBytes,
-                   List<GuestNics.NicRequest> nics) {
+                   long rootBytes, java.util.Set<String> rootStorageTags, Optional<DiskOffering> dataOffering,
+                   long dataBytes, List<GuestNics.NicRequest> nics) {
     }
 
     /** The rows saved: the VM's id and its volumes (the data disk may be absent). */
@@ -72,7 +72,7 @@ final class VmDeployment {
                         r.template().id(), r.template().osTypeUuid(), true, false));
                 nics.allocate(vmId, r.zoneId(), owner.accountId(), r.nics());
                 VolumeRepository.VolumeRow root = volumes.allocate(owner, UUID.randomUUID().toString(),
-                        "ROOT-" + vmId, r.zoneId(), r.zoneName(), null, r.rootBytes());
+                        "ROOT-" + vmId, r.zoneId(), r.zoneName(), null, r.rootStorageTags(), r.rootBytes());
                 vmVolumes.makeRoot(root.id(), vmId, r.template().id());
                 Optional<VolumeRepository.VolumeRow> data = Optional.empty();
                 if (r.dataOffering().isPresent()) {

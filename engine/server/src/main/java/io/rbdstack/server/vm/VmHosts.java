@@ -38,12 +38,24 @@ final class VmHosts {
      * the root volume's pool attached are candidates; {@code onlyHost} narrows them to one (hostid=).
      * Must run inside the transaction that records the choice.
      */
-    Survey lockAndSurvey(long zoneId, long rootPoolId, Long onlyHost) {
+    /** The host tags the VM's service offering asks for (a host must carry them all). */
+    java.util.Set<String> offeringHostTags(Long offeringId) {
+        if (offeringId == null) {
+            return java.util.Set.of();
+        }
+        String text = jdbc.queryOne("SELECT COALESCE(host_tag, '') FROM service_offering WHERE id = ?",
+                rs -> rs.getString(1), offeringId).orElse(null);
+        return text == null || text.isBlank() ? java.util.Set.of() : java.util.Arrays.stream(text.split(","))
+                .map(String::trim).filter(t -> !t.isEmpty()).collect(java.util.stream.Collectors.toSet());
+    }
+
+    Survey lockAndSurvey(long zoneId, long rootPoolId, Long onlyHost, java.util.Set<String> hostTags) {
         List<HostChooser.Candidate> candidates = new ArrayList<>();
         List<HostChooser.Unusable> unusable = new ArrayList<>();
         jdbc.query("SELECT h.id, h.uuid, h.name, h.status, h.resource_state, h.total_memory, h.cpus, h.speed,"
                 + " z.allocation_state AS zone_state, p.allocation_state AS pod_state, c.allocation_state AS cluster_state,"
                 + " EXISTS (SELECT 1 FROM storage_pool_host_ref r WHERE r.pool_id = ? AND r.host_id = h.id) AS reaches,"
+                + " (SELECT GROUP_CONCAT(t.tag) FROM host_tags t WHERE t.host_id = h.id) AS tags,"
                 + " (SELECT COALESCE(SUM(v.memory_mb), 0) FROM vm_instance v WHERE v.host_id = h.id AND v.removed IS NULL"
                 + " AND v.state IN ('Starting', 'Running', 'Stopping')) AS used_mb,"
                 + " (SELECT COALESCE(SUM(v.cpus * v.cpu_speed), 0) FROM vm_instance v WHERE v.host_id = h.id"
@@ -68,6 +80,9 @@ final class VmHosts {
                         why = "is in a Disabled cluster";
                     } else if (!rs.getBoolean("reaches")) {
                         why = "cannot reach the root volume's storage pool";
+                    } else if (!tagsOf(rs.getString("tags")).containsAll(hostTags)) {
+                        why = "lacks host tag(s) " + String.join(",", new java.util.TreeSet<>(hostTags))
+                                + " of the service offering";
                     }
                     if (why != null) {
                         unusable.add(new HostChooser.Unusable(name, why));
@@ -79,5 +94,9 @@ final class VmHosts {
                     return null;
                 }, rootPoolId, zoneId);
         return new Survey(candidates, unusable);
+    }
+
+    private static java.util.Set<String> tagsOf(String concatenated) {
+        return concatenated == null ? java.util.Set.of() : java.util.Set.of(concatenated.split(","));
     }
 }

@@ -115,7 +115,8 @@ final class VmPower {
         BigDecimal cpu = PoolThresholds.decimal(settings, Setting.CPU_OVERPROVISIONING_FACTOR);
         HostChooser.Candidate[] chosen = new HostChooser.Candidate[1];
         jdbc.transaction(() -> {
-            VmHosts.Survey survey = hosts.lockAndSurvey(vm.zoneId(), rootPoolId, hostId.orElse(null));
+            VmHosts.Survey survey = hosts.lockAndSurvey(vm.zoneId(), rootPoolId, hostId.orElse(null),
+                    hosts.offeringHostTags(vm.offeringId()));
             Optional<HostChooser.Candidate> last = hostId.isEmpty() && considerLastHost && vm.lastHostId() != null
                     ? survey.candidates().stream().filter(c -> c.id() == vm.lastHostId()).findFirst()
                     : Optional.empty();

@@ -164,6 +164,22 @@ class VmOrchestrationIT {
     }
 
     @Test
+    void theOfferingsHostTagsKeepTheVmToHostsThatCarryThem() throws Exception {
+        String tagged = ok(admin.call("createServiceOffering", "name", "tagged", "cpunumber", "1", "cpuspeed", "500",
+                "memory", "256", "hosttags", "vmtag"), "createServiceOffering").get("serviceoffering").get("id")
+                .asText();
+        String first = stageVm("tagged-1", tagged, 1);
+        JsonNode failed = awaitJob(admin.call("startVirtualMachine", "id", first), "startVirtualMachine");
+        assertEquals(533, failed.get("jobresult").get("errorcode").asInt(), failed.toString());
+        assertTrue(failed.get("jobresult").get("errortext").asText().contains(
+                "host kvm-large lacks host tag(s) vmtag of the service offering"), failed.toString());
+        ok(admin.call("updateHost", "id", smallHost, "hosttags", "vmtag"), "updateHost");
+        assertEquals(smallHost, awaitOk(admin.call("startVirtualMachine", "id", first), "startVirtualMachine")
+                .get("virtualmachine").get("hostid").asText(), "the tagged host, though the other has more free");
+        awaitOk(admin.call("stopVirtualMachine", "id", first, "forced", "true"), "stopVirtualMachine");
+    }
+
+    @Test
     void aStopPowersTheDomainOffAndAStopOfAStoppedVmChangesNothing() throws Exception {
         String vm = stageVm("stop-1", offering, 1);
         awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine");

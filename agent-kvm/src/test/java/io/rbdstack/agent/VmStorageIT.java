@@ -107,6 +107,7 @@ class VmStorageIT {
         assertEquals(template, vm.get("templateid").asText());
         assertEquals(256, vm.get("memory").asInt());
         assertEquals("ROOT", vm.get("rootdevicetype").asText());
+        assertFalse(vm.get("haenable").asBoolean(), "the offering does not offer HA");
 
         List<JsonNode> volumes = list(admin, "listVolumes", "volume", "listall", "true").stream()
                 .filter(v -> id.equals(v.path("virtualmachineid").asText())).toList();
@@ -155,10 +156,13 @@ class VmStorageIT {
 
     @Test
     void aRootDiskSizeGrowsTheCloneAndASmallerOneIsRefused() throws Exception {
+        String ha = ok(admin.call("createServiceOffering", "name", "vm-ha", "cpunumber", "1", "cpuspeed", "500",
+                "memory", "256", "offerha", "true"), "createServiceOffering").get("serviceoffering").get("id").asText();
         JsonNode vm = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
-                offering, "templateid", template, "startvm", "false", "rootdisksize", "1"), "deployVirtualMachine")
+                ha, "templateid", template, "startvm", "false", "rootdisksize", "1"), "deployVirtualMachine")
                 .get("virtualmachine");
         String id = vm.get("id").asText();
+        assertTrue(vm.get("haenable").asBoolean(), "haenable follows the offering's offerha");
         assertTrue(vm.get("name").asText().equals("VM-" + id), "a VM without a name is called after its uuid");
         JsonNode root = list(admin, "listVolumes", "volume", "listall", "true").stream()
                 .filter(v -> id.equals(v.path("virtualmachineid").asText())).findFirst().orElseThrow();

@@ -32,7 +32,7 @@ final class VmDeployment {
     record Request(String uuid, String name, String displayName, long zoneId, String zoneName, int cpus,
                    int speedMhz, int memoryMb, long offeringId, TemplateRepository.TemplateRow template,
                    long rootBytes, java.util.Set<String> rootStorageTags, Optional<DiskOffering> dataOffering,
-                   long dataBytes, List<GuestNics.NicRequest> nics) {
+                   long dataBytes, List<GuestNics.NicRequest> nics, boolean haEnabled) {
     }
 
     /** The rows saved: the VM's id and its volumes (the data disk may be absent). */
@@ -69,7 +69,7 @@ final class VmDeployment {
             return jdbc.inTransaction(() -> {
                 long vmId = vms.insert(new VmRepository.NewVm(r.uuid(), r.name(), r.displayName(), owner.accountId(),
                         owner.domainId(), r.zoneId(), r.cpus(), r.speedMhz(), r.memoryMb(), r.offeringId(),
-                        r.template().id(), r.template().osTypeUuid(), true, false));
+                        r.template().id(), r.template().osTypeUuid(), true, r.haEnabled()));
                 nics.allocate(vmId, r.zoneId(), owner.accountId(), r.nics());
                 VolumeRepository.VolumeRow root = volumes.allocate(owner, UUID.randomUUID().toString(),
                         "ROOT-" + vmId, r.zoneId(), r.zoneName(), null, r.rootStorageTags(), r.rootBytes());

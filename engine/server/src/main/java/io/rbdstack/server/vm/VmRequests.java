@@ -98,7 +98,7 @@ public final class VmRequests {
         String displayName = cmd.displayName().map(String::trim).filter(n -> !n.isEmpty()).orElse(name);
         return new Deploy(new VmDeployment.Request(uuid, name, displayName, zoneId, zoneName, sizing[0], sizing[1],
                 sizing[2], offering.id(), template, rootBytes, java.util.Set.copyOf(offering.tags()), dataOffering,
-                dataBytes, nics(cmd)));
+                dataBytes, nics(cmd), offering.flags().offerHa()));
     }
 
     /** CPU number, speed (MHz) and memory (MiB): the offering's, or for a custom offering from details. */

@@ -125,6 +125,8 @@ import io.rbdstack.server.template.TemplateRepository;
 import io.rbdstack.server.volume.VolumeRecovery;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeService;
+import io.rbdstack.server.network.GuestNics;
+import io.rbdstack.server.vm.Vms;
 import io.rbdstack.spi.Secret;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -282,8 +284,8 @@ public final class ManagementServer implements AutoCloseable {
                     providers, poolService, settings));
             DiskOfferingRepository offerings = new DiskOfferingRepository(jdbc);
             DiskOfferingCommands.register(registry, new DiskOfferingCommands.Deps(offerings, settings));
-            ServiceOfferingCommands.register(registry,
-                    new ServiceOfferingCommands.Deps(new ServiceOfferingRepository(jdbc), settings));
+            ServiceOfferingRepository serviceOfferings = new ServiceOfferingRepository(jdbc);
+            ServiceOfferingCommands.register(registry, new ServiceOfferingCommands.Deps(serviceOfferings, settings));
             // Guest networks; the VM code allocates its NICs through guestNics, inside its deploy transaction.
             NetworkRepository networks = new NetworkRepository(jdbc);
             NetworkOfferingRepository networkOfferings = new NetworkOfferingRepository(jdbc);
@@ -323,10 +325,17 @@ public final class ManagementServer implements AutoCloseable {
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
                     snapshotDeps, owners, tags));
             TagCommands.register(registry, new TagCommands.Deps(tags, new EntityRows(jdbc), owners));
-            TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates,
-                    new TemplateImport(jdbc, templates, pools, poolService, alerts, settings), jobs::submit));
+            TemplateImport templateImport = new TemplateImport(jdbc, templates, pools, poolService, alerts, settings);
+            TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates, templateImport,
+                    jobs::submit));
+            Vms vms = new Vms(new Vms.Uses(jdbc, zones, serviceOfferings, offerings, templates, templateImport, pools,
+                    volumes, volumeService, guestNics, agents.connections(), settings, owners, events, alerts,
+                    users::firstActiveUserOf));
+            vms.register(registry);
+            resources.push(vms.sync());
+            hostEvents.onConnected(vms.sync()::hostConnected);
             AccountDeletion accountDeletion = new AccountDeletion(accountRows, sessions, volumes, volumeService,
-                    snapshots, snapshotService);
+                    snapshots, snapshotService, vms::expungeAllOf);
             AccountLifecycleCommands.register(registry, new AccountLifecycleCommands.Deps(accountViews, owners,
                     sessions, accountDeletion));
             DomainCommands.register(registry, new DomainCommands.Deps(new DomainRepository(jdbc), accountRows,
@@ -358,6 +367,9 @@ public final class ManagementServer implements AutoCloseable {
             background.schedule("event-purge", purges::eventPeriod, purges::purgeEvents);
             background.schedule("alert-purge", purges::alertPeriod, purges::purgeAlerts);
             background.schedule("job-purge", () -> RetentionPurges.JOB_PURGE_PERIOD, purges::purgeJobs);
+            Supplier<Duration> vmSyncInterval = () -> Duration.ofSeconds(settings.longValue(Setting.VM_SYNC_INTERVAL));
+            background.schedule("vm-power-report-missing", vmSyncInterval, vms.sync()::markVmsOfDownHosts);
+            vms.sync().start(vmSyncInterval);
 
             ApiDispatcher dispatcher = new ApiDispatcher(registry, new ParamBinder(new EntityRows(jdbc),
                     () -> (int) settings.longValue(Setting.DEFAULT_PAGE_SIZE)),

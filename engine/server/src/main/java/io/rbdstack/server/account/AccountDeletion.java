@@ -26,11 +26,15 @@ public final class AccountDeletion {
     private final SessionStore sessions;
     private final VolumeRepository volumes;
     private final VolumeService volumeService;
+    /** Expunges every VM of an account (their root volumes go with them). */
+    private final java.util.function.LongConsumer vmExpunger;
     private final SnapshotRepository snapshots;
     private final SnapshotService snapshotService;
 
     public AccountDeletion(AccountRepository accounts, SessionStore sessions, VolumeRepository volumes,
-                           VolumeService volumeService, SnapshotRepository snapshots, SnapshotService snapshotService) {
+                           VolumeService volumeService, SnapshotRepository snapshots, SnapshotService snapshotService,
+                           java.util.function.LongConsumer vmExpunger) {
+        this.vmExpunger = vmExpunger;
         this.accounts = accounts;
         this.sessions = sessions;
         this.volumes = volumes;
@@ -68,9 +72,10 @@ public final class AccountDeletion {
         }
     }
 
-    /** The job: snapshots, volumes, then the account itself. */
+    /** The job: VMs, snapshots, volumes, then the account itself. */
     public void delete(AccountRepository.AccountRow account) {
         try {
+            vmExpunger.accept(account.id());
             for (SnapshotRepository.SnapshotRow snapshot : snapshotsOf(account)) {
                 snapshotService.beginDelete(snapshot);
                 snapshotService.delete(snapshot);

@@ -6,10 +6,14 @@ public enum AlertType {
     STORAGE(2, "ALERT.STORAGE"),
     /** A pool's allocated capacity crossed pool.storage.allocated.capacity.disablethreshold (capacity type 3). */
     STORAGE_ALLOCATED(3, "ALERT.STORAGE.ALLOCATED"),
+    /** A user VM failed (a start that found no host, an expunge that failed). */
+    USERVM(8, "ALERT.USERVM"),
     /** A host went Alert or Disconnected. */
     HOST(7, "ALERT.COMPUTE.HOST"),
     /** Anything else about storage: a pool its hosts cannot use, a failed snapshot backup. */
-    STORAGE_MISC(12, "ALERT.STORAGE.MISC");
+    STORAGE_MISC(12, "ALERT.STORAGE.MISC"),
+    /** A VM's state was changed to what its host reports (a VM that stopped out of band). */
+    SYNC(27, "ALERT.TYPE.SYNC");
 
     private final int number;
     private final String alertName;

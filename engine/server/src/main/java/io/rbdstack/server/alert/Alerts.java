@@ -28,6 +28,15 @@ public final class Alerts {
         conditionEnded(AlertType.HOST, hostUuid);
     }
 
+    /** A VM's domain runs on a host while the database has the VM stopped ({@code holds}), or no longer. */
+    public void strayDomain(String vmUuid, boolean holds, String subject) {
+        if (holds) {
+            conditionStarted(AlertType.SYNC, vmUuid, subject, () -> AlertRepository.Location.NONE);
+        } else {
+            conditionEnded(AlertType.SYNC, vmUuid);
+        }
+    }
+
     /** A pool condition of {@code type} holds now ({@code holds}) or no longer. */
     public void pool(AlertType type, long poolId, String poolUuid, boolean holds, String subject) {
         if (holds) {

@@ -20,6 +20,7 @@ public enum Entity {
     NETWORK("network", "networks", null),
     VOLUME("volume", "volumes", "account_id"),
     SNAPSHOT("snapshot", "snapshots", "account_id"),
+    VIRTUAL_MACHINE("virtual machine", "vm_instance", "account_id"),
     SNAPSHOT_POLICY("snapshot policy", "snapshot_policy", "account_id"),
     DOMAIN("domain", "domain", null),
     ACCOUNT("account", "account", "id"),

@@ -25,7 +25,8 @@ public record EventResource(String type, String uuid) {
             Map.entry(Entity.VOLUME, "Volume"), Map.entry(Entity.SNAPSHOT, "Snapshot"),
             Map.entry(Entity.SNAPSHOT_POLICY, "SnapshotPolicy"), Map.entry(Entity.DOMAIN, "Domain"),
             Map.entry(Entity.ACCOUNT, "Account"), Map.entry(Entity.USER, "User"), Map.entry(Entity.ASYNC_JOB, "AsyncJob"),
-            Map.entry(Entity.NETWORK, "Network"), Map.entry(Entity.NETWORK_OFFERING, "NetworkOffering"));
+            Map.entry(Entity.NETWORK, "Network"), Map.entry(Entity.NETWORK_OFFERING, "NetworkOffering"),
+            Map.entry(Entity.VIRTUAL_MACHINE, "VirtualMachine"));
 
     /** Response objects of create commands and the resource type they are. */
     private static final Map<String, String> TYPE_OF_RESPONSE = Map.ofEntries(
@@ -35,7 +36,8 @@ public record EventResource(String type, String uuid) {
             Map.entry("serviceoffering", "ServiceOffering"), Map.entry("template", "Template"),
             Map.entry("volume", "Volume"), Map.entry("snapshot", "Snapshot"),
             Map.entry("account", "Account"), Map.entry("user", "User"), Map.entry("userkeys", "User"),
-            Map.entry("network", "Network"));
+            Map.entry("network", "Network"),
+            Map.entry("virtualmachine", "VirtualMachine"));
 
     /**
      * A sync command's resource: the entity its {@code id} parameter names (updates and deletes), else

@@ -203,6 +203,28 @@ public record Setting(String name, String category, ValueType type, String defau
                 description);
     }
 
+    /** CloudStack has no such setting (it waits for the guest as long as the hypervisor does); here it is bounded. */
+    public static final Setting VM_STOP_TIMEOUT_SECONDS = new Setting("vm.stop.timeout.seconds", "Advanced",
+            ValueType.wholeNumber(1, 3600), "120", DYNAMIC, "Seconds a graceful stopVirtualMachine waits for the"
+                    + " guest to power off (ACPI) before the agent forces it off.");
+    /** At most the agent heartbeat (10 s by default), so a VM that died shows Stopped within that bound. */
+    public static final Setting VM_SYNC_INTERVAL = new Setting("vm.sync.interval", "Advanced",
+            ValueType.wholeNumber(1, 3600), "10", DYNAMIC, "Seconds between two polls of every Up host for the"
+                    + " power state of its VMs; a VM the database has Running but its host no longer runs becomes"
+                    + " Stopped (event VM.STOP, alert ALERT.TYPE.SYNC).");
+    public static final Setting CPU_OVERPROVISIONING_FACTOR = new Setting("cpu.overprovisioning.factor", "Advanced",
+            ValueType.decimal("0.1", "100"), "1", DYNAMIC, "Used to overprovision a host's CPU: VMs may be placed on"
+                    + " a host until the sum of their cores x speed reaches its cores x speed x this factor.");
+    public static final Setting MEM_OVERPROVISIONING_FACTOR = new Setting("mem.overprovisioning.factor", "Advanced",
+            ValueType.decimal("0.1", "100"), "1", DYNAMIC, "Used to overprovision a host's memory: VMs may be placed"
+                    + " on a host until the sum of their memory reaches its memory x this factor.");
+    public static final Setting ALLOW_USER_EXPUNGE_RECOVER_VM = new Setting("allow.user.expunge.recover.vm",
+            "Advanced", ValueType.flag(), "false", DYNAMIC, "Whether users (not only admins) may expunge a VM when"
+                    + " destroying it and recover a destroyed VM.");
+    public static final Setting VM_DESTROY_FORCESTOP = new Setting("vm.destroy.forcestop", "Advanced",
+            ValueType.flag(), "false", DYNAMIC, "Whether destroyVirtualMachine forces a running VM off rather than"
+                    + " asking the guest to power off first.");
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
@@ -215,5 +237,8 @@ public record Setting(String name, String category, ValueType type, String defau
             MAX_ACCOUNT_VOLUMES, MAX_ACCOUNT_SNAPSHOTS, MAX_ACCOUNT_PRIMARY_STORAGE, MAX_ACCOUNT_SECONDARY_STORAGE,
             MAX_DOMAIN_VOLUMES, MAX_DOMAIN_SNAPSHOTS, MAX_DOMAIN_PRIMARY_STORAGE, MAX_DOMAIN_SECONDARY_STORAGE,
             SNAPSHOT_MAX_HOURLY, SNAPSHOT_MAX_DAILY, SNAPSHOT_MAX_WEEKLY, SNAPSHOT_MAX_MONTHLY, SNAPSHOT_POLL_INTERVAL,
-            MAC_IDENTIFIER, GUEST_NETWORK_DEVICE, GUEST_NETWORK_UPLINK);
+            MAC_IDENTIFIER, GUEST_NETWORK_DEVICE, GUEST_NETWORK_UPLINK,
+            // the VM lifecycle's
+            VM_STOP_TIMEOUT_SECONDS, VM_SYNC_INTERVAL, CPU_OVERPROVISIONING_FACTOR, MEM_OVERPROVISIONING_FACTOR,
+            ALLOW_USER_EXPUNGE_RECOVER_VM, VM_DESTROY_FORCESTOP);
 }

@@ -124,10 +124,24 @@ public final class SnapshotService {
             }
             VolumeRepository.VolumeRow volume = volumes.find(snapshot.volumeUuid()).orElseThrow(() ->
                     ApiException.invalidParameter("The volume of snapshot " + snapshot.name() + " is deleted"));
+            requireVmStopped(volume);
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.RevertSnapshotting)) {
                 throw notReady(volume, "revert it to a snapshot");
             }
         });
+    }
+
+    /**
+     * A volume whose VM may be running cannot be reverted under it (CloudStack #4356): its VM must be
+     * Stopped (or Destroyed); a start checks its volumes are Ready, so it cannot begin meanwhile.
+     */
+    private static void requireVmStopped(VolumeRepository.VolumeRow volume) {
+        VolumeRepository.Attachment vm = volume.attachment();
+        if (vm != null && !vm.vmState().equals("Stopped") && !vm.vmState().equals("Destroyed")) {
+            throw ApiException.invalidParameter("The VM the specified disk is attached to is not in the shutdown"
+                    + " state: volume " + volume.name() + " is attached to VM " + vm.vmName() + " (" + vm.vmUuid()
+                    + "), which is " + vm.vmState() + "; stop it to revert the volume (parameter id)");
+        }
     }
 
     /** revertSnapshot's job: the volume's content and size go back to the snapshot's. */

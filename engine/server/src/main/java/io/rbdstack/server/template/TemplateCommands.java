@@ -236,6 +236,12 @@ public final class TemplateCommands {
                 throw ApiException.inUse("Template " + template.name() + " is still being imported ("
                         + template.status() + "); delete it when the import has ended");
             }
+            List<String> vms = deps.templates().vmsUsing(template.id());
+            if (!vms.isEmpty() && !forced.orElse(false)) {
+                // CloudStack's text (with uuids): VMs not expunged, destroyed ones included, keep their template
+                throw ApiException.invalidParameter("Unable to delete template with id: " + template.uuid()
+                        + " because VM instances: [" + String.join(", ", vms) + "] are using it.");
+            }
             List<TemplateRepository.Dependent> dependents = deps.templates().dependentVolumes(template.id());
             if (!dependents.isEmpty() && !forced.orElse(false)) {
                 throw ApiException.inUse("Cannot delete template " + template.name() + ": " + dependents.size()

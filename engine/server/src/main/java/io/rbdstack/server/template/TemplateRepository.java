@@ -123,6 +123,12 @@ public final class TemplateRepository {
                 rs.getString(4)), templateId);
     }
 
+    /** The uuids of the VMs deployed from the template that are not expunged (destroyed ones included). */
+    public List<String> vmsUsing(long templateId) {
+        return jdbc.query("SELECT uuid FROM vm_instance WHERE template_id = ? AND removed IS NULL ORDER BY id",
+                rs -> rs.getString(1), templateId);
+    }
+
     /** The volume no longer depends on its template (it was flattened). */
     public void detachVolume(long volumeId) {
         jdbc.update("UPDATE volumes SET template_id = NULL WHERE id = ?", volumeId);

@@ -116,7 +116,7 @@ public final class VolumeCommands {
                     "Unable to find zone by id " + zoneUuid + " (parameter zoneid)"));
             String zoneName = deps.zones().find(zoneUuid).map(ZoneRepository.ZoneView::name).orElse(zoneUuid);
             Optional<DiskOffering> offering = diskOfferingId.map(deps::offering);
-            long sizeBytes = size(deps, offering);
+            long sizeBytes = VolumeSize.forNewVolume(offering, size, deps.settings());
             String uuid = UUID.randomUUID().toString();
             VolumeRepository.VolumeRow allocated = deps.service().allocate(caller, uuid, nameOr(uuid), zone, zoneName,
                     offering.orElse(null), sizeBytes);
@@ -154,24 +154,6 @@ public final class VolumeCommands {
             return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
                     deps.service().restoreFromBackups(allocated, snapshot.backupChain(), progress::transferred)
                             .view()));
-        }
-
-        /** CloudStack's rules: a fixed offering has its size, a customized one or none needs size. */
-        private long size(Deps deps, Optional<DiskOffering> offering) {
-            if (offering.isPresent() && !offering.get().customized()) {
-                if (size.isPresent()) {
-                    throw ApiException.invalidParameter("This disk offering does not allow custom size: disk offering "
-                            + offering.get().name() + " has " + VolumeSize.wholeGb(offering.get().sizeBytes())
-                            + " GB (parameter size)");
-                }
-                return offering.get().sizeBytes();
-            }
-            if (size.isEmpty()) {
-                throw ApiException.invalidParameter(offering.isPresent()
-                        ? "This disk offering requires a custom size specified (parameter size, in GB)"
-                        : "Give a disk offering (parameter diskofferingid) or a size in GB (parameter size)");
-            }
-            return deps.customSize(size.get());
         }
     }
 
@@ -274,6 +256,9 @@ public final class VolumeCommands {
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
             VolumeRepository.VolumeRow volume = deps.volume(id);
+            if (volume.attached()) {
+                throw ApiException.invalidParameter("Please specify a volume that is not attached to any VM.");
+            }
             Deps.requireReady(volume, "deleted");
             deps.service().delete(volume);
             return ApiJson.success();

@@ -30,7 +30,18 @@ public final class VolumeRepository {
                             String domainName, long zoneId, String zoneUuid, String zoneName, Long poolId,
                             String poolUuid, String poolName, Long offeringId, String offeringUuid,
                             String offeringName, String provisioningType, String type, long sizeBytes, String path,
-                            VolumeState state, Instant created) {
+                            VolumeState state, Instant created, Attachment attachment) {
+
+        /** A volume attached to no VM. */
+        public VolumeRow(long id, String uuid, String name, long accountId, String accountName, String domainUuid,
+                         String domainName, long zoneId, String zoneUuid, String zoneName, Long poolId,
+                         String poolUuid, String poolName, Long offeringId, String offeringUuid,
+                         String offeringName, String provisioningType, String type, long sizeBytes, String path,
+                         VolumeState state, Instant created) {
+            this(id, uuid, name, accountId, accountName, domainUuid, domainName, zoneId, zoneUuid, zoneName, poolId,
+                    poolUuid, poolName, offeringId, offeringUuid, offeringName, provisioningType, type, sizeBytes, path,
+                    state, created, null);
+        }
 
         public VolumeView view() {
             return view(List.of());
@@ -39,8 +50,21 @@ public final class VolumeRepository {
         public VolumeView view(List<TagView> tags) {
             return new VolumeView(uuid, name, zoneUuid, zoneName, type, sizeBytes, state.name(), poolUuid, poolName,
                     "shared", offeringUuid, offeringName, accountName, domainUuid, domainName, ApiJson.date(created),
-                    path, provisioningType == null ? "thin" : provisioningType, tags);
+                    path, provisioningType == null ? "thin" : provisioningType, tags,
+                    attachment == null ? null : attachment.vmUuid(), attachment == null ? null : attachment.vmName(),
+                    attachment == null ? null : attachment.vmDisplayName(),
+                    attachment == null ? null : attachment.vmState(),
+                    attachment == null ? null : attachment.deviceId());
         }
+
+        public boolean attached() {
+            return attachment != null;
+        }
+    }
+
+    /** The VM a volume is attached to, and its device id there (listVolumes' CloudStack keys). */
+    public record Attachment(long vmId, String vmUuid, String vmName, String vmDisplayName, String vmState,
+                             long deviceId) {
     }
 
     /** What createVolume saves before the storage is asked for anything. */
@@ -72,11 +96,14 @@ public final class VolumeRepository {
 
     private static final String JOINS = " JOIN data_center z ON z.id = v.data_center_id"
             + " JOIN account a ON a.id = v.account_id JOIN domain d ON d.id = v.domain_id"
-            + " LEFT JOIN storage_pool s ON s.id = v.pool_id LEFT JOIN disk_offering o ON o.id = v.disk_offering_id";
+            + " LEFT JOIN storage_pool s ON s.id = v.pool_id LEFT JOIN disk_offering o ON o.id = v.disk_offering_id"
+            + " LEFT JOIN vm_instance i ON i.id = v.instance_id";
     private static final String COLUMNS = "SELECT v.id, v.uuid, v.name, v.account_id, a.account_name,"
             + " d.uuid AS domain_uuid, d.name AS domain_name, v.data_center_id, z.uuid AS zone_uuid, z.name AS zone_name,"
             + " v.pool_id, s.uuid AS pool_uuid, s.name AS pool_name, v.disk_offering_id, o.uuid AS offering_uuid,"
-            + " o.name AS offering_name, o.provisioning_type, v.volume_type, v.size, v.path, v.state, v.created";
+            + " o.name AS offering_name, o.provisioning_type, v.volume_type, v.size, v.path, v.state, v.created,"
+            + " v.instance_id, v.device_id, i.uuid AS vm_uuid, i.name AS vm_name, i.display_name AS vm_display_name,"
+            + " i.state AS vm_state";
     private static final String SELECT = COLUMNS + " FROM volumes v" + JOINS + " WHERE v.removed IS NULL";
 
     private final Jdbc jdbc;
@@ -189,6 +216,9 @@ public final class VolumeRepository {
                 rs.getString("pool_uuid"), rs.getString("pool_name"), rs.getObject("disk_offering_id", Long.class),
                 rs.getString("offering_uuid"), rs.getString("offering_name"), rs.getString("provisioning_type"),
                 rs.getString("volume_type"), rs.getLong("size"), rs.getString("path"),
-                VolumeState.valueOf(rs.getString("state")), Jdbc.instant(rs, "created"));
+                VolumeState.valueOf(rs.getString("state")), Jdbc.instant(rs, "created"),
+                rs.getObject("instance_id") == null ? null : new Attachment(rs.getLong("instance_id"),
+                        rs.getString("vm_uuid"), rs.getString("vm_name"), rs.getString("vm_display_name"),
+                        rs.getString("vm_state"), rs.getLong("device_id")));
     }
 }

@@ -63,7 +63,16 @@ public final class VolumeService {
      */
     public VolumeRepository.VolumeRow allocate(Caller owner, String uuid, String name, long zoneId, String zoneName,
                                                DiskOffering offering, long sizeBytes) {
-        Set<String> tags = offering == null ? Set.of() : Set.copyOf(offering.tags());
+        return allocate(owner, uuid, name, zoneId, zoneName, offering == null ? null : offering.id(),
+                offering == null ? Set.of() : Set.copyOf(offering.tags()), sizeBytes);
+    }
+
+    /**
+     * {@link #allocate(Caller, String, String, long, String, DiskOffering, long)} for a volume whose pool must
+     * carry {@code tags} (a root volume: its service offering's storage tags) and that has no disk offering.
+     */
+    public VolumeRepository.VolumeRow allocate(Caller owner, String uuid, String name, long zoneId, String zoneName,
+                                               Long offeringId, Set<String> tags, long sizeBytes) {
         jdbc.transaction(() -> {
             limits.check(owner.accountId(), newVolume(sizeBytes));
             pools.lockPoolsOfZone(zoneId);
@@ -81,7 +90,7 @@ public final class VolumeService {
             StoragePoolChooser.Candidate chosen = StoragePoolChooser.choose(zoneName, candidates, unusable, tags,
                     sizeBytes, overprovisioningFactor(), PoolThresholds.disable(settings));
             volumes.insert(new VolumeRepository.NewVolume(uuid, name, owner.accountId(), owner.domainId(), zoneId,
-                    chosen.id(), offering == null ? null : offering.id(), sizeBytes));
+                    chosen.id(), offeringId, sizeBytes));
         });
         return volumes.find(uuid).orElseThrow();
     }
@@ -139,6 +148,13 @@ public final class VolumeService {
                                                          String snapshotName, TransferProgress progress) {
         return create(volume, (provider, stored) -> provider.createVolumeFromSnapshot(stored, sourcePath, snapshotName,
                 volume.uuid(), progress));
+    }
+
+    /** deployVirtualMachine's job for a root volume: a copy-on-write clone of the template's base image in its pool. */
+    public VolumeRepository.VolumeRow createFromTemplate(VolumeRepository.VolumeRow volume,
+                                                         io.rbdstack.spi.storage.TemplateInfo template) {
+        return create(volume, (provider, stored) -> provider.createVolumeFromTemplate(stored, template, volume.uuid(),
+                volume.sizeBytes()));
     }
 
     /** createVolume's job for a volume restored from backups: a full one, then incremental ones in order. */

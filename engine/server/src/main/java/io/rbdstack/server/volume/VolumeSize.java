@@ -1,6 +1,10 @@
 package io.rbdstack.server.volume;
 
 import io.rbdstack.server.api.ApiException;
+import io.rbdstack.server.offering.DiskOffering;
+import io.rbdstack.server.settings.Setting;
+import io.rbdstack.server.settings.SettingsRepository;
+import java.util.Optional;
 
 /**
  * Volume sizes: the API speaks whole GB (CloudStack's GB are GiB: 1 GB = 2^30 bytes), the database
@@ -43,5 +47,29 @@ public final class VolumeSize {
                     + " Min:" + minGb + " (parameter " + parameter + ")");
         }
         return bytes(gb, parameter);
+    }
+
+    /**
+     * A new volume's size by CloudStack's rules (createVolume, a deploy's data disk): a fixed offering has
+     * its size, a customized one or none needs {@code sizeGb}, within custom.diskoffering.size.min/max.
+     */
+    public static long forNewVolume(Optional<DiskOffering> offering,
+                                    Optional<Long> sizeGb,
+                                    SettingsRepository settings) {
+        if (offering.isPresent() && !offering.get().customized()) {
+            if (sizeGb.isPresent()) {
+                throw ApiException.invalidParameter("This disk offering does not allow custom"
+                        + " size: disk offering " + offering.get().name() + " has " + wholeGb(offering.get().sizeBytes())
+                        + " GB (parameter size)");
+            }
+            return offering.get().sizeBytes();
+        }
+        if (sizeGb.isEmpty()) {
+            throw ApiException.invalidParameter(offering.isPresent()
+                    ? "This disk offering requires a custom size specified (parameter size, in GB)"
+                    : "Give a disk offering (parameter diskofferingid) or a size in GB (parameter size)");
+        }
+        return custom(sizeGb.get(), settings.longValue(Setting.CUSTOM_DISKOFFERING_SIZE_MIN),
+                settings.longValue(Setting.CUSTOM_DISKOFFERING_SIZE_MAX), "size");
     }
 }

@@ -131,7 +131,9 @@ class MalformedCallsIT {
     /** Ids of owned entities a user's command takes without an owner check, each filtered or checked in its body. */
     private static final java.util.Set<String> CHECKED_ELSEWHERE = java.util.Set.of("listVolumes id",
             "listVolumesMetrics id", "listSnapshots id", "listSnapshots volumeid", "listUsers id", "registerUserKeys id",
-            "queryAsyncJobResult jobid", "updateUser id", "listTemplates id");
+            "queryAsyncJobResult jobid", "updateUser id", "listTemplates id",
+            // listVirtualMachines lists within the caller's scope; a deploy checks the template is its own or public
+            "listVirtualMachines id", "listVirtualMachines templateid", "deployVirtualMachine templateid");
 
     @Test
     void everyIdOfAnOwnedEntityAUserMayNameIsAccessChecked() {
@@ -219,7 +221,8 @@ class MalformedCallsIT {
         ids.put(Entity.DOMAIN, account.get("domainid").asText());
         ids.put(Entity.USER, adminUser.get("id").asText());
         for (Entity staged : List.of(Entity.STORAGE_POOL, Entity.IMAGE_STORE, Entity.VOLUME, Entity.SNAPSHOT,
-                Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY, Entity.EVENT, Entity.ALERT, Entity.TEMPLATE)) {
+                Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY, Entity.EVENT, Entity.ALERT, Entity.TEMPLATE,
+                Entity.VIRTUAL_MACHINE)) {
             ids.put(staged, UUID.randomUUID().toString());
         }
         try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
@@ -233,6 +236,13 @@ class MalformedCallsIT {
             s.execute("INSERT INTO vm_template (uuid, name, url, format, account_id, domain_id, state, created)"
                     + " VALUES ('" + ids.get(Entity.TEMPLATE) + "', 't', 'http://t/t.raw', 'RAW', 1, 1, 'Ready',"
                     + " UTC_TIMESTAMP())");
+            // A Stopped VM of the admin's (for the VM commands and attachVolume's virtualmachineid).
+            s.execute("INSERT INTO vm_instance (uuid, name, instance_name, state, account_id, domain_id,"
+                    + " data_center_id, cpus, cpu_speed, memory_mb, service_offering_id, template_id, created)"
+                    + " SELECT '" + ids.get(Entity.VIRTUAL_MACHINE) + "', 'vm', 'i-1-staged-VM', 'Stopped', 1, 1, z.id,"
+                    + " 1, 1000, 256, o.id, t.id, UTC_TIMESTAMP() FROM data_center z, service_offering o, vm_template t"
+                    + " WHERE z.uuid = '" + zone + "' AND o.uuid = '" + serviceOffering + "' AND t.uuid = '"
+                    + ids.get(Entity.TEMPLATE) + "'");
             s.execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type,"
                     + " size, state, created) SELECT '" + ids.get(Entity.VOLUME) + "', 'v', 1, 1, z.id, p.id, 'DATADISK',"
                     + " 1073741824, 'Ready', UTC_TIMESTAMP() FROM data_center z JOIN storage_pool p"

@@ -1,0 +1,589 @@
+package io.rbdstack.server.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.server.ApiClient;
+import io.rbdstack.server.TestDatabase;
+import io.rbdstack.server.TestServer;
+import io.rbdstack.spi.agent.vm.AttachDiskCommand;
+import io.rbdstack.spi.agent.vm.DetachDiskCommand;
+import io.rbdstack.spi.agent.vm.StartVmCommand;
+import io.rbdstack.spi.agent.vm.StopVmCommand;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server's VM orchestration on the real DB against two protocol-level fake hypervisor agents
+ * ({@link FakeHypervisorAgent}: what is sent and how answers are recorded, no boots). The VMs'
+ * root volumes are staged rows on a staged pool: the storage side (the RBD clone of the template,
+ * its deletion at expunge) is tested against real Ceph by agent-kvm's VmStorageIT.
+ */
+class VmOrchestrationIT {
+
+    private static final long GIB = 1L << 30;
+
+    @TempDir
+    static Path dir;
+    static TestDatabase db;
+    static TestServer server;
+    static ApiClient admin;
+    static FakeHypervisorAgent small;
+    static FakeHypervisorAgent large;
+    static String zone;
+    static String smallHost;
+    static String largeHost;
+    static String offering;
+    static String bigOffering;
+    static String template;
+
+    @BeforeAll
+    static void start() throws Exception {
+        db = new TestDatabase();
+        Path config = TestServer.prepareConfig(dir.resolve("conf"), "agent.heartbeat.seconds=1");
+        db.writeDbProperties(config, "serverTimezone=UTC");
+        // The fake agents speak plain TCP: turned on as an admin would, then a restart.
+        try (TestServer first = new TestServer(config)) {
+            ok(first.admin.call("updateConfiguration", "name", "agent.plaintext.allowed", "value", "true"),
+                    "updateConfiguration");
+            ok(first.admin.call("updateConfiguration", "name", "vm.sync.interval", "value", "1"), "updateConfiguration");
+            ok(first.admin.call("updateConfiguration", "name", "vm.stop.timeout.seconds", "value", "7"),
+                    "updateConfiguration");
+        }
+        server = new TestServer(config);
+        admin = server.admin;
+        zone = ok(admin.call("createZone", "name", "vz", "dns1", "8.8.8.8", "internaldns1", "10.0.0.2",
+                "networktype", "Advanced"), "createZone").get("zone").get("id").asText();
+        String pod = ok(admin.call("createPod", "name", "vp", "zoneid", zone, "gateway", "10.0.0.1", "netmask",
+                "255.255.255.0"), "createPod").get("pod").get("id").asText();
+        String cluster = ok(admin.call("addCluster", "clustername", "vc", "clustertype", "CloudManaged", "hypervisor",
+                "KVM", "zoneid", zone, "podid", pod), "addCluster").get("cluster").get(0).get("id").asText();
+        JsonNode a = ok(admin.call("addHost", "zoneid", zone, "podid", pod, "clusterid", cluster, "url",
+                "http://kvm-small", "hypervisor", "KVM"), "addHost").get("host").get(0);
+        JsonNode b = ok(admin.call("addHost", "zoneid", zone, "podid", pod, "clusterid", cluster, "url",
+                "http://kvm-large", "hypervisor", "KVM"), "addHost").get("host").get(0);
+        smallHost = a.get("id").asText();
+        largeHost = b.get("id").asText();
+        small = new FakeHypervisorAgent(server.server.agentPort(), a.get("agenttoken").asText(), "kvm-small", 8 * GIB);
+        large = new FakeHypervisorAgent(server.server.agentPort(), b.get("agenttoken").asText(), "kvm-large", 16 * GIB);
+        await("both hosts Up", () -> hostState(smallHost).equals("Up") && hostState(largeHost).equals("Up"));
+        offering = ok(admin.call("createServiceOffering", "name", "tiny", "cpunumber", "1", "cpuspeed", "500",
+                "memory", "512"), "createServiceOffering").get("serviceoffering").get("id").asText();
+        bigOffering = ok(admin.call("createServiceOffering", "name", "big", "cpunumber", "1", "cpuspeed", "500",
+                "memory", "6144"), "createServiceOffering").get("serviceoffering").get("id").asText();
+        template = UUID.randomUUID().toString();
+        sql("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
+                + " host_address, path, status, created) SELECT UUID(), 'staged-pool', 'RBD', 'ZONE', id, 'RBD', 'mon',"
+                + " 'rbd', 'Up', UTC_TIMESTAMP() FROM data_center WHERE uuid = ?", zone);
+        sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
+                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.removed IS NULL");
+        sql("INSERT INTO vm_template (uuid, name, url, format, account_id, domain_id, state, size, created)"
+                + " VALUES (?, 'tmpl', 'http://t/t.raw', 'RAW', 1, 1, 'Ready', 1073741824, UTC_TIMESTAMP())", template);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {small, large, server, db}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void startPlacesTheVmWithItsDisksAndAStartOfARunningVmIsRefusedWithCloudStacksText() throws Exception {
+        String vm = stageVm("web-1", offering, 1);
+        JsonNode started = awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine")
+                .get("virtualmachine");
+        assertEquals("Running", started.get("state").asText());
+        assertEquals(largeHost, started.get("hostid").asText(), "16 GiB free beats 8");
+        assertEquals("kvm-large", started.get("hostname").asText());
+        StartVmCommand sent = large.received(StartVmCommand.class).stream().filter(c -> c.vmUuid().equals(vm))
+                .findFirst().orElseThrow();
+        assertTrue(sent.instanceName().matches("i-1-\\d+-VM"), sent.instanceName());
+        assertEquals(512, sent.memoryMiB());
+        assertEquals(1, sent.cpus());
+        assertEquals(1, sent.disks().size());
+        assertEquals(0, sent.disks().get(0).deviceId());
+        assertEquals("ROOT", sent.disks().get(0).type());
+
+        JsonNode listed = admin.call("listVirtualMachines", "id", vm).response("listVirtualMachines")
+                .get("virtualmachine").get(0);
+        assertEquals(sent.instanceName(), listed.get("instancename").asText(), "root admins see the instance name");
+        assertEquals("tiny", listed.get("serviceofferingname").asText());
+        assertEquals(template, listed.get("templateid").asText());
+        assertEquals(512, listed.get("memory").asInt());
+        assertEquals("KVM", listed.get("hypervisor").asText());
+        assertEquals(0, listed.get("nic").size());
+
+        ApiClient.Reply again = admin.call("startVirtualMachine", "id", vm);
+        assertEquals(431, again.status(), again.body());
+        assertEquals("The virtual machine " + vm + " (web-1) is already running",
+                again.response("startVirtualMachine").get("errortext").asText());
+    }
+
+    @Test
+    void largeVmsGoWhereTheMostMemoryIsFreeUntilNoHostIsLeft() throws Exception {
+        // From empty hosts (8 and 16 GiB), 6 GiB VMs: large (16 free), large (10 vs 8), small (8 vs 4), none.
+        for (JsonNode running : admin.call("listVirtualMachines", "state", "Running", "listall", "true")
+                .response("listVirtualMachines").path("virtualmachine")) {
+            awaitOk(admin.call("stopVirtualMachine", "id", running.get("id").asText(), "forced", "true"),
+                    "stopVirtualMachine");
+        }
+        String[] vms = {stageVm("big-1", bigOffering, 1), stageVm("big-2", bigOffering, 1),
+            stageVm("big-3", bigOffering, 1), stageVm("big-4", bigOffering, 1)};
+        try {
+            String[] expected = {largeHost, largeHost, smallHost};
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], awaitOk(admin.call("startVirtualMachine", "id", vms[i]),
+                        "startVirtualMachine").get("virtualmachine").get("hostid").asText(), "big-" + (i + 1));
+            }
+            JsonNode failed = awaitJob(admin.call("startVirtualMachine", "id", vms[3]), "startVirtualMachine");
+            assertEquals(2, failed.get("jobstatus").asInt(), failed.toString());
+            assertEquals(533, failed.get("jobresult").get("errorcode").asInt());
+            String text = failed.get("jobresult").get("errortext").asText();
+            assertTrue(text.startsWith("Unable to create a deployment for VM big-4: no host can run it: ")
+                    && text.contains("host kvm-small has 2048 MiB of memory free, the VM needs 6144 MiB")
+                    && text.contains("host kvm-large has 4096 MiB of memory free, the VM needs 6144 MiB"), text);
+            assertEquals("Stopped", vmField(vms[3], "state"));
+        } finally {
+            for (int i = 0; i < 3; i++) {
+                awaitOk(admin.call("stopVirtualMachine", "id", vms[i], "forced", "true"), "stopVirtualMachine");
+            }
+        }
+    }
+
+    @Test
+    void theOfferingsHostTagsKeepTheVmToHostsThatCarryThem() throws Exception {
+        String tagged = ok(admin.call("createServiceOffering", "name", "tagged", "cpunumber", "1", "cpuspeed", "500",
+                "memory", "256", "hosttags", "vmtag"), "createServiceOffering").get("serviceoffering").get("id")
+                .asText();
+        String first = stageVm("tagged-1", tagged, 1);
+        JsonNode failed = awaitJob(admin.call("startVirtualMachine", "id", first), "startVirtualMachine");
+        assertEquals(533, failed.get("jobresult").get("errorcode").asInt(), failed.toString());
+        assertTrue(failed.get("jobresult").get("errortext").asText().contains(
+                "host kvm-large lacks host tag(s) vmtag of the service offering"), failed.toString());
+        ok(admin.call("updateHost", "id", smallHost, "hosttags", "vmtag"), "updateHost");
+        assertEquals(smallHost, awaitOk(admin.call("startVirtualMachine", "id", first), "startVirtualMachine")
+                .get("virtualmachine").get("hostid").asText(), "the tagged host, though the other has more free");
+        awaitOk(admin.call("stopVirtualMachine", "id", first, "forced", "true"), "stopVirtualMachine");
+    }
+
+    @Test
+    void aStopPowersTheDomainOffAndAStopOfAStoppedVmChangesNothing() throws Exception {
+        String vm = stageVm("stop-1", offering, 1);
+        awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine");
+        JsonNode stopped = awaitOk(admin.call("stopVirtualMachine", "id", vm), "stopVirtualMachine")
+                .get("virtualmachine");
+        assertEquals("Stopped", stopped.get("state").asText());
+        assertFalse(stopped.has("hostid"), stopped.toString());
+        StopVmCommand sent = large.received(StopVmCommand.class).stream().filter(c -> c.vmUuid().equals(vm))
+                .findFirst().orElseThrow();
+        assertEquals(7, sent.graceSeconds(), "vm.stop.timeout.seconds");
+        assertFalse(sent.forced());
+        assertFalse(large.running.containsKey(vm));
+        long stops = large.received(StopVmCommand.class).size() + small.received(StopVmCommand.class).size();
+        assertEquals("Stopped", awaitOk(admin.call("stopVirtualMachine", "id", vm), "stopVirtualMachine")
+                .get("virtualmachine").get("state").asText());
+        assertEquals(stops, large.received(StopVmCommand.class).size() + small.received(StopVmCommand.class).size(),
+                "nothing sent for a Stopped VM");
+        assertEquals(vmDbId(vm) , longValue("SELECT id FROM vm_instance WHERE uuid = ? AND last_host_id IS NOT NULL",
+                vm), "the last host is kept");
+    }
+
+    @Test
+    void aFailedStartLeavesTheVmStoppedWithTheAgentsReason() throws Exception {
+        String vm = stageVm("fail-1", offering, 1);
+        large.failNextStart = "the host has no KVM today";
+        JsonNode failed = awaitJob(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine");
+        assertEquals(2, failed.get("jobstatus").asInt(), failed.toString());
+        assertTrue(failed.get("jobresult").get("errortext").asText().contains("the host has no KVM today"),
+                failed.toString());
+        assertEquals("Stopped", vmField(vm, "state"));
+        assertEquals(0, longValue("SELECT COUNT(*) FROM vm_instance WHERE uuid = ? AND host_id IS NOT NULL", vm));
+        assertTrue(stringValue("SELECT state_reason FROM vm_instance WHERE uuid = ?", vm)
+                .contains("the host has no KVM today"));
+    }
+
+    @Test
+    void volumesAttachInTheDatabaseToAStoppedVmAndAreHotPluggedIntoARunningOne() throws Exception {
+        String vm = stageVm("disks-1", offering, 1);
+        String first = stageVolume("data-1", 1);
+        String second = stageVolume("data-2", 1);
+        JsonNode attached = awaitOk(admin.call("attachVolume", "id", first, "virtualmachineid", vm), "attachVolume")
+                .get("volume");
+        assertEquals(vm, attached.get("virtualmachineid").asText());
+        assertEquals("disks-1", attached.get("vmname").asText());
+        assertEquals("Stopped", attached.get("vmstate").asText());
+        assertEquals(1, attached.get("deviceid").asInt());
+        assertTrue(large.received(AttachDiskCommand.class).isEmpty() && small.received(AttachDiskCommand.class)
+                .isEmpty(), "a Stopped VM's attach sends nothing");
+
+        ApiClient.Reply delete = admin.call("deleteVolume", "id", first);
+        assertEquals(431, delete.status(), delete.body());
+        assertEquals("Please specify a volume that is not attached to any VM.",
+                delete.response("deleteVolume").get("errortext").asText());
+
+        awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine");
+        FakeHypervisorAgent host = hostOf(vm);
+        StartVmCommand start = host.received(StartVmCommand.class).stream().filter(c -> c.vmUuid().equals(vm))
+                .findFirst().orElseThrow();
+        assertEquals(2, start.disks().size(), "the attached disk starts with the VM");
+        assertEquals(first, start.disks().get(1).volumeUuid());
+
+        JsonNode hot = awaitOk(admin.call("attachVolume", "id", second, "virtualmachineid", vm), "attachVolume")
+                .get("volume");
+        assertEquals(2, hot.get("deviceid").asInt());
+        AttachDiskCommand plug = host.received(AttachDiskCommand.class).get(0);
+        assertEquals(vm, plug.vmUuid());
+        assertEquals(2, plug.disk().deviceId());
+        assertEquals(second, plug.disk().volumeUuid());
+
+        JsonNode detached = awaitOk(admin.call("detachVolume", "id", first), "detachVolume").get("volume");
+        assertFalse(detached.has("virtualmachineid"), detached.toString());
+        assertEquals(first, host.received(DetachDiskCommand.class).get(0).disk().volumeUuid());
+        JsonNode byDevice = awaitOk(admin.call("detachVolume", "virtualmachineid", vm, "deviceid", "2"),
+                "detachVolume").get("volume");
+        assertEquals(second, byDevice.get("id").asText());
+
+        ApiClient.Reply notAttached = admin.call("detachVolume", "id", first);
+        assertEquals(431, notAttached.status(), notAttached.body());
+        assertEquals("The specified volume is not attached to a VM.",
+                notAttached.response("detachVolume").get("errortext").asText());
+        ApiClient.Reply neither = admin.call("detachVolume");
+        assertEquals("Please provide either a volume id, or a tuple(device id, instance id)",
+                neither.response("detachVolume").get("errortext").asText());
+        awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
+    }
+
+    @Test
+    void aSnapshotOfARunningVmsVolumeIsNotRevertedButOfAStoppedOnesIs() throws Exception {
+        String vm = stageVm("revert-1", offering, 1);
+        String snapshot = UUID.randomUUID().toString();
+        sql("INSERT INTO snapshots (uuid, name, volume_id, account_id, domain_id, data_center_id, snapshot_type,"
+                + " size, status, hypervisor_type, created) SELECT ?, 'snap', v.id, 1, 1, v.data_center_id, 'MANUAL',"
+                + " v.size, 'CreatedOnPrimary', 'KVM', UTC_TIMESTAMP() FROM volumes v JOIN vm_instance i"
+                + " ON i.id = v.instance_id WHERE i.uuid = ?", snapshot, vm);
+        sql("INSERT INTO snapshot_store_ref (snapshot_id, store_id, store_role, volume_id, install_path, size,"
+                + " physical_size, state, created, last_updated) SELECT s.id, v.pool_id, 'Primary', v.id, 'snap',"
+                + " v.size, 0, 'Ready', UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM snapshots s JOIN volumes v"
+                + " ON v.id = s.volume_id WHERE s.uuid = ?", snapshot);
+        awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine");
+        ApiClient.Reply refused = admin.call("revertSnapshot", "id", snapshot);
+        assertEquals(431, refused.status(), refused.body());
+        String text = refused.response("revertSnapshot").get("errortext").asText();
+        assertTrue(text.startsWith("The VM the specified disk is attached to is not in the shutdown state")
+                && text.contains("revert-1 (" + vm + "), which is Running"), text);
+        assertEquals("Ready", stringValue("SELECT v.state FROM volumes v JOIN vm_instance i ON i.id = v.instance_id"
+                + " WHERE i.uuid = ?", vm), "the volume is untouched");
+
+        awaitOk(admin.call("stopVirtualMachine", "id", vm), "stopVirtualMachine");
+        ApiClient.Reply accepted = admin.call("revertSnapshot", "id", snapshot);
+        assertEquals(200, accepted.status(), "accepted once the VM is Stopped: " + accepted.body());
+        // The staged pool has no storage behind it: the job itself fails there, and the volume is Ready again.
+        admin.awaitJob(accepted.response("revertSnapshot").get("jobid").asText());
+        await("the volume Ready again", () -> "Ready".equals(stringValue("SELECT v.state FROM volumes v JOIN"
+                + " vm_instance i ON i.id = v.instance_id WHERE i.uuid = ?", vm)));
+    }
+
+    @Test
+    void aVmWhoseDomainVanishedIsStoppedBySyncWithAnEventAndASyncAlert() throws Exception {
+        String vm = stageVm("vanish-1", offering, 1);
+        awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine");
+        FakeHypervisorAgent host = hostOf(vm);
+        String hostName = host == large ? "kvm-large" : "kvm-small";
+        Thread.sleep(2_500);
+        assertEquals("Running", vmField(vm, "state"), "a reported domain stays Running");
+        long started = System.nanoTime();
+        host.vanish(vm);
+        await("the vanished VM Stopped", () -> "Stopped".equals(vmField(vm, "state")));
+        System.out.printf("VmSync noticed the vanished domain in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertEquals(0, longValue("SELECT COUNT(*) FROM vm_instance WHERE uuid = ? AND host_id IS NOT NULL", vm));
+        assertEquals(1, longValue("SELECT COUNT(*) FROM vm_instance WHERE uuid = ? AND last_host_id IS NOT NULL", vm));
+        JsonNode events = admin.call("listEvents", "type", "VM.STOP", "keyword", "out of band")
+                .response("listEvents");
+        assertTrue(events.toString().contains("vanish-1 stopped out of band (state sync) on host " + hostName),
+                events.toString());
+        assertEquals(1, longValue("SELECT COUNT(*) FROM alert WHERE type = 27 AND subject = ?",
+                "VM " + hostName + "(vanish-1) state is sync-ed (Running -> Stopped) from out-of-context transition."));
+    }
+
+    @Test
+    void aRebootStopsAndStartsTheDomainOnTheSameHost() throws Exception {
+        String vm = stageVm("reboot-1", offering, 1);
+        awaitOk(admin.call("startVirtualMachine", "id", vm, "hostid", smallHost), "startVirtualMachine");
+        JsonNode rebooted = awaitOk(admin.call("rebootVirtualMachine", "id", vm), "rebootVirtualMachine")
+                .get("virtualmachine");
+        assertEquals("Running", rebooted.get("state").asText());
+        assertEquals(smallHost, rebooted.get("hostid").asText(), "the same host, though the large one has more free");
+        assertEquals(1, small.received(StopVmCommand.class).stream().filter(c -> c.vmUuid().equals(vm)).count());
+        assertEquals(2, small.received(StartVmCommand.class).stream().filter(c -> c.vmUuid().equals(vm)).count());
+        awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
+        ApiClient.Reply stopped = admin.call("rebootVirtualMachine", "id", vm);
+        assertEquals(431, stopped.status(), stopped.body());
+    }
+
+    @Test
+    void vmsLeftStartingOrStoppingByAJobThatEndedAreSettledFromWhatTheHostReports() throws Exception {
+        String starting = stageVm("left-starting", offering, 1);
+        String stopping = stageVm("left-stopping", offering, 1);
+        sql("UPDATE vm_instance SET state = 'Starting', host_id = (SELECT id FROM host WHERE uuid = ?) WHERE uuid = ?",
+                smallHost, starting);
+        sql("UPDATE vm_instance SET state = 'Stopping', host_id = (SELECT id FROM host WHERE uuid = ?) WHERE uuid = ?",
+                smallHost, stopping);
+        small.running.put(starting, "i-1-left-VM");
+        try {
+            await("the started domain's VM Running", () -> "Running".equals(vmField(starting, "state")));
+            await("the stopped domain's VM Stopped", () -> "Stopped".equals(vmField(stopping, "state")));
+            assertEquals(smallHost, vmField(starting, "hostid"));
+        } finally {
+            awaitOk(admin.call("stopVirtualMachine", "id", starting, "forced", "true"), "stopVirtualMachine");
+        }
+    }
+
+    @Test
+    void aDomainRunningForAStoppedVmRaisesOneSyncAlertAndIsLeftRunning() throws Exception {
+        String vm = stageVm("stray-1", offering, 1);
+        small.running.put(vm, "i-1-stray-VM");
+        try {
+            await("a sync alert about the stray domain", () -> longValueOf("SELECT COUNT(*) FROM alert WHERE type = 27"
+                    + " AND subject = 'VM kvm-small(stray-1) runs on the host while it is Stopped in the database; it is"
+                    + " left running'") == 1);
+            Thread.sleep(2_500);
+            assertEquals(1, longValue("SELECT COUNT(*) FROM alert WHERE type = 27 AND subject LIKE '%(stray-1) runs%'"),
+                    "one alert however often it is seen");
+            assertEquals("Stopped", vmField(vm, "state"));
+            assertTrue(small.received(StopVmCommand.class).stream().noneMatch(c -> c.vmUuid().equals(vm)),
+                    "the domain is not stopped");
+        } finally {
+            small.vanish(vm);
+        }
+    }
+
+    @Test
+    void theVmsOfAHostThatWentAwayKeepTheirStateWithTheirPowerStateMissing() throws Exception {
+        JsonNode host = ok(admin.call("addHost", "zoneid", zone, "podid", longValueAsUuid("SELECT p.uuid FROM"
+                + " host_pod_ref p JOIN data_center z ON z.id = p.data_center_id WHERE z.uuid = ?", zone), "clusterid",
+                longValueAsUuid("SELECT c.uuid FROM cluster c JOIN data_center z ON z.id = c.data_center_id"
+                        + " WHERE z.uuid = ?", zone), "url", "http://kvm-gone", "hypervisor", "KVM"), "addHost")
+                .get("host").get(0);
+        String goneHost = host.get("id").asText();
+        sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
+                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.uuid = ?", goneHost);
+        String vm = stageVm("orphan-1", offering, 1);
+        try (FakeHypervisorAgent gone = new FakeHypervisorAgent(server.server.agentPort(),
+                host.get("agenttoken").asText(), "kvm-gone", GIB)) {
+            await("kvm-gone Up", () -> hostState(goneHost).equals("Up"));
+            awaitOk(admin.call("startVirtualMachine", "id", vm, "hostid", goneHost), "startVirtualMachine");
+            assertEquals("PowerOn", stringValue("SELECT power_state FROM vm_instance WHERE uuid = ?", vm));
+        }
+        await("kvm-gone Disconnected", () -> !hostState(goneHost).equals("Up"));
+        await("power state PowerReportMissing", () -> "PowerReportMissing".equals(stringValue(
+                "SELECT power_state FROM vm_instance WHERE uuid = ?", vm)));
+        assertEquals("Running", vmField(vm, "state"), "no HA: the state stays what it was");
+        ApiClient.Reply graceful = admin.call("stopVirtualMachine", "id", vm);
+        assertEquals(534, awaitJob(graceful, "stopVirtualMachine").get("jobresult").get("errorcode").asInt(),
+                "a graceful stop needs the host");
+        assertEquals("Running", vmField(vm, "state"));
+        assertEquals("Stopped", awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"),
+                "stopVirtualMachine").get("virtualmachine").get("state").asText(),
+                "a forced stop marks it Stopped though its host cannot be asked (CloudStack's forced)");
+        sql("UPDATE host SET resource_state = 'Disabled' WHERE uuid = ?", goneHost);
+    }
+
+    @Test
+    void destroyStopsTheVmKeepsItsDataDisksAndOnlyAdminsRecover() throws Exception {
+        String vm = stageVm("gone-1", offering, 1);
+        String data = stageVolume("gone-data", 1);
+        awaitOk(admin.call("attachVolume", "id", data, "virtualmachineid", vm), "attachVolume");
+        awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine");
+        JsonNode destroyed = awaitOk(admin.call("destroyVirtualMachine", "id", vm), "destroyVirtualMachine")
+                .get("virtualmachine");
+        assertEquals("Destroyed", destroyed.get("state").asText());
+        assertTrue(hostOf(vm) == null && !large.running.containsKey(vm) && !small.running.containsKey(vm));
+        JsonNode volume = admin.call("listVolumes", "id", data).response("listVolumes").get("volume").get(0);
+        assertFalse(volume.has("virtualmachineid"), "the data disk is detached and kept: " + volume);
+
+        ApiClient.Reply notDestroyed = admin.call("recoverVirtualMachine", "id", stageVm("alive-1", offering, 1));
+        assertEquals(431, notDestroyed.status());
+        assertTrue(notDestroyed.response("recoverVirtualMachine").get("errortext").asText().endsWith(
+                "is not in the right state"));
+        JsonNode recovered = ok(admin.call("recoverVirtualMachine", "id", vm), "recoverVirtualMachine")
+                .get("virtualmachine");
+        assertEquals("Stopped", recovered.get("state").asText());
+
+        ok(admin.call("createAccount", "username", "vmuser", "password", "pw", "email", "u@example.com",
+                "firstname", "V", "lastname", "U"), "createAccount");
+        long account = longValue("SELECT id FROM account WHERE account_name = ?", "vmuser");
+        ApiClient user = ApiClient.login(server.baseUrl(), "vmuser", "pw");
+        String own = stageVm("user-1", offering, account);
+        ApiClient.Reply expunge = user.call("destroyVirtualMachine", "id", own, "expunge", "true");
+        assertEquals(531, expunge.status(), expunge.body());
+        assertEquals("Parameter expunge can be passed by Admin only. Or when the allow.user.expunge.recover.vm key is"
+                + " set.", expunge.response("destroyVirtualMachine").get("errortext").asText());
+        awaitOk(user.call("destroyVirtualMachine", "id", own), "destroyVirtualMachine");
+        ApiClient.Reply recover = user.call("recoverVirtualMachine", "id", own);
+        assertEquals(531, recover.status(), recover.body());
+        assertEquals("Recovering a vm can only be done by an Admin. Or when the allow.user.expunge.recover.vm key is"
+                + " set.", recover.response("recoverVirtualMachine").get("errortext").asText());
+        assertFalse(user.call("listVirtualMachines", "id", own).response("listVirtualMachines").get("virtualmachine")
+                .get(0).has("instancename"), "users do not see the instance name");
+    }
+
+    @Test
+    void aDeployNamingAnUnknownNetworkOrABadNameIsRefusedAndKeepsNothing() throws Exception {
+        long vms = longValue("SELECT COUNT(*) FROM vm_instance");
+        long volumes = longValue("SELECT COUNT(*) FROM volumes");
+        ApiClient.Reply reply = admin.call("deployVirtualMachine", "zoneid", zone, "serviceofferingid", offering,
+                "templateid", template, "networkids", UUID.randomUUID().toString());
+        assertEquals(431, reply.status(), reply.body());
+        assertTrue(reply.response("deployVirtualMachine").get("errortext").asText().contains("parameter networkids"),
+                reply.body());
+        ApiClient.Reply badName = admin.call("deployVirtualMachine", "zoneid", zone, "serviceofferingid", offering,
+                "templateid", template, "name", "1-bad");
+        assertEquals(431, badName.status(), badName.body());
+        assertTrue(badName.response("deployVirtualMachine").get("errortext").asText().startsWith(
+                "Invalid hostname: 1-bad."));
+        assertEquals(vms, longValue("SELECT COUNT(*) FROM vm_instance"));
+        assertEquals(volumes, longValue("SELECT COUNT(*) FROM volumes"));
+    }
+
+    @Test
+    void aTemplateWithVmsIsNotDeletedAndTheRefusalNamesThem() throws Exception {
+        String vm = stageVm("keeps-template", offering, 1);
+        ApiClient.Reply refused = admin.call("deleteTemplate", "id", template);
+        assertEquals(431, refused.status(), refused.body());
+        String text = refused.response("deleteTemplate").get("errortext").asText();
+        assertTrue(text.startsWith("Unable to delete template with id: " + template + " because VM instances: [")
+                && text.contains(vm) && text.endsWith("] are using it."), text);
+    }
+
+    // --- staging and helpers
+
+    /** A Stopped VM of {@code accountId} with a Ready root volume on the staged pool; its uuid. */
+    private static String stageVm(String name, String offeringUuid, long accountId) throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        sql("INSERT INTO vm_instance (uuid, name, instance_name, display_name, state, account_id, domain_id,"
+                + " data_center_id, cpus, cpu_speed, memory_mb, service_offering_id, template_id, created)"
+                + " SELECT ?, ?, ?, ?, 'Stopped', a.id, a.domain_id, z.id, o.cpu, o.speed, o.ram_size, o.id, t.id,"
+                + " UTC_TIMESTAMP() FROM account a, data_center z, service_offering o, vm_template t WHERE a.id = ?"
+                + " AND z.uuid = ? AND o.uuid = ? AND t.uuid = ?", uuid, name, uuid, name, accountId, zone,
+                offeringUuid, template);
+        sql("UPDATE vm_instance SET instance_name = CONCAT('i-', account_id, '-', id, '-VM') WHERE uuid = ?", uuid);
+        String root = UUID.randomUUID().toString();
+        sql("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, instance_id, device_id,"
+                + " volume_type, size, path, state, created) SELECT ?, CONCAT('ROOT-', i.id), i.account_id,"
+                + " i.domain_id, i.data_center_id, p.id, i.id, 0, 'ROOT', 1073741824, ?, 'Ready', UTC_TIMESTAMP()"
+                + " FROM vm_instance i, storage_pool p WHERE i.uuid = ? AND p.name = 'staged-pool'", root, root, uuid);
+        return uuid;
+    }
+
+    /** A Ready 1 GB data disk of {@code accountId} on the staged pool; its uuid. */
+    private static String stageVolume(String name, long accountId) throws Exception {
+        String uuid = UUID.randomUUID().toString();
+        sql("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type, size, path,"
+                + " state, created) SELECT ?, ?, a.id, a.domain_id, p.data_center_id, p.id, 'DATADISK', 1073741824, ?,"
+                + " 'Ready', UTC_TIMESTAMP() FROM account a, storage_pool p WHERE a.id = ? AND p.name = 'staged-pool'",
+                uuid, name, uuid, accountId);
+        return uuid;
+    }
+
+    private static FakeHypervisorAgent hostOf(String vm) throws Exception {
+        JsonNode listed = admin.call("listVirtualMachines", "id", vm).response("listVirtualMachines")
+                .get("virtualmachine").get(0);
+        if (!listed.has("hostid")) {
+            return null;
+        }
+        return listed.get("hostid").asText().equals(largeHost) ? large : small;
+    }
+
+    private static String vmField(String vm, String field) {
+        try {
+            return admin.call("listVirtualMachines", "id", vm).response("listVirtualMachines").get("virtualmachine")
+                    .get(0).path(field).asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String hostState(String host) {
+        try {
+            return admin.call("listHosts", "id", host).response("listHosts").get("host").get(0).get("state").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static long vmDbId(String vm) throws Exception {
+        return longValue("SELECT id FROM vm_instance WHERE uuid = ?", vm);
+    }
+
+    private static JsonNode ok(ApiClient.Reply reply, String command) {
+        assertEquals(200, reply.status(), command + ": " + reply.body());
+        return reply.response(command);
+    }
+
+    private static JsonNode awaitJob(ApiClient.Reply reply, String command) throws Exception {
+        return admin.awaitJob(ok(reply, command).get("jobid").asText());
+    }
+
+    private static JsonNode awaitOk(ApiClient.Reply reply, String command) throws Exception {
+        JsonNode job = awaitJob(reply, command);
+        assertEquals(1, job.get("jobstatus").asInt(), command + ": " + job);
+        return job.get("jobresult");
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 20 s: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void sql(String sql, Object... args) throws Exception {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private static long longValueOf(String sql) {
+        return Long.parseLong(stringValue(sql));
+    }
+
+    private static String longValueAsUuid(String sql, Object... args) {
+        return stringValue(sql, args);
+    }
+
+    private static long longValue(String sql, Object... args) throws Exception {
+        return Long.parseLong(stringValue(sql, args));
+    }
+
+    private static String stringValue(String sql, Object... args) {
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

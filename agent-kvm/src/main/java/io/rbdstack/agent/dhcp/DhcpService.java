@@ -74,6 +74,23 @@ public final class DhcpService {
         return KeaConfig.render(files, networks.values());
     }
 
+    /**
+     * A reservation that went (its NIC removed or moved, its network gone) gives its address and prefix
+     * back at once, rather than when the lease expires: the next client with that MAC gets what the
+     * configuration now says (a pool address, or nothing).
+     */
+    private void freeLeasesOfGoneReservations(Map<String, ServedNetwork> next) {
+        for (ServedNetwork before : networks.values()) {
+            ServedNetwork after = next.get(before.networkUuid());
+            for (ServedNetwork.Reservation reservation : before.reservations()) {
+                if (after == null || !after.reservations().contains(reservation)) {
+                    kea.control().deleteLease(reservation.address(), false);
+                    reservation.delegatedPrefix().ifPresent(p -> kea.control().deleteLease(p.address(), true));
+                }
+            }
+        }
+    }
+
     private Map<String, ServedNetwork> withNetwork(ServedNetwork network) {
         Map<String, ServedNetwork> next = new TreeMap<>(networks);
         next.put(network.networkUuid(), network);
@@ -95,7 +112,11 @@ public final class DhcpService {
             radvd.stop();
         } else {
             files.ensureDir();
+            boolean wasRunning = kea.isRunning();
             kea.apply(KeaConfig.render(files, next.values()));
+            if (wasRunning) {
+                freeLeasesOfGoneReservations(next);
+            }
             radvd.apply(next.values());
         }
         networks.clear();

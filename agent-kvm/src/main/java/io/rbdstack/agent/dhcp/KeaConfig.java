@@ -46,6 +46,7 @@ public final class KeaConfig {
             strings(dhcp6.putArray("mac-sources"), macSources);
         }
         strings(dhcp6.putArray("host-reservation-identifiers"), IDENTIFIERS);
+        dhcp6.putArray("hooks-libraries").addObject().put("library", files.leaseCommandsHook().toString());
         // The two reservations of a NIC (hw-address, DUID-LL) name the same address.
         dhcp6.put("ip-reservations-unique", false);
         ArrayNode subnets = dhcp6.putArray("subnet6");

@@ -39,6 +39,15 @@ public final class KeaControl {
         call("config-write", null);
     }
 
+    /** Frees an address's lease (IA_NA) or a delegated prefix's (IA_PD); none there is fine. */
+    public void deleteLease(String address, boolean prefix) {
+        ObjectNode arguments = JSON.createObjectNode().put("ip-address", address);
+        if (prefix) {
+            arguments.put("type", "IA_PD");
+        }
+        call("lease6-del", arguments);
+    }
+
     /** Whether a Kea answers on the socket. */
     public boolean answers() {
         try {

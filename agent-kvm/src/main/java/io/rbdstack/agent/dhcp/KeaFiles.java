@@ -11,7 +11,14 @@ import java.nio.file.attribute.PosixFilePermissions;
  * configuration, the memfile lease database, the server DUID (Kea's data directory), its pid and lock
  * files and its log; the control socket where {@code dhcp.control.socket} says.
  */
-public record KeaFiles(Path dir, Path controlSocket) {
+public record KeaFiles(Path dir, Path controlSocket, Path leaseCommandsHook) {
+
+    /** Kea's lease_cmds hook as Debian installs it: lease6-del frees the address of a reservation that went. */
+    public static final Path DEBIAN_LEASE_COMMANDS = Path.of("/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_lease_cmds.so");
+
+    public KeaFiles(Path dir, Path controlSocket) {
+        this(dir, controlSocket, DEBIAN_LEASE_COMMANDS);
+    }
 
     public Path config() {
         return dir.resolve("kea-dhcp6.conf");
@@ -28,6 +35,19 @@ public record KeaFiles(Path dir, Path controlSocket) {
     /** Kea names its pid file after the configuration file: {@code <config name>.kea-dhcp6.pid}. */
     public Path pidFile() {
         return dir.resolve("kea-dhcp6.kea-dhcp6.pid");
+    }
+
+    /** Removes the lease files (Kea stopped: no network is served, its leases mean nothing any more). */
+    public void deleteLeases() {
+        try (var files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("kea-leases6.csv")).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing served yet
+        } catch (IOException e) {
+            throw new DhcpException("cannot delete the lease files in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** The directory, created private when missing. */

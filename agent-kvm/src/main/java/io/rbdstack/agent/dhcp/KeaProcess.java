@@ -57,6 +57,11 @@ public final class KeaProcess {
         LOG.info("kea-dhcp6 started (pid {}), control socket {}", daemon.pid(), files.controlSocket());
     }
 
+    /** The control socket of the Kea this process runs. */
+    public KeaControl control() {
+        return control;
+    }
+
     public boolean isRunning() {
         return daemon.running().isPresent();
     }
@@ -64,6 +69,7 @@ public final class KeaProcess {
     public void stop() {
         if (daemon.running().isPresent()) {
             daemon.stop(Duration.ofSeconds(10));
+            files.deleteLeases();
             LOG.info("kea-dhcp6 stopped: this host serves no network");
         }
     }

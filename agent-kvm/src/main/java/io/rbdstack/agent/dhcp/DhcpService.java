@@ -5,7 +5,11 @@ import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
 import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,15 +84,19 @@ public final class DhcpService {
      * configuration now says (a pool address, or nothing).
      */
     private void freeLeasesOfGoneReservations(Map<String, ServedNetwork> next) {
+        List<String> addresses = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
         for (ServedNetwork before : networks.values()) {
             ServedNetwork after = next.get(before.networkUuid());
+            Set<ServedNetwork.Reservation> kept = after == null ? Set.of() : new HashSet<>(after.reservations());
             for (ServedNetwork.Reservation reservation : before.reservations()) {
-                if (after == null || !after.reservations().contains(reservation)) {
-                    kea.control().deleteLease(reservation.address(), false);
-                    reservation.delegatedPrefix().ifPresent(p -> kea.control().deleteLease(p.address(), true));
+                if (!kept.contains(reservation)) {
+                    addresses.add(reservation.address());
+                    reservation.delegatedPrefix().ifPresent(p -> prefixes.add(p.address()));
                 }
             }
         }
+        kea.control().deleteLeases(addresses, prefixes);
     }
 
     private Map<String, ServedNetwork> withNetwork(ServedNetwork network) {

@@ -39,13 +39,33 @@ public final class KeaControl {
         call("config-write", null);
     }
 
-    /** Frees an address's lease (IA_NA) or a delegated prefix's (IA_PD); none there is fine. */
-    public void deleteLease(String address, boolean prefix) {
-        ObjectNode arguments = JSON.createObjectNode().put("ip-address", address);
-        if (prefix) {
-            arguments.put("type", "IA_PD");
+    /**
+     * Frees the leases of these addresses (IA_NA) and delegated prefixes (IA_PD) in one lease6-bulk-apply;
+     * a lease that is not there is fine, any other failure is thrown with Kea's text.
+     */
+    public void deleteLeases(java.util.List<String> addresses, java.util.List<String> prefixes) {
+        if (addresses.isEmpty() && prefixes.isEmpty()) {
+            return;
         }
-        call("lease6-del", arguments);
+        ObjectNode arguments = JSON.createObjectNode();
+        arguments.putArray("leases");
+        var deleted = arguments.putArray("deleted-leases");
+        addresses.forEach(a -> deleted.addObject().put("ip-address", a).put("type", "IA_NA"));
+        prefixes.forEach(p -> deleted.addObject().put("ip-address", p).put("type", "IA_PD"));
+        ObjectNode request = JSON.createObjectNode().put("command", "lease6-bulk-apply");
+        request.set("arguments", arguments);
+        JsonNode answer = answer("lease6-bulk-apply", request);
+        // Leases that were not there come back as failed with result 3 (and 3 overall when none was).
+        for (JsonNode failed : answer.path("arguments").path("failed-deleted-leases")) {
+            if (failed.path("result").asInt(-1) != EMPTY) {
+                throw new DhcpException("Kea could not free the lease of " + failed.path("ip-address").asText() + ": "
+                        + failed.path("error-message").asText());
+            }
+        }
+        int result = answer.path("result").asInt(-1);
+        if (result != SUCCESS && result != EMPTY && answer.path("arguments").path("failed-deleted-leases").isEmpty()) {
+            throw new DhcpException("Kea refused lease6-bulk-apply (result " + result + "): " + answer.path("text").asText());
+        }
     }
 
     /** Whether a Kea answers on the socket. */
@@ -64,14 +84,19 @@ public final class KeaControl {
         if (arguments != null) {
             request.set("arguments", arguments);
         }
-        JsonNode response = exchange(command, request);
-        // kea-ctrl-agent wraps answers in a list; kea-dhcp6's socket answers with the object itself.
-        JsonNode answer = response.isArray() ? response.path(0) : response;
+        JsonNode answer = answer(command, request);
         int result = answer.path("result").asInt(-1);
         if (result != SUCCESS && result != EMPTY) {
             throw new DhcpException("Kea refused " + command + " (result " + result + "): " + answer.path("text").asText());
         }
         return answer.path("arguments");
+    }
+
+    /** Kea's whole answer, {@code result}, {@code text} and {@code arguments}, whatever the result. */
+    private JsonNode answer(String command, ObjectNode request) {
+        JsonNode response = exchange(command, request);
+        // kea-ctrl-agent wraps answers in a list; kea-dhcp6's socket answers with the object itself.
+        return response.isArray() ? response.path(0) : response;
     }
 
     private JsonNode exchange(String command, ObjectNode request) {

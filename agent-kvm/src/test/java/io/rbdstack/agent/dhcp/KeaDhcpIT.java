@@ -66,6 +66,11 @@ class KeaDhcpIT {
             service.stop();
         } finally {
             netns.close();
+            try (var files = Files.walk(dir)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
         }
     }
 

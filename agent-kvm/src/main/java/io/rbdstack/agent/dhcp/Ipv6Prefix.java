@@ -1,5 +1,6 @@
 package io.rbdstack.agent.dhcp;
 
+import io.rbdstack.spi.net.Rfc5952;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -78,7 +79,7 @@ public record Ipv6Prefix(byte[] network, int length) {
     /** IPv6 literals: parsed without any name lookup, printed in RFC 5952's canonical form. */
     static final class Ipv6Text {
 
-        private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:.]+");
+        private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*");
 
         private Ipv6Text() {
         }
@@ -99,38 +100,9 @@ public record Ipv6Prefix(byte[] network, int length) {
             }
         }
 
-        /** Lower-case, leading zeros dropped, the longest run (first if tied) of two or more zero groups as "::". */
+        /** RFC 5952's canonical form. */
         static String format(byte[] address) {
-            int[] groups = new int[8];
-            for (int i = 0; i < 8; i++) {
-                groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
-            }
-            int bestStart = -1;
-            int bestLength = 1;
-            for (int i = 0; i < 8; ) {
-                int j = i;
-                while (j < 8 && groups[j] == 0) {
-                    j++;
-                }
-                if (j - i > bestLength) {
-                    bestStart = i;
-                    bestLength = j - i;
-                }
-                i = j == i ? i + 1 : j;
-            }
-            StringBuilder text = new StringBuilder();
-            for (int i = 0; i < 8; i++) {
-                if (i == bestStart) {
-                    text.append("::");
-                    i += bestLength - 1;
-                    continue;
-                }
-                if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-                    text.append(':');
-                }
-                text.append(Integer.toHexString(groups[i]));
-            }
-            return text.toString();
+            return Rfc5952.format(address);
         }
     }
 }

@@ -120,6 +120,9 @@ public final class KeaControl {
             } finally {
                 watchdog.cancel(false);
             }
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw new DhcpException("Kea at " + socket + " did not answer " + command + " within "
+                    + timeout.toSeconds() + " s", e);
         } catch (IOException e) {
             throw new DhcpException("cannot send " + command + " to Kea at " + socket + ": " + e.getMessage(), e);
         }

@@ -8,6 +8,7 @@ import io.rbdstack.agent.connect.ClientConfig;
 import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.agent.connect.ConnectionListener;
 import io.rbdstack.agent.connect.ManagementServerClient;
+import io.rbdstack.agent.dhcp.DhcpSettings;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
 import io.rbdstack.agent.vm.VmSettings;
@@ -47,7 +48,8 @@ public final class Agent implements AutoCloseable {
                     HostFacts.class, facts,
                     RadosConnector.class, new RadosConnector(RadosTimeouts.of(properties.cephTimeout())),
                     HostIdentity.class, identity,
-                    VmSettings.class, VmSettings.of(properties.vmConsoleLogDir())));
+                    VmSettings.class, VmSettings.of(properties.vmConsoleLogDir()),
+                    DhcpSettings.class, properties.dhcp()));
             // Messages and handlers come from the modules on the class path, each through ServiceLoader.
             ClassLoader modules = Agent.class.getClassLoader();
             CommandHandlerRegistry handlers = CommandHandlerRegistry.load(modules, context,

@@ -1,5 +1,6 @@
 package io.rbdstack.agent;
 
+import io.rbdstack.agent.dhcp.DhcpSettings;
 import io.rbdstack.agent.vm.VmSettings;
 import io.rbdstack.protocol.tls.Fingerprints;
 import io.rbdstack.spi.Secret;
@@ -37,6 +38,8 @@ import java.util.TreeSet;
  *   <li>{@code ceph.timeout.seconds} (15): librados' connect, monitor and OSD timeouts
  *   <li>{@code command.threads} (8): commands run at the same time
  *   <li>{@code vm.console.log.dir} (/var/log/rbdstack/console): where the VMs' serial consoles are logged
+ *   <li>{@code dhcp.dir} (/var/lib/rbdstack/dhcp): the files of the host's Kea DHCPv6 server and radvd
+ *   <li>{@code dhcp.control.socket} ({@code <dhcp.dir>/kea6-ctrl.sock}): Kea's unix control socket
  * </ul>
  * Unknown keys are refused, so a misspelt key does not silently fall back to a default.
  */
@@ -52,11 +55,13 @@ public record AgentProperties(
         Duration libvirtCheckInterval,
         Duration cephTimeout,
         int commandThreads,
-        Path vmConsoleLogDir) {
+        Path vmConsoleLogDir,
+        DhcpSettings dhcp) {
 
     static final Set<String> KEYS = Set.of("host", "port", "host.token", "host.token.file", "tls.dir",
             "ca.fingerprint", "plaintext", "hostname", "libvirt.uri", "libvirt.check.seconds",
-            "ceph.timeout.seconds", "command.threads", "vm.console.log.dir");
+            "ceph.timeout.seconds", "command.threads", "vm.console.log.dir",
+            "dhcp.dir", "dhcp.control.socket");
     /** Keys of earlier versions, named at start rather than refused as unknown. */
     static final Set<String> REMOVED = Set.of("tls.truststore", "tls.truststore.password.file");
 
@@ -91,7 +96,9 @@ public record AgentProperties(
                 Duration.ofSeconds(keys.integer("libvirt.check.seconds", 10, 1, 3600)),
                 Duration.ofSeconds(keys.integer("ceph.timeout.seconds", 15, 1, 600)),
                 keys.integer("command.threads", 8, 1, 256),
-                keys.optional("vm.console.log.dir").map(Path::of).orElse(VmSettings.DEFAULT_CONSOLE_LOG_DIR));
+                keys.optional("vm.console.log.dir").map(Path::of).orElse(VmSettings.DEFAULT_CONSOLE_LOG_DIR),
+                DhcpSettings.of(keys.optional("dhcp.dir").map(Path::of).orElse(DhcpSettings.DEFAULT_DIR),
+                        keys.optional("dhcp.control.socket").map(Path::of).orElse(null)));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.connect.AgentCertificates;
 import io.rbdstack.agent.connect.CertificateCommandHandlers;
 import io.rbdstack.agent.connect.CommandHandlerRegistry;
+import io.rbdstack.agent.dhcp.DhcpSettings;
 import java.nio.file.Path;
 import java.util.Optional;
 import io.rbdstack.agent.libvirt.HostFacts;
@@ -36,7 +37,8 @@ class AgentModulesTest {
                     HostFacts.class, new HostFacts(libvirt),
                     RadosConnector.class, new RadosConnector(RadosTimeouts.standard()),
                     HostIdentity.class, new HostIdentity(),
-                    VmSettings.class, VmSettings.of(Path.of("unused"))));
+                    VmSettings.class, VmSettings.of(Path.of("unused")),
+                    DhcpSettings.class, DhcpSettings.of(Path.of("unused"), null)));
 
             // As Agent builds it: the modules' handlers and the agent's own (its certificate's).
             assertEquals(contributed, CommandHandlerRegistry.load(modules, context, CertificateCommandHandlers.handlers(

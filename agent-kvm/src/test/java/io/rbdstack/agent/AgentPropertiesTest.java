@@ -48,6 +48,8 @@ class AgentPropertiesTest {
         assertEquals(Duration.ofSeconds(15), loaded.cephTimeout());
         assertEquals(8, loaded.commandThreads());
         assertEquals(Path.of("/var/log/rbdstack/console"), loaded.vmConsoleLogDir());
+        assertEquals(Path.of("/var/lib/rbdstack/dhcp"), loaded.dhcp().dir());
+        assertEquals(Path.of("/var/lib/rbdstack/dhcp/kea6-ctrl.sock"), loaded.dhcp().controlSocket());
         assertFalse(loaded.toString().contains("s3cret"), loaded.toString());
     }
 
@@ -56,7 +58,8 @@ class AgentPropertiesTest {
         Path token = file("token", "t", "rw-------");
         AgentProperties loaded = AgentProperties.load(properties("host=10.0.0.5\nport=18250\nhost.token.file=" + token
                 + "\nhostname=kvm7\nlibvirt.uri=qemu+ssh://x/system\nlibvirt.check.seconds=3\n"
-                + "ceph.timeout.seconds=20\ncommand.threads=2\nvm.console.log.dir=/srv/consoles\n"));
+                + "ceph.timeout.seconds=20\ncommand.threads=2\nvm.console.log.dir=/srv/consoles\n"
+                + "dhcp.dir=/srv/dhcp\ndhcp.control.socket=/run/kea6.sock\n"));
         assertEquals(18250, loaded.port());
         assertEquals("kvm7", loaded.hostname().orElseThrow());
         assertEquals("qemu+ssh://x/system", loaded.libvirtUri());
@@ -64,6 +67,8 @@ class AgentPropertiesTest {
         assertEquals(Duration.ofSeconds(20), loaded.cephTimeout());
         assertEquals(2, loaded.commandThreads());
         assertEquals(Path.of("/srv/consoles"), loaded.vmConsoleLogDir());
+        assertEquals(Path.of("/srv/dhcp"), loaded.dhcp().dir());
+        assertEquals(Path.of("/run/kea6.sock"), loaded.dhcp().controlSocket());
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.rbdstack.agent.HostIdentity;
 import io.rbdstack.agent.KvmAgentContext;
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.dhcp.DhcpSettings;
 import io.rbdstack.agent.ceph.RadosTimeouts;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.connect.CommandHandler;
@@ -112,7 +113,8 @@ class VmLifecycleIT {
                 HostFacts.class, facts,
                 RadosConnector.class, rados,
                 HostIdentity.class, HostIdentity.of(host),
-                VmSettings.class, VmSettings.of(consoleDir)));
+                VmSettings.class, VmSettings.of(consoleDir),
+                DhcpSettings.class, DhcpSettings.of(consoleDir.resolve("dhcp"), null)));
         // The RBD handlers read their template directory once, when they are made.
         String before = System.getProperty(TemplateImportSettings.ALLOWED_DIRECTORY);
         String beforeWork = System.getProperty(TemplateImportSettings.WORK_DIRECTORY);

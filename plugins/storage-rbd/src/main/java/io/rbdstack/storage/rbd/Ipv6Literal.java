@@ -1,5 +1,6 @@
 package io.rbdstack.storage.rbd;
 
+import io.rbdstack.spi.net.Rfc5952;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,7 @@ final class Ipv6Literal {
 
     static Optional<String> canonical(String text) {
         int[] groups = parse(text);
-        return groups == null ? Optional.empty() : Optional.of(format(groups));
+        return groups == null ? Optional.empty() : Optional.of(Rfc5952.format(groups));
     }
 
     /** The 8 16-bit groups, or null if the text is not an IPv6 address. */
@@ -76,34 +77,5 @@ final class Ipv6Literal {
             }
         }
         return groups;
-    }
-
-    private static String format(int[] groups) {
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < GROUPS; ) {
-            int j = i;
-            while (j < GROUPS && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < GROUPS; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
     }
 }

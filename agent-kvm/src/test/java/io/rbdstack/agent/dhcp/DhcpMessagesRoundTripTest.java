@@ -1,0 +1,41 @@
+package io.rbdstack.agent.dhcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rbdstack.protocol.MessageCodec;
+import io.rbdstack.spi.agent.AgentMessage;
+import io.rbdstack.spi.agent.Request;
+import io.rbdstack.spi.agent.Response;
+import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
+import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The DHCPv6 messages as the server and the agent exchange them (the codec both load). */
+class DhcpMessagesRoundTripTest {
+
+    private final MessageCodec codec = MessageCodec.load(getClass().getClassLoader());
+
+    @Test
+    void everyDhcpMessageSurvivesTheRoundTrip() throws Exception {
+        List<AgentMessage> messages = List.of(
+                new Request(1, 1000, KeaConfigTest.seedNetwork()),
+                new Request(2, 1000, new RemoveDhcpNetworkCommand("n-1")),
+                new Response(1, new DhcpNetworkAnswer(true, null, 1, 2)),
+                new Response(2, DhcpNetworkAnswer.failed("cannot serve DHCPv6 for network n-1: …")));
+        for (AgentMessage message : messages) {
+            assertEquals(message, codec.decode(codec.encode(message)), message.toString());
+        }
+    }
+
+    @Test
+    void theWireFormNamesTheTypeAndTheReservations() {
+        String request = new String(codec.encode(new Request(1, 1000, KeaConfigTest.seedNetwork())), StandardCharsets.UTF_8);
+        assertTrue(request.contains("\"command\":\"dhcp.applyNetwork\"") && request.contains(
+                "{\"mac\":\"02:00:00:00:00:01\",\"ip6Address\":\"2001:db8:0:0:0:ff:fe00:1\",\"delegatedPrefix\":null}")
+                && request.contains("\"lifetimes\":{\"renewSeconds\":1000,\"rebindSeconds\":2000,"
+                + "\"preferredSeconds\":3000,\"validSeconds\":4000}"), request);
+    }
+}

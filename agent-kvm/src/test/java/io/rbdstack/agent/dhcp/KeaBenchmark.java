@@ -1,0 +1,88 @@
+package io.rbdstack.agent.dhcp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
+import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
+import io.rbdstack.spi.agent.dhcp.DhcpPool;
+import io.rbdstack.spi.agent.dhcp.DhcpReservation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * scripts/bench-kea.sh: renders N reservations (default 10,000) in one network and applies them to a
+ * running kea-dhcp6 in a network namespace through its control socket, timing each step. Each round
+ * reserves other MACs, so every apply is a real change.
+ * usage: KeaBenchmark &lt;work dir&gt; [reservations] [rounds]
+ */
+public final class KeaBenchmark {
+
+    private static final Ipv6Prefix PREFIX = Ipv6Prefix.parse("2001:db8:77::/64");
+
+    private KeaBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]).toAbsolutePath();
+        int count = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        String id = "rbk" + UUID.randomUUID().toString().substring(0, 6);
+        String network = UUID.randomUUID().toString();
+        Files.createDirectories(dir);
+        try (NetnsPair netns = new NetnsPair(id)) {
+            DhcpSettings settings = new DhcpSettings(dir.resolve("dhcp"), dir.resolve("dhcp").resolve("kea6-ctrl.sock"),
+                    netns.hostLauncher());
+            DhcpService service = new DhcpService(settings);
+            try {
+                check(service.apply(command(network, id + "b", 0, 0)));
+                KeaControl control = new KeaControl(settings.controlSocket(), Duration.ofSeconds(60));
+                System.out.printf("| Round | Reservations | Render (check + Jackson tree) | config-test | config-set | config-write"
+                        + " | dhcp.applyNetwork end to end |%n|---|---|---|---|---|---|---|%n");
+                for (int round = 1; round <= rounds; round++) {
+                    ApplyDhcpNetworkCommand command = command(network, id + "b", count, round);
+                    long t0 = System.nanoTime();
+                    ObjectNode config = KeaConfig.render(settings.keaFiles(), List.of(ServedNetwork.of(command)));
+                    long t1 = System.nanoTime();
+                    control.call("config-test", config);
+                    long t2 = System.nanoTime();
+                    control.call("config-set", config);
+                    long t3 = System.nanoTime();
+                    control.call("config-write", null);
+                    long t4 = System.nanoTime();
+                    // The agent's own path, with other MACs again: check, render, test, set, write, radvd.
+                    check(service.apply(command(network, id + "b", count, round + rounds)));
+                    long t5 = System.nanoTime();
+                    System.out.printf("| %d | %,d | %d ms | %d ms | %d ms | %d ms | %d ms |%n", round,
+                            KeaConfig.nicReservations(config), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t3, t4), ms(t4, t5));
+                }
+            } finally {
+                service.stop();
+            }
+        }
+    }
+
+    private static ApplyDhcpNetworkCommand command(String network, String bridge, int count, int seed) {
+        List<DhcpReservation> reservations = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            MacAddress mac = new MacAddress(new byte[] {0x02, (byte) seed, 0, (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+            reservations.add(new DhcpReservation(mac.toString(), Eui64.address(mac, PREFIX), null));
+        }
+        return new ApplyDhcpNetworkCommand(network, bridge, PREFIX.toString(), "2001:db8:77::1",
+                new DhcpPool("2001:db8:77::1:0", "2001:db8:77::1:ffff"), null, new DhcpLifetimes(1000, 2000, 3000, 4000),
+                List.of("duid"), reservations);
+    }
+
+    private static void check(DhcpNetworkAnswer answer) {
+        if (!answer.success()) {
+            throw new IllegalStateException(answer.details());
+        }
+    }
+
+    private static long ms(long from, long to) {
+        return (to - from) / 1_000_000;
+    }
+}

@@ -1,0 +1,183 @@
+package io.rbdstack.agent.dhcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rbdstack.agent.connect.CommandHandler;
+import io.rbdstack.agent.connect.CommandHandlerRegistry;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
+import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
+import io.rbdstack.spi.agent.dhcp.DhcpPdPool;
+import io.rbdstack.spi.agent.dhcp.DhcpPool;
+import io.rbdstack.spi.agent.dhcp.DhcpReservation;
+import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * dhcp.applyNetwork and dhcp.removeNetwork through their handlers on real Kea 2.2 and radvd, serving a
+ * "guest" namespace across a veth pair (namespaces and links named rbk&lt;random&gt;, deleted afterwards);
+ * the guest is ISC dhclient -6 with DUID-LL or DUID-LLT, or rdisc6 for router advertisements.
+ */
+class KeaDhcpIT {
+
+    private static final String PREFIX = "2001:db8:42::/64";
+    private static final String RESERVED_MAC = "52:54:00:d6:c2:a9";
+    // RFC 5952: a single zero group is written out, not as "::".
+    private static final String RESERVED = "2001:db8:42:0:5054:ff:fed6:c2a9";
+    private static final String OTHER_MAC = "02:00:00:00:01:02";
+    private static final DhcpLifetimes LIFETIMES = new DhcpLifetimes(1000, 2000, 3000, 4000);
+    private static final Duration LEASE_WAIT = Duration.ofSeconds(15);
+    private static final Duration NO_LEASE_WAIT = Duration.ofSeconds(8);
+
+    private final String id = "rbk" + UUID.randomUUID().toString().substring(0, 6);
+    private final String network = UUID.randomUUID().toString();
+    private NetnsPair netns;
+    private Path dir;
+    private DhcpService service;
+    private CommandHandler agent;
+    private Dhclient dhclient;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        netns = new NetnsPair(id);
+        dir = Path.of("target", "kea-it-" + id).toAbsolutePath();
+        Files.createDirectories(dir);
+        service = new DhcpService(new DhcpSettings(dir.resolve("dhcp"), dir.resolve("dhcp").resolve("kea6-ctrl.sock"),
+                netns.hostLauncher()));
+        agent = CommandHandlerRegistry.of(DhcpCommandHandlers.handlers(service));
+        dhclient = new Dhclient(netns.guest, dir);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        try {
+            service.stop();
+        } finally {
+            netns.close();
+            try (var files = Files.walk(dir)) {
+                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    // Separately: while one DUID holds the reserved address's lease, a client with another DUID and the
+    // same MAC gets a pool address (Kea never hands one address to two clients).
+    @Test
+    void aReservedMacWithDuidLlGetsItsEui64Address() throws Exception {
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "DUID-LL client");
+    }
+
+    @Test
+    void aReservedMacWithDuidLltGetsItsEui64Address() throws Exception {
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LLT", LEASE_WAIT), "DUID-LLT client");
+    }
+
+    @Test
+    void anUnreservedMacGetsAPoolAddressOrNothingWithoutAPool() throws Exception {
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        netns.guestMac(OTHER_MAC);
+        String address = dhclient.address("LLT", LEASE_WAIT).orElseThrow(() -> new AssertionError("no pool address"));
+        assertTrue(address.startsWith("2001:db8:42::1:"), address + " is in the pool 2001:db8:42::1:0-2001:db8:42::1:ffff");
+
+        assertApplied(apply(null, List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        netns.guestMac("02:00:00:00:01:03");
+        assertEquals(Optional.empty(), dhclient.address("LLT", NO_LEASE_WAIT), "no pool, no reservation: nothing");
+    }
+
+    @Test
+    void prefixDelegationGivesAPrefixOfTheConfiguredLength() throws Exception {
+        assertApplied(apply(pool(), List.of()), 1, 0);
+        netns.guestMac(OTHER_MAC);
+        String prefix = dhclient.prefix(LEASE_WAIT).orElseThrow(() -> new AssertionError("no delegated prefix"));
+        assertTrue(prefix.startsWith("2001:db8:4200:") && prefix.endsWith("/60"), prefix);
+    }
+
+    @Test
+    void aRemovedReservationIsFreedWithinASecondAndTheMacThenGetsNothingWithoutAPool() throws Exception {
+        assertApplied(apply(null, List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT));
+
+        long start = System.nanoTime();
+        assertApplied(apply(null, List.of()), 1, 0);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("Reservation removed from the running Kea in " + millis + " ms");
+        assertTrue(millis < 1000, "the change took " + millis + " ms");
+        assertEquals(Optional.empty(), dhclient.address("LL", NO_LEASE_WAIT), "the freed MAC gets nothing");
+
+        long added = System.nanoTime();
+        assertApplied(apply(null, List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        System.out.println("Reservation added to the running Kea in " + (System.nanoTime() - added) / 1_000_000 + " ms");
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "reserved again");
+
+        assertApplied(agent.handle(new RemoveDhcpNetworkCommand(network)), 0, 0);
+        assertFalse(Files.exists(dir.resolve("dhcp").resolve("kea-leases6.csv")), "leases gone with the last network");
+    }
+
+    @Test
+    void theGeneratedConfigurationPassesKeaDhcp6TestAndIsPrivate() throws Exception {
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED),
+                reservation(OTHER_MAC, "2001:db8:42::ff:fe00:102"))), 1, 2);
+        Path config = dir.resolve("dhcp").resolve("kea-dhcp6.conf");
+        KeaConfigCheck.check(netns.hostLauncher(), config);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("dhcp"))));
+    }
+
+    @Test
+    void aConfigurationKeaRefusesFailsWithKeasTextAndChangesNothing() throws Exception {
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        Answer refused = agent.handle(new ApplyDhcpNetworkCommand(network, id + "b", PREFIX, "2001:db8:42::1", pool(),
+                new DhcpPdPool("2001:db8:4200::/48", 60), LIFETIMES, List.of("no-such-source"), List.of()));
+        assertFalse(refused.success());
+        assertTrue(refused.details().contains("Kea refused config-test") && refused.details().contains("no-such-source"),
+                refused.details());
+        assertEquals(1, KeaConfig.nicReservations(service.keaConfig()), "the reservation stays");
+    }
+
+    @Test
+    void theGuestSeesRouterAdvertisementsWithTheManagedAndOtherFlags() throws Exception {
+        assertApplied(apply(pool(), List.of()), 1, 0);
+        String rdisc = NetnsPair.run("ip", "netns", "exec", netns.guest, "rdisc6", "-1", "-r", "5", "-w", "2000", "eth0");
+        assertTrue(rdisc.matches("(?s).*Stateful address conf\\.\\s+:\\s+Yes.*"), "M flag: " + rdisc);
+        assertTrue(rdisc.matches("(?s).*Stateful other conf\\.\\s+:\\s+Yes.*"), "O flag: " + rdisc);
+        assertTrue(rdisc.matches("(?s).*Prefix\\s+:\\s+2001:db8:42::/64.*"), rdisc);
+    }
+
+    private Answer apply(DhcpPool pool, List<DhcpReservation> reservations) {
+        return agent.handle(new ApplyDhcpNetworkCommand(network, id + "b", PREFIX, "2001:db8:42::1", pool,
+                new DhcpPdPool("2001:db8:4200::/48", 60), LIFETIMES, List.of("duid"), reservations));
+    }
+
+    private static DhcpPool pool() {
+        return new DhcpPool("2001:db8:42::1:0", "2001:db8:42::1:ffff");
+    }
+
+    private static DhcpReservation reservation(String mac, String address) {
+        return new DhcpReservation(mac, address, null);
+    }
+
+    private static void assertApplied(Answer answer, int networks, int reservations) {
+        assertTrue(answer.success(), answer.details());
+        DhcpNetworkAnswer dhcp = (DhcpNetworkAnswer) answer;
+        assertEquals(List.of(networks, reservations), List.of(dhcp.networks(), dhcp.reservations()));
+    }
+}

@@ -81,10 +81,14 @@ class SnapshotBackupsIT {
     @Test
     void backupsAreIncrementalRestorableWithoutTheSourceAndDeletedWhenNothingNeedsThem() throws Exception {
         // Bad stores are refused, naming what is wrong.
-        ApiClient.Reply nfs = admin.call("addImageStore", "provider", "NFS", "url", "nfs://10.0.0.9/export", "zoneid",
+        ApiClient.Reply nfs = admin.call("addImageStore", "provider", "NFS", "url", "nfs://10.0.0.9", "zoneid",
                 cloud.zoneId);
         assertEquals(431, nfs.status());
-        assertTrue(nfs.body().contains("SharedMountPoint"), nfs.body());
+        assertTrue(nfs.body().contains("parameter url") && nfs.body().contains("export path"), nfs.body());
+        ApiClient.Reply fileAsNfs = admin.call("addImageStore", "provider", "NFS", "url", store.toUri().toString(),
+                "zoneid", cloud.zoneId);
+        assertEquals(431, fileAsNfs.status());
+        assertTrue(fileAsNfs.body().contains("not an NFS URL"), fileAsNfs.body());
         ApiClient.Reply notMounted = admin.call("addImageStore", "provider", "SharedMountPoint", "url",
                 store.resolve("not-mounted").toUri().toString(), "zoneid", cloud.zoneId);
         assertEquals(431, notMounted.status());

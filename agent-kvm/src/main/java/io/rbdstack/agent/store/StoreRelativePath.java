@@ -11,7 +11,7 @@ import java.util.List;
  */
 public record StoreRelativePath(String relative, List<String> directories, String name) {
 
-    StoreRelativePath {
+    public StoreRelativePath {
         directories = List.copyOf(directories);
     }
 

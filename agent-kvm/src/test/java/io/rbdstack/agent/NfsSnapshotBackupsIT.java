@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
@@ -35,6 +36,7 @@ class NfsSnapshotBackupsIT {
     static Path dir;
     static OneHostCloud cloud;
     static ApiClient admin;
+    static BackupCalls calls;
     static RadosSession session;
     static IoCTX io;
     static String offering;
@@ -51,6 +53,7 @@ class NfsSnapshotBackupsIT {
         Files.createDirectories(exportDir.resolve(subdir));
         cloud = OneHostCloud.start(dir);
         admin = cloud.admin();
+        calls = new BackupCalls(admin);
         session = cloud.cephAdmin();
         io = session.ioCtx();
         cloud.createdRbdPool("nfs-backup-pool", cloud.ceph.limitedUser(), "zone");
@@ -91,11 +94,11 @@ class NfsSnapshotBackupsIT {
         JsonNode listed = list(admin, "listImageStores", "imagestore", "provider", "NFS").get(0);
         assertEquals("nfs", listed.get("protocol").asText());
 
-        String volumeId = createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
         RbdData.write(io, volumeId, 0, RbdData.bytes(3 << 20, 11));
         String atS1 = RbdData.sha256(io, volumeId, null);
-        String s1 = snapshot(volumeId);
-        JsonNode full = backup(s1);
+        String s1 = calls.snapshot(volumeId);
+        JsonNode full = calls.backup(s1);
         assertEquals("BackedUp", full.get("state").asText());
         assertFalse(full.has("parent"), "a full backup: " + full);
         assertEquals("nfs-backups", full.get("datastorename").asText());
@@ -104,8 +107,8 @@ class NfsSnapshotBackupsIT {
 
         RbdData.write(io, volumeId, 200 << 20, RbdData.bytes(64 << 10, 12));
         String atS2 = RbdData.sha256(io, volumeId, null);
-        String s2 = snapshot(volumeId);
-        JsonNode incremental = backup(s2);
+        String s2 = calls.snapshot(volumeId);
+        JsonNode incremental = calls.backup(s2);
         assertEquals(s1, incremental.get("parent").asText(), "s2's backup builds on s1's");
         assertTrue(incremental.get("physicalsize").asLong() < 256 << 10, incremental.toString());
 
@@ -113,9 +116,9 @@ class NfsSnapshotBackupsIT {
         assertFalse(list(admin, "listSnapshots", "snapshot", "id", s2).get(0).get("revertable").asBoolean(),
                 "no longer on primary: the restore reads NFS");
 
-        String fromS1 = createVolume("snapshotid", s1, "name", "from-s1");
+        String fromS1 = calls.createVolume("snapshotid", s1, "name", "from-s1");
         assertEquals(atS1, RbdData.sha256(io, fromS1, null), "the full backup alone = the volume as at s1");
-        String fromS2 = createVolume("snapshotid", s2, "name", "from-s2");
+        String fromS2 = calls.createVolume("snapshotid", s2, "name", "from-s2");
         assertEquals(atS2, RbdData.sha256(io, fromS2, null), "full + incremental = the volume as at s2");
 
         awaitOk(admin, admin.call("deleteSnapshot", "id", s2), "deleteSnapshot");
@@ -134,20 +137,5 @@ class NfsSnapshotBackupsIT {
             assertEquals(1, found.size(), "one backup file of " + snapshotId);
             return found.get(0);
         }
-    }
-
-    private static String createVolume(String... params) throws Exception {
-        JsonNode job = admin.awaitJob(ok(admin.call("createVolume", params), "createVolume").get("jobid").asText());
-        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
-        return job.get("jobresult").get("volume").get("id").asText();
-    }
-
-    private static String snapshot(String volumeId) throws Exception {
-        return awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId), "createSnapshot").get("snapshot")
-                .get("id").asText();
-    }
-
-    private static JsonNode backup(String snapshotId) throws Exception {
-        return awaitOk(admin, admin.call("backupSnapshot", "id", snapshotId), "backupSnapshot").get("snapshot");
     }
 }

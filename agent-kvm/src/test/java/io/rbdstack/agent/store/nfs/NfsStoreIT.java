@@ -185,6 +185,53 @@ class NfsStoreIT {
         }
     }
 
+    /**
+     * The NFS server stops answering in the middle of a backup (a proxy in front of ganesha freezes):
+     * the write fails within the timeout, nothing complete-looking is left under the file's name,
+     * and a retry once the server answers again succeeds.
+     */
+    @Test
+    void aServerThatStopsAnsweringMidWriteFailsInBoundedTimeAndARetrySucceeds() throws Exception {
+        int nfsPort = Integer.parseInt(services.require("nfs.port"));
+        int mountPort = Integer.parseInt(services.require("nfs.mount.port"));
+        String path = prefix + "/interrupted.rbddiff";
+        Duration timeout = Duration.ofSeconds(2);
+        try (FreezingTcpProxy proxy = new FreezingTcpProxy(nfsPort)) {
+            NfsStore viaProxy = NfsStore.of(url + "?nfsport=" + proxy.port() + "&mountport=" + mountPort, timeout);
+            byte[] chunk = random(NfsFileStreams.CHUNK);
+            long[] failedAfter = {0};
+            IOException failure = assertThrows(IOException.class, () -> viaProxy.writeAtomically(path, out -> {
+                for (int i = 0; i < 4; i++) {
+                    out.write(chunk);
+                }
+                proxy.freeze();
+                long t0 = System.nanoTime();
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        out.write(chunk);
+                    }
+                    out.flush();
+                } finally {
+                    failedAfter[0] = System.nanoTime() - t0;
+                }
+                return null;
+            }));
+            double seconds = failedAfter[0] / 1e9;
+            System.out.printf("NFS server frozen mid-write: failed after %.2f s (timeout %d s): %s%n", seconds,
+                    timeout.toSeconds(), failure.getMessage());
+            assertTrue(seconds < timeout.toSeconds() * 2.5, "failed only after " + seconds + " s");
+            assertFalse(Files.exists(exportDir.resolve(path)), "no complete-looking backup under its name");
+        }
+        ImageStore store = ImageStores.open(url);
+        byte[] data = random(5 * NfsFileStreams.CHUNK);
+        store.writeAtomically(path, out -> {
+            out.write(data);
+            return null;
+        });
+        assertArrayEquals(data, Files.readAllBytes(exportDir.resolve(path)), "the retry wrote it all");
+        assertFalse(Files.exists(exportDir.resolve(path + ".part")), "the retry replaced what the failure left");
+    }
+
     @Test
     void aClosedPortFailsAtOnce() throws Exception {
         int port;

@@ -10,6 +10,7 @@ PACKAGES=(
   kea-dhcp6-server kea-admin kea-ctrl-agent isc-dhcp-client iproute2 socat radvd ndisc6
   chromium chromium-driver
   uuid-runtime
+  nfs-ganesha nfs-ganesha-vfs rpcbind libnfs13 libnfs-utils
   syslinux syslinux-common mtools dosfstools
 )
 

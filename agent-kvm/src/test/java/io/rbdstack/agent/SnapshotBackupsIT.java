@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
@@ -42,6 +43,7 @@ class SnapshotBackupsIT {
     static Path store;
     static OneHostCloud cloud;
     static ApiClient admin;
+    static BackupCalls calls;
     static CephFixture cluster;
     static RadosSession session;
     static IoCTX io;
@@ -53,6 +55,7 @@ class SnapshotBackupsIT {
         logs = new LogCapture(); // before anything starts: every log line of the run is checked for keys
         cloud = OneHostCloud.start(dir);
         admin = cloud.admin();
+        calls = new BackupCalls(admin);
         cluster = cloud.cluster;
         session = cloud.cephAdmin();
         io = session.ioCtx();
@@ -81,10 +84,14 @@ class SnapshotBackupsIT {
     @Test
     void backupsAreIncrementalRestorableWithoutTheSourceAndDeletedWhenNothingNeedsThem() throws Exception {
         // Bad stores are refused, naming what is wrong.
-        ApiClient.Reply nfs = admin.call("addImageStore", "provider", "NFS", "url", "nfs://10.0.0.9/export", "zoneid",
+        ApiClient.Reply nfs = admin.call("addImageStore", "provider", "NFS", "url", "nfs://10.0.0.9", "zoneid",
                 cloud.zoneId);
         assertEquals(431, nfs.status());
-        assertTrue(nfs.body().contains("SharedMountPoint"), nfs.body());
+        assertTrue(nfs.body().contains("parameter url") && nfs.body().contains("export path"), nfs.body());
+        ApiClient.Reply fileAsNfs = admin.call("addImageStore", "provider", "NFS", "url", store.toUri().toString(),
+                "zoneid", cloud.zoneId);
+        assertEquals(431, fileAsNfs.status());
+        assertTrue(fileAsNfs.body().contains("not an NFS URL"), fileAsNfs.body());
         ApiClient.Reply notMounted = admin.call("addImageStore", "provider", "SharedMountPoint", "url",
                 store.resolve("not-mounted").toUri().toString(), "zoneid", cloud.zoneId);
         assertEquals(431, notMounted.status());
@@ -92,8 +99,8 @@ class SnapshotBackupsIT {
         assertEquals(431, admin.call("addImageStore", "provider", "SharedMountPoint", "url", "http://x/y", "zoneid",
                 cloud.zoneId).status());
 
-        String volumeId = createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
-        String s1 = snapshot(volumeId);
+        String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        String s1 = calls.snapshot(volumeId);
         ApiClient.Reply noStore = admin.call("backupSnapshot", "id", s1);
         assertEquals(431, noStore.status(), "no image store in the zone yet");
         assertTrue(noStore.body().contains("addImageStore"), noStore.body());
@@ -107,8 +114,8 @@ class SnapshotBackupsIT {
                 .map(s -> s.get("name").asText()).toList());
 
         RbdData.write(io, volumeId, 0, RbdData.bytes(3 << 20, 1));
-        String s2 = snapshot(volumeId);
-        JsonNode full = backup(s2);
+        String s2 = calls.snapshot(volumeId);
+        JsonNode full = calls.backup(s2);
         assertEquals("BackedUp", full.get("state").asText());
         long fullSize = full.get("physicalsize").asLong();
         assertTrue(fullSize > 3 << 20, "holds the 3 MiB written: " + fullSize);
@@ -121,8 +128,8 @@ class SnapshotBackupsIT {
 
         RbdData.write(io, volumeId, 100 << 20, RbdData.bytes(8192, 2));
         String atS3 = RbdData.sha256(io, volumeId, null);
-        String s3 = snapshot(volumeId);
-        JsonNode incremental = backup(s3);
+        String s3 = calls.snapshot(volumeId);
+        JsonNode incremental = calls.backup(s3);
         assertTrue(incremental.get("physicalsize").asLong() < 64 << 10,
                 "incremental: only the 8 KiB changed, " + incremental.get("physicalsize"));
         assertTrue(incremental.get("revertable").asBoolean(), "still on primary too");
@@ -143,7 +150,7 @@ class SnapshotBackupsIT {
         assertFalse(s3Now.get("revertable").asBoolean(), "no longer on primary");
         assertEquals(431, admin.call("revertSnapshot", "id", s3).status());
 
-        String restored = createVolume("snapshotid", s3, "name", "restored");
+        String restored = calls.createVolume("snapshotid", s3, "name", "restored");
         assertEquals(atS3, RbdData.sha256(io, restored, null), "full + incremental = the volume as at s3");
         assertEquals(GB, list(admin, "listVolumes", "volume", "id", restored).get(0).get("size").asLong());
 
@@ -162,7 +169,7 @@ class SnapshotBackupsIT {
         Path own = Files.createDirectories(store.resolve("second-store"));
         String storeId = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "second", "url",
                 own.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore").get("id").asText();
-        String volumeId = createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
         ok(admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value", "true"),
                 "updateConfiguration");
         try {
@@ -203,20 +210,5 @@ class SnapshotBackupsIT {
             assertTrue(found.get(0).getParent().getFileName().toString().matches("\\d+"), found.toString());
             return found.get(0);
         }
-    }
-
-    private static String createVolume(String... params) throws Exception {
-        JsonNode job = admin.awaitJob(ok(admin.call("createVolume", params), "createVolume").get("jobid").asText());
-        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
-        return job.get("jobresult").get("volume").get("id").asText();
-    }
-
-    private static String snapshot(String volumeId) throws Exception {
-        return awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId), "createSnapshot").get("snapshot")
-                .get("id").asText();
-    }
-
-    private static JsonNode backup(String snapshotId) throws Exception {
-        return awaitOk(admin, admin.call("backupSnapshot", "id", snapshotId), "backupSnapshot").get("snapshot");
     }
 }

@@ -6,7 +6,8 @@ import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdBackups;
 import io.rbdstack.agent.ceph.RbdImageInfo;
 import io.rbdstack.agent.ceph.RbdImages;
-import io.rbdstack.agent.store.ImageStoreDirectory;
+import io.rbdstack.agent.store.ImageStore;
+import io.rbdstack.agent.store.ImageStores;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import io.rbdstack.storage.rbd.agent.BackupFile;
 import io.rbdstack.storage.rbd.agent.BackupRbdSnapshotCommand;
@@ -45,8 +46,8 @@ final class RbdBackupCommands {
     /** Writes the backup, reporting the data bytes written of those to write. */
     RbdBackupAnswer backup(BackupRbdSnapshotCommand command, ProgressReporter progress) {
         try (RadosSession session = rados.connect(command.pool())) {
-            ImageStoreDirectory store = ImageStoreDirectory.of(command.storeUrl());
-            ImageStoreDirectory.Written<String> written = store.writeAtomically(command.path(), out -> {
+            ImageStore store = ImageStores.open(command.storeUrl());
+            ImageStore.Written<String> written = store.writeAtomically(command.path(), out -> {
                 DigestOutputStream digesting = new DigestOutputStream(out, sha256());
                 new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting,
                         progress);
@@ -74,7 +75,7 @@ final class RbdBackupCommands {
                 String previous = null;
                 long total = 0;
                 for (BackupFile file : command.chain()) {
-                    total += ImageStoreDirectory.of(file.storeUrl()).size(file.path());
+                    total += ImageStores.open(file.storeUrl()).size(file.path());
                 }
                 long[] read = {0};
                 long all = total;
@@ -106,7 +107,7 @@ final class RbdBackupCommands {
 
     private static RbdBackups.Transfer apply(RbdBackups backups, String image, BackupFile file,
                                              java.util.function.LongConsumer bytesRead) throws Exception {
-        ImageStoreDirectory store = ImageStoreDirectory.of(file.storeUrl());
+        ImageStore store = ImageStores.open(file.storeUrl());
         MessageDigest digest = sha256();
         InputStream counted = new java.io.FilterInputStream(store.openForReading(file.path())) {
             @Override

@@ -31,7 +31,7 @@ import java.util.UUID;
  * a temporary name beside its real one, synced and renamed within that directory, so a crash never
  * leaves a half-written backup under its real name.
  */
-public final class ImageStoreDirectory {
+public final class ImageStoreDirectory implements ImageStore {
 
     /** O_CREAT|O_EXCL|O_NOFOLLOW: a new file, never one a link stands for. */
     private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -71,12 +71,14 @@ public final class ImageStoreDirectory {
     }
 
     /** Total and used bytes of the file system the store is on. */
+    @Override
     public long[] capacity() throws IOException {
         FileStore store = Files.getFileStore(root);
         return new long[] {store.getTotalSpace(), store.getTotalSpace() - store.getUsableSpace()};
     }
 
     /** Proves the store can be written: creates, syncs and deletes a probe file in its root. */
+    @Override
     public void checkWritable() throws IOException {
         try (SecureDirectoryStream<Path> dir = directories.openRoot()) {
             Path probe = Path.of(".rbdstack-probe-" + UUID.randomUUID() + ".tmp");
@@ -91,20 +93,12 @@ public final class ImageStoreDirectory {
         }
     }
 
-    @FunctionalInterface
-    public interface Writer<T> {
-        T write(OutputStream out) throws Exception;
-    }
-
-    /** What {@link #writeAtomically} wrote: the writer's result and the file's size. */
-    public record Written<T>(T value, long sizeBytes) {
-    }
-
     /**
      * Writes {@code relative} atomically: to {@code <name>.part} in the same directory first (created
      * anew, never opened through a link), synced, then renamed onto the name. Missing directories are
      * created; one that is a link is refused, and so is a link standing at the file's name.
      */
+    @Override
     public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
         try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, true)) {
@@ -132,6 +126,7 @@ public final class ImageStoreDirectory {
     }
 
     /** Opens {@code relative} for reading; a link or anything but a regular file is refused. */
+    @Override
     public InputStream openForReading(String relative) throws IOException {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
         try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, false)) {
@@ -145,6 +140,7 @@ public final class ImageStoreDirectory {
     }
 
     /** The size in bytes of {@code relative}, read as {@link #openForReading} would (no link followed). */
+    @Override
     public long size(String relative) throws IOException {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
         try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, false)) {
@@ -158,6 +154,7 @@ public final class ImageStoreDirectory {
     }
 
     /** Deletes {@code relative}; false when it was not there. A link at its name is refused, not removed. */
+    @Override
     public boolean delete(String relative) throws IOException {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
         try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, false)) {

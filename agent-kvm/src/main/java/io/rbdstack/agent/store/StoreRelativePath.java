@@ -1,7 +1,6 @@
 package io.rbdstack.agent.store;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -10,14 +9,14 @@ import java.util.List;
  * the directories leading to it and its name, each a plain name, so the agent can walk to it one
  * directory at a time without ever leaving the store.
  */
-record StoreRelativePath(String relative, List<String> directories, String name) {
+public record StoreRelativePath(String relative, List<String> directories, String name) {
 
-    StoreRelativePath {
+    public StoreRelativePath {
         directories = List.copyOf(directories);
     }
 
     /** {@code relative} split into plain names; an absolute path, an empty or a . or .. segment is refused. */
-    static StoreRelativePath parse(String relative, Path root) throws IOException {
+    public static StoreRelativePath parse(String relative, Object root) throws IOException {
         String[] names = relative == null ? new String[0] : relative.split("/", -1);
         boolean plain = names.length > 0 && Arrays.stream(names).noneMatch(name -> name.isEmpty() || name.equals(".")
                 || name.equals("..") || name.chars().anyMatch(Character::isISOControl));

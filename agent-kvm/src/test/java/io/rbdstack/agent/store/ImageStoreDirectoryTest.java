@@ -38,7 +38,7 @@ class ImageStoreDirectoryTest {
     void filesAreWrittenAtomicallyReadAndDeletedInsideTheStore() throws Exception {
         ImageStoreDirectory store = open(store());
         store.checkWritable();
-        ImageStoreDirectory.Written<String> written = store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
+        ImageStore.Written<String> written = store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
             out.write("backup".getBytes(StandardCharsets.UTF_8));
             return "done";
         });

@@ -19,6 +19,7 @@ import io.rbdstack.spi.agent.store.TestImageStoreCommand;
 import io.rbdstack.spi.storage.HostGateway;
 import io.rbdstack.spi.storage.ImageStorePath;
 import io.rbdstack.spi.storage.ImageStorePathException;
+import io.rbdstack.spi.storage.NfsStoreUrl;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
 import java.time.Duration;
@@ -28,12 +29,15 @@ import java.util.Optional;
 
 /**
  * addImageStore, listImageStores, deleteImageStore: secondary storage, where snapshot backups go.
- * A store is a directory that every KVM host of the zone has mounted at the same path
- * ({@code provider=SharedMountPoint}, {@code url=file:///path}); the agents mount nothing themselves.
+ * A store is an NFS export the agents read and write through libnfs ({@code provider=NFS},
+ * {@code url=nfs://server/export/path}) or a directory that every KVM host of the zone has mounted at
+ * the same path ({@code provider=SharedMountPoint}, {@code url=file:///path}); the agents mount nothing
+ * themselves.
  */
 public final class ImageStoreCommands {
 
     static final String PROVIDER = "SharedMountPoint";
+    static final String NFS_PROVIDER = "NFS";
     private static final Duration TEST_TIMEOUT = Duration.ofSeconds(30);
 
     private ImageStoreCommands() {
@@ -52,10 +56,12 @@ public final class ImageStoreCommands {
     @Command(name = "addImageStore", description = "Adds backup image store.", access = Access.ADMIN,
             response = "imagestore", event = "IMAGE.STORE.CREATE")
     record AddImageStore(
-            @Param(description = "the image store provider name: SharedMountPoint (a directory mounted on every KVM"
-                    + " host of the zone)") String provider,
-            @Param(description = "the URL for the image store: file:///<directory>, mounted at that path on every KVM"
-                    + " host of the zone; not a system directory", length = 1024,
+            @Param(description = "the image store provider name: NFS (an export the agents reach through libnfs,"
+                    + " no mount) or SharedMountPoint (a directory mounted on every KVM host of the zone)")
+            String provider,
+            @Param(description = "the URL for the image store: nfs://<server>/<export path> for NFS (NFSv3;"
+                    + " ?nfsport=N&mountport=N for a server without rpcbind), file:///<directory> for SharedMountPoint,"
+                    + " mounted at that path on every KVM host of the zone; not a system directory", length = 1024,
                     column = "image_store.url") String url,
             @Param(description = "the name for the image store; the URL when absent", column = "image_store.name")
             Optional<String> name,
@@ -66,21 +72,13 @@ public final class ImageStoreCommands {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            if (provider.equalsIgnoreCase("NFS")) {
-                throw ApiException.invalidParameter("NFS image stores are not supported: the agents mount nothing"
-                        + " themselves. Mount the export at the same path on every KVM host of the zone and add it with"
-                        + " provider=SharedMountPoint url=file:///<that path> (parameter provider)");
-            }
-            if (!provider.equalsIgnoreCase(PROVIDER)) {
-                throw ApiException.invalidParameter("Unsupported image store provider " + provider
-                        + ": use SharedMountPoint (parameter provider)");
-            }
-            String fileUrl = fileUrl(url);
+            StoreUrl store = StoreUrl.of(provider, url);
+            String storeUrl = store.url();
             String zoneUuid = zoneId.orElseThrow(() -> ApiException.invalidParameter(
                     "Missing parameter zoneid: the zone whose hosts have the store mounted"));
             long zone = deps.zones().idOf(zoneUuid).orElseThrow(() -> ApiException.invalidParameter(
                     "Unable to find zone by id " + zoneUuid + " (parameter zoneid)"));
-            String storeName = name.map(String::trim).filter(n -> !n.isEmpty()).orElse(fileUrl);
+            String storeName = name.map(String::trim).filter(n -> !n.isEmpty()).orElse(storeUrl);
             if (storeName.codePointCount(0, storeName.length()) > Param.DEFAULT_LENGTH) {
                 throw ApiException.invalidParameter("The URL is longer than " + Param.DEFAULT_LENGTH
                         + " characters, too long to name the store: give a name (parameter name)");
@@ -90,8 +88,9 @@ public final class ImageStoreCommands {
                 throw ApiException.invalidParameter("An image store named " + storeName + " already exists in the zone"
                         + " (parameter name)");
             }
-            long[] capacity = testOnEveryHost(deps.hosts(), zoneUuid, fileUrl);
-            String uuid = stores.create(storeName, "file", fileUrl, PROVIDER, zone, capacity[0], capacity[1]);
+            long[] capacity = testOnEveryHost(deps.hosts(), zoneUuid, storeUrl);
+            String uuid = stores.create(storeName, store.protocol(), storeUrl, store.provider(), zone, capacity[0],
+                    capacity[1]);
             return ApiJson.object("imagestore", stores.find(uuid).orElseThrow().view());
         }
 
@@ -119,15 +118,25 @@ public final class ImageStoreCommands {
         }
 
         /**
-         * The store's URL, normalised ({@code file:///path}), once the path passes the rule both the
-         * server and the agents apply: no {@code .} or {@code ..} segment (encoded ones too), no host,
-         * absolute, not a system directory.
+         * The provider and URL an admin gave, checked and normalised: SharedMountPoint takes
+         * {@code file:///path} (the rule both the server and the agents apply: no {@code .} or
+         * {@code ..} segment, encoded ones too, no host, not a system directory), NFS CloudStack's
+         * {@code nfs://server/export/path}, which the agents reach through libnfs without mounting it.
          */
-        private static String fileUrl(String url) {
-            try {
-                return ImageStorePath.fromUrl(url).url();
-            } catch (ImageStorePathException e) {
-                throw ApiException.invalidParameter("Invalid value for parameter url: " + e.getMessage());
+        record StoreUrl(String provider, String protocol, String url) {
+            static StoreUrl of(String provider, String url) {
+                try {
+                    if (provider.equalsIgnoreCase(NFS_PROVIDER)) {
+                        return new StoreUrl(NFS_PROVIDER, "nfs", NfsStoreUrl.parse(url).url());
+                    }
+                    if (provider.equalsIgnoreCase(PROVIDER)) {
+                        return new StoreUrl(PROVIDER, "file", ImageStorePath.fromUrl(url).url());
+                    }
+                } catch (ImageStorePathException e) {
+                    throw ApiException.invalidParameter("Invalid value for parameter url: " + e.getMessage());
+                }
+                throw ApiException.invalidParameter("Unsupported image store provider " + provider
+                        + ": use NFS or SharedMountPoint (parameter provider)");
             }
         }
     }

@@ -1,0 +1,177 @@
+package io.rbdstack.agent.store.nfs;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import io.rbdstack.spi.storage.NfsStoreUrl;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+
+/**
+ * One libnfs context with the store's export mounted over NFSv3 (no kernel mount). libnfs 4.0 has
+ * no thread support, so a context belongs to the one thread that made it, for one operation, and is
+ * closed at its end. Every RPC waits at most the timeout and a lost connection is not retried, so a
+ * dead server fails the operation in bounded time instead of hanging the agent.
+ */
+final class NfsContext implements AutoCloseable {
+
+    static final int ENOENT = 2;
+    static final int EEXIST = 17;
+    static final int ETIMEDOUT = 110;
+    private static final long S_IFMT = 0170000;
+    static final long S_IFDIR = 0040000;
+    static final long S_IFREG = 0100000;
+    static final long S_IFLNK = 0120000;
+
+    private final LibNfs nfs = LibNfs.INSTANCE;
+    private final Pointer context;
+    private final String where;
+    private final Thread owner = Thread.currentThread();
+
+    private NfsContext(Pointer context, String where) {
+        this.context = context;
+        this.where = where;
+    }
+
+    /** A context with {@code url}'s export mounted; each RPC, the mount's too, waits at most {@code timeout}. */
+    static NfsContext mount(NfsStoreUrl url, Duration timeout) throws IOException {
+        Pointer context = LibNfs.INSTANCE.nfs_init_context();
+        if (context == null) {
+            throw new IOException("cannot make an NFS context (out of memory?)");
+        }
+        NfsContext mounted = new NfsContext(context, url.url());
+        try {
+            mounted.nfs.nfs_set_timeout(context, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            mounted.nfs.nfs_set_autoreconnect(context, 0);
+            mounted.check(mounted.nfs.nfs_set_version(context, LibNfs.NFS_V3), "set NFS version 3");
+            Pointer parsed = mounted.nfs.nfs_parse_url_dir(context, url.url());
+            if (parsed == null) {
+                throw new IOException("libnfs cannot parse " + url.url() + ": " + mounted.nfs.nfs_get_error(context));
+            }
+            String server;
+            String export;
+            try {
+                server = parsed.getPointer(0).getString(0);
+                export = parsed.getPointer(Native.POINTER_SIZE).getString(0);
+            } finally {
+                mounted.nfs.nfs_destroy_url(parsed);
+            }
+            mounted.check(mounted.nfs.nfs_mount(context, server, export), "mount " + export + " from " + server);
+            return mounted;
+        } catch (IOException | RuntimeException e) {
+            mounted.close();
+            throw e;
+        }
+    }
+
+    /** The type bits and size of {@code path} itself (a link is not followed), or null when there is none. */
+    long[] lstat(String path) throws IOException {
+        try (Memory stat = new Memory(8L * LibNfs.STAT_LONGS)) {
+            stat.clear();
+            int rc = nfs.nfs_lstat64(context, path, stat);
+            if (rc == -ENOENT) {
+                return null;
+            }
+            check(rc, "stat " + path);
+            return new long[] {stat.getLong(8L * LibNfs.STAT_MODE) & S_IFMT, stat.getLong(8L * LibNfs.STAT_SIZE)};
+        }
+    }
+
+    /** Total and used bytes of the exported file system. */
+    long[] capacity() throws IOException {
+        try (Memory vfs = new Memory(8L * LibNfs.STATVFS_LONGS)) {
+            vfs.clear();
+            check(nfs.nfs_statvfs64(context, "/", vfs), "statvfs");
+            long fragment = vfs.getLong(8);
+            long total = vfs.getLong(16) * fragment;
+            long available = vfs.getLong(32) * fragment;
+            return new long[] {total, total - available};
+        }
+    }
+
+    /** mkdir; one that exists already (made by another backup meanwhile) is fine. */
+    void mkdir(String path) throws IOException {
+        int rc = nfs.nfs_mkdir(context, path);
+        if (rc != -EEXIST) {
+            check(rc, "mkdir " + path);
+        }
+    }
+
+    /** unlink; false when there was nothing to delete. */
+    boolean unlink(String path) throws IOException {
+        int rc = nfs.nfs_unlink(context, path);
+        if (rc == -ENOENT) {
+            return false;
+        }
+        check(rc, "delete " + path);
+        return true;
+    }
+
+    void rename(String from, String to) throws IOException {
+        check(nfs.nfs_rename(context, from, to), "rename " + from + " to " + to);
+    }
+
+    /** A new file, or an existing one truncated, mode 0600. */
+    NfsFile create(String path) throws IOException {
+        PointerByReference fh = new PointerByReference();
+        check(nfs.nfs_create(context, path, LibNfs.O_CREAT | LibNfs.O_TRUNC | LibNfs.O_WRONLY, 0600, fh),
+                "create " + path);
+        return new NfsFile(this, fh.getValue(), path);
+    }
+
+    NfsFile openForReading(String path) throws IOException {
+        PointerByReference fh = new PointerByReference();
+        check(nfs.nfs_open(context, path, LibNfs.O_RDONLY, fh), "open " + path);
+        return new NfsFile(this, fh.getValue(), path);
+    }
+
+    int pwrite(Pointer fh, long offset, Pointer buffer, int length) throws IOException {
+        return check(nfs.nfs_pwrite(context, fh, offset, length, buffer), "write");
+    }
+
+    int pread(Pointer fh, long offset, Pointer buffer, int length) throws IOException {
+        return check(nfs.nfs_pread(context, fh, offset, length, buffer), "read");
+    }
+
+    void fsync(Pointer fh, String path) throws IOException {
+        check(nfs.nfs_fsync(context, fh), "sync " + path);
+    }
+
+    void close(Pointer fh, String path) throws IOException {
+        check(nfs.nfs_close(context, fh), "close " + path);
+    }
+
+    /** Fails unless called on the thread that made the context: libnfs 4.0 contexts are not thread safe. */
+    private void onOwnerThread() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("an NFS context is used by " + Thread.currentThread().getName()
+                    + " but belongs to " + owner.getName());
+        }
+    }
+
+    /** {@code rc}, or an IOException with libnfs's reason when it is a negative errno. */
+    private int check(int rc, String what) throws IOException {
+        onOwnerThread();
+        if (rc >= 0) {
+            return rc;
+        }
+        String message = "NFS " + what + " on " + where + " failed: " + nfs.nfs_get_error(context) + " (errno " + -rc
+                + ")";
+        if (-rc == ENOENT) {
+            throw new NoSuchFileException(what, null, message);
+        }
+        if (-rc == ETIMEDOUT || Thread.currentThread().isInterrupted()) {
+            throw new SocketTimeoutException(message);
+        }
+        throw new IOException(message);
+    }
+
+    @Override
+    public void close() {
+        onOwnerThread();
+        nfs.nfs_destroy_context(context);
+    }
+}

@@ -13,31 +13,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.Guests;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.agent.fixtures.TestTemplate;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtCephSecrets;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
-import io.rbdstack.agent.libvirt.LibvirtErrors;
 import io.rbdstack.agent.vm.DomainOwner;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.CephKeyring;
 import io.rbdstack.testing.RealServices;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,7 +134,7 @@ class VirtualMachinesIT {
             }
         } finally {
             if (Files.exists(Path.of("/sys/class/net", BRIDGE))) {
-                run("ip", "link", "del", BRIDGE);
+                Guests.run("ip", "link", "del", BRIDGE);
             }
             if (libvirt != null) {
                 libvirt.close();
@@ -199,7 +195,7 @@ class VirtualMachinesIT {
         assertEquals(new DomainOwner(cloud.hostId, vm), DomainOwner.of(xml).orElseThrow(),
                 "the domain is tagged with its host and VM");
         assertFalse(xml.contains(key), "no key in the domain XML");
-        assertFalse(qemuCommandLine(instance).contains(key), "no key in QEMU's argv");
+        assertFalse(Guests.qemuCommandLine(instance).contains(key), "no key in QEMU's argv");
 
         String mac = running.get("nic").get(0).get("macaddress").asText();
         String alive = awaitLine(console(running), line -> line.startsWith("RBDSTACK-ALIVE"), Duration.ofSeconds(30));
@@ -341,7 +337,7 @@ class VirtualMachinesIT {
             String instance = first.get("instancename").asText();
             long pid = Long.parseLong(Files.readString(Path.of("/run/libvirt/qemu/" + instance + ".pid")).strip());
             long killed = System.nanoTime();
-            assertEquals(0, run("kill", "-9", Long.toString(pid)));
+            assertEquals(0, Guests.run("kill", "-9", Long.toString(pid)));
             Deadline.await("the killed VM is Stopped", Duration.ofSeconds(2 + 1 + 5),
                     () -> vm(first.get("id").asText()).get("state").asText().equals("Stopped"));
             System.out.printf("FIGURE kill -9 of qemu to Stopped in listVirtualMachines (vm.sync.interval=2): %d ms%n",
@@ -392,21 +388,8 @@ class VirtualMachinesIT {
         return awaitLine(log, 0, wanted, limit);
     }
 
-    /** The first line from {@code offset} on that matches, waiting up to {@code limit} for it. */
     private static String awaitLine(Path log, long offset, Predicate<String> wanted, Duration limit) {
-        String[] found = new String[1];
-        Deadline.await("the console log " + log + " shows the line wanted", limit, () -> {
-            if (!Files.exists(log)) {
-                return false;
-            }
-            byte[] bytes = Files.readAllBytes(log);
-            int from = (int) Math.min(offset, bytes.length);
-            Optional<String> line = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).lines()
-                    .map(String::strip).filter(wanted).findFirst();
-            line.ifPresent(l -> found[0] = l);
-            return line.isPresent();
-        });
-        return found[0];
+        return Guests.awaitLine(log, offset, wanted, limit);
     }
 
     private static String liveXml(String name) throws Exception {
@@ -414,17 +397,7 @@ class VirtualMachinesIT {
     }
 
     private static boolean domainExists(String name) throws Exception {
-        return libvirt.call(connect -> {
-            try {
-                connect.domainLookupByName(name);
-                return true;
-            } catch (org.libvirt.LibvirtException e) {
-                if (LibvirtErrors.isNoDomain(e)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return Guests.domainExists(libvirt, name);
     }
 
     private static Set<String> secrets() throws Exception {
@@ -433,22 +406,5 @@ class VirtualMachinesIT {
 
     private static String secretXml(String uuid) throws Exception {
         return libvirt.call(connect -> connect.secretLookupByUUIDString(uuid).getXMLDesc());
-    }
-
-    private static String qemuCommandLine(String name) throws IOException {
-        String pid = Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip();
-        return new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), StandardCharsets.UTF_8)
-                .replace('\0', ' ');
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        process.getInputStream().readAllBytes();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish");
-        }
-        return process.exitValue();
     }
 }

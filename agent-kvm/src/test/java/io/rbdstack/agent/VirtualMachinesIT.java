@@ -238,6 +238,8 @@ class VirtualMachinesIT {
         JsonNode snapshot = awaitOk(admin, admin.call("createSnapshot", "volumeid", root), "createSnapshot")
                 .get("snapshot");
         assertEquals("CreatedOnPrimary", snapshot.get("state").asText(), snapshot.toString());
+        assertTrue(snapshot.get("name").asText().matches("e2e-main_ROOT-\\d+_\\d{14}"),
+                "named <vm>_<volume>_<time> as CloudStack names it: " + snapshot);
 
         ApiClient.Reply quiesced = admin.call("createSnapshot", "volumeid", root, "quiescevm", "true");
         assertEquals(431, quiesced.status(), quiesced.body());

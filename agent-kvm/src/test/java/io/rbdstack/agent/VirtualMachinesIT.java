@@ -11,11 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.Guests;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.ServedBytes;
 import io.rbdstack.agent.fixtures.TestTemplate;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtCephSecrets;
@@ -24,8 +24,6 @@ import io.rbdstack.agent.vm.DomainOwner;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.CephKeyring;
 import io.rbdstack.testing.RealServices;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +59,7 @@ class VirtualMachinesIT {
     static Path dir;
     static OneHostCloud cloud;
     static ApiClient admin;
-    static HttpServer http;
+    static ServedBytes http;
     static LibvirtConnection libvirt;
     static CephKeyring.CephUser cephUser;
     static String poolUuid;
@@ -85,18 +83,9 @@ class VirtualMachinesIT {
         cephUser = cloud.ceph.limitedUser();
         poolUuid = cloud.createdRbdPool("vm-e2e", cephUser, "zone").get("id").asText();
         byte[] bytes = Files.readAllBytes(image.file());
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/guest.raw", exchange -> {
-            exchange.sendResponseHeaders(200, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-            exchange.close();
-        });
-        http.start();
-        template = ok(admin.call("registerTemplate", "name", "guest", "url", "http://127.0.0.1:"
-                + http.getAddress().getPort() + "/guest.raw", "zoneid", cloud.zoneId, "format", "RAW", "hypervisor",
-                "KVM", "ispublic", "true", "checksum", "{SHA-256}" + image.sha256()), "registerTemplate")
+        http = new ServedBytes("/guest.raw", bytes);
+        template = ok(admin.call("registerTemplate", "name", "guest", "url", http.url(), "zoneid", cloud.zoneId,
+                "format", "RAW", "hypervisor", "KVM", "ispublic", "true", "checksum", "{SHA-256}" + image.sha256()), "registerTemplate")
                 .get("template").get(0).get("id").asText();
         Deadline.await("template imported", Duration.ofSeconds(120), () -> list(admin, "listTemplates", "template",
                 "templatefilter", "all", "id", template).get(0).get("isready").asBoolean());
@@ -115,7 +104,7 @@ class VirtualMachinesIT {
     static void stop() throws Exception {
         try {
             if (http != null) {
-                http.stop(0);
+                http.close();
             }
             if (cloud != null) {
                 try {

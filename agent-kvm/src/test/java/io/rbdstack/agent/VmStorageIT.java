@@ -9,13 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.ServedBytes;
 import io.rbdstack.server.ApiClient;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +37,7 @@ class VmStorageIT {
     static Path dir;
     static OneHostCloud cloud;
     static ApiClient admin;
-    static HttpServer http;
+    static ServedBytes http;
     static String template;
     static String offering;
     static String diskOffering;
@@ -50,18 +48,9 @@ class VmStorageIT {
         admin = cloud.admin();
         cloud.createdRbdPool("vm-pool", cloud.ceph.limitedUser(), "zone");
         byte[] image = RbdData.bytes(8 * MIB, 12);
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/vm.raw", exchange -> {
-            exchange.sendResponseHeaders(200, image.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(image);
-            }
-            exchange.close();
-        });
-        http.start();
-        template = ok(admin.call("registerTemplate", "name", "vm-tmpl", "url", "http://127.0.0.1:"
-                + http.getAddress().getPort() + "/vm.raw", "zoneid", cloud.zoneId, "format", "RAW", "hypervisor",
-                "KVM", "ispublic", "true"), "registerTemplate").get("template").get(0).get("id").asText();
+        http = new ServedBytes("/vm.raw", image);
+        template = ok(admin.call("registerTemplate", "name", "vm-tmpl", "url", http.url(), "zoneid", cloud.zoneId,
+                "format", "RAW", "hypervisor", "KVM", "ispublic", "true"), "registerTemplate").get("template").get(0).get("id").asText();
         Deadline.await("template imported", Duration.ofSeconds(120), () -> list(admin, "listTemplates", "template",
                 "templatefilter", "all", "id", template).get(0).get("isready").asBoolean());
         offering = ok(admin.call("createServiceOffering", "name", "vm-small", "cpunumber", "1", "cpuspeed", "500",
@@ -73,7 +62,7 @@ class VmStorageIT {
     @AfterAll
     static void stop() throws Exception {
         if (http != null) {
-            http.stop(0);
+            http.close();
         }
         if (cloud != null) {
             try {

@@ -16,6 +16,7 @@ import io.rbdstack.agent.connect.CommandHandler;
 import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.Guests;
 import io.rbdstack.agent.fixtures.TestTemplate;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtCephSecrets;
@@ -44,16 +45,12 @@ import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.RbdPool;
 import io.rbdstack.testing.LogCapture;
 import io.rbdstack.testing.RealServices;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,7 +147,7 @@ class VmLifecycleIT {
         cleanup.step(() -> new LibvirtCephSecrets(libvirt).undefine(pool.uuid()));
         cleanup.step(() -> {
             if (Files.exists(Path.of("/sys/class/net", bridge))) {
-                assertEquals(0, run("ip", "link", "del", bridge), "ip link del " + bridge);
+                assertEquals(0, Guests.run("ip", "link", "del", bridge), "ip link del " + bridge);
             }
         });
         cleanup.step(logs::close);
@@ -216,7 +213,7 @@ class VmLifecycleIT {
         assertTrue(live.contains("<secret type='ceph' uuid='" + LibvirtCephSecrets.secretUuid(pool.uuid()) + "'/>"), live);
         assertTrue(live.contains("<domain type='" + facts.virtType() + "'"), live);
         assertFalse(live.contains(key), "no key in the domain XML");
-        assertFalse(qemuCommandLine(domainName).contains(key), "no key in QEMU's argv");
+        assertFalse(Guests.qemuCommandLine(domainName).contains(key), "no key in QEMU's argv");
         assertFalse(live.contains("host-model") || live.contains("host-passthrough"), "QEMU's default CPU model");
 
         // A retried start leaves the running domain alone.
@@ -285,7 +282,7 @@ class VmLifecycleIT {
         assertEquals(VmPowerState.POWER_ON, states(agent).get(0).state());
 
         long pid = Long.parseLong(Files.readString(Path.of("/run/libvirt/qemu/" + domainName + ".pid")).strip());
-        run("kill", "-9", Long.toString(pid));
+        Guests.run("kill", "-9", Long.toString(pid));
         Deadline.await("vm.states no longer lists the killed VM", Duration.ofSeconds(20),
                 () -> states(agent).isEmpty());
 
@@ -354,35 +351,12 @@ class VmLifecycleIT {
         assertTrue(answer.success(), answer.toString());
     }
 
-    /** The first line from {@code offset} on that matches, waiting up to {@code limit} for it. */
     private static String awaitLine(Path log, long offset, Predicate<String> wanted, Duration limit) {
-        String[] found = new String[1];
-        Deadline.await("the console log " + log + " shows the line wanted", limit, () -> {
-            if (!Files.exists(log)) {
-                return false;
-            }
-            byte[] bytes = Files.readAllBytes(log);
-            String text = new String(bytes, (int) Math.min(offset, bytes.length), (int) Math.max(0, bytes.length - offset),
-                    StandardCharsets.UTF_8);
-            Optional<String> line = text.lines().map(String::strip).filter(wanted).findFirst();
-            line.ifPresent(l -> found[0] = l);
-            return line.isPresent();
-        });
-        return found[0];
+        return Guests.awaitLine(log, offset, wanted, limit);
     }
 
     private boolean domainExists(String name) throws Exception {
-        return libvirt.call(connect -> {
-            try {
-                connect.domainLookupByName(name);
-                return true;
-            } catch (org.libvirt.LibvirtException e) {
-                if (LibvirtErrors.isNoDomain(e)) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return Guests.domainExists(libvirt, name);
     }
 
     private void destroyIfThere(String name) throws Exception {
@@ -398,27 +372,11 @@ class VmLifecycleIT {
         });
     }
 
-    private static String qemuCommandLine(String name) throws IOException {
-        String pid = Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip();
-        return new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-    }
-
     private static void restore(String property, String value) {
         if (value == null) {
             System.clearProperty(property);
         } else {
             System.setProperty(property, value);
         }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        process.getInputStream().readAllBytes();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish");
-        }
-        return process.exitValue();
     }
 }

@@ -26,7 +26,7 @@ public final class SnapshotTaker {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotTaker.class);
     private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-    private static final String DETACHED = "detached_";
+    private static final String DETACHED = "detached";
 
     private final SnapshotService service;
     private final SnapshotBackups backups;
@@ -103,14 +103,18 @@ public final class SnapshotTaker {
         }
     }
 
-    /** detached_&lt;volume&gt;_&lt;time&gt;, the volume's name shortened so that the whole fits the name column. */
+    /**
+     * &lt;VM&gt;_&lt;volume&gt;_&lt;time&gt; as CloudStack names it, "detached" for a volume of no VM; the volume's
+     * name shortened so that the whole fits the name column.
+     */
     static String defaultName(VolumeRepository.VolumeRow volume) {
+        String prefix = (volume.attachment() == null ? DETACHED : volume.attachment().vmName()) + "_";
         String time = "_" + ZonedDateTime.now(ZoneOffset.UTC).format(NAME_TIME);
-        int room = Param.DEFAULT_LENGTH - DETACHED.length() - time.length();
+        int room = Math.max(0, Param.DEFAULT_LENGTH - prefix.codePointCount(0, prefix.length()) - time.length());
         String name = volume.name();
         // Cut by characters (code points), as the column counts them, never inside a surrogate pair.
         String volumeName = name.codePointCount(0, name.length()) > room
                 ? name.substring(0, name.offsetByCodePoints(0, room)) : name;
-        return DETACHED + volumeName + time;
+        return prefix + volumeName + time;
     }
 }

@@ -1,0 +1,198 @@
+package io.rbdstack.agent;
+
+import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
+import static io.rbdstack.agent.fixtures.OneHostCloud.list;
+import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.ceph.rados.IoCTX;
+import com.sun.net.httpserver.HttpServer;
+import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.server.ApiClient;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * VM snapshots on the real server, agent and Ceph: a two-disk VM's volumes are snapshotted together as
+ * one RBD group snapshot, reverted byte-exactly, and nothing is left in Ceph after the delete and the
+ * expunge. The VM stays Stopped; its images are written behind the agent's back (rados-java).
+ */
+class VmSnapshotsIT {
+
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    static Path dir;
+    static OneHostCloud cloud;
+    static ApiClient admin;
+    static HttpServer http;
+    static IoCTX io;
+    static String template;
+    static String offering;
+    static String diskOffering;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = OneHostCloud.start(dir);
+        admin = cloud.admin();
+        io = cloud.cephAdmin().ioCtx();
+        cloud.createdRbdPool("vmsnap-pool", cloud.ceph.limitedUser(), "zone");
+        byte[] image = RbdData.bytes(8 * MIB, 31);
+        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/vmsnap.raw", exchange -> {
+            exchange.sendResponseHeaders(200, image.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(image);
+            }
+            exchange.close();
+        });
+        http.start();
+        template = ok(admin.call("registerTemplate", "name", "vmsnap-tmpl", "url", "http://127.0.0.1:"
+                + http.getAddress().getPort() + "/vmsnap.raw", "zoneid", cloud.zoneId, "format", "RAW", "hypervisor",
+                "KVM", "ispublic", "true"), "registerTemplate").get("template").get(0).get("id").asText();
+        Deadline.await("template imported", Duration.ofSeconds(120), () -> list(admin, "listTemplates", "template",
+                "templatefilter", "all", "id", template).get(0).get("isready").asBoolean());
+        offering = ok(admin.call("createServiceOffering", "name", "vmsnap-small", "cpunumber", "1", "cpuspeed", "500",
+                "memory", "256"), "createServiceOffering").get("serviceoffering").get("id").asText();
+        diskOffering = ok(admin.call("createDiskOffering", "name", "vmsnap-data", "disksize", "1"),
+                "createDiskOffering").get("diskoffering").get("id").asText();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (http != null) {
+            http.stop(0);
+        }
+        if (cloud != null) {
+            try {
+                for (JsonNode vm : list(admin, "listVirtualMachines", "virtualmachine", "listall", "true")) {
+                    awaitOk(admin, admin.call("destroyVirtualMachine", "id", vm.get("id").asText(), "expunge", "true"),
+                            "destroyVirtualMachine");
+                }
+                if (template != null) {
+                    admin.awaitJob(ok(admin.call("deleteTemplate", "id", template), "deleteTemplate").get("jobid")
+                            .asText());
+                }
+            } finally {
+                cloud.close();
+            }
+        }
+    }
+
+    @Test
+    void bothDisksAreSnapshottedAsOneGroupSnapshotAndRevertedByteExactly() throws Exception {
+        JsonNode vm = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
+                offering, "templateid", template, "name", "vmsnap-1", "startvm", "false", "diskofferingid",
+                diskOffering), "deployVirtualMachine").get("virtualmachine");
+        String vmId = vm.get("id").asText();
+        List<JsonNode> volumes = list(admin, "listVolumes", "volume", "listall", "true").stream()
+                .filter(v -> vmId.equals(v.path("virtualmachineid").asText())).toList();
+        String root = volumes.stream().filter(v -> v.get("type").asText().equals("ROOT")).findFirst().orElseThrow()
+                .get("path").asText();
+        JsonNode data = volumes.stream().filter(v -> v.get("type").asText().equals("DATADISK")).findFirst()
+                .orElseThrow();
+        String dataImage = data.get("path").asText();
+        RbdData.write(io, root, 0, RbdData.bytes(MIB, 1));
+        RbdData.write(io, dataImage, 3 * MIB, RbdData.bytes(MIB, 2));
+        String rootThen = RbdData.sha256(io, root, null);
+        String dataThen = RbdData.sha256(io, dataImage, null);
+
+        long t0 = System.nanoTime();
+        JsonNode snapshot = awaitOk(admin, admin.call("createVMSnapshot", "virtualmachineid", vmId, "name", "before",
+                "description", "both disks"), "createVMSnapshot").get("vmsnapshot");
+        System.out.printf("createVMSnapshot of a stopped two-disk VM took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        String snapshotId = snapshot.get("id").asText();
+        assertEquals("Ready", snapshot.get("state").asText(), snapshot.toString());
+        assertEquals("before", snapshot.get("displayname").asText());
+        assertEquals("Disk", snapshot.get("type").asText());
+        assertTrue(snapshot.get("current").asBoolean());
+        assertEquals(vmId, snapshot.get("virtualmachineid").asText());
+        assertEquals("consistent: the VM was stopped", snapshot.get("consistency").asText());
+
+        String groups = cloud.cluster.cli("rbd", "group", "snap", "ls", "--format", "json",
+                cloud.ceph.pool() + "/" + vmId);
+        assertTrue(groups.contains(snapshotId), "one group snapshot named after the VM snapshot: " + groups);
+        assertEquals(1, groups.split("\"snapshot\"", -1).length - 1, groups);
+        for (String image : List.of(root, dataImage)) {
+            String snaps = cloud.cluster.cli("rbd", "snap", "ls", "--all", cloud.ceph.pool() + "/" + image);
+            assertTrue(snaps.contains("group"), image + " holds its part in the group namespace: " + snaps);
+        }
+
+        JsonNode listed = list(admin, "listVMSnapshot", "vmSnapshot", "virtualmachineid", vmId).get(0);
+        assertEquals(snapshotId, listed.get("id").asText());
+        assertEquals("both disks", listed.get("description").asText());
+        assertEquals(1, list(admin, "listVMSnapshot", "vmSnapshot", "name", "before").size());
+        assertEquals(0, list(admin, "listVMSnapshot", "vmSnapshot", "state", "Error").size());
+
+        ApiClient.Reply sameName = admin.call("createVMSnapshot", "virtualmachineid", vmId, "name", "before");
+        assertEquals(431, sameName.status(), sameName.body());
+        ApiClient.Reply memory = admin.call("createVMSnapshot", "virtualmachineid", vmId, "snapshotmemory", "true");
+        assertEquals(431, memory.status(), memory.body());
+        assertTrue(memory.body().contains("parameter snapshotmemory"), memory.body());
+        ApiClient.Reply detach = admin.call("detachVolume", "id", data.get("id").asText());
+        JsonNode detachJob = admin.awaitJob(ok(detach, "detachVolume").get("jobid").asText());
+        assertEquals(2, detachJob.get("jobstatus").asInt(), detachJob.toString());
+        assertTrue(detachJob.toString().contains("please specify a VM that does not have VM snapshots"),
+                detachJob.toString());
+
+        RbdData.write(io, root, 0, RbdData.bytes(MIB, 3));
+        RbdData.write(io, dataImage, 3 * MIB, RbdData.bytes(MIB, 4));
+        assertNotEquals(rootThen, RbdData.sha256(io, root, null));
+        assertNotEquals(dataThen, RbdData.sha256(io, dataImage, null));
+
+        t0 = System.nanoTime();
+        JsonNode reverted = awaitOk(admin, admin.call("revertToVMSnapshot", "vmsnapshotid", snapshotId),
+                "revertToVMSnapshot").get("virtualmachine");
+        System.out.printf("revertToVMSnapshot of two disks took %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertEquals("Stopped", reverted.get("state").asText());
+        assertEquals(rootThen, RbdData.sha256(io, root, null), "the root disk is as it was when snapshotted");
+        assertEquals(dataThen, RbdData.sha256(io, dataImage, null), "the data disk is as it was when snapshotted");
+
+        awaitOk(admin, admin.call("deleteVMSnapshot", "vmsnapshotid", snapshotId), "deleteVMSnapshot");
+        assertTrue(list(admin, "listVMSnapshot", "vmSnapshot", "virtualmachineid", vmId).isEmpty());
+        assertFalse(cloud.cluster.cli("rbd", "group", "ls", "--pool", cloud.ceph.pool()).contains(vmId),
+                "the group goes with its last snapshot");
+        for (String image : List.of(root, dataImage)) {
+            assertFalse(cloud.cluster.cli("rbd", "snap", "ls", "--all", cloud.ceph.pool() + "/" + image)
+                    .contains("group"), image);
+        }
+    }
+
+    @Test
+    void anExpungeDeletesTheVmSnapshotsFirstAndLeavesNoGroupOrImage() throws Exception {
+        JsonNode vm = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
+                offering, "templateid", template, "name", "vmsnap-2", "startvm", "false", "diskofferingid",
+                diskOffering), "deployVirtualMachine").get("virtualmachine");
+        String vmId = vm.get("id").asText();
+        String rootImage = list(admin, "listVolumes", "volume", "listall", "true").stream()
+                .filter(v -> vmId.equals(v.path("virtualmachineid").asText()) && v.get("type").asText().equals("ROOT"))
+                .findFirst().orElseThrow().get("path").asText();
+        String first = awaitOk(admin, admin.call("createVMSnapshot", "virtualmachineid", vmId), "createVMSnapshot")
+                .get("vmsnapshot").get("id").asText();
+        JsonNode second = awaitOk(admin, admin.call("createVMSnapshot", "virtualmachineid", vmId, "name", "second"),
+                "createVMSnapshot").get("vmsnapshot");
+        assertEquals(first, second.get("parent").asText(), "the second's parent is the first");
+        assertTrue(cloud.cluster.cli("rbd", "group", "ls", "--pool", cloud.ceph.pool()).contains(vmId));
+
+        awaitOk(admin, admin.call("destroyVirtualMachine", "id", vmId, "expunge", "true"), "destroyVirtualMachine");
+        assertFalse(cloud.cluster.cli("rbd", "group", "ls", "--pool", cloud.ceph.pool()).contains(vmId),
+                "no group left");
+        String left = cloud.cluster.cli("rbd", "ls", "--pool", cloud.ceph.pool());
+        assertFalse(left.contains(rootImage), "the root image is deleted: " + left);
+        assertTrue(list(admin, "listVMSnapshot", "vmSnapshot", "listall", "true").stream()
+                .noneMatch(s -> vmId.equals(s.get("virtualmachineid").asText())));
+    }
+}

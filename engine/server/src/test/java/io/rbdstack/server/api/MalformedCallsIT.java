@@ -133,7 +133,9 @@ class MalformedCallsIT {
             "listVolumesMetrics id", "listSnapshots id", "listSnapshots volumeid", "listUsers id", "registerUserKeys id",
             "queryAsyncJobResult jobid", "updateUser id", "listTemplates id",
             // listVirtualMachines lists within the caller's scope; a deploy checks the template is its own or public
-            "listVirtualMachines id", "listVirtualMachines templateid", "deployVirtualMachine templateid");
+            "listVirtualMachines id", "listVirtualMachines templateid", "deployVirtualMachine templateid",
+            // listVMSnapshot lists within the caller's scope too
+            "listVMSnapshot vmsnapshotid", "listVMSnapshot virtualmachineid");
 
     @Test
     void everyIdOfAnOwnedEntityAUserMayNameIsAccessChecked() {

@@ -14,9 +14,12 @@ import com.sun.net.httpserver.HttpServer;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.TestTemplate;
+import io.rbdstack.testing.RealServices;
 import io.rbdstack.server.ApiClient;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,6 +46,7 @@ class VmSnapshotsIT {
     static String template;
     static String offering;
     static String diskOffering;
+    static volatile Path bootableFile;
 
     @BeforeAll
     static void start() throws Exception {
@@ -56,6 +60,14 @@ class VmSnapshotsIT {
             exchange.sendResponseHeaders(200, image.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(image);
+            }
+            exchange.close();
+        });
+        http.createContext("/bootable.raw", exchange -> {
+            byte[] bootable = Files.readAllBytes(bootableFile);
+            exchange.sendResponseHeaders(200, bootable.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bootable);
             }
             exchange.close();
         });
@@ -194,5 +206,41 @@ class VmSnapshotsIT {
         assertFalse(left.contains(rootImage), "the root image is deleted: " + left);
         assertTrue(list(admin, "listVMSnapshot", "vmSnapshot", "listall", "true").stream()
                 .noneMatch(s -> vmId.equals(s.get("virtualmachineid").asText())));
+    }
+
+    @Test
+    void aRunningGuestWithoutAnAgentIsSnapshottedCrashConsistentAndRevertedOnlyOnceStopped() throws Exception {
+        bootableFile = TestTemplate.get(RealServices.load()).file();
+        String bootable = ok(admin.call("registerTemplate", "name", "vmsnap-boot", "url", "http://127.0.0.1:"
+                + http.getAddress().getPort() + "/bootable.raw", "zoneid", cloud.zoneId, "format", "RAW", "hypervisor",
+                "KVM", "ispublic", "true"), "registerTemplate").get("template").get(0).get("id").asText();
+        Deadline.await("bootable template imported", Duration.ofSeconds(120), () -> list(admin, "listTemplates",
+                "template", "templatefilter", "all", "id", bootable).get(0).get("isready").asBoolean());
+        JsonNode vm = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
+                offering, "templateid", bootable, "name", "vmsnap-run"), "deployVirtualMachine").get("virtualmachine");
+        String vmId = vm.get("id").asText();
+        try {
+            assertEquals("Running", vm.get("state").asText(), vm.toString());
+            JsonNode snapshot = awaitOk(admin, admin.call("createVMSnapshot", "virtualmachineid", vmId, "quiescevm",
+                    "true"), "createVMSnapshot").get("vmsnapshot");
+            assertEquals("Ready", snapshot.get("state").asText());
+            assertFalse(snapshot.get("quiesced").asBoolean());
+            assertEquals("the guest has no qemu-guest-agent; the snapshot is crash-consistent",
+                    snapshot.get("consistency").asText());
+            assertTrue(list(admin, "listEvents", "event", "type", "VMSNAPSHOT.CREATE").stream().anyMatch(e ->
+                    e.get("description").asText().contains("is crash-consistent: the guest has no qemu-guest-agent")));
+
+            ApiClient.Reply running = admin.call("revertToVMSnapshot", "vmsnapshotid", snapshot.get("id").asText());
+            assertEquals(431, running.status(), running.body());
+            assertTrue(running.body().contains("Reverting to the VM Snapshot is not allowed for running VMs"),
+                    running.body());
+
+            awaitOk(admin, admin.call("stopVirtualMachine", "id", vmId, "forced", "true"), "stopVirtualMachine");
+            assertEquals("Stopped", awaitOk(admin, admin.call("revertToVMSnapshot", "vmsnapshotid",
+                    snapshot.get("id").asText()), "revertToVMSnapshot").get("virtualmachine").get("state").asText());
+        } finally {
+            awaitOk(admin, admin.call("destroyVirtualMachine", "id", vmId, "expunge", "true"), "destroyVirtualMachine");
+            admin.awaitJob(ok(admin.call("deleteTemplate", "id", bootable), "deleteTemplate").get("jobid").asText());
+        }
     }
 }

@@ -10,18 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.ceph.rados.IoCTX;
-import com.sun.net.httpserver.HttpServer;
-import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.HttpTemplates;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.agent.fixtures.TestTemplate;
 import io.rbdstack.testing.RealServices;
 import io.rbdstack.server.ApiClient;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,12 +37,11 @@ class VmSnapshotsIT {
     static Path dir;
     static OneHostCloud cloud;
     static ApiClient admin;
-    static HttpServer http;
+    static HttpTemplates templates;
     static IoCTX io;
     static String template;
     static String offering;
     static String diskOffering;
-    static volatile Path bootableFile;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,29 +49,8 @@ class VmSnapshotsIT {
         admin = cloud.admin();
         io = cloud.cephAdmin().ioCtx();
         cloud.createdRbdPool("vmsnap-pool", cloud.ceph.limitedUser(), "zone");
-        byte[] image = RbdData.bytes(8 * MIB, 31);
-        http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        http.createContext("/vmsnap.raw", exchange -> {
-            exchange.sendResponseHeaders(200, image.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(image);
-            }
-            exchange.close();
-        });
-        http.createContext("/bootable.raw", exchange -> {
-            byte[] bootable = Files.readAllBytes(bootableFile);
-            exchange.sendResponseHeaders(200, bootable.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bootable);
-            }
-            exchange.close();
-        });
-        http.start();
-        template = ok(admin.call("registerTemplate", "name", "vmsnap-tmpl", "url", "http://127.0.0.1:"
-                + http.getAddress().getPort() + "/vmsnap.raw", "zoneid", cloud.zoneId, "format", "RAW", "hypervisor",
-                "KVM", "ispublic", "true"), "registerTemplate").get("template").get(0).get("id").asText();
-        Deadline.await("template imported", Duration.ofSeconds(120), () -> list(admin, "listTemplates", "template",
-                "templatefilter", "all", "id", template).get(0).get("isready").asBoolean());
+        templates = new HttpTemplates(admin);
+        template = templates.register(cloud.zoneId, "vmsnap-tmpl", () -> RbdData.bytes(8 * MIB, 31));
         offering = ok(admin.call("createServiceOffering", "name", "vmsnap-small", "cpunumber", "1", "cpuspeed", "500",
                 "memory", "256"), "createServiceOffering").get("serviceoffering").get("id").asText();
         diskOffering = ok(admin.call("createDiskOffering", "name", "vmsnap-data", "disksize", "1"),
@@ -85,38 +59,38 @@ class VmSnapshotsIT {
 
     @AfterAll
     static void stop() throws Exception {
-        if (http != null) {
-            http.stop(0);
-        }
-        if (cloud != null) {
-            try {
-                for (JsonNode vm : list(admin, "listVirtualMachines", "virtualmachine", "listall", "true")) {
-                    awaitOk(admin, admin.call("destroyVirtualMachine", "id", vm.get("id").asText(), "expunge", "true"),
-                            "destroyVirtualMachine");
-                }
-                if (template != null) {
-                    admin.awaitJob(ok(admin.call("deleteTemplate", "id", template), "deleteTemplate").get("jobid")
-                            .asText());
-                }
-            } finally {
-                cloud.close();
+        try {
+            // the VMs first (their root volumes are clones of the templates); the cloud's close removes the rest
+            for (JsonNode vm : list(admin, "listVirtualMachines", "virtualmachine", "listall", "true")) {
+                awaitOk(admin, admin.call("destroyVirtualMachine", "id", vm.get("id").asText(), "expunge", "true"),
+                        "destroyVirtualMachine");
             }
+            templates.close();
+        } finally {
+            cloud.close();
         }
+    }
+
+    /** A stopped VM with a root volume and a 1 GB data disk; the paths of its images, root first. */
+    private static List<String> stoppedTwoDiskVm(String name, List<String> ids) throws Exception {
+        String vmId = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
+                offering, "templateid", template, "name", name, "startvm", "false", "diskofferingid",
+                diskOffering), "deployVirtualMachine").get("virtualmachine").get("id").asText();
+        ids.add(vmId);
+        List<JsonNode> volumes = list(admin, "listVolumes", "volume", "listall", "true").stream()
+                .filter(v -> vmId.equals(v.path("virtualmachineid").asText()))
+                .sorted(java.util.Comparator.comparing(v -> v.get("deviceid").asInt())).toList();
+        ids.add(volumes.get(1).get("id").asText());
+        return volumes.stream().map(v -> v.get("path").asText()).toList();
     }
 
     @Test
     void bothDisksAreSnapshottedAsOneGroupSnapshotAndRevertedByteExactly() throws Exception {
-        JsonNode vm = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
-                offering, "templateid", template, "name", "vmsnap-1", "startvm", "false", "diskofferingid",
-                diskOffering), "deployVirtualMachine").get("virtualmachine");
-        String vmId = vm.get("id").asText();
-        List<JsonNode> volumes = list(admin, "listVolumes", "volume", "listall", "true").stream()
-                .filter(v -> vmId.equals(v.path("virtualmachineid").asText())).toList();
-        String root = volumes.stream().filter(v -> v.get("type").asText().equals("ROOT")).findFirst().orElseThrow()
-                .get("path").asText();
-        JsonNode data = volumes.stream().filter(v -> v.get("type").asText().equals("DATADISK")).findFirst()
-                .orElseThrow();
-        String dataImage = data.get("path").asText();
+        List<String> ids = new java.util.ArrayList<>();
+        List<String> images = stoppedTwoDiskVm("vmsnap-1", ids);
+        String vmId = ids.get(0);
+        String root = images.get(0);
+        String dataImage = images.get(1);
         RbdData.write(io, root, 0, RbdData.bytes(MIB, 1));
         RbdData.write(io, dataImage, 3 * MIB, RbdData.bytes(MIB, 2));
         String rootThen = RbdData.sha256(io, root, null);
@@ -154,7 +128,7 @@ class VmSnapshotsIT {
         ApiClient.Reply memory = admin.call("createVMSnapshot", "virtualmachineid", vmId, "snapshotmemory", "true");
         assertEquals(431, memory.status(), memory.body());
         assertTrue(memory.body().contains("parameter snapshotmemory"), memory.body());
-        ApiClient.Reply detach = admin.call("detachVolume", "id", data.get("id").asText());
+        ApiClient.Reply detach = admin.call("detachVolume", "id", ids.get(1));
         JsonNode detachJob = admin.awaitJob(ok(detach, "detachVolume").get("jobid").asText());
         assertEquals(2, detachJob.get("jobstatus").asInt(), detachJob.toString());
         assertTrue(detachJob.toString().contains("please specify a VM that does not have VM snapshots"),
@@ -185,13 +159,9 @@ class VmSnapshotsIT {
 
     @Test
     void anExpungeDeletesTheVmSnapshotsFirstAndLeavesNoGroupOrImage() throws Exception {
-        JsonNode vm = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
-                offering, "templateid", template, "name", "vmsnap-2", "startvm", "false", "diskofferingid",
-                diskOffering), "deployVirtualMachine").get("virtualmachine");
-        String vmId = vm.get("id").asText();
-        String rootImage = list(admin, "listVolumes", "volume", "listall", "true").stream()
-                .filter(v -> vmId.equals(v.path("virtualmachineid").asText()) && v.get("type").asText().equals("ROOT"))
-                .findFirst().orElseThrow().get("path").asText();
+        List<String> ids = new java.util.ArrayList<>();
+        String rootImage = stoppedTwoDiskVm("vmsnap-2", ids).get(0);
+        String vmId = ids.get(0);
         String first = awaitOk(admin, admin.call("createVMSnapshot", "virtualmachineid", vmId), "createVMSnapshot")
                 .get("vmsnapshot").get("id").asText();
         JsonNode second = awaitOk(admin, admin.call("createVMSnapshot", "virtualmachineid", vmId, "name", "second"),
@@ -210,12 +180,8 @@ class VmSnapshotsIT {
 
     @Test
     void aRunningGuestWithoutAnAgentIsSnapshottedCrashConsistentAndRevertedOnlyOnceStopped() throws Exception {
-        bootableFile = TestTemplate.get(RealServices.load()).file();
-        String bootable = ok(admin.call("registerTemplate", "name", "vmsnap-boot", "url", "http://127.0.0.1:"
-                + http.getAddress().getPort() + "/bootable.raw", "zoneid", cloud.zoneId, "format", "RAW", "hypervisor",
-                "KVM", "ispublic", "true"), "registerTemplate").get("template").get(0).get("id").asText();
-        Deadline.await("bootable template imported", Duration.ofSeconds(120), () -> list(admin, "listTemplates",
-                "template", "templatefilter", "all", "id", bootable).get(0).get("isready").asBoolean());
+        Path bootableFile = TestTemplate.get(RealServices.load()).file();
+        String bootable = templates.register(cloud.zoneId, "vmsnap-boot", () -> Files.readAllBytes(bootableFile));
         JsonNode vm = awaitOk(admin, admin.call("deployVirtualMachine", "zoneid", cloud.zoneId, "serviceofferingid",
                 offering, "templateid", bootable, "name", "vmsnap-run"), "deployVirtualMachine").get("virtualmachine");
         String vmId = vm.get("id").asText();
@@ -240,7 +206,6 @@ class VmSnapshotsIT {
                     snapshot.get("id").asText()), "revertToVMSnapshot").get("virtualmachine").get("state").asText());
         } finally {
             awaitOk(admin, admin.call("destroyVirtualMachine", "id", vmId, "expunge", "true"), "destroyVirtualMachine");
-            admin.awaitJob(ok(admin.call("deleteTemplate", "id", bootable), "deleteTemplate").get("jobid").asText());
         }
     }
 }

@@ -329,7 +329,7 @@ public final class ManagementServer implements AutoCloseable {
             TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates, templateImport,
                     jobs::submit));
             Vms vms = new Vms(new Vms.Uses(jdbc, zones, serviceOfferings, offerings, templates, templateImport, pools,
-                    volumes, volumeService, guestNics, agents.connections(), settings, owners, events, alerts,
+                    poolService, volumes, volumeService, guestNics, agents.connections(), settings, owners, events, alerts,
                     users::firstActiveUserOf));
             vms.register(registry);
             resources.push(vms.sync());

@@ -21,6 +21,7 @@ public enum Entity {
     VOLUME("volume", "volumes", "account_id"),
     SNAPSHOT("snapshot", "snapshots", "account_id"),
     VIRTUAL_MACHINE("virtual machine", "vm_instance", "account_id"),
+    VM_SNAPSHOT("VM snapshot", "vm_snapshots", "account_id"),
     SNAPSHOT_POLICY("snapshot policy", "snapshot_policy", "account_id"),
     DOMAIN("domain", "domain", null),
     ACCOUNT("account", "account", "id"),

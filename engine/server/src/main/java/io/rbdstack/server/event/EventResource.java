@@ -26,7 +26,7 @@ public record EventResource(String type, String uuid) {
             Map.entry(Entity.SNAPSHOT_POLICY, "SnapshotPolicy"), Map.entry(Entity.DOMAIN, "Domain"),
             Map.entry(Entity.ACCOUNT, "Account"), Map.entry(Entity.USER, "User"), Map.entry(Entity.ASYNC_JOB, "AsyncJob"),
             Map.entry(Entity.NETWORK, "Network"), Map.entry(Entity.NETWORK_OFFERING, "NetworkOffering"),
-            Map.entry(Entity.VIRTUAL_MACHINE, "VirtualMachine"));
+            Map.entry(Entity.VIRTUAL_MACHINE, "VirtualMachine"), Map.entry(Entity.VM_SNAPSHOT, "VmSnapshot"));
 
     /** Response objects of create commands and the resource type they are. */
     private static final Map<String, String> TYPE_OF_RESPONSE = Map.ofEntries(
@@ -37,7 +37,7 @@ public record EventResource(String type, String uuid) {
             Map.entry("volume", "Volume"), Map.entry("snapshot", "Snapshot"),
             Map.entry("account", "Account"), Map.entry("user", "User"), Map.entry("userkeys", "User"),
             Map.entry("network", "Network"),
-            Map.entry("virtualmachine", "VirtualMachine"));
+            Map.entry("virtualmachine", "VirtualMachine"), Map.entry("vmsnapshot", "VmSnapshot"));
 
     /**
      * A sync command's resource: the entity its {@code id} parameter names (updates and deletes), else

@@ -224,6 +224,8 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting VM_DESTROY_FORCESTOP = new Setting("vm.destroy.forcestop", "Advanced",
             ValueType.flag(), "false", DYNAMIC, "Whether destroyVirtualMachine forces a running VM off rather than"
                     + " asking the guest to power off first.");
+    public static final Setting VM_SNAPSHOT_MAX = new Setting("vmsnapshot.max", "Advanced",
+            ValueType.wholeNumber(1, 1000), "10", DYNAMIC, "Maximum VM snapshots for a single VM.");
 
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
@@ -240,5 +242,7 @@ public record Setting(String name, String category, ValueType type, String defau
             MAC_IDENTIFIER, GUEST_NETWORK_DEVICE, GUEST_NETWORK_UPLINK,
             // the VM lifecycle's
             VM_STOP_TIMEOUT_SECONDS, VM_SYNC_INTERVAL, CPU_OVERPROVISIONING_FACTOR, MEM_OVERPROVISIONING_FACTOR,
-            ALLOW_USER_EXPUNGE_RECOVER_VM, VM_DESTROY_FORCESTOP);
+            ALLOW_USER_EXPUNGE_RECOVER_VM, VM_DESTROY_FORCESTOP,
+            // VM snapshots'
+            VM_SNAPSHOT_MAX);
 }

@@ -125,6 +125,7 @@ public final class SnapshotService {
             VolumeRepository.VolumeRow volume = volumes.find(snapshot.volumeUuid()).orElseThrow(() ->
                     ApiException.invalidParameter("The volume of snapshot " + snapshot.name() + " is deleted"));
             requireVmStopped(volume);
+            requireNoVmSnapshots(volume);
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.RevertSnapshotting)) {
                 throw notReady(volume, "revert it to a snapshot");
             }
@@ -141,6 +142,19 @@ public final class SnapshotService {
             throw ApiException.invalidParameter("The VM the specified disk is attached to is not in the shutdown"
                     + " state: volume " + volume.name() + " is attached to VM " + vm.vmName() + " (" + vm.vmUuid()
                     + "), which is " + vm.vmState() + "; stop it to revert the volume (parameter id)");
+        }
+    }
+
+    /**
+     * A volume of a VM with VM snapshots is not reverted alone (CloudStack's rule): its VM snapshots hold all
+     * of the VM's volumes at one instant, and a revert to one of them would undo this one's revert.
+     */
+    private void requireNoVmSnapshots(VolumeRepository.VolumeRow volume) {
+        VolumeRepository.Attachment vm = volume.attachment();
+        if (vm != null && jdbc.queryLong("SELECT COUNT(*) FROM vm_snapshots WHERE vm_id = ? AND removed IS NULL",
+                vm.vmId()) > 0) {
+            throw ApiException.invalidParameter("Unable to revert snapshot for VM, please remove VM snapshots before"
+                    + " reverting VM from snapshot (parameter id)");
         }
     }
 

@@ -28,17 +28,19 @@ final class VmDestroyer {
     private final VolumeService volumes;
     private final GuestNics nics;
     private final VmPower power;
+    private final VmSnapshots snapshots;
     private final SettingsRepository settings;
     private final Alerts alerts;
 
     VmDestroyer(VmRepository vms, VmVolumes vmVolumes, VolumeRepository volumeRows, VolumeService volumes,
-                GuestNics nics, VmPower power, SettingsRepository settings, Alerts alerts) {
+                GuestNics nics, VmPower power, VmSnapshots snapshots, SettingsRepository settings, Alerts alerts) {
         this.vms = vms;
         this.vmVolumes = vmVolumes;
         this.volumeRows = volumeRows;
         this.volumes = volumes;
         this.nics = nics;
         this.power = power;
+        this.snapshots = snapshots;
         this.settings = settings;
         this.alerts = alerts;
     }
@@ -69,8 +71,9 @@ final class VmDestroyer {
     }
 
     /**
-     * The job: stops the VM (forced per vm.destroy.forcestop), detaches its data disks (deleting those in
-     * {@code volumeIds}), then Destroyed, or expunged with {@code expunge}.
+     * The job: stops the VM (forced per vm.destroy.forcestop), deletes its VM snapshots (its data disks
+     * leave it, so none could be reverted to), detaches its data disks (deleting those in {@code volumeIds}),
+     * then Destroyed, or expunged with {@code expunge}.
      *
      * @return the VM afterwards; empty when it was expunged
      */
@@ -79,6 +82,7 @@ final class VmDestroyer {
             return java.util.Optional.of(vm);
         }
         VmRepository.VmRow stopped = power.stop(vm, settings.bool(Setting.VM_DESTROY_FORCESTOP));
+        snapshots.deleteAllOf(stopped);
         for (VmVolumes.VmVolume disk : vmVolumes.of(vm.id())) {
             if (VmVolumes.DATADISK.equals(disk.type())) {
                 vmVolumes.detach(disk.id());

@@ -13,6 +13,7 @@ import io.rbdstack.server.offering.DiskOfferingRepository;
 import io.rbdstack.server.offering.ServiceOfferingRepository;
 import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.storage.StoragePoolRepository;
+import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.server.template.TemplateImport;
 import io.rbdstack.server.template.TemplateRepository;
 import io.rbdstack.server.volume.VolumeRepository;
@@ -26,12 +27,14 @@ public final class Vms {
     /** What the VM code uses of the rest of the server. */
     public record Uses(Jdbc jdbc, ZoneRepository zones, ServiceOfferingRepository serviceOfferings,
                        DiskOfferingRepository diskOfferings, TemplateRepository templates, TemplateImport imports,
-                       StoragePoolRepository pools, VolumeRepository volumes, VolumeService volumeService,
+                       StoragePoolRepository pools, StoragePoolService poolService, VolumeRepository volumes,
+                       VolumeService volumeService,
                        GuestNics nics, AgentConnections agents, SettingsRepository settings, Owners owners,
                        ActionEvents events, Alerts alerts, Function<Long, Optional<Caller>> userOf) {
     }
 
     private final VmCommands.Deps deps;
+    private final VmSnapshotCommands.Deps snapshotDeps;
     private final VmSync sync;
 
     public Vms(Uses u) {
@@ -40,15 +43,19 @@ public final class Vms {
         VmHosts hosts = new VmHosts(u.jdbc());
         VmAgent agent = new VmAgent(u.agents());
         VmPower power = new VmPower(u.jdbc(), vms, vmVolumes, hosts, u.nics(), agent, u.settings());
+        VmSnapshotRepository snapshotRows = new VmSnapshotRepository(u.jdbc());
+        VmSnapshots snapshots = new VmSnapshots(u.jdbc(), vms, vmVolumes, snapshotRows, u.volumes(), u.pools(),
+                u.poolService(), new GuestQuiesce(agent), u.settings());
+        this.snapshotDeps = new VmSnapshotCommands.Deps(snapshots, snapshotRows, vms, u.nics(), u.owners(), u.events());
         this.deps = new VmCommands.Deps(vms,
                 new VmRequests(u.jdbc(), u.zones(), u.serviceOfferings(), u.diskOfferings(), u.templates(), u.volumes(),
                         u.settings(), u.owners(), u.userOf()),
                 new VmDeployment(u.jdbc(), vms, vmVolumes, u.nics(), u.volumeService(), u.templates(), u.imports(),
                         u.pools(), u.volumes()),
                 power,
-                new VmDestroyer(vms, vmVolumes, u.volumes(), u.volumeService(), u.nics(), power, u.settings(),
-                        u.alerts()),
-                new VolumeAttachments(u.jdbc(), vms, vmVolumes, u.volumes(), agent), u.nics(), u.volumes(), u.owners(),
+                new VmDestroyer(vms, vmVolumes, u.volumes(), u.volumeService(), u.nics(), power, snapshots,
+                        u.settings(), u.alerts()),
+                new VolumeAttachments(u.jdbc(), vms, vmVolumes, u.volumes(), agent, snapshotRows), u.nics(), u.volumes(), u.owners(),
                 u.events());
         this.sync = new VmSync(vms, hosts, agent, u.events(), u.alerts(), u.userOf());
     }
@@ -66,6 +73,7 @@ public final class Vms {
 
     public void register(CommandRegistry registry) {
         VmCommands.register(registry, deps);
+        VmSnapshotCommands.register(registry, snapshotDeps);
     }
 
     /** The state sync: the background scheduler runs {@link VmSync#syncAll}, agent connections {@link VmSync#hostConnected}. */

@@ -29,13 +29,16 @@ final class VolumeAttachments {
     private final VmVolumes vmVolumes;
     private final VolumeRepository volumes;
     private final VmAgent agent;
+    private final VmSnapshotRepository vmSnapshots;
 
-    VolumeAttachments(Jdbc jdbc, VmRepository vms, VmVolumes vmVolumes, VolumeRepository volumes, VmAgent agent) {
+    VolumeAttachments(Jdbc jdbc, VmRepository vms, VmVolumes vmVolumes, VolumeRepository volumes, VmAgent agent,
+                      VmSnapshotRepository vmSnapshots) {
         this.jdbc = jdbc;
         this.vms = vms;
         this.vmVolumes = vmVolumes;
         this.volumes = volumes;
         this.agent = agent;
+        this.vmSnapshots = vmSnapshots;
     }
 
     /** attachVolume's request checks, with CloudStack's texts. */
@@ -85,6 +88,11 @@ final class VolumeAttachments {
         int[] device = new int[1];
         jdbc.transaction(() -> {
             vmVolumes.lockVm(vm.id());
+            // a VM snapshot holds exactly the VM's volumes (one storage group): CloudStack refuses too
+            if (vmSnapshots.countOfVm(vm.id()) > 0) {
+                throw ApiException.invalidParameter("Unable to attach volume to VM " + vm.name() + "/" + vm.uuid()
+                        + ", please specify a VM that does not have VM snapshots");
+            }
             List<Integer> used = vmVolumes.of(vm.id()).stream().map(VmVolumes.VmVolume::deviceId).toList();
             if (deviceId.isPresent()) {
                 device[0] = DeviceIds.requireFree(deviceId.get(), used);
@@ -113,6 +121,13 @@ final class VolumeAttachments {
 
     /** The job: a Running VM's host unplugs the disk first (the guest must release it), then the slot is freed. */
     VolumeRepository.VolumeRow detach(VolumeRepository.VolumeRow volume, VmRepository.VmRow vm) {
+        jdbc.transaction(() -> {
+            vmVolumes.lockVm(vm.id());
+            if (vmSnapshots.countOfVm(vm.id()) > 0) {
+                throw ApiException.invalidParameter("Unable to detach volume, please specify a VM that does not have"
+                        + " VM snapshots");
+            }
+        });
         VmRepository.VmRow now = vms.findById(vm.id()).orElseThrow();
         if (now.state() == VmState.Running) {
             try {

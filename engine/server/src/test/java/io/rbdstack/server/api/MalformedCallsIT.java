@@ -133,7 +133,9 @@ class MalformedCallsIT {
             "listVolumesMetrics id", "listSnapshots id", "listSnapshots volumeid", "listUsers id", "registerUserKeys id",
             "queryAsyncJobResult jobid", "updateUser id", "listTemplates id",
             // listVirtualMachines lists within the caller's scope; a deploy checks the template is its own or public
-            "listVirtualMachines id", "listVirtualMachines templateid", "deployVirtualMachine templateid");
+            "listVirtualMachines id", "listVirtualMachines templateid", "deployVirtualMachine templateid",
+            // listVMSnapshot lists within the caller's scope too
+            "listVMSnapshot vmsnapshotid", "listVMSnapshot virtualmachineid");
 
     @Test
     void everyIdOfAnOwnedEntityAUserMayNameIsAccessChecked() {
@@ -222,7 +224,7 @@ class MalformedCallsIT {
         ids.put(Entity.USER, adminUser.get("id").asText());
         for (Entity staged : List.of(Entity.STORAGE_POOL, Entity.IMAGE_STORE, Entity.VOLUME, Entity.SNAPSHOT,
                 Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY, Entity.EVENT, Entity.ALERT, Entity.TEMPLATE,
-                Entity.VIRTUAL_MACHINE)) {
+                Entity.VIRTUAL_MACHINE, Entity.VM_SNAPSHOT)) {
             ids.put(staged, UUID.randomUUID().toString());
         }
         try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
@@ -243,6 +245,11 @@ class MalformedCallsIT {
                     + " 1, 1000, 256, o.id, t.id, UTC_TIMESTAMP() FROM data_center z, service_offering o, vm_template t"
                     + " WHERE z.uuid = '" + zone + "' AND o.uuid = '" + serviceOffering + "' AND t.uuid = '"
                     + ids.get(Entity.TEMPLATE) + "'");
+            // A Ready VM snapshot of that VM (for the VM snapshot commands' ids).
+            s.execute("INSERT INTO vm_snapshots (uuid, name, display_name, vm_id, account_id, domain_id, data_center_id,"
+                    + " storage_group, storage_snapshot, type, state, created) SELECT '" + ids.get(Entity.VM_SNAPSHOT)
+                    + "', 'vs', 'vs', id, 1, 1, data_center_id, uuid, 'vs', 'Disk', 'Ready', UTC_TIMESTAMP()"
+                    + " FROM vm_instance WHERE uuid = '" + ids.get(Entity.VIRTUAL_MACHINE) + "'");
             s.execute("INSERT INTO volumes (uuid, name, account_id, domain_id, data_center_id, pool_id, volume_type,"
                     + " size, state, created) SELECT '" + ids.get(Entity.VOLUME) + "', 'v', 1, 1, z.id, p.id, 'DATADISK',"
                     + " 1073741824, 'Ready', UTC_TIMESTAMP() FROM data_center z JOIN storage_pool p"

@@ -80,7 +80,9 @@ else
     mkdir -p "$ROOT$(dirname "$lib")"
     cp -L "$lib" "$ROOT$lib"
   done
-  : > "$ROOT/etc/dhcp/dhclient6.conf"
+  # Each try gives up after 10 s (the loop in /init tries again), so a bridge served later is not
+  # missed for dhclient's default minute.
+  echo 'timeout 10;' > "$ROOT/etc/dhcp/dhclient6.conf"
   # dhclient's script: the address it was given goes on the NIC and to the console.
   cat > "$ROOT/bin/dhcp6-script" <<'EOF'
 #!/bin/sh

@@ -19,7 +19,6 @@ import io.rbdstack.agent.fixtures.TestTemplate;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtCephSecrets;
 import io.rbdstack.agent.libvirt.LibvirtConnection;
-import io.rbdstack.agent.libvirt.LibvirtErrors;
 import io.rbdstack.agent.libvirt.LibvirtRbdPools;
 import io.rbdstack.agent.template.TemplateImportSettings;
 import io.rbdstack.spi.agent.Answer;
@@ -45,11 +44,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,11 +143,11 @@ class VmDhcpv6IT {
         assertTrue(applied.success(), applied.details());
         assertEquals(1, applied.reservations());
 
-        String line = awaitLine(console, line2 -> line2.startsWith("RBDSTACK-IPV6 "), BOOT_LIMIT.plus(ADDRESS_LIMIT));
+        String line = ConsoleLog.awaitLine(console, 0, line2 -> line2.startsWith("RBDSTACK-IPV6 "), BOOT_LIMIT.plus(ADDRESS_LIMIT));
         System.out.printf("vm.start to RBDSTACK-IPV6 (TCG: %s): %d ms%n", !"kvm".equals(started.domainType()),
                 (System.nanoTime() - begin) / 1_000_000);
         assertEquals("RBDSTACK-IPV6 " + expected, line, "the guest got the EUI-64 address reserved for its MAC");
-        awaitLine(console, alive -> alive.startsWith("RBDSTACK-ALIVE") && alive.endsWith(" ip6=" + expected),
+        ConsoleLog.awaitLine(console, 0, alive -> alive.startsWith("RBDSTACK-ALIVE") && alive.endsWith(" ip6=" + expected),
                 Duration.ofSeconds(30));
         Path leases = dir.resolve("dhcp").resolve("kea-leases6.csv");
         assertTrue(Files.readString(leases).contains(expected), "Kea holds the guest's lease");
@@ -167,7 +164,7 @@ class VmDhcpv6IT {
         Exception first = null;
         List<ThrowingStep> steps = List.of(
                 () -> agent.handle(new RemoveDhcpNetworkCommand(network)), // stops Kea and radvd if still serving
-                this::destroyDomainIfThere,
+                () -> TestDomains.destroyIfThere(libvirt, domainName),
                 () -> Deadline.await("the test's RBD images are deleted", Duration.ofSeconds(90), () -> {
                     try (RadosSession session = rados.connect(cluster.adminPool())) {
                         RbdImages images = new RbdImages(session);
@@ -203,36 +200,8 @@ class VmDhcpv6IT {
         void run() throws Exception;
     }
 
-    private void destroyDomainIfThere() throws Exception {
-        libvirt.call(connect -> {
-            try {
-                connect.domainLookupByName(domainName).destroy();
-            } catch (org.libvirt.LibvirtException e) {
-                if (!LibvirtErrors.isNoDomain(e)) {
-                    throw e;
-                }
-            }
-            return null;
-        });
-    }
-
     private static void assertSucceeded(Answer answer) {
         assertTrue(answer.success(), answer.toString());
-    }
-
-    /** The first matching line of the console log, waiting up to {@code limit} for it. */
-    private static String awaitLine(Path log, Predicate<String> wanted, Duration limit) {
-        String[] found = new String[1];
-        Deadline.await("the console log " + log + " shows the line wanted", limit, () -> {
-            if (!Files.exists(log)) {
-                return false;
-            }
-            Optional<String> line = Files.readString(log, StandardCharsets.ISO_8859_1).lines().map(String::strip)
-                    .filter(wanted).findFirst();
-            line.ifPresent(l -> found[0] = l);
-            return line.isPresent();
-        });
-        return found[0];
     }
 
     private static void restore(String property, String value) {

@@ -51,10 +51,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,7 +130,7 @@ class VmLifecycleIT {
     @AfterEach
     void cleanUp() throws Exception {
         Cleanup cleanup = new Cleanup();
-        cleanup.step(() -> destroyIfThere(domainName));
+        cleanup.step(() -> TestDomains.destroyIfThere(libvirt, domainName));
         cleanup.step(() -> {
             // A killed qemu's watch on the image lasts until Ceph times it out (30 s): wait for it.
             Deadline.await("the test's RBD images are deleted", Duration.ofSeconds(90), () -> {
@@ -202,10 +200,10 @@ class VmLifecycleIT {
         assertEquals(facts.virtType(), started.domainType());
         Path console = Path.of(started.consoleLogPath());
         assertEquals(consoleDir.resolve(domainName + ".console.log"), console);
-        awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
+        ConsoleLog.awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
         System.out.printf("vm.start to RBDSTACK-BOOTED (TCG: %s): %d ms%n", !"kvm".equals(started.domainType()),
                 (System.nanoTime() - begin) / 1_000_000);
-        String alive = awaitLine(console, 0, line -> line.startsWith("RBDSTACK-ALIVE"), Duration.ofSeconds(30));
+        String alive = ConsoleLog.awaitLine(console, 0, line -> line.startsWith("RBDSTACK-ALIVE"), Duration.ofSeconds(30));
         assertTrue(alive.contains("macs=" + mac + ","), "the guest sees its NIC's MAC: " + alive);
         assertTrue(alive.contains("disks=vda,"), alive);
 
@@ -240,7 +238,7 @@ class VmLifecycleIT {
         VmDisk dataDisk = new VmDisk(1, UUID.randomUUID().toString(), pool.uuid(), data, "DATADISK");
         long offset = Files.size(console);
         assertSucceeded(agent.handle(new AttachDiskCommand(vmUuid, domainName, dataDisk)));
-        awaitLine(console, offset, line -> line.startsWith("RBDSTACK-ALIVE") && line.contains("disks=vda,vdb,"),
+        ConsoleLog.awaitLine(console, offset, line -> line.startsWith("RBDSTACK-ALIVE") && line.contains("disks=vda,vdb,"),
                 Duration.ofSeconds(30));
         assertSucceeded(agent.handle(new AttachDiskCommand(vmUuid, domainName, dataDisk))); // a retry: no change
 
@@ -248,7 +246,7 @@ class VmLifecycleIT {
         assertSucceeded(agent.handle(new DetachDiskCommand(vmUuid, domainName, dataDisk, 30_000)));
         System.out.printf("vm.detachDisk: %d ms%n", (System.nanoTime() - detachBegin) / 1_000_000);
         offset = Files.size(console);
-        awaitLine(console, offset, line -> line.startsWith("RBDSTACK-ALIVE") && line.contains("disks=vda, "),
+        ConsoleLog.awaitLine(console, offset, line -> line.startsWith("RBDSTACK-ALIVE") && line.contains("disks=vda, "),
                 Duration.ofSeconds(30));
 
         QuiesceAnswer quiesce = (QuiesceAnswer) agent.handle(new QuiesceVmCommand(vmUuid, domainName, true, 5_000));
@@ -281,7 +279,7 @@ class VmLifecycleIT {
         VmStateAnswer started = (VmStateAnswer) agent.handle(start);
         assertTrue(started.success(), started.toString());
         Path console = Path.of(started.consoleLogPath());
-        awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
+        ConsoleLog.awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
         assertEquals(VmPowerState.POWER_ON, states(agent).get(0).state());
 
         long pid = Long.parseLong(Files.readString(Path.of("/run/libvirt/qemu/" + domainName + ".pid")).strip());
@@ -291,7 +289,7 @@ class VmLifecycleIT {
 
         // Forced: destroyed at once.
         assertTrue(((VmStateAnswer) agent.handle(start)).success());
-        awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
+        ConsoleLog.awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
         VmStateAnswer forced = (VmStateAnswer) agent.handle(new StopVmCommand(vmUuid, domainName, 60, true));
         assertTrue(forced.success() && forced.forced() && forced.state() == VmPowerState.POWER_OFF, forced.toString());
         assertFalse(domainExists(domainName));
@@ -354,23 +352,6 @@ class VmLifecycleIT {
         assertTrue(answer.success(), answer.toString());
     }
 
-    /** The first line from {@code offset} on that matches, waiting up to {@code limit} for it. */
-    private static String awaitLine(Path log, long offset, Predicate<String> wanted, Duration limit) {
-        String[] found = new String[1];
-        Deadline.await("the console log " + log + " shows the line wanted", limit, () -> {
-            if (!Files.exists(log)) {
-                return false;
-            }
-            byte[] bytes = Files.readAllBytes(log);
-            String text = new String(bytes, (int) Math.min(offset, bytes.length), (int) Math.max(0, bytes.length - offset),
-                    StandardCharsets.UTF_8);
-            Optional<String> line = text.lines().map(String::strip).filter(wanted).findFirst();
-            line.ifPresent(l -> found[0] = l);
-            return line.isPresent();
-        });
-        return found[0];
-    }
-
     private boolean domainExists(String name) throws Exception {
         return libvirt.call(connect -> {
             try {
@@ -382,19 +363,6 @@ class VmLifecycleIT {
                 }
                 throw e;
             }
-        });
-    }
-
-    private void destroyIfThere(String name) throws Exception {
-        libvirt.call(connect -> {
-            try {
-                connect.domainLookupByName(name).destroy();
-            } catch (org.libvirt.LibvirtException e) {
-                if (!LibvirtErrors.isNoDomain(e)) {
-                    throw e;
-                }
-            }
-            return null;
         });
     }
 

@@ -37,8 +37,6 @@ import io.rbdstack.storage.rbd.agent.DefineRbdPoolCommand;
 import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.RbdPool;
 import io.rbdstack.testing.RealServices;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,8 +107,8 @@ class VmDhcpv6IT {
         try {
             agent = CommandHandlerRegistry.load(VmDhcpv6IT.class.getClassLoader(), context);
         } finally {
-            restore(TemplateImportSettings.ALLOWED_DIRECTORY, before);
-            restore(TemplateImportSettings.WORK_DIRECTORY, beforeWork);
+            HostCommands.restoreProperty(TemplateImportSettings.ALLOWED_DIRECTORY, before);
+            HostCommands.restoreProperty(TemplateImportSettings.WORK_DIRECTORY, beforeWork);
         }
         assertSucceeded(agent.handle(new DefineRbdPoolCommand(pool)));
         assertSucceeded(agent.handle(new ImportRbdTemplateCommand(pool, template, "base", image.file().toString(), "RAW",
@@ -131,9 +128,10 @@ class VmDhcpv6IT {
 
         // The gateway on the bridge; Kea serves the bridge only once it has carrier (the VM's tap is in)
         // and a link-local address out of DAD, so the network is applied after that (docs/ipv6-dhcpv6.md).
-        assertEquals(0, run("ip", "-6", "addr", "add", head + "::1/64", "dev", bridge), "the gateway on " + bridge);
+        assertEquals(0, HostCommands.run("ip", "-6", "addr", "add", head + "::1/64", "dev", bridge),
+                "the gateway on " + bridge);
         Deadline.await(bridge + " has carrier and a usable link-local address", Duration.ofSeconds(30), () -> {
-            String addresses = output("ip", "-6", "addr", "show", "dev", bridge);
+            String addresses = HostCommands.output("ip", "-6", "addr", "show", "dev", bridge);
             return "1".equals(Files.readString(Path.of("/sys/class/net", bridge, "carrier")).strip())
                     && addresses.contains("scope link") && !addresses.contains("tentative");
         });
@@ -177,7 +175,7 @@ class VmDhcpv6IT {
                 () -> new LibvirtCephSecrets(libvirt).undefine(pool.uuid()),
                 () -> {
                     if (Files.exists(Path.of("/sys/class/net", bridge))) {
-                        assertEquals(0, run("ip", "link", "del", bridge), "ip link del " + bridge);
+                        assertEquals(0, HostCommands.run("ip", "link", "del", bridge), "ip link del " + bridge);
                     }
                 },
                 libvirt::close,
@@ -202,40 +200,5 @@ class VmDhcpv6IT {
 
     private static void assertSucceeded(Answer answer) {
         assertTrue(answer.success(), answer.toString());
-    }
-
-    private static void restore(String property, String value) {
-        if (value == null) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, value);
-        }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process process = start(command);
-        process.getInputStream().readAllBytes();
-        return finish(process, command);
-    }
-
-    private static String output(String... command) throws IOException, InterruptedException {
-        Process process = start(command);
-        String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        finish(process, command);
-        return text;
-    }
-
-    private static Process start(String... command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        return process;
-    }
-
-    private static int finish(Process process, String... command) throws IOException, InterruptedException {
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish");
-        }
-        return process.exitValue();
     }
 }

@@ -52,7 +52,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,8 +120,8 @@ class VmLifecycleIT {
         try {
             return CommandHandlerRegistry.load(VmLifecycleIT.class.getClassLoader(), context);
         } finally {
-            restore(TemplateImportSettings.ALLOWED_DIRECTORY, before);
-            restore(TemplateImportSettings.WORK_DIRECTORY, beforeWork);
+            HostCommands.restoreProperty(TemplateImportSettings.ALLOWED_DIRECTORY, before);
+            HostCommands.restoreProperty(TemplateImportSettings.WORK_DIRECTORY, beforeWork);
         }
     }
 
@@ -148,7 +147,7 @@ class VmLifecycleIT {
         cleanup.step(() -> new LibvirtCephSecrets(libvirt).undefine(pool.uuid()));
         cleanup.step(() -> {
             if (Files.exists(Path.of("/sys/class/net", bridge))) {
-                assertEquals(0, run("ip", "link", "del", bridge), "ip link del " + bridge);
+                assertEquals(0, HostCommands.run("ip", "link", "del", bridge), "ip link del " + bridge);
             }
         });
         cleanup.step(logs::close);
@@ -283,7 +282,7 @@ class VmLifecycleIT {
         assertEquals(VmPowerState.POWER_ON, states(agent).get(0).state());
 
         long pid = Long.parseLong(Files.readString(Path.of("/run/libvirt/qemu/" + domainName + ".pid")).strip());
-        run("kill", "-9", Long.toString(pid));
+        HostCommands.run("kill", "-9", Long.toString(pid));
         Deadline.await("vm.states no longer lists the killed VM", Duration.ofSeconds(20),
                 () -> states(agent).isEmpty());
 
@@ -369,24 +368,5 @@ class VmLifecycleIT {
     private static String qemuCommandLine(String name) throws IOException {
         String pid = Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip();
         return new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-    }
-
-    private static void restore(String property, String value) {
-        if (value == null) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, value);
-        }
-    }
-
-    private static int run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        process.getInputStream().readAllBytes();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish");
-        }
-        return process.exitValue();
     }
 }

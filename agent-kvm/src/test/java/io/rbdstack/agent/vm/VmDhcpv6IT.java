@@ -15,6 +15,7 @@ import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.agent.dhcp.DhcpSettings;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.Guests;
 import io.rbdstack.agent.fixtures.TestTemplate;
 import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.libvirt.LibvirtCephSecrets;
@@ -29,6 +30,7 @@ import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
 import io.rbdstack.spi.agent.dhcp.DhcpReservation;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
+import io.rbdstack.spi.agent.vm.StopVmCommand;
 import io.rbdstack.spi.agent.vm.VmDisk;
 import io.rbdstack.spi.agent.vm.VmNic;
 import io.rbdstack.spi.agent.vm.VmStateAnswer;
@@ -37,11 +39,13 @@ import io.rbdstack.storage.rbd.agent.DefineRbdPoolCommand;
 import io.rbdstack.storage.rbd.agent.ImportRbdTemplateCommand;
 import io.rbdstack.storage.rbd.agent.RbdPool;
 import io.rbdstack.testing.RealServices;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -100,15 +104,14 @@ class VmDhcpv6IT {
                 HostIdentity.class, HostIdentity.of(UUID.randomUUID().toString()),
                 VmSettings.class, VmSettings.of(consoleDir),
                 DhcpSettings.class, DhcpSettings.of(dir.resolve("dhcp"), null)));
-        String before = System.getProperty(TemplateImportSettings.ALLOWED_DIRECTORY);
-        String beforeWork = System.getProperty(TemplateImportSettings.WORK_DIRECTORY);
+        // The RBD handlers read their template directories once, when they are made.
+        Properties saved = (Properties) System.getProperties().clone();
         System.setProperty(TemplateImportSettings.ALLOWED_DIRECTORY, image.file().getParent().toString());
         System.setProperty(TemplateImportSettings.WORK_DIRECTORY, dir.resolve("work").toString());
         try {
             agent = CommandHandlerRegistry.load(VmDhcpv6IT.class.getClassLoader(), context);
         } finally {
-            HostCommands.restoreProperty(TemplateImportSettings.ALLOWED_DIRECTORY, before);
-            HostCommands.restoreProperty(TemplateImportSettings.WORK_DIRECTORY, beforeWork);
+            System.setProperties(saved);
         }
         assertSucceeded(agent.handle(new DefineRbdPoolCommand(pool)));
         assertSucceeded(agent.handle(new ImportRbdTemplateCommand(pool, template, "base", image.file().toString(), "RAW",
@@ -128,24 +131,22 @@ class VmDhcpv6IT {
 
         // The gateway on the bridge; Kea serves the bridge only once it has carrier (the VM's tap is in)
         // and a link-local address out of DAD, so the network is applied after that (docs/ipv6-dhcpv6.md).
-        assertEquals(0, HostCommands.run("ip", "-6", "addr", "add", head + "::1/64", "dev", bridge),
+        assertEquals(0, Guests.run("ip", "-6", "addr", "add", head + "::1/64", "dev", bridge),
                 "the gateway on " + bridge);
-        Deadline.await(bridge + " has carrier and a usable link-local address", Duration.ofSeconds(30), () -> {
-            String addresses = HostCommands.output("ip", "-6", "addr", "show", "dev", bridge);
-            return "1".equals(Files.readString(Path.of("/sys/class/net", bridge, "carrier")).strip())
-                    && addresses.contains("scope link") && !addresses.contains("tentative");
-        });
+        Deadline.await(bridge + " has carrier and a usable link-local address", Duration.ofSeconds(30),
+                () -> "1".equals(Files.readString(Path.of("/sys/class/net", bridge, "carrier")).strip())
+                        && hasLinkLocalOutOfDad(bridge));
         DhcpNetworkAnswer applied = (DhcpNetworkAnswer) agent.handle(new ApplyDhcpNetworkCommand(network, bridge,
                 head + "::/64", head + "::1", null, null, new DhcpLifetimes(1000, 2000, 3000, 4000), List.of("duid"),
                 List.of(new DhcpReservation(MAC, expected, null))));
         assertTrue(applied.success(), applied.details());
         assertEquals(1, applied.reservations());
 
-        String line = ConsoleLog.awaitLine(console, 0, line2 -> line2.startsWith("RBDSTACK-IPV6 "), BOOT_LIMIT.plus(ADDRESS_LIMIT));
+        String line = Guests.awaitLine(console, 0, line2 -> line2.startsWith("RBDSTACK-IPV6 "), BOOT_LIMIT.plus(ADDRESS_LIMIT));
         System.out.printf("vm.start to RBDSTACK-IPV6 (TCG: %s): %d ms%n", !"kvm".equals(started.domainType()),
                 (System.nanoTime() - begin) / 1_000_000);
         assertEquals("RBDSTACK-IPV6 " + expected, line, "the guest got the EUI-64 address reserved for its MAC");
-        ConsoleLog.awaitLine(console, 0, alive -> alive.startsWith("RBDSTACK-ALIVE") && alive.endsWith(" ip6=" + expected),
+        Guests.awaitLine(console, 0, alive -> alive.startsWith("RBDSTACK-ALIVE") && alive.endsWith(" ip6=" + expected),
                 Duration.ofSeconds(30));
         Path leases = dir.resolve("dhcp").resolve("kea-leases6.csv");
         assertTrue(Files.readString(leases).contains(expected), "Kea holds the guest's lease");
@@ -162,7 +163,7 @@ class VmDhcpv6IT {
         Exception first = null;
         List<ThrowingStep> steps = List.of(
                 () -> agent.handle(new RemoveDhcpNetworkCommand(network)), // stops Kea and radvd if still serving
-                () -> TestDomains.destroyIfThere(libvirt, domainName),
+                () -> assertSucceeded(agent.handle(new StopVmCommand(vmUuid, domainName, 0, true))), // a VM not there counts as stopped
                 () -> Deadline.await("the test's RBD images are deleted", Duration.ofSeconds(90), () -> {
                     try (RadosSession session = rados.connect(cluster.adminPool())) {
                         RbdImages images = new RbdImages(session);
@@ -175,7 +176,7 @@ class VmDhcpv6IT {
                 () -> new LibvirtCephSecrets(libvirt).undefine(pool.uuid()),
                 () -> {
                     if (Files.exists(Path.of("/sys/class/net", bridge))) {
-                        assertEquals(0, HostCommands.run("ip", "link", "del", bridge), "ip link del " + bridge);
+                        assertEquals(0, Guests.run("ip", "link", "del", bridge), "ip link del " + bridge);
                     }
                 },
                 libvirt::close,
@@ -200,5 +201,13 @@ class VmDhcpv6IT {
 
     private static void assertSucceeded(Answer answer) {
         assertTrue(answer.success(), answer.toString());
+    }
+
+    /** /proc/net/if_inet6: address, ifindex, prefix length, scope (0x20: link), flags (0x40: tentative), name. */
+    private static boolean hasLinkLocalOutOfDad(String link) throws IOException {
+        return Files.readAllLines(Path.of("/proc/net/if_inet6")).stream().map(String::strip)
+                .map(line -> line.split("\\s+"))
+                .anyMatch(f -> f.length == 6 && f[5].equals(link) && Integer.parseInt(f[3], 16) == 0x20
+                        && (Integer.parseInt(f[4], 16) & 0x40) == 0);
     }
 }

@@ -51,7 +51,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,8 +123,8 @@ class VmLifecycleIT {
         try {
             return CommandHandlerRegistry.load(VmLifecycleIT.class.getClassLoader(), context);
         } finally {
-            HostCommands.restoreProperty(TemplateImportSettings.ALLOWED_DIRECTORY, before);
-            HostCommands.restoreProperty(TemplateImportSettings.WORK_DIRECTORY, beforeWork);
+            restore(TemplateImportSettings.ALLOWED_DIRECTORY, before);
+            restore(TemplateImportSettings.WORK_DIRECTORY, beforeWork);
         }
     }
 
@@ -129,7 +132,7 @@ class VmLifecycleIT {
     @AfterEach
     void cleanUp() throws Exception {
         Cleanup cleanup = new Cleanup();
-        cleanup.step(() -> TestDomains.destroyIfThere(libvirt, domainName));
+        cleanup.step(() -> destroyIfThere(domainName));
         cleanup.step(() -> {
             // A killed qemu's watch on the image lasts until Ceph times it out (30 s): wait for it.
             Deadline.await("the test's RBD images are deleted", Duration.ofSeconds(90), () -> {
@@ -147,7 +150,7 @@ class VmLifecycleIT {
         cleanup.step(() -> new LibvirtCephSecrets(libvirt).undefine(pool.uuid()));
         cleanup.step(() -> {
             if (Files.exists(Path.of("/sys/class/net", bridge))) {
-                assertEquals(0, HostCommands.run("ip", "link", "del", bridge), "ip link del " + bridge);
+                assertEquals(0, run("ip", "link", "del", bridge), "ip link del " + bridge);
             }
         });
         cleanup.step(logs::close);
@@ -199,10 +202,10 @@ class VmLifecycleIT {
         assertEquals(facts.virtType(), started.domainType());
         Path console = Path.of(started.consoleLogPath());
         assertEquals(consoleDir.resolve(domainName + ".console.log"), console);
-        ConsoleLog.awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
+        awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
         System.out.printf("vm.start to RBDSTACK-BOOTED (TCG: %s): %d ms%n", !"kvm".equals(started.domainType()),
                 (System.nanoTime() - begin) / 1_000_000);
-        String alive = ConsoleLog.awaitLine(console, 0, line -> line.startsWith("RBDSTACK-ALIVE"), Duration.ofSeconds(30));
+        String alive = awaitLine(console, 0, line -> line.startsWith("RBDSTACK-ALIVE"), Duration.ofSeconds(30));
         assertTrue(alive.contains("macs=" + mac + ","), "the guest sees its NIC's MAC: " + alive);
         assertTrue(alive.contains("disks=vda,"), alive);
 
@@ -237,7 +240,7 @@ class VmLifecycleIT {
         VmDisk dataDisk = new VmDisk(1, UUID.randomUUID().toString(), pool.uuid(), data, "DATADISK");
         long offset = Files.size(console);
         assertSucceeded(agent.handle(new AttachDiskCommand(vmUuid, domainName, dataDisk)));
-        ConsoleLog.awaitLine(console, offset, line -> line.startsWith("RBDSTACK-ALIVE") && line.contains("disks=vda,vdb,"),
+        awaitLine(console, offset, line -> line.startsWith("RBDSTACK-ALIVE") && line.contains("disks=vda,vdb,"),
                 Duration.ofSeconds(30));
         assertSucceeded(agent.handle(new AttachDiskCommand(vmUuid, domainName, dataDisk))); // a retry: no change
 
@@ -245,7 +248,7 @@ class VmLifecycleIT {
         assertSucceeded(agent.handle(new DetachDiskCommand(vmUuid, domainName, dataDisk, 30_000)));
         System.out.printf("vm.detachDisk: %d ms%n", (System.nanoTime() - detachBegin) / 1_000_000);
         offset = Files.size(console);
-        ConsoleLog.awaitLine(console, offset, line -> line.startsWith("RBDSTACK-ALIVE") && line.contains("disks=vda, "),
+        awaitLine(console, offset, line -> line.startsWith("RBDSTACK-ALIVE") && line.contains("disks=vda, "),
                 Duration.ofSeconds(30));
 
         QuiesceAnswer quiesce = (QuiesceAnswer) agent.handle(new QuiesceVmCommand(vmUuid, domainName, true, 5_000));
@@ -278,17 +281,17 @@ class VmLifecycleIT {
         VmStateAnswer started = (VmStateAnswer) agent.handle(start);
         assertTrue(started.success(), started.toString());
         Path console = Path.of(started.consoleLogPath());
-        ConsoleLog.awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
+        awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
         assertEquals(VmPowerState.POWER_ON, states(agent).get(0).state());
 
         long pid = Long.parseLong(Files.readString(Path.of("/run/libvirt/qemu/" + domainName + ".pid")).strip());
-        HostCommands.run("kill", "-9", Long.toString(pid));
+        run("kill", "-9", Long.toString(pid));
         Deadline.await("vm.states no longer lists the killed VM", Duration.ofSeconds(20),
                 () -> states(agent).isEmpty());
 
         // Forced: destroyed at once.
         assertTrue(((VmStateAnswer) agent.handle(start)).success());
-        ConsoleLog.awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
+        awaitLine(console, 0, line -> line.contains("RBDSTACK-BOOTED"), BOOT_LIMIT);
         VmStateAnswer forced = (VmStateAnswer) agent.handle(new StopVmCommand(vmUuid, domainName, 60, true));
         assertTrue(forced.success() && forced.forced() && forced.state() == VmPowerState.POWER_OFF, forced.toString());
         assertFalse(domainExists(domainName));
@@ -351,6 +354,23 @@ class VmLifecycleIT {
         assertTrue(answer.success(), answer.toString());
     }
 
+    /** The first line from {@code offset} on that matches, waiting up to {@code limit} for it. */
+    private static String awaitLine(Path log, long offset, Predicate<String> wanted, Duration limit) {
+        String[] found = new String[1];
+        Deadline.await("the console log " + log + " shows the line wanted", limit, () -> {
+            if (!Files.exists(log)) {
+                return false;
+            }
+            byte[] bytes = Files.readAllBytes(log);
+            String text = new String(bytes, (int) Math.min(offset, bytes.length), (int) Math.max(0, bytes.length - offset),
+                    StandardCharsets.UTF_8);
+            Optional<String> line = text.lines().map(String::strip).filter(wanted).findFirst();
+            line.ifPresent(l -> found[0] = l);
+            return line.isPresent();
+        });
+        return found[0];
+    }
+
     private boolean domainExists(String name) throws Exception {
         return libvirt.call(connect -> {
             try {
@@ -365,8 +385,40 @@ class VmLifecycleIT {
         });
     }
 
+    private void destroyIfThere(String name) throws Exception {
+        libvirt.call(connect -> {
+            try {
+                connect.domainLookupByName(name).destroy();
+            } catch (org.libvirt.LibvirtException e) {
+                if (!LibvirtErrors.isNoDomain(e)) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
     private static String qemuCommandLine(String name) throws IOException {
         String pid = Files.readString(Path.of("/run/libvirt/qemu/" + name + ".pid")).strip();
         return new String(Files.readAllBytes(Path.of("/proc", pid, "cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getOutputStream().close();
+        process.getInputStream().readAllBytes();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " did not finish");
+        }
+        return process.exitValue();
     }
 }

@@ -2,7 +2,10 @@
 # Builds the tiny bootable test template: a 32 MiB raw disk, whole-disk FAT16 ("superfloppy") with
 # syslinux, Debian's cloud kernel and a busybox-static initramfs whose /init loads the virtio drivers,
 # starts acpid (ACPI power button -> poweroff), prints RBDSTACK-BOOTED on ttyS0 and then every 2 s
-#   RBDSTACK-ALIVE <uptime> disks=<ls /sys/block> macs=<every NIC's MAC but lo's>
+#   RBDSTACK-ALIVE <uptime> disks=<ls /sys/block> macs=<every NIC's MAC but lo's> ip6=<its DHCPv6 address>
+# In the background it brings its first NIC up and asks DHCPv6 for an address with ISC dhclient
+# (copied from this host with its libc: Debian's busybox-static 1.35 has no udhcpc6), sending a
+# DUID-LL (00:03:00:01:<mac>), and prints RBDSTACK-IPV6 <address> when it has one.
 # No mounts, no loop devices, nothing installed: the .debs are downloaded (once) and unpacked.
 #
 # Usage: scripts/build-test-template.sh        prints the image's path and its SHA-256 last:
@@ -20,8 +23,8 @@ mkdir -p "$DEBS"
 exec 9>"$DIR/.lock"
 flock 9
 
-for tool in mkfs.fat mcopy syslinux; do
-  command -v "$tool" >/dev/null || die "$tool is missing: run scripts/install-packages.sh (syslinux, mtools, dosfstools)"
+for tool in mkfs.fat mcopy syslinux dhclient; do
+  command -v "$tool" >/dev/null || die "$tool is missing: run scripts/install-packages.sh (syslinux, mtools, dosfstools, isc-dhcp-client)"
 done
 
 # The cloud kernel's ABI package (linux-image-6.1.0-NN-cloud-amd64) behind the meta package.
@@ -35,9 +38,10 @@ if [[ -z $KPKG ]]; then
 fi
 [[ -n $KPKG ]] || die "apt-cache knows no linux-image-cloud-amd64: is a Debian mirror configured?"
 
-# The inputs: both packages' versions and this script. Same inputs, same image: nothing to do.
+DHCLIENT=$(command -v dhclient)
+# The inputs: both packages' versions, the guest's dhclient and this script. Same inputs, same image: nothing to do.
 inputs="$KPKG $(apt-cache policy "$KPKG" busybox-static | awk '/Candidate:/ {print $2}' | tr '\n' ' ')"
-inputs+=" $(sha256sum "$0" | cut -d' ' -f1)"
+inputs+=" $(sha256sum "$0" "$DHCLIENT" | cut -d' ' -f1 | tr '\n' ' ')"
 if [[ -s $OUT && -s $STAMP && $(cat "$STAMP") == "$inputs" ]]; then
   log "test template up to date"
 else
@@ -59,7 +63,7 @@ else
   MODDIR=$(ls -d "$WORK"/kernel/lib/modules/*/kernel | head -1)
 
   ROOT="$WORK/root"
-  mkdir -p "$ROOT"/{bin,dev,proc,sys,etc/acpi/PWRF,lib/modules,var/log,var/run}
+  mkdir -p "$ROOT"/{bin,dev,proc,sys,etc/acpi/PWRF,etc/dhcp,lib/modules,var/log,var/run,var/lib/dhcp}
   cp "$WORK/bb/bin/busybox" "$ROOT/bin/busybox"
   ln -s busybox "$ROOT/bin/sh"
   # Each module before those that depend on it (their modinfo depends=); virtio is built as modules.
@@ -70,6 +74,29 @@ else
     [[ -n $ko ]] || die "the kernel package $KPKG has no module $m.ko"
     cp "$ko" "$ROOT/lib/modules/"
   done
+  # dhclient and the libraries it links (glibc only: ISC's libraries are linked in statically).
+  cp "$DHCLIENT" "$ROOT/bin/dhclient"
+  for lib in $(ldd "$DHCLIENT" | awk '$1 ~ /^\// {print $1} $3 ~ /^\// {print $3}'); do
+    mkdir -p "$ROOT$(dirname "$lib")"
+    cp -L "$lib" "$ROOT$lib"
+  done
+  # Each try gives up after 10 s (the loop in /init tries again), so a bridge served later is not
+  # missed for dhclient's default minute.
+  echo 'timeout 10;' > "$ROOT/etc/dhcp/dhclient6.conf"
+  # dhclient's script: the address it was given goes on the NIC and to the console.
+  cat > "$ROOT/bin/dhcp6-script" <<'EOF'
+#!/bin/sh
+case "$reason" in
+  BOUND6|RENEW6|REBIND6|REBOOT6)
+    if [ -n "$new_ip6_address" ]; then
+      busybox ip -6 addr replace "$new_ip6_address/${new_ip6_prefixlen:-128}" dev "$interface"
+      echo "$new_ip6_address" > /var/run/ip6
+      echo "RBDSTACK-IPV6 $new_ip6_address" > /dev/ttyS0
+    fi ;;
+esac
+exit 0
+EOF
+  chmod 755 "$ROOT/bin/dhcp6-script"
   # busybox acpid maps the power button (PWRF/00000080) to /etc/acpi/PWRF/00000080.
   printf '#!/bin/sh\necho RBDSTACK-POWEROFF > /dev/ttyS0\npoweroff -f\n' > "$ROOT/etc/acpi/PWRF/00000080"
   chmod 755 "$ROOT/etc/acpi/PWRF/00000080"
@@ -84,12 +111,30 @@ for m in ${MODULES[*]}; do
 done
 busybox acpid -c /etc/acpi -l /var/log/acpid.log || echo RBDSTACK-ACPID-FAILED > /dev/ttyS0
 echo RBDSTACK-BOOTED > /dev/ttyS0
+# DHCPv6 on the first NIC, retried until it answers: the host may serve the bridge only once this
+# NIC's tap joined it. The link-local address must have left DAD first, hence the wait.
+(
+  nic=\$(busybox ls /sys/class/net | busybox grep -v '^lo\$' | busybox head -1)
+  [ -n "\$nic" ] || exit 0
+  busybox sysctl -qw net.ipv6.conf.\$nic.accept_ra=1
+  busybox ip link set lo up
+  busybox ip link set "\$nic" up
+  while busybox ip -6 addr show dev "\$nic" | busybox grep -q tentative \
+      || ! busybox ip -6 addr show dev "\$nic" | busybox grep -q 'scope link'; do
+    busybox sleep 1
+  done
+  until [ -s /var/run/ip6 ]; do
+    dhclient -6 -1 -D LL -cf /etc/dhcp/dhclient6.conf -sf /bin/dhcp6-script \
+      -lf /var/lib/dhcp/dhclient6.leases -pf /var/run/dhclient6.pid "\$nic" > /var/log/dhclient6.log 2>&1 \
+      || busybox sleep 2
+  done
+) &
 while true; do
   macs=
   for n in /sys/class/net/*; do
     [ "\${n##*/}" = lo ] || macs="\$macs\$(busybox cat \$n/address),"
   done
-  echo "RBDSTACK-ALIVE \$(busybox cut -d' ' -f1 /proc/uptime) disks=\$(busybox ls /sys/block | busybox tr '\n' ,) macs=\$macs" > /dev/ttyS0
+  echo "RBDSTACK-ALIVE \$(busybox cut -d' ' -f1 /proc/uptime) disks=\$(busybox ls /sys/block | busybox tr '\n' ,) macs=\$macs ip6=\$(busybox cat /var/run/ip6 2>/dev/null)" > /dev/ttyS0
   busybox sleep 2
 done
 EOF

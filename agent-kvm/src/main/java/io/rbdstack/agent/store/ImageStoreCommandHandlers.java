@@ -7,12 +7,13 @@ import io.rbdstack.spi.agent.handler.AgentContext;
 import io.rbdstack.spi.agent.store.DeleteBackupCommand;
 import io.rbdstack.spi.agent.store.ImageStoreAnswer;
 import io.rbdstack.spi.agent.store.TestImageStoreCommand;
+import io.rbdstack.spi.agent.store.VerifyBackupCommand;
 import java.io.IOException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The image-store commands: test a store (and read its capacity), delete a backup file. */
+/** The image-store commands: test a store (and read its capacity), delete a backup file, verify one. */
 public final class ImageStoreCommandHandlers implements AgentCommandHandlerFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageStoreCommandHandlers.class);
@@ -21,7 +22,8 @@ public final class ImageStoreCommandHandlers implements AgentCommandHandlerFacto
     public List<AgentCommandHandler<?>> create(AgentContext context) {
         return List.of(
                 AgentCommandHandler.of(TestImageStoreCommand.class, ImageStoreCommandHandlers::test),
-                AgentCommandHandler.of(DeleteBackupCommand.class, ImageStoreCommandHandlers::delete));
+                AgentCommandHandler.of(DeleteBackupCommand.class, ImageStoreCommandHandlers::delete),
+                AgentCommandHandler.of(VerifyBackupCommand.class, BackupVerifier::verify));
     }
 
     private static ImageStoreAnswer test(TestImageStoreCommand test) {

@@ -13,11 +13,11 @@ public final class ImageStoreMessageTypes implements AgentMessageTypes {
 
     @Override
     public List<Class<? extends AgentCommand>> commands() {
-        return List.of(TestImageStoreCommand.class, DeleteBackupCommand.class);
+        return List.of(TestImageStoreCommand.class, DeleteBackupCommand.class, VerifyBackupCommand.class);
     }
 
     @Override
     public List<Class<? extends Answer>> answers() {
-        return List.of(ImageStoreAnswer.class);
+        return List.of(ImageStoreAnswer.class, BackupVerifiedAnswer.class);
     }
 }

@@ -32,6 +32,9 @@ import io.rbdstack.server.alert.AlertRepository;
 import io.rbdstack.server.alert.Alerts;
 import io.rbdstack.server.cluster.ClusterLease;
 import io.rbdstack.server.cluster.LeasedScheduler;
+import io.rbdstack.server.snapshot.verify.BackupVerification;
+import io.rbdstack.server.snapshot.verify.BackupVerificationCommands;
+import io.rbdstack.server.snapshot.verify.BackupVerificationRepository;
 import io.rbdstack.server.capacity.CapacityCommands;
 import io.rbdstack.server.cluster.ManagementServerCommands;
 import io.rbdstack.server.cluster.ManagementServerRegistry;
@@ -363,6 +366,10 @@ public final class ManagementServer implements AutoCloseable {
             background.schedule("pool-capacity", () -> Duration.ofMillis(settings.longValue(
                     Setting.STORAGE_STATS_INTERVAL)), () -> poolService.refreshAll(poolHealth));
             background.schedule("storage-cleanup", cleanup::interval, cleanup::runIfEnabled);
+            BackupVerification backupVerification = new BackupVerification(new BackupVerificationRepository(jdbc),
+                    gateway, alerts, events, users::firstActiveUserOf, settings, Clock.systemUTC());
+            BackupVerificationCommands.register(registry, backupVerification);
+            background.schedule("backup-verify", backupVerification::period, backupVerification::runIfEnabled);
             RetentionPurges purges = new RetentionPurges(settings, eventRows, alertRows, jobRows);
             background.schedule("event-purge", purges::eventPeriod, purges::purgeEvents);
             background.schedule("alert-purge", purges::alertPeriod, purges::purgeAlerts);

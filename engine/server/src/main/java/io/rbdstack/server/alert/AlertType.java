@@ -13,7 +13,12 @@ public enum AlertType {
     /** Anything else about storage: a pool its hosts cannot use, a failed snapshot backup. */
     STORAGE_MISC(12, "ALERT.STORAGE.MISC"),
     /** A VM's state was changed to what its host reports (a VM that stopped out of band). */
-    SYNC(27, "ALERT.TYPE.SYNC");
+    SYNC(27, "ALERT.TYPE.SYNC"),
+    /**
+     * rbdstack's own (CloudStack has no backup verification): a snapshot backup failed its verification
+     * (missing, truncated, wrong chain link, checksum mismatch). 120 is no CloudStack alert or capacity type.
+     */
+    BACKUP_DAMAGED(120, "ALERT.STORAGE.BACKUP.DAMAGED");
 
     private final int number;
     private final String alertName;

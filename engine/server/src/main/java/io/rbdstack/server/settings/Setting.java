@@ -100,6 +100,14 @@ public record Setting(String name, String category, ValueType type, String defau
                     + " that divides 60 looks at the start of every minute): a snapshot is taken at most this late."
                     + " Read every second.");
 
+    /** rbdstack's own (issue 14); fractions of an hour allowed (0.01 = 36 s), at most a year. */
+    public static final Setting BACKUP_VERIFY_INTERVAL = new Setting("backup.verify.interval", "Snapshots",
+            ValueType.decimal("0", "8760"), "24", DYNAMIC, "Hours between two verifications of every snapshot backup:"
+                    + " each file is re-read on a host of its zone and its size, SHA-256 and chain link checked; a"
+                    + " damaged backup (and those built on it) goes to Error with an alert, and its volume's next backup"
+                    + " is full. 0 turns the scheduled verification off (verifySnapshotBackups still runs it). Read"
+                    + " before each run.");
+
     private static Setting maxSnapshots(String interval) {
         return new Setting("snapshot.max." + interval, "Snapshots", ValueType.wholeNumber(0, 1000), "8", DYNAMIC,
                 "Most " + interval + " snapshots a snapshot policy may keep of a volume (its maxsnaps); when a policy"
@@ -244,5 +252,7 @@ public record Setting(String name, String category, ValueType type, String defau
             VM_STOP_TIMEOUT_SECONDS, VM_SYNC_INTERVAL, CPU_OVERPROVISIONING_FACTOR, MEM_OVERPROVISIONING_FACTOR,
             ALLOW_USER_EXPUNGE_RECOVER_VM, VM_DESTROY_FORCESTOP,
             // VM snapshots'
-            VM_SNAPSHOT_MAX);
+            VM_SNAPSHOT_MAX,
+            // verified backups'
+            BACKUP_VERIFY_INTERVAL);
 }

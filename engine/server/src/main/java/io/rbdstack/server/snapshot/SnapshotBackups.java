@@ -159,6 +159,7 @@ public final class SnapshotBackups {
     /** The files to restore the snapshot from: its full backup first, then each incremental one up to its own. */
     public List<BackupFileRef> chain(long snapshotId) {
         List<BackupFileRef> chain = new ArrayList<>();
+        refuseDamaged(snapshotId);
         Optional<SnapshotRepository.BackupRef> next = snapshots.backup(snapshotId);
         if (next.isEmpty()) {
             throw ApiException.invalidParameter("Snapshot " + snapshotId + " has no backup to restore from");
@@ -171,6 +172,9 @@ public final class SnapshotBackups {
             if (chain.size() > 10_000) {
                 throw new IllegalStateException("backup chain of snapshot " + snapshotId + " loops");
             }
+            if (ref.parentSnapshotId() != null) {
+                refuseDamaged(ref.parentSnapshotId());
+            }
             next = ref.parentSnapshotId() == null ? Optional.empty() : snapshots.backup(ref.parentSnapshotId());
             if (ref.parentSnapshotId() != null && next.isEmpty()) {
                 throw ApiException.internal("The backup of snapshot " + snapshotId + " is incremental to a backup that"
@@ -181,12 +185,23 @@ public final class SnapshotBackups {
         return chain;
     }
 
+    /** 431 naming the backup when verification found it damaged: a restore from it would not be the snapshot. */
+    private void refuseDamaged(long snapshotId) {
+        snapshots.damagedBackup(snapshotId).ifPresent(damaged -> {
+            throw ApiException.invalidParameter("The backup of snapshot " + damaged.snapshotName() + " ("
+                    + damaged.snapshotUuid() + ", " + damaged.path() + ") is damaged (" + damaged.result() + ": "
+                    + damaged.details() + "); nothing can be restored from it (parameter snapshotid)");
+        });
+    }
+
     /**
      * After its snapshot is deleted: deletes its backup file unless later backups depend on it, then
      * the files of deleted snapshots it was the last dependant of.
      */
     public void deleteBackupOf(SnapshotRepository.SnapshotRow snapshot) throws StorageException {
-        Optional<SnapshotRepository.BackupRef> own = snapshots.backup(snapshot.id());
+        // A damaged backup's file goes with its snapshot too.
+        Optional<SnapshotRepository.BackupRef> own = snapshots.backup(snapshot.id())
+                .or(() -> snapshots.damagedBackup(snapshot.id()).map(SnapshotRepository.DamagedBackup::file));
         if (own.isEmpty() || snapshots.backupChildren(snapshot.id()) > 0) {
             return;
         }

@@ -250,11 +250,34 @@ public final class SnapshotRepository implements VolumeSnapshots {
      * BackedUp snapshot of the volume whose RBD snapshot is still on primary.
      */
     public Optional<SnapshotRow> backupBase(long volumeId, long snapshotId) {
+        // Never across a damaged backup (verification marked it Error): the next backup after one is full.
         return jdbc.queryOne(SELECT + " AND s.volume_id = ? AND s.id < ? AND s.status = 'BackedUp'"
                         + " AND p.id IS NOT NULL AND EXISTS (SELECT 1"
                         + " FROM snapshot_store_ref b WHERE b.snapshot_id = s.id AND b.store_role = 'Image'"
-                        + " AND b.state = 'Ready') ORDER BY s.id DESC LIMIT 1",
-                SnapshotRepository::row, volumeId, snapshotId);
+                        + " AND b.state = 'Ready') AND s.id > COALESCE((SELECT MAX(e.snapshot_id) FROM snapshot_store_ref e"
+                        + " WHERE e.volume_id = ? AND e.store_role = 'Image' AND e.state = 'Error'), 0)"
+                        + " ORDER BY s.id DESC LIMIT 1",
+                SnapshotRepository::row, volumeId, snapshotId, volumeId);
+    }
+
+    /** A backup that verification found damaged (its row in Error): which snapshot's, and what was found. */
+    public record DamagedBackup(long snapshotId, String snapshotUuid, String snapshotName, long storeId, String path,
+                                Long parentSnapshotId, String result, String details) {
+
+        /** Its file, to delete with its snapshot. */
+        public BackupRef file() {
+            return new BackupRef(snapshotId, storeId, path, parentSnapshotId, null);
+        }
+    }
+
+    /** The snapshot's backup if verification found it, or the chain it builds on, damaged. */
+    public Optional<DamagedBackup> damagedBackup(long snapshotId) {
+        return jdbc.queryOne("SELECT s.id, s.uuid, s.name, b.store_id, b.install_path, b.parent_snapshot_id,"
+                + " b.verify_result,"
+                + " b.verify_details FROM snapshot_store_ref b JOIN snapshots s ON s.id = b.snapshot_id"
+                + " WHERE b.snapshot_id = ? AND b.store_role = 'Image' AND b.state = 'Error' ORDER BY b.id DESC LIMIT 1",
+                rs -> new DamagedBackup(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5), rs.getObject(6, Long.class), rs.getString(7), rs.getString(8)), snapshotId);
     }
 
     public void recordBackup(long snapshotId, long storeId, long volumeId, String path, Long parentSnapshotId,
@@ -266,11 +289,14 @@ public final class SnapshotRepository implements VolumeSnapshots {
                 path, parentSnapshotId, sizeBytes, physicalBytes, checksum, now, now);
     }
 
-    /** Ready backups of deleted snapshots that no Ready backup depends on any more: files nothing needs. */
+    /**
+     * Ready (or damaged: Error) backups of deleted snapshots that no Ready backup depends on any more:
+     * files nothing needs.
+     */
     public List<BackupRef> orphanBackups() {
         return jdbc.query("SELECT r.snapshot_id, r.store_id, r.install_path, r.parent_snapshot_id, r.checksum"
                 + " FROM snapshot_store_ref r JOIN snapshots s ON s.id = r.snapshot_id WHERE r.store_role = 'Image'"
-                + " AND r.state = 'Ready' AND s.removed IS NOT NULL AND NOT EXISTS (SELECT 1 FROM snapshot_store_ref c"
+                + " AND r.state IN ('Ready', 'Error') AND s.removed IS NOT NULL AND NOT EXISTS (SELECT 1 FROM snapshot_store_ref c"
                 + " WHERE c.parent_snapshot_id = r.snapshot_id AND c.store_role = 'Image' AND c.state = 'Ready')"
                 + " ORDER BY r.snapshot_id DESC", rs -> new BackupRef(rs.getLong(1), rs.getLong(2), rs.getString(3),
                 rs.getObject(4, Long.class), rs.getString(5)));

@@ -1,0 +1,229 @@
+package io.rbdstack.agent;
+
+import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
+import static io.rbdstack.agent.fixtures.OneHostCloud.list;
+import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ceph.rados.IoCTX;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.BackupCalls;
+import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.server.ApiClient;
+import io.rbdstack.testing.RealServices;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Verified backups end to end on the real server, agent, Ceph and image stores (a directory, and an
+ * NFS export served by nfs-ganesha): whole backups verify OK; a flipped byte and a truncation are
+ * found (the second by the scheduled verification), the damaged backup and those built on it go to
+ * Error with an alert and an event, restores from them are refused naming the backup, and the volume's
+ * next backup is full.
+ */
+class BackupVerificationIT {
+
+    private static final int BACKUP_DAMAGED = 120;
+
+    @TempDir
+    static Path dir;
+    @TempDir
+    static Path directoryStore;
+    static OneHostCloud cloud;
+    static ApiClient admin;
+    static BackupCalls calls;
+    static IoCTX io;
+    static String offering;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = OneHostCloud.start(dir);
+        admin = cloud.admin();
+        calls = new BackupCalls(admin);
+        io = cloud.cephAdmin().ioCtx();
+        cloud.createdRbdPool("verify-pool", cloud.ceph.limitedUser(), "zone");
+        offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
+                .get("diskoffering").get("id").asText();
+        setting("backup.verify.interval", "0"); // the tests turn the schedule on when they mean it to run
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Test
+    void damageInADirectoryStoreIsFoundMarkedAlertedAndTheNextBackupIsFull() throws Exception {
+        verifyAndDamage(directoryStore.toUri().toString(), directoryStore);
+    }
+
+    @Test
+    void damageInAnNfsStoreIsFoundMarkedAlertedAndTheNextBackupIsFull() throws Exception {
+        RealServices services = RealServices.load();
+        Path export = Path.of(services.require("nfs.export.dir"));
+        String subdir = "verify-it-" + UUID.randomUUID();
+        Path mine = Files.createDirectories(export.resolve(subdir));
+        try {
+            verifyAndDamage(services.require("nfs.url") + "/" + subdir, mine);
+        } finally {
+            try (Stream<Path> files = Files.walk(mine)) {
+                for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** The whole story on one store whose files are {@code files} on this host. */
+    private void verifyAndDamage(String url, Path files) throws Exception {
+        String storeId = ok(admin.call("addImageStore", "provider", url.startsWith("nfs:") ? "NFS"
+                : "SharedMountPoint", "name", "verify-" + UUID.randomUUID(), "url", url, "zoneid", cloud.zoneId),
+                "addImageStore").get("imagestore").get("id").asText();
+        String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        RbdData.write(io, volumeId, 0, RbdData.bytes(2 << 20, 21));
+        String atS1 = RbdData.sha256(io, volumeId, null);
+        String s1 = calls.snapshot(volumeId);
+        assertFalse(calls.backup(s1).has("parent"), "s1: full");
+        RbdData.write(io, volumeId, 100 << 20, RbdData.bytes(1 << 20, 22));
+        String s2 = calls.snapshot(volumeId);
+        assertEquals(s1, calls.backup(s2).get("parent").asText(), "s2: incremental to s1");
+        RbdData.write(io, volumeId, 300 << 20, RbdData.bytes(1 << 20, 23));
+        String s3 = calls.snapshot(volumeId);
+        assertEquals(s2, calls.backup(s3).get("parent").asText(), "s3: incremental to s2");
+
+        // Whole backups verify OK, and the time and result are recorded.
+        JsonNode whole = verify("volumeid", volumeId);
+        assertEquals(3, whole.get("checked").asInt(), whole.toString());
+        assertEquals(3, whole.get("ok").asInt(), whole.toString());
+        assertEquals(Map.of(s1, "OK", s2, "OK", s3, "OK"), results(whole));
+        assertEquals(List.of("Ready", "OK"), backupRow(s2));
+
+        // A flipped byte in s2's data: s2 is damaged, s3 (built on it) too; s1 stays whole.
+        flipByte(backupFile(files, s2));
+        JsonNode flipped = verify("volumeid", volumeId);
+        assertEquals(Map.of(s1, "OK", s2, "CHECKSUM_MISMATCH", s3, "PARENT_DAMAGED"), results(flipped));
+        assertEquals(2, flipped.get("damaged").asInt(), flipped.toString());
+        assertEquals(List.of("Error", "CHECKSUM_MISMATCH"), backupRow(s2));
+        assertEquals(List.of("Error", "PARENT_DAMAGED"), backupRow(s3));
+        assertEquals(List.of("Ready", "OK"), backupRow(s1));
+        assertAlerted(s2, "CHECKSUM_MISMATCH");
+        assertAlerted(s3, "PARENT_DAMAGED");
+        List<JsonNode> events = list(admin, "listEvents", "event", "listall", "true", "type", "SNAPSHOT.BACKUP.VERIFY",
+                "level", "ERROR");
+        assertTrue(events.stream().anyMatch(e -> e.get("description").asText().contains(s2)), events.toString());
+        JsonNode again = verify("volumeid", volumeId);
+        assertEquals(Map.of(s1, "OK"), results(again), "Error backups are not checked again");
+
+        // The next backup is full although s1's backup is whole and its snapshot still on primary.
+        RbdData.write(io, volumeId, 500 << 20, RbdData.bytes(1 << 20, 24));
+        String s4 = calls.snapshot(volumeId);
+        assertFalse(calls.backup(s4).has("parent"), "s4: full after a damaged chain");
+
+        // A truncation, found by the scheduled verification (every 0.001 h = 3.6 s).
+        Path s4File = backupFile(files, s4);
+        try (FileChannel file = FileChannel.open(s4File, StandardOpenOption.WRITE)) {
+            file.truncate(Files.size(s4File) / 2);
+        }
+        setting("backup.verify.interval", "0.001");
+        try {
+            Deadline.await("the scheduled verification finds s4's backup truncated", Duration.ofSeconds(60),
+                    () -> backupRow(s4).equals(List.of("Error", "TRUNCATED")));
+        } finally {
+            setting("backup.verify.interval", "0");
+        }
+        assertAlerted(s4, "TRUNCATED");
+        String s5 = calls.snapshot(volumeId);
+        assertFalse(calls.backup(s5).has("parent"), "s5: full after a truncated backup");
+
+        // With the volume gone the snapshots live in their backups only: damaged ones are refused by name.
+        ok(admin.call("deleteVolume", "id", volumeId), "deleteVolume");
+        for (Map.Entry<String, String> refused : Map.of(s2, s2, s3, s2, s4, s4).entrySet()) {
+            ApiClient.Reply restore = admin.call("createVolume", "snapshotid", refused.getKey(), "name", "refused");
+            assertEquals(431, restore.status(), restore.body());
+            assertTrue(restore.body().contains("The backup of snapshot") && restore.body().contains(refused.getValue())
+                    && restore.body().contains("is damaged"), restore.body());
+        }
+        String fromS1 = calls.createVolume("snapshotid", s1, "name", "from-s1");
+        assertEquals(atS1, RbdData.sha256(io, fromS1, null), "the whole backup still restores byte for byte");
+
+        for (String snapshot : List.of(s5, s4, s3, s2, s1)) {
+            awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot");
+        }
+        try (Stream<Path> left = Files.walk(files)) {
+            assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "damaged backups' files go too");
+        }
+        ok(admin.call("deleteImageStore", "id", storeId), "deleteImageStore");
+        ok(admin.call("deleteVolume", "id", fromS1), "deleteVolume");
+    }
+
+    private static JsonNode verify(String... params) throws Exception {
+        return awaitOk(admin, admin.call("verifySnapshotBackups", params), "verifySnapshotBackups")
+                .get("snapshotbackupverification");
+    }
+
+    private static Map<String, String> results(JsonNode report) {
+        Map<String, String> results = new HashMap<>();
+        for (JsonNode backup : report.path("backup")) {
+            results.put(backup.get("snapshotid").asText(), backup.get("result").asText());
+        }
+        return results;
+    }
+
+    private static void assertAlerted(String snapshotId, String result) throws Exception {
+        List<JsonNode> alerts = list(admin, "listAlerts", "alert", "type", String.valueOf(BACKUP_DAMAGED));
+        assertTrue(alerts.stream().anyMatch(a -> a.get("description").asText().contains(snapshotId)
+                && a.get("description").asText().contains(result)), alerts.toString());
+    }
+
+    private static void setting(String name, String value) throws Exception {
+        ok(admin.call("updateConfiguration", "name", name, "value", value), "updateConfiguration");
+    }
+
+    private static void flipByte(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x40; // inside the data: the diff still parses
+        Files.write(file, bytes);
+    }
+
+    private static Path backupFile(Path files, String snapshotId) throws Exception {
+        try (Stream<Path> found = Files.walk(files)) {
+            List<Path> named = found.filter(p -> p.getFileName().toString().equals(snapshotId + ".rbddiff")).toList();
+            assertEquals(1, named.size(), "one backup file of " + snapshotId);
+            return named.get(0);
+        }
+    }
+
+    /** The state and verify_result of the snapshot's backup row. */
+    private static List<String> backupRow(String snapshotId) throws Exception {
+        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement("SELECT b.state,"
+                + " b.verify_result FROM snapshot_store_ref b JOIN snapshots s ON s.id = b.snapshot_id"
+                + " WHERE s.uuid = ? AND b.store_role = 'Image' ORDER BY b.id DESC LIMIT 1")) {
+            ps.setString(1, snapshotId);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "a backup row of " + snapshotId);
+                return java.util.Arrays.asList(rs.getString(1), rs.getString(2));
+            }
+        }
+    }
+}

@@ -40,6 +40,14 @@ public final class BackupVerificationRepository {
             + " JOIN image_store i ON i.id = b.store_id JOIN data_center z ON z.id = i.data_center_id"
             + " LEFT JOIN snapshots ps ON ps.id = b.parent_snapshot_id";
     private static final String READY = "b.store_role = 'Image' AND b.state = 'Ready'";
+    /**
+     * Not being deleted: its snapshot is not Destroying, and a deleted snapshot's backup counts only
+     * while a later backup builds on it. A file a delete or the cleanup removes is never "missing".
+     */
+    // A derived table (DISTINCT: never merged), as MySQL lets an UPDATE read its own table no other way.
+    private static final String NEEDED = " AND s.status <> 'Destroying' AND (s.removed IS NULL OR b.snapshot_id IN"
+            + " (SELECT needed.id FROM (SELECT DISTINCT c.parent_snapshot_id AS id FROM snapshot_store_ref c"
+            + " WHERE c.parent_snapshot_id IS NOT NULL AND c.store_role = 'Image' AND c.state = 'Ready') needed))";
 
     private final Jdbc jdbc;
 
@@ -53,7 +61,7 @@ public final class BackupVerificationRepository {
      * its full backup on.
      */
     public List<StoredBackup> ready(Optional<String> snapshotUuid, Optional<String> volumeUuid) {
-        Where where = Where.of(READY).andIf("s.uuid = ?", snapshotUuid).andIf("v.uuid = ?", volumeUuid);
+        Where where = Where.of(READY + NEEDED).andIf("s.uuid = ?", snapshotUuid).andIf("v.uuid = ?", volumeUuid);
         return jdbc.query(SELECT + where.sql() + " ORDER BY b.snapshot_id", BackupVerificationRepository::row,
                 where.args());
     }
@@ -70,12 +78,15 @@ public final class BackupVerificationRepository {
                 + " WHERE snapshot_id = ? AND store_role = 'Image' AND state = 'Ready'", at, OK, snapshotId);
     }
 
-    /** The backup is damaged: Ready → Error with what was found; false if it was no longer Ready. */
+    /**
+     * The backup is damaged: Ready → Error with what was found; false if it was no longer Ready or is
+     * being deleted (its file went with the delete, not with damage).
+     */
     public boolean recordDamaged(long snapshotId, String result, String details, Instant at) {
         String text = details == null || details.length() <= MAX_DETAILS ? details : details.substring(0, MAX_DETAILS);
-        return jdbc.update("UPDATE snapshot_store_ref SET state = 'Error', verified = ?, verify_result = ?,"
-                + " verify_details = ?, last_updated = ? WHERE snapshot_id = ? AND store_role = 'Image'"
-                + " AND state = 'Ready'", at, result, text, at, snapshotId) == 1;
+        return jdbc.update("UPDATE snapshot_store_ref b JOIN snapshots s ON s.id = b.snapshot_id SET b.state = 'Error',"
+                + " b.verified = ?, b.verify_result = ?, b.verify_details = ?, b.last_updated = ?"
+                + " WHERE b.snapshot_id = ? AND " + READY + NEEDED, at, result, text, at, snapshotId) == 1;
     }
 
     private static StoredBackup row(ResultSet rs) throws SQLException {

@@ -86,7 +86,11 @@ public final class BackupVerification {
 
     /** The scheduler's period: {@code backup.verify.interval}, read before each look. */
     public Duration period() {
-        BigDecimal hours = intervalHours();
+        return periodOf(intervalHours());
+    }
+
+    /** The period for {@code hours} of backup.verify.interval: at least a second; a minute's look while off (0). */
+    static Duration periodOf(BigDecimal hours) {
         if (hours.signum() == 0) {
             return WHILE_OFF;
         }

@@ -119,6 +119,9 @@ class BackupVerificationIT {
         assertEquals(3, whole.get("ok").asInt(), whole.toString());
         assertEquals(Map.of(s1, "OK", s2, "OK", s3, "OK"), results(whole));
         assertEquals(List.of("Ready", "OK"), backupRow(s2));
+        JsonNode verified = list(admin, "listSnapshots", "snapshot", "id", s2).get(0);
+        assertEquals("OK", verified.get("backupverifyresult").asText(), verified.toString());
+        assertTrue(verified.has("backupverified"), verified.toString());
 
         // A flipped byte in s2's data: s2 is damaged, s3 (built on it) too; s1 stays whole.
         flipByte(backupFile(files, s2));
@@ -128,6 +131,12 @@ class BackupVerificationIT {
         assertEquals(List.of("Error", "CHECKSUM_MISMATCH"), backupRow(s2));
         assertEquals(List.of("Error", "PARENT_DAMAGED"), backupRow(s3));
         assertEquals(List.of("Ready", "OK"), backupRow(s1));
+        JsonNode listedS2 = list(admin, "listSnapshots", "snapshot", "id", s2).get(0);
+        assertEquals("CHECKSUM_MISMATCH", listedS2.get("backupverifyresult").asText(), listedS2.toString());
+        assertEquals("BackedUp", listedS2.get("state").asText(), "the snapshot itself is as it was");
+        assertFalse(listedS2.has("datastoreid"), "its backup is no longer a usable copy: " + listedS2);
+        JsonNode listedS3 = list(admin, "listSnapshots", "snapshot", "id", s3).get(0);
+        assertEquals("PARENT_DAMAGED", listedS3.get("backupverifyresult").asText(), listedS3.toString());
         assertAlerted(s2, "CHECKSUM_MISMATCH");
         assertAlerted(s3, "PARENT_DAMAGED");
         List<JsonNode> events = list(admin, "listEvents", "event", "listall", "true", "type", "SNAPSHOT.BACKUP.VERIFY",

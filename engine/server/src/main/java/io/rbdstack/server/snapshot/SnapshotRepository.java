@@ -32,7 +32,18 @@ public final class SnapshotRepository implements VolumeSnapshots {
                               String volumeType, String volumePath, Long poolId, long accountId, String accountName,
                               String domainUuid, String domainName, long zoneId, String zoneUuid, String zoneName,
                               String type, long sizeBytes, SnapshotState state, Instant created,
-                              String primaryPath, long backupBytes, BackupPlace backup) {
+                              String primaryPath, long backupBytes, BackupPlace backup, BackupCheck check) {
+
+        /** A row whose backup was never verified. */
+        public SnapshotRow(long id, String uuid, String name, long volumeId, String volumeUuid, String volumeName,
+                           String volumeType, String volumePath, Long poolId, long accountId, String accountName,
+                           String domainUuid, String domainName, long zoneId, String zoneUuid, String zoneName,
+                           String type, long sizeBytes, SnapshotState state, Instant created,
+                           String primaryPath, long backupBytes, BackupPlace backup) {
+            this(id, uuid, name, volumeId, volumeUuid, volumeName, volumeType, volumePath, poolId, accountId,
+                    accountName, domainUuid, domainName, zoneId, zoneUuid, zoneName, type, sizeBytes, state, created,
+                    primaryPath, backupBytes, backup, BackupCheck.NEVER);
+        }
 
         /** Whether its RBD snapshot is still on primary storage (so the volume can be reverted to it). */
         public boolean onPrimary() {
@@ -47,7 +58,8 @@ public final class SnapshotRepository implements VolumeSnapshots {
             return new SnapshotView(uuid, name, accountName, domainUuid, domainName, type, type,
                     ApiJson.date(created), state.name(), backupBytes, sizeBytes, onPrimary() && state.isUsable(),
                     volumeUuid, volumeName, volumeType, zoneUuid, zoneName, backup.parentUuid(), backup.parentName(),
-                    backup.storeUuid(), backup.storeName(), backup.storeUuid() == null ? null : "Image", tags, false);
+                    backup.storeUuid(), backup.storeName(), backup.storeUuid() == null ? null : "Image", tags, false,
+                    check.verified() == null ? null : ApiJson.date(check.verified()), check.result());
         }
     }
 
@@ -58,6 +70,15 @@ public final class SnapshotRepository implements VolumeSnapshots {
     public record BackupPlace(String storeUuid, String storeName, String parentUuid, String parentName) {
         /** Not backed up. */
         public static final BackupPlace NONE = new BackupPlace(null, null, null, null);
+    }
+
+    /**
+     * The last verification of the snapshot's backup (whole or found damaged): when, and its result (OK or
+     * the damage); both null when it was never verified or there is no backup.
+     */
+    public record BackupCheck(Instant verified, String result) {
+        /** Never verified (or no backup). */
+        public static final BackupCheck NEVER = new BackupCheck(null, null);
     }
 
     /** A snapshot of a volume; its owner, domain and zone are the volume's. {@code type} is MANUAL or a policy's interval. */
@@ -99,6 +120,10 @@ public final class SnapshotRepository implements VolumeSnapshots {
             + BACKUP_WHERE;
     private static final String PARENT = " FROM snapshot_store_ref b JOIN snapshots ps ON ps.id = b.parent_snapshot_id"
             + BACKUP_WHERE;
+    /** A column of the snapshot's newest backup, Ready or found damaged (Error) by verification. */
+    private static final String CHECK_OF = " (SELECT c.";
+    private static final String CHECK_WHERE = " FROM snapshot_store_ref c WHERE c.snapshot_id = s.id"
+            + " AND c.store_role = 'Image' AND c.state IN ('Ready', 'Error') ORDER BY c.id DESC LIMIT 1";
     private static final String COLUMNS = "SELECT s.id, s.uuid, s.name, s.volume_id, v.uuid AS volume_uuid,"
             + " v.name AS volume_name, v.volume_type, v.path AS volume_path, v.pool_id, s.account_id, a.account_name,"
             + " d.uuid AS domain_uuid, d.name AS domain_name, s.data_center_id, z.uuid AS zone_uuid,"
@@ -108,7 +133,9 @@ public final class SnapshotRepository implements VolumeSnapshots {
             + BACKUP_OF + "i.uuid" + STORE + ") AS backup_store_uuid,"
             + BACKUP_OF + "i.name" + STORE + ") AS backup_store_name,"
             + BACKUP_OF + "ps.uuid" + PARENT + ") AS backup_parent_uuid,"
-            + BACKUP_OF + "ps.name" + PARENT + ") AS backup_parent_name";
+            + BACKUP_OF + "ps.name" + PARENT + ") AS backup_parent_name,"
+            + CHECK_OF + "verified" + CHECK_WHERE + ") AS backup_verified,"
+            + CHECK_OF + "verify_result" + CHECK_WHERE + ") AS backup_verify_result";
     private static final String SELECT = COLUMNS + FROM;
     /** listSnapshots' order, newest first: the order of the ix_snapshots_*_list indexes. */
     private static final String NEWEST_FIRST = " ORDER BY s.created DESC, s.id DESC";
@@ -332,6 +359,7 @@ public final class SnapshotRepository implements VolumeSnapshots {
                 rs.getString("snapshot_type"), rs.getLong("size"), SnapshotState.valueOf(rs.getString("status")),
                 Jdbc.instant(rs, "created"), rs.getString("primary_path"), rs.getLong("backup_bytes"),
                 new BackupPlace(rs.getString("backup_store_uuid"), rs.getString("backup_store_name"),
-                        rs.getString("backup_parent_uuid"), rs.getString("backup_parent_name")));
+                        rs.getString("backup_parent_uuid"), rs.getString("backup_parent_name")),
+                new BackupCheck(Jdbc.instant(rs, "backup_verified"), rs.getString("backup_verify_result")));
     }
 }

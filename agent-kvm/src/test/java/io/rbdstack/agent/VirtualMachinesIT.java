@@ -364,10 +364,11 @@ class VirtualMachinesIT {
         return list(admin, "listVirtualMachines", "virtualmachine", "id", id).get(0);
     }
 
-    /** Filtered here: listVolumes has no virtualmachineid filter yet (it answers with every volume). */
     private static JsonNode rootVolume(String vmId) throws Exception {
-        return list(admin, "listVolumes", "volume", "listall", "true", "type", "ROOT").stream()
-                .filter(v -> vmId.equals(v.path("virtualmachineid").asText())).findFirst().orElseThrow();
+        List<JsonNode> roots = list(admin, "listVolumes", "volume", "listall", "true", "type", "ROOT",
+                "virtualmachineid", vmId);
+        assertEquals(1, roots.size(), "one root volume, of that VM: " + roots);
+        return roots.get(0);
     }
 
     /** The first host's console log of a VM (the ordered tests' VMs run there). */

@@ -75,12 +75,12 @@ public final class VolumeRepository {
     /** listVolumes filters; {@code scope} says whose volumes. */
     public record Filter(ListScope scope, Optional<String> uuid, Optional<String> name,
                          Optional<String> zoneUuid, Optional<String> poolUuid, Optional<String> keyword,
-                         Optional<String> type, List<TagMatch> tags) {
+                         Optional<String> type, Optional<String> vmUuid, List<TagMatch> tags) {
 
         /** Every live volume of one account. */
         public static Filter ofAccount(long accountId) {
             return new Filter(ListScope.account(accountId), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
         }
 
         /** Conditions on the volumes table alone (alias v), each backed by an index. */
@@ -90,6 +90,7 @@ public final class VolumeRepository {
                     .andIf("v.name = ?", name)
                     .andIf("v.data_center_id = (SELECT id FROM data_center WHERE uuid = ?)", zoneUuid)
                     .andIf("v.pool_id = (SELECT id FROM storage_pool WHERE uuid = ?)", poolUuid)
+                    .andIf("v.instance_id = (SELECT id FROM vm_instance WHERE uuid = ?)", vmUuid)
                     .andContains("v.name", keyword).andIf("v.volume_type = ?", type);
         }
     }

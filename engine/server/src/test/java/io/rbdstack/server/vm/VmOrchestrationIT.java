@@ -267,6 +267,37 @@ class VmOrchestrationIT {
     }
 
     @Test
+    void listVolumesByVirtualMachineIdListsThatVmsVolumesOnlyThroughItsIndex() throws Exception {
+        String vm = stageVm("listed-1", offering, 1);
+        String other = stageVm("listed-2", offering, 1);
+        String data = stageVolume("listed-data", 1);
+        stageVolume("listed-free", 1);
+        awaitOk(admin.call("attachVolume", "id", data, "virtualmachineid", vm), "attachVolume");
+
+        JsonNode listed = ok(admin.call("listVolumes", "virtualmachineid", vm, "listall", "true"), "listVolumes");
+        assertEquals(2, listed.get("count").asInt(), listed.toString());
+        assertEquals(java.util.Set.of("ROOT", "DATADISK"), java.util.Set.of(listed.get("volume").get(0).get("type")
+                .asText(), listed.get("volume").get(1).get("type").asText()), listed.toString());
+        for (JsonNode volume : listed.get("volume")) {
+            assertEquals(vm, volume.get("virtualmachineid").asText(), volume.toString());
+        }
+        JsonNode root = ok(admin.call("listVolumes", "virtualmachineid", other, "type", "ROOT"), "listVolumes");
+        assertEquals(1, root.get("count").asInt(), root.toString());
+        assertEquals(other, root.get("volume").get(0).get("virtualmachineid").asText());
+
+        ApiClient.Reply unknown = admin.call("listVolumes", "virtualmachineid", UUID.randomUUID().toString());
+        assertEquals(431, unknown.status(), unknown.body());
+        assertTrue(unknown.body().contains("virtualmachineid"), unknown.body());
+
+        // The list's page of ids is read from ix_volumes_instance_list alone (filter, then order), as the
+        // other list filters' pages are read from theirs (V10, V15).
+        String plan = stringValue("EXPLAIN FORMAT=JSON SELECT v.id FROM volumes v WHERE v.removed IS NULL"
+                + " AND v.instance_id = (SELECT id FROM vm_instance WHERE uuid = ?) ORDER BY v.id", vm);
+        assertTrue(plan.contains("\"key\": \"ix_volumes_instance_list\""), plan);
+        assertFalse(plan.contains("filesort"), "the index gives the order: " + plan);
+    }
+
+    @Test
     void aSnapshotOfARunningVmsVolumeIsNotRevertedButOfAStoppedOnesIs() throws Exception {
         String vm = stageVm("revert-1", offering, 1);
         String snapshot = UUID.randomUUID().toString();

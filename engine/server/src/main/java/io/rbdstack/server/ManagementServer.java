@@ -126,6 +126,7 @@ import io.rbdstack.server.volume.VolumeRecovery;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeService;
 import io.rbdstack.server.network.GuestNics;
+import io.rbdstack.server.vm.GuestQuiesce;
 import io.rbdstack.server.vm.Vms;
 import io.rbdstack.spi.Secret;
 import java.io.PrintStream;
@@ -302,11 +303,11 @@ public final class ManagementServer implements AutoCloseable {
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway,
                     alerts, limitCheck);
             SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups,
-                    limitCheck);
+                    limitCheck, GuestQuiesce.forVolumeSnapshots(jdbc, agents.connections()));
             TagRepository tags = new TagRepository(jdbc);
             SnapshotRetention retention = new SnapshotRetention(snapshots, snapshotService, settings);
             SnapshotTaker taker = new SnapshotTaker(snapshotService, backups, snapshots, retention, settings,
-                    jobs::submit);
+                    jobs::submit, events);
             SnapshotPolicyRepository policies = new SnapshotPolicyRepository(jdbc);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService,
                     backups, taker, policies, owners, tags);

@@ -17,7 +17,7 @@ public record VolumeListParams(
         @Param(description = "the ID of the availability zone", entity = Entity.ZONE) Optional<String> zoneId,
         @Param(description = "the ID of the storage pool", entity = Entity.STORAGE_POOL) Optional<String> storageId,
         @Param(description = "the type of disk volume: ROOT or DATADISK") Optional<String> type,
-        @Param(description = "the ID of the virtual machine: its volumes", entity = Entity.VIRTUAL_MACHINE)
+        @Param(description = "the ID of the virtual machine: its volumes", entity = Entity.VIRTUAL_MACHINE, acl = true)
         Optional<String> virtualMachineId,
         @Param(description = "List by keyword") Optional<String> keyword,
         @Param(description = "List resources by tags (key/value pairs): volumes with any of them",

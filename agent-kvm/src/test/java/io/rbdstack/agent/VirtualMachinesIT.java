@@ -348,12 +348,31 @@ class VirtualMachinesIT {
 
             awaitOk(admin, admin.call("destroyVirtualMachine", "id", other.get("id").asText(), "expunge", "true"),
                     "destroyVirtualMachine");
-            // The killed qemu's watch on its image lasts until Ceph times it out (30 s); the expunge waits for that.
-            String image = rootVolume(first.get("id").asText()).get("path").asText();
-            Deadline.await("the killed VM's image has no watcher", Duration.ofSeconds(60), () -> !cloud.cluster
-                    .cli("rbd", "status", cloud.ceph.pool() + "/" + image).contains("watcher="));
-            awaitOk(admin, admin.call("destroyVirtualMachine", "id", first.get("id").asText(), "expunge", "true"),
-                    "destroyVirtualMachine");
+            // The killed qemu's watch on its image lasts until Ceph times it out (about 30 s): the expunge does not
+            // wait for it. The VM is Expunged at once and the storage cleanup deletes the image when Ceph lets go.
+            ok(admin.call("updateConfiguration", "name", "storage.cleanup.interval", "value", "1"),
+                    "updateConfiguration");
+            JsonNode root = rootVolume(first.get("id").asText());
+            String image = root.get("path").asText();
+            long expunging = System.nanoTime();
+            assertEquals("Expunged", awaitOk(admin, admin.call("destroyVirtualMachine", "id", first.get("id").asText(),
+                    "expunge", "true"), "destroyVirtualMachine").get("virtualmachine").get("state").asText());
+            System.out.printf("FIGURE destroyVirtualMachine expunge=true of the killed VM: %d ms%n",
+                    (System.nanoTime() - expunging) / 1_000_000);
+            assertTrue(list(admin, "listVirtualMachines", "virtualmachine", "id", first.get("id").asText()).isEmpty());
+            assertTrue(list(admin, "listVolumes", "volume", "id", root.get("id").asText()).isEmpty(),
+                    "the root volume is deleted for the API at once");
+            Deadline.await("the killed VM's image deleted once Ceph lets go", Duration.ofSeconds(30 + 30), () -> !cloud
+                    .cluster.cli("rbd", "ls", "--pool", cloud.ceph.pool()).contains(image) && !cloud.cluster.cli("rbd",
+                    "trash", "ls", "--pool", cloud.ceph.pool()).contains(image));
+            System.out.printf("FIGURE kill -9 of qemu to its expunged VM's image deleted: %d ms%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+            List<String> said = list(admin, "listEvents", "event", "type", "VOLUME.DELETE", "keyword", root.get("name")
+                    .asText()).stream().map(e -> e.get("description").asText()).toList();
+            assertTrue(said.stream().anyMatch(d -> d.contains("still open by a client") && d.contains("the storage"
+                    + " cleanup deletes it once Ceph lets go")), "an event says when it is deleted: " + said);
+            assertTrue(said.stream().anyMatch(d -> d.contains("is deleted from pool") && d.contains("now that no"
+                    + " client has it open")), "and one says it is: " + said);
         }
     }
 

@@ -116,6 +116,7 @@ import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.server.storage.StorageProviders;
 import io.rbdstack.server.retention.RetentionPurges;
 import io.rbdstack.server.volume.DeferredDeletePurge;
+import io.rbdstack.server.volume.ExpungingVolumes;
 import io.rbdstack.server.volume.PoolHealth;
 import io.rbdstack.server.volume.StorageCleanup;
 import io.rbdstack.server.volume.VolumeCommands;
@@ -354,6 +355,9 @@ public final class ManagementServer implements AutoCloseable {
                     new StorageCleanup.Step("volume(s) left mid-operation settled", volumeRecovery::settleStuckVolumes),
                     new StorageCleanup.Step("template import(s) left by a stopped server settled",
                             templates::settleInterruptedImports),
+                    new StorageCleanup.Step("volume(s) of expunged VMs deleted once no client had them open",
+                            new ExpungingVolumes(volumes, pools, poolService, settings, events,
+                                    users::firstActiveUserOf)::deleteReleased),
                     new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
                     new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
                     new StorageCleanup.Step("image store(s) read for capacity", storeCapacity::refresh)));

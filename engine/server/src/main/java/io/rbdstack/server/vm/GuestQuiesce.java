@@ -24,7 +24,7 @@ public final class GuestQuiesce implements SnapshotQuiesce {
     static final long TIMEOUT_MILLIS = 30_000;
     private static final Duration SLACK = Duration.ofSeconds(15);
     static final String QUIESCED = "quiesced: the guest agent froze the file systems while it was taken";
-    static final String STOPPED = "consistent: the VM was not running";
+    static final String STOPPED = "consistent: the VM was stopped";
 
     private final VmAgent agent;
     private final VmRepository vms;

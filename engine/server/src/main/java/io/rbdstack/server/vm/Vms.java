@@ -54,7 +54,7 @@ public final class Vms {
                         u.pools(), u.volumes()),
                 power,
                 new VmDestroyer(vms, vmVolumes, u.volumes(), u.volumeService(), u.nics(), power, snapshots,
-                        u.settings(), u.alerts()),
+                        u.settings(), u.alerts(), u.events(), u.userOf()),
                 new VolumeAttachments(u.jdbc(), vms, vmVolumes, u.volumes(), agent, snapshotRows), u.nics(), u.volumes(), u.owners(),
                 u.events());
         this.sync = new VmSync(vms, hosts, agent, u.events(), u.alerts(), u.userOf());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   DEPLOY_FIELDS, anySettling, attachableVolumes, defaultNic, deployParams, deployProblems, deployableTemplates,
-  detachable, nicText, vmActions, volumesOf,
+  detachable, nicText, vmActions, inDeviceOrder,
 } from '../src/compute/vms.js'
 import { placeError } from '../src/forms/serverError.js'
 
@@ -108,12 +108,13 @@ describe('volumes of a VM', () => {
     expect(attachableVolumes(volumes, vm).map((v) => v.id)).toEqual(['ok', 'new'])
   })
 
-  it('keeps the VM\'s own volumes, root first then by device, whatever else the server listed', () => {
-    const volumes = [{ id: 'd4', type: 'DATADISK', deviceid: 4, virtualmachineid: 'vm1' },
-      { id: 'other', type: 'DATADISK', deviceid: 1, virtualmachineid: 'vm2' }, { id: 'free', type: 'DATADISK' },
-      { id: 'd1', type: 'DATADISK', deviceid: 1, virtualmachineid: 'vm1' },
-      { id: 'root', type: 'ROOT', deviceid: 0, virtualmachineid: 'vm1' }]
-    expect(volumesOf(volumes, vm).map((v) => v.id)).toEqual(['root', 'd1', 'd4'])
+  it('orders the VM\'s volumes root first, then by device id (numbers, not text)', () => {
+    const volumes = [{ id: 'd10', type: 'DATADISK', deviceid: 10, virtualmachineid: 'vm1' },
+      { id: 'd4', type: 'DATADISK', deviceid: 4, virtualmachineid: 'vm1' },
+      { id: 'root', type: 'ROOT', deviceid: 0, virtualmachineid: 'vm1' },
+      { id: 'd1', type: 'DATADISK', deviceid: 1, virtualmachineid: 'vm1' }]
+    expect(inDeviceOrder(volumes).map((v) => v.id)).toEqual(['root', 'd1', 'd4', 'd10'])
+    expect(volumes[0].id).toBe('d10')
   })
 
   it('detaches data disks, never the root disk', () => {

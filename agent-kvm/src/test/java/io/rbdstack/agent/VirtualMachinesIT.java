@@ -222,7 +222,7 @@ class VirtualMachinesIT {
 
     @Test
     @Order(5)
-    void aRunningVmsRootVolumeIsSnapshottedCrashConsistentlyAndCannotBeRevertedWhileItRuns() throws Exception {
+    void aRunningVmsRootVolumeIsSnapshottedCrashConsistentlyAlsoWithQuiescevmAndCannotBeRevertedWhileItRuns() throws Exception {
         String root = rootVolume(vm).get("id").asText();
         JsonNode snapshot = awaitOk(admin, admin.call("createSnapshot", "volumeid", root), "createSnapshot")
                 .get("snapshot");
@@ -230,9 +230,14 @@ class VirtualMachinesIT {
         assertTrue(snapshot.get("name").asText().matches("e2e-main_ROOT-\\d+_\\d{14}"),
                 "named <vm>_<volume>_<time> as CloudStack names it: " + snapshot);
 
-        ApiClient.Reply quiesced = admin.call("createSnapshot", "volumeid", root, "quiescevm", "true");
-        assertEquals(431, quiesced.status(), quiesced.body());
-        assertTrue(quiesced.body().contains("(parameter quiescevm)"), quiesced.body());
+        // The test guest has no qemu-guest-agent: the snapshot is taken all the same, and an event says it is
+        // crash-consistent.
+        JsonNode crash = awaitOk(admin, admin.call("createSnapshot", "volumeid", root, "quiescevm", "true"),
+                "createSnapshot").get("snapshot");
+        assertEquals("CreatedOnPrimary", crash.get("state").asText(), crash.toString());
+        assertTrue(list(admin, "listEvents", "event", "type", "SNAPSHOT.CREATE", "keyword", crash.get("name").asText())
+                .stream().anyMatch(e -> e.get("description").asText().contains("the guest has no qemu-guest-agent;"
+                        + " the snapshot is crash-consistent")), "an event says the snapshot is crash-consistent");
 
         ApiClient.Reply revert = admin.call("revertSnapshot", "id", snapshot.get("id").asText());
         assertEquals(431, revert.status(), revert.body());
@@ -343,12 +348,31 @@ class VirtualMachinesIT {
 
             awaitOk(admin, admin.call("destroyVirtualMachine", "id", other.get("id").asText(), "expunge", "true"),
                     "destroyVirtualMachine");
-            // The killed qemu's watch on its image lasts until Ceph times it out (30 s); the expunge waits for that.
-            String image = rootVolume(first.get("id").asText()).get("path").asText();
-            Deadline.await("the killed VM's image has no watcher", Duration.ofSeconds(60), () -> !cloud.cluster
-                    .cli("rbd", "status", cloud.ceph.pool() + "/" + image).contains("watcher="));
-            awaitOk(admin, admin.call("destroyVirtualMachine", "id", first.get("id").asText(), "expunge", "true"),
-                    "destroyVirtualMachine");
+            // The killed qemu's watch on its image lasts until Ceph times it out (about 30 s): the expunge does not
+            // wait for it. The VM is Expunged at once and the storage cleanup deletes the image when Ceph lets go.
+            ok(admin.call("updateConfiguration", "name", "storage.cleanup.interval", "value", "1"),
+                    "updateConfiguration");
+            JsonNode root = rootVolume(first.get("id").asText());
+            String image = root.get("path").asText();
+            long expunging = System.nanoTime();
+            assertEquals("Expunged", awaitOk(admin, admin.call("destroyVirtualMachine", "id", first.get("id").asText(),
+                    "expunge", "true"), "destroyVirtualMachine").get("virtualmachine").get("state").asText());
+            System.out.printf("FIGURE destroyVirtualMachine expunge=true of the killed VM: %d ms%n",
+                    (System.nanoTime() - expunging) / 1_000_000);
+            assertTrue(list(admin, "listVirtualMachines", "virtualmachine", "id", first.get("id").asText()).isEmpty());
+            assertTrue(list(admin, "listVolumes", "volume", "id", root.get("id").asText()).isEmpty(),
+                    "the root volume is deleted for the API at once");
+            Deadline.await("the killed VM's image deleted once Ceph lets go", Duration.ofSeconds(30 + 30), () -> !cloud
+                    .cluster.cli("rbd", "ls", "--pool", cloud.ceph.pool()).contains(image) && !cloud.cluster.cli("rbd",
+                    "trash", "ls", "--pool", cloud.ceph.pool()).contains(image));
+            System.out.printf("FIGURE kill -9 of qemu to its expunged VM's image deleted: %d ms%n",
+                    (System.nanoTime() - killed) / 1_000_000);
+            List<String> said = list(admin, "listEvents", "event", "type", "VOLUME.DELETE", "keyword", root.get("name")
+                    .asText()).stream().map(e -> e.get("description").asText()).toList();
+            assertTrue(said.stream().anyMatch(d -> d.contains("still open by a client") && d.contains("the storage"
+                    + " cleanup deletes it once Ceph lets go")), "an event says when it is deleted: " + said);
+            assertTrue(said.stream().anyMatch(d -> d.contains("is deleted from pool") && d.contains("now that no"
+                    + " client has it open")), "and one says it is: " + said);
         }
     }
 
@@ -364,10 +388,11 @@ class VirtualMachinesIT {
         return list(admin, "listVirtualMachines", "virtualmachine", "id", id).get(0);
     }
 
-    /** Filtered here: listVolumes has no virtualmachineid filter yet (it answers with every volume). */
     private static JsonNode rootVolume(String vmId) throws Exception {
-        return list(admin, "listVolumes", "volume", "listall", "true", "type", "ROOT").stream()
-                .filter(v -> vmId.equals(v.path("virtualmachineid").asText())).findFirst().orElseThrow();
+        List<JsonNode> roots = list(admin, "listVolumes", "volume", "listall", "true", "type", "ROOT",
+                "virtualmachineid", vmId);
+        assertEquals(1, roots.size(), "one root volume, of that VM: " + roots);
+        return roots.get(0);
     }
 
     /** The first host's console log of a VM (the ordered tests' VMs run there). */

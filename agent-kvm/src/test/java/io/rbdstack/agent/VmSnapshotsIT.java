@@ -77,9 +77,8 @@ class VmSnapshotsIT {
                 offering, "templateid", template, "name", name, "startvm", "false", "diskofferingid",
                 diskOffering), "deployVirtualMachine").get("virtualmachine").get("id").asText();
         ids.add(vmId);
-        List<JsonNode> volumes = list(admin, "listVolumes", "volume", "listall", "true").stream()
-                .filter(v -> vmId.equals(v.path("virtualmachineid").asText()))
-                .sorted(java.util.Comparator.comparing(v -> v.get("deviceid").asInt())).toList();
+        List<JsonNode> volumes = list(admin, "listVolumes", "volume", "listall", "true", "virtualmachineid", vmId)
+                .stream().sorted(java.util.Comparator.comparing(v -> v.get("deviceid").asInt())).toList();
         ids.add(volumes.get(1).get("id").asText());
         return volumes.stream().map(v -> v.get("path").asText()).toList();
     }

@@ -98,8 +98,7 @@ class VmStorageIT {
         assertEquals("ROOT", vm.get("rootdevicetype").asText());
         assertFalse(vm.get("haenable").asBoolean(), "the offering does not offer HA");
 
-        List<JsonNode> volumes = list(admin, "listVolumes", "volume", "listall", "true").stream()
-                .filter(v -> id.equals(v.path("virtualmachineid").asText())).toList();
+        List<JsonNode> volumes = list(admin, "listVolumes", "volume", "listall", "true", "virtualmachineid", id);
         assertEquals(2, volumes.size(), volumes.toString());
         JsonNode root = volumes.stream().filter(v -> v.get("type").asText().equals("ROOT")).findFirst().orElseThrow();
         JsonNode data = volumes.stream().filter(v -> v.get("type").asText().equals("DATADISK")).findFirst()
@@ -153,8 +152,7 @@ class VmStorageIT {
         String id = vm.get("id").asText();
         assertTrue(vm.get("haenable").asBoolean(), "haenable follows the offering's offerha");
         assertTrue(vm.get("name").asText().equals("VM-" + id), "a VM without a name is called after its uuid");
-        JsonNode root = list(admin, "listVolumes", "volume", "listall", "true").stream()
-                .filter(v -> id.equals(v.path("virtualmachineid").asText())).findFirst().orElseThrow();
+        JsonNode root = list(admin, "listVolumes", "volume", "listall", "true", "virtualmachineid", id).get(0);
         assertEquals(1L << 30, root.get("size").asLong());
         JsonNode info = JSON.readTree(cloud.cluster.cli("rbd", "info", "--format", "json",
                 cloud.ceph.pool() + "/" + root.get("path").asText()));
@@ -180,8 +178,7 @@ class VmStorageIT {
                 "domainid", account.get("domainid").asText()), "deployVirtualMachine").get("virtualmachine");
         assertEquals("vm-owner", vm.get("account").asText());
         String id = vm.get("id").asText();
-        JsonNode root = list(admin, "listVolumes", "volume", "listall", "true").stream()
-                .filter(v -> id.equals(v.path("virtualmachineid").asText())).findFirst().orElseThrow();
+        JsonNode root = list(admin, "listVolumes", "volume", "listall", "true", "virtualmachineid", id).get(0);
         assertEquals("vm-owner", root.get("account").asText());
         assertTrue(images().contains(root.get("path").asText()));
 

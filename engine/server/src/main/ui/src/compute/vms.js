@@ -133,13 +133,10 @@ export function attachableVolumes(volumes, vm) {
     && ['Ready', 'Allocated'].includes(v.state))
 }
 
-/**
- * The VM's own volumes, root first: listVolumes' virtualmachineid is CloudStack's filter, but a server
- * without it answers with every volume, so the page keeps only those attached to this VM.
- */
-export function volumesOf(volumes, vm) {
-  const own = volumes.filter((v) => v.virtualmachineid === vm.id)
-  return own.sort((a, b) => (a.type === 'ROOT' ? -1 : b.type === 'ROOT' ? 1 : Number(a.deviceid) - Number(b.deviceid)))
+/** A VM's volumes (listVolumes virtualmachineid=, the server's filter) as the VM sees them: root first, then by device. */
+export function inDeviceOrder(volumes) {
+  return [...volumes].sort((a, b) => (a.type === 'ROOT' ? -1 : b.type === 'ROOT' ? 1
+    : Number(a.deviceid) - Number(b.deviceid)))
 }
 
 /** Whether a volume of the VM can be detached here: data disks only (a root disk stays with its VM). */

@@ -214,6 +214,23 @@ interface LibRbd extends Library {
     void rbd_lock_get_owners_cleanup(Pointer[] owners, long count);
 
     /**
+     * {@code int rbd_watchers_list(rbd_image_t image, rbd_image_watcher_t *watchers, size_t *max_watchers)}: the
+     * clients that have the image open (read-write); -ERANGE with the count when {@code watchers} is too small.
+     */
+    int rbd_watchers_list(Pointer image, ImageWatcher watchers, LongByReference maxWatchers);
+
+    /** {@code void rbd_watchers_list_cleanup(rbd_image_watcher_t *watchers, size_t num_watchers)}. */
+    void rbd_watchers_list_cleanup(ImageWatcher watchers, long numWatchers);
+
+    /** {@code rbd_image_watcher_t}. */
+    @Structure.FieldOrder({"addr", "id", "cookie"})
+    class ImageWatcher extends Structure {
+        public String addr;
+        public long id;
+        public long cookie;
+    }
+
+    /**
      * {@code int rbd_lock_acquire(rbd_image_t image, rbd_lock_mode_t lock_mode)}: takes the exclusive lock and keeps
      * it (other clients' requests for it are refused) until released or closed.
      */

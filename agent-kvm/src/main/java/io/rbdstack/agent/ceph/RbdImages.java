@@ -198,10 +198,12 @@ public final class RbdImages {
 
     /**
      * Deletes the image and its snapshots now; false when there was no such image. An image in a group leaves
-     * it first; one that a group snapshot still holds is refused (see {@link RbdImageGroup#release}).
+     * it first; one that a group snapshot still holds is refused (see {@link RbdImageGroup#release}), and so is
+     * one a client still has open (EBUSY, at once: {@link ImageWatchers}).
      */
     public boolean delete(String name) throws CephException {
         checkName(name);
+        ImageWatchers.requireNone(session, name, "cannot delete the image");
         if (!RbdImageGroup.release(session, name) || !removeSnapshots(name)) {
             return false;
         }
@@ -230,6 +232,8 @@ public final class RbdImages {
         if (deferSeconds < 0) {
             throw new CephException("deferSeconds must not be negative", -CephErrors.EINVAL);
         }
+        // rbd_trash_move would wait for a killed client's watch to time out (27 s measured), then go ahead.
+        ImageWatchers.requireNone(session, name, "cannot move the image to the trash");
         if (!RbdImageGroup.release(session, name) || !removeSnapshots(name)) {
             return false;
         }

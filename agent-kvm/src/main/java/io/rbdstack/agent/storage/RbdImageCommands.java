@@ -1,5 +1,6 @@
 package io.rbdstack.agent.storage;
 
+import io.rbdstack.agent.ceph.CephErrors;
 import io.rbdstack.agent.ceph.CephException;
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
@@ -15,6 +16,7 @@ import io.rbdstack.storage.rbd.agent.DescribeRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.PurgeRbdImageAnswer;
 import io.rbdstack.storage.rbd.agent.PurgeRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.RbdImageAnswer;
+import io.rbdstack.storage.rbd.agent.RbdImageDeleteAnswer;
 import io.rbdstack.storage.rbd.agent.RbdImageStateAnswer;
 import io.rbdstack.storage.rbd.agent.RbdPool;
 import io.rbdstack.storage.rbd.agent.ResizeRbdImageCommand;
@@ -46,16 +48,20 @@ final class RbdImageCommands {
         return image(resize.pool(), resize.image(), images -> images.resize(resize.image(), resize.newSizeBytes()));
     }
 
-    RbdImageAnswer delete(DeleteRbdImageCommand delete) {
-        return image(delete.pool(), delete.image(), images -> {
+    /** Deletes the image or moves it to the trash; a refusal because a client still has it open says so (inUse). */
+    RbdImageDeleteAnswer delete(DeleteRbdImageCommand delete) {
+        try (RadosSession session = rados.connect(delete.pool())) {
+            RbdImages images = new RbdImages(session);
             boolean existed = delete.deferSeconds() > 0
                     ? images.moveToTrash(delete.image(), delete.deferSeconds())
                     : images.delete(delete.image());
             if (!existed) {
                 LOG.info("RBD image {}/{} was already gone", delete.pool().cephPool(), delete.image());
             }
-            return new RbdImageInfo(delete.image(), 0, 2, 0); // what is left of it: nothing
-        });
+            return new RbdImageDeleteAnswer(true, null, false);
+        } catch (CephException e) {
+            return new RbdImageDeleteAnswer(false, e.getMessage(), CephErrors.inUse(e.returnCode()));
+        }
     }
 
     RbdImageStateAnswer describe(DescribeRbdImageCommand describe) {

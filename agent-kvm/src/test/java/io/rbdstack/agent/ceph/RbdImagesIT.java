@@ -112,6 +112,33 @@ class RbdImagesIT {
     }
 
     @Test
+    void anImageAClientHasOpenIsNotDeletedNorTrashedAndTheRefusalIsAtOnce() throws Exception {
+        String name = newImage();
+        try (RadosSession session = connector.connect(pool)) {
+            RbdImages rbd = new RbdImages(session);
+            rbd.create(name, 8 * MIB);
+            Rbd plain = new Rbd(session.ioCtx());
+            RbdImage open = plain.open(name); // read-write: a Ceph watch, as QEMU's
+            try {
+                long begin = System.nanoTime();
+                CephException refused = assertThrows(CephException.class, () -> rbd.delete(name));
+                CephException notTrashed = assertThrows(CephException.class, () -> rbd.moveToTrash(name, 3600));
+                long millis = (System.nanoTime() - begin) / 1_000_000;
+                for (CephException e : List.of(refused, notTrashed)) {
+                    assertEquals(-CephErrors.EBUSY, e.returnCode(), e.getMessage());
+                    assertTrue(e.getMessage().contains("a client still has it open"), e.getMessage());
+                }
+                assertTrue(millis < 3000, "refused at once, not after librbd's lock wait: " + millis + " ms");
+                assertTrue(rbd.exists(name), "the image stays");
+            } finally {
+                plain.close(open);
+            }
+            assertTrue(rbd.delete(name), "deleted once nobody has it open");
+            assertFalse(rbd.exists(name));
+        }
+    }
+
+    @Test
     void deferredDeleteMovesTheImageToTheTrashWithoutItsSnapshots() throws Exception {
         String name = newImage();
         try (RadosSession session = connector.connect(pool)) {

@@ -30,9 +30,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * network created after the server refused its range under the field; a VM deployed without starting
  * on it, its NIC's address and MAC in the list; a data disk attached to it and detached on its page; the
  * network's delete refused while the VM has a NIC on it, with the VM named in the dialog; the VM
- * destroyed and expunged, then the network deleted. It runs once the server has the VM and network
- * commands (listApis says so), and is skipped before. Starting a VM needs the agent's VM handlers and
- * is left to the VM ITs.
+ * started and stopped from its row (its disk boots nothing: the stop is forced after vm.stop.timeout.seconds);
+ * the VM destroyed and expunged, then the network deleted. It runs once the server has the VM and network
+ * commands (listApis says so), and is skipped before. The network's bridge is this class's own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiVmFlowsIT {
@@ -41,6 +41,8 @@ class WebUiVmFlowsIT {
     static final String VM = "uivm-vm1";
     static final String DISK = "uivm-data";
     private static final int MIB = 1 << 20;
+    /** The guest bridge the started VM's NIC joins (guest.network.device), made by the agent, removed after. */
+    static final String BRIDGE = "rbui" + java.util.UUID.randomUUID().toString().substring(0, 6);
 
     @TempDir
     static Path dir;
@@ -60,6 +62,10 @@ class WebUiVmFlowsIT {
         served = apis.contains("deployVirtualMachine") && apis.contains("createNetwork");
         assumeTrue(served, "the server has no VM and network commands yet");
         cloud.createdRbdPool("uivm-flow-pool", cloud.ceph.limitedUser(), "zone");
+        ok(cloud.admin().call("updateConfiguration", "name", "guest.network.device", "value", BRIDGE),
+                "updateConfiguration");
+        ok(cloud.admin().call("updateConfiguration", "name", "vm.stop.timeout.seconds", "value", "3"),
+                "updateConfiguration");
         String template = ok(cloud.admin().call("registerTemplate", "name", "uivm-flow-tmpl", "url",
                 templates.url("/flow.raw"), "zoneid", cloud.zoneId, "format", "RAW", "hypervisor", "KVM"),
                 "registerTemplate").get("template").get(0).get("id").asText();
@@ -90,6 +96,9 @@ class WebUiVmFlowsIT {
             } finally {
                 if (templates != null) {
                     templates.close();
+                }
+                if (java.nio.file.Files.exists(Path.of("/sys/class/net", BRIDGE))) {
+                    io.rbdstack.agent.fixtures.Guests.run("ip", "link", "del", BRIDGE);
                 }
             }
         }
@@ -187,6 +196,23 @@ class WebUiVmFlowsIT {
 
     @Test
     @Order(4)
+    void theVmIsStartedAndStoppedFromItsRow() throws Exception {
+        chromium.menu("Virtual machines");
+        chromium.visible(Chromium.rowAction("vm", VM, "start")).click();
+        chromium.waitForText(By.cssSelector("[data-state='" + VM + "']"), "Running", Duration.ofSeconds(90));
+        assertEquals("Running", vm().get("state").asText());
+        assertTrue(chromium.driver.findElements(Chromium.rowAction("vm", VM, "start")).isEmpty(),
+                "no Start when Running");
+
+        chromium.visible(Chromium.rowAction("vm", VM, "stop")).click();
+        chromium.confirm("Stop");
+        chromium.waitForText(By.cssSelector("[data-state='" + VM + "']"), "Stopped", Duration.ofSeconds(60));
+        assertEquals("Stopped", vm().get("state").asText());
+        chromium.visible(Chromium.rowAction("vm", VM, "start"));
+    }
+
+    @Test
+    @Order(5)
     void theNetworkIsNotDeletedWhileTheVmHasANicOnItAndTheDialogNamesTheVm() throws Exception {
         chromium.menu("Networks");
         chromium.visible(Chromium.rowAction("network", NETWORK, "delete")).click();
@@ -199,7 +225,7 @@ class WebUiVmFlowsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void theVmIsDestroyedAndExpungedThenTheNetworkGoes() throws Exception {
         chromium.menu("Virtual machines");
         chromium.visible(Chromium.rowAction("vm", VM, "destroy")).click();

@@ -119,6 +119,7 @@ import io.rbdstack.server.storage.StoragePoolService;
 import io.rbdstack.server.storage.StorageProviders;
 import io.rbdstack.server.retention.RetentionPurges;
 import io.rbdstack.server.volume.DeferredDeletePurge;
+import io.rbdstack.server.volume.ExpungingVolumes;
 import io.rbdstack.server.volume.PoolHealth;
 import io.rbdstack.server.volume.StorageCleanup;
 import io.rbdstack.server.volume.VolumeCommands;
@@ -129,6 +130,7 @@ import io.rbdstack.server.volume.VolumeRecovery;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeService;
 import io.rbdstack.server.network.GuestNics;
+import io.rbdstack.server.vm.GuestQuiesce;
 import io.rbdstack.server.vm.Vms;
 import io.rbdstack.spi.Secret;
 import java.io.PrintStream;
@@ -305,11 +307,11 @@ public final class ManagementServer implements AutoCloseable {
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway,
                     alerts, limitCheck);
             SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups,
-                    limitCheck);
+                    limitCheck, GuestQuiesce.forVolumeSnapshots(jdbc, agents.connections()));
             TagRepository tags = new TagRepository(jdbc);
             SnapshotRetention retention = new SnapshotRetention(snapshots, snapshotService, settings);
             SnapshotTaker taker = new SnapshotTaker(snapshotService, backups, snapshots, retention, settings,
-                    jobs::submit);
+                    jobs::submit, events);
             SnapshotPolicyRepository policies = new SnapshotPolicyRepository(jdbc);
             SnapshotCommands.Deps snapshotDeps = new SnapshotCommands.Deps(volumes, snapshots, snapshotService,
                     backups, taker, policies, owners, tags);
@@ -356,6 +358,9 @@ public final class ManagementServer implements AutoCloseable {
                     new StorageCleanup.Step("volume(s) left mid-operation settled", volumeRecovery::settleStuckVolumes),
                     new StorageCleanup.Step("template import(s) left by a stopped server settled",
                             templates::settleInterruptedImports),
+                    new StorageCleanup.Step("volume(s) of expunged VMs deleted once no client had them open",
+                            new ExpungingVolumes(volumes, pools, poolService, settings, events,
+                                    users::firstActiveUserOf)::deleteReleased),
                     new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
                     new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
                     new StorageCleanup.Step("image store(s) read for capacity", storeCapacity::refresh)));

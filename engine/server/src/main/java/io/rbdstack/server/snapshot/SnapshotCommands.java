@@ -97,7 +97,9 @@ public final class SnapshotCommands {
             @Param(description = "a snapshot policy of the volume: the snapshot is one of the policy's (its type is"
                     + " the policy's interval) and the policy's oldest beyond its maxsnaps are deleted",
                     entity = Entity.SNAPSHOT_POLICY, acl = true) Optional<String> policyId,
-            @Param(description = "quiesce vm if true; not supported for RBD volumes") Optional<Boolean> quiesceVm,
+            @Param(description = "quiesce vm if true: a running VM's file systems are frozen through its"
+                    + " qemu-guest-agent while the snapshot is taken; without a guest agent the snapshot is"
+                    + " crash-consistent, and an event says so") Optional<Boolean> quiesceVm,
             @Param(description = "only for managed storage, which RBD is not") Optional<String> locationType,
             @Param(description = "with snapshot.backup.to.secondary=true: the job ends once the snapshot is taken"
                     + " (BackingUp) and the backup goes on in a backupSnapshot job") Optional<Boolean> asyncBackup,
@@ -113,14 +115,10 @@ public final class SnapshotCommands {
                 throw ApiException.invalidParameter("VolumeId: " + volume.uuid() + " LocationType is supported only"
                         + " for managed storage (parameter locationtype); RBD snapshots stay on primary storage");
             }
-            if (quiesceVm.orElse(false)) {
-                throw ApiException.invalidParameter("Can't handle quiescevm equal true for volume snapshot"
-                        + " (parameter quiescevm)");
-            }
             Optional<SnapshotPolicyRepository.PolicyRow> policy = policyId.map(id -> policyOf(deps, volume, id));
             SnapshotRepository.SnapshotRow allocated = deps.taker().allocate(volume, name,
                     policy.map(p -> p.interval().name()).orElse(SnapshotRepository.MANUAL));
-            return deps.taker().job(caller, allocated, asyncBackup.orElse(false),
+            return deps.taker().job(caller, allocated, asyncBackup.orElse(false), quiesceVm.orElse(false),
                     policy.map(p -> new SnapshotRetention.Rule(p.interval(), p.maxSnaps())));
         }
 

@@ -34,10 +34,12 @@ public final class SnapshotService {
     private final StoragePoolService poolService;
     private final SnapshotBackups backups;
     private final LimitCheck limits;
+    private final SnapshotQuiesce quiesce;
 
     public SnapshotService(Jdbc jdbc, SnapshotRepository snapshots, VolumeRepository volumes,
                            StoragePoolRepository pools, StoragePoolService poolService, SnapshotBackups backups,
-                           LimitCheck limits) {
+                           LimitCheck limits, SnapshotQuiesce quiesce) {
+        this.quiesce = quiesce;
         this.backups = backups;
         this.limits = limits;
         this.jdbc = jdbc;
@@ -75,19 +77,42 @@ public final class SnapshotService {
         return snapshots.find(uuid).orElseThrow();
     }
 
+    /** A snapshot on primary, and how consistent it is when its VM's guest was to be frozen. */
+    public record Taken(SnapshotRepository.SnapshotRow snapshot, Optional<String> consistency) {
+
+        public boolean crashConsistent() {
+            return consistency.filter(SnapshotQuiesce.CRASH_CONSISTENT::equals).isPresent();
+        }
+    }
+
     /** createSnapshot's job: the storage takes it, named after its uuid; the volume is Ready again either way. */
     public SnapshotRepository.SnapshotRow create(SnapshotRepository.SnapshotRow snapshot) {
+        return create(snapshot, false).snapshot();
+    }
+
+    /**
+     * {@link #create(SnapshotRepository.SnapshotRow)}; with {@code quiesceVm}, the file systems of the volume's
+     * Running VM are frozen around it (thawed also when it fails). A guest without qemu-guest-agent is not
+     * frozen: the snapshot is taken, crash-consistent, and the result says so.
+     */
+    public Taken create(SnapshotRepository.SnapshotRow snapshot, boolean quiesceVm) {
         try {
             if (!snapshots.move(snapshot.id(), SnapshotState.Allocated, SnapshotState.Creating)) {
                 throw ApiException.internal("Snapshot " + snapshot.name() + " is no longer Allocated", null);
             }
+            Optional<Long> vm = quiesceVm ? volumes.find(snapshot.volumeUuid())
+                    .map(VolumeRepository.VolumeRow::attachment).map(VolumeRepository.Attachment::vmId)
+                    : Optional.empty();
             VolumeStorage storage = storage(snapshot);
+            SnapshotQuiesce.StorageCall<SnapshotInfo> take = () -> storage.provider().createSnapshot(storage.stored(),
+                    snapshot.volumePath(), snapshot.uuid());
+            SnapshotQuiesce.Quiesced<SnapshotInfo> taken;
             try {
-                SnapshotInfo taken = storage.provider().createSnapshot(storage.stored(), snapshot.volumePath(),
-                        snapshot.uuid());
+                taken = vm.isPresent() ? quiesce.around(vm.get(), take)
+                        : new SnapshotQuiesce.Quiesced<>(take.run(), false, null, null);
                 jdbc.transaction(() -> {
                     snapshots.recordOnPrimary(snapshot.id(), storage.pool().id(), snapshot.volumeId(),
-                            snapshot.volumePath() + "@" + taken.name(), taken.sizeBytes());
+                            snapshot.volumePath() + "@" + taken.result().name(), taken.result().sizeBytes());
                     if (!snapshots.move(snapshot.id(), SnapshotState.Creating, SnapshotState.CreatedOnPrimary)) {
                         throw new IllegalStateException("snapshot " + snapshot.uuid() + " left Creating meanwhile");
                     }
@@ -99,8 +124,13 @@ public final class SnapshotService {
                 moveOrRecord(snapshot, SnapshotState.Creating, SnapshotState.Error, failure);
                 throw failure;
             }
-            LOG.info("Took snapshot {} ({}) of volume {}", snapshot.name(), snapshot.uuid(), snapshot.volumeName());
-            return snapshots.find(snapshot.uuid()).orElseThrow();
+            Optional<String> consistency = Optional.ofNullable(taken.consistency());
+            LOG.info("Took snapshot {} ({}) of volume {}{}", snapshot.name(), snapshot.uuid(), snapshot.volumeName(),
+                    consistency.map(c -> ": " + c).orElse(""));
+            if (taken.thawFailure() != null) {
+                throw taken.thawFailure(); // the snapshot is taken and recorded; the job reports the guest left frozen
+            }
+            return new Taken(snapshots.find(snapshot.uuid()).orElseThrow(), consistency);
         } finally {
             volumes.move(snapshot.volumeId(), VolumeState.Snapshotting, VolumeState.Ready);
         }

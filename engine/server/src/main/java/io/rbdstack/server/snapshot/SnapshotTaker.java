@@ -4,6 +4,9 @@ import io.rbdstack.server.api.ApiJson;
 import io.rbdstack.server.api.AsyncCommand;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.api.Param;
+import io.rbdstack.server.event.ActionEvents;
+import io.rbdstack.server.event.EventLevel;
+import io.rbdstack.server.event.EventResource;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.volume.VolumeRepository;
@@ -34,9 +37,12 @@ public final class SnapshotTaker {
     private final SnapshotRetention retention;
     private final SettingsRepository settings;
     private final JobSubmitter jobs;
+    private final ActionEvents events;
 
     public SnapshotTaker(SnapshotService service, SnapshotBackups backups, SnapshotRepository snapshots,
-                         SnapshotRetention retention, SettingsRepository settings, JobSubmitter jobs) {
+                         SnapshotRetention retention, SettingsRepository settings, JobSubmitter jobs,
+                         ActionEvents events) {
+        this.events = events;
         this.service = service;
         this.backups = backups;
         this.snapshots = snapshots;
@@ -68,9 +74,25 @@ public final class SnapshotTaker {
      */
     public AsyncCommand.AsyncStart job(Caller caller, SnapshotRepository.SnapshotRow allocated, boolean asyncBackup,
                                        Optional<SnapshotRetention.Rule> rule) {
+        return job(caller, allocated, asyncBackup, false, rule);
+    }
+
+    /**
+     * {@link #job(Caller, SnapshotRepository.SnapshotRow, boolean, Optional)}; with {@code quiesceVm} the volume's
+     * running guest is frozen around the snapshot, and an event says so plainly when it could not be (no
+     * qemu-guest-agent: the snapshot is crash-consistent).
+     */
+    public AsyncCommand.AsyncStart job(Caller caller, SnapshotRepository.SnapshotRow allocated, boolean asyncBackup,
+                                       boolean quiesceVm, Optional<SnapshotRetention.Rule> rule) {
         String uuid = allocated.uuid();
         return new AsyncCommand.AsyncStart("Snapshot", uuid, progress -> {
-            SnapshotRepository.SnapshotRow taken = service.create(allocated);
+            SnapshotService.Taken created = service.create(allocated, quiesceVm);
+            if (created.crashConsistent()) {
+                events.happened(caller, "SNAPSHOT.CREATE", EventLevel.INFO, "Snapshot " + allocated.name()
+                        + " of volume " + allocated.volumeName() + " is crash-consistent, not quiesced (quiescevm=true): "
+                        + SnapshotQuiesce.CRASH_CONSISTENT, new EventResource("Snapshot", uuid));
+            }
+            SnapshotRepository.SnapshotRow taken = created.snapshot();
             // Once the snapshot is on primary, the policy prunes whatever becomes of its backup: a backup
             // refused again and again (a limit, a full store) must not pile snapshots up past maxsnaps.
             try {

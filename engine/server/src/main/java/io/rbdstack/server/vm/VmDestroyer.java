@@ -4,19 +4,25 @@ import io.rbdstack.server.alert.AlertType;
 import io.rbdstack.server.alert.Alerts;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.Caller;
+import io.rbdstack.server.event.ActionEvents;
+import io.rbdstack.server.event.EventLevel;
+import io.rbdstack.server.event.EventResource;
 import io.rbdstack.server.network.GuestNics;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeService;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * destroyVirtualMachine and recoverVirtualMachine: a destroyed VM is stopped and keeps its root volume
  * (recoverable); its data disks are detached and kept unless listed to be deleted. Expunging deletes
- * the root volume from its storage, releases the NICs and removes the VM.
+ * the root volume from its storage, releases the NICs and removes the VM. A root volume a client still has
+ * open (a killed qemu's Ceph watch) does not hold the expunge up: the storage cleanup deletes it later.
  */
 final class VmDestroyer {
 
@@ -31,9 +37,14 @@ final class VmDestroyer {
     private final VmSnapshots snapshots;
     private final SettingsRepository settings;
     private final Alerts alerts;
+    private final ActionEvents events;
+    private final Function<Long, Optional<Caller>> ownerOf;
 
     VmDestroyer(VmRepository vms, VmVolumes vmVolumes, VolumeRepository volumeRows, VolumeService volumes,
-                GuestNics nics, VmPower power, VmSnapshots snapshots, SettingsRepository settings, Alerts alerts) {
+                GuestNics nics, VmPower power, VmSnapshots snapshots, SettingsRepository settings, Alerts alerts,
+                ActionEvents events, Function<Long, Optional<Caller>> ownerOf) {
+        this.events = events;
+        this.ownerOf = ownerOf;
         this.vms = vms;
         this.vmVolumes = vmVolumes;
         this.volumeRows = volumeRows;
@@ -108,7 +119,9 @@ final class VmDestroyer {
         }
         try {
             for (VmVolumes.VmVolume disk : vmVolumes.of(vm.id())) {
-                volumes.delete(volumeRows.find(disk.uuid()).orElseThrow());
+                if (!volumes.deleteWithItsVm(volumeRows.find(disk.uuid()).orElseThrow())) {
+                    leftToCleanup(vm, disk);
+                }
             }
             nics.release(vm.id());
             vms.markRemoved(vm.id());
@@ -119,6 +132,17 @@ final class VmDestroyer {
             alerts.failed(AlertType.USERVM, vm.uuid(), reason);
             throw ApiException.internal(reason, e);
         }
+    }
+
+    /** Says when a volume still open by a client (a killed qemu's watch) is deleted: the VM is expunged all the same. */
+    private void leftToCleanup(VmRepository.VmRow vm, VmVolumes.VmVolume disk) {
+        String description = "Volume " + disk.name() + " of expunged VM " + vm.label() + " is still open by a client"
+                + " (Ceph keeps a dead client's watch for about 30 s): the storage cleanup deletes it once Ceph lets go,"
+                + " at its first run after that (every " + settings.longValue(Setting.STORAGE_CLEANUP_INTERVAL)
+                + " s)";
+        LOG.info("{} ({})", description, disk.uuid());
+        ownerOf.apply(vm.accountId()).ifPresent(owner -> events.happened(owner, "VOLUME.DELETE", EventLevel.INFO,
+                description, new EventResource("Volume", disk.uuid())));
     }
 
     /** recoverVirtualMachine: a Destroyed VM is Stopped again, with its root volume. */

@@ -19,6 +19,7 @@ import io.rbdstack.server.event.ActionEvents;
 import io.rbdstack.server.event.EventLevel;
 import io.rbdstack.server.event.EventResource;
 import io.rbdstack.server.network.GuestNics;
+import io.rbdstack.server.snapshot.SnapshotQuiesce;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,10 +81,10 @@ final class VmSnapshotCommands {
             VmSnapshotRepository.VmSnapshotRow allocated = deps.service().allocate(vm, name, description);
             return new AsyncStart(INSTANCE_TYPE, allocated.uuid(), progress -> {
                 VmSnapshots.Taken taken = deps.service().take(allocated.uuid(), quiesceVm.orElse(false));
-                if (GuestQuiesce.CRASH_CONSISTENT.equals(taken.consistency())) {
+                if (SnapshotQuiesce.CRASH_CONSISTENT.equals(taken.consistency())) {
                     deps.events().happened(caller, "VMSNAPSHOT.CREATE", EventLevel.INFO, "VM snapshot "
                             + allocated.displayName() + " of VM " + vm.label() + " is crash-consistent: "
-                            + GuestQuiesce.CRASH_CONSISTENT, new EventResource(INSTANCE_TYPE, allocated.uuid()));
+                            + SnapshotQuiesce.CRASH_CONSISTENT, new EventResource(INSTANCE_TYPE, allocated.uuid()));
                 }
                 return ApiJson.object("vmsnapshot", VmSnapshotView.of(taken.snapshot(), taken.consistency()));
             });

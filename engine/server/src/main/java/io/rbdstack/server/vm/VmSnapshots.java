@@ -4,6 +4,7 @@ import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.server.snapshot.SnapshotQuiesce;
 import io.rbdstack.server.storage.StorageErrors;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
@@ -140,71 +141,27 @@ final class VmSnapshots {
     private Taken takeOnStorage(VmSnapshotRepository.VmSnapshotRow snapshot, VmRepository.VmRow vm,
                                 List<VmVolumes.VmVolume> disks, boolean quiesceRequired) {
         VolumeStorage storage = storage(snapshot);
-        boolean frozen = false;
-        String consistency;
-        GroupSnapshotInfo info;
-        ApiException thawFailure = null;
+        SnapshotQuiesce.Quiesced<GroupSnapshotInfo> taken;
         try {
-            if (vm.state() == VmState.Running) {
-                frozen = freeze(vm, quiesceRequired);
-                consistency = frozen ? "quiesced: the guest agent froze the file systems while it was taken"
-                        : GuestQuiesce.CRASH_CONSISTENT;
-            } else {
-                consistency = "consistent: the VM was stopped";
-            }
-            info = storage.provider().createGroupSnapshot(storage.stored(), snapshot.storageGroup(),
-                    disks.stream().map(VmVolumes.VmVolume::path).toList(), snapshot.storageSnapshot());
+            taken = quiesce.around(vm, quiesceRequired, () -> storage.provider().createGroupSnapshot(storage.stored(),
+                    snapshot.storageGroup(), disks.stream().map(VmVolumes.VmVolume::path).toList(),
+                    snapshot.storageSnapshot()));
         } catch (StorageException | RuntimeException e) {
             ApiException failure = StorageErrors.failed("VM snapshot " + snapshot.displayName() + " of VM "
                     + vm.label() + " was not taken", e);
-            thawFailure = frozen ? thaw(vm) : null;
-            if (thawFailure != null) {
-                failure.addSuppressed(thawFailure);
-            }
             failed(snapshot, storage, failure);
             throw failure;
         }
-        thawFailure = frozen ? thaw(vm) : null;
         Map<String, Long> ids = disks.stream().collect(Collectors.toMap(VmVolumes.VmVolume::path,
                 VmVolumes.VmVolume::id));
-        snapshots.taken(snapshot.id(), vm.id(), frozen, info.volumes().stream().map(v -> new
+        snapshots.taken(snapshot.id(), vm.id(), taken.frozen(), taken.result().volumes().stream().map(v -> new
                 VmSnapshotRepository.HeldVolume(ids.get(v.volumePath()), v.volumePath(), v.sizeBytes())).toList());
         LOG.info("Took VM snapshot {} ({}) of VM {} ({}): {}", snapshot.displayName(), snapshot.uuid(), vm.name(),
-                vm.uuid(), consistency);
-        if (thawFailure != null) {
-            throw thawFailure;
+                vm.uuid(), taken.consistency());
+        if (taken.thawFailure() != null) {
+            throw taken.thawFailure();
         }
-        return new Taken(find(snapshot.uuid()), consistency);
-    }
-
-    /**
-     * Freezes a running guest. Without a guest agent nothing is frozen (crash-consistent); an agent that
-     * fails fails the snapshot when quiescevm asked for it, and is only logged otherwise.
-     */
-    private boolean freeze(VmRepository.VmRow vm, boolean required) {
-        try {
-            return quiesce.freeze(vm);
-        } catch (ApiException e) {
-            if (required) {
-                throw new ApiException(e.errorCode(), e.csErrorCode(), "Could not quiesce VM " + vm.label()
-                        + " (quiescevm=true): " + e.getMessage(), e);
-            }
-            LOG.warn("Could not freeze the file systems of VM {} ({}); its snapshot is crash-consistent: {}",
-                    vm.name(), vm.uuid(), e.getMessage());
-            return false;
-        }
-    }
-
-    /** Thaws the guest; its failure, for the job to report (a guest left frozen must not go unnoticed). */
-    private ApiException thaw(VmRepository.VmRow vm) {
-        try {
-            quiesce.thaw(vm);
-            return null;
-        } catch (ApiException e) {
-            LOG.error("Could not thaw the file systems of VM {} ({}): {}", vm.name(), vm.uuid(), e.getMessage(), e);
-            return new ApiException(e.errorCode(), e.csErrorCode(), "The VM snapshot was taken, but the file systems"
-                    + " of VM " + vm.label() + " could not be thawed: " + e.getMessage(), e);
-        }
+        return new Taken(find(snapshot.uuid()), taken.consistency());
     }
 
     /** A failed take: Error with the reason, and no partial snapshot left on the storage. */

@@ -45,7 +45,7 @@ public final class Vms {
         VmPower power = new VmPower(u.jdbc(), vms, vmVolumes, hosts, u.nics(), agent, u.settings());
         VmSnapshotRepository snapshotRows = new VmSnapshotRepository(u.jdbc());
         VmSnapshots snapshots = new VmSnapshots(u.jdbc(), vms, vmVolumes, snapshotRows, u.volumes(), u.pools(),
-                u.poolService(), new GuestQuiesce(agent), u.settings());
+                u.poolService(), new GuestQuiesce(agent, vms), u.settings());
         this.snapshotDeps = new VmSnapshotCommands.Deps(snapshots, snapshotRows, vms, u.nics(), u.owners(), u.events());
         this.deps = new VmCommands.Deps(vms,
                 new VmRequests(u.jdbc(), u.zones(), u.serviceOfferings(), u.diskOfferings(), u.templates(), u.volumes(),
@@ -54,7 +54,7 @@ public final class Vms {
                         u.pools(), u.volumes()),
                 power,
                 new VmDestroyer(vms, vmVolumes, u.volumes(), u.volumeService(), u.nics(), power, snapshots,
-                        u.settings(), u.alerts()),
+                        u.settings(), u.alerts(), u.events(), u.userOf()),
                 new VolumeAttachments(u.jdbc(), vms, vmVolumes, u.volumes(), agent, snapshotRows), u.nics(), u.volumes(), u.owners(),
                 u.events());
         this.sync = new VmSync(vms, hosts, agent, u.events(), u.alerts(), u.userOf());

@@ -16,12 +16,15 @@ public record VolumeListParams(
         @Param(description = "the name of the disk volume") Optional<String> name,
         @Param(description = "the ID of the availability zone", entity = Entity.ZONE) Optional<String> zoneId,
         @Param(description = "the ID of the storage pool", entity = Entity.STORAGE_POOL) Optional<String> storageId,
-        @Param(description = "the type of disk volume: DATADISK (ROOT disks come with VMs)") Optional<String> type,
+        @Param(description = "the type of disk volume: ROOT or DATADISK") Optional<String> type,
+        @Param(description = "the ID of the virtual machine: its volumes", entity = Entity.VIRTUAL_MACHINE, acl = true)
+        Optional<String> virtualMachineId,
         @Param(description = "List by keyword") Optional<String> keyword,
         @Param(description = "List resources by tags (key/value pairs): volumes with any of them",
                 column = "resource_tags.value") List<Map<String, String>> tags) {
 
     VolumeRepository.Filter filter(ListScope scope) {
-        return new VolumeRepository.Filter(scope, id, name, zoneId, storageId, keyword, type, TagMatch.of(tags, "tags"));
+        return new VolumeRepository.Filter(scope, id, name, zoneId, storageId, keyword, type,
+                virtualMachineId, TagMatch.of(tags, "tags"));
     }
 }

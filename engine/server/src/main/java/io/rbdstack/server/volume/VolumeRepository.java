@@ -75,12 +75,12 @@ public final class VolumeRepository {
     /** listVolumes filters; {@code scope} says whose volumes. */
     public record Filter(ListScope scope, Optional<String> uuid, Optional<String> name,
                          Optional<String> zoneUuid, Optional<String> poolUuid, Optional<String> keyword,
-                         Optional<String> type, List<TagMatch> tags) {
+                         Optional<String> type, Optional<String> vmUuid, List<TagMatch> tags) {
 
         /** Every live volume of one account. */
         public static Filter ofAccount(long accountId) {
             return new Filter(ListScope.account(accountId), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
         }
 
         /** Conditions on the volumes table alone (alias v), each backed by an index. */
@@ -90,6 +90,7 @@ public final class VolumeRepository {
                     .andIf("v.name = ?", name)
                     .andIf("v.data_center_id = (SELECT id FROM data_center WHERE uuid = ?)", zoneUuid)
                     .andIf("v.pool_id = (SELECT id FROM storage_pool WHERE uuid = ?)", poolUuid)
+                    .andIf("v.instance_id = (SELECT id FROM vm_instance WHERE uuid = ?)", vmUuid)
                     .andContains("v.name", keyword).andIf("v.volume_type = ?", type);
         }
     }
@@ -197,15 +198,26 @@ public final class VolumeRepository {
     }
 
     /** A volume deleted with a deferral whose data its storage may still hold. */
-    public record DeletedVolume(long id, String uuid, String name, long poolId, String path) {
+    public record DeletedVolume(long id, String uuid, String name, long accountId, long poolId, String path) {
     }
+
+    private static final String DELETED = "SELECT v.id, v.uuid, v.name, v.account_id, v.pool_id, v.path FROM volumes v"
+            + " JOIN storage_pool s ON s.id = v.pool_id AND s.removed IS NULL WHERE v.state = ?";
 
     /** Destroyed volumes deleted before {@code deletedBefore}, on pools that still exist. */
     public List<DeletedVolume> destroyedBefore(Instant deletedBefore) {
-        return jdbc.query("SELECT v.id, v.uuid, v.name, v.pool_id, v.path FROM volumes v JOIN storage_pool s"
-                        + " ON s.id = v.pool_id AND s.removed IS NULL WHERE v.state = ? AND v.removed < ? ORDER BY v.id",
-                rs -> new DeletedVolume(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"),
-                        rs.getLong("pool_id"), rs.getString("path")), VolumeState.Destroyed, deletedBefore);
+        return jdbc.query(DELETED + " AND v.removed < ? ORDER BY v.id", VolumeRepository::deleted,
+                VolumeState.Destroyed, deletedBefore);
+    }
+
+    /** Volumes of expunged VMs that a client still had open when they were deleted, on pools that still exist. */
+    public List<DeletedVolume> expunging() {
+        return jdbc.query(DELETED + " ORDER BY v.id", VolumeRepository::deleted, VolumeState.Expunging);
+    }
+
+    private static DeletedVolume deleted(ResultSet rs) throws SQLException {
+        return new DeletedVolume(rs.getLong("id"), rs.getString("uuid"), rs.getString("name"),
+                rs.getLong("account_id"), rs.getLong("pool_id"), rs.getString("path"));
     }
 
     private static VolumeRow row(ResultSet rs) throws SQLException {

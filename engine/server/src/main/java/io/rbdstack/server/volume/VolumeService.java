@@ -263,6 +263,22 @@ public final class VolumeService {
      * and its size no longer counts on the pool.
      */
     public void delete(VolumeRepository.VolumeRow volume) {
+        delete(volume, false);
+    }
+
+    /**
+     * A VM's expunge deleting its volume: as {@link #delete}, except that a volume the storage refuses to delete
+     * because a client still has it open (a killed qemu's Ceph watch lasts until Ceph times it out) is not
+     * kept: it goes Expunging (removed, as deleted) and {@link ExpungingVolumes} deletes it once the client
+     * is gone.
+     *
+     * @return true when it is deleted now, false when it was left to the storage cleanup
+     */
+    public boolean deleteWithItsVm(VolumeRepository.VolumeRow volume) {
+        return delete(volume, true);
+    }
+
+    private boolean delete(VolumeRepository.VolumeRow volume, boolean withItsVm) {
         StoragePoolRepository.PoolRow pool = pool(volume);
         StorageProvider provider = poolService.plugin(pool).provider();
         if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Destroying)) {
@@ -277,19 +293,38 @@ public final class VolumeService {
         }
         long kept;
         try {
-            long defer = Math.max(0, settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS));
-            kept = provider.deleteVolume(pools.stored(pool), volume.path(), defer);
-        } catch (StorageException | RuntimeException e) {
-            throw rolledBack(volume, VolumeState.Destroying, VolumeState.Ready, StorageErrors.failed("Volume " + volume.name()
-                    + " was not deleted", e));
+            kept = provider.deleteVolume(pools.stored(pool), volume.path(), deferral(settings));
+        } catch (StorageException e) {
+            if (withItsVm && e.kind() == StorageException.Kind.IN_USE) {
+                deleted(volume, VolumeState.Destroying, VolumeState.Expunging);
+                LOG.warn("Volume {} ({}) of an expunged VM is still open by a client of pool {}; the storage cleanup"
+                        + " deletes it once the client is gone: {}", volume.name(), volume.uuid(), pool.name(),
+                        e.getMessage());
+                return false;
+            }
+            throw rolledBack(volume, VolumeState.Destroying, VolumeState.Ready, StorageErrors.failed("Volume "
+                    + volume.name() + " was not deleted", e));
+        } catch (RuntimeException e) {
+            throw rolledBack(volume, VolumeState.Destroying, VolumeState.Ready, StorageErrors.failed("Volume "
+                    + volume.name() + " was not deleted", e));
         }
-        // The volume's state and its snapshots' primary copies change together or not at all.
-        jdbc.transaction(() -> {
-            volumes.move(volume.id(), VolumeState.Destroying, kept > 0 ? VolumeState.Destroyed : VolumeState.Expunged);
-            snapshots.imageDeleted(volume.id());
-        });
+        deleted(volume, VolumeState.Destroying, kept > 0 ? VolumeState.Destroyed : VolumeState.Expunged);
         LOG.info("Deleted volume {} ({}) from pool {}{}", volume.name(), volume.uuid(), pool.name(),
                 kept > 0 ? "; the storage keeps its data for " + kept + " s" : "");
+        return true;
+    }
+
+    /** The deferral the engine asks the storage for on a delete (storage.volume.deferred.delete.seconds). */
+    static long deferral(SettingsRepository settings) {
+        return Math.max(0, settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS));
+    }
+
+    /** The volume's state and its snapshots' primary copies change together or not at all. */
+    private void deleted(VolumeRepository.VolumeRow volume, VolumeState from, VolumeState to) {
+        jdbc.transaction(() -> {
+            volumes.move(volume.id(), from, to);
+            snapshots.imageDeleted(volume.id());
+        });
     }
 
     /** The tags of the volume's pool. */

@@ -27,6 +27,11 @@ public enum VolumeState {
     Destroying,
     /** Deleted, but the storage keeps its data until a deferral passes (RBD: in the pool's trash). */
     Destroyed,
+    /**
+     * Deleted with its expunged VM while the storage still refused to delete it because a client had it
+     * open (a killed qemu's Ceph watch lasts until Ceph times it out); the storage cleanup deletes it then.
+     */
+    Expunging,
     /** Deleted and its data gone from the storage. */
     Expunged,
     /** The storage could not create it; whatever it had made was deleted again. */
@@ -43,7 +48,10 @@ public enum VolumeState {
             // A failed resize leaves the image as it was: Ready again.
             case Resizing -> EnumSet.of(Ready);
             // A failed delete leaves the image in place: Ready again, so the user can retry.
-            case Destroying -> EnumSet.of(Destroyed, Expunged, Ready);
+            // Expunging: a VM's expunge goes on while a client still has the volume open.
+            case Destroying -> EnumSet.of(Destroyed, Expunged, Ready, Expunging);
+            // When the storage cleanup could delete it at last (into the trash, or at once).
+            case Expunging -> EnumSet.of(Destroyed, Expunged);
             // When the storage has purged a deferred delete.
             case Destroyed -> EnumSet.of(Expunged);
             case Expunged, Error -> EnumSet.noneOf(VolumeState.class);
@@ -67,6 +75,6 @@ public enum VolumeState {
      * listed, holds no pool capacity and does not keep its pool from being deleted.
      */
     public boolean removesRow() {
-        return this == Destroyed || this == Expunged || this == Error;
+        return this == Destroyed || this == Expunging || this == Expunged || this == Error;
     }
 }

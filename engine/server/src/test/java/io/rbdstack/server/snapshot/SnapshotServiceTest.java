@@ -63,7 +63,7 @@ class SnapshotServiceTest {
             return null;
         }).when(jdbc).transaction(any());
         service = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, mock(SnapshotBackups.class),
-                io.rbdstack.server.limit.LimitCheck.NONE);
+                io.rbdstack.server.limit.LimitCheck.NONE, mock(SnapshotQuiesce.class));
     }
 
     private static SnapshotRepository.SnapshotRow snapshot(SnapshotState state, boolean onPrimary) {

@@ -14,6 +14,8 @@ import io.rbdstack.spi.agent.Response;
 import io.rbdstack.spi.agent.Welcome;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
+import io.rbdstack.spi.agent.vm.QuiesceAnswer;
+import io.rbdstack.spi.agent.vm.QuiesceVmCommand;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
 import io.rbdstack.spi.agent.vm.StopVmCommand;
 import io.rbdstack.spi.agent.vm.VmPowerState;
@@ -46,6 +48,10 @@ final class FakeHypervisorAgent implements AutoCloseable {
     final Map<String, String> running = new ConcurrentHashMap<>();
     /** When set, the next vm.start fails with this text. */
     volatile String failNextStart;
+    /** Whether the guests have a qemu-guest-agent: vm.quiesce freezes them, or answers that there is none. */
+    volatile boolean guestAgent = true;
+    /** Where each vm.quiesce is written as "freeze &lt;vm&gt;" or "thaw &lt;vm&gt;", to order it among other calls. */
+    volatile List<String> journal = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     FakeHypervisorAgent(int port, String token, String hostname, long memoryBytes) throws IOException {
@@ -90,6 +96,10 @@ final class FakeHypervisorAgent implements AutoCloseable {
         if (command instanceof VmStatesCommand) {
             return new VmStatesAnswer(true, null, running.entrySet().stream().map(e ->
                     new VmStatesAnswer.VmReport(e.getKey(), e.getValue(), VmPowerState.POWER_ON)).toList());
+        }
+        if (command instanceof QuiesceVmCommand quiesce) {
+            journal.add((quiesce.freeze() ? "freeze " : "thaw ") + quiesce.vmUuid());
+            return new QuiesceAnswer(true, null, guestAgent, guestAgent ? 1 : 0);
         }
         if (command instanceof AttachDiskCommand || command instanceof DetachDiskCommand) {
             return new GenericAnswer(true, null);

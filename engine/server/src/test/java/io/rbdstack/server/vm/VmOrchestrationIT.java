@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -50,7 +51,8 @@ class VmOrchestrationIT {
     @BeforeAll
     static void start() throws Exception {
         db = new TestDatabase();
-        Path config = TestServer.prepareConfig(dir.resolve("conf"), "agent.heartbeat.seconds=1");
+        Path config = TestServer.prepareConfig(dir.resolve("conf"), "agent.heartbeat.seconds=1",
+                "plugin.dir=" + JournaledStorageFactory.writePluginJar(dir.resolve("plugins")));
         db.writeDbProperties(config, "serverTimezone=UTC");
         // The fake agents speak plain TCP: turned on as an admin would, then a restart.
         try (TestServer first = new TestServer(config)) {
@@ -85,8 +87,13 @@ class VmOrchestrationIT {
         sql("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
                 + " host_address, path, status, created) SELECT UUID(), 'staged-pool', 'RBD', 'ZONE', id, 'RBD', 'mon',"
                 + " 'rbd', 'Up', UTC_TIMESTAMP() FROM data_center WHERE uuid = ?", zone);
+        // A pool of the journaled test plugin: its snapshots are written where the fake agents write vm.quiesce.
+        sql("INSERT INTO storage_pool (uuid, name, pool_type, scope, data_center_id, storage_provider_name,"
+                + " host_address, path, status, created) SELECT UUID(), 'journaled-pool', ?, 'ZONE', id, ?, 'mon',"
+                + " 'rbd', 'Up', UTC_TIMESTAMP() FROM data_center WHERE uuid = ?", JournaledStorageFactory.NAME,
+                JournaledStorageFactory.NAME, zone);
         sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
-                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.removed IS NULL");
+                + " FROM storage_pool p, host h WHERE p.name IN ('staged-pool', 'journaled-pool') AND h.removed IS NULL");
         sql("INSERT INTO vm_template (uuid, name, url, format, account_id, domain_id, state, size, created)"
                 + " VALUES (?, 'tmpl', 'http://t/t.raw', 'RAW', 1, 1, 'Ready', 1073741824, UTC_TIMESTAMP())", template);
     }
@@ -267,6 +274,37 @@ class VmOrchestrationIT {
     }
 
     @Test
+    void listVolumesByVirtualMachineIdListsThatVmsVolumesOnlyThroughItsIndex() throws Exception {
+        String vm = stageVm("listed-1", offering, 1);
+        String other = stageVm("listed-2", offering, 1);
+        String data = stageVolume("listed-data", 1);
+        stageVolume("listed-free", 1);
+        awaitOk(admin.call("attachVolume", "id", data, "virtualmachineid", vm), "attachVolume");
+
+        JsonNode listed = ok(admin.call("listVolumes", "virtualmachineid", vm, "listall", "true"), "listVolumes");
+        assertEquals(2, listed.get("count").asInt(), listed.toString());
+        assertEquals(java.util.Set.of("ROOT", "DATADISK"), java.util.Set.of(listed.get("volume").get(0).get("type")
+                .asText(), listed.get("volume").get(1).get("type").asText()), listed.toString());
+        for (JsonNode volume : listed.get("volume")) {
+            assertEquals(vm, volume.get("virtualmachineid").asText(), volume.toString());
+        }
+        JsonNode root = ok(admin.call("listVolumes", "virtualmachineid", other, "type", "ROOT"), "listVolumes");
+        assertEquals(1, root.get("count").asInt(), root.toString());
+        assertEquals(other, root.get("volume").get(0).get("virtualmachineid").asText());
+
+        ApiClient.Reply unknown = admin.call("listVolumes", "virtualmachineid", UUID.randomUUID().toString());
+        assertEquals(431, unknown.status(), unknown.body());
+        assertTrue(unknown.body().contains("virtualmachineid"), unknown.body());
+
+        // The list's page of ids is read from ix_volumes_instance_list alone (filter, then order), as the
+        // other list filters' pages are read from theirs (V10, V15).
+        String plan = stringValue("EXPLAIN FORMAT=JSON SELECT v.id FROM volumes v WHERE v.removed IS NULL"
+                + " AND v.instance_id = (SELECT id FROM vm_instance WHERE uuid = ?) ORDER BY v.id", vm);
+        assertTrue(plan.contains("\"key\": \"ix_volumes_instance_list\""), plan);
+        assertFalse(plan.contains("filesort"), "the index gives the order: " + plan);
+    }
+
+    @Test
     void aSnapshotOfARunningVmsVolumeIsNotRevertedButOfAStoppedOnesIs() throws Exception {
         String vm = stageVm("revert-1", offering, 1);
         String snapshot = UUID.randomUUID().toString();
@@ -294,6 +332,63 @@ class VmOrchestrationIT {
         admin.awaitJob(accepted.response("revertSnapshot").get("jobid").asText());
         await("the volume Ready again", () -> "Ready".equals(stringValue("SELECT v.state FROM volumes v JOIN"
                 + " vm_instance i ON i.id = v.instance_id WHERE i.uuid = ?", vm)));
+    }
+
+    @Test
+    void quiescevmFreezesARunningVmAroundItsVolumeSnapshotThawsEvenWhenItFailsAndSaysWhenTheGuestHasNoAgent()
+            throws Exception {
+        String vm = stageVm("quiesce-1", offering, 1);
+        sql("UPDATE volumes v JOIN vm_instance i ON i.id = v.instance_id JOIN storage_pool p ON p.name ="
+                + " 'journaled-pool' SET v.pool_id = p.id WHERE i.uuid = ?", vm);
+        String root = stringValue("SELECT v.uuid FROM volumes v JOIN vm_instance i ON i.id = v.instance_id"
+                + " WHERE i.uuid = ?", vm); // staged with its uuid as its image name
+        List<String> journal = JournaledStorageFactory.JOURNAL;
+        awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine");
+        FakeHypervisorAgent host = hostOf(vm);
+        host.journal = journal;
+        try {
+            journal.clear();
+            JsonNode quiesced = awaitOk(admin.call("createSnapshot", "volumeid", root, "quiescevm", "true"),
+                    "createSnapshot").get("snapshot");
+            assertEquals("CreatedOnPrimary", quiesced.get("state").asText(), quiesced.toString());
+            assertEquals(List.of("freeze " + vm, "snapshot " + root, "thaw " + vm), journal);
+
+            journal.clear();
+            host.guestAgent = false;
+            JsonNode crash = awaitOk(admin.call("createSnapshot", "volumeid", root, "quiescevm", "true"),
+                    "createSnapshot").get("snapshot");
+            assertEquals("CreatedOnPrimary", crash.get("state").asText(), crash.toString());
+            assertEquals(List.of("freeze " + vm, "snapshot " + root), journal, "nothing frozen, nothing to thaw");
+            JsonNode events = ok(admin.call("listEvents", "type", "SNAPSHOT.CREATE", "keyword", crash.get("name")
+                    .asText()), "listEvents");
+            assertTrue(events.path("event").toString().contains("is crash-consistent, not quiesced (quiescevm=true):"
+                    + " the guest has no qemu-guest-agent"), "the event says so plainly: " + events);
+
+            journal.clear();
+            host.guestAgent = true;
+            JournaledStorageFactory.failSnapshot = new io.rbdstack.spi.storage.StorageException(
+                    io.rbdstack.spi.storage.StorageException.Kind.FAILED, "injected snapshot failure");
+            JsonNode failed = awaitJob(admin.call("createSnapshot", "volumeid", root, "quiescevm", "true"),
+                    "createSnapshot");
+            assertEquals(2, failed.get("jobstatus").asInt(), failed.toString());
+            assertTrue(failed.toString().contains("injected snapshot failure"), failed.toString());
+            assertEquals(List.of("freeze " + vm, "snapshot " + root, "thaw " + vm), journal, "thawed all the same");
+            JournaledStorageFactory.failSnapshot = null;
+            assertEquals("Ready", stringValue("SELECT state FROM volumes WHERE uuid = ?", root));
+
+            journal.clear();
+            awaitOk(admin.call("createSnapshot", "volumeid", root), "createSnapshot");
+            assertEquals(List.of("snapshot " + root), journal, "without quiescevm nothing is frozen");
+
+            awaitOk(admin.call("stopVirtualMachine", "id", vm), "stopVirtualMachine");
+            journal.clear();
+            awaitOk(admin.call("createSnapshot", "volumeid", root, "quiescevm", "true"), "createSnapshot");
+            assertEquals(List.of("snapshot " + root), journal, "a Stopped VM needs no freeze");
+        } finally {
+            JournaledStorageFactory.failSnapshot = null;
+            host.guestAgent = true;
+            host.journal = new java.util.concurrent.CopyOnWriteArrayList<>();
+        }
     }
 
     @Test

@@ -10,17 +10,10 @@ import static org.mockito.Mockito.when;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.storage.StoragePoolRepository;
-import io.rbdstack.server.storage.StoragePoolService;
-import io.rbdstack.server.storage.StorageProviders;
-import io.rbdstack.spi.storage.PoolDefinition;
-import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
-import io.rbdstack.spi.storage.StorageProviderFactory;
-import io.rbdstack.spi.storage.StoredPool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
@@ -28,25 +21,18 @@ import org.mockito.ArgumentCaptor;
 /** Which deleted volumes are purged, and when they become Expunged. */
 class DeferredDeletePurgeTest {
 
-    private final ScriptedStorage storage = new ScriptedStorage();
+    private final ScriptedPool storagePool = new ScriptedPool();
+    private final ScriptedStorage storage = storagePool.storage;
     private final VolumeRepository volumes = mock(VolumeRepository.class);
-    private final StoragePoolRepository pools = mock(StoragePoolRepository.class);
+    private final StoragePoolRepository pools = storagePool.pools;
     private final SettingsRepository settings = mock(SettingsRepository.class);
-    private final StoragePoolRepository.PoolRow pool = new StoragePoolRepository.PoolRow(5, "pool-uuid", "ceph1", "RBD",
-            "ZONE", "zone-uuid", "z", null, null, null, null, "10.0.0.1", "rbd", "cloudstack", "Up", 1L << 30, 0L, null,
-            "KVM", "RBD", Instant.now(), null);
     private DeferredDeletePurge purge;
 
     @BeforeEach
     void wire() {
-        StoragePoolService poolService = mock(StoragePoolService.class);
-        when(poolService.plugin(pool)).thenReturn(new StorageProviders.Loaded(mock(StorageProviderFactory.class), storage));
-        when(pools.findById(5)).thenReturn(Optional.of(pool));
-        when(pools.stored(pool)).thenReturn(new StoredPool("pool-uuid", "ceph1", PoolScope.zone("zone-uuid"),
-                new PoolDefinition("10.0.0.1", "rbd", "cloudstack", null, "rbd://")));
         when(volumes.move(org.mockito.ArgumentMatchers.anyLong(), any(), any())).thenReturn(true);
         when(settings.longValue(Setting.STORAGE_VOLUME_DEFERRED_DELETE_SECONDS)).thenReturn(600L);
-        purge = new DeferredDeletePurge(volumes, pools, poolService, settings);
+        purge = new DeferredDeletePurge(volumes, pools, storagePool.poolService, settings);
     }
 
     @Test
@@ -63,8 +49,8 @@ class DeferredDeletePurgeTest {
     @Test
     void aPurgedVolumeIsExpungedAndOneTheStorageStillKeepsStaysDestroyed() {
         when(volumes.destroyedBefore(any())).thenReturn(List.of(
-                new VolumeRepository.DeletedVolume(1, "u1", "a", 5, "img-a"),
-                new VolumeRepository.DeletedVolume(2, "u2", "b", 5, "img-b")));
+                new VolumeRepository.DeletedVolume(1, "u1", "a", 1, 5, "img-a"),
+                new VolumeRepository.DeletedVolume(2, "u2", "b", 1, 5, "img-b")));
         storage.keptByStorage.add("img-b");
         assertEquals(1, purge.purgeExpired());
         assertEquals(List.of("purge img-a", "purge img-b"), storage.calls);
@@ -74,7 +60,7 @@ class DeferredDeletePurgeTest {
 
     @Test
     void anUnreachableStorageLeavesTheVolumeDestroyedForTheNextRun() {
-        when(volumes.destroyedBefore(any())).thenReturn(List.of(new VolumeRepository.DeletedVolume(1, "u1", "a", 5,
+        when(volumes.destroyedBefore(any())).thenReturn(List.of(new VolumeRepository.DeletedVolume(1, "u1", "a", 1, 5,
                 "img-a")));
         storage.failPurge = new StorageException(StorageException.Kind.UNAVAILABLE, "no host Up");
         assertEquals(0, purge.purgeExpired());

@@ -1,6 +1,7 @@
 package io.rbdstack.server.volume;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -163,6 +164,27 @@ class VolumeServiceTest {
         assertEquals("Volume data1 was not deleted: a client still has it open", e.getMessage());
         verify(volumes).move(42, VolumeState.Destroying, VolumeState.Ready);
         assertEquals(List.of(), deletedImages, "its snapshots are still there");
+    }
+
+    @Test
+    void aVolumeStillOpenByAClientIsLeftExpungingForTheCleanupWhenItsVmIsExpungedAndKeptReadyOtherwise() {
+        storage.failDelete = new StorageException(StorageException.Kind.IN_USE, "a client still has it open: EBUSY");
+        assertFalse(service.deleteWithItsVm(volume(VolumeState.Ready, GB)), "left to the storage cleanup");
+        verify(volumes).move(42, VolumeState.Destroying, VolumeState.Expunging);
+        assertEquals(List.of(42L), deletedImages, "its snapshots go with it");
+
+        ApiException alone = assertThrows(ApiException.class, () -> service.delete(volume(VolumeState.Ready, GB)));
+        assertTrue(alone.getMessage().contains("a client still has it open"), alone.getMessage());
+        verify(volumes).move(42, VolumeState.Destroying, VolumeState.Ready);
+
+        storage.failDelete = new StorageException(StorageException.Kind.FAILED, "EIO");
+        assertThrows(ApiException.class, () -> service.deleteWithItsVm(volume(VolumeState.Ready, GB)));
+        verify(volumes, org.mockito.Mockito.times(2)).move(42, VolumeState.Destroying, VolumeState.Ready);
+        verify(volumes).move(42, VolumeState.Destroying, VolumeState.Expunging);
+
+        storage.failDelete = null;
+        assertTrue(service.deleteWithItsVm(volume(VolumeState.Ready, GB)), "deleted now");
+        verify(volumes).move(42, VolumeState.Destroying, VolumeState.Expunged);
     }
 
     @Test

@@ -34,6 +34,8 @@ class VolumeStateTest {
             new Edge(Ready, VolumeState.Snapshotting), new Edge(VolumeState.Snapshotting, Ready),
             new Edge(Ready, VolumeState.RevertSnapshotting), new Edge(VolumeState.RevertSnapshotting, Ready),
             new Edge(Destroying, Destroyed), new Edge(Destroying, Expunged), new Edge(Destroying, Ready),
+            new Edge(Destroying, VolumeState.Expunging), new Edge(VolumeState.Expunging, Destroyed),
+            new Edge(VolumeState.Expunging, Expunged),
             new Edge(Destroyed, Expunged));
 
     @Test
@@ -68,6 +70,9 @@ class VolumeStateTest {
         // createVolume, resizeVolume, deleteVolume without and with a deferral
         walk(Allocated, Creating, Ready, Resizing, Ready, Destroying, Expunged);
         walk(Ready, Destroying, Destroyed, Expunged);
+        // a VM's expunge while a client still has its root volume open, deleted later by the storage cleanup
+        walk(Ready, Destroying, VolumeState.Expunging, Expunged);
+        walk(Ready, Destroying, VolumeState.Expunging, Destroyed, Expunged);
         // a failed create, resize and delete
         walk(Allocated, Creating, Error);
         walk(Ready, Resizing, Ready, Destroying, Ready);
@@ -87,7 +92,7 @@ class VolumeStateTest {
 
     @Test
     void onlyTheEndStatesRemoveTheRow() {
-        assertEquals(EnumSet.of(Destroyed, Expunged, Error),
+        assertEquals(EnumSet.of(Destroyed, VolumeState.Expunging, Expunged, Error),
                 EnumSet.copyOf(List.of(VolumeState.values()).stream().filter(VolumeState::removesRow).toList()));
     }
 

@@ -33,6 +33,7 @@ import io.rbdstack.storage.rbd.agent.PurgeRbdImageAnswer;
 import io.rbdstack.storage.rbd.agent.PurgeRbdImageCommand;
 import io.rbdstack.storage.rbd.agent.RbdImageStateAnswer;
 import io.rbdstack.storage.rbd.agent.RbdImageAnswer;
+import io.rbdstack.storage.rbd.agent.RbdImageDeleteAnswer;
 import io.rbdstack.storage.rbd.agent.RbdPool;
 import io.rbdstack.storage.rbd.agent.RbdPoolCapacityAnswer;
 import io.rbdstack.storage.rbd.agent.RbdPoolCapacityCommand;
@@ -144,7 +145,14 @@ final class RbdStorageProvider implements StorageProvider {
         long defer = Math.max(Math.max(0, deferSeconds), seconds(RbdProviderOptions.DEFERRED_DELETE_SECONDS));
         String what = defer > 0 ? "move RBD image " + path + " to the trash of pool " + pool.name()
                 : "delete RBD image " + path + " in pool " + pool.name();
-        send(pool, new DeleteRbdImageCommand(rbdPool(pool), path, defer), what);
+        Answer answer = context.hosts().sendToAnyHost(pool.scope(), new DeleteRbdImageCommand(rbdPool(pool), path,
+                defer), timeout());
+        if (!answer.success()) {
+            // In use: a client still has the image open (a killed qemu's watch lasts until Ceph times it out).
+            boolean inUse = answer instanceof RbdImageDeleteAnswer refused && refused.inUse();
+            throw new StorageException(inUse ? StorageException.Kind.IN_USE : StorageException.Kind.FAILED,
+                    "Could not " + what + ": " + answer.details());
+        }
         return defer;
     }
 

@@ -238,6 +238,20 @@ class RbdStorageProviderTest {
     }
 
     @Test
+    void aDeleteRefusedBecauseAClientStillHasTheImageOpenIsInUseAndAnyOtherRefusalFailed() {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        StorageException busy = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(c ->
+                new io.rbdstack.storage.rbd.agent.RbdImageDeleteAnswer(false, "a client still has it open: EBUSY",
+                        true))).deleteVolume(pool, "img", 0));
+        assertEquals(StorageException.Kind.IN_USE, busy.kind());
+        assertTrue(busy.getMessage().contains("a client still has it open"), busy.getMessage());
+        StorageException other = assertThrows(StorageException.class, () -> provider(new ScriptedGateway(c ->
+                new io.rbdstack.storage.rbd.agent.RbdImageDeleteAnswer(false, "EIO", false))).deleteVolume(pool,
+                "img", 0));
+        assertEquals(StorageException.Kind.FAILED, other.kind());
+    }
+
+    @Test
     void deleteDefersByTheLongerOfTheEnginesDeferralAndTheRbdOptionReadAtEachCall() throws Exception {
         StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
         ScriptedGateway gateway = new ScriptedGateway(c -> new RbdImageAnswer(true, null, "img", 0));

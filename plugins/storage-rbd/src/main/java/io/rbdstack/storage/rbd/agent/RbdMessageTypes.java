@@ -26,6 +26,6 @@ public final class RbdMessageTypes implements AgentMessageTypes {
         return List.of(TestRbdPoolAnswer.class, RbdPoolCapacityAnswer.class, RbdImageAnswer.class,
                 RbdImageStateAnswer.class, PurgeRbdImageAnswer.class, RbdSnapshotAnswer.class, RbdBackupAnswer.class,
                 RbdTemplateAnswer.class, RbdGroupSnapshotAnswer.class, RbdGroupSnapshotsAnswer.class,
-                RbdGroupRollbackAnswer.class, RbdTemplateDeleteAnswer.class);
+                RbdGroupRollbackAnswer.class, RbdTemplateDeleteAnswer.class, RbdImageDeleteAnswer.class);
     }
 }

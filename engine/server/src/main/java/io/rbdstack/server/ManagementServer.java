@@ -78,6 +78,8 @@ import io.rbdstack.server.limit.ResourceLimitEnforcer;
 import io.rbdstack.server.limit.ResourceSummaries;
 import io.rbdstack.server.limit.ResourceUsage;
 import io.rbdstack.server.network.DbGuestNics;
+import io.rbdstack.server.network.GuestIpv6PrefixCommands;
+import io.rbdstack.server.network.GuestIpv6PrefixRepository;
 import io.rbdstack.server.network.GuestNics;
 import io.rbdstack.server.network.NetworkCommands;
 import io.rbdstack.server.network.NetworkOfferingCommands;
@@ -292,6 +294,8 @@ public final class ManagementServer implements AutoCloseable {
             NetworkOfferingCommands.register(registry, networkOfferings);
             NetworkCommands.register(registry, new NetworkCommands.Deps(zones, new DomainRepository(jdbc), networks,
                     networkOfferings, settings));
+            GuestIpv6PrefixCommands.register(registry, new GuestIpv6PrefixCommands.Deps(zones,
+                    new GuestIpv6PrefixRepository(jdbc)));
             GuestNics guestNics = new DbGuestNics(jdbc, networks, settings);
             VolumeRepository volumes = new VolumeRepository(jdbc);
             TemplateRepository templates = new TemplateRepository(jdbc);

@@ -1,0 +1,75 @@
+-- IPv6 guest networks (issue 13): the zone's guest prefixes (V4's dc_ip6_guest_prefix), the /64 of each
+-- dual-stack network carved from one (V4's ip6_guest_prefix_subnet_network_map), each NIC's EUI-64 address,
+-- per-network prefix-delegation pools, and the DHCPv6 global settings the server sends to Kea on the hosts.
+
+-- Live prefixes of a zone are listed and checked for overlap together.
+ALTER TABLE dc_ip6_guest_prefix ADD KEY ix_dc_ip6_guest_prefix_zone (data_center_id, removed, id);
+
+-- A /64 serves one live network at a time, whether allocated from a prefix or given with createNetwork.
+ALTER TABLE networks ADD COLUMN live_ip6_cidr VARCHAR(64)
+  GENERATED ALWAYS AS (IF(removed IS NULL, ip6_cidr, NULL)) STORED;
+ALTER TABLE networks ADD UNIQUE KEY uk_networks_live_ip6_cidr (live_ip6_cidr);
+
+-- The offering of dual-stack shared networks: createNetwork with it and no ip6cidr gets a /64 of the zone's
+-- guest prefixes (CloudStack's internetprotocol DualStack). Seeded once.
+INSERT INTO network_offering (uuid, unique_name, name, display_text, guest_type, traffic_type, specify_vlan,
+  specify_ip_ranges, internet_protocol, state, is_default, created)
+SELECT UUID(), 'DefaultSharedDualStackNetworkOffering', 'DefaultSharedDualStackNetworkOffering',
+  'Offering for dual-stack Shared networks', 'Shared', 'Guest', 1, 1, 'DualStack', 'Enabled', 0, UTC_TIMESTAMP()
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM network_offering WHERE unique_name = 'DefaultSharedDualStackNetworkOffering');
+
+-- A subnet row is Allocated to a network or Free again after deleteNetwork; a prefix's rows are read together.
+ALTER TABLE ip6_guest_prefix_subnet_network_map ADD KEY ix_ip6_subnet_map_prefix (prefix_id, state);
+
+-- A NIC's EUI-64 address (from its MAC, unique per zone) is held by one live NIC of its network.
+ALTER TABLE nics ADD COLUMN live_ip6_address VARCHAR(64)
+  GENERATED ALWAYS AS (IF(removed IS NULL, ip6_address, NULL)) STORED;
+ALTER TABLE nics ADD UNIQUE KEY uk_nics_network_live_ip6 (network_id, live_ip6_address);
+
+-- Prefix delegation: prefixes of delegated_length bits cut from prefix, handed to the network's guests
+-- that ask (DHCPv6 IA_PD). One pool per network.
+CREATE TABLE IF NOT EXISTS network_ip6_pd_pool (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  network_id BIGINT UNSIGNED NOT NULL,
+  prefix VARCHAR(64) NOT NULL,
+  delegated_length INT UNSIGNED NOT NULL,
+  created DATETIME NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uk_network_ip6_pd_pool_network (network_id),
+  CONSTRAINT fk_network_ip6_pd_pool_network FOREIGN KEY (network_id) REFERENCES networks (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- DHCPv6 settings with their defaults; a row already there (an admin's value) is kept as it is.
+INSERT INTO configuration (name, category, value, default_value, type, scope, description)
+SELECT 'dhcpv6.renew.timer', 'Network', '1000', '1000', 'INTEGER', 'Global',
+  'Seconds after which a DHCPv6 client renews its address with the server that gave it (T1).'
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.renew.timer');
+INSERT INTO configuration (name, category, value, default_value, type, scope, description)
+SELECT 'dhcpv6.rebind.timer', 'Network', '2000', '2000', 'INTEGER', 'Global',
+  'Seconds after which a DHCPv6 client that could not renew asks any server (T2).'
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.rebind.timer');
+INSERT INTO configuration (name, category, value, default_value, type, scope, description)
+SELECT 'dhcpv6.preferred.lifetime', 'Network', '3000', '3000', 'INTEGER', 'Global',
+  'Seconds a DHCPv6 address or delegated prefix stays preferred.'
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.preferred.lifetime');
+INSERT INTO configuration (name, category, value, default_value, type, scope, description)
+SELECT 'dhcpv6.valid.lifetime', 'Network', '4000', '4000', 'INTEGER', 'Global',
+  'Seconds a DHCPv6 address or delegated prefix stays valid.'
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.valid.lifetime');
+INSERT INTO configuration (name, category, value, default_value, type, scope, description)
+SELECT 'dhcpv6.mac.sources', 'Network', 'duid', 'duid', 'STRING', 'Global',
+  'Where Kea learns a client''s MAC (its mac-sources, comma-separated).'
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.mac.sources');
+INSERT INTO configuration (name, category, value, default_value, type, scope, description)
+SELECT 'dhcpv6.pd.delegated.length', 'Network', '64', '64', 'INTEGER', 'Global',
+  'Length of the prefixes delegated from a network''s prefix-delegation pool when createNetwork gives none.'
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.pd.delegated.length');
+INSERT INTO configuration (name, category, value, default_value, type, scope, description)
+SELECT 'dhcpv6.kea.control.socket', 'Network', '/var/lib/rbdstack/dhcp/kea6-ctrl.sock',
+  '/var/lib/rbdstack/dhcp/kea6-ctrl.sock', 'STRING', 'Global',
+  'Path of Kea''s control socket on the hosts.'
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.kea.control.socket');
+INSERT INTO configuration (name, category, value, default_value, type, scope, description)
+SELECT 'dhcpv6.lease.database.type', 'Network', 'memfile', 'memfile', 'STRING', 'Global',
+  'Kea''s lease database type on the hosts.'
+FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.lease.database.type');

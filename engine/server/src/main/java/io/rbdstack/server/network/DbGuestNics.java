@@ -5,6 +5,8 @@ import io.rbdstack.server.db.DataAccessException;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.Where;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.spi.net.Eui64;
+import io.rbdstack.spi.net.Ipv6Cidr;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -18,7 +20,7 @@ import java.util.UUID;
 /**
  * {@link GuestNics} on the {@code nics} table. An allocation locks the zone's row first (the MAC sequence
  * lives there), so allocations in a zone never deadlock on each other's network rows and never hand out
- * one address twice.
+ * one address twice. On a dual-stack network a NIC also gets its EUI-64 address in the network's /64.
  */
 public final class DbGuestNics implements GuestNics {
 
@@ -58,12 +60,17 @@ public final class DbGuestNics implements GuestNics {
                     String mac = request.macAddress() == null ? macs.next(zoneId, zoneName)
                             : macs.given(zoneId, zoneName, request.macAddress(), request.parameter());
                     String ip = addresses.allocate(network, request.ip4Address(), request.parameter());
+                    // A dual-stack network's NIC gets the address SLAAC would give it, which Kea then reserves.
+                    String ip6 = network.dualStack() ? Eui64.address(Eui64.macBytes(mac),
+                            Ipv6Cidr.parse(network.ipv6().cidr())) : null;
                     ids.add(jdbc.insert("INSERT INTO nics (uuid, instance_id, network_id, data_center_id, mac_address,"
-                                    + " ip4_address, gateway, netmask, broadcast_uri, device_id, is_default, state, created)"
-                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Allocated', ?)",
+                                    + " ip4_address, gateway, netmask, ip6_address, ip6_cidr, ip6_gateway, broadcast_uri,"
+                                    + " device_id, is_default, state, created)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Allocated', ?)",
                             UUID.randomUUID().toString(), vmId, network.id(), zoneId, mac, ip, network.gateway(),
-                            network.netmask(), network.broadcastUri(), device++, !hasDefault && ids.isEmpty(),
-                            Instant.now()));
+                            network.netmask(), ip6, ip6 == null ? null : network.ipv6().cidr(),
+                            ip6 == null ? null : network.ipv6().gateway(), network.broadcastUri(), device++,
+                            !hasDefault && ids.isEmpty(), Instant.now()));
                 }
                 Where where = Where.of("c.removed IS NULL").andIn("c.id", ids);
                 return jdbc.query(SELECT + where.sql() + " ORDER BY c.device_id", DbGuestNics::row, where.args());

@@ -36,13 +36,7 @@ public final class GuestIpv6PrefixCommands {
 
     /** The prefix as given, checked: an IPv6 CIDR without host bits, at most /64 so it holds whole /64s. */
     static Ipv6Cidr checkedPrefix(String given) {
-        Ipv6Cidr prefix;
-        try {
-            prefix = Ipv6Cidr.parse(given.trim());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalidParameter("Invalid value '" + given + "' for parameter prefix: "
-                    + e.getMessage());
-        }
+        Ipv6Cidr prefix = Ipv6Addressing.checkedPrefix(given, "prefix");
         if (prefix.length() > GuestIpv6PrefixRepository.SUBNET_LENGTH) {
             throw ApiException.invalidParameter("Invalid value '" + given + "' for parameter prefix: a guest prefix"
                     + " is at most /64 long, as each network takes a whole /64 of it");

@@ -11,15 +11,19 @@ final class Ipv6Addressing {
     private Ipv6Addressing() {
     }
 
-    /** ip6cidr: a /64 without host bits, in its canonical form. */
-    static Ipv6Cidr checkedSubnet(String given) {
-        Ipv6Cidr cidr;
+    /** An IPv6 prefix without host bits, in its canonical form; else 431 naming {@code parameter}. */
+    static Ipv6Cidr checkedPrefix(String given, String parameter) {
         try {
-            cidr = Ipv6Cidr.parse(given.trim());
+            return Ipv6Cidr.parse(given.trim());
         } catch (IllegalArgumentException e) {
-            throw ApiException.invalidParameter("Invalid value '" + given + "' for parameter ip6cidr: "
+            throw ApiException.invalidParameter("Invalid value '" + given + "' for parameter " + parameter + ": "
                     + e.getMessage());
         }
+    }
+
+    /** ip6cidr: a /64 without host bits, in its canonical form. */
+    static Ipv6Cidr checkedSubnet(String given) {
+        Ipv6Cidr cidr = checkedPrefix(given, "ip6cidr");
         if (cidr.length() != GuestIpv6PrefixRepository.SUBNET_LENGTH) {
             throw ApiException.invalidParameter("Invalid value '" + given + "' for parameter ip6cidr: a dual-stack"
                     + " network has a /64 (its NICs' EUI-64 addresses and SLAAC need one), not a /" + cidr.length());

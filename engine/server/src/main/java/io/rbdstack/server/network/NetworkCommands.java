@@ -91,6 +91,11 @@ public final class NetworkCommands {
             @Param(description = "the /64 of a dual-stack network; without it, a network of a DualStack offering"
                     + " gets a free /64 of the zone's guest IPv6 prefixes", length = 64, column = "networks.ip6_cidr")
             Optional<String> ip6Cidr,
+            @Param(description = "rbdstack: a prefix-delegation pool of the dual-stack network (e.g."
+                    + " 2001:db8:8000::/48): DHCPv6 delegates prefixes cut from it to guests that ask", length = 64,
+                    column = "network_ip6_pd_pool.prefix") Optional<String> ip6PdPrefix,
+            @Param(description = "rbdstack: the length of the delegated prefixes; defaults to the"
+                    + " dhcpv6.pd.delegated.length setting", min = 1, max = 128) Optional<Integer> ip6PdLength,
             @Param(description = "not taken: each NIC gets its EUI-64 address in the network's /64", length = 64)
             Optional<String> startIpv6,
             @Param(description = "not taken: each NIC gets its EUI-64 address in the network's /64", length = 64)
@@ -132,7 +137,7 @@ public final class NetworkCommands {
                     displayText.map(String::trim).filter(t -> !t.isEmpty()).orElse(trimmed), zone, caller.accountId(),
                     domain, offering.id(), subnet, dns1.orElse(null), dns2.orElse(null), vlanId.orElse(null),
                     bridgeName, uplinkName, networkDomain.map(NetworkCommands::checkedNetworkDomain).orElse(null),
-                    ipv6(offering)));
+                    ipv6(offering, deps.settings())));
             return ApiJson.object("network", deps.networks().find(uuid).orElseThrow().view(true));
         }
 
@@ -140,7 +145,7 @@ public final class NetworkCommands {
          * The IPv6 half of a dual-stack network (null for IPv4 only): asked for with ip6cidr, or by a DualStack
          * offering. An IPv6 range is refused rather than ignored: NICs get their EUI-64 address, not one of a range.
          */
-        private NetworkRepository.Ipv6Request ipv6(NetworkOffering offering) {
+        private NetworkRepository.Ipv6Request ipv6(NetworkOffering offering, SettingsRepository settings) {
             for (var given : List.of(java.util.Map.entry("startipv6", startIpv6), java.util.Map.entry("endipv6",
                     endIpv6))) {
                 if (given.getValue().isPresent()) {
@@ -154,11 +159,22 @@ public final class NetworkCommands {
                         + " lie in the network's /64");
             }
             if (ip6Cidr.isEmpty() && !"DualStack".equalsIgnoreCase(offering.internetProtocol())) {
+                if (ip6PdPrefix.isPresent() || ip6PdLength.isPresent()) {
+                    throw ApiException.invalidParameter("Invalid value '" + ip6PdPrefix.orElse("")
+                            + "' for parameter ip6pdprefix: prefix delegation needs a dual-stack network (give"
+                            + " ip6cidr, or a DualStack network offering)");
+                }
                 return null;
             }
             Optional<Ipv6Cidr> cidr = ip6Cidr.map(Ipv6Addressing::checkedSubnet);
             Optional<String> gw = ip6Gateway.map(g -> Ipv6Addressing.checkedGateway(g, cidr.orElseThrow()));
-            return new NetworkRepository.Ipv6Request(cidr, gw);
+            if (ip6PdLength.isPresent() && ip6PdPrefix.isEmpty()) {
+                throw ApiException.invalidParameter("Parameter ip6pdprefix is required with ip6pdlength");
+            }
+            Optional<PdPools.PdPool> pd = ip6PdPrefix.map(p -> new PdPools.PdPool(Ipv6Addressing.checkedPrefix(p,
+                    "ip6pdprefix"), ip6PdLength.orElseGet(() -> (int) settings.longValue(
+                    Setting.DHCPV6_PD_DELEGATED_LENGTH))));
+            return new NetworkRepository.Ipv6Request(cidr, gw, pd);
         }
 
         /** A shared network's range is given here (the offering's specifyipranges): gateway, netmask and startip. */

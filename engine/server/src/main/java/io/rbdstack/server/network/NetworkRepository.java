@@ -29,9 +29,10 @@ public final class NetworkRepository {
 
     /**
      * A dual-stack network's IPv6: its /64 and gateway as given, or (cidr empty) a /64 allocated from
-     * the zone's guest prefixes with the gateway its ::1. Null in NewNetwork for an IPv4-only network.
+     * the zone's guest prefixes with the gateway its ::1; optionally a prefix-delegation pool. Null in
+     * NewNetwork for an IPv4-only network.
      */
-    public record Ipv6Request(Optional<Ipv6Cidr> cidr, Optional<String> gateway) {
+    public record Ipv6Request(Optional<Ipv6Cidr> cidr, Optional<String> gateway, Optional<PdPools.PdPool> pdPool) {
     }
 
     /** What updateNetwork changes; an absent field stays. A new range comes with the start and end checked. */
@@ -59,10 +60,17 @@ public final class NetworkRepository {
 
     private final Jdbc jdbc;
     private final Ipv6Subnets ipv6Subnets;
+    private final PdPools pdPools;
 
     public NetworkRepository(Jdbc jdbc) {
         this.jdbc = jdbc;
         this.ipv6Subnets = new Ipv6Subnets(jdbc);
+        this.pdPools = new PdPools(jdbc);
+    }
+
+    /** The networks' prefix-delegation pools. */
+    public PdPools pdPools() {
+        return pdPools;
     }
 
     /**
@@ -98,6 +106,7 @@ public final class NetworkRepository {
                 String gateway = n.ipv6().gateway().orElseGet(() -> Rfc5952.format(firstHost(subnet)));
                 jdbc.update("UPDATE networks SET internet_protocol = 'DualStack', ip6_cidr = ?, ip6_gateway = ?"
                         + " WHERE id = ?", subnet.toString(), gateway, id);
+                n.ipv6().pdPool().ifPresent(pd -> pdPools.add(id, subnet, pd.prefix(), pd.delegatedLength()));
             }
         });
         return uuid;

@@ -39,6 +39,18 @@ CREATE TABLE IF NOT EXISTS network_ip6_pd_pool (
   CONSTRAINT fk_network_ip6_pd_pool_network FOREIGN KEY (network_id) REFERENCES networks (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
+-- The hosts a dual-stack network's DHCPv6 (Kea) was applied on: those still listed when the network no
+-- longer runs a VM there are sent dhcp.removeNetwork (now, or when their agent reconnects).
+CREATE TABLE IF NOT EXISTS network_dhcp_host (
+  network_id BIGINT UNSIGNED NOT NULL,
+  host_id BIGINT UNSIGNED NOT NULL,
+  applied DATETIME NOT NULL,
+  PRIMARY KEY (network_id, host_id),
+  KEY ix_network_dhcp_host_host (host_id),
+  CONSTRAINT fk_network_dhcp_host_network FOREIGN KEY (network_id) REFERENCES networks (id),
+  CONSTRAINT fk_network_dhcp_host_host FOREIGN KEY (host_id) REFERENCES host (id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
 -- DHCPv6 settings with their defaults; a row already there (an admin's value) is kept as it is.
 INSERT INTO configuration (name, category, value, default_value, type, scope, description)
 SELECT 'dhcpv6.renew.timer', 'Network', '1000', '1000', 'INTEGER', 'Global',

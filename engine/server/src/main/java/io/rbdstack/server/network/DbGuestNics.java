@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 
 /**
  * {@link GuestNics} on the {@code nics} table. An allocation locks the zone's row first (the MAC sequence
@@ -33,6 +35,7 @@ public final class DbGuestNics implements GuestNics {
     private final NetworkRepository networks;
     private final MacAllocator macs;
     private final Ipv4Allocator addresses;
+    private final List<LongConsumer> placementListeners = new CopyOnWriteArrayList<>();
 
     public DbGuestNics(Jdbc jdbc, NetworkRepository networks, SettingsRepository settings) {
         this.jdbc = jdbc;
@@ -97,6 +100,16 @@ public final class DbGuestNics implements GuestNics {
                     + request.parameter() + "): it serves another domain");
         }
         return network;
+    }
+
+    /** Called with a VM's id whenever {@link #placementChanged} is (the DHCPv6 sync listens). */
+    public void onPlacementChanged(LongConsumer listener) {
+        placementListeners.add(listener);
+    }
+
+    @Override
+    public void placementChanged(long vmId) {
+        placementListeners.forEach(listener -> listener.accept(vmId));
     }
 
     @Override

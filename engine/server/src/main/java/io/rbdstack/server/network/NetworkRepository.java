@@ -61,11 +61,18 @@ public final class NetworkRepository {
     private final Jdbc jdbc;
     private final Ipv6Subnets ipv6Subnets;
     private final PdPools pdPools;
+    private final List<java.util.function.LongConsumer> deletedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public NetworkRepository(Jdbc jdbc) {
         this.jdbc = jdbc;
         this.ipv6Subnets = new Ipv6Subnets(jdbc);
         this.pdPools = new PdPools(jdbc);
+    }
+
+    /** Called with a network's id once it is deleted (its hosts stop serving its DHCPv6). */
+    public void onDeleted(java.util.function.LongConsumer listener) {
+        deletedListeners.add(listener);
     }
 
     /** The networks' prefix-delegation pools. */
@@ -190,6 +197,7 @@ public final class NetworkRepository {
             jdbc.update("UPDATE networks SET state = 'Destroy' WHERE id = ? AND removed IS NOT NULL", network.id());
             ipv6Subnets.release(network.id());
         });
+        deletedListeners.forEach(listener -> listener.accept(network.id()));
     }
 
     public Optional<GuestNetwork> find(String uuid) {

@@ -1,5 +1,9 @@
 package io.rbdstack.server.vm;
 
+import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
+import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+
 import io.rbdstack.protocol.BoundedLineReader;
 import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.spi.agent.AgentCommand;
@@ -32,7 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A protocol-level fake of a hypervisor agent, for the server's VM orchestration tests: it connects
  * over plain TCP with a host token, keeps its host Up with pings, and answers the vm.* commands as
  * the KVM agent's contract says (a started VM is reported running until stopped or
- * {@link #vanish vanished}). It boots nothing: what it proves is what the server sends and how it
+ * {@link #vanish vanished}) and takes the dhcp.* commands as Kea would. It boots nothing: what it proves is what the server sends and how it
  * records the answers. Anything else it is sent (storage commands) it refuses.
  */
 final class FakeHypervisorAgent implements AutoCloseable {
@@ -90,6 +94,12 @@ final class FakeHypervisorAgent implements AutoCloseable {
         if (command instanceof VmStatesCommand) {
             return new VmStatesAnswer(true, null, running.entrySet().stream().map(e ->
                     new VmStatesAnswer.VmReport(e.getKey(), e.getValue(), VmPowerState.POWER_ON)).toList());
+        }
+        if (command instanceof ApplyDhcpNetworkCommand apply) {
+            return new DhcpNetworkAnswer(true, null, 1, apply.reservations().size());
+        }
+        if (command instanceof RemoveDhcpNetworkCommand) {
+            return new DhcpNetworkAnswer(true, null, 0, 0);
         }
         if (command instanceof AttachDiskCommand || command instanceof DetachDiskCommand) {
             return new GenericAnswer(true, null);

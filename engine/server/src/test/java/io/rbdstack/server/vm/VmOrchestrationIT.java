@@ -8,14 +8,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.server.TestDatabase;
 import io.rbdstack.server.TestServer;
+import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.network.DbGuestNics;
+import io.rbdstack.server.network.GuestNics;
+import io.rbdstack.server.network.NetworkRepository;
+import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
+import io.rbdstack.spi.agent.dhcp.DhcpPdPool;
+import io.rbdstack.spi.agent.dhcp.DhcpReservation;
+import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
 import io.rbdstack.spi.agent.vm.StopVmCommand;
+import io.rbdstack.spi.net.Eui64;
+import io.rbdstack.spi.net.Ipv6Cidr;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -466,6 +479,62 @@ class VmOrchestrationIT {
         String text = refused.response("deleteTemplate").get("errortext").asText();
         assertTrue(text.startsWith("Unable to delete template with id: " + template + " because VM instances: [")
                 && text.contains(vm) && text.endsWith("] are using it."), text);
+    }
+
+    @Test
+    void keaOnTheHostFollowsTheDualStackNicsOfTheVmsItRunsAndADestroyedVmLosesItsReservation() throws Exception {
+        String network = ok(admin.call("createNetwork", "name", "dual", "zoneid", zone, "networkofferingid",
+                ok(admin.call("listNetworkOfferings", "isdefault", "true"), "listNetworkOfferings")
+                        .get("networkoffering").get(0).get("id").asText(), "gateway", "10.200.0.1", "netmask",
+                "255.255.255.0", "startip", "10.200.0.10", "endip", "10.200.0.20", "bridge", "brdual", "ip6cidr",
+                "fd00:dd::/64", "ip6pdprefix", "fd00:dd:8000::/48", "ip6pdlength", "56"), "createNetwork")
+                .get("network").get("id").asText();
+        String a = stageVm("dual-a", offering, 1);
+        String b = stageVm("dual-b", offering, 1);
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        DbGuestNics nics = new DbGuestNics(jdbc, new NetworkRepository(jdbc), new SettingsRepository(jdbc));
+        long zoneId = longValue("SELECT id FROM data_center WHERE uuid = ?", zone);
+        String macA = nics.allocate(vmDbId(a), zoneId, 1, List.of(new GuestNics.NicRequest(network, null,
+                "52:54:00:d6:c2:a9", "networkids"))).get(0).macAddress();
+        String macB = nics.allocate(vmDbId(b), zoneId, 1, List.of(new GuestNics.NicRequest(network, null, null,
+                "networkids"))).get(0).macAddress();
+        String networkUuid = network;
+        java.util.function.Function<FakeHypervisorAgent, List<ApplyDhcpNetworkCommand>> applies = agent ->
+                agent.received(ApplyDhcpNetworkCommand.class).stream()
+                        .filter(c -> c.networkUuid().equals(networkUuid)).toList();
+
+        awaitOk(admin.call("startVirtualMachine", "id", a, "hostid", largeHost), "startVirtualMachine");
+        awaitOk(admin.call("startVirtualMachine", "id", b, "hostid", largeHost), "startVirtualMachine");
+        JsonNode nic = admin.call("listVirtualMachines", "id", a).response("listVirtualMachines")
+                .get("virtualmachine").get(0).get("nic").get(0);
+        assertEquals("fd00:dd::5054:ff:fed6:c2a9", nic.get("ip6address").asText(), "its EUI-64 address");
+        assertEquals("fd00:dd::/64", nic.get("ip6cidr").asText());
+        assertEquals("fd00:dd::1", nic.get("ip6gateway").asText());
+        await("the host applies both reservations", () -> !applies.apply(large).isEmpty() && applies.apply(large)
+                .get(applies.apply(large).size() - 1).reservations().size() == 2);
+        ApplyDhcpNetworkCommand both = applies.apply(large).get(applies.apply(large).size() - 1);
+        assertEquals("brdual", both.bridge());
+        assertEquals("fd00:dd::/64", both.prefix());
+        assertEquals("fd00:dd::1", both.gateway());
+        assertEquals(new DhcpLifetimes(1000, 2000, 3000, 4000), both.lifetimes(), "the dhcpv6.* settings");
+        assertEquals(List.of("duid"), both.macSources());
+        assertEquals(new DhcpPdPool("fd00:dd:8000::/48", 56), both.pdPool());
+        assertEquals(List.of(new DhcpReservation(macA, "fd00:dd::5054:ff:fed6:c2a9", null),
+                new DhcpReservation(macB, Eui64.address(Eui64.macBytes(macB), Ipv6Cidr.parse("fd00:dd::/64")), null)),
+                both.reservations());
+        assertTrue(applies.apply(small).isEmpty(), "a host running none of its VMs does not serve the network");
+
+        int before = applies.apply(large).size();
+        awaitOk(admin.call("destroyVirtualMachine", "id", a), "destroyVirtualMachine");
+        await("a later apply without the destroyed VM's reservation", () -> applies.apply(large).size() > before
+                && applies.apply(large).get(applies.apply(large).size() - 1).reservations().stream()
+                .map(DhcpReservation::mac).toList().equals(List.of(macB)));
+
+        awaitOk(admin.call("stopVirtualMachine", "id", b), "stopVirtualMachine");
+        await("the host stops serving the network once no VM of it runs there", () -> large
+                .received(RemoveDhcpNetworkCommand.class).stream().anyMatch(c -> c.networkUuid().equals(networkUuid)));
+        assertEquals(0L, longValue("SELECT COUNT(*) FROM network_dhcp_host d JOIN networks n ON n.id = d.network_id"
+                + " WHERE n.uuid = ?", network), "no host serves it any more");
     }
 
     // --- staging and helpers

@@ -53,35 +53,23 @@ CREATE TABLE IF NOT EXISTS network_dhcp_host (
 
 -- DHCPv6 settings with their defaults; a row already there (an admin's value) is kept as it is.
 INSERT INTO configuration (name, category, value, default_value, type, scope, description)
-SELECT 'dhcpv6.renew.timer', 'Network', '1000', '1000', 'INTEGER', 'Global',
-  'Seconds after which a DHCPv6 client renews its address with the server that gave it (T1).'
-FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.renew.timer');
-INSERT INTO configuration (name, category, value, default_value, type, scope, description)
-SELECT 'dhcpv6.rebind.timer', 'Network', '2000', '2000', 'INTEGER', 'Global',
-  'Seconds after which a DHCPv6 client that could not renew asks any server (T2).'
-FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.rebind.timer');
-INSERT INTO configuration (name, category, value, default_value, type, scope, description)
-SELECT 'dhcpv6.preferred.lifetime', 'Network', '3000', '3000', 'INTEGER', 'Global',
-  'Seconds a DHCPv6 address or delegated prefix stays preferred.'
-FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.preferred.lifetime');
-INSERT INTO configuration (name, category, value, default_value, type, scope, description)
-SELECT 'dhcpv6.valid.lifetime', 'Network', '4000', '4000', 'INTEGER', 'Global',
-  'Seconds a DHCPv6 address or delegated prefix stays valid.'
-FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.valid.lifetime');
-INSERT INTO configuration (name, category, value, default_value, type, scope, description)
-SELECT 'dhcpv6.mac.sources', 'Network', 'duid', 'duid', 'STRING', 'Global',
-  'Where Kea learns a client''s MAC (its mac-sources, comma-separated).'
-FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.mac.sources');
-INSERT INTO configuration (name, category, value, default_value, type, scope, description)
-SELECT 'dhcpv6.pd.delegated.length', 'Network', '64', '64', 'INTEGER', 'Global',
-  'Length of the prefixes delegated from a network''s prefix-delegation pool when createNetwork gives none.'
-FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.pd.delegated.length');
-INSERT INTO configuration (name, category, value, default_value, type, scope, description)
-SELECT 'dhcpv6.kea.control.socket', 'Network', '/var/lib/rbdstack/dhcp/kea6-ctrl.sock',
-  '/var/lib/rbdstack/dhcp/kea6-ctrl.sock', 'STRING', 'Global',
-  'Path of Kea''s control socket on the hosts.'
-FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.kea.control.socket');
-INSERT INTO configuration (name, category, value, default_value, type, scope, description)
-SELECT 'dhcpv6.lease.database.type', 'Network', 'memfile', 'memfile', 'STRING', 'Global',
-  'Kea''s lease database type on the hosts.'
-FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM configuration WHERE name = 'dhcpv6.lease.database.type');
+SELECT d.name, 'Network', d.value, d.value, d.type, 'Global', d.description
+FROM (
+  SELECT 'dhcpv6.renew.timer' AS name, '1000' AS value, 'INTEGER' AS type,
+    'Seconds after which a DHCPv6 client renews its address with the server that gave it (T1).' AS description
+  UNION ALL SELECT 'dhcpv6.rebind.timer', '2000', 'INTEGER',
+    'Seconds after which a DHCPv6 client that could not renew asks any server (T2).'
+  UNION ALL SELECT 'dhcpv6.preferred.lifetime', '3000', 'INTEGER',
+    'Seconds a DHCPv6 address or delegated prefix stays preferred.'
+  UNION ALL SELECT 'dhcpv6.valid.lifetime', '4000', 'INTEGER',
+    'Seconds a DHCPv6 address or delegated prefix stays valid.'
+  UNION ALL SELECT 'dhcpv6.mac.sources', 'duid', 'STRING',
+    'Where Kea learns a client''s MAC (its mac-sources, comma-separated).'
+  UNION ALL SELECT 'dhcpv6.pd.delegated.length', '64', 'INTEGER',
+    'Length of the prefixes delegated from a network''s prefix-delegation pool when createNetwork gives none.'
+  UNION ALL SELECT 'dhcpv6.kea.control.socket', '/var/lib/rbdstack/dhcp/kea6-ctrl.sock', 'STRING',
+    'Path of Kea''s control socket on the hosts.'
+  UNION ALL SELECT 'dhcpv6.lease.database.type', 'memfile', 'STRING',
+    'Kea''s lease database type on the hosts.'
+) d
+WHERE NOT EXISTS (SELECT 1 FROM configuration c WHERE c.name = d.name);

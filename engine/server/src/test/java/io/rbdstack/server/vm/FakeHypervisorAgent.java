@@ -53,6 +53,13 @@ final class FakeHypervisorAgent implements AutoCloseable {
     private volatile boolean closed;
 
     FakeHypervisorAgent(int port, String token, String hostname, long memoryBytes) throws IOException {
+        this(port, token, hostname, memoryBytes, Map.of());
+    }
+
+    /** An agent that already runs {@code domains} (VM uuid to instance name) when it connects: a reconnect. */
+    FakeHypervisorAgent(int port, String token, String hostname, long memoryBytes, Map<String, String> domains)
+            throws IOException {
+        running.putAll(domains);
         socket = new Socket("127.0.0.1", port);
         out = socket.getOutputStream();
         BoundedLineReader reader = new BoundedLineReader(socket.getInputStream(), AgentMessage.MAX_LINE_BYTES);

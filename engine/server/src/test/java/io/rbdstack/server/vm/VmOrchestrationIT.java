@@ -537,6 +537,50 @@ class VmOrchestrationIT {
                 + " WHERE n.uuid = ?", network), "no host serves it any more");
     }
 
+    @Test
+    void anAgentThatReconnectsIsSentTheDhcpv6OfTheNetworksItsVmsUse() throws Exception {
+        JsonNode host = ok(admin.call("addHost", "zoneid", zone, "podid", longValueAsUuid("SELECT p.uuid FROM"
+                + " host_pod_ref p JOIN data_center z ON z.id = p.data_center_id WHERE z.uuid = ?", zone), "clusterid",
+                longValueAsUuid("SELECT c.uuid FROM cluster c JOIN data_center z ON z.id = c.data_center_id"
+                        + " WHERE z.uuid = ?", zone), "url", "http://kvm-back", "hypervisor", "KVM"), "addHost")
+                .get("host").get(0);
+        String backHost = host.get("id").asText();
+        sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
+                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.uuid = ?", backHost);
+        String network = ok(admin.call("createNetwork", "name", "dual-back", "zoneid", zone, "networkofferingid",
+                ok(admin.call("listNetworkOfferings", "isdefault", "true"), "listNetworkOfferings")
+                        .get("networkoffering").get(0).get("id").asText(), "gateway", "10.201.0.1", "netmask",
+                "255.255.255.0", "startip", "10.201.0.10", "bridge", "brback", "ip6cidr", "fd00:de::/64"),
+                "createNetwork").get("network").get("id").asText();
+        String vm = stageVm("dual-back", offering, 1);
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        String mac = new DbGuestNics(jdbc, new NetworkRepository(jdbc), new SettingsRepository(jdbc)).allocate(
+                vmDbId(vm), longValue("SELECT id FROM data_center WHERE uuid = ?", zone), 1,
+                List.of(new GuestNics.NicRequest(network, null, null, "networkids"))).get(0).macAddress();
+        String instance;
+        try (FakeHypervisorAgent first = new FakeHypervisorAgent(server.server.agentPort(),
+                host.get("agenttoken").asText(), "kvm-back", GIB)) {
+            await("kvm-back Up", () -> hostState(backHost).equals("Up"));
+            awaitOk(admin.call("startVirtualMachine", "id", vm, "hostid", backHost), "startVirtualMachine");
+            await("the first connection is sent the network", () -> first.received(ApplyDhcpNetworkCommand.class)
+                    .stream().anyMatch(c -> c.networkUuid().equals(network)));
+            instance = first.running.get(vm);
+        }
+        await("kvm-back Disconnected", () -> !hostState(backHost).equals("Up"));
+        // Kea on the host may have lost its state meanwhile (a reboot): the reconnect brings it back.
+        try (FakeHypervisorAgent again = new FakeHypervisorAgent(server.server.agentPort(),
+                host.get("agenttoken").asText(), "kvm-back", GIB, java.util.Map.of(vm, instance))) {
+            await("the reconnected agent is sent the network with the VM's reservation", () -> again
+                    .received(ApplyDhcpNetworkCommand.class).stream().anyMatch(c -> c.networkUuid().equals(network)
+                            && c.reservations().stream().anyMatch(r -> r.mac().equals(mac))));
+            awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
+            await("and the removal once the VM stopped", () -> again.received(RemoveDhcpNetworkCommand.class)
+                    .stream().anyMatch(c -> c.networkUuid().equals(network)));
+        }
+        await("kvm-back Disconnected again", () -> !hostState(backHost).equals("Up"));
+        sql("UPDATE host SET resource_state = 'Disabled' WHERE uuid = ?", backHost);
+    }
+
     // --- staging and helpers
 
     /** A Stopped VM of {@code accountId} with a Ready root volume on the staged pool; its uuid. */

@@ -385,14 +385,8 @@ class VmOrchestrationIT {
 
     @Test
     void theVmsOfAHostThatWentAwayKeepTheirStateWithTheirPowerStateMissing() throws Exception {
-        JsonNode host = ok(admin.call("addHost", "zoneid", zone, "podid", longValueAsUuid("SELECT p.uuid FROM"
-                + " host_pod_ref p JOIN data_center z ON z.id = p.data_center_id WHERE z.uuid = ?", zone), "clusterid",
-                longValueAsUuid("SELECT c.uuid FROM cluster c JOIN data_center z ON z.id = c.data_center_id"
-                        + " WHERE z.uuid = ?", zone), "url", "http://kvm-gone", "hypervisor", "KVM"), "addHost")
-                .get("host").get(0);
+        JsonNode host = addStagedHost("kvm-gone");
         String goneHost = host.get("id").asText();
-        sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
-                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.uuid = ?", goneHost);
         String vm = stageVm("orphan-1", offering, 1);
         try (FakeHypervisorAgent gone = new FakeHypervisorAgent(server.server.agentPort(),
                 host.get("agenttoken").asText(), "kvm-gone", GIB)) {
@@ -539,14 +533,8 @@ class VmOrchestrationIT {
 
     @Test
     void anAgentThatReconnectsIsSentTheDhcpv6OfTheNetworksItsVmsUse() throws Exception {
-        JsonNode host = ok(admin.call("addHost", "zoneid", zone, "podid", longValueAsUuid("SELECT p.uuid FROM"
-                + " host_pod_ref p JOIN data_center z ON z.id = p.data_center_id WHERE z.uuid = ?", zone), "clusterid",
-                longValueAsUuid("SELECT c.uuid FROM cluster c JOIN data_center z ON z.id = c.data_center_id"
-                        + " WHERE z.uuid = ?", zone), "url", "http://kvm-back", "hypervisor", "KVM"), "addHost")
-                .get("host").get(0);
+        JsonNode host = addStagedHost("kvm-back");
         String backHost = host.get("id").asText();
-        sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
-                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.uuid = ?", backHost);
         String network = ok(admin.call("createNetwork", "name", "dual-back", "zoneid", zone, "networkofferingid",
                 ok(admin.call("listNetworkOfferings", "isdefault", "true"), "listNetworkOfferings")
                         .get("networkoffering").get(0).get("id").asText(), "gateway", "10.201.0.1", "netmask",
@@ -599,6 +587,18 @@ class VmOrchestrationIT {
                 + " i.domain_id, i.data_center_id, p.id, i.id, 0, 'ROOT', 1073741824, ?, 'Ready', UTC_TIMESTAMP()"
                 + " FROM vm_instance i, storage_pool p WHERE i.uuid = ? AND p.name = 'staged-pool'", root, root, uuid);
         return uuid;
+    }
+
+    /** A third host of the zone's pod and cluster, connected to the staged pool; addHost's host object. */
+    private static JsonNode addStagedHost(String name) throws Exception {
+        JsonNode host = ok(admin.call("addHost", "zoneid", zone, "podid", longValueAsUuid("SELECT p.uuid FROM"
+                + " host_pod_ref p JOIN data_center z ON z.id = p.data_center_id WHERE z.uuid = ?", zone), "clusterid",
+                longValueAsUuid("SELECT c.uuid FROM cluster c JOIN data_center z ON z.id = c.data_center_id"
+                        + " WHERE z.uuid = ?", zone), "url", "http://" + name, "hypervisor", "KVM"), "addHost")
+                .get("host").get(0);
+        sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
+                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.uuid = ?", host.get("id").asText());
+        return host;
     }
 
     /** A Ready 1 GB data disk of {@code accountId} on the staged pool; its uuid. */

@@ -22,17 +22,8 @@ class GuestNetworksUpgradeIT {
         try (ThrowAwaySchema schema = ThrowAwaySchema.create()) {
             DataSource dataSource = schema.newDataSource();
             assertEquals(13, new DbUpgrader(dataSource).upgradeTo(13).toVersion());
+            OldRows.accountZoneNetworkAndVm(schema);
             schema.execute(
-                    "INSERT INTO account (id, uuid, account_name, type, domain_id, created)"
-                            + " VALUES (7, UUID(), 'old', 0, 1, UTC_TIMESTAMP())",
-                    "INSERT INTO data_center (id, uuid, name, network_type, created)"
-                            + " VALUES (3, UUID(), 'old-zone', 'Advanced', UTC_TIMESTAMP())",
-                    "INSERT INTO networks (id, uuid, name, data_center_id, account_id, domain_id, guest_type, cidr,"
-                            + " gateway, state, created) VALUES (5, UUID(), 'old-net', 3, 7, 1, 'Shared', '10.0.0.0/24',"
-                            + " '10.0.0.1', 'Setup', UTC_TIMESTAMP())",
-                    "INSERT INTO vm_instance (id, uuid, name, instance_name, state, account_id, domain_id, data_center_id,"
-                            + " cpus, cpu_speed, memory_mb, created) VALUES (9, UUID(), 'old-vm', 'i-7-9', 'Stopped', 7, 1,"
-                            + " 3, 1, 500, 128, UTC_TIMESTAMP())",
                     // an expunged NIC and the live one that took its address afterwards
                     "INSERT INTO nics (uuid, instance_id, network_id, mac_address, ip4_address, device_id, is_default,"
                             + " state, created, removed) VALUES (UUID(), 9, 5, '02:00:00:00:00:01', '10.0.0.10', 0, 1,"

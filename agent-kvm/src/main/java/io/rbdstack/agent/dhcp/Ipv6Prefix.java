@@ -1,10 +1,7 @@
 package io.rbdstack.agent.dhcp;
 
+import io.rbdstack.spi.net.Ipv6Cidr;
 import io.rbdstack.spi.net.Rfc5952;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
 /** An IPv6 prefix such as 2001:db8::/64: its address with the host bits zero, and its length. */
 public record Ipv6Prefix(byte[] network, int length) {
@@ -18,26 +15,12 @@ public record Ipv6Prefix(byte[] network, int length) {
 
     /** Parses {@code address/length}; host bits set (2001:db8::1/64) are refused: the caller meant another prefix. */
     public static Ipv6Prefix parse(String cidr) {
-        int slash = cidr == null ? -1 : cidr.indexOf('/');
-        if (slash < 0) {
-            throw new DhcpException("'" + cidr + "' is not an IPv6 prefix (address/length)");
-        }
-        byte[] address = Ipv6Text.parse(cidr.substring(0, slash));
-        int length;
         try {
-            length = Integer.parseInt(cidr.substring(slash + 1));
-        } catch (NumberFormatException e) {
-            throw new DhcpException("'" + cidr + "' has no prefix length");
+            Ipv6Cidr parsed = Ipv6Cidr.parse(cidr);
+            return new Ipv6Prefix(parsed.network(), parsed.length());
+        } catch (IllegalArgumentException e) {
+            throw new DhcpException(e.getMessage());
         }
-        if (length < 0 || length > 128) {
-            throw new DhcpException("'" + cidr + "' has a prefix length outside 0..128");
-        }
-        for (int bit = length; bit < 128; bit++) {
-            if ((address[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
-                throw new DhcpException("'" + cidr + "' has host bits set beyond /" + length);
-            }
-        }
-        return new Ipv6Prefix(address, length);
     }
 
     @Override
@@ -47,13 +30,7 @@ public record Ipv6Prefix(byte[] network, int length) {
 
     /** Whether the address lies in this prefix. */
     public boolean contains(byte[] address) {
-        for (int bit = 0; bit < length; bit++) {
-            int mask = 0x80 >>> (bit % 8);
-            if ((address[bit / 8] & mask) != (network[bit / 8] & mask)) {
-                return false;
-            }
-        }
-        return true;
+        return new Ipv6Cidr(network, length).contains(address);
     }
 
     /** The network address alone, in RFC 5952 form (Kea's {@code prefix} field). */
@@ -79,24 +56,14 @@ public record Ipv6Prefix(byte[] network, int length) {
     /** IPv6 literals: parsed without any name lookup, printed in RFC 5952's canonical form. */
     static final class Ipv6Text {
 
-        private static final Pattern LITERAL = Pattern.compile("[0-9a-fA-F:][0-9a-fA-F:.]*");
-
         private Ipv6Text() {
         }
 
         static byte[] parse(String text) {
-            // Only a literal reaches InetAddress, so it never resolves a name.
-            if (text == null || !text.contains(":") || !LITERAL.matcher(text).matches()) {
-                throw new DhcpException("'" + text + "' is not an IPv6 address");
-            }
             try {
-                InetAddress address = InetAddress.getByName(text);
-                if (!(address instanceof Inet6Address)) {
-                    throw new DhcpException("'" + text + "' is not an IPv6 address");
-                }
-                return address.getAddress();
-            } catch (UnknownHostException e) {
-                throw new DhcpException("'" + text + "' is not an IPv6 address");
+                return Ipv6Cidr.address(text);
+            } catch (IllegalArgumentException e) {
+                throw new DhcpException(e.getMessage());
             }
         }
 

@@ -81,6 +81,9 @@ import io.rbdstack.server.limit.ResourceLimitEnforcer;
 import io.rbdstack.server.limit.ResourceSummaries;
 import io.rbdstack.server.limit.ResourceUsage;
 import io.rbdstack.server.network.DbGuestNics;
+import io.rbdstack.server.network.GuestIpv6PrefixCommands;
+import io.rbdstack.server.network.GuestIpv6PrefixRepository;
+import io.rbdstack.server.network.Dhcpv6Networks;
 import io.rbdstack.server.network.GuestNics;
 import io.rbdstack.server.network.NetworkCommands;
 import io.rbdstack.server.network.NetworkOfferingCommands;
@@ -297,7 +300,15 @@ public final class ManagementServer implements AutoCloseable {
             NetworkOfferingCommands.register(registry, networkOfferings);
             NetworkCommands.register(registry, new NetworkCommands.Deps(zones, new DomainRepository(jdbc), networks,
                     networkOfferings, settings));
-            GuestNics guestNics = new DbGuestNics(jdbc, networks, settings);
+            GuestIpv6PrefixCommands.register(registry, new GuestIpv6PrefixCommands.Deps(zones,
+                    new GuestIpv6PrefixRepository(jdbc)));
+            DbGuestNics guestNics = new DbGuestNics(jdbc, networks, settings);
+            // Kea on the hosts follows the dual-stack networks' NICs (docs/ipv6-dhcpv6.md).
+            Dhcpv6Networks dhcpv6 = new Dhcpv6Networks(jdbc, settings, networks.pdPools(), agents.connections());
+            resources.push(dhcpv6);
+            guestNics.onPlacementChanged(dhcpv6::vmChanged);
+            networks.onDeleted(dhcpv6::networkDeleted);
+            hostEvents.onConnected(dhcpv6::hostConnected);
             VolumeRepository volumes = new VolumeRepository(jdbc);
             TemplateRepository templates = new TemplateRepository(jdbc);
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);

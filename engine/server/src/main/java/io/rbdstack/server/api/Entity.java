@@ -18,6 +18,7 @@ public enum Entity {
     NETWORK_OFFERING("network offering", "network_offering", null),
     // shared networks serve a domain: no account owns them
     NETWORK("network", "networks", null),
+    GUEST_IPV6_PREFIX("guest network IPv6 prefix", "dc_ip6_guest_prefix", null),
     VOLUME("volume", "volumes", "account_id"),
     SNAPSHOT("snapshot", "snapshots", "account_id"),
     VIRTUAL_MACHINE("virtual machine", "vm_instance", "account_id"),

@@ -5,6 +5,8 @@ import io.rbdstack.server.db.DataAccessException;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.Where;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.spi.net.Eui64;
+import io.rbdstack.spi.net.Ipv6Cidr;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -14,11 +16,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
 
 /**
  * {@link GuestNics} on the {@code nics} table. An allocation locks the zone's row first (the MAC sequence
  * lives there), so allocations in a zone never deadlock on each other's network rows and never hand out
- * one address twice.
+ * one address twice. On a dual-stack network a NIC also gets its EUI-64 address in the network's /64.
  */
 public final class DbGuestNics implements GuestNics {
 
@@ -31,6 +35,7 @@ public final class DbGuestNics implements GuestNics {
     private final NetworkRepository networks;
     private final MacAllocator macs;
     private final Ipv4Allocator addresses;
+    private final List<LongConsumer> placementListeners = new CopyOnWriteArrayList<>();
 
     public DbGuestNics(Jdbc jdbc, NetworkRepository networks, SettingsRepository settings) {
         this.jdbc = jdbc;
@@ -58,12 +63,17 @@ public final class DbGuestNics implements GuestNics {
                     String mac = request.macAddress() == null ? macs.next(zoneId, zoneName)
                             : macs.given(zoneId, zoneName, request.macAddress(), request.parameter());
                     String ip = addresses.allocate(network, request.ip4Address(), request.parameter());
+                    // A dual-stack network's NIC gets the address SLAAC would give it, which Kea then reserves.
+                    String ip6 = network.dualStack() ? Eui64.address(Eui64.macBytes(mac),
+                            Ipv6Cidr.parse(network.ipv6().cidr())) : null;
                     ids.add(jdbc.insert("INSERT INTO nics (uuid, instance_id, network_id, data_center_id, mac_address,"
-                                    + " ip4_address, gateway, netmask, broadcast_uri, device_id, is_default, state, created)"
-                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Allocated', ?)",
+                                    + " ip4_address, gateway, netmask, ip6_address, ip6_cidr, ip6_gateway, broadcast_uri,"
+                                    + " device_id, is_default, state, created)"
+                                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Allocated', ?)",
                             UUID.randomUUID().toString(), vmId, network.id(), zoneId, mac, ip, network.gateway(),
-                            network.netmask(), network.broadcastUri(), device++, !hasDefault && ids.isEmpty(),
-                            Instant.now()));
+                            network.netmask(), ip6, ip6 == null ? null : network.ipv6().cidr(),
+                            ip6 == null ? null : network.ipv6().gateway(), network.broadcastUri(), device++,
+                            !hasDefault && ids.isEmpty(), Instant.now()));
                 }
                 Where where = Where.of("c.removed IS NULL").andIn("c.id", ids);
                 return jdbc.query(SELECT + where.sql() + " ORDER BY c.device_id", DbGuestNics::row, where.args());
@@ -90,6 +100,16 @@ public final class DbGuestNics implements GuestNics {
                     + request.parameter() + "): it serves another domain");
         }
         return network;
+    }
+
+    /** Called with a VM's id whenever {@link #placementChanged} is (the DHCPv6 sync listens). */
+    public void onPlacementChanged(LongConsumer listener) {
+        placementListeners.add(listener);
+    }
+
+    @Override
+    public void placementChanged(long vmId) {
+        placementListeners.forEach(listener -> listener.accept(vmId));
     }
 
     @Override

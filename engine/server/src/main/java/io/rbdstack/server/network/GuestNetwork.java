@@ -7,12 +7,21 @@ import java.time.Instant;
 
 /**
  * A live shared guest network: where it is, whose domain it serves, its IPv4 addressing and how its NICs
- * reach the wire (the bridge, and the VLAN tagged on the uplink when it has one).
+ * reach the wire (the bridge, and the VLAN tagged on the uplink when it has one); a dual-stack one also its
+ * IPv6 /64 and gateway.
  */
 public record GuestNetwork(long id, String uuid, String name, String displayText, Ref zone, Ref domain,
                            Ref offering, String gateway, String netmask, String ip4Start, String ip4End, String dns1,
                            String dns2, Integer vlan, String bridge, String uplink, String networkDomain,
-                           String aclType, String state, Instant created) {
+                           String aclType, String state, Instant created, Ipv6 ipv6) {
+
+    /** A dual-stack network's /64 and router; null for an IPv4-only network. */
+    public record Ipv6(String cidr, String gateway) {
+    }
+
+    public boolean dualStack() {
+        return ipv6 != null;
+    }
 
     /** Another row it refers to: its id, uuid and name (for the domain: its stored path, "/" or "/a/b/"). */
     public record Ref(long id, String uuid, String name) {
@@ -43,7 +52,8 @@ public record GuestNetwork(long id, String uuid, String name, String displayText
                 offering.name(), "Optional", "Shared", "Guest", state, aclType, domain.uuid(),
                 DomainPaths.name(domain.name()), DomainPaths.display(domain.name()), true, false, gateway, netmask,
                 subnet().cidr(), rootAdmin ? (vlan == null ? "untagged" : vlan.toString()) : null,
-                rootAdmin ? broadcastUri() : null, "Vlan", dns1, dns2, networkDomain, "IPv4", true, true, true,
+                rootAdmin ? broadcastUri() : null, "Vlan", dns1, dns2, networkDomain, dualStack() ? "DualStack" : "IPv4",
+                dualStack() ? ipv6.cidr() : null, dualStack() ? ipv6.gateway() : null, true, true, true,
                 false, false, ApiJson.date(created), uuid, ip4Start, ip4End, rootAdmin ? bridge : null,
                 rootAdmin ? uplink : null, java.util.List.of(), java.util.List.of());
     }
@@ -54,7 +64,7 @@ public record GuestNetwork(long id, String uuid, String name, String displayText
                        String acltype, String domainid, String domain, String domainpath, boolean subdomainaccess,
                        boolean issystem, String gateway, String netmask, String cidr, String vlan, String broadcasturi,
                        String broadcastdomaintype, String dns1, String dns2, String networkdomain,
-                       String internetprotocol, boolean specifyipranges, boolean canusefordeploy,
+                       String internetprotocol, String ip6cidr, String ip6gateway, boolean specifyipranges, boolean canusefordeploy,
                        boolean displaynetwork, boolean ispersistent, boolean restartrequired, String created,
                        String related, String startip, String endip, String bridge, String uplink,
                        java.util.List<Object> service, java.util.List<Object> tags) {

@@ -3,7 +3,8 @@ package io.rbdstack.server.network;
 /**
  * A VM's NIC on a guest network, with what the listVirtualMachines {@code nic} object shows and what
  * the agent needs to plug it: the Linux bridge, and the VLAN and uplink when the network has a VLAN.
- * The IPv6 fields stay null until the network is dual-stack.
+ * The IPv6 fields are null unless the network is dual-stack: then the NIC's EUI-64 address, the /64 and
+ * its gateway.
  */
 public record GuestNic(
         String uuid,

@@ -29,6 +29,12 @@ public interface GuestNics {
     /** Removes the VM's NICs (at expunge): their addresses may be reused, their MACs are not. */
     void release(long vmId);
 
+    /**
+     * The VM now runs, starts, stopped, was destroyed or expunged: where its NICs are served changed, so
+     * their networks' DHCPv6 on the hosts is brought in step (in the background; never fails the caller).
+     */
+    void placementChanged(long vmId);
+
     /** The live NICs of each VM, in device order; VMs without NICs are absent from the map. */
     Map<Long, List<GuestNic>> nicsOf(Collection<Long> vmIds);
 }

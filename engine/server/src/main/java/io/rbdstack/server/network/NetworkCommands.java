@@ -17,13 +17,14 @@ import io.rbdstack.server.account.DomainRepository;
 import io.rbdstack.server.infra.ZoneRepository;
 import io.rbdstack.server.settings.Setting;
 import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.spi.net.Ipv6Cidr;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * createNetwork, listNetworks, updateNetwork and deleteNetwork: shared guest networks on a Linux bridge,
- * untagged or on a VLAN, with an IPv4 range VMs' NICs take their addresses from.
+ * untagged or on a VLAN, with an IPv4 range VMs' NICs take their addresses from and, dual-stack, an IPv6 /64.
  */
 public final class NetworkCommands {
 
@@ -85,18 +86,23 @@ public final class NetworkCommands {
             @Param(description = "rbdstack: the host interface the VLAN is tagged on; defaults to the"
                     + " guest.network.uplink setting", length = BridgeNames.MAX_LENGTH, column = "networks.uplink")
             Optional<String> uplink,
-            @Param(description = "not yet: IPv6 guest networks come with the IPv6 issue", length = 64)
-            Optional<String> ip6Gateway,
-            @Param(description = "not yet: IPv6 guest networks come with the IPv6 issue", length = 64)
+            @Param(description = "the IPv6 gateway of the network; defaults to the /64's ::1", length = 64,
+                    column = "networks.ip6_gateway") Optional<String> ip6Gateway,
+            @Param(description = "the /64 of a dual-stack network; without it, a network of a DualStack offering"
+                    + " gets a free /64 of the zone's guest IPv6 prefixes", length = 64, column = "networks.ip6_cidr")
             Optional<String> ip6Cidr,
-            @Param(description = "not yet: IPv6 guest networks come with the IPv6 issue", length = 64)
+            @Param(description = "rbdstack: a prefix-delegation pool of the dual-stack network (e.g."
+                    + " 2001:db8:8000::/48): DHCPv6 delegates prefixes cut from it to guests that ask", length = 64,
+                    column = "network_ip6_pd_pool.prefix") Optional<String> ip6PdPrefix,
+            @Param(description = "rbdstack: the length of the delegated prefixes; defaults to the"
+                    + " dhcpv6.pd.delegated.length setting", min = 1, max = 128) Optional<Integer> ip6PdLength,
+            @Param(description = "not taken: each NIC gets its EUI-64 address in the network's /64", length = 64)
             Optional<String> startIpv6,
-            @Param(description = "not yet: IPv6 guest networks come with the IPv6 issue", length = 64)
+            @Param(description = "not taken: each NIC gets its EUI-64 address in the network's /64", length = 64)
             Optional<String> endIpv6) implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            refuseIpv6();
             String trimmed = name.trim();
             if (trimmed.isEmpty()) {
                 throw ApiException.invalidParameter("Invalid value for parameter name: a network needs a name");
@@ -130,20 +136,45 @@ public final class NetworkCommands {
             String uuid = deps.networks().create(new NetworkRepository.NewNetwork(trimmed,
                     displayText.map(String::trim).filter(t -> !t.isEmpty()).orElse(trimmed), zone, caller.accountId(),
                     domain, offering.id(), subnet, dns1.orElse(null), dns2.orElse(null), vlanId.orElse(null),
-                    bridgeName, uplinkName, networkDomain.map(NetworkCommands::checkedNetworkDomain).orElse(null)));
+                    bridgeName, uplinkName, networkDomain.map(NetworkCommands::checkedNetworkDomain).orElse(null),
+                    ipv6(offering, deps.settings())));
             return ApiJson.object("network", deps.networks().find(uuid).orElseThrow().view(true));
         }
 
-        /** Refused rather than ignored: a client asking for a dual-stack network must not get an IPv4-only one. */
-        private void refuseIpv6() {
-            for (var given : List.of(java.util.Map.entry("ip6gateway", ip6Gateway), java.util.Map.entry("ip6cidr",
-                    ip6Cidr), java.util.Map.entry("startipv6", startIpv6), java.util.Map.entry("endipv6", endIpv6))) {
+        /**
+         * The IPv6 half of a dual-stack network (null for IPv4 only): asked for with ip6cidr, or by a DualStack
+         * offering. An IPv6 range is refused rather than ignored: NICs get their EUI-64 address, not one of a range.
+         */
+        private NetworkRepository.Ipv6Request ipv6(NetworkOffering offering, SettingsRepository settings) {
+            for (var given : List.of(java.util.Map.entry("startipv6", startIpv6), java.util.Map.entry("endipv6",
+                    endIpv6))) {
                 if (given.getValue().isPresent()) {
                     throw ApiException.invalidParameter("Invalid value '" + given.getValue().get() + "' for parameter "
-                            + given.getKey() + ": IPv6 guest networks are not supported yet; this network would be"
-                            + " IPv4 only");
+                            + given.getKey() + ": each NIC of a dual-stack network gets its EUI-64 address in the"
+                            + " network's /64 (DHCPv6 reservations by MAC), so there is no IPv6 range to give");
                 }
             }
+            if (ip6Gateway.isPresent() && ip6Cidr.isEmpty()) {
+                throw ApiException.invalidParameter("Parameter ip6cidr is required with ip6gateway: the gateway must"
+                        + " lie in the network's /64");
+            }
+            if (ip6Cidr.isEmpty() && !"DualStack".equalsIgnoreCase(offering.internetProtocol())) {
+                if (ip6PdPrefix.isPresent() || ip6PdLength.isPresent()) {
+                    throw ApiException.invalidParameter("Invalid value '" + ip6PdPrefix.orElse("")
+                            + "' for parameter ip6pdprefix: prefix delegation needs a dual-stack network (give"
+                            + " ip6cidr, or a DualStack network offering)");
+                }
+                return null;
+            }
+            Optional<Ipv6Cidr> cidr = ip6Cidr.map(Ipv6Addressing::checkedSubnet);
+            Optional<String> gw = ip6Gateway.map(g -> Ipv6Addressing.checkedGateway(g, cidr.orElseThrow()));
+            if (ip6PdLength.isPresent() && ip6PdPrefix.isEmpty()) {
+                throw ApiException.invalidParameter("Parameter ip6pdprefix is required with ip6pdlength");
+            }
+            Optional<PdPools.PdPool> pd = ip6PdPrefix.map(p -> new PdPools.PdPool(Ipv6Addressing.checkedPrefix(p,
+                    "ip6pdprefix"), ip6PdLength.orElseGet(() -> (int) settings.longValue(
+                    Setting.DHCPV6_PD_DELEGATED_LENGTH))));
+            return new NetworkRepository.Ipv6Request(cidr, gw, pd);
         }
 
         /** A shared network's range is given here (the offering's specifyipranges): gateway, netmask and startip. */
@@ -221,7 +252,12 @@ public final class NetworkCommands {
             @Param(description = "rbdstack: the new ending IP address of the range", format = Format.IPV4,
                     length = 15, column = "networks.ip4_end") Optional<String> endIp,
             @Param(description = "network domain", length = 190, column = "networks.network_domain")
-            Optional<String> networkDomain) implements AsyncCommand<Deps> {
+            Optional<String> networkDomain,
+            @Param(description = "a dual-stack network's /64 stays as created: only its current value is taken",
+                    length = 64, column = "networks.ip6_cidr") Optional<String> ip6Cidr,
+            @Param(description = "a dual-stack network's IPv6 gateway stays as created: only its current value is"
+                    + " taken", length = 64, column = "networks.ip6_gateway") Optional<String> ip6Gateway)
+            implements AsyncCommand<Deps> {
 
         @Override
         public AsyncStart start(Caller caller, Deps deps) {
@@ -235,6 +271,8 @@ public final class NetworkCommands {
 
         /** Checked before the job is started, so a bad value is refused at once. */
         private NetworkRepository.NetworkUpdate update(GuestNetwork network) {
+            Ipv6Addressing.refuseChange("ip6cidr", ip6Cidr, network.dualStack() ? network.ipv6().cidr() : null);
+            Ipv6Addressing.refuseChange("ip6gateway", ip6Gateway, network.dualStack() ? network.ipv6().gateway() : null);
             Optional<String> newName = name.map(String::trim);
             if (newName.filter(String::isEmpty).isPresent()) {
                 throw ApiException.invalidParameter("Invalid value for parameter name: a network needs a name");

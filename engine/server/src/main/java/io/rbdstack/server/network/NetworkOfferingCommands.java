@@ -12,7 +12,10 @@ import io.rbdstack.server.api.Param;
 import io.rbdstack.server.api.SyncCommand;
 import java.util.Optional;
 
-/** listNetworkOfferings: the seeded DefaultSharedNetworkOffering (offerings are not created or changed yet). */
+/**
+ * listNetworkOfferings: the seeded DefaultSharedNetworkOffering and DefaultSharedDualStackNetworkOffering
+ * (offerings are not created or changed yet).
+ */
 public final class NetworkOfferingCommands {
 
     private NetworkOfferingCommands() {

@@ -6,6 +6,8 @@ import io.rbdstack.server.db.Dependents;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.Where;
 import io.rbdstack.server.infra.Ipv4;
+import io.rbdstack.spi.net.Ipv6Cidr;
+import io.rbdstack.spi.net.Rfc5952;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -15,14 +17,22 @@ import java.util.UUID;
 
 /**
  * The networks table. A network is created, and its range changed, with its zone's row locked, so two
- * calls racing for one range, VLAN or bridge are checked one after the other.
+ * calls racing for one range, VLAN, bridge or IPv6 /64 are checked one after the other.
  */
 public final class NetworkRepository {
 
     /** What createNetwork saves. {@code vlan} and {@code uplink} are both null for an untagged network. */
     public record NewNetwork(String name, String displayText, long zoneId, long accountId, long domainId,
                              long offeringId, GuestSubnet subnet, String dns1, String dns2, Integer vlan, String bridge,
-                             String uplink, String networkDomain) {
+                             String uplink, String networkDomain, Ipv6Request ipv6) {
+    }
+
+    /**
+     * A dual-stack network's IPv6: its /64 and gateway as given, or (cidr empty) a /64 allocated from
+     * the zone's guest prefixes with the gateway its ::1; optionally a prefix-delegation pool. Null in
+     * NewNetwork for an IPv4-only network.
+     */
+    public record Ipv6Request(Optional<Ipv6Cidr> cidr, Optional<String> gateway, Optional<PdPools.PdPool> pdPool) {
     }
 
     /** What updateNetwork changes; an absent field stays. A new range comes with the start and end checked. */
@@ -43,15 +53,31 @@ public final class NetworkRepository {
 
     private static final String SELECT = "SELECT n.id, n.uuid, n.name, n.display_text, n.gateway, n.netmask,"
             + " n.ip4_start, n.ip4_end, n.dns1, n.dns2, n.vlan_id, n.bridge, n.uplink, n.network_domain, n.acl_type,"
-            + " n.state, n.created, z.id AS zone_id, z.uuid AS zone_uuid, z.name AS zone_name, d.id AS domain_id,"
+            + " n.state, n.created, n.ip6_cidr, n.ip6_gateway, z.id AS zone_id, z.uuid AS zone_uuid, z.name AS zone_name, d.id AS domain_id,"
             + " d.uuid AS domain_uuid, d.path AS domain_path, o.id AS offering_id, o.uuid AS offering_uuid,"
             + " o.name AS offering_name FROM networks n JOIN data_center z ON z.id = n.data_center_id"
             + " JOIN domain d ON d.id = n.domain_id JOIN network_offering o ON o.id = n.network_offering_id";
 
     private final Jdbc jdbc;
+    private final Ipv6Subnets ipv6Subnets;
+    private final PdPools pdPools;
+    private final List<java.util.function.LongConsumer> deletedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public NetworkRepository(Jdbc jdbc) {
         this.jdbc = jdbc;
+        this.ipv6Subnets = new Ipv6Subnets(jdbc);
+        this.pdPools = new PdPools(jdbc);
+    }
+
+    /** Called with a network's id once it is deleted (its hosts stop serving its DHCPv6). */
+    public void onDeleted(java.util.function.LongConsumer listener) {
+        deletedListeners.add(listener);
+    }
+
+    /** The networks' prefix-delegation pools. */
+    public PdPools pdPools() {
+        return pdPools;
     }
 
     /**
@@ -81,8 +107,23 @@ public final class NetworkRepository {
                     Ipv4.format(n.subnet().start()), Ipv4.format(n.subnet().end()), n.dns1(), n.dns2(),
                     n.networkDomain(), GuestNetwork.broadcastUri(n.vlan()), n.vlan(), n.bridge(), n.uplink(),
                     Instant.now());
+            if (n.ipv6() != null) {
+                long id = jdbc.queryLong("SELECT id FROM networks WHERE uuid = ?", uuid);
+                Ipv6Cidr subnet = ipv6Subnets.assign(n.zoneId(), id, n.ipv6().cidr());
+                String gateway = n.ipv6().gateway().orElseGet(() -> Rfc5952.format(firstHost(subnet)));
+                jdbc.update("UPDATE networks SET internet_protocol = 'DualStack', ip6_cidr = ?, ip6_gateway = ?"
+                        + " WHERE id = ?", subnet.toString(), gateway, id);
+                n.ipv6().pdPool().ifPresent(pd -> pdPools.add(id, subnet, pd.prefix(), pd.delegatedLength()));
+            }
         });
         return uuid;
+    }
+
+    /** The /64's first address after the network address (::1), a dual-stack network's default gateway. */
+    private static byte[] firstHost(Ipv6Cidr subnet) {
+        byte[] address = subnet.network();
+        address[15] |= 1;
+        return address;
     }
 
     /** A range overlapping another live network's, a VLAN or a bridge another live network of the zone has: 431. */
@@ -150,9 +191,13 @@ public final class NetworkRepository {
 
     /** Marks the network removed, or 536 naming the VMs still on it. */
     public void delete(GuestNetwork network) {
-        Dependents.deleteUnlessDepended(jdbc, "networks", network.id(), "network", network.name(),
-                d -> dependents(d, network.id()));
-        jdbc.update("UPDATE networks SET state = 'Destroy' WHERE id = ? AND removed IS NOT NULL", network.id());
+        jdbc.transaction(() -> {
+            Dependents.deleteUnlessDepended(jdbc, "networks", network.id(), "network", network.name(),
+                    d -> dependents(d, network.id()));
+            jdbc.update("UPDATE networks SET state = 'Destroy' WHERE id = ? AND removed IS NOT NULL", network.id());
+            ipv6Subnets.release(network.id());
+        });
+        deletedListeners.forEach(listener -> listener.accept(network.id()));
     }
 
     public Optional<GuestNetwork> find(String uuid) {
@@ -195,6 +240,7 @@ public final class NetworkRepository {
                 rs.getString("gateway"), rs.getString("netmask"), rs.getString("ip4_start"), rs.getString("ip4_end"),
                 rs.getString("dns1"), rs.getString("dns2"), vlan, rs.getString("bridge"),
                 rs.getString("uplink"), rs.getString("network_domain"), rs.getString("acl_type"), rs.getString("state"),
-                Jdbc.instant(rs, "created"));
+                Jdbc.instant(rs, "created"), rs.getString("ip6_cidr") == null ? null
+                : new GuestNetwork.Ipv6(rs.getString("ip6_cidr"), rs.getString("ip6_gateway")));
     }
 }

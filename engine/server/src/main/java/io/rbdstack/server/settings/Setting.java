@@ -235,6 +235,40 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting VM_SNAPSHOT_MAX = new Setting("vmsnapshot.max", "Advanced",
             ValueType.wholeNumber(1, 1000), "10", DYNAMIC, "Maximum VM snapshots for a single VM.");
 
+    /**
+     * DHCPv6 (issue 13): V17 inserts these rows with the same defaults and descriptions, so an upgraded
+     * database has them before the first start; an admin's value is kept. Kea's timers in seconds.
+     */
+    public static final Setting DHCPV6_RENEW_TIMER = dhcpv6Seconds("dhcpv6.renew.timer", "1000",
+            "Seconds after which a DHCPv6 client renews its address with the server that gave it (T1).");
+    public static final Setting DHCPV6_REBIND_TIMER = dhcpv6Seconds("dhcpv6.rebind.timer", "2000",
+            "Seconds after which a DHCPv6 client that could not renew asks any server (T2).");
+    public static final Setting DHCPV6_PREFERRED_LIFETIME = dhcpv6Seconds("dhcpv6.preferred.lifetime", "3000",
+            "Seconds a DHCPv6 address or delegated prefix stays preferred.");
+    public static final Setting DHCPV6_VALID_LIFETIME = dhcpv6Seconds("dhcpv6.valid.lifetime", "4000",
+            "Seconds a DHCPv6 address or delegated prefix stays valid.");
+    /** Kea's mac-sources names; "duid" is the one that works for KVM guests' locally administered MACs. */
+    public static final Setting DHCPV6_MAC_SOURCES = new Setting("dhcpv6.mac.sources", "Network",
+            ValueType.matching("(any|raw|duid|ipv6-link-local|client-link-addr-option|remote-id|subscriber-id|docsis"
+                    + "-cmts|docsis-modem)(,(any|raw|duid|ipv6-link-local|client-link-addr-option|remote-id|subscriber-id"
+                    + "|docsis-cmts|docsis-modem))*", "Kea mac-sources names separated by commas (e.g. duid)"),
+            "duid", DYNAMIC, "Where Kea learns a client's MAC (its mac-sources, comma-separated).");
+    public static final Setting DHCPV6_PD_DELEGATED_LENGTH = new Setting("dhcpv6.pd.delegated.length", "Network",
+            ValueType.wholeNumber(1, 128), "64", DYNAMIC, "Length of the prefixes delegated from a network's"
+                    + " prefix-delegation pool when createNetwork gives none.");
+    /** Path and lease store of Kea on the hosts; agents read their own from agent.properties (see docs). */
+    public static final Setting DHCPV6_KEA_CONTROL_SOCKET = new Setting("dhcpv6.kea.control.socket", "Network",
+            ValueType.matching("/[^\\s]{1,250}", "an absolute path without spaces"),
+            "/var/lib/rbdstack/dhcp/kea6-ctrl.sock", DYNAMIC, "Path of Kea's control socket on the hosts.");
+    public static final Setting DHCPV6_LEASE_DATABASE_TYPE = new Setting("dhcpv6.lease.database.type", "Network",
+            ValueType.matching("memfile", "memfile (the lease store the agents run)"), "memfile", DYNAMIC,
+            "Kea's lease database type on the hosts.");
+
+    private static Setting dhcpv6Seconds(String name, String defaultValue, String description) {
+        return new Setting(name, "Network", ValueType.wholeNumber(1, 4_294_967_295L), defaultValue, DYNAMIC,
+                description);
+    }
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
@@ -254,5 +288,8 @@ public record Setting(String name, String category, ValueType type, String defau
             // VM snapshots'
             VM_SNAPSHOT_MAX,
             // verified backups'
-            BACKUP_VERIFY_INTERVAL);
+            BACKUP_VERIFY_INTERVAL,
+            // DHCPv6 (V17 inserts the rows)
+            DHCPV6_RENEW_TIMER, DHCPV6_REBIND_TIMER, DHCPV6_PREFERRED_LIFETIME, DHCPV6_VALID_LIFETIME,
+            DHCPV6_MAC_SOURCES, DHCPV6_PD_DELEGATED_LENGTH, DHCPV6_KEA_CONTROL_SOCKET, DHCPV6_LEASE_DATABASE_TYPE);
 }

@@ -109,6 +109,8 @@ final class VmDestroyer {
         if (stopped.state() == VmState.Stopped && !vms.move(stopped, VmState.Destroyed, null)) {
             throw ApiException.invalidParameter("VM " + vm.label() + " changed state meanwhile; try again");
         }
+        // A destroyed VM's NICs keep their rows (recoverVirtualMachine) but lose their DHCPv6 reservations.
+        nics.placementChanged(vm.id());
         return vms.findById(vm.id());
     }
 
@@ -125,6 +127,7 @@ final class VmDestroyer {
             }
             nics.release(vm.id());
             vms.markRemoved(vm.id());
+            nics.placementChanged(vm.id());
             LOG.info("Expunged VM {} ({})", vm.name(), vm.uuid());
         } catch (RuntimeException e) {
             String reason = "Failed to expunge VM " + vm.uuid() + " due to: " + e.getMessage();
@@ -154,6 +157,7 @@ final class VmDestroyer {
         if (vm.state() != VmState.Destroyed || !vms.move(vm, VmState.Stopped, null)) {
             throw ApiException.invalidParameter("Vm with id " + vm.uuid() + " is not in the right state");
         }
+        nics.placementChanged(vm.id());
         return vms.findById(vm.id()).orElseThrow();
     }
 }

@@ -84,6 +84,8 @@ final class VmPower {
             }
         }
         HostChooser.Candidate host = reserve(vm, root.poolId(), hostId, considerLastHost);
+        // Its host serves its dual-stack networks' DHCPv6 from now, so the guest's first request finds its reservation.
+        nics.placementChanged(vm.id());
         List<GuestNic> guestNics = nics.nicsOf(Set.of(vm.id())).getOrDefault(vm.id(), List.of());
         StartVmCommand command = new StartVmCommand(vm.uuid(), vm.instanceName(), vm.cpus(), vm.speedMhz(),
                 vm.memoryMb(), disks.stream().map(VmVolumes.VmVolume::disk).toList(),
@@ -100,6 +102,7 @@ final class VmPower {
                     + " failed: " + e.getMessage())) {
                 LOG.error("VM {} left Starting while host {} was starting it", vm.uuid(), host.name());
             }
+            nics.placementChanged(vm.id());
             throw new ApiException(e.errorCode(), e.csErrorCode(), "Unable to start VM " + vm.label() + " ("
                     + vm.uuid() + ") on host " + host.name() + ": " + e.getMessage(), e);
         }
@@ -159,6 +162,7 @@ final class VmPower {
                     ? "The guest did not power off within " + grace + " s; it was forced off" : null);
             LOG.info("Stopped VM {} ({}) on host {}{}", vm.name(), vm.uuid(), hostName,
                     answer.forced() ? " (forced)" : "");
+            nics.placementChanged(vm.id());
         } catch (ApiException e) {
             VmRepository.VmRow stopping = vms.findById(vm.id()).orElseThrow();
             if (forced && e.errorCode() == io.rbdstack.server.api.ApiErrorCode.RESOURCE_UNAVAILABLE_ERROR) {
@@ -167,6 +171,7 @@ final class VmPower {
                         vm.uuid(), hostName, e.getMessage());
                 vms.stopped(vm.id(), VmState.Stopping, stopping.updateCount(), "Forced stop while host " + hostName
                         + " could not be reached: " + e.getMessage());
+                nics.placementChanged(vm.id());
                 return vms.findById(vm.id()).orElseThrow();
             }
             vms.move(stopping, VmState.Running, "Stop failed: " + e.getMessage());

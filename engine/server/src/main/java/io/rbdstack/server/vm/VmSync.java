@@ -5,6 +5,7 @@ import io.rbdstack.server.alert.Alerts;
 import io.rbdstack.server.api.ApiException;
 import io.rbdstack.server.api.Caller;
 import io.rbdstack.server.event.ActionEvents;
+import io.rbdstack.server.network.GuestNics;
 import io.rbdstack.server.event.EventLevel;
 import io.rbdstack.server.event.EventResource;
 import io.rbdstack.spi.agent.vm.VmPowerState;
@@ -56,9 +57,12 @@ public final class VmSync implements AutoCloseable {
                 return t;
             });
 
-    VmSync(VmRepository vms, VmHosts hosts, VmAgent agent, ActionEvents events, Alerts alerts,
+    private final GuestNics nics;
+
+    VmSync(VmRepository vms, VmHosts hosts, VmAgent agent, GuestNics nics, ActionEvents events, Alerts alerts,
            Function<Long, Optional<Caller>> ownerOf) {
         this.vms = vms;
+        this.nics = nics;
         this.hosts = hosts;
         this.agent = agent;
         this.events = events;
@@ -170,12 +174,14 @@ public final class VmSync implements AutoCloseable {
                         + " job ended unanswered");
         }
         if (settled) {
+            nics.placementChanged(vm.id());
             LOG.warn("VM {} ({}) was left {} by a job that ended; the host reports it {}", vm.name(), vm.uuid(),
                     vm.state(), state);
         }
     }
 
     private void stoppedOutOfBand(VmHosts.HostRef host, VmRepository.VmRow vm) {
+        nics.placementChanged(vm.id());
         LOG.warn("VM {} ({}) is no longer running on host {}: Stopped", vm.name(), vm.uuid(), host.name());
         alerts.failed(AlertType.SYNC, vm.uuid(), "VM " + host.name() + "(" + vm.name() + ") state is sync-ed"
                 + " (Running -> Stopped) from out-of-context transition.");

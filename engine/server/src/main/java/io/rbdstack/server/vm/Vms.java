@@ -57,7 +57,7 @@ public final class Vms {
                         u.settings(), u.alerts(), u.events(), u.userOf()),
                 new VolumeAttachments(u.jdbc(), vms, vmVolumes, u.volumes(), agent, snapshotRows), u.nics(), u.volumes(), u.owners(),
                 u.events());
-        this.sync = new VmSync(vms, hosts, agent, u.events(), u.alerts(), u.userOf());
+        this.sync = new VmSync(vms, hosts, agent, u.nics(), u.events(), u.alerts(), u.userOf());
     }
 
     /**

@@ -224,7 +224,7 @@ class MalformedCallsIT {
         ids.put(Entity.USER, adminUser.get("id").asText());
         for (Entity staged : List.of(Entity.STORAGE_POOL, Entity.IMAGE_STORE, Entity.VOLUME, Entity.SNAPSHOT,
                 Entity.ASYNC_JOB, Entity.SNAPSHOT_POLICY, Entity.EVENT, Entity.ALERT, Entity.TEMPLATE,
-                Entity.VIRTUAL_MACHINE, Entity.VM_SNAPSHOT)) {
+                Entity.VIRTUAL_MACHINE, Entity.VM_SNAPSHOT, Entity.GUEST_IPV6_PREFIX)) {
             ids.put(staged, UUID.randomUUID().toString());
         }
         try (Connection c = cloud.db().connect(); Statement s = c.createStatement()) {
@@ -266,6 +266,9 @@ class MalformedCallsIT {
             s.execute("INSERT INTO event (uuid, type, state, level, description, user_id, account_id, domain_id,"
                     + " created) VALUES ('" + ids.get(Entity.EVENT) + "', 'ZONE.CREATE', 'Completed', 'INFO', 'e', 1, 1,"
                     + " 1, UTC_TIMESTAMP())");
+            s.execute("INSERT INTO dc_ip6_guest_prefix (uuid, data_center_id, prefix, created) SELECT '"
+                    + ids.get(Entity.GUEST_IPV6_PREFIX) + "', id, 'fd00:ba5e::/56', UTC_TIMESTAMP() FROM data_center"
+                    + " WHERE uuid = '" + zone + "'");
             s.execute("INSERT INTO alert (uuid, type, name, subject, created, last_sent) VALUES ('"
                     + ids.get(Entity.ALERT) + "', 7, 'ALERT.COMPUTE.HOST', 'a', UTC_TIMESTAMP(), UTC_TIMESTAMP())");
         }

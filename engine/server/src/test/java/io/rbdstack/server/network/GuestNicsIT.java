@@ -255,6 +255,40 @@ class GuestNicsIT {
                 outside.getMessage());
     }
 
+    @Test
+    void aNicOnADualStackNetworkGetsItsEui64AddressAndOneOnAnIpv4NetworkNone() throws Exception {
+        Zone zone = zone("nics-v6");
+        String dual = network(zone, "dual-a", "10.6.0.1", "10.6.0.10", "10.6.0.20", null, "ip6cidr",
+                "fd00:6::/64", "ip6pdprefix", "fd00:6:8000::/48", "ip6pdlength", "56");
+        String v4 = network(zone, "v4-a", "10.7.0.1", "10.7.0.10", "10.7.0.20", null);
+        long vm = vm(zone, "vm-v6");
+        List<GuestNic> got = nics.allocate(vm, zone.id, adminAccount, List.of(
+                new GuestNics.NicRequest(dual, null, "52:54:00:d6:c2:a9", "iptonetworklist"),
+                new GuestNics.NicRequest(v4, null, null, "networkids")));
+        assertEquals("fd00:6::5054:ff:fed6:c2a9", got.get(0).ip6Address(), "the address SLAAC gives that MAC");
+        assertEquals("fd00:6::/64", got.get(0).ip6Cidr());
+        assertEquals("fd00:6::1", got.get(0).ip6Gateway());
+        assertNull(got.get(1).ip6Address());
+        assertNull(got.get(1).ip6Cidr());
+        assertEquals(got, nics.nicsOf(List.of(vm)).get(vm), "stored as allocated");
+        NetworkRepository networks = new NetworkRepository(jdbc);
+        assertEquals(new PdPools.PdPool(io.rbdstack.spi.net.Ipv6Cidr.parse("fd00:6:8000::/48"), 56),
+                networks.pdPools().of(networks.find(dual).orElseThrow().id()).orElseThrow());
+
+        ApiClient.Reply overlapping = cloud.admin().call("createNetwork", "name", "dual-b", "zoneid", zone.uuid(),
+                "gateway", "10.8.0.1", "netmask", "255.255.255.0", "startip", "10.8.0.10", "bridge", "brdualb",
+                "networkofferingid", offering(), "ip6cidr", "fd00:7::/64", "ip6pdprefix", "fd00:6:8000:100::/56");
+        assertEquals(431, overlapping.status(), overlapping.body());
+        assertTrue(overlapping.body().contains("for parameter ip6pdprefix: it overlaps fd00:6:8000::/48 of network"
+                + " dual-a"), overlapping.body());
+        ApiClient.Reply tooShort = cloud.admin().call("createNetwork", "name", "dual-c", "zoneid", zone.uuid(),
+                "gateway", "10.9.0.1", "netmask", "255.255.255.0", "startip", "10.9.0.10", "bridge", "brdualc",
+                "networkofferingid", offering(), "ip6cidr", "fd00:9::/64", "ip6pdprefix", "fd00:9:8000::/48",
+                "ip6pdlength", "40");
+        assertEquals(431, tooShort.status(), tooShort.body());
+        assertTrue(tooShort.body().contains("for parameter ip6pdlength"), tooShort.body());
+    }
+
     private static void assertRefused(long vm, Zone zone, GuestNics.NicRequest request, String text) {
         assertRefused(vm, zone, List.of(request), text);
     }

@@ -48,7 +48,8 @@ class NetworkApiIT {
 
     @Test
     void theSeededOfferingIsCloudStacksDefaultSharedOne() throws Exception {
-        JsonNode listed = ok(user.call("listNetworkOfferings", "guestiptype", "Shared"), "listNetworkOfferings");
+        JsonNode listed = ok(user.call("listNetworkOfferings", "guestiptype", "Shared", "isdefault", "true"),
+                "listNetworkOfferings");
         assertEquals(1, listed.get("count").asInt(), listed.toString());
         JsonNode o = listed.get("networkoffering").get(0);
         assertEquals(offering, o.get("id").asText());
@@ -174,8 +175,8 @@ class NetworkApiIT {
         assertRefused("for parameter acltype: shared networks serve a domain", with(base, "name", "acl",
                 "acltype", "Account"));
         assertRefused("for parameter name: a network needs a name", with(base, "name", "  "));
-        assertRefused("Invalid value 'fd00::1' for parameter ip6gateway: IPv6 guest networks are not supported yet",
-                with(base, "name", "dual", "ip6gateway", "fd00::1", "ip6cidr", "fd00::/64"));
+        assertRefused("Invalid value 'fd01::1' for parameter ip6gateway: not a host address of fd00::/64",
+                with(base, "name", "dual", "ip6gateway", "fd01::1", "ip6cidr", "fd00::/64"));
         ApiClient.Reply unknownZone = cloud.admin().call("createNetwork", with(base, "name", "nozone",
                 "zoneid", "00000000-0000-0000-0000-000000000000", "networkofferingid", offering));
         assertEquals(431, unknownZone.status(), unknownZone.body());

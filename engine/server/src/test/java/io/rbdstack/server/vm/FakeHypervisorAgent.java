@@ -12,6 +12,9 @@ import io.rbdstack.spi.agent.Ping;
 import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
 import io.rbdstack.spi.agent.Welcome;
+import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
+import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
 import io.rbdstack.spi.agent.vm.QuiesceAnswer;
@@ -34,7 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A protocol-level fake of a hypervisor agent, for the server's VM orchestration tests: it connects
  * over plain TCP with a host token, keeps its host Up with pings, and answers the vm.* commands as
  * the KVM agent's contract says (a started VM is reported running until stopped or
- * {@link #vanish vanished}). It boots nothing: what it proves is what the server sends and how it
+ * {@link #vanish vanished}) and takes the dhcp.* commands as Kea would. It boots nothing: what it proves is what the server sends and how it
  * records the answers. Anything else it is sent (storage commands) it refuses.
  */
 final class FakeHypervisorAgent implements AutoCloseable {
@@ -55,6 +58,13 @@ final class FakeHypervisorAgent implements AutoCloseable {
     private volatile boolean closed;
 
     FakeHypervisorAgent(int port, String token, String hostname, long memoryBytes) throws IOException {
+        this(port, token, hostname, memoryBytes, Map.of());
+    }
+
+    /** An agent that already runs {@code domains} (VM uuid to instance name) when it connects: a reconnect. */
+    FakeHypervisorAgent(int port, String token, String hostname, long memoryBytes, Map<String, String> domains)
+            throws IOException {
+        running.putAll(domains);
         socket = new Socket("127.0.0.1", port);
         out = socket.getOutputStream();
         BoundedLineReader reader = new BoundedLineReader(socket.getInputStream(), AgentMessage.MAX_LINE_BYTES);
@@ -100,6 +110,12 @@ final class FakeHypervisorAgent implements AutoCloseable {
         if (command instanceof QuiesceVmCommand quiesce) {
             journal.add((quiesce.freeze() ? "freeze " : "thaw ") + quiesce.vmUuid());
             return new QuiesceAnswer(true, null, guestAgent, guestAgent ? 1 : 0);
+        }
+        if (command instanceof ApplyDhcpNetworkCommand apply) {
+            return new DhcpNetworkAnswer(true, null, 1, apply.reservations().size());
+        }
+        if (command instanceof RemoveDhcpNetworkCommand) {
+            return new DhcpNetworkAnswer(true, null, 0, 0);
         }
         if (command instanceof AttachDiskCommand || command instanceof DetachDiskCommand) {
             return new GenericAnswer(true, null);

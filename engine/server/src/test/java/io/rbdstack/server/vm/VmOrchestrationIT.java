@@ -8,10 +8,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.server.TestDatabase;
 import io.rbdstack.server.TestServer;
+import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.network.DbGuestNics;
+import io.rbdstack.server.network.GuestNics;
+import io.rbdstack.server.network.NetworkRepository;
+import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
+import io.rbdstack.spi.agent.dhcp.DhcpPdPool;
+import io.rbdstack.spi.agent.dhcp.DhcpReservation;
+import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
 import io.rbdstack.spi.agent.vm.StopVmCommand;
+import io.rbdstack.spi.net.Eui64;
+import io.rbdstack.spi.net.Ipv6Cidr;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -467,14 +479,8 @@ class VmOrchestrationIT {
 
     @Test
     void theVmsOfAHostThatWentAwayKeepTheirStateWithTheirPowerStateMissing() throws Exception {
-        JsonNode host = ok(admin.call("addHost", "zoneid", zone, "podid", longValueAsUuid("SELECT p.uuid FROM"
-                + " host_pod_ref p JOIN data_center z ON z.id = p.data_center_id WHERE z.uuid = ?", zone), "clusterid",
-                longValueAsUuid("SELECT c.uuid FROM cluster c JOIN data_center z ON z.id = c.data_center_id"
-                        + " WHERE z.uuid = ?", zone), "url", "http://kvm-gone", "hypervisor", "KVM"), "addHost")
-                .get("host").get(0);
+        JsonNode host = addStagedHost("kvm-gone");
         String goneHost = host.get("id").asText();
-        sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
-                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.uuid = ?", goneHost);
         String vm = stageVm("orphan-1", offering, 1);
         try (FakeHypervisorAgent gone = new FakeHypervisorAgent(server.server.agentPort(),
                 host.get("agenttoken").asText(), "kvm-gone", GIB)) {
@@ -563,6 +569,100 @@ class VmOrchestrationIT {
                 && text.contains(vm) && text.endsWith("] are using it."), text);
     }
 
+    @Test
+    void keaOnTheHostFollowsTheDualStackNicsOfTheVmsItRunsAndADestroyedVmLosesItsReservation() throws Exception {
+        String network = ok(admin.call("createNetwork", "name", "dual", "zoneid", zone, "networkofferingid",
+                ok(admin.call("listNetworkOfferings", "isdefault", "true"), "listNetworkOfferings")
+                        .get("networkoffering").get(0).get("id").asText(), "gateway", "10.200.0.1", "netmask",
+                "255.255.255.0", "startip", "10.200.0.10", "endip", "10.200.0.20", "bridge", "brdual", "ip6cidr",
+                "fd00:dd::/64", "ip6pdprefix", "fd00:dd:8000::/48", "ip6pdlength", "56"), "createNetwork")
+                .get("network").get("id").asText();
+        String a = stageVm("dual-a", offering, 1);
+        String b = stageVm("dual-b", offering, 1);
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        DbGuestNics nics = new DbGuestNics(jdbc, new NetworkRepository(jdbc), new SettingsRepository(jdbc));
+        long zoneId = longValue("SELECT id FROM data_center WHERE uuid = ?", zone);
+        String macA = nics.allocate(vmDbId(a), zoneId, 1, List.of(new GuestNics.NicRequest(network, null,
+                "52:54:00:d6:c2:a9", "networkids"))).get(0).macAddress();
+        String macB = nics.allocate(vmDbId(b), zoneId, 1, List.of(new GuestNics.NicRequest(network, null, null,
+                "networkids"))).get(0).macAddress();
+        String networkUuid = network;
+        java.util.function.Function<FakeHypervisorAgent, List<ApplyDhcpNetworkCommand>> applies = agent ->
+                agent.received(ApplyDhcpNetworkCommand.class).stream()
+                        .filter(c -> c.networkUuid().equals(networkUuid)).toList();
+
+        awaitOk(admin.call("startVirtualMachine", "id", a, "hostid", largeHost), "startVirtualMachine");
+        awaitOk(admin.call("startVirtualMachine", "id", b, "hostid", largeHost), "startVirtualMachine");
+        JsonNode nic = admin.call("listVirtualMachines", "id", a).response("listVirtualMachines")
+                .get("virtualmachine").get(0).get("nic").get(0);
+        assertEquals("fd00:dd::5054:ff:fed6:c2a9", nic.get("ip6address").asText(), "its EUI-64 address");
+        assertEquals("fd00:dd::/64", nic.get("ip6cidr").asText());
+        assertEquals("fd00:dd::1", nic.get("ip6gateway").asText());
+        await("the host applies both reservations", () -> !applies.apply(large).isEmpty() && applies.apply(large)
+                .get(applies.apply(large).size() - 1).reservations().size() == 2);
+        ApplyDhcpNetworkCommand both = applies.apply(large).get(applies.apply(large).size() - 1);
+        assertEquals("brdual", both.bridge());
+        assertEquals("fd00:dd::/64", both.prefix());
+        assertEquals("fd00:dd::1", both.gateway());
+        assertEquals(new DhcpLifetimes(1000, 2000, 3000, 4000), both.lifetimes(), "the dhcpv6.* settings");
+        assertEquals(List.of("duid"), both.macSources());
+        assertEquals(new DhcpPdPool("fd00:dd:8000::/48", 56), both.pdPool());
+        assertEquals(List.of(new DhcpReservation(macA, "fd00:dd::5054:ff:fed6:c2a9", null),
+                new DhcpReservation(macB, Eui64.address(Eui64.macBytes(macB), Ipv6Cidr.parse("fd00:dd::/64")), null)),
+                both.reservations());
+        assertTrue(applies.apply(small).isEmpty(), "a host running none of its VMs does not serve the network");
+
+        int before = applies.apply(large).size();
+        awaitOk(admin.call("destroyVirtualMachine", "id", a), "destroyVirtualMachine");
+        await("a later apply without the destroyed VM's reservation", () -> applies.apply(large).size() > before
+                && applies.apply(large).get(applies.apply(large).size() - 1).reservations().stream()
+                .map(DhcpReservation::mac).toList().equals(List.of(macB)));
+
+        awaitOk(admin.call("stopVirtualMachine", "id", b), "stopVirtualMachine");
+        await("the host stops serving the network once no VM of it runs there", () -> large
+                .received(RemoveDhcpNetworkCommand.class).stream().anyMatch(c -> c.networkUuid().equals(networkUuid)));
+        assertEquals(0L, longValue("SELECT COUNT(*) FROM network_dhcp_host d JOIN networks n ON n.id = d.network_id"
+                + " WHERE n.uuid = ?", network), "no host serves it any more");
+    }
+
+    @Test
+    void anAgentThatReconnectsIsSentTheDhcpv6OfTheNetworksItsVmsUse() throws Exception {
+        JsonNode host = addStagedHost("kvm-back");
+        String backHost = host.get("id").asText();
+        String network = ok(admin.call("createNetwork", "name", "dual-back", "zoneid", zone, "networkofferingid",
+                ok(admin.call("listNetworkOfferings", "isdefault", "true"), "listNetworkOfferings")
+                        .get("networkoffering").get(0).get("id").asText(), "gateway", "10.201.0.1", "netmask",
+                "255.255.255.0", "startip", "10.201.0.10", "bridge", "brback", "ip6cidr", "fd00:de::/64"),
+                "createNetwork").get("network").get("id").asText();
+        String vm = stageVm("dual-back", offering, 1);
+        Jdbc jdbc = new Jdbc(db.dataSource());
+        String mac = new DbGuestNics(jdbc, new NetworkRepository(jdbc), new SettingsRepository(jdbc)).allocate(
+                vmDbId(vm), longValue("SELECT id FROM data_center WHERE uuid = ?", zone), 1,
+                List.of(new GuestNics.NicRequest(network, null, null, "networkids"))).get(0).macAddress();
+        String instance;
+        try (FakeHypervisorAgent first = new FakeHypervisorAgent(server.server.agentPort(),
+                host.get("agenttoken").asText(), "kvm-back", GIB)) {
+            await("kvm-back Up", () -> hostState(backHost).equals("Up"));
+            awaitOk(admin.call("startVirtualMachine", "id", vm, "hostid", backHost), "startVirtualMachine");
+            await("the first connection is sent the network", () -> first.received(ApplyDhcpNetworkCommand.class)
+                    .stream().anyMatch(c -> c.networkUuid().equals(network)));
+            instance = first.running.get(vm);
+        }
+        await("kvm-back Disconnected", () -> !hostState(backHost).equals("Up"));
+        // Kea on the host may have lost its state meanwhile (a reboot): the reconnect brings it back.
+        try (FakeHypervisorAgent again = new FakeHypervisorAgent(server.server.agentPort(),
+                host.get("agenttoken").asText(), "kvm-back", GIB, java.util.Map.of(vm, instance))) {
+            await("the reconnected agent is sent the network with the VM's reservation", () -> again
+                    .received(ApplyDhcpNetworkCommand.class).stream().anyMatch(c -> c.networkUuid().equals(network)
+                            && c.reservations().stream().anyMatch(r -> r.mac().equals(mac))));
+            awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
+            await("and the removal once the VM stopped", () -> again.received(RemoveDhcpNetworkCommand.class)
+                    .stream().anyMatch(c -> c.networkUuid().equals(network)));
+        }
+        await("kvm-back Disconnected again", () -> !hostState(backHost).equals("Up"));
+        sql("UPDATE host SET resource_state = 'Disabled' WHERE uuid = ?", backHost);
+    }
+
     // --- staging and helpers
 
     /** A Stopped VM of {@code accountId} with a Ready root volume on the staged pool; its uuid. */
@@ -581,6 +681,18 @@ class VmOrchestrationIT {
                 + " i.domain_id, i.data_center_id, p.id, i.id, 0, 'ROOT', 1073741824, ?, 'Ready', UTC_TIMESTAMP()"
                 + " FROM vm_instance i, storage_pool p WHERE i.uuid = ? AND p.name = 'staged-pool'", root, root, uuid);
         return uuid;
+    }
+
+    /** A third host of the zone's pod and cluster, connected to the staged pool; addHost's host object. */
+    private static JsonNode addStagedHost(String name) throws Exception {
+        JsonNode host = ok(admin.call("addHost", "zoneid", zone, "podid", longValueAsUuid("SELECT p.uuid FROM"
+                + " host_pod_ref p JOIN data_center z ON z.id = p.data_center_id WHERE z.uuid = ?", zone), "clusterid",
+                longValueAsUuid("SELECT c.uuid FROM cluster c JOIN data_center z ON z.id = c.data_center_id"
+                        + " WHERE z.uuid = ?", zone), "url", "http://" + name, "hypervisor", "KVM"), "addHost")
+                .get("host").get(0);
+        sql("INSERT INTO storage_pool_host_ref (pool_id, host_id, created) SELECT p.id, h.id, UTC_TIMESTAMP()"
+                + " FROM storage_pool p, host h WHERE p.name = 'staged-pool' AND h.uuid = ?", host.get("id").asText());
+        return host;
     }
 
     /** A Ready 1 GB data disk of {@code accountId} on the staged pool; its uuid. */

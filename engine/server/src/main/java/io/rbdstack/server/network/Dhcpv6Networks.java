@@ -1,0 +1,170 @@
+package io.rbdstack.server.network;
+
+import io.rbdstack.server.agent.AgentConnections;
+import io.rbdstack.server.db.Jdbc;
+import io.rbdstack.server.settings.Setting;
+import io.rbdstack.server.settings.SettingsRepository;
+import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
+import io.rbdstack.spi.agent.dhcp.DhcpPdPool;
+import io.rbdstack.spi.agent.dhcp.DhcpReservation;
+import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps Kea on the hosts in step with the database: a dual-stack network's whole DHCPv6 state
+ * (dhcp.applyNetwork: its bridge, /64, gateway, the DHCPv6 settings, a reservation per live NIC of a VM
+ * not destroyed, its prefix-delegation pool) goes to the agent of every Up host running or starting one
+ * of its VMs; a host that served it and no longer does gets dhcp.removeNetwork. A network is synced when
+ * a VM's NICs are placed or released, when it is deleted and when an agent connects. The work runs on
+ * one thread, in the order asked, and never fails the VM operation that asked: a host that cannot be
+ * reached is synced again when its agent reconnects.
+ */
+public final class Dhcpv6Networks implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dhcpv6Networks.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private record Host(long id, String uuid, String name) {
+    }
+
+    private final Jdbc jdbc;
+    private final SettingsRepository settings;
+    private final PdPools pdPools;
+    private final AgentConnections agents;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "dhcpv6-sync");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public Dhcpv6Networks(Jdbc jdbc, SettingsRepository settings, PdPools pdPools, AgentConnections agents) {
+        this.jdbc = jdbc;
+        this.settings = settings;
+        this.pdPools = pdPools;
+        this.agents = agents;
+    }
+
+    /** The VM's NICs were placed on a host, taken off it, or released: their dual-stack networks are synced. */
+    public void vmChanged(long vmId) {
+        submit(() -> jdbc.query("SELECT DISTINCT c.network_id FROM nics c JOIN networks n ON n.id = c.network_id"
+                + " WHERE c.instance_id = ? AND n.ip6_cidr IS NOT NULL ORDER BY c.network_id", rs -> rs.getLong(1),
+                vmId).forEach(this::sync), "VM " + vmId);
+    }
+
+    /** The network was deleted: the hosts that served it stop. */
+    public void networkDeleted(long networkId) {
+        submit(() -> sync(networkId), "network " + networkId);
+    }
+
+    /** The host's agent (re)connected: every network it should serve, or served, is synced. */
+    public void hostConnected(String hostUuid) {
+        submit(() -> jdbc.query("SELECT DISTINCT c.network_id FROM nics c JOIN networks n ON n.id = c.network_id"
+                + " JOIN vm_instance v ON v.id = c.instance_id JOIN host h ON h.id = v.host_id WHERE h.uuid = ?"
+                + " AND c.removed IS NULL AND n.ip6_cidr IS NOT NULL UNION SELECT d.network_id FROM network_dhcp_host d"
+                + " JOIN host h ON h.id = d.host_id WHERE h.uuid = ?", rs -> rs.getLong(1), hostUuid, hostUuid)
+                .forEach(this::sync), "host " + hostUuid);
+    }
+
+    private void submit(Runnable work, String what) {
+        worker.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.error("DHCPv6 sync for {} failed", what, e);
+            }
+        });
+    }
+
+    /** Sends the network's state to the hosts that should serve it and the removal to those that should not. */
+    void sync(long networkId) {
+        Set<Host> serving = new LinkedHashSet<>(jdbc.query("SELECT DISTINCT h.id, h.uuid, h.name FROM nics c"
+                + " JOIN networks n ON n.id = c.network_id JOIN vm_instance v ON v.id = c.instance_id"
+                + " JOIN host h ON h.id = v.host_id WHERE c.network_id = ? AND c.removed IS NULL AND n.removed IS NULL"
+                + " AND v.state IN ('Starting', 'Running') AND h.status = 'Up' ORDER BY h.id",
+                rs -> new Host(rs.getLong(1), rs.getString(2), rs.getString(3)), networkId));
+        List<Host> served = jdbc.query("SELECT h.id, h.uuid, h.name FROM network_dhcp_host d JOIN host h"
+                + " ON h.id = d.host_id WHERE d.network_id = ? ORDER BY h.id",
+                rs -> new Host(rs.getLong(1), rs.getString(2), rs.getString(3)), networkId);
+        if (!serving.isEmpty()) {
+            ApplyDhcpNetworkCommand apply = command(networkId);
+            for (Host host : serving) {
+                if (sent(host, apply)) {
+                    jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)"
+                            + " ON DUPLICATE KEY UPDATE applied = VALUES(applied)", networkId, host.id(), Instant.now());
+                }
+            }
+        }
+        for (Host host : served) {
+            if (!serving.contains(host) && sent(host, new RemoveDhcpNetworkCommand(networkUuid(networkId)))) {
+                jdbc.update("DELETE FROM network_dhcp_host WHERE network_id = ? AND host_id = ?", networkId, host.id());
+            }
+        }
+    }
+
+    /** The network's whole DHCPv6 state from the database and the settings. */
+    ApplyDhcpNetworkCommand command(long networkId) {
+        record Row(String uuid, String bridge, String cidr, String gateway) {
+        }
+        Row n = jdbc.queryOne("SELECT uuid, bridge, ip6_cidr, ip6_gateway FROM networks WHERE id = ?",
+                rs -> new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), networkId)
+                .orElseThrow();
+        List<DhcpReservation> reservations = jdbc.query("SELECT c.mac_address, c.ip6_address FROM nics c"
+                + " JOIN vm_instance v ON v.id = c.instance_id WHERE c.network_id = ? AND c.removed IS NULL"
+                + " AND c.ip6_address IS NOT NULL AND v.removed IS NULL AND v.state NOT IN ('Destroyed', 'Expunging')"
+                + " ORDER BY c.id", rs -> new DhcpReservation(rs.getString(1), rs.getString(2), null), networkId);
+        DhcpLifetimes lifetimes = new DhcpLifetimes(settings.longValue(Setting.DHCPV6_RENEW_TIMER),
+                settings.longValue(Setting.DHCPV6_REBIND_TIMER), settings.longValue(Setting.DHCPV6_PREFERRED_LIFETIME),
+                settings.longValue(Setting.DHCPV6_VALID_LIFETIME));
+        List<String> macSources = Arrays.stream(settings.value(Setting.DHCPV6_MAC_SOURCES).split(","))
+                .map(String::trim).toList();
+        DhcpPdPool pd = pdPools.of(networkId).map(p -> new DhcpPdPool(p.prefix().toString(), p.delegatedLength()))
+                .orElse(null);
+        return new ApplyDhcpNetworkCommand(n.uuid(), n.bridge(), n.cidr(), n.gateway(), null, pd, lifetimes,
+                macSources, reservations);
+    }
+
+    private String networkUuid(long networkId) {
+        return jdbc.queryOne("SELECT uuid FROM networks WHERE id = ?", rs -> rs.getString(1), networkId).orElseThrow();
+    }
+
+    /** Whether the host's agent ran the command; a host not connected here, or failing, is logged and left. */
+    private boolean sent(Host host, AgentCommand command) {
+        if (!agents.isConnected(host.uuid())) {
+            LOG.info("Host {} is not connected here: its DHCPv6 is synced when its agent connects", host.name());
+            return false;
+        }
+        try {
+            Answer answer = agents.send(host.uuid(), command, TIMEOUT).get();
+            if (!answer.success()) {
+                LOG.warn("Host {} refused {}: {}", host.name(), command.getClass().getSimpleName(), answer.details());
+            }
+            return answer.success();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("Host {} could not run {}: {}", host.name(), command.getClass().getSimpleName(),
+                    e.getCause().getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        worker.shutdownNow();
+        worker.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

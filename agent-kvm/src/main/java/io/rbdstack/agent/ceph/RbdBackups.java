@@ -27,9 +27,10 @@ public final class RbdBackups {
     static final int CHUNK = 4 << 20;
     /**
      * Reads a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory
-     * ((6 + 1) x 4 MiB per backup; rbd export-diff keeps up to 10).
+     * ((4 + 1) x 4 MiB per backup, and librados' own buffers for the reads in flight; rbd export-diff
+     * keeps up to 10 in flight).
      */
-    static final int READS_IN_FLIGHT = 6;
+    static final int READS_IN_FLIGHT = 4;
     /** Writes a restore keeps in flight, for the same reasons (rbd import-diff: up to 10). */
     static final int WRITES_IN_FLIGHT = 8;
 

@@ -29,14 +29,14 @@ start() {
   fi
   : > "$LOGFILE"
   # Bounded memory: a small heap under the serial collector (an agent has no use for a parallel one)
-  # and glibc's malloc told to give large blocks back: few arenas (librados, libvirt and JNA allocate
-  # from many threads), and a fixed mmap threshold, so that the 4 MiB buffers of backups (ours and
-  # librados') are unmapped when freed instead of staying in the heap (measured: 200 MiB kept after
-  # four concurrent backups). Backups and restores reuse their buffers (ReadAhead, WriteBehind).
+  # and few glibc malloc arenas (librados, libvirt and JNA allocate from many threads). Not a fixed
+  # MALLOC_MMAP_THRESHOLD_: it bounds memory (four concurrent backups 269 MiB instead of 482 MiB) but
+  # maps and unmaps librados' 4 MiB read buffers every time, and a 1 GiB backup took 9-14 s instead
+  # of 3-5 s (scripts/bench-backup.sh). Backups and restores reuse their buffers (ReadAhead, WriteBehind).
   local java_opts=${RBDSTACK_AGENT_JAVA_OPTS:--Xms16m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m}
   # setsid: the agent outlives this shell; it stops on SIGTERM (agent.sh stop), never by name.
   # shellcheck disable=SC2086 # the options are words
-  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-262144} setsid java $java_opts -jar "$JAR" --config "$config" \
+  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid java $java_opts -jar "$JAR" --config "$config" \
     >> "$LOGFILE" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   WATCH_PIDFILE=$PIDFILE wait_for "the agent starting" 60 "$LOGFILE" started

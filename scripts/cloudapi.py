@@ -30,9 +30,10 @@ class CloudApiError(Exception):
 
 
 class CloudApi:
-    def __init__(self, url, timeout=60):
+    def __init__(self, url, timeout=60, max_poll_s=2.0):
         self.url = url
         self.timeout = timeout
+        self.max_poll_s = max_poll_s  # the longest wait between two queryAsyncJobResult calls
         self.sessionkey = None
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
@@ -51,7 +52,7 @@ class CloudApi:
 
     def wait_for_job(self, command, job_id, timeout_s=600):
         deadline = time.monotonic() + timeout_s
-        delay = 0.2
+        delay = min(0.2, self.max_poll_s)
         while time.monotonic() < deadline:
             job = self._send("queryAsyncJobResult", {"jobid": job_id})
             if job.get("jobstatus") == 1:
@@ -61,7 +62,7 @@ class CloudApi:
                 raise CloudApiError(command, result.get("errorcode", job.get("jobresultcode")),
                                     result.get("errortext", "the job failed"))
             time.sleep(delay)
-            delay = min(delay * 1.5, 2.0)
+            delay = min(delay * 1.5, self.max_poll_s)
         raise CloudApiError(command, 0, f"job {job_id} did not end within {timeout_s} s")
 
     def list(self, command, key, **params):

@@ -268,4 +268,14 @@ interface LibRbd extends Library {
 
     /** {@code int rbd_get_size(rbd_image_t image, uint64_t *size)}. */
     int rbd_get_size(Pointer image, LongByReference size);
+
+    /**
+     * {@code ssize_t rbd_read(rbd_image_t image, uint64_t ofs, size_t len, char *buf)}: the bytes read, or
+     * -errno. Bound here (rados-java has it too) to read into native memory the caller reuses, instead
+     * of JNA's fresh copy of a Java array on every call.
+     */
+    long rbd_read(Pointer image, long offset, long length, Pointer buffer);
+
+    /** {@code ssize_t rbd_write(rbd_image_t image, uint64_t ofs, size_t len, const char *buf)}: as {@link #rbd_read}. */
+    long rbd_write(Pointer image, long offset, long length, Pointer buffer);
 }

@@ -51,6 +51,11 @@ public final class RadosConnector {
             rados.confSet("client_mount_timeout", seconds(timeouts.mount().toSeconds()));
             rados.confSet("rados_mon_op_timeout", seconds(timeouts.monOp().toSeconds()));
             rados.confSet("rados_osd_op_timeout", seconds(timeouts.osdOp().toSeconds()));
+            // The agent reads and writes images only to back them up and restore them, once each, with
+            // its own reads and writes in flight: librbd's cache (32 MiB per open image) would only
+            // copy every byte once more and hold memory (measured: four backups at once took the
+            // agent from 155 MiB to 460 MiB). The guests' disks are QEMU's, with their own settings.
+            rados.confSet("rbd_cache", "false");
         } catch (RadosException e) {
             rados.shutDown();
             throw new CephException("cannot configure librados for " + where(pool) + ": "

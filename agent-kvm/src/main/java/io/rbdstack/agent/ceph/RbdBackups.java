@@ -25,8 +25,14 @@ public final class RbdBackups {
     private static final Logger LOG = LoggerFactory.getLogger(RbdBackups.class);
     /** Largest read or write handed to librbd at once: one default RBD object. */
     static final int CHUNK = 4 << 20;
-    /** Reads a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory (4 x 4 MiB). */
+    /**
+     * Reads a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory
+     * ((4 + 1) x 4 MiB per backup, and librados' own buffers for the reads in flight; rbd export-diff
+     * keeps up to 10 in flight).
+     */
     static final int READS_IN_FLIGHT = 4;
+    /** Writes a restore keeps in flight, for the same reasons (rbd import-diff: up to 10). */
+    static final int WRITES_IN_FLIGHT = 8;
 
     /** What a backup or restore moved, and the snapshots the diff goes from (null: a full one) and to. */
     public record Transfer(long sizeBytes, long dataBytes, long zeroBytes, long extents, String fromSnapshot,
@@ -84,7 +90,7 @@ public final class RbdBackups {
             long data = 0;
             long zero = 0;
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
-                    ranges, READS_IN_FLIGHT)) {
+                    ranges, READS_IN_FLIGHT, CHUNK)) {
                 int next = 0;
                 for (Extent extent : extents) {
                     if (!extent.exists()) {
@@ -94,7 +100,7 @@ public final class RbdBackups {
                     }
                     for (long done = 0; done < extent.length(); next++) {
                         ReadAhead.Range range = ranges.get(next);
-                        writer.write(range.offset(), reads.next(), range.length());
+                        writer.write(range.offset(), reads.next());
                         done += range.length();
                         progress.report(data + done, toWrite);
                     }
@@ -129,10 +135,12 @@ public final class RbdBackups {
                     image, e);
         }
         long[] extents = {0};
-        try {
+        String what = session.pool().cephPool() + "/" + image;
+        try (WriteBehind writes = new WriteBehind(target, what, WRITES_IN_FLIGHT, CHUNK)) {
             RbdDiffStream.Summary summary = RbdDiffStream.read(in, new RbdDiffStream.Target() {
                 @Override
                 public void size(long bytes) throws CephException {
+                    writes.drain();
                     try {
                         if (target.stat().size != bytes) {
                             target.resize(bytes);
@@ -144,26 +152,19 @@ public final class RbdBackups {
 
                 @Override
                 public void write(long offset, byte[] data, int length) throws CephException {
-                    try {
-                        target.write(data, offset, length);
-                    } catch (RbdException e) {
-                        throw failure("cannot write " + length + " bytes at " + offset, image, e);
-                    }
+                    writes.write(offset, data, length);
                     extents[0]++;
                 }
 
                 @Override
                 public void zero(long offset, long length) throws CephException {
-                    int rc = LibRbd.INSTANCE.rbd_write_zeroes(target.getPointer(), offset, length, 0, 0);
-                    if (rc < 0) {
-                        throw new CephException("cannot zero " + length + " bytes at " + offset + " of "
-                                + session.pool().cephPool() + "/" + image + ": " + CephErrors.describe(rc), rc);
-                    }
+                    writes.zero(offset, length);
                     extents[0]++;
                 }
             }, CHUNK);
-            LOG.info("Restored {} bytes of data into {}/{} from a backup of snapshot {}", summary.writtenBytes(),
-                    session.pool().cephPool(), image, summary.toSnapshot());
+            writes.drain();
+            LOG.info("Restored {} bytes of data into {} from a backup of snapshot {}", summary.writtenBytes(), what,
+                    summary.toSnapshot());
             return new Transfer(summary.sizeBytes(), summary.writtenBytes(), summary.zeroedBytes(), extents[0],
                     summary.fromSnapshot(), summary.toSnapshot());
         } finally {

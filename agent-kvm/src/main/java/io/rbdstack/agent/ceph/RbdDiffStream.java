@@ -34,7 +34,9 @@ public final class RbdDiffStream {
     /** Writes one diff; the caller calls the metadata methods first, then the data ones, then {@link #end}. */
     public static final class Writer {
         private final OutputStream out;
+        private static final int SLICE = 256 << 10;
         private final ByteBuffer scratch = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
+        private byte[] slice;
 
         public Writer(OutputStream out) throws IOException {
             this.out = out;
@@ -59,6 +61,27 @@ public final class RbdDiffStream {
         public void write(long offset, byte[] data, int length) throws IOException {
             extent(WRITE, offset, length);
             out.write(data, 0, length);
+        }
+
+        /**
+         * The remaining bytes of {@code data} go at {@code offset} of the image. A native buffer is
+         * copied out in slices through one small array, never as a whole.
+         */
+        public void write(long offset, ByteBuffer data) throws IOException {
+            extent(WRITE, offset, data.remaining());
+            if (data.hasArray()) {
+                out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+                data.position(data.limit());
+                return;
+            }
+            if (slice == null) {
+                slice = new byte[SLICE];
+            }
+            while (data.hasRemaining()) {
+                int n = Math.min(SLICE, data.remaining());
+                data.get(slice, 0, n);
+                out.write(slice, 0, n);
+            }
         }
 
         /** The extent reads as zeroes. */

@@ -1,6 +1,8 @@
 package io.rbdstack.agent.ceph;
 
 import com.ceph.rbd.RbdImage;
+import com.sun.jna.Memory;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -14,6 +16,11 @@ import java.util.concurrent.Future;
  * Reads ranges of an RBD image with up to {@code depth} reads in flight and hands them out in order:
  * a backup's throughput is bound by the OSDs' latency, not by one read at a time (Ceph's own
  * export-diff does the same). librbd's reads are thread-safe on one image handle.
+ *
+ * <p>Memory is bounded and reused: {@code depth + 1} native buffers in all (one handed out, the
+ * others being filled), which librbd reads into and the caller reads from where they are. Fresh 4 MiB
+ * Java arrays per read (and JNA's fresh native copy of each) made the agent's resident memory grow to
+ * hundreds of MiB during one backup.
  */
 final class ReadAhead implements AutoCloseable {
 
@@ -25,14 +32,24 @@ final class ReadAhead implements AutoCloseable {
     private final String what;
     private final Iterator<Range> ranges;
     private final ExecutorService readers;
-    private final Deque<Future<byte[]>> inFlight = new ArrayDeque<>();
+    private final Deque<Future<Memory>> inFlight = new ArrayDeque<>();
+    private final Deque<Memory> free = new ArrayDeque<>();
+    private final Deque<Memory> all = new ArrayDeque<>();
+    private final Deque<Integer> lengths = new ArrayDeque<>();
     private final int depth;
+    private Memory handedOut;
 
-    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth) {
+    /** {@code maxLength}: the longest range. */
+    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int maxLength) {
         this.image = image;
         this.what = what;
         this.ranges = ranges.iterator();
         this.depth = depth;
+        int buffers = (int) Math.min(depth + 1L, ranges.size());
+        for (int i = 0; i < buffers; i++) {
+            all.add(new Memory(maxLength));
+        }
+        free.addAll(all);
         this.readers = Executors.newFixedThreadPool(depth, r -> {
             Thread t = new Thread(r, "rbd-read-ahead");
             t.setDaemon(true);
@@ -41,15 +58,23 @@ final class ReadAhead implements AutoCloseable {
         fill();
     }
 
-    /** The next range's bytes (exactly its length), in the order the ranges were given. */
-    byte[] next() throws CephException {
-        Future<byte[]> head = inFlight.poll();
+    /**
+     * The next range's bytes (a buffer of exactly its length), in the order the ranges were given. The
+     * memory is reused: the buffer is valid until the next call.
+     */
+    ByteBuffer next() throws CephException {
+        if (handedOut != null) {
+            free.add(handedOut);
+            handedOut = null;
+        }
+        Future<Memory> head = inFlight.poll();
         if (head == null) {
             throw new IllegalStateException("no more ranges");
         }
         fill();
         try {
-            return head.get();
+            handedOut = head.get();
+            return handedOut.getByteBuffer(0, lengths.poll()).asReadOnlyBuffer();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof CephException ceph) {
                 throw ceph;
@@ -62,20 +87,22 @@ final class ReadAhead implements AutoCloseable {
     }
 
     private void fill() {
-        while (inFlight.size() < depth && ranges.hasNext()) {
+        while (inFlight.size() < depth && ranges.hasNext() && !free.isEmpty()) {
             Range range = ranges.next();
-            inFlight.add(readers.submit(() -> read(range)));
+            Memory buffer = free.poll();
+            lengths.add(range.length());
+            inFlight.add(readers.submit(() -> read(range, buffer)));
         }
     }
 
-    private byte[] read(Range range) throws CephException {
-        byte[] buffer = new byte[range.length()];
-        int read = image.read(range.offset(), buffer, range.length());
-        if (read != range.length()) {
-            throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
-                    + ": " + (read < 0 ? CephErrors.describe(read) : "got " + read), read < 0 ? read : -CephErrors.EIO);
+    private Memory read(Range range, Memory buffer) throws CephException {
+        long read = LibRbd.INSTANCE.rbd_read(image.getPointer(), range.offset(), range.length(), buffer);
+        if (read == range.length()) {
+            return buffer;
         }
-        return buffer;
+        throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
+                + ": " + (read < 0 ? CephErrors.describe((int) read) : "got " + read),
+                read < 0 ? (int) read : -CephErrors.EIO);
     }
 
     /**
@@ -95,6 +122,7 @@ final class ReadAhead implements AutoCloseable {
                 interrupted = true;
             }
         }
+        all.forEach(Memory::close); // at once, not whenever the collector gets to them
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -55,6 +55,20 @@ class RbdDiffStreamTest {
     }
 
     @Test
+    void aDirectBufferLargerThanOneSliceIsWrittenLikeTheSameBytesFromAnArray() throws Exception {
+        byte[] bytes = new byte[(256 << 10) * 2 + 123];
+        new java.util.Random(7).nextBytes(bytes);
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
+        direct.put(bytes).flip();
+        ByteArrayOutputStream fromArray = new ByteArrayOutputStream();
+        new RbdDiffStream.Writer(fromArray).write(4096, bytes, bytes.length);
+        ByteArrayOutputStream fromBuffer = new ByteArrayOutputStream();
+        new RbdDiffStream.Writer(fromBuffer).write(4096, direct);
+        assertArrayEquals(fromArray.toByteArray(), fromBuffer.toByteArray());
+        assertEquals(0, direct.remaining());
+    }
+
+    @Test
     void theBytesAreCephsLayoutLittleEndian() throws Exception {
         ByteBuffer expected = ByteBuffer.allocate(200).order(ByteOrder.LITTLE_ENDIAN);
         expected.put("rbd diff v1\n".getBytes(StandardCharsets.US_ASCII));

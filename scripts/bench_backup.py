@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Backup benchmark through the product path, beside Ceph's and CloudStack's own tools in the same run.
+
+Run by scripts/bench-backup.sh on a cloud of its own (scripts/run.sh). On one volume of SIZE MiB,
+fully written:
+  full backup   createSnapshot + backupSnapshot through the API (jobs followed to their end, the
+                agent's SHA-256 and fsync included) | rbd snap create + rbd export-diff + sync
+                | qemu-img convert -O qcow2 (how CloudStack backs up an RBD snapshot)
+  incremental   5 % of the volume rewritten, then the same two ways (export-diff --from-snap)
+  restore       the volume deleted, createVolume snapshotid=<the second snapshot> (restored from
+                secondary) | rbd create + rbd import-diff of the full and incremental files
+The restored volume must equal the one Ceph's tools restore, byte for byte (checked by SHA-256).
+Prints one Markdown table with wall times, MiB/s of backup data, the ratio to the anchor, and the
+agent's resident memory (now and peak) from /proc.
+"""
+import argparse
+import glob
+import hashlib
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from cloudapi import CloudApi
+from quickstart import properties
+
+MIB = 1 << 20
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Rbd:
+    """The rbd and qemu-img command lines on the bench cloud's Ceph (the admin keyring by path only)."""
+
+    def __init__(self, conf, keyring, pool):
+        self.conf, self.keyring, self.pool = conf, keyring, pool
+
+    def run(self, *args, stdout=subprocess.DEVNULL):
+        subprocess.run(["rbd", "--conf", self.conf, "--keyring", self.keyring, "--id", "admin", *args],
+                       check=True, stdout=stdout, stderr=subprocess.PIPE)
+
+    def spec(self, image, snap=None):
+        return f"{self.pool}/{image}" + (f"@{snap}" if snap else "")
+
+    def write(self, image, io_size, total, pattern):
+        self.run("bench", "--io-type", "write", "--io-size", str(io_size), "--io-total", str(total),
+                 "--io-pattern", pattern, self.spec(image))
+
+    def sha256(self, image):
+        digest = hashlib.sha256()
+        with subprocess.Popen(["rbd", "--conf", self.conf, "--keyring", self.keyring, "--id", "admin",
+                               "export", self.spec(image), "-"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL) as export:
+            for block in iter(lambda: export.stdout.read(4 * MIB), b""):
+                digest.update(block)
+        if export.returncode != 0:
+            raise SystemExit(f"rbd export {self.spec(image)} failed")
+        return digest.hexdigest()
+
+    def qemu_url(self, image, snap):
+        return f"rbd:{self.spec(image, snap)}:id=admin:conf={self.conf}:keyring={self.keyring}"
+
+
+def timed(action):
+    start = time.monotonic()
+    action()
+    return time.monotonic() - start
+
+
+def sync(path):
+    subprocess.run(["sync", path], check=True)
+
+
+def agent_memory(pid_file):
+    """(VmRSS, VmHWM) of the agent in MiB, from /proc."""
+    with open(pid_file, encoding="utf-8") as f:
+        pid = f.read().strip()
+    fields = {}
+    with open(f"/proc/{pid}/status", encoding="utf-8") as f:
+        for line in f:
+            name, _, value = line.partition(":")
+            fields[name] = value.split()[0] if value.split() else "0"
+    return int(fields["VmRSS"]) // 1024, int(fields["VmHWM"]) // 1024
+
+
+def newest_backup_files(store_dir, count):
+    files = sorted(glob.glob(os.path.join(store_dir, "**", "*.rbddiff"), recursive=True), key=os.path.getmtime)
+    return files[-count:]
+
+
+def four_concurrent_backups(api, rbd, zone, offering, agent_pid_file):
+    """Four fully written 1 GiB volumes backed up at once: (wall time, the agent's peak RSS in MiB)."""
+    volumes = [api.call("createVolume", name=f"bench-c{i}-{os.getpid()}", zoneid=zone, diskofferingid=offering,
+                        size=1)["volume"]["id"] for i in range(4)]
+    for volume in volumes:
+        rbd.write(api.list("listVolumes", "volume", id=volume)[0]["path"], 4 * MIB, 1 << 30, "seq")
+    snapshots = [api.call("createSnapshot", volumeid=volume)["snapshot"]["id"] for volume in volumes]
+    log("four concurrent full backups of 1 GiB each")
+    failures = []
+
+    def back_up(snapshot):
+        try:
+            api_of_thread = CloudApi(api.url, max_poll_s=0.1)
+            api_of_thread.sessionkey, api_of_thread.opener = api.sessionkey, api.opener
+            api_of_thread.call("backupSnapshot", id=snapshot)
+        except Exception as e:  # reported below, not swallowed
+            failures.append(e)
+
+    threads = [threading.Thread(target=back_up, args=(snapshot,)) for snapshot in snapshots]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.monotonic() - start
+    if failures:
+        raise SystemExit(f"a concurrent backup failed: {failures[0]}")
+    _, peak = agent_memory(agent_pid_file)
+    for snapshot in snapshots:
+        api.call("deleteSnapshot", id=snapshot)
+    for volume in volumes:
+        api.call("deleteVolume", id=volume)
+    return wall, peak
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--password-file", required=True)
+    parser.add_argument("--state-dir", required=True)
+    parser.add_argument("--size-mib", type=int, default=1024)
+    args = parser.parse_args()
+
+    services = properties(os.path.join(args.state_dir, "services.properties"))
+    rbd = Rbd(services["ceph.conf"], services["ceph.admin.keyring"], services["ceph.pool"])
+    store_dir = os.path.join(args.state_dir, "images")
+    anchor_dir = os.path.join(args.state_dir, "bench-anchor")
+    os.makedirs(anchor_dir, exist_ok=True)
+    for leftover in glob.glob(os.path.join(anchor_dir, "*")):  # rbd export-diff refuses to overwrite a file
+        os.remove(leftover)
+    agent_pid_file = os.path.join(args.state_dir, "agent", "agent.pid")
+
+    api = CloudApi(args.url, max_poll_s=0.02)  # a job's end is seen within 20 ms: the times are the jobs'
+    with open(args.password_file, encoding="utf-8") as f:
+        api.login("admin", f.read().strip())
+    zone = api.list("listZones", "zone")[0]["id"]
+    offering = next(o["id"] for o in api.list("listDiskOfferings", "diskoffering") if o["name"] == "custom")
+    size_gib = max(1, args.size_mib // 1024)
+    size = size_gib << 30
+
+    volume = api.call("createVolume", name=f"bench-{os.getpid()}", zoneid=zone, diskofferingid=offering,
+                      size=size_gib)["volume"]
+    image = api.list("listVolumes", "volume", id=volume["id"])[0]["path"]
+    log(f"volume {volume['id']} (rbd {rbd.spec(image)}, {size_gib} GiB): writing all of it")
+    rbd.write(image, 4 * MIB, size, "seq")
+    idle_rss, _ = agent_memory(agent_pid_file)
+
+    rows = []
+
+    def row(step, ours, anchor_name, anchor, data_bytes):
+        rows.append((step, ours, anchor_name, anchor, data_bytes))
+
+    # Full backup: the product path, then Ceph's own tools on the same data.
+    snaps = {}
+
+    phases = {}
+
+    def take_and_back_up(label):
+        phases[label] = [timed(lambda: snaps.update({label: api.call("createSnapshot", volumeid=volume["id"])
+                                                     ["snapshot"]["id"]}))]
+        phases[label].append(timed(lambda: api.call("backupSnapshot", id=snaps[label])))
+
+    ours_full = timed(lambda: take_and_back_up("s1"))
+    full_file = os.path.join(anchor_dir, "full.rbddiff")
+    anchor_phases = {"a1": [timed(lambda: rbd.run("snap", "create", rbd.spec(image, "a1"))),
+                            timed(lambda: (rbd.run("export-diff", rbd.spec(image, "a1"), full_file), sync(full_file)))]}
+    anchor_full = sum(anchor_phases["a1"])
+    qcow2 = os.path.join(anchor_dir, "cloudstack.qcow2")
+    cloudstack_full = timed(lambda: (subprocess.run(["qemu-img", "convert", "-O", "qcow2", rbd.qemu_url(image, "a1"),
+                                                     qcow2], check=True), sync(qcow2)))
+    ours_files = newest_backup_files(store_dir, 1)
+    row("full backup", ours_full, "rbd snap create + export-diff + sync", anchor_full, os.path.getsize(full_file))
+    row("full backup", ours_full, "qemu-img convert -O qcow2 + sync (CloudStack)", cloudstack_full,
+        os.path.getsize(full_file))
+    _, full_peak = agent_memory(agent_pid_file)
+
+    log("rewriting 5 % of the volume in 64 KiB random writes")
+    rbd.write(image, 64 * 1024, size // 20, "rand")
+    ours_incr = timed(lambda: take_and_back_up("s2"))
+    incr_file = os.path.join(anchor_dir, "incr.rbddiff")
+    anchor_phases["a2"] = [timed(lambda: rbd.run("snap", "create", rbd.spec(image, "a2"))),
+                           timed(lambda: (rbd.run("export-diff", "--from-snap", "a1", rbd.spec(image, "a2"), incr_file),
+                                          sync(incr_file)))]
+    anchor_incr = sum(anchor_phases["a2"])
+    ours_files += newest_backup_files(store_dir, 1)
+    row("incremental (5 % rewritten)", ours_incr, "rbd snap create + export-diff --from-snap + sync", anchor_incr,
+        os.path.getsize(incr_file))
+
+    # Restore: the volume is deleted, so its snapshots live only on secondary storage.
+    for snap in ("a1", "a2"):
+        rbd.run("snap", "rm", rbd.spec(image, snap))
+    api.call("deleteVolume", id=volume["id"])
+    restored = {}
+    ours_restore = timed(lambda: restored.update(
+        api.call("createVolume", name=f"bench-restored-{os.getpid()}", snapshotid=snaps["s2"])["volume"]))
+    anchor_image = f"bench-anchor-{os.getpid()}"
+    anchor_restore = timed(lambda: (rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(anchor_image)),
+                                    rbd.run("import-diff", full_file, rbd.spec(anchor_image)),
+                                    rbd.run("import-diff", incr_file, rbd.spec(anchor_image))))
+    row("restore (full + incremental)", ours_restore, "rbd create + import-diff ×2", anchor_restore,
+        os.path.getsize(full_file) + os.path.getsize(incr_file))
+    _, peak_rss = agent_memory(agent_pid_file)
+
+    concurrent_wall, concurrent_peak = four_concurrent_backups(api, rbd, zone, offering, agent_pid_file)
+
+    restored_image = api.list("listVolumes", "volume", id=restored["id"])[0]["path"]
+    same = rbd.sha256(restored_image) == rbd.sha256(anchor_image)
+
+    print()
+    print(f"| Step ({size_gib} GiB volume, fully written) | rbdstack through the API | Anchor, same run | Anchor "
+          "| rbdstack / anchor | rbdstack MiB/s |")
+    print("|---|---|---|---|---|---|")
+    for step, ours, anchor_name, anchor, data_bytes in rows:
+        print(f"| {step} | {ours:.2f} s | {anchor_name} | {anchor:.2f} s | {ours / anchor:.2f}× "
+              f"| {data_bytes / MIB / ours:.0f} |")
+    print()
+    print(f"backup files: rbdstack {' + '.join(str(os.path.getsize(f)) for f in ours_files)} bytes, "
+          f"rbd export-diff {os.path.getsize(full_file)} + {os.path.getsize(incr_file)} bytes, "
+          f"qcow2 {os.path.getsize(qcow2)} bytes")
+    for label, anchor in (("s1", "a1"), ("s2", "a2")):
+        print(f"{'full' if label == 's1' else 'incremental'}: createSnapshot job {phases[label][0]:.2f} s + "
+              f"backupSnapshot job {phases[label][1]:.2f} s; rbd snap create {anchor_phases[anchor][0]:.2f} s + "
+              f"export-diff and sync {anchor_phases[anchor][1]:.2f} s")
+    print(f"agent RSS: {idle_rss} MiB before the first backup, peak {full_peak} MiB after the full backup, "
+          f"peak {peak_rss} MiB after the restore, peak {concurrent_peak} MiB after four concurrent 1 GiB backups "
+          f"({concurrent_wall:.2f} s for all four)")
+    print("restored volume equals rbd import-diff's restore (SHA-256)" if same
+          else "ERROR: the restored volume differs from rbd import-diff's restore")
+
+    api.call("deleteVolume", id=restored["id"])
+    for label in ("s1", "s2"):
+        api.call("deleteSnapshot", id=snaps[label])
+    rbd.run("snap", "purge", rbd.spec(anchor_image))  # import-diff left the snapshots a1 and a2 on it
+    rbd.run("rm", rbd.spec(anchor_image))
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -59,6 +59,7 @@ class RbdMessageTypesTest {
                 Map.entry("TestRbdPoolAnswer", "rbd.testPool"),
                 Map.entry("RbdPoolCapacityAnswer", "rbd.poolCapacity"),
                 Map.entry("RbdImageAnswer", "rbd.image"),
+                Map.entry("RbdImageDeleteAnswer", "rbd.imageDelete"),
                 Map.entry("RbdImageStateAnswer", "rbd.imageState"),
                 Map.entry("PurgeRbdImageAnswer", "rbd.purgeImage"),
                 Map.entry("RbdSnapshotAnswer", "rbd.snapshot"),

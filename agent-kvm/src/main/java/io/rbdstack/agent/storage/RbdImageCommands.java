@@ -85,9 +85,11 @@ final class RbdImageCommands {
         });
     }
 
-    RbdImageAnswer cloneFlattened(CloneRbdSnapshotCommand clone, ProgressReporter progress) {
-        return image(clone.pool(), clone.newImage(), images -> images.cloneFlattened(clone.image(),
-                clone.snapshot(), clone.newImage(), progress));
+    /** A copy-on-write clone of the snapshot, flattened at once when the command says so. */
+    RbdImageAnswer cloneSnapshot(CloneRbdSnapshotCommand clone, ProgressReporter progress) {
+        return image(clone.pool(), clone.newImage(), images -> clone.flatten()
+                ? images.cloneFlattened(clone.image(), clone.snapshot(), clone.newImage(), progress)
+                : images.cloneLinked(clone.image(), clone.snapshot(), clone.newImage()));
     }
 
     @FunctionalInterface

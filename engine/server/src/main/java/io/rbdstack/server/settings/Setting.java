@@ -227,6 +227,14 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting VM_SNAPSHOT_MAX = new Setting("vmsnapshot.max", "Advanced",
             ValueType.wholeNumber(1, 1000), "10", DYNAMIC, "Maximum VM snapshots for a single VM.");
 
+    /** Cinder's rbd_max_clone_depth: a long chain of clones slows every read that falls through to a parent. */
+    public static final Setting RBD_MAX_CLONE_DEPTH = new Setting("rbd.max.clone.depth", "Storage",
+            ValueType.wholeNumber(0, 16), "5", DYNAMIC, "Most clones in a row behind a volume made from a snapshot"
+                    + " on RBD primary storage (a clone of a template or of a snapshot counts one, a clone of that"
+                    + " clone's snapshot two, and so on). A new volume past it is still an instant clone, and is"
+                    + " flattened at once in a flattenVolume job of its own; 0 flattens every volume made from a"
+                    + " snapshot. Read at each createVolume.");
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
@@ -244,5 +252,7 @@ public record Setting(String name, String category, ValueType type, String defau
             VM_STOP_TIMEOUT_SECONDS, VM_SYNC_INTERVAL, CPU_OVERPROVISIONING_FACTOR, MEM_OVERPROVISIONING_FACTOR,
             ALLOW_USER_EXPUNGE_RECOVER_VM, VM_DESTROY_FORCESTOP,
             // VM snapshots'
-            VM_SNAPSHOT_MAX);
+            VM_SNAPSHOT_MAX,
+            // volumes cloned from snapshots'
+            RBD_MAX_CLONE_DEPTH);
 }

@@ -7,6 +7,7 @@ import io.rbdstack.server.limit.ResourceType;
 import io.rbdstack.server.storage.StorageErrors;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
+import io.rbdstack.server.volume.VolumeClones;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeState;
 import io.rbdstack.server.volume.VolumeStorage;
@@ -34,12 +35,14 @@ public final class SnapshotService {
     private final StoragePoolService poolService;
     private final SnapshotBackups backups;
     private final LimitCheck limits;
+    private final VolumeClones clones;
 
     public SnapshotService(Jdbc jdbc, SnapshotRepository snapshots, VolumeRepository volumes,
                            StoragePoolRepository pools, StoragePoolService poolService, SnapshotBackups backups,
                            LimitCheck limits) {
         this.backups = backups;
         this.limits = limits;
+        this.clones = new VolumeClones(jdbc);
         this.jdbc = jdbc;
         this.snapshots = snapshots;
         this.volumes = volumes;
@@ -200,6 +203,13 @@ public final class SnapshotService {
                 // The running backup may be incremental to this snapshot: its diff base and its file.
                 throw ApiException.invalidParameter("A snapshot of volume " + snapshot.volumeName() + " is being backed"
                         + " up; delete snapshot " + snapshot.name() + " when that is done");
+            }
+            // Refused rather than flattening them unasked: a flatten costs a full copy of each (flattenVolume).
+            java.util.List<VolumeClones.Clone> dependents = clones.ofSnapshot(snapshot.id());
+            if (!dependents.isEmpty()) {
+                throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " (" + snapshot.uuid() + ") cannot"
+                        + " be deleted: volume(s) " + VolumeClones.names(dependents) + " are cloned from it and depend"
+                        + " on it; flatten them (flattenVolume) or delete them first (parameter id)");
             }
             if (!snapshot.state().isUsable() || !snapshots.move(snapshot.id(), snapshot.state(), SnapshotState.Destroying)) {
                 throw ApiException.invalidParameter("Can't delete snapshot " + snapshot.name() + " ("

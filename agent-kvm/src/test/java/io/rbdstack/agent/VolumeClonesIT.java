@@ -1,5 +1,6 @@
 package io.rbdstack.agent;
 
+import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
 import static io.rbdstack.agent.fixtures.OneHostCloud.list;
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +17,7 @@ import io.rbdstack.agent.ceph.CephException;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.ceph.RbdSnapshots;
+import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
@@ -262,14 +264,13 @@ class VolumeClonesIT {
         ok(admin.call("updateConfiguration", "name", name, "value", value), "updateConfiguration");
     }
 
+    /** createVolume's job, which must succeed: the new volume. */
     private static JsonNode createVolume(String... params) throws Exception {
         List<String> all = new ArrayList<>(List.of(params));
         if (!all.contains("snapshotid")) {
             all.addAll(List.of("zoneid", cloud.zoneId, "diskofferingid", offering));
         }
-        JsonNode job = awaitJob(ok(admin.call("createVolume", all.toArray(String[]::new)), "createVolume"));
-        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
-        return job.get("jobresult").get("volume");
+        return awaitOk(admin, admin.call("createVolume", all.toArray(String[]::new)), "createVolume").get("volume");
     }
 
     private static JsonNode awaitJob(JsonNode started) throws Exception {
@@ -277,9 +278,7 @@ class VolumeClonesIT {
     }
 
     private static String snapshot(String volumeId) throws Exception {
-        JsonNode job = awaitJob(ok(admin.call("createSnapshot", "volumeid", volumeId), "createSnapshot"));
-        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
-        return job.get("jobresult").get("snapshot").get("id").asText();
+        return new BackupCalls(admin).snapshot(volumeId);
     }
 
     /** The flattenVolume job of the volume, started by the server itself. */
@@ -304,30 +303,24 @@ class VolumeClonesIT {
     }
 
     private static Long snapshotId(String uuid) throws Exception {
-        return queryLong("SELECT id FROM snapshots WHERE uuid = ?", uuid);
+        return (Long) column("SELECT id FROM snapshots WHERE uuid = ?", uuid, Long.class);
     }
 
     private static Long parentSnapshotId(String volumeUuid) throws Exception {
-        return queryLong("SELECT parent_snapshot_id FROM volumes WHERE uuid = ?", volumeUuid);
+        return (Long) column("SELECT parent_snapshot_id FROM volumes WHERE uuid = ?", volumeUuid, Long.class);
     }
 
-    private static Long queryLong(String sql, String arg) throws Exception {
+    private static String snapshotStatus(String uuid) throws Exception {
+        return (String) column("SELECT status FROM snapshots WHERE uuid = ?", uuid, String.class);
+    }
+
+    /** The one row's first column, read straight from the database. */
+    private static Object column(String sql, String arg, Class<?> type) throws Exception {
         try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 assertTrue(rs.next(), sql + " " + arg);
-                return rs.getObject(1, Long.class);
-            }
-        }
-    }
-
-    private static String snapshotStatus(String uuid) throws Exception {
-        try (Connection c = cloud.db.connect();
-             PreparedStatement ps = c.prepareStatement("SELECT status FROM snapshots WHERE uuid = ?")) {
-            ps.setString(1, uuid);
-            try (ResultSet rs = ps.executeQuery()) {
-                assertTrue(rs.next());
-                return rs.getString(1);
+                return rs.getObject(1, type);
             }
         }
     }

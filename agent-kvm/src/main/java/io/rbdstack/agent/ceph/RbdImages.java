@@ -115,20 +115,9 @@ public final class RbdImages {
 
     /** The snapshot {@code pool/image@snapshot} a clone depends on; empty for an image that depends on none. */
     public Optional<String> parent(String name) throws CephException {
-        checkName(name);
-        Rbd rbd = rbd();
-        RbdImage image;
-        try {
-            image = rbd.openReadOnly(name);
-        } catch (RbdException e) {
-            throw failure(Math.abs(e.getReturnValue()) == CephErrors.ENOENT ? "no such image" : "cannot open the image",
-                    name, e);
-        }
-        try {
-            return ImageParent.of(image.getPointer(), session.pool().cephPool() + "/" + name);
-        } finally {
-            close(rbd, image);
-        }
+        return readOnly(name, image -> ImageParent.of(image.getPointer(), session.pool().cephPool() + "/" + name))
+                .orElseThrow(() -> new CephException("no such image: " + session.pool().cephPool() + "/" + name,
+                        -CephErrors.ENOENT));
     }
 
     private static void checkNames(String parent, String snapshot, String name) throws CephException {
@@ -206,6 +195,16 @@ public final class RbdImages {
 
     /** Size, format and features; empty when there is no such image. */
     public Optional<RbdImageInfo> info(String name) throws CephException {
+        return readOnly(name, image -> describe(name, image));
+    }
+
+    @FunctionalInterface
+    private interface ImageRead<T> {
+        T apply(RbdImage image) throws CephException;
+    }
+
+    /** What {@code read} makes of the image opened read-only; empty when there is no such image. */
+    private <T> Optional<T> readOnly(String name, ImageRead<T> read) throws CephException {
         checkName(name);
         Rbd rbd = rbd();
         RbdImage image;
@@ -218,7 +217,7 @@ public final class RbdImages {
             throw failure("cannot open the image", name, e);
         }
         try {
-            return Optional.of(describe(name, image));
+            return Optional.of(read.apply(image));
         } finally {
             close(rbd, image);
         }

@@ -60,6 +60,12 @@ public final class VolumeClones {
         jdbc.update("UPDATE volumes SET parent_snapshot_id = NULL, template_id = NULL WHERE id = ?", volumeId);
     }
 
+    /** Whether the volume is a clone of a snapshot. */
+    public boolean isCloneOfSnapshot(long volumeId) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM volumes WHERE id = ? AND parent_snapshot_id IS NOT NULL",
+                volumeId) > 0;
+    }
+
     /** Whether the volume is a clone: of a snapshot, or of a template's base image. */
     public boolean isClone(long volumeId) {
         return jdbc.queryLong("SELECT COUNT(*) FROM volumes WHERE id = ? AND (parent_snapshot_id IS NOT NULL"

@@ -85,11 +85,11 @@ final class RbdImageCommands {
         });
     }
 
-    /** A copy-on-write clone of the snapshot, flattened at once when the command says so. */
+    /** A copy-on-write clone of the snapshot, flattened at once unless the command asks for it linked. */
     RbdImageAnswer cloneSnapshot(CloneRbdSnapshotCommand clone, ProgressReporter progress) {
-        return image(clone.pool(), clone.newImage(), images -> clone.flatten()
-                ? images.cloneFlattened(clone.image(), clone.snapshot(), clone.newImage(), progress)
-                : images.cloneLinked(clone.image(), clone.snapshot(), clone.newImage()));
+        return image(clone.pool(), clone.newImage(), images -> clone.linked()
+                ? images.cloneLinked(clone.image(), clone.snapshot(), clone.newImage())
+                : images.cloneFlattened(clone.image(), clone.snapshot(), clone.newImage(), progress));
     }
 
     @FunctionalInterface

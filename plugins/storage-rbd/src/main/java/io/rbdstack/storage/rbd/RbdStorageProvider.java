@@ -194,7 +194,7 @@ final class RbdStorageProvider implements StorageProvider {
     public VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName,
                                                String newVolumeUuid, TransferProgress progress) throws StorageException {
         return image(sendTransfer(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid,
-                true), "create RBD image " + newVolumeUuid + " from snapshot " + volumePath + "@" + snapshotName
+                false), "create RBD image " + newVolumeUuid + " from snapshot " + volumePath + "@" + snapshotName
                 + " in pool " + pool.name(), progress));
     }
 
@@ -202,7 +202,7 @@ final class RbdStorageProvider implements StorageProvider {
     public VolumeInfo cloneSnapshot(StoredPool pool, String volumePath, String snapshotName, String newVolumeUuid)
             throws StorageException {
         return image(send(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid,
-                false), "clone snapshot " + volumePath + "@" + snapshotName + " into RBD image " + newVolumeUuid
+                true), "clone snapshot " + volumePath + "@" + snapshotName + " into RBD image " + newVolumeUuid
                 + " in pool " + pool.name()));
     }
 

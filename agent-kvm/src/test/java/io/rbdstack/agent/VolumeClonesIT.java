@@ -18,6 +18,7 @@ import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.ceph.RbdSnapshots;
 import io.rbdstack.agent.fixtures.BackupCalls;
+import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +68,7 @@ class VolumeClonesIT {
                 .get("diskoffering").get("id").asText();
         // The memstore OSD has a few GiB; 8 GiB volumes and their clones are sparse.
         setting("storage.overprovisioning.factor", "100");
+        setting("storage.cleanup.interval", "1");
     }
 
     @AfterAll
@@ -79,6 +82,7 @@ class VolumeClonesIT {
     @AfterEach
     void cleanUp() throws Exception {
         setting("rbd.max.clone.depth", "5");
+        setting("storage.volume.deferred.delete.seconds", "0");
         List<JsonNode> volumes = new ArrayList<>(list(admin, "listVolumes", "volume", "listall", "true"));
         java.util.Collections.reverse(volumes);
         for (JsonNode volume : volumes) {
@@ -192,6 +196,29 @@ class VolumeClonesIT {
         assertEquals(1, deleted.get("jobstatus").asInt(), deleted.toString());
         assertEquals(List.of(), RbdData.snapshots(io, source));
         ok(admin.call("deleteVolume", "id", source), "deleteVolume");
+    }
+
+    @Test
+    void aDeletedCloneWaitingInTheTrashStillPinsItsSnapshotUntilItIsPurged() throws Exception {
+        String source = createVolume("size", "1").get("id").asText();
+        String snapshot = snapshot(source);
+        String clone = createVolume("snapshotid", snapshot, "name", "trashed").get("id").asText();
+        setting("storage.volume.deferred.delete.seconds", "3");
+        ok(admin.call("deleteVolume", "id", clone), "deleteVolume");
+
+        ApiClient.Reply refused = admin.call("deleteSnapshot", "id", snapshot);
+        assertEquals(431, refused.status(), refused.body());
+        assertTrue(refused.body().contains("trashed (" + clone + "), deleted but kept in the storage's trash"),
+                refused.body());
+        assertEquals("CreatedOnPrimary", snapshotStatus(snapshot));
+        assertTrue(isProtected(source, snapshot), "the clone in the trash still needs it");
+
+        Deadline.await("the trashed clone is purged", Duration.ofSeconds(30),
+                () -> "Expunged".equals(column("SELECT state FROM volumes WHERE uuid = ?", clone, String.class)));
+        JsonNode deleted = admin.awaitJob(ok(admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot")
+                .get("jobid").asText());
+        assertEquals(1, deleted.get("jobstatus").asInt(), deleted.toString());
+        assertEquals(List.of(), RbdData.snapshots(io, source));
     }
 
     @Test

@@ -159,6 +159,13 @@ class VolumeClonesIT {
                 .get("jobid").asText());
         assertEquals(1, deleted.get("jobstatus").asInt(), deleted.toString());
         assertEquals(Optional.of(cephPool + "/" + source + "@" + first), images().parent(depth1), "depth1 untouched");
+
+        setting("rbd.max.clone.depth", "0");
+        String flatAtOnce = createVolume("snapshotid", first, "name", "depth0").get("id").asText();
+        JsonNode flat = admin.awaitJob(flattenJobOf(flatAtOnce).orElseThrow(() ->
+                new AssertionError("0 flattens every clone")).get("jobid").asText());
+        assertEquals(1, flat.get("jobstatus").asInt(), flat.toString());
+        assertEquals(Optional.empty(), images().parent(flatAtOnce));
     }
 
     @Test

@@ -51,7 +51,16 @@ public final class CloneFlattening {
         if (depth <= max) {
             return Optional.empty();
         }
-        String job = jobs.submit(owner, COMMAND, Map.of("id", clone.uuid()), job(clone));
+        String job;
+        try {
+            job = jobs.submit(owner, COMMAND, Map.of("id", clone.uuid()), job(clone));
+        } catch (RuntimeException e) {
+            // The clone is made and usable; only its flatten did not start (the server stopping, say).
+            LOG.warn("Volume {} ({}) is {} clones deep, past rbd.max.clone.depth {}, but its flatten could not be"
+                    + " started; it stays a clone until flattenVolume is called for it", clone.name(), clone.uuid(),
+                    depth, max, e);
+            return Optional.empty();
+        }
         LOG.info("Volume {} ({}) is {} clones deep, past rbd.max.clone.depth {}: flattening it in job {}", clone.name(),
                 clone.uuid(), depth, max, job);
         return Optional.of(job);

@@ -353,8 +353,8 @@ public final class RbdImages {
             }
         }
         if (!cloned.isEmpty()) {
-            throw new CephException("cannot delete image " + session.pool().cephPool() + "/" + name + ": clones depend"
-                    + " on its snapshots (" + String.join(", ", cloned) + "); flatten or delete them first",
+            throw new CephException("cannot delete image " + session.pool().cephPool() + "/" + name + ": it has clones,"
+                    + " which depend on its snapshots (" + String.join(", ", cloned) + "); flatten or delete them first",
                     -CephErrors.EBUSY);
         }
     }

@@ -129,6 +129,10 @@ public final class SnapshotService {
                     ApiException.invalidParameter("The volume of snapshot " + snapshot.name() + " is deleted"));
             requireVmStopped(volume);
             requireNoVmSnapshots(volume);
+            if (clones.flattening(volume.uuid())) {
+                throw ApiException.invalidParameter("Volume " + volume.name() + " is being flattened (a flattenVolume"
+                        + " job); revert it when that is done (parameter id)");
+            }
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.RevertSnapshotting)) {
                 throw notReady(volume, "revert it to a snapshot");
             }

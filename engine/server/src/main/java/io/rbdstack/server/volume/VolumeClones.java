@@ -60,6 +60,15 @@ public final class VolumeClones {
         jdbc.update("UPDATE volumes SET parent_snapshot_id = NULL, template_id = NULL WHERE id = ?", volumeId);
     }
 
+    /**
+     * Whether a flattenVolume job of the volume is running (pending jobs of stopped servers are failed by the
+     * storage cleanup). Its image is open meanwhile: a delete would remove its snapshots and then fail.
+     */
+    public boolean flattening(String volumeUuid) {
+        return jdbc.queryLong("SELECT COUNT(*) FROM async_job WHERE job_status = 0 AND cmd = ? AND instance_type"
+                + " = 'Volume' AND instance_id = ?", CloneFlattening.COMMAND, volumeUuid) > 0;
+    }
+
     /** Whether the volume is a clone of a snapshot. */
     public boolean isCloneOfSnapshot(long volumeId) {
         return jdbc.queryLong("SELECT COUNT(*) FROM volumes WHERE id = ? AND parent_snapshot_id IS NOT NULL",

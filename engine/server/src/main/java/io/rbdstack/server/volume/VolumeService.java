@@ -298,6 +298,11 @@ public final class VolumeService {
         if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Destroying)) {
             throw noLongerReady(volume);
         }
+        if (clones.flattening(volume.uuid())) {
+            volumes.move(volume.id(), VolumeState.Destroying, VolumeState.Ready);
+            throw ApiException.invalidParameter("Volume " + volume.name() + " (" + volume.uuid() + ") is being"
+                    + " flattened (a flattenVolume job); delete it when that is done (parameter id)");
+        }
         // After the move, as for snapshots below: a clone being made of it locks the row and sees Destroying.
         List<VolumeClones.Clone> dependents = clones.ofVolume(volume.id());
         if (!dependents.isEmpty()) {

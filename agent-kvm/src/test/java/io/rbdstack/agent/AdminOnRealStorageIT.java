@@ -169,6 +169,9 @@ class AdminOnRealStorageIT {
                 .get("snapshot").get("id").asText();
         awaitOk(user, user.call("backupSnapshot", "id", backedUp), "backupSnapshot");
         assertTrue(backupFiles().anyMatch(f -> f.contains(backedUp)), "the backup file is on the store");
+        // A clone pins its snapshot: the deletion takes the clone first.
+        String clone = awaitOk(user, user.call("createVolume", "snapshotid", onPrimary, "name", "clone"),
+                "createVolume").get("volume").get("id").asText();
         String accountId = list(admin, "listAccounts", "account", "name", "leaver").get(0).get("id").asText();
 
         JsonNode job = admin.awaitJob(ok(admin.call("deleteAccount", "id", accountId), "deleteAccount").get("jobid")
@@ -176,6 +179,7 @@ class AdminOnRealStorageIT {
         assertEquals(1, job.get("jobstatus").asInt(), job.toString());
         assertFalse(imageExists(kept), "its images are gone from Ceph");
         assertFalse(imageExists(other));
+        assertFalse(imageExists(clone));
         assertFalse(backupFiles().anyMatch(f -> f.contains(backedUp)), "and its backup files from the store");
         assertEquals(List.of(), list(admin, "listSnapshots", "snapshot", "listall", "true").stream()
                 .filter(s -> s.get("id").asText().equals(onPrimary) || s.get("id").asText().equals(backedUp)).toList());

@@ -145,6 +145,10 @@ class SnapshotsIT {
                 restored.get("storageid").asText(), "on the snapshot's pool");
         assertEquals(atSnapshot, RbdData.sha256(io, restoredId, null));
 
+        // A clone of the snapshot (VolumeClonesIT): once flattened, it no longer depends on it.
+        JsonNode flattened = admin.awaitJob(ok(admin.call("flattenVolume", "id", restoredId), "flattenVolume")
+                .get("jobid").asText());
+        assertEquals(1, flattened.get("jobstatus").asInt(), flattened.toString());
         admin.awaitJob(ok(admin.call("deleteSnapshot", "id", snapshotId), "deleteSnapshot").get("jobid").asText());
         assertEquals(List.of(), RbdData.snapshots(io, volumeId), "deleted on Ceph: the new volume does not depend on it");
         assertEquals(atSnapshot, RbdData.sha256(io, restoredId, null));

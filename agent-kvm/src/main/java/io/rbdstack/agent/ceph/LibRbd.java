@@ -260,6 +260,26 @@ interface LibRbd extends Library {
         public byte trash;
     }
 
+    /** {@code rbd_snap_spec_t}: {@code uint64_t id; rbd_snap_namespace_type_t namespace_type; char *name}. */
+    @Structure.FieldOrder({"id", "namespaceType", "name"})
+    class SnapSpec extends Structure {
+        public long id;
+        public int namespaceType;
+        public String name;
+    }
+
+    /**
+     * {@code int rbd_get_parent(rbd_image_t image, rbd_linked_image_spec_t *parent_image, rbd_snap_spec_t *parent_snap)}:
+     * the image and snapshot a clone depends on; -ENOENT when it has no parent (never cloned, or flattened).
+     */
+    int rbd_get_parent(Pointer image, LinkedImageSpec parentImage, SnapSpec parentSnap);
+
+    /** {@code void rbd_linked_image_spec_cleanup(rbd_linked_image_spec_t *image)}. */
+    void rbd_linked_image_spec_cleanup(LinkedImageSpec image);
+
+    /** {@code void rbd_snap_spec_cleanup(rbd_snap_spec_t *snap)}. */
+    void rbd_snap_spec_cleanup(SnapSpec snap);
+
     /** {@code int rbd_open_by_id(rados_ioctx_t io, const char *id, rbd_image_t *image, const char *snap_name)}: also opens images in the trash. */
     int rbd_open_by_id(Pointer ioCtx, String id, PointerByReference image, String snapName);
 

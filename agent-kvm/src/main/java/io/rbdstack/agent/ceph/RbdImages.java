@@ -6,6 +6,8 @@ import com.ceph.rbd.RbdImage;
 import com.ceph.rbd.jna.RbdSnapInfo;
 import com.sun.jna.ptr.LongByReference;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -56,6 +58,26 @@ public final class RbdImages {
     }
 
     /**
+     * A new image {@code name} that is a copy-on-write clone of {@code parent@snapshot}: no data is copied, so it
+     * takes the same time whatever the size. The snapshot is protected (and stays so while clones depend on it).
+     * A retry finds the image made and leaves it.
+     */
+    public RbdImageInfo cloneLinked(String parent, String snapshot, String name) throws CephException {
+        checkNames(parent, snapshot, name);
+        Rbd rbd = rbd();
+        RbdImage source = open(rbd, parent, "cannot open the image");
+        try {
+            protect(source, parent, snapshot);
+            cloneIfMissing(rbd, parent, snapshot, name);
+        } finally {
+            close(rbd, source);
+        }
+        LOG.info("Cloned RBD image {}/{} from snapshot {}@{}", session.pool().cephPool(), name, parent, snapshot);
+        return info(name).orElseThrow(() -> new CephException("image " + name + " vanished after its creation",
+                -CephErrors.ENOENT));
+    }
+
+    /**
      * A new image {@code name} with the content of {@code parent@snapshot}: cloned (protecting the
      * snapshot for as long as that takes) and flattened, so it does not depend on the snapshot. A
      * retry finds the image made and only flattens it again; a failure deletes the half-made one.
@@ -67,29 +89,13 @@ public final class RbdImages {
     /** {@link #cloneFlattened(String, String, String)}, reporting the flatten's progress in bytes of the image. */
     public RbdImageInfo cloneFlattened(String parent, String snapshot, String name, ProgressReporter progress)
             throws CephException {
-        checkName(parent);
-        checkName(name);
-        RbdSnapshots.checkNames(parent, snapshot);
+        checkNames(parent, snapshot, name);
         Rbd rbd = rbd();
         RbdImage source = open(rbd, parent, "cannot open the image");
         boolean protectedHere = false;
         try {
-            try {
-                if (!source.snapIsProtected(snapshot)) {
-                    source.snapProtect(snapshot);
-                    protectedHere = true;
-                }
-            } catch (RbdException e) {
-                throw failure(Math.abs(e.getReturnValue()) == CephErrors.ENOENT ? "no snapshot " + snapshot
-                        : "cannot protect snapshot " + snapshot, parent, e);
-            }
-            if (!exists(name)) {
-                try {
-                    rbd.clone(parent, snapshot, session.ioCtx(), name, FEATURES, DEFAULT_ORDER);
-                } catch (RbdException e) {
-                    throw failure("cannot clone snapshot " + snapshot + " into image " + name, parent, e);
-                }
-            }
+            protectedHere = protect(source, parent, snapshot);
+            cloneIfMissing(rbd, parent, snapshot, name);
             try {
                 flatten(rbd, name, progress);
             } catch (CephException e) {
@@ -105,6 +111,44 @@ public final class RbdImages {
         LOG.info("Created RBD image {}/{} from snapshot {}@{}", session.pool().cephPool(), name, parent, snapshot);
         return info(name).orElseThrow(() -> new CephException("image " + name + " vanished after its creation",
                 -CephErrors.ENOENT));
+    }
+
+    /** The snapshot {@code pool/image@snapshot} a clone depends on; empty for an image that depends on none. */
+    public Optional<String> parent(String name) throws CephException {
+        return readOnly(name, image -> ImageParent.of(image.getPointer(), session.pool().cephPool() + "/" + name))
+                .orElseThrow(() -> new CephException("no such image: " + session.pool().cephPool() + "/" + name,
+                        -CephErrors.ENOENT));
+    }
+
+    private static void checkNames(String parent, String snapshot, String name) throws CephException {
+        checkName(parent);
+        checkName(name);
+        RbdSnapshots.checkNames(parent, snapshot);
+    }
+
+    /** Protects the snapshot (clones need it); true when this call did, false when it already was. */
+    private boolean protect(RbdImage source, String parent, String snapshot) throws CephException {
+        try {
+            if (source.snapIsProtected(snapshot)) {
+                return false;
+            }
+            source.snapProtect(snapshot);
+            return true;
+        } catch (RbdException e) {
+            throw failure(Math.abs(e.getReturnValue()) == CephErrors.ENOENT ? "no snapshot " + snapshot
+                    : "cannot protect snapshot " + snapshot, parent, e);
+        }
+    }
+
+    private void cloneIfMissing(Rbd rbd, String parent, String snapshot, String name) throws CephException {
+        if (exists(name)) {
+            return;
+        }
+        try {
+            rbd.clone(parent, snapshot, session.ioCtx(), name, FEATURES, DEFAULT_ORDER);
+        } catch (RbdException e) {
+            throw failure("cannot clone snapshot " + snapshot + " into image " + name, parent, e);
+        }
     }
 
     /**
@@ -151,6 +195,16 @@ public final class RbdImages {
 
     /** Size, format and features; empty when there is no such image. */
     public Optional<RbdImageInfo> info(String name) throws CephException {
+        return readOnly(name, image -> describe(name, image));
+    }
+
+    @FunctionalInterface
+    private interface ImageRead<T> {
+        T apply(RbdImage image) throws CephException;
+    }
+
+    /** What {@code read} makes of the image opened read-only; empty when there is no such image. */
+    private <T> Optional<T> readOnly(String name, ImageRead<T> read) throws CephException {
         checkName(name);
         Rbd rbd = rbd();
         RbdImage image;
@@ -163,7 +217,7 @@ public final class RbdImages {
             throw failure("cannot open the image", name, e);
         }
         try {
-            return Optional.of(describe(name, image));
+            return Optional.of(read.apply(image));
         } finally {
             close(rbd, image);
         }
@@ -263,7 +317,9 @@ public final class RbdImages {
             throw failure("cannot open the image", name, e);
         }
         try {
-            for (RbdSnapInfo snapshot : image.snapList()) {
+            List<RbdSnapInfo> all = image.snapList();
+            refuseIfCloned(image, name, all);
+            for (RbdSnapInfo snapshot : all) {
                 String what = "snapshot " + snapshot.name + " of image";
                 try {
                     if (image.snapIsProtected(snapshot.name)) {
@@ -283,6 +339,28 @@ public final class RbdImages {
             close(rbd, image);
         }
         return true;
+    }
+
+    /**
+     * Checked before any snapshot is removed, so that an image whose snapshots have clones (in the trash too)
+     * keeps all of them rather than losing those before the first one with clones.
+     */
+    private void refuseIfCloned(RbdImage image, String name, List<RbdSnapInfo> snapshots)
+            throws RbdException, CephException {
+        List<String> cloned = new ArrayList<>();
+        for (RbdSnapInfo snapshot : snapshots) {
+            if (image.snapIsProtected(snapshot.name)) {
+                for (RbdChildren.Child child : RbdChildren.of(session, name, snapshot.name)) {
+                    cloned.add(name + "@" + snapshot.name + " <- " + child.pool() + "/" + child.image()
+                            + (child.inTrash() ? " (in the trash, id " + child.imageId() + ")" : ""));
+                }
+            }
+        }
+        if (!cloned.isEmpty()) {
+            throw new CephException("cannot delete image " + session.pool().cephPool() + "/" + name + ": it has clones,"
+                    + " which depend on its snapshots (" + String.join(", ", cloned) + "); flatten or delete them first",
+                    -CephErrors.EBUSY);
+        }
     }
 
     private RbdImageInfo describe(String name, RbdImage image) throws CephException {

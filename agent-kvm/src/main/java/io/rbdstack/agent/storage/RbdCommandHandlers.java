@@ -69,7 +69,7 @@ public final class RbdCommandHandlers implements AgentCommandHandlerFactory {
                 of(DescribeRbdImageCommand.class, images::describe),
                 of(PurgeRbdImageCommand.class, images::purge),
                 of(RollbackRbdSnapshotCommand.class, images::rollback),
-                withProgress(CloneRbdSnapshotCommand.class, images::cloneFlattened),
+                withProgress(CloneRbdSnapshotCommand.class, images::cloneSnapshot),
                 of(CreateRbdSnapshotCommand.class, snapshots::create),
                 of(DeleteRbdSnapshotCommand.class, snapshots::delete),
                 withProgress(BackupRbdSnapshotCommand.class, backups::backup),

@@ -91,9 +91,11 @@ final class RbdImageCommands {
         });
     }
 
-    RbdImageAnswer cloneFlattened(CloneRbdSnapshotCommand clone, ProgressReporter progress) {
-        return image(clone.pool(), clone.newImage(), images -> images.cloneFlattened(clone.image(),
-                clone.snapshot(), clone.newImage(), progress));
+    /** A copy-on-write clone of the snapshot, flattened at once unless the command asks for it linked. */
+    RbdImageAnswer cloneSnapshot(CloneRbdSnapshotCommand clone, ProgressReporter progress) {
+        return image(clone.pool(), clone.newImage(), images -> clone.linked()
+                ? images.cloneLinked(clone.image(), clone.snapshot(), clone.newImage())
+                : images.cloneFlattened(clone.image(), clone.snapshot(), clone.newImage(), progress));
     }
 
     @FunctionalInterface

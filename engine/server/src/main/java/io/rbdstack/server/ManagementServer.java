@@ -125,6 +125,7 @@ import io.rbdstack.server.volume.DeferredDeletePurge;
 import io.rbdstack.server.volume.ExpungingVolumes;
 import io.rbdstack.server.volume.PoolHealth;
 import io.rbdstack.server.volume.StorageCleanup;
+import io.rbdstack.server.volume.CloneFlattening;
 import io.rbdstack.server.volume.VolumeCommands;
 import io.rbdstack.server.template.TemplateCommands;
 import io.rbdstack.server.template.TemplateImport;
@@ -339,7 +340,7 @@ public final class ManagementServer implements AutoCloseable {
             VolumeService volumeService = new VolumeService(jdbc, volumes, pools, poolService, settings, snapshots,
                     limitCheck);
             VolumeCommands.register(registry, new VolumeCommands.Deps(zones, offerings, volumes, volumeService, settings,
-                    snapshotDeps, owners, tags));
+                    snapshotDeps, owners, tags, new CloneFlattening(volumeService, settings, jobs::submit)));
             TagCommands.register(registry, new TagCommands.Deps(tags, new EntityRows(jdbc), owners));
             TemplateImport templateImport = new TemplateImport(jdbc, templates, pools, poolService, alerts, settings);
             TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates, templateImport,

@@ -75,6 +75,16 @@ public interface StorageProvider {
                                         TransferProgress progress) throws StorageException;
 
     /**
+     * Creates a volume named after {@code newVolumeUuid} as a copy-on-write clone of the snapshot, in the same
+     * pool: no data is copied, and the volume depends on the snapshot (which cannot be deleted meanwhile) until
+     * {@link #flattenVolume flattened}.
+     */
+    default VolumeInfo cloneSnapshot(StoredPool pool, String volumePath, String snapshotName, String newVolumeUuid)
+            throws StorageException {
+        throw unsupported("clone snapshots");
+    }
+
+    /**
      * Copies a snapshot to secondary storage: all of it when {@code fromSnapshotName} is null, else
      * only what changed since that earlier snapshot of the same volume (still on primary), reporting the
      * bytes copied so far to {@code progress}.
@@ -124,7 +134,10 @@ public interface StorageProvider {
         throw unsupported("create volumes from templates");
     }
 
-    /** Copies into a cloned volume what it shares with its template, so it no longer depends on it. */
+    /**
+     * Copies into a cloned volume what it shares with its parent (a template's base, or a snapshot it was cloned
+     * from), so it no longer depends on it; a volume that depends on nothing is left as it is.
+     */
     default VolumeInfo flattenVolume(StoredPool pool, String path, TransferProgress progress) throws StorageException {
         throw unsupported("flatten volumes");
     }

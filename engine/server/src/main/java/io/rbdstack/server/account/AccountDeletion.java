@@ -72,10 +72,17 @@ public final class AccountDeletion {
         }
     }
 
-    /** The job: VMs, snapshots, volumes, then the account itself. */
+    /** The job: VMs, volumes cloned from snapshots, snapshots, the other volumes, then the account itself. */
     public void delete(AccountRepository.AccountRow account) {
         try {
             vmExpunger.accept(account.id());
+            // Clones of snapshots first, newest first (a clone of a clone is newer): they pin their snapshots.
+            List<VolumeRepository.VolumeRow> clones = new ArrayList<>(volumesOf(account).stream()
+                    .filter(v -> volumeService.clones().isCloneOfSnapshot(v.id())).toList());
+            java.util.Collections.reverse(clones);
+            for (VolumeRepository.VolumeRow clone : clones) {
+                volumeService.delete(clone);
+            }
             for (SnapshotRepository.SnapshotRow snapshot : snapshotsOf(account)) {
                 snapshotService.beginDelete(snapshot);
                 snapshotService.delete(snapshot);

@@ -269,6 +269,14 @@ public record Setting(String name, String category, ValueType type, String defau
                 description);
     }
 
+    /** Cinder's rbd_max_clone_depth: a long chain of clones slows every read that falls through to a parent. */
+    public static final Setting RBD_MAX_CLONE_DEPTH = new Setting("rbd.max.clone.depth", "Storage",
+            ValueType.wholeNumber(0, 16), "5", DYNAMIC, "Most clones in a row behind a volume made from a snapshot"
+                    + " on RBD primary storage (a clone of a template or of a snapshot counts one, a clone of that"
+                    + " clone's snapshot two, and so on). A new volume past it is still an instant clone, and is"
+                    + " flattened at once in a flattenVolume job of its own; 0 flattens every volume made from a"
+                    + " snapshot. Read at each createVolume.");
+
     public static final List<Setting> ALL = List.of(KVM_SNAPSHOT_ENABLED, SNAPSHOT_BACKUP_TO_SECONDARY,
             SNAPSHOT_DELTA_MAX, DEFAULT_PAGE_SIZE, STORAGE_OVERPROVISIONING_FACTOR, STORAGE_STATS_INTERVAL,
             STORAGE_VOLUME_DEFERRED_DELETE_SECONDS, STORAGE_CLEANUP_ENABLED, STORAGE_CLEANUP_INTERVAL,
@@ -291,5 +299,7 @@ public record Setting(String name, String category, ValueType type, String defau
             BACKUP_VERIFY_INTERVAL,
             // DHCPv6 (V17 inserts the rows)
             DHCPV6_RENEW_TIMER, DHCPV6_REBIND_TIMER, DHCPV6_PREFERRED_LIFETIME, DHCPV6_VALID_LIFETIME,
-            DHCPV6_MAC_SOURCES, DHCPV6_PD_DELEGATED_LENGTH, DHCPV6_KEA_CONTROL_SOCKET, DHCPV6_LEASE_DATABASE_TYPE);
+            DHCPV6_MAC_SOURCES, DHCPV6_PD_DELEGATED_LENGTH, DHCPV6_KEA_CONTROL_SOCKET, DHCPV6_LEASE_DATABASE_TYPE,
+            // volumes cloned from snapshots'
+            RBD_MAX_CLONE_DEPTH);
 }

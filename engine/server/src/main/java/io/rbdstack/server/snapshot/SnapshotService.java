@@ -7,6 +7,7 @@ import io.rbdstack.server.limit.ResourceType;
 import io.rbdstack.server.storage.StorageErrors;
 import io.rbdstack.server.storage.StoragePoolRepository;
 import io.rbdstack.server.storage.StoragePoolService;
+import io.rbdstack.server.volume.VolumeClones;
 import io.rbdstack.server.volume.VolumeRepository;
 import io.rbdstack.server.volume.VolumeState;
 import io.rbdstack.server.volume.VolumeStorage;
@@ -35,6 +36,7 @@ public final class SnapshotService {
     private final SnapshotBackups backups;
     private final LimitCheck limits;
     private final SnapshotQuiesce quiesce;
+    private final VolumeClones clones;
 
     public SnapshotService(Jdbc jdbc, SnapshotRepository snapshots, VolumeRepository volumes,
                            StoragePoolRepository pools, StoragePoolService poolService, SnapshotBackups backups,
@@ -42,6 +44,7 @@ public final class SnapshotService {
         this.quiesce = quiesce;
         this.backups = backups;
         this.limits = limits;
+        this.clones = new VolumeClones(jdbc);
         this.jdbc = jdbc;
         this.snapshots = snapshots;
         this.volumes = volumes;
@@ -156,6 +159,10 @@ public final class SnapshotService {
                     ApiException.invalidParameter("The volume of snapshot " + snapshot.name() + " is deleted"));
             requireVmStopped(volume);
             requireNoVmSnapshots(volume);
+            if (clones.flattening(volume.uuid())) {
+                throw ApiException.invalidParameter("Volume " + volume.name() + " is being flattened (a flattenVolume"
+                        + " job); revert it when that is done (parameter id)");
+            }
             if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.RevertSnapshotting)) {
                 throw notReady(volume, "revert it to a snapshot");
             }
@@ -230,6 +237,13 @@ public final class SnapshotService {
                 // The running backup may be incremental to this snapshot: its diff base and its file.
                 throw ApiException.invalidParameter("A snapshot of volume " + snapshot.volumeName() + " is being backed"
                         + " up; delete snapshot " + snapshot.name() + " when that is done");
+            }
+            // Refused rather than flattening them unasked: a flatten costs a full copy of each (flattenVolume).
+            java.util.List<VolumeClones.Clone> dependents = clones.ofSnapshot(snapshot.id());
+            if (!dependents.isEmpty()) {
+                throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " (" + snapshot.uuid() + ") cannot"
+                        + " be deleted: volume(s) " + VolumeClones.names(dependents) + " are cloned from it and depend"
+                        + " on it; flatten them (flattenVolume) or delete them first (parameter id)");
             }
             if (!snapshot.state().isUsable() || !snapshots.move(snapshot.id(), snapshot.state(), SnapshotState.Destroying)) {
                 throw ApiException.invalidParameter("Can't delete snapshot " + snapshot.name() + " ("

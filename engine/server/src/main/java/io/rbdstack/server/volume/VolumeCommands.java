@@ -29,7 +29,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** createVolume, listVolumes, listVolumesMetrics, resizeVolume and deleteVolume (data disks on primary storage). */
+/**
+ * createVolume, listVolumes, listVolumesMetrics, resizeVolume, deleteVolume (data disks on primary storage) and
+ * rbdstack's flattenVolume.
+ */
 public final class VolumeCommands {
 
     private VolumeCommands() {
@@ -38,7 +41,7 @@ public final class VolumeCommands {
     /** What the commands share: lookups with CloudStack's errors, access checks and size rules. */
     public record Deps(ZoneRepository zones, DiskOfferingRepository offerings, VolumeRepository volumes,
                        VolumeService service, SettingsRepository settings, SnapshotSource snapshots, Owners owners,
-                       TagRepository tags) {
+                       TagRepository tags, CloneFlattening flattening) {
 
         /** The volume (the caller's right to it was checked when its id was bound). */
         VolumeRepository.VolumeRow volume(String uuid) {
@@ -85,6 +88,7 @@ public final class VolumeCommands {
         registry.register(ListVolumesMetrics.class, deps);
         registry.register(ResizeVolume.class, deps);
         registry.register(DeleteVolume.class, deps);
+        registry.register(FlattenVolume.class, deps);
     }
 
     @Command(name = "createVolume", description = "Creates a disk volume from a disk offering, or of a size in GB, on a"
@@ -140,11 +144,16 @@ public final class VolumeCommands {
             }
             String uuid = UUID.randomUUID().toString();
             if (snapshot.onPrimary()) {
-                VolumeRepository.VolumeRow allocated = deps.service().allocateOnPool(caller, uuid, nameOr(uuid),
-                        snapshot.zoneId(), snapshot.poolId(), snapshot.offeringId(), snapshot.sizeBytes());
-                return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
-                        deps.service().createFromSnapshot(allocated, snapshot.volumePath(), snapshot.uuid(),
-                                progress::transferred).view()));
+                // A copy-on-write clone of the snapshot, whatever its size; past rbd.max.clone.depth flattened after.
+                VolumeRepository.VolumeRow allocated = deps.service().allocateClone(caller, uuid, nameOr(uuid),
+                        snapshot.zoneId(), snapshot.poolId(), snapshot.offeringId(), snapshot.sizeBytes(),
+                        snapshot.uuid());
+                return new AsyncStart("Volume", uuid, progress -> {
+                    VolumeRepository.VolumeRow clone = deps.service().cloneFromSnapshot(allocated,
+                            snapshot.volumePath(), snapshot.uuid());
+                    deps.flattening().flattenIfTooDeep(caller, clone);
+                    return ApiJson.object("volume", clone.view());
+                });
             }
             // Only on secondary storage: restored from its backups onto a pool chosen as for a new volume.
             DiskOffering offering = Optional.ofNullable(snapshot.offeringUuid()).flatMap(deps.offerings()::find)
@@ -262,6 +271,25 @@ public final class VolumeCommands {
             Deps.requireReady(volume, "deleted");
             deps.service().delete(volume);
             return ApiJson.success();
+        }
+    }
+
+    @Command(name = "flattenVolume", description = "rbdstack's own command (CloudStack has none): copies into a volume"
+            + " cloned from a snapshot or a template the data it shares with it, so that it no longer depends on"
+            + " it (the snapshot can then be deleted). The volume stays Ready and usable meanwhile.",
+            access = Access.USER, response = "volume", event = "VOLUME.FLATTEN")
+    record FlattenVolume(@Param(description = "the ID of the disk volume", entity = Entity.VOLUME, acl = true) String id)
+            implements AsyncCommand<Deps> {
+
+        @Override
+        public AsyncStart start(Caller caller, Deps deps) {
+            VolumeRepository.VolumeRow volume = deps.volume(id);
+            Deps.requireReady(volume, "flattened");
+            if (!deps.service().clones().isClone(volume.id())) {
+                throw ApiException.invalidParameter("Volume " + volume.name() + " (" + volume.uuid() + ") is not a"
+                        + " clone of a snapshot or a template: there is nothing to flatten (parameter id)");
+            }
+            return deps.flattening().job(volume);
         }
     }
 }

@@ -42,9 +42,11 @@ public final class VolumeService {
     private final SettingsRepository settings;
     private final VolumeSnapshots snapshots;
     private final LimitCheck limits;
+    private final VolumeClones clones;
 
     public VolumeService(Jdbc jdbc, VolumeRepository volumes, StoragePoolRepository pools, StoragePoolService poolService,
                          SettingsRepository settings, VolumeSnapshots snapshots, LimitCheck limits) {
+        this.clones = new VolumeClones(jdbc);
         this.snapshots = snapshots;
         this.limits = limits;
         this.jdbc = jdbc;
@@ -97,15 +99,17 @@ public final class VolumeService {
 
     /**
      * createVolume-from-a-snapshot's request part: the new volume goes on the snapshot's pool (the
-     * storage makes it there from the snapshot), if that pool has room for it; saved as Allocated
-     * under the zone's pool lock.
+     * storage clones the snapshot there), if that pool has room for it; saved as Allocated, with the
+     * snapshot as its parent, under the zone's pool lock.
      *
-     * @throws ApiException 533 when the pool has no room, 534 when it is not Up
+     * @throws ApiException 533 when the pool has no room, 534 when it is not Up, 431 when the snapshot is
+     *         being deleted meanwhile
      */
-    public VolumeRepository.VolumeRow allocateOnPool(Caller owner, String uuid, String name, long zoneId, long poolId,
-                                                     Long offeringId, long sizeBytes) {
+    public VolumeRepository.VolumeRow allocateClone(Caller owner, String uuid, String name, long zoneId, long poolId,
+                                                    Long offeringId, long sizeBytes, String snapshotUuid) {
         jdbc.transaction(() -> {
             limits.check(owner.accountId(), newVolume(sizeBytes));
+            clones.recordParentLock(snapshotUuid);
             pools.lockPoolsOfZone(zoneId);
             StoragePoolRepository.PoolRow pool = pools.upPoolsOfZone(zoneId).stream().filter(p -> p.id() == poolId)
                     .findFirst().orElseThrow(() -> ApiException.unavailable("The storage pool of the snapshot is not Up"
@@ -119,6 +123,7 @@ public final class VolumeService {
             StoragePoolChooser.checkGrowth(pool.name(), allocation(pool), sizeBytes, overprovisioningFactor());
             volumes.insert(new VolumeRepository.NewVolume(uuid, name, owner.accountId(), owner.domainId(), zoneId,
                     poolId, offeringId, sizeBytes));
+            clones.recordParent(uuid, snapshotUuid);
         });
         return volumes.find(uuid).orElseThrow();
     }
@@ -143,11 +148,36 @@ public final class VolumeService {
         return create(volume, (provider, stored) -> provider.createVolume(stored, volume.uuid(), volume.sizeBytes()));
     }
 
-    /** createVolume's job for a volume made from snapshot {@code snapshotName} of the volume at {@code sourcePath}. */
-    public VolumeRepository.VolumeRow createFromSnapshot(VolumeRepository.VolumeRow volume, String sourcePath,
-                                                         String snapshotName, TransferProgress progress) {
-        return create(volume, (provider, stored) -> provider.createVolumeFromSnapshot(stored, sourcePath, snapshotName,
-                volume.uuid(), progress));
+    /**
+     * createVolume's job for a volume made from snapshot {@code snapshotName} of the volume at {@code sourcePath}: a
+     * copy-on-write clone of it, made in the same time whatever its size.
+     */
+    public VolumeRepository.VolumeRow cloneFromSnapshot(VolumeRepository.VolumeRow volume, String sourcePath,
+                                                        String snapshotName) {
+        return create(volume, (provider, stored) -> provider.cloneSnapshot(stored, sourcePath, snapshotName,
+                volume.uuid()));
+    }
+
+    /**
+     * flattenVolume's work: the storage copies into the volume what it shares with its parent (a snapshot or a
+     * template), after which it depends on neither. The volume stays Ready and usable meanwhile (librbd flattens
+     * under a running guest); a volume that depends on nothing is left as it is.
+     */
+    public VolumeRepository.VolumeRow flatten(VolumeRepository.VolumeRow volume, TransferProgress progress) {
+        StoragePoolRepository.PoolRow pool = pool(volume);
+        try {
+            poolService.plugin(pool).provider().flattenVolume(pools.stored(pool), volume.path(), progress);
+        } catch (StorageException | RuntimeException e) {
+            throw StorageErrors.failed("Volume " + volume.name() + " was not flattened", e);
+        }
+        clones.flattened(volume.id());
+        LOG.info("Flattened volume {} ({}) on pool {}", volume.name(), volume.uuid(), pool.name());
+        return volumes.find(volume.uuid()).orElseThrow();
+    }
+
+    /** The clone relations of volumes, for the commands that must respect them. */
+    public VolumeClones clones() {
+        return clones;
     }
 
     /** deployVirtualMachine's job for a root volume: a copy-on-write clone of the template's base image in its pool. */
@@ -283,6 +313,19 @@ public final class VolumeService {
         StorageProvider provider = poolService.plugin(pool).provider();
         if (!volumes.move(volume.id(), VolumeState.Ready, VolumeState.Destroying)) {
             throw noLongerReady(volume);
+        }
+        if (clones.flattening(volume.uuid())) {
+            volumes.move(volume.id(), VolumeState.Destroying, VolumeState.Ready);
+            throw ApiException.invalidParameter("Volume " + volume.name() + " (" + volume.uuid() + ") is being"
+                    + " flattened (a flattenVolume job); delete it when that is done (parameter id)");
+        }
+        // After the move, as for snapshots below: a clone being made of it locks the row and sees Destroying.
+        List<VolumeClones.Clone> dependents = clones.ofVolume(volume.id());
+        if (!dependents.isEmpty()) {
+            volumes.move(volume.id(), VolumeState.Destroying, VolumeState.Ready);
+            throw ApiException.invalidParameter("Volume " + volume.name() + " (" + volume.uuid() + ") cannot be"
+                    + " deleted: volume(s) " + VolumeClones.names(dependents) + " are cloned from its snapshots and"
+                    + " depend on them; flatten them (flattenVolume) or delete them first (parameter id)");
         }
         // Checked after the move, as a backup checks the volume after its own move: of two that race,
         // at least one sees the other and backs off.

@@ -201,9 +201,17 @@ final class RbdStorageProvider implements StorageProvider {
     @Override
     public VolumeInfo createVolumeFromSnapshot(StoredPool pool, String volumePath, String snapshotName,
                                                String newVolumeUuid, TransferProgress progress) throws StorageException {
-        return image(sendTransfer(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid),
-                "create RBD image " + newVolumeUuid + " from snapshot " + volumePath + "@" + snapshotName + " in pool "
-                        + pool.name(), progress));
+        return image(sendTransfer(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid,
+                false), "create RBD image " + newVolumeUuid + " from snapshot " + volumePath + "@" + snapshotName
+                + " in pool " + pool.name(), progress));
+    }
+
+    @Override
+    public VolumeInfo cloneSnapshot(StoredPool pool, String volumePath, String snapshotName, String newVolumeUuid)
+            throws StorageException {
+        return image(send(pool, new CloneRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName, newVolumeUuid,
+                true), "clone snapshot " + volumePath + "@" + snapshotName + " into RBD image " + newVolumeUuid
+                + " in pool " + pool.name()));
     }
 
     @Override

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.AgentCommand;
 
 /**
- * Make {@code newImage} with the content of {@code image@snapshot}: a clone, flattened so that it
- * does not depend on the snapshot. Answered with the new image ({@link RbdImageAnswer}).
+ * Make {@code newImage} with the content of {@code image@snapshot}: a copy-on-write clone of the (protected)
+ * snapshot, left so when {@code linked}, else also flattened so that it does not depend on the snapshot. A
+ * message without {@code linked} (an older server's) means a flattened copy, as it always did. Answered with the
+ * new image ({@link RbdImageAnswer}).
  */
 @JsonTypeName("rbd.cloneSnapshot")
-public record CloneRbdSnapshotCommand(RbdPool pool, String image, String snapshot, String newImage)
+public record CloneRbdSnapshotCommand(RbdPool pool, String image, String snapshot, String newImage, boolean linked)
         implements AgentCommand {
 }

@@ -161,7 +161,6 @@ class SnapshotsIT {
         ApiClient.Reply location = admin.call("createSnapshot", "volumeid", volumeId, "locationtype", "secondary");
         assertEquals(431, location.status());
         assertTrue(location.body().contains("locationtype"), location.body());
-        assertEquals(431, admin.call("createSnapshot", "volumeid", volumeId, "quiescevm", "true").status());
         assertEquals(431, admin.call("createSnapshot", "volumeid", "00000000-0000-0000-0000-000000000000").status());
         assertEquals(431, admin.call("revertSnapshot", "id", "00000000-0000-0000-0000-000000000000").status());
         assertEquals(List.of(), RbdData.snapshots(io, volumeId));

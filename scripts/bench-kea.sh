@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # DHCPv6 reservation benchmark: renders N reservations (default 10,000) in one /64 with the agent's code
 # (ServedNetwork + KeaConfig, a Jackson tree) and applies them to a running kea-dhcp6 in a network
-# namespace through its unix control socket (config-test, config-set, config-write), then through the
+# namespace through its unix control socket (config-set, streamed; beside it the same config-set sent by
+# socat, Kea alone), then through the
 # agent's whole dhcp.applyNetwork path. Prints one table row per round. Target: <= 1 s for 10,000.
 # usage: scripts/bench-kea.sh [reservations] [rounds]
 source "$(dirname "$0")/common.sh"

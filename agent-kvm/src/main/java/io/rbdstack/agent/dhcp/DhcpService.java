@@ -26,20 +26,29 @@ public final class DhcpService {
     private final KeaFiles files;
     private final KeaProcess kea;
     private final Radvd radvd;
+    private final BridgeRouter router;
     private final Map<String, ServedNetwork> networks = new TreeMap<>();
 
     public DhcpService(DhcpSettings settings) {
         this.files = settings.keaFiles();
         this.kea = new KeaProcess(files, settings.launcher(), new KeaControl(settings.controlSocket(), Duration.ofSeconds(30)));
         this.radvd = new Radvd(settings.dir(), settings.launcher());
+        this.router = new BridgeRouter(settings.launcher());
     }
 
     /** A refused network or a daemon's refusal is a failed answer naming the network and the cause; nothing changes then. */
     public synchronized DhcpNetworkAnswer apply(ApplyDhcpNetworkCommand command) {
         ServedNetwork network;
         try {
-            network = ServedNetwork.of(command);
-            serveOrFail(withNetwork(network));
+            ServedNetwork checked = ServedNetwork.of(command);
+            network = checked;
+            ServedNetwork before = networks.get(checked.networkUuid());
+            Map<String, ServedNetwork> next = withNetwork(checked);
+            inOrder(() -> router.serve(checked));
+            serveOrFail(next);
+            if (before != null) {
+                inOrder(() -> router.unserve(before, next.values()));
+            }
         } catch (DhcpException e) {
             LOG.warn("Cannot serve DHCPv6 for network {}: {}", command.networkUuid(), e.getMessage());
             return DhcpNetworkAnswer.failed("cannot serve DHCPv6 for network " + command.networkUuid() + ": "
@@ -53,9 +62,10 @@ public final class DhcpService {
     public synchronized DhcpNetworkAnswer remove(RemoveDhcpNetworkCommand command) {
         if (networks.containsKey(command.networkUuid())) {
             Map<String, ServedNetwork> next = new TreeMap<>(networks);
-            next.remove(command.networkUuid());
+            ServedNetwork removed = next.remove(command.networkUuid());
             try {
                 serveOrFail(next);
+                inOrder(() -> router.unserve(removed, next.values()));
             } catch (DhcpException e) {
                 LOG.warn("Cannot remove DHCPv6 for network {}: {}", command.networkUuid(), e.getMessage());
                 return DhcpNetworkAnswer.failed("cannot remove DHCPv6 for network " + command.networkUuid() + ": "
@@ -66,11 +76,15 @@ public final class DhcpService {
         return new DhcpNetworkAnswer(true, null, networks.size(), 0);
     }
 
-    /** Stops Kea and radvd (the agent stopping, or a test's end). */
+    /** Stops Kea and radvd and takes the bridges' gateway addresses and carrier keepers away (the agent stopping, or a test's end). */
     public synchronized void stop() {
         kea.stop();
         radvd.stop();
+        List<ServedNetwork> served = new ArrayList<>(networks.values());
         networks.clear();
+        for (ServedNetwork network : served) {
+            inOrder(() -> router.unserve(network, List.of()));
+        }
     }
 
     /** The configuration Kea serves now (for tests and the benchmark). */
@@ -106,8 +120,17 @@ public final class DhcpService {
     }
 
     private void serveOrFail(Map<String, ServedNetwork> next) {
+        inOrder(() -> serve(next));
+    }
+
+    /** A step that runs tools; an interrupt fails the command like any other failure. */
+    private interface Step {
+        void run() throws InterruptedException;
+    }
+
+    private static void inOrder(Step step) {
         try {
-            serve(next);
+            step.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DhcpException("interrupted while applying the DHCPv6 configuration", e);

@@ -125,6 +125,9 @@ class KeaBridgeIT {
                 + " the move began%n", ms(start, applied), ms(start, leased));
         assertEquals(Optional.of(ADDRESS_B), address, "B's address after the move");
         assertTrue(ms(start, applied) < 1000, "the reservation followed in " + ms(start, applied) + " ms");
+        // The client itself waits a random 0-1 s before its first Solicit (RFC 8415 18.2.1, SOL_MAX_DELAY);
+        // the rest must fit in the second the reservation has to follow.
+        assertTrue(ms(start, leased) < 2000, "the guest had B's address " + ms(start, leased) + " ms after the move began");
 
         KeaControl kea = new KeaControl(dir.resolve("dhcp").resolve("kea6-ctrl.sock"), Duration.ofSeconds(10));
         JsonNode leaseOfA = kea.call("lease6-get", JsonNodeFactory.instance.objectNode().put("ip-address", ADDRESS_A));

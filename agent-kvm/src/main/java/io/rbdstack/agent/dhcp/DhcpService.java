@@ -76,6 +76,18 @@ public final class DhcpService {
         return new DhcpNetworkAnswer(true, null, networks.size(), 0);
     }
 
+    /**
+     * At agent start. The agent keeps the networks it serves only in memory, so a kea-dhcp6 or radvd left
+     * running by a previous agent serves a configuration nobody knows any more (networks the server may
+     * have removed or changed since). They are stopped (Kea's leases kept), and each network is served
+     * again when the server re-sends it (dhcp.applyNetwork is idempotent; the bridges' gateway addresses
+     * and carrier keepers are reused as they are).
+     */
+    public synchronized void stopLeftBehindDaemons() {
+        kea.stopLeftBehind();
+        radvd.stop();
+    }
+
     /** Stops Kea and radvd and takes the bridges' gateway addresses and carrier keepers away (the agent stopping, or a test's end). */
     public synchronized void stop() {
         kea.stop();

@@ -97,6 +97,17 @@ public final class KeaProcess {
         return daemon.running().isPresent();
     }
 
+    /**
+     * Stops a kea-dhcp6 a previous agent left running (found by its pid file). Its lease file stays, so
+     * when Kea starts again with the networks the server sends, the addresses it handed out stay taken.
+     */
+    public void stopLeftBehind() {
+        daemon.running().ifPresent(left -> {
+            daemon.stop(Duration.ofSeconds(10));
+            LOG.info("Stopped kea-dhcp6 (pid {}) left running by a previous agent; leases kept", left.pid());
+        });
+    }
+
     public void stop() {
         if (daemon.running().isPresent()) {
             daemon.stop(Duration.ofSeconds(10));

@@ -166,6 +166,37 @@ class KeaDhcpIT {
         assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "and still serves the reservation");
     }
 
+    // The agent keeps its networks in memory only: a restarted agent stops the Kea and radvd the previous
+    // one left running (keeping the leases) and serves each network again when the server re-sends it.
+    @Test
+    void aRestartedAgentStopsTheDaemonsLeftRunningAndServesAgainWhenTheServerReapplies() throws Exception {
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT));
+        Path dhcp = dir.resolve("dhcp");
+        ProcessHandle leftKea = pidOf(dhcp.resolve("kea-dhcp6.kea-dhcp6.pid"));
+        ProcessHandle leftRadvd = pidOf(dhcp.resolve("radvd.pid"));
+
+        // The agent dies without stopping anything; a new one starts on the same directory.
+        DhcpSettings settings = new DhcpSettings(dhcp, dhcp.resolve("kea6-ctrl.sock"), netns.hostLauncher());
+        service = new DhcpService(settings);
+        agent = CommandHandlerRegistry.of(DhcpCommandHandlers.handlers(service));
+        service.stopLeftBehindDaemons();
+        assertFalse(leftKea.isAlive(), "the Kea left running is stopped");
+        assertFalse(leftRadvd.isAlive(), "the radvd left running is stopped");
+        assertFalse(new KeaControl(settings.controlSocket(), Duration.ofSeconds(5)).answers(), "nothing serves");
+        assertTrue(Files.readString(dhcp.resolve("kea-leases6.csv")).contains(RESERVED), "the leases are kept");
+
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        assertTrue(pidOf(dhcp.resolve("kea-dhcp6.kea-dhcp6.pid")).isAlive(), "a new Kea serves the re-applied network");
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "served again after the re-apply");
+    }
+
+    private static ProcessHandle pidOf(Path pidFile) throws Exception {
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid + " from " + pidFile));
+    }
+
     // mac-sources without "duid"/"any" cannot learn a KVM guest's MAC; the NIC's DUID-LL twin still matches.
     @Test
     void withMacSourcesThatCannotReadTheDuidADuidLlClientGetsItsAddressThroughTheTwin() throws Exception {

@@ -44,9 +44,15 @@ public final class DhcpService {
             network = checked;
             ServedNetwork before = networks.get(checked.networkUuid());
             Map<String, ServedNetwork> next = withNetwork(checked);
-            inOrder(() -> router.serve(checked));
+            // The bridge's side is set up when the network arrives or its link changes; a re-apply of its
+            // reservations (the frequent change) runs no ip command.
+            boolean linkChanged = before == null || !before.bridge().equals(checked.bridge())
+                    || !before.gateway().equals(checked.gateway()) || !before.prefix().equals(checked.prefix());
+            if (linkChanged) {
+                inOrder(() -> router.serve(checked));
+            }
             serveOrFail(next);
-            if (before != null) {
+            if (linkChanged && before != null) {
                 inOrder(() -> router.unserve(before, next.values()));
             }
         } catch (DhcpException e) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.connect.CommandHandler;
-import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
 import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
@@ -42,7 +41,8 @@ class KeaDhcpIT {
     private static final Duration LEASE_WAIT = Duration.ofSeconds(15);
     private static final Duration NO_LEASE_WAIT = Duration.ofSeconds(8);
 
-    private final String id = "rbk" + UUID.randomUUID().toString().substring(0, 6);
+    private KeaFixture kea;
+    private String id;
     private final String network = UUID.randomUUID().toString();
     private NetnsPair netns;
     private Path dir;
@@ -52,27 +52,18 @@ class KeaDhcpIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        netns = new NetnsPair(id);
-        dir = Path.of("target", "kea-it-" + id).toAbsolutePath();
-        Files.createDirectories(dir);
-        service = new DhcpService(new DhcpSettings(dir.resolve("dhcp"), dir.resolve("dhcp").resolve("kea6-ctrl.sock"),
-                netns.hostLauncher()));
-        agent = CommandHandlerRegistry.of(DhcpCommandHandlers.handlers(service));
-        dhclient = new Dhclient(netns.guest, dir);
+        kea = new KeaFixture("kea-it-");
+        id = kea.id;
+        netns = kea.netns;
+        dir = kea.dir;
+        service = kea.service;
+        agent = kea.agent;
+        dhclient = kea.dhclient;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            service.stop();
-        } finally {
-            netns.close();
-            try (var files = Files.walk(dir)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
+        kea.close();
     }
 
     // Separately: while one DUID holds the reserved address's lease, a client with another DUID and the
@@ -178,9 +169,10 @@ class KeaDhcpIT {
         ProcessHandle leftRadvd = pidOf(dhcp.resolve("radvd.pid"));
 
         // The agent dies without stopping anything; a new one starts on the same directory.
-        DhcpSettings settings = new DhcpSettings(dhcp, dhcp.resolve("kea6-ctrl.sock"), netns.hostLauncher());
-        service = new DhcpService(settings);
-        agent = CommandHandlerRegistry.of(DhcpCommandHandlers.handlers(service));
+        kea.startAgent();
+        service = kea.service;
+        agent = kea.agent;
+        DhcpSettings settings = kea.settings();
         service.stopLeftBehindDaemons();
         assertFalse(leftKea.isAlive(), "the Kea left running is stopped");
         assertFalse(leftRadvd.isAlive(), "the radvd left running is stopped");

@@ -40,21 +40,8 @@ public final class DhcpService {
     public synchronized DhcpNetworkAnswer apply(ApplyDhcpNetworkCommand command) {
         ServedNetwork network;
         try {
-            ServedNetwork checked = ServedNetwork.of(command);
-            network = checked;
-            ServedNetwork before = networks.get(checked.networkUuid());
-            Map<String, ServedNetwork> next = withNetwork(checked);
-            // The bridge's side is set up when the network arrives or its link changes; a re-apply of its
-            // reservations (the frequent change) runs no ip command.
-            boolean linkChanged = before == null || !before.bridge().equals(checked.bridge())
-                    || !before.gateway().equals(checked.gateway()) || !before.prefix().equals(checked.prefix());
-            if (linkChanged) {
-                inOrder(() -> router.serve(checked));
-            }
-            serveOrFail(next);
-            if (linkChanged && before != null) {
-                inOrder(() -> router.unserve(before, next.values()));
-            }
+            network = ServedNetwork.of(command);
+            serveWithItsLink(network);
         } catch (DhcpException e) {
             LOG.warn("Cannot serve DHCPv6 for network {}: {}", command.networkUuid(), e.getMessage());
             return DhcpNetworkAnswer.failed("cannot serve DHCPv6 for network " + command.networkUuid() + ": "
@@ -63,6 +50,36 @@ public final class DhcpService {
         LOG.info("DHCPv6 for network {} on {}: {} reservation(s); {} network(s) served", network.networkUuid(),
                 network.bridge(), network.reservations().size(), networks.size());
         return new DhcpNetworkAnswer(true, null, networks.size(), network.reservations().size());
+    }
+
+    /**
+     * The bridge's side (BridgeRouter) is set up before Kea gets a network that arrives or changes its link,
+     * and taken back if Kea refuses it; a re-apply of its reservations (the frequent change) runs no ip command.
+     */
+    private void serveWithItsLink(ServedNetwork network) {
+        ServedNetwork before = networks.get(network.networkUuid());
+        Map<String, ServedNetwork> next = withNetwork(network);
+        boolean linkChanged = before == null || !before.bridge().equals(network.bridge())
+                || !before.gateway().equals(network.gateway()) || !before.prefix().equals(network.prefix());
+        if (!linkChanged) {
+            serveOrFail(next);
+            return;
+        }
+        List<ServedNetwork> served = new ArrayList<>(networks.values());
+        inOrder(() -> router.serve(network));
+        try {
+            serveOrFail(next);
+        } catch (DhcpException refused) {
+            try {
+                inOrder(() -> router.unserve(network, served));
+            } catch (DhcpException undo) {
+                refused.addSuppressed(undo);
+            }
+            throw refused;
+        }
+        if (before != null) {
+            inOrder(() -> router.unserve(before, next.values()));
+        }
     }
 
     public synchronized DhcpNetworkAnswer remove(RemoveDhcpNetworkCommand command) {

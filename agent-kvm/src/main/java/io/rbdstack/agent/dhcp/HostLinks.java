@@ -35,15 +35,6 @@ final class HostLinks {
         return "bridge".equals(link.at("/linkinfo/info_kind").asText());
     }
 
-    static boolean hasCarrier(JsonNode link) {
-        for (JsonNode flag : link.path("flags")) {
-            if ("LOWER_UP".equals(flag.asText())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The link's IPv6 addresses, {@code ip -j}'s addr_info entries ({@code local}, {@code prefixlen}, {@code scope}, ...). */
     List<JsonNode> ipv6Addresses(String name) throws InterruptedException {
         List<JsonNode> addresses = new ArrayList<>();

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # DHCPv6 reservation benchmark: renders N reservations (default 10,000) in one /64 with the agent's code
 # (ServedNetwork + KeaConfig, a Jackson tree) and applies them to a running kea-dhcp6 in a network
-# namespace through its unix control socket (config-test, config-set, config-write), then through the
-# agent's whole dhcp.applyNetwork path. Prints one table row per round. Target: <= 1 s for 10,000.
+# namespace through its unix control socket (config-set, streamed), beside the same config-set sent by
+# socat (Kea alone, the reference), then through the agent's whole dhcp.applyNetwork path (all NICs
+# replaced, then one). Prints one table row per round. Target: <= 1 s for 10,000.
 # usage: scripts/bench-kea.sh [reservations] [rounds]
 source "$(dirname "$0")/common.sh"
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -7,7 +7,7 @@ PACKAGES=(
   ceph-mon ceph-osd ceph-mgr ceph-common librados2 librbd1
   libvirt-daemon libvirt-daemon-driver-storage-rbd libvirt-clients libvirt0
   qemu-system-x86 qemu-utils qemu-block-extra
-  kea-dhcp6-server kea-admin kea-ctrl-agent isc-dhcp-client iproute2 socat radvd ndisc6
+  kea-dhcp6-server kea-admin kea-ctrl-agent isc-dhcp-client iproute2 procps socat radvd ndisc6
   chromium chromium-driver
   uuid-runtime
   nfs-ganesha nfs-ganesha-vfs rpcbind libnfs13 libnfs-utils

@@ -14,7 +14,9 @@ public final class DhcpCommandHandlers implements AgentCommandHandlerFactory {
 
     @Override
     public List<AgentCommandHandler<?>> create(AgentContext context) {
-        return handlers(new DhcpService(context.service(DhcpSettings.class)));
+        DhcpService service = new DhcpService(context.service(DhcpSettings.class));
+        service.stopLeftBehindDaemons();
+        return handlers(service);
     }
 
     public static List<AgentCommandHandler<?>> handlers(DhcpService service) {

@@ -26,12 +26,14 @@ public final class DhcpService {
     private final KeaFiles files;
     private final KeaProcess kea;
     private final Radvd radvd;
+    private final BridgeRouter router;
     private final Map<String, ServedNetwork> networks = new TreeMap<>();
 
     public DhcpService(DhcpSettings settings) {
         this.files = settings.keaFiles();
         this.kea = new KeaProcess(files, settings.launcher(), new KeaControl(settings.controlSocket(), Duration.ofSeconds(30)));
         this.radvd = new Radvd(settings.dir(), settings.launcher());
+        this.router = new BridgeRouter(settings.launcher());
     }
 
     /** A refused network or a daemon's refusal is a failed answer naming the network and the cause; nothing changes then. */
@@ -39,7 +41,7 @@ public final class DhcpService {
         ServedNetwork network;
         try {
             network = ServedNetwork.of(command);
-            serveOrFail(withNetwork(network));
+            serveWithItsLink(network);
         } catch (DhcpException e) {
             LOG.warn("Cannot serve DHCPv6 for network {}: {}", command.networkUuid(), e.getMessage());
             return DhcpNetworkAnswer.failed("cannot serve DHCPv6 for network " + command.networkUuid() + ": "
@@ -50,12 +52,43 @@ public final class DhcpService {
         return new DhcpNetworkAnswer(true, null, networks.size(), network.reservations().size());
     }
 
+    /**
+     * The bridge's side (BridgeRouter) is set up before Kea gets a network that arrives or changes its link,
+     * and taken back if Kea refuses it; a re-apply of its reservations (the frequent change) runs no ip command.
+     */
+    private void serveWithItsLink(ServedNetwork network) {
+        ServedNetwork before = networks.get(network.networkUuid());
+        Map<String, ServedNetwork> next = withNetwork(network);
+        boolean linkChanged = before == null || !before.bridge().equals(network.bridge())
+                || !before.gateway().equals(network.gateway()) || !before.prefix().equals(network.prefix());
+        if (!linkChanged) {
+            serveOrFail(next);
+            return;
+        }
+        List<ServedNetwork> served = new ArrayList<>(networks.values());
+        inOrder(() -> router.serve(network));
+        try {
+            serveOrFail(next);
+        } catch (DhcpException refused) {
+            try {
+                inOrder(() -> router.unserve(network, served));
+            } catch (DhcpException undo) {
+                refused.addSuppressed(undo);
+            }
+            throw refused;
+        }
+        if (before != null) {
+            inOrder(() -> router.unserve(before, next.values()));
+        }
+    }
+
     public synchronized DhcpNetworkAnswer remove(RemoveDhcpNetworkCommand command) {
         if (networks.containsKey(command.networkUuid())) {
             Map<String, ServedNetwork> next = new TreeMap<>(networks);
-            next.remove(command.networkUuid());
+            ServedNetwork removed = next.remove(command.networkUuid());
             try {
                 serveOrFail(next);
+                inOrder(() -> router.unserve(removed, next.values()));
             } catch (DhcpException e) {
                 LOG.warn("Cannot remove DHCPv6 for network {}: {}", command.networkUuid(), e.getMessage());
                 return DhcpNetworkAnswer.failed("cannot remove DHCPv6 for network " + command.networkUuid() + ": "
@@ -66,11 +99,27 @@ public final class DhcpService {
         return new DhcpNetworkAnswer(true, null, networks.size(), 0);
     }
 
-    /** Stops Kea and radvd (the agent stopping, or a test's end). */
+    /**
+     * At agent start. The agent keeps the networks it serves only in memory, so a kea-dhcp6 or radvd left
+     * running by a previous agent serves a configuration nobody knows any more (networks the server may
+     * have removed or changed since). They are stopped (Kea's leases kept), and each network is served
+     * again when the server re-sends it (dhcp.applyNetwork is idempotent; the bridges' gateway addresses
+     * and carrier keepers are reused as they are).
+     */
+    public synchronized void stopLeftBehindDaemons() {
+        kea.stopLeftBehind();
+        radvd.stop();
+    }
+
+    /** Stops Kea and radvd and takes the bridges' gateway addresses and carrier keepers away (the agent stopping, or a test's end). */
     public synchronized void stop() {
         kea.stop();
         radvd.stop();
+        List<ServedNetwork> served = new ArrayList<>(networks.values());
         networks.clear();
+        for (ServedNetwork network : served) {
+            inOrder(() -> router.unserve(network, List.of()));
+        }
     }
 
     /** The configuration Kea serves now (for tests and the benchmark). */
@@ -106,8 +155,17 @@ public final class DhcpService {
     }
 
     private void serveOrFail(Map<String, ServedNetwork> next) {
+        inOrder(() -> serve(next));
+    }
+
+    /** A step that runs tools; an interrupt fails the command like any other failure. */
+    private interface Step {
+        void run() throws InterruptedException;
+    }
+
+    private static void inOrder(Step step) {
         try {
-            serve(next);
+            step.run();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DhcpException("interrupted while applying the DHCPv6 configuration", e);

@@ -31,15 +31,46 @@ public final class KeaProcess {
         this.daemon = new Daemon("kea-dhcp6", files.pidFile(), files.log());
     }
 
-    /** Makes the running Kea serve {@code config}: config-test, config-set, config-write; or starts Kea with it. */
+    /**
+     * Makes the running Kea serve {@code config} (config-set, then the same configuration written to the
+     * file Kea starts from, once Kea took it); or starts Kea with it.
+     *
+     * <p>No config-test first: it would make Kea parse every change twice. Kea 2.2 does refuse a bad
+     * config-set as a whole, but then logs DHCP6_CONFIG_UNRECOVERABLE_ERROR and stops serving (its
+     * hooks and sockets are already closed; config-get still shows the old configuration). So on a
+     * refusal the agent restarts Kea from the file, which still holds the last configuration Kea took,
+     * with its lease file: the old configuration serves again, and the refusal is reported.
+     */
     public void apply(ObjectNode config) {
         files.ensureDir();
         if (daemon.running().isPresent() && control.answers()) {
-            control.apply(config);
-            KeaFiles.makePrivate(files.config());
+            try {
+                control.set(config);
+            } catch (DhcpException refused) {
+                throw restartedAfter(refused);
+            }
+            KeaFiles.writePrivate(files.config(), bytes(config));
             return;
         }
         KeaFiles.writePrivate(files.config(), bytes(config));
+        start();
+    }
+
+    private DhcpException restartedAfter(DhcpException refused) {
+        LOG.warn("Kea refused a configuration; restarting it with the last one it took: {}", refused.getMessage());
+        daemon.stop(Duration.ofSeconds(10));
+        try {
+            start();
+        } catch (DhcpException e) {
+            refused.addSuppressed(e);
+            return new DhcpException(refused.getMessage() + "; restarting Kea with its last configuration failed too: "
+                    + e.getMessage(), refused);
+        }
+        return new DhcpException(refused.getMessage() + " (Kea restarted with its last configuration)", refused);
+    }
+
+    /** Starts kea-dhcp6 with the configuration file and waits for its control socket. */
+    private void start() {
         daemon.start(launcher.command("kea-dhcp6", "-c", files.config().toString()), Map.of(
                 "KEA_PIDFILE_DIR", files.dir().toString(), "KEA_LOCKFILE_DIR", files.dir().toString()));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -64,6 +95,17 @@ public final class KeaProcess {
 
     public boolean isRunning() {
         return daemon.running().isPresent();
+    }
+
+    /**
+     * Stops a kea-dhcp6 a previous agent left running (found by its pid file). Its lease file stays, so
+     * when Kea starts again with the networks the server sends, the addresses it handed out stay taken.
+     */
+    public void stopLeftBehind() {
+        daemon.running().ifPresent(left -> {
+            daemon.stop(Duration.ofSeconds(10));
+            LOG.info("Stopped kea-dhcp6 (pid {}) left running by a previous agent; leases kept", left.pid());
+        });
     }
 
     public void stop() {

@@ -19,6 +19,8 @@ public final class Radvd {
     private final Path dir;
     private final Launcher launcher;
     private final Daemon daemon;
+    /** The configuration the running radvd read last; reservations do not change it, so most applies skip radvd. */
+    private String applied;
 
     public Radvd(Path dir, Launcher launcher) {
         this.dir = dir;
@@ -31,10 +33,16 @@ public final class Radvd {
     }
 
     public void apply(Collection<ServedNetwork> networks) throws InterruptedException {
-        KeaFiles.writePrivate(config(), RadvdConfig.render(networks).getBytes(StandardCharsets.UTF_8));
+        String rendered = RadvdConfig.render(networks);
+        boolean running = daemon.running().isPresent();
+        if (running && rendered.equals(applied)) {
+            return;
+        }
+        KeaFiles.writePrivate(config(), rendered.getBytes(StandardCharsets.UTF_8));
         ToolRun.run(launcher.command("radvd", "--configtest", "-C", config().toString(), "-m", "stderr"));
-        if (daemon.running().isPresent()) {
+        if (running) {
             ToolRun.run(launcher.command("kill", "-HUP", Long.toString(daemon.pid())));
+            applied = rendered;
             return;
         }
         daemon.start(launcher.command("radvd", "--nodaemon", "-C", config().toString(), "-p",
@@ -43,10 +51,12 @@ public final class Radvd {
         if (daemon.exited()) {
             throw new DhcpException("radvd exited at start (log " + dir.resolve("radvd.log") + "): " + daemon.logTail());
         }
+        applied = rendered;
         LOG.info("radvd started for {} network(s)", networks.size());
     }
 
     public void stop() {
         daemon.stop(Duration.ofSeconds(5));
+        applied = null;
     }
 }

@@ -13,7 +13,8 @@ final class ToolRun {
     private ToolRun() {
     }
 
-    static void run(List<String> command) throws InterruptedException {
+    /** Runs the tool and returns its output (stdout and stderr). */
+    static String run(List<String> command) throws InterruptedException {
         String line = String.join(" ", command);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -26,6 +27,7 @@ final class ToolRun {
             if (process.exitValue() != 0) {
                 throw new DhcpException(line + " failed (exit " + process.exitValue() + "): " + output);
             }
+            return output;
         } catch (IOException e) {
             throw new DhcpException("cannot run " + line + ": " + e.getMessage(), e);
         }

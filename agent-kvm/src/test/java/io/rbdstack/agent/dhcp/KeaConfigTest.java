@@ -44,6 +44,31 @@ class KeaConfigTest {
     }
 
     @Test
+    void aNicIsReservedASecondTimeByItsDuidLlOnlyWhenTheMacSourcesCannotReadTheDuid() {
+        ApplyDhcpNetworkCommand seed = seedNetwork();
+        for (List<String> sources : List.of(List.of("duid"), List.of("any"), List.of("ipv6-link-local", "duid"), List.<String>of())) {
+            JsonNode dhcp6 = KeaConfig.render(FILES, List.of(ServedNetwork.of(withMacSources(seed, sources)))).get("Dhcp6");
+            assertEquals(2, dhcp6.at("/subnet6/0/reservations").size(), "one entry per NIC with " + sources);
+            assertEquals("[\"hw-address\"]", dhcp6.get("host-reservation-identifiers").toString());
+            assertTrue(dhcp6.get("ip-reservations-unique").asBoolean());
+        }
+        JsonNode twins = KeaConfig.render(FILES, List.of(ServedNetwork.of(withMacSources(seed, List.of("ipv6-link-local")))));
+        JsonNode reservations = twins.at("/Dhcp6/subnet6/0/reservations");
+        assertEquals(4, reservations.size());
+        assertEquals("00:03:00:01:52:54:00:d6:c2:a9", reservations.at("/1/duid").asText());
+        assertEquals(reservations.at("/0/ip-addresses"), reservations.at("/1/ip-addresses"), "the twin names the same address");
+        assertEquals(reservations.at("/0/prefixes"), reservations.at("/1/prefixes"), "and the same prefix");
+        assertEquals("[\"hw-address\",\"duid\"]", twins.at("/Dhcp6/host-reservation-identifiers").toString());
+        assertEquals(false, twins.at("/Dhcp6/ip-reservations-unique").asBoolean());
+        assertEquals(2, KeaConfig.nicReservations(twins));
+    }
+
+    private static ApplyDhcpNetworkCommand withMacSources(ApplyDhcpNetworkCommand seed, List<String> sources) {
+        return new ApplyDhcpNetworkCommand(seed.networkUuid(), seed.bridge(), seed.prefix(), seed.gateway(), seed.pool(),
+                seed.pdPool(), seed.lifetimes(), sources, seed.reservations());
+    }
+
+    @Test
     void lifetimesGoIntoTheSubnetAndMustBeInOrder() {
         JsonNode subnet = KeaConfig.render(FILES, List.of(ServedNetwork.of(seedNetwork()))).at("/Dhcp6/subnet6/0");
         assertEquals(1000, subnet.get("renew-timer").asLong());

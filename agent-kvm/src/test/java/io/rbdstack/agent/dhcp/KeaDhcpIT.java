@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.connect.CommandHandler;
-import io.rbdstack.agent.connect.CommandHandlerRegistry;
 import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
 import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
@@ -41,7 +41,8 @@ class KeaDhcpIT {
     private static final Duration LEASE_WAIT = Duration.ofSeconds(15);
     private static final Duration NO_LEASE_WAIT = Duration.ofSeconds(8);
 
-    private final String id = "rbk" + UUID.randomUUID().toString().substring(0, 6);
+    private KeaFixture kea;
+    private String id;
     private final String network = UUID.randomUUID().toString();
     private NetnsPair netns;
     private Path dir;
@@ -51,27 +52,18 @@ class KeaDhcpIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        netns = new NetnsPair(id);
-        dir = Path.of("target", "kea-it-" + id).toAbsolutePath();
-        Files.createDirectories(dir);
-        service = new DhcpService(new DhcpSettings(dir.resolve("dhcp"), dir.resolve("dhcp").resolve("kea6-ctrl.sock"),
-                netns.hostLauncher()));
-        agent = CommandHandlerRegistry.of(DhcpCommandHandlers.handlers(service));
-        dhclient = new Dhclient(netns.guest, dir);
+        kea = new KeaFixture("kea-it-");
+        id = kea.id;
+        netns = kea.netns;
+        dir = kea.dir;
+        service = kea.service;
+        agent = kea.agent;
+        dhclient = kea.dhclient;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        try {
-            service.stop();
-        } finally {
-            netns.close();
-            try (var files = Files.walk(dir)) {
-                for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
+        kea.close();
     }
 
     // Separately: while one DUID holds the reserved address's lease, a client with another DUID and the
@@ -142,15 +134,68 @@ class KeaDhcpIT {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("dhcp"))));
     }
 
+    // The agent sends config-set alone (no config-test). Kea 2.2 refuses a bad one whole but stops serving
+    // (DHCP6_CONFIG_UNRECOVERABLE_ERROR); the agent restarts it from the last file it took, so the old
+    // configuration serves again. Without that restart the last assertion fails (measured).
     @Test
-    void aConfigurationKeaRefusesFailsWithKeasTextAndChangesNothing() throws Exception {
+    void aConfigurationKeaRefusesFailsWithKeasTextAndTheRunningKeaKeepsServingTheOldOne() throws Exception {
         assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        Path config = dir.resolve("dhcp").resolve("kea-dhcp6.conf");
+        String fileBefore = Files.readString(config);
         Answer refused = agent.handle(new ApplyDhcpNetworkCommand(network, id + "b", PREFIX, "2001:db8:42::1", pool(),
                 new DhcpPdPool("2001:db8:4200::/48", 60), LIFETIMES, List.of("no-such-source"), List.of()));
         assertFalse(refused.success());
-        assertTrue(refused.details().contains("Kea refused config-test") && refused.details().contains("no-such-source"),
-                refused.details());
-        assertEquals(1, KeaConfig.nicReservations(service.keaConfig()), "the reservation stays");
+        assertTrue(refused.details().contains("Kea refused config-set") && refused.details().contains("no-such-source")
+                && refused.details().contains("Kea restarted with its last configuration"), refused.details());
+        assertEquals(1, KeaConfig.nicReservations(service.keaConfig()), "the agent keeps the reservation");
+        JsonNode running = new KeaControl(dir.resolve("dhcp").resolve("kea6-ctrl.sock"), Duration.ofSeconds(10))
+                .call("config-get", null);
+        assertEquals(1, KeaConfig.nicReservations(running), "Kea still runs the old configuration");
+        assertEquals("[\"duid\"]", running.at("/Dhcp6/mac-sources").toString());
+        assertEquals(fileBefore, Files.readString(config), "the file Kea starts from is unchanged");
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "and still serves the reservation");
+    }
+
+    // The agent keeps its networks in memory only: a restarted agent stops the Kea and radvd the previous
+    // one left running (keeping the leases) and serves each network again when the server re-sends it.
+    @Test
+    void aRestartedAgentStopsTheDaemonsLeftRunningAndServesAgainWhenTheServerReapplies() throws Exception {
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT));
+        Path dhcp = dir.resolve("dhcp");
+        ProcessHandle leftKea = pidOf(dhcp.resolve("kea-dhcp6.kea-dhcp6.pid"));
+        ProcessHandle leftRadvd = pidOf(dhcp.resolve("radvd.pid"));
+
+        // The agent dies without stopping anything; a new one starts on the same directory.
+        kea.startAgent();
+        service = kea.service;
+        agent = kea.agent;
+        DhcpSettings settings = kea.settings();
+        service.stopLeftBehindDaemons();
+        assertFalse(leftKea.isAlive(), "the Kea left running is stopped");
+        assertFalse(leftRadvd.isAlive(), "the radvd left running is stopped");
+        assertFalse(new KeaControl(settings.controlSocket(), Duration.ofSeconds(5)).answers(), "nothing serves");
+        assertTrue(Files.readString(dhcp.resolve("kea-leases6.csv")).contains(RESERVED), "the leases are kept");
+
+        assertApplied(apply(pool(), List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        assertTrue(pidOf(dhcp.resolve("kea-dhcp6.kea-dhcp6.pid")).isAlive(), "a new Kea serves the re-applied network");
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "served again after the re-apply");
+    }
+
+    private static ProcessHandle pidOf(Path pidFile) throws Exception {
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid + " from " + pidFile));
+    }
+
+    // mac-sources without "duid"/"any" cannot learn a KVM guest's MAC; the NIC's DUID-LL twin still matches.
+    @Test
+    void withMacSourcesThatCannotReadTheDuidADuidLlClientGetsItsAddressThroughTheTwin() throws Exception {
+        assertApplied(agent.handle(new ApplyDhcpNetworkCommand(network, id + "b", PREFIX, "2001:db8:42::1", null, null,
+                LIFETIMES, List.of("ipv6-link-local"), List.of(reservation(RESERVED_MAC, RESERVED)))), 1, 1);
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "DUID-LL client, matched by its DUID");
     }
 
     @Test

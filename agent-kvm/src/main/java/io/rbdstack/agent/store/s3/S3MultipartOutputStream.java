@@ -1,0 +1,137 @@
+package io.rbdstack.agent.store.s3;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * Writes one object as an S3 multipart upload with bounded memory: one part fills while the part
+ * before it uploads on a thread of its own, so reading the source and sending overlap, and at most
+ * two parts are in memory. Nothing is visible under the key until {@link #complete()}; {@link #abort()}
+ * discards the parts. Parts are 8 MiB, doubling every 1000 parts, so S3's 10,000-part limit is never
+ * reached and a backup of up to 8 GiB holds 16 MiB.
+ */
+final class S3MultipartOutputStream extends OutputStream {
+
+    static final int FIRST_PART_BYTES = 8 << 20;
+    private static final int MAX_PART_BYTES = 512 << 20;
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String key;
+    private final String uploadId;
+    private final ExecutorService uploader;
+    private final List<CompletedPart> parts = new ArrayList<>();
+    private byte[] buffer = new byte[FIRST_PART_BYTES];
+    private byte[] spare;
+    private int filled;
+    private long size;
+    private Future<CompletedPart> uploading;
+
+    S3MultipartOutputStream(S3Client s3, String bucket, String key) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.key = key;
+        this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        this.uploader = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "s3-upload " + key);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Bytes written so far. */
+    long size() {
+        return size;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        while (length > 0) {
+            int n = Math.min(length, buffer.length - filled);
+            System.arraycopy(bytes, offset, buffer, filled, n);
+            filled += n;
+            offset += n;
+            length -= n;
+            size += n;
+            if (filled == buffer.length) {
+                sendPart();
+            }
+        }
+    }
+
+    /** Sends what is buffered as the last part and makes the object visible under its key. */
+    void complete() throws IOException {
+        if (filled > 0 || parts.isEmpty() && uploading == null) {
+            sendPart(); // S3 takes one empty part for an empty object
+        }
+        awaitUpload();
+        try {
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+        } catch (SdkException e) {
+            throw new IOException("cannot complete the upload of " + key + ": " + e.getMessage(), e);
+        } finally {
+            uploader.shutdownNow();
+        }
+    }
+
+    /** Discards the upload's parts; the key is left as it was. */
+    void abort() {
+        uploader.shutdownNow();
+        s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    }
+
+    /** Hands the full buffer to the uploader once the part before it is sent, and fills the other one. */
+    private void sendPart() throws IOException {
+        awaitUpload();
+        int partNumber = parts.size() + 1;
+        byte[] part = buffer;
+        int length = filled;
+        uploading = uploader.submit(() -> {
+            String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                            .contentLength((long) length),
+                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
+                            "application/octet-stream")).eTag();
+            return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+        });
+        int next = (int) Math.min(MAX_PART_BYTES, (long) FIRST_PART_BYTES << (partNumber / 1000));
+        buffer = spare != null && spare.length == next ? spare : new byte[next];
+        spare = part.length == next ? part : null;
+        filled = 0;
+    }
+
+    private void awaitUpload() throws IOException {
+        if (uploading == null) {
+            return;
+        }
+        try {
+            parts.add(uploading.get());
+            uploading = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while uploading " + key);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new IOException("cannot upload part " + (parts.size() + 1) + " of " + key + ": "
+                    + cause.getMessage(), cause);
+        }
+    }
+}

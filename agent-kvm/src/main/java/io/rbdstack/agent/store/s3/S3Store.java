@@ -86,7 +86,7 @@ public final class S3Store implements ImageStore {
     public InputStream openForReading(String relative) throws IOException {
         String key = key(relative);
         try {
-            return s3.getObject(b -> b.bucket(url.bucket()).key(key));
+            return new AbortingInputStream(s3.getObject(b -> b.bucket(url.bucket()).key(key)));
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(relative, null, "not in image store " + url.url());
         } catch (SdkException e) {

@@ -64,6 +64,12 @@ class S3StoreIT {
             assertArrayEquals(content, in.readAllBytes());
         }
 
+        for (int i = 0; i < 20; i++) { // more than the pool's connections: each abandoned read gave its own back
+            try (InputStream in = store.openForReading("snapshots/1/2/a.rbddiff")) {
+                assertEquals(content[0] & 0xff, in.read(), "a restore that stops after one byte");
+            }
+        }
+
         assertTrue(store.delete("snapshots/1/2/a.rbddiff"));
         assertFalse(store.delete("snapshots/1/2/a.rbddiff"), "already gone");
         assertEquals(List.of(), rgw.keys());

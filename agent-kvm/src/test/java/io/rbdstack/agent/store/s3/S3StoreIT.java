@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.agent.fixtures.S3Fixture;
 import io.rbdstack.agent.store.ImageStore;
 import io.rbdstack.agent.store.ImageStores;
@@ -18,7 +19,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.NoSuchFileException;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,16 +40,10 @@ class S3StoreIT {
         }
     }
 
-    private static byte[] random(int size) {
-        byte[] bytes = new byte[size];
-        new Random(size).nextBytes(bytes);
-        return bytes;
-    }
-
     @Test
     void aFileOfSeveralPartsIsWrittenReadBackAndDeleted() throws Exception {
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
-        byte[] content = random(2 * S3MultipartOutputStream.FIRST_PART_BYTES + 12345); // three parts
+        byte[] content = RbdData.bytes(2 * S3MultipartOutputStream.FIRST_PART_BYTES + 12345, 1); // three parts
         ImageStore.Written<String> written = store.writeAtomically("snapshots/1/2/a.rbddiff", out -> {
             for (int i = 0; i < content.length; i += 100_000) { // in pieces, as the backup writes
                 out.write(content, i, Math.min(100_000, content.length - i));
@@ -81,7 +75,7 @@ class S3StoreIT {
     void aWriteThatFailsLeavesNoObjectAndNoUpload() throws Exception {
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
         IOException failure = assertThrows(IOException.class, () -> store.writeAtomically("failed.rbddiff", out -> {
-            out.write(random(S3MultipartOutputStream.FIRST_PART_BYTES + 1)); // one part sent already
+            out.write(RbdData.bytes(S3MultipartOutputStream.FIRST_PART_BYTES + 1, 2)); // one part sent already
             throw new IOException("the source broke");
         }));
         assertTrue(failure.getMessage().contains("the source broke"), failure.getMessage());

@@ -29,7 +29,11 @@ REGION=us-east-1
 POOLS=(.rgw.root:1 default.rgw.control:1 default.rgw.meta:1 default.rgw.log:1 default.rgw.buckets.index:1
   default.rgw.buckets.non-ec:1 default.rgw.buckets.data:8)
 
-ceph_cli() { ceph --conf "$CEPH_CONF" --name client.admin --keyring "$ADMIN_KEYRING" --connect-timeout 10 "$@"; }
+# Its own admin socket: the default one of client.admin is taken by any other client.admin running.
+ceph_cli() {
+  ceph --conf "$CEPH_CONF" --name client.admin --keyring "$ADMIN_KEYRING" --connect-timeout 10 \
+    --admin-socket "$R/ceph-cli.asok" "$@"
+}
 rgw_admin() {
   radosgw-admin --conf "$CEPH_CONF" --name client.admin --keyring "$ADMIN_KEYRING" \
     --log-file "$ADMIN_LOG" --admin-socket "$ADMIN_ASOK" "$@"

@@ -23,11 +23,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 final class S3Clients {
 
-    /** How long connecting, and each read or write on a connection, may take: {@code -Drbdstack.s3.timeout.ms}. */
-    static final Duration TIMEOUT = Duration.ofMillis(Long.getLong("rbdstack.s3.timeout.ms", 20_000));
+    /** How long each read or write on a connection may take: {@code -Drbdstack.s3.timeout.ms}, 20 s by default. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(Long.getLong("rbdstack.s3.timeout.ms", 20_000));
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private record Key(URI endpoint, String region, String accessKey, Secret secretKey) {
+    private record Key(URI endpoint, String region, String accessKey, Secret secretKey, Duration timeout) {
     }
 
     private static final Map<Key, S3Client> CLIENTS = new ConcurrentHashMap<>();
@@ -35,8 +35,9 @@ final class S3Clients {
     private S3Clients() {
     }
 
-    static S3Client of(S3StoreUrl store, StoreCredentials credentials) {
-        Key key = new Key(store.endpointUri(), store.region(), credentials.accessKey(), credentials.secretKey());
+    static S3Client of(S3StoreUrl store, StoreCredentials credentials, Duration timeout) {
+        Key key = new Key(store.endpointUri(), store.region(), credentials.accessKey(), credentials.secretKey(),
+                timeout);
         return CLIENTS.computeIfAbsent(key, S3Clients::create);
     }
 
@@ -50,10 +51,13 @@ final class S3Clients {
                 // Only the checksums S3 requires: RGW 16 knows no flexible (CRC) checksum trailers.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                // A blocked socket write has no timeout of its own (an endpoint that stops reading): every
+                // attempt is aborted after twice the timeout; part uploads get longer (S3MultipartOutputStream).
+                .overrideConfiguration(o -> o.apiCallAttemptTimeout(key.timeout().multipliedBy(2)))
                 .httpClientBuilder(Apache5HttpClient.builder()
                         .connectionTimeout(CONNECT_TIMEOUT)
-                        .connectionAcquisitionTimeout(TIMEOUT)
-                        .socketTimeout(TIMEOUT)
+                        .connectionAcquisitionTimeout(key.timeout())
+                        .socketTimeout(key.timeout())
                         .maxConnections(16))
                 .build();
     }

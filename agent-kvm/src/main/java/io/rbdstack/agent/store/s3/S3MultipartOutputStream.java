@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -36,6 +37,7 @@ final class S3MultipartOutputStream extends OutputStream {
     private final String bucket;
     private final String key;
     private final String uploadId;
+    private final Duration timeout;
     private final ExecutorService uploader;
     private final List<CompletedPart> parts = new ArrayList<>();
     /** Parts sent and not yet answered, oldest first; their buffers come back to {@link #free} when answered. */
@@ -48,8 +50,13 @@ final class S3MultipartOutputStream extends OutputStream {
     private record Upload(Future<CompletedPart> part, byte[] buffer) {
     }
 
-    S3MultipartOutputStream(S3Client s3, String bucket, String key) {
+    /**
+     * {@code timeout}: how long a part's upload may go without progress; an attempt may take one
+     * timeout per 8 MiB of the part, plus one.
+     */
+    S3MultipartOutputStream(S3Client s3, String bucket, String key, Duration timeout) {
         this.s3 = s3;
+        this.timeout = timeout;
         this.bucket = bucket;
         this.key = key;
         this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
@@ -118,8 +125,10 @@ final class S3MultipartOutputStream extends OutputStream {
         byte[] part = buffer;
         int length = filled;
         uploading.add(new Upload(uploader.submit(() -> {
+            Duration attempt = timeout.multipliedBy(1 + Math.max(1, length / FIRST_PART_BYTES));
             String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
-                            .contentLength((long) length),
+                            .contentLength((long) length)
+                            .overrideConfiguration(o -> o.apiCallAttemptTimeout(attempt)),
                     RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
                             "application/octet-stream")).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();

@@ -8,6 +8,7 @@ import io.rbdstack.spi.storage.StoreCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -28,13 +29,20 @@ public final class S3Store implements ImageStore {
 
     private final S3StoreUrl url;
     private final S3Client s3;
+    private final Duration timeout;
 
-    private S3Store(S3StoreUrl url, S3Client s3) {
+    private S3Store(S3StoreUrl url, S3Client s3, Duration timeout) {
         this.url = url;
         this.s3 = s3;
+        this.timeout = timeout;
     }
 
     public static S3Store of(String url, StoreCredentials credentials) throws IOException {
+        return of(url, credentials, S3Clients.DEFAULT_TIMEOUT);
+    }
+
+    /** The store whose every read or write on a connection waits at most {@code timeout}. */
+    public static S3Store of(String url, StoreCredentials credentials, Duration timeout) throws IOException {
         S3StoreUrl store;
         try {
             store = S3StoreUrl.parse(url);
@@ -44,7 +52,7 @@ public final class S3Store implements ImageStore {
         if (credentials == null) {
             throw new IOException("S3 image store " + store.url() + " came without its access and secret keys");
         }
-        return new S3Store(store, S3Clients.of(store, credentials));
+        return new S3Store(store, S3Clients.of(store, credentials, timeout), timeout);
     }
 
     @Override
@@ -64,7 +72,8 @@ public final class S3Store implements ImageStore {
     @Override
     public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
         String key = key(relative);
-        S3MultipartOutputStream out = call("start an upload to", () -> new S3MultipartOutputStream(s3, url.bucket(), key));
+        S3MultipartOutputStream out = call("start an upload to",
+                () -> new S3MultipartOutputStream(s3, url.bucket(), key, timeout));
         try {
             T result = writer.write(out);
             out.complete();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rbdstack.agent.fixtures.FreezingTcpProxy;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.agent.fixtures.S3Fixture;
 import io.rbdstack.agent.store.ImageStore;
@@ -18,6 +19,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.NoSuchFileException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,5 +128,33 @@ class S3StoreIT {
         long seconds = (System.nanoTime() - start) / 1_000_000_000;
         assertTrue(e.getMessage().contains(down), e.getMessage());
         assertTrue(seconds < 30, "failed after " + seconds + " s");
+    }
+
+    @Test
+    void anEndpointThatFreezesMidWriteFailsInBoundedTimeLeavesNoObjectAndARetrySucceeds() throws Exception {
+        int rgwPort = Integer.parseInt(rgw.endpoint.substring(rgw.endpoint.lastIndexOf(':') + 1));
+        try (FreezingTcpProxy proxy = new FreezingTcpProxy(rgwPort)) {
+            String via = new S3StoreUrl("127.0.0.1:" + proxy.port(), rgw.bucket, false, rgw.region).url();
+            ImageStore frozen = S3Store.of(via, rgw.credentials, Duration.ofSeconds(2));
+            long start = System.nanoTime();
+            IOException e = assertThrows(IOException.class, () -> frozen.writeAtomically("frozen.rbddiff", out -> {
+                out.write(RbdData.bytes(S3MultipartOutputStream.FIRST_PART_BYTES, 3)); // a part on its way
+                proxy.freeze(); // RGW stops answering and reading, the connections stay up
+                out.write(RbdData.bytes(2 * S3MultipartOutputStream.FIRST_PART_BYTES, 4));
+                return null;
+            }));
+            long seconds = (System.nanoTime() - start) / 1_000_000_000;
+            assertTrue(e.getMessage().contains(via), e.getMessage());
+            assertTrue(seconds < 45, "failed after " + seconds + " s");
+        }
+        assertFalse(rgw.keys().contains("frozen.rbddiff"), "nothing complete-looking");
+
+        ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
+        store.writeAtomically("frozen.rbddiff", out -> {
+            out.write(RbdData.bytes(S3MultipartOutputStream.FIRST_PART_BYTES + 5, 5));
+            return null;
+        });
+        assertEquals(S3MultipartOutputStream.FIRST_PART_BYTES + 5, store.size("frozen.rbddiff"), "the retry");
+        assertTrue(store.delete("frozen.rbddiff"));
     }
 }

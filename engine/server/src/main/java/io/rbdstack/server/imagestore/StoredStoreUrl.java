@@ -12,9 +12,10 @@ import java.nio.charset.StandardCharsets;
  * {@code #} the access key and the secret key encrypted as every stored secret is ({@link SecretCipher},
  * AES-GCM). No store URL has a fragment, so the split is unambiguous; the keys never leave this
  * class but as {@link StoreCredentials}, whose secret is masked. Kept in the one column because
- * image stores have no details table yet.
+ * image stores have no details table yet: anything that reads {@code image_store.url} itself must
+ * read it through {@link #read}.
  */
-record StoredStoreUrl(String url, StoreCredentials credentials) {
+public record StoredStoreUrl(String url, StoreCredentials credentials) {
 
     private static final String KEYS = "#keys=";
 
@@ -28,7 +29,7 @@ record StoredStoreUrl(String url, StoreCredentials credentials) {
     }
 
     /** The URL and keys a column holds, the secret key decrypted. */
-    static StoredStoreUrl read(String column, SecretCipher cipher) {
+    public static StoredStoreUrl read(String column, SecretCipher cipher) {
         int keys = column.indexOf(KEYS);
         if (keys < 0) {
             return new StoredStoreUrl(column, null);

@@ -11,6 +11,7 @@ PACKAGES=(
   chromium chromium-driver
   uuid-runtime
   nfs-ganesha nfs-ganesha-vfs rpcbind libnfs13 libnfs-utils
+  radosgw
   syslinux syslinux-common mtools dosfstools
 )
 

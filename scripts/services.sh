@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts, stops or reports every real service the tests and the server need.
-# usage: services.sh start|stop|status [mariadb] [ceph] [libvirt] [nfs]   (default: all)
+# usage: services.sh start|stop|status [mariadb] [ceph] [rgw] [libvirt] [nfs]   (default: all)
 # stop (of all) first stops the agent and the management server of scripts/run.sh by their pid files;
 # status also reports them when they were started.
 source "$(dirname "$0")/common.sh"
@@ -9,7 +9,7 @@ here=$(dirname "$0")
 action=${1:-}
 shift || true
 services=("$@")
-(( ${#services[@]} )) || services=(mariadb ceph libvirt nfs)
+(( ${#services[@]} )) || services=(mariadb ceph rgw libvirt nfs) # rgw runs on ceph's cluster
 
 case "$action" in
   start)
@@ -32,5 +32,5 @@ case "$action" in
     [[ -f $RBDSTACK_STATE_DIR/agent/agent.pid ]] && { "$here/agent.sh" status || true; }
     exit $rc
     ;;
-  *) die "usage: $0 start|stop|status [mariadb] [ceph] [libvirt] [nfs]" ;;
+  *) die "usage: $0 start|stop|status [mariadb] [ceph] [rgw] [libvirt] [nfs]" ;;
 esac

@@ -1,18 +1,16 @@
 package io.rbdstack.agent;
 
-import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
 import static io.rbdstack.agent.fixtures.OneHostCloud.list;
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.fixtures.BackupCalls;
+import io.rbdstack.agent.fixtures.BackupRoundTrip;
 import io.rbdstack.agent.fixtures.OneHostCloud;
-import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.RealServices;
 import java.nio.file.Files;
@@ -36,10 +34,9 @@ class NfsSnapshotBackupsIT {
     static Path dir;
     static OneHostCloud cloud;
     static ApiClient admin;
-    static BackupCalls calls;
+    static BackupRoundTrip roundTrip;
     static RadosSession session;
     static IoCTX io;
-    static String offering;
     static String nfsUrl;
     static Path exportDir;
     /** This test's directory of the shared export, so runs beside it never meet its files. */
@@ -53,12 +50,12 @@ class NfsSnapshotBackupsIT {
         Files.createDirectories(exportDir.resolve(subdir));
         cloud = OneHostCloud.start(dir);
         admin = cloud.admin();
-        calls = new BackupCalls(admin);
         session = cloud.cephAdmin();
         io = session.ioCtx();
         cloud.createdRbdPool("nfs-backup-pool", cloud.ceph.limitedUser(), "zone");
-        offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
-                .get("diskoffering").get("id").asText();
+        String offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"),
+                "createDiskOffering").get("diskoffering").get("id").asText();
+        roundTrip = new BackupRoundTrip(admin, new BackupCalls(admin), io, cloud.zoneId, offering);
     }
 
     @AfterAll
@@ -94,41 +91,15 @@ class NfsSnapshotBackupsIT {
         JsonNode listed = list(admin, "listImageStores", "imagestore", "provider", "NFS").get(0);
         assertEquals("nfs", listed.get("protocol").asText());
 
-        String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
-        RbdData.write(io, volumeId, 0, RbdData.bytes(3 << 20, 11));
-        String atS1 = RbdData.sha256(io, volumeId, null);
-        String s1 = calls.snapshot(volumeId);
-        JsonNode full = calls.backup(s1);
-        assertEquals("BackedUp", full.get("state").asText());
-        assertFalse(full.has("parent"), "a full backup: " + full);
-        assertEquals("nfs-backups", full.get("datastorename").asText());
-        Path s1File = backupFile(s1);
-        assertEquals(full.get("physicalsize").asLong(), Files.size(s1File), "the file on the NFS server");
+        BackupRoundTrip.Made made = roundTrip.run("nfs-backups");
+        Path s1File = backupFile(made.s1());
+        assertEquals(made.full().get("physicalsize").asLong(), Files.size(s1File), "the file on the NFS server");
 
-        RbdData.write(io, volumeId, 200 << 20, RbdData.bytes(64 << 10, 12));
-        String atS2 = RbdData.sha256(io, volumeId, null);
-        String s2 = calls.snapshot(volumeId);
-        JsonNode incremental = calls.backup(s2);
-        assertEquals(s1, incremental.get("parent").asText(), "s2's backup builds on s1's");
-        assertTrue(incremental.get("physicalsize").asLong() < 256 << 10, incremental.toString());
-
-        ok(admin.call("deleteVolume", "id", volumeId), "deleteVolume");
-        assertFalse(list(admin, "listSnapshots", "snapshot", "id", s2).get(0).get("revertable").asBoolean(),
-                "no longer on primary: the restore reads NFS");
-
-        String fromS1 = calls.createVolume("snapshotid", s1, "name", "from-s1");
-        assertEquals(atS1, RbdData.sha256(io, fromS1, null), "the full backup alone = the volume as at s1");
-        String fromS2 = calls.createVolume("snapshotid", s2, "name", "from-s2");
-        assertEquals(atS2, RbdData.sha256(io, fromS2, null), "full + incremental = the volume as at s2");
-
-        awaitOk(admin, admin.call("deleteSnapshot", "id", s2), "deleteSnapshot");
-        awaitOk(admin, admin.call("deleteSnapshot", "id", s1), "deleteSnapshot");
+        roundTrip.deleteAll(made);
         try (Stream<Path> files = Files.walk(exportDir.resolve(subdir))) {
             assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "both backup files are gone");
         }
         ok(admin.call("deleteImageStore", "id", added.get("id").asText()), "deleteImageStore");
-        ok(admin.call("deleteVolume", "id", fromS1), "deleteVolume");
-        ok(admin.call("deleteVolume", "id", fromS2), "deleteVolume");
     }
 
     private static Path backupFile(String snapshotId) throws Exception {

@@ -46,7 +46,7 @@ final class RbdBackupCommands {
     /** Writes the backup, reporting the data bytes written of those to write. */
     RbdBackupAnswer backup(BackupRbdSnapshotCommand command, ProgressReporter progress) {
         try (RadosSession session = rados.connect(command.pool())) {
-            ImageStore store = ImageStores.open(command.storeUrl());
+            ImageStore store = ImageStores.open(command.storeUrl(), command.storeCredentials());
             ImageStore.Written<String> written = store.writeAtomically(command.path(), out -> {
                 DigestOutputStream digesting = new DigestOutputStream(out, sha256());
                 new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting,
@@ -75,7 +75,7 @@ final class RbdBackupCommands {
                 String previous = null;
                 long total = 0;
                 for (BackupFile file : command.chain()) {
-                    total += ImageStores.open(file.storeUrl()).size(file.path());
+                    total += ImageStores.open(file.storeUrl(), file.credentials()).size(file.path());
                 }
                 long[] read = {0};
                 long all = total;
@@ -107,7 +107,7 @@ final class RbdBackupCommands {
 
     private static RbdBackups.Transfer apply(RbdBackups backups, String image, BackupFile file,
                                              java.util.function.LongConsumer bytesRead) throws Exception {
-        ImageStore store = ImageStores.open(file.storeUrl());
+        ImageStore store = ImageStores.open(file.storeUrl(), file.credentials());
         MessageDigest digest = sha256();
         InputStream counted = new java.io.FilterInputStream(store.openForReading(file.path())) {
             @Override

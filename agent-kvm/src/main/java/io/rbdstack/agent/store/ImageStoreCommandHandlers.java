@@ -28,7 +28,7 @@ public final class ImageStoreCommandHandlers implements AgentCommandHandlerFacto
 
     private static ImageStoreAnswer test(TestImageStoreCommand test) {
         try {
-            ImageStore store = ImageStores.open(test.url());
+            ImageStore store = ImageStores.open(test.url(), test.credentials());
             store.checkWritable();
             long[] capacity = store.capacity();
             return new ImageStoreAnswer(true, null, capacity[0], capacity[1]);
@@ -39,7 +39,7 @@ public final class ImageStoreCommandHandlers implements AgentCommandHandlerFacto
 
     private static GenericAnswer delete(DeleteBackupCommand delete) {
         try {
-            if (!ImageStores.open(delete.storeUrl()).delete(delete.path())) {
+            if (!ImageStores.open(delete.storeUrl(), delete.credentials()).delete(delete.path())) {
                 LOG.info("Backup {} was already gone from {}", delete.path(), delete.storeUrl());
             }
             return GenericAnswer.ok();

@@ -313,7 +313,7 @@ public final class ManagementServer implements AutoCloseable {
             VolumeRepository volumes = new VolumeRepository(jdbc);
             TemplateRepository templates = new TemplateRepository(jdbc);
             SnapshotRepository snapshots = new SnapshotRepository(jdbc);
-            ImageStoreRepository imageStores = new ImageStoreRepository(jdbc);
+            ImageStoreRepository imageStores = new ImageStoreRepository(jdbc, cipher);
             ImageStoreCommands.register(registry, new ImageStoreCommands.Deps(zones, imageStores, gateway));
             LimitCheck limitCheck = new ResourceLimitEnforcer(jdbc, limits, usage);
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rbdstack.agent.fixtures.FreezingTcpProxy;
 import io.rbdstack.agent.store.ImageStore;
 import io.rbdstack.agent.store.ImageStores;
 import io.rbdstack.testing.RealServices;

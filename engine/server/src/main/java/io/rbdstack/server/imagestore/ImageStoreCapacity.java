@@ -33,7 +33,7 @@ public final class ImageStoreCapacity {
         for (ImageStoreRepository.StoreRow store : stores.list(all, "")) {
             try {
                 Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()),
-                        new TestImageStoreCommand(store.url()), TIMEOUT);
+                        new TestImageStoreCommand(store.url(), store.credentials()), TIMEOUT);
                 if (answer.success() && answer instanceof ImageStoreAnswer capacity) {
                     stores.capacity(store.id(), capacity.totalBytes(), capacity.usedBytes());
                     read++;

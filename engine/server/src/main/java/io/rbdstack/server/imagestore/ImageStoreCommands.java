@@ -17,9 +17,6 @@ import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.store.ImageStoreAnswer;
 import io.rbdstack.spi.agent.store.TestImageStoreCommand;
 import io.rbdstack.spi.storage.HostGateway;
-import io.rbdstack.spi.storage.ImageStorePath;
-import io.rbdstack.spi.storage.ImageStorePathException;
-import io.rbdstack.spi.storage.NfsStoreUrl;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
 import java.time.Duration;
@@ -30,7 +27,8 @@ import java.util.Optional;
 /**
  * addImageStore, listImageStores, deleteImageStore: secondary storage, where snapshot backups go.
  * A store is an NFS export the agents read and write through libnfs ({@code provider=NFS},
- * {@code url=nfs://server/export/path}) or a directory that every KVM host of the zone has mounted at
+ * {@code url=nfs://server/export/path}), an S3 bucket ({@code provider=S3}, named by CloudStack's
+ * details, its secret key stored encrypted: {@link StoreUrl}) or a directory that every KVM host of the zone has mounted at
  * the same path ({@code provider=SharedMountPoint}, {@code url=file:///path}); the agents mount nothing
  * themselves.
  */
@@ -38,6 +36,7 @@ public final class ImageStoreCommands {
 
     static final String PROVIDER = "SharedMountPoint";
     static final String NFS_PROVIDER = "NFS";
+    static final String S3_PROVIDER = "S3";
     private static final Duration TEST_TIMEOUT = Duration.ofSeconds(30);
 
     private ImageStoreCommands() {
@@ -57,22 +56,26 @@ public final class ImageStoreCommands {
             response = "imagestore", event = "IMAGE.STORE.CREATE")
     record AddImageStore(
             @Param(description = "the image store provider name: NFS (an export the agents reach through libnfs,"
-                    + " no mount) or SharedMountPoint (a directory mounted on every KVM host of the zone)")
+                    + " no mount), S3 (a bucket, named by details) or SharedMountPoint (a directory mounted on every"
+                    + " KVM host of the zone)")
             String provider,
             @Param(description = "the URL for the image store: nfs://<server>/<export path> for NFS (NFSv3;"
                     + " ?nfsport=N&mountport=N for a server without rpcbind), file:///<directory> for SharedMountPoint,"
-                    + " mounted at that path on every KVM host of the zone; not a system directory", length = 1024,
-                    column = "image_store.url") String url,
+                    + " mounted at that path on every KVM host of the zone; not a system directory. Optional for S3:"
+                    + " http(s)://<endpoint>/<bucket> in place of the details endpoint, usehttps and bucket",
+                    length = 1024, column = "image_store.url") Optional<String> url,
             @Param(description = "the name for the image store; the URL when absent", column = "image_store.name")
             Optional<String> name,
             @Param(description = "the Zone ID for the image store (required)", entity = Entity.ZONE)
             Optional<String> zoneId,
-            @Param(description = "accepted; no provider reads details yet") Map<String, String> details)
+            @Param(description = "the details for the image store. S3: accesskey, secretkey (both required; the"
+                    + " secret key is stored encrypted and never shown), bucket, endpoint (host[:port]), usehttps"
+                    + " (false by default) and region (us-east-1 by default)") Map<String, String> details)
             implements SyncCommand<Deps> {
 
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
-            StoreUrl store = StoreUrl.of(provider, url);
+            StoreUrl store = StoreUrl.of(provider, url, details);
             String storeUrl = store.url();
             String zoneUuid = zoneId.orElseThrow(() -> ApiException.invalidParameter(
                     "Missing parameter zoneid: the zone whose hosts have the store mounted"));
@@ -88,14 +91,14 @@ public final class ImageStoreCommands {
                 throw ApiException.invalidParameter("An image store named " + storeName + " already exists in the zone"
                         + " (parameter name)");
             }
-            long[] capacity = testOnEveryHost(deps.hosts(), zoneUuid, storeUrl);
-            String uuid = stores.create(storeName, store.protocol(), storeUrl, store.provider(), zone, capacity[0],
-                    capacity[1]);
+            long[] capacity = testOnEveryHost(deps.hosts(), zoneUuid, store);
+            String uuid = stores.create(storeName, store.protocol(), storeUrl, store.credentials(), store.provider(),
+                    zone, capacity[0], capacity[1]);
             return ApiJson.object("imagestore", stores.find(uuid).orElseThrow().view());
         }
 
         /** The store must be usable from every Up host of the zone: any of them may run a backup or restore. */
-        private static long[] testOnEveryHost(HostGateway hosts, String zoneUuid, String url) {
+        private static long[] testOnEveryHost(HostGateway hosts, String zoneUuid, StoreUrl store) {
             List<String> up = hosts.upHosts(PoolScope.zone(zoneUuid));
             if (up.isEmpty()) {
                 throw ApiException.unavailable("No host is Up in zone " + zoneUuid + " to test the image store on");
@@ -104,40 +107,18 @@ public final class ImageStoreCommands {
             for (String host : up) {
                 Answer answer;
                 try {
-                    answer = hosts.send(host, new TestImageStoreCommand(url), TEST_TIMEOUT);
+                    answer = hosts.send(host, new TestImageStoreCommand(store.url(), store.credentials()),
+                            TEST_TIMEOUT);
                 } catch (StorageException e) {
                     throw StorageErrors.toApi(e);
                 }
-                if (!answer.success() || !(answer instanceof ImageStoreAnswer store)) {
-                    throw ApiException.invalidParameter("Host " + host + " cannot use image store " + url + ": "
-                            + answer.details() + " (parameter url)");
+                if (!answer.success() || !(answer instanceof ImageStoreAnswer tested)) {
+                    throw ApiException.invalidParameter("Host " + host + " cannot use image store " + store.url()
+                            + ": " + answer.details() + " (parameter " + store.parameter() + ")");
                 }
-                capacity = new long[] {store.totalBytes(), store.usedBytes()};
+                capacity = new long[] {tested.totalBytes(), tested.usedBytes()};
             }
             return capacity;
-        }
-
-        /**
-         * The provider and URL an admin gave, checked and normalised: SharedMountPoint takes
-         * {@code file:///path} (the rule both the server and the agents apply: no {@code .} or
-         * {@code ..} segment, encoded ones too, no host, not a system directory), NFS CloudStack's
-         * {@code nfs://server/export/path}, which the agents reach through libnfs without mounting it.
-         */
-        record StoreUrl(String provider, String protocol, String url) {
-            static StoreUrl of(String provider, String url) {
-                try {
-                    if (provider.equalsIgnoreCase(NFS_PROVIDER)) {
-                        return new StoreUrl(NFS_PROVIDER, "nfs", NfsStoreUrl.parse(url).url());
-                    }
-                    if (provider.equalsIgnoreCase(PROVIDER)) {
-                        return new StoreUrl(PROVIDER, "file", ImageStorePath.fromUrl(url).url());
-                    }
-                } catch (ImageStorePathException e) {
-                    throw ApiException.invalidParameter("Invalid value for parameter url: " + e.getMessage());
-                }
-                throw ApiException.invalidParameter("Unsupported image store provider " + provider
-                        + ": use NFS or SharedMountPoint (parameter provider)");
-            }
         }
     }
 

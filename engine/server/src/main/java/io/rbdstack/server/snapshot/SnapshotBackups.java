@@ -130,7 +130,7 @@ public final class SnapshotBackups {
                     ApiException.internal("The storage pool of volume " + snapshot.volumeName() + " is gone", null));
             BackupInfo written = storage.provider().backupSnapshot(storage.stored(), snapshot.volumePath(),
                     snapshot.uuid(), base.map(SnapshotRepository.SnapshotRow::uuid).orElse(null),
-                    new BackupTarget(store.url(), path), progress);
+                    new BackupTarget(store.url(), path, store.credentials()), progress);
             jdbc.transaction(() -> {
                 snapshots.recordBackup(snapshot.id(), store.id(), snapshot.volumeId(), written.path(),
                         base.map(SnapshotRepository.SnapshotRow::id).orElse(null), snapshot.sizeBytes(),
@@ -168,7 +168,7 @@ public final class SnapshotBackups {
             SnapshotRepository.BackupRef ref = next.get();
             ImageStoreRepository.StoreRow store = stores.findById(ref.storeId()).orElseThrow(() ->
                     ApiException.internal("The image store of a backup of snapshot " + snapshotId + " is gone", null));
-            chain.add(new BackupFileRef(store.url(), ref.path(), ref.checksum()));
+            chain.add(new BackupFileRef(store.url(), ref.path(), ref.checksum(), store.credentials()));
             if (chain.size() > 10_000) {
                 throw new IllegalStateException("backup chain of snapshot " + snapshotId + " loops");
             }
@@ -255,7 +255,7 @@ public final class SnapshotBackups {
         ImageStoreRepository.StoreRow store = stores.findById(ref.storeId()).orElse(null);
         if (store != null) {
             Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()),
-                    new DeleteBackupCommand(store.url(), ref.path()), STORE_TIMEOUT);
+                    new DeleteBackupCommand(store.url(), ref.path(), store.credentials()), STORE_TIMEOUT);
             if (!answer.success()) {
                 throw new StorageException(StorageException.Kind.FAILED, answer.details());
             }

@@ -218,7 +218,7 @@ final class RbdStorageProvider implements StorageProvider {
     public BackupInfo backupSnapshot(StoredPool pool, String volumePath, String snapshotName, String fromSnapshotName,
                                      BackupTarget target, TransferProgress progress) throws StorageException {
         Answer answer = sendTransfer(pool, new BackupRbdSnapshotCommand(rbdPool(pool), volumePath, snapshotName,
-                fromSnapshotName, target.storeUrl(), target.path()), "back up snapshot " + volumePath + "@"
+                fromSnapshotName, target.storeUrl(), target.path(), target.credentials()), "back up snapshot " + volumePath + "@"
                 + snapshotName + (fromSnapshotName == null ? "" : " (changes since " + fromSnapshotName + ")"), progress);
         if (!(answer instanceof RbdBackupAnswer backup)) {
             throw unexpected(answer);
@@ -229,7 +229,8 @@ final class RbdStorageProvider implements StorageProvider {
     @Override
     public VolumeInfo restoreVolume(StoredPool pool, String newVolumeUuid, long sizeBytes, List<BackupFileRef> chain,
                                     TransferProgress progress) throws StorageException {
-        List<BackupFile> files = chain.stream().map(f -> new BackupFile(f.storeUrl(), f.path(), f.sha256())).toList();
+        List<BackupFile> files = chain.stream().map(f -> new BackupFile(f.storeUrl(), f.path(), f.sha256(),
+                f.credentials())).toList();
         return image(sendTransfer(pool, new RestoreRbdBackupCommand(rbdPool(pool), newVolumeUuid, sizeBytes, files),
                 "restore RBD image " + newVolumeUuid + " in pool " + pool.name() + " from " + files.size()
                         + " backup file(s)", progress));

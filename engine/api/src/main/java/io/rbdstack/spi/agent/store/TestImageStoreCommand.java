@@ -2,11 +2,17 @@ package io.rbdstack.spi.agent.store;
 
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.AgentCommand;
+import io.rbdstack.spi.storage.StoreCredentials;
 
 /**
  * Can this host use the image store at {@code url} (reach it, write to it)? Answered with
- * {@link ImageStoreAnswer}, which also carries its capacity.
+ * {@link ImageStoreAnswer}, which also carries its capacity. {@code credentials}: the store's keys
+ * when it needs them (S3), else null.
  */
 @JsonTypeName("store.test")
-public record TestImageStoreCommand(String url) implements AgentCommand {
+public record TestImageStoreCommand(String url, StoreCredentials credentials) implements AgentCommand {
+
+    public TestImageStoreCommand(String url) {
+        this(url, null);
+    }
 }

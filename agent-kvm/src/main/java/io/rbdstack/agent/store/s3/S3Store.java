@@ -1,0 +1,164 @@
+package io.rbdstack.agent.store.s3;
+
+import io.rbdstack.agent.store.ImageStore;
+import io.rbdstack.agent.store.StoreRelativePath;
+import io.rbdstack.spi.storage.ImageStorePathException;
+import io.rbdstack.spi.storage.S3StoreUrl;
+import io.rbdstack.spi.storage.StoreCredentials;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * An image store in an S3 bucket ({@code s3://<endpoint>/<bucket>?usehttps=..&region=..}), written
+ * and read through the AWS SDK with path-style addressing. A file is an object whose key is its path
+ * relative to the store; it is written as a multipart upload ({@link S3MultipartOutputStream}), which
+ * makes it visible only once complete, so a failed backup never leaves a complete-looking object.
+ * Restores stream the object back. The keys come with each command; errors name the store, never a key.
+ * S3 has no capacity: the store reports none.
+ */
+public final class S3Store implements ImageStore {
+
+    private final S3StoreUrl url;
+    private final S3Client s3;
+    private final Duration timeout;
+
+    private S3Store(S3StoreUrl url, S3Client s3, Duration timeout) {
+        this.url = url;
+        this.s3 = s3;
+        this.timeout = timeout;
+    }
+
+    public static S3Store of(String url, StoreCredentials credentials) throws IOException {
+        return of(url, credentials, S3Clients.DEFAULT_TIMEOUT);
+    }
+
+    /** The store whose every read or write on a connection waits at most {@code timeout}. */
+    public static S3Store of(String url, StoreCredentials credentials, Duration timeout) throws IOException {
+        S3StoreUrl store;
+        try {
+            store = S3StoreUrl.parse(url);
+        } catch (ImageStorePathException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        if (credentials == null) {
+            throw new IOException("S3 image store " + store.url() + " came without its access and secret keys");
+        }
+        return new S3Store(store, S3Clients.of(store, credentials, timeout), timeout);
+    }
+
+    @Override
+    public long[] capacity() {
+        return new long[] {0, 0};
+    }
+
+    /** Proves the bucket can be written: puts and deletes a probe object. */
+    @Override
+    public void checkWritable() throws IOException {
+        String probe = ".rbdstack-probe-" + UUID.randomUUID() + ".tmp";
+        call("write a probe object to", () -> s3.putObject(b -> b.bucket(url.bucket()).key(probe),
+                RequestBody.fromBytes(new byte[] {1})));
+        call("delete the probe object from", () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(probe)));
+    }
+
+    @Override
+    public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
+        String key = key(relative);
+        S3MultipartOutputStream out = call("start an upload to",
+                () -> new S3MultipartOutputStream(s3, url.bucket(), key, timeout));
+        try {
+            T result = writer.write(out);
+            out.complete();
+            return new Written<>(result, out.size());
+        } catch (Exception e) {
+            try {
+                out.abort();
+            } catch (SdkException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            if (e instanceof IOException io) {
+                throw new IOException("S3 image store " + url.url() + ": " + io.getMessage(), io);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public InputStream openForReading(String relative) throws IOException {
+        String key = key(relative);
+        try {
+            return new AbortingInputStream(s3.getObject(b -> b.bucket(url.bucket()).key(key)));
+        } catch (NoSuchKeyException e) {
+            throw new NoSuchFileException(relative, null, "not in image store " + url.url());
+        } catch (SdkException e) {
+            throw failure("read " + relative + " from", e);
+        }
+    }
+
+    @Override
+    public long size(String relative) throws IOException {
+        return head(relative).orElseThrow(() -> new NoSuchFileException(relative, null, "not in image store "
+                + url.url()));
+    }
+
+    @Override
+    public boolean delete(String relative) throws IOException {
+        String key = key(relative);
+        if (head(relative).isEmpty()) {
+            return false;
+        }
+        call("delete " + relative + " from", () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(key)));
+        return true;
+    }
+
+    /** The object's size, empty when there is none. */
+    private Optional<Long> head(String relative) throws IOException {
+        String key = key(relative);
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(url.bucket()).key(key)).contentLength());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(errorCode(e))) {
+                return Optional.empty(); // HEAD answers have no body: a missing key is a bare 404
+            }
+            throw failure("read " + relative + " from", e);
+        } catch (SdkException e) {
+            throw failure("read " + relative + " from", e);
+        }
+    }
+
+    /** The object key of a store path: the path itself, checked as every store checks it. */
+    private String key(String relative) throws IOException {
+        return StoreRelativePath.parse(relative, url.url()).relative();
+    }
+
+    private <T> T call(String what, SdkCall<T> call) throws IOException {
+        try {
+            return call.run();
+        } catch (SdkException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private IOException failure(String what, SdkException e) {
+        return new IOException("cannot " + what + " S3 image store " + url.url() + ": " + e.getMessage(), e);
+    }
+
+    private static String errorCode(S3Exception e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    }
+
+    @FunctionalInterface
+    private interface SdkCall<T> {
+        T run();
+    }
+}

@@ -48,7 +48,7 @@ public final class BackupVerifier {
     public static BackupVerifiedAnswer verify(VerifyBackupCommand command) {
         String path = command.path();
         try {
-            ImageStore store = ImageStores.open(command.storeUrl());
+            ImageStore store = ImageStores.open(command.storeUrl(), command.credentials());
             long size;
             try {
                 size = store.size(path);

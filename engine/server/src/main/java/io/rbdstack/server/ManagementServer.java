@@ -383,7 +383,7 @@ public final class ManagementServer implements AutoCloseable {
             background.schedule("pool-capacity", () -> Duration.ofMillis(settings.longValue(
                     Setting.STORAGE_STATS_INTERVAL)), () -> poolService.refreshAll(poolHealth));
             background.schedule("storage-cleanup", cleanup::interval, cleanup::runIfEnabled);
-            BackupVerification backupVerification = new BackupVerification(new BackupVerificationRepository(jdbc),
+            BackupVerification backupVerification = new BackupVerification(new BackupVerificationRepository(jdbc, cipher),
                     gateway, alerts, events, users::firstActiveUserOf, settings, Clock.systemUTC());
             BackupVerificationCommands.register(registry, backupVerification);
             background.schedule("backup-verify", backupVerification::period, backupVerification::runIfEnabled);

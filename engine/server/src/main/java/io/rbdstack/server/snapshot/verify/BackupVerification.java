@@ -120,7 +120,7 @@ public final class BackupVerification {
             Duration timeout = BASE_TIMEOUT.plusSeconds(backup.physicalBytes() / BYTES_PER_SECOND);
             Answer reply = hosts.sendToAnyHost(PoolScope.zone(backup.zoneUuid()), new VerifyBackupCommand(
                     backup.storeUrl(), backup.path(), backup.physicalBytes(), backup.checksum(), backup.parentUuid(),
-                    backup.snapshotUuid()), timeout);
+                    backup.snapshotUuid(), backup.credentials()), timeout);
             answer = reply instanceof BackupVerifiedAnswer verified ? verified
                     : BackupVerifiedAnswer.failed(reply.details());
         } catch (StorageException e) {

@@ -1,7 +1,10 @@
 package io.rbdstack.server.snapshot.verify;
 
+import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.db.Jdbc;
 import io.rbdstack.server.db.Where;
+import io.rbdstack.server.imagestore.StoredStoreUrl;
+import io.rbdstack.spi.storage.StoreCredentials;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -23,7 +26,8 @@ public final class BackupVerificationRepository {
 
     /** A Ready backup file as the agent checks it: where it is and what was recorded when it was written. */
     public record StoredBackup(long snapshotId, String snapshotUuid, String snapshotName, long accountId,
-                               String volumeUuid, String volumeName, String storeUrl, String zoneUuid, String path,
+                               String volumeUuid, String volumeName, String storeUrl, StoreCredentials credentials,
+                               String zoneUuid, String path,
                                long physicalBytes, String checksum, String parentUuid, String parentBackupState) {
 
         public boolean parentDamaged() {
@@ -50,9 +54,12 @@ public final class BackupVerificationRepository {
             + " WHERE c.parent_snapshot_id IS NOT NULL AND c.store_role = 'Image' AND c.state = 'Ready') needed))";
 
     private final Jdbc jdbc;
+    private final SecretCipher cipher;
 
-    public BackupVerificationRepository(Jdbc jdbc) {
+    /** {@code cipher}: decrypts the keys of stores that have them (S3), read with the store's URL. */
+    public BackupVerificationRepository(Jdbc jdbc, SecretCipher cipher) {
         this.jdbc = jdbc;
+        this.cipher = cipher;
     }
 
     /**
@@ -62,14 +69,14 @@ public final class BackupVerificationRepository {
      */
     public List<StoredBackup> ready(Optional<String> snapshotUuid, Optional<String> volumeUuid) {
         Where where = Where.of(READY + NEEDED).andIf("s.uuid = ?", snapshotUuid).andIf("v.uuid = ?", volumeUuid);
-        return jdbc.query(SELECT + where.sql() + " ORDER BY b.snapshot_id", BackupVerificationRepository::row,
+        return jdbc.query(SELECT + where.sql() + " ORDER BY b.snapshot_id", this::row,
                 where.args());
     }
 
     /** The Ready backups incremental to this snapshot's backup. */
     public List<StoredBackup> readyChildren(long snapshotId) {
         return jdbc.query(SELECT + " WHERE " + READY + " AND b.parent_snapshot_id = ? ORDER BY b.snapshot_id",
-                BackupVerificationRepository::row, snapshotId);
+                this::row, snapshotId);
     }
 
     /** The backup was found whole now. */
@@ -89,10 +96,11 @@ public final class BackupVerificationRepository {
                 + " WHERE b.snapshot_id = ? AND " + READY + NEEDED, at, result, text, at, snapshotId) == 1;
     }
 
-    private static StoredBackup row(ResultSet rs) throws SQLException {
+    private StoredBackup row(ResultSet rs) throws SQLException {
+        StoredStoreUrl store = StoredStoreUrl.read(rs.getString("url"), cipher);
         return new StoredBackup(rs.getLong("snapshot_id"), rs.getString("uuid"), rs.getString("name"),
-                rs.getLong("account_id"), rs.getString("volume_uuid"), rs.getString("volume_name"), rs.getString("url"),
-                rs.getString("zone_uuid"), rs.getString("install_path"), rs.getLong("physical_size"),
+                rs.getLong("account_id"), rs.getString("volume_uuid"), rs.getString("volume_name"), store.url(),
+                store.credentials(), rs.getString("zone_uuid"), rs.getString("install_path"), rs.getLong("physical_size"),
                 rs.getString("checksum"), rs.getString("parent_uuid"), rs.getString("parent_state"));
     }
 }

@@ -124,6 +124,8 @@ class WebUiVmFlowsIT {
     void aNetworkIsCreatedAfterTheServerRefusedItsRangeUnderTheField() throws Exception {
         chromium.menu("Networks");
         chromium.visible(By.id("create-network")).click();
+        // V17 seeds a dual-stack offering beside the IPv4 one: the form preselects only a lone offering.
+        chromium.choose("new-network-networkofferingid", "DefaultSharedNetworkOffering");
         chromium.type("new-network-name", NETWORK);
         chromium.type("new-network-gateway", "192.168.150.1");
         chromium.type("new-network-netmask", "255.255.255.0");

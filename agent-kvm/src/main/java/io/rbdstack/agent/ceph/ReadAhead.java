@@ -112,19 +112,7 @@ final class ReadAhead implements AutoCloseable {
     @Override
     public void close() {
         readers.shutdownNow();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (readers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        ExecutorEnd.await(readers);
         all.forEach(Memory::close); // at once, not whenever the collector gets to them
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Writes to an RBD image with up to {@code depth} writes in flight: a restore's throughput is bound
@@ -138,19 +137,7 @@ final class WriteBehind implements AutoCloseable {
     @Override
     public void close() {
         writers.shutdown();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (writers.awaitTermination(1, TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
+        ExecutorEnd.await(writers);
         all.forEach(Memory::close); // at once, not whenever the collector gets to them
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -18,15 +18,15 @@ public record S3StoreUrl(String endpoint, String bucket, boolean useHttps, Strin
 
     public S3StoreUrl {
         if (endpoint == null || !endpoint.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?")) {
-            throw new ImageStorePathException("the S3 endpoint " + endpoint + " is not host[:port]");
+            throw new ImageStorePathException("the S3 endpoint " + endpoint + " is not host[:port]", "endpoint");
         }
         if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
             throw new ImageStorePathException("the bucket name " + bucket + " is not a valid S3 bucket name: 3 to 63"
-                    + " lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit");
+                    + " lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit", "bucket");
         }
         if (region == null || !region.matches("[a-z0-9-]{1,64}")) {
             throw new ImageStorePathException("the region " + region + " is not an S3 region name such as "
-                    + DEFAULT_REGION);
+                    + DEFAULT_REGION, "region");
         }
     }
 
@@ -37,7 +37,7 @@ public record S3StoreUrl(String endpoint, String bucket, boolean useHttps, Strin
      */
     public static S3StoreUrl of(String endpoint, String bucket, String useHttps, String region) {
         if (endpoint == null || endpoint.isBlank()) {
-            throw new ImageStorePathException("the S3 endpoint is missing");
+            throw new ImageStorePathException("the S3 endpoint is missing", "endpoint");
         }
         Boolean https = useHttps == null || useHttps.isBlank() ? null : parseBoolean(useHttps);
         String hostPort = endpoint.trim();
@@ -46,12 +46,12 @@ public record S3StoreUrl(String endpoint, String bucket, boolean useHttps, Strin
             String name = hostPort.substring(0, scheme).toLowerCase(Locale.ROOT);
             if (!name.equals("http") && !name.equals("https")) {
                 throw new ImageStorePathException("the S3 endpoint " + endpoint + " is neither host[:port] nor an"
-                        + " http(s) URL");
+                        + " http(s) URL", "endpoint");
             }
             boolean schemeHttps = name.equals("https");
             if (https != null && https != schemeHttps) {
                 throw new ImageStorePathException("the S3 endpoint " + endpoint + " says " + name + " but usehttps is "
-                        + https);
+                        + https, "usehttps");
             }
             https = schemeHttps;
             hostPort = hostPort.substring(scheme + 3);
@@ -112,7 +112,8 @@ public record S3StoreUrl(String endpoint, String bucket, boolean useHttps, Strin
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new ImageStorePathException("usehttps must be true or false, not '" + value + "'");
+            default -> throw new ImageStorePathException("usehttps must be true or false, not '" + value + "'",
+                    "usehttps");
         };
     }
 }

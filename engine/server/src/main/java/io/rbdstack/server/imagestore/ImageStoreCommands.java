@@ -48,6 +48,7 @@ public final class ImageStoreCommands {
 
     public static void register(CommandRegistry registry, Deps deps) {
         registry.register(AddImageStore.class, deps);
+        registry.register(AddImageStoreS3.class, deps);
         registry.register(ListImageStores.class, deps.stores());
         registry.register(DeleteImageStore.class, deps.stores());
     }
@@ -76,50 +77,59 @@ public final class ImageStoreCommands {
         @Override
         public ObjectNode execute(Caller caller, Deps deps) {
             StoreUrl store = StoreUrl.of(provider, url, details);
-            String storeUrl = store.url();
             String zoneUuid = zoneId.orElseThrow(() -> ApiException.invalidParameter(
                     "Missing parameter zoneid: the zone whose hosts have the store mounted"));
-            long zone = deps.zones().idOf(zoneUuid).orElseThrow(() -> ApiException.invalidParameter(
-                    "Unable to find zone by id " + zoneUuid + " (parameter zoneid)"));
-            String storeName = name.map(String::trim).filter(n -> !n.isEmpty()).orElse(storeUrl);
-            if (storeName.codePointCount(0, storeName.length()) > Param.DEFAULT_LENGTH) {
-                throw ApiException.invalidParameter("The URL is longer than " + Param.DEFAULT_LENGTH
-                        + " characters, too long to name the store: give a name (parameter name)");
-            }
-            ImageStoreRepository stores = deps.stores();
-            if (stores.nameTaken(zone, storeName)) {
-                throw ApiException.invalidParameter("An image store named " + storeName + " already exists in the zone"
-                        + " (parameter name)");
-            }
-            long[] capacity = testOnEveryHost(deps.hosts(), zoneUuid, store);
-            String uuid = stores.create(storeName, store.protocol(), storeUrl, store.credentials(), store.provider(),
-                    zone, capacity[0], capacity[1]);
-            return ApiJson.object("imagestore", stores.find(uuid).orElseThrow().view());
+            return added(deps, store, zoneUuid, name);
         }
+    }
 
-        /** The store must be usable from every Up host of the zone: any of them may run a backup or restore. */
-        private static long[] testOnEveryHost(HostGateway hosts, String zoneUuid, StoreUrl store) {
-            List<String> up = hosts.upHosts(PoolScope.zone(zoneUuid));
-            if (up.isEmpty()) {
-                throw ApiException.unavailable("No host is Up in zone " + zoneUuid + " to test the image store on");
-            }
-            long[] capacity = {0, 0};
-            for (String host : up) {
-                Answer answer;
-                try {
-                    answer = hosts.send(host, new TestImageStoreCommand(store.url(), store.credentials()),
-                            TEST_TIMEOUT);
-                } catch (StorageException e) {
-                    throw StorageErrors.toApi(e);
-                }
-                if (!answer.success() || !(answer instanceof ImageStoreAnswer tested)) {
-                    throw ApiException.invalidParameter("Host " + host + " cannot use image store " + store.url()
-                            + ": " + answer.details() + " (parameter " + store.parameter() + ")");
-                }
-                capacity = new long[] {tested.totalBytes(), tested.usedBytes()};
-            }
-            return capacity;
+    /**
+     * Records {@code store} in the zone once every Up host of the zone could use it: addImageStore's and
+     * addImageStoreS3's common end. The imagestore response, without the keys.
+     */
+    static ObjectNode added(Deps deps, StoreUrl store, String zoneUuid, Optional<String> name) {
+        String storeUrl = store.url();
+        long zone = deps.zones().idOf(zoneUuid).orElseThrow(() -> ApiException.invalidParameter(
+                "Unable to find zone by id " + zoneUuid + " (parameter zoneid)"));
+        String storeName = name.map(String::trim).filter(n -> !n.isEmpty()).orElse(storeUrl);
+        if (storeName.codePointCount(0, storeName.length()) > Param.DEFAULT_LENGTH) {
+            throw ApiException.invalidParameter("The URL is longer than " + Param.DEFAULT_LENGTH
+                    + " characters, too long to name the store: give a name (parameter name)");
         }
+        ImageStoreRepository stores = deps.stores();
+        if (stores.nameTaken(zone, storeName)) {
+            throw ApiException.invalidParameter("An image store named " + storeName + " already exists in the zone"
+                    + " (parameter name)");
+        }
+        long[] capacity = testOnEveryHost(deps.hosts(), zoneUuid, store);
+        String uuid = stores.create(storeName, store.protocol(), storeUrl, store.credentials(), store.provider(),
+                zone, capacity[0], capacity[1]);
+        return ApiJson.object("imagestore", stores.find(uuid).orElseThrow().view());
+    }
+
+    /** The store must be usable from every Up host of the zone: any of them may run a backup or restore. */
+    private static long[] testOnEveryHost(HostGateway hosts, String zoneUuid, StoreUrl store) {
+        List<String> up = hosts.upHosts(PoolScope.zone(zoneUuid));
+        if (up.isEmpty()) {
+            throw ApiException.unavailable("No host is Up in zone " + zoneUuid + " to test the image store on");
+        }
+        long[] capacity = {0, 0};
+        for (String host : up) {
+            Answer answer;
+            try {
+                answer = hosts.send(host, new TestImageStoreCommand(store.url(), store.credentials()),
+                        TEST_TIMEOUT);
+            } catch (StorageException e) {
+                throw StorageErrors.toApi(e);
+            }
+            if (!answer.success() || !(answer instanceof ImageStoreAnswer tested)) {
+                throw ApiException.invalidParameter("Host " + host + " cannot use image store " + store.url()
+                        + ": " + answer.details() + (store.parameter() == null ? ""
+                        : " (parameter " + store.parameter() + ")"));
+            }
+            capacity = new long[] {tested.totalBytes(), tested.usedBytes()};
+        }
+        return capacity;
     }
 
     @Command(name = "listImageStores", description = "Lists image stores.", access = Access.ADMIN,

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The store an admin gave to addImageStore, checked and normalised: SharedMountPoint takes
@@ -22,7 +23,7 @@ import java.util.Optional;
  * CloudStack's details (accesskey, secretkey, bucket, endpoint, usehttps; region is rbdstack's
  * addition), or {@code url=http(s)://endpoint/bucket} in place of the last three.
  *
- * @param parameter the API parameter a store that cannot be used is blamed on
+ * @param parameter the API parameter a store that cannot be used is blamed on, or null for none
  * @param credentials the store's keys (S3), else null
  */
 record StoreUrl(String provider, String protocol, String url, StoreCredentials credentials, String parameter) {
@@ -30,7 +31,7 @@ record StoreUrl(String provider, String protocol, String url, StoreCredentials c
     static StoreUrl of(String provider, Optional<String> url, Map<String, String> details) {
         try {
             if (provider.equalsIgnoreCase(ImageStoreCommands.S3_PROVIDER)) {
-                return s3(url, details);
+                return s3(url, details, DETAILS);
             }
             String given = url.orElseThrow(() -> ApiException.invalidParameter("Missing parameter url: provider "
                     + provider + " needs the store's URL"));
@@ -43,13 +44,35 @@ record StoreUrl(String provider, String protocol, String url, StoreCredentials c
             }
         } catch (ImageStorePathException e) {
             throw ApiException.invalidParameter("Invalid value for parameter " + (provider.equalsIgnoreCase(
-                    ImageStoreCommands.S3_PROVIDER) ? "details" : "url") + ": " + e.getMessage());
+                    ImageStoreCommands.S3_PROVIDER) ? DETAILS.apply(e.part()) : "url") + ": " + e.getMessage());
         }
         throw ApiException.invalidParameter("Unsupported image store provider " + provider
                 + ": use NFS, S3 or SharedMountPoint (parameter provider)");
     }
 
-    private static StoreUrl s3(Optional<String> url, Map<String, String> details) {
+    /**
+     * How addImageStore names an S3 detail: {@code details[].bucket}, as the RBD plugin names its details
+     * (the UI places the error under that field); {@code details} for a fault of no one detail.
+     */
+    private static final UnaryOperator<String> DETAILS = key -> key == null ? "details" : "details[]." + key;
+
+    /**
+     * An S3 store from addImageStoreS3's parameters (CloudStack's names: accesskey, secretkey, bucket,
+     * endpoint, usehttps), checked as addImageStore's details are; its errors name those parameters, and a
+     * store its hosts cannot use names none (the keys, the bucket or the endpoint may be at fault).
+     */
+    static StoreUrl s3(Map<String, String> parameters) {
+        try {
+            StoreUrl store = s3(Optional.empty(), parameters, UnaryOperator.identity());
+            return new StoreUrl(store.provider(), store.protocol(), store.url(), store.credentials(), null);
+        } catch (ImageStorePathException e) {
+            throw ApiException.invalidParameter("Invalid value for parameter " + (e.part() == null ? "endpoint"
+                    : e.part()) + ": " + e.getMessage());
+        }
+    }
+
+    /** {@code parameterOf}: the API parameter that carried a detail, for the errors. */
+    private static StoreUrl s3(Optional<String> url, Map<String, String> details, UnaryOperator<String> parameterOf) {
         Map<String, String> d = lowerCaseKeys(details);
         List<String> missing = new ArrayList<>();
         for (String required : List.of("accesskey", "secretkey")) {
@@ -80,7 +103,7 @@ record StoreUrl(String provider, String protocol, String url, StoreCredentials c
         }
         if (!missing.isEmpty()) {
             throw ApiException.invalidParameter("Missing details for provider S3: " + String.join(", ", missing)
-                    + " (parameter details, as details[0].key=accesskey&details[0].value=...)");
+                    + " (parameter " + parameterOf.apply(missing.get(0)) + ")");
         }
         S3StoreUrl store = S3StoreUrl.of(endpoint, bucket, d.get("usehttps"), d.get("region"));
         return new StoreUrl(ImageStoreCommands.S3_PROVIDER, store.useHttps() ? "https" : "http", store.url(),

@@ -60,8 +60,30 @@ class StoreUrlTest {
         assertTrue(refused(Optional.of("https://h/b1"), s3Details("bucket", "b2")).contains("bucket"));
         assertTrue(refused(Optional.of("https://h/b1"), s3Details("endpoint", "h")).contains("once"));
         assertTrue(refused(Optional.of("ftp://h/b1"), s3Details()).contains("parameter url"));
-        assertTrue(refused(Optional.empty(), s3Details("bucket", "B_1", "endpoint", "h")).contains("parameter details"));
+        assertTrue(refused(Optional.empty(), s3Details("bucket", "B_1", "endpoint", "h"))
+                .contains("parameter details[].bucket:"));
         assertTrue(refused(Optional.of("https://h/b1"), s3Details("usehttps", "false")).contains("usehttps"));
+        assertTrue(refused(Optional.empty(), s3Details("bucket", "b1", "endpoint", "h/x"))
+                .contains("parameter details[].endpoint:"));
+        assertTrue(refused(Optional.empty(), Map.of("secretkey", "s", "bucket", "b1", "endpoint", "h"))
+                .contains("(parameter details[].accesskey)"));
+    }
+
+    @Test
+    void addImageStoreS3sParametersMakeTheSameStoreAndItsErrorsNameThem() {
+        StoreUrl legacy = StoreUrl.s3(s3Details("bucket", "backups", "endpoint", "127.0.0.1:7480", "usehttps", "true"));
+        StoreUrl current = StoreUrl.of("S3", Optional.empty(), s3Details("bucket", "backups", "endpoint",
+                "127.0.0.1:7480", "usehttps", "true"));
+        assertEquals(current.url(), legacy.url());
+        assertEquals(current.credentials(), legacy.credentials());
+        assertNull(legacy.parameter(), "a store its hosts cannot use names no one parameter");
+        for (String[] bad : new String[][] {{"bucket", "B_1", "parameter bucket:"},
+                {"endpoint", "h/x", "parameter endpoint:"}, {"usehttps", "maybe", "parameter usehttps:"}}) {
+            Map<String, String> params = s3Details("bucket", "b1", "endpoint", "h");
+            params.put(bad[0], bad[1]);
+            ApiException e = assertThrows(ApiException.class, () -> StoreUrl.s3(params));
+            assertTrue(e.getMessage().startsWith("Invalid value for " + bad[2]), e.getMessage());
+        }
     }
 
     @Test

@@ -15,6 +15,8 @@ import io.rbdstack.spi.agent.Welcome;
 import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
 import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import io.rbdstack.spi.agent.store.ImageStoreAnswer;
+import io.rbdstack.spi.agent.store.TestImageStoreCommand;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
 import io.rbdstack.spi.agent.vm.QuiesceAnswer;
@@ -38,9 +40,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * over plain TCP with a host token, keeps its host Up with pings, and answers the vm.* commands as
  * the KVM agent's contract says (a started VM is reported running until stopped or
  * {@link #vanish vanished}) and takes the dhcp.* commands as Kea would. It boots nothing: what it proves is what the server sends and how it
- * records the answers. Anything else it is sent (storage commands) it refuses.
+ * records the answers. It answers store.test with {@link #storeAnswer} (the image store tests use it too); anything
+ * else it is sent (other storage commands) it refuses.
  */
-final class FakeHypervisorAgent implements AutoCloseable {
+public final class FakeHypervisorAgent implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
@@ -55,9 +58,11 @@ final class FakeHypervisorAgent implements AutoCloseable {
     volatile boolean guestAgent = true;
     /** Where each vm.quiesce is written as "freeze &lt;vm&gt;" or "thaw &lt;vm&gt;", to order it among other calls. */
     volatile List<String> journal = new CopyOnWriteArrayList<>();
+    /** What store.test is answered with: a usable store of 1 TiB, 1 GiB used, unless a test sets otherwise. */
+    public volatile ImageStoreAnswer storeAnswer = new ImageStoreAnswer(true, null, 1L << 40, 1L << 30);
     private volatile boolean closed;
 
-    FakeHypervisorAgent(int port, String token, String hostname, long memoryBytes) throws IOException {
+    public FakeHypervisorAgent(int port, String token, String hostname, long memoryBytes) throws IOException {
         this(port, token, hostname, memoryBytes, Map.of());
     }
 
@@ -85,7 +90,7 @@ final class FakeHypervisorAgent implements AutoCloseable {
         running.remove(vmUuid);
     }
 
-    <T extends AgentCommand> List<T> received(Class<T> type) {
+    public <T extends AgentCommand> List<T> received(Class<T> type) {
         return received.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
@@ -116,6 +121,9 @@ final class FakeHypervisorAgent implements AutoCloseable {
         }
         if (command instanceof RemoveDhcpNetworkCommand) {
             return new DhcpNetworkAnswer(true, null, 0, 0);
+        }
+        if (command instanceof TestImageStoreCommand) {
+            return storeAnswer;
         }
         if (command instanceof AttachDiskCommand || command instanceof DetachDiskCommand) {
             return new GenericAnswer(true, null);

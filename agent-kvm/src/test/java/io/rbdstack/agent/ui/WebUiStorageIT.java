@@ -4,16 +4,20 @@ import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
 import static io.rbdstack.agent.fixtures.OneHostCloud.list;
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.S3Fixture;
 import io.rbdstack.server.TestServer;
+import io.rbdstack.testing.RealServices;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,8 +34,9 @@ import org.openqa.selenium.WebElement;
  * The storage admin's pages end to end in headless chromium, against the real server, agent, libvirtd
  * and Ceph: a pool edited, put into maintenance and back, refused deletion while it holds a volume; a
  * disk offering; a resize followed to 100%; a snapshot policy (a bad schedule refused under its field);
- * a volume from a snapshot; the backup chain of a full and an incremental backup; secondary storage
- * added and deleted; the pool deleted at last. The steps build on each other, in order; each new page
+ * a volume from a snapshot; NFS (nfs-ganesha) and S3 (RGW) secondary storage added after bad values were
+ * refused under their fields, listed without keys, deleted; a shared mount point added; the backup chain
+ * of a full and an incremental backup on it; its refused, then done, delete; the pool deleted at last. The steps build on each other, in order; each new page
  * is saved to docs/screenshots/.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -42,6 +47,8 @@ class WebUiStorageIT {
     static final String VOLUME = "data-vol";
     static final String OFFERING = "gold-2g";
     static final String STORE = "nightly-backups";
+    static final String NFS_STORE = "nfs-backups";
+    static final String S3_STORE = "rgw-backups";
 
     @TempDir
     static Path dir;
@@ -238,10 +245,89 @@ class WebUiStorageIT {
 
     @Test
     @Order(7)
-    void secondaryStorageIsAddedAfterAWrongUrlIsRefusedUnderItsField() throws Exception {
+    void nfsAndS3StoresAreAddedListedWithoutKeysAndDeletedAfterBadValuesWereRefusedUnderTheirFields()
+            throws Exception {
+        RealServices services = RealServices.load();
+        Path export = Path.of(services.require("nfs.export.dir"));
+        String subdir = "webui-nfs-" + UUID.randomUUID();
+        Files.createDirectories(export.resolve(subdir));
+        try (S3Fixture s3 = new S3Fixture("webui")) {
+            chromium.menu("Secondary storage");
+            chromium.visible(By.id("add-image-store")).click();
+            chromium.visible(By.id("image-store-ok")).click();
+            assertTrue(chromium.visible(Chromium.errorUnder("image-store-provider")).getText()
+                    .contains("Choose where the backups go"));
+
+            // NFS: a port in the server part is refused before asking; an export the host cannot mount by the
+            // server, under the same field.
+            chromium.visible(By.cssSelector("[data-provider='NFS']")).click();
+            chromium.type("image-store-name", NFS_STORE);
+            String nfsUrl = services.require("nfs.url");
+            chromium.type("image-store-url", nfsUrl.replace("nfs://127.0.0.1/", "nfs://127.0.0.1:2049/"));
+            chromium.visible(By.id("image-store-ok")).click();
+            assertTrue(chromium.visible(Chromium.errorUnder("image-store-url")).getText()
+                    .contains("?nfsport=N&mountport=N"));
+            chromium.type("image-store-url", nfsUrl + "/" + subdir + "-missing");
+            chromium.visible(By.id("image-store-ok")).click();
+            String refused = chromium.visible(Chromium.errorUnder("image-store-url")).getText();
+            assertTrue(refused.contains("cannot use image store"), refused);
+            assertEquals("image-store-url", chromium.driver.switchTo().activeElement().getAttribute("id"));
+            chromium.screenshot("secondary-storage-nfs-refused");
+            chromium.type("image-store-url", nfsUrl + "/" + subdir);
+            chromium.visible(By.id("image-store-ok")).click();
+            chromium.visible(By.cssSelector("[data-delete='" + NFS_STORE + "']"));
+
+            // S3: a bucket name S3 does not allow is refused under its field; the secret key is a password field.
+            chromium.visible(By.id("add-image-store")).click();
+            chromium.visible(By.cssSelector("[data-provider='S3']")).click();
+            chromium.type("image-store-name", S3_STORE);
+            chromium.type("image-store-endpoint", s3.endpoint);
+            chromium.type("image-store-bucket", "Not_A_Bucket");
+            chromium.type("image-store-accesskey", s3.credentials.accessKey());
+            String secret = s3.credentials.secretKey().reveal();
+            chromium.type("image-store-secretkey", secret);
+            assertEquals("password", chromium.driver.findElement(By.id("image-store-secretkey")).getAttribute("type"));
+            chromium.visible(By.id("image-store-ok")).click();
+            assertTrue(chromium.visible(Chromium.errorUnder("image-store-bucket")).getText().contains("3 to 63"));
+            chromium.type("image-store-bucket", s3.bucket);
+            chromium.screenshot("secondary-storage-add-s3");
+            chromium.visible(By.id("image-store-ok")).click();
+            chromium.visible(By.cssSelector("[data-delete='" + S3_STORE + "']"));
+            assertFalse(chromium.driver.getPageSource().contains(secret), "the secret key is not on the page");
+
+            List<JsonNode> stores = list(cloud.admin(), "listImageStores", "imagestore");
+            assertEquals(List.of(NFS_STORE, S3_STORE), stores.stream().map(n -> n.get("name").asText()).toList());
+            assertEquals("NFS", stores.get(0).get("providername").asText());
+            assertEquals("S3", stores.get(1).get("providername").asText());
+            assertEquals("s3://" + s3.endpoint + "/" + s3.bucket + "?usehttps=false&region=us-east-1",
+                    stores.get(1).get("url").asText());
+            WebElement table = chromium.visible(By.id("image-stores"));
+            assertTrue(table.getText().contains(nfsUrl + "/" + subdir), table.getText());
+            chromium.screenshot("secondary-storage");
+
+            // Deleted after a confirmation, each; nothing holds backups yet.
+            for (String name : List.of(NFS_STORE, S3_STORE)) {
+                chromium.visible(By.cssSelector("[data-delete='" + name + "']")).click();
+                chromium.confirm("Delete");
+                chromium.await().until(d -> d.findElements(By.cssSelector("[data-delete='" + name + "']")).isEmpty());
+            }
+            assertEquals(0, list(cloud.admin(), "listImageStores", "imagestore").size());
+        } finally {
+            try (var files = Files.walk(export.resolve(subdir))) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aSharedMountPointIsAddedAfterAWrongPathIsRefusedUnderItsField() throws Exception {
         Path store = Files.createDirectories(dir.resolve("image-store"));
         chromium.menu("Secondary storage");
         chromium.visible(By.id("add-image-store")).click();
+        chromium.visible(By.cssSelector("[data-provider='SharedMountPoint']")).click();
         chromium.type("image-store-name", STORE);
         chromium.type("image-store-url", store.resolve("not-mounted").toUri().toString());
         chromium.visible(By.id("image-store-ok")).click();
@@ -253,11 +339,10 @@ class WebUiStorageIT {
         chromium.visible(By.cssSelector("[data-delete='" + STORE + "']"));
         assertEquals(List.of(STORE), list(cloud.admin(), "listImageStores", "imagestore").stream()
                 .map(s -> s.get("name").asText()).toList());
-        chromium.screenshot("secondary-storage");
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void twoBackupsOfTheVolumeShowAsAFullAndAnIncrementalOnIt() throws Exception {
         chromium.driver.get(origin + "/client/volumes/" + volumeId);
         String full = takeAndBackUp();
@@ -291,7 +376,7 @@ class WebUiStorageIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void secondaryStorageHoldingBackupsIsRefusedThenDeletedOnceTheyAreGone() throws Exception {
         chromium.menu("Secondary storage");
         chromium.visible(By.cssSelector("[data-delete='" + STORE + "']")).click();
@@ -310,7 +395,7 @@ class WebUiStorageIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void thePoolIsDeletedOnceItHoldsNoVolume() throws Exception {
         for (JsonNode p : list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId)) {
             ok(cloud.admin().call("deleteSnapshotPolicies", "id", p.get("id").asText()), "deleteSnapshotPolicies");

@@ -289,8 +289,8 @@ class WebUiStorageIT {
             assertEquals("password", chromium.driver.findElement(By.id("image-store-secretkey")).getAttribute("type"));
             chromium.visible(By.id("image-store-ok")).click();
             assertTrue(chromium.visible(Chromium.errorUnder("image-store-bucket")).getText().contains("3 to 63"));
-            chromium.type("image-store-bucket", s3.bucket);
             chromium.screenshot("secondary-storage-add-s3");
+            chromium.type("image-store-bucket", s3.bucket);
             chromium.visible(By.id("image-store-ok")).click();
             chromium.visible(By.cssSelector("[data-delete='" + S3_STORE + "']"));
             assertFalse(chromium.driver.getPageSource().contains(secret), "the secret key is not on the page");

@@ -29,6 +29,22 @@ class S3StoreUrlTest {
     }
 
     @Test
+    void eachRefusalNamesThePartAtFault() {
+        assertEquals("usehttps", assertThrows(ImageStorePathException.class,
+                () -> S3StoreUrl.of("https://h", "bkt", "false", null)).part());
+        assertEquals("usehttps", assertThrows(ImageStorePathException.class,
+                () -> S3StoreUrl.of("h", "bkt", "yes", null)).part());
+        assertEquals("bucket", assertThrows(ImageStorePathException.class,
+                () -> S3StoreUrl.of("h", "Bad_Bucket", null, null)).part());
+        assertEquals("endpoint", assertThrows(ImageStorePathException.class,
+                () -> S3StoreUrl.of("h/x", "bkt", null, null)).part());
+        assertEquals("endpoint", assertThrows(ImageStorePathException.class,
+                () -> S3StoreUrl.of("ftp://h", "bkt", null, null)).part());
+        assertEquals("region", assertThrows(ImageStorePathException.class,
+                () -> S3StoreUrl.of("h", "bkt", null, "EU West")).part());
+    }
+
+    @Test
     void badDetailsAreRefusedSayingWhich() {
         assertTrue(assertThrows(ImageStorePathException.class, () -> S3StoreUrl.of("https://h", "bkt", "false", null))
                 .getMessage().contains("usehttps"));

@@ -49,7 +49,9 @@ final class HostFailover {
                         + " to run the storage command");
             }
             String host = choice.choose(candidates);
-            if (!lost.isEmpty()) {
+            if (lost.isEmpty()) {
+                LOG.debug("Sending {} to host {}", name(command), host);
+            } else {
                 LOG.warn("Sending {} to host {} after host(s) {} were lost", name(command), host, lost);
             }
             try {

@@ -52,6 +52,28 @@ public final class RbdImages {
                 -CephErrors.ENOENT));
     }
 
+    /**
+     * {@link #create}, or the image already there when it is what that create makes (the same size, no parent):
+     * a create resent after the host running it was lost finds what the lost host made. Anything else under the
+     * name is refused as {@link #create} refuses it.
+     */
+    public RbdImageInfo createIfAbsent(String name, long sizeBytes) throws CephException {
+        try {
+            return create(name, sizeBytes);
+        } catch (CephException e) {
+            if (Math.abs(e.returnCode()) != CephErrors.EEXIST) {
+                throw e;
+            }
+            Optional<RbdImageInfo> existing = info(name);
+            if (existing.isEmpty() || existing.get().sizeBytes() != sizeBytes || parent(name).isPresent()) {
+                throw e;
+            }
+            LOG.info("RBD image {}/{} of {} bytes was already there: taken as created", session.pool().cephPool(),
+                    name, sizeBytes);
+            return existing.get();
+        }
+    }
+
     /** The session this works in, for the snapshot and backup classes working on the same images. */
     public RadosSession session() {
         return session;

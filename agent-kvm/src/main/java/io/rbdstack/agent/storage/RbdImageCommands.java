@@ -41,7 +41,8 @@ final class RbdImageCommands {
     }
 
     RbdImageAnswer create(CreateRbdImageCommand create) {
-        return image(create.pool(), create.image(), images -> images.create(create.image(), create.sizeBytes()));
+        // If absent: the server may resend a create whose host was lost (see CreateRbdImageCommand.retrySafe).
+        return image(create.pool(), create.image(), images -> images.createIfAbsent(create.image(), create.sizeBytes()));
     }
 
     RbdImageAnswer resize(ResizeRbdImageCommand resize) {

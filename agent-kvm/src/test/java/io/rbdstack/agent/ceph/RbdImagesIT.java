@@ -92,6 +92,22 @@ class RbdImagesIT {
     }
 
     @Test
+    void createIfAbsentTakesTheSameImageAgainAndRefusesAnotherOfThatName() throws Exception {
+        String name = newImage();
+        try (RadosSession session = connector.connect(pool)) {
+            RbdImages rbd = new RbdImages(session);
+            RbdImageInfo created = rbd.createIfAbsent(name, 64 * MIB);
+
+            assertEquals(created, rbd.createIfAbsent(name, 64 * MIB), "a resent create finds what the first made");
+            CephException otherSize = assertThrows(CephException.class, () -> rbd.createIfAbsent(name, 128 * MIB));
+            assertEquals(CephErrors.EEXIST, Math.abs(otherSize.returnCode()));
+            assertTrue(otherSize.getMessage().contains("image already exists"), otherSize.getMessage());
+            CephException strict = assertThrows(CephException.class, () -> rbd.create(name, 64 * MIB));
+            assertEquals(CephErrors.EEXIST, Math.abs(strict.returnCode()), "create itself still refuses a taken name");
+        }
+    }
+
+    @Test
     void deleteRemovesSnapshotsFirstProtectedOnesToo() throws Exception {
         String name = newImage();
         try (RadosSession session = connector.connect(pool)) {

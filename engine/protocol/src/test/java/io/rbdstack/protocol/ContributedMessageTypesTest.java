@@ -45,6 +45,27 @@ class ContributedMessageTypesTest {
         }
     }
 
+    @JsonTypeName("test.whisper")
+    public record WhisperCommand(String text) implements AgentCommand {
+        @Override
+        public boolean retrySafe() {
+            return true;
+        }
+    }
+
+    /** A module whose one command is retry-safe. */
+    public static final class WhisperMessages implements AgentMessageTypes {
+        @Override
+        public List<Class<? extends AgentCommand>> commands() {
+            return List.of(WhisperCommand.class);
+        }
+
+        @Override
+        public List<Class<? extends Answer>> answers() {
+            return List.of();
+        }
+    }
+
     record UnnamedCommand() implements AgentCommand {
     }
 
@@ -67,6 +88,18 @@ class ContributedMessageTypesTest {
         assertEquals(SHOUT_REQUEST + "\n", new String(codec.encode(request), StandardCharsets.UTF_8));
         assertEquals(request, codec.decode(codec.encode(request)));
         assertEquals(response, codec.decode(codec.encode(response)));
+    }
+
+    @Test
+    void retrySafetyStaysOffTheWire() throws Exception {
+        MessageCodec codec = new MessageCodec(List.of(new CoreMessageTypes(), new WhisperMessages()));
+        Request request = new Request(4, 1000, new WhisperCommand("hi"));
+
+        assertEquals("{\"type\":\"request\",\"requestId\":4,\"timeoutMillis\":1000,\"command\":{\"command\":"
+                + "\"test.whisper\",\"text\":\"hi\"}}\n", new String(codec.encode(request), StandardCharsets.UTF_8));
+        assertEquals(request, codec.decode(codec.encode(request)));
+        assertEquals(true, new WhisperCommand("hi").retrySafe());
+        assertEquals(false, new ShoutCommand("hi").retrySafe(), "a command is not retry-safe unless it says so");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.rbdstack.spi.agent;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
@@ -9,4 +10,17 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "command")
 public interface AgentCommand {
+
+    /**
+     * Whether the engine may send this command to another host when the host running it is lost (its
+     * connection dropped before the answer came): true only when a part-run on the lost host followed by
+     * a whole run elsewhere ends as one run would, and a part-run never looks finished (e.g. a file
+     * written under a temporary name and renamed last). Never asked after a timeout, when the command
+     * may still be running, nor after an answer, even a failed one. False unless a command declares it,
+     * once for its type; not on the wire.
+     */
+    @JsonIgnore
+    default boolean retrySafe() {
+        return false;
+    }
 }

@@ -26,7 +26,11 @@ public interface HostGateway {
         return send(hostUuid, command, timeout);
     }
 
-    /** Sends to some Up host in scope; {@link StorageException.Kind#UNAVAILABLE} when there is none. */
+    /**
+     * Sends to some Up host in scope; {@link StorageException.Kind#UNAVAILABLE} when there is none. The engine
+     * spreads these over its hosts and, when the host is lost while the command runs, sends a command that is
+     * {@link AgentCommand#retrySafe()} to the next; this default (for test doubles) takes the first host.
+     */
     default Answer sendToAnyHost(PoolScope scope, AgentCommand command, Duration timeout) throws StorageException {
         return sendToAnyHost(scope, command, timeout, TransferProgress.NONE);
     }

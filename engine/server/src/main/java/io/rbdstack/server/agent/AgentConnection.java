@@ -115,7 +115,7 @@ final class AgentConnection implements Runnable {
         PendingRequests.Registration registration = pending.register(commandType, timeout,
                 () -> new AgentTimeoutException(hostId, commandType, timeout), progress);
         if (registration == null) {
-            return CompletableFuture.failedFuture(AgentUnavailableException.lost(hostId, commandType));
+            return CompletableFuture.failedFuture(AgentUnavailableException.closedBeforeSending(hostId, commandType));
         }
         try {
             write(new Request(registration.requestId(), timeout.toMillis(), command));

@@ -3,15 +3,36 @@ package io.rbdstack.server.agent;
 /** The host is not connected, or its connection was lost before the answer arrived. */
 public class AgentUnavailableException extends AgentException {
 
+    private final boolean neverSent;
+
     public AgentUnavailableException(String message) {
+        this(message, false);
+    }
+
+    private AgentUnavailableException(String message, boolean neverSent) {
         super(message);
+        this.neverSent = neverSent;
     }
 
-    static AgentUnavailableException notConnected(String hostId) {
-        return new AgentUnavailableException("host " + hostId + " is not connected");
+    /**
+     * True when the command never left this server (the host was not connected, or its connection was
+     * closed before the request was written), so no agent can have started it; false when it may have.
+     */
+    public boolean neverSent() {
+        return neverSent;
     }
 
-    static AgentUnavailableException lost(String hostId, String commandType) {
+    public static AgentUnavailableException notConnected(String hostId) {
+        return new AgentUnavailableException("host " + hostId + " is not connected", true);
+    }
+
+    /** The connection was closed before this request was registered on it: the request was not written. */
+    static AgentUnavailableException closedBeforeSending(String hostId, String commandType) {
+        return new AgentUnavailableException("connection to host " + hostId + " closed before " + commandType
+                + " was sent", true);
+    }
+
+    public static AgentUnavailableException lost(String hostId, String commandType) {
         return new AgentUnavailableException(
                 "connection to host " + hostId + " lost while running " + commandType);
     }

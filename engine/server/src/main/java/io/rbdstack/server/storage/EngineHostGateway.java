@@ -18,16 +18,25 @@ public final class EngineHostGateway implements HostGateway {
 
     private final HostRepository hosts;
     private final AgentConnections agents;
+    private final LeastBusyHosts choice;
 
     public EngineHostGateway(HostRepository hosts, AgentConnections agents) {
         this.hosts = hosts;
         this.agents = agents;
+        this.choice = new LeastBusyHosts(agents::inFlight);
     }
 
     @Override
     public List<String> upHosts(PoolScope scope) {
         return hosts.upHostsIn(scope.zoneUuid(), scope.clusterUuid()).stream()
                 .filter(agents::isConnected).toList();
+    }
+
+    /** The least busy Up host of the scope; the next one when it is lost, if the command is safe to resend. */
+    @Override
+    public Answer sendToAnyHost(PoolScope scope, AgentCommand command, Duration timeout, TransferProgress progress)
+            throws StorageException {
+        return new HostFailover(this, choice).send(scope, command, timeout, progress);
     }
 
     @Override

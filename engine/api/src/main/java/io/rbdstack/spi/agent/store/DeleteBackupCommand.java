@@ -11,6 +11,12 @@ import io.rbdstack.spi.storage.StoreCredentials;
 @JsonTypeName("store.deleteBackup")
 public record DeleteBackupCommand(String storeUrl, String path, StoreCredentials credentials) implements AgentCommand {
 
+    /** Safe to send to another host after a lost one: a file already gone is answered as deleted. */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
+
     public DeleteBackupCommand(String storeUrl, String path) {
         this(storeUrl, path, null);
     }

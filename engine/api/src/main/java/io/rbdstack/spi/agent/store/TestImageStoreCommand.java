@@ -12,6 +12,12 @@ import io.rbdstack.spi.storage.StoreCredentials;
 @JsonTypeName("store.test")
 public record TestImageStoreCommand(String url, StoreCredentials credentials) implements AgentCommand {
 
+    /** Safe to send to another host after a lost one: a probe whose file has a name of its own each time. */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
+
     public TestImageStoreCommand(String url) {
         this(url, null);
     }

@@ -15,6 +15,12 @@ import io.rbdstack.spi.storage.StoreCredentials;
 public record VerifyBackupCommand(String storeUrl, String path, long sizeBytes, String sha256, String fromSnapshot,
                                   String toSnapshot, StoreCredentials credentials) implements AgentCommand {
 
+    /** Safe to send to another host after a lost one: it only reads. */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
+
     /** A store without keys (a directory, NFS). */
     public VerifyBackupCommand(String storeUrl, String path, long sizeBytes, String sha256, String fromSnapshot,
                                String toSnapshot) {

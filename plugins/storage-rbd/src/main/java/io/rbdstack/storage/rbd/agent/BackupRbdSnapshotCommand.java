@@ -15,6 +15,16 @@ public record BackupRbdSnapshotCommand(RbdPool pool, String image, String snapsh
                                        String storeUrl, String path, StoreCredentials storeCredentials)
         implements AgentCommand {
 
+    /**
+     * Safe to send to another host after a lost one: every store writes a partial backup under a temporary name (S3:
+     * an unfinished multipart upload) and makes it the backup last, so a half-written one is never taken for complete,
+     * and the next run replaces it.
+     */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
+
     public BackupRbdSnapshotCommand(RbdPool pool, String image, String snapshot, String fromSnapshot, String storeUrl,
                                     String path) {
         this(pool, image, snapshot, fromSnapshot, storeUrl, path, null);

@@ -12,4 +12,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 @JsonTypeName("rbd.cloneSnapshot")
 public record CloneRbdSnapshotCommand(RbdPool pool, String image, String snapshot, String newImage, boolean linked)
         implements AgentCommand {
+
+    /** Safe to send to another host after a lost one: a clone already made is kept (and flattened again when asked). */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
 }

@@ -10,4 +10,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 @JsonTypeName("rbd.cloneTemplate")
 public record CloneRbdTemplateCommand(RbdPool pool, String image, String snapshot, String newImage, long sizeBytes)
         implements AgentCommand {
+
+    /** Safe to send to another host after a lost one: a clone already made is kept and only grown. */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
 }

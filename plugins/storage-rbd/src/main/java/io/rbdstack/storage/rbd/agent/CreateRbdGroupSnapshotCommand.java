@@ -13,6 +13,15 @@ import java.util.List;
 public record CreateRbdGroupSnapshotCommand(RbdPool pool, String group, List<String> images, String snapshot)
         implements AgentCommand {
 
+    /**
+     * Safe to send to another host after a lost one: a complete group snapshot of that name is answered as taken, an
+     * incomplete one is taken again.
+     */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
+
     public CreateRbdGroupSnapshotCommand {
         images = images == null ? List.of() : List.copyOf(images);
     }

@@ -9,4 +9,13 @@ import io.rbdstack.spi.agent.AgentCommand;
  */
 @JsonTypeName("rbd.deleteImage")
 public record DeleteRbdImageCommand(RbdPool pool, String image, long deferSeconds) implements AgentCommand {
+
+    /**
+     * Safe to send to another host after a lost one: an image already gone (or already in the trash) is answered as
+     * deleted.
+     */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
 }

@@ -11,4 +11,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 @JsonTypeName("rbd.deleteTemplate")
 public record DeleteRbdTemplateCommand(RbdPool pool, String image, String snapshot, boolean flattenTrashedClones)
         implements AgentCommand {
+
+    /** Safe to send to another host after a lost one: a template image already gone is answered as deleted. */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
 }

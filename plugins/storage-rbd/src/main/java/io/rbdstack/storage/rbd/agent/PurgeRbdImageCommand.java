@@ -9,4 +9,10 @@ import io.rbdstack.spi.agent.AgentCommand;
  */
 @JsonTypeName("rbd.purgeImage")
 public record PurgeRbdImageCommand(RbdPool pool, String image) implements AgentCommand {
+
+    /** Safe to send to another host after a lost one: an image no longer in the trash counts as purged. */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
 }

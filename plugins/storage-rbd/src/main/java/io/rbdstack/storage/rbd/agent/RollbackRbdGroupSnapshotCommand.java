@@ -9,4 +9,10 @@ import io.rbdstack.spi.agent.AgentCommand;
  */
 @JsonTypeName("rbd.groupSnapshotRollback")
 public record RollbackRbdGroupSnapshotCommand(RbdPool pool, String group, String snapshot) implements AgentCommand {
+
+    /** Safe to send to another host after a lost one: a half-done rollback is finished by the next one. */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
 }

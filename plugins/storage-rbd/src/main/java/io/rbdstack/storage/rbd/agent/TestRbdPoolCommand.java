@@ -10,4 +10,10 @@ import io.rbdstack.spi.agent.AgentCommand;
  */
 @JsonTypeName("rbd.testPool")
 public record TestRbdPoolCommand(RbdPool pool) implements AgentCommand {
+
+    /** Safe to send to another host after a lost one: a probe that leaves nothing behind. */
+    @Override
+    public boolean retrySafe() {
+        return true;
+    }
 }

@@ -3,10 +3,14 @@ package io.rbdstack.storage.rbd.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.AgentMessageTypes;
+import java.lang.reflect.RecordComponent;
 import java.util.Map;
+import java.util.Set;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /** The RBD messages keep the wire names agents and docs/agent-protocol.md know them by. */
@@ -44,6 +48,41 @@ class RbdMessageTypesTest {
                 Map.entry("DeleteRbdGroupCommand", "rbd.groupDelete"),
                 Map.entry("ListRbdGroupSnapshotsCommand", "rbd.groupSnapshotList"),
                 Map.entry("DeleteRbdTemplateCommand", "rbd.deleteTemplate"))), names);
+    }
+
+    /**
+     * A command resent to another host after its host was lost must end as one run would (see each
+     * command's retrySafe); these may not: their first step refuses what a lost host's part-run left
+     * (an image of that name, maybe half written), or they belong to one host.
+     */
+    @Test
+    void everyCommandButTheseIsSafeToResendToAnotherHost() throws Exception {
+        Map<String, Boolean> safety = new TreeMap<>();
+        for (Class<? extends AgentCommand> type : types.commands()) {
+            safety.put(type.getSimpleName(), instance(type).retrySafe());
+        }
+
+        Set<String> unsafe = new TreeSet<>(Set.of("RestoreRbdBackupCommand",
+                "ImportRbdTemplateCommand", "DefineRbdPoolCommand", "RemoveRbdPoolCommand"));
+        safety.forEach((name, safe) -> assertEquals(!unsafe.contains(name), safe, name));
+    }
+
+    /** A command with every component null, zero or false: retrySafe is declared per type, not per value. */
+    private static AgentCommand instance(Class<? extends AgentCommand> type) throws Exception {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] parameterTypes = new Class<?>[components.length];
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            parameterTypes[i] = components[i].getType();
+            if (parameterTypes[i] == boolean.class) {
+                values[i] = false;
+            } else if (parameterTypes[i] == long.class) {
+                values[i] = 0L;
+            } else if (parameterTypes[i] == int.class) {
+                values[i] = 0;
+            }
+        }
+        return type.getDeclaredConstructor(parameterTypes).newInstance(values);
     }
 
     @Test

@@ -32,13 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14's faults, through the API on the real server, agent, Ceph, nfs-ganesha and RGW: in the
- * middle of a backup job the NFS server is killed, RGW is killed, the agent is killed (SIGKILL), or the
- * agent is frozen (SIGSTOP: no FIN, as a host cut off; only the heartbeats tell).
+ * middle of a backup job the NFS server is killed or hangs (SIGSTOP), RGW is killed, the agent is killed
+ * (SIGKILL), or the agent is frozen (SIGSTOP: no FIN, as a host cut off; only the heartbeats tell).
  * Each fails the job within a bound (printed), naming the store or the host; no backup looks complete,
  * neither in the API nor on the store; and once the service is back the same backup succeeds and a
  * volume restored from it is byte for byte the snapshot. The servers killed are private instances
  * (scripts/nfs-private.sh, scripts/rgw-private.sh) and the agent one of this test's own, so the shared
- * services never stop. One cloud serves the four cases.
+ * services never stop. One cloud serves the five cases.
  */
 class BackupFaultsIT {
 
@@ -102,6 +102,50 @@ class BackupFaultsIT {
         }
     }
 
+    /**
+     * A hung NFS server (SIGSTOP: it closes nothing) is found by libnfs's per-RPC timeout alone; the
+     * agent runs in a process of its own with a 3 s timeout (20 s by default) to keep this test short.
+     */
+    @Test
+    void aHungNfsServerFailsTheJobWithinItsRpcTimeoutsAndARetrySucceeds() throws Exception {
+        long rpcTimeoutMillis = 3_000;
+        int nfsPort = freePort();
+        int mountPort = freePort();
+        Path nfsDir = dir.resolve("nfs-hung");
+        Path export = nfsDir.resolve("export");
+        try (PrivateDaemon ganesha = new PrivateDaemon("nfs-private.sh", nfsDir, "ganesha.pid",
+                String.valueOf(nfsPort), String.valueOf(mountPort)).start()) {
+            String url = "nfs://127.0.0.1/export?nfsport=" + nfsPort + "&mountport=" + mountPort;
+            String storeId = addStore("provider", "NFS", "name", "nfs-hung", "url", url);
+            Snapshot snapshot = writtenSnapshot(5);
+            cloud.stopAgent();
+            try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-nfs-hung.log"),
+                    "-Drbdstack.nfs.timeout.ms=" + rpcTimeoutMillis)) {
+                cloud.awaitHostState("Up");
+                Failed failed;
+                try {
+                    failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first bytes on the NFS"
+                            + " server", Duration.ofSeconds(60), () -> partFiles(export).stream()
+                            .anyMatch(p -> p.toFile().length() > 0)), ganesha::freeze);
+                } finally {
+                    ganesha.thaw();
+                }
+                System.out.println("NFS server hung (SIGSTOP) mid-backup, RPC timeout " + rpcTimeoutMillis
+                        + " ms: the job failed " + failed.millis() + " ms later: " + failed.error());
+                assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: "
+                        + failed.error());
+                assertNotBackedUp(snapshot.id());
+                assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
+            } finally {
+                cloud.awaitHostState("Disconnected");
+                cloud.startAgent();
+            }
+            backUpAndRestore(snapshot);
+            assertEquals(List.of(), partFiles(export), "no partial file left");
+            cleanUp(snapshot, storeId);
+        }
+    }
+
     @Test
     void rgwKilledMidBackupFailsTheJobAndARetrySucceeds() throws Exception {
         int port = freePort();
@@ -136,21 +180,23 @@ class BackupFaultsIT {
             String storeId = addS3Store("s3-agent-faults", bucket, bucket.endpoint);
             Snapshot snapshot = writtenSnapshot(3);
             cloud.stopAgent(); // the host's agent moves into a process of its own, which can be killed
-            Failed failed;
-            try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-process.log"))) {
-                cloud.awaitHostState("Up");
-                failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the bucket",
-                        Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent::kill);
+            try {
+                Failed failed;
+                try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-killed.log"))) {
+                    cloud.awaitHostState("Up");
+                    failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the bucket",
+                            Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent::kill);
+                }
+                System.out.println("Agent killed (SIGKILL) mid-backup: the job failed " + failed.millis()
+                        + " ms later: " + failed.error());
+                assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: " + failed.error());
+                cloud.awaitHostState("Disconnected");
+                assertNotBackedUp(snapshot.id());
+                assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
+                assertEquals(1, bucket.openUploads(), "the killed agent's upload is open, invisible, until the retry");
+            } finally {
+                cloud.startAgent(); // the test's agent again, whatever happened: the clean-up needs a host
             }
-            System.out.println("Agent killed (SIGKILL) mid-backup: the job failed " + failed.millis() + " ms later: "
-                    + failed.error());
-            assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: " + failed.error());
-            cloud.awaitHostState("Disconnected");
-            assertNotBackedUp(snapshot.id());
-            assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
-            assertEquals(1, bucket.openUploads(), "the killed agent's upload is open, invisible, until the retry");
-
-            cloud.startAgent();
             backUpAndRestore(snapshot);
             assertEquals(1, bucket.keys().size(), bucket.keys().toString());
             assertEquals(0, bucket.openUploads(), "the retry aborted the killed agent's upload");
@@ -164,23 +210,29 @@ class BackupFaultsIT {
             String storeId = addS3Store("s3-frozen-faults", bucket, bucket.endpoint);
             Snapshot snapshot = writtenSnapshot(4);
             cloud.stopAgent();
-            try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-frozen.log"))) {
-                cloud.awaitHostState("Up");
-                Failed failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the bucket",
-                        Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent::freeze);
-                System.out.println("Agent frozen (SIGSTOP) mid-backup, heartbeat 1 s: the job failed " + failed.millis()
-                        + " ms later: " + failed.error());
-                assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: " + failed.error());
-                assertTrue(failed.millis() < 6_000 + 3_000, "6 missed heartbeats, then the job fails: " + failed.millis());
-                assertNotBackedUp(snapshot.id());
+            try {
+                try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-frozen.log"))) {
+                    cloud.awaitHostState("Up");
+                    Failed failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the"
+                            + " bucket", Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent::freeze);
+                    System.out.println("Agent frozen (SIGSTOP) mid-backup, heartbeat 1 s: the job failed "
+                            + failed.millis() + " ms later: " + failed.error());
+                    assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: "
+                            + failed.error());
+                    assertTrue(failed.millis() < 6_000 + 3_000, "6 missed heartbeats, then the job fails: "
+                            + failed.millis());
+                    assertNotBackedUp(snapshot.id());
 
-                agent.thaw(); // it finds its connection closed: the backup the server failed must not finish
-                Deadline.await("the thawed agent's upload aborted", Duration.ofSeconds(60), () -> bucket.openUploads() == 0);
-                assertEquals(List.of(), bucket.keys(), "the thawed agent did not finish the failed backup");
-                cloud.awaitHostState("Up");
+                    agent.thaw(); // it finds its connection closed: the backup the server failed must not finish
+                    Deadline.await("the thawed agent's upload aborted", Duration.ofSeconds(60),
+                            () -> bucket.openUploads() == 0);
+                    assertEquals(List.of(), bucket.keys(), "the thawed agent did not finish the failed backup");
+                    cloud.awaitHostState("Up");
+                }
+                cloud.awaitHostState("Disconnected");
+            } finally {
+                cloud.startAgent(); // the test's agent again, whatever happened: the clean-up needs a host
             }
-            cloud.awaitHostState("Disconnected");
-            cloud.startAgent();
             backUpAndRestore(snapshot);
             assertEquals(1, bucket.keys().size(), bucket.keys().toString());
             cleanUp(snapshot, storeId);

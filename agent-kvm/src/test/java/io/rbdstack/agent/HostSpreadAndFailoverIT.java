@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RbdImages;
-import io.rbdstack.agent.fixtures.AgentProcess;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.ProcessHost;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.LogCapture;
@@ -55,7 +55,7 @@ class HostSpreadAndFailoverIT {
     static OneHostCloud cloud;
     static ApiClient admin;
     static BackupCalls calls;
-    static AgentProcess hostB;
+    static ProcessHost hostB;
     static String hostA;
     static String offering;
 

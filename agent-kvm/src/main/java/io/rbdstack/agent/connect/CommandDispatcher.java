@@ -7,6 +7,11 @@ import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs each request on a worker pool, so a slow command blocks neither the reader nor the
  * heartbeat, and sends its answer on the connection the request came from. A request's answer is
- * never sent on a later connection: by then the server has already failed it.
+ * never sent on a later connection: by then the server has already failed it. So when a connection
+ * is lost, its commands still running are interrupted ({@link #cancel}): a backup the server has
+ * failed must not go on and finish its file on the store, nor race the retry the server may start.
  */
 final class CommandDispatcher implements AutoCloseable {
 
@@ -26,6 +33,8 @@ final class CommandDispatcher implements AutoCloseable {
 
     private final CommandHandler handler;
     private final ExecutorService workers;
+    /** The commands running for each connection. */
+    private final Map<ServerSession, Set<Future<?>>> running = new ConcurrentHashMap<>();
 
     CommandDispatcher(CommandHandler handler, int threads) {
         this.handler = handler;
@@ -33,10 +42,31 @@ final class CommandDispatcher implements AutoCloseable {
     }
 
     void dispatch(Request request, ServerSession session) {
+        Set<Future<?>> ofSession = running.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet());
+        FutureTask<Void> task = new FutureTask<>(() -> answer(request, session), null) {
+            @Override
+            protected void done() {
+                ofSession.remove(this);
+            }
+        };
+        ofSession.add(task);
         try {
-            workers.execute(() -> answer(request, session));
+            workers.execute(task);
         } catch (RejectedExecutionException e) {
+            ofSession.remove(task);
             LOG.debug("Request {} not run: the client is closing", request.requestId());
+        }
+    }
+
+    /**
+     * Interrupts the commands that came on {@code session}, which has ended: the server has failed
+     * them, and their answers could go nowhere. Commands stop at their next interruptible step.
+     */
+    void cancel(ServerSession session) {
+        Set<Future<?>> ofSession = running.remove(session);
+        if (ofSession != null && !ofSession.isEmpty()) {
+            LOG.warn("Interrupting {} command(s) of the lost connection to the management server", ofSession.size());
+            ofSession.forEach(command -> command.cancel(true));
         }
     }
 

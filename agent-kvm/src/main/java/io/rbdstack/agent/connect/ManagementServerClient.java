@@ -180,6 +180,7 @@ public final class ManagementServerClient implements AutoCloseable {
             } finally {
                 pings.cancel(false);
                 hostId = null;
+                dispatcher.cancel(current);
             }
             LOG.warn("Disconnected from the management server: {}", reason);
             notifyListener("onDisconnected", () -> listener.onDisconnected(reason));

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 /**
  * One libnfs context with the store's export mounted over NFSv3 (no kernel mount). libnfs 4.0 has
@@ -21,6 +22,8 @@ final class NfsContext implements AutoCloseable {
     static final int ENOENT = 2;
     static final int EEXIST = 17;
     static final int ETIMEDOUT = 110;
+    /** What libnfs 4.0 answers when its timeout cancelled a call ("Command was cancelled"). */
+    static final int EINTR = 4;
     private static final long S_IFMT = 0170000;
     static final long S_IFDIR = 0040000;
     static final long S_IFREG = 0100000;
@@ -30,6 +33,8 @@ final class NfsContext implements AutoCloseable {
     private final Pointer context;
     private final String where;
     private final Thread owner = Thread.currentThread();
+    /** Why no further RPC is tried: one timed out. */
+    private String hung;
 
     private NfsContext(Pointer context, String where) {
         this.context = context;
@@ -71,7 +76,7 @@ final class NfsContext implements AutoCloseable {
     long[] lstat(String path) throws IOException {
         try (Memory stat = new Memory(8L * LibNfs.STAT_LONGS)) {
             stat.clear();
-            int rc = nfs.nfs_lstat64(context, path, stat);
+            int rc = rpc("stat " + path, () -> nfs.nfs_lstat64(context, path, stat));
             if (rc == -ENOENT) {
                 return null;
             }
@@ -84,7 +89,7 @@ final class NfsContext implements AutoCloseable {
     long[] capacity() throws IOException {
         try (Memory vfs = new Memory(8L * LibNfs.STATVFS_LONGS)) {
             vfs.clear();
-            check(nfs.nfs_statvfs64(context, "/", vfs), "statvfs");
+            check(rpc("statvfs", () -> nfs.nfs_statvfs64(context, "/", vfs)), "statvfs");
             long fragment = vfs.getLong(8);
             long total = vfs.getLong(16) * fragment;
             long available = vfs.getLong(32) * fragment;
@@ -94,7 +99,7 @@ final class NfsContext implements AutoCloseable {
 
     /** mkdir; one that exists already (made by another backup meanwhile) is fine. */
     void mkdir(String path) throws IOException {
-        int rc = nfs.nfs_mkdir(context, path);
+        int rc = rpc("mkdir " + path, () -> nfs.nfs_mkdir(context, path));
         if (rc != -EEXIST) {
             check(rc, "mkdir " + path);
         }
@@ -102,7 +107,7 @@ final class NfsContext implements AutoCloseable {
 
     /** unlink; false when there was nothing to delete. */
     boolean unlink(String path) throws IOException {
-        int rc = nfs.nfs_unlink(context, path);
+        int rc = rpc("delete " + path, () -> nfs.nfs_unlink(context, path));
         if (rc == -ENOENT) {
             return false;
         }
@@ -111,37 +116,38 @@ final class NfsContext implements AutoCloseable {
     }
 
     void rename(String from, String to) throws IOException {
-        check(nfs.nfs_rename(context, from, to), "rename " + from + " to " + to);
+        check(rpc("rename " + from, () -> nfs.nfs_rename(context, from, to)), "rename " + from + " to " + to);
     }
 
     /** A new file, or an existing one truncated, mode 0600. */
     NfsFile create(String path) throws IOException {
         PointerByReference fh = new PointerByReference();
-        check(nfs.nfs_create(context, path, LibNfs.O_CREAT | LibNfs.O_TRUNC | LibNfs.O_WRONLY, 0600, fh),
+        check(rpc("create " + path, () -> nfs.nfs_create(context, path, LibNfs.O_CREAT | LibNfs.O_TRUNC | LibNfs.O_WRONLY,
+                0600, fh)),
                 "create " + path);
         return new NfsFile(this, fh.getValue(), path);
     }
 
     NfsFile openForReading(String path) throws IOException {
         PointerByReference fh = new PointerByReference();
-        check(nfs.nfs_open(context, path, LibNfs.O_RDONLY, fh), "open " + path);
+        check(rpc("open " + path, () -> nfs.nfs_open(context, path, LibNfs.O_RDONLY, fh)), "open " + path);
         return new NfsFile(this, fh.getValue(), path);
     }
 
     int pwrite(Pointer fh, long offset, Pointer buffer, int length) throws IOException {
-        return check(nfs.nfs_pwrite(context, fh, offset, length, buffer), "write");
+        return check(rpc("write", () -> nfs.nfs_pwrite(context, fh, offset, length, buffer)), "write");
     }
 
     int pread(Pointer fh, long offset, Pointer buffer, int length) throws IOException {
-        return check(nfs.nfs_pread(context, fh, offset, length, buffer), "read");
+        return check(rpc("read", () -> nfs.nfs_pread(context, fh, offset, length, buffer)), "read");
     }
 
     void fsync(Pointer fh, String path) throws IOException {
-        check(nfs.nfs_fsync(context, fh), "sync " + path);
+        check(rpc("sync " + path, () -> nfs.nfs_fsync(context, fh)), "sync " + path);
     }
 
     void close(Pointer fh, String path) throws IOException {
-        check(nfs.nfs_close(context, fh), "close " + path);
+        check(rpc("close " + path, () -> nfs.nfs_close(context, fh)), "close " + path);
     }
 
     /** Fails unless called on the thread that made the context: libnfs 4.0 contexts are not thread safe. */
@@ -150,6 +156,19 @@ final class NfsContext implements AutoCloseable {
             throw new IllegalStateException("an NFS context is used by " + Thread.currentThread().getName()
                     + " but belongs to " + owner.getName());
         }
+    }
+
+    /**
+     * Runs one RPC, unless an earlier one of this context timed out: the server hangs, and each further
+     * call (closing the file, deleting the partial one) would wait the whole timeout again, so a job
+     * fails one timeout after the server stopped answering rather than several.
+     */
+    private int rpc(String what, IntSupplier call) throws IOException {
+        onOwnerThread();
+        if (hung != null) {
+            throw new SocketTimeoutException("NFS " + what + " on " + where + " not tried: " + hung);
+        }
+        return call.getAsInt();
     }
 
     /** {@code rc}, or an IOException with libnfs's reason when it is a negative errno. */
@@ -163,7 +182,11 @@ final class NfsContext implements AutoCloseable {
         if (-rc == ENOENT) {
             throw new NoSuchFileException(what, null, message);
         }
-        if (-rc == ETIMEDOUT || Thread.currentThread().isInterrupted()) {
+        if (-rc == ETIMEDOUT || -rc == EINTR) {
+            hung = "an earlier call timed out (" + message + ")";
+            throw new SocketTimeoutException(message);
+        }
+        if (Thread.currentThread().isInterrupted()) {
             throw new SocketTimeoutException(message);
         }
         throw new IOException(message);

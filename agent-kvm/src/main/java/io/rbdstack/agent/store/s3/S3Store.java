@@ -21,7 +21,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * An image store in an S3 bucket ({@code s3://<endpoint>/<bucket>?usehttps=..&region=..}), written
  * and read through the AWS SDK with path-style addressing. A file is an object whose key is its path
  * relative to the store; it is written as a multipart upload ({@link S3MultipartOutputStream}), which
- * makes it visible only once complete, so a failed backup never leaves a complete-looking object.
+ * makes it visible only once complete, so a failed backup never leaves a complete-looking object; an
+ * upload a failed attempt could not abort (its agent killed, the endpoint down) is aborted by the next
+ * write of the same key.
  * Restores stream the object back. The keys come with each command; errors name the store, never a key.
  * S3 has no capacity: the store reports none.
  */
@@ -72,6 +74,7 @@ public final class S3Store implements ImageStore {
     @Override
     public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
         String key = key(relative);
+        abortAbandonedUploads(key);
         S3MultipartOutputStream out = call("start an upload to",
                 () -> new S3MultipartOutputStream(s3, url.bucket(), key, timeout));
         try {
@@ -79,10 +82,17 @@ public final class S3Store implements ImageStore {
             out.complete();
             return new Written<>(result, out.size());
         } catch (Exception e) {
+            // An interrupted backup (its connection to the server lost) still aborts its upload: the SDK
+            // refuses calls on an interrupted thread, so the flag is set aside for the abort.
+            boolean interrupted = Thread.interrupted();
             try {
                 out.abort();
             } catch (SdkException cleanup) {
                 e.addSuppressed(cleanup);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
             if (e instanceof IOException io) {
                 throw new IOException("S3 image store " + url.url() + ": " + io.getMessage(), io);
@@ -117,6 +127,21 @@ public final class S3Store implements ImageStore {
         }
         call("delete " + relative + " from", () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(key)));
         return true;
+    }
+
+    /**
+     * Aborts the uploads of {@code key} an earlier attempt left open: its agent was killed, or the
+     * endpoint was down when it tried to abort. Their parts are invisible but take space until aborted.
+     * A key is written by one backup at a time (its snapshot is BackingUp), so none of them is live.
+     */
+    private void abortAbandonedUploads(String key) throws IOException {
+        call("list the open uploads of " + key + " in", () -> {
+            s3.listMultipartUploadsPaginator(b -> b.bucket(url.bucket()).prefix(key)).uploads().stream()
+                    .filter(upload -> upload.key().equals(key))
+                    .forEach(upload -> s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(key)
+                            .uploadId(upload.uploadId())));
+            return null;
+        });
     }
 
     /** The object's size, empty when there is none. */

@@ -1,0 +1,345 @@
+package io.rbdstack.agent;
+
+import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
+import static io.rbdstack.agent.fixtures.OneHostCloud.list;
+import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ceph.rados.IoCTX;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.AgentProcess;
+import io.rbdstack.agent.fixtures.BackupCalls;
+import io.rbdstack.agent.fixtures.Deadline;
+import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.PrivateDaemon;
+import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.S3Fixture;
+import io.rbdstack.server.ApiClient;
+import io.rbdstack.spi.storage.S3StoreUrl;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 14's faults, through the API on the real server, agent, Ceph, nfs-ganesha and RGW: in the
+ * middle of a backup job the NFS server is killed or hangs (SIGSTOP), RGW is killed, the agent is killed
+ * (SIGKILL), or the agent is frozen (SIGSTOP: no FIN, as a host cut off; only the heartbeats tell).
+ * Each fails the job within a bound (printed), naming the store or the host; no backup looks complete,
+ * neither in the API nor on the store; and once the service is back the same backup succeeds and a
+ * volume restored from it is byte for byte the snapshot. The servers killed are private instances
+ * (scripts/nfs-private.sh, scripts/rgw-private.sh) and the agent one of this test's own, so the shared
+ * services never stop. One cloud serves the five cases.
+ */
+class BackupFaultsIT {
+
+    /** Enough data that the backup is still running when the store sees its first bytes (NFS: ~1 s). */
+    private static final int WRITTEN_MIB = 384;
+    /** What a failed job may take after the fault; the measured time is printed. */
+    private static final Duration FAIL_BOUND = Duration.ofSeconds(45);
+
+    @TempDir
+    static Path dir;
+    static OneHostCloud cloud;
+    static ApiClient admin;
+    static BackupCalls calls;
+    static IoCTX io;
+    static String offering;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cloud = OneHostCloud.start(dir.resolve("cloud"));
+        admin = cloud.admin();
+        calls = new BackupCalls(admin);
+        io = cloud.cephAdmin().ioCtx();
+        cloud.createdRbdPool("faults-pool", cloud.ceph.limitedUser(), "zone");
+        offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
+                .get("diskoffering").get("id").asText();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Test
+    void theNfsServerKilledMidBackupFailsTheJobAndARetrySucceeds() throws Exception {
+        int nfsPort = freePort();
+        int mountPort = freePort();
+        Path nfsDir = dir.resolve("nfs");
+        Path export = nfsDir.resolve("export");
+        try (PrivateDaemon ganesha = new PrivateDaemon("nfs-private.sh", nfsDir, "ganesha.pid",
+                String.valueOf(nfsPort), String.valueOf(mountPort)).start()) {
+            String url = "nfs://127.0.0.1/export?nfsport=" + nfsPort + "&mountport=" + mountPort;
+            String storeId = addStore("provider", "NFS", "name", "nfs-faults", "url", url);
+            Snapshot snapshot = writtenSnapshot(1);
+
+            Failed failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first bytes on the NFS server",
+                    Duration.ofSeconds(60), () -> partFiles(export).stream().anyMatch(p -> p.toFile().length() > 0)),
+                    ganesha::crash);
+            System.out.println("NFS server killed mid-backup: the job failed " + failed.millis() + " ms later: "
+                    + failed.error());
+            assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: " + failed.error());
+            assertNotBackedUp(snapshot.id());
+            assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
+
+            ganesha.start();
+            backUpAndRestore(snapshot);
+            assertEquals(List.of(), partFiles(export), "the partial file of the failed backup is gone");
+            cleanUp(snapshot, storeId);
+            assertEquals(List.of(), backupFiles(export), "the backup file went with its snapshot");
+        }
+    }
+
+    /**
+     * A hung NFS server (SIGSTOP: it closes nothing) is found by libnfs's per-RPC timeout alone; the
+     * agent runs in a process of its own with a 3 s timeout (20 s by default) to keep this test short.
+     */
+    @Test
+    void aHungNfsServerFailsTheJobWithinItsRpcTimeoutsAndARetrySucceeds() throws Exception {
+        long rpcTimeoutMillis = 3_000;
+        int nfsPort = freePort();
+        int mountPort = freePort();
+        Path nfsDir = dir.resolve("nfs-hung");
+        Path export = nfsDir.resolve("export");
+        try (PrivateDaemon ganesha = new PrivateDaemon("nfs-private.sh", nfsDir, "ganesha.pid",
+                String.valueOf(nfsPort), String.valueOf(mountPort)).start()) {
+            String url = "nfs://127.0.0.1/export?nfsport=" + nfsPort + "&mountport=" + mountPort;
+            String storeId = addStore("provider", "NFS", "name", "nfs-hung", "url", url);
+            Snapshot snapshot = writtenSnapshot(5);
+            cloud.stopAgent();
+            try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-nfs-hung.log"),
+                    "-Drbdstack.nfs.timeout.ms=" + rpcTimeoutMillis)) {
+                cloud.awaitHostState("Up");
+                Failed failed;
+                try {
+                    failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first bytes on the NFS"
+                            + " server", Duration.ofSeconds(60), () -> partFiles(export).stream()
+                            .anyMatch(p -> p.toFile().length() > 0)), ganesha::freeze);
+                } finally {
+                    ganesha.thaw();
+                }
+                System.out.println("NFS server hung (SIGSTOP) mid-backup, RPC timeout " + rpcTimeoutMillis
+                        + " ms: the job failed " + failed.millis() + " ms later: " + failed.error());
+                assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: "
+                        + failed.error());
+                assertNotBackedUp(snapshot.id());
+                assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
+            } finally {
+                cloud.awaitHostState("Disconnected");
+                cloud.startAgent();
+            }
+            backUpAndRestore(snapshot);
+            assertEquals(List.of(), partFiles(export), "no partial file left");
+            cleanUp(snapshot, storeId);
+        }
+    }
+
+    @Test
+    void rgwKilledMidBackupFailsTheJobAndARetrySucceeds() throws Exception {
+        int port = freePort();
+        try (S3Fixture bucket = new S3Fixture("faults");
+             PrivateDaemon rgw = new PrivateDaemon("rgw-private.sh", dir.resolve("rgw"), "radosgw.pid",
+                     String.valueOf(port)).start()) {
+            String endpoint = "127.0.0.1:" + port;
+            String storeId = addS3Store("s3-faults", bucket, endpoint);
+            Snapshot snapshot = writtenSnapshot(2);
+
+            Failed failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the bucket",
+                    Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), rgw::crash);
+            System.out.println("RGW killed mid-backup: the job failed " + failed.millis() + " ms later: "
+                    + failed.error());
+            String storeUrl = new S3StoreUrl(endpoint, bucket.bucket, false, bucket.region).url();
+            assertTrue(failed.error().contains(storeUrl), "the error names the store: " + failed.error());
+            assertNotBackedUp(snapshot.id());
+            assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
+
+            rgw.start();
+            backUpAndRestore(snapshot);
+            assertEquals(1, bucket.keys().size(), bucket.keys().toString());
+            assertEquals(0, bucket.openUploads(), "the failed backup's upload was aborted");
+            cleanUp(snapshot, storeId);
+            assertEquals(List.of(), bucket.keys(), "the backup object went with its snapshot");
+        }
+    }
+
+    @Test
+    void theAgentKilledMidBackupFailsTheJobAndARetrySucceeds() throws Exception {
+        try (S3Fixture bucket = new S3Fixture("faults-agent")) {
+            String storeId = addS3Store("s3-agent-faults", bucket, bucket.endpoint);
+            Snapshot snapshot = writtenSnapshot(3);
+            cloud.stopAgent(); // the host's agent moves into a process of its own, which can be killed
+            try {
+                Failed failed;
+                try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-killed.log"))) {
+                    cloud.awaitHostState("Up");
+                    failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the bucket",
+                            Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent::kill);
+                }
+                System.out.println("Agent killed (SIGKILL) mid-backup: the job failed " + failed.millis()
+                        + " ms later: " + failed.error());
+                assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: " + failed.error());
+                cloud.awaitHostState("Disconnected");
+                assertNotBackedUp(snapshot.id());
+                assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
+                assertEquals(1, bucket.openUploads(), "the killed agent's upload is open, invisible, until the retry");
+            } finally {
+                cloud.startAgent(); // the test's agent again, whatever happened: the clean-up needs a host
+            }
+            backUpAndRestore(snapshot);
+            assertEquals(1, bucket.keys().size(), bucket.keys().toString());
+            assertEquals(0, bucket.openUploads(), "the retry aborted the killed agent's upload");
+            cleanUp(snapshot, storeId);
+        }
+    }
+
+    @Test
+    void aFrozenAgentIsDroppedByHeartbeatsItsBackupFailsAndStopsAndARetrySucceeds() throws Exception {
+        try (S3Fixture bucket = new S3Fixture("faults-frozen")) {
+            String storeId = addS3Store("s3-frozen-faults", bucket, bucket.endpoint);
+            Snapshot snapshot = writtenSnapshot(4);
+            cloud.stopAgent();
+            try {
+                try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-frozen.log"))) {
+                    cloud.awaitHostState("Up");
+                    Failed failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the"
+                            + " bucket", Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent::freeze);
+                    System.out.println("Agent frozen (SIGSTOP) mid-backup, heartbeat 1 s: the job failed "
+                            + failed.millis() + " ms later: " + failed.error());
+                    assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: "
+                            + failed.error());
+                    assertTrue(failed.millis() < 6_000 + 3_000, "6 missed heartbeats, then the job fails: "
+                            + failed.millis());
+                    assertNotBackedUp(snapshot.id());
+
+                    agent.thaw(); // it finds its connection closed: the backup the server failed must not finish
+                    Deadline.await("the thawed agent's upload aborted", Duration.ofSeconds(60),
+                            () -> bucket.openUploads() == 0);
+                    assertEquals(List.of(), bucket.keys(), "the thawed agent did not finish the failed backup");
+                    cloud.awaitHostState("Up");
+                }
+                cloud.awaitHostState("Disconnected");
+            } finally {
+                cloud.startAgent(); // the test's agent again, whatever happened: the clean-up needs a host
+            }
+            backUpAndRestore(snapshot);
+            assertEquals(1, bucket.keys().size(), bucket.keys().toString());
+            cleanUp(snapshot, storeId);
+        }
+    }
+
+    private record Snapshot(String id, String volumeId, String sha256) {
+    }
+
+    private record Failed(long millis, String error) {
+    }
+
+    /** A 1 GiB volume with {@link #WRITTEN_MIB} MiB of seeded data and a snapshot of it. */
+    private static Snapshot writtenSnapshot(int seed) throws Exception {
+        String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        for (int mib = 0; mib < WRITTEN_MIB; mib += 4) {
+            RbdData.write(io, volumeId, (long) mib << 20, RbdData.bytes(4 << 20, seed * 1000 + mib));
+        }
+        String sha256 = RbdData.sha256(io, volumeId, null);
+        return new Snapshot(calls.snapshot(volumeId), volumeId, sha256);
+    }
+
+    /**
+     * Starts the snapshot's backup, waits until {@code midway} sees it under way, injects {@code fault}
+     * and waits for the job to end: it must fail within {@link #FAIL_BOUND} of the fault.
+     */
+    private static Failed failMidway(String snapshotId, Step midway, Step fault) throws Exception {
+        String jobId = ok(admin.call("backupSnapshot", "id", snapshotId), "backupSnapshot").get("jobid").asText();
+        midway.run();
+        assertEquals(0, job(jobId).get("jobstatus").asInt(), "the backup was still running at the fault");
+        fault.run();
+        long faulted = System.nanoTime();
+        JsonNode job;
+        do {
+            Thread.sleep(20);
+            job = job(jobId);
+        } while (job.get("jobstatus").asInt() == 0 && System.nanoTime() - faulted < FAIL_BOUND.toNanos());
+        long millis = (System.nanoTime() - faulted) / 1_000_000;
+        assertEquals(2, job.get("jobstatus").asInt(), "failed within " + FAIL_BOUND.toSeconds() + " s: " + job);
+        return new Failed(millis, job.get("jobresult").get("errortext").asText());
+    }
+
+    private static JsonNode job(String jobId) throws Exception {
+        return ok(admin.call("queryAsyncJobResult", "jobid", jobId), "queryAsyncJobResult");
+    }
+
+    /** The API shows no backup: the snapshot is on primary only, usable, with no size or store on secondary. */
+    private static void assertNotBackedUp(String snapshotId) throws Exception {
+        JsonNode snapshot = list(admin, "listSnapshots", "snapshot", "id", snapshotId).get(0);
+        assertEquals("CreatedOnPrimary", snapshot.get("state").asText(), snapshot.toString());
+        assertEquals(0, snapshot.get("physicalsize").asLong(), snapshot.toString());
+        assertFalse(snapshot.has("datastoreid"), snapshot.toString());
+        assertTrue(snapshot.get("revertable").asBoolean(), "the snapshot stays usable: " + snapshot);
+    }
+
+    /** The same backup again, which must succeed; then the volume deleted and restored from the backup. */
+    private static void backUpAndRestore(Snapshot snapshot) throws Exception {
+        JsonNode backedUp = calls.backup(snapshot.id());
+        assertEquals("BackedUp", backedUp.get("state").asText(), backedUp.toString());
+        assertTrue(backedUp.get("physicalsize").asLong() > (long) WRITTEN_MIB << 20, backedUp.toString());
+        ok(admin.call("deleteVolume", "id", snapshot.volumeId()), "deleteVolume"); // the restore reads the store
+        String restored = calls.createVolume("snapshotid", snapshot.id(), "name", "restored");
+        assertEquals(snapshot.sha256(), RbdData.sha256(io, restored, null), "the restored volume = the snapshot");
+        ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
+    }
+
+    private static void cleanUp(Snapshot snapshot, String storeId) throws Exception {
+        awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot.id()), "deleteSnapshot");
+        ok(admin.call("deleteImageStore", "id", storeId), "deleteImageStore");
+    }
+
+    private static String addStore(String... params) throws Exception {
+        String[] all = Stream.concat(Stream.of(params), Stream.of("zoneid", cloud.zoneId)).toArray(String[]::new);
+        return ok(admin.call("addImageStore", all), "addImageStore").get("imagestore").get("id").asText();
+    }
+
+    private static String addS3Store(String name, S3Fixture bucket, String endpoint) throws Exception {
+        return addStore("provider", "S3", "name", name,
+                "details[0].key", "accesskey", "details[0].value", bucket.credentials.accessKey(),
+                "details[1].key", "secretkey", "details[1].value", bucket.credentials.secretKey().reveal(),
+                "details[2].key", "bucket", "details[2].value", bucket.bucket,
+                "details[3].key", "endpoint", "details[3].value", endpoint,
+                "details[4].key", "usehttps", "details[4].value", "false");
+    }
+
+    private static List<Path> partFiles(Path export) throws IOException {
+        return files(export, ".part");
+    }
+
+    private static List<Path> backupFiles(Path export) throws IOException {
+        return files(export, ".rbddiff");
+    }
+
+    private static List<Path> files(Path root, String suffix) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(suffix)).toList();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+}

@@ -15,7 +15,11 @@ mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
 
 log "building the agent's test classes"
-(cd "$here" && flock /tmp/rbdstack-maven.lock mvn -B -q -o test-compile dependency:build-classpath -pl agent-kvm -am \
+# The dependency plugin by its full name at the parent pom's version: bare "dependency:" on the parent
+# module picks Maven's default 2.8, which an offline repository does not hold.
+plugin_version=$(sed -n 's:.*<dependency-plugin.version>\(.*\)</dependency-plugin.version>.*:\1:p' "$here/pom.xml")
+(cd "$here" && flock /tmp/rbdstack-maven.lock mvn -B -q -o test-compile \
+   "org.apache.maven.plugins:maven-dependency-plugin:$plugin_version:build-classpath" -pl agent-kvm -am \
    -Dui.skip -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null) || die "build failed"
 cp="$here/agent-kvm/target/test-classes:$here/agent-kvm/target/classes:$(cat "$work/cp.txt")"
 

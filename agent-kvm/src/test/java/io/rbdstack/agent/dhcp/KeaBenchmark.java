@@ -44,10 +44,16 @@ public final class KeaBenchmark {
                 check(service.apply(command(network, id + "b", 0, 0)));
                 KeaControl control = new KeaControl(settings.controlSocket(), Duration.ofSeconds(60));
                 Path request = dir.resolve("config-set.json");
+                System.out.printf("Load average at the start: %s%n", loadAverage());
                 System.out.printf("| Round | Reservations | Render (check + Jackson tree) | Jackson write (file form) | config-set"
-                        + " (agent, streamed) | config-set (socat, same request) | write the file | lease6-bulk-apply"
-                        + " (%,d gone) | dhcp.applyNetwork end to end, all NICs replaced | dhcp.applyNetwork end to end, one NIC"
-                        + " replaced |%n|---|---|---|---|---|---|---|---|---|---|%n", count);
+                        + " (agent, streamed) | config-set (socat, same request: Kea alone) | write the file | free the leases"
+                        + " of %,d gone (none held) | dhcp.applyNetwork end to end, all NICs replaced | ours (end to end"
+                        + " minus Kea alone) | dhcp.applyNetwork end to end, one NIC replaced |%n"
+                        + "|---|---|---|---|---|---|---|---|---|---|---|%n", count);
+                List<Long> endToEnd = new ArrayList<>();
+                List<Long> keaAlone = new ArrayList<>();
+                List<Long> ours = new ArrayList<>();
+                List<Long> oneNic = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
                     ApplyDhcpNetworkCommand command = command(network, id + "b", count, round);
                     long t0 = System.nanoTime();
@@ -69,7 +75,7 @@ public final class KeaBenchmark {
                     }
                     KeaFiles.writePrivate(settings.keaFiles().config(), file);
                     long t6 = System.nanoTime();
-                    // Leases of 10,000 reservations that went (none held: the cost of asking).
+                    // Leases of 10,000 reservations that went (none held: the cost of asking which are).
                     control.deleteLeases(served.reservations().stream().map(ServedNetwork.Reservation::address).toList(),
                             List.of());
                     long t7 = System.nanoTime();
@@ -81,10 +87,20 @@ public final class KeaBenchmark {
                     // The everyday change: the same 10,000 but one NIC (another MAC for the first address).
                     check(service.apply(withFirstNicReplaced(replaced)));
                     long t9 = System.nanoTime();
-                    System.out.printf("| %d | %,d | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms |%n", round,
-                            KeaConfig.nicReservations(config), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t4, t5), ms(t5, t6),
-                            ms(t6, t7), ms(t7, t8), ms(t8, t9));
+                    endToEnd.add(ms(t7, t8));
+                    keaAlone.add(ms(t4, t5));
+                    ours.add(ms(t7, t8) - ms(t4, t5));
+                    oneNic.add(ms(t8, t9));
+                    System.out.printf("| %d | %,d | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms |%n",
+                            round, KeaConfig.nicReservations(config), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t4, t5),
+                            ms(t5, t6), ms(t6, t7), ms(t7, t8), ms(t7, t8) - ms(t4, t5), ms(t8, t9));
                 }
+                System.out.printf("Load average at the end: %s%n", loadAverage());
+                System.out.printf("End to end, all NICs replaced: %s; rounds over 1 s: %d of %d%n", spread(endToEnd),
+                        endToEnd.stream().filter(t -> t > 1000).count(), endToEnd.size());
+                System.out.printf("Kea alone (socat config-set): %s%n", spread(keaAlone));
+                System.out.printf("Ours (end to end minus Kea alone, same round): %s%n", spread(ours));
+                System.out.printf("End to end, one NIC replaced: %s%n", spread(oneNic));
             } finally {
                 service.stop();
             }
@@ -125,6 +141,19 @@ public final class KeaBenchmark {
             throw new IllegalStateException("socat failed: " + answer);
         }
         return answer;
+    }
+
+    /** min-max and median of a column, in ms. */
+    private static String spread(List<Long> times) {
+        List<Long> sorted = times.stream().sorted().toList();
+        return String.format("%d-%d ms, median %d ms", sorted.get(0), sorted.get(sorted.size() - 1),
+                sorted.get(sorted.size() / 2));
+    }
+
+    private static String loadAverage() throws java.io.IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min; " + Runtime.getRuntime().availableProcessors()
+                + " cores)";
     }
 
     private static long ms(long from, long to) {

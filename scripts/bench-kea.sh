@@ -3,7 +3,9 @@
 # (ServedNetwork + KeaConfig, a Jackson tree) and applies them to a running kea-dhcp6 in a network
 # namespace through its unix control socket (config-set, streamed), beside the same config-set sent by
 # socat (Kea alone, the reference), then through the agent's whole dhcp.applyNetwork path (all NICs
-# replaced, then one). Prints one table row per round. Target: <= 1 s for 10,000.
+# replaced, then one). Prints one table row per round (the agent's own steps apart, and their sum), then
+# min-max and median of ours, Kea alone and end to end, and the load average before and after.
+# Target: <= 1 s for 10,000. Other builds on the machine slow Kea and Java alike: note the load.
 # usage: scripts/bench-kea.sh [reservations] [rounds]
 source "$(dirname "$0")/common.sh"
 here=$(cd "$(dirname "$0")/.." && pwd)

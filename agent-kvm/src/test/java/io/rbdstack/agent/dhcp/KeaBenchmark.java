@@ -7,6 +7,7 @@ import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
 import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
 import io.rbdstack.spi.agent.dhcp.DhcpPool;
 import io.rbdstack.spi.agent.dhcp.DhcpReservation;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,47 +45,70 @@ public final class KeaBenchmark {
                 check(service.apply(command(network, id + "b", 0, 0)));
                 KeaControl control = new KeaControl(settings.controlSocket(), Duration.ofSeconds(60));
                 Path request = dir.resolve("config-set.json");
-                System.out.printf("| Round | Reservations | Render (check + Jackson tree) | Jackson write (file form) | config-set"
-                        + " (agent, streamed) | config-set (socat, same request) | write the file | lease6-bulk-apply"
-                        + " (%,d gone) | dhcp.applyNetwork end to end, all NICs replaced | dhcp.applyNetwork end to end, one NIC"
-                        + " replaced |%n|---|---|---|---|---|---|---|---|---|---|%n", count);
+                System.out.printf("Load average at the start: %s%n", loadAverage());
+                System.out.printf("| Round | Reservations | Check (ServedNetwork) | Jackson tree | Jackson write, socket form"
+                        + " | Jackson write, file form | write the file | free the leases of %,d gone (none held) | ours"
+                        + " (sum of these) | config-set (agent, streamed) | config-set (socat, same request: Kea alone)"
+                        + " | dhcp.applyNetwork end to end, all NICs replaced | dhcp.applyNetwork end to end, one NIC"
+                        + " replaced |%n|---|---|---|---|---|---|---|---|---|---|---|---|---|%n", count);
+                List<Long> ours = new ArrayList<>();
+                List<Long> keaAlone = new ArrayList<>();
+                List<Long> endToEnd = new ArrayList<>();
+                List<Long> oneNic = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
                     ApplyDhcpNetworkCommand command = command(network, id + "b", count, round);
                     long t0 = System.nanoTime();
                     ServedNetwork served = ServedNetwork.of(command);
-                    ObjectNode config = KeaConfig.render(settings.keaFiles(), List.of(served));
                     long t1 = System.nanoTime();
-                    byte[] file = KeaProcess.bytes(config);
+                    ObjectNode config = KeaConfig.render(settings.keaFiles(), List.of(served));
                     long t2 = System.nanoTime();
-                    control.set(config);
+                    // What KeaControl streams into the socket, written to nowhere: its share of the agent's config-set.
+                    JSON.writeValue(OutputStream.nullOutputStream(), JSON.createObjectNode().put("command", "config-set")
+                            .set("arguments", config));
                     long t3 = System.nanoTime();
+                    byte[] file = KeaProcess.bytes(config);
+                    long t4 = System.nanoTime();
+                    KeaFiles.writePrivate(settings.keaFiles().config(), file);
+                    long t5 = System.nanoTime();
+                    // Leases of 10,000 reservations that went (none held: the cost of asking which are).
+                    control.deleteLeases(served.reservations().stream().map(ServedNetwork.Reservation::address).toList(),
+                            List.of());
+                    long t6 = System.nanoTime();
+                    control.set(config);
+                    long t7 = System.nanoTime();
                     // The reference: the same configuration handed to Kea by socat, no Java on the path.
                     Files.write(request, JSON.writeValueAsBytes(JSON.createObjectNode().put("command", "config-set")
                             .set("arguments", config)));
-                    long t4 = System.nanoTime();
+                    long t8 = System.nanoTime();
                     String answer = socat(settings.controlSocket(), request);
-                    long t5 = System.nanoTime();
+                    long t9 = System.nanoTime();
                     if (JSON.readTree(answer).path("result").asInt(-1) != 0) {
                         throw new IllegalStateException("socat's config-set: " + answer);
                     }
-                    KeaFiles.writePrivate(settings.keaFiles().config(), file);
-                    long t6 = System.nanoTime();
-                    // Leases of 10,000 reservations that went (none held: the cost of asking).
-                    control.deleteLeases(served.reservations().stream().map(ServedNetwork.Reservation::address).toList(),
-                            List.of());
-                    long t7 = System.nanoTime();
                     // The agent's own path, with other MACs again: check, render, set, write, free the
                     // leases of the replaced reservations, radvd.
                     ApplyDhcpNetworkCommand replaced = command(network, id + "b", count, round + rounds);
+                    long t10 = System.nanoTime();
                     check(service.apply(replaced));
-                    long t8 = System.nanoTime();
+                    long t11 = System.nanoTime();
                     // The everyday change: the same 10,000 but one NIC (another MAC for the first address).
                     check(service.apply(withFirstNicReplaced(replaced)));
-                    long t9 = System.nanoTime();
-                    System.out.printf("| %d | %,d | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms | %d ms |%n", round,
-                            KeaConfig.nicReservations(config), ms(t0, t1), ms(t1, t2), ms(t2, t3), ms(t4, t5), ms(t5, t6),
-                            ms(t6, t7), ms(t7, t8), ms(t8, t9));
+                    long t12 = System.nanoTime();
+                    ours.add(t6 - t0);
+                    keaAlone.add(t9 - t8);
+                    endToEnd.add(t11 - t10);
+                    oneNic.add(t12 - t11);
+                    System.out.printf("| %d | %,d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", round,
+                            KeaConfig.nicReservations(config), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
+                            ms(t5 - t4), ms(t6 - t5), ms(t6 - t0), ms(t7 - t6), ms(t9 - t8), ms(t11 - t10), ms(t12 - t11));
                 }
+                System.out.printf("Load average at the end: %s%n", loadAverage());
+                System.out.printf("End to end, all NICs replaced: %s; rounds over 1 s: %d of %d%n", spread(endToEnd),
+                        endToEnd.stream().filter(t -> t > 1_000_000_000L).count(), endToEnd.size());
+                System.out.printf("Ours (the agent's steps, Kea's excluded): %s%n", spread(ours));
+                System.out.printf("Kea alone (socat config-set): %s%n", spread(keaAlone));
+                System.out.printf("End to end, one NIC replaced: %s; rounds over 1 s: %d of %d%n", spread(oneNic),
+                        oneNic.stream().filter(t -> t > 1_000_000_000L).count(), oneNic.size());
             } finally {
                 service.stop();
             }
@@ -127,7 +151,19 @@ public final class KeaBenchmark {
         return answer;
     }
 
-    private static long ms(long from, long to) {
-        return (to - from) / 1_000_000;
+    /** min-max and median of a column. */
+    private static String spread(List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return ms(sorted.get(0)) + " - " + ms(sorted.get(sorted.size() - 1)) + ", median " + ms(sorted.get(sorted.size() / 2));
+    }
+
+    private static String loadAverage() throws java.io.IOException {
+        String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2] + " (1, 5, 15 min; " + Runtime.getRuntime().availableProcessors()
+                + " cores)";
+    }
+
+    private static String ms(long nanos) {
+        return String.format("%.1f ms", nanos / 1e6);
     }
 }

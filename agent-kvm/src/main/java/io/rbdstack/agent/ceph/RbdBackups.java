@@ -70,8 +70,10 @@ public final class RbdBackups {
                     + toSnapshot : "cannot open snapshot " + toSnapshot, image, e);
         }
         try {
+            long start = System.nanoTime();
             long size = snapshot.stat().size;
             List<Extent> extents = changedExtents(image, snapshot, fromSnapshot, size);
+            long listed = System.nanoTime();
             RbdDiffStream.Writer writer = new RbdDiffStream.Writer(out);
             if (fromSnapshot != null) {
                 writer.fromSnapshot(fromSnapshot);
@@ -108,8 +110,9 @@ public final class RbdBackups {
                 }
             }
             writer.end();
-            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents", session.pool().cephPool(), image,
-                    toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents.size());
+            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them)",
+                    session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
+                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000);
             return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);

@@ -149,6 +149,7 @@ public final class RbdPoolCommands {
         try (RadosSession session = rados.connect(pool)) {
             return CephPoolCapacity.read(session);
         } catch (CephException e) {
+            rados.retireAfter(pool, e);
             return new RbdPoolCapacityAnswer(false, "cannot read the capacity of RBD pool " + pool.uuid() + ": "
                     + e.getMessage(), 0, 0, 0);
         }

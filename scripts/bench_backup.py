@@ -132,6 +132,8 @@ def main():
     parser.add_argument("--password-file", required=True)
     parser.add_argument("--state-dir", required=True)
     parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--stores", default="", help="also NFS and/or S3, comma-separated (bench_backup_stores.py)")
+    parser.add_argument("--nfs-services", help="the services.properties naming the NFS server (scripts/nfs.sh)")
     args = parser.parse_args()
 
     services = properties(os.path.join(args.state_dir, "services.properties"))
@@ -245,7 +247,31 @@ def main():
         api.call("deleteSnapshot", id=snaps[label])
     rbd.run("snap", "purge", rbd.spec(anchor_image))  # import-diff left the snapshots a1 and a2 on it
     rbd.run("rm", rbd.spec(anchor_image))
-    return 0 if same else 1
+    stores_same = other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
+    return 0 if same and stores_same else 1
+
+
+def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir):
+    """The NFS and S3 columns (bench_backup_stores.py), after the directory store's; True when all restores matched."""
+    import bench_backup_stores as stores
+    kinds = [k.strip().upper() for k in args.stores.split(",") if k.strip()]
+    rows, all_same = [], True
+    for kind in kinds:
+        if kind == "NFS":
+            target = stores.NfsTarget(properties(args.nfs_services))
+        elif kind == "S3":
+            target = stores.S3Target(services, anchor_dir)
+        else:
+            raise SystemExit(f"--stores: unknown store {kind} (NFS or S3)")
+        kind_rows, same = stores.store_round(target, api, rbd, zone, offering, size_gib, anchor_dir)
+        rows += kind_rows
+        all_same &= same
+        print(f"{kind}: restored volume equals the anchor's restore (SHA-256)" if same
+              else f"ERROR: {kind}: the restored volume differs from the anchor's restore")
+    if rows:
+        print()
+        stores.print_rows(rows)
+    return all_same
 
 
 if __name__ == "__main__":

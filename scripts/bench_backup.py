@@ -126,6 +126,18 @@ def four_concurrent_backups(api, rbd, zone, offering, agent_pid_file):
     return wall, peak
 
 
+def unchanged_incremental(api, rbd, image, volume, snaps, anchor_dir):
+    """A snapshot and backup with nothing written since the last: what every job costs whatever it moves.
+    (createSnapshot job, backupSnapshot job, rbd snap create, rbd export-diff --from-snap + sync), in seconds."""
+    snapshot = timed(lambda: snaps.update(s3=api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]))
+    backup = timed(lambda: api.call("backupSnapshot", id=snaps["s3"]))
+    empty_file = os.path.join(anchor_dir, "unchanged.rbddiff")
+    anchor_snapshot = timed(lambda: rbd.run("snap", "create", rbd.spec(image, "a3")))
+    anchor_diff = timed(lambda: (rbd.run("export-diff", "--from-snap", "a2", rbd.spec(image, "a3"), empty_file),
+                                 sync(empty_file)))
+    return snapshot, backup, anchor_snapshot, anchor_diff
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
@@ -201,8 +213,10 @@ def main():
     row("incremental (5 % rewritten)", ours_incr, "rbd snap create + export-diff --from-snap + sync", anchor_incr,
         os.path.getsize(incr_file))
 
+    fixed_cost = unchanged_incremental(api, rbd, image, volume["id"], snaps, anchor_dir)
+
     # Restore: the volume is deleted, so its snapshots live only on secondary storage.
-    for snap in ("a1", "a2"):
+    for snap in ("a1", "a2", "a3"):
         rbd.run("snap", "rm", rbd.spec(image, snap))
     api.call("deleteVolume", id=volume["id"])
     restored = {}
@@ -239,11 +253,14 @@ def main():
     print(f"agent RSS: {idle_rss} MiB before the first backup, peak {full_peak} MiB after the full backup, "
           f"peak {peak_rss} MiB after the restore, peak {concurrent_peak} MiB after four concurrent 1 GiB backups "
           f"({concurrent_wall:.2f} s for all four)")
+    print(f"unchanged incremental (a job's fixed cost): createSnapshot job {fixed_cost[0]:.2f} s + backupSnapshot job "
+          f"{fixed_cost[1]:.2f} s; rbd snap create {fixed_cost[2]:.2f} s + export-diff --from-snap and sync "
+          f"{fixed_cost[3]:.2f} s")
     print("restored volume equals rbd import-diff's restore (SHA-256)" if same
           else "ERROR: the restored volume differs from rbd import-diff's restore")
 
     api.call("deleteVolume", id=restored["id"])
-    for label in ("s1", "s2"):
+    for label in ("s3", "s2", "s1"):
         api.call("deleteSnapshot", id=snaps[label])
     rbd.run("snap", "purge", rbd.spec(anchor_image))  # import-diff left the snapshots a1 and a2 on it
     rbd.run("rm", rbd.spec(anchor_image))

@@ -100,14 +100,15 @@ class S3Target:
         return ["s3cmd", "-c", self.config, "--quiet", "get", f"s3://{self.bucket}/{key}", "-"]
 
     def clean_up(self):
-        self.s3cmd("rb", "--recursive", "--force", f"s3://{self.bucket}")
+        self.s3cmd("del", f"s3://{self.bucket}/full.rbddiff", f"s3://{self.bucket}/incr.rbddiff")
+        self.s3cmd("rb", f"s3://{self.bucket}")  # refused if a backup of ours were left behind
         os.remove(self.config)
 
 
 def _import_diff(rbd, reader, image):
     """reader's output piped into rbd import-diff (both must succeed)."""
     with subprocess.Popen(reader, stdout=subprocess.PIPE) as source:
-        subprocess.run(["rbd", "--conf", rbd.conf, "--keyring", rbd.keyring, "--id", "admin", "import-diff", "-",
+        subprocess.run(["rbd", "--conf", rbd.conf, "--keyring", rbd.keyring, "--id", "admin", "import-diff", "--no-progress", "-",
                         rbd.spec(image)], stdin=source.stdout, check=True, stdout=subprocess.DEVNULL)
         source.stdout.close()
     if source.returncode != 0:

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
 /**
  * Connections kept open between commands: at most one per slot (for librados: monitors and user),
  * opened for one key (the slot plus its credential) and shared by every command using that key at
- * the same time. Why: {@code rados_connect} costs 0.1–0.3 s, paid by every command before. A
+ * the same time. Why: a connect and its cephx handshake were paid by every command before. A
  * connection is closed once it has been unused for the idle lifetime, when a command asks for its
  * slot with another key (the credential changed: keys are never mixed), or after a failure that may
  * be the connection's own; a retired connection still leased is closed when its last lease ends.

@@ -6,10 +6,13 @@ fully written:
   full backup   createSnapshot + backupSnapshot through the API (jobs followed to their end, the
                 agent's SHA-256 and fsync included) | rbd snap create + rbd export-diff + sync
                 | qemu-img convert -O qcow2 (how CloudStack backs up an RBD snapshot)
-  incremental   5 % of the volume rewritten, then the same two ways (export-diff --from-snap)
+  incremental   5 % of the volume rewritten, then the same two ways (export-diff --from-snap); then one
+                with nothing rewritten: what a job costs whatever it moves
   restore       the volume deleted, createVolume snapshotid=<the second snapshot> (restored from
                 secondary) | rbd create + rbd import-diff of the full and incremental files
 The restored volume must equal the one Ceph's tools restore, byte for byte (checked by SHA-256).
+With --stores NFS,S3 the same again to an NFS and an S3 image store, beside nfs-cp and s3cmd
+(bench_backup_stores.py).
 Prints one Markdown table with wall times, MiB/s of backup data, the ratio to the anchor, and the
 agent's resident memory (now and peak) from /proc.
 """

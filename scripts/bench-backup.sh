@@ -4,8 +4,12 @@
 # incrementally backs up and restores one fully written volume through the API, beside
 # `rbd export-diff` / `import-diff` and CloudStack's `qemu-img convert -O qcow2` on the same data in
 # the same run, and prints the table the README quotes. The cloud is stopped at the end.
+# Then the same to an NFS image store (the test services' nfs-ganesha, scripts/nfs.sh) beside nfs-cp,
+# and to an S3 one (an RGW of the bench cloud's own, scripts/rgw.sh) beside s3cmd.
 # Variables: RBDSTACK_BENCH_STATE_DIR (/tmp/rbdstack-bench, deleted first), RBDSTACK_BENCH_PORT_BASE
-# (29000: HTTP +80, HTTPS +443, agent +250, Ceph mon v1 +789 and v2 +300).
+# (29000: HTTP +80, HTTPS +443, agent +250, Ceph mon v1 +789 and v2 +300, RGW +480),
+# RBDSTACK_BENCH_STORES (NFS,S3; empty for the directory store only), RBDSTACK_TEST_STATE_DIR (/tmp/rbdstack:
+# the test services, whose NFS server is used: one rpcbind per machine allows one ganesha).
 # usage: scripts/bench-backup.sh [volume MiB, default 1024]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,5 +32,19 @@ trap '"$here/services.sh" stop >/dev/null 2>&1 || true' EXIT
 
 log "starting a cloud of its own in $RBDSTACK_STATE_DIR (scripts/run.sh; log $out)"
 "$here/run.sh" > "$out" 2>&1 || { cat "$out"; die "scripts/run.sh failed"; }
+
+# NFS and S3 stores.
+stores=${RBDSTACK_BENCH_STORES-NFS,S3}
+test_state_dir=${RBDSTACK_TEST_STATE_DIR:-/tmp/rbdstack}
+if [[ ,$stores, == *,NFS,* ]]; then
+  # Its own state dir: only starts ganesha when it is not running (a second ganesha would take over
+  # rpcbind's NFS registration from the first).
+  RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/nfs.sh failed"; }
+fi
+if [[ ,$stores, == *,S3,* ]]; then
+  RBDSTACK_RGW_PORT=$((base + 480)) "$here/rgw.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/rgw.sh failed"; }
+fi
+
 python3 "$here/bench_backup.py" --url "http://127.0.0.1:$RBDSTACK_HTTP_PORT/client/api" \
-  --password-file "$RBDSTACK_STATE_DIR/server/admin.password" --state-dir "$RBDSTACK_STATE_DIR" --size-mib "$size_mib"
+  --password-file "$RBDSTACK_STATE_DIR/server/admin.password" --state-dir "$RBDSTACK_STATE_DIR" --size-mib "$size_mib" \
+  --stores "$stores" --nfs-services "$test_state_dir/services.properties"

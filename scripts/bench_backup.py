@@ -6,10 +6,13 @@ fully written:
   full backup   createSnapshot + backupSnapshot through the API (jobs followed to their end, the
                 agent's SHA-256 and fsync included) | rbd snap create + rbd export-diff + sync
                 | qemu-img convert -O qcow2 (how CloudStack backs up an RBD snapshot)
-  incremental   5 % of the volume rewritten, then the same two ways (export-diff --from-snap)
+  incremental   5 % of the volume rewritten, then the same two ways (export-diff --from-snap); then one
+                with nothing rewritten: what a job costs whatever it moves
   restore       the volume deleted, createVolume snapshotid=<the second snapshot> (restored from
                 secondary) | rbd create + rbd import-diff of the full and incremental files
 The restored volume must equal the one Ceph's tools restore, byte for byte (checked by SHA-256).
+With --stores NFS,S3 the same again to an NFS and an S3 image store, beside nfs-cp and s3cmd
+(bench_backup_stores.py).
 Prints one Markdown table with wall times, MiB/s of backup data, the ratio to the anchor, and the
 agent's resident memory (now and peak) from /proc.
 """
@@ -126,12 +129,26 @@ def four_concurrent_backups(api, rbd, zone, offering, agent_pid_file):
     return wall, peak
 
 
+def unchanged_incremental(api, rbd, image, volume, snaps, anchor_dir):
+    """A snapshot and backup with nothing written since the last: what every job costs whatever it moves.
+    (createSnapshot job, backupSnapshot job, rbd snap create, rbd export-diff --from-snap + sync), in seconds."""
+    snapshot = timed(lambda: snaps.update(s3=api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]))
+    backup = timed(lambda: api.call("backupSnapshot", id=snaps["s3"]))
+    empty_file = os.path.join(anchor_dir, "unchanged.rbddiff")
+    anchor_snapshot = timed(lambda: rbd.run("snap", "create", rbd.spec(image, "a3")))
+    anchor_diff = timed(lambda: (rbd.run("export-diff", "--from-snap", "a2", rbd.spec(image, "a3"), empty_file),
+                                 sync(empty_file)))
+    return snapshot, backup, anchor_snapshot, anchor_diff
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
     parser.add_argument("--password-file", required=True)
     parser.add_argument("--state-dir", required=True)
     parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--stores", default="", help="also NFS and/or S3, comma-separated (bench_backup_stores.py)")
+    parser.add_argument("--nfs-services", help="the services.properties naming the NFS server (scripts/nfs.sh)")
     args = parser.parse_args()
 
     services = properties(os.path.join(args.state_dir, "services.properties"))
@@ -199,8 +216,10 @@ def main():
     row("incremental (5 % rewritten)", ours_incr, "rbd snap create + export-diff --from-snap + sync", anchor_incr,
         os.path.getsize(incr_file))
 
+    fixed_cost = unchanged_incremental(api, rbd, image, volume["id"], snaps, anchor_dir)
+
     # Restore: the volume is deleted, so its snapshots live only on secondary storage.
-    for snap in ("a1", "a2"):
+    for snap in ("a1", "a2", "a3"):
         rbd.run("snap", "rm", rbd.spec(image, snap))
     api.call("deleteVolume", id=volume["id"])
     restored = {}
@@ -237,15 +256,42 @@ def main():
     print(f"agent RSS: {idle_rss} MiB before the first backup, peak {full_peak} MiB after the full backup, "
           f"peak {peak_rss} MiB after the restore, peak {concurrent_peak} MiB after four concurrent 1 GiB backups "
           f"({concurrent_wall:.2f} s for all four)")
+    print(f"unchanged incremental (a job's fixed cost): createSnapshot job {fixed_cost[0]:.2f} s + backupSnapshot job "
+          f"{fixed_cost[1]:.2f} s; rbd snap create {fixed_cost[2]:.2f} s + export-diff --from-snap and sync "
+          f"{fixed_cost[3]:.2f} s")
     print("restored volume equals rbd import-diff's restore (SHA-256)" if same
           else "ERROR: the restored volume differs from rbd import-diff's restore")
 
     api.call("deleteVolume", id=restored["id"])
-    for label in ("s1", "s2"):
+    for label in ("s3", "s2", "s1"):
         api.call("deleteSnapshot", id=snaps[label])
     rbd.run("snap", "purge", rbd.spec(anchor_image))  # import-diff left the snapshots a1 and a2 on it
     rbd.run("rm", rbd.spec(anchor_image))
-    return 0 if same else 1
+    stores_same = other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
+    return 0 if same and stores_same else 1
+
+
+def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir):
+    """The NFS and S3 columns (bench_backup_stores.py), after the directory store's; True when all restores matched."""
+    import bench_backup_stores as stores
+    kinds = [k.strip().upper() for k in args.stores.split(",") if k.strip()]
+    rows, all_same = [], True
+    for kind in kinds:
+        if kind == "NFS":
+            target = stores.NfsTarget(properties(args.nfs_services))
+        elif kind == "S3":
+            target = stores.S3Target(services, anchor_dir)
+        else:
+            raise SystemExit(f"--stores: unknown store {kind} (NFS or S3)")
+        kind_rows, same = stores.store_round(target, api, rbd, zone, offering, size_gib, anchor_dir)
+        rows += kind_rows
+        all_same &= same
+        print(f"{kind}: restored volume equals the anchor's restore (SHA-256)" if same
+              else f"ERROR: {kind}: the restored volume differs from the anchor's restore")
+    if rows:
+        print()
+        stores.print_rows(rows)
+    return all_same
 
 
 if __name__ == "__main__":

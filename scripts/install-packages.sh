@@ -11,7 +11,7 @@ PACKAGES=(
   chromium chromium-driver
   uuid-runtime
   nfs-ganesha nfs-ganesha-vfs rpcbind libnfs13 libnfs-utils
-  radosgw
+  radosgw s3cmd
   syslinux syslinux-common mtools dosfstools
 )
 

@@ -37,6 +37,7 @@ if needs_build; then
   "$here/agent.sh" stop
   "$here/server.sh" stop
   log "building the management server and the agent (mvn package -DskipTests)"
+  mkdir -p "$(dirname "$stamp")" # a fresh clone has no target directory yet
   touch "$stamp.new" # before the build: a source saved during it counts as changed next time
   # One Maven build at a time on this machine: the lock is shared with every other build here.
   (cd "$root" && flock /tmp/rbdstack-maven.lock mvn -B -q ${RBDSTACK_MAVEN_ARGS:-} package -DskipTests \

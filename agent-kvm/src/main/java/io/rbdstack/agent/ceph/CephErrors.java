@@ -24,6 +24,8 @@ public final class CephErrors {
     static final int ENOTEMPTY = 39;
     static final int EOPNOTSUPP = 95;
     static final int ENETUNREACH = 101;
+    static final int ENOTCONN = 107;
+    static final int ESHUTDOWN = 108;
     static final int ETIMEDOUT = 110;
     static final int ECONNREFUSED = 111;
     static final int EHOSTUNREACH = 113;
@@ -35,7 +37,8 @@ public final class CephErrors {
             Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"), Map.entry(EINVAL, "EINVAL"),
             Map.entry(ENOSPC, "ENOSPC"), Map.entry(EROFS, "EROFS"), Map.entry(ERANGE, "ERANGE"),
             Map.entry(ENOTEMPTY, "ENOTEMPTY"), Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),
-            Map.entry(ENETUNREACH, "ENETUNREACH"), Map.entry(ETIMEDOUT, "ETIMEDOUT"),
+            Map.entry(ENETUNREACH, "ENETUNREACH"), Map.entry(ENOTCONN, "ENOTCONN"), Map.entry(ESHUTDOWN, "ESHUTDOWN"),
+            Map.entry(ETIMEDOUT, "ETIMEDOUT"),
             Map.entry(ECONNREFUSED, "ECONNREFUSED"), Map.entry(EHOSTUNREACH, "EHOSTUNREACH"),
             Map.entry(EDQUOT, "EDQUOT"));
 
@@ -100,6 +103,18 @@ public final class CephErrors {
     public static boolean inUse(int returnCode) {
         int errno = Math.abs(returnCode);
         return errno == EBUSY || errno == EROFS;
+    }
+
+    /**
+     * A failure after which a shared connection is not used again: timeouts and lost or refused
+     * connections (the handle may be stuck), and cephx or caps refusals (the key or its caps may have
+     * changed in Ceph; a new connection gets new tickets). Anything else is the request's own.
+     */
+    public static boolean mayBeTheConnection(int returnCode) {
+        return switch (Math.abs(returnCode)) {
+            case ETIMEDOUT, ENOTCONN, ESHUTDOWN, ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EACCES, EPERM, EIO -> true;
+            default -> false;
+        };
     }
 
     /** A failure that is the request's own: no such image (ENOENT), one in another group (EEXIST), a bad name (EINVAL). */

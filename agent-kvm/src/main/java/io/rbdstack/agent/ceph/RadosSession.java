@@ -6,20 +6,25 @@ import com.ceph.rados.exceptions.RadosException;
 import io.rbdstack.storage.rbd.agent.RbdPool;
 
 /**
- * One connected librados handle for one {@link RbdPool} and the I/O context of its Ceph pool,
- * opened on first use. Not shared between threads: every command connects, works and closes.
- * {@link #close()} frees both native handles exactly once (rados-java frees them again if asked).
+ * One command's use of a connected librados handle for one {@link RbdPool}, and the I/O context of
+ * its Ceph pool, opened on first use. The handle may serve other commands at the same time (librados
+ * handles are thread-safe); the I/O context and the session are this command's alone.
+ * {@link #close()} frees the I/O context and hands the handle back exactly once (rados-java frees
+ * them again if asked).
  */
 public final class RadosSession implements AutoCloseable {
 
     private final Rados rados;
     private final RbdPool pool;
+    private final Runnable release;
     private IoCTX ioCtx;
     private boolean closed;
 
-    RadosSession(Rados rados, RbdPool pool) {
+    /** {@code release} hands the handle back (or shuts it down) once the session is done with it. */
+    RadosSession(Rados rados, RbdPool pool, Runnable release) {
         this.rados = rados;
         this.pool = pool;
+        this.release = release;
     }
 
     public Rados rados() {
@@ -49,9 +54,12 @@ public final class RadosSession implements AutoCloseable {
             return;
         }
         closed = true;
-        if (ioCtx != null) {
-            rados.ioCtxDestroy(ioCtx);
+        try {
+            if (ioCtx != null) {
+                rados.ioCtxDestroy(ioCtx);
+            }
+        } finally {
+            release.run();
         }
-        rados.shutDown();
     }
 }

@@ -31,6 +31,12 @@ public final class RbdBackups {
      * keeps up to 10 in flight).
      */
     static final int READS_IN_FLIGHT = 4;
+    /**
+     * Reads in flight at most when the ranges are small (an incremental's changed extents): latency,
+     * not bandwidth, bounds many small reads, so more go at once within the same buffer bytes
+     * ({@code (READS_IN_FLIGHT + 1) x CHUNK}).
+     */
+    static final int MAX_SMALL_READS_IN_FLIGHT = 16;
     /** Writes a restore keeps in flight, for the same reasons (rbd import-diff: up to 10). */
     static final int WRITES_IN_FLIGHT = 8;
 
@@ -70,8 +76,10 @@ public final class RbdBackups {
                     + toSnapshot : "cannot open snapshot " + toSnapshot, image, e);
         }
         try {
+            long start = System.nanoTime();
             long size = snapshot.stat().size;
             List<Extent> extents = changedExtents(image, snapshot, fromSnapshot, size);
+            long listed = System.nanoTime();
             RbdDiffStream.Writer writer = new RbdDiffStream.Writer(out);
             if (fromSnapshot != null) {
                 writer.fromSnapshot(fromSnapshot);
@@ -89,8 +97,9 @@ public final class RbdBackups {
             progress.report(0, toWrite);
             long data = 0;
             long zero = 0;
+            int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
-                    ranges, READS_IN_FLIGHT, CHUNK)) {
+                    ranges, readsInFlight(longest), longest)) {
                 int next = 0;
                 for (Extent extent : extents) {
                     if (!extent.exists()) {
@@ -108,8 +117,9 @@ public final class RbdBackups {
                 }
             }
             writer.end();
-            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents", session.pool().cephPool(), image,
-                    toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents.size());
+            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them)",
+                    session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
+                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000);
             return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);
@@ -170,6 +180,12 @@ public final class RbdBackups {
         } finally {
             close(rbd, target);
         }
+    }
+
+    /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 16 smaller ones in as many bytes. */
+    static int readsInFlight(int longest) {
+        long bufferBytes = (READS_IN_FLIGHT + 1L) * CHUNK;
+        return (int) Math.max(READS_IN_FLIGHT, Math.min(MAX_SMALL_READS_IN_FLIGHT, bufferBytes / longest - 1));
     }
 
     private List<Extent> changedExtents(String image, RbdImage snapshot, String fromSnapshot, long size)

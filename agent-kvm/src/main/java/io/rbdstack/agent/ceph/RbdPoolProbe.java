@@ -30,7 +30,7 @@ public final class RbdPoolProbe {
     public TestRbdPoolAnswer probe(RbdPool pool) {
         RadosSession session;
         try {
-            session = connector.connect(pool);
+            session = connector.connectAlone(pool); // a definition is checked with a fresh authentication
         } catch (InvalidCephKeyException e) {
             return failed(pool, Failure.BAD_CREDENTIALS, e.getMessage());
         } catch (CephException e) {

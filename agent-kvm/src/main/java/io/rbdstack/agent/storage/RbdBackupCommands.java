@@ -45,17 +45,27 @@ final class RbdBackupCommands {
 
     /** Writes the backup, reporting the data bytes written of those to write. */
     RbdBackupAnswer backup(BackupRbdSnapshotCommand command, ProgressReporter progress) {
+        long start = System.nanoTime();
+        long[] phases = new long[3]; // connected, store opened, data written (before the store's flush and rename)
         try (RadosSession session = rados.connect(command.pool())) {
+            phases[0] = System.nanoTime();
             ImageStore store = ImageStores.open(command.storeUrl(), command.storeCredentials());
+            phases[1] = System.nanoTime();
             ImageStore.Written<String> written = store.writeAtomically(command.path(), out -> {
                 DigestOutputStream digesting = new DigestOutputStream(out, sha256());
                 new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting,
                         progress);
                 digesting.flush();
+                phases[2] = System.nanoTime();
                 return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
             });
+            long end = System.nanoTime();
+            LOG.info("Backup {}@{} to {} took {} ms: Ceph session {} ms, store opened {} ms, data {} ms, stored {} ms",
+                    command.image(), command.snapshot(), command.path(), millis(start, end), millis(start, phases[0]),
+                    millis(phases[0], phases[1]), millis(phases[1], phases[2]), millis(phases[2], end));
             return new RbdBackupAnswer(true, null, command.path(), written.sizeBytes(), written.value());
         } catch (Exception e) {
+            rados.retireAfter(command.pool(), e);
             return RbdBackupAnswer.failed("cannot back up snapshot " + command.image() + "@" + command.snapshot()
                     + " to " + command.storeUrl() + ": " + e.getMessage());
         }
@@ -100,6 +110,7 @@ final class RbdBackupCommands {
                 throw e;
             }
         } catch (Exception e) {
+            rados.retireAfter(command.pool(), e);
             return new RbdImageAnswer(false, "cannot restore image " + command.newImage() + " from its backups: "
                     + e.getMessage(), command.newImage(), 0);
         }
@@ -146,6 +157,10 @@ final class RbdBackupCommands {
         } catch (CephException e) {
             LOG.warn("After a failed restore, deleting image {} failed too: {}", image, e.getMessage());
         }
+    }
+
+    private static long millis(long fromNanos, long toNanos) {
+        return (toNanos - fromNanos) / 1_000_000;
     }
 
     private static MessageDigest sha256() {

@@ -37,6 +37,7 @@ final class RbdGroupCommands {
             return new RbdGroupSnapshotAnswer(true, null, taken.group(), taken.snapshot(), taken.images().stream()
                     .map(i -> new RbdGroupSnapshotAnswer.ImageSize(i.image(), i.sizeBytes())).toList(), false);
         } catch (CephException e) {
+            rados.retireAfter(create.pool(), e);
             return RbdGroupSnapshotAnswer.failed(e.getMessage(), CephErrors.invalidRequest(e.returnCode()));
         }
     }
@@ -46,6 +47,7 @@ final class RbdGroupCommands {
             return new RbdGroupSnapshotsAnswer(true, null, new RbdGroups(session).listGroupSnapshots(list.group())
                     .stream().map(s -> new RbdGroupSnapshotsAnswer.Entry(s.name(), s.complete())).toList());
         } catch (CephException e) {
+            rados.retireAfter(list.pool(), e);
             return new RbdGroupSnapshotsAnswer(false, e.getMessage(), null);
         }
     }
@@ -55,6 +57,7 @@ final class RbdGroupCommands {
             new RbdGroups(session).rollbackGroupSnapshot(rollback.group(), rollback.snapshot(), progress);
             return new RbdGroupRollbackAnswer(true, null, false);
         } catch (CephException e) {
+            rados.retireAfter(rollback.pool(), e);
             return new RbdGroupRollbackAnswer(false, e.getMessage(), CephErrors.inUse(e.returnCode()));
         }
     }
@@ -67,6 +70,7 @@ final class RbdGroupCommands {
             }
             return GenericAnswer.ok();
         } catch (CephException e) {
+            rados.retireAfter(delete.pool(), e);
             return GenericAnswer.failure(e.getMessage());
         }
     }
@@ -78,6 +82,7 @@ final class RbdGroupCommands {
             }
             return GenericAnswer.ok();
         } catch (CephException e) {
+            rados.retireAfter(delete.pool(), e);
             return GenericAnswer.failure(e.getMessage());
         }
     }

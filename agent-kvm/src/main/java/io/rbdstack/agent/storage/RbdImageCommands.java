@@ -61,6 +61,7 @@ final class RbdImageCommands {
             }
             return new RbdImageDeleteAnswer(true, null, false);
         } catch (CephException e) {
+            rados.retireAfter(delete.pool(), e);
             return new RbdImageDeleteAnswer(false, e.getMessage(), CephErrors.inUse(e.returnCode()));
         }
     }
@@ -71,6 +72,7 @@ final class RbdImageCommands {
                     .map(info -> new RbdImageStateAnswer(true, null, true, info.sizeBytes()))
                     .orElseGet(() -> new RbdImageStateAnswer(true, null, false, 0));
         } catch (CephException e) {
+            rados.retireAfter(describe.pool(), e);
             return RbdImageStateAnswer.failed(e.getMessage());
         }
     }
@@ -81,6 +83,7 @@ final class RbdImageCommands {
             return new PurgeRbdImageAnswer(true, null, done.purged(),
                     done.deferredUntil() == null ? 0 : done.deferredUntil().getEpochSecond());
         } catch (CephException e) {
+            rados.retireAfter(purge.pool(), e);
             return PurgeRbdImageAnswer.failed(e.getMessage());
         }
     }
@@ -109,6 +112,7 @@ final class RbdImageCommands {
             RbdImageInfo info = work.apply(new RbdImages(session));
             return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
         } catch (CephException e) {
+            rados.retireAfter(pool, e);
             return new RbdImageAnswer(false, e.getMessage(), image, 0);
         }
     }

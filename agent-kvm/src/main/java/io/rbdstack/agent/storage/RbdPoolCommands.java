@@ -146,7 +146,9 @@ public final class RbdPoolCommands {
 
     RbdPoolCapacityAnswer capacity(RbdPoolCapacityCommand command) {
         RbdPool pool = command.pool();
-        try (RadosSession session = rados.connect(pool)) {
+        // Its own connection: this periodic read is how a revoked key or user (auth del) puts the pool in
+        // Alert, and a shared connection keeps its cephx tickets and caps until it closes.
+        try (RadosSession session = rados.connectAlone(pool)) {
             return CephPoolCapacity.read(session);
         } catch (CephException e) {
             return new RbdPoolCapacityAnswer(false, "cannot read the capacity of RBD pool " + pool.uuid() + ": "

@@ -28,6 +28,7 @@ final class RbdSnapshotCommands {
             RbdSnapshots.Snapshot taken = new RbdSnapshots(session).create(create.image(), create.snapshot());
             return new RbdSnapshotAnswer(true, null, taken.name(), taken.sizeBytes());
         } catch (CephException e) {
+            rados.retireAfter(create.pool(), e);
             return new RbdSnapshotAnswer(false, e.getMessage(), create.snapshot(), 0);
         }
     }
@@ -40,6 +41,7 @@ final class RbdSnapshotCommands {
             }
             return GenericAnswer.ok();
         } catch (CephException e) {
+            rados.retireAfter(delete.pool(), e);
             return GenericAnswer.failure(e.getMessage());
         }
     }

@@ -80,6 +80,7 @@ public final class RbdTemplateCommands {
                     command.image(), image.sizeBytes());
             return new RbdTemplateAnswer(true, null, command.image(), command.snapshot(), image.sizeBytes());
         } catch (CephException | IOException | RuntimeException e) {
+            rados.retireAfter(command.pool(), e);
             LOG.warn("Importing template {} into pool {} failed: {}", command.url(), command.pool().cephPool(),
                     e.getMessage());
             return RbdTemplateAnswer.failed("Could not import the template: " + e.getMessage());
@@ -114,6 +115,7 @@ public final class RbdTemplateCommands {
                     clone.newImage(), clone.sizeBytes());
             return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
         } catch (CephException e) {
+            rados.retireAfter(clone.pool(), e);
             return new RbdImageAnswer(false, e.getMessage(), clone.newImage(), 0);
         }
     }
@@ -123,6 +125,7 @@ public final class RbdTemplateCommands {
             RbdImageInfo info = new RbdImages(session).flatten(flatten.image(), progress);
             return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
         } catch (CephException e) {
+            rados.retireAfter(flatten.pool(), e);
             return new RbdImageAnswer(false, e.getMessage(), flatten.image(), 0);
         }
     }
@@ -135,6 +138,7 @@ public final class RbdTemplateCommands {
             }
             return new RbdTemplateDeleteAnswer(true, null, false);
         } catch (CephException e) {
+            rados.retireAfter(delete.pool(), e);
             return new RbdTemplateDeleteAnswer(false, e.getMessage(), CephErrors.inUse(e.returnCode()));
         }
     }

@@ -47,4 +47,14 @@ class CephErrorsTest {
         assertEquals("ETIMEDOUT (-110)", CephErrors.describe(110));
         assertEquals("errno 42 (-42)", CephErrors.describe(-42));
     }
+
+    @Test
+    void onlyFailuresThatMayBeTheConnectionsRetireIt() {
+        for (int rc : new int[] {-110, -107, -108, -111, -113, -101, -13, -1, -5}) {
+            assertEquals(true, CephErrors.mayBeTheConnection(rc), CephErrors.describe(rc));
+        }
+        for (int rc : new int[] {-2, -17, -22, -16, -30, -28, -39, 0}) {
+            assertEquals(false, CephErrors.mayBeTheConnection(rc), CephErrors.describe(rc));
+        }
+    }
 }

@@ -2,6 +2,8 @@ package io.rbdstack.agent.ceph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,5 +74,87 @@ class RadosConnectorIT {
         assertEquals(-110, e.returnCode());
         assertTrue(elapsed >= 2500 && elapsed < 10_000, elapsed + " ms");
         assertFalse(e.getMessage().contains(cluster.ceph.admin().key()));
+    }
+
+    @Test
+    void aSecondCommandWithTheSameKeyUsesTheOpenConnection() throws Exception {
+        try (RadosConnector connector = new RadosConnector(RadosTimeouts.standard(), Duration.ofSeconds(60))) {
+            com.ceph.rados.Rados first;
+            long start = System.nanoTime();
+            try (RadosSession session = connector.connect(cluster.limitedPool())) {
+                first = session.rados();
+                session.ioCtx();
+            }
+            long connected = millisSince(start);
+            start = System.nanoTime();
+            try (RadosSession session = connector.connect(cluster.limitedPool());
+                 RadosSession concurrent = connector.connect(cluster.limitedPool())) {
+                assertSame(first, session.rados());
+                assertSame(first, concurrent.rados());
+                assertEquals(cluster.ceph.pool(), session.ioCtx().getPoolName());
+                assertEquals(cluster.ceph.pool(), concurrent.ioCtx().getPoolName());
+            }
+            long reused = millisSince(start);
+            System.out.printf("first command's session: %d ms; the next two, sharing its connection: %d ms%n",
+                    connected, reused);
+            assertTrue(reused < connected, reused + " ms reusing against " + connected + " ms connecting");
+            assertEquals(1, connector.openConnections());
+        }
+    }
+
+    @Test
+    void anotherKeyForTheSameUserNeverUsesTheOpenConnection() throws Exception {
+        try (RadosConnector connector = new RadosConnector(RadosTimeouts.standard(), Duration.ofSeconds(60))) {
+            try (RadosSession session = connector.connect(cluster.limitedPool())) {
+                session.ioCtx();
+            }
+            RbdPool wrongKey = cluster.pool(cluster.ceph.limitedUser().id(), TestKeys.random(new Random(7)));
+            CephException e = assertThrows(CephException.class, () -> connector.connect(wrongKey));
+            assertEquals(-13, e.returnCode(), e.getMessage());
+            assertEquals(0, connector.openConnections(), "the old key's connection is closed on a credential change");
+            assertFalse(e.getMessage().contains(cluster.ceph.limitedUser().key()));
+        }
+    }
+
+    @Test
+    void probesAuthenticateOnTheirOwnConnection() throws Exception {
+        try (RadosConnector connector = new RadosConnector(RadosTimeouts.standard(), Duration.ofSeconds(60));
+             RadosSession shared = connector.connect(cluster.limitedPool());
+             RadosSession alone = connector.connectAlone(cluster.limitedPool())) {
+            assertNotSame(shared.rados(), alone.rados());
+            assertEquals(cluster.ceph.pool(), alone.ioCtx().getPoolName());
+        }
+    }
+
+    @Test
+    void anUnusedConnectionIsClosedAfterItsIdleLifetime() throws Exception {
+        try (RadosConnector connector = new RadosConnector(RadosTimeouts.standard(), Duration.ofSeconds(1))) {
+            try (RadosSession session = connector.connect(cluster.limitedPool())) {
+                session.ioCtx();
+            }
+            assertEquals(1, connector.openConnections());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (connector.openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(0, connector.openConnections(), "closed by the idle closer (every 1 s, after 1 s idle)");
+            try (RadosSession session = connector.connect(cluster.limitedPool())) {
+                assertEquals(cluster.ceph.pool(), session.ioCtx().getPoolName(), "the next command connects anew");
+            }
+        }
+    }
+
+    @Test
+    void aTimeoutRetiresTheConnectionAndAMissingImageDoesNot() throws Exception {
+        try (RadosConnector connector = new RadosConnector(RadosTimeouts.standard(), Duration.ofSeconds(60))) {
+            try (RadosSession session = connector.connect(cluster.limitedPool())) {
+                session.ioCtx();
+            }
+            connector.retireAfter(cluster.limitedPool(), new CephException("no such image", -2));
+            assertEquals(1, connector.openConnections());
+            connector.retireAfter(cluster.limitedPool(), new RuntimeException("wrapped",
+                    new CephException("timed out", -110)));
+            assertEquals(0, connector.openConnections());
+        }
     }
 }

@@ -1,0 +1,193 @@
+"""The NFS and S3 columns of scripts/bench_backup.py: the same backup, incremental and restore through
+the API, to an NFS image store (nfs-ganesha of scripts/nfs.sh, reached by the agent through libnfs)
+and to an S3 one (Ceph RGW of scripts/rgw.sh), beside the same bytes moved by the store's own client
+in the same run:
+  NFS  rbd export-diff to a local file + sync, then nfs-cp of that file; restore: nfs-cat | rbd import-diff -
+  S3   rbd export-diff to a local file + sync, then s3cmd put of that file; restore: s3cmd get - | rbd import-diff -
+(nfs-cp reads only regular files, so both anchors go through a local file; the transfer alone is
+printed too). The restored volume must equal the anchor's restore (SHA-256).
+Secrets: the S3 keys go to s3cmd through a config file of mode 600, never a command line.
+"""
+import os
+import subprocess
+import sys
+import time
+import uuid
+
+MIB = 1 << 20
+
+
+def _log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _timed(action):
+    start = time.monotonic()
+    action()
+    return time.monotonic() - start
+
+
+class NfsTarget:
+    """A directory of the test NFS export: the product's store and nfs-cp's destination."""
+
+    def __init__(self, services):
+        self.url = services["nfs.url"]  # nfs://127.0.0.1/export
+        self.export_dir = services["nfs.export.dir"]
+        self.ports = f"nfsport={services['nfs.port']}&mountport={services['nfs.mount.port']}"
+        self.subdir = f"bench-backup-{uuid.uuid4()}"
+        os.makedirs(os.path.join(self.export_dir, self.subdir))  # the export is a directory of this machine
+
+    name = "NFS"
+    tool = "nfs-cp"
+    fetch_tool = "nfs-cat"
+
+    def add_store(self, api, zone):
+        return api.call("addImageStore", provider="NFS", name=f"bench-nfs-{os.getpid()}", zoneid=zone,
+                        url=f"{self.url}/{self.subdir}?{self.ports}")["imagestore"]["id"]
+
+    def _url(self, key):
+        return f"{self.url}/{self.subdir}/{key}?{self.ports}"
+
+    def put(self, local_file, key):
+        subprocess.run(["nfs-cp", local_file, self._url(key)], check=True, stdout=subprocess.DEVNULL)
+
+    def reader(self, key):
+        return ["nfs-cat", self._url(key)]
+
+    def clean_up(self):
+        subprocess.run(["rm", "-rf", "--", os.path.join(self.export_dir, self.subdir)], check=True)
+
+
+class S3Target:
+    """A bucket on the bench cloud's RGW: the product's store and s3cmd's destination."""
+
+    def __init__(self, services, work_dir):
+        self.endpoint = services["s3.endpoint"]  # 127.0.0.1:port
+        self.access_key = services["s3.access.key"]
+        with open(services["s3.secret.key.file"], encoding="utf-8") as f:
+            self.secret_key = f.read().strip()
+        self.bucket = f"bench-backup-{os.getpid()}"
+        self.config = os.path.join(work_dir, "s3cmd.cfg")
+        fd = os.open(self.config, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            # Path-style requests (host_bucket without %(bucket)s), plain HTTP, signature v4.
+            f.write(f"[default]\naccess_key = {self.access_key}\nsecret_key = {self.secret_key}\n"
+                    f"host_base = {self.endpoint}\nhost_bucket = {self.endpoint}\nuse_https = False\n"
+                    f"signature_v2 = False\nbucket_location = {services.get('s3.region', 'us-east-1')}\n"
+                    "progress_meter = False\n")
+        self.s3cmd("mb", f"s3://{self.bucket}")
+
+    name = "S3"
+    tool = "s3cmd put"
+    fetch_tool = "s3cmd get"
+
+    def s3cmd(self, *args):
+        subprocess.run(["s3cmd", "-c", self.config, "--quiet", *args], check=True, stdout=subprocess.DEVNULL)
+
+    def add_store(self, api, zone):
+        details = {"accesskey": self.access_key, "secretkey": self.secret_key, "bucket": self.bucket,
+                   "endpoint": self.endpoint, "usehttps": "false"}
+        params = {}
+        for i, (key, value) in enumerate(details.items()):
+            params[f"details[{i}].key"], params[f"details[{i}].value"] = key, value
+        return api.call("addImageStore", provider="S3", name=f"bench-s3-{os.getpid()}", zoneid=zone,
+                        **params)["imagestore"]["id"]
+
+    def put(self, local_file, key):
+        self.s3cmd("put", local_file, f"s3://{self.bucket}/{key}")
+
+    def reader(self, key):
+        return ["s3cmd", "-c", self.config, "--quiet", "get", f"s3://{self.bucket}/{key}", "-"]
+
+    def clean_up(self):
+        self.s3cmd("del", f"s3://{self.bucket}/full.rbddiff", f"s3://{self.bucket}/incr.rbddiff")
+        self.s3cmd("rb", f"s3://{self.bucket}")  # refused if a backup of ours were left behind
+        os.remove(self.config)
+
+
+def _import_diff(rbd, reader, image):
+    """reader's output piped into rbd import-diff (both must succeed)."""
+    with subprocess.Popen(reader, stdout=subprocess.PIPE) as source:
+        subprocess.run(["rbd", "--conf", rbd.conf, "--keyring", rbd.keyring, "--id", "admin", "import-diff", "--no-progress", "-",
+                        rbd.spec(image)], stdin=source.stdout, check=True, stdout=subprocess.DEVNULL)
+        source.stdout.close()
+    if source.returncode != 0:
+        raise SystemExit(f"{reader[0]} failed with {source.returncode}")
+
+
+def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir):
+    """One store's full backup, incremental and restore, ours and the anchor's; returns its table rows."""
+    size = size_gib << 30
+    for store in api.list("listImageStores", "imagestore", zoneid=zone):  # backups go to the one store left
+        api.call("deleteImageStore", id=store["id"])
+    store_id = target.add_store(api, zone)
+    volume = api.call("createVolume", name=f"bench-{target.name.lower()}-{os.getpid()}", zoneid=zone,
+                      diskofferingid=offering, size=size_gib)["volume"]["id"]
+    image = api.list("listVolumes", "volume", id=volume)[0]["path"]
+    _log(f"{target.name}: volume {volume} ({size_gib} GiB): writing all of it")
+    rbd.write(image, 4 * MIB, size, "seq")
+    snaps = {}
+
+    def ours(label):
+        def take_and_back_up():
+            snaps[label] = api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]
+            api.call("backupSnapshot", id=snaps[label])
+        return _timed(take_and_back_up)
+
+    def anchor(snap, since, key):
+        local = os.path.join(anchor_dir, f"{target.name.lower()}-{key}")
+        export = ["export-diff"] + (["--from-snap", since] if since else []) + [rbd.spec(image, snap), local]
+        diff = _timed(lambda: (rbd.run("snap", "create", rbd.spec(image, snap)), rbd.run(*export),
+                               subprocess.run(["sync", local], check=True)))
+        transfer = _timed(lambda: target.put(local, key))
+        size_bytes = os.path.getsize(local)
+        os.remove(local)
+        return diff, transfer, size_bytes
+
+    rows = []
+    ours_full = ours("s1")
+    diff, transfer, full_bytes = anchor("a1", None, "full.rbddiff")
+    rows.append((f"{target.name} full backup", ours_full, f"rbd snap create + export-diff + sync + {target.tool}",
+                 diff + transfer, transfer, full_bytes))
+    _log(f"{target.name}: rewriting 5 % of the volume in 64 KiB random writes")
+    rbd.write(image, 64 * 1024, size // 20, "rand")
+    ours_incr = ours("s2")
+    diff, transfer, incr_bytes = anchor("a2", "a1", "incr.rbddiff")
+    rows.append((f"{target.name} incremental (5 % rewritten)", ours_incr,
+                 f"rbd snap create + export-diff --from-snap + sync + {target.tool}", diff + transfer, transfer,
+                 incr_bytes))
+
+    for snap in ("a1", "a2"):
+        rbd.run("snap", "rm", rbd.spec(image, snap))
+    api.call("deleteVolume", id=volume)
+    restored = {}
+    ours_restore = _timed(lambda: restored.update(api.call(
+        "createVolume", name=f"bench-{target.name.lower()}-restored-{os.getpid()}", snapshotid=snaps["s2"])["volume"]))
+    anchor_image = f"bench-{target.name.lower()}-anchor-{os.getpid()}"
+    anchor_restore = _timed(lambda: (rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(anchor_image)),
+                                     _import_diff(rbd, target.reader("full.rbddiff"), anchor_image),
+                                     _import_diff(rbd, target.reader("incr.rbddiff"), anchor_image)))
+    rows.append((f"{target.name} restore (full + incremental)", ours_restore,
+                 f"rbd create + ({target.fetch_tool} | import-diff -) ×2", anchor_restore, None,
+                 full_bytes + incr_bytes))
+    restored_image = api.list("listVolumes", "volume", id=restored["id"])[0]["path"]
+    same = rbd.sha256(restored_image) == rbd.sha256(anchor_image)
+
+    api.call("deleteVolume", id=restored["id"])
+    for label in ("s1", "s2"):
+        api.call("deleteSnapshot", id=snaps[label])
+    rbd.run("snap", "purge", rbd.spec(anchor_image))
+    rbd.run("rm", rbd.spec(anchor_image))
+    api.call("deleteImageStore", id=store_id)
+    target.clean_up()
+    return rows, same
+
+
+def print_rows(rows):
+    print("| Step | rbdstack through the API | Anchor, same run | Anchor | rbdstack / anchor | transfer alone "
+          "| rbdstack MiB/s |")
+    print("|---|---|---|---|---|---|---|")
+    for step, ours, anchor_name, anchor, transfer, data_bytes in rows:
+        alone = "—" if transfer is None else f"{transfer:.2f} s"
+        print(f"| {step} | {ours:.2f} s | {anchor_name} | {anchor:.2f} s | {ours / anchor:.2f}× | {alone} "
+              f"| {data_bytes / MIB / ours:.0f} |")

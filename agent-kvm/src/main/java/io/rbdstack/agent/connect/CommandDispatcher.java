@@ -7,8 +7,12 @@ import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.io.IOException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,22 +23,41 @@ import org.slf4j.LoggerFactory;
  * Runs each request on a worker pool, so a slow command blocks neither the reader nor the
  * heartbeat, and sends its answer on the connection the request came from. A request's answer is
  * never sent on a later connection: by then the server has already failed it.
+ *
+ * <p>Transfers ({@link AgentCommand#transfer()}: backups, restores, flattens…) run on workers of their own, so
+ * however many run, creates, deletes and control commands find the command workers free. How many transfers run
+ * at once is the management server's to bound (per host, {@code concurrent.snapshots.threshold.perhost}); the
+ * transfer workers only have a ceiling against a server that does not, and end when idle.
  */
 final class CommandDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
 
+    /** The setting's upper bound: more transfers at once than the server may allow wait here. */
+    static final int TRANSFER_WORKERS_CEILING = 64;
+    private static final long IDLE_TRANSFER_WORKER_SECONDS = 30;
+
     private final CommandHandler handler;
     private final ExecutorService workers;
+    private final ThreadPoolExecutor transferWorkers;
 
     CommandDispatcher(CommandHandler handler, int threads) {
         this.handler = handler;
         this.workers = Executors.newFixedThreadPool(threads, daemonThreads("agent-command"));
+        this.transferWorkers = new ThreadPoolExecutor(TRANSFER_WORKERS_CEILING, TRANSFER_WORKERS_CEILING,
+                IDLE_TRANSFER_WORKER_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemonThreads("agent-transfer"));
+        transferWorkers.allowCoreThreadTimeOut(true);
+    }
+
+    /** The transfer workers for a transfer, the command workers for anything else. */
+    Executor workersFor(AgentCommand command) {
+        return command.transfer() ? transferWorkers : workers;
     }
 
     void dispatch(Request request, ServerSession session) {
         try {
-            workers.execute(() -> answer(request, session));
+            workersFor(request.command()).execute(() -> answer(request, session));
         } catch (RejectedExecutionException e) {
             LOG.debug("Request {} not run: the client is closing", request.requestId());
         }
@@ -63,6 +86,7 @@ final class CommandDispatcher implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        transferWorkers.shutdownNow();
     }
 
     private void answer(Request request, ServerSession session) {

@@ -12,4 +12,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 @JsonTypeName("rbd.cloneSnapshot")
 public record CloneRbdSnapshotCommand(RbdPool pool, String image, String snapshot, String newImage, boolean linked)
         implements AgentCommand {
+
+    /** A linked clone is O(1); a flattened copy reads and writes the whole snapshot. */
+    @Override
+    public boolean transfer() {
+        return !linked;
+    }
 }

@@ -11,4 +11,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 @JsonTypeName("rbd.deleteTemplate")
 public record DeleteRbdTemplateCommand(RbdPool pool, String image, String snapshot, boolean flattenTrashedClones)
         implements AgentCommand {
+
+    /** Flattening the trashed clones copies their data; a plain delete does not. */
+    @Override
+    public boolean transfer() {
+        return flattenTrashedClones;
+    }
 }

@@ -9,4 +9,10 @@ import io.rbdstack.spi.agent.AgentCommand;
  */
 @JsonTypeName("rbd.groupSnapshotRollback")
 public record RollbackRbdGroupSnapshotCommand(RbdPool pool, String group, String snapshot) implements AgentCommand {
+
+    /** Rewrites every object of each volume that changed since the snapshot. */
+    @Override
+    public boolean transfer() {
+        return true;
+    }
 }

@@ -6,4 +6,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 /** Roll {@code image} back to {@code snapshot}; answered with the image as it is then ({@link RbdImageAnswer}). */
 @JsonTypeName("rbd.rollbackSnapshot")
 public record RollbackRbdSnapshotCommand(RbdPool pool, String image, String snapshot) implements AgentCommand {
+
+    /** Rewrites every object that changed since the snapshot. */
+    @Override
+    public boolean transfer() {
+        return true;
+    }
 }

@@ -90,7 +90,7 @@ public final class RbdBackups {
             long data = 0;
             long zero = 0;
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
-                    ranges, READS_IN_FLIGHT, CHUNK)) {
+                    ranges, READS_IN_FLIGHT, TransferBuffers.AGENT)) {
                 int next = 0;
                 for (Extent extent : extents) {
                     if (!extent.exists()) {
@@ -136,7 +136,7 @@ public final class RbdBackups {
         }
         long[] extents = {0};
         String what = session.pool().cephPool() + "/" + image;
-        try (WriteBehind writes = new WriteBehind(target, what, WRITES_IN_FLIGHT, CHUNK)) {
+        try (WriteBehind writes = new WriteBehind(target, what, WRITES_IN_FLIGHT, TransferBuffers.AGENT)) {
             RbdDiffStream.Summary summary = RbdDiffStream.read(in, new RbdDiffStream.Target() {
                 @Override
                 public void size(long bytes) throws CephException {

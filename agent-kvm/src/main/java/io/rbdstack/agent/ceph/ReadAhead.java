@@ -17,8 +17,9 @@ import java.util.concurrent.Future;
  * a backup's throughput is bound by the OSDs' latency, not by one read at a time (Ceph's own
  * export-diff does the same). librbd's reads are thread-safe on one image handle.
  *
- * <p>Memory is bounded and reused: {@code depth + 1} native buffers in all (one handed out, the
- * others being filled), which librbd reads into and the caller reads from where they are. Fresh 4 MiB
+ * <p>Memory is bounded and reused: up to {@code depth + 1} native buffers in all (one handed out, the
+ * others being filled), lent by the agent's {@link TransferBuffers} (fewer, and so fewer reads in flight, while
+ * other transfers hold theirs), which librbd reads into and the caller reads from where they are. Fresh 4 MiB
  * Java arrays per read (and JNA's fresh native copy of each) made the agent's resident memory grow to
  * hundreds of MiB during one backup.
  */
@@ -34,23 +35,34 @@ final class ReadAhead implements AutoCloseable {
     private final ExecutorService readers;
     private final Deque<Future<Memory>> inFlight = new ArrayDeque<>();
     private final Deque<Memory> free = new ArrayDeque<>();
-    private final Deque<Memory> all = new ArrayDeque<>();
+    private final TransferBuffers.Lease lease;
     private final Deque<Integer> lengths = new ArrayDeque<>();
     private final int depth;
     private Memory handedOut;
 
-    /** {@code maxLength}: the longest range. */
-    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int maxLength) {
+    /**
+     * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
+     * while others hold the budget waits for theirs to end. No range may be longer than a buffer.
+     */
+    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, TransferBuffers buffers)
+            throws CephException {
         this.image = image;
         this.what = what;
         this.ranges = ranges.iterator();
-        this.depth = depth;
-        int buffers = (int) Math.min(depth + 1L, ranges.size());
-        for (int i = 0; i < buffers; i++) {
-            all.add(new Memory(maxLength));
+        if (ranges.stream().anyMatch(r -> r.length() > buffers.bufferBytes())) {
+            throw new IllegalArgumentException("a range of " + what + " is longer than a transfer buffer");
         }
-        free.addAll(all);
-        this.readers = Executors.newFixedThreadPool(depth, r -> {
+        int most = (int) Math.max(1, Math.min(depth + 1L, ranges.size()));
+        try {
+            this.lease = buffers.take(Math.min(2, most), most);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CephException("interrupted while waiting for buffers to read " + what, -CephErrors.EINTR, e);
+        }
+        free.addAll(lease.buffers());
+        // One buffer is handed out while the others are read into.
+        this.depth = Math.max(1, Math.min(depth, lease.buffers().size() - 1));
+        this.readers = Executors.newFixedThreadPool(this.depth, r -> {
             Thread t = new Thread(r, "rbd-read-ahead");
             t.setDaemon(true);
             return t;
@@ -113,6 +125,6 @@ final class ReadAhead implements AutoCloseable {
     public void close() {
         readers.shutdownNow();
         ExecutorEnd.await(readers);
-        all.forEach(Memory::close); // at once, not whenever the collector gets to them
+        lease.close(); // back to the budget at once, for the transfers waiting for it
     }
 }

@@ -40,6 +40,7 @@ final class CommandDispatcher implements AutoCloseable {
     private final CommandHandler handler;
     private final ExecutorService workers;
     private final ThreadPoolExecutor transferWorkers;
+    private final AtomicInteger runningTransfers = new AtomicInteger();
 
     CommandDispatcher(CommandHandler handler, int threads) {
         this.handler = handler;
@@ -90,7 +91,20 @@ final class CommandDispatcher implements AutoCloseable {
     }
 
     private void answer(Request request, ServerSession session) {
-        Answer answer = run(request.command(), new ThrottledProgress(request.requestId(), session));
+        boolean transfer = request.command().transfer();
+        if (transfer) {
+            // The one place the agent says how many transfers it runs: operators and tests read the bound here.
+            LOG.info("Transfer {} (request {}) started; {} transfer(s) running", request.command().getClass()
+                    .getSimpleName(), request.requestId(), runningTransfers.incrementAndGet());
+        }
+        Answer answer;
+        try {
+            answer = run(request.command(), new ThrottledProgress(request.requestId(), session));
+        } finally {
+            if (transfer) {
+                runningTransfers.decrementAndGet();
+            }
+        }
         try {
             send(request, session, answer);
         } catch (IllegalArgumentException e) {

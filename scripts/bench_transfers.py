@@ -49,6 +49,19 @@ def create_volume_latency(api, zone, offering, label):
     return took
 
 
+def memory_report(pid_file, label):
+    """With RBDSTACK_BENCH_NMT=1 (and the agent started with -XX:NativeMemoryTracking=summary): where the agent's
+    memory is, on stderr: /proc's smaps_rollup and the JVM's native memory summary."""
+    if os.environ.get("RBDSTACK_BENCH_NMT") != "1":
+        return
+    with open(pid_file, encoding="utf-8") as f:
+        pid = f.read().strip()
+    with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as f:
+        rollup = f.read()
+    nmt = subprocess.run(["jcmd", pid, "VM.native_memory", "summary"], capture_output=True, text=True).stdout
+    log(f"agent memory {label}:\n{rollup}\n{nmt}")
+
+
 def reset_peak_rss(pid_file):
     with open(pid_file, encoding="utf-8") as f:
         pid = f.read().strip()
@@ -115,6 +128,7 @@ def main():
     size_gib = max(1, args.size_mib // 1024)
 
     idle_rss, _ = agent_memory(agent_pid_file)
+    memory_report(agent_pid_file, "idle")
     volume = api.call("createVolume", name=f"bench-src-{os.getpid()}", zoneid=zone, diskofferingid=offering,
                       size=size_gib)["volume"]
     image = api.list("listVolumes", "volume", id=volume["id"])[0]["path"]
@@ -143,6 +157,7 @@ def main():
     reset_peak_rss(agent_pid_file)
     four_wall, _ = concurrent_backups(api, four)
     _, four_peak = agent_memory(agent_pid_file)
+    memory_report(agent_pid_file, "after four concurrent backups")
     for snapshot in four:
         api.call("deleteSnapshot", id=snapshot)
     api.call("updateConfiguration", name=THRESHOLD, value=threshold)

@@ -11,7 +11,7 @@ import java.util.List;
  * starts and gives them back when it ends, and waits for them rather than allocating more. So the agent's memory
  * for transfers stays at {@code count} buffers however many run (and librbd's own copies of the reads and writes in
  * flight, one per buffer lent, with it); one transfer alone still gets all it asks for. Buffers are kept while any
- * transfer runs and freed when none does, so an idle agent holds none.
+ * transfer runs and freed when none does (and malloc's arenas trimmed), so an idle agent holds none.
  */
 public final class TransferBuffers {
 
@@ -47,6 +47,7 @@ public final class TransferBuffers {
                     free.forEach(Memory::close); // none is in use: an idle agent holds no transfer memory
                     free.clear();
                     allocated = 0;
+                    GlibcMalloc.trim(); // and what librados took for the transfers' reads and writes
                 }
                 TransferBuffers.this.notifyAll();
             }

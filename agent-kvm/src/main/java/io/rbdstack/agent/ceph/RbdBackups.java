@@ -99,7 +99,7 @@ public final class RbdBackups {
             long zero = 0;
             int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
-                    ranges, readsInFlight(longest), longest)) {
+                    ranges, readsInFlight(longest), TransferBuffers.AGENT)) {
                 int next = 0;
                 for (Extent extent : extents) {
                     if (!extent.exists()) {
@@ -146,7 +146,7 @@ public final class RbdBackups {
         }
         long[] extents = {0};
         String what = session.pool().cephPool() + "/" + image;
-        try (WriteBehind writes = new WriteBehind(target, what, WRITES_IN_FLIGHT, CHUNK)) {
+        try (WriteBehind writes = new WriteBehind(target, what, WRITES_IN_FLIGHT, TransferBuffers.AGENT)) {
             RbdDiffStream.Summary summary = RbdDiffStream.read(in, new RbdDiffStream.Target() {
                 @Override
                 public void size(long bytes) throws CephException {

@@ -2,6 +2,7 @@ package io.rbdstack.agent.ceph;
 
 import com.ceph.rbd.RbdImage;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -17,8 +18,9 @@ import java.util.concurrent.Future;
  * a backup's throughput is bound by the OSDs' latency, not by one read at a time (Ceph's own
  * export-diff does the same). librbd's reads are thread-safe on one image handle.
  *
- * <p>Memory is bounded and reused: {@code depth + 1} native buffers in all (one handed out, the
- * others being filled), which librbd reads into and the caller reads from where they are. Fresh 4 MiB
+ * <p>Memory is bounded and reused: up to {@code depth + 1} native buffers (or slices of one) in all (one handed
+ * out, the others being filled), lent by the agent's {@link TransferBuffers} (fewer, and so fewer reads in flight, while
+ * other transfers hold theirs), which librbd reads into and the caller reads from where they are. Fresh 4 MiB
  * Java arrays per read (and JNA's fresh native copy of each) made the agent's resident memory grow to
  * hundreds of MiB during one backup.
  */
@@ -32,25 +34,45 @@ final class ReadAhead implements AutoCloseable {
     private final String what;
     private final Iterator<Range> ranges;
     private final ExecutorService readers;
-    private final Deque<Future<Memory>> inFlight = new ArrayDeque<>();
-    private final Deque<Memory> free = new ArrayDeque<>();
-    private final Deque<Memory> all = new ArrayDeque<>();
+    private final Deque<Future<Pointer>> inFlight = new ArrayDeque<>();
+    private final Deque<Pointer> free = new ArrayDeque<>();
+    private final TransferBuffers.Lease lease;
     private final Deque<Integer> lengths = new ArrayDeque<>();
     private final int depth;
-    private Memory handedOut;
+    private Pointer handedOut;
 
-    /** {@code maxLength}: the longest range. */
-    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int maxLength) {
+    /**
+     * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
+     * while others hold the budget waits for theirs to end. No range may be longer than a buffer. Ranges much
+     * shorter than a buffer (an incremental's extents) share one: each buffer is cut into slices of the longest
+     * range, so many small reads in flight take no more of the budget than one large one.
+     */
+    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, TransferBuffers buffers)
+            throws CephException {
         this.image = image;
         this.what = what;
         this.ranges = ranges.iterator();
-        this.depth = depth;
-        int buffers = (int) Math.min(depth + 1L, ranges.size());
-        for (int i = 0; i < buffers; i++) {
-            all.add(new Memory(maxLength));
+        int longest = ranges.stream().mapToInt(Range::length).max().orElse(1);
+        if (longest > buffers.bufferBytes()) {
+            throw new IllegalArgumentException("a range of " + what + " is longer than a transfer buffer");
         }
-        free.addAll(all);
-        this.readers = Executors.newFixedThreadPool(depth, r -> {
+        int slicesPerBuffer = buffers.bufferBytes() / longest;
+        long slicesWanted = Math.max(1, Math.min(depth + 1L, ranges.size()));
+        int most = (int) ((slicesWanted + slicesPerBuffer - 1) / slicesPerBuffer);
+        try {
+            this.lease = buffers.take(Math.min(2, most), most);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CephException("interrupted while waiting for buffers to read " + what, -CephErrors.EINTR, e);
+        }
+        for (Memory buffer : lease.buffers()) {
+            for (int slice = 0; slice < slicesPerBuffer && free.size() < slicesWanted; slice++) {
+                free.add(buffer.share((long) slice * longest, longest));
+            }
+        }
+        // One slice is handed out while the others are read into.
+        this.depth = Math.max(1, Math.min(depth, free.size() - 1));
+        this.readers = Executors.newFixedThreadPool(this.depth, r -> {
             Thread t = new Thread(r, "rbd-read-ahead");
             t.setDaemon(true);
             return t;
@@ -67,7 +89,7 @@ final class ReadAhead implements AutoCloseable {
             free.add(handedOut);
             handedOut = null;
         }
-        Future<Memory> head = inFlight.poll();
+        Future<Pointer> head = inFlight.poll();
         if (head == null) {
             throw new IllegalStateException("no more ranges");
         }
@@ -89,13 +111,13 @@ final class ReadAhead implements AutoCloseable {
     private void fill() {
         while (inFlight.size() < depth && ranges.hasNext() && !free.isEmpty()) {
             Range range = ranges.next();
-            Memory buffer = free.poll();
+            Pointer buffer = free.poll();
             lengths.add(range.length());
             inFlight.add(readers.submit(() -> read(range, buffer)));
         }
     }
 
-    private Memory read(Range range, Memory buffer) throws CephException {
+    private Pointer read(Range range, Pointer buffer) throws CephException {
         long read = LibRbd.INSTANCE.rbd_read(image.getPointer(), range.offset(), range.length(), buffer);
         if (read == range.length()) {
             return buffer;
@@ -113,6 +135,6 @@ final class ReadAhead implements AutoCloseable {
     public void close() {
         readers.shutdownNow();
         ExecutorEnd.await(readers);
-        all.forEach(Memory::close); // at once, not whenever the collector gets to them
+        lease.close(); // back to the budget at once, for the transfers waiting for it
     }
 }

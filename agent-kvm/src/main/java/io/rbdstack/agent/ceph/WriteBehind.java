@@ -16,7 +16,8 @@ import java.util.concurrent.Future;
  *
  * <p>Only extents that do not overlap run at once: an extent overlapping one still in flight waits
  * for everything before it, so the image ends as if the writes had run one after another. The
- * caller's array is copied into one of {@code depth} reused native buffers, so memory is bounded.
+ * caller's array is copied into one of up to {@code depth} reused native buffers lent by the agent's
+ * {@link TransferBuffers} (fewer, and so fewer writes in flight, while other transfers hold theirs).
  * A failed write is reported by the next call or by {@link #drain}; the ones already in flight still
  * end first (the image must not be closed under them).
  */
@@ -35,15 +36,22 @@ final class WriteBehind implements AutoCloseable {
     private final Deque<Pending> inFlight = new ArrayDeque<>();
     private final Deque<Memory> free = new ArrayDeque<>();
     private final int maxLength;
-    private final Deque<Memory> all = new ArrayDeque<>();
+    private final TransferBuffers.Lease lease;
 
-    /** {@code maxLength}: the longest write. */
-    WriteBehind(RbdImage image, String what, int depth, int maxLength) {
+    /** Waits for at least one of the agent's transfer buffers; no write may be longer than one. */
+    WriteBehind(RbdImage image, String what, int depth, TransferBuffers buffers) throws CephException {
         this.image = image;
         this.what = what;
-        this.depth = depth;
-        this.maxLength = maxLength;
-        this.writers = Executors.newFixedThreadPool(depth, r -> {
+        this.maxLength = buffers.bufferBytes();
+        try {
+            this.lease = buffers.take(1, depth);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CephException("interrupted while waiting for buffers to write " + what, -CephErrors.EINTR, e);
+        }
+        free.addAll(lease.buffers());
+        this.depth = lease.buffers().size();
+        this.writers = Executors.newFixedThreadPool(this.depth, r -> {
             Thread t = new Thread(r, "rbd-write-behind");
             t.setDaemon(true);
             return t;
@@ -53,7 +61,10 @@ final class WriteBehind implements AutoCloseable {
     /** Queues {@code length} bytes of {@code data} for {@code offset}; the array can be reused at once. */
     void write(long offset, byte[] data, int length) throws CephException {
         makeRoomFor(offset, length);
-        Memory buffer = free.isEmpty() ? newBuffer() : free.poll();
+        if (length > maxLength) {
+            throw new IllegalArgumentException("a write of " + length + " bytes to " + what + " is longer than a buffer");
+        }
+        Memory buffer = free.poll(); // makeRoomFor left one free: as many buffers as writes in flight
         buffer.write(0, data, 0, length);
         inFlight.add(new Pending(offset, length, buffer, writers.submit(() -> {
             long written = LibRbd.INSTANCE.rbd_write(image.getPointer(), offset, length, buffer);
@@ -103,15 +114,6 @@ final class WriteBehind implements AutoCloseable {
         }
     }
 
-    private Memory newBuffer() {
-        if (all.size() >= depth) {
-            throw new IllegalStateException("more than " + depth + " buffers");
-        }
-        Memory buffer = new Memory(maxLength);
-        all.add(buffer);
-        return buffer;
-    }
-
     private void complete(Pending pending) throws CephException {
         try {
             pending.done().get();
@@ -138,6 +140,6 @@ final class WriteBehind implements AutoCloseable {
     public void close() {
         writers.shutdown();
         ExecutorEnd.await(writers);
-        all.forEach(Memory::close); // at once, not whenever the collector gets to them
+        lease.close(); // back to the budget at once, for the transfers waiting for it
     }
 }

@@ -10,12 +10,16 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,19 +30,39 @@ import org.slf4j.LoggerFactory;
  * never sent on a later connection: by then the server has already failed it. So when a connection
  * is lost, its commands still running are interrupted ({@link #cancel}): a backup the server has
  * failed must not go on and finish its file on the store, nor race the retry the server may start.
+ *
+ * <p>Transfers ({@link AgentCommand#transfer()}: backups, restores, flattens…) run on workers of their own, so
+ * however many run, creates, deletes and control commands find the command workers free. How many transfers run
+ * at once is the management server's to bound (per host, {@code concurrent.snapshots.threshold.perhost}); the
+ * transfer workers only have a ceiling against a server that does not, and end when idle.
  */
 final class CommandDispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
 
+    /** The setting's upper bound: more transfers at once than the server may allow wait here. */
+    static final int TRANSFER_WORKERS_CEILING = 64;
+    private static final long IDLE_TRANSFER_WORKER_SECONDS = 30;
+
     private final CommandHandler handler;
     private final ExecutorService workers;
     /** The commands running for each connection. */
     private final Map<ServerSession, Set<Future<?>>> running = new ConcurrentHashMap<>();
+    private final ThreadPoolExecutor transferWorkers;
+    private final AtomicInteger runningTransfers = new AtomicInteger();
 
     CommandDispatcher(CommandHandler handler, int threads) {
         this.handler = handler;
         this.workers = Executors.newFixedThreadPool(threads, daemonThreads("agent-command"));
+        this.transferWorkers = new ThreadPoolExecutor(TRANSFER_WORKERS_CEILING, TRANSFER_WORKERS_CEILING,
+                IDLE_TRANSFER_WORKER_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemonThreads("agent-transfer"));
+        transferWorkers.allowCoreThreadTimeOut(true);
+    }
+
+    /** The transfer workers for a transfer, the command workers for anything else. */
+    Executor workersFor(AgentCommand command) {
+        return command.transfer() ? transferWorkers : workers;
     }
 
     void dispatch(Request request, ServerSession session) {
@@ -51,7 +75,7 @@ final class CommandDispatcher implements AutoCloseable {
         };
         ofSession.add(task);
         try {
-            workers.execute(task);
+            workersFor(request.command()).execute(task);
         } catch (RejectedExecutionException e) {
             ofSession.remove(task);
             LOG.debug("Request {} not run: the client is closing", request.requestId());
@@ -93,10 +117,24 @@ final class CommandDispatcher implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdownNow();
+        transferWorkers.shutdownNow();
     }
 
     private void answer(Request request, ServerSession session) {
-        Answer answer = run(request.command(), new ThrottledProgress(request.requestId(), session));
+        boolean transfer = request.command().transfer();
+        if (transfer) {
+            // The one place the agent says how many transfers it runs: operators and tests read the bound here.
+            LOG.info("Transfer {} (request {}) started; {} transfer(s) running", request.command().getClass()
+                    .getSimpleName(), request.requestId(), runningTransfers.incrementAndGet());
+        }
+        Answer answer;
+        try {
+            answer = run(request.command(), new ThrottledProgress(request.requestId(), session));
+        } finally {
+            if (transfer) {
+                runningTransfers.decrementAndGet();
+            }
+        }
         try {
             send(request, session, answer);
         } catch (IllegalArgumentException e) {

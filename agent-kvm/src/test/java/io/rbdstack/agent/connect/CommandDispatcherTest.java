@@ -52,4 +52,42 @@ class CommandDispatcherTest {
             assertEquals(GenericAnswer.failure("ReadyCommand produced no answer"), dispatcher.run(new ReadyCommand()));
         }
     }
+
+    record SlowCopy() implements io.rbdstack.spi.agent.AgentCommand {
+        @Override
+        public boolean transfer() {
+            return true;
+        }
+    }
+
+    @Test
+    void controlCommandsRunWhileMoreTransfersThanCommandWorkersRun() throws Exception {
+        try (CommandDispatcher dispatcher = new CommandDispatcher(command -> null, 1)) {
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch transfersRunning = new java.util.concurrent.CountDownLatch(3);
+            for (int i = 0; i < 3; i++) {
+                dispatcher.workersFor(new SlowCopy()).execute(() -> {
+                    transfersRunning.countDown();
+                    awaitQuietly(release);
+                });
+            }
+            assertTrue(transfersRunning.await(5, java.util.concurrent.TimeUnit.SECONDS),
+                    "three transfers run at once beside one command worker");
+            java.util.concurrent.CountDownLatch controlRan = new java.util.concurrent.CountDownLatch(1);
+
+            dispatcher.workersFor(new ReadyCommand()).execute(controlRan::countDown);
+
+            assertTrue(controlRan.await(5, java.util.concurrent.TimeUnit.SECONDS),
+                    "the command worker is free while transfers run");
+            release.countDown();
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

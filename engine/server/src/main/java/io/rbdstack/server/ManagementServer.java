@@ -39,6 +39,7 @@ import io.rbdstack.server.capacity.CapacityCommands;
 import io.rbdstack.server.cluster.ManagementServerCommands;
 import io.rbdstack.server.cluster.ManagementServerRegistry;
 import io.rbdstack.server.agent.AgentConnections;
+import io.rbdstack.server.agent.HostTransferQueues;
 import io.rbdstack.server.agent.AgentListener;
 import io.rbdstack.server.agent.ListenerConfig;
 import io.rbdstack.protocol.tls.Fingerprints;
@@ -172,14 +173,14 @@ public final class ManagementServer implements AutoCloseable {
     private final LeasedScheduler background;
 
     private ManagementServer(Deque<AutoCloseable> resources, ServerConnector http, ServerConnector https,
-                             String caFingerprint, AgentListener agents, long msid, List<CommandSpec> commands,
-                             LeasedScheduler background) {
+                             String caFingerprint, AgentListener agents, AgentConnections agentConnections, long msid,
+                             List<CommandSpec> commands, LeasedScheduler background) {
         this.resources = resources;
         this.http = http;
         this.https = https;
         this.caFingerprint = caFingerprint;
         this.agentPort = agents.port();
-        this.agents = agents.connections();
+        this.agents = agentConnections;
         this.msid = msid;
         this.commands = commands;
         this.background = background;
@@ -244,6 +245,9 @@ public final class ManagementServer implements AutoCloseable {
                     certificateIssuer, hostEvents);
             agents.start();
             resources.push(agents);
+            // Every command to an agent goes through here: transfers wait for their host's transfer workers.
+            AgentConnections agentConnections = new HostTransferQueues(agents.connections(),
+                    () -> (int) settings.longValue(Setting.CONCURRENT_SNAPSHOTS_THRESHOLD_PERHOST));
             CommandRegistry registry = new CommandRegistry();
             EventRepository eventRows = new EventRepository(jdbc);
             ActionEvents events = new ActionEvents(eventRows,
@@ -274,15 +278,15 @@ public final class ManagementServer implements AutoCloseable {
             PodCommands.register(registry, infra);
             ClusterCommands.register(registry, infra);
 
-            HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agents.connections(), hostCertificates,
+            HostCommands.register(registry, new HostCommands.Deps(infra, hosts, agentConnections, hostCertificates,
                     caFingerprint));
             CertificateCommands.register(registry, new CertificateCommands.Deps(certificateIssuer, hostCertificates,
-                    agents.connections()));
+                    agentConnections));
             HostAdminCommands.register(registry, new HostAdminCommands.Deps(hosts,
-                    new HostMaintenance(hosts, agents.connections(), java.time.Duration.ofSeconds(1))));
+                    new HostMaintenance(hosts, agentConnections, java.time.Duration.ofSeconds(1))));
             ManagementServerCommands.register(registry, jdbc);
 
-            EngineHostGateway gateway = new EngineHostGateway(hosts, agents.connections());
+            EngineHostGateway gateway = new EngineHostGateway(hosts, agentConnections);
             StorageProviders providers = StorageProviders.load(plugins, gateway,
                     new ProviderOptionSettings(settings));
             StoragePoolRepository pools = new StoragePoolRepository(jdbc, cipher);
@@ -305,7 +309,7 @@ public final class ManagementServer implements AutoCloseable {
                     new GuestIpv6PrefixRepository(jdbc)));
             DbGuestNics guestNics = new DbGuestNics(jdbc, networks, settings);
             // Kea on the hosts follows the dual-stack networks' NICs (docs/ipv6-dhcpv6.md).
-            Dhcpv6Networks dhcpv6 = new Dhcpv6Networks(jdbc, settings, networks.pdPools(), agents.connections());
+            Dhcpv6Networks dhcpv6 = new Dhcpv6Networks(jdbc, settings, networks.pdPools(), agentConnections);
             resources.push(dhcpv6);
             guestNics.onPlacementChanged(dhcpv6::vmChanged);
             networks.onDeleted(dhcpv6::networkDeleted);
@@ -319,7 +323,7 @@ public final class ManagementServer implements AutoCloseable {
             SnapshotBackups backups = new SnapshotBackups(jdbc, snapshots, imageStores, pools, poolService, settings, gateway,
                     alerts, limitCheck);
             SnapshotService snapshotService = new SnapshotService(jdbc, snapshots, volumes, pools, poolService, backups,
-                    limitCheck, GuestQuiesce.forVolumeSnapshots(jdbc, agents.connections()));
+                    limitCheck, GuestQuiesce.forVolumeSnapshots(jdbc, agentConnections));
             TagRepository tags = new TagRepository(jdbc);
             SnapshotRetention retention = new SnapshotRetention(snapshots, snapshotService, settings);
             SnapshotTaker taker = new SnapshotTaker(snapshotService, backups, snapshots, retention, settings,
@@ -346,7 +350,7 @@ public final class ManagementServer implements AutoCloseable {
             TemplateCommands.register(registry, new TemplateCommands.Deps(zones, templates, templateImport,
                     jobs::submit));
             Vms vms = new Vms(new Vms.Uses(jdbc, zones, serviceOfferings, offerings, templates, templateImport, pools,
-                    poolService, volumes, volumeService, guestNics, agents.connections(), settings, owners, events, alerts,
+                    poolService, volumes, volumeService, guestNics, agentConnections, settings, owners, events, alerts,
                     users::firstActiveUserOf));
             vms.register(registry);
             resources.push(vms.sync());
@@ -411,7 +415,7 @@ public final class ManagementServer implements AutoCloseable {
                     + " agents on port {}; CA certificate SHA-256 {}", (System.nanoTime() - t0) / 1_000_000,
                     config.httpsAddress(), https.getLocalPort(), ApiHttpHandler.PATH, config.httpAddress(),
                     http.getLocalPort(), agents.port(), caFingerprint);
-            return new ManagementServer(resources, http, https, caFingerprint, agents, mshosts.msid(),
+            return new ManagementServer(resources, http, https, caFingerprint, agents, agentConnections, mshosts.msid(),
                     registry.all().stream().map(CommandRegistry.Registered::spec).toList(), background);
         } catch (Exception | Error e) {
             closeAll(resources);

@@ -23,4 +23,16 @@ public interface AgentCommand {
     default boolean retrySafe() {
         return false;
     }
+
+    /**
+     * Whether this command copies a volume's worth of data (a backup, a restore, a flatten, a template import, a
+     * verification): its time grows with the data. Transfers queue for the host's transfer workers (at most
+     * {@code concurrent.snapshots.threshold.perhost} at once per host) and run on workers of their own in the agent,
+     * so creates, deletes and control commands never wait behind them. Declared here once, by each command type
+     * that is one (overriding this); never serialized.
+     */
+    @JsonIgnore
+    default boolean transfer() {
+        return false;
+    }
 }

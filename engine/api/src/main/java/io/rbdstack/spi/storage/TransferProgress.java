@@ -11,4 +11,15 @@ public interface TransferProgress {
     TransferProgress NONE = (doneBytes, totalBytes) -> { };
 
     void update(long doneBytes, long totalBytes);
+
+    /**
+     * The transfer waits for one of its host's transfer workers, behind {@code ahead} other waiting transfers; called
+     * again as the queue moves. By default ignored.
+     */
+    default void queued(int ahead) {
+    }
+
+    /** A worker took the transfer after it had waited ({@link #queued}); by default ignored. */
+    default void started() {
+    }
 }

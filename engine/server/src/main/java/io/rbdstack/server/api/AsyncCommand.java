@@ -29,5 +29,34 @@ public non-sealed interface AsyncCommand<D> extends ApiCommand<D> {
          * the percentage done as {@code jobprocstatus}.
          */
         void transferred(long doneBytes, long totalBytes);
+
+        /** The job's transfer waits for one of its host's transfer workers, {@code ahead} waiting before it. */
+        default void transferQueued(int ahead) {
+        }
+
+        /** A worker took the job's transfer after it waited. */
+        default void transferStarted() {
+        }
+
+        /** This job's progress as a storage provider reports a transfer's: bytes, and waiting for a worker. */
+        default io.rbdstack.spi.storage.TransferProgress transfer() {
+            JobProgress job = this;
+            return new io.rbdstack.spi.storage.TransferProgress() {
+                @Override
+                public void update(long doneBytes, long totalBytes) {
+                    job.transferred(doneBytes, totalBytes);
+                }
+
+                @Override
+                public void queued(int ahead) {
+                    job.transferQueued(ahead);
+                }
+
+                @Override
+                public void started() {
+                    job.transferStarted();
+                }
+            };
+        }
     }
 }

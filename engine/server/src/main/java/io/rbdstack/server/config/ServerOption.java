@@ -33,7 +33,8 @@ public record ServerOption(String key, String defaultValue, String help) {
     public static final ServerOption SESSION_TIMEOUT_SECONDS = new ServerOption("session.timeout.seconds", "1800",
             "Idle time after which a login session expires.");
     public static final ServerOption JOB_THREADS = new ServerOption("job.threads", "8",
-            "Threads running async jobs.");
+            "Threads kept ready for async jobs; when all are busy (e.g. with jobs waiting for their host's transfer"
+                    + " workers) more start, up to 256 jobs at once, so no job waits behind others.");
     public static final ServerOption MSHOST_HEARTBEAT_SECONDS = new ServerOption("mshost.heartbeat.seconds", "10",
             "How often this server records it is alive; a server silent for 3 intervals is considered dead.");
     public static final ServerOption SHUTDOWN_GRACE_SECONDS = new ServerOption("shutdown.grace.seconds", "30",

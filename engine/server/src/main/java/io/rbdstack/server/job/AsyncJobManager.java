@@ -15,8 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -34,19 +37,35 @@ public final class AsyncJobManager implements AutoCloseable {
 
     private final JobRepository jobs;
     private final long msid;
-    private final ExecutorService executor;
+    /**
+     * Most jobs running at once; beyond it a job waits for one to end. Far above {@code job.threads}: a job waiting
+     * for its host's transfer workers (a backup behind others) holds its thread, and a create must not wait
+     * behind it.
+     */
+    static final int MAX_RUNNING_JOBS = 256;
+    private static final long IDLE_EXTRA_THREAD_SECONDS = 60;
+
+    private final ThreadPoolExecutor executor;
+    private final Queue<Runnable> overflow = new ConcurrentLinkedQueue<>();
     private final ActionEvents events;
 
+    /** {@code threads}: kept ready; when all are busy, more start (and end after a minute idle). */
     public AsyncJobManager(JobRepository jobs, long msid, int threads, ActionEvents events) {
         this.jobs = jobs;
         this.msid = msid;
         this.events = events;
         AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "job-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new ThreadPoolExecutor(threads, Math.max(threads, MAX_RUNNING_JOBS), IDLE_EXTRA_THREAD_SECONDS,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "job-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, (task, pool) -> {
+                    if (pool.isShutdown()) {
+                        throw new RejectedExecutionException("the job manager is closed");
+                    }
+                    overflow.add(task); // every thread busy: the next job to end runs it
+                });
     }
 
     /** Persists the job and queues its work; returns the job's uuid. */
@@ -58,7 +77,12 @@ public final class AsyncJobManager implements AutoCloseable {
         Optional<EventResource> resource = start.instanceType() == null || start.instanceId() == null
                 ? Optional.empty() : Optional.of(new EventResource(start.instanceType(), start.instanceId()));
         Optional<ActionEvents.JobTrail> trail = events.scheduled(caller, command, resource);
-        executor.execute(() -> run(id, uuid, command, start.work(), trail));
+        executor.execute(() -> {
+            run(id, uuid, command, start.work(), trail);
+            for (Runnable waiting = overflow.poll(); waiting != null; waiting = overflow.poll()) {
+                waiting.run();
+            }
+        });
         return uuid;
     }
 

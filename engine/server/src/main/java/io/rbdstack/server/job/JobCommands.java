@@ -44,6 +44,11 @@ public final class JobCommands {
                 node.put("bytespersecond", job.bytesPerSecond());
             }
         }
+        if (job.status() == AsyncJob.PENDING && job.transfersAhead() != null) {
+            // rbdstack's own: the job's transfer waits for one of its host's transfer workers.
+            node.put("transferqueued", true);
+            node.put("transfersahead", job.transfersAhead());
+        }
         if (job.status() != AsyncJob.PENDING) {
             node.put("jobresulttype", job.resultType());
             try {

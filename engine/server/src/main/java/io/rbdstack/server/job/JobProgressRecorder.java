@@ -26,6 +26,16 @@ final class JobProgressRecorder implements AsyncCommand.JobProgress {
     }
 
     @Override
+    public void transferQueued(int ahead) {
+        jobs.transferQueued(jobId, Math.max(0, ahead));
+    }
+
+    @Override
+    public void transferStarted() {
+        jobs.transferStarted(jobId);
+    }
+
+    @Override
     public synchronized void transferred(long doneBytes, long totalBytes) {
         long now = System.nanoTime();
         if (doneBytes < furthest) {

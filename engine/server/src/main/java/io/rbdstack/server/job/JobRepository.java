@@ -13,7 +13,8 @@ public final class JobRepository {
 
     private static final String COLUMNS = "j.id, j.uuid, j.user_id, u.uuid AS user_uuid, j.account_id,"
             + " a.uuid AS account_uuid, j.cmd, j.instance_type, j.instance_id, j.job_status, j.job_process_status,"
-            + " j.job_result_code, j.job_result_type, j.job_result, j.executing_msid, j.created, j.completed, j.bytes_done, j.bytes_total, j.bytes_per_second"
+            + " j.job_result_code, j.job_result_type, j.job_result, j.executing_msid, j.created, j.completed, j.bytes_done, j.bytes_total, j.bytes_per_second,"
+            + " j.transfers_ahead"
             + " FROM async_job j JOIN user u ON u.id = j.user_id JOIN account a ON a.id = j.account_id";
 
     private final Jdbc jdbc;
@@ -40,6 +41,18 @@ public final class JobRepository {
         jdbc.update("UPDATE async_job SET job_process_status = ?, bytes_done = ?, bytes_total = ?,"
                 + " bytes_per_second = COALESCE(?, bytes_per_second), last_updated = ? WHERE id = ? AND job_status = 0",
                 processStatus, bytesDone, bytesTotal, bytesPerSecond, Instant.now(), id);
+    }
+
+    /** The job's transfer waits for a worker of its host, {@code ahead} waiting transfers before it. */
+    public void transferQueued(long id, int ahead) {
+        jdbc.update("UPDATE async_job SET transfers_ahead = ?, last_updated = ? WHERE id = ? AND job_status = 0",
+                ahead, Instant.now(), id);
+    }
+
+    /** The job's transfer left the queue: a worker of its host runs it. */
+    public void transferStarted(long id) {
+        jdbc.update("UPDATE async_job SET transfers_ahead = NULL, last_updated = ? WHERE id = ? AND job_status = 0",
+                Instant.now(), id);
     }
 
     /**
@@ -113,6 +126,6 @@ public final class JobRepository {
                 rs.getInt("job_result_code"), rs.getString("job_result_type"), rs.getString("job_result"),
                 rs.getLong("executing_msid"), Jdbc.instant(rs, "created"), Jdbc.instant(rs, "completed"),
                 rs.getObject("bytes_done", Long.class), rs.getObject("bytes_total", Long.class),
-                rs.getObject("bytes_per_second", Long.class));
+                rs.getObject("bytes_per_second", Long.class), rs.getObject("transfers_ahead", Integer.class));
     }
 }

@@ -108,6 +108,19 @@ public record Setting(String name, String category, ValueType type, String defau
                     + " is full. 0 turns the scheduled verification off (verifySnapshotBackups still runs it). Read"
                     + " before each run.");
 
+    /**
+     * CloudStack's name and meaning (snapshot work one host runs at once), here for every transfer (backups,
+     * restores, flattens, template imports, verifications). CloudStack's default is unlimited; 2 here: one copy
+     * stream already keeps a host's Ceph client busy (a backup reads at the OSDs' speed), so more at once mostly
+     * split the same bandwidth while each holds its buffers in the agent, and the rest wait their turn.
+     */
+    public static final Setting CONCURRENT_SNAPSHOTS_THRESHOLD_PERHOST = new Setting(
+            "concurrent.snapshots.threshold.perhost", "Snapshots", ValueType.wholeNumber(1, 64), "2", DYNAMIC,
+            "Most transfers (snapshot backups, restores, flattens, template imports, backup verifications) one host"
+                    + " runs at once; the others wait in a queue (their jobs show transferqueued and transfersahead)"
+                    + " and start as running ones end. Creates, deletes and other commands never wait for them. Read"
+                    + " at each transfer.");
+
     private static Setting maxSnapshots(String interval) {
         return new Setting("snapshot.max." + interval, "Snapshots", ValueType.wholeNumber(0, 1000), "8", DYNAMIC,
                 "Most " + interval + " snapshots a snapshot policy may keep of a volume (its maxsnaps); when a policy"
@@ -297,6 +310,8 @@ public record Setting(String name, String category, ValueType type, String defau
             VM_SNAPSHOT_MAX,
             // verified backups'
             BACKUP_VERIFY_INTERVAL,
+            // per-host transfer workers'
+            CONCURRENT_SNAPSHOTS_THRESHOLD_PERHOST,
             // DHCPv6 (V17 inserts the rows)
             DHCPV6_RENEW_TIMER, DHCPV6_REBIND_TIMER, DHCPV6_PREFERRED_LIFETIME, DHCPV6_VALID_LIFETIME,
             DHCPV6_MAC_SOURCES, DHCPV6_PD_DELEGATED_LENGTH, DHCPV6_KEA_CONTROL_SOCKET, DHCPV6_LEASE_DATABASE_TYPE,

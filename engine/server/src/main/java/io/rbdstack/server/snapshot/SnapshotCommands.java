@@ -200,7 +200,7 @@ public final class SnapshotCommands {
             SnapshotRepository.SnapshotRow snapshot = deps.snapshot(id);
             deps.backups().beginBackup(snapshot);
             return new AsyncStart("Snapshot", snapshot.uuid(), progress -> ApiJson.object("snapshot",
-                    deps.backups().backup(snapshot, progress::transferred).view()));
+                    deps.backups().backup(snapshot, progress.transfer()).view()));
         }
     }
 

@@ -103,10 +103,10 @@ public final class SnapshotTaker {
                         SnapshotRepository.SnapshotRow backingUp = snapshots.find(uuid).orElseThrow();
                         jobs.submit(caller, "backupSnapshot", Map.of("id", uuid), new AsyncCommand.AsyncStart(
                                 "Snapshot", uuid, backup -> ApiJson.object("snapshot",
-                                backups.backup(backingUp, backup::transferred).view())));
+                                backups.backup(backingUp, backup.transfer()).view())));
                         taken = backingUp;
                     } else {
-                        taken = backups.backup(taken, progress::transferred);
+                        taken = backups.backup(taken, progress.transfer());
                     }
                 }
             } finally {

@@ -2,6 +2,7 @@ package io.rbdstack.server.storage;
 
 import io.rbdstack.server.agent.AgentConnections;
 import io.rbdstack.server.agent.AgentException;
+import io.rbdstack.server.agent.RequestProgress;
 import io.rbdstack.server.host.HostRepository;
 import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.Answer;
@@ -48,7 +49,7 @@ public final class EngineHostGateway implements HostGateway {
     public Answer send(String hostUuid, AgentCommand command, Duration timeout, TransferProgress progress)
             throws StorageException {
         try {
-            return agents.send(hostUuid, command, timeout, progress::update).get();
+            return agents.send(hostUuid, command, timeout, RequestProgress.of(progress)).get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof AgentException) {

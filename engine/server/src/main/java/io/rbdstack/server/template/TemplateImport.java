@@ -129,7 +129,7 @@ public final class TemplateImport {
             if (pool != null && volume.path() != null) {
                 try {
                     poolService.plugin(pool).provider().flattenVolume(pools.stored(pool), volume.path(),
-                            progress::transferred);
+                            progress.transfer());
                 } catch (StorageException | RuntimeException e) {
                     throw StorageErrors.failed("Volume " + volume.name() + " was not flattened; template "
                             + template.name() + " is kept", e);

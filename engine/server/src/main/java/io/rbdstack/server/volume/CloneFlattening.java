@@ -36,7 +36,7 @@ public final class CloneFlattening {
     /** flattenVolume's job for the volume. */
     AsyncCommand.AsyncStart job(VolumeRepository.VolumeRow volume) {
         return new AsyncCommand.AsyncStart("Volume", volume.uuid(), progress -> ApiJson.object("volume",
-                service.flatten(volume, progress::transferred).view()));
+                service.flatten(volume, progress.transfer()).view()));
     }
 
     /**

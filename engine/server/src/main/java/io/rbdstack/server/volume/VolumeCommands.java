@@ -161,7 +161,7 @@ public final class VolumeCommands {
             VolumeRepository.VolumeRow allocated = deps.service().allocate(caller, uuid, nameOr(uuid),
                     snapshot.zoneId(), snapshot.zoneName(), offering, snapshot.sizeBytes());
             return new AsyncStart("Volume", uuid, progress -> ApiJson.object("volume",
-                    deps.service().restoreFromBackups(allocated, snapshot.backupChain(), progress::transferred)
+                    deps.service().restoreFromBackups(allocated, snapshot.backupChain(), progress.transfer())
                             .view()));
         }
     }

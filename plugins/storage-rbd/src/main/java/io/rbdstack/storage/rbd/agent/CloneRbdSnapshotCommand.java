@@ -18,4 +18,10 @@ public record CloneRbdSnapshotCommand(RbdPool pool, String image, String snapsho
     public boolean retrySafe() {
         return true;
     }
+
+    /** A linked clone is O(1); a flattened copy reads and writes the whole snapshot. */
+    @Override
+    public boolean transfer() {
+        return !linked;
+    }
 }

@@ -17,4 +17,10 @@ public record DeleteRbdTemplateCommand(RbdPool pool, String image, String snapsh
     public boolean retrySafe() {
         return true;
     }
+
+    /** Flattening the trashed clones copies their data; a plain delete does not. */
+    @Override
+    public boolean transfer() {
+        return flattenTrashedClones;
+    }
 }

@@ -12,4 +12,10 @@ public record FlattenRbdImageCommand(RbdPool pool, String image) implements Agen
     public boolean retrySafe() {
         return true;
     }
+
+    /** Copies every object the clone still shares with its parent. */
+    @Override
+    public boolean transfer() {
+        return true;
+    }
 }

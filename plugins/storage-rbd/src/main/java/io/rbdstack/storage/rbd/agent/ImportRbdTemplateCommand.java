@@ -14,4 +14,10 @@ import io.rbdstack.spi.agent.AgentCommand;
 public record ImportRbdTemplateCommand(RbdPool pool, String image, String snapshot, String url, String format,
                                        String checksumAlgorithm, String checksumHex, long maxBytes)
         implements AgentCommand {
+
+    /** Downloads and writes the whole template. */
+    @Override
+    public boolean transfer() {
+        return true;
+    }
 }

@@ -12,4 +12,10 @@ import java.util.List;
 @JsonTypeName("rbd.restoreBackup")
 public record RestoreRbdBackupCommand(RbdPool pool, String newImage, long sizeBytes, List<BackupFile> chain)
         implements AgentCommand {
+
+    /** Writes every file of the backup chain into a new image. */
+    @Override
+    public boolean transfer() {
+        return true;
+    }
 }

@@ -15,4 +15,10 @@ public record RollbackRbdGroupSnapshotCommand(RbdPool pool, String group, String
     public boolean retrySafe() {
         return true;
     }
+
+    /** Rewrites every object of each volume that changed since the snapshot. */
+    @Override
+    public boolean transfer() {
+        return true;
+    }
 }

@@ -15,4 +15,10 @@ public record RollbackRbdSnapshotCommand(RbdPool pool, String image, String snap
     public boolean retrySafe() {
         return true;
     }
+
+    /** Rewrites every object that changed since the snapshot. */
+    @Override
+    public boolean transfer() {
+        return true;
+    }
 }

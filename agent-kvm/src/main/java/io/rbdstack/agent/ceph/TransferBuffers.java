@@ -1,0 +1,110 @@
+package io.rbdstack.agent.ceph;
+
+import com.sun.jna.Memory;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * One budget of native buffers for every backup and restore of the agent: a transfer takes its buffers when it
+ * starts and gives them back when it ends, and waits for them rather than allocating more. So the agent's memory
+ * for transfers stays at {@code count} buffers however many run (and librbd's own copies of the reads and writes in
+ * flight, one per buffer lent, with it); one transfer alone still gets all it asks for. Buffers are kept while any
+ * transfer runs and freed when none does (and malloc's arenas trimmed), so an idle agent holds none.
+ */
+public final class TransferBuffers {
+
+    /**
+     * The agent's budget: 16 buffers of one RBD object (64 MiB). One backup asks for 5 (4 reads in flight), one
+     * restore for 8; four backups at once get 4 each.
+     */
+    public static final TransferBuffers AGENT = new TransferBuffers(16, RbdBackups.CHUNK);
+
+    /** Buffers lent to one transfer; {@link #close} gives them back. */
+    public final class Lease implements AutoCloseable {
+        private final List<Memory> buffers;
+        private boolean closed;
+
+        private Lease(List<Memory> buffers) {
+            this.buffers = List.copyOf(buffers);
+        }
+
+        public List<Memory> buffers() {
+            return buffers;
+        }
+
+        @Override
+        public void close() {
+            synchronized (TransferBuffers.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                lent -= buffers.size();
+                free.addAll(buffers);
+                if (lent == 0) {
+                    free.forEach(Memory::close); // none is in use: an idle agent holds no transfer memory
+                    free.clear();
+                    allocated = 0;
+                    GlibcMalloc.trim(); // and what librados took for the transfers' reads and writes
+                }
+                TransferBuffers.this.notifyAll();
+            }
+        }
+    }
+
+    private final int count;
+    private final int bufferBytes;
+    private final Deque<Memory> free = new ArrayDeque<>();
+    private int allocated;
+    private int lent;
+
+    public TransferBuffers(int count, int bufferBytes) {
+        if (count < 2) {
+            throw new IllegalArgumentException("a transfer needs at least 2 buffers; got a budget of " + count);
+        }
+        this.count = count;
+        this.bufferBytes = bufferBytes;
+    }
+
+    public int bufferBytes() {
+        return bufferBytes;
+    }
+
+    /** Buffers lent now (tests and the log). */
+    public synchronized int lent() {
+        return lent;
+    }
+
+    /**
+     * At least {@code least} buffers and at most {@code most}, as many as are free: waits until {@code least} are.
+     *
+     * @throws InterruptedException when interrupted while waiting; nothing is lent then
+     */
+    public synchronized Lease take(int least, int most) throws InterruptedException {
+        if (least < 1 || least > most || least > count) {
+            throw new IllegalArgumentException("cannot lend " + least + " to " + most + " of " + count + " buffers");
+        }
+        while (count - lent < least) {
+            wait();
+        }
+        int n = Math.min(most, count - lent);
+        List<Memory> taken = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Memory buffer = free.poll();
+            if (buffer == null) {
+                buffer = new Memory(bufferBytes);
+                allocated++;
+            }
+            taken.add(buffer);
+        }
+        lent += n;
+        return new Lease(taken);
+    }
+
+    /** Buffers allocated now, lent or kept for the next transfer (tests). */
+    synchronized int allocated() {
+        return allocated;
+    }
+}

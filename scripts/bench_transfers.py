@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Transfer benchmark: createVolume latency beside concurrent backups, and the agent's memory.
+
+Run by scripts/bench-transfers.sh on a cloud of its own (scripts/run.sh). On one volume of SIZE MiB,
+fully written, with one snapshot per backup (snapshots share the volume's data in Ceph, and none is
+backed up when the backups start, so each is full):
+  latency   createVolume (a 1 GiB volume, its job followed to its end; each deleted again) sampled
+            with no backup running, then again while 8 full backups run (with
+            concurrent.snapshots.threshold.perhost as set, 2 by default): p50 and p99 of each
+  memory    the agent's RSS idle (before any transfer), and its peak (VmHWM, reset first) while
+            four full backups run at once (the threshold raised to 4 for them)
+  time      one full backup alone through the API beside rbd snap create + export-diff + sync, and
+            the wall time of the four and the eight
+"""
+import argparse
+import os
+import subprocess
+import sys
+import threading
+import time
+
+from bench_backup import Rbd, agent_memory, log, sync, timed
+from cloudapi import CloudApi
+from quickstart import properties
+
+MIB = 1 << 20
+THRESHOLD = "concurrent.snapshots.threshold.perhost"
+
+
+def percentile(samples, p):
+    """Nearest-rank percentile (p99 of fewer than 100 samples is their largest)."""
+    ordered = sorted(samples)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+def thread_api(api):
+    other = CloudApi(api.url, max_poll_s=0.02)
+    other.sessionkey, other.opener = api.sessionkey, api.opener
+    return other
+
+
+def create_volume_latency(api, zone, offering, label):
+    """One createVolume job's wall time (s); the volume is deleted again (not timed)."""
+    start = time.monotonic()
+    volume = api.call("createVolume", name=f"bench-lat-{label}", zoneid=zone, diskofferingid=offering, size=1)
+    took = time.monotonic() - start
+    api.call("deleteVolume", id=volume["volume"]["id"])
+    return took
+
+
+def memory_report(pid_file, label):
+    """With RBDSTACK_BENCH_NMT=1 (and the agent started with -XX:NativeMemoryTracking=summary): where the agent's
+    memory is, on stderr: /proc's smaps_rollup and the JVM's native memory summary."""
+    if os.environ.get("RBDSTACK_BENCH_NMT") != "1":
+        return
+    with open(pid_file, encoding="utf-8") as f:
+        pid = f.read().strip()
+    with open(f"/proc/{pid}/smaps_rollup", encoding="utf-8") as f:
+        rollup = f.read()
+    nmt = subprocess.run(["jcmd", pid, "VM.native_memory", "summary"], capture_output=True, text=True).stdout
+    log(f"agent memory {label}:\n{rollup}\n{nmt}")
+
+
+def reset_peak_rss(pid_file):
+    with open(pid_file, encoding="utf-8") as f:
+        pid = f.read().strip()
+    with open(f"/proc/{pid}/clear_refs", "w", encoding="utf-8") as f:
+        f.write("5")  # resets VmHWM to the current RSS
+
+
+def concurrent_backups(api, snapshots, while_running=None):
+    """Backs the snapshots up at once; while_running() is called in a loop until all ended. (wall s, its results)."""
+    failures, done = [], []
+
+    def back_up(snapshot):
+        try:
+            thread_api(api).call("backupSnapshot", id=snapshot)
+        except Exception as e:  # reported below, not swallowed
+            failures.append(e)
+        finally:
+            done.append(snapshot)
+
+    threads = [threading.Thread(target=back_up, args=(s,)) for s in snapshots]
+    results = []
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    while len(done) < len(threads):
+        if while_running:
+            results.append(while_running())
+        else:
+            time.sleep(0.05)
+    for thread in threads:
+        thread.join()
+    wall = time.monotonic() - start
+    if failures:
+        raise SystemExit(f"a concurrent backup failed: {failures[0]}")
+    return wall, results
+
+
+def queued_jobs(api):
+    jobs = api.list("listAsyncJobs", "asyncjobs")
+    return sum(1 for j in jobs if j.get("jobstatus") == 0 and j.get("transferqueued"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--password-file", required=True)
+    parser.add_argument("--state-dir", required=True)
+    parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--samples", type=int, default=30, help="createVolume samples with no backup running")
+    args = parser.parse_args()
+
+    services = properties(os.path.join(args.state_dir, "services.properties"))
+    rbd = Rbd(services["ceph.conf"], services["ceph.admin.keyring"], services["ceph.pool"])
+    anchor_dir = os.path.join(args.state_dir, "bench-anchor")
+    os.makedirs(anchor_dir, exist_ok=True)
+    agent_pid_file = os.path.join(args.state_dir, "agent", "agent.pid")
+
+    api = CloudApi(args.url, max_poll_s=0.02)  # a job's end is seen within 20 ms
+    with open(args.password_file, encoding="utf-8") as f:
+        api.login("admin", f.read().strip())
+    zone = api.list("listZones", "zone")[0]["id"]
+    offering = next(o["id"] for o in api.list("listDiskOfferings", "diskoffering") if o["name"] == "custom")
+    threshold = api.list("listConfigurations", "configuration", name=THRESHOLD)[0]["value"]
+    size_gib = max(1, args.size_mib // 1024)
+
+    idle_rss, _ = agent_memory(agent_pid_file)
+    memory_report(agent_pid_file, "idle")
+    volume = api.call("createVolume", name=f"bench-src-{os.getpid()}", zoneid=zone, diskofferingid=offering,
+                      size=size_gib)["volume"]
+    image = api.list("listVolumes", "volume", id=volume["id"])[0]["path"]
+    log(f"volume {volume['id']} ({size_gib} GiB): writing all of it")
+    rbd.write(image, 4 * MIB, size_gib << 30, "seq")
+
+    log(f"createVolume with no backup running, {args.samples} samples")
+    quiet = [create_volume_latency(api, zone, offering, f"q{i}") for i in range(args.samples)]
+
+    # One full backup alone, beside Ceph's own tool on the same data.
+    alone = api.call("createSnapshot", volumeid=volume["id"])["snapshot"]["id"]
+    ours_alone = timed(lambda: api.call("backupSnapshot", id=alone))
+    full_file = os.path.join(anchor_dir, "transfers-full.rbddiff")
+    if os.path.exists(full_file):
+        os.remove(full_file)
+    anchor_alone = timed(lambda: (rbd.run("snap", "create", rbd.spec(image, "anchor")),
+                                  rbd.run("export-diff", rbd.spec(image, "anchor"), full_file), sync(full_file)))
+    rbd.run("snap", "rm", rbd.spec(image, "anchor"))
+    os.remove(full_file)
+    api.call("deleteSnapshot", id=alone)
+
+    # Four at once, for the memory bound; the threshold lets all four run.
+    api.call("updateConfiguration", name=THRESHOLD, value="4")
+    four = [api.call("createSnapshot", volumeid=volume["id"])["snapshot"]["id"] for _ in range(4)]
+    log("four concurrent full backups (threshold 4): the agent's peak RSS")
+    reset_peak_rss(agent_pid_file)
+    four_wall, _ = concurrent_backups(api, four)
+    _, four_peak = agent_memory(agent_pid_file)
+    memory_report(agent_pid_file, "after four concurrent backups")
+    for snapshot in four:
+        api.call("deleteSnapshot", id=snapshot)
+    api.call("updateConfiguration", name=THRESHOLD, value=threshold)
+
+    # Eight at once, with createVolume sampled the whole time.
+    eight = [api.call("createSnapshot", volumeid=volume["id"])["snapshot"]["id"] for _ in range(8)]
+    log(f"eight concurrent full backups (threshold {threshold}), createVolume sampled meanwhile")
+    most_queued = [0]
+
+    def sample():
+        most_queued[0] = max(most_queued[0], queued_jobs(api))
+        return create_volume_latency(api, zone, offering, "b")
+
+    eight_wall, busy = concurrent_backups(api, eight, sample)
+    for snapshot in eight:
+        api.call("deleteSnapshot", id=snapshot)
+    api.call("deleteVolume", id=volume["id"])
+
+    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    print()
+    print("| createVolume (1 GiB, job to its end) | samples | p50 | p99 |")
+    print("|---|---|---|---|")
+    print(f"| no backup running | {len(quiet)} | {ms(percentile(quiet, 50))} | {ms(percentile(quiet, 99))} |")
+    print(f"| 8 full {size_gib} GiB backups running (threshold {threshold}, at most {most_queued[0]} queued seen) "
+          f"| {len(busy)} | {ms(percentile(busy, 50))} | {ms(percentile(busy, 99))} |")
+    print()
+    print(f"one full backup alone: {ours_alone:.2f} s through the API, rbd snap create + export-diff + sync "
+          f"{anchor_alone:.2f} s ({ours_alone / anchor_alone:.2f}×); four at once {four_wall:.2f} s, "
+          f"eight (threshold {threshold}) {eight_wall:.2f} s")
+    print(f"agent RSS: {idle_rss} MiB idle (before any transfer), peak {four_peak} MiB during four concurrent "
+          f"{size_gib} GiB backups")
+    p99 = percentile(busy, 99)
+    print(f"createVolume p99 with 8 backups running: {ms(p99)} " + ("< 2 s" if p99 < 2 else "NOT < 2 s"))
+    return 0 if p99 < 2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

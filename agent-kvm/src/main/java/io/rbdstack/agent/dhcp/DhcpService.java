@@ -149,8 +149,13 @@ public final class DhcpService {
     public synchronized void stopLeftBehindDaemons() {
         kea.stopLeftBehind();
         radvd.stop();
-        for (LeftLinks.Link link : LeftLinks.read(files.config())) {
-            leftLinks.put(link.networkUuid(), link);
+        try {
+            for (LeftLinks.Link link : LeftLinks.read(files.config())) {
+                leftLinks.put(link.networkUuid(), link);
+            }
+        } catch (DhcpException | IllegalArgumentException e) {
+            // the agent still starts; what the previous one left on the bridges stays until an admin removes it
+            LOG.warn("Cannot tell which bridges a previous agent served: {}", e.getMessage());
         }
         if (!leftLinks.isEmpty()) {
             LOG.info("A previous agent served DHCPv6 on {}: kept until the server says which networks stay",

@@ -280,6 +280,10 @@ class VmNicsKeaIT {
         });
         for (String bridge : bridges) {
             step(failures, () -> {
+                // a keeper whose removal the agent's close interrupted stays in no bridge: deleted by name
+                if (Files.exists(Path.of("/sys/class/net", keeperOf(bridge)))) {
+                    assertEquals(0, Guests.run("ip", "link", "del", keeperOf(bridge)), "ip link del " + keeperOf(bridge));
+                }
                 if (Files.exists(Path.of("/sys/class/net", bridge))) {
                     assertEquals(0, Guests.run("ip", "link", "del", bridge), "ip link del " + bridge);
                 }

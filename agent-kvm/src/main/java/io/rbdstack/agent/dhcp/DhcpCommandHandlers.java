@@ -4,6 +4,7 @@ import static io.rbdstack.spi.agent.handler.AgentCommandHandler.of;
 
 import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.ServeDhcpNetworksCommand;
 import io.rbdstack.spi.agent.handler.AgentCommandHandler;
 import io.rbdstack.spi.agent.handler.AgentCommandHandlerFactory;
 import io.rbdstack.spi.agent.handler.AgentContext;
@@ -22,6 +23,7 @@ public final class DhcpCommandHandlers implements AgentCommandHandlerFactory {
     public static List<AgentCommandHandler<?>> handlers(DhcpService service) {
         return List.of(
                 of(ApplyDhcpNetworkCommand.class, service::apply),
-                of(RemoveDhcpNetworkCommand.class, service::remove));
+                of(RemoveDhcpNetworkCommand.class, service::remove),
+                of(ServeDhcpNetworksCommand.class, service::serveOnly));
     }
 }

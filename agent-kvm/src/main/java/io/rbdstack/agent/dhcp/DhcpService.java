@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
 import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.ServeDhcpNetworksCommand;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,17 +28,31 @@ public final class DhcpService {
 
     private static final Logger LOG = LoggerFactory.getLogger(DhcpService.class);
 
-    private final KeaFiles files;
-    private final KeaProcess kea;
+    /** The lease store this agent runs; Kea's database backends would need credentials on every host. */
+    static final String MEMFILE = "memfile";
+    /** The longest path a unix socket address holds (sun_path, with its terminating NUL). */
+    private static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    private final DhcpSettings settings;
+    private KeaFiles files;
+    private KeaProcess kea;
     private final Radvd radvd;
     private final BridgeRouter router;
     private final Map<String, ServedNetwork> networks = new TreeMap<>();
+    /** Bridges a previous agent served that no network given since has claimed (see {@link LeftLinks}). */
+    private final Map<String, LeftLinks.Link> leftLinks = new TreeMap<>();
 
     public DhcpService(DhcpSettings settings) {
+        this.settings = settings;
         this.files = settings.keaFiles();
-        this.kea = new KeaProcess(files, settings.launcher(), new KeaControl(settings.controlSocket(), Duration.ofSeconds(30)));
+        this.kea = keaOn(files);
         this.radvd = new Radvd(settings.dir(), settings.launcher());
         this.router = new BridgeRouter(settings.launcher());
+    }
+
+    private KeaProcess keaOn(KeaFiles keaFiles) {
+        return new KeaProcess(keaFiles, settings.launcher(), new KeaControl(keaFiles.controlSocket(),
+                Duration.ofSeconds(30)));
     }
 
     /** A refused network or a daemon's refusal is a failed answer naming the network and the cause; nothing changes then. */
@@ -41,7 +60,9 @@ public final class DhcpService {
         ServedNetwork network;
         try {
             network = ServedNetwork.of(command);
+            useStoreAndSocketOf(command);
             serveWithItsLink(network);
+            forgetLeftLink(network);
         } catch (DhcpException e) {
             LOG.warn("Cannot serve DHCPv6 for network {}: {}", command.networkUuid(), e.getMessage());
             return DhcpNetworkAnswer.failed("cannot serve DHCPv6 for network " + command.networkUuid() + ": "
@@ -50,6 +71,15 @@ public final class DhcpService {
         LOG.info("DHCPv6 for network {} on {}: {} reservation(s); {} network(s) served", network.networkUuid(),
                 network.bridge(), network.reservations().size(), networks.size());
         return new DhcpNetworkAnswer(true, null, networks.size(), network.reservations().size());
+    }
+
+    /** A network a previous agent served is served again: its old gateway goes if it is not the one now. */
+    private void forgetLeftLink(ServedNetwork network) {
+        LeftLinks.Link left = leftLinks.remove(network.networkUuid());
+        if (left != null && !(left.bridge().equals(network.bridge())
+                && left.gateway().equals(java.util.Optional.of(network.gateway())))) {
+            inOrder(() -> router.unserve(left, networks.values()));
+        }
     }
 
     /**
@@ -83,6 +113,16 @@ public final class DhcpService {
     }
 
     public synchronized DhcpNetworkAnswer remove(RemoveDhcpNetworkCommand command) {
+        LeftLinks.Link left = leftLinks.remove(command.networkUuid());
+        if (left != null) {
+            try {
+                inOrder(() -> router.unserve(left, networks.values()));
+            } catch (DhcpException e) {
+                leftLinks.put(left.networkUuid(), left);
+                return DhcpNetworkAnswer.failed("cannot remove what a previous agent left for network "
+                        + command.networkUuid() + ": " + e.getMessage());
+            }
+        }
         if (networks.containsKey(command.networkUuid())) {
             Map<String, ServedNetwork> next = new TreeMap<>(networks);
             ServedNetwork removed = next.remove(command.networkUuid());
@@ -109,6 +149,99 @@ public final class DhcpService {
     public synchronized void stopLeftBehindDaemons() {
         kea.stopLeftBehind();
         radvd.stop();
+        try {
+            for (LeftLinks.Link link : LeftLinks.read(files.config())) {
+                leftLinks.put(link.networkUuid(), link);
+            }
+        } catch (DhcpException | IllegalArgumentException e) {
+            // the agent still starts; what the previous one left on the bridges stays until an admin removes it
+            LOG.warn("Cannot tell which bridges a previous agent served: {}", e.getMessage());
+        }
+        if (!leftLinks.isEmpty()) {
+            LOG.info("A previous agent served DHCPv6 on {}: kept until the server says which networks stay",
+                    leftLinks.values().stream().map(LeftLinks.Link::bridge).distinct().toList());
+        }
+    }
+
+    /**
+     * dhcp.serveNetworks: this host serves exactly the given networks afterwards. The others it serves, and
+     * the bridges a previous agent left, are given up first; then each given network is applied. Every
+     * network is checked before anything changes; a network the host cannot serve is named in a failed
+     * answer, the others are served all the same.
+     */
+    public synchronized DhcpNetworkAnswer serveOnly(ServeDhcpNetworksCommand command) {
+        List<ServedNetwork> wanted = new ArrayList<>();
+        try {
+            for (ApplyDhcpNetworkCommand network : command.networks()) {
+                wanted.add(ServedNetwork.of(network));
+            }
+        } catch (DhcpException e) {
+            return DhcpNetworkAnswer.failed("cannot serve the networks sent: " + e.getMessage());
+        }
+        Set<String> uuids = new HashSet<>(wanted.stream().map(ServedNetwork::networkUuid).toList());
+        List<String> failures = new ArrayList<>();
+        for (String served : List.copyOf(networks.keySet())) {
+            if (!uuids.contains(served)) {
+                DhcpNetworkAnswer removed = remove(new RemoveDhcpNetworkCommand(served));
+                if (!removed.success()) {
+                    failures.add(removed.details());
+                }
+            }
+        }
+        for (LeftLinks.Link left : List.copyOf(leftLinks.values())) {
+            if (!uuids.contains(left.networkUuid())) {
+                DhcpNetworkAnswer removed = remove(new RemoveDhcpNetworkCommand(left.networkUuid()));
+                if (!removed.success()) {
+                    failures.add(removed.details());
+                }
+            }
+        }
+        int reservations = 0;
+        for (ApplyDhcpNetworkCommand network : command.networks()) {
+            DhcpNetworkAnswer applied = apply(network);
+            if (applied.success()) {
+                reservations += applied.reservations();
+            } else {
+                failures.add(applied.details());
+            }
+        }
+        LOG.info("DHCPv6 served for {} network(s) as the server listed", networks.size());
+        return failures.isEmpty() ? new DhcpNetworkAnswer(true, null, networks.size(), reservations)
+                : new DhcpNetworkAnswer(false, String.join("; ", failures), networks.size(), reservations);
+    }
+
+    /**
+     * The server's lease store and control socket for Kea. Only memfile runs here. A new socket path
+     * (one the host did not choose itself) moves Kea: it is stopped with its leases kept and started
+     * again on the new socket by the configuration that follows.
+     */
+    private void useStoreAndSocketOf(ApplyDhcpNetworkCommand command) {
+        if (command.leaseDatabaseType() != null && !MEMFILE.equals(command.leaseDatabaseType())) {
+            throw new DhcpException("lease database type '" + command.leaseDatabaseType() + "' is not one this agent"
+                    + " runs (only " + MEMFILE + ")");
+        }
+        if (command.controlSocket() == null || settings.ownSocket()) {
+            return;
+        }
+        Path socket = Path.of(command.controlSocket());
+        if (!socket.isAbsolute() || socket.getParent() == null
+                || command.controlSocket().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            throw new DhcpException("control socket '" + command.controlSocket() + "' is not an absolute path of at"
+                    + " most " + MAX_SOCKET_PATH_BYTES + " bytes");
+        }
+        if (socket.equals(files.controlSocket())) {
+            return;
+        }
+        try {
+            Files.createDirectories(socket.getParent());
+        } catch (IOException e) {
+            throw new DhcpException("cannot create the directory of the control socket " + socket + ": "
+                    + e.getMessage(), e);
+        }
+        kea.stopKeepingLeases();
+        files = new KeaFiles(files.dir(), socket, files.leaseCommandsHook());
+        kea = keaOn(files);
+        LOG.info("Kea's control socket is now {} (the server's dhcpv6.kea.control.socket)", socket);
     }
 
     /** Stops Kea and radvd and takes the bridges' gateway addresses and carrier keepers away (the agent stopping, or a test's end). */

@@ -92,7 +92,8 @@ public final class KeaConfig {
                 reservations.add(reservation(reservation, "duid", DuidLl.ll(reservation.mac())));
             }
         }
-        subnet.putObject("user-context").put("network", network.networkUuid());
+        // what a later agent reads back (LeftLinks) to find the host state of networks no longer served
+        subnet.putObject("user-context").put("network", network.networkUuid()).put("gateway", network.gateway());
         return subnet;
     }
 

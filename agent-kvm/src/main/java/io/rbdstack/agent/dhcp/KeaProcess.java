@@ -108,6 +108,14 @@ public final class KeaProcess {
         });
     }
 
+    /** Stops Kea, its lease file kept, for it to start again on another control socket. */
+    public void stopKeepingLeases() {
+        daemon.running().ifPresent(running -> {
+            daemon.stop(Duration.ofSeconds(10));
+            LOG.info("Stopped kea-dhcp6 (pid {}) to move its control socket; leases kept", running.pid());
+        });
+    }
+
     public void stop() {
         if (daemon.running().isPresent()) {
             daemon.stop(Duration.ofSeconds(10));

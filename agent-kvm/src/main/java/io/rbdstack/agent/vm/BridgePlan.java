@@ -24,6 +24,10 @@ public final class BridgePlan {
         List<List<String>> commands = new ArrayList<>();
         if (!links.exists(bridge)) {
             commands.add(List.of("ip", "link", "add", "name", bridge, "type", "bridge"));
+            // No DAD on the bridge's own link-local address (derived from the bridge's MAC, which no guest has):
+            // Kea and radvd bind to the bridge only once it is usable, and DAD would hold a network that
+            // arrives on a new bridge (a NIC plugged into a running VM) back by a second or more.
+            commands.add(List.of("sysctl", "-qw", "net/ipv6/conf/" + bridge + "/accept_dad=0"));
             commands.add(List.of("ip", "link", "set", "dev", bridge, "up"));
         } else if (!links.isBridge(bridge)) {
             throw new VmException("the link " + bridge + " exists on this host and is not a bridge");

@@ -12,9 +12,11 @@ import io.rbdstack.spi.agent.handler.AgentContext;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
 import io.rbdstack.spi.agent.vm.EnsureBridgeCommand;
+import io.rbdstack.spi.agent.vm.PlugNicCommand;
 import io.rbdstack.spi.agent.vm.QuiesceVmCommand;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
 import io.rbdstack.spi.agent.vm.StopVmCommand;
+import io.rbdstack.spi.agent.vm.UnplugNicCommand;
 import io.rbdstack.spi.agent.vm.VmStatesCommand;
 import java.util.List;
 
@@ -34,7 +36,8 @@ public final class VmCommandHandlers implements AgentCommandHandlerFactory {
                                                         HostIdentity identity, VmSettings settings, Links links) {
         OwnDomains own = new OwnDomains(identity::hostUuid);
         VmCommands commands = new VmCommands(new KvmDomains(libvirt, own, settings.poll()),
-                new DiskHotplug(libvirt, own, settings.poll()), new GuestAgent(libvirt, own), new Bridges(links),
+                new DiskHotplug(libvirt, own, settings.poll()), new NicHotplug(libvirt, own, settings.poll()),
+                new GuestAgent(libvirt, own), new Bridges(links),
                 new DiskResolver(new LibvirtRbdPools(libvirt)), own, facts, settings);
         return List.of(
                 of(StartVmCommand.class, commands::start),
@@ -43,6 +46,8 @@ public final class VmCommandHandlers implements AgentCommandHandlerFactory {
                 of(DetachDiskCommand.class, commands::detachDisk),
                 of(VmStatesCommand.class, commands::states),
                 of(QuiesceVmCommand.class, commands::quiesce),
-                of(EnsureBridgeCommand.class, commands::ensureBridge));
+                of(EnsureBridgeCommand.class, commands::ensureBridge),
+                of(PlugNicCommand.class, commands::plugNic),
+                of(UnplugNicCommand.class, commands::unplugNic));
     }
 }

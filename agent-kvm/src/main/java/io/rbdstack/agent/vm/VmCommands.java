@@ -5,10 +5,12 @@ import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
 import io.rbdstack.spi.agent.vm.EnsureBridgeCommand;
+import io.rbdstack.spi.agent.vm.PlugNicCommand;
 import io.rbdstack.spi.agent.vm.QuiesceAnswer;
 import io.rbdstack.spi.agent.vm.QuiesceVmCommand;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
 import io.rbdstack.spi.agent.vm.StopVmCommand;
+import io.rbdstack.spi.agent.vm.UnplugNicCommand;
 import io.rbdstack.spi.agent.vm.VmNic;
 import io.rbdstack.spi.agent.vm.VmPowerState;
 import io.rbdstack.spi.agent.vm.VmStateAnswer;
@@ -33,6 +35,7 @@ final class VmCommands {
 
     private final KvmDomains domains;
     private final DiskHotplug hotplug;
+    private final NicHotplug nicHotplug;
     private final GuestAgent guestAgent;
     private final Bridges bridges;
     private final DiskResolver disks;
@@ -40,10 +43,11 @@ final class VmCommands {
     private final HostFacts facts;
     private final VmSettings settings;
 
-    VmCommands(KvmDomains domains, DiskHotplug hotplug, GuestAgent guestAgent, Bridges bridges, DiskResolver disks,
-               OwnDomains own, HostFacts facts, VmSettings settings) {
+    VmCommands(KvmDomains domains, DiskHotplug hotplug, NicHotplug nicHotplug, GuestAgent guestAgent, Bridges bridges,
+               DiskResolver disks, OwnDomains own, HostFacts facts, VmSettings settings) {
         this.domains = Objects.requireNonNull(domains, "domains");
         this.hotplug = Objects.requireNonNull(hotplug, "hotplug");
+        this.nicHotplug = Objects.requireNonNull(nicHotplug, "nicHotplug");
         this.guestAgent = Objects.requireNonNull(guestAgent, "guestAgent");
         this.bridges = Objects.requireNonNull(bridges, "bridges");
         this.disks = Objects.requireNonNull(disks, "disks");
@@ -103,6 +107,33 @@ final class VmCommands {
         try {
             hotplug.detach(command.instanceName(), disks.resolve(command.disk()),
                     Duration.ofMillis(command.timeoutMillis()));
+            return GenericAnswer.ok();
+        } catch (LibvirtException | RuntimeException e) {
+            return GenericAnswer.failure(failure(what, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return GenericAnswer.failure(what + ": interrupted");
+        }
+    }
+
+    GenericAnswer plugNic(PlugNicCommand command) {
+        String what = "cannot plug NIC " + command.nic().mac() + " into VM " + command.vmUuid();
+        try {
+            bridges.ensure(command.nic().bridge(), command.nic().vlan(), command.nic().uplink());
+            nicHotplug.plug(command.instanceName(), command.nic());
+            return GenericAnswer.ok();
+        } catch (LibvirtException | RuntimeException e) {
+            return GenericAnswer.failure(failure(what, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return GenericAnswer.failure(what + ": interrupted");
+        }
+    }
+
+    GenericAnswer unplugNic(UnplugNicCommand command) {
+        String what = "cannot unplug NIC " + command.nic().mac() + " from VM " + command.vmUuid();
+        try {
+            nicHotplug.unplug(command.instanceName(), command.nic(), Duration.ofMillis(command.timeoutMillis()));
             return GenericAnswer.ok();
         } catch (LibvirtException | RuntimeException e) {
             return GenericAnswer.failure(failure(what, e));

@@ -7,8 +7,10 @@ import io.rbdstack.protocol.MessageCodec;
 import io.rbdstack.spi.agent.AgentMessage;
 import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
+import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
 import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.ServeDhcpNetworksCommand;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,11 +25,32 @@ class DhcpMessagesRoundTripTest {
         List<AgentMessage> messages = List.of(
                 new Request(1, 1000, KeaConfigTest.seedNetwork()),
                 new Request(2, 1000, new RemoveDhcpNetworkCommand("n-1")),
+                new Request(3, 1000, new ServeDhcpNetworksCommand(List.of(KeaConfigTest.seedNetwork(),
+                        withSocketAndStore(KeaConfigTest.seedNetwork())))),
+                new Request(4, 1000, new ServeDhcpNetworksCommand(List.of())),
                 new Response(1, new DhcpNetworkAnswer(true, null, 1, 2)),
                 new Response(2, DhcpNetworkAnswer.failed("cannot serve DHCPv6 for network n-1: …")));
         for (AgentMessage message : messages) {
             assertEquals(message, codec.decode(codec.encode(message)), message.toString());
         }
+    }
+
+    private static ApplyDhcpNetworkCommand withSocketAndStore(ApplyDhcpNetworkCommand c) {
+        return new ApplyDhcpNetworkCommand(c.networkUuid(), c.bridge(), c.prefix(), c.gateway(), c.pool(), c.pdPool(),
+                c.lifetimes(), c.macSources(), c.reservations(), "/run/kea/ctrl.sock", "memfile");
+    }
+
+    @Test
+    void theServerSettingsTravelWithTheNetworkAndAnOlderSenderLeavesThemNull() throws Exception {
+        String wire = new String(codec.encode(new Request(1, 1000, withSocketAndStore(KeaConfigTest.seedNetwork()))),
+                StandardCharsets.UTF_8);
+        assertTrue(wire.contains("\"controlSocket\":\"/run/kea/ctrl.sock\"")
+                && wire.contains("\"leaseDatabaseType\":\"memfile\""), wire);
+        String older = wire.replace(",\"controlSocket\":\"/run/kea/ctrl.sock\"", "")
+                .replace(",\"leaseDatabaseType\":\"memfile\"", "");
+        ApplyDhcpNetworkCommand decoded = (ApplyDhcpNetworkCommand) ((Request) codec.decode(
+                older.getBytes(StandardCharsets.UTF_8))).command();
+        assertEquals(KeaConfigTest.seedNetwork(), decoded);
     }
 
     @Test

@@ -41,6 +41,7 @@ class BridgePlanTest {
     @Test
     void aMissingBridgeIsCreatedEmptyAndUp() {
         assertEquals(List.of(List.of("ip", "link", "add", "name", "cloudbr0", "type", "bridge"),
+                List.of("sysctl", "-qw", "net/ipv6/conf/cloudbr0/accept_dad=0"),
                 List.of("ip", "link", "set", "dev", "cloudbr0", "up")), BridgePlan.plan("cloudbr0", null, null, host));
     }
 
@@ -54,6 +55,7 @@ class BridgePlanTest {
     void aVlanBridgeGetsTheUplinksSubinterfaceEnslaved() {
         host.links.add("eth1");
         assertEquals(List.of(List.of("ip", "link", "add", "name", "brvlan100", "type", "bridge"),
+                List.of("sysctl", "-qw", "net/ipv6/conf/brvlan100/accept_dad=0"),
                 List.of("ip", "link", "set", "dev", "brvlan100", "up"),
                 List.of("ip", "link", "add", "link", "eth1", "name", "eth1.100", "type", "vlan", "id", "100"),
                 List.of("ip", "link", "set", "dev", "eth1.100", "master", "brvlan100"),

@@ -61,8 +61,8 @@ public final class DbGuestNics implements GuestNics {
                 for (NicRequest request : requests) {
                     GuestNetwork network = usableNetwork(request, zoneId, zoneName, accountDomain);
                     String mac = request.macAddress() == null ? macs.next(zoneId, zoneName)
-                            : macs.given(zoneId, zoneName, request.macAddress(), request.parameter());
-                    String ip = addresses.allocate(network, request.ip4Address(), request.parameter());
+                            : macs.given(zoneId, zoneName, request.macAddress(), request.macParameter());
+                    String ip = addresses.allocate(network, request.ip4Address(), request.ipParameter());
                     // A dual-stack network's NIC gets the address SLAAC would give it, which Kea then reserves.
                     String ip6 = network.dualStack() ? Eui64.address(Eui64.macBytes(mac),
                             Ipv6Cidr.parse(network.ipv6().cidr())) : null;
@@ -116,6 +116,19 @@ public final class DbGuestNics implements GuestNics {
     public void release(long vmId) {
         jdbc.update("UPDATE nics SET removed = ?, state = 'Deallocating' WHERE instance_id = ? AND removed IS NULL",
                 Instant.now(), vmId);
+    }
+
+    @Override
+    public void remove(long vmId, String nicUuid) {
+        if (jdbc.update("UPDATE nics SET removed = ?, state = 'Deallocating' WHERE instance_id = ? AND uuid = ?"
+                + " AND removed IS NULL", Instant.now(), vmId, nicUuid) != 1) {
+            throw ApiException.invalidParameter("Unable to find a nic with id " + nicUuid + " (parameter nicid)");
+        }
+    }
+
+    @Override
+    public void makeDefault(long vmId, String nicUuid) {
+        jdbc.update("UPDATE nics SET is_default = (uuid = ?) WHERE instance_id = ? AND removed IS NULL", nicUuid, vmId);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
 import io.rbdstack.spi.agent.dhcp.DhcpPdPool;
 import io.rbdstack.spi.agent.dhcp.DhcpReservation;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.ServeDhcpNetworksCommand;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * (dhcp.applyNetwork: its bridge, /64, gateway, the DHCPv6 settings, a reservation per live NIC of a VM
  * not destroyed, its prefix-delegation pool) goes to the agent of every Up host running or starting one
  * of its VMs; a host that served it and no longer does gets dhcp.removeNetwork. A network is synced when
- * a VM's NICs are placed or released, when it is deleted and when an agent connects. The work runs on
- * one thread, in the order asked, and never fails the VM operation that asked: a host that cannot be
+ * a VM's NICs are placed, added, removed or released and when it is deleted; an agent that connects is sent
+ * the whole set of networks its host must serve (dhcp.serveNetworks), which drops anything else there.
+ * The work runs on one thread, in the order asked, and never fails the VM operation that asked: a host that cannot be
  * reached is synced again when its agent reconnects.
  */
 public final class Dhcpv6Networks implements AutoCloseable {
@@ -69,13 +71,41 @@ public final class Dhcpv6Networks implements AutoCloseable {
         submit(() -> sync(networkId), "network " + networkId);
     }
 
-    /** The host's agent (re)connected: every network it should serve, or served, is synced. */
+    /** The host's agent (re)connected: it is sent the whole set of networks it must serve (dhcp.serveNetworks). */
     public void hostConnected(String hostUuid) {
-        submit(() -> jdbc.query("SELECT DISTINCT c.network_id FROM nics c JOIN networks n ON n.id = c.network_id"
-                + " JOIN vm_instance v ON v.id = c.instance_id JOIN host h ON h.id = v.host_id WHERE h.uuid = ?"
-                + " AND c.removed IS NULL AND n.ip6_cidr IS NOT NULL UNION SELECT d.network_id FROM network_dhcp_host d"
-                + " JOIN host h ON h.id = d.host_id WHERE h.uuid = ?", rs -> rs.getLong(1), hostUuid, hostUuid)
-                .forEach(this::sync), "host " + hostUuid);
+        submit(() -> serveAll(hostUuid), "host " + hostUuid);
+    }
+
+    /**
+     * The whole set rather than a removal per network the host should no longer serve: an agent that
+     * restarted remembers nothing of what it served, so a removal of a network it no longer knows would
+     * leave that network's gateway address and carrier keeper on the host, and a network deleted while the
+     * host was away is known here only by its network_dhcp_host row. With the whole set, the host drops
+     * whatever else it serves or finds left over, whatever either side remembers; the rows then say exactly
+     * what it serves.
+     */
+    void serveAll(String hostUuid) {
+        Host host = jdbc.queryOne("SELECT id, uuid, name FROM host WHERE uuid = ?",
+                rs -> new Host(rs.getLong(1), rs.getString(2), rs.getString(3)), hostUuid).orElse(null);
+        if (host == null) {
+            return;
+        }
+        List<Long> networkIds = jdbc.query("SELECT DISTINCT c.network_id FROM nics c JOIN networks n"
+                + " ON n.id = c.network_id JOIN vm_instance v ON v.id = c.instance_id WHERE v.host_id = ?"
+                + " AND c.removed IS NULL AND n.removed IS NULL AND n.ip6_cidr IS NOT NULL"
+                + " AND v.state IN ('Starting', 'Running') ORDER BY c.network_id", rs -> rs.getLong(1), host.id());
+        List<ApplyDhcpNetworkCommand> networks = networkIds.stream().map(this::command).toList();
+        if (sent(host, new ServeDhcpNetworksCommand(networks))) {
+            Instant now = Instant.now();
+            jdbc.transaction(() -> {
+                jdbc.update("DELETE FROM network_dhcp_host WHERE host_id = ?", host.id());
+                for (long networkId : networkIds) {
+                    jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)",
+                            networkId, host.id(), now);
+                }
+            });
+            LOG.info("Host {} serves the DHCPv6 of {} network(s)", host.name(), networkIds.size());
+        }
     }
 
     private void submit(Runnable work, String what) {
@@ -133,7 +163,8 @@ public final class Dhcpv6Networks implements AutoCloseable {
         DhcpPdPool pd = pdPools.of(networkId).map(p -> new DhcpPdPool(p.prefix().toString(), p.delegatedLength()))
                 .orElse(null);
         return new ApplyDhcpNetworkCommand(n.uuid(), n.bridge(), n.cidr(), n.gateway(), null, pd, lifetimes,
-                macSources, reservations);
+                macSources, reservations, settings.value(Setting.DHCPV6_KEA_CONTROL_SOCKET),
+                settings.value(Setting.DHCPV6_LEASE_DATABASE_TYPE));
     }
 
     private String networkUuid(long networkId) {

@@ -14,9 +14,16 @@ public interface GuestNics {
     /**
      * One NIC wanted on a network, in device order (the first is the default NIC). A null
      * {@code ip4Address} or {@code macAddress} is allocated; a given one must be free and valid.
-     * {@code parameter} names the API parameter the request came from, for error messages.
+     * {@code parameter} names the API parameter the request came from, for error messages;
+     * {@code ipParameter} and {@code macParameter} the ones the address and the MAC came from.
      */
-    record NicRequest(String networkUuid, String ip4Address, String macAddress, String parameter) {
+    record NicRequest(String networkUuid, String ip4Address, String macAddress, String parameter, String ipParameter,
+                      String macParameter) {
+
+        /** Network, address and MAC all from one parameter (deployVirtualMachine's networkids, iptonetworklist). */
+        public NicRequest(String networkUuid, String ip4Address, String macAddress, String parameter) {
+            this(networkUuid, ip4Address, macAddress, parameter, parameter, parameter);
+        }
     }
 
     /**
@@ -28,6 +35,12 @@ public interface GuestNics {
 
     /** Removes the VM's NICs (at expunge): their addresses may be reused, their MACs are not. */
     void release(long vmId);
+
+    /** Removes one NIC of the VM (removeNicFromVirtualMachine): its address may be reused, its MAC is not. */
+    void remove(long vmId, String nicUuid);
+
+    /** Makes the NIC the VM's default one and the others not (updateDefaultNicForVirtualMachine). */
+    void makeDefault(long vmId, String nicUuid);
 
     /**
      * The VM now runs, starts, stopped, was destroyed or expunged: where its NICs are served changed, so

@@ -269,13 +269,17 @@ public record Setting(String name, String category, ValueType type, String defau
     public static final Setting DHCPV6_PD_DELEGATED_LENGTH = new Setting("dhcpv6.pd.delegated.length", "Network",
             ValueType.wholeNumber(1, 128), "64", DYNAMIC, "Length of the prefixes delegated from a network's"
                     + " prefix-delegation pool when createNetwork gives none.");
-    /** Path and lease store of Kea on the hosts; agents read their own from agent.properties (see docs). */
+    /**
+     * Path and lease store of Kea on the hosts, sent with every network (dhcp.applyNetwork); a host whose
+     * agent.properties sets dhcp.control.socket keeps its own path. A unix socket path holds at most 107 bytes.
+     */
     public static final Setting DHCPV6_KEA_CONTROL_SOCKET = new Setting("dhcpv6.kea.control.socket", "Network",
-            ValueType.matching("/[^\\s]{1,250}", "an absolute path without spaces"),
+            ValueType.matching("/[^\\s]{1,106}", "an absolute path without spaces of at most 107 characters"),
             "/var/lib/rbdstack/dhcp/kea6-ctrl.sock", DYNAMIC, "Path of Kea's control socket on the hosts.");
+    /** Kea's MySQL and PostgreSQL lease backends need a database and its credentials on every host: not run here. */
     public static final Setting DHCPV6_LEASE_DATABASE_TYPE = new Setting("dhcpv6.lease.database.type", "Network",
-            ValueType.matching("memfile", "memfile (the lease store the agents run)"), "memfile", DYNAMIC,
-            "Kea's lease database type on the hosts.");
+            ValueType.matching("memfile", "one of: memfile (the only lease store the agents run)"), "memfile",
+            DYNAMIC, "Kea's lease database type on the hosts.");
 
     private static Setting dhcpv6Seconds(String name, String defaultValue, String description) {
         return new Setting(name, "Network", ValueType.wholeNumber(1, 4_294_967_295L), defaultValue, DYNAMIC,

@@ -27,7 +27,7 @@ import java.util.Optional;
 
 /**
  * The VM lifecycle commands (deploy, start, stop, reboot, destroy, recover, list) and attachVolume /
- * detachVolume, with CloudStack's parameters, response keys and error texts. Each async command's
+ * detachVolume (the NIC commands are {@link VmNicCommands}'), with CloudStack's parameters, response keys and error texts. Each async command's
  * job is about the VM ({@code jobinstancetype} VirtualMachine), which is how VmSync tells a VM with
  * work in progress from one that stopped by itself.
  */
@@ -40,8 +40,8 @@ public final class VmCommands {
 
     /** What the commands share. */
     public record Deps(VmRepository vms, VmRequests requests, VmDeployment deployment, VmPower power,
-                       VmDestroyer destroyer, VolumeAttachments attachments, GuestNics nics, VolumeRepository volumes,
-                       Owners owners, ActionEvents events) {
+                       VmDestroyer destroyer, VolumeAttachments attachments, VmNics vmNics, GuestNics nics,
+                       VolumeRepository volumes, Owners owners, ActionEvents events) {
 
         /** The live VM (the caller's right to it was checked when its id was bound). */
         VmRepository.VmRow vm(String uuid) {
@@ -68,6 +68,7 @@ public final class VmCommands {
         registry.register(ListVirtualMachines.class, deps);
         registry.register(AttachVolume.class, deps);
         registry.register(DetachVolume.class, deps);
+        VmNicCommands.register(registry, deps);
     }
 
     @Command(name = "deployVirtualMachine", description = "Creates and automatically starts a virtual machine based on"

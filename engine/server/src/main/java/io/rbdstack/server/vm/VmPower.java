@@ -9,7 +9,6 @@ import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.volume.PoolThresholds;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
 import io.rbdstack.spi.agent.vm.StopVmCommand;
-import io.rbdstack.spi.agent.vm.VmNic;
 import io.rbdstack.spi.agent.vm.VmStateAnswer;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -89,8 +88,7 @@ final class VmPower {
         List<GuestNic> guestNics = nics.nicsOf(Set.of(vm.id())).getOrDefault(vm.id(), List.of());
         StartVmCommand command = new StartVmCommand(vm.uuid(), vm.instanceName(), vm.cpus(), vm.speedMhz(),
                 vm.memoryMb(), disks.stream().map(VmVolumes.VmVolume::disk).toList(),
-                guestNics.stream().map(n -> new VmNic(n.deviceId(), n.macAddress(), n.bridge(), n.vlan(), n.uplink(),
-                        n.ip4Address(), n.ip6Address())).toList());
+                guestNics.stream().map(VmNics::vmNic).toList());
         try {
             VmStateAnswer answer = agent.send(host.uuid(), host.name(), command, START_TIMEOUT, VmStateAnswer.class);
             vms.started(vm.id());

@@ -15,14 +15,17 @@ import io.rbdstack.spi.agent.Welcome;
 import io.rbdstack.spi.agent.dhcp.ApplyDhcpNetworkCommand;
 import io.rbdstack.spi.agent.dhcp.DhcpNetworkAnswer;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.ServeDhcpNetworksCommand;
 import io.rbdstack.spi.agent.store.ImageStoreAnswer;
 import io.rbdstack.spi.agent.store.TestImageStoreCommand;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
+import io.rbdstack.spi.agent.vm.PlugNicCommand;
 import io.rbdstack.spi.agent.vm.QuiesceAnswer;
 import io.rbdstack.spi.agent.vm.QuiesceVmCommand;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
 import io.rbdstack.spi.agent.vm.StopVmCommand;
+import io.rbdstack.spi.agent.vm.UnplugNicCommand;
 import io.rbdstack.spi.agent.vm.VmPowerState;
 import io.rbdstack.spi.agent.vm.VmStateAnswer;
 import io.rbdstack.spi.agent.vm.VmStatesAnswer;
@@ -39,9 +42,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A protocol-level fake of a hypervisor agent, for the server's VM orchestration tests: it connects
  * over plain TCP with a host token, keeps its host Up with pings, and answers the vm.* commands as
  * the KVM agent's contract says (a started VM is reported running until stopped or
- * {@link #vanish vanished}) and takes the dhcp.* commands as Kea would. It boots nothing: what it proves is what the server sends and how it
- * records the answers. It answers store.test with {@link #storeAnswer} (the image store tests use it too); anything
- * else it is sent (other storage commands) it refuses.
+ * {@link #vanish vanished}; NICs plug and unplug) and takes the dhcp.* commands as Kea would. It boots nothing: what
+ * it proves is what the server sends and how it records the answers. It answers store.test with {@link #storeAnswer}
+ * (the image store tests use it too); anything else it is sent (other storage commands) it refuses.
  */
 public final class FakeHypervisorAgent implements AutoCloseable {
 
@@ -54,6 +57,8 @@ public final class FakeHypervisorAgent implements AutoCloseable {
     final Map<String, String> running = new ConcurrentHashMap<>();
     /** When set, the next vm.start fails with this text. */
     volatile String failNextStart;
+    /** When set, the next vm.plugNic fails with this text. */
+    volatile String failNextPlug;
     /** Whether the guests have a qemu-guest-agent: vm.quiesce freezes them, or answers that there is none. */
     volatile boolean guestAgent = true;
     /** Where each vm.quiesce is written as "freeze &lt;vm&gt;" or "thaw &lt;vm&gt;", to order it among other calls. */
@@ -124,6 +129,18 @@ public final class FakeHypervisorAgent implements AutoCloseable {
         }
         if (command instanceof TestImageStoreCommand) {
             return storeAnswer;
+        }
+        if (command instanceof ServeDhcpNetworksCommand serve) {
+            return new DhcpNetworkAnswer(true, null, serve.networks().size(),
+                    serve.networks().stream().mapToInt(n -> n.reservations().size()).sum());
+        }
+        if (command instanceof PlugNicCommand) {
+            String failure = failNextPlug;
+            failNextPlug = null;
+            return new GenericAnswer(failure == null, failure);
+        }
+        if (command instanceof UnplugNicCommand) {
+            return new GenericAnswer(true, null);
         }
         if (command instanceof AttachDiskCommand || command instanceof DetachDiskCommand) {
             return new GenericAnswer(true, null);

@@ -18,10 +18,13 @@ import io.rbdstack.spi.agent.dhcp.DhcpLifetimes;
 import io.rbdstack.spi.agent.dhcp.DhcpPdPool;
 import io.rbdstack.spi.agent.dhcp.DhcpReservation;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.ServeDhcpNetworksCommand;
 import io.rbdstack.spi.agent.vm.AttachDiskCommand;
 import io.rbdstack.spi.agent.vm.DetachDiskCommand;
+import io.rbdstack.spi.agent.vm.PlugNicCommand;
 import io.rbdstack.spi.agent.vm.StartVmCommand;
 import io.rbdstack.spi.agent.vm.StopVmCommand;
+import io.rbdstack.spi.agent.vm.UnplugNicCommand;
 import io.rbdstack.spi.net.Eui64;
 import io.rbdstack.spi.net.Ipv6Cidr;
 import java.nio.file.Path;
@@ -626,35 +629,52 @@ class VmOrchestrationIT {
     }
 
     @Test
-    void anAgentThatReconnectsIsSentTheDhcpv6OfTheNetworksItsVmsUse() throws Exception {
+    void anAgentThatReconnectsIsSentTheWholeSetOfNetworksItMustServeWithoutOnesDeletedMeanwhile() throws Exception {
         JsonNode host = addStagedHost("kvm-back");
         String backHost = host.get("id").asText();
-        String network = ok(admin.call("createNetwork", "name", "dual-back", "zoneid", zone, "networkofferingid",
-                ok(admin.call("listNetworkOfferings", "isdefault", "true"), "listNetworkOfferings")
-                        .get("networkoffering").get(0).get("id").asText(), "gateway", "10.201.0.1", "netmask",
-                "255.255.255.0", "startip", "10.201.0.10", "bridge", "brback", "ip6cidr", "fd00:de::/64"),
-                "createNetwork").get("network").get("id").asText();
+        String network = dualStackNetwork("dual-back", "10.201.0", "brback", "fd00:de::/64");
+        String gone = dualStackNetwork("dual-gone", "10.202.0", "brgone", "fd00:df::/64");
         String vm = stageVm("dual-back", offering, 1);
-        Jdbc jdbc = new Jdbc(db.dataSource());
-        String mac = new DbGuestNics(jdbc, new NetworkRepository(jdbc), new SettingsRepository(jdbc)).allocate(
-                vmDbId(vm), longValue("SELECT id FROM data_center WHERE uuid = ?", zone), 1,
-                List.of(new GuestNics.NicRequest(network, null, null, "networkids"))).get(0).macAddress();
+        String vmGone = stageVm("dual-gone", offering, 1);
+        String mac = nicOf(awaitOk(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", network),
+                "addNicToVirtualMachine"), network).get("macaddress").asText();
+        awaitOk(admin.call("addNicToVirtualMachine", "virtualmachineid", vmGone, "networkid", gone),
+                "addNicToVirtualMachine");
         String instance;
         try (FakeHypervisorAgent first = new FakeHypervisorAgent(server.server.agentPort(),
-                host.get("agenttoken").asText(), "kvm-back", GIB)) {
+                host.get("agenttoken").asText(), "kvm-back", 2 * GIB)) {
             await("kvm-back Up", () -> hostState(backHost).equals("Up"));
             awaitOk(admin.call("startVirtualMachine", "id", vm, "hostid", backHost), "startVirtualMachine");
-            await("the first connection is sent the network", () -> first.received(ApplyDhcpNetworkCommand.class)
-                    .stream().anyMatch(c -> c.networkUuid().equals(network)));
+            awaitOk(admin.call("startVirtualMachine", "id", vmGone, "hostid", backHost), "startVirtualMachine");
+            await("the first connection is sent both networks", () -> applied(first, network).isPresent()
+                    && applied(first, gone).isPresent());
             instance = first.running.get(vm);
         }
         await("kvm-back Disconnected", () -> !hostState(backHost).equals("Up"));
+        // Meanwhile the second VM is forced off and its network deleted: no agent hears of it.
+        sql("UPDATE vm_instance SET state = 'Stopped', host_id = NULL WHERE uuid = ?", vmGone);
+        sql("UPDATE nics c JOIN vm_instance v ON v.id = c.instance_id SET c.removed = UTC_TIMESTAMP()"
+                + " WHERE v.uuid = ?", vmGone);
+        sql("UPDATE networks SET removed = UTC_TIMESTAMP() WHERE uuid = ?", gone);
+        assertEquals(2L, longValue("SELECT COUNT(*) FROM network_dhcp_host d JOIN host h ON h.id = d.host_id"
+                + " WHERE h.uuid = ?", backHost), "the server still records both as served there");
         // Kea on the host may have lost its state meanwhile (a reboot): the reconnect brings it back.
         try (FakeHypervisorAgent again = new FakeHypervisorAgent(server.server.agentPort(),
-                host.get("agenttoken").asText(), "kvm-back", GIB, java.util.Map.of(vm, instance))) {
-            await("the reconnected agent is sent the network with the VM's reservation", () -> again
-                    .received(ApplyDhcpNetworkCommand.class).stream().anyMatch(c -> c.networkUuid().equals(network)
-                            && c.reservations().stream().anyMatch(r -> r.mac().equals(mac))));
+                host.get("agenttoken").asText(), "kvm-back", 2 * GIB, java.util.Map.of(vm, instance))) {
+            await("the reconnected agent is sent the whole set: the live network with the VM's reservation",
+                    () -> !again.received(ServeDhcpNetworksCommand.class).isEmpty());
+            ServeDhcpNetworksCommand set = again.received(ServeDhcpNetworksCommand.class).get(0);
+            assertEquals(List.of(network), set.networks().stream().map(ApplyDhcpNetworkCommand::networkUuid).toList(),
+                    "the deleted network is not in the set, so the host drops it");
+            assertEquals(List.of(mac), set.networks().get(0).reservations().stream().map(DhcpReservation::mac).toList());
+            await("the rows say what the host serves", () -> {
+                try {
+                    return longValue("SELECT COUNT(*) FROM network_dhcp_host d JOIN host h ON h.id = d.host_id"
+                            + " WHERE h.uuid = ?", backHost) == 1;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
             awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
             await("and the removal once the VM stopped", () -> again.received(RemoveDhcpNetworkCommand.class)
                     .stream().anyMatch(c -> c.networkUuid().equals(network)));
@@ -663,7 +683,182 @@ class VmOrchestrationIT {
         sql("UPDATE host SET resource_state = 'Disabled' WHERE uuid = ?", backHost);
     }
 
+    @Test
+    void aRunningVmsNicsAreHotPluggedMovedAndRemovedAndKeaFollowsWithinASecond() throws Exception {
+        String plain = ok(admin.call("createNetwork", "name", "nics-v4", "zoneid", zone, "networkofferingid",
+                defaultNetworkOffering(), "gateway", "10.210.0.1", "netmask", "255.255.255.0", "startip",
+                "10.210.0.10", "endip", "10.210.0.20", "bridge", "brnics"), "createNetwork").get("network").get("id")
+                .asText();
+        String first = dualStackNetwork("nics-a", "10.211.0", "brnicsa", "fd00:e1::/64");
+        String second = dualStackNetwork("nics-b", "10.212.0", "brnicsb", "fd00:e2::/64");
+        String vm = stageVm("nics-vm", offering, 1);
+        JsonNode stopped = awaitOk(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", plain,
+                "ipaddress", "10.210.0.15"), "addNicToVirtualMachine").get("virtualmachine");
+        assertEquals("10.210.0.15", nicOf(stopped, plain).get("ipaddress").asText());
+        assertTrue(nicOf(stopped, plain).get("isdefault").asBoolean(), "a VM's first NIC is its default one");
+        assertTrue(large.received(PlugNicCommand.class).stream().noneMatch(c -> c.vmUuid().equals(vm))
+                && small.received(PlugNicCommand.class).stream().noneMatch(c -> c.vmUuid().equals(vm)),
+                "a Stopped VM changes in the database only");
+        awaitOk(admin.call("startVirtualMachine", "id", vm, "hostid", largeHost), "startVirtualMachine");
+
+        // add: plugged into the domain, with its EUI-64 address, and reserved in Kea on the host
+        JsonNode added = awaitOk(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", first,
+                "macaddress", "52:54:00:12:34:56"), "addNicToVirtualMachine").get("virtualmachine");
+        long jobEnd = System.nanoTime();
+        JsonNode nic = nicOf(added, first);
+        assertEquals("fd00:e1::5054:ff:fe12:3456", nic.get("ip6address").asText(), "EUI-64 as at deploy");
+        assertEquals("fd00:e1::/64", nic.get("ip6cidr").asText());
+        assertFalse(nic.get("isdefault").asBoolean());
+        PlugNicCommand plug = large.received(PlugNicCommand.class).stream().filter(c -> c.vmUuid().equals(vm))
+                .findFirst().orElseThrow();
+        assertEquals("52:54:00:12:34:56", plug.nic().mac());
+        assertEquals("brnicsa", plug.nic().bridge());
+        assertEquals(1, plug.nic().deviceId());
+        await("Kea on the host gets the new NIC's reservation", () -> applied(large, first).filter(a -> a.reservations()
+                .contains(new DhcpReservation("52:54:00:12:34:56", "fd00:e1::5054:ff:fe12:3456", null))).isPresent());
+        long followedMillis = (System.nanoTime() - jobEnd) / 1_000_000;
+        System.out.println("addNicToVirtualMachine: the reservation reached the (fake) host " + followedMillis
+                + " ms after the job ended");
+        assertTrue(followedMillis < 1000, "within a second: " + followedMillis + " ms");
+        assertEquals("/var/lib/rbdstack/dhcp/kea6-ctrl.sock", applied(large, first).get().controlSocket(),
+                "dhcpv6.kea.control.socket goes with the network");
+        assertEquals("memfile", applied(large, first).get().leaseDatabaseType());
+
+        // refusals, CloudStack's texts, naming the parameter
+        assertRefused(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", first),
+                "addNicToVirtualMachine", 431, "A NIC already exists for VM:");
+        assertRefused(admin.call("removeNicFromVirtualMachine", "virtualmachineid", vm, "nicid",
+                nicOf(added, plain).get("id").asText()), "removeNicFromVirtualMachine", 431, "nic is default");
+        assertRefused(admin.call("removeNicFromVirtualMachine", "virtualmachineid", vm, "nicid",
+                UUID.randomUUID().toString()), "removeNicFromVirtualMachine", 431, "parameter nicid");
+        assertRefused(admin.call("updateDefaultNicForVirtualMachine", "virtualmachineid", vm, "nicid",
+                nicOf(added, plain).get("id").asText()), "updateDefaultNicForVirtualMachine", 431, "already the default");
+
+        // move = remove + add: unplugged, its reservation gone, then on the other network
+        int removalsBefore = large.received(RemoveDhcpNetworkCommand.class).size();
+        JsonNode removed = awaitOk(admin.call("removeNicFromVirtualMachine", "virtualmachineid", vm, "nicid",
+                nic.get("id").asText()), "removeNicFromVirtualMachine").get("virtualmachine");
+        assertTrue(nicOrNull(removed, first) == null, removed.toString());
+        assertTrue(large.received(UnplugNicCommand.class).stream().anyMatch(c -> c.vmUuid().equals(vm)
+                && c.nic().mac().equals("52:54:00:12:34:56")), "the host unplugged it first");
+        await("the host stops serving the network the VM left", () -> large.received(RemoveDhcpNetworkCommand.class)
+                .stream().skip(removalsBefore).anyMatch(c -> c.networkUuid().equals(first)));
+        JsonNode moved = awaitOk(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", second),
+                "addNicToVirtualMachine").get("virtualmachine");
+        String movedMac = nicOf(moved, second).get("macaddress").asText();
+        await("and serves the one it joined with the NIC's reservation", () -> applied(large, second)
+                .filter(a -> a.reservations().stream().anyMatch(r -> r.mac().equals(movedMac))).isPresent());
+
+        // the default NIC changes in the database; the old default may then go
+        JsonNode updated = awaitOk(admin.call("updateDefaultNicForVirtualMachine", "virtualmachineid", vm, "nicid",
+                nicOf(moved, second).get("id").asText()), "updateDefaultNicForVirtualMachine").get("virtualmachine");
+        assertTrue(nicOf(updated, second).get("isdefault").asBoolean());
+        assertFalse(nicOf(updated, plain).get("isdefault").asBoolean());
+        for (String type : List.of("NIC.CREATE", "NIC.DELETE", "NIC.UPDATE")) {
+            assertTrue(ok(admin.call("listEvents", "type", type, "resourceid", vm), "listEvents").path("count")
+                    .asInt() > 0, type + " recorded");
+        }
+        awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
+    }
+
+    @Test
+    void nicRequestsThatCannotBeMetAreRefusedAndKeepNothing() throws Exception {
+        String network = dualStackNetwork("nics-r", "10.213.0", "brnicsr", "fd00:e3::/64");
+        String vm = stageVm("nics-refused", offering, 1);
+        // a network of another zone
+        String otherZone = ok(admin.call("createZone", "name", "vz-other", "dns1", "8.8.8.8", "internaldns1",
+                "10.0.0.2", "networktype", "Advanced"), "createZone").get("zone").get("id").asText();
+        String elsewhere = ok(admin.call("createNetwork", "name", "elsewhere", "zoneid", otherZone,
+                "networkofferingid", defaultNetworkOffering(), "gateway", "10.214.0.1", "netmask", "255.255.255.0",
+                "startip", "10.214.0.10", "bridge", "brelse"), "createNetwork").get("network").get("id").asText();
+        assertJobRefused(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", elsewhere),
+                "addNicToVirtualMachine", 431, "parameter networkid");
+        assertJobRefused(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", network,
+                "ipaddress", "10.99.0.5"), "addNicToVirtualMachine", 431, "parameter ipaddress");
+        assertJobRefused(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", network,
+                "macaddress", "01:00:5e:00:00:01"), "addNicToVirtualMachine", 431, "parameter macaddress");
+        assertEquals(0L, longValue("SELECT COUNT(*) FROM nics c JOIN vm_instance v ON v.id = c.instance_id"
+                + " WHERE v.uuid = ?", vm), "nothing kept");
+        // another account's VM is not the caller's to change
+        ok(admin.call("createAccount", "username", "nicuser", "password", "pw", "email", "n@example.com",
+                "firstname", "N", "lastname", "U"), "createAccount");
+        ApiClient user = ApiClient.login(server.baseUrl(), "nicuser", "pw");
+        ApiClient.Reply notTheirs = user.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", network);
+        assertEquals(531, notTheirs.status(), notTheirs.body());
+        // a plug the host refuses leaves no NIC behind
+        awaitOk(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", network),
+                "addNicToVirtualMachine");
+        String plain = ok(admin.call("createNetwork", "name", "nics-r4", "zoneid", zone, "networkofferingid",
+                defaultNetworkOffering(), "gateway", "10.215.0.1", "netmask", "255.255.255.0", "startip",
+                "10.215.0.10", "bridge", "brnicsr4"), "createNetwork").get("network").get("id").asText();
+        awaitOk(admin.call("startVirtualMachine", "id", vm, "hostid", largeHost), "startVirtualMachine");
+        large.failNextPlug = "cannot plug NIC: the test says no";
+        JsonNode failed = awaitJob(admin.call("addNicToVirtualMachine", "virtualmachineid", vm, "networkid", plain),
+                "addNicToVirtualMachine");
+        assertEquals(2, failed.get("jobstatus").asInt(), failed.toString());
+        assertTrue(failed.get("jobresult").get("errortext").asText().contains("the test says no"), failed.toString());
+        assertEquals(1L, longValue("SELECT COUNT(*) FROM nics c JOIN vm_instance v ON v.id = c.instance_id"
+                + " WHERE v.uuid = ? AND c.removed IS NULL", vm), "the refused NIC is not kept");
+        awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
+    }
+
     // --- staging and helpers
+
+    private static String defaultNetworkOffering() throws Exception {
+        return ok(admin.call("listNetworkOfferings", "isdefault", "true"), "listNetworkOfferings")
+                .get("networkoffering").get(0).get("id").asText();
+    }
+
+    /** A dual-stack network: IPv4 {@code <v4>.0/24}, its bridge and /64. */
+    private static String dualStackNetwork(String name, String v4, String bridge, String ip6Cidr) throws Exception {
+        return ok(admin.call("createNetwork", "name", name, "zoneid", zone, "networkofferingid",
+                defaultNetworkOffering(), "gateway", v4 + ".1", "netmask", "255.255.255.0", "startip", v4 + ".10",
+                "endip", v4 + ".20", "bridge", bridge, "ip6cidr", ip6Cidr), "createNetwork").get("network").get("id")
+                .asText();
+    }
+
+    /** The last dhcp.applyNetwork of the network the agent received, if any. */
+    private static java.util.Optional<ApplyDhcpNetworkCommand> applied(FakeHypervisorAgent agent, String network) {
+        List<ApplyDhcpNetworkCommand> all = agent.received(ApplyDhcpNetworkCommand.class).stream()
+                .filter(c -> c.networkUuid().equals(network)).toList();
+        return all.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(all.get(all.size() - 1));
+    }
+
+    private static JsonNode nicOrNull(JsonNode vm, String network) {
+        for (JsonNode nic : vm.path("nic")) {
+            if (nic.get("networkid").asText().equals(network)) {
+                return nic;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode nicOf(JsonNode vm, String network) {
+        JsonNode nic = nicOrNull(vm.has("virtualmachine") ? vm.get("virtualmachine") : vm, network);
+        if (nic == null) {
+            throw new AssertionError("no NIC on network " + network + ": " + vm);
+        }
+        return nic;
+    }
+
+    /** Refused at once (before a job) with the code and a text containing {@code text}. */
+    private static void assertRefused(ApiClient.Reply reply, String command, int code, String text) {
+        assertEquals(code, reply.status(), reply.body());
+        assertTrue(reply.response(command).get("errortext").asText().contains(text), reply.body());
+    }
+
+    /** Refused at once or by its job, with the code and a text containing {@code text}. */
+    private static void assertJobRefused(ApiClient.Reply reply, String command, int code, String text)
+            throws Exception {
+        if (reply.status() != 200) {
+            assertRefused(reply, command, code, text);
+            return;
+        }
+        JsonNode job = admin.awaitJob(reply.response(command).get("jobid").asText());
+        assertEquals(2, job.get("jobstatus").asInt(), job.toString());
+        assertEquals(code, job.get("jobresult").get("errorcode").asInt(), job.toString());
+        assertTrue(job.get("jobresult").get("errortext").asText().contains(text), job.toString());
+    }
 
     /** A Stopped VM of {@code accountId} with a Ready root volume on the staged pool; its uuid. */
     private static String stageVm(String name, String offeringUuid, long accountId) throws Exception {

@@ -10,7 +10,7 @@ public final class DhcpMessageTypes implements AgentMessageTypes {
 
     @Override
     public List<Class<? extends AgentCommand>> commands() {
-        return List.of(ApplyDhcpNetworkCommand.class, RemoveDhcpNetworkCommand.class);
+        return List.of(ApplyDhcpNetworkCommand.class, RemoveDhcpNetworkCommand.class, ServeDhcpNetworksCommand.class);
     }
 
     @Override

@@ -11,7 +11,8 @@ public final class VmMessageTypes implements AgentMessageTypes {
     @Override
     public List<Class<? extends AgentCommand>> commands() {
         return List.of(StartVmCommand.class, StopVmCommand.class, AttachDiskCommand.class, DetachDiskCommand.class,
-                VmStatesCommand.class, QuiesceVmCommand.class, EnsureBridgeCommand.class);
+                VmStatesCommand.class, QuiesceVmCommand.class, EnsureBridgeCommand.class, PlugNicCommand.class,
+                UnplugNicCommand.class);
     }
 
     @Override

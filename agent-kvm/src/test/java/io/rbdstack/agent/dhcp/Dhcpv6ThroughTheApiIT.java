@@ -85,7 +85,8 @@ class Dhcpv6ThroughTheApiIT {
         TestTemplate image = TestTemplate.get(services);
         libvirt = LibvirtConnection.to(services.libvirtUri());
         // The host's own control socket, so the server's dhcpv6.kea.control.socket (one shared path) does not move it.
-        cloud = OneHostCloud.start(dir, List.of("dhcp.dir=" + kea(), "dhcp.control.socket=" + kea().resolve("kea6-ctrl.sock")));
+        cloud = OneHostCloud.start(dir, List.of("dhcp.dir=" + kea(),
+                "dhcp.control.socket=" + kea().resolve("kea6-ctrl.sock")));
         admin = cloud.admin();
         cloud.createdRbdPool("dhcpv6-e2e", cloud.ceph.limitedUser(), "zone");
         http = new ServedBytes("/guest.raw", Files.readAllBytes(image.file()));

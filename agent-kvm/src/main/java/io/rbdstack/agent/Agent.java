@@ -32,11 +32,13 @@ public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
     private final LibvirtConnection libvirt;
+    private final RadosConnector rados;
     private final ManagementServerClient client;
     private final String hostname;
 
     private Agent(AgentProperties properties) {
         libvirt = LibvirtConnection.to(properties.libvirtUri());
+        rados = new RadosConnector(RadosTimeouts.of(properties.cephTimeout()));
         try {
             HostFacts facts = new HostFacts(libvirt);
             hostname = properties.hostname().orElseGet(() -> defaultHostname(facts));
@@ -46,7 +48,7 @@ public final class Agent implements AutoCloseable {
             KvmAgentContext context = new KvmAgentContext(hostname, () -> hostInfo(facts), Map.of(
                     LibvirtConnection.class, libvirt,
                     HostFacts.class, facts,
-                    RadosConnector.class, new RadosConnector(RadosTimeouts.of(properties.cephTimeout())),
+                    RadosConnector.class, rados,
                     HostIdentity.class, identity,
                     VmSettings.class, VmSettings.of(properties.vmConsoleLogDir()),
                     DhcpSettings.class, properties.dhcp()));
@@ -74,6 +76,7 @@ public final class Agent implements AutoCloseable {
                         }
                     });
         } catch (RuntimeException e) {
+            rados.close();
             libvirt.close(); // e.g. two modules handle one command: nothing may stay open
             throw e;
         }
@@ -101,6 +104,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        rados.close(); // the Ceph connections commands shared, and their idle closer
         libvirt.close();
         LOG.info("rbdstack agent stopped");
     }

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SnapshotPoliciesIT {
 
-    private static final int SLOT_SECONDS = 10;
+    private static final int SLOT_SECONDS = 5;
     private static final String TEST_SLOTS = "snapshot.policy.test.interval.seconds=" + SLOT_SECONDS;
 
     @TempDir

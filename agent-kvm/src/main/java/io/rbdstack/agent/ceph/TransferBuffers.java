@@ -17,7 +17,8 @@ public final class TransferBuffers {
 
     /**
      * The agent's budget: 16 buffers of one RBD object (64 MiB). One backup asks for 5 (4 reads in flight), one
-     * restore for 8; four backups at once get 4 each.
+     * restore for 8: at the default two transfers per host both get all they ask for; with more allowed, later
+     * ones get what is left and a fourth backup waits until 2 are free (first come, first served is not promised).
      */
     public static final TransferBuffers AGENT = new TransferBuffers(16, RbdBackups.CHUNK);
 

@@ -11,6 +11,8 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -28,6 +30,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * S3 has no capacity: the store reports none.
  */
 public final class S3Store implements ImageStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
 
     private final S3StoreUrl url;
     private final S3Client s3;
@@ -136,10 +140,20 @@ public final class S3Store implements ImageStore {
      */
     private void abortAbandonedUploads(String key) throws IOException {
         call("list the open uploads of " + key + " in", () -> {
-            s3.listMultipartUploadsPaginator(b -> b.bucket(url.bucket()).prefix(key)).uploads().stream()
-                    .filter(upload -> upload.key().equals(key))
-                    .forEach(upload -> s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(key)
-                            .uploadId(upload.uploadId())));
+            try {
+                s3.listMultipartUploadsPaginator(b -> b.bucket(url.bucket()).prefix(key)).uploads().stream()
+                        .filter(upload -> upload.key().equals(key))
+                        .forEach(upload -> s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(key)
+                                .uploadId(upload.uploadId())));
+            } catch (S3Exception e) {
+                if (e.statusCode() != 403) {
+                    throw e;
+                }
+                // A key allowed to write but not to list uploads still backs up; its leftovers stay until the
+                // bucket's lifecycle rule (AbortIncompleteMultipartUpload) or an admin removes them.
+                LOG.warn("S3 image store {}: not allowed to list open uploads of {}; any an earlier attempt left stay",
+                        url.url(), key);
+            }
             return null;
         });
     }

@@ -116,9 +116,18 @@ public final class HostTransferQueues implements AgentConnections {
         connections.disconnect(hostId, reason);
     }
 
+    /**
+     * Commands sent and not answered, and this host's transfers still waiting here: a host with a queue is busy (for
+     * the choice of a host, and for maintenance, which waits for 0). A transfer between its start here and its send
+     * counts through {@link #running}.
+     */
     @Override
     public int inFlight(String hostId) {
-        return connections.inFlight(hostId);
+        int sent = connections.inFlight(hostId);
+        synchronized (this) {
+            HostQueue queue = byHost.get(hostId);
+            return queue == null ? sent : Math.max(sent, queue.running) + queue.waiting.size();
+        }
     }
 
     /**
@@ -131,6 +140,9 @@ public final class HostTransferQueues implements AgentConnections {
         List<Transfer> stillWaiting;
         synchronized (this) {
             HostQueue queue = byHost.get(hostId);
+            if (queue == null) {
+                return; // the arrived transfer was already started, answered and its queue ended by another thread
+            }
             if (ended != null) {
                 queue.running--;
             }
@@ -157,6 +169,10 @@ public final class HostTransferQueues implements AgentConnections {
     }
 
     private void start(String hostId, Transfer transfer) {
+        if (transfer.result.isDone()) {
+            advance(hostId, transfer, null); // given up on between leaving the queue and now: never sent
+            return;
+        }
         if (transfer.markStarted()) {
             try {
                 transfer.progress.started();

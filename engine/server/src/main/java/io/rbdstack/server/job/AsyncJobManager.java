@@ -15,10 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,25 +44,41 @@ public final class AsyncJobManager implements AutoCloseable {
     private static final long IDLE_EXTRA_THREAD_SECONDS = 60;
 
     private final ThreadPoolExecutor executor;
-    private final Queue<Runnable> overflow = new ConcurrentLinkedQueue<>();
     private final ActionEvents events;
+
+    /**
+     * Hands a job to an idle thread only, so that the pool starts another thread rather than queueing it (up to
+     * {@link #MAX_RUNNING_JOBS}); past that, the pool's rejection puts it here, where the next free thread takes it.
+     */
+    private static final class HandOffQueue extends LinkedTransferQueue<Runnable> {
+        @Override
+        public boolean offer(Runnable job) {
+            return tryTransfer(job);
+        }
+    }
 
     /** {@code threads}: kept ready; when all are busy, more start (and end after a minute idle). */
     public AsyncJobManager(JobRepository jobs, long msid, int threads, ActionEvents events) {
+        this(jobs, msid, threads, MAX_RUNNING_JOBS, events);
+    }
+
+    /** {@code maxRunning}: jobs running at once at most, the rest wait (tests set it low). */
+    AsyncJobManager(JobRepository jobs, long msid, int threads, int maxRunning, ActionEvents events) {
         this.jobs = jobs;
         this.msid = msid;
         this.events = events;
         AtomicInteger n = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, Math.max(threads, MAX_RUNNING_JOBS), IDLE_EXTRA_THREAD_SECONDS,
-                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        HandOffQueue waiting = new HandOffQueue();
+        this.executor = new ThreadPoolExecutor(threads, Math.max(threads, maxRunning), IDLE_EXTRA_THREAD_SECONDS,
+                TimeUnit.SECONDS, waiting, r -> {
                     Thread t = new Thread(r, "job-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, (task, pool) -> {
+                }, (job, pool) -> {
                     if (pool.isShutdown()) {
                         throw new RejectedExecutionException("the job manager is closed");
                     }
-                    overflow.add(task); // every thread busy: the next job to end runs it
+                    waiting.put(job); // every thread busy: the next one to end its job takes it (put never calls offer)
                 });
     }
 
@@ -77,12 +91,7 @@ public final class AsyncJobManager implements AutoCloseable {
         Optional<EventResource> resource = start.instanceType() == null || start.instanceId() == null
                 ? Optional.empty() : Optional.of(new EventResource(start.instanceType(), start.instanceId()));
         Optional<ActionEvents.JobTrail> trail = events.scheduled(caller, command, resource);
-        executor.execute(() -> {
-            run(id, uuid, command, start.work(), trail);
-            for (Runnable waiting = overflow.poll(); waiting != null; waiting = overflow.poll()) {
-                waiting.run();
-            }
-        });
+        executor.execute(() -> run(id, uuid, command, start.work(), trail));
         return uuid;
     }
 

@@ -95,15 +95,20 @@ public final class Dhcpv6Networks implements AutoCloseable {
                 + " AND c.removed IS NULL AND n.removed IS NULL AND n.ip6_cidr IS NOT NULL"
                 + " AND v.state IN ('Starting', 'Running') ORDER BY c.network_id", rs -> rs.getLong(1), host.id());
         List<ApplyDhcpNetworkCommand> networks = networkIds.stream().map(this::command).toList();
-        if (sent(host, new ServeDhcpNetworksCommand(networks))) {
-            Instant now = Instant.now();
-            jdbc.transaction(() -> {
+        boolean served = sent(host, new ServeDhcpNetworksCommand(networks));
+        Instant now = Instant.now();
+        jdbc.transaction(() -> {
+            if (served) {
                 jdbc.update("DELETE FROM network_dhcp_host WHERE host_id = ?", host.id());
-                for (long networkId : networkIds) {
-                    jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)",
-                            networkId, host.id(), now);
-                }
-            });
+            }
+            // Failed part-way, the host may serve some of the set and still some of what it served: the rows keep
+            // both, so a later sync removes whatever of it the host should not serve (a removal is harmless twice).
+            for (long networkId : networkIds) {
+                jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)"
+                        + " ON DUPLICATE KEY UPDATE applied = VALUES(applied)", networkId, host.id(), now);
+            }
+        });
+        if (served) {
             LOG.info("Host {} serves the DHCPv6 of {} network(s)", host.name(), networkIds.size());
         }
     }

@@ -12,6 +12,7 @@ import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.TransferProgress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /** The engine's side of {@link HostGateway}: Up hosts from the host table, commands over the agent connections. */
@@ -48,8 +49,9 @@ public final class EngineHostGateway implements HostGateway {
     @Override
     public Answer send(String hostUuid, AgentCommand command, Duration timeout, TransferProgress progress)
             throws StorageException {
+        CompletableFuture<Answer> answer = agents.send(hostUuid, command, timeout, RequestProgress.of(progress));
         try {
-            return agents.send(hostUuid, command, timeout, RequestProgress.of(progress)).get();
+            return answer.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof AgentException) {
@@ -59,6 +61,8 @@ public final class EngineHostGateway implements HostGateway {
             throw new StorageException(StorageException.Kind.FAILED, "Host " + hostUuid
                     + " could not run an agent command", cause);
         } catch (InterruptedException e) {
+            // No one waits for it any more: a transfer still queued for the host leaves the queue, never to run.
+            answer.cancel(false);
             Thread.currentThread().interrupt();
             throw new StorageException(StorageException.Kind.UNAVAILABLE, "Interrupted waiting for host " + hostUuid);
         }

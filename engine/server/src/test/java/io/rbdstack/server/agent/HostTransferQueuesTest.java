@@ -31,7 +31,7 @@ class HostTransferQueuesTest {
     }
 
     /** Records what reached the agent; the test answers each request when it likes. */
-    static final class FakeAgents implements AgentConnections {
+    static class FakeAgents implements AgentConnections {
         record Sent(String host, AgentCommand command, CompletableFuture<Answer> answer) {
         }
 
@@ -192,5 +192,50 @@ class HostTransferQueuesTest {
         assertFalse(agents.commandsTo("h1").contains(c));
         assertEquals(0, queues.waiting("h1"));
         assertEquals(1, queues.running("h1"));
+    }
+
+    @Test
+    void aTransferWhoseSendFailsAtOnceFailsItsCallerAndFreesItsWorker() throws Exception {
+        HostTransferQueues lost = new HostTransferQueues(new FakeAgents() {
+            @Override
+            public synchronized CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout,
+                                                               RequestProgress progress) {
+                return CompletableFuture.failedFuture(new IllegalStateException("host " + hostId + " is not connected"));
+            }
+        }, () -> 1);
+
+        CompletableFuture<Answer> answer = lost.send("h1", new Copy("a"), TIMEOUT, new Reports());
+
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                answer::get);
+        assertTrue(failed.getCause().getMessage().contains("not connected"), failed.getCause().toString());
+        assertEquals(0, lost.running("h1"));
+        assertEquals(0, lost.waiting("h1"));
+    }
+
+    @Test
+    void waitingTransfersMakeTheirHostBusy() {
+        threshold.set(1);
+        queues.send("h1", new Copy("a"), TIMEOUT, new Reports());
+        queues.send("h1", new Copy("b"), TIMEOUT, new Reports());
+        queues.send("h1", new Copy("c"), TIMEOUT, new Reports());
+
+        assertEquals(1 + 2, queues.inFlight("h1"), "one running, two waiting");
+        assertEquals(0, queues.inFlight("h2"));
+    }
+
+    @Test
+    void aTransferGivenUpOnWhileWaitingIsNeverSent() throws Exception {
+        threshold.set(1);
+        Copy a = new Copy("a");
+        Copy b = new Copy("b");
+        queues.send("h1", a, TIMEOUT, new Reports());
+        CompletableFuture<Answer> waiting = queues.send("h1", b, TIMEOUT, new Reports());
+
+        waiting.cancel(false);
+        agents.answerOf(a).complete(new GenericAnswer(true, null));
+
+        assertEquals(List.of(a), agents.commandsTo("h1"), "the cancelled transfer never reached the agent");
+        assertEquals(0, queues.running("h1"));
     }
 }

@@ -1,5 +1,6 @@
 package io.rbdstack.server.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 
@@ -41,6 +42,40 @@ class AsyncJobManagerPoolTest {
             }));
 
             assertTrue(created.await(5, TimeUnit.SECONDS), "the create ran behind no blocked job");
+        } finally {
+            release.countDown();
+            manager.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void jobsBeyondTheMostRunningAtOnceWaitAndEachRunsOnceAThreadIsFree() throws Exception {
+        AsyncJobManager manager = new AsyncJobManager(mock(JobRepository.class), 1, 1, 2, mock(ActionEvents.class));
+        Caller caller = mock(Caller.class);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch blocked = new CountDownLatch(2);
+        CountDownLatch waited = new CountDownLatch(5);
+        try {
+            for (int i = 0; i < 2; i++) {
+                manager.submit(caller, "backupSnapshot", Map.of(), new AsyncCommand.AsyncStart(null, null, progress -> {
+                    blocked.countDown();
+                    release.await(30, TimeUnit.SECONDS);
+                    return ApiJson.MAPPER.createObjectNode();
+                }));
+            }
+            assertTrue(blocked.await(5, TimeUnit.SECONDS), "both threads busy");
+            for (int i = 0; i < 5; i++) {
+                manager.submit(caller, "createVolume", Map.of(), new AsyncCommand.AsyncStart(null, null, progress -> {
+                    waited.countDown();
+                    return ApiJson.MAPPER.createObjectNode();
+                }));
+            }
+            assertEquals(5, waited.getCount(), "no job runs past the two running at once");
+
+            release.countDown();
+
+            assertTrue(waited.await(5, TimeUnit.SECONDS), "every waiting job ran once the threads were free; left: "
+                    + waited.getCount());
         } finally {
             release.countDown();
             manager.close(Duration.ofSeconds(5));

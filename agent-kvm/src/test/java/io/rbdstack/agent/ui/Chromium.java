@@ -87,10 +87,16 @@ final class Chromium implements AutoCloseable {
                 .until(d -> d.findElement(by).getText().contains(text));
     }
 
+    /**
+     * A pop-over that is open and done moving: a click while its zoom-in animation runs can land beside the button
+     * (seen once in CI: the click did nothing).
+     */
+    static final String SETTLED_POPOVER = "//div[contains(@class,'ant-popover') and not(contains(@class,'ant-popover-hidden'))"
+            + " and not(contains(@class,'-enter')) and not(contains(@class,'-appear')) and not(contains(@class,'-leave'))]";
+
     /** Clicks the button of the open confirmation pop-over. */
     void confirm(String button) {
-        visible(By.xpath("//div[contains(@class,'ant-popover') and not(contains(@class,'ant-popover-hidden'))]"
-                + "//button[normalize-space()='" + button + "']")).click();
+        visible(By.xpath(SETTLED_POPOVER + "//button[normalize-space()='" + button + "']")).click();
     }
 
     /** The error text antd shows under the form item that holds the element with this id. */

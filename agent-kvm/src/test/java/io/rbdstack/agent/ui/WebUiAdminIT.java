@@ -88,7 +88,7 @@ class WebUiAdminIT {
      * left in the page, invisible, by rows that a reload removed while their pop-over was closing.
      */
     static void confirm(String button) {
-        chromium.await().until(d -> d.findElements(By.xpath("//div[contains(@class,'ant-popover')]//button[normalize-space()='"
+        chromium.await().until(d -> d.findElements(By.xpath(Chromium.SETTLED_POPOVER + "//button[normalize-space()='"
                 + button + "']")).stream().filter(WebElement::isDisplayed).findFirst().orElse(null)).click();
     }
 

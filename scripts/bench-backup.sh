@@ -18,20 +18,8 @@ source "$here/common.sh"
 size_mib=${1:-1024}
 
 base=${RBDSTACK_BENCH_PORT_BASE:-29000}
-export RBDSTACK_HTTP_PORT=$((base + 80)) RBDSTACK_HTTPS_PORT=$((base + 443)) RBDSTACK_AGENT_PORT=$((base + 250))
-export RBDSTACK_CEPH_V1_PORT=$((base + 789)) RBDSTACK_CEPH_V2_PORT=$((base + 300))
-if virsh -c qemu:///system version >/dev/null 2>&1; then
-  export RBDSTACK_LIBVIRT_SHARED=1
-fi
-out="$RBDSTACK_STATE_DIR.out" # beside the state dir, which is deleted first
-
-"$here/services.sh" stop >/dev/null 2>&1 || true
-rm -rf "$RBDSTACK_STATE_DIR"
-mkdir -p "$RBDSTACK_STATE_DIR"
-trap '"$here/services.sh" stop >/dev/null 2>&1 || true' EXIT
-
-log "starting a cloud of its own in $RBDSTACK_STATE_DIR (scripts/run.sh; log $out)"
-"$here/run.sh" > "$out" 2>&1 || { cat "$out"; die "scripts/run.sh failed"; }
+start_bench_cloud "$base"
+out="$RBDSTACK_STATE_DIR.out" # run.sh's log; the stores' start-up logs go there too
 
 # NFS and S3 stores.
 stores=${RBDSTACK_BENCH_STORES-NFS,S3}

@@ -97,4 +97,24 @@ set_property() {
   mv "$file.tmp" "$file"
 }
 
+# start_bench_cloud PORT_BASE: a benchmark's cloud of its own, scripts/run.sh on $RBDSTACK_STATE_DIR (deleted
+# first) and ports from PORT_BASE (HTTP +80, HTTPS +443, agent +250, Ceph mon v1 +789 and v2 +300), beside the test
+# services (their libvirtd when it runs); stopped when the script exits. run.sh's log: $RBDSTACK_STATE_DIR.out.
+start_bench_cloud() {
+  local base=$1 scripts out="$RBDSTACK_STATE_DIR.out" # beside the state dir, which is deleted first
+  scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  export RBDSTACK_HTTP_PORT=$((base + 80)) RBDSTACK_HTTPS_PORT=$((base + 443)) RBDSTACK_AGENT_PORT=$((base + 250))
+  export RBDSTACK_CEPH_V1_PORT=$((base + 789)) RBDSTACK_CEPH_V2_PORT=$((base + 300))
+  if virsh -c qemu:///system version >/dev/null 2>&1; then
+    export RBDSTACK_LIBVIRT_SHARED=1
+  fi
+  "$scripts/services.sh" stop >/dev/null 2>&1 || true
+  rm -rf "$RBDSTACK_STATE_DIR"
+  mkdir -p "$RBDSTACK_STATE_DIR"
+  # shellcheck disable=SC2064 # the path is fixed now, on purpose
+  trap "\"$scripts/services.sh\" stop >/dev/null 2>&1 || true" EXIT
+  log "starting a cloud of its own in $RBDSTACK_STATE_DIR (scripts/run.sh; log $out)"
+  "$scripts/run.sh" > "$out" 2>&1 || { cat "$out"; die "scripts/run.sh failed"; }
+}
+
 SERVICES_FILE="$RBDSTACK_STATE_DIR/services.properties"

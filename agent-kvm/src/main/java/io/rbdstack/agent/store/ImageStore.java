@@ -20,11 +20,24 @@ public interface ImageStore {
     void checkWritable() throws IOException;
 
     /**
-     * Writes {@code relative} atomically: under a temporary name beside it first, synced, then
-     * renamed onto the name, so a failure never leaves a complete-looking file. Missing directories
-     * are created.
+     * Writes {@code relative} atomically as one attempt: under the attempt's own partial name beside
+     * it first ({@link WriteAttempt#partialOf}; S3: a multipart upload of its own), synced, then
+     * committed under the name without ever replacing a file there, so a failure never leaves a
+     * complete-looking file and two attempts at the same file (a writer cut off from the server and
+     * the retry sent elsewhere) never write or rename over each other's. Before writing, the partials
+     * (uploads) of this file that earlier attempts began, and those of any file in the same directory
+     * abandoned {@link PartialName#ABANDONED_AFTER} ago, are removed ({@link PartialName#removableBy}).
+     * When the name is taken at the commit, the attempt succeeds only if the file there holds exactly
+     * the bytes it wrote (the same backup written twice) and otherwise fails with a
+     * {@link java.nio.file.FileAlreadyExistsException}; either way its partial is removed and the file
+     * there is left as it is. Missing directories are created.
      */
-    <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception;
+    <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception;
+
+    /** {@link #writeAtomically(String, WriteAttempt, Writer)} as an attempt beginning now. */
+    default <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
+        return writeAtomically(relative, WriteAttempt.now(), writer);
+    }
 
     /** Opens {@code relative} for reading. */
     InputStream openForReading(String relative) throws IOException;

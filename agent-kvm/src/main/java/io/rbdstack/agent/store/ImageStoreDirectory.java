@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,8 +19,12 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An image store as a directory on this host: {@code file:///path}, a file system every KVM host
@@ -28,10 +33,13 @@ import java.util.UUID;
  * by paths relative to the root and reached through {@link NoFollowDirectories}, and opened, created,
  * renamed and deleted relative to their directory without following links, so a symbolic link
  * planted in the store is refused, never followed out of it. A file is written under
- * a temporary name beside its real one, synced and renamed within that directory, so a crash never
- * leaves a half-written backup under its real name.
+ * its attempt's partial name beside its real one, synced and linked to the real name without replacing
+ * (see {@link ImageStore#writeAtomically}), so a crash never leaves a half-written backup under its real
+ * name and two attempts never overwrite each other.
  */
 public final class ImageStoreDirectory implements ImageStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageStoreDirectory.class);
 
     /** O_CREAT|O_EXCL|O_NOFOLLOW: a new file, never one a link stands for. */
     private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -94,18 +102,19 @@ public final class ImageStoreDirectory implements ImageStore {
     }
 
     /**
-     * Writes {@code relative} atomically: to {@code <name>.part} in the same directory first (created
-     * anew, never opened through a link), synced, then renamed onto the name. Missing directories are
-     * created; one that is a link is refused, and so is a link standing at the file's name.
+     * Writes {@code relative} atomically as {@code attempt}: to its own partial file in the same directory
+     * (created anew, never opened through a link), synced, then linked to the name with
+     * {@link NoReplaceCommit}, which never replaces a file there. Earlier attempts' partials are removed
+     * first ({@link PartialName#removableBy}). Missing directories are created; one that is a link is
+     * refused, and so is a link standing at the file's name.
      */
     @Override
-    public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
+    public <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
         try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, true)) {
-            Path name = Path.of(file.name());
-            directories.existingFile(dir, file); // none, or a regular file to replace
-            Path partial = Path.of(file.name() + ".part");
-            deleteIfPresent(dir, partial); // left by a crash; unlinked, never followed
+            directories.existingFile(dir, file); // none, or a regular file (then the commit compares)
+            removeLeftPartials(dir, file, attempt);
+            Path partial = Path.of(attempt.partialOf(file.name()));
             try {
                 T result;
                 long size;
@@ -116,11 +125,49 @@ public final class ImageStoreDirectory implements ImageStore {
                     force(channel);
                     size = channel.size();
                 }
-                dir.move(partial, dir, name); // renameat within the one directory: atomic, inside the store
+                if (!NoReplaceCommit.commit(root, file.directories(), partial.toString(), file.name())) {
+                    refuseUnlessSame(dir, file, partial);
+                }
+                deleteIfPresent(dir, partial);
                 return new Written<>(result, size);
             } catch (Exception e) {
                 deleteAfterFailure(dir, partial, e);
                 throw e;
+            }
+        }
+    }
+
+    /** The commit found the name taken: fine if the file there holds this attempt's bytes, else refused. */
+    private void refuseUnlessSame(SecureDirectoryStream<Path> dir, StoreRelativePath file, Path partial)
+            throws IOException {
+        if (directories.existingFile(dir, file) != null) {
+            try (InputStream ours = Channels.newInputStream(dir.newByteChannel(partial, READ));
+                 InputStream theirs = Channels.newInputStream(dir.newByteChannel(Path.of(file.name()), READ))) {
+                if (SameBytes.of(ours, theirs)) {
+                    return; // the same backup, written by another attempt first: nothing to change
+                }
+            }
+        }
+        throw new FileAlreadyExistsException(root.resolve(file.relative()).toString(), null, "another attempt wrote"
+                + " it first with other content; left as it is, this attempt's file discarded");
+    }
+
+    /** Removes the partials earlier attempts left beside {@code file}; one that cannot go is logged, not fatal. */
+    private void removeLeftPartials(SecureDirectoryStream<Path> dir, StoreRelativePath file, WriteAttempt attempt) {
+        List<Path> left = new ArrayList<>();
+        for (Path entry : dir) {
+            PartialName.parse(entry.getFileName().toString())
+                    .filter(partial -> partial.removableBy(attempt, file.name(), PartialName.ABANDONED_AFTER))
+                    .ifPresent(partial -> left.add(entry.getFileName()));
+        }
+        for (Path partial : left) {
+            try {
+                deleteIfPresent(dir, partial); // unlinked, never followed
+                LOG.info("Removed {} in image store {}: the partial file of an earlier attempt", partial,
+                        root.resolve(file.relative()).getParent());
+            } catch (IOException e) {
+                LOG.warn("Cannot remove the partial file {} an earlier attempt left in image store {}: {}", partial,
+                        root, e.getMessage());
             }
         }
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,13 +49,25 @@ class ImageStoreDirectoryTest {
         try (InputStream in = store.openForReading("snapshots/2/7/s1.rbddiff")) {
             assertArrayEquals("backup".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
         }
-        // A second write of the same file replaces it; a stale .part from a crash is no obstacle.
+        // The same bytes written again (a retry of the same backup) succeed and leave the file as it was; a
+        // partial a crashed agent left under the old fixed name is removed.
+        Object before = Files.readAttributes(store().resolve("snapshots/2/7/s1.rbddiff"),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey();
         Files.writeString(store().resolve("snapshots/2/7/s1.rbddiff.part"), "stale");
         store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
-            out.write('2');
+            out.write("backup".getBytes(StandardCharsets.UTF_8));
             return null;
         });
-        assertEquals("2", Files.readString(store().resolve("snapshots/2/7/s1.rbddiff")));
+        assertEquals(before, Files.readAttributes(store().resolve("snapshots/2/7/s1.rbddiff"),
+                java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the file there was not replaced");
+        // Other bytes are refused: the file there is never replaced.
+        FileAlreadyExistsException taken = assertThrows(FileAlreadyExistsException.class,
+                () -> store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
+                    out.write('2');
+                    return null;
+                }));
+        assertTrue(taken.getMessage().contains("another attempt wrote it first with other content"), taken.getMessage());
+        assertEquals("backup", Files.readString(store().resolve("snapshots/2/7/s1.rbddiff")));
         assertTrue(store.delete("snapshots/2/7/s1.rbddiff"));
         assertFalse(store.delete("snapshots/2/7/s1.rbddiff"), "already gone");
         assertFalse(store.delete("snapshots/9/9/none.rbddiff"), "its directory was never there");

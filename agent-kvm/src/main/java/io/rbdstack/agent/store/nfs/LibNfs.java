@@ -92,4 +92,19 @@ interface LibNfs extends Library {
 
     /** {@code int nfs_rename(struct nfs_context *nfs, const char *oldpath, const char *newpath)}. */
     int nfs_rename(Pointer nfs, String from, String to);
+
+    /** {@code int nfs_link(struct nfs_context *nfs, const char *oldpath, const char *newpath)}: NFSv3 LINK, -EEXIST when taken. */
+    int nfs_link(Pointer nfs, String from, String to);
+
+    /** {@code int nfs_opendir(struct nfs_context *nfs, const char *path, struct nfsdir **nfsdir)}: reads it all (READDIRPLUS). */
+    int nfs_opendir(Pointer nfs, String path, PointerByReference dir);
+
+    /**
+     * {@code struct nfsdirent *nfs_readdir(struct nfs_context *nfs, struct nfsdir *nfsdir)}: the next entry of
+     * what opendir read, null at the end; the entry's {@code next} pointer comes first, its {@code char *name} second.
+     */
+    Pointer nfs_readdir(Pointer nfs, Pointer dir);
+
+    /** {@code void nfs_closedir(struct nfs_context *nfs, struct nfsdir *nfsdir)}. */
+    void nfs_closedir(Pointer nfs, Pointer dir);
 }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -117,6 +119,35 @@ final class NfsContext implements AutoCloseable {
 
     void rename(String from, String to) throws IOException {
         check(rpc("rename " + from, () -> nfs.nfs_rename(context, from, to)), "rename " + from + " to " + to);
+    }
+
+    /** A second name {@code to} for the file {@code from} (NFSv3 LINK); false, nothing changed, when {@code to} is taken. */
+    boolean link(String from, String to) throws IOException {
+        int rc = rpc("link " + from, () -> nfs.nfs_link(context, from, to));
+        if (rc == -EEXIST) {
+            return false;
+        }
+        check(rc, "link " + from + " to " + to);
+        return true;
+    }
+
+    /** The names in directory {@code path}, "." and ".." left out. */
+    List<String> list(String path) throws IOException {
+        PointerByReference dir = new PointerByReference();
+        check(rpc("list " + path, () -> nfs.nfs_opendir(context, path, dir)), "list " + path);
+        List<String> names = new ArrayList<>();
+        try {
+            for (Pointer entry = nfs.nfs_readdir(context, dir.getValue()); entry != null;
+                 entry = nfs.nfs_readdir(context, dir.getValue())) {
+                String name = entry.getPointer(Native.POINTER_SIZE).getString(0);
+                if (!name.equals(".") && !name.equals("..")) {
+                    names.add(name);
+                }
+            }
+        } finally {
+            nfs.nfs_closedir(context, dir.getValue());
+        }
+        return names;
     }
 
     /** A new file, or an existing one truncated, mode 0600. */

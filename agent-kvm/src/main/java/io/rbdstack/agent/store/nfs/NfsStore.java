@@ -1,25 +1,34 @@
 package io.rbdstack.agent.store.nfs;
 
 import io.rbdstack.agent.store.ImageStore;
+import io.rbdstack.agent.store.PartialName;
+import io.rbdstack.agent.store.SameBytes;
 import io.rbdstack.agent.store.StoreRelativePath;
+import io.rbdstack.agent.store.WriteAttempt;
 import io.rbdstack.spi.storage.ImageStorePathException;
 import io.rbdstack.spi.storage.NfsStoreUrl;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An image store on an NFS export ({@code nfs://server/export/path}), reached through libnfs over
  * NFSv3 with no kernel mount. Each operation mounts the export in a context of its own on the calling
  * thread and closes it at its end (libnfs 4.0 contexts are not thread safe); each RPC waits at most
- * {@link #timeout()}, so a dead server fails the operation in bounded time. Files are written as
- * {@code <name>.part}, synced (COMMIT) and renamed, as in {@link io.rbdstack.agent.store.ImageStoreDirectory}.
+ * {@link #timeout()}, so a dead server fails the operation in bounded time. Files are written under
+ * their attempt's partial name, synced (COMMIT) and linked to their name (LINK, which never replaces),
+ * as {@link ImageStore#writeAtomically} says.
  * libnfs resolves symbolic links itself within the export, so a link can never lead to this host's
  * files; links planted in the store are refused all the same.
  */
 public final class NfsStore implements ImageStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NfsStore.class);
 
     /** How long one NFS RPC may take: {@code -Drbdstack.nfs.timeout.ms}, 20 s by default (the server waits 30 s). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(Long.getLong("rbdstack.nfs.timeout.ms", 20_000));
@@ -70,14 +79,14 @@ public final class NfsStore implements ImageStore {
     }
 
     @Override
-    public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
+    public <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception {
         StoreRelativePath file = parse(relative);
         try (NfsContext nfs = mount()) {
             String directory = directories(nfs, file, true);
             String name = directory + "/" + file.name();
-            existingFile(nfs, name);
-            String partial = name + ".part";
-            nfs.unlink(partial); // left by a crash
+            existingFile(nfs, name); // none, or a regular file (then the commit compares)
+            removeLeftPartials(nfs, directory, file, attempt);
+            String partial = directory + "/" + attempt.partialOf(file.name());
             try {
                 T result;
                 long size;
@@ -87,7 +96,11 @@ public final class NfsStore implements ImageStore {
                     out.sync();
                     size = stream.size();
                 }
-                nfs.rename(partial, name); // NFSv3 RENAME within one directory: atomic on the server
+                // NFSv3 LINK: atomic on the server and never replacing (RENAME would replace the name).
+                if (!nfs.link(partial, name)) {
+                    refuseUnlessSame(nfs, relative, partial, name);
+                }
+                nfs.unlink(partial);
                 return new Written<>(result, size);
             } catch (Exception e) {
                 try {
@@ -96,6 +109,39 @@ public final class NfsStore implements ImageStore {
                     e.addSuppressed(cleanup);
                 }
                 throw e;
+            }
+        }
+    }
+
+    /** The commit found the name taken: fine if the file there holds this attempt's bytes, else refused. */
+    private void refuseUnlessSame(NfsContext nfs, String relative, String partial, String name) throws IOException {
+        if (existingFile(nfs, name) != null) {
+            // Both read through the one context, in turn, on this thread.
+            try (InputStream ours = new NfsFileStreams.Input(nfs.openForReading(partial), null);
+                 InputStream theirs = new NfsFileStreams.Input(nfs.openForReading(name), null)) {
+                if (SameBytes.of(ours, theirs)) {
+                    return; // the same backup, written by another attempt first: nothing to change
+                }
+            }
+        }
+        throw new FileAlreadyExistsException(relative, null, "in image store " + url.url() + " another attempt wrote"
+                + " it first with other content; left as it is, this attempt's file discarded");
+    }
+
+    /** Removes the partials earlier attempts left beside the file; one that cannot go is logged, not fatal. */
+    private void removeLeftPartials(NfsContext nfs, String directory, StoreRelativePath file, WriteAttempt attempt)
+            throws IOException {
+        for (String entry : nfs.list(directory.isEmpty() ? "/" : directory)) {
+            if (PartialName.parse(entry).filter(partial -> partial.removableBy(attempt, file.name(),
+                    PartialName.ABANDONED_AFTER)).isPresent()) {
+                try {
+                    nfs.unlink(directory + "/" + entry);
+                    LOG.info("Removed {}/{} in image store {}: the partial file of an earlier attempt", directory, entry,
+                            url.url());
+                } catch (IOException e) {
+                    LOG.warn("Cannot remove the partial file {}/{} an earlier attempt left in image store {}: {}",
+                            directory, entry, url.url(), e.getMessage());
+                }
             }
         }
     }

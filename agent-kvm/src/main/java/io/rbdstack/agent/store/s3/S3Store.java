@@ -1,14 +1,18 @@
 package io.rbdstack.agent.store.s3;
 
 import io.rbdstack.agent.store.ImageStore;
+import io.rbdstack.agent.store.PartialName;
 import io.rbdstack.agent.store.StoreRelativePath;
+import io.rbdstack.agent.store.WriteAttempt;
 import io.rbdstack.spi.storage.ImageStorePathException;
 import io.rbdstack.spi.storage.S3StoreUrl;
 import io.rbdstack.spi.storage.StoreCredentials;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -16,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -23,15 +28,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * An image store in an S3 bucket ({@code s3://<endpoint>/<bucket>?usehttps=..&region=..}), written
  * and read through the AWS SDK with path-style addressing. A file is an object whose key is its path
  * relative to the store; it is written as a multipart upload ({@link S3MultipartOutputStream}), which
- * makes it visible only once complete, so a failed backup never leaves a complete-looking object; an
- * upload a failed attempt could not abort (its agent killed, the endpoint down) is aborted by the next
- * write of the same key.
+ * makes it visible only once complete, so a failed backup never leaves a complete-looking object. Each
+ * attempt has an upload of its own, tagged with its id ({@link #ATTEMPT_METADATA}); uploads earlier
+ * attempts left open are aborted by the next attempt, never a later one's, and a completion never replaces
+ * an object another attempt completed first ({@link ImageStore#writeAtomically}).
  * Restores stream the object back. The keys come with each command; errors name the store, never a key.
  * S3 has no capacity: the store reports none.
  */
 public final class S3Store implements ImageStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
+    /** User metadata naming the attempt ({@link WriteAttempt#id}) whose upload became the object. */
+    public static final String ATTEMPT_METADATA = "rbdstack-attempt";
 
     private final S3StoreUrl url;
     private final S3Client s3;
@@ -76,15 +84,28 @@ public final class S3Store implements ImageStore {
     }
 
     @Override
-    public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
+    public <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception {
         String key = key(relative);
-        abortAbandonedUploads(key);
-        S3MultipartOutputStream out = call("start an upload to",
-                () -> new S3MultipartOutputStream(s3, url.bucket(), key, timeout));
+        abortEarlierUploads(key, attempt);
+        S3MultipartOutputStream out = call("start an upload to", () -> new S3MultipartOutputStream(s3, url.bucket(),
+                key, Map.of(ATTEMPT_METADATA, attempt.id()), timeout));
         try {
             T result = writer.write(out);
-            out.complete();
-            return new Written<>(result, out.size());
+            out.sendRemainingParts();
+            // The endpoint may not honour If-None-Match on the completion (Ceph RGW 16 does not): look first.
+            Optional<String> there = eTag(relative);
+            if (there.isEmpty() && out.complete()) {
+                return new Written<>(result, out.size());
+            }
+            if (there.isEmpty()) {
+                there = eTag(relative); // the completion was refused: another attempt's object came meanwhile
+            }
+            out.abort();
+            if (there.isPresent() && there.get().equals(out.objectETag())) {
+                return new Written<>(result, out.size()); // the same backup, uploaded by another attempt first
+            }
+            throw new FileAlreadyExistsException(relative, null, "in S3 image store " + url.url() + " another"
+                    + " attempt wrote it first with other content; left as it is, this attempt's upload aborted");
         } catch (Exception e) {
             // An interrupted backup (its connection to the server lost) still aborts its upload: the SDK
             // refuses calls on an interrupted thread, so the flag is set aside for the abort.
@@ -98,7 +119,7 @@ public final class S3Store implements ImageStore {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (e instanceof IOException io) {
+            if (e instanceof IOException io && !(e instanceof FileAlreadyExistsException)) {
                 throw new IOException("S3 image store " + url.url() + ": " + io.getMessage(), io);
             }
             throw e;
@@ -134,17 +155,28 @@ public final class S3Store implements ImageStore {
     }
 
     /**
-     * Aborts the uploads of {@code key} an earlier attempt left open: its agent was killed, or the
-     * endpoint was down when it tried to abort. Their parts are invisible but take space until aborted.
-     * A key is written by one backup at a time (its snapshot is BackingUp), so none of them is live.
+     * Aborts the uploads an earlier attempt left open ({@link PartialName#removableBy}, the upload's start
+     * as the endpoint recorded it standing for the attempt's): of {@code key} begun before {@code attempt},
+     * their agent killed, cut off or unable to abort when the endpoint was down; and of any key in the same
+     * directory abandoned long ago. Their parts are invisible but take space until aborted. An upload begun
+     * after this attempt is never aborted: it may be the live retry of this very backup.
      */
-    private void abortAbandonedUploads(String key) throws IOException {
+    private void abortEarlierUploads(String key, WriteAttempt attempt) throws IOException {
+        int slash = key.lastIndexOf('/');
+        String directory = key.substring(0, slash + 1);
+        String name = key.substring(slash + 1);
         call("list the open uploads of " + key + " in", () -> {
             try {
-                s3.listMultipartUploadsPaginator(b -> b.bucket(url.bucket()).prefix(key)).uploads().stream()
-                        .filter(upload -> upload.key().equals(key))
-                        .forEach(upload -> s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(key)
-                                .uploadId(upload.uploadId())));
+                s3.listMultipartUploadsPaginator(b -> b.bucket(url.bucket()).prefix(directory)).uploads().stream()
+                        .filter(upload -> upload.key().lastIndexOf('/') == slash && upload.initiated() != null
+                                && new PartialName(upload.key().substring(slash + 1), upload.initiated())
+                                .removableBy(attempt, name, PartialName.ABANDONED_AFTER))
+                        .forEach(upload -> {
+                            s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(upload.key())
+                                    .uploadId(upload.uploadId()));
+                            LOG.info("S3 image store {}: aborted the upload of {} begun at {} by an earlier attempt",
+                                    url.url(), upload.key(), upload.initiated());
+                        });
             } catch (S3Exception e) {
                 if (e.statusCode() != 403) {
                     throw e;
@@ -158,11 +190,20 @@ public final class S3Store implements ImageStore {
         });
     }
 
+    /** The ETag of the object, unquoted; empty when there is none. */
+    private Optional<String> eTag(String relative) throws IOException {
+        return headObject(relative).map(head -> S3MultipartOutputStream.unquoted(head.eTag()));
+    }
+
     /** The object's size, empty when there is none. */
     private Optional<Long> head(String relative) throws IOException {
+        return headObject(relative).map(HeadObjectResponse::contentLength);
+    }
+
+    private Optional<HeadObjectResponse> headObject(String relative) throws IOException {
         String key = key(relative);
         try {
-            return Optional.of(s3.headObject(b -> b.bucket(url.bucket()).key(key)).contentLength());
+            return Optional.of(s3.headObject(b -> b.bucket(url.bucket()).key(key)));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {

@@ -27,10 +27,11 @@ public interface ImageStore {
      * the retry sent elsewhere) never write or rename over each other's. Before writing, the partials
      * (uploads) of this file that earlier attempts began, and those of any file in the same directory
      * abandoned {@link PartialName#ABANDONED_AFTER} ago, are removed ({@link PartialName#removableBy}).
-     * When the name is taken at the commit, the attempt succeeds only if the file there holds exactly
-     * the bytes it wrote (the same backup written twice) and otherwise fails with a
-     * {@link java.nio.file.FileAlreadyExistsException}; either way its partial is removed and the file
-     * there is left as it is. Missing directories are created.
+     * When the name is taken at the commit, the attempt succeeds leaving the file as it is if it holds exactly
+     * the bytes it wrote (the same backup written twice), replaces it if it was finished before the attempt
+     * began ({@link WriteAttempt#beganAfter}: an earlier attempt's, never recorded), and otherwise fails with a
+     * {@link java.nio.file.FileAlreadyExistsException}, the file left as it is; its partial is removed either
+     * way. Missing directories are created.
      */
     <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception;
 

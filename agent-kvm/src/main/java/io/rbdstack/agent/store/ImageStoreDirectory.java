@@ -19,6 +19,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -126,7 +127,7 @@ public final class ImageStoreDirectory implements ImageStore {
                     size = channel.size();
                 }
                 if (!NoReplaceCommit.commit(root, file.directories(), partial.toString(), file.name())) {
-                    refuseUnlessSame(dir, file, partial);
+                    settleTakenName(dir, file, partial, attempt);
                 }
                 deleteIfPresent(dir, partial);
                 return new Written<>(result, size);
@@ -137,15 +138,32 @@ public final class ImageStoreDirectory implements ImageStore {
         }
     }
 
-    /** The commit found the name taken: fine if the file there holds this attempt's bytes, else refused. */
-    private void refuseUnlessSame(SecureDirectoryStream<Path> dir, StoreRelativePath file, Path partial)
-            throws IOException {
-        if (directories.existingFile(dir, file) != null) {
+    /**
+     * The commit found the name taken. The file there holding this attempt's bytes is the same backup written
+     * first by another attempt: nothing to change. One finished before this attempt began is an earlier
+     * attempt's the server never recorded: replaced (renameat). Anything else is refused.
+     */
+    private void settleTakenName(SecureDirectoryStream<Path> dir, StoreRelativePath file, Path partial,
+                                 WriteAttempt attempt) throws IOException {
+        BasicFileAttributes there = directories.existingFile(dir, file);
+        if (there == null) { // deleted since: the name is free again
+            if (NoReplaceCommit.commit(root, file.directories(), partial.toString(), file.name())) {
+                return;
+            }
+            there = directories.existingFile(dir, file);
+        }
+        if (there != null) {
             try (InputStream ours = Channels.newInputStream(dir.newByteChannel(partial, READ));
                  InputStream theirs = Channels.newInputStream(dir.newByteChannel(Path.of(file.name()), READ))) {
                 if (SameBytes.of(ours, theirs)) {
-                    return; // the same backup, written by another attempt first: nothing to change
+                    return;
                 }
+            }
+            if (attempt.beganAfter(there.lastModifiedTime().toInstant())) {
+                dir.move(partial, dir, Path.of(file.name()));
+                LOG.warn("Replaced {} in image store {}: an earlier attempt wrote it at {}, before attempt {} began, with"
+                        + " other content", file.relative(), root, there.lastModifiedTime(), attempt.id());
+                return;
             }
         }
         throw new FileAlreadyExistsException(root.resolve(file.relative()).toString(), null, "another attempt wrote"

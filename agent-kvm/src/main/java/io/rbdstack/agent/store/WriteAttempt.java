@@ -28,6 +28,16 @@ public record WriteAttempt(Instant began, String id) {
                 + HexFormat.of().formatHex(random));
     }
 
+    /**
+     * Whether a file last modified at {@code modified} was finished before this attempt began: then an earlier
+     * attempt wrote it, whose answer the server never recorded (it sends a backup only for a snapshot that has
+     * none), and this attempt may replace it. A later attempt begins only once the server has given this one up
+     * (several heartbeats on), so its file is never that old.
+     */
+    public boolean beganAfter(Instant modified) {
+        return modified.isBefore(began);
+    }
+
     /** The name this attempt writes {@code finalName} under until it commits: {@code <final>.<id>.part}. */
     public String partialOf(String finalName) {
         return finalName + "." + id + PartialName.SUFFIX;

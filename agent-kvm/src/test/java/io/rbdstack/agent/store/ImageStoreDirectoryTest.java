@@ -60,14 +60,21 @@ class ImageStoreDirectoryTest {
         });
         assertEquals(before, Files.readAttributes(store().resolve("snapshots/2/7/s1.rbddiff"),
                 java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the file there was not replaced");
-        // Other bytes are refused: the file there is never replaced.
+        // Other bytes from an attempt that began before the file was written (a stale writer) are refused...
         FileAlreadyExistsException taken = assertThrows(FileAlreadyExistsException.class,
-                () -> store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
-                    out.write('2');
-                    return null;
-                }));
+                () -> store.writeAtomically("snapshots/2/7/s1.rbddiff",
+                        WriteAttempt.at(java.time.Instant.now().minusSeconds(60)), out -> {
+                            out.write('2');
+                            return null;
+                        }));
         assertTrue(taken.getMessage().contains("another attempt wrote it first with other content"), taken.getMessage());
         assertEquals("backup", Files.readString(store().resolve("snapshots/2/7/s1.rbddiff")));
+        // ...and replace it from one that began after (the file an earlier, unrecorded attempt left).
+        store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
+            out.write('2');
+            return null;
+        });
+        assertEquals("2", Files.readString(store().resolve("snapshots/2/7/s1.rbddiff")));
         assertTrue(store.delete("snapshots/2/7/s1.rbddiff"));
         assertFalse(store.delete("snapshots/2/7/s1.rbddiff"), "already gone");
         assertFalse(store.delete("snapshots/9/9/none.rbddiff"), "its directory was never there");

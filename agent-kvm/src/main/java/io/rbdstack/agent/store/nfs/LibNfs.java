@@ -22,10 +22,11 @@ interface LibNfs extends Library {
     int O_WRONLY = 1;
     int O_CREAT = 0100;
     int O_TRUNC = 01000;
-    /** {@code struct nfs_stat_64}: 17 uint64; mode at 2, size at 7. */
+    /** {@code struct nfs_stat_64}: 17 uint64; mode at 2, size at 7, mtime (seconds) at 11. */
     int STAT_LONGS = 17;
     int STAT_MODE = 2;
     int STAT_SIZE = 7;
+    int STAT_MTIME = 11;
     /** {@code struct nfs_statvfs_64}: f_bsize, f_frsize, f_blocks, f_bfree, f_bavail, ... 11 uint64. */
     int STATVFS_LONGS = 11;
 

@@ -74,7 +74,10 @@ final class NfsContext implements AutoCloseable {
         }
     }
 
-    /** The type bits and size of {@code path} itself (a link is not followed), or null when there is none. */
+    /**
+     * The type bits, size and modification time (epoch seconds) of {@code path} itself (a link is not followed),
+     * or null when there is none.
+     */
     long[] lstat(String path) throws IOException {
         try (Memory stat = new Memory(8L * LibNfs.STAT_LONGS)) {
             stat.clear();
@@ -83,7 +86,8 @@ final class NfsContext implements AutoCloseable {
                 return null;
             }
             check(rc, "stat " + path);
-            return new long[] {stat.getLong(8L * LibNfs.STAT_MODE) & S_IFMT, stat.getLong(8L * LibNfs.STAT_SIZE)};
+            return new long[] {stat.getLong(8L * LibNfs.STAT_MODE) & S_IFMT, stat.getLong(8L * LibNfs.STAT_SIZE),
+                    stat.getLong(8L * LibNfs.STAT_MTIME)};
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +99,7 @@ public final class NfsStore implements ImageStore {
                 }
                 // NFSv3 LINK: atomic on the server and never replacing (RENAME would replace the name).
                 if (!nfs.link(partial, name)) {
-                    refuseUnlessSame(nfs, relative, partial, name);
+                    settleTakenName(nfs, relative, partial, name, attempt);
                 }
                 nfs.unlink(partial);
                 return new Written<>(result, size);
@@ -113,15 +114,35 @@ public final class NfsStore implements ImageStore {
         }
     }
 
-    /** The commit found the name taken: fine if the file there holds this attempt's bytes, else refused. */
-    private void refuseUnlessSame(NfsContext nfs, String relative, String partial, String name) throws IOException {
-        if (existingFile(nfs, name) != null) {
+    /**
+     * The commit found the name taken. The file there holding this attempt's bytes is the same backup written
+     * first by another attempt: nothing to change. One finished before this attempt began is an earlier
+     * attempt's the server never recorded: replaced (RENAME). Anything else is refused.
+     */
+    private void settleTakenName(NfsContext nfs, String relative, String partial, String name, WriteAttempt attempt)
+            throws IOException {
+        long[] there = existingFile(nfs, name);
+        if (there == null) { // deleted since: the name is free again
+            if (nfs.link(partial, name)) {
+                return;
+            }
+            there = existingFile(nfs, name);
+        }
+        if (there != null) {
             // Both read through the one context, in turn, on this thread.
             try (InputStream ours = new NfsFileStreams.Input(nfs.openForReading(partial), null);
                  InputStream theirs = new NfsFileStreams.Input(nfs.openForReading(name), null)) {
                 if (SameBytes.of(ours, theirs)) {
-                    return; // the same backup, written by another attempt first: nothing to change
+                    return;
                 }
+            }
+            // The server's seconds: a file of this second counts as not older.
+            Instant modified = Instant.ofEpochSecond(there[2]);
+            if (attempt.beganAfter(modified.plusSeconds(1))) {
+                nfs.rename(partial, name);
+                LOG.warn("Replaced {} in image store {}: an earlier attempt wrote it at {}, before attempt {} began, with"
+                        + " other content", relative, url.url(), modified, attempt.id());
+                return;
             }
         }
         throw new FileAlreadyExistsException(relative, null, "in image store " + url.url() + " another attempt wrote"

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Writes one object as an S3 multipart upload with bounded memory: one part fills while the two
  * before it upload, each on a thread and connection of its own, so reading the source and sending
  * overlap, and at most three parts are in memory. Nothing is visible under the key until
- * {@link #complete()}, which never replaces an object there on an endpoint that honours If-None-Match;
+ * {@link #complete}, which never replaces an object there on an endpoint that honours If-None-Match;
  * {@link #abort()} discards the parts. Parts are 8 MiB, doubling every 1000
  * parts, so S3's 10,000-part limit is never reached and a backup of up to 8 GiB holds 24 MiB.
  */
@@ -136,12 +136,14 @@ final class S3MultipartOutputStream extends OutputStream {
     }
 
     /**
-     * Makes the object visible under its key ({@link #sendRemainingParts} first), only if there is none
-     * yet (If-None-Match: *, where the endpoint honours it); false when the endpoint refused because one is.
+     * Makes the object visible under its key ({@link #sendRemainingParts} first); with {@code onlyIfAbsent}
+     * only if there is none yet (If-None-Match: *, where the endpoint honours it), false when the endpoint
+     * refused because one is.
      */
-    boolean complete() throws IOException {
+    boolean complete(boolean onlyIfAbsent) throws IOException {
         try {
-            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).ifNoneMatch("*")
+            s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
+                    .ifNoneMatch(onlyIfAbsent ? "*" : null)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
             return true;
         } catch (S3Exception e) {

@@ -93,17 +93,27 @@ public final class S3Store implements ImageStore {
             T result = writer.write(out);
             out.sendRemainingParts();
             // The endpoint may not honour If-None-Match on the completion (Ceph RGW 16 does not): look first.
-            Optional<String> there = eTag(relative);
-            if (there.isEmpty() && out.complete()) {
+            Optional<HeadObjectResponse> there = headObject(relative);
+            if (there.isEmpty() && out.complete(true)) {
                 return new Written<>(result, out.size());
             }
             if (there.isEmpty()) {
-                there = eTag(relative); // the completion was refused: another attempt's object came meanwhile
+                there = headObject(relative); // the completion was refused: another attempt's object came meanwhile
             }
-            out.abort();
-            if (there.isPresent() && there.get().equals(out.objectETag())) {
+            if (there.isPresent() && S3MultipartOutputStream.unquoted(there.get().eTag()).equals(out.objectETag())) {
+                out.abort();
                 return new Written<>(result, out.size()); // the same backup, uploaded by another attempt first
             }
+            // S3 keeps the second: an object of this second counts as not older.
+            if (there.isPresent() && there.get().lastModified() != null
+                    && attempt.beganAfter(there.get().lastModified().plusSeconds(1))) {
+                out.complete(false);
+                LOG.warn("S3 image store {}: replaced {}, completed at {} by attempt {} before attempt {} began, with other"
+                        + " content", url.url(), relative, there.get().lastModified(),
+                        there.get().metadata().get(ATTEMPT_METADATA), attempt.id());
+                return new Written<>(result, out.size());
+            }
+            out.abort();
             throw new FileAlreadyExistsException(relative, null, "in S3 image store " + url.url() + " another"
                     + " attempt wrote it first with other content; left as it is, this attempt's upload aborted");
         } catch (Exception e) {
@@ -188,11 +198,6 @@ public final class S3Store implements ImageStore {
             }
             return null;
         });
-    }
-
-    /** The ETag of the object, unquoted; empty when there is none. */
-    private Optional<String> eTag(String relative) throws IOException {
-        return headObject(relative).map(head -> S3MultipartOutputStream.unquoted(head.eTag()));
     }
 
     /** The object's size, empty when there is none. */

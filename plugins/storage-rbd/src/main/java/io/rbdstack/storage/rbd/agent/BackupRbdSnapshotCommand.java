@@ -16,9 +16,9 @@ public record BackupRbdSnapshotCommand(RbdPool pool, String image, String snapsh
         implements AgentCommand {
 
     /**
-     * Safe to send to another host after a lost one: every store writes a partial backup under a temporary name (S3:
-     * an unfinished multipart upload) and makes it the backup last, so a half-written one is never taken for complete,
-     * and the next run replaces it.
+     * Safe to send to another host after a lost one, also one cut off but still writing: each run writes a partial
+     * of its own (S3: its own multipart upload) and gives it the backup's name last, never replacing a file there, so
+     * a half-written one is never taken for complete and the two runs never write over each other's.
      */
     @Override
     public boolean retrySafe() {

@@ -36,7 +36,8 @@ start() {
   local java_opts=${RBDSTACK_AGENT_JAVA_OPTS:--Xms16m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m}
   # setsid: the agent outlives this shell; it stops on SIGTERM (agent.sh stop), never by name.
   # shellcheck disable=SC2086 # the options are words
-  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid java $java_opts -jar "$JAR" --config "$config" \
+  env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" ${RBDSTACK_AGENT_MMAP_THRESHOLD:+MALLOC_MMAP_THRESHOLD_=$RBDSTACK_AGENT_MMAP_THRESHOLD} \
+    setsid java $java_opts -jar "$JAR" --config "$config" \
     >> "$LOGFILE" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   WATCH_PIDFILE=$PIDFILE wait_for "the agent starting" 60 "$LOGFILE" started

@@ -19,13 +19,13 @@ public final class TransferBuffers {
     public static final String BUDGET_PROPERTY = "rbdstack.transfer.buffers";
 
     /**
-     * The agent's budget: 12 buffers of one RBD object (48 MiB; {@value #BUDGET_PROPERTY} changes it). One backup
-     * asks for 5 (4 reads in flight), one restore for 8: two backups, or one restore beside anything, get what they
-     * ask for or nearly (a backup beside a restore: 4); with more allowed, later ones get what is left and a fourth
-     * backup waits until 2 are free (waiting transfers are served first come, first served). Each buffer lent costs
-     * about twice its size at the busiest moment (librados receives each read into a buffer of its own before
-     * librbd copies it here): 16 made four concurrent backups peak at 252-281 MiB of agent RSS, 12 at 250 with the
-     * launcher's other settings (README, scripts/bench-transfers.sh).
+     * The agent's budget: 10 buffers of one RBD object (40 MiB; {@value #BUDGET_PROPERTY} changes it). One backup
+     * asks for 5 (4 reads in flight), one restore for 8: two backups (the default per host) get all they ask for, a
+     * restore and a backup 8 and 2 (or 5 and 5); with more allowed, later ones get what is left and wait until 2 are
+     * free (waiting transfers are served first come, first served). Each buffer lent costs about twice its size at the busiest
+     * moment (librados receives each read into a buffer of its own before librbd copies it here): four concurrent
+     * backups peaked at 252-281 MiB of agent RSS with 16, 250 with 12 and 221 with 10 (with the launcher's other
+     * settings; README, scripts/bench-transfers.sh); one or two backups read as deep as before.
      */
     public static final TransferBuffers AGENT = new TransferBuffers(budget(System.getProperty(BUDGET_PROPERTY)),
             RbdBackups.CHUNK);
@@ -79,10 +79,10 @@ public final class TransferBuffers {
         this.bufferBytes = bufferBytes;
     }
 
-    /** The budget {@code value} (a system property's) names: 12 when null. */
+    /** The budget {@code value} (a system property's) names: 10 when null. */
     static int budget(String value) {
         if (value == null) {
-            return 12;
+            return 10;
         }
         try {
             return Integer.parseInt(value.trim());

@@ -150,8 +150,8 @@ class TransferBuffersTest {
     }
 
     @Test
-    void theAgentsBudgetIsTwelveUnlessThePropertySaysOtherwise() {
-        assertEquals(12, TransferBuffers.budget(null));
+    void theAgentsBudgetIsTenUnlessThePropertySaysOtherwise() {
+        assertEquals(10, TransferBuffers.budget(null));
         assertEquals(20, TransferBuffers.budget(" 20 "));
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> TransferBuffers.budget("lots"));

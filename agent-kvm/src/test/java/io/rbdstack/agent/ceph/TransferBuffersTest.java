@@ -91,6 +91,7 @@ class TransferBuffersTest {
             int which = i;
             waiters.add(CompletableFuture.runAsync(() -> {
                 try (TransferBuffers.Lease lease = budget.take(2, 2)) {
+                    assertEquals(2, lease.buffers().size(), "the whole budget, each in turn");
                     served.add(which);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);

@@ -24,8 +24,8 @@ public final class TransferBuffers {
      * restore and a backup 8 and 2 (or 5 and 5); with more allowed, later ones get what is left and wait until 2 are
      * free (waiting transfers are served first come, first served). Each buffer lent costs about twice its size at the busiest
      * moment (librados receives each read into a buffer of its own before librbd copies it here): four concurrent
-     * backups peaked at 252-281 MiB of agent RSS with 16, 250 with 12 and 221 with 10 (with the launcher's other
-     * settings; README, scripts/bench-transfers.sh); one or two backups read as deep as before.
+     * backups peaked at 252-281 MiB of agent RSS with 16, 250 with 12 and 220-227 with 10 and one malloc arena
+     * (scripts/agent.sh; README, scripts/bench-transfers.sh); one or two backups read as deep as before.
      */
     public static final TransferBuffers AGENT = new TransferBuffers(budget(System.getProperty(BUDGET_PROPERTY)),
             RbdBackups.CHUNK);

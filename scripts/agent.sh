@@ -28,15 +28,24 @@ start() {
       || die "build failed"
   fi
   : > "$LOGFILE"
-  # Bounded memory: a small heap under the serial collector (an agent has no use for a parallel one)
-  # and few glibc malloc arenas (librados, libvirt and JNA allocate from many threads). Not a fixed
-  # MALLOC_MMAP_THRESHOLD_: it bounds memory (four concurrent backups 269 MiB instead of 482 MiB) but
-  # maps and unmaps librados' 4 MiB read buffers every time, and a 1 GiB backup took 9-14 s instead
-  # of 3-5 s (scripts/bench-backup.sh). Backups and restores reuse their buffers (ReadAhead, WriteBehind).
-  local java_opts=${RBDSTACK_AGENT_JAVA_OPTS:--Xms16m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m}
+  # Bounded memory (issue 14: RSS <= 150 MiB idle, <= 256 MiB during four concurrent backups), measured with
+  # scripts/bench-transfers.sh (README, Figures): a small heap under the serial collector (an agent has no use
+  # for a parallel one), kept small after growing (Min/MaxHeapFreeRatio: heap committed after four concurrent
+  # backups 28 MiB instead of 44, NMT); the JDK's cache of temporary direct buffers off for the 1 MiB writes to
+  # the image store (NMT "Other" 4 MiB -> 45 KiB); the native heap trimmed every 5 s, so malloc gives back what
+  # the compiler and librados took (with the heap ratios: idle 149 MiB instead of 157, both with NMT); one
+  # glibc malloc arena (librados, libvirt and JNA allocate from many threads: with two, what librados' threads
+  # freed in one was not reused by the others, and four concurrent backups peaked at 251 MiB instead of 221,
+  # everything else equal; one backup alone 0.90x rbd export-diff's time against 1.02x, at load 10-12). The
+  # transfer buffers' budget is the agent's (TransferBuffers, -Drbdstack.transfer.buffers). Not a fixed
+  # MALLOC_MMAP_THRESHOLD_: it bounds memory (2 MiB: four concurrent backups 219 MiB) but maps and unmaps
+  # librados' 4 MiB read buffers every time, and one 1 GiB backup took 2.37x rbd export-diff's time, against
+  # 0.71-1.23x in the runs around it (2026-12-04).
+  local java_opts=${RBDSTACK_AGENT_JAVA_OPTS:--Xms16m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m \
+-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:TrimNativeHeapInterval=5000 -Djdk.nio.maxCachedBufferSize=262144}
   # setsid: the agent outlives this shell; it stops on SIGTERM (agent.sh stop), never by name.
   # shellcheck disable=SC2086 # the options are words
-  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} setsid java $java_opts -jar "$JAR" --config "$config" \
+  MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-1} setsid java $java_opts -jar "$JAR" --config "$config" \
     >> "$LOGFILE" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   WATCH_PIDFILE=$PIDFILE wait_for "the agent starting" 60 "$LOGFILE" started

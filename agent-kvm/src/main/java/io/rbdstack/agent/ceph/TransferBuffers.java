@@ -15,12 +15,20 @@ import java.util.List;
  */
 public final class TransferBuffers {
 
+    /** The system property that sets the agent's budget (a number of buffers, at least 2). */
+    public static final String BUDGET_PROPERTY = "rbdstack.transfer.buffers";
+
     /**
-     * The agent's budget: 16 buffers of one RBD object (64 MiB). One backup asks for 5 (4 reads in flight), one
-     * restore for 8: at the default two transfers per host both get all they ask for; with more allowed, later
-     * ones get what is left and a fourth backup waits until 2 are free (first come, first served is not promised).
+     * The agent's budget: 10 buffers of one RBD object (40 MiB; {@value #BUDGET_PROPERTY} changes it). One backup
+     * asks for 5 (4 reads in flight), one restore for 8: two backups (the default per host) get all they ask for, a
+     * restore and a backup 8 and 2 (or 5 and 5); with more allowed, later ones get what is left and wait until 2 are
+     * free (waiting transfers are served first come, first served). Each buffer lent costs about twice its size at
+     * the busiest moment (librados receives each read into a buffer of its own before librbd copies it here): four
+     * concurrent backups peaked at 252-281 MiB of agent RSS with 16, 250 with 12 and 220-227 with 10 and one
+     * malloc arena (scripts/agent.sh; README, scripts/bench-transfers.sh); one or two backups read as deep as before.
      */
-    public static final TransferBuffers AGENT = new TransferBuffers(16, RbdBackups.CHUNK);
+    public static final TransferBuffers AGENT = new TransferBuffers(budget(System.getProperty(BUDGET_PROPERTY)),
+            RbdBackups.CHUNK);
 
     /** Buffers lent to one transfer; {@link #close} gives them back. */
     public final class Lease implements AutoCloseable {
@@ -58,6 +66,8 @@ public final class TransferBuffers {
     private final int count;
     private final int bufferBytes;
     private final Deque<Memory> free = new ArrayDeque<>();
+    /** The transfers waiting for buffers, oldest first: each waits for those before it (one ticket each). */
+    private final Deque<Object> waiting = new ArrayDeque<>();
     private int allocated;
     private int lent;
 
@@ -67,6 +77,19 @@ public final class TransferBuffers {
         }
         this.count = count;
         this.bufferBytes = bufferBytes;
+    }
+
+    /** The budget {@code value} (a system property's) names: 10 when null. */
+    static int budget(String value) {
+        if (value == null) {
+            return 10;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(BUDGET_PROPERTY + " must be a number of buffers, not \"" + value + "\"",
+                    e);
+        }
     }
 
     public int bufferBytes() {
@@ -79,7 +102,9 @@ public final class TransferBuffers {
     }
 
     /**
-     * At least {@code least} buffers and at most {@code most}, as many as are free: waits until {@code least} are.
+     * At least {@code least} buffers and at most {@code most}, as many as are free: waits until {@code least} are
+     * and every transfer that asked before has been served (first come, first served: a later, smaller ask never
+     * overtakes a waiting larger one, which could otherwise wait for ever while small ones come and go).
      *
      * @throws InterruptedException when interrupted while waiting; nothing is lent then
      */
@@ -87,8 +112,15 @@ public final class TransferBuffers {
         if (least < 1 || least > most || least > count) {
             throw new IllegalArgumentException("cannot lend " + least + " to " + most + " of " + count + " buffers");
         }
-        while (count - lent < least) {
-            wait();
+        Object ticket = new Object();
+        waiting.add(ticket);
+        try {
+            while (waiting.peek() != ticket || count - lent < least) {
+                wait();
+            }
+        } finally {
+            waiting.remove(ticket); // served, or given up: either way the next in line may go now
+            notifyAll();
         }
         int n = Math.min(most, count - lent);
         List<Memory> taken = new ArrayList<>(n);
@@ -102,6 +134,11 @@ public final class TransferBuffers {
         }
         lent += n;
         return new Lease(taken);
+    }
+
+    /** Transfers waiting for buffers now (tests). */
+    synchronized int waiting() {
+        return waiting.size();
     }
 
     /** Buffers allocated now, lent or kept for the next transfer (tests). */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -56,6 +59,81 @@ class TransferBuffersTest {
     }
 
     @Test
+    void aLaterSmallerAskWaitsBehindAnEarlierLargerOne() throws Exception {
+        TransferBuffers budget = new TransferBuffers(4, 4096);
+        TransferBuffers.Lease first = budget.take(3, 3);
+        CompletableFuture<TransferBuffers.Lease> large = takeAsync(budget, 2, 2);
+        awaitWaiting(budget, 1);
+        CompletableFuture<TransferBuffers.Lease> small = takeAsync(budget, 1, 1);
+        awaitWaiting(budget, 2);
+
+        // One buffer is free, enough for the small ask: it still waits for the large one, which asked first.
+        assertThrows(TimeoutException.class, () -> small.get(300, TimeUnit.MILLISECONDS));
+        assertEquals(3, budget.lent());
+
+        first.close();
+
+        try (TransferBuffers.Lease two = large.get(5, TimeUnit.SECONDS);
+             TransferBuffers.Lease one = small.get(5, TimeUnit.SECONDS)) {
+            assertEquals(2, two.buffers().size());
+            assertEquals(1, one.buffers().size(), "what the large one left");
+            assertEquals(0, budget.waiting());
+        }
+    }
+
+    @Test
+    void waitingTransfersAreServedInTheOrderTheyAsked() throws Exception {
+        TransferBuffers budget = new TransferBuffers(2, 4096);
+        TransferBuffers.Lease holder = budget.take(2, 2);
+        List<Integer> served = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> waiters = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            int which = i;
+            waiters.add(CompletableFuture.runAsync(() -> {
+                try (TransferBuffers.Lease lease = budget.take(2, 2)) {
+                    assertEquals(2, lease.buffers().size(), "the whole budget, each in turn");
+                    served.add(which);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, runnable -> new Thread(runnable, "waiter-" + which).start()));
+            awaitWaiting(budget, i + 1); // each is in line before the next asks
+        }
+
+        holder.close();
+
+        CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        assertEquals(List.of(0, 1, 2, 3, 4), served);
+    }
+
+    @Test
+    void anInterruptedWaiterLeavesTheLineToThoseAfterIt() throws Exception {
+        TransferBuffers budget = new TransferBuffers(4, 4096);
+        TransferBuffers.Lease first = budget.take(3, 3);
+        Thread large = new Thread(() -> {
+            try {
+                budget.take(2, 2).close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // expected: it gives up
+            }
+        });
+        large.start();
+        awaitWaiting(budget, 1);
+        CompletableFuture<TransferBuffers.Lease> small = takeAsync(budget, 1, 1);
+        awaitWaiting(budget, 2);
+
+        large.interrupt();
+        large.join(5000);
+
+        try (TransferBuffers.Lease one = small.get(5, TimeUnit.SECONDS)) {
+            assertEquals(1, one.buffers().size(), "the free buffer, once the one before it gave up");
+            assertEquals(4, budget.lent(), "nothing lent to the interrupted one");
+        }
+        first.close();
+        assertEquals(0, budget.waiting());
+    }
+
+    @Test
     void anIdleBudgetHoldsNoMemory() throws Exception {
         TransferBuffers budget = new TransferBuffers(4, 4096);
         TransferBuffers.Lease a = budget.take(1, 2);
@@ -73,10 +151,42 @@ class TransferBuffersTest {
     }
 
     @Test
+    void theAgentsBudgetIsTenUnlessThePropertySaysOtherwise() {
+        assertEquals(10, TransferBuffers.budget(null));
+        assertEquals(20, TransferBuffers.budget(" 20 "));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> TransferBuffers.budget("lots"));
+        assertTrue(bad.getMessage().contains("rbdstack.transfer.buffers") && bad.getMessage().contains("lots"),
+                bad.getMessage());
+    }
+
+    @Test
     void askingForMoreThanTheBudgetIsRefusedNotWaitedForEver() {
         TransferBuffers budget = new TransferBuffers(4, 4096);
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> budget.take(5, 6));
         assertTrue(refused.getMessage().contains("of 4 buffers"), refused.getMessage());
         assertFalse(budget.lent() > 0);
+    }
+
+    private static CompletableFuture<TransferBuffers.Lease> takeAsync(TransferBuffers budget, int least, int most) {
+        CompletableFuture<TransferBuffers.Lease> lease = new CompletableFuture<>();
+        new Thread(() -> {
+            try {
+                lease.complete(budget.take(least, most));
+            } catch (Throwable e) {
+                lease.completeExceptionally(e);
+            }
+        }).start();
+        return lease;
+    }
+
+    private static void awaitWaiting(TransferBuffers budget, int transfers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (budget.waiting() < transfers) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + transfers + " waiting, got " + budget.waiting());
+            }
+            Thread.sleep(5);
+        }
     }
 }

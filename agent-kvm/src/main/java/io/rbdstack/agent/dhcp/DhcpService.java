@@ -266,6 +266,8 @@ public final class DhcpService {
         try {
             serveWithItsLink(network);
         } catch (DhcpException failed) {
+            // a Kea that came up there but whose network failed later (radvd) would hold the DHCPv6 port
+            kea.stopKeepingLeases();
             files = oldFiles;
             kea = oldKea;
             throw backOnOldSocket(socket, failed);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { anyRunning, commandOf, resultOf } from '../src/admin/jobs.js'
+import { anyRunning, commandOf, queuedOf, resultOf } from '../src/admin/jobs.js'
 
 describe('commandOf', () => {
   it('shows the API name whether the server gives it or a CloudStack class name', () => {
@@ -28,5 +28,22 @@ describe('anyRunning', () => {
   it('is true while one job is pending', () => {
     expect(anyRunning([{ jobstatus: 1 }, { jobstatus: 0 }])).toBe(true)
     expect(anyRunning([{ jobstatus: 1 }, { jobstatus: 2 }])).toBe(false)
+  })
+})
+
+describe('queuedOf', () => {
+  it('says how many transfers are ahead of a job waiting for a transfer slot on its host', () => {
+    expect(queuedOf({ jobstatus: 0, transferqueued: true, transfersahead: 2 })).toBe('queued (2 ahead)')
+    expect(queuedOf({ jobstatus: 0, transferqueued: true, transfersahead: 0 })).toBe('queued (0 ahead)')
+  })
+
+  it('says queued alone when the count is missing', () => {
+    expect(queuedOf({ jobstatus: 0, transferqueued: true })).toBe('queued')
+  })
+
+  it('says nothing of a job that runs, or has ended', () => {
+    expect(queuedOf({ jobstatus: 0, jobprocstatus: 40 })).toBe('')
+    expect(queuedOf({ jobstatus: 0, transferqueued: false, transfersahead: 3 })).toBe('')
+    expect(queuedOf({ jobstatus: 1, transferqueued: true, transfersahead: 1 })).toBe('')
   })
 })

@@ -95,7 +95,9 @@ class S3SnapshotBackupsIT {
         String secret = rgw.credentials.secretKey().reveal();
         ApiClient.Reply wrongKey = addStore("s3-wrong-key", rgw.endpoint, "not-" + secret);
         assertEquals(431, wrongKey.status(), wrongKey.body());
-        assertTrue(wrongKey.body().contains("cannot use image store " + rgw.url()), wrongKey.body());
+        assertTrue(wrongKey.body().contains("cannot use image store"), wrongKey.body());
+        assertEquals(1, wrongKey.body().split(java.util.regex.Pattern.quote(rgw.url()), -1).length - 1,
+                "the store named once: " + wrongKey.body());
         assertFalse(wrongKey.body().contains(secret), "the secret key in an error");
 
         ApiClient.Reply reply = addStore("s3-backups", rgw.endpoint, secret);

@@ -26,4 +26,16 @@ export function resultOf(job) {
   return result.success === undefined ? 'Done' : result.success ? 'Done' : 'Done, without success'
 }
 
+/**
+ * A running job whose transfer waits for one of its host's transfer workers (rbdstack's transferqueued and
+ * transfersahead in listAsyncJobs and queryAsyncJobResult): "queued (N ahead)"; '' for any other job.
+ */
+export function queuedOf(job) {
+  if (job.jobstatus !== 0 || job.transferqueued !== true) {
+    return ''
+  }
+  const ahead = Number(job.transfersahead)
+  return Number.isInteger(ahead) && ahead >= 0 ? `queued (${ahead} ahead)` : 'queued'
+}
+
 export const anyRunning = (jobs) => jobs.some((j) => j.jobstatus === 0)

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -60,8 +61,13 @@ public final class DhcpService {
         ServedNetwork network;
         try {
             network = ServedNetwork.of(command);
-            useStoreAndSocketOf(command);
-            serveWithItsLink(network);
+            requireMemfile(command);
+            Optional<Path> movedSocket = socketToMoveTo(command);
+            if (movedSocket.isPresent()) {
+                serveOnMovedSocket(movedSocket.get(), network);
+            } else {
+                serveWithItsLink(network);
+            }
             forgetLeftLink(network);
         } catch (DhcpException e) {
             LOG.warn("Cannot serve DHCPv6 for network {}: {}", command.networkUuid(), e.getMessage());
@@ -77,14 +83,15 @@ public final class DhcpService {
     private void forgetLeftLink(ServedNetwork network) {
         LeftLinks.Link left = leftLinks.remove(network.networkUuid());
         if (left != null && !(left.bridge().equals(network.bridge())
-                && left.gateway().equals(java.util.Optional.of(network.gateway())))) {
+                && left.gateway().equals(Optional.of(network.gateway())))) {
             inOrder(() -> router.unserve(left, networks.values()));
         }
     }
 
     /**
      * The bridge's side (BridgeRouter) is set up before Kea gets a network that arrives or changes its link,
-     * and taken back if Kea refuses it; a re-apply of its reservations (the frequent change) runs no ip command.
+     * and taken back if that set-up fails half-way or Kea refuses the network; a re-apply of its reservations
+     * (the frequent change) runs no ip command.
      */
     private void serveWithItsLink(ServedNetwork network) {
         ServedNetwork before = networks.get(network.networkUuid());
@@ -96,8 +103,8 @@ public final class DhcpService {
             return;
         }
         List<ServedNetwork> served = new ArrayList<>(networks.values());
-        inOrder(() -> router.serve(network));
         try {
+            inOrder(() -> router.serve(network));
             serveOrFail(next);
         } catch (DhcpException refused) {
             try {
@@ -210,18 +217,21 @@ public final class DhcpService {
                 : new DhcpNetworkAnswer(false, String.join("; ", failures), networks.size(), reservations);
     }
 
-    /**
-     * The server's lease store and control socket for Kea. Only memfile runs here. A new socket path
-     * (one the host did not choose itself) moves Kea: it is stopped with its leases kept and started
-     * again on the new socket by the configuration that follows.
-     */
-    private void useStoreAndSocketOf(ApplyDhcpNetworkCommand command) {
+    /** The server's lease store for Kea: only memfile runs here. */
+    private static void requireMemfile(ApplyDhcpNetworkCommand command) {
         if (command.leaseDatabaseType() != null && !MEMFILE.equals(command.leaseDatabaseType())) {
             throw new DhcpException("lease database type '" + command.leaseDatabaseType() + "' is not one this agent"
                     + " runs (only " + MEMFILE + ")");
         }
+    }
+
+    /**
+     * The server's control socket for Kea when it is a new one (one the host did not choose itself), checked
+     * and its directory made before anything stops; empty when Kea stays where it is.
+     */
+    private Optional<Path> socketToMoveTo(ApplyDhcpNetworkCommand command) {
         if (command.controlSocket() == null || settings.ownSocket()) {
-            return;
+            return Optional.empty();
         }
         Path socket = Path.of(command.controlSocket());
         if (!socket.isAbsolute() || socket.getParent() == null
@@ -230,7 +240,7 @@ public final class DhcpService {
                     + " most " + MAX_SOCKET_PATH_BYTES + " bytes");
         }
         if (socket.equals(files.controlSocket())) {
-            return;
+            return Optional.empty();
         }
         try {
             Files.createDirectories(socket.getParent());
@@ -238,10 +248,48 @@ public final class DhcpService {
             throw new DhcpException("cannot create the directory of the control socket " + socket + ": "
                     + e.getMessage(), e);
         }
-        kea.stopKeepingLeases();
-        files = new KeaFiles(files.dir(), socket, files.leaseCommandsHook());
+        return Optional.of(socket);
+    }
+
+    /**
+     * Moves Kea to the new socket: stopped with its leases kept, started there with the networks and this
+     * one. If the network cannot be served there (Kea does not come up on that socket, or its link fails),
+     * Kea is started again on the old socket with the networks it served, and the command fails: a bad
+     * setting must not leave every network of the host without DHCPv6.
+     */
+    private void serveOnMovedSocket(Path socket, ServedNetwork network) {
+        KeaFiles oldFiles = files;
+        KeaProcess oldKea = kea;
+        oldKea.stopKeepingLeases();
+        files = new KeaFiles(oldFiles.dir(), socket, oldFiles.leaseCommandsHook());
         kea = keaOn(files);
+        try {
+            serveWithItsLink(network);
+        } catch (DhcpException failed) {
+            // a Kea that came up there but whose network failed later (radvd) would hold the DHCPv6 port
+            kea.stopKeepingLeases();
+            files = oldFiles;
+            kea = oldKea;
+            throw backOnOldSocket(socket, failed);
+        }
         LOG.info("Kea's control socket is now {} (the server's dhcpv6.kea.control.socket)", socket);
+    }
+
+    private DhcpException backOnOldSocket(Path socket, DhcpException failed) {
+        String notMoved = "Kea's control socket was not moved to " + socket + " (dhcpv6.kea.control.socket): "
+                + failed.getMessage();
+        if (networks.isEmpty()) {
+            return new DhcpException(notMoved + "; Kea stays on " + files.controlSocket(), failed);
+        }
+        try {
+            kea.apply(KeaConfig.render(files, networks.values()));
+        } catch (DhcpException restart) {
+            failed.addSuppressed(restart);
+            return new DhcpException(notMoved + "; starting Kea again on " + files.controlSocket()
+                    + " failed too: " + restart.getMessage(), failed);
+        }
+        LOG.warn("Kea serves again on {}: it did not serve on {}", files.controlSocket(), socket);
+        return new DhcpException(notMoved + "; Kea serves again on " + files.controlSocket(), failed);
     }
 
     /** Stops Kea and radvd and takes the bridges' gateway addresses and carrier keepers away (the agent stopping, or a test's end). */

@@ -14,6 +14,7 @@ import io.rbdstack.spi.agent.dhcp.DhcpPdPool;
 import io.rbdstack.spi.agent.dhcp.DhcpPool;
 import io.rbdstack.spi.agent.dhcp.DhcpReservation;
 import io.rbdstack.spi.agent.dhcp.RemoveDhcpNetworkCommand;
+import io.rbdstack.spi.agent.dhcp.ServeDhcpNetworksCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -187,6 +188,87 @@ class KeaDhcpIT {
     private static ProcessHandle pidOf(Path pidFile) throws Exception {
         long pid = Long.parseLong(Files.readString(pidFile).strip());
         return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no process " + pid + " from " + pidFile));
+    }
+
+    // A host that chose no control socket takes the server's dhcpv6.kea.control.socket, which restarts Kea
+    // there. A socket Kea cannot open fails the command, and Kea serves again on the old one with the
+    // networks it served (before, Kea stayed down and every network of the host lost DHCPv6: measured).
+    @Test
+    void aControlSocketKeaCannotOpenFailsTheCommandAndKeaServesOnTheOldSocketAgain() throws Exception {
+        kea.startAgentTakingTheServersSocket();
+        agent = kea.agent;
+        Path oldSocket = kea.settings().controlSocket();
+        assertApplied(applyOn(oldSocket, List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        KeaControl onOld = new KeaControl(oldSocket, Duration.ofSeconds(10));
+        assertTrue(onOld.answers(), "Kea runs on the host's socket");
+
+        // A non-empty directory where the socket goes: Kea cannot bind there and exits at start.
+        Path blocked = dir.resolve("moved").resolve("kea6.sock");
+        Files.createDirectories(blocked.resolve("in-the-way"));
+        Answer refused = applyOn(blocked, List.of(reservation(RESERVED_MAC, RESERVED), reservation(OTHER_MAC,
+                "2001:db8:42::ff:fe00:102")));
+        assertFalse(refused.success());
+        assertTrue(refused.details().contains("Kea's control socket was not moved to " + blocked)
+                && refused.details().contains("Address already in use")
+                && refused.details().contains("Kea serves again on " + oldSocket), refused.details());
+        assertTrue(onOld.answers(), "Kea answers on the old socket");
+        assertEquals(1, KeaConfig.nicReservations(onOld.call("config-get", null)), "with what it served before");
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "and serves it");
+
+        // A socket directory that cannot be made is refused before Kea stops.
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        Answer noDirectory = applyOn(file.resolve("kea6.sock"), List.of(reservation(RESERVED_MAC, RESERVED)));
+        assertFalse(noDirectory.success());
+        assertTrue(noDirectory.details().contains("cannot create the directory of the control socket"),
+                noDirectory.details());
+        assertTrue(onOld.answers(), "Kea still answers on the old socket");
+
+        // A socket Kea can open: Kea moves there.
+        Path moved = dir.resolve("ctl").resolve("kea6.sock");
+        assertApplied(applyOn(moved, List.of(reservation(RESERVED_MAC, RESERVED))), 1, 1);
+        assertTrue(new KeaControl(moved, Duration.ofSeconds(10)).answers(), "Kea answers on the new socket");
+        assertFalse(onOld.answers(), "and no longer on the old one");
+    }
+
+    // dhcp.serveNetworks (an agent connecting) applies the networks one by one: a network whose link cannot be
+    // set up is named in the failed answer and the others are served all the same. A set-up that failed
+    // half-way is taken back (before, the carrier keeper it had added stayed in the bridge: measured).
+    @Test
+    void serveNetworksServesTheOthersWhenANetworksLinkCannotBeSetUpAndLeavesNothingOfThatLink() throws Exception {
+        String missing = UUID.randomUUID().toString();
+        String noIpv6 = UUID.randomUUID().toString();
+        String bridge = id + "q";
+        NetnsPair.ip("-n", netns.host, "link", "add", bridge, "type", "bridge");
+        NetnsPair.run("ip", "netns", "exec", netns.host, "sysctl", "-qw",
+                "net.ipv6.conf." + bridge + ".disable_ipv6=1");
+        NetnsPair.ip("-n", netns.host, "link", "set", bridge, "up");
+
+        Answer answer = agent.handle(new ServeDhcpNetworksCommand(List.of(
+                new ApplyDhcpNetworkCommand(missing, id + "x", "2001:db8:43::/64", "2001:db8:43::1", null, null,
+                        LIFETIMES, List.of("duid"), List.of()),
+                new ApplyDhcpNetworkCommand(noIpv6, bridge, "2001:db8:44::/64", "2001:db8:44::1", null, null,
+                        LIFETIMES, List.of("duid"), List.of()),
+                new ApplyDhcpNetworkCommand(network, id + "b", PREFIX, "2001:db8:42::1", pool(),
+                        new DhcpPdPool("2001:db8:4200::/48", 60), LIFETIMES, List.of("duid"),
+                        List.of(reservation(RESERVED_MAC, RESERVED))))));
+
+        assertFalse(answer.success());
+        assertTrue(answer.details().contains("network " + missing + ": the link " + id + "x does not exist")
+                && answer.details().contains("network " + noIpv6 + ": bridge " + bridge
+                + " has no usable link-local address"), answer.details());
+        DhcpNetworkAnswer dhcp = (DhcpNetworkAnswer) answer;
+        assertEquals(List.of(1, 1), List.of(dhcp.networks(), dhcp.reservations()), "the third network is served");
+        assertFalse(NetnsPair.run("ip", "-n", netns.host, "-o", "link", "show", "master", bridge)
+                .contains(CarrierKeeper.keeperName(bridge)), "no carrier keeper left in the bridge that failed");
+        netns.guestMac(RESERVED_MAC);
+        assertEquals(Optional.of(RESERVED), dhclient.address("LL", LEASE_WAIT), "the served network's reservation");
+    }
+
+    private Answer applyOn(Path socket, List<DhcpReservation> reservations) {
+        return agent.handle(new ApplyDhcpNetworkCommand(network, id + "b", PREFIX, "2001:db8:42::1", pool(),
+                new DhcpPdPool("2001:db8:4200::/48", 60), LIFETIMES, List.of("duid"), reservations, socket.toString(),
+                "memfile"));
     }
 
     // mac-sources without "duid"/"any" cannot learn a KVM guest's MAC; the NIC's DUID-LL twin still matches.

@@ -40,7 +40,20 @@ final class KeaFixture implements AutoCloseable {
 
     /** A new agent on the same directory, as after a restart: the old one is dropped without stopping anything. */
     void startAgent() {
-        service = new DhcpService(settings());
+        startAgent(settings());
+    }
+
+    /**
+     * A new agent whose host chose no control socket (the same default path): the server's
+     * {@code dhcpv6.kea.control.socket} moves its Kea.
+     */
+    void startAgentTakingTheServersSocket() {
+        DhcpSettings own = settings();
+        startAgent(new DhcpSettings(own.dir(), own.controlSocket(), own.launcher(), false));
+    }
+
+    private void startAgent(DhcpSettings settings) {
+        service = new DhcpService(settings);
         agent = CommandHandlerRegistry.of(DhcpCommandHandlers.handlers(service));
     }
 

@@ -9,8 +9,11 @@ import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.server.TestServer;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -228,6 +231,33 @@ class WebUiAdminIT {
         assertTrue(table.getText().contains("Succeeded"), table.getText());
         assertFalse(table.getText().contains("Running"), "nothing runs now");
         screenshot("jobs");
+
+        // A backup waiting for a transfer slot on its host, as the job manager records it (the server's own
+        // msid, so it is not failed as orphaned): its status says so until it ends, then the page stops refreshing.
+        String queued = UUID.randomUUID().toString();
+        sql("INSERT INTO async_job (uuid, user_id, account_id, cmd, job_status, executing_msid, created,"
+                + " last_updated, transfers_ahead) SELECT ?, user_id, account_id, 'backupSnapshot', 0, executing_msid,"
+                + " UTC_TIMESTAMP(), UTC_TIMESTAMP(), 2 FROM async_job WHERE job_status = 1 ORDER BY id DESC LIMIT 1",
+                queued);
+        By status = By.cssSelector("[data-queued='" + queued + "']");
+        try {
+            chromium.visible(By.xpath("//button[normalize-space()='Refresh']")).click();
+            assertEquals("queued (2 ahead)", chromium.visible(status).getText());
+        } finally {
+            sql("UPDATE async_job SET job_status = 1, job_result_type = 'object', job_result = '{}',"
+                    + " completed = UTC_TIMESTAMP(), transfers_ahead = NULL WHERE uuid = ?", queued);
+        }
+        chromium.await().until(d -> d.findElements(status).isEmpty());
+        assertFalse(chromium.visible(By.id("jobs")).getText().contains("queued"), "the ended job is not queued");
+    }
+
+    private static void sql(String sql, Object... args) throws Exception {
+        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
     }
 
     @Test

@@ -66,7 +66,7 @@ final class NfsContext implements AutoCloseable {
             } finally {
                 mounted.nfs.nfs_destroy_url(parsed);
             }
-            mounted.check(mounted.nfs.nfs_mount(context, server, export), "mount " + export + " from " + server);
+            mounted.check(mounted.nfs.nfs_mount(context, server, export), "mount " + export + " from " + server, "");
             return mounted;
         } catch (IOException | RuntimeException e) {
             mounted.close();
@@ -208,12 +208,16 @@ final class NfsContext implements AutoCloseable {
 
     /** {@code rc}, or an IOException with libnfs's reason when it is a negative errno. */
     private int check(int rc, String what) throws IOException {
+        return check(rc, what, " on " + where);
+    }
+
+    /** {@code on} says where {@code what} ran, unless {@code what} names it already (the mount: server and export). */
+    private int check(int rc, String what, String on) throws IOException {
         onOwnerThread();
         if (rc >= 0) {
             return rc;
         }
-        String message = "NFS " + what + " on " + where + " failed: " + nfs.nfs_get_error(context) + " (errno " + -rc
-                + ")";
+        String message = "NFS " + what + on + " failed: " + nfs.nfs_get_error(context) + " (errno " + -rc + ")";
         if (-rc == ENOENT) {
             throw new NoSuchFileException(what, null, message);
         }

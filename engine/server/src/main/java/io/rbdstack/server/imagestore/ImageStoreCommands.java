@@ -123,13 +123,22 @@ public final class ImageStoreCommands {
                 throw StorageErrors.toApi(e);
             }
             if (!answer.success() || !(answer instanceof ImageStoreAnswer tested)) {
-                throw ApiException.invalidParameter("Host " + host + " cannot use image store " + store.url()
-                        + ": " + answer.details() + (store.parameter() == null ? ""
-                        : " (parameter " + store.parameter() + ")"));
+                throw ApiException.invalidParameter(refusal(host, store, answer.details()));
             }
             capacity = new long[] {tested.totalBytes(), tested.usedBytes()};
         }
         return capacity;
+    }
+
+    /**
+     * A host's refusal, naming the store once: the agent's reason usually names it already (it is written
+     * for backups too), and then the server does not say it again; the parameter to blame last.
+     */
+    static String refusal(String host, StoreUrl store, String reason) {
+        String text = reason == null || reason.isBlank() ? "no reason given" : reason;
+        String which = text.contains(store.url()) ? "" : " " + store.url();
+        return "Host " + host + " cannot use image store" + which + ": " + text
+                + (store.parameter() == null ? "" : " (parameter " + store.parameter() + ")");
     }
 
     @Command(name = "listImageStores", description = "Lists image stores.", access = Access.ADMIN,

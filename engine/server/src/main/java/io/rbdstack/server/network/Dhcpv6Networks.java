@@ -95,7 +95,7 @@ public final class Dhcpv6Networks implements AutoCloseable {
                 + " AND c.removed IS NULL AND n.removed IS NULL AND n.ip6_cidr IS NOT NULL"
                 + " AND v.state IN ('Starting', 'Running') ORDER BY c.network_id", rs -> rs.getLong(1), host.id());
         List<ApplyDhcpNetworkCommand> networks = networkIds.stream().map(this::command).toList();
-        boolean served = sent(host, new ServeDhcpNetworksCommand(networks));
+        boolean served = sent(host, new ServeDhcpNetworksCommand(networks), serveTimeout(networks.size()));
         Instant now = Instant.now();
         jdbc.transaction(() -> {
             if (served) {
@@ -111,6 +111,16 @@ public final class Dhcpv6Networks implements AutoCloseable {
         if (served) {
             LOG.info("Host {} serves the DHCPv6 of {} network(s)", host.name(), networkIds.size());
         }
+    }
+
+    /**
+     * How long an agent may take for dhcp.serveNetworks: it applies the networks one by one (each as long as
+     * one dhcp.applyNetwork may take) after removing what it should no longer serve, so the wait is one
+     * {@link #TIMEOUT} per network and one for the removals; one TIMEOUT for the whole set made a host with
+     * a few slow networks look failed while it was still applying them.
+     */
+    static Duration serveTimeout(int networks) {
+        return TIMEOUT.multipliedBy(networks + 1L);
     }
 
     private void submit(Runnable work, String what) {
@@ -136,14 +146,14 @@ public final class Dhcpv6Networks implements AutoCloseable {
         if (!serving.isEmpty()) {
             ApplyDhcpNetworkCommand apply = command(networkId);
             for (Host host : serving) {
-                if (sent(host, apply)) {
+                if (sent(host, apply, TIMEOUT)) {
                     jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)"
                             + " ON DUPLICATE KEY UPDATE applied = VALUES(applied)", networkId, host.id(), Instant.now());
                 }
             }
         }
         for (Host host : served) {
-            if (!serving.contains(host) && sent(host, new RemoveDhcpNetworkCommand(networkUuid(networkId)))) {
+            if (!serving.contains(host) && sent(host, new RemoveDhcpNetworkCommand(networkUuid(networkId)), TIMEOUT)) {
                 jdbc.update("DELETE FROM network_dhcp_host WHERE network_id = ? AND host_id = ?", networkId, host.id());
             }
         }
@@ -177,13 +187,13 @@ public final class Dhcpv6Networks implements AutoCloseable {
     }
 
     /** Whether the host's agent ran the command; a host not connected here, or failing, is logged and left. */
-    private boolean sent(Host host, AgentCommand command) {
+    private boolean sent(Host host, AgentCommand command, Duration timeout) {
         if (!agents.isConnected(host.uuid())) {
             LOG.info("Host {} is not connected here: its DHCPv6 is synced when its agent connects", host.name());
             return false;
         }
         try {
-            Answer answer = agents.send(host.uuid(), command, TIMEOUT).get();
+            Answer answer = agents.send(host.uuid(), command, timeout).get();
             if (!answer.success()) {
                 LOG.warn("Host {} refused {}: {}", host.name(), command.getClass().getSimpleName(), answer.details());
             }

@@ -18,8 +18,11 @@ import org.slf4j.LoggerFactory;
  * addNicToVirtualMachine, removeNicFromVirtualMachine and updateDefaultNicForVirtualMachine. The checks
  * and the database change run under the VM's row lock; a Stopped VM changes in the database only, a
  * Running VM's host hot-plugs the NIC after it is recorded (a failed plug removes it again) and unplugs it
- * before it is removed. Either way the VM's networks are synced afterwards, so Kea's reservations follow
- * (a NIC moved to another network is a remove, then an add). CloudStack's texts where it has them.
+ * before it is removed. The plug and the unplug run under that lock too, after the checks: a concurrent
+ * change of the same VM's NICs (or its state) waits for them, so the guest's NICs and the database's list
+ * never part (a NIC made default, or removed, while it was being unplugged or plugged). Either way the
+ * VM's networks are synced afterwards, so Kea's reservations follow (a NIC moved to another network is a
+ * remove, then an add). CloudStack's texts where it has them.
  */
 final class VmNics {
 
@@ -69,19 +72,26 @@ final class VmNics {
         } catch (Exception e) {
             throw ApiException.internal("Unable to add a NIC to VM " + vm.label(), e);
         }
-        VmRepository.VmRow now = vms.findById(vm.id()).orElseThrow();
-        if (now.state() == VmState.Running) {
+        // Its own transaction: the allocation holds the zone's row, which the plug must not keep from deploys.
+        ApiException plugFailed = underVmLock(vm, () -> {
+            VmRepository.VmRow now = vms.findById(vm.id()).orElseThrow();
+            if (now.state() != VmState.Running || nicsOf(now).stream().noneMatch(n -> n.uuid().equals(nic.uuid()))) {
+                return null;
+            }
             try {
                 agent.send(now.hostUuid(), now.hostName(), new PlugNicCommand(now.uuid(), now.instanceName(),
                         vmNic(nic)), SLACK, GenericAnswer.class);
+                return null;
             } catch (ApiException e) {
                 nics.remove(vm.id(), nic.uuid());
-                nics.placementChanged(vm.id());
-                throw new ApiException(e.errorCode(), e.csErrorCode(), "Unable to add NIC to VM " + now.name()
+                return new ApiException(e.errorCode(), e.csErrorCode(), "Unable to add NIC to VM " + now.name()
                         + " in network " + nic.networkName() + "; " + e.getMessage(), e);
             }
-        }
+        });
         nics.placementChanged(vm.id());
+        if (plugFailed != null) {
+            throw plugFailed;
+        }
         LOG.info("Added NIC {} ({}) on network {} to VM {}", nic.uuid(), nic.macAddress(), nic.networkUuid(), vm.uuid());
         return nic;
     }
@@ -99,24 +109,26 @@ final class VmNics {
         return nic;
     }
 
-    /** The job: a Running VM's host unplugs the NIC first (the guest must release it), then it is removed. */
+    /**
+     * The job, under the VM's row lock: the NIC is checked again, a Running VM's host unplugs it (the guest
+     * must release it), then it is removed. A NIC the checks refuse now is left plugged.
+     */
     void remove(VmRepository.VmRow vm, String nicUuid) {
-        GuestNic nic = nicOf(vm, nicUuid);
-        VmRepository.VmRow now = vms.findById(vm.id()).orElseThrow();
-        if (now.state() == VmState.Running) {
-            try {
-                agent.send(now.hostUuid(), now.hostName(), new UnplugNicCommand(now.uuid(), now.instanceName(),
-                        vmNic(nic), UNPLUG_TIMEOUT_MILLIS), Duration.ofMillis(UNPLUG_TIMEOUT_MILLIS).plus(SLACK),
-                        GenericAnswer.class);
-            } catch (ApiException e) {
-                throw new ApiException(e.errorCode(), e.csErrorCode(), "Unable to remove NIC " + nicUuid + " from VM "
-                        + now.name() + "; " + e.getMessage(), e);
+        GuestNic nic = underVmLock(vm, () -> {
+            VmRepository.VmRow now = vms.findById(vm.id()).orElseThrow();
+            GuestNic checked = checkRemove(now, nicUuid);
+            if (now.state() == VmState.Running) {
+                try {
+                    agent.send(now.hostUuid(), now.hostName(), new UnplugNicCommand(now.uuid(), now.instanceName(),
+                            vmNic(checked), UNPLUG_TIMEOUT_MILLIS), Duration.ofMillis(UNPLUG_TIMEOUT_MILLIS)
+                            .plus(SLACK), GenericAnswer.class);
+                } catch (ApiException e) {
+                    throw new ApiException(e.errorCode(), e.csErrorCode(), "Unable to remove NIC " + nicUuid
+                            + " from VM " + now.name() + "; " + e.getMessage(), e);
+                }
             }
-        }
-        jdbc.transaction(() -> {
-            vmVolumes.lockVm(vm.id());
-            checkRemove(vms.findById(vm.id()).orElseThrow(), nicUuid);
             nics.remove(vm.id(), nicUuid);
+            return checked;
         });
         nics.placementChanged(vm.id());
         LOG.info("Removed NIC {} ({}) on network {} from VM {}", nicUuid, nic.macAddress(), nic.networkUuid(),
@@ -144,6 +156,20 @@ final class VmNics {
             nics.makeDefault(vm.id(), nicUuid);
         });
         LOG.info("NIC {} is now the default NIC of VM {}", nicUuid, vm.uuid());
+    }
+
+    /** Runs {@code work} in a transaction holding the VM's row; an ApiException passes as it is. */
+    private <T> T underVmLock(VmRepository.VmRow vm, Jdbc.TransactionWork<T> work) {
+        try {
+            return jdbc.inTransaction(() -> {
+                vmVolumes.lockVm(vm.id());
+                return work.run();
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw ApiException.internal("Unable to change the NICs of VM " + vm.label(), e);
+        }
     }
 
     private static void checkState(VmRepository.VmRow vm, String what) {

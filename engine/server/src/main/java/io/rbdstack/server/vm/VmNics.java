@@ -15,14 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * addNicToVirtualMachine, removeNicFromVirtualMachine and updateDefaultNicForVirtualMachine. The checks
- * and the database change run under the VM's row lock; a Stopped VM changes in the database only, a
- * Running VM's host hot-plugs the NIC after it is recorded (a failed plug removes it again) and unplugs it
- * before it is removed. The plug and the unplug run under that lock too, after the checks: a concurrent
- * change of the same VM's NICs (or its state) waits for them, so the guest's NICs and the database's list
- * never part (a NIC made default, or removed, while it was being unplugged or plugged). Either way the
- * VM's networks are synced afterwards, so Kea's reservations follow (a NIC moved to another network is a
- * remove, then an add). CloudStack's texts where it has them.
+ * addNicToVirtualMachine, removeNicFromVirtualMachine and updateDefaultNicForVirtualMachine. Each job
+ * holds the VM's NIC lock ({@link VmNicLocks}) from its checks to its last database change, so a concurrent
+ * change of the same VM's NICs waits and the guest's NICs and the database's list never part (a NIC made
+ * default, or removed, while it was being unplugged or plugged). The checks and each database change run
+ * in short transactions under the VM's row lock; the host's plug or unplug runs between them, outside any
+ * transaction. A Stopped VM changes in the database only; a Running VM's host hot-plugs the NIC after it
+ * is recorded (a failed plug removes it again) and unplugs it before it is removed. Either way the VM's
+ * networks are synced afterwards, so Kea's reservations follow (a NIC moved to another network is a remove,
+ * then an add). CloudStack's texts where it has them.
  */
 final class VmNics {
 
@@ -37,6 +38,7 @@ final class VmNics {
     private final GuestNics nics;
     private final VmAgent agent;
     private final VmSnapshotRepository vmSnapshots;
+    private final VmNicLocks locks = new VmNicLocks();
 
     VmNics(Jdbc jdbc, VmRepository vms, VmVolumes vmVolumes, GuestNics nics, VmAgent agent,
            VmSnapshotRepository vmSnapshots) {
@@ -57,6 +59,11 @@ final class VmNics {
 
     /** The job: the NIC is allocated (MAC, IPv4, the EUI-64 IPv6 address on a dual-stack network), then plugged. */
     GuestNic add(VmRepository.VmRow vm, String networkUuid, Optional<String> ipAddress, Optional<String> macAddress) {
+        return locks.holding(vm.id(), () -> addHoldingTheNicLock(vm, networkUuid, ipAddress, macAddress));
+    }
+
+    private GuestNic addHoldingTheNicLock(VmRepository.VmRow vm, String networkUuid, Optional<String> ipAddress,
+                                          Optional<String> macAddress) {
         GuestNic nic;
         try {
             nic = jdbc.inTransaction(() -> {
@@ -72,26 +79,22 @@ final class VmNics {
         } catch (Exception e) {
             throw ApiException.internal("Unable to add a NIC to VM " + vm.label(), e);
         }
-        // Its own transaction: the allocation holds the zone's row, which the plug must not keep from deploys.
-        ApiException plugFailed = underVmLock(vm, () -> {
-            VmRepository.VmRow now = vms.findById(vm.id()).orElseThrow();
-            if (now.state() != VmState.Running || nicsOf(now).stream().noneMatch(n -> n.uuid().equals(nic.uuid()))) {
-                return null;
-            }
+        VmRepository.VmRow now = vms.findById(vm.id()).orElseThrow();
+        if (now.state() == VmState.Running) {
             try {
                 agent.send(now.hostUuid(), now.hostName(), new PlugNicCommand(now.uuid(), now.instanceName(),
                         vmNic(nic)), SLACK, GenericAnswer.class);
-                return null;
             } catch (ApiException e) {
-                nics.remove(vm.id(), nic.uuid());
-                return new ApiException(e.errorCode(), e.csErrorCode(), "Unable to add NIC to VM " + now.name()
+                underVmLock(vm, () -> {
+                    nics.remove(vm.id(), nic.uuid());
+                    return null;
+                });
+                nics.placementChanged(vm.id());
+                throw new ApiException(e.errorCode(), e.csErrorCode(), "Unable to add NIC to VM " + now.name()
                         + " in network " + nic.networkName() + "; " + e.getMessage(), e);
             }
-        });
-        nics.placementChanged(vm.id());
-        if (plugFailed != null) {
-            throw plugFailed;
         }
+        nics.placementChanged(vm.id());
         LOG.info("Added NIC {} ({}) on network {} to VM {}", nic.uuid(), nic.macAddress(), nic.networkUuid(), vm.uuid());
         return nic;
     }
@@ -110,25 +113,32 @@ final class VmNics {
     }
 
     /**
-     * The job, under the VM's row lock: the NIC is checked again, a Running VM's host unplugs it (the guest
-     * must release it), then it is removed. A NIC the checks refuse now is left plugged.
+     * The job, holding the VM's NIC lock: the NIC is checked again, a Running VM's host unplugs it (the
+     * guest must release it), then it is removed. A NIC the checks refuse now is left plugged.
      */
     void remove(VmRepository.VmRow vm, String nicUuid) {
-        GuestNic nic = underVmLock(vm, () -> {
-            VmRepository.VmRow now = vms.findById(vm.id()).orElseThrow();
-            GuestNic checked = checkRemove(now, nicUuid);
-            if (now.state() == VmState.Running) {
-                try {
-                    agent.send(now.hostUuid(), now.hostName(), new UnplugNicCommand(now.uuid(), now.instanceName(),
-                            vmNic(checked), UNPLUG_TIMEOUT_MILLIS), Duration.ofMillis(UNPLUG_TIMEOUT_MILLIS)
-                            .plus(SLACK), GenericAnswer.class);
-                } catch (ApiException e) {
-                    throw new ApiException(e.errorCode(), e.csErrorCode(), "Unable to remove NIC " + nicUuid
-                            + " from VM " + now.name() + "; " + e.getMessage(), e);
-                }
+        locks.holding(vm.id(), () -> {
+            removeHoldingTheNicLock(vm, nicUuid);
+            return null;
+        });
+    }
+
+    private void removeHoldingTheNicLock(VmRepository.VmRow vm, String nicUuid) {
+        VmRepository.VmRow now = underVmLock(vm, () -> vms.findById(vm.id()).orElseThrow());
+        GuestNic nic = checkRemove(now, nicUuid);
+        if (now.state() == VmState.Running) {
+            try {
+                agent.send(now.hostUuid(), now.hostName(), new UnplugNicCommand(now.uuid(), now.instanceName(),
+                        vmNic(nic), UNPLUG_TIMEOUT_MILLIS), Duration.ofMillis(UNPLUG_TIMEOUT_MILLIS).plus(SLACK),
+                        GenericAnswer.class);
+            } catch (ApiException e) {
+                throw new ApiException(e.errorCode(), e.csErrorCode(), "Unable to remove NIC " + nicUuid
+                        + " from VM " + now.name() + "; " + e.getMessage(), e);
             }
+        }
+        underVmLock(vm, () -> {
             nics.remove(vm.id(), nicUuid);
-            return checked;
+            return null;
         });
         nics.placementChanged(vm.id());
         LOG.info("Removed NIC {} ({}) on network {} from VM {}", nicUuid, nic.macAddress(), nic.networkUuid(),
@@ -150,15 +160,15 @@ final class VmNics {
 
     /** The job: the NIC becomes the default one in the database (the guest's own routes are its business). */
     void makeDefault(VmRepository.VmRow vm, String nicUuid) {
-        jdbc.transaction(() -> {
-            vmVolumes.lockVm(vm.id());
+        locks.holding(vm.id(), () -> underVmLock(vm, () -> {
             checkDefault(vms.findById(vm.id()).orElseThrow(), nicUuid);
             nics.makeDefault(vm.id(), nicUuid);
-        });
+            return null;
+        }));
         LOG.info("NIC {} is now the default NIC of VM {}", nicUuid, vm.uuid());
     }
 
-    /** Runs {@code work} in a transaction holding the VM's row; an ApiException passes as it is. */
+    /** Runs {@code work} in a short transaction holding the VM's row; an ApiException passes as it is. */
     private <T> T underVmLock(VmRepository.VmRow vm, Jdbc.TransactionWork<T> work) {
         try {
             return jdbc.inTransaction(() -> {

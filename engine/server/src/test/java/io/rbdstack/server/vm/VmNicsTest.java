@@ -1,11 +1,13 @@
 package io.rbdstack.server.vm;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -24,14 +26,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 
 /**
- * The order of a running VM's NIC changes: the checks, the hot-plug or unplug and the database change all
- * under the VM's row lock, so that a concurrent change of the same VM's NICs cannot slip in between.
+ * The order of a running VM's NIC changes: the checks and each database change in short transactions under
+ * the VM's row lock, the host's plug or unplug between them outside any transaction, and the whole job under
+ * the VM's NIC lock, so that a concurrent change of the same VM's NICs cannot slip in between.
  */
 class VmNicsTest {
 
@@ -56,23 +63,25 @@ class VmNicsTest {
     }
 
     @Test
-    void aRunningVmsNicIsUnpluggedUnderTheVmLockAfterTheChecksThenRemovedInTheSameTransaction() throws Exception {
+    void aRunningVmsNicIsCheckedThenUnpluggedOutsideAnyTransactionThenRemoved() throws Exception {
         when(nics.nicsOf(List.of(VM_ID))).thenReturn(Map.of(VM_ID, List.of(nic("nic-0", true), nic("nic-1", false))));
 
         vmNics.remove(running, "nic-1");
 
         InOrder order = inOrder(vmVolumes, nics, agent, connection);
         order.verify(vmVolumes).lockVm(VM_ID);
+        order.verify(connection).commit();
         order.verify(nics).nicsOf(List.of(VM_ID));
         order.verify(agent).send(eq("host-uuid"), eq("kvm1"), argThat(c -> c instanceof UnplugNicCommand u
                 && u.nic().mac().equals("02:00:00:00:00:01")), any(), eq(GenericAnswer.class));
+        order.verify(vmVolumes).lockVm(VM_ID);
         order.verify(nics).remove(VM_ID, "nic-1");
         order.verify(connection).commit();
         order.verify(nics).placementChanged(VM_ID);
     }
 
     // A concurrent updateDefaultNicForVirtualMachine made the NIC the default after the request's checks:
-    // the job refuses it before the guest loses it (it used to unplug it first, then keep it in the database).
+    // the job refuses it before the guest loses it.
     @Test
     void aNicMadeTheDefaultMeanwhileIsNeitherUnpluggedNorRemoved() {
         when(nics.nicsOf(List.of(VM_ID))).thenReturn(Map.of(VM_ID, List.of(nic("nic-0", false), nic("nic-1", true))));
@@ -85,11 +94,10 @@ class VmNicsTest {
     }
 
     @Test
-    void aPlugRunsUnderTheVmLock() throws Exception {
+    void aNicIsRecordedThenPluggedOutsideTheTransaction() throws Exception {
         GuestNic added = nic("nic-1", false);
         when(nics.allocate(eq(VM_ID), anyLong(), anyLong(), any())).thenReturn(List.of(added));
-        when(nics.nicsOf(List.of(VM_ID))).thenReturn(Map.of(VM_ID, List.of(nic("nic-0", true))),
-                Map.of(VM_ID, List.of(nic("nic-0", true), added)));
+        when(nics.nicsOf(List.of(VM_ID))).thenReturn(Map.of(VM_ID, List.of(nic("nic-0", true))));
 
         vmNics.add(running, "net-1", Optional.empty(), Optional.empty());
 
@@ -97,24 +105,72 @@ class VmNicsTest {
         order.verify(vmVolumes).lockVm(VM_ID);
         order.verify(nics).allocate(eq(VM_ID), anyLong(), anyLong(), any());
         order.verify(connection).commit();
-        order.verify(vmVolumes).lockVm(VM_ID);
         order.verify(agent).send(any(), any(), argThat(c -> c instanceof PlugNicCommand), any(),
                 eq(GenericAnswer.class));
-        order.verify(connection).commit();
         order.verify(nics).placementChanged(VM_ID);
+        verify(nics, never()).remove(anyLong(), any());
     }
 
-    // A concurrent removeNicFromVirtualMachine took the NIC between its allocation and its plug: the plug
-    // would give the guest a NIC the database no longer has.
     @Test
-    void aNicRemovedBeforeItsPlugIsNotPlugged() {
+    void aFailedPlugRemovesTheRecordedNicAgainAndSaysWhy() {
         GuestNic added = nic("nic-1", false);
         when(nics.allocate(eq(VM_ID), anyLong(), anyLong(), any())).thenReturn(List.of(added));
         when(nics.nicsOf(List.of(VM_ID))).thenReturn(Map.of(VM_ID, List.of(nic("nic-0", true))));
+        when(agent.send(any(), any(), argThat(c -> c instanceof PlugNicCommand), any(), eq(GenericAnswer.class)))
+                .thenThrow(ApiException.internal("the bridge is gone", null));
 
-        vmNics.add(running, "net-1", Optional.empty(), Optional.empty());
+        ApiException failed = assertThrows(ApiException.class,
+                () -> vmNics.add(running, "net-1", Optional.empty(), Optional.empty()));
 
-        verify(agent, never()).send(any(), any(), argThat(c -> c instanceof PlugNicCommand), any(), any());
+        assertTrue(failed.getMessage().contains("Unable to add NIC to VM vm1 in network network nic-1; the bridge is gone"),
+                failed.getMessage());
+        verify(nics).remove(VM_ID, "nic-1");
+        verify(nics).placementChanged(VM_ID);
+    }
+
+    // The race the NIC lock closes: a NIC made the default while it is being unplugged.
+    @Test
+    void anotherNicChangeOfTheSameVmWaitsUntilAnUnplugIsDone() throws Exception {
+        AtomicBoolean removed = new AtomicBoolean();
+        when(nics.nicsOf(List.of(VM_ID))).thenAnswer(call -> Map.of(VM_ID, removed.get()
+                ? List.of(nic("nic-0", true)) : List.of(nic("nic-0", true), nic("nic-1", false))));
+        doAnswer(call -> {
+            removed.set(true);
+            return null;
+        }).when(nics).remove(VM_ID, "nic-1");
+        CountDownLatch unplugging = new CountDownLatch(1);
+        CountDownLatch guestReleased = new CountDownLatch(1);
+        when(agent.send(any(), any(), argThat(c -> c instanceof UnplugNicCommand), any(), eq(GenericAnswer.class)))
+                .thenAnswer(call -> {
+                    unplugging.countDown();
+                    assertTrue(guestReleased.await(10, TimeUnit.SECONDS));
+                    return GenericAnswer.ok();
+                });
+        Thread remove = new Thread(() -> vmNics.remove(running, "nic-1"));
+        remove.start();
+        assertTrue(unplugging.await(10, TimeUnit.SECONDS));
+        AtomicReference<Throwable> madeDefault = new AtomicReference<>();
+        Thread makeDefault = new Thread(() -> {
+            try {
+                vmNics.makeDefault(running, "nic-1");
+            } catch (Throwable e) {
+                madeDefault.set(e);
+            }
+        });
+        makeDefault.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (makeDefault.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+
+        assertEquals(Thread.State.WAITING, makeDefault.getState(), "makeDefault waits for the unplug");
+        verify(nics, never()).makeDefault(anyLong(), any());
+        guestReleased.countDown();
+        remove.join(10_000);
+        makeDefault.join(10_000);
+        verify(nics).remove(VM_ID, "nic-1");
+        verify(nics, never()).makeDefault(anyLong(), any());
+        assertTrue(madeDefault.get() instanceof ApiException, "the removed NIC is refused: " + madeDefault.get());
     }
 
     private static GuestNic nic(String uuid, boolean isDefault) {

@@ -43,12 +43,12 @@ for s in json.load(sys.stdin):
 # fence DIR: one ceph CLI for all the addresses (its interactive mode reads commands from stdin but exits
 # 0 whatever they do, so the answers are counted).
 fence() {
-  local dir=$1 out done
+  local dir=$1 out fenced
   [[ -s $dir/clients ]] || { rm -f "$dir/clients"; return 0; }
   out=$(sed "s|.*|osd blocklist add & $FENCE_SECONDS|" "$dir/clients" | ceph --conf "$CEPH_CONF" --name client.admin \
     --keyring "$ADMIN_KEYRING" --connect-timeout 10 --admin-socket "$dir/ceph-cli.asok" 2>&1) # answers on stderr
-  done=$(grep -c '^blocklisting ' <<<"$out" || true)
-  (( done == $(wc -l < "$dir/clients") )) || die "could not blocklist the clients in $dir/clients: $out"
+  fenced=$(grep -c '^blocklisting ' <<<"$out" || true)
+  (( fenced == $(wc -l < "$dir/clients") )) || die "could not blocklist the clients in $dir/clients: $out"
   rm -f "$dir/clients"
 }
 

@@ -42,8 +42,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BackupFaultsIT {
 
-    /** Enough data that the backup is still running when the store sees its first bytes (NFS: ~1 s). */
-    private static final int WRITTEN_MIB = 384;
+    /** Data per case: several 8 MiB S3 parts (the S3 cases fault once the first is in the bucket). */
+    private static final int WRITTEN_MIB = 64;
+    /**
+     * librbd's QoS read limit (bytes/s) on the snapshot's image while its backup is to fail: the backup then
+     * takes about (64 - 16 of burst) / 16 = 3 s at any machine speed, so the fault lands mid-transfer; the
+     * agent's next store write, which finds the fault, waits at most one 1 MiB NFS write (~60 ms) or one 8 MiB
+     * S3 part (~0.5 s) of reads. The limit is lifted before the retry.
+     */
+    private static final long BACKUP_READ_BYTES_PER_SECOND = 16L << 20;
     /** What a failed job may take after the fault; the measured time is printed. */
     private static final Duration FAIL_BOUND = Duration.ofSeconds(45);
 
@@ -160,6 +167,7 @@ class BackupFaultsIT {
                     Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), rgw::crash);
             System.out.println("RGW killed mid-backup: the job failed " + failed.millis() + " ms later: "
                     + failed.error());
+            rgw.fence(); // its watches would hold up the shared gateway's bucket notifies for 30 s
             String storeUrl = new S3StoreUrl(endpoint, bucket.bucket, false, bucket.region).url();
             assertTrue(failed.error().contains(storeUrl), "the error names the store: " + failed.error());
             assertNotBackedUp(snapshot.id());
@@ -245,14 +253,24 @@ class BackupFaultsIT {
     private record Failed(long millis, String error) {
     }
 
-    /** A 1 GiB volume with {@link #WRITTEN_MIB} MiB of seeded data and a snapshot of it. */
+    /**
+     * A 1 GiB volume with {@link #WRITTEN_MIB} MiB of seeded data and a snapshot of it, its reads limited to
+     * {@link #BACKUP_READ_BYTES_PER_SECOND} (the agent's next open of it, the backup, is slow).
+     */
     private static Snapshot writtenSnapshot(int seed) throws Exception {
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
         for (int mib = 0; mib < WRITTEN_MIB; mib += 4) {
             RbdData.write(io, volumeId, (long) mib << 20, RbdData.bytes(4 << 20, seed * 1000 + mib));
         }
         String sha256 = RbdData.sha256(io, volumeId, null);
-        return new Snapshot(calls.snapshot(volumeId), volumeId, sha256);
+        Snapshot snapshot = new Snapshot(calls.snapshot(volumeId), volumeId, sha256);
+        cloud.cluster.cli("rbd", "config", "image", "set", image(volumeId), "rbd_qos_read_bps_limit",
+                Long.toString(BACKUP_READ_BYTES_PER_SECOND));
+        return snapshot;
+    }
+
+    private static String image(String volumeId) {
+        return cloud.ceph.pool() + "/" + volumeId;
     }
 
     /**
@@ -288,8 +306,12 @@ class BackupFaultsIT {
         assertTrue(snapshot.get("revertable").asBoolean(), "the snapshot stays usable: " + snapshot);
     }
 
-    /** The same backup again, which must succeed; then the volume deleted and restored from the backup. */
+    /**
+     * The same backup again, at full speed (the read limit lifted), which must succeed; then the volume deleted
+     * and restored from the backup.
+     */
     private static void backUpAndRestore(Snapshot snapshot) throws Exception {
+        cloud.cluster.cli("rbd", "config", "image", "remove", image(snapshot.volumeId()), "rbd_qos_read_bps_limit");
         JsonNode backedUp = calls.backup(snapshot.id());
         assertEquals("BackedUp", backedUp.get("state").asText(), backedUp.toString());
         assertTrue(backedUp.get("physicalsize").asLong() > (long) WRITTEN_MIB << 20, backedUp.toString());

@@ -174,8 +174,12 @@ class HostSpreadAndFailoverIT {
         awaitOkJob(admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot");
     }
 
-    /** B's killed restore still holds a watch on the image Ceph keeps ~30 s: wait, then delete image and volume. */
-    private static void removeLeftOver(RbdImages images, String image) {
+    /**
+     * B's killed restore may still hold a watch on the image (if B had opened it), which Ceph keeps ~30 s: B's dead
+     * client is fenced, as an admin would, then image and volume deleted.
+     */
+    private static void removeLeftOver(RbdImages images, String image) throws Exception {
+        cloud.cluster.fenceDeadWatchers(cloud.ceph.pool() + "/" + image);
         Deadline.await("the half-restored image " + image + " is deleted", Duration.ofSeconds(60), () -> {
             images.delete(image);
             return !images.exists(image);

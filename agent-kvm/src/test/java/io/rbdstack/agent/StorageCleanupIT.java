@@ -128,8 +128,12 @@ class StorageCleanupIT {
             ps.setLong(3, cloud.server.server.msid());
             assertEquals(1, ps.executeUpdate());
         }
-        // At least one cleanup run (the interval is 1 s; the cleanup looks every 5 s), which must not touch it.
-        Thread.sleep(11_000);
+        // A volume left Creating with no job, staged after the job row: once a cleanup run has settled it, that run
+        // (or a later one) has seen the volume whose job still runs, and must not have touched it.
+        String settled = createVolume(1);
+        stage(settled, "Creating", GB);
+        Deadline.await("a cleanup run settles volume " + settled, Duration.ofSeconds(30),
+                () -> rowState(settled).equals("Error"));
         assertEquals("Creating", rowState(id));
         assertTrue(images().contains(id));
         try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement(

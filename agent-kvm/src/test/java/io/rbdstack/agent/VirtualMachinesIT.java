@@ -349,7 +349,8 @@ class VirtualMachinesIT {
             awaitOk(admin, admin.call("destroyVirtualMachine", "id", other.get("id").asText(), "expunge", "true"),
                     "destroyVirtualMachine");
             // The killed qemu's watch on its image lasts until Ceph times it out (about 30 s): the expunge does not
-            // wait for it. The VM is Expunged at once and the storage cleanup deletes the image when Ceph lets go.
+            // wait for it. The VM is Expunged at once and the storage cleanup deletes the image when Ceph lets go,
+            // here once the test has fenced the dead client as an admin would (not 30 s later).
             ok(admin.call("updateConfiguration", "name", "storage.cleanup.interval", "value", "1"),
                     "updateConfiguration");
             JsonNode root = rootVolume(first.get("id").asText());
@@ -362,10 +363,12 @@ class VirtualMachinesIT {
             assertTrue(list(admin, "listVirtualMachines", "virtualmachine", "id", first.get("id").asText()).isEmpty());
             assertTrue(list(admin, "listVolumes", "volume", "id", root.get("id").asText()).isEmpty(),
                     "the root volume is deleted for the API at once");
+            assertEquals(1, cloud.cluster.fenceDeadWatchers(cloud.ceph.pool() + "/" + image).size(),
+                    "the killed qemu's watch was still there, and fenced");
             Deadline.await("the killed VM's image deleted once Ceph lets go", Duration.ofSeconds(30 + 30), () -> !cloud
                     .cluster.cli("rbd", "ls", "--pool", cloud.ceph.pool()).contains(image) && !cloud.cluster.cli("rbd",
                     "trash", "ls", "--pool", cloud.ceph.pool()).contains(image));
-            System.out.printf("FIGURE kill -9 of qemu to its expunged VM's image deleted: %d ms%n",
+            System.out.printf("FIGURE kill -9 of qemu to its expunged VM's image deleted (dead client fenced): %d ms%n",
                     (System.nanoTime() - killed) / 1_000_000);
             List<String> said = list(admin, "listEvents", "event", "type", "VOLUME.DELETE", "keyword", root.get("name")
                     .asText()).stream().map(e -> e.get("description").asText()).toList();

@@ -131,7 +131,13 @@ class VmLifecycleIT {
         Cleanup cleanup = new Cleanup();
         cleanup.step(() -> destroyIfThere(domainName));
         cleanup.step(() -> {
-            // A killed qemu's watch on the image lasts until Ceph times it out (30 s): wait for it.
+            // A killed qemu's watch on its boot disk lasts until Ceph times it out (30 s): the dead client is
+            // fenced, as an admin would, so that the images can be deleted now.
+            try (RadosSession session = rados.connect(cluster.adminPool())) {
+                if (new RbdImages(session).exists(root)) {
+                    cluster.fenceDeadWatchers(pool.cephPool() + "/" + root);
+                }
+            }
             Deadline.await("the test's RBD images are deleted", Duration.ofSeconds(90), () -> {
                 try (RadosSession session = rados.connect(cluster.adminPool())) {
                     RbdImages images = new RbdImages(session);

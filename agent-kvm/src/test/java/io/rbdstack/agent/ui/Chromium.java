@@ -49,8 +49,11 @@ final class Chromium implements AutoCloseable {
     /** The repository's docs/screenshots (the ITs run in agent-kvm/). */
     static final Path SCREENSHOTS = Path.of("").toAbsolutePath().getParent().resolve("docs/screenshots");
 
+    /** How often a wait looks again: Selenium's default, 500 ms, was mostly time lost after each page change. */
+    private static final Duration POLL = Duration.ofMillis(50);
+
     WebDriverWait await() {
-        return new WebDriverWait(driver, Duration.ofSeconds(20));
+        return new WebDriverWait(driver, Duration.ofSeconds(20), POLL);
     }
 
     WebElement visible(By by) {
@@ -72,7 +75,9 @@ final class Chromium implements AutoCloseable {
     /** Opens the antd select around the element {@code id} and picks the option whose label contains {@code text}. */
     void choose(String id, String text) {
         visible(By.xpath("//*[@id='" + id + "']/ancestor::div[contains(@class,'ant-select')][1]")).click();
-        visible(By.xpath("//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))]"
+        // Once the drop-down has stopped sliding in: a click while it moves can land on the option beside.
+        visible(By.xpath("//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))"
+                + " and not(contains(@class,'-enter')) and not(contains(@class,'-appear'))]"
                 + "//div[contains(@class,'ant-select-item-option')][contains(., '" + text + "')]")).click();
     }
 
@@ -94,9 +99,32 @@ final class Chromium implements AutoCloseable {
     static final String SETTLED_POPOVER = "//div[contains(@class,'ant-popover') and not(contains(@class,'ant-popover-hidden'))"
             + " and not(contains(@class,'-enter')) and not(contains(@class,'-appear')) and not(contains(@class,'-leave'))]";
 
-    /** Clicks the button of the open confirmation pop-over. */
+    /**
+     * Clicks the button of the open confirmation pop-over, and again if the pop-over is still open 2 s later: a
+     * click the browser placed while the pop-over still moved landed beside the button and did nothing (twice
+     * in CI, even with the settled check). A click that did land closes the pop-over, so nothing is sent twice.
+     */
     void confirm(String button) {
-        visible(By.xpath(SETTLED_POPOVER + "//button[normalize-space()='" + button + "']")).click();
+        By settled = By.xpath(SETTLED_POPOVER + "//button[normalize-space()='" + button + "']");
+        for (int attempt = 1; ; attempt++) {
+            WebElement target = visible(settled);
+            target.click();
+            try {
+                new WebDriverWait(driver, Duration.ofSeconds(2), POLL).until(d -> {
+                    try {
+                        return !target.isDisplayed();
+                    } catch (StaleElementReferenceException gone) {
+                        return true;
+                    }
+                });
+                return;
+            } catch (TimeoutException stillOpen) {
+                if (attempt == 3) {
+                    throw new TimeoutException("the pop-over's '" + button + "' button stayed open after 3 clicks",
+                            stillOpen);
+                }
+            }
+        }
     }
 
     /** The error text antd shows under the form item that holds the element with this id. */
@@ -126,7 +154,7 @@ final class Chromium implements AutoCloseable {
     /** A PNG of what the browser shows once opening animations ended, written to {@code file}. */
     void screenshot(Path file) throws IOException {
         try {
-            new WebDriverWait(driver, Duration.ofSeconds(3)).until(d -> d.findElements(ANIMATING).isEmpty());
+            new WebDriverWait(driver, Duration.ofSeconds(3), POLL).until(d -> d.findElements(ANIMATING).isEmpty());
         } catch (TimeoutException stillMoving) {
             // Something keeps animating: the picture is taken anyway, as it is.
         }

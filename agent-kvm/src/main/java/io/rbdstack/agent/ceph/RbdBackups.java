@@ -34,11 +34,19 @@ public final class RbdBackups {
     /**
      * Reads in flight at most when the ranges are small (an incremental's changed extents): latency,
      * not bandwidth, bounds many small reads, so more go at once within the same buffer bytes
-     * ({@code (READS_IN_FLIGHT + 1) x CHUNK}).
+     * ({@code (READS_IN_FLIGHT + 1) x CHUNK}); librbd's asynchronous reads cost no thread each.
      */
-    static final int MAX_SMALL_READS_IN_FLIGHT = 16;
-    /** Writes a restore keeps in flight, for the same reasons (rbd import-diff: up to 10). */
-    static final int WRITES_IN_FLIGHT = 8;
+    static final int MAX_SMALL_READS_IN_FLIGHT = 32;
+    /**
+     * Buffers a restore asks for: as many 4 MiB writes in flight, for the same reasons (rbd import-diff: up to 10).
+     * Smaller writes share them ({@link WriteSlices}).
+     */
+    static final int WRITE_BUFFERS = 8;
+    /**
+     * Writes a restore keeps in flight at most when they are small (an incremental's extents, ~64 KiB each):
+     * latency bounds them, and asynchronous writes cost no thread each.
+     */
+    static final int MAX_WRITES_IN_FLIGHT = 32;
 
     /** What a backup or restore moved, and the snapshots the diff goes from (null: a full one) and to. */
     public record Transfer(long sizeBytes, long dataBytes, long zeroBytes, long extents, String fromSnapshot,
@@ -144,9 +152,11 @@ public final class RbdBackups {
             throw failure(Math.abs(e.getReturnValue()) == CephErrors.ENOENT ? "no such image" : "cannot open the image",
                     image, e);
         }
+        long start = System.nanoTime();
         long[] extents = {0};
         String what = session.pool().cephPool() + "/" + image;
-        try (WriteBehind writes = new WriteBehind(target, what, WRITES_IN_FLIGHT, TransferBuffers.AGENT)) {
+        try (WriteBehind writes = new WriteBehind(target, what, WRITE_BUFFERS, MAX_WRITES_IN_FLIGHT,
+                TransferBuffers.AGENT)) {
             RbdDiffStream.Summary summary = RbdDiffStream.read(in, new RbdDiffStream.Target() {
                 @Override
                 public void size(long bytes) throws CephException {
@@ -173,8 +183,9 @@ public final class RbdBackups {
                 }
             }, CHUNK);
             writes.drain();
-            LOG.info("Restored {} bytes of data into {} from a backup of snapshot {}", summary.writtenBytes(), what,
-                    summary.toSnapshot());
+            LOG.info("Restored {} bytes of data into {} from a backup of snapshot {}: {} extents in {} ms",
+                    summary.writtenBytes(), what, summary.toSnapshot(), extents[0],
+                    (System.nanoTime() - start) / 1_000_000);
             return new Transfer(summary.sizeBytes(), summary.writtenBytes(), summary.zeroedBytes(), extents[0],
                     summary.fromSnapshot(), summary.toSnapshot());
         } finally {
@@ -182,7 +193,7 @@ public final class RbdBackups {
         }
     }
 
-    /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 16 smaller ones in as many bytes. */
+    /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 32 smaller ones in as many bytes. */
     static int readsInFlight(int longest) {
         long bufferBytes = (READS_IN_FLIGHT + 1L) * CHUNK;
         return (int) Math.max(READS_IN_FLIGHT, Math.min(MAX_SMALL_READS_IN_FLIGHT, bufferBytes / longest - 1));

@@ -105,6 +105,7 @@ public final class RbdBackups {
             progress.report(0, toWrite);
             long data = 0;
             long zero = 0;
+            long waited;
             int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
                     ranges, readsInFlight(longest), TransferBuffers.AGENT)) {
@@ -123,11 +124,13 @@ public final class RbdBackups {
                     }
                     data += extent.length();
                 }
+                waited = reads.waitedMillis();
             }
             writer.end();
-            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them)",
-                    session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
-                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000);
+            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them, {} ms"
+                    + " waiting for reads)", session.pool().cephPool(), image, toSnapshot,
+                    fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents.size(),
+                    (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000, waited);
             return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);
@@ -183,9 +186,9 @@ public final class RbdBackups {
                 }
             }, CHUNK);
             writes.drain();
-            LOG.info("Restored {} bytes of data into {} from a backup of snapshot {}: {} extents in {} ms",
-                    summary.writtenBytes(), what, summary.toSnapshot(), extents[0],
-                    (System.nanoTime() - start) / 1_000_000);
+            LOG.info("Restored {} bytes of data into {} from a backup of snapshot {}: {} extents in {} ms ({} ms"
+                    + " waiting for writes)", summary.writtenBytes(), what, summary.toSnapshot(), extents[0],
+                    (System.nanoTime() - start) / 1_000_000, writes.waitedMillis());
             return new Transfer(summary.sizeBytes(), summary.writtenBytes(), summary.zeroedBytes(), extents[0],
                     summary.fromSnapshot(), summary.toSnapshot());
         } finally {

@@ -38,6 +38,7 @@ final class ReadAhead implements AutoCloseable {
     private final TransferBuffers.Lease lease;
     private final int depth;
     private Pointer handedOut;
+    private long waitedNanos;
 
     /**
      * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
@@ -92,7 +93,9 @@ final class ReadAhead implements AutoCloseable {
             throw new IllegalStateException("no more ranges");
         }
         fill(); // into the slice just given back, while the head's read ends
+        long waitStart = System.nanoTime();
         long read = head.completion().await();
+        waitedNanos += System.nanoTime() - waitStart;
         Range range = head.range();
         if (read != range.length()) {
             free.add(head.buffer()); // librbd is done with it
@@ -102,6 +105,11 @@ final class ReadAhead implements AutoCloseable {
         }
         handedOut = head.buffer();
         return handedOut.getByteBuffer(0, range.length()).asReadOnlyBuffer();
+    }
+
+    /** How long the caller waited for reads to end so far: near the whole backup when the OSDs bound it. */
+    long waitedMillis() {
+        return waitedNanos / 1_000_000;
     }
 
     private void fill() throws CephException {

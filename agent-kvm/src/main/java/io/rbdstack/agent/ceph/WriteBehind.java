@@ -42,6 +42,7 @@ final class WriteBehind implements AutoCloseable {
     private final List<Memory> buffers;
     private final WriteSlices slices;
     private final int maxLength;
+    private long waitedNanos;
 
     /**
      * Waits for at least one of the agent's transfer buffers (up to {@code buffers}); no write may be longer than
@@ -123,7 +124,9 @@ final class WriteBehind implements AutoCloseable {
 
     /** Waits for the write's end (librbd is done with its slice then) and throws when it failed. */
     private void complete(Pending pending) throws CephException {
+        long waitStart = System.nanoTime();
         long rc = pending.completion().await();
+        waitedNanos += System.nanoTime() - waitStart;
         if (pending.buffer() >= 0) {
             slices.ended(pending.buffer());
         }
@@ -131,6 +134,11 @@ final class WriteBehind implements AutoCloseable {
             throw new CephException((pending.buffer() >= 0 ? writeFailure(pending.offset(), pending.length())
                     : zeroFailure(pending.offset(), pending.length())) + CephErrors.describe((int) rc), (int) rc);
         }
+    }
+
+    /** How long the caller waited for writes to end so far: near the whole restore when the OSDs bound it. */
+    long waitedMillis() {
+        return waitedNanos / 1_000_000;
     }
 
     private String writeFailure(long offset, long length) {

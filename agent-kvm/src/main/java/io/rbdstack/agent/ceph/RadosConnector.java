@@ -161,9 +161,6 @@ public final class RadosConnector implements AutoCloseable {
             // copy every byte once more and hold memory (measured: four backups at once took the
             // agent from 155 MiB to 460 MiB). The guests' disks are QEMU's, with their own settings.
             rados.confSet("rbd_cache", "false");
-            // A restore's asynchronous writes (WriteBehind) leave their buffer untouched until the write
-            // has ended, so librbd may send from it instead of copying every restored byte once more.
-            rados.confSet("rbd_disable_zero_copy_writes", "false");
         } catch (RadosException e) {
             rados.shutDown();
             throw new CephException("cannot configure librados for " + where + ": "

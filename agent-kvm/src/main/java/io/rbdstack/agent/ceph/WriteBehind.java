@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * for everything before it, so the image ends as if the writes had run one after another. The
  * caller's array is copied into a slice of the native buffers lent by the agent's {@link TransferBuffers}
  * ({@link WriteSlices}: small writes share a buffer, a 4 MiB one takes one); fewer buffers, and so fewer
- * large writes in flight, while other transfers hold theirs. librbd may write from the slice itself
- * (the agent's connections allow zero-copy writes), so a slice is reused only once its write has ended.
+ * large writes in flight, while other transfers hold theirs. A slice is reused only once its write has
+ * ended. librbd copies it when the write is queued: its zero-copy writes ({@code rbd_disable_zero_copy_writes}
+ * false) made a full restore 1.4–1.7× slower than {@code rbd import-diff}, 1.0× with the copy.
  * A failed write is reported by the next call or by {@link #drain}; the ones already in flight still
  * end first (the image must not be closed under them).
  */

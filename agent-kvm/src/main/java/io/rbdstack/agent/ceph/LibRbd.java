@@ -298,4 +298,40 @@ interface LibRbd extends Library {
 
     /** {@code ssize_t rbd_write(rbd_image_t image, uint64_t ofs, size_t len, const char *buf)}: as {@link #rbd_read}. */
     long rbd_write(Pointer image, long offset, long length, Pointer buffer);
+
+    /**
+     * {@code int rbd_aio_create_completion(void *cb_arg, rbd_callback_t complete_cb, rbd_completion_t *c)}: 0 or
+     * -errno. Both callback arguments may be NULL: the caller waits with {@link #rbd_aio_wait_for_complete}.
+     */
+    int rbd_aio_create_completion(Pointer callbackArg, Pointer callback, PointerByReference completion);
+
+    /**
+     * {@code int rbd_aio_write(rbd_image_t image, uint64_t off, size_t len, const char *buf, rbd_completion_t c)}:
+     * 0 when queued, or -errno. {@code buf} must stay untouched until the completion is complete.
+     */
+    int rbd_aio_write(Pointer image, long offset, long length, Pointer buffer, Pointer completion);
+
+    /**
+     * {@code int rbd_aio_read(rbd_image_t image, uint64_t off, size_t len, char *buf, rbd_completion_t c)}: 0 when
+     * queued, or -errno; the completion's return value is the bytes read, or -errno.
+     */
+    int rbd_aio_read(Pointer image, long offset, long length, Pointer buffer, Pointer completion);
+
+    /**
+     * {@code int rbd_aio_write_zeroes(rbd_image_t image, uint64_t off, size_t len, rbd_completion_t c,
+     * int zero_flags, int op_flags)}: 0 when queued, or -errno.
+     */
+    int rbd_aio_write_zeroes(Pointer image, long offset, long length, Pointer completion, int zeroFlags, int opFlags);
+
+    /** {@code int rbd_aio_wait_for_complete(rbd_completion_t c)}. */
+    int rbd_aio_wait_for_complete(Pointer completion);
+
+    /**
+     * {@code ssize_t rbd_aio_get_return_value(rbd_completion_t c)}: for a read the bytes read, for a write 0 or
+     * more; -errno on failure.
+     */
+    long rbd_aio_get_return_value(Pointer completion);
+
+    /** {@code void rbd_aio_release(rbd_completion_t c)}. */
+    void rbd_aio_release(Pointer completion);
 }

@@ -34,11 +34,19 @@ public final class RbdBackups {
     /**
      * Reads in flight at most when the ranges are small (an incremental's changed extents): latency,
      * not bandwidth, bounds many small reads, so more go at once within the same buffer bytes
-     * ({@code (READS_IN_FLIGHT + 1) x CHUNK}).
+     * ({@code (READS_IN_FLIGHT + 1) x CHUNK}); librbd's asynchronous reads cost no thread each.
      */
-    static final int MAX_SMALL_READS_IN_FLIGHT = 16;
-    /** Writes a restore keeps in flight, for the same reasons (rbd import-diff: up to 10). */
-    static final int WRITES_IN_FLIGHT = 8;
+    static final int MAX_SMALL_READS_IN_FLIGHT = 32;
+    /**
+     * Buffers a restore asks for: as many 4 MiB writes in flight, for the same reasons (rbd import-diff: up to 10).
+     * Smaller writes share them ({@link WriteSlices}).
+     */
+    static final int WRITE_BUFFERS = 8;
+    /**
+     * Writes a restore keeps in flight at most when they are small (an incremental's extents, ~64 KiB each):
+     * latency bounds them, and asynchronous writes cost no thread each.
+     */
+    static final int MAX_WRITES_IN_FLIGHT = 32;
 
     /** What a backup or restore moved, and the snapshots the diff goes from (null: a full one) and to. */
     public record Transfer(long sizeBytes, long dataBytes, long zeroBytes, long extents, String fromSnapshot,
@@ -97,6 +105,7 @@ public final class RbdBackups {
             progress.report(0, toWrite);
             long data = 0;
             long zero = 0;
+            long waited;
             int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
                     ranges, readsInFlight(longest), TransferBuffers.AGENT)) {
@@ -115,11 +124,13 @@ public final class RbdBackups {
                     }
                     data += extent.length();
                 }
+                waited = reads.waitedMillis();
             }
             writer.end();
-            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them)",
-                    session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
-                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000);
+            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them, {} ms"
+                    + " waiting for reads)", session.pool().cephPool(), image, toSnapshot,
+                    fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents.size(),
+                    (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000, waited);
             return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);
@@ -144,9 +155,11 @@ public final class RbdBackups {
             throw failure(Math.abs(e.getReturnValue()) == CephErrors.ENOENT ? "no such image" : "cannot open the image",
                     image, e);
         }
+        long start = System.nanoTime();
         long[] extents = {0};
         String what = session.pool().cephPool() + "/" + image;
-        try (WriteBehind writes = new WriteBehind(target, what, WRITES_IN_FLIGHT, TransferBuffers.AGENT)) {
+        try (WriteBehind writes = new WriteBehind(target, what, WRITE_BUFFERS, MAX_WRITES_IN_FLIGHT,
+                TransferBuffers.AGENT)) {
             RbdDiffStream.Summary summary = RbdDiffStream.read(in, new RbdDiffStream.Target() {
                 @Override
                 public void size(long bytes) throws CephException {
@@ -173,8 +186,9 @@ public final class RbdBackups {
                 }
             }, CHUNK);
             writes.drain();
-            LOG.info("Restored {} bytes of data into {} from a backup of snapshot {}", summary.writtenBytes(), what,
-                    summary.toSnapshot());
+            LOG.info("Restored {} bytes of data into {} from a backup of snapshot {}: {} extents in {} ms ({} ms"
+                    + " waiting for writes)", summary.writtenBytes(), what, summary.toSnapshot(), extents[0],
+                    (System.nanoTime() - start) / 1_000_000, writes.waitedMillis());
             return new Transfer(summary.sizeBytes(), summary.writtenBytes(), summary.zeroedBytes(), extents[0],
                     summary.fromSnapshot(), summary.toSnapshot());
         } finally {
@@ -182,7 +196,7 @@ public final class RbdBackups {
         }
     }
 
-    /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 16 smaller ones in as many bytes. */
+    /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 32 smaller ones in as many bytes. */
     static int readsInFlight(int longest) {
         long bufferBytes = (READS_IN_FLIGHT + 1L) * CHUNK;
         return (int) Math.max(READS_IN_FLIGHT, Math.min(MAX_SMALL_READS_IN_FLIGHT, bufferBytes / longest - 1));

@@ -8,15 +8,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Reads ranges of an RBD image with up to {@code depth} reads in flight and hands them out in order:
  * a backup's throughput is bound by the OSDs' latency, not by one read at a time (Ceph's own
- * export-diff does the same). librbd's reads are thread-safe on one image handle.
+ * export-diff does the same). The reads are librbd's asynchronous ones, so no thread waits per read and
+ * many small reads (an incremental's extents) cost no more threads than a few large ones.
  *
  * <p>Memory is bounded and reused: up to {@code depth + 1} native buffers (or slices of one) in all (one handed
  * out, the others being filled), lent by the agent's {@link TransferBuffers} (fewer, and so fewer reads in flight, while
@@ -30,16 +27,18 @@ final class ReadAhead implements AutoCloseable {
     record Range(long offset, int length) {
     }
 
+    private record Pending(Range range, Pointer buffer, RbdCompletion completion) {
+    }
+
     private final RbdImage image;
     private final String what;
     private final Iterator<Range> ranges;
-    private final ExecutorService readers;
-    private final Deque<Future<Pointer>> inFlight = new ArrayDeque<>();
+    private final Deque<Pending> inFlight = new ArrayDeque<>();
     private final Deque<Pointer> free = new ArrayDeque<>();
     private final TransferBuffers.Lease lease;
-    private final Deque<Integer> lengths = new ArrayDeque<>();
     private final int depth;
     private Pointer handedOut;
+    private long waitedNanos;
 
     /**
      * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
@@ -72,12 +71,12 @@ final class ReadAhead implements AutoCloseable {
         }
         // One slice is handed out while the others are read into.
         this.depth = Math.max(1, Math.min(depth, free.size() - 1));
-        this.readers = Executors.newFixedThreadPool(this.depth, r -> {
-            Thread t = new Thread(r, "rbd-read-ahead");
-            t.setDaemon(true);
-            return t;
-        });
-        fill();
+        try {
+            fill();
+        } catch (CephException e) {
+            close();
+            throw e;
+        }
     }
 
     /**
@@ -89,52 +88,57 @@ final class ReadAhead implements AutoCloseable {
             free.add(handedOut);
             handedOut = null;
         }
-        Future<Pointer> head = inFlight.poll();
+        Pending head = inFlight.poll();
         if (head == null) {
             throw new IllegalStateException("no more ranges");
         }
-        fill();
-        try {
-            handedOut = head.get();
-            return handedOut.getByteBuffer(0, lengths.poll()).asReadOnlyBuffer();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof CephException ceph) {
-                throw ceph;
-            }
-            throw new CephException("reading " + what + " failed: " + e.getCause(), -CephErrors.EIO, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CephException("interrupted while reading " + what, -CephErrors.EINTR, e);
+        fill(); // into the slice just given back, while the head's read ends
+        long waitStart = System.nanoTime();
+        long read = head.completion().await();
+        waitedNanos += System.nanoTime() - waitStart;
+        Range range = head.range();
+        if (read != range.length()) {
+            free.add(head.buffer()); // librbd is done with it
+            throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
+                    + ": " + (read < 0 ? CephErrors.describe((int) read) : "got " + read),
+                    read < 0 ? (int) read : -CephErrors.EIO);
         }
+        handedOut = head.buffer();
+        return handedOut.getByteBuffer(0, range.length()).asReadOnlyBuffer();
     }
 
-    private void fill() {
+    /** How long the caller waited for reads to end so far: near the whole backup when the OSDs bound it. */
+    long waitedMillis() {
+        return waitedNanos / 1_000_000;
+    }
+
+    private void fill() throws CephException {
         while (inFlight.size() < depth && ranges.hasNext() && !free.isEmpty()) {
             Range range = ranges.next();
             Pointer buffer = free.poll();
-            lengths.add(range.length());
-            inFlight.add(readers.submit(() -> read(range, buffer)));
+            RbdCompletion completion = RbdCompletion.create(what);
+            int rc = LibRbd.INSTANCE.rbd_aio_read(image.getPointer(), range.offset(), range.length(), buffer,
+                    completion.pointer());
+            if (rc < 0) {
+                completion.release();
+                free.add(buffer);
+                throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
+                        + ": " + CephErrors.describe(rc), rc);
+            }
+            inFlight.add(new Pending(range, buffer, completion));
         }
-    }
-
-    private Pointer read(Range range, Pointer buffer) throws CephException {
-        long read = LibRbd.INSTANCE.rbd_read(image.getPointer(), range.offset(), range.length(), buffer);
-        if (read == range.length()) {
-            return buffer;
-        }
-        throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
-                + ": " + (read < 0 ? CephErrors.describe((int) read) : "got " + read),
-                read < 0 ? (int) read : -CephErrors.EIO);
     }
 
     /**
-     * Stops the readers and waits, however long it takes, until no read is in flight: the caller
-     * closes the image next, and librbd must not read into a closed image.
+     * Waits, however long it takes, until no read is in flight (the caller closes the image next, and librbd must
+     * not read into buffers given back), then gives the buffers back. A read that failed meanwhile is of no use
+     * to anybody any more: the caller stopped asking.
      */
     @Override
     public void close() {
-        readers.shutdownNow();
-        ExecutorEnd.await(readers);
+        while (!inFlight.isEmpty()) {
+            inFlight.poll().completion().await();
+        }
         lease.close(); // back to the budget at once, for the transfers waiting for it
     }
 }

@@ -16,8 +16,8 @@ class RbdBackupsReadDepthTest {
     @Test
     void smallerReadsGoMoreAtOnceInTheSameBytes() {
         assertEquals(9, RbdBackups.readsInFlight(2 << 20));
-        assertEquals(16, RbdBackups.readsInFlight(1 << 20));
-        assertEquals(16, RbdBackups.readsInFlight(64 << 10));
+        assertEquals(19, RbdBackups.readsInFlight(1 << 20));
+        assertEquals(32, RbdBackups.readsInFlight(64 << 10));
         for (int longest : new int[] {1, 4096, 1 << 20, 3 << 20, 4 << 20}) {
             long buffers = (RbdBackups.readsInFlight(longest) + 1L) * longest;
             assertEquals(true, buffers <= 5L * (4 << 20), longest + " bytes: " + buffers + " bytes of buffers");

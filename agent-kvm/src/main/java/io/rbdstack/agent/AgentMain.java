@@ -1,5 +1,7 @@
 package io.rbdstack.agent;
 
+import io.rbdstack.agent.ceph.TransferBuffers;
+
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -35,6 +37,15 @@ public final class AgentMain {
             properties = AgentProperties.load(file);
         } catch (AgentConfigException e) {
             System.err.println("rbdstack-agent: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        try {
+            // Read once here, so that a bad -Drbdstack.transfer.buffers stops the start, not the first backup.
+            LOG.info("Transfer budget: {} buffers of {} bytes", TransferBuffers.AGENT.count(),
+                    TransferBuffers.AGENT.bufferBytes());
+        } catch (ExceptionInInitializerError e) {
+            System.err.println("rbdstack-agent: " + e.getCause().getMessage());
             System.exit(1);
             return;
         }

@@ -92,7 +92,15 @@ final class ReadAhead implements AutoCloseable {
         if (head == null) {
             throw new IllegalStateException("no more ranges");
         }
-        fill(); // into the slice just given back, while the head's read ends
+        try {
+            fill(); // into the slice just given back, while the head's read ends
+        } catch (CephException | RuntimeException | Error e) {
+            // The head is out of inFlight, so close() would not wait for it: librbd must be done with its slice
+            // before the buffers go back.
+            head.completion().await();
+            free.add(head.buffer());
+            throw e;
+        }
         long waitStart = System.nanoTime();
         long read = head.completion().await();
         waitedNanos += System.nanoTime() - waitStart;

@@ -96,6 +96,11 @@ public final class TransferBuffers {
         return bufferBytes;
     }
 
+    /** How many buffers the budget holds. */
+    public int count() {
+        return count;
+    }
+
     /** Buffers lent now (tests and the log). */
     public synchronized int lent() {
         return lent;

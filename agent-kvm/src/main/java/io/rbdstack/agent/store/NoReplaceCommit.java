@@ -21,8 +21,10 @@ final class NoReplaceCommit {
     private static final int EMLINK = 31;
     private static final int EOPNOTSUPP = 95;
     private static final int O_RDONLY = 0;
-    // x86_64 values (aarch64 swaps O_DIRECTORY and O_NOFOLLOW for 040000 and 0100000).
-    private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
+    // x86_64 values (aarch64 swaps O_DIRECTORY and O_NOFOLLOW for 040000 and 0100000; others differ again).
+    private static final String ARCH = System.getProperty("os.arch");
+    private static final boolean AARCH64 = "aarch64".equals(ARCH);
+    private static final boolean KNOWN_ARCH = AARCH64 || "amd64".equals(ARCH) || "x86_64".equals(ARCH);
     private static final int O_DIRECTORY = AARCH64 ? 040000 : 0200000;
     private static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
     private static final int O_CLOEXEC = 02000000;
@@ -51,6 +53,10 @@ final class NoReplaceCommit {
      * (the caller removes it); after the renameat2 fallback it has none.
      */
     static boolean commit(Path root, List<String> directories, String partial, String name) throws IOException {
+        if (!KNOWN_ARCH) {
+            throw new IOException("cannot commit " + name + " without replacing: the open(2) flags of " + ARCH
+                    + " are not known to the agent (x86_64 and aarch64 are)");
+        }
         int dir = open(root, directories);
         try {
             try {

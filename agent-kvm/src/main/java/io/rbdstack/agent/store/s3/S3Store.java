@@ -101,7 +101,13 @@ public final class S3Store implements ImageStore {
                 there = headObject(relative); // the completion was refused: another attempt's object came meanwhile
             }
             if (there.isPresent() && S3MultipartOutputStream.unquoted(there.get().eTag()).equals(out.objectETag())) {
-                out.abort();
+                try {
+                    out.abort();
+                } catch (SdkException leftOpen) {
+                    // The backup is there, whole; only this attempt's parts stay until the next attempt aborts them.
+                    LOG.warn("S3 image store {}: {} was already written with the same content; this attempt's upload"
+                            + " could not be aborted: {}", url.url(), relative, leftOpen.getMessage());
+                }
                 return new Written<>(result, out.size()); // the same backup, uploaded by another attempt first
             }
             // S3 keeps the second: an object of this second counts as not older.

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * addNicToVirtualMachine, removeNicFromVirtualMachine and updateDefaultNicForVirtualMachine. Each job
- * holds the VM's NIC lock ({@link VmNicLocks}) from its checks to its last database change, so a concurrent
+ * holds the VM's NIC lock ({@link VmNicLocks}, shared by the servers of one database) from its checks to its last database change, so a concurrent
  * change of the same VM's NICs waits and the guest's NICs and the database's list never part (a NIC made
  * default, or removed, while it was being unplugged or plugged). The checks and each database change run
  * in short transactions under the VM's row lock; the host's plug or unplug runs between them, outside any
@@ -31,6 +31,8 @@ final class VmNics {
     /** How long the agent waits for the guest to release an unplugged NIC. */
     static final long UNPLUG_TIMEOUT_MILLIS = 30_000;
     private static final Duration SLACK = Duration.ofSeconds(30);
+    /** How long a NIC change waits for the one before it on the same VM: a few jobs of an unplug and its slack. */
+    static final Duration NIC_LOCK_TIMEOUT = Duration.ofMinutes(3);
 
     private final Jdbc jdbc;
     private final VmRepository vms;
@@ -38,10 +40,11 @@ final class VmNics {
     private final GuestNics nics;
     private final VmAgent agent;
     private final VmSnapshotRepository vmSnapshots;
-    private final VmNicLocks locks = new VmNicLocks();
+    private final VmNicLocks locks;
 
     VmNics(Jdbc jdbc, VmRepository vms, VmVolumes vmVolumes, GuestNics nics, VmAgent agent,
-           VmSnapshotRepository vmSnapshots) {
+           VmSnapshotRepository vmSnapshots, VmNicLocks locks) {
+        this.locks = locks;
         this.jdbc = jdbc;
         this.vms = vms;
         this.vmVolumes = vmVolumes;

@@ -56,8 +56,9 @@ public final class Vms {
                 new VmDestroyer(vms, vmVolumes, u.volumes(), u.volumeService(), u.nics(), power, snapshots,
                         u.settings(), u.alerts(), u.events(), u.userOf()),
                 new VolumeAttachments(u.jdbc(), vms, vmVolumes, u.volumes(), agent, snapshotRows),
-                new VmNics(u.jdbc(), vms, vmVolumes, u.nics(), agent, snapshotRows), u.nics(), u.volumes(), u.owners(),
-                u.events());
+                new VmNics(u.jdbc(), vms, vmVolumes, u.nics(), agent, snapshotRows,
+                        new DatabaseVmNicLocks(u.jdbc().dataSource(), VmNics.NIC_LOCK_TIMEOUT)),
+                u.nics(), u.volumes(), u.owners(), u.events());
         this.sync = new VmSync(vms, hosts, agent, u.nics(), u.events(), u.alerts(), u.userOf());
     }
 

@@ -30,6 +30,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +59,7 @@ class VmNicsTest {
     void wire() throws Exception {
         DataSource dataSource = mock(DataSource.class);
         when(dataSource.getConnection()).thenReturn(connection);
-        vmNics = new VmNics(new Jdbc(dataSource), vms, vmVolumes, nics, agent, vmSnapshots);
+        vmNics = new VmNics(new Jdbc(dataSource), vms, vmVolumes, nics, agent, vmSnapshots, new InProcessLocks());
         when(vms.findById(VM_ID)).thenReturn(Optional.of(running));
         when(agent.send(any(), any(), any(), any(), eq(GenericAnswer.class))).thenReturn(GenericAnswer.ok());
     }
@@ -171,6 +173,21 @@ class VmNicsTest {
         verify(nics).remove(VM_ID, "nic-1");
         verify(nics, never()).makeDefault(anyLong(), any());
         assertTrue(madeDefault.get() instanceof ApiException, "the removed NIC is refused: " + madeDefault.get());
+    }
+
+    /** The lock's contract in one JVM (DatabaseVmNicLocksIT tests the database's across connections). */
+    private static final class InProcessLocks implements VmNicLocks {
+        private final ReentrantLock lock = new ReentrantLock(true);
+
+        @Override
+        public <T> T holding(long vmId, Supplier<T> work) {
+            lock.lock();
+            try {
+                return work.get();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private static GuestNic nic(String uuid, boolean isDefault) {

@@ -47,15 +47,15 @@ final class RbdBackupCommands {
     /** Writes the backup, reporting the data bytes written of those to write. */
     RbdBackupAnswer backup(BackupRbdSnapshotCommand command, ProgressReporter progress) {
         long start = System.nanoTime();
-        // Begun before anything that may wait (Ceph, the store): a retry of this command sent to another
-        // host after this one was lost begins later, so its write removes this one's leftovers, never the reverse.
-        WriteAttempt attempt = WriteAttempt.now();
+        // A name of this run's own: a retry of the command sent to another host (this one lost, maybe still
+        // writing) writes another, and the server records the name of the run whose answer it accepted.
+        String path = WriteAttempt.now().nameOf(command.path());
         long[] phases = new long[3]; // connected, store opened, data written (before the store's flush and rename)
         try (RadosSession session = rados.connect(command.pool())) {
             phases[0] = System.nanoTime();
             ImageStore store = ImageStores.open(command.storeUrl(), command.storeCredentials());
             phases[1] = System.nanoTime();
-            ImageStore.Written<String> written = store.writeAtomically(command.path(), attempt, out -> {
+            ImageStore.Written<String> written = store.writeAtomically(path, out -> {
                 DigestOutputStream digesting = new DigestOutputStream(out, sha256());
                 new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting,
                         progress);
@@ -64,11 +64,11 @@ final class RbdBackupCommands {
                 return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
             });
             long end = System.nanoTime();
-            LOG.info("Backup {}@{} to {} (attempt {}) took {} ms: Ceph session {} ms, store opened {} ms, data {} ms,"
-                    + " stored {} ms", command.image(), command.snapshot(), command.path(), attempt.id(),
+            LOG.info("Backup {}@{} to {} took {} ms: Ceph session {} ms, store opened {} ms, data {} ms,"
+                    + " stored {} ms", command.image(), command.snapshot(), path,
                     millis(start, end), millis(start, phases[0]),
                     millis(phases[0], phases[1]), millis(phases[1], phases[2]), millis(phases[2], end));
-            return new RbdBackupAnswer(true, null, command.path(), written.sizeBytes(), written.value());
+            return new RbdBackupAnswer(true, null, path, written.sizeBytes(), written.value());
         } catch (Exception e) {
             rados.retireAfter(command.pool(), e);
             return RbdBackupAnswer.failed("cannot back up snapshot " + command.image() + "@" + command.snapshot()

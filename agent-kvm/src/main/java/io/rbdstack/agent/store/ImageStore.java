@@ -3,11 +3,13 @@ package io.rbdstack.agent.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.util.Set;
 
 /**
  * Where backup files live, whatever the store is: a directory on this host
- * ({@link ImageStoreDirectory}) or an NFS export reached through libnfs
- * ({@link io.rbdstack.agent.store.nfs.NfsStore}). Files are named by paths relative to the store's
+ * ({@link ImageStoreDirectory}), an NFS export reached through libnfs
+ * ({@link io.rbdstack.agent.store.nfs.NfsStore}) or an S3 bucket ({@link io.rbdstack.agent.store.s3.S3Store}). Files are named by paths relative to the store's
  * root ({@link StoreRelativePath}); backups and restores are written and read through this alone, so
  * every store kind shares their code.
  */
@@ -20,25 +22,20 @@ public interface ImageStore {
     void checkWritable() throws IOException;
 
     /**
-     * Writes {@code relative} atomically as one attempt: under the attempt's own partial name beside
-     * it first ({@link WriteAttempt#partialOf}; S3: a multipart upload of its own), synced, then
-     * committed under the name without ever replacing a file there, so a failure never leaves a
-     * complete-looking file and two attempts at the same file (a writer cut off from the server and
-     * the retry sent elsewhere) never write or rename over each other's. Before writing, the partials
-     * (uploads) of this file that earlier attempts began, and those of any file in the same directory
-     * abandoned {@link PartialName#ABANDONED_AFTER} ago, are removed ({@link PartialName#removableBy}).
-     * When the name is taken at the commit, the attempt succeeds leaving the file as it is if it holds exactly
-     * the bytes it wrote (the same backup written twice), replaces it if it was finished before the attempt
-     * began ({@link WriteAttempt#beganAfter}: an earlier attempt's, never recorded), and otherwise fails with a
-     * {@link java.nio.file.FileAlreadyExistsException}, the file left as it is; its partial is removed either
-     * way. Missing directories are created.
+     * Writes {@code relative} atomically: under its partial name {@code <relative>.part} first (S3: a multipart
+     * upload), synced, then given its name, so a failure never leaves a complete-looking file (its partial or
+     * upload is removed). Each backup attempt writes a name of its own ({@link WriteAttempt#nameOf}), so no two
+     * writers share a file or a partial and nothing is replaced. Missing directories are created.
      */
-    <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception;
+    <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception;
 
-    /** {@link #writeAtomically(String, WriteAttempt, Writer)} as an attempt beginning now. */
-    default <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
-        return writeAtomically(relative, WriteAttempt.now(), writer);
-    }
+    /**
+     * Deletes the files of {@code directory} whose names start with {@code prefix}, partial ones too, but
+     * those named in {@code keep} (S3: also aborts the open uploads of such keys); how many went. For the
+     * leftovers of a snapshot's backup attempts whose answers the server never accepted, once none can still
+     * run. A missing directory has none.
+     */
+    int deleteLeftovers(String directory, String prefix, Set<String> keep) throws IOException;
 
     /** Opens {@code relative} for reading. */
     InputStream openForReading(String relative) throws IOException;
@@ -48,6 +45,12 @@ public interface ImageStore {
 
     /** Deletes {@code relative}; false when it was not there. */
     boolean delete(String relative) throws IOException;
+
+    /** The refusal of a write to a name a file already has: no write replaces a file. */
+    static FileAlreadyExistsException taken(String where) {
+        return new FileAlreadyExistsException(where, null, "a file is already there; each backup attempt writes a"
+                + " name of its own and never replaces one");
+    }
 
     /** Writes a file's content; what it returns is handed back in {@link Written}. */
     @FunctionalInterface

@@ -19,13 +19,10 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An image store as a directory on this host: {@code file:///path}, a file system every KVM host
@@ -33,19 +30,18 @@ import org.slf4j.LoggerFactory;
  * pass the same rule as the URL ({@link ImageStorePath}: no system directory). Files are addressed
  * by paths relative to the root and reached through {@link NoFollowDirectories}, and opened, created,
  * renamed and deleted relative to their directory without following links, so a symbolic link
- * planted in the store is refused, never followed out of it. A file is written under
- * its attempt's partial name beside its real one, synced and linked to the real name without replacing
- * (see {@link ImageStore#writeAtomically}), so a crash never leaves a half-written backup under its real
- * name and two attempts never overwrite each other.
+ * planted in the store is refused, never followed out of it. A file is written under a partial name
+ * beside its real one, synced and renamed (see {@link ImageStore#writeAtomically}), so a crash never
+ * leaves a half-written backup under its real name.
  */
 public final class ImageStoreDirectory implements ImageStore {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ImageStoreDirectory.class);
 
     /** O_CREAT|O_EXCL|O_NOFOLLOW: a new file, never one a link stands for. */
     private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    /** What a file is called until it is whole. */
+    static final String PARTIAL = ".part";
 
     private final Path root;
     private final NoFollowDirectories directories;
@@ -103,33 +99,30 @@ public final class ImageStoreDirectory implements ImageStore {
     }
 
     /**
-     * Writes {@code relative} atomically as {@code attempt}: to its own partial file in the same directory
-     * (created anew, never opened through a link), synced, then linked to the name with
-     * {@link NoReplaceCommit}, which never replaces a file there. Earlier attempts' partials are removed
-     * first ({@link PartialName#removableBy}). Missing directories are created; one that is a link is
+     * Writes {@code relative} atomically: to {@code <name>.part} in the same directory (created anew, never
+     * opened through a link), synced, then renamed to the name within that directory (renameat; the name is
+     * the attempt's own, so nothing is replaced; a file already there is refused). Missing directories are created; one that is a link is
      * refused, and so is a link standing at the file's name.
      */
     @Override
-    public <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception {
+    public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
         StoreRelativePath file = StoreRelativePath.parse(relative, root);
         try (SecureDirectoryStream<Path> dir = directories.openDirectories(file, true)) {
-            directories.existingFile(dir, file); // none, or a regular file (then the commit compares)
-            removeLeftPartials(dir, file, attempt);
-            Path partial = Path.of(attempt.partialOf(file.name()));
+            if (directories.existingFile(dir, file) != null) { // a link at the name is refused too
+                throw ImageStore.taken(root.resolve(relative).toString());
+            }
+            Path partial = Path.of(file.name() + PARTIAL);
+            SeekableByteChannel channel = dir.newByteChannel(partial, CREATE_NEW); // another's partial is never touched
             try {
                 T result;
                 long size;
-                try (SeekableByteChannel channel = dir.newByteChannel(partial, CREATE_NEW);
-                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20)) {
+                try (channel; OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20)) {
                     result = writer.write(out);
                     out.flush();
                     force(channel);
                     size = channel.size();
                 }
-                if (!NoReplaceCommit.commit(root, file.directories(), partial.toString(), file.name())) {
-                    settleTakenName(dir, file, partial, attempt);
-                }
-                deleteIfPresent(dir, partial);
+                dir.move(partial, dir, Path.of(file.name()));
                 return new Written<>(result, size);
             } catch (Exception e) {
                 deleteAfterFailure(dir, partial, e);
@@ -138,56 +131,29 @@ public final class ImageStoreDirectory implements ImageStore {
         }
     }
 
-    /**
-     * The commit found the name taken. The file there holding this attempt's bytes is the same backup written
-     * first by another attempt: nothing to change. One finished before this attempt began is an earlier
-     * attempt's the server never recorded: replaced (renameat). Anything else is refused.
-     */
-    private void settleTakenName(SecureDirectoryStream<Path> dir, StoreRelativePath file, Path partial,
-                                 WriteAttempt attempt) throws IOException {
-        BasicFileAttributes there = directories.existingFile(dir, file);
-        if (there == null) { // deleted since: the name is free again
-            if (NoReplaceCommit.commit(root, file.directories(), partial.toString(), file.name())) {
-                return;
-            }
-            there = directories.existingFile(dir, file);
-        }
-        if (there != null) {
-            try (InputStream ours = Channels.newInputStream(dir.newByteChannel(partial, READ));
-                 InputStream theirs = Channels.newInputStream(dir.newByteChannel(Path.of(file.name()), READ))) {
-                if (SameBytes.of(ours, theirs)) {
-                    return;
+    /** Deletes the regular files of {@code directory} named {@code prefix...} but those in {@code keep}. */
+    @Override
+    public int deleteLeftovers(String directory, String prefix, Set<String> keep) throws IOException {
+        StoreRelativePath inside = StoreRelativePath.parse(directory + "/" + prefix, root);
+        int deleted = 0;
+        try (SecureDirectoryStream<Path> dir = directories.openDirectories(inside, false)) {
+            List<Path> leftovers = new ArrayList<>();
+            for (Path entry : dir) {
+                String name = entry.getFileName().toString();
+                if (name.startsWith(prefix) && !keep.contains(name)) {
+                    leftovers.add(entry.getFileName());
                 }
             }
-            if (attempt.beganAfter(there.lastModifiedTime().toInstant())) {
-                dir.move(partial, dir, Path.of(file.name()));
-                LOG.warn("Replaced {} in image store {}: an earlier attempt wrote it at {}, before attempt {} began, with"
-                        + " other content", file.relative(), root, there.lastModifiedTime(), attempt.id());
-                return;
+            for (Path leftover : leftovers) {
+                if (directories.existingFile(dir, StoreRelativePath.parse(directory + "/" + leftover, root)) != null) {
+                    deleteIfPresent(dir, leftover); // unlinked, never followed
+                    deleted++;
+                }
             }
+        } catch (NoSuchFileException e) {
+            return deleted; // no directory: no leftovers
         }
-        throw new FileAlreadyExistsException(root.resolve(file.relative()).toString(), null, "another attempt wrote"
-                + " it first with other content; left as it is, this attempt's file discarded");
-    }
-
-    /** Removes the partials earlier attempts left beside {@code file}; one that cannot go is logged, not fatal. */
-    private void removeLeftPartials(SecureDirectoryStream<Path> dir, StoreRelativePath file, WriteAttempt attempt) {
-        List<Path> left = new ArrayList<>();
-        for (Path entry : dir) {
-            PartialName.parse(entry.getFileName().toString())
-                    .filter(partial -> partial.removableBy(attempt, file.name(), PartialName.ABANDONED_AFTER))
-                    .ifPresent(partial -> left.add(entry.getFileName()));
-        }
-        for (Path partial : left) {
-            try {
-                deleteIfPresent(dir, partial); // unlinked, never followed
-                LOG.info("Removed {} in image store {}: the partial file of an earlier attempt", partial,
-                        root.resolve(file.relative()).getParent());
-            } catch (IOException e) {
-                LOG.warn("Cannot remove the partial file {} an earlier attempt left in image store {}: {}", partial,
-                        root, e.getMessage());
-            }
-        }
+        return deleted;
     }
 
     /** Opens {@code relative} for reading; a link or anything but a regular file is refused. */

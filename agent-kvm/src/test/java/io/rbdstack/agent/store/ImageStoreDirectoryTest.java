@@ -49,32 +49,23 @@ class ImageStoreDirectoryTest {
         try (InputStream in = store.openForReading("snapshots/2/7/s1.rbddiff")) {
             assertArrayEquals("backup".getBytes(StandardCharsets.UTF_8), in.readAllBytes());
         }
-        // The same bytes written again (a retry of the same backup) succeed and leave the file as it was; a
-        // partial a crashed agent left under the old fixed name is removed.
+        // No write replaces a file (each backup attempt writes a name of its own), nor touches another's partial.
         Object before = Files.readAttributes(store().resolve("snapshots/2/7/s1.rbddiff"),
                 java.nio.file.attribute.BasicFileAttributes.class).fileKey();
-        Files.writeString(store().resolve("snapshots/2/7/s1.rbddiff.part"), "stale");
-        store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
-            out.write("backup".getBytes(StandardCharsets.UTF_8));
-            return null;
-        });
+        FileAlreadyExistsException taken = assertThrows(FileAlreadyExistsException.class,
+                () -> store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
+                    out.write('2');
+                    return null;
+                }));
+        assertTrue(taken.getMessage().contains("never replaces"), taken.getMessage());
         assertEquals(before, Files.readAttributes(store().resolve("snapshots/2/7/s1.rbddiff"),
                 java.nio.file.attribute.BasicFileAttributes.class).fileKey(), "the file there was not replaced");
-        // Other bytes from an attempt that began before the file was written (a stale writer) are refused...
-        FileAlreadyExistsException taken = assertThrows(FileAlreadyExistsException.class,
-                () -> store.writeAtomically("snapshots/2/7/s1.rbddiff",
-                        WriteAttempt.at(java.time.Instant.now().minusSeconds(60)), out -> {
-                            out.write('2');
-                            return null;
-                        }));
-        assertTrue(taken.getMessage().contains("another attempt wrote it first with other content"), taken.getMessage());
         assertEquals("backup", Files.readString(store().resolve("snapshots/2/7/s1.rbddiff")));
-        // ...and replace it from one that began after (the file an earlier, unrecorded attempt left).
-        store.writeAtomically("snapshots/2/7/s1.rbddiff", out -> {
-            out.write('2');
-            return null;
-        });
-        assertEquals("2", Files.readString(store().resolve("snapshots/2/7/s1.rbddiff")));
+        Files.writeString(store().resolve("snapshots/2/7/s2.rbddiff.part"), "another writer's");
+        assertThrows(FileAlreadyExistsException.class, () -> store.writeAtomically("snapshots/2/7/s2.rbddiff",
+                out -> null));
+        assertEquals("another writer's", Files.readString(store().resolve("snapshots/2/7/s2.rbddiff.part")));
+        Files.delete(store().resolve("snapshots/2/7/s2.rbddiff.part"));
         assertTrue(store.delete("snapshots/2/7/s1.rbddiff"));
         assertFalse(store.delete("snapshots/2/7/s1.rbddiff"), "already gone");
         assertFalse(store.delete("snapshots/9/9/none.rbddiff"), "its directory was never there");
@@ -158,15 +149,34 @@ class ImageStoreDirectoryTest {
                 .getMessage().contains("is a symbolic link"));
         assertTrue(assertThrows(IOException.class, () -> store.delete("a/b.rbddiff")).getMessage()
                 .contains("is a symbolic link"));
-        // A link standing where the temporary file goes is unlinked and a new file made, never written through.
-        store.writeAtomically("a/c.rbddiff", out -> {
+        // A link standing where the partial file goes fails the write (O_CREAT|O_EXCL), never written through.
+        assertThrows(FileAlreadyExistsException.class, () -> store.writeAtomically("a/c.rbddiff", out -> {
             out.write('x');
             return null;
-        });
+        }));
         assertEquals("secret", Files.readString(target));
         assertTrue(Files.isSymbolicLink(store().resolve("a/b.rbddiff")), "the planted link is left for the admin");
-        assertEquals("x", Files.readString(store().resolve("a/c.rbddiff")));
-        assertFalse(Files.exists(store().resolve("a/c.rbddiff.part"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.isSymbolicLink(store().resolve("a/c.rbddiff.part")), "the planted link is left for the admin");
+        assertFalse(Files.exists(store().resolve("a/c.rbddiff"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        // Leftovers are deleted as files, never through a link: a link among them is refused.
+        assertTrue(assertThrows(IOException.class, () -> store.deleteLeftovers("a", "c.", java.util.Set.of()))
+                .getMessage().contains("is a symbolic link"));
+        assertEquals("secret", Files.readString(target));
+    }
+
+    @Test
+    void leftoversOfASnapshotsAttemptsGoButTheKeptFilesAndOtherSnapshotsStay() throws Exception {
+        ImageStoreDirectory store = open(store());
+        Path dir = Files.createDirectories(store().resolve("snapshots/2/7"));
+        for (String name : List.of("s1.a.rbddiff", "s1.b.rbddiff", "s1.c.rbddiff.part", "s1.rbddiff", "s10.a.rbddiff")) {
+            Files.writeString(dir.resolve(name), name);
+        }
+        assertEquals(3, store.deleteLeftovers("snapshots/2/7", "s1.", java.util.Set.of("s1.b.rbddiff")));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("s1.b.rbddiff", "s10.a.rbddiff"), left.map(p -> p.getFileName().toString()).sorted()
+                    .toList());
+        }
+        assertEquals(0, store.deleteLeftovers("snapshots/9/9", "s1.", java.util.Set.of()), "no directory, none");
     }
 
     private static List<Path> regularFiles(Path directory) throws IOException {

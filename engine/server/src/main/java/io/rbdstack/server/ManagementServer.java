@@ -101,6 +101,7 @@ import io.rbdstack.server.settings.SettingsRepository;
 import io.rbdstack.server.imagestore.ImageStoreCapacity;
 import io.rbdstack.server.imagestore.ImageStoreCommands;
 import io.rbdstack.server.imagestore.ImageStoreRepository;
+import io.rbdstack.server.snapshot.BackupAttemptLeftovers;
 import io.rbdstack.server.snapshot.SnapshotBackups;
 import io.rbdstack.server.snapshot.SnapshotCommands;
 import io.rbdstack.server.snapshot.SnapshotRecovery;
@@ -379,6 +380,8 @@ public final class ManagementServer implements AutoCloseable {
                                     users::firstActiveUserOf)::deleteReleased),
                     new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
                     new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
+                    new StorageCleanup.Step("snapshot(s) cleared of unaccepted backup attempts' files",
+                            new BackupAttemptLeftovers(snapshots, imageStores, gateway)::deleteSettled),
                     new StorageCleanup.Step("image store(s) read for capacity", storeCapacity::refresh)));
             // Pushed last of the background work, so it stops first.
             LeasedScheduler background = new LeasedScheduler(new ClusterLease(jdbc, mshosts.msid()));

@@ -94,9 +94,6 @@ interface LibNfs extends Library {
     /** {@code int nfs_rename(struct nfs_context *nfs, const char *oldpath, const char *newpath)}. */
     int nfs_rename(Pointer nfs, String from, String to);
 
-    /** {@code int nfs_link(struct nfs_context *nfs, const char *oldpath, const char *newpath)}: NFSv3 LINK, -EEXIST when taken. */
-    int nfs_link(Pointer nfs, String from, String to);
-
     /** {@code int nfs_opendir(struct nfs_context *nfs, const char *path, struct nfsdir **nfsdir)}: reads it all (READDIRPLUS). */
     int nfs_opendir(Pointer nfs, String path, PointerByReference dir);
 

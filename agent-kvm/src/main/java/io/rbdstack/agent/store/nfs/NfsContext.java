@@ -125,16 +125,6 @@ final class NfsContext implements AutoCloseable {
         check(rpc("rename " + from, () -> nfs.nfs_rename(context, from, to)), "rename " + from + " to " + to);
     }
 
-    /** A second name {@code to} for the file {@code from} (NFSv3 LINK); false, nothing changed, when {@code to} is taken. */
-    boolean link(String from, String to) throws IOException {
-        int rc = rpc("link " + from, () -> nfs.nfs_link(context, from, to));
-        if (rc == -EEXIST) {
-            return false;
-        }
-        check(rc, "link " + from + " to " + to);
-        return true;
-    }
-
     /** The names in directory {@code path}, "." and ".." left out. */
     List<String> list(String path) throws IOException {
         PointerByReference dir = new PointerByReference();

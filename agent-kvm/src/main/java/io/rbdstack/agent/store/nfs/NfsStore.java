@@ -1,35 +1,26 @@
 package io.rbdstack.agent.store.nfs;
 
 import io.rbdstack.agent.store.ImageStore;
-import io.rbdstack.agent.store.PartialName;
-import io.rbdstack.agent.store.SameBytes;
 import io.rbdstack.agent.store.StoreRelativePath;
-import io.rbdstack.agent.store.WriteAttempt;
 import io.rbdstack.spi.storage.ImageStorePathException;
 import io.rbdstack.spi.storage.NfsStoreUrl;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * An image store on an NFS export ({@code nfs://server/export/path}), reached through libnfs over
  * NFSv3 with no kernel mount. Each operation mounts the export in a context of its own on the calling
  * thread and closes it at its end (libnfs 4.0 contexts are not thread safe); each RPC waits at most
  * {@link #timeout()}, so a dead server fails the operation in bounded time. Files are written under
- * their attempt's partial name, synced (COMMIT) and linked to their name (LINK, which never replaces),
- * as {@link ImageStore#writeAtomically} says.
+ * a partial name, synced (COMMIT) and renamed, as {@link ImageStore#writeAtomically} says.
  * libnfs resolves symbolic links itself within the export, so a link can never lead to this host's
  * files; links planted in the store are refused all the same.
  */
 public final class NfsStore implements ImageStore {
-
-    private static final Logger LOG = LoggerFactory.getLogger(NfsStore.class);
 
     /** How long one NFS RPC may take: {@code -Drbdstack.nfs.timeout.ms}, 20 s by default (the server waits 30 s). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(Long.getLong("rbdstack.nfs.timeout.ms", 20_000));
@@ -80,14 +71,14 @@ public final class NfsStore implements ImageStore {
     }
 
     @Override
-    public <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception {
+    public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
         StoreRelativePath file = parse(relative);
         try (NfsContext nfs = mount()) {
-            String directory = directories(nfs, file, true);
-            String name = directory + "/" + file.name();
-            existingFile(nfs, name); // none, or a regular file (then the commit compares)
-            removeLeftPartials(nfs, directory, file, attempt);
-            String partial = directory + "/" + attempt.partialOf(file.name());
+            String name = directories(nfs, file, true) + "/" + file.name();
+            if (existingFile(nfs, name) != null) {
+                throw ImageStore.taken(relative + " in image store " + url.url());
+            }
+            String partial = name + ".part";
             try {
                 T result;
                 long size;
@@ -97,11 +88,7 @@ public final class NfsStore implements ImageStore {
                     out.sync();
                     size = stream.size();
                 }
-                // NFSv3 LINK: atomic on the server and never replacing (RENAME would replace the name).
-                if (!nfs.link(partial, name)) {
-                    settleTakenName(nfs, relative, partial, name, attempt);
-                }
-                nfs.unlink(partial);
+                nfs.rename(partial, name); // the attempt's own name: nothing is replaced
                 return new Written<>(result, size);
             } catch (Exception e) {
                 try {
@@ -114,57 +101,22 @@ public final class NfsStore implements ImageStore {
         }
     }
 
-    /**
-     * The commit found the name taken. The file there holding this attempt's bytes is the same backup written
-     * first by another attempt: nothing to change. One finished before this attempt began is an earlier
-     * attempt's the server never recorded: replaced (RENAME). Anything else is refused.
-     */
-    private void settleTakenName(NfsContext nfs, String relative, String partial, String name, WriteAttempt attempt)
-            throws IOException {
-        long[] there = existingFile(nfs, name);
-        if (there == null) { // deleted since: the name is free again
-            if (nfs.link(partial, name)) {
-                return;
-            }
-            there = existingFile(nfs, name);
-        }
-        if (there != null) {
-            // Both read through the one context, in turn, on this thread.
-            try (InputStream ours = new NfsFileStreams.Input(nfs.openForReading(partial), null);
-                 InputStream theirs = new NfsFileStreams.Input(nfs.openForReading(name), null)) {
-                if (SameBytes.of(ours, theirs)) {
-                    return;
+    @Override
+    public int deleteLeftovers(String directory, String prefix, Set<String> keep) throws IOException {
+        StoreRelativePath inside = parse(directory + "/" + prefix);
+        int deleted = 0;
+        try (NfsContext nfs = mount()) {
+            String path = directories(nfs, inside, false);
+            for (String entry : nfs.list(path.isEmpty() ? "/" : path)) {
+                if (entry.startsWith(prefix) && !keep.contains(entry) && existingFile(nfs, path + "/" + entry) != null
+                        && nfs.unlink(path + "/" + entry)) {
+                    deleted++;
                 }
             }
-            // The server's seconds: a file of this second counts as not older.
-            Instant modified = Instant.ofEpochSecond(there[2]);
-            if (attempt.beganAfter(modified.plusSeconds(1))) {
-                nfs.rename(partial, name);
-                LOG.warn("Replaced {} in image store {}: an earlier attempt wrote it at {}, before attempt {} began, with"
-                        + " other content", relative, url.url(), modified, attempt.id());
-                return;
-            }
+        } catch (NoSuchFileException e) {
+            return deleted; // no directory: no leftovers
         }
-        throw new FileAlreadyExistsException(relative, null, "in image store " + url.url() + " another attempt wrote"
-                + " it first with other content; left as it is, this attempt's file discarded");
-    }
-
-    /** Removes the partials earlier attempts left beside the file; one that cannot go is logged, not fatal. */
-    private void removeLeftPartials(NfsContext nfs, String directory, StoreRelativePath file, WriteAttempt attempt)
-            throws IOException {
-        for (String entry : nfs.list(directory.isEmpty() ? "/" : directory)) {
-            if (PartialName.parse(entry).filter(partial -> partial.removableBy(attempt, file.name(),
-                    PartialName.ABANDONED_AFTER)).isPresent()) {
-                try {
-                    nfs.unlink(directory + "/" + entry);
-                    LOG.info("Removed {}/{} in image store {}: the partial file of an earlier attempt", directory, entry,
-                            url.url());
-                } catch (IOException e) {
-                    LOG.warn("Cannot remove the partial file {}/{} an earlier attempt left in image store {}: {}",
-                            directory, entry, url.url(), e.getMessage());
-                }
-            }
-        }
+        return deleted;
     }
 
     @Override

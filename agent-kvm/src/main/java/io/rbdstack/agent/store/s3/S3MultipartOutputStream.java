@@ -4,11 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,14 +18,12 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Writes one object as an S3 multipart upload with bounded memory: one part fills while the two
  * before it upload, each on a thread and connection of its own, so reading the source and sending
  * overlap, and at most three parts are in memory. Nothing is visible under the key until
- * {@link #complete}, which never replaces an object there on an endpoint that honours If-None-Match;
- * {@link #abort()} discards the parts. Parts are 8 MiB, doubling every 1000
+ * {@link #complete}; {@link #abort()} discards the parts. Parts are 8 MiB, doubling every 1000
  * parts, so S3's 10,000-part limit is never reached and a backup of up to 8 GiB holds 24 MiB.
  */
 final class S3MultipartOutputStream extends OutputStream {
@@ -61,12 +55,12 @@ final class S3MultipartOutputStream extends OutputStream {
      * {@code timeout}: how long a part's upload may go without progress; an attempt may take one
      * timeout per 8 MiB of the part, plus one.
      */
-    S3MultipartOutputStream(S3Client s3, String bucket, String key, Map<String, String> metadata, Duration timeout) {
+    S3MultipartOutputStream(S3Client s3, String bucket, String key, Duration timeout) {
         this.s3 = s3;
         this.timeout = timeout;
         this.bucket = bucket;
         this.key = key;
-        this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key).metadata(metadata)).uploadId();
+        this.uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
         this.uploader = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
             Thread thread = new Thread(r, "s3-upload " + key);
             thread.setDaemon(true);
@@ -104,7 +98,7 @@ final class S3MultipartOutputStream extends OutputStream {
     }
 
     /** Sends what is buffered as the last part and waits until every part is stored. */
-    void sendRemainingParts() throws IOException {
+    private void sendRemainingParts() throws IOException {
         if (filled > 0 || parts.isEmpty() && uploading.isEmpty()) {
             sendPart(); // S3 takes one empty part for an empty object
         }
@@ -113,44 +107,12 @@ final class S3MultipartOutputStream extends OutputStream {
         }
     }
 
-    /**
-     * The ETag S3 gives the object once complete: the MD5 of the parts' MD5s, a dash and their count. An
-     * object under the key with this ETag holds the same bytes, cut into the same parts.
-     */
-    String objectETag() {
-        MessageDigest md5;
-        try {
-            md5 = MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        for (CompletedPart part : parts) {
-            md5.update(HexFormat.of().parseHex(unquoted(part.eTag())));
-        }
-        return HexFormat.of().formatHex(md5.digest()) + "-" + parts.size();
-    }
-
-    static String unquoted(String eTag) {
-        return eTag.length() >= 2 && eTag.startsWith("\"") && eTag.endsWith("\"") ? eTag.substring(1, eTag.length() - 1)
-                : eTag;
-    }
-
-    /**
-     * Makes the object visible under its key ({@link #sendRemainingParts} first); with {@code onlyIfAbsent}
-     * only if there is none yet (If-None-Match: *, where the endpoint honours it), false when the endpoint
-     * refused because one is.
-     */
-    boolean complete(boolean onlyIfAbsent) throws IOException {
+    /** Sends the remaining parts and makes the object visible under its key. */
+    void complete() throws IOException {
+        sendRemainingParts();
         try {
             s3.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-                    .ifNoneMatch(onlyIfAbsent ? "*" : null)
                     .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
-            return true;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 412) {
-                return false;
-            }
-            throw new IOException("cannot complete the upload of " + key + ": " + e.getMessage(), e);
         } catch (SdkException e) {
             throw new IOException("cannot complete the upload of " + key + ": " + e.getMessage(), e);
         } finally {

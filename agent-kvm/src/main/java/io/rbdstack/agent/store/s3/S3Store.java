@@ -1,45 +1,37 @@
 package io.rbdstack.agent.store.s3;
 
 import io.rbdstack.agent.store.ImageStore;
-import io.rbdstack.agent.store.PartialName;
 import io.rbdstack.agent.store.StoreRelativePath;
-import io.rbdstack.agent.store.WriteAttempt;
 import io.rbdstack.spi.storage.ImageStorePathException;
 import io.rbdstack.spi.storage.S3StoreUrl;
 import io.rbdstack.spi.storage.StoreCredentials;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * An image store in an S3 bucket ({@code s3://<endpoint>/<bucket>?usehttps=..&region=..}), written
  * and read through the AWS SDK with path-style addressing. A file is an object whose key is its path
  * relative to the store; it is written as a multipart upload ({@link S3MultipartOutputStream}), which
- * makes it visible only once complete, so a failed backup never leaves a complete-looking object. Each
- * attempt has an upload of its own, tagged with its id ({@link #ATTEMPT_METADATA}); uploads earlier
- * attempts left open are aborted by the next attempt, never a later one's, and a completion never replaces
- * an object another attempt completed first ({@link ImageStore#writeAtomically}).
+ * makes it visible only once complete, so a failed backup never leaves a complete-looking object
+ * ({@link ImageStore#writeAtomically}); each backup attempt writes a key of its own.
  * Restores stream the object back. The keys come with each command; errors name the store, never a key.
  * S3 has no capacity: the store reports none.
  */
 public final class S3Store implements ImageStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
-    /** User metadata naming the attempt ({@link WriteAttempt#id}) whose upload became the object. */
-    public static final String ATTEMPT_METADATA = "rbdstack-attempt";
 
     private final S3StoreUrl url;
     private final S3Client s3;
@@ -84,44 +76,17 @@ public final class S3Store implements ImageStore {
     }
 
     @Override
-    public <T> Written<T> writeAtomically(String relative, WriteAttempt attempt, Writer<T> writer) throws Exception {
+    public <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception {
         String key = key(relative);
-        abortEarlierUploads(key, attempt);
+        if (headObject(relative).isPresent()) {
+            throw ImageStore.taken(relative + " in S3 image store " + url.url());
+        }
         S3MultipartOutputStream out = call("start an upload to", () -> new S3MultipartOutputStream(s3, url.bucket(),
-                key, Map.of(ATTEMPT_METADATA, attempt.id()), timeout));
+                key, timeout));
         try {
             T result = writer.write(out);
-            out.sendRemainingParts();
-            // The endpoint may not honour If-None-Match on the completion (Ceph RGW 16 does not): look first.
-            Optional<HeadObjectResponse> there = headObject(relative);
-            if (there.isEmpty() && out.complete(true)) {
-                return new Written<>(result, out.size());
-            }
-            if (there.isEmpty()) {
-                there = headObject(relative); // the completion was refused: another attempt's object came meanwhile
-            }
-            if (there.isPresent() && S3MultipartOutputStream.unquoted(there.get().eTag()).equals(out.objectETag())) {
-                try {
-                    out.abort();
-                } catch (SdkException leftOpen) {
-                    // The backup is there, whole; only this attempt's parts stay until the next attempt aborts them.
-                    LOG.warn("S3 image store {}: {} was already written with the same content; this attempt's upload"
-                            + " could not be aborted: {}", url.url(), relative, leftOpen.getMessage());
-                }
-                return new Written<>(result, out.size()); // the same backup, uploaded by another attempt first
-            }
-            // S3 keeps the second: an object of this second counts as not older.
-            if (there.isPresent() && there.get().lastModified() != null
-                    && attempt.beganAfter(there.get().lastModified().plusSeconds(1))) {
-                out.complete(false);
-                LOG.warn("S3 image store {}: replaced {}, completed at {} by attempt {} before attempt {} began, with other"
-                        + " content", url.url(), relative, there.get().lastModified(),
-                        there.get().metadata().get(ATTEMPT_METADATA), attempt.id());
-                return new Written<>(result, out.size());
-            }
-            out.abort();
-            throw new FileAlreadyExistsException(relative, null, "in S3 image store " + url.url() + " another"
-                    + " attempt wrote it first with other content; left as it is, this attempt's upload aborted");
+            out.complete(); // the attempt's own key: nothing is replaced
+            return new Written<>(result, out.size());
         } catch (Exception e) {
             // An interrupted backup (its connection to the server lost) still aborts its upload: the SDK
             // refuses calls on an interrupted thread, so the flag is set aside for the abort.
@@ -135,11 +100,34 @@ public final class S3Store implements ImageStore {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (e instanceof IOException io && !(e instanceof FileAlreadyExistsException)) {
+            if (e instanceof IOException io) {
                 throw new IOException("S3 image store " + url.url() + ": " + io.getMessage(), io);
             }
             throw e;
         }
+    }
+
+    /** Deletes the objects of {@code directory} named {@code prefix...} but those in {@code keep}, and aborts their open uploads. */
+    @Override
+    public int deleteLeftovers(String directory, String prefix, Set<String> keep) throws IOException {
+        String start = key(directory + "/" + prefix);
+        String folder = start.substring(0, start.lastIndexOf('/') + 1);
+        return call("delete the leftovers " + start + "... from", () -> {
+            int deleted = 0;
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(url.bucket()).prefix(start)).contents()) {
+                if (object.key().lastIndexOf('/') == folder.length() - 1
+                        && !keep.contains(object.key().substring(folder.length()))) {
+                    s3.deleteObject(b -> b.bucket(url.bucket()).key(object.key()));
+                    deleted++;
+                }
+            }
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(url.bucket()).prefix(start))
+                    .uploads()) {
+                s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(upload.key()).uploadId(upload.uploadId()));
+                deleted++;
+            }
+            return deleted;
+        });
     }
 
     @Override
@@ -168,42 +156,6 @@ public final class S3Store implements ImageStore {
         }
         call("delete " + relative + " from", () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(key)));
         return true;
-    }
-
-    /**
-     * Aborts the uploads an earlier attempt left open ({@link PartialName#removableBy}, the upload's start
-     * as the endpoint recorded it standing for the attempt's): of {@code key} begun before {@code attempt},
-     * their agent killed, cut off or unable to abort when the endpoint was down; and of any key in the same
-     * directory abandoned long ago. Their parts are invisible but take space until aborted. An upload begun
-     * after this attempt is never aborted: it may be the live retry of this very backup.
-     */
-    private void abortEarlierUploads(String key, WriteAttempt attempt) throws IOException {
-        int slash = key.lastIndexOf('/');
-        String directory = key.substring(0, slash + 1);
-        String name = key.substring(slash + 1);
-        call("list the open uploads of " + key + " in", () -> {
-            try {
-                s3.listMultipartUploadsPaginator(b -> b.bucket(url.bucket()).prefix(directory)).uploads().stream()
-                        .filter(upload -> upload.key().lastIndexOf('/') == slash && upload.initiated() != null
-                                && new PartialName(upload.key().substring(slash + 1), upload.initiated())
-                                .removableBy(attempt, name, PartialName.ABANDONED_AFTER))
-                        .forEach(upload -> {
-                            s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(upload.key())
-                                    .uploadId(upload.uploadId()));
-                            LOG.info("S3 image store {}: aborted the upload of {} begun at {} by an earlier attempt",
-                                    url.url(), upload.key(), upload.initiated());
-                        });
-            } catch (S3Exception e) {
-                if (e.statusCode() != 403) {
-                    throw e;
-                }
-                // A key allowed to write but not to list uploads still backs up; its leftovers stay until the
-                // bucket's lifecycle rule (AbortIncompleteMultipartUpload) or an admin removes them.
-                LOG.warn("S3 image store {}: not allowed to list open uploads of {}; any an earlier attempt left stay",
-                        url.url(), key);
-            }
-            return null;
-        });
     }
 
     /** The object's size, empty when there is none. */

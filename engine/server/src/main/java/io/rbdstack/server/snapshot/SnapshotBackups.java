@@ -40,6 +40,7 @@ public final class SnapshotBackups {
 
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotBackups.class);
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
+    private static final String EXTENSION = ".rbddiff";
 
     private final SnapshotRepository snapshots;
     private final ImageStoreRepository stores;
@@ -98,6 +99,7 @@ public final class SnapshotBackups {
         if (!snapshots.move(snapshot.id(), SnapshotState.CreatedOnPrimary, SnapshotState.BackingUp)) {
             throw ApiException.invalidParameter("Snapshot " + snapshot.name() + " is no longer CreatedOnPrimary");
         }
+        snapshots.backupAttempted(snapshot.id());
         // Checked after the move, as deleteVolume checks the snapshots after its own: of the two, at
         // least one sees the other and backs off.
         if (!snapshots.volumeKeepsImage(snapshot.volumeId())) {
@@ -124,13 +126,18 @@ public final class SnapshotBackups {
             ImageStoreRepository.StoreRow store = baseStore.or(() -> stores.ofZone(snapshot.zoneId()).stream().findFirst())
                     .orElseThrow(() -> ApiException.invalidParameter("The image store of zone " + snapshot.zoneName()
                             + " is gone"));
-            String path = "snapshots/" + snapshot.accountId() + "/" + snapshot.volumeId() + "/" + snapshot.uuid()
-                    + ".rbddiff";
+            String directory = directory(snapshot.accountId(), snapshot.volumeId());
+            String path = directory + "/" + snapshot.uuid() + EXTENSION;
             VolumeStorage storage = VolumeStorage.of(snapshot.poolId(), pools, poolService).orElseThrow(() ->
                     ApiException.internal("The storage pool of volume " + snapshot.volumeName() + " is gone", null));
             BackupInfo written = storage.provider().backupSnapshot(storage.stored(), snapshot.volumePath(),
                     snapshot.uuid(), base.map(SnapshotRepository.SnapshotRow::uuid).orElse(null),
                     new BackupTarget(store.url(), path, store.credentials()), progress);
+            if (!isAttemptOf(written.path(), directory, snapshot.uuid())) {
+                throw ApiException.internal("The host answered the backup of snapshot " + snapshot.uuid() + " with file "
+                        + written.path() + ", not one of its attempts' (" + directory + "/" + snapshot.uuid() + ".<attempt>"
+                        + EXTENSION + ")", null);
+            }
             jdbc.transaction(() -> {
                 snapshots.recordBackup(snapshot.id(), store.id(), snapshot.volumeId(), written.path(),
                         base.map(SnapshotRepository.SnapshotRow::id).orElse(null), snapshot.sizeBytes(),
@@ -138,6 +145,7 @@ public final class SnapshotBackups {
                 if (!snapshots.move(snapshot.id(), SnapshotState.BackingUp, SnapshotState.BackedUp)) {
                     throw new IllegalStateException("snapshot " + snapshot.uuid() + " left BackingUp meanwhile");
                 }
+                snapshots.backupAttempted(snapshot.id()); // an attempt the server gave up on may still run
             });
             LOG.info("Backed up snapshot {} ({}) to image store {}: {}, {} bytes", snapshot.name(), snapshot.uuid(),
                     store.name(), base.map(b -> "incremental since " + b.name()).orElse("full"),
@@ -146,6 +154,7 @@ public final class SnapshotBackups {
             ApiException failure = StorageErrors.failed("Snapshot " + snapshot.name() + " was not backed up", e);
             try {
                 snapshots.move(snapshot.id(), SnapshotState.BackingUp, SnapshotState.CreatedOnPrimary);
+                snapshots.backupAttempted(snapshot.id()); // an attempt the server gave up on may still run
             } catch (RuntimeException recording) {
                 failure.addSuppressed(recording);
             }
@@ -154,6 +163,21 @@ public final class SnapshotBackups {
             throw failure;
         }
         return snapshots.find(snapshot.uuid()).orElseThrow();
+    }
+
+    /** The directory of a volume's backup files on its store. */
+    static String directory(long accountId, long volumeId) {
+        return "snapshots/" + accountId + "/" + volumeId;
+    }
+
+    /**
+     * Whether {@code path} is a file an attempt at the snapshot's backup writes: {@code <directory>/<uuid>.<attempt>.rbddiff}
+     * (or {@code <uuid>.rbddiff}, as agents before attempt names wrote), never outside the directory.
+     */
+    static boolean isAttemptOf(String path, String directory, String snapshotUuid) {
+        String prefix = directory + "/" + snapshotUuid + ".";
+        return path != null && path.startsWith(prefix) && path.endsWith(EXTENSION)
+                && path.indexOf('/', prefix.length()) < 0 && path.length() >= prefix.length() + EXTENSION.length() - 1;
     }
 
     /** The files to restore the snapshot from: its full backup first, then each incremental one up to its own. */

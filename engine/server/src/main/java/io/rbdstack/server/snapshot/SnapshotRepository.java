@@ -345,6 +345,40 @@ public final class SnapshotRepository implements VolumeSnapshots {
                 + " AND store_role = 'Image'", Instant.now(), snapshotId);
     }
 
+    /** A backup attempt of the snapshot begins or ends now: its unaccepted attempts' files go some time after. */
+    public void backupAttempted(long snapshotId) {
+        jdbc.update("UPDATE snapshots SET backup_attempted = ? WHERE id = ?", Instant.now(), snapshotId);
+    }
+
+    /** A snapshot whose backup attempts may have left files: where they are and when the last one began or ended. */
+    public record AttemptedBackup(long snapshotId, String snapshotUuid, long accountId, long volumeId, long zoneId,
+                                  Instant attempted) {
+    }
+
+    /**
+     * Snapshots (deleted ones too) whose last backup attempt began or ended before {@code before} and that no
+     * backup can start for any more (BackedUp, or deleted), oldest first, at most {@code limit}.
+     */
+    public List<AttemptedBackup> settledBackupAttempts(Instant before, int limit) {
+        return jdbc.query("SELECT id, uuid, account_id, volume_id, data_center_id, backup_attempted FROM snapshots"
+                        + " WHERE backup_attempted < ? AND status IN (?, ?, ?) ORDER BY backup_attempted LIMIT " + limit,
+                rs -> new AttemptedBackup(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        Jdbc.instant(rs, "backup_attempted")), before, SnapshotState.BackedUp, SnapshotState.Destroyed,
+                SnapshotState.Error);
+    }
+
+    /** The names of every backup file recorded for the snapshot, whatever their state. */
+    public List<String> recordedBackupPaths(long snapshotId) {
+        return jdbc.query("SELECT install_path FROM snapshot_store_ref WHERE snapshot_id = ? AND store_role = 'Image'"
+                + " AND install_path IS NOT NULL", rs -> rs.getString(1), snapshotId);
+    }
+
+    /** Its attempts' leftovers are gone, unless an attempt began or ended since {@code attempted}. */
+    public void backupAttemptsCleared(long snapshotId, Instant attempted) {
+        jdbc.update("UPDATE snapshots SET backup_attempted = NULL WHERE id = ? AND backup_attempted = ?", snapshotId,
+                attempted);
+    }
+
     /** Locks the volume's row until the transaction ends: revert and delete of its snapshots take turns. */
     public void lockVolume(long volumeId) {
         jdbc.query("SELECT id FROM volumes WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), volumeId);

@@ -13,7 +13,8 @@ public final class ImageStoreMessageTypes implements AgentMessageTypes {
 
     @Override
     public List<Class<? extends AgentCommand>> commands() {
-        return List.of(TestImageStoreCommand.class, DeleteBackupCommand.class, VerifyBackupCommand.class);
+        return List.of(TestImageStoreCommand.class, DeleteBackupCommand.class, DeleteBackupLeftoversCommand.class,
+                VerifyBackupCommand.class);
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.rbdstack.storage.rbd.agent;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.rbdstack.spi.agent.Answer;
 
-/** A written backup file: its path in the store, its size on the store and its SHA-256 (hex). */
+/**
+ * A written backup file: its path in the store (the attempt's own name, which the server records), its size
+ * on the store and its SHA-256 (hex).
+ */
 @JsonTypeName("rbd.backup")
 public record RbdBackupAnswer(boolean success, String details, String path, long physicalSizeBytes, String sha256)
         implements Answer {

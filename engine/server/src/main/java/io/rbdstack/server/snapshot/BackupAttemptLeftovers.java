@@ -1,0 +1,74 @@
+package io.rbdstack.server.snapshot;
+
+import io.rbdstack.server.imagestore.ImageStoreRepository;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.store.DeleteBackupLeftoversCommand;
+import io.rbdstack.spi.storage.HostGateway;
+import io.rbdstack.spi.storage.PoolScope;
+import io.rbdstack.spi.storage.StorageException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The storage cleanup's step for the files of backup attempts whose answers were never accepted (an agent
+ * killed mid-write, a host cut off while the retry ran elsewhere): each attempt writes a name of its own
+ * ({@code <uuid>.<attempt>.rbddiff}, through {@code ….part} or an S3 upload), and once no attempt of a snapshot
+ * can still run, every such file of it but the recorded ones is deleted from its zone's stores. "No attempt can
+ * still run": the snapshot is backed up or deleted (no backup of it can start again) and its last attempt began
+ * or ended {@link #SETTLE_AFTER} ago by the management server's clock; no other host's clock is read.
+ */
+public final class BackupAttemptLeftovers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupAttemptLeftovers.class);
+    /**
+     * How long after a snapshot's last backup attempt its leftovers go: {@code -Drbdstack.backup.leftovers.hours},
+     * 12 by default, far beyond a backup's run (a host the server gave up on stops its command once it notices).
+     */
+    public static final Duration SETTLE_AFTER = Duration.ofHours(Long.getLong("rbdstack.backup.leftovers.hours", 12));
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
+    private static final int PER_RUN = 100;
+
+    private final SnapshotRepository snapshots;
+    private final ImageStoreRepository stores;
+    private final HostGateway hosts;
+
+    public BackupAttemptLeftovers(SnapshotRepository snapshots, ImageStoreRepository stores, HostGateway hosts) {
+        this.snapshots = snapshots;
+        this.stores = stores;
+        this.hosts = hosts;
+    }
+
+    /** Deletes the leftovers of up to 100 settled snapshots; how many snapshots were cleared. */
+    public int deleteSettled() {
+        int cleared = 0;
+        for (SnapshotRepository.AttemptedBackup snapshot : snapshots.settledBackupAttempts(
+                Instant.now().minus(SETTLE_AFTER), PER_RUN)) {
+            try {
+                deleteLeftovers(snapshot);
+                snapshots.backupAttemptsCleared(snapshot.snapshotId(), snapshot.attempted());
+                cleared++;
+            } catch (StorageException | RuntimeException e) {
+                LOG.warn("The files of unaccepted backup attempts of snapshot {} cannot be deleted yet: {}",
+                        snapshot.snapshotUuid(), e.getMessage());
+            }
+        }
+        return cleared;
+    }
+
+    private void deleteLeftovers(SnapshotRepository.AttemptedBackup snapshot) throws StorageException {
+        String directory = SnapshotBackups.directory(snapshot.accountId(), snapshot.volumeId());
+        List<String> keep = snapshots.recordedBackupPaths(snapshot.snapshotId()).stream()
+                .map(path -> path.substring(path.lastIndexOf('/') + 1)).toList();
+        // An attempt wrote to one of the zone's stores; which one is recorded only for the accepted one.
+        for (ImageStoreRepository.StoreRow store : stores.ofZone(snapshot.zoneId())) {
+            Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()), new DeleteBackupLeftoversCommand(
+                    store.url(), directory, snapshot.snapshotUuid() + ".", keep, store.credentials()), STORE_TIMEOUT);
+            if (!answer.success()) {
+                throw new StorageException(StorageException.Kind.FAILED, answer.details());
+            }
+        }
+    }
+}

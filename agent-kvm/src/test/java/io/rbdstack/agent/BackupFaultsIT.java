@@ -71,6 +71,8 @@ class BackupFaultsIT {
         cloud.createdRbdPool("faults-pool", cloud.ceph.limitedUser(), "zone");
         offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
                 .get("diskoffering").get("id").asText();
+        // The failed attempts' leftovers are the storage cleanup's (their snapshots' attempts are aged to it).
+        ok(admin.call("updateConfiguration", "name", "storage.cleanup.interval", "value", "1"), "updateConfiguration");
     }
 
     @AfterAll
@@ -103,7 +105,8 @@ class BackupFaultsIT {
 
             ganesha.start();
             backUpAndRestore(snapshot);
-            assertEquals(List.of(), partFiles(export), "the partial file of the failed backup is gone");
+            awaitLeftoversDeleted(snapshot, "the failed attempt's partial file", () -> partFiles(export).isEmpty());
+            assertEquals(1, backupFiles(export).size(), "the recorded backup stays: " + backupFiles(export));
             cleanUp(snapshot, storeId);
             assertEquals(List.of(), backupFiles(export), "the backup file went with its snapshot");
         }
@@ -148,7 +151,8 @@ class BackupFaultsIT {
                 cloud.startAgent();
             }
             backUpAndRestore(snapshot);
-            assertEquals(List.of(), partFiles(export), "no partial file left");
+            awaitLeftoversDeleted(snapshot, "the hung attempt's partial file", () -> partFiles(export).isEmpty());
+            assertEquals(1, backupFiles(export).size(), "the recorded backup stays: " + backupFiles(export));
             cleanUp(snapshot, storeId);
         }
     }
@@ -175,8 +179,8 @@ class BackupFaultsIT {
 
             rgw.start();
             backUpAndRestore(snapshot);
-            assertEquals(1, bucket.keys().size(), bucket.keys().toString());
-            assertEquals(0, bucket.openUploads(), "the failed backup's upload was aborted");
+            awaitLeftoversDeleted(snapshot, "the failed attempt's upload aborted", () -> bucket.openUploads() == 0);
+            assertEquals(1, bucket.keys().size(), "the recorded backup stays: " + bucket.keys());
             cleanUp(snapshot, storeId);
             assertEquals(List.of(), bucket.keys(), "the backup object went with its snapshot");
         }
@@ -201,13 +205,14 @@ class BackupFaultsIT {
                 cloud.awaitHostState("Disconnected");
                 assertNotBackedUp(snapshot.id());
                 assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
-                assertEquals(1, bucket.openUploads(), "the killed agent's upload is open, invisible, until the retry");
+                assertEquals(1, bucket.openUploads(), "the killed agent's upload is open, invisible, until the cleanup");
             } finally {
                 cloud.startAgent(); // the test's agent again, whatever happened: the clean-up needs a host
             }
             backUpAndRestore(snapshot);
-            assertEquals(1, bucket.keys().size(), bucket.keys().toString());
-            assertEquals(0, bucket.openUploads(), "the retry aborted the killed agent's upload");
+            assertEquals(1, bucket.openUploads(), "the retry leaves the killed agent's upload (another name) alone");
+            awaitLeftoversDeleted(snapshot, "the killed agent's upload aborted", () -> bucket.openUploads() == 0);
+            assertEquals(1, bucket.keys().size(), "the recorded backup stays: " + bucket.keys());
             cleanUp(snapshot, storeId);
         }
     }
@@ -319,6 +324,12 @@ class BackupFaultsIT {
         String restored = calls.createVolume("snapshotid", snapshot.id(), "name", "restored");
         assertEquals(snapshot.sha256(), RbdData.sha256(io, restored, null), "the restored volume = the snapshot");
         ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
+    }
+
+    /** The storage cleanup, the snapshot's last attempt staged a day back, deletes what failed attempts left. */
+    private static void awaitLeftoversDeleted(Snapshot snapshot, String what, Deadline.Condition gone) throws Exception {
+        cloud.ageBackupAttempts(snapshot.id());
+        Deadline.await(what + ", deleted by the storage cleanup", Duration.ofSeconds(30), gone);
     }
 
     private static void cleanUp(Snapshot snapshot, String storeId) throws Exception {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
@@ -220,7 +221,7 @@ class BackupVerificationIT {
 
     private static Path backupFile(Path files, String snapshotId) throws Exception {
         try (Stream<Path> found = Files.walk(files)) {
-            List<Path> named = found.filter(p -> p.getFileName().toString().equals(snapshotId + ".rbddiff")).toList();
+            List<Path> named = found.filter(p -> BackupNames.isBackupOf(p.getFileName().toString(), snapshotId)).toList();
             assertEquals(1, named.size(), "one backup file of " + snapshotId);
             return named.get(0);
         }

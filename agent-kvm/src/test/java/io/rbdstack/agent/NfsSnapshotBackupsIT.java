@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.BackupRoundTrip;
 import io.rbdstack.agent.fixtures.OneHostCloud;
@@ -104,7 +105,7 @@ class NfsSnapshotBackupsIT {
 
     private static Path backupFile(String snapshotId) throws Exception {
         try (Stream<Path> files = Files.walk(exportDir.resolve(subdir))) {
-            List<Path> found = files.filter(p -> p.getFileName().toString().equals(snapshotId + ".rbddiff")).toList();
+            List<Path> found = files.filter(p -> BackupNames.isBackupOf(p.getFileName().toString(), snapshotId)).toList();
             assertEquals(1, found.size(), "one backup file of " + snapshotId);
             return found.get(0);
         }

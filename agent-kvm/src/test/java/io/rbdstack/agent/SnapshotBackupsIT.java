@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.BackupCalls;
@@ -180,7 +181,8 @@ class SnapshotBackupsIT {
             assertTrue(snapshot.get("physicalsize").asLong() > 1 << 20, snapshot.toString());
             assertTrue(snapshot.get("revertable").asBoolean(), "and still on primary");
             try (Stream<Path> files = Files.walk(own)) {
-                assertEquals(1, files.filter(p -> p.toString().endsWith(snapshot.get("id").asText() + ".rbddiff"))
+                assertEquals(1, files.filter(p -> BackupNames.isBackupOf(p.getFileName().toString(),
+                        snapshot.get("id").asText()))
                         .count());
             }
             awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot.get("id").asText()), "deleteSnapshot");
@@ -201,11 +203,53 @@ class SnapshotBackupsIT {
         }
     }
 
+    @Test
+    void aBackupRecordedUnderItsPlainNameBeforeAttemptNamesStillVerifiesRestoresAndDeletes() throws Exception {
+        Path legacyStore = Files.createDirectories(dir.resolve("legacy-store"));
+        String storeId = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "legacy", "url",
+                legacyStore.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore").get("id")
+                .asText();
+        String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        RbdData.write(io, volumeId, 0, RbdData.bytes(1 << 20, 7));
+        String atSnapshot = RbdData.sha256(io, volumeId, null);
+        String snapshot = calls.snapshot(volumeId);
+        calls.backup(snapshot);
+        // The row and file as a server and agent before attempt names left them: <uuid>.rbddiff.
+        Path written;
+        try (Stream<Path> files = Files.walk(legacyStore)) {
+            written = files.filter(p -> BackupNames.isBackupOf(p.getFileName().toString(),
+                    snapshot)).findFirst().orElseThrow();
+        }
+        Path plain = Files.move(written, written.resolveSibling(snapshot + ".rbddiff"));
+        String plainPath = legacyStore.relativize(plain).toString();
+        try (java.sql.Connection c = cloud.db.connect(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "UPDATE snapshot_store_ref r JOIN snapshots s ON s.id = r.snapshot_id SET r.install_path = ?"
+                        + " WHERE s.uuid = ? AND r.store_role = 'Image'")) {
+            ps.setString(1, plainPath);
+            ps.setString(2, snapshot);
+            assertEquals(1, ps.executeUpdate());
+        }
+
+        JsonNode report = awaitOk(admin, admin.call("verifySnapshotBackups", "snapshotid", snapshot),
+                "verifySnapshotBackups").get("snapshotbackupverification");
+        assertEquals(1, report.get("ok").asInt(), report.toString());
+        assertEquals(plainPath, report.get("backup").get(0).get("path").asText());
+        ok(admin.call("deleteVolume", "id", volumeId), "deleteVolume"); // restored from the backup, not primary
+        String restored = calls.createVolume("snapshotid", snapshot, "name", "restored-legacy");
+        assertEquals(atSnapshot, RbdData.sha256(io, restored, null));
+        awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot");
+        try (Stream<Path> files = Files.walk(legacyStore)) {
+            assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "the plain-named file is deleted");
+        }
+        ok(admin.call("deleteImageStore", "id", storeId), "deleteImageStore");
+        ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
+    }
+
     // --- helpers ---
 
     private static Path backupFile(String volumeId, String snapshotId) throws Exception {
         try (Stream<Path> files = Files.walk(store)) {
-            List<Path> found = files.filter(p -> p.getFileName().toString().equals(snapshotId + ".rbddiff")).toList();
+            List<Path> found = files.filter(p -> BackupNames.isBackupOf(p.getFileName().toString(), snapshotId)).toList();
             assertEquals(1, found.size(), "one backup file of " + snapshotId);
             assertTrue(found.get(0).getParent().getFileName().toString().matches("\\d+"), found.toString());
             return found.get(0);

@@ -1,6 +1,7 @@
 package io.rbdstack.agent;
 
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.server.ApiClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -164,6 +167,56 @@ class StorageCleanupIT {
                 List.of(snapshotState(creating), snapshotState(destroying), snapshotState(backingUp), rowState(volume))
                         .equals(List.of("Error", "Destroyed", "CreatedOnPrimary", "Ready")));
         assertEquals(List.of(backingUp), rbdSnapshots(volume), "the two settled RBD snapshots are gone, the other stays");
+    }
+
+    @Test
+    void theFilesOfUnacceptedBackupAttemptsGoOnceNoneCanRunAndTheRecordedBackupNeverDoes() throws Exception {
+        Path storeDir = Files.createDirectories(dir.resolve("attempts-store"));
+        String storeId = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "attempts", "url",
+                storeDir.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore").get("id")
+                .asText();
+        String volume = createVolume(1);
+        String snapshot = snapshot(volume);
+        try {
+            JsonNode job = admin.awaitJob(ok(admin.call("backupSnapshot", "id", snapshot), "backupSnapshot")
+                    .get("jobid").asText());
+            assertEquals(1, job.get("jobstatus").asInt(), job.toString());
+            Path recorded;
+            try (Stream<Path> files = Files.walk(storeDir)) {
+                recorded = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            }
+            byte[] recordedBytes = Files.readAllBytes(recorded);
+            // What other attempts at this snapshot left (one answered too late, one killed), and another snapshot's.
+            Path late = Files.write(recorded.resolveSibling(snapshot + ".0000000000a-0badc0de.rbddiff"), new byte[] {1});
+            Path killed = Files.write(recorded.resolveSibling(snapshot + ".0000000000b-0badc0de.rbddiff.part"),
+                    new byte[] {2});
+            Path other = Files.write(recorded.resolveSibling(UUID.randomUUID() + ".0000000000c-0badc0de.rbddiff"),
+                    new byte[] {3});
+
+            Thread.sleep(3_000); // three cleanup runs: an attempt of the snapshot may still be running
+            assertTrue(Files.exists(late) && Files.exists(killed), "kept while its last attempt is recent");
+            cloud.ageBackupAttempts(snapshot);
+            Deadline.await("the unaccepted attempts' files are deleted", Duration.ofSeconds(30),
+                    () -> !Files.exists(late) && !Files.exists(killed));
+            assertArrayEquals(recordedBytes, Files.readAllBytes(recorded), "the recorded backup stays as it was");
+            assertTrue(Files.exists(other), "another snapshot's files are not this snapshot's leftovers");
+            assertEquals(null, backupAttempted(snapshot), "done: not looked at again");
+            Files.delete(other);
+        } finally {
+            admin.awaitJob(ok(admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot").get("jobid").asText());
+            ok(admin.call("deleteImageStore", "id", storeId), "deleteImageStore");
+        }
+    }
+
+    private static Timestamp backupAttempted(String uuid) throws Exception {
+        try (Connection c = cloud.db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT backup_attempted FROM snapshots WHERE uuid = ?")) {
+            ps.setString(1, uuid);
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "no snapshot " + uuid);
+                return rs.getTimestamp(1);
+            }
+        }
     }
 
     // --- helpers ---

@@ -69,7 +69,11 @@ class RbdBackupCommandsIT {
                 "snapshots/2/7/s2.rbddiff"));
         assertTrue(full.success(), full.details());
         assertTrue(incremental.success(), incremental.details());
-        Path fullFile = store.resolve("snapshots/2/7/s1.rbddiff");
+        // Each run writes a name of its own, in the directory and after the name the server gave.
+        assertTrue(full.path().matches("snapshots/2/7/s1\\.[0-9a-f]{11}-[0-9a-f]{8}\\.rbddiff"), full.path());
+        assertTrue(incremental.path().matches("snapshots/2/7/s2\\.[0-9a-f]{11}-[0-9a-f]{8}\\.rbddiff"),
+                incremental.path());
+        Path fullFile = store.resolve(full.path());
         assertEquals(Files.size(fullFile), full.physicalSizeBytes());
         assertEquals(sha256(Files.readAllBytes(fullFile)), full.sha256());
         assertTrue(incremental.physicalSizeBytes() < full.physicalSizeBytes(), "only the change");
@@ -92,7 +96,7 @@ class RbdBackupCommandsIT {
         String source = sourceWithTwoSnapshots();
         RbdBackupAnswer full = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s1", null, url(), "s1.diff"));
         // One flipped byte inside the data: the stream still parses, only the checksum can tell.
-        Path file = store.resolve("s1.diff");
+        Path file = store.resolve(full.path());
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
             long position = Files.size(file) - 100;
@@ -148,7 +152,7 @@ class RbdBackupCommandsIT {
         RbdBackupAnswer full = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s1", null, url(),
                 "good/s1.rbddiff"));
         assertTrue(full.success(), full.details());
-        Path copy = Files.copy(store.resolve("good/s1.rbddiff"), outside.resolve("s1.rbddiff"));
+        Path copy = Files.copy(store.resolve(full.path()), outside.resolve("s1.rbddiff"));
         Files.createSymbolicLink(store.resolve("good/linked.rbddiff"), copy);
         for (String linked : List.of("snapshots/2/s1.rbddiff", "good/linked.rbddiff")) {
             String restored = "restore-it-" + UUID.randomUUID();
@@ -161,13 +165,15 @@ class RbdBackupCommandsIT {
                 assertFalse(new RbdImages(session).exists(restored), "no image left by the refused restore");
             }
         }
-        // Writing over a linked name replaces nothing it points at.
-        RbdBackupAnswer overLink = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s2", "s1", url(),
+        // A backup named after a link writes a name of its own beside it, never through the link.
+        RbdBackupAnswer besideLink = commands.backup(new BackupRbdSnapshotCommand(pool, source, "s2", "s1", url(),
                 "good/linked.rbddiff"));
-        assertFalse(overLink.success());
-        assertTrue(overLink.details().contains("is a symbolic link"), overLink.details());
+        assertTrue(besideLink.success(), besideLink.details());
+        assertTrue(besideLink.path().startsWith("good/linked.") && !besideLink.path().equals("good/linked.rbddiff"),
+                besideLink.path());
+        assertTrue(Files.isRegularFile(store.resolve(besideLink.path()), java.nio.file.LinkOption.NOFOLLOW_LINKS));
         assertEquals(List.of(copy), entries(outside));
-        assertEquals(sha256(Files.readAllBytes(store.resolve("good/s1.rbddiff"))), sha256(Files.readAllBytes(copy)));
+        assertEquals(sha256(Files.readAllBytes(store.resolve(full.path()))), sha256(Files.readAllBytes(copy)));
 
         // A store whose directory is a link to a system directory is refused as that directory.
         Path toEtc = Files.createSymbolicLink(outside.resolve("store-link"), Path.of("/etc"));

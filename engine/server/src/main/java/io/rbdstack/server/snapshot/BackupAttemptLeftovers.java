@@ -62,13 +62,26 @@ public final class BackupAttemptLeftovers {
         String directory = SnapshotBackups.directory(snapshot.accountId(), snapshot.volumeId());
         List<String> keep = snapshots.recordedBackupPaths(snapshot.snapshotId()).stream()
                 .map(path -> path.substring(path.lastIndexOf('/') + 1)).toList();
-        // An attempt wrote to one of the zone's stores; which one is recorded only for the accepted one.
+        // An attempt wrote to one of the zone's stores; which one is recorded only for the accepted one. Every store
+        // is tried, one that cannot be reached (the next run tries again) keeping the others from nothing.
+        StorageException failed = null;
         for (ImageStoreRepository.StoreRow store : stores.ofZone(snapshot.zoneId())) {
-            Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()), new DeleteBackupLeftoversCommand(
-                    store.url(), directory, snapshot.snapshotUuid() + ".", keep, store.credentials()), STORE_TIMEOUT);
-            if (!answer.success()) {
-                throw new StorageException(StorageException.Kind.FAILED, answer.details());
+            try {
+                Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()), new DeleteBackupLeftoversCommand(
+                        store.url(), directory, snapshot.snapshotUuid() + ".", keep, store.credentials()), STORE_TIMEOUT);
+                if (!answer.success()) {
+                    throw new StorageException(StorageException.Kind.FAILED, answer.details());
+                }
+            } catch (StorageException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.rbdstack.server.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
@@ -256,5 +258,18 @@ class SnapshotBackupsTest {
         when(snapshots.backupBase(42, 5)).thenReturn(Optional.empty());
         backups.backup(snapshot(5, SnapshotState.BackingUp), TransferProgress.NONE);
         verify(snapshots).recordBackup(eq(5L), eq(4L), eq(42L), any(), eq(null), anyLong(), anyLong(), any());
+    }
+
+    @Test
+    void onlyAFileOfTheSnapshotsOwnAttemptsInItsDirectoryIsRecorded() {
+        String dir = SnapshotBackups.directory(2, 7);
+        assertEquals("snapshots/2/7", dir);
+        assertTrue(SnapshotBackups.isAttemptOf(dir + "/u1.0190c5f3a2b-1f2e3d4c.rbddiff", dir, "u1"), "an attempt's name");
+        assertTrue(SnapshotBackups.isAttemptOf(dir + "/u1.rbddiff", dir, "u1"), "the plain name of agents before");
+        assertFalse(SnapshotBackups.isAttemptOf(dir + "/u10.x.rbddiff", dir, "u1"), "another snapshot's");
+        assertFalse(SnapshotBackups.isAttemptOf(dir + "/u1.x/y.rbddiff", dir, "u1"), "below the directory");
+        assertFalse(SnapshotBackups.isAttemptOf("snapshots/2/8/u1.x.rbddiff", dir, "u1"), "another volume's directory");
+        assertFalse(SnapshotBackups.isAttemptOf(dir + "/u1.x.rbddiff.part", dir, "u1"), "a partial file");
+        assertFalse(SnapshotBackups.isAttemptOf(null, dir, "u1"));
     }
 }

@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Where backup files live, whatever the store is: a directory on this host
  * ({@link ImageStoreDirectory}), an NFS export reached through libnfs
- * ({@link io.rbdstack.agent.store.nfs.NfsStore}) or an S3 bucket ({@link io.rbdstack.agent.store.s3.S3Store}). Files are named by paths relative to the store's
+ * ({@link io.rbdstack.agent.store.nfs.NfsStore}) or an S3 bucket
+ * ({@link io.rbdstack.agent.store.s3.S3Store}). Files are named by paths relative to the store's
  * root ({@link StoreRelativePath}); backups and restores are written and read through this alone, so
  * every store kind shares their code.
  */
@@ -25,7 +26,8 @@ public interface ImageStore {
      * Writes {@code relative} atomically: under its partial name {@code <relative>.part} first (S3: a multipart
      * upload), synced, then given its name, so a failure never leaves a complete-looking file (its partial or
      * upload is removed). Each backup attempt writes a name of its own ({@link WriteAttempt#nameOf}), so no two
-     * writers share a file or a partial and nothing is replaced. Missing directories are created.
+     * writers share a file or a partial and nothing is replaced: a file already at the name is refused
+     * ({@link #taken}). Missing directories are created.
      */
     <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception;
 

@@ -59,13 +59,13 @@ public final class ImageStoreCommandHandlers implements AgentCommandHandlerFacto
             int deleted = ImageStores.open(command.storeUrl(), command.credentials()).deleteLeftovers(
                     command.directory(), command.prefix(), Set.copyOf(command.keep()));
             if (deleted > 0) {
-                LOG.info("Deleted {} file(s) or upload(s) of unaccepted backup attempts {}/{}... from {}", deleted,
+                LOG.info("Deleted {} file(s) or upload(s) of unaccepted backup attempts {}/{}* from {}", deleted,
                         command.directory(), command.prefix(), command.storeUrl());
             }
             return GenericAnswer.ok();
         } catch (IOException e) {
             return GenericAnswer.failure("cannot delete the leftovers of backup attempts " + command.directory() + "/"
-                    + command.prefix() + "... from " + command.storeUrl() + ": " + e.getMessage());
+                    + command.prefix() + "* from " + command.storeUrl() + ": " + e.getMessage());
         }
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RbdImages;
+import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
@@ -140,7 +141,25 @@ class HostSpreadAndFailoverIT {
         assertTrue(logged.contains("Host " + hostB.hostId + " was lost while running rbd.backupSnapshot"), logged);
         assertTrue(logged.contains("Host " + hostA + " answered rbd.backupSnapshot after host(s) [" + hostB.hostId
                 + "] were lost"), logged);
-        assertEquals(List.of(), partialFiles(), "host A replaced host B's partial file");
+        // Host B's partial is a name of its own, which host A never touched; the storage cleanup deletes it.
+        List<Path> left = partialFiles();
+        assertEquals(1, left.size(), "host B's partial file stays until the storage cleanup: " + left);
+        try (Stream<Path> files = Files.walk(store)) {
+            List<Path> recorded = files.filter(f -> BackupNames.isBackupOf(f.getFileName().toString(), snapshot))
+                    .toList();
+            assertEquals(1, recorded.size(), "host A's backup: " + recorded);
+            assertFalse(left.get(0).getFileName().toString().startsWith(recorded.get(0).getFileName().toString()),
+                    "host A wrote another name than host B");
+        }
+        cloud.ageBackupAttempts(snapshot);
+        ok(admin.call("updateConfiguration", "name", "storage.cleanup.interval", "value", "1"), "updateConfiguration");
+        try {
+            Deadline.await("host B's partial file deleted by the storage cleanup", Duration.ofSeconds(30),
+                    () -> partialFiles().isEmpty());
+        } finally {
+            ok(admin.call("updateConfiguration", "name", "storage.cleanup.interval", "value", "300"),
+                    "updateConfiguration");
+        }
         OneHostCloud.awaitHostState(admin, hostB.hostId, "Disconnected");
 
         // The source goes, so the volume comes back from the backup: B restores it, freezes once the image is

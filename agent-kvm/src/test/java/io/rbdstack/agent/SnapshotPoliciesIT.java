@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
@@ -217,7 +218,7 @@ class SnapshotPoliciesIT {
 
     private static Path backupFile(String snapshotId) throws Exception {
         try (var files = Files.walk(store)) {
-            return files.filter(p -> p.getFileName().toString().equals(snapshotId + ".rbddiff")).findFirst()
+            return files.filter(p -> BackupNames.isBackupOf(p.getFileName().toString(), snapshotId)).findFirst()
                     .orElseThrow(() -> new AssertionError("no backup file of " + snapshotId));
         }
     }

@@ -101,6 +101,14 @@ class CommandDispatcherTest {
         final java.util.Set<String> finished = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final java.util.concurrent.CountDownLatch anyEnded = new java.util.concurrent.CountDownLatch(1);
 
+        /** Dispatches the request and returns once the handler runs it. */
+        void runUntilStarted(CommandDispatcher dispatcher, io.rbdstack.spi.agent.Request request, MessageSender session)
+                throws InterruptedException {
+            dispatcher.dispatch(request, session);
+            String name = request.command().getClass().getSimpleName();
+            assertTrue(started(name).await(5, java.util.concurrent.TimeUnit.SECONDS), name + " started");
+        }
+
         java.util.concurrent.CountDownLatch started(String name) {
             return started.computeIfAbsent(name, n -> new java.util.concurrent.CountDownLatch(1));
         }
@@ -143,8 +151,7 @@ class CommandDispatcherTest {
         BlockingHandler handler = new BlockingHandler();
         RecordingSender lost = new RecordingSender();
         try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
-            dispatcher.dispatch(request(1, new SlowCopy()), lost);
-            assertTrue(handler.started("SlowCopy").await(5, java.util.concurrent.TimeUnit.SECONDS));
+            handler.runUntilStarted(dispatcher, request(1, new SlowCopy()), lost);
 
             dispatcher.cancel(lost);
 
@@ -162,8 +169,7 @@ class CommandDispatcherTest {
         BlockingHandler handler = new BlockingHandler();
         RecordingSender lost = new RecordingSender();
         try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
-            dispatcher.dispatch(request(1, new CreateVolume()), lost);
-            assertTrue(handler.started("CreateVolume").await(5, java.util.concurrent.TimeUnit.SECONDS));
+            handler.runUntilStarted(dispatcher, request(1, new CreateVolume()), lost);
 
             dispatcher.cancel(lost);
             Thread.sleep(200); // an interrupt, if any, would have reached the handler by now
@@ -182,8 +188,7 @@ class CommandDispatcherTest {
         BlockingHandler handler = new BlockingHandler();
         RecordingSender lost = new RecordingSender();
         try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
-            dispatcher.dispatch(request(1, new CreateVolume()), lost);
-            assertTrue(handler.started("CreateVolume").await(5, java.util.concurrent.TimeUnit.SECONDS));
+            handler.runUntilStarted(dispatcher, request(1, new CreateVolume()), lost);
             dispatcher.dispatch(request(2, new ReadyCommand()), lost); // queued behind the only command worker
 
             dispatcher.cancel(lost);
@@ -202,8 +207,7 @@ class CommandDispatcherTest {
         RecordingSender lost = new RecordingSender();
         RecordingSender current = new RecordingSender();
         try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
-            dispatcher.dispatch(request(7, new SlowCopy()), current);
-            assertTrue(handler.started("SlowCopy").await(5, java.util.concurrent.TimeUnit.SECONDS));
+            handler.runUntilStarted(dispatcher, request(7, new SlowCopy()), current);
 
             dispatcher.cancel(lost);
             handler.release.countDown();

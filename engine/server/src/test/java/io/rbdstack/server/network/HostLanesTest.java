@@ -43,12 +43,17 @@ class HostLanesTest {
         };
     }
 
+    /** Returns once {@code host}'s lane runs work that hangs until the test releases it. */
+    private void blockHost(HostLanes lanes, String host) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(1);
+        lanes.submit(host, blockedUntilReleased(started));
+        assertTrue(started.await(5, TimeUnit.SECONDS), host + "'s work started");
+    }
+
     @Test
     void aBlockedHostDelaysNoOtherHost() throws Exception {
         HostLanes lanes = lanes(2, 100);
-        CountDownLatch aStarted = new CountDownLatch(1);
-        lanes.submit("host-a", blockedUntilReleased(aStarted));
-        assertTrue(aStarted.await(5, TimeUnit.SECONDS));
+        blockHost(lanes, "host-a");
         CountDownLatch bRan = new CountDownLatch(1);
         CountDownLatch aNext = new CountDownLatch(1);
         lanes.submit("host-a", aNext::countDown);
@@ -102,9 +107,7 @@ class HostLanesTest {
     @Test
     void aFullBacklogIsReplacedByOneResyncOfTheHost() throws Exception {
         HostLanes lanes = lanes(2, 3);
-        CountDownLatch aStarted = new CountDownLatch(1);
-        lanes.submit("host-a", blockedUntilReleased(aStarted));
-        assertTrue(aStarted.await(5, TimeUnit.SECONDS));
+        blockHost(lanes, "host-a");
         List<Integer> ran = new CopyOnWriteArrayList<>();
         CountDownLatch last = new CountDownLatch(1);
         for (int i = 0; i < 3; i++) {

@@ -41,6 +41,12 @@ describe('queuedOf', () => {
     expect(queuedOf({ jobstatus: 0, transferqueued: true })).toBe('queued')
   })
 
+  it('says queued alone when the count is null, empty or not a count, never "0 ahead"', () => {
+    for (const transfersahead of [null, '', ' ', '3', true, false, [], -1, 1.5, NaN]) {
+      expect(queuedOf({ jobstatus: 0, transferqueued: true, transfersahead })).toBe('queued')
+    }
+  })
+
   it('says nothing of a job that runs, or has ended', () => {
     expect(queuedOf({ jobstatus: 0, jobprocstatus: 40 })).toBe('')
     expect(queuedOf({ jobstatus: 0, transferqueued: false, transfersahead: 3 })).toBe('')

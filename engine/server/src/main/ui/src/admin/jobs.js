@@ -34,7 +34,8 @@ export function queuedOf(job) {
   if (job.jobstatus !== 0 || job.transferqueued !== true) {
     return ''
   }
-  const ahead = Number(job.transfersahead)
+  // Only a count the server sent: Number(null) and Number('') are 0, which would claim nothing is ahead.
+  const ahead = job.transfersahead
   return Number.isInteger(ahead) && ahead >= 0 ? `queued (${ahead} ahead)` : 'queued'
 }
 

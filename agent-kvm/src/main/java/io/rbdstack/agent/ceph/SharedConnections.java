@@ -6,7 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -64,14 +65,24 @@ final class SharedConnections<K, C> {
         }
     }
 
+    /** A connect under way for one key: the commands that came for the same key wait for it. */
+    private final class Connecting {
+        final CompletableFuture<Entry> done = new CompletableFuture<>();
+        int waiters;
+    }
+
     private final Function<K, Object> slotOf;
     private final Opener<K, C> opener;
     private final Consumer<C> closer;
     private final long idleNanos;
     private final LongSupplier nanoClock;
     private final Map<Object, Entry> entries = new HashMap<>();
-    /** One open at a time per slot: concurrent first commands share one connect instead of racing. */
-    private final Map<Object, Object> opening = new ConcurrentHashMap<>();
+    /**
+     * Connects under way, per key. Why per key and outside the lock: a connect may take up to the
+     * mount timeout (an unreachable cluster), and must delay neither other clusters' commands nor a
+     * new key's; concurrent first commands for one key share its connect (and its failure).
+     */
+    private final Map<K, Connecting> connecting = new HashMap<>();
     private boolean closed;
 
     SharedConnections(Function<K, Object> slotOf, Opener<K, C> opener, Consumer<C> closer, Duration idle,
@@ -89,28 +100,86 @@ final class SharedConnections<K, C> {
     /** A lease on the connection for {@code key}, opening one when there is none (or only one for another key). */
     Lease lease(K key) throws CephException {
         Object slot = slotOf.apply(key);
-        Lease shared = leaseOpen(slot, key);
-        if (shared != null) {
-            return shared;
-        }
-        synchronized (opening.computeIfAbsent(slot, s -> new Object())) {
-            shared = leaseOpen(slot, key); // opened by the command this one waited for
-            if (shared != null) {
-                return shared;
+        Connecting pending;
+        boolean mine = false;
+        C stale = null;
+        synchronized (this) {
+            Entry entry = entries.get(slot);
+            if (entry != null && entry.key.equals(key)) {
+                entry.leases++;
+                return new Lease(entry);
             }
-            C connection = opener.open(key);
-            Entry entry = new Entry(key, connection);
-            entry.leases = 1;
-            boolean keep;
+            if (entry != null) {
+                stale = retireLocked(slot, entry); // the slot's credential changed
+            }
+            pending = connecting.get(key);
+            if (pending == null) {
+                pending = new Connecting();
+                connecting.put(key, pending);
+                mine = true;
+            } else {
+                pending.waiters++;
+            }
+        }
+        closeConnection(stale);
+        return mine ? connect(slot, key, pending) : new Lease(awaitConnect(pending));
+    }
+
+    private Lease connect(Object slot, K key, Connecting pending) throws CephException {
+        C connection;
+        try {
+            connection = opener.open(key);
+        } catch (CephException | RuntimeException | Error e) {
             synchronized (this) {
-                keep = !closed && idleNanos > 0;
-                if (keep) {
-                    entries.put(slot, entry);
-                } else {
-                    entry.retired = true; // used once, closed when released
+                connecting.remove(key, pending);
+            }
+            pending.done.completeExceptionally(e);
+            throw e;
+        }
+        Entry entry = new Entry(key, connection);
+        C replaced = null;
+        synchronized (this) {
+            connecting.remove(key, pending);
+            entry.leases = 1 + pending.waiters; // counted before anyone can release it
+            if (!closed && idleNanos > 0) {
+                Entry other = entries.get(slot);
+                if (other != null) {
+                    replaced = retireLocked(slot, other); // a connect for the slot's other key ended first
+                }
+                entries.put(slot, entry);
+            } else {
+                entry.retired = true; // used by these commands only, closed when they release it
+            }
+        }
+        closeConnection(replaced);
+        pending.done.complete(entry);
+        return new Lease(entry);
+    }
+
+    /** Waits for another command's connect to the same key; not interruptible, as that connect is bounded. */
+    private Entry awaitConnect(Connecting pending) throws CephException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return pending.done.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof CephException ceph) {
+                        throw new CephException(ceph.getMessage(), ceph.returnCode(), ceph);
+                    }
+                    if (cause instanceof RuntimeException runtime) {
+                        throw new IllegalStateException(runtime.getMessage(), runtime);
+                    }
+                    throw new IllegalStateException("connect failed", cause);
                 }
             }
-            return new Lease(entry);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -171,19 +240,6 @@ final class SharedConnections<K, C> {
             entries.clear();
         }
         toClose.forEach(this::closeConnection);
-    }
-
-    private synchronized Lease leaseOpen(Object slot, K key) {
-        Entry entry = entries.get(slot);
-        if (entry == null) {
-            return null;
-        }
-        if (!entry.key.equals(key)) {
-            closeConnection(retireLocked(slot, entry)); // the slot's credential changed; quick, and rare
-            return null;
-        }
-        entry.leases++;
-        return new Lease(entry);
     }
 
     private C retireLocked(Object slot, Entry entry) {

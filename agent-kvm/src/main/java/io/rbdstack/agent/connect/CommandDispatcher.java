@@ -8,12 +8,10 @@ import io.rbdstack.spi.agent.Response;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.io.IOException;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * Runs each request on a worker pool, so a slow command blocks neither the reader nor the
  * heartbeat, and sends its answer on the connection the request came from. A request's answer is
  * never sent on a later connection: by then the server has already failed it. So when a connection
- * is lost, its commands still running are interrupted ({@link #cancel}): a backup the server has
- * failed must not go on and finish its file on the store, nor race the retry the server may start.
+ * is lost ({@link #cancel}), its transfers still running are interrupted: a backup the server has
+ * failed must not go on and finish its file on the store, nor race the retry the server may start on
+ * another host. Its other commands (create or delete a volume, define a domain, change Kea's
+ * configuration) are short, and interrupting one mid-way could leave half of it done: those already
+ * running finish and their answers are dropped; those not started yet never start.
  *
  * <p>Transfers ({@link AgentCommand#transfer()}: backups, restores, flattens…) run on workers of their own, so
  * however many run, creates, deletes and control commands find the command workers free. How many transfers run
@@ -47,7 +48,7 @@ final class CommandDispatcher implements AutoCloseable {
     private final CommandHandler handler;
     private final ExecutorService workers;
     /** The commands running for each connection. */
-    private final Map<ServerSession, Set<Future<?>>> running = new ConcurrentHashMap<>();
+    private final Map<MessageSender, SessionCommands> running = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor transferWorkers;
     private final AtomicInteger runningTransfers = new AtomicInteger();
 
@@ -65,32 +66,65 @@ final class CommandDispatcher implements AutoCloseable {
         return command.transfer() ? transferWorkers : workers;
     }
 
-    void dispatch(Request request, ServerSession session) {
-        Set<Future<?>> ofSession = running.computeIfAbsent(session, s -> ConcurrentHashMap.newKeySet());
-        FutureTask<Void> task = new FutureTask<>(() -> answer(request, session), null) {
+    /** The commands of one connection, and whether it was lost (their answers are then dropped). */
+    private static final class SessionCommands {
+        final Map<FutureTask<Void>, AgentCommand> commands = new ConcurrentHashMap<>();
+        volatile boolean lost;
+    }
+
+    /**
+     * Whether a command of a lost connection is interrupted: only a transfer, which stops cleanly at
+     * its next step (nothing committed on the store) and is retried by the server, on another host
+     * when there is one. Anything else runs to its end, so that it is never left half done.
+     */
+    static boolean interruptedOnLostConnection(AgentCommand command) {
+        return command.transfer();
+    }
+
+    void dispatch(Request request, MessageSender session) {
+        SessionCommands ofSession = running.computeIfAbsent(session, s -> new SessionCommands());
+        FutureTask<Void> task = new FutureTask<>(() -> answer(request, session, ofSession), null) {
             @Override
             protected void done() {
-                ofSession.remove(this);
+                ofSession.commands.remove(this);
             }
         };
-        ofSession.add(task);
+        ofSession.commands.put(task, request.command());
         try {
             workersFor(request.command()).execute(task);
         } catch (RejectedExecutionException e) {
-            ofSession.remove(task);
+            ofSession.commands.remove(task);
             LOG.debug("Request {} not run: the client is closing", request.requestId());
         }
     }
 
     /**
-     * Interrupts the commands that came on {@code session}, which has ended: the server has failed
-     * them, and their answers could go nowhere. Commands stop at their next interruptible step.
+     * The connection {@code session} has ended: the server has failed its commands, and their answers
+     * could go nowhere. Its transfers are interrupted (they stop at their next interruptible step);
+     * its other commands not started yet never start, those running finish, their answers dropped.
      */
-    void cancel(ServerSession session) {
-        Set<Future<?>> ofSession = running.remove(session);
-        if (ofSession != null && !ofSession.isEmpty()) {
-            LOG.warn("Interrupting {} command(s) of the lost connection to the management server", ofSession.size());
-            ofSession.forEach(command -> command.cancel(true));
+    void cancel(MessageSender session) {
+        SessionCommands ofSession = running.remove(session);
+        if (ofSession == null) {
+            return;
+        }
+        ofSession.lost = true;
+        int interrupted = 0;
+        int finishing = 0;
+        for (Map.Entry<FutureTask<Void>, AgentCommand> command : ofSession.commands.entrySet()) {
+            boolean interrupt = interruptedOnLostConnection(command.getValue());
+            // cancel(false) keeps a running command running (its answer is dropped) and a queued one from starting.
+            if (command.getKey().cancel(interrupt)) {
+                if (interrupt) {
+                    interrupted++;
+                } else {
+                    finishing++;
+                }
+            }
+        }
+        if (interrupted + finishing > 0) {
+            LOG.warn("Lost the connection to the management server: interrupting {} transfer(s); {} other command(s)"
+                    + " finish if running, their answers dropped", interrupted, finishing);
         }
     }
 
@@ -120,7 +154,7 @@ final class CommandDispatcher implements AutoCloseable {
         transferWorkers.shutdownNow();
     }
 
-    private void answer(Request request, ServerSession session) {
+    private void answer(Request request, MessageSender session, SessionCommands ofSession) {
         boolean transfer = request.command().transfer();
         if (transfer) {
             // The one place the agent says how many transfers it runs: operators and tests read the bound here.
@@ -135,6 +169,11 @@ final class CommandDispatcher implements AutoCloseable {
                 runningTransfers.decrementAndGet();
             }
         }
+        if (ofSession.lost) {
+            LOG.info("Answer to request {} ({}) dropped: its connection to the management server was lost while it"
+                    + " ran", request.requestId(), request.command().getClass().getSimpleName());
+            return;
+        }
         try {
             send(request, session, answer);
         } catch (IllegalArgumentException e) {
@@ -144,7 +183,7 @@ final class CommandDispatcher implements AutoCloseable {
         }
     }
 
-    private static void send(Request request, ServerSession session, Answer answer) {
+    private static void send(Request request, MessageSender session, Answer answer) {
         try {
             session.send(new Response(request.requestId(), answer));
         } catch (IOException e) {

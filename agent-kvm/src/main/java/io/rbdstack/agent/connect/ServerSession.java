@@ -30,7 +30,7 @@ import javax.net.ssl.SSLSocket;
  * One connection to the management server: its socket, the handshake and the read loop. Any
  * thread may {@link #send}; one thread reads.
  */
-final class ServerSession implements AutoCloseable {
+final class ServerSession implements MessageSender, AutoCloseable {
 
     /** What the read loop does with each message; a ProtocolException ends the connection. */
     interface MessageHandler {
@@ -170,7 +170,8 @@ final class ServerSession implements AutoCloseable {
         }
     }
 
-    void send(AgentMessage message) throws IOException {
+    @Override
+    public void send(AgentMessage message) throws IOException {
         if (closed.get()) {
             throw new IOException("the connection to the management server is closed");
         }

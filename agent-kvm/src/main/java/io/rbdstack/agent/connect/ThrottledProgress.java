@@ -18,12 +18,12 @@ final class ThrottledProgress implements io.rbdstack.spi.agent.handler.ProgressR
     static final Duration INTERVAL = Duration.ofSeconds(1);
 
     private final long requestId;
-    private final ServerSession session;
+    private final MessageSender session;
     private long lastSentNanos;
     private boolean sentAny;
     private boolean sentLast;
 
-    ThrottledProgress(long requestId, ServerSession session) {
+    ThrottledProgress(long requestId, MessageSender session) {
         this.requestId = requestId;
         this.session = session;
     }

@@ -2,6 +2,7 @@ package io.rbdstack.agent.ceph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -98,6 +100,90 @@ class SharedConnectionsTest {
             assertSame(first.get(5, TimeUnit.SECONDS), second.get(5, TimeUnit.SECONDS));
             assertEquals(1, opens.get());
         } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Opens at once, except for {@link #BLOCKED}'s connect, which waits until the test lets it go. */
+    private SharedConnections<Key, Conn> withBlockedConnect(CountDownLatch inBlockedOpen, CountDownLatch release,
+                                                            AtomicInteger blockedOpens, CephException failure) {
+        return new SharedConnections<>(Key::slot, key -> {
+            if (key.equals(BLOCKED)) {
+                blockedOpens.incrementAndGet();
+                inBlockedOpen.countDown();
+                try {
+                    if (!release.await(10, TimeUnit.SECONDS)) {
+                        throw new CephException("the test never released the connect", -110);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CephException("interrupted", -4);
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+            }
+            Conn c = new Conn(key);
+            synchronized (opened) {
+                opened.add(c);
+            }
+            return c;
+        }, c -> c.closed = true, Duration.ofSeconds(60), now::get);
+    }
+
+    private static final Key BLOCKED = new Key("unreachable-mon/admin", "secret-1");
+
+    @Test
+    void aBlockedConnectDelaysNeitherAnotherClusterNorAnotherKeyOfItsSlot() throws Exception {
+        CountDownLatch inOpen = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SharedConnections<Key, Conn> shared = withBlockedConnect(inOpen, release, new AtomicInteger(), null);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            Future<Conn> blocked = threads.submit(() -> shared.lease(BLOCKED).connection());
+            assertTrue(inOpen.await(5, TimeUnit.SECONDS));
+            Future<Conn> otherCluster = threads.submit(() -> shared.lease(A).connection());
+            assertEquals(A, otherCluster.get(2, TimeUnit.SECONDS).key, "not behind the blocked connect");
+            Key otherKey = new Key(BLOCKED.slot(), "secret-2");
+            Future<Conn> sameSlotOtherKey = threads.submit(() -> shared.lease(otherKey).connection());
+            assertEquals(otherKey, sameSlotOtherKey.get(2, TimeUnit.SECONDS).key, "not behind the blocked connect");
+            assertFalse(blocked.isDone());
+            release.countDown();
+            Conn late = blocked.get(5, TimeUnit.SECONDS);
+            assertEquals(BLOCKED, late.key);
+            assertFalse(sameSlotOtherKey.get().closed, "still leased by its command");
+            assertEquals(2, shared.open(), "one connection per slot: the connect that ended last holds it");
+        } finally {
+            release.countDown();
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
+    void concurrentFirstCommandsShareOneFailedConnect() throws Exception {
+        CountDownLatch inOpen = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger opens = new AtomicInteger();
+        SharedConnections<Key, Conn> shared = withBlockedConnect(inOpen, release, opens,
+                new CephException("cannot connect to Ceph: timed out", -110));
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Conn> first = threads.submit(() -> shared.lease(BLOCKED).connection());
+            assertTrue(inOpen.await(5, TimeUnit.SECONDS));
+            Future<Conn> second = threads.submit(() -> shared.lease(BLOCKED).connection());
+            Thread.sleep(100); // the second finds the first's connect under way
+            release.countDown();
+            for (Future<Conn> command : List.of(first, second)) {
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> command.get(5, TimeUnit.SECONDS));
+                CephException cause = assertInstanceOf(CephException.class, failed.getCause());
+                assertEquals(-110, cause.returnCode());
+                assertTrue(cause.getMessage().contains("timed out"), cause.getMessage());
+            }
+            assertEquals(1, opens.get(), "one connect for both");
+            assertEquals(0, shared.open());
+        } finally {
+            release.countDown();
             threads.shutdownNow();
         }
     }

@@ -203,12 +203,12 @@ class ManagementServerClientTest {
     }
 
     @Test
-    void aCommandOfALostConnectionIsInterruptedAndTheNextConnectionServes() throws Exception {
+    void aTransferOfALostConnectionIsInterruptedAndTheNextConnectionServes() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         CommandHandler basic = handler;
         handler = command -> {
-            if (command instanceof EchoCommand echo && echo.text().equals("long transfer")) {
+            if (command instanceof io.rbdstack.spi.agent.store.VerifyBackupCommand) {
                 running.countDown();
                 try {
                     Thread.sleep(30_000);
@@ -222,13 +222,14 @@ class ManagementServerClientTest {
         AgentListener listener = listen(listenerConfig(0));
         connectedClient(listener);
         CompletableFuture<Answer> answer =
-                listener.connections().send("host-1", new EchoCommand("long transfer", 0), Duration.ofSeconds(60));
+                listener.connections().send("host-1", new io.rbdstack.spi.agent.store.VerifyBackupCommand(
+                        "file:///nowhere", "backup", 1, "00", null, "snap"), Duration.ofSeconds(60));
         assertTrue(running.await(10, TimeUnit.SECONDS));
 
         listener.connections().disconnect("host-1", "test");
 
         failure(answer, AgentUnavailableException.class);
-        assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the lost connection's command was interrupted");
+        assertTrue(interrupted.await(5, TimeUnit.SECONDS), "the lost connection's transfer was interrupted");
         Await.until("client reconnected", () -> connection.connected().size() == 2);
         assertEquals(EchoAnswer.of("after"), listener.connections()
                 .send("host-1", new EchoCommand("after", 0), Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS));

@@ -131,13 +131,10 @@ class VmLifecycleIT {
         Cleanup cleanup = new Cleanup();
         cleanup.step(() -> destroyIfThere(domainName));
         cleanup.step(() -> {
-            // A killed qemu's watch on its boot disk lasts until Ceph times it out (30 s): the dead client is
-            // fenced, as an admin would, so that the images can be deleted now.
-            try (RadosSession session = rados.connect(cluster.adminPool())) {
-                if (new RbdImages(session).exists(root)) {
-                    cluster.fenceDeadWatchers(pool.cephPool() + "/" + root);
-                }
-            }
+            // A killed qemu's watch on its disks lasts until Ceph times it out (30 s): the dead client is fenced,
+            // as an admin would, so that the test's images can be deleted now (an image not made is skipped).
+            cluster.fenceDeadWatchers(pool.cephPool() + "/" + root, pool.cephPool() + "/" + data,
+                    pool.cephPool() + "/" + blank);
             Deadline.await("the test's RBD images are deleted", Duration.ofSeconds(90), () -> {
                 try (RadosSession session = rados.connect(cluster.adminPool())) {
                     RbdImages images = new RbdImages(session);

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * of its VMs; a host that served it and no longer does gets dhcp.removeNetwork. A network is synced when
  * a VM's NICs are placed, added, removed or released and when it is deleted; an agent that connects is sent
  * the whole set of networks its host must serve (dhcp.serveNetworks), which drops anything else there.
- * The work runs on one thread, in the order asked, and never fails the VM operation that asked: a host that cannot be
- * reached is synced again when its agent reconnects.
+ * Which hosts a change concerns is worked out from the database on one thread, in the order asked; what it
+ * sends to each host then waits in that host's own lane ({@link HostLanes}): one host's changes reach it in
+ * order, and a slow or unreachable host (each step bounded by {@link #TIMEOUT}) delays no other. Nothing here
+ * fails the VM operation that asked: a host that cannot be reached is synced again when its agent reconnects.
  */
 public final class Dhcpv6Networks implements AutoCloseable {
 
@@ -46,17 +48,25 @@ public final class Dhcpv6Networks implements AutoCloseable {
     private final SettingsRepository settings;
     private final PdPools pdPools;
     private final AgentConnections agents;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "dhcpv6-sync");
+    /** Hosts whose DHCPv6 is synced at once; more wait for a thread (each step is bounded by TIMEOUT). */
+    static final int HOST_THREADS = 8;
+    /** Changes waiting for one host; past that they are replaced by one dhcp.serveNetworks of the whole set. */
+    static final int HOST_BACKLOG = 1000;
+
+    /** Works out which hosts a change concerns: database reads only, so it never waits for a host. */
+    private final ExecutorService planner = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "dhcpv6-plan");
         thread.setDaemon(true);
         return thread;
     });
+    private final HostLanes hosts;
 
     public Dhcpv6Networks(Jdbc jdbc, SettingsRepository settings, PdPools pdPools, AgentConnections agents) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.pdPools = pdPools;
         this.agents = agents;
+        this.hosts = new HostLanes("dhcpv6-sync", HOST_THREADS, HOST_BACKLOG, uuid -> () -> serveAll(uuid));
     }
 
     /** The VM's NICs were placed on a host, taken off it, or released: their dual-stack networks are synced. */
@@ -73,7 +83,7 @@ public final class Dhcpv6Networks implements AutoCloseable {
 
     /** The host's agent (re)connected: it is sent the whole set of networks it must serve (dhcp.serveNetworks). */
     public void hostConnected(String hostUuid) {
-        submit(() -> serveAll(hostUuid), "host " + hostUuid);
+        submit(() -> hosts.submit(hostUuid, () -> serveAll(hostUuid)), "host " + hostUuid);
     }
 
     /**
@@ -124,7 +134,7 @@ public final class Dhcpv6Networks implements AutoCloseable {
     }
 
     private void submit(Runnable work, String what) {
-        worker.execute(() -> {
+        planner.execute(() -> {
             try {
                 work.run();
             } catch (RuntimeException e) {
@@ -133,7 +143,10 @@ public final class Dhcpv6Networks implements AutoCloseable {
         });
     }
 
-    /** Sends the network's state to the hosts that should serve it and the removal to those that should not. */
+    /**
+     * Queues the network's state for the hosts that should serve it and its removal for those that should not,
+     * each on the host's lane; the state is read when its turn comes, so it is the latest then.
+     */
     void sync(long networkId) {
         Set<Host> serving = new LinkedHashSet<>(jdbc.query("SELECT DISTINCT h.id, h.uuid, h.name FROM nics c"
                 + " JOIN networks n ON n.id = c.network_id JOIN vm_instance v ON v.id = c.instance_id"
@@ -143,19 +156,28 @@ public final class Dhcpv6Networks implements AutoCloseable {
         List<Host> served = jdbc.query("SELECT h.id, h.uuid, h.name FROM network_dhcp_host d JOIN host h"
                 + " ON h.id = d.host_id WHERE d.network_id = ? ORDER BY h.id",
                 rs -> new Host(rs.getLong(1), rs.getString(2), rs.getString(3)), networkId);
-        if (!serving.isEmpty()) {
-            ApplyDhcpNetworkCommand apply = command(networkId);
-            for (Host host : serving) {
-                if (sent(host, apply, TIMEOUT)) {
-                    jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)"
-                            + " ON DUPLICATE KEY UPDATE applied = VALUES(applied)", networkId, host.id(), Instant.now());
-                }
+        for (Host host : serving) {
+            hosts.submit(host.uuid(), () -> apply(networkId, host));
+        }
+        List<Host> leaving = served.stream().filter(host -> !serving.contains(host)).toList();
+        if (!leaving.isEmpty()) {
+            String networkUuid = networkUuid(networkId);
+            for (Host host : leaving) {
+                hosts.submit(host.uuid(), () -> remove(networkId, networkUuid, host));
             }
         }
-        for (Host host : served) {
-            if (!serving.contains(host) && sent(host, new RemoveDhcpNetworkCommand(networkUuid(networkId)), TIMEOUT)) {
-                jdbc.update("DELETE FROM network_dhcp_host WHERE network_id = ? AND host_id = ?", networkId, host.id());
-            }
+    }
+
+    private void apply(long networkId, Host host) {
+        if (sent(host, command(networkId), TIMEOUT)) {
+            jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)"
+                    + " ON DUPLICATE KEY UPDATE applied = VALUES(applied)", networkId, host.id(), Instant.now());
+        }
+    }
+
+    private void remove(long networkId, String networkUuid, Host host) {
+        if (sent(host, new RemoveDhcpNetworkCommand(networkUuid), TIMEOUT)) {
+            jdbc.update("DELETE FROM network_dhcp_host WHERE network_id = ? AND host_id = ?", networkId, host.id());
         }
     }
 
@@ -210,7 +232,8 @@ public final class Dhcpv6Networks implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        worker.shutdownNow();
-        worker.awaitTermination(5, TimeUnit.SECONDS);
+        planner.shutdownNow();
+        planner.awaitTermination(5, TimeUnit.SECONDS);
+        hosts.close();
     }
 }

@@ -7,6 +7,7 @@ import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -120,7 +121,8 @@ public final class RbdBackups {
             long data = 0;
             long zero = 0;
             long waited;
-            long hashWaited = 0;
+            long hashWaitedNanos = 0;
+            long writeNanos = 0;
             int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
                     ranges, readsInFlight(longest), hash == null ? 1 : heldWhileHashing(longest),
@@ -139,9 +141,12 @@ public final class RbdBackups {
                         for (long done = 0; done < extent.length(); next++) {
                             ReadAhead.Range range = ranges.get(next);
                             if (hash != null) {
-                                giveBackHashed(reads, hash, lentWith);
+                                hashWaitedNanos += giveBackHashed(reads, hash, lentWith);
                             }
-                            writer.write(range.offset(), reads.next());
+                            ByteBuffer bytes = reads.next();
+                            long writeStart = System.nanoTime();
+                            writer.write(range.offset(), bytes);
+                            writeNanos += System.nanoTime() - writeStart;
                             if (hash != null) {
                                 lentWith.add(hash.lent());
                             }
@@ -153,7 +158,7 @@ public final class RbdBackups {
                     if (hash != null) {
                         long hashWait = System.nanoTime();
                         hash.awaitLent(hash.lent());
-                        hashWaited = (System.nanoTime() - hashWait) / 1_000_000;
+                        hashWaitedNanos += System.nanoTime() - hashWait;
                     }
                 } catch (IOException | CephException | RuntimeException | Error e) {
                     if (hash != null) {
@@ -165,9 +170,10 @@ public final class RbdBackups {
             }
             writer.end();
             LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them, {} ms"
-                    + " waiting for reads, {} ms for the digest at the end)", session.pool().cephPool(), image,
-                    toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents.size(),
-                    (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000, waited, hashWaited);
+                    + " waiting for reads, {} ms writing the data out, {} ms waiting for the digest)",
+                    session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
+                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000, waited,
+                    writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
             return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);
@@ -244,13 +250,20 @@ public final class RbdBackups {
 
     /**
      * Before the next read is handed out: gives back the buffers the digest is done with, and waits for the oldest
-     * when as many are held as may be.
+     * when as many are held as may be; how long it waited, in nanoseconds.
      */
-    private static void giveBackHashed(ReadAhead reads, HashBehind hash, Deque<Long> lentWith) throws IOException {
+    private static long giveBackHashed(ReadAhead reads, HashBehind hash, Deque<Long> lentWith) throws IOException {
+        long waited = 0;
         while (!lentWith.isEmpty() && (lentWith.size() >= reads.maxHeld() || hash.hashed(lentWith.peek()))) {
-            hash.awaitLent(lentWith.poll());
+            long ticket = lentWith.poll();
+            if (!hash.hashed(ticket)) {
+                long start = System.nanoTime();
+                hash.awaitLent(ticket);
+                waited += System.nanoTime() - start;
+            }
             reads.release();
         }
+        return waited;
     }
 
     /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 32 smaller ones in as many bytes. */

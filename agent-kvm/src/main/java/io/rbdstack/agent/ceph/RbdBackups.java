@@ -123,6 +123,7 @@ public final class RbdBackups {
             long waited;
             long hashWaitedNanos = 0;
             long writeNanos = 0;
+            long queueing;
             int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
                     ranges, readsInFlight(longest), hash == null ? 1 : heldWhileHashing(longest),
@@ -167,13 +168,14 @@ public final class RbdBackups {
                     throw e;
                 }
                 waited = reads.waitedMillis();
+                queueing = reads.queueingMillis();
             }
             writer.end();
             LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them, {} ms"
-                    + " waiting for reads, {} ms writing the data out, {} ms waiting for the digest)",
+                    + " queueing reads, {} ms waiting for them, {} ms writing the data out, {} ms waiting for the digest)",
                     session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
-                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000, waited,
-                    writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
+                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000,
+                    queueing, waited, writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
             return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);

@@ -42,6 +42,7 @@ final class ReadAhead implements AutoCloseable {
     private final int depth;
     private final int maxHeld;
     private long waitedNanos;
+    private long queueingNanos;
 
     /**
      * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
@@ -145,7 +146,21 @@ final class ReadAhead implements AutoCloseable {
         return waitedNanos / 1_000_000;
     }
 
+    /** How long the caller spent queueing reads so far (librbd's and JNA's work in the caller's thread). */
+    long queueingMillis() {
+        return queueingNanos / 1_000_000;
+    }
+
     private void fill() throws CephException {
+        long start = System.nanoTime();
+        try {
+            queueReads();
+        } finally {
+            queueingNanos += System.nanoTime() - start;
+        }
+    }
+
+    private void queueReads() throws CephException {
         while (inFlight.size() < depth && ranges.hasNext() && !free.isEmpty()) {
             Range range = ranges.next();
             Pointer buffer = free.poll();

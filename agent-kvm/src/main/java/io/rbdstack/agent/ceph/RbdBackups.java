@@ -7,7 +7,10 @@ import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
@@ -37,6 +40,8 @@ public final class RbdBackups {
      * ({@code (READS_IN_FLIGHT + 1) x CHUNK}); librbd's asynchronous reads cost no thread each.
      */
     static final int MAX_SMALL_READS_IN_FLIGHT = 32;
+    /** Small read buffers a backup holds at most while its digest runs behind ({@link #heldWhileHashing}). */
+    static final int MAX_HELD_WHILE_HASHING = 8;
     /**
      * Buffers a restore asks for: as many 4 MiB writes in flight, for the same reasons (rbd import-diff: up to 10).
      * Smaller writes share them ({@link WriteSlices}).
@@ -74,6 +79,16 @@ public final class RbdBackups {
     /** {@link #export(String, String, String, OutputStream)}, reporting the data bytes written of those to write. */
     public Transfer export(String image, String fromSnapshot, String toSnapshot, OutputStream out,
                            ProgressReporter progress) throws CephException, IOException {
+        return export(image, fromSnapshot, toSnapshot, out, null, progress);
+    }
+
+    /**
+     * {@link #export(String, String, String, OutputStream, ProgressReporter)}, every byte written fed to {@code hash}
+     * too (null: none), whose thread hashes the data where librbd read it while this one writes it to {@code out}.
+     * When the export fails, {@code hash} is closed before the buffers go back.
+     */
+    public Transfer export(String image, String fromSnapshot, String toSnapshot, OutputStream out, HashBehind hash,
+                           ProgressReporter progress) throws CephException, IOException {
         RbdSnapshots.checkNames(image, toSnapshot);
         Rbd rbd = new Rbd(session.ioCtx());
         RbdImage snapshot;
@@ -88,7 +103,7 @@ public final class RbdBackups {
             long size = snapshot.stat().size;
             List<Extent> extents = changedExtents(image, snapshot, fromSnapshot, size);
             long listed = System.nanoTime();
-            RbdDiffStream.Writer writer = new RbdDiffStream.Writer(out);
+            RbdDiffStream.Writer writer = new RbdDiffStream.Writer(hash == null ? out : new HashingOutput(out, hash));
             if (fromSnapshot != null) {
                 writer.fromSnapshot(fromSnapshot);
             }
@@ -106,31 +121,61 @@ public final class RbdBackups {
             long data = 0;
             long zero = 0;
             long waited;
+            long hashWaitedNanos = 0;
+            long writeNanos = 0;
+            long queueing;
             int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
-                    ranges, readsInFlight(longest), TransferBuffers.AGENT)) {
-                int next = 0;
-                for (Extent extent : extents) {
-                    if (!extent.exists()) {
-                        writer.zero(extent.offset(), extent.length());
-                        zero += extent.length();
-                        continue;
+                    ranges, readsInFlight(longest), hash == null ? 1 : heldWhileHashing(longest),
+                    TransferBuffers.AGENT)) {
+                // Of each buffer held, how many buffers had been lent to the digest once it was: it goes back
+                // when the digest has that many.
+                Deque<Long> lentWith = new ArrayDeque<>();
+                try {
+                    int next = 0;
+                    for (Extent extent : extents) {
+                        if (!extent.exists()) {
+                            writer.zero(extent.offset(), extent.length());
+                            zero += extent.length();
+                            continue;
+                        }
+                        for (long done = 0; done < extent.length(); next++) {
+                            ReadAhead.Range range = ranges.get(next);
+                            if (hash != null) {
+                                hashWaitedNanos += giveBackHashed(reads, hash, lentWith);
+                            }
+                            ByteBuffer bytes = reads.next();
+                            long writeStart = System.nanoTime();
+                            writer.write(range.offset(), bytes);
+                            writeNanos += System.nanoTime() - writeStart;
+                            if (hash != null) {
+                                lentWith.add(hash.lent());
+                            }
+                            done += range.length();
+                            progress.report(data + done, toWrite);
+                        }
+                        data += extent.length();
                     }
-                    for (long done = 0; done < extent.length(); next++) {
-                        ReadAhead.Range range = ranges.get(next);
-                        writer.write(range.offset(), reads.next());
-                        done += range.length();
-                        progress.report(data + done, toWrite);
+                    if (hash != null) {
+                        long hashWait = System.nanoTime();
+                        hash.awaitLent(hash.lent());
+                        hashWaitedNanos += System.nanoTime() - hashWait;
                     }
-                    data += extent.length();
+                } catch (IOException | CephException | RuntimeException | Error e) {
+                    if (hash != null) {
+                        hash.close(); // no longer reading the buffers that go back now
+                    }
+                    throw e;
                 }
                 waited = reads.waitedMillis();
+                queueing = reads.queueingMillis();
             }
             writer.end();
             LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them, {} ms"
-                    + " waiting for reads)", session.pool().cephPool(), image, toSnapshot,
-                    fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents.size(),
-                    (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000, waited);
+                    + " queueing reads, {} ms waiting for them, {} ms writing the data out, {} ms waiting for the digest)",
+                    session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
+                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000,
+                    queueing, waited, writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
             return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);
@@ -194,6 +239,33 @@ public final class RbdBackups {
         } finally {
             close(rbd, target);
         }
+    }
+
+    /**
+     * Read buffers a backup holds while its digest runs behind its writes: two of 4 MiB (one being written, one
+     * hashed), more of small reads (up to 8 of 512 KiB or less), so that the digest's thread is woken once for
+     * several of an incremental's small extents rather than once for each.
+     */
+    static int heldWhileHashing(int longest) {
+        return (int) Math.max(2, Math.min(MAX_HELD_WHILE_HASHING, (long) CHUNK / Math.max(1, longest)));
+    }
+
+    /**
+     * Before the next read is handed out: gives back the buffers the digest is done with, and waits for the oldest
+     * when as many are held as may be; how long it waited, in nanoseconds.
+     */
+    private static long giveBackHashed(ReadAhead reads, HashBehind hash, Deque<Long> lentWith) throws IOException {
+        long waited = 0;
+        while (!lentWith.isEmpty() && (lentWith.size() >= reads.maxHeld() || hash.hashed(lentWith.peek()))) {
+            long ticket = lentWith.poll();
+            if (!hash.hashed(ticket)) {
+                long start = System.nanoTime();
+                hash.awaitLent(ticket);
+                waited += System.nanoTime() - start;
+            }
+            reads.release();
+        }
+        return waited;
     }
 
     /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 32 smaller ones in as many bytes. */

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -34,7 +35,7 @@ public final class RbdDiffStream {
     /** Writes one diff; the caller calls the metadata methods first, then the data ones, then {@link #end}. */
     public static final class Writer {
         private final OutputStream out;
-        private static final int SLICE = 256 << 10;
+        static final int SLICE = 256 << 10;
         private final ByteBuffer scratch = ByteBuffer.allocate(17).order(ByteOrder.LITTLE_ENDIAN);
         private byte[] slice;
 
@@ -64,21 +65,33 @@ public final class RbdDiffStream {
         }
 
         /**
-         * The remaining bytes of {@code data} go at {@code offset} of the image. A native buffer is
-         * copied out in slices through one small array, never as a whole.
+         * The remaining bytes of {@code data} go at {@code offset} of the image. A stream that is also a channel
+         * (an image store's file) takes the buffer as it is, a native one without a copy in Java; otherwise a native
+         * buffer is copied out in slices through one small array, never as a whole.
          */
         public void write(long offset, ByteBuffer data) throws IOException {
             extent(WRITE, offset, data.remaining());
+            if (out instanceof WritableByteChannel channel) {
+                while (data.hasRemaining()) {
+                    channel.write(data);
+                }
+                return;
+            }
+            if (slice == null && !data.hasArray()) {
+                slice = new byte[SLICE];
+            }
+            copy(data, out, slice);
+        }
+
+        /** Writes the remaining bytes of {@code data} to {@code out}, a native buffer through {@code slice}. */
+        static void copy(ByteBuffer data, OutputStream out, byte[] slice) throws IOException {
             if (data.hasArray()) {
                 out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
                 data.position(data.limit());
                 return;
             }
-            if (slice == null) {
-                slice = new byte[SLICE];
-            }
             while (data.hasRemaining()) {
-                int n = Math.min(SLICE, data.remaining());
+                int n = Math.min(slice.length, data.remaining());
                 data.get(slice, 0, n);
                 out.write(slice, 0, n);
             }

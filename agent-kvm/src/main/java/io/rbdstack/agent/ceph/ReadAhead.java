@@ -15,9 +15,10 @@ import java.util.List;
  * export-diff does the same). The reads are librbd's asynchronous ones, so no thread waits per read and
  * many small reads (an incremental's extents) cost no more threads than a few large ones.
  *
- * <p>Memory is bounded and reused: up to {@code depth + 1} native buffers (or slices of one) in all (one handed
- * out, the others being filled), lent by the agent's {@link TransferBuffers} (fewer, and so fewer reads in flight, while
- * other transfers hold theirs), which librbd reads into and the caller reads from where they are. Fresh 4 MiB
+ * <p>Memory is bounded and reused: up to {@code depth + held} native buffers (or slices of one) in all ({@code held}
+ * handed out, the others being filled), lent by the agent's {@link TransferBuffers} (fewer, and so fewer reads in
+ * flight, while other transfers hold theirs), which librbd reads into and the caller reads from where they are (a
+ * backup's writes and, on another thread, its digest, {@link HashBehind}). Fresh 4 MiB
  * Java arrays per read (and JNA's fresh native copy of each) made the agent's resident memory grow to
  * hundreds of MiB during one backup.
  */
@@ -35,18 +36,22 @@ final class ReadAhead implements AutoCloseable {
     private final Iterator<Range> ranges;
     private final Deque<Pending> inFlight = new ArrayDeque<>();
     private final Deque<Pointer> free = new ArrayDeque<>();
+    /** Handed out and not given back yet, oldest first. */
+    private final Deque<Pointer> handedOut = new ArrayDeque<>();
     private final TransferBuffers.Lease lease;
     private final int depth;
-    private Pointer handedOut;
+    private final int maxHeld;
     private long waitedNanos;
+    private long queueingNanos;
 
     /**
      * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
      * while others hold the budget waits for theirs to end. No range may be longer than a buffer. Ranges much
      * shorter than a buffer (an incremental's extents) share one: each buffer is cut into slices of the longest
-     * range, so many small reads in flight take no more of the budget than one large one.
+     * range, so many small reads in flight take no more of the budget than one large one. The caller may hold up to
+     * {@code held} ranges' bytes at once ({@link #maxHeld}: fewer when the buffers lent are few).
      */
-    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, TransferBuffers buffers)
+    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int held, TransferBuffers buffers)
             throws CephException {
         this.image = image;
         this.what = what;
@@ -56,7 +61,7 @@ final class ReadAhead implements AutoCloseable {
             throw new IllegalArgumentException("a range of " + what + " is longer than a transfer buffer");
         }
         int slicesPerBuffer = buffers.bufferBytes() / longest;
-        long slicesWanted = Math.max(1, Math.min(depth + 1L, ranges.size()));
+        long slicesWanted = Math.max(1, Math.min((long) depth + held, ranges.size()));
         int most = (int) ((slicesWanted + slicesPerBuffer - 1) / slicesPerBuffer);
         try {
             this.lease = buffers.take(Math.min(2, most), most);
@@ -69,8 +74,9 @@ final class ReadAhead implements AutoCloseable {
                 free.add(buffer.share((long) slice * longest, longest));
             }
         }
-        // One slice is handed out while the others are read into.
-        this.depth = Math.max(1, Math.min(depth, free.size() - 1));
+        // Up to maxHeld slices are handed out while the others are read into; at least one read goes at a time.
+        this.maxHeld = Math.max(1, Math.min(held, free.size() - 1));
+        this.depth = Math.max(1, Math.min(depth, free.size() - maxHeld));
         try {
             fill();
         } catch (CephException e) {
@@ -80,14 +86,15 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * The next range's bytes (a buffer of exactly its length), in the order the ranges were given. The
-     * memory is reused: the buffer is valid until the next call.
+     * The next range's bytes (a buffer of exactly its length), in the order the ranges were given. The memory is
+     * reused: the buffer is valid until {@link #release} gives it back, or until this call finds {@link #maxHeld}
+     * buffers handed out and gives back the oldest (with a limit of 1: until the next call).
      */
     ByteBuffer next() throws CephException {
-        if (handedOut != null) {
-            free.add(handedOut);
-            handedOut = null;
+        while (handedOut.size() >= maxHeld) {
+            release();
         }
+        fill(); // into slices given back since the last call
         Pending head = inFlight.poll();
         if (head == null) {
             throw new IllegalStateException("no more ranges");
@@ -111,8 +118,27 @@ final class ReadAhead implements AutoCloseable {
                     + ": " + (read < 0 ? CephErrors.describe((int) read) : "got " + read),
                     read < 0 ? (int) read : -CephErrors.EIO);
         }
-        handedOut = head.buffer();
-        return handedOut.getByteBuffer(0, range.length()).asReadOnlyBuffer();
+        handedOut.add(head.buffer());
+        return head.buffer().getByteBuffer(0, range.length()).asReadOnlyBuffer();
+    }
+
+    /** Gives back the oldest buffer {@link #next} handed out, which the caller no longer reads. */
+    void release() {
+        Pointer oldest = handedOut.poll();
+        if (oldest == null) {
+            throw new IllegalStateException("no buffer is handed out");
+        }
+        free.add(oldest);
+    }
+
+    /** Buffers handed out and not given back. */
+    int held() {
+        return handedOut.size();
+    }
+
+    /** How many buffers the caller may hold at once (the {@code held} asked for, or fewer). */
+    int maxHeld() {
+        return maxHeld;
     }
 
     /** How long the caller waited for reads to end so far: near the whole backup when the OSDs bound it. */
@@ -120,7 +146,21 @@ final class ReadAhead implements AutoCloseable {
         return waitedNanos / 1_000_000;
     }
 
+    /** How long the caller spent queueing reads so far (librbd's and JNA's work in the caller's thread). */
+    long queueingMillis() {
+        return queueingNanos / 1_000_000;
+    }
+
     private void fill() throws CephException {
+        long start = System.nanoTime();
+        try {
+            queueReads();
+        } finally {
+            queueingNanos += System.nanoTime() - start;
+        }
+    }
+
+    private void queueReads() throws CephException {
         while (inFlight.size() < depth && ranges.hasNext() && !free.isEmpty()) {
             Range range = ranges.next();
             Pointer buffer = free.poll();

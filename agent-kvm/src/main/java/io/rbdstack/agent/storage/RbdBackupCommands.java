@@ -1,6 +1,7 @@
 package io.rbdstack.agent.storage;
 
 import io.rbdstack.agent.ceph.CephException;
+import io.rbdstack.agent.ceph.HashBehind;
 import io.rbdstack.agent.ceph.RadosConnector;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdBackups;
@@ -18,7 +19,6 @@ import io.rbdstack.storage.rbd.agent.RestoreRbdBackupCommand;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -56,12 +56,14 @@ final class RbdBackupCommands {
             ImageStore store = ImageStores.open(command.storeUrl(), command.storeCredentials());
             phases[1] = System.nanoTime();
             ImageStore.Written<String> written = store.writeAtomically(path, out -> {
-                DigestOutputStream digesting = new DigestOutputStream(out, sha256());
-                new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), digesting,
-                        progress);
-                digesting.flush();
-                phases[2] = System.nanoTime();
-                return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
+                // SHA-256 on a thread of its own, over the buffers librbd read into, while this one writes them.
+                try (HashBehind hash = new HashBehind(sha256())) {
+                    new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), out,
+                            hash, progress);
+                    String sha256 = HexFormat.of().formatHex(hash.digest());
+                    phases[2] = System.nanoTime();
+                    return sha256;
+                }
             });
             long end = System.nanoTime();
             LOG.info("Backup {}@{} to {} took {} ms: Ceph session {} ms, store opened {} ms, data {} ms,"

@@ -2,7 +2,6 @@ package io.rbdstack.agent.store;
 
 import io.rbdstack.spi.storage.ImageStorePath;
 import io.rbdstack.spi.storage.ImageStorePathException;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -116,7 +115,7 @@ public final class ImageStoreDirectory implements ImageStore {
             try {
                 T result;
                 long size;
-                try (channel; OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 20)) {
+                try (channel; OutputStream out = new ChannelOutput(channel)) {
                     result = writer.write(out);
                     out.flush();
                     force(channel);

@@ -293,13 +293,95 @@ class RbdBackupsIT {
         }
     }
 
+    @Test
+    void aBackupWhoseDigestFailsFailsWithItsCauseAndHoldsNoBuffer() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            String source = newImage(new RbdImages(session), 64 * MIB);
+            write(session, source, 0, bytes(40 * (1 << 20), 13)); // 10 reads of 4 MiB
+            new RbdSnapshots(session).create(source, "s1");
+            IllegalStateException broken = new IllegalStateException("broken digest");
+            MessageDigest failing = new MessageDigest("SHA-256") {
+                private long left = 9 * MIB;
+
+                @Override
+                protected void engineUpdate(byte input) {
+                    engineUpdate(new byte[] {input}, 0, 1);
+                }
+
+                @Override
+                protected void engineUpdate(byte[] input, int offset, int len) {
+                    left -= len;
+                    if (left < 0) {
+                        throw broken;
+                    }
+                }
+
+                @Override
+                protected byte[] engineDigest() {
+                    return new byte[32];
+                }
+
+                @Override
+                protected void engineReset() {
+                }
+            };
+            try (HashBehind hash = new HashBehind(failing)) {
+                java.io.IOException e = assertThrows(java.io.IOException.class, () -> new RbdBackups(session).export(
+                        source, null, "s1", OutputStream.nullOutputStream(), hash,
+                        io.rbdstack.spi.agent.handler.ProgressReporter.NONE));
+                assertTrue(e.getCause() == broken, "the digest's failure is the cause: " + e);
+            }
+            assertEquals(0, TransferBuffers.AGENT.lent(), "every buffer given back");
+        }
+    }
+
+    @Test
+    void aBackupWhoseStoreFailsMidwayStopsItsDigestAndHoldsNoBuffer() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            String source = newImage(new RbdImages(session), 64 * MIB);
+            write(session, source, 0, bytes(40 * (1 << 20), 14));
+            new RbdSnapshots(session).create(source, "s1");
+            java.io.IOException full = new java.io.IOException("No space left on device");
+            OutputStream store = new OutputStream() {
+                private long left = 10 * MIB;
+
+                @Override
+                public void write(int b) throws java.io.IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+                    left -= length;
+                    if (left < 0) {
+                        throw full;
+                    }
+                }
+            };
+            HashBehind hash = new HashBehind(MessageDigest.getInstance("SHA-256"));
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> new RbdBackups(session).export(
+                    source, null, "s1", store, hash, io.rbdstack.spi.agent.handler.ProgressReporter.NONE));
+            assertTrue(e == full, "the store's failure: " + e);
+            assertEquals(0, TransferBuffers.AGENT.lent(), "every buffer given back");
+            java.io.IOException closed = assertThrows(java.io.IOException.class, hash::digest);
+            assertTrue(closed.getMessage().contains("closed"), "the digest was stopped first: " + closed);
+        }
+    }
+
     // --- helpers ---
 
+    /** Exports with the digest behind, as a backup does, and checks it is the file's SHA-256. */
     private Path export(RbdBackups backups, String image, String from, String to) throws Exception {
         Path file = dir.resolve(image + "@" + to + ".diff");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            backups.export(image, from, to, out);
+        byte[] digest;
+        try (OutputStream out = Files.newOutputStream(file);
+             HashBehind hash = new HashBehind(MessageDigest.getInstance("SHA-256"))) {
+            backups.export(image, from, to, out, hash, io.rbdstack.spi.agent.handler.ProgressReporter.NONE);
+            digest = hash.digest();
         }
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),
+                HexFormat.of().formatHex(digest), "the digest behind is the file's SHA-256");
+        assertEquals(0, TransferBuffers.AGENT.lent(), "every buffer given back");
         return file;
     }
 

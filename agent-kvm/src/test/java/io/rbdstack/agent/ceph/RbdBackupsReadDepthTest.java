@@ -23,4 +23,13 @@ class RbdBackupsReadDepthTest {
             assertEquals(true, buffers <= 5L * (4 << 20), longest + " bytes: " + buffers + " bytes of buffers");
         }
     }
+
+    @Test
+    void aBackupHoldsTwoWholeObjectsOrUpToEightSmallReadsForItsDigest() {
+        assertEquals(2, RbdBackups.heldWhileHashing(4 << 20));
+        assertEquals(2, RbdBackups.heldWhileHashing(3 << 20));
+        assertEquals(4, RbdBackups.heldWhileHashing(1 << 20));
+        assertEquals(8, RbdBackups.heldWhileHashing(64 << 10));
+        assertEquals(8, RbdBackups.heldWhileHashing(1));
+    }
 }

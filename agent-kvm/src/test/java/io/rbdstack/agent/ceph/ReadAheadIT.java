@@ -117,7 +117,7 @@ class ReadAheadIT {
         ranges.addAll(wholeMebibytes(2, 5));
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             CephException failure;
-            try (ReadAhead reads = new ReadAhead(opened, "the test image", ranges, 4, buffers)) {
+            try (ReadAhead reads = new ReadAhead(opened, "the test image", ranges, 4, 1, buffers)) {
                 assertContent(0, reads.next());
                 assertContent(1, reads.next());
                 failure = assertThrows(CephException.class, reads::next);
@@ -135,7 +135,7 @@ class ReadAheadIT {
     void theCallerStoppingWithReadsInFlightGivesTheBuffersBackAfterLibrbd() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             long start = System.nanoTime();
-            try (ReadAhead reads = new ReadAhead(opened, "the test image", wholeMebibytes(0, 8), 4, buffers)) {
+            try (ReadAhead reads = new ReadAhead(opened, "the test image", wholeMebibytes(0, 8), 4, 1, buffers)) {
                 assertContent(0, reads.next());
                 // The caller fails here (its store refused a write, say): four reads are still in flight.
             }
@@ -152,11 +152,11 @@ class ReadAheadIT {
             List<ReadAhead.Range> failing = new ArrayList<>(wholeMebibytes(0, 1));
             failing.add(new ReadAhead.Range(4L * IMAGE_BYTES, MIB));
             failing.addAll(wholeMebibytes(1, 4));
-            try (ReadAhead reads = new ReadAhead(opened, "the test image", failing, 4, buffers)) {
+            try (ReadAhead reads = new ReadAhead(opened, "the test image", failing, 4, 1, buffers)) {
                 reads.next();
                 assertThrows(CephException.class, reads::next);
             }
-            try (ReadAhead reads = new ReadAhead(opened, "the test image", wholeMebibytes(0, 8), 4, buffers)) {
+            try (ReadAhead reads = new ReadAhead(opened, "the test image", wholeMebibytes(0, 8), 4, 1, buffers)) {
                 for (int m = 0; m < 8; m++) {
                     assertContent(m, reads.next());
                 }

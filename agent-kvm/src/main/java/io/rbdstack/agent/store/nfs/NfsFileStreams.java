@@ -4,6 +4,8 @@ import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.util.Objects;
 
 /** Java streams over an {@link NfsFile}, moving up to one buffer (1 MiB, libnfs's writemax/readmax) per RPC. */
@@ -16,7 +18,7 @@ final class NfsFileStreams {
     }
 
     /** Appends from offset 0; {@link OutputStream#close} sends what is buffered, not an fsync nor a file close. */
-    static final class Output extends OutputStream {
+    static final class Output extends OutputStream implements WritableByteChannel {
         private final NfsFile file;
         private final Memory buffer = new Memory(CHUNK);
         private int buffered;
@@ -44,6 +46,29 @@ final class NfsFileStreams {
                     flush();
                 }
             }
+        }
+
+        /** The remaining bytes of {@code data} into the RPC buffer, copied once (a backup's native read buffers). */
+        @Override
+        public int write(ByteBuffer data) throws IOException {
+            int length = data.remaining();
+            while (data.hasRemaining()) {
+                int n = Math.min(data.remaining(), CHUNK - buffered);
+                ByteBuffer part = data.slice();
+                part.limit(n);
+                buffer.getByteBuffer(buffered, n).put(part);
+                data.position(data.position() + n);
+                buffered += n;
+                if (buffered == CHUNK) {
+                    flush();
+                }
+            }
+            return length;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
         }
 
         @Override

@@ -4,6 +4,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * {@link #complete}; {@link #abort()} discards the parts. Parts are 8 MiB, doubling every 1000
  * parts, so S3's 10,000-part limit is never reached and a backup of up to 8 GiB holds 24 MiB.
  */
-final class S3MultipartOutputStream extends OutputStream {
+final class S3MultipartOutputStream extends OutputStream implements WritableByteChannel {
 
     static final int FIRST_PART_BYTES = 8 << 20;
     /** Parts uploading at once, each on its own connection, while the next one fills. */
@@ -91,6 +93,27 @@ final class S3MultipartOutputStream extends OutputStream {
                 sendPart();
             }
         }
+    }
+
+    /** The remaining bytes of {@code data} into the part filling, copied once (a backup's native read buffers). */
+    @Override
+    public int write(ByteBuffer data) throws IOException {
+        int length = data.remaining();
+        while (data.hasRemaining()) {
+            int n = Math.min(data.remaining(), buffer.length - filled);
+            data.get(buffer, filled, n);
+            filled += n;
+            size += n;
+            if (filled == buffer.length) {
+                sendPart();
+            }
+        }
+        return length;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !aborted;
     }
 
     String uploadId() {

@@ -34,10 +34,11 @@ final class RbdBackupCommands {
     private static final Logger LOG = LoggerFactory.getLogger(RbdBackupCommands.class);
 
     /**
-     * A restore reads each file up to this many buffers ahead of its writes (8 MiB of heap): enough to cover the
-     * 4 MiB a write takes at once while the next ones are read, no more than a few NFS READs (1 MiB each).
+     * A restore reads each file up to this many buffers ahead of its writes (16 MiB of heap). Writes often end in
+     * bursts, and each takes 4 MiB at once: 8 MiB ahead still left a 1 GiB restore waiting 0.5-1.3 s for its reads
+     * (directory, NFS), 16 MiB 17-211 ms (scripts/bench-backup.sh, agent log "Read backup ... waited").
      */
-    static final int READ_AHEAD_BUFFERS = 8;
+    static final int READ_AHEAD_BUFFERS = 16;
     static final int READ_AHEAD_BUFFER_BYTES = 1 << 20;
 
     private final RadosConnector rados;

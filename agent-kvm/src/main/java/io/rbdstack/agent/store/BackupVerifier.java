@@ -10,23 +10,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 
 /**
  * Verifies one backup file on any {@link ImageStore} (Proxmox Backup Server's verify, for rbd diff
- * files): re-reads it whole through a fixed 1 MiB buffer, parses its records without keeping them,
- * and compares its size, its from-snapshot and to-snapshot names and its SHA-256 with what was
- * recorded when it was written. A store that cannot be read is a failure, never a damage: only the
- * file's own state marks a backup damaged.
+ * files): re-reads it whole (read ahead and hashed on a thread of its own, {@link ReadAheadFile}),
+ * parses its records without keeping them, and compares its size, its from-snapshot and to-snapshot
+ * names and its SHA-256 with what was recorded when it was written. A store that cannot be read is a
+ * failure, never a damage: only the file's own state marks a backup damaged.
  */
 public final class BackupVerifier {
 
-    /** Read buffer and largest record chunk: memory stays at about twice this, whatever the file's size. */
+    /** Read buffer and largest record chunk: memory stays at about three times this, whatever the file's size. */
     static final int BUFFER = 1 << 20;
+    /** Buffers read ahead: one being parsed while the next is read and hashed. */
+    private static final int READ_AHEAD_BUFFERS = 2;
 
     private static final RbdDiffStream.Target DISCARD = new RbdDiffStream.Target() {
         @Override
@@ -69,9 +67,10 @@ public final class BackupVerifier {
     private static BackupVerifiedAnswer read(ImageStore store, VerifyBackupCommand command, long size)
             throws IOException {
         String path = command.path();
-        MessageDigest digest = sha256();
-        StoreStream counted = new StoreStream(store.openForReading(path));
-        try (InputStream in = new DigestInputStream(new java.io.BufferedInputStream(counted, BUFFER), digest)) {
+        // Read and hashed on a thread of its own while this one parses.
+        ReadAheadFile file = ReadAheadFile.open(store, path, READ_AHEAD_BUFFERS, BUFFER);
+        StoreStream counted = new StoreStream(file);
+        try (InputStream in = counted) {
             RbdDiffStream.Summary summary;
             try {
                 summary = RbdDiffStream.read(in, DISCARD, BUFFER);
@@ -93,7 +92,7 @@ public final class BackupVerifier {
                         + name(summary.fromSnapshot()) + " to snapshot " + summary.toSnapshot() + "; its chain says from "
                         + name(command.fromSnapshot()) + " to snapshot " + command.toSnapshot(), counted.read);
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = file.sha256();
             if (!actual.equalsIgnoreCase(command.sha256()) || counted.read != command.sizeBytes()) {
                 return BackupVerifiedAnswer.damaged(BackupDamage.CHECKSUM_MISMATCH, "backup " + path + " is damaged:"
                         + " its SHA-256 is " + actual + " over " + counted.read + " bytes, it was written with "
@@ -105,14 +104,6 @@ public final class BackupVerifier {
 
     private static String name(String fromSnapshot) {
         return fromSnapshot == null ? "nothing (a full backup)" : "snapshot " + fromSnapshot;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A read of the store itself failed: the store's fault, not the file's. */

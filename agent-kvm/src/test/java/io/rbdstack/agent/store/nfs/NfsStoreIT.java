@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rbdstack.agent.fixtures.FreezingTcpProxy;
 import io.rbdstack.agent.store.ImageStore;
 import io.rbdstack.agent.store.ImageStores;
+import io.rbdstack.agent.store.ReadAheadFile;
 import io.rbdstack.testing.RealServices;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -237,6 +239,47 @@ class NfsStoreIT {
         });
         assertArrayEquals(data, Files.readAllBytes(exportDir.resolve(path)), "the retry wrote it all");
         assertFalse(Files.exists(exportDir.resolve(path + ".part")), "the retry replaced what the failure left");
+    }
+
+    /**
+     * The NFS server stops answering in the middle of a restore's read (the proxy freezes): the read-ahead
+     * thread's READ times out, the reader gets that failure after the bytes before it, within the timeout, and
+     * closing ends the thread (its context closed on it) at once.
+     */
+    @Test
+    void aServerThatStopsAnsweringMidReadFailsTheReadAheadInBoundedTime() throws Exception {
+        int nfsPort = Integer.parseInt(services.require("nfs.port"));
+        int mountPort = Integer.parseInt(services.require("nfs.mount.port"));
+        String path = prefix + "/restored.rbddiff";
+        byte[] data = random(16 * NfsFileStreams.CHUNK);
+        ImageStores.open(url).writeAtomically(path, out -> {
+            out.write(data);
+            return null;
+        });
+        Duration timeout = Duration.ofSeconds(2);
+        try (FreezingTcpProxy proxy = new FreezingTcpProxy(nfsPort)) {
+            NfsStore viaProxy = NfsStore.of(url + "?nfsport=" + proxy.port() + "&mountport=" + mountPort, timeout);
+            ReadAheadFile in = ReadAheadFile.open(viaProxy, path, 2, NfsFileStreams.CHUNK);
+            byte[] first = in.readNBytes(NfsFileStreams.CHUNK + 1);
+            assertArrayEquals(java.util.Arrays.copyOf(data, first.length), first);
+            proxy.freeze();
+            long t0 = System.nanoTime();
+            IOException failure = assertThrows(IOException.class, () -> in.transferTo(OutputStream.nullOutputStream()));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long t1 = System.nanoTime();
+            in.close();
+            double closing = (System.nanoTime() - t1) / 1e9;
+            System.out.printf("NFS server frozen mid-read: the reader failed after %.2f s (timeout %d s), closing took"
+                    + " %.2f s: %s%n", seconds, timeout.toSeconds(), closing, failure.getMessage());
+            assertTrue(seconds < timeout.toSeconds() * 2.5, "failed only after " + seconds + " s");
+            assertTrue(closing < 1, "closing took " + closing + " s");
+            assertTrue(failure.getMessage().contains("read"), failure.getMessage());
+            assertTrue(in.bytesRead() < data.length, "it failed before the end");
+        }
+        try (ReadAheadFile again = ReadAheadFile.open(ImageStores.open(url), path, 2, NfsFileStreams.CHUNK)) {
+            assertArrayEquals(data, again.readAllBytes(), "read whole once the server answers");
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)), again.sha256());
+        }
     }
 
     @Test

@@ -13,10 +13,13 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import io.rbdstack.agent.fixtures.CephFixture;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * Issue 14's measurement: what queueing one asynchronous librbd read costs from Java, split into JNA's per-call
  * overhead (interface-mapped {@link LibRbd} against a direct-mapped binding, {@link Direct}) and librbd's own work,
  * with librbd's {@code rbd_non_blocking_aio} on (its default: requests go to a librbd thread) and off (the caller's
- * thread dispatches them). It prints the figures; it asserts only what holds whatever they are: every read returns
- * the bytes written.
+ * thread dispatches them), alone and beside busy threads. It prints the figures; it asserts only what holds
+ * whatever they are: every read returns the bytes written.
  */
 class RbdAioCallCostIT {
 
@@ -223,6 +226,57 @@ class RbdAioCallCostIT {
                 rbd.close(opened);
                 rados.ioCtxDestroy(io);
             }
+        }
+    }
+
+    /**
+     * The same queueing while two other threads keep the CPUs busy hashing, as a backup's writer and digest threads
+     * may: whether the agent's higher per-read figure is the call's own cost or the machine's other work.
+     */
+    @Test
+    void costOfQueueing64KibReadsBesideTwoBusyThreads() throws Exception {
+        Memory buffers = new Memory((long) DEPTH * EXTENT);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> busy = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                    byte[] block = new byte[EXTENT];
+                    while (!stop.get()) {
+                        sha.update(block);
+                    }
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "busy-" + t);
+            thread.start();
+            busy.add(thread);
+        }
+        IoCTX io = admin.ioCtxCreate(cluster.ceph.pool());
+        Rbd rbd = new Rbd(io);
+        RbdImage opened = rbd.openReadOnly(image);
+        try {
+            for (int round = 0; round < 3; round++) {
+                for (boolean direct : new boolean[] {false, true}) {
+                    long wallStart = System.nanoTime();
+                    long queueing = queueReads(opened, buffers, direct);
+                    long wall = System.nanoTime() - wallStart;
+                    if (round > 0) {
+                        print(String.format("(%s) create_completion + aio_read 64 KiB, %s, two busy threads",
+                                direct ? "c" : "b", direct ? "direct" : "interface"), queueing, EXTENTS);
+                        System.out.printf("RbdAioCallCostIT:   wall time of the %d reads (queue + wait + check): %d ms%n",
+                                EXTENTS, wall / 1_000_000);
+                    }
+                }
+            }
+        } finally {
+            stop.set(true);
+            for (Thread thread : busy) {
+                thread.join();
+            }
+            rbd.close(opened);
+            admin.ioCtxDestroy(io);
         }
     }
 }

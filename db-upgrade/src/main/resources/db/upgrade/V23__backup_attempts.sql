@@ -7,7 +7,7 @@ ALTER TABLE snapshots
   ADD COLUMN backup_attempted DATETIME NULL AFTER removed,
   ADD KEY ix_snapshots_backup_attempted (backup_attempted);
 
--- Snapshots backed up (or tried) before: their leftovers (partial files of killed agents) are looked for once.
+-- Every snapshot past Creating (deleted ones too, with or without a recorded backup): any may have had a backup
+-- attempt whose partial file an old agent left, so its leftovers are looked for once.
 UPDATE snapshots s SET s.backup_attempted = s.created
-  WHERE s.status IN ('CreatedOnPrimary', 'BackingUp', 'BackedUp')
-     OR EXISTS (SELECT 1 FROM snapshot_store_ref r WHERE r.snapshot_id = s.id AND r.store_role = 'Image');
+  WHERE s.status NOT IN ('Allocated', 'Creating');

@@ -208,6 +208,61 @@ class StorageCleanupIT {
         }
     }
 
+    // A deleted snapshot's backup a later incremental still needs stays recorded (nothing may delete it until the
+    // child goes): the leftovers cleanup of the deleted snapshot keeps it, and clears the snapshot.
+    @Test
+    void aDeletedSnapshotsBackupThatAChildIncrementalNeedsKeepsItsFileThroughTheLeftoversCleanup() throws Exception {
+        Path storeDir = Files.createDirectories(dir.resolve("chain-store"));
+        String storeId = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "chain", "url",
+                storeDir.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore").get("id")
+                .asText();
+        String volume = createVolume(1);
+        String parent = snapshot(volume);
+        String child = null;
+        try {
+            backup(parent);
+            Path parentFile;
+            try (Stream<Path> files = Files.walk(storeDir)) {
+                parentFile = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            }
+            child = snapshot(volume);
+            backup(child);
+            assertEquals(1L, count("SELECT COUNT(*) FROM snapshot_store_ref r JOIN snapshots s ON s.id = r.snapshot_id"
+                    + " JOIN snapshots p ON p.id = r.parent_snapshot_id WHERE s.uuid = ? AND p.uuid = ?", child, parent),
+                    "the child's backup is an incremental on the parent's");
+            byte[] parentBytes = Files.readAllBytes(parentFile);
+            admin.awaitJob(ok(admin.call("deleteSnapshot", "id", parent), "deleteSnapshot").get("jobid").asText());
+
+            cloud.ageBackupAttempts(parent);
+            Deadline.await("the deleted parent's leftovers are looked for", Duration.ofSeconds(30),
+                    () -> backupAttempted(parent) == null);
+            assertArrayEquals(parentBytes, Files.readAllBytes(parentFile), "the file the child needs stays");
+        } finally {
+            if (child != null) {
+                admin.awaitJob(ok(admin.call("deleteSnapshot", "id", child), "deleteSnapshot").get("jobid").asText());
+            }
+            ok(admin.call("deleteImageStore", "id", storeId), "deleteImageStore");
+        }
+    }
+
+    private static void backup(String snapshot) throws Exception {
+        JsonNode job = admin.awaitJob(ok(admin.call("backupSnapshot", "id", snapshot), "backupSnapshot")
+                .get("jobid").asText());
+        assertEquals(1, job.get("jobstatus").asInt(), job.toString());
+    }
+
+    private static long count(String query, Object... args) throws Exception {
+        try (Connection c = cloud.db.connect(); PreparedStatement ps = c.prepareStatement(query)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static Timestamp backupAttempted(String uuid) throws Exception {
         try (Connection c = cloud.db.connect();
              PreparedStatement ps = c.prepareStatement("SELECT backup_attempted FROM snapshots WHERE uuid = ?")) {

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * V23 (backup attempts' names) on a database at V22 that holds backed-up, deleted and never backed-up
- * snapshots: their rows and recorded backup paths are kept, and those that may have had a backup attempt
- * get {@code backup_attempted} once (their creation), so the storage cleanup looks for old leftovers once.
+ * snapshots: their rows and recorded backup paths are kept, and every one past Creating (a deleted one never
+ * backed up too: an old agent may have left its partial) gets {@code backup_attempted} once (its creation), so
+ * the storage cleanup looks for old leftovers once; one still Allocated or Creating had no attempt.
  */
 class BackupAttemptsUpgradeIT {
 
@@ -39,6 +40,8 @@ class BackupAttemptsUpgradeIT {
                             + " '2026-01-02 03:04:07', UTC_TIMESTAMP())",
                     snapshot + "(24, 's24', 'on-primary', 11, 7, 1, 3, 'MANUAL', 1, 'CreatedOnPrimary', 'KVM',"
                             + " '2026-01-02 03:04:08', NULL)",
+                    snapshot + "(25, 's25', 'taking', 11, 7, 1, 3, 'MANUAL', 1, 'Creating', 'KVM',"
+                            + " '2026-01-02 03:04:09', NULL)",
                     ref + "(21, 1, 'Image', 11, 'snapshots/7/11/s21.rbddiff', 1, 1, 'aa', 'Ready', UTC_TIMESTAMP())",
                     ref + "(22, 1, 'Image', 11, 'snapshots/7/11/s22.rbddiff', 1, 1, 'bb', 'Ready', UTC_TIMESTAMP())");
 
@@ -46,8 +49,9 @@ class BackupAttemptsUpgradeIT {
             List<String> expected = List.of(
                     "s21 BackedUp 2026-01-02 03:04:05.0",
                     "s22 Destroyed 2026-01-02 03:04:06.0",
-                    "s23 Destroyed null",
+                    "s23 Destroyed 2026-01-02 03:04:07.0",
                     "s24 CreatedOnPrimary 2026-01-02 03:04:08.0",
+                    "s25 Creating null",
                     "ref 21 snapshots/7/11/s21.rbddiff aa",
                     "ref 22 snapshots/7/11/s22.rbddiff bb");
             assertEquals(expected, rows(dataSource));

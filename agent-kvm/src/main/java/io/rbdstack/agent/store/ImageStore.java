@@ -33,11 +33,23 @@ public interface ImageStore {
 
     /**
      * Deletes the files of {@code directory} whose names start with {@code prefix}, partial ones too, but
-     * those named in {@code keep} (S3: also aborts the open uploads of such keys); how many went. For the
-     * leftovers of a snapshot's backup attempts whose answers the server never accepted, once none can still
-     * run. A missing directory has none.
+     * those named in {@code keep} (S3: also aborts the open uploads of such keys, same checks); how many this
+     * call removed (a partial file or an open upload counts one; one gone already, none). For the leftovers of a snapshot's backup attempts whose answers the server
+     * never accepted, once none can still run. A missing directory has none; a link or a directory at such a
+     * name is left (WARN), never followed. {@code prefix} must be {@link #checkLeftoverPrefix one snapshot's}.
      */
     int deleteLeftovers(String directory, String prefix, Set<String> keep) throws IOException;
+
+    /**
+     * Refuses a leftovers prefix that is not one snapshot's {@code <uuid>.}: one without the dot would take
+     * another snapshot whose uuid it starts, one with a '/' reaches into a subdirectory.
+     */
+    static void checkLeftoverPrefix(String prefix) throws IOException {
+        if (prefix == null || prefix.length() < 2 || !prefix.endsWith(".") || prefix.contains("/")) {
+            throw new IOException("leftovers prefix " + prefix + " refused: it must be a snapshot's '<uuid>.'"
+                    + " with no '/'");
+        }
+    }
 
     /** Opens {@code relative} for reading. */
     InputStream openForReading(String relative) throws IOException;

@@ -18,10 +18,13 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An image store as a directory on this host: {@code file:///path}, a file system every KVM host
@@ -34,6 +37,8 @@ import java.util.UUID;
  * leaves a half-written backup under its real name.
  */
 public final class ImageStoreDirectory implements ImageStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageStoreDirectory.class);
 
     /** O_CREAT|O_EXCL|O_NOFOLLOW: a new file, never one a link stands for. */
     private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -133,6 +138,7 @@ public final class ImageStoreDirectory implements ImageStore {
     /** Deletes the regular files of {@code directory} named {@code prefix...} but those in {@code keep}. */
     @Override
     public int deleteLeftovers(String directory, String prefix, Set<String> keep) throws IOException {
+        ImageStore.checkLeftoverPrefix(prefix);
         StoreRelativePath inside = StoreRelativePath.parse(directory + "/" + prefix, root);
         int deleted = 0;
         try (SecureDirectoryStream<Path> dir = directories.openDirectories(inside, false)) {
@@ -144,8 +150,12 @@ public final class ImageStoreDirectory implements ImageStore {
                 }
             }
             for (Path leftover : leftovers) {
-                if (directories.existingFile(dir, StoreRelativePath.parse(directory + "/" + leftover, root)) != null) {
-                    deleteIfPresent(dir, leftover); // unlinked, never followed
+                BasicFileAttributes attributes = NoFollowDirectories.attributes(dir, leftover);
+                if (attributes != null && !attributes.isRegularFile()) {
+                    // Not written by a backup: left for an admin, and the other leftovers still go.
+                    LOG.warn("{} in image store {} is not a regular file: left", root.resolve(directory)
+                            .resolve(leftover), root);
+                } else if (attributes != null && deleted(dir, leftover)) { // unlinked, never followed
                     deleted++;
                 }
             }
@@ -153,6 +163,16 @@ public final class ImageStoreDirectory implements ImageStore {
             return deleted; // no directory: no leftovers
         }
         return deleted;
+    }
+
+    /** Whether {@code name} was deleted here; false when it was gone already. */
+    private static boolean deleted(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        try {
+            dir.deleteFile(name);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** Opens {@code relative} for reading; a link or anything but a regular file is refused. */

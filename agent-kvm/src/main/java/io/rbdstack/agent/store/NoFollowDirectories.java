@@ -100,7 +100,7 @@ final class NoFollowDirectories {
     }
 
     /** The attributes of {@code name} itself (a link is not followed); null when there is none. */
-    private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         try {
             return dir.getFileAttributeView(name, BasicFileAttributeView.class,
                     LinkOption.NOFOLLOW_LINKS).readAttributes();

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -119,6 +120,44 @@ class ConcurrentBackupAttemptsIT {
         assertEquals(0, target.partials(), "the killed attempt's partial (open upload) is gone");
         assertEquals(2, target.files(), "the recorded file and the other snapshot's are all that is left");
         assertEquals(0, target.store.deleteLeftovers(target.directory, "s1.", Set.of(name(target.path))));
+    }
+
+    // A link or a directory at a leftover's name failed the whole call, so that snapshot's cleanup failed every run
+    // and its real leftovers stayed: they are left (WARN), never followed, and the files beside them still go.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"DIRECTORY", "NFS"})
+    void aLinkOrADirectoryAmongTheLeftoversIsLeftAndTheFilesStillGo(Kind kind) throws Exception {
+        target = open(kind);
+        FileTarget files = (FileTarget) target;
+        String unaccepted = WriteAttempt.now().nameOf(target.path);
+        write(unaccepted, RbdData.bytes(4096, 5), () -> { });
+        Path dir = files.root.resolve(target.directory);
+        Path outside = Files.writeString(files.mine.resolve("outside"), "secret");
+        Files.createSymbolicLink(dir.resolve("s1.link.rbddiff"), outside);
+        Files.createDirectories(dir.resolve("s1.dir.rbddiff"));
+
+        assertEquals(1, target.store.deleteLeftovers(target.directory, "s1.", Set.of()));
+        assertThrows(NoSuchFileException.class, () -> target.read(unaccepted));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("s1.dir.rbddiff", "s1.link.rbddiff"), left.map(p -> p.getFileName().toString())
+                    .sorted().toList());
+        }
+        assertEquals("secret", Files.readString(outside), "the link's target is untouched");
+        assertEquals(0, target.store.deleteLeftovers(target.directory, "s1.", Set.of()), "again: nothing to delete");
+    }
+
+    // Open uploads had none of the checks objects have: a kept name's upload, or one in a folder below, was aborted.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = "S3")
+    void onlyTheOpenUploadsOfLeftoversDirectlyInTheFolderAndNotKeptAreAborted(Kind kind) throws Exception {
+        target = open(kind);
+        S3Target bucket = (S3Target) target;
+        bucket.leaveKilledAttempt(target.directory + "/s1.killed.rbddiff");
+        bucket.leaveKilledAttempt(target.directory + "/s1.kept.rbddiff");
+        bucket.leaveKilledAttempt(target.directory + "/s1.deeper/x.rbddiff");
+
+        assertEquals(1, target.store.deleteLeftovers(target.directory, "s1.", Set.of("s1.kept.rbddiff")));
+        assertEquals(2, target.partials(), "the kept name's upload and the one below stay open");
     }
 
     /** Writes {@code bytes} as {@code name}, running {@code midway} after its first MiB; answers the SHA-256. */

@@ -158,9 +158,9 @@ class ImageStoreDirectoryTest {
         assertTrue(Files.isSymbolicLink(store().resolve("a/b.rbddiff")), "the planted link is left for the admin");
         assertTrue(Files.isSymbolicLink(store().resolve("a/c.rbddiff.part")), "the planted link is left for the admin");
         assertFalse(Files.exists(store().resolve("a/c.rbddiff"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
-        // Leftovers are deleted as files, never through a link: a link among them is refused.
-        assertTrue(assertThrows(IOException.class, () -> store.deleteLeftovers("a", "c.", java.util.Set.of()))
-                .getMessage().contains("is a symbolic link"));
+        // Leftovers are deleted as files, never through a link: a link among them is left (WARN), not followed.
+        assertEquals(0, store.deleteLeftovers("a", "c.", java.util.Set.of()));
+        assertTrue(Files.isSymbolicLink(store().resolve("a/c.rbddiff.part")), "the planted link is left for the admin");
         assertEquals("secret", Files.readString(target));
     }
 
@@ -177,6 +177,42 @@ class ImageStoreDirectoryTest {
                     .toList());
         }
         assertEquals(0, store.deleteLeftovers("snapshots/9/9", "s1.", java.util.Set.of()), "no directory, none");
+    }
+
+    // A link or a directory at a leftover's name failed the whole call, so the snapshot's cleanup failed every run
+    // and its real leftovers stayed: such entries are left (WARN) and the files beside them still go.
+    @Test
+    void aLinkOrDirectoryAmongTheLeftoversIsLeftAndTheFilesStillGo() throws Exception {
+        ImageStoreDirectory store = open(store());
+        Path dir = Files.createDirectories(store().resolve("snapshots/2/7"));
+        Path outside = Files.writeString(store().resolve("outside"), "secret");
+        Files.createSymbolicLink(dir.resolve("s1.link.rbddiff"), outside);
+        Files.createDirectories(dir.resolve("s1.dir.rbddiff").resolve("inner"));
+        Files.writeString(dir.resolve("s1.a.rbddiff"), "a");
+        Files.writeString(dir.resolve("s1.b.rbddiff.part"), "b");
+
+        assertEquals(2, store.deleteLeftovers("snapshots/2/7", "s1.", java.util.Set.of()));
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of("s1.dir.rbddiff", "s1.link.rbddiff"), left.map(p -> p.getFileName().toString())
+                    .sorted().toList());
+        }
+        assertTrue(Files.isDirectory(dir.resolve("s1.dir.rbddiff").resolve("inner")), "the directory is untouched");
+        assertEquals("secret", Files.readString(outside), "the link's target is untouched");
+    }
+
+    // The server sends one snapshot's "<uuid>.": without the dot "s1" would take snapshot s10's files, and a '/'
+    // reaches into another directory.
+    @Test
+    void aPrefixThatIsNotOneSnapshotsIsRefused() throws Exception {
+        ImageStoreDirectory store = open(store());
+        Path dir = Files.createDirectories(store().resolve("snapshots/2/7"));
+        Files.writeString(dir.resolve("s10.a.rbddiff"), "other snapshot");
+        for (String prefix : List.of("s1", "", ".", "x/s1.")) {
+            IOException refused = assertThrows(IOException.class,
+                    () -> store.deleteLeftovers("snapshots/2/7", prefix, java.util.Set.of()), prefix);
+            assertTrue(refused.getMessage().contains("leftovers prefix"), refused.getMessage());
+        }
+        assertTrue(Files.exists(dir.resolve("s10.a.rbddiff")));
     }
 
     private static List<Path> regularFiles(Path directory) throws IOException {

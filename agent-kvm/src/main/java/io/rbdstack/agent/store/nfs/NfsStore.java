@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An image store on an NFS export ({@code nfs://server/export/path}), reached through libnfs over
@@ -21,6 +23,8 @@ import java.util.UUID;
  * files; links planted in the store are refused all the same.
  */
 public final class NfsStore implements ImageStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NfsStore.class);
 
     /** How long one NFS RPC may take: {@code -Drbdstack.nfs.timeout.ms}, 20 s by default (the server waits 30 s). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(Long.getLong("rbdstack.nfs.timeout.ms", 20_000));
@@ -103,13 +107,20 @@ public final class NfsStore implements ImageStore {
 
     @Override
     public int deleteLeftovers(String directory, String prefix, Set<String> keep) throws IOException {
+        ImageStore.checkLeftoverPrefix(prefix);
         StoreRelativePath inside = parse(directory + "/" + prefix);
         int deleted = 0;
         try (NfsContext nfs = mount()) {
             String path = directories(nfs, inside, false);
             for (String entry : nfs.list(path.isEmpty() ? "/" : path)) {
-                if (entry.startsWith(prefix) && !keep.contains(entry) && existingFile(nfs, path + "/" + entry) != null
-                        && nfs.unlink(path + "/" + entry)) {
+                if (!entry.startsWith(prefix) || keep.contains(entry)) {
+                    continue;
+                }
+                long[] stat = nfs.lstat(path + "/" + entry);
+                if (stat != null && stat[0] != NfsContext.S_IFREG) {
+                    // Not written by a backup: left for an admin, and the other leftovers still go.
+                    LOG.warn("{}/{} in image store {} is not a regular file: left", path, entry, url.url());
+                } else if (stat != null && nfs.unlink(path + "/" + entry)) {
                     deleted++;
                 }
             }

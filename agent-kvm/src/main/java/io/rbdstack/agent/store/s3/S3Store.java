@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -110,16 +111,23 @@ public final class S3Store implements ImageStore {
         }
     }
 
-    /** Deletes the objects of {@code directory} named {@code prefix...} but those in {@code keep}; aborts their uploads. */
+    /**
+     * Deletes the objects of {@code directory} named {@code prefix...} but those in {@code keep}, and aborts their
+     * uploads (the same checks: directly in the folder, not kept); how many went, an open upload counted as a
+     * directory store counts a partial file.
+     */
     @Override
     public int deleteLeftovers(String directory, String prefix, Set<String> keep) throws IOException {
+        ImageStore.checkLeftoverPrefix(prefix);
         String start = key(directory + "/" + prefix);
         String folder = start.substring(0, start.lastIndexOf('/') + 1);
+        // Only keys directly in the folder (none deeper: a prefix match could reach "a.b/c"), and none kept.
+        Predicate<String> leftover = key -> key.lastIndexOf('/') == folder.length() - 1
+                && !keep.contains(key.substring(folder.length()));
         return call("delete the leftovers " + start + "* from", () -> {
-            int deleted = 0;
+            int deleted = 0; // objects and open uploads, as a directory counts files and partial files
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(url.bucket()).prefix(start)).contents()) {
-                if (object.key().lastIndexOf('/') == folder.length() - 1
-                        && !keep.contains(object.key().substring(folder.length()))) {
+                if (leftover.test(object.key())) {
                     s3.deleteObject(b -> b.bucket(url.bucket()).key(object.key()));
                     deleted++;
                 }
@@ -127,8 +135,11 @@ public final class S3Store implements ImageStore {
             try {
                 for (MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(url.bucket())
                         .prefix(start)).uploads()) {
-                    s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(upload.key()).uploadId(upload.uploadId()));
-                    deleted++;
+                    if (leftover.test(upload.key())) {
+                        s3.abortMultipartUpload(b -> b.bucket(url.bucket()).key(upload.key())
+                                .uploadId(upload.uploadId()));
+                        deleted++;
+                    }
                 }
             } catch (S3Exception e) {
                 if (e.statusCode() != 403) {

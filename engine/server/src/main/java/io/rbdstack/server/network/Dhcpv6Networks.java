@@ -100,27 +100,41 @@ public final class Dhcpv6Networks implements AutoCloseable {
         if (host == null) {
             return;
         }
-        List<Long> networkIds = jdbc.query("SELECT DISTINCT c.network_id FROM nics c JOIN networks n"
+        // Recorded before sending, then read again: a VM stopped or a network deleted meanwhile is either seen
+        // here or its plan sees the row and queues a removal behind this (see apply).
+        List<Long> planned = wantedNetworks(host);
+        planned.forEach(networkId -> record(networkId, host));
+        List<Long> networkIds = wantedNetworks(host).stream().filter(planned::contains).toList();
+        List<ApplyDhcpNetworkCommand> networks = networkIds.stream().map(this::command).toList();
+        boolean served = sent(host, new ServeDhcpNetworksCommand(networks), serveTimeout(networks.size()));
+        // Failed part-way, the host may serve some of the set and still some of what it served: the rows keep
+        // both, so a later sync removes whatever of it the host should not serve (a removal is harmless twice).
+        if (served) {
+            jdbc.transaction(() -> {
+                jdbc.update("DELETE FROM network_dhcp_host WHERE host_id = ?", host.id());
+                networkIds.forEach(networkId -> record(networkId, host));
+            });
+            LOG.info("Host {} serves the DHCPv6 of {} network(s)", host.name(), networkIds.size());
+        }
+    }
+
+    /** The dual-stack networks, not deleted, of the host's VMs running or starting, in network order. */
+    private List<Long> wantedNetworks(Host host) {
+        return jdbc.query("SELECT DISTINCT c.network_id FROM nics c JOIN networks n"
                 + " ON n.id = c.network_id JOIN vm_instance v ON v.id = c.instance_id WHERE v.host_id = ?"
                 + " AND c.removed IS NULL AND n.removed IS NULL AND n.ip6_cidr IS NOT NULL"
                 + " AND v.state IN ('Starting', 'Running') ORDER BY c.network_id", rs -> rs.getLong(1), host.id());
-        List<ApplyDhcpNetworkCommand> networks = networkIds.stream().map(this::command).toList();
-        boolean served = sent(host, new ServeDhcpNetworksCommand(networks), serveTimeout(networks.size()));
-        Instant now = Instant.now();
-        jdbc.transaction(() -> {
-            if (served) {
-                jdbc.update("DELETE FROM network_dhcp_host WHERE host_id = ?", host.id());
-            }
-            // Failed part-way, the host may serve some of the set and still some of what it served: the rows keep
-            // both, so a later sync removes whatever of it the host should not serve (a removal is harmless twice).
-            for (long networkId : networkIds) {
-                jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)"
-                        + " ON DUPLICATE KEY UPDATE applied = VALUES(applied)", networkId, host.id(), now);
-            }
-        });
-        if (served) {
-            LOG.info("Host {} serves the DHCPv6 of {} network(s)", host.name(), networkIds.size());
-        }
+    }
+
+    /** Whether the host may serve the network: its row is what makes a later plan queue the removal. */
+    private void record(long networkId, Host host) {
+        jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)"
+                + " ON DUPLICATE KEY UPDATE applied = VALUES(applied)", networkId, host.id(), Instant.now());
+    }
+
+    private boolean recorded(long networkId, Host host) {
+        return jdbc.queryOne("SELECT 1 FROM network_dhcp_host WHERE network_id = ? AND host_id = ?",
+                rs -> rs.getInt(1), networkId, host.id()).isPresent();
     }
 
     /**
@@ -168,11 +182,26 @@ public final class Dhcpv6Networks implements AutoCloseable {
         }
     }
 
+    /**
+     * The plan was made when the change was asked; by this piece's turn the VM may have stopped or the network
+     * been deleted, and a plan made then found no row for this host and queued no removal. So the row is written
+     * before anything is sent and the host's networks read after it: a later change is seen here, or its plan
+     * sees the row and queues the removal behind this piece. A failed send keeps the row (the host may have
+     * applied part of it): a later sync removes what the host should not serve.
+     */
     private void apply(long networkId, Host host) {
-        if (sent(host, command(networkId), TIMEOUT)) {
-            jdbc.update("INSERT INTO network_dhcp_host (network_id, host_id, applied) VALUES (?, ?, ?)"
-                    + " ON DUPLICATE KEY UPDATE applied = VALUES(applied)", networkId, host.id(), Instant.now());
+        boolean servedBefore = recorded(networkId, host);
+        record(networkId, host);
+        if (!wantedNetworks(host).contains(networkId)) {
+            if (servedBefore) {
+                remove(networkId, networkUuid(networkId), host);
+            } else {
+                jdbc.update("DELETE FROM network_dhcp_host WHERE network_id = ? AND host_id = ?", networkId,
+                        host.id());
+            }
+            return;
         }
+        sent(host, command(networkId), TIMEOUT);
     }
 
     private void remove(long networkId, String networkUuid, Host host) {

@@ -84,6 +84,7 @@ final class HostLanes implements AutoCloseable {
         try {
             threads.execute(() -> runOne(lane));
         } catch (RejectedExecutionException e) {
+            lane.scheduled = false; // callers hold the lock
             LOG.debug("Host {}'s lane not run: closing", lane.host);
         }
     }

@@ -6,6 +6,7 @@ import io.rbdstack.spi.agent.store.DeleteBackupLeftoversCommand;
 import io.rbdstack.spi.storage.HostGateway;
 import io.rbdstack.spi.storage.PoolScope;
 import io.rbdstack.spi.storage.StorageException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,30 +30,55 @@ public final class BackupAttemptLeftovers {
      */
     public static final Duration SETTLE_AFTER = Duration.ofHours(Long.getLong("rbdstack.backup.leftovers.hours", 12));
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
-    private static final int PER_RUN = 100;
+    static final int PER_RUN = 100;
+    /** How long one run may send commands: stores that answer slowly delay the rest of the cleanup no more. */
+    static final Duration RUN_TIME = Duration.ofMinutes(5);
+    /**
+     * How long a snapshot whose leftovers could not be deleted waits before it is tried again: it is stamped
+     * as attempted this long before it settles, so it goes behind the others and always-failing snapshots (a
+     * store out of reach, a key that may not list, an old agent) cannot take a whole run every time.
+     */
+    static final Duration RETRY_AFTER = Duration.ofHours(1);
 
     private final SnapshotRepository snapshots;
     private final ImageStoreRepository stores;
     private final HostGateway hosts;
+    private final Clock clock;
 
     public BackupAttemptLeftovers(SnapshotRepository snapshots, ImageStoreRepository stores, HostGateway hosts) {
+        this(snapshots, stores, hosts, Clock.systemUTC());
+    }
+
+    BackupAttemptLeftovers(SnapshotRepository snapshots, ImageStoreRepository stores, HostGateway hosts, Clock clock) {
         this.snapshots = snapshots;
         this.stores = stores;
         this.hosts = hosts;
+        this.clock = clock;
     }
 
-    /** Deletes the leftovers of up to 100 settled snapshots; how many snapshots were cleared. */
+    /**
+     * Deletes the leftovers of up to 100 settled snapshots, oldest first, for at most {@link #RUN_TIME}; how
+     * many snapshots were cleared. One that fails is tried again after {@link #RETRY_AFTER}, behind the others.
+     */
     public int deleteSettled() {
+        Instant start = clock.instant();
+        Instant stop = start.plus(RUN_TIME);
         int cleared = 0;
         for (SnapshotRepository.AttemptedBackup snapshot : snapshots.settledBackupAttempts(
-                Instant.now().minus(SETTLE_AFTER), PER_RUN)) {
+                start.minus(SETTLE_AFTER), PER_RUN)) {
+            if (!clock.instant().isBefore(stop)) {
+                LOG.info("Unaccepted backup attempts' files: run stopped after {}, the rest next run", RUN_TIME);
+                break;
+            }
             try {
                 deleteLeftovers(snapshot);
                 snapshots.backupAttemptsCleared(snapshot.snapshotId(), snapshot.attempted());
                 cleared++;
             } catch (StorageException | RuntimeException e) {
-                LOG.warn("The files of unaccepted backup attempts of snapshot {} cannot be deleted yet: {}",
-                        snapshot.snapshotUuid(), e.getMessage());
+                Instant retry = clock.instant().minus(SETTLE_AFTER).plus(RETRY_AFTER);
+                LOG.warn("The files of unaccepted backup attempts of snapshot {} cannot be deleted yet (tried again"
+                        + " after {}): {}", snapshot.snapshotUuid(), RETRY_AFTER, e.getMessage());
+                snapshots.backupAttemptsRetryAt(snapshot.snapshotId(), snapshot.attempted(), retry);
             }
         }
         return cleared;

@@ -176,8 +176,10 @@ public final class SnapshotBackups {
      */
     static boolean isAttemptOf(String path, String directory, String snapshotUuid) {
         String prefix = directory + "/" + snapshotUuid + ".";
+        // The plain name <uuid>.rbddiff of agents before, or <uuid>.<attempt>.rbddiff with an attempt of 1+ chars.
         return path != null && path.startsWith(prefix) && path.endsWith(EXTENSION)
-                && path.indexOf('/', prefix.length()) < 0 && path.length() >= prefix.length() + EXTENSION.length() - 1;
+                && path.indexOf('/', prefix.length()) < 0 && (path.equals(directory + "/" + snapshotUuid + EXTENSION)
+                || path.length() > prefix.length() + EXTENSION.length());
     }
 
     /** The files to restore the snapshot from: its full backup first, then each incremental one up to its own. */

@@ -379,6 +379,15 @@ public final class SnapshotRepository implements VolumeSnapshots {
                 attempted);
     }
 
+    /**
+     * Its attempts' leftovers could not be deleted: it is stamped {@code retry} (as if last attempted then), so it
+     * settles again later, behind the others; unless an attempt began or ended since {@code attempted}.
+     */
+    public void backupAttemptsRetryAt(long snapshotId, Instant attempted, Instant retry) {
+        jdbc.update("UPDATE snapshots SET backup_attempted = ? WHERE id = ? AND backup_attempted = ?", retry,
+                snapshotId, attempted);
+    }
+
     /** Locks the volume's row until the transaction ends: revert and delete of its snapshots take turns. */
     public void lockVolume(long volumeId) {
         jdbc.query("SELECT id FROM volumes WHERE id = ? FOR UPDATE", rs -> rs.getLong(1), volumeId);

@@ -267,6 +267,7 @@ class SnapshotBackupsTest {
         assertTrue(SnapshotBackups.isAttemptOf(dir + "/u1.0190c5f3a2b-1f2e3d4c.rbddiff", dir, "u1"), "an attempt's name");
         assertTrue(SnapshotBackups.isAttemptOf(dir + "/u1.rbddiff", dir, "u1"), "the plain name of agents before");
         assertFalse(SnapshotBackups.isAttemptOf(dir + "/u10.x.rbddiff", dir, "u1"), "another snapshot's");
+        assertFalse(SnapshotBackups.isAttemptOf(dir + "/u1..rbddiff", dir, "u1"), "an empty attempt");
         assertFalse(SnapshotBackups.isAttemptOf(dir + "/u1.x/y.rbddiff", dir, "u1"), "below the directory");
         assertFalse(SnapshotBackups.isAttemptOf("snapshots/2/8/u1.x.rbddiff", dir, "u1"), "another volume's directory");
         assertFalse(SnapshotBackups.isAttemptOf(dir + "/u1.x.rbddiff.part", dir, "u1"), "a partial file");

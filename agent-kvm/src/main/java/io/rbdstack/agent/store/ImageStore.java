@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Where backup files live, whatever the store is: a directory on this host
@@ -45,9 +47,17 @@ public interface ImageStore {
      * another snapshot whose uuid it starts, one with a '/' reaches into a subdirectory.
      */
     static void checkLeftoverPrefix(String prefix) throws IOException {
-        if (prefix == null || prefix.length() < 2 || !prefix.endsWith(".") || prefix.contains("/")) {
-            throw new IOException("leftovers prefix " + prefix + " refused: it must be a snapshot's '<uuid>.'"
-                    + " with no '/'");
+        if (prefix == null || !prefix.endsWith(".") || !isUuid(prefix.substring(0, prefix.length() - 1))) {
+            throw new IOException("leftovers prefix " + prefix + " refused: it must be a snapshot's '<uuid>.'");
+        }
+    }
+
+    /** Whether {@code text} is a uuid as written by {@link UUID#toString} ({@link UUID#fromString} takes "1-1-1-1-1"). */
+    private static boolean isUuid(String text) {
+        try {
+            return UUID.fromString(text).toString().equals(text.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -165,12 +166,18 @@ public final class ImageStoreDirectory implements ImageStore {
         return deleted;
     }
 
-    /** Whether {@code name} was deleted here; false when it was gone already. */
-    private static boolean deleted(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    /**
+     * Whether {@code name} was deleted here; false when it was gone already, or could not be deleted as a file
+     * (a directory made at its name since it was checked): that one is left (WARN) and the others still go.
+     */
+    private boolean deleted(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         try {
             dir.deleteFile(name);
             return true;
         } catch (NoSuchFileException e) {
+            return false;
+        } catch (FileSystemException e) {
+            LOG.warn("Leftover {} in image store {} could not be deleted as a file: left", name, root, e);
             return false;
         }
     }

@@ -51,7 +51,10 @@ public final class ReadAheadFile extends InputStream {
     private final BlockingQueue<byte[]> free = new LinkedBlockingQueue<>();
     private final BlockingQueue<Chunk> filled = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final long closeWaitMillis;
     private final MessageDigest digest = newSha256();
+    /** {@link #read()}'s one byte, reused: a diff stream reads each record's tag with it. */
+    private final byte[] one = new byte[1];
     private volatile boolean stopping;
     /** Set by the thread before it hands out {@link #END}. */
     private volatile String sha256;
@@ -66,9 +69,10 @@ public final class ReadAheadFile extends InputStream {
     private Throwable failed;
     private boolean closed;
 
-    private ReadAheadFile(String what, int buffers, int bufferBytes, Opener opener,
+    private ReadAheadFile(String what, int buffers, int bufferBytes, long closeWaitMillis, Opener opener,
                           CompletableFuture<Void> opened) {
         this.what = what;
+        this.closeWaitMillis = closeWaitMillis;
         for (int i = 0; i < buffers; i++) {
             free.add(new byte[bufferBytes]);
         }
@@ -89,11 +93,17 @@ public final class ReadAheadFile extends InputStream {
 
     /** {@link #open(ImageStore, String, int, int)} of what {@code opener} opens; {@code what} names it in errors. */
     static ReadAheadFile open(String what, int buffers, int bufferBytes, Opener opener) throws IOException {
+        return open(what, buffers, bufferBytes, CLOSE_WAIT_MILLIS, opener);
+    }
+
+    /** As above, with {@link #close} waiting at most {@code closeWaitMillis} for the thread (tests). */
+    static ReadAheadFile open(String what, int buffers, int bufferBytes, long closeWaitMillis, Opener opener)
+            throws IOException {
         if (buffers < 1 || bufferBytes < 1) {
             throw new IllegalArgumentException("a read-ahead needs at least one buffer of at least one byte");
         }
         CompletableFuture<Void> opened = new CompletableFuture<>();
-        ReadAheadFile file = new ReadAheadFile(what, buffers, bufferBytes, opener, opened);
+        ReadAheadFile file = new ReadAheadFile(what, buffers, bufferBytes, closeWaitMillis, opener, opened);
         file.thread.start();
         try {
             opened.get();
@@ -158,6 +168,10 @@ public final class ReadAheadFile extends InputStream {
             while (length < buffer.length && (n = in.read(buffer, length, buffer.length - length)) >= 0) {
                 length += n;
             }
+            // Closed while this read ran: the reader wants nothing more, and may wait for no buffer back.
+            if (stopping) {
+                return false;
+            }
             long hashStart = System.nanoTime();
             readNanos += hashStart - readStart;
             digest.update(buffer, 0, length);
@@ -175,7 +189,6 @@ public final class ReadAheadFile extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
         return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
@@ -252,7 +265,7 @@ public final class ReadAheadFile extends InputStream {
 
     /** Buffers this stream still holds (tests): none once closed. */
     int buffersHeld() {
-        return free.size() + filled.size() + (current != null && current.buffer() != null ? 1 : 0);
+        return (int) free.stream().filter(buffer -> buffer != STOP).count() + filled.size() + (current != null && current.buffer() != null ? 1 : 0);
     }
 
     /** Whether the read-ahead thread is still running (tests). */
@@ -262,7 +275,9 @@ public final class ReadAheadFile extends InputStream {
 
     /**
      * Stops the read-ahead thread and waits until it has closed the file (at most {@link #CLOSE_WAIT_MILLIS}; it
-     * closes it on its own when a read outlives that), then drops the buffers.
+     * closes it on its own when a read outlives that), then drops the buffers. An interrupted caller still waits
+     * (a transfer is interrupted when the agent loses its connection; the file must be closed all the same) and
+     * finds its interrupt set again on return.
      */
     @Override
     public void close() {
@@ -271,19 +286,39 @@ public final class ReadAheadFile extends InputStream {
         }
         closed = true;
         stopping = true;
+        // STOP goes in last: clearing after it could remove it and leave the thread waiting for a buffer forever.
+        free.clear();
         free.add(STOP);
-        try {
-            thread.join(CLOSE_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        boolean interrupted = joinUninterruptibly();
         if (thread.isAlive()) {
             LOG.warn("The read-ahead of {} is still in a read after {} ms; it closes the file when that returns", what,
-                    CLOSE_WAIT_MILLIS);
+                    closeWaitMillis);
         }
         current = null;
-        free.clear();
         filled.clear();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for the thread until the close deadline, through interrupts; returns whether one came. */
+    private boolean joinUninterruptibly() {
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(closeWaitMillis);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return interrupted;
+            }
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                if (!thread.isAlive()) {
+                    return interrupted;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
     }
 
     private static IOException rethrown(Throwable failure, String what) {

@@ -358,17 +358,70 @@ class RbdBackupsIT {
                     }
                 }
             };
-            HashBehind hash = new HashBehind(MessageDigest.getInstance("SHA-256"));
+            SlowDigest slow = new SlowDigest();
+            HashBehind hash = new HashBehind(slow);
             java.io.IOException e = assertThrows(java.io.IOException.class, () -> new RbdBackups(session).export(
                     source, null, "s1", store, hash, io.rbdstack.spi.agent.handler.ProgressReporter.NONE));
             assertTrue(e == full, "the store's failure: " + e);
             assertEquals(0, TransferBuffers.AGENT.lent(), "every buffer given back");
+            int updates = slow.lentAtEachUpdate.size();
+            Thread.sleep(200); // a digest still running would hash on, over buffers given back
+            assertEquals(updates, slow.lentAtEachUpdate.size(), "no update after export returned");
+            assertTrue(updates > 0, "the digest hashed the buffers it was given");
+            assertFalse(slow.lentAtEachUpdate.contains(0), "no buffer hashed after the buffers were given back: "
+                    + slow.lentAtEachUpdate);
             java.io.IOException closed = assertThrows(java.io.IOException.class, hash::digest);
             assertTrue(closed.getMessage().contains("closed"), "the digest was stopped first: " + closed);
         }
     }
 
     // --- helpers ---
+
+    /**
+     * A SHA-256 slow enough to fall behind the export, recording at each update of a buffer how many transfer
+     * buffers were lent: 0 means it hashed a buffer already given back (and maybe reused).
+     */
+    private static final class SlowDigest extends MessageDigest {
+        final List<Integer> lentAtEachUpdate = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final MessageDigest sha256;
+
+        SlowDigest() throws java.security.NoSuchAlgorithmException {
+            super("SHA-256");
+            sha256 = MessageDigest.getInstance("SHA-256");
+        }
+
+        @Override
+        protected void engineUpdate(java.nio.ByteBuffer input) {
+            lentAtEachUpdate.add(TransferBuffers.AGENT.lent());
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            lentAtEachUpdate.add(TransferBuffers.AGENT.lent());
+            sha256.update(input);
+        }
+
+        @Override
+        protected void engineUpdate(byte input) {
+            sha256.update(input);
+        }
+
+        @Override
+        protected void engineUpdate(byte[] input, int offset, int length) {
+            sha256.update(input, offset, length);
+        }
+
+        @Override
+        protected byte[] engineDigest() {
+            return sha256.digest();
+        }
+
+        @Override
+        protected void engineReset() {
+            sha256.reset();
+        }
+    }
 
     /** Exports with the digest behind, as a backup does, and checks it is the file's SHA-256. */
     private Path export(RbdBackups backups, String image, String from, String to) throws Exception {

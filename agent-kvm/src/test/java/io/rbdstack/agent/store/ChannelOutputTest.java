@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,70 @@ class ChannelOutputTest {
             writeDiff(new RbdDiffStream.Writer(out), extents);
         }
         assertArrayEquals(expected.toByteArray(), Files.readAllBytes(file));
+    }
+
+    @Test
+    void aChannelWritingAtMostSevenBytesPerCallStillGetsTheWholeDiffInOrder() throws Exception {
+        Random random = new Random(11);
+        byte[][] extents = new byte[8][];
+        for (int i = 0; i < extents.length; i++) {
+            extents[i] = new byte[random.nextInt(20_000)];
+            random.nextBytes(extents[i]);
+        }
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        writeDiff(new RbdDiffStream.Writer(expected), extents);
+
+        Path file = dir.resolve("short-writes");
+        try (ShortWrites channel = new ShortWrites(FileChannel.open(file, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE), 7);
+             ChannelOutput out = new ChannelOutput(channel, 4096)) {
+            writeDiff(new RbdDiffStream.Writer(out), extents);
+        }
+        assertArrayEquals(expected.toByteArray(), Files.readAllBytes(file));
+    }
+
+    /** A gathering channel that writes at most {@code most} bytes per call, as a socket or a full pipe may. */
+    private static final class ShortWrites implements GatheringByteChannel {
+        private final FileChannel file;
+        private final int most;
+
+        ShortWrites(FileChannel file, int most) {
+            this.file = file;
+            this.most = most;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            ByteBuffer part = src.slice(src.position(), Math.min(most, src.remaining()));
+            int n = file.write(part);
+            src.position(src.position() + n);
+            return n;
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+            for (int i = offset; i < offset + length; i++) {
+                if (sources[i].hasRemaining()) {
+                    return write(sources[i]); // short: at most one buffer's first bytes
+                }
+            }
+            return 0;
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources) throws IOException {
+            return write(sources, 0, sources.length);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return file.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
     }
 
     @Test

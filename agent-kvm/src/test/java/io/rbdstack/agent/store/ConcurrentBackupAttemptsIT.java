@@ -96,7 +96,7 @@ class ConcurrentBackupAttemptsIT {
         assertEquals(0, target.partials(), "no partial file or open upload left");
 
         // The server accepted the retry's answer: the cleanup deletes the stale writer's file, never the recorded one.
-        assertEquals(1, target.store.deleteLeftovers(target.directory, "s1.", Set.of(name(retryName))));
+        assertEquals(1, target.store.deleteLeftovers(target.directory, "0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.", Set.of(name(retryName))));
         assertArrayEquals(retryBytes, target.read(retryName), "the recorded file stays as it was");
         assertThrows(NoSuchFileException.class, () -> target.read(staleName));
     }
@@ -108,18 +108,18 @@ class ConcurrentBackupAttemptsIT {
         target = open(kind);
         byte[] recorded = RbdData.bytes(4096, 3);
         write(target.path, recorded, () -> { }); // as agents before attempt names wrote: <uuid>.rbddiff, recorded
-        write(target.directory + "/s10." + WriteAttempt.now().id() + ".rbddiff", RbdData.bytes(4096, 4), () -> { });
+        write(target.directory + "/5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b." + WriteAttempt.now().id() + ".rbddiff", RbdData.bytes(4096, 4), () -> { });
         write(WriteAttempt.now().nameOf(target.path), RbdData.bytes(4096, 5), () -> { }); // answer never accepted
         target.leaveKilledAttempt(WriteAttempt.now().nameOf(target.path));
         assertEquals(1, target.partials());
         // No write replaces a file, a recorded one least of all.
         assertThrows(FileAlreadyExistsException.class, () -> write(target.path, RbdData.bytes(4096, 6), () -> { }));
 
-        assertEquals(2, target.store.deleteLeftovers(target.directory, "s1.", Set.of(name(target.path))));
+        assertEquals(2, target.store.deleteLeftovers(target.directory, "0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.", Set.of(name(target.path))));
         assertArrayEquals(recorded, target.read(target.path), "the recorded file stays");
         assertEquals(0, target.partials(), "the killed attempt's partial (open upload) is gone");
         assertEquals(2, target.files(), "the recorded file and the other snapshot's are all that is left");
-        assertEquals(0, target.store.deleteLeftovers(target.directory, "s1.", Set.of(name(target.path))));
+        assertEquals(0, target.store.deleteLeftovers(target.directory, "0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.", Set.of(name(target.path))));
     }
 
     // A link or a directory at a leftover's name failed the whole call, so that snapshot's cleanup failed every run
@@ -133,17 +133,17 @@ class ConcurrentBackupAttemptsIT {
         write(unaccepted, RbdData.bytes(4096, 5), () -> { });
         Path dir = files.root.resolve(target.directory);
         Path outside = Files.writeString(files.mine.resolve("outside"), "secret");
-        Files.createSymbolicLink(dir.resolve("s1.link.rbddiff"), outside);
-        Files.createDirectories(dir.resolve("s1.dir.rbddiff"));
+        Files.createSymbolicLink(dir.resolve("0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.link.rbddiff"), outside);
+        Files.createDirectories(dir.resolve("0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.dir.rbddiff"));
 
-        assertEquals(1, target.store.deleteLeftovers(target.directory, "s1.", Set.of()));
+        assertEquals(1, target.store.deleteLeftovers(target.directory, "0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.", Set.of()));
         assertThrows(NoSuchFileException.class, () -> target.read(unaccepted));
         try (Stream<Path> left = Files.list(dir)) {
-            assertEquals(List.of("s1.dir.rbddiff", "s1.link.rbddiff"), left.map(p -> p.getFileName().toString())
+            assertEquals(List.of("0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.dir.rbddiff", "0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.link.rbddiff"), left.map(p -> p.getFileName().toString())
                     .sorted().toList());
         }
         assertEquals("secret", Files.readString(outside), "the link's target is untouched");
-        assertEquals(0, target.store.deleteLeftovers(target.directory, "s1.", Set.of()), "again: nothing to delete");
+        assertEquals(0, target.store.deleteLeftovers(target.directory, "0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.", Set.of()), "again: nothing to delete");
     }
 
     // Open uploads had none of the checks objects have: a kept name's upload, or one in a folder below, was aborted.
@@ -152,11 +152,11 @@ class ConcurrentBackupAttemptsIT {
     void onlyTheOpenUploadsOfLeftoversDirectlyInTheFolderAndNotKeptAreAborted(Kind kind) throws Exception {
         target = open(kind);
         S3Target bucket = (S3Target) target;
-        bucket.leaveKilledAttempt(target.directory + "/s1.killed.rbddiff");
-        bucket.leaveKilledAttempt(target.directory + "/s1.kept.rbddiff");
-        bucket.leaveKilledAttempt(target.directory + "/s1.deeper/x.rbddiff");
+        bucket.leaveKilledAttempt(target.directory + "/0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.killed.rbddiff");
+        bucket.leaveKilledAttempt(target.directory + "/0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.kept.rbddiff");
+        bucket.leaveKilledAttempt(target.directory + "/0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.deeper/x.rbddiff");
 
-        assertEquals(1, target.store.deleteLeftovers(target.directory, "s1.", Set.of("s1.kept.rbddiff")));
+        assertEquals(1, target.store.deleteLeftovers(target.directory, "0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.", Set.of("0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.kept.rbddiff")));
         assertEquals(2, target.partials(), "the kept name's upload and the one below stay open");
     }
 
@@ -208,7 +208,7 @@ class ConcurrentBackupAttemptsIT {
         Target(ImageStore store, String directory) {
             this.store = store;
             this.directory = directory;
-            this.path = directory + "/s1.rbddiff";
+            this.path = directory + "/0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d.rbddiff";
         }
 
         byte[] read(String name) throws IOException {

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** The store directory without Ceph: where files go, and that no link in a store is followed. */
 class ImageStoreDirectoryTest {
 
+    private static final String SNAPSHOT = "0b6c3a1e-7f8d-4c2a-9e5b-1d2f3a4b5c6d";
+    private static final String OTHER_SNAPSHOT = "5e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b";
+
     @TempDir
     Path base;
 
@@ -140,7 +143,7 @@ class ImageStoreDirectoryTest {
         Path target = Files.writeString(outside().resolve("passwd"), "secret");
         Files.createDirectories(store().resolve("a"));
         Files.createSymbolicLink(store().resolve("a/b.rbddiff"), target);
-        Files.createSymbolicLink(store().resolve("a/c.rbddiff.part"), target);
+        Files.createSymbolicLink(store().resolve("a/" + SNAPSHOT + ".rbddiff.part"), target);
         ImageStoreDirectory store = open(store());
 
         assertTrue(assertThrows(IOException.class, () -> store.openForReading("a/b.rbddiff")).getMessage()
@@ -150,17 +153,17 @@ class ImageStoreDirectoryTest {
         assertTrue(assertThrows(IOException.class, () -> store.delete("a/b.rbddiff")).getMessage()
                 .contains("is a symbolic link"));
         // A link standing where the partial file goes fails the write (O_CREAT|O_EXCL), never written through.
-        assertThrows(FileAlreadyExistsException.class, () -> store.writeAtomically("a/c.rbddiff", out -> {
+        assertThrows(FileAlreadyExistsException.class, () -> store.writeAtomically("a/" + SNAPSHOT + ".rbddiff", out -> {
             out.write('x');
             return null;
         }));
         assertEquals("secret", Files.readString(target));
         assertTrue(Files.isSymbolicLink(store().resolve("a/b.rbddiff")), "the planted link is left for the admin");
-        assertTrue(Files.isSymbolicLink(store().resolve("a/c.rbddiff.part")), "the planted link is left for the admin");
-        assertFalse(Files.exists(store().resolve("a/c.rbddiff"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertTrue(Files.isSymbolicLink(store().resolve("a/" + SNAPSHOT + ".rbddiff.part")), "the planted link is left for the admin");
+        assertFalse(Files.exists(store().resolve("a/" + SNAPSHOT + ".rbddiff"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
         // Leftovers are deleted as files, never through a link: a link among them is left (WARN), not followed.
-        assertEquals(0, store.deleteLeftovers("a", "c.", java.util.Set.of()));
-        assertTrue(Files.isSymbolicLink(store().resolve("a/c.rbddiff.part")), "the planted link is left for the admin");
+        assertEquals(0, store.deleteLeftovers("a", SNAPSHOT + ".", java.util.Set.of()));
+        assertTrue(Files.isSymbolicLink(store().resolve("a/" + SNAPSHOT + ".rbddiff.part")), "the planted link is left for the admin");
         assertEquals("secret", Files.readString(target));
     }
 
@@ -168,15 +171,15 @@ class ImageStoreDirectoryTest {
     void leftoversOfASnapshotsAttemptsGoButTheKeptFilesAndOtherSnapshotsStay() throws Exception {
         ImageStoreDirectory store = open(store());
         Path dir = Files.createDirectories(store().resolve("snapshots/2/7"));
-        for (String name : List.of("s1.a.rbddiff", "s1.b.rbddiff", "s1.c.rbddiff.part", "s1.rbddiff", "s10.a.rbddiff")) {
+        for (String name : List.of(SNAPSHOT + ".a.rbddiff", SNAPSHOT + ".b.rbddiff", SNAPSHOT + ".c.rbddiff.part", SNAPSHOT + ".rbddiff", OTHER_SNAPSHOT + ".a.rbddiff")) {
             Files.writeString(dir.resolve(name), name);
         }
-        assertEquals(3, store.deleteLeftovers("snapshots/2/7", "s1.", java.util.Set.of("s1.b.rbddiff")));
+        assertEquals(3, store.deleteLeftovers("snapshots/2/7", SNAPSHOT + ".", java.util.Set.of(SNAPSHOT + ".b.rbddiff")));
         try (Stream<Path> left = Files.list(dir)) {
-            assertEquals(List.of("s1.b.rbddiff", "s10.a.rbddiff"), left.map(p -> p.getFileName().toString()).sorted()
+            assertEquals(List.of(SNAPSHOT + ".b.rbddiff", OTHER_SNAPSHOT + ".a.rbddiff"), left.map(p -> p.getFileName().toString()).sorted()
                     .toList());
         }
-        assertEquals(0, store.deleteLeftovers("snapshots/9/9", "s1.", java.util.Set.of()), "no directory, none");
+        assertEquals(0, store.deleteLeftovers("snapshots/9/9", SNAPSHOT + ".", java.util.Set.of()), "no directory, none");
     }
 
     // A link or a directory at a leftover's name failed the whole call, so the snapshot's cleanup failed every run
@@ -186,33 +189,33 @@ class ImageStoreDirectoryTest {
         ImageStoreDirectory store = open(store());
         Path dir = Files.createDirectories(store().resolve("snapshots/2/7"));
         Path outside = Files.writeString(store().resolve("outside"), "secret");
-        Files.createSymbolicLink(dir.resolve("s1.link.rbddiff"), outside);
-        Files.createDirectories(dir.resolve("s1.dir.rbddiff").resolve("inner"));
-        Files.writeString(dir.resolve("s1.a.rbddiff"), "a");
-        Files.writeString(dir.resolve("s1.b.rbddiff.part"), "b");
+        Files.createSymbolicLink(dir.resolve(SNAPSHOT + ".link.rbddiff"), outside);
+        Files.createDirectories(dir.resolve(SNAPSHOT + ".dir.rbddiff").resolve("inner"));
+        Files.writeString(dir.resolve(SNAPSHOT + ".a.rbddiff"), "a");
+        Files.writeString(dir.resolve(SNAPSHOT + ".b.rbddiff.part"), "b");
 
-        assertEquals(2, store.deleteLeftovers("snapshots/2/7", "s1.", java.util.Set.of()));
+        assertEquals(2, store.deleteLeftovers("snapshots/2/7", SNAPSHOT + ".", java.util.Set.of()));
         try (Stream<Path> left = Files.list(dir)) {
-            assertEquals(List.of("s1.dir.rbddiff", "s1.link.rbddiff"), left.map(p -> p.getFileName().toString())
+            assertEquals(List.of(SNAPSHOT + ".dir.rbddiff", SNAPSHOT + ".link.rbddiff"), left.map(p -> p.getFileName().toString())
                     .sorted().toList());
         }
-        assertTrue(Files.isDirectory(dir.resolve("s1.dir.rbddiff").resolve("inner")), "the directory is untouched");
+        assertTrue(Files.isDirectory(dir.resolve(SNAPSHOT + ".dir.rbddiff").resolve("inner")), "the directory is untouched");
         assertEquals("secret", Files.readString(outside), "the link's target is untouched");
     }
 
-    // The server sends one snapshot's "<uuid>.": without the dot "s1" would take snapshot s10's files, and a '/'
-    // reaches into another directory.
+    // The server sends one snapshot's "<uuid>.": without the dot a prefix could take another
+    // snapshot's files, and a '/' reaches into another directory; anything but a uuid and its dot is refused.
     @Test
     void aPrefixThatIsNotOneSnapshotsIsRefused() throws Exception {
         ImageStoreDirectory store = open(store());
         Path dir = Files.createDirectories(store().resolve("snapshots/2/7"));
-        Files.writeString(dir.resolve("s10.a.rbddiff"), "other snapshot");
-        for (String prefix : List.of("s1", "", ".", "x/s1.")) {
+        Files.writeString(dir.resolve(OTHER_SNAPSHOT + ".a.rbddiff"), "other snapshot");
+        for (String prefix : List.of(SNAPSHOT, "", ".", "x/" + SNAPSHOT + ".", "s1.", "1-1-1-1-1.", SNAPSHOT + ".x.")) {
             IOException refused = assertThrows(IOException.class,
                     () -> store.deleteLeftovers("snapshots/2/7", prefix, java.util.Set.of()), prefix);
             assertTrue(refused.getMessage().contains("leftovers prefix"), refused.getMessage());
         }
-        assertTrue(Files.exists(dir.resolve("s10.a.rbddiff")));
+        assertTrue(Files.exists(dir.resolve(OTHER_SNAPSHOT + ".a.rbddiff")));
     }
 
     private static List<Path> regularFiles(Path directory) throws IOException {

@@ -3,6 +3,7 @@ package io.rbdstack.agent.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -13,12 +14,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -227,5 +230,96 @@ class ReadAheadFileTest {
             assertTrue(source[0].served.get() <= 5L * BUFFER, "stopped after " + source[0].served.get() + " bytes");
             in.close(); // twice is harmless
         });
+    }
+
+    /** A source whose reads block until released: a store's read stuck on the network. */
+    private static final class StuckSource extends InputStream {
+        final Thread openedOn = Thread.currentThread();
+        final AtomicReference<Thread> closedOn = new AtomicReference<>();
+        final CountDownLatch inRead = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            inRead.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException("test source interrupted");
+            }
+            return len;
+        }
+
+        @Override
+        public void close() {
+            closedOn.set(Thread.currentThread());
+        }
+    }
+
+    @Test
+    void closingWithTheInterruptSetWaitsForTheStuckReadThenTheThreadEndsAndClosesTheFileOnIt() {
+        StuckSource[] source = new StuckSource[1];
+        assertTimeoutPreemptively(NEVER_HANGS, () -> {
+            ReadAheadFile in = ReadAheadFile.open("stuck", 2, BUFFER, () -> source[0] = new StuckSource());
+            source[0].inRead.await();
+            Thread releaser = new Thread(() -> {
+                sleep(200);
+                source[0].release.countDown();
+            });
+            releaser.start();
+            // As a transfer interrupted when the agent loses its connection: the interrupt is set when it closes.
+            Thread.currentThread().interrupt();
+            in.close();
+            assertTrue(Thread.interrupted(), "close() keeps the caller's interrupt");
+            assertFalse(in.threadAlive());
+            assertSame(source[0].openedOn, source[0].closedOn.get());
+            assertEquals(0, in.buffersHeld());
+            releaser.join();
+        });
+    }
+
+    @Test
+    void aReadOutlastingTheCloseWaitStillEndsTheThreadWhichClosesTheFileWhenTheReadReturns() {
+        StuckSource[] source = new StuckSource[1];
+        assertTimeoutPreemptively(NEVER_HANGS, () -> {
+            ReadAheadFile in = ReadAheadFile.open("slow", 2, BUFFER, 100, () -> source[0] = new StuckSource());
+            source[0].inRead.await();
+            in.close();
+            assertTrue(in.threadAlive(), "close() gave up waiting after 100 ms");
+            assertNull(source[0].closedOn.get());
+            source[0].release.countDown();
+            while (in.threadAlive()) {
+                sleep(10);
+            }
+            assertSame(source[0].openedOn, source[0].closedOn.get());
+            assertEquals(0, in.buffersHeld());
+        });
+    }
+
+    @Test
+    void readingOneByteAtATimeGetsEveryByte() throws Exception {
+        byte[] bytes = random(3 * BUFFER + 5);
+        ReadAheadFile.Opener[] opener = new ReadAheadFile.Opener[1];
+        opened(opener, bytes, Long.MAX_VALUE, null);
+        try (ReadAheadFile in = ReadAheadFile.open("bytewise", 2, BUFFER, opener[0])) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (int b; (b = in.read()) >= 0; ) {
+                out.write(b);
+            }
+            assertArrayEquals(bytes, out.toByteArray());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -71,20 +71,35 @@ public final class BackupAttemptLeftovers {
                 break;
             }
             try {
-                deleteLeftovers(snapshot);
+                if (!deleteLeftovers(snapshot, stop)) {
+                    LOG.info("Unaccepted backup attempts' files: run stopped after {} in snapshot {}, the rest next"
+                            + " run", RUN_TIME, snapshot.snapshotUuid());
+                    break;
+                }
                 snapshots.backupAttemptsCleared(snapshot.snapshotId(), snapshot.attempted());
                 cleared++;
             } catch (StorageException | RuntimeException e) {
-                Instant retry = clock.instant().minus(SETTLE_AFTER).plus(RETRY_AFTER);
                 LOG.warn("The files of unaccepted backup attempts of snapshot {} cannot be deleted yet (tried again"
-                        + " after {}): {}", snapshot.snapshotUuid(), RETRY_AFTER, e.getMessage());
-                snapshots.backupAttemptsRetryAt(snapshot.snapshotId(), snapshot.attempted(), retry);
+                        + " after {})", snapshot.snapshotUuid(), RETRY_AFTER, e);
+                retryLater(snapshot);
             }
         }
         return cleared;
     }
 
-    private void deleteLeftovers(SnapshotRepository.AttemptedBackup snapshot) throws StorageException {
+    /** Puts the snapshot behind the others for {@link #RETRY_AFTER}; a failure to is logged, and the run goes on. */
+    private void retryLater(SnapshotRepository.AttemptedBackup snapshot) {
+        try {
+            snapshots.backupAttemptsRetryAt(snapshot.snapshotId(), snapshot.attempted(),
+                    clock.instant().minus(SETTLE_AFTER).plus(RETRY_AFTER));
+        } catch (RuntimeException e) {
+            LOG.error("Snapshot {} cannot be put behind the others (it is tried again next run)",
+                    snapshot.snapshotUuid(), e);
+        }
+    }
+
+    /** Deletes the snapshot's leftovers on every store of its zone; false when the run's time ran out first. */
+    private boolean deleteLeftovers(SnapshotRepository.AttemptedBackup snapshot, Instant stop) throws StorageException {
         String directory = SnapshotBackups.directory(snapshot.accountId(), snapshot.volumeId());
         List<String> keep = snapshots.recordedBackupPaths(snapshot.snapshotId()).stream()
                 .map(path -> path.substring(path.lastIndexOf('/') + 1)).toList();
@@ -92,6 +107,12 @@ public final class BackupAttemptLeftovers {
         // is tried, one that cannot be reached (the next run tries again) keeping the others from nothing.
         StorageException failed = null;
         for (ImageStoreRepository.StoreRow store : stores.ofZone(snapshot.zoneId())) {
+            if (!clock.instant().isBefore(stop)) {
+                if (failed != null) {
+                    throw failed;
+                }
+                return false; // not cleared: the stores not reached are tried next run
+            }
             try {
                 Answer answer = hosts.sendToAnyHost(PoolScope.zone(store.zoneUuid()), new DeleteBackupLeftoversCommand(
                         store.url(), directory, snapshot.snapshotUuid() + ".", keep, store.credentials()), STORE_TIMEOUT);
@@ -109,5 +130,6 @@ public final class BackupAttemptLeftovers {
         if (failed != null) {
             throw failed;
         }
+        return true;
     }
 }

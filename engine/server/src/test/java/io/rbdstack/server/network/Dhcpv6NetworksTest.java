@@ -104,6 +104,11 @@ class Dhcpv6NetworksTest {
      * runs on the host is {@code running}, the network_dhcp_host rows are {@code rows} (host ids).
      */
     private static Jdbc database(AtomicBoolean running, Set<Long> rows) {
+        return database(running, rows, new CopyOnWriteArrayList<>());
+    }
+
+    /** As above, also recording each update's SQL in {@code updates}. */
+    private static Jdbc database(AtomicBoolean running, Set<Long> rows, List<String> updates) {
         return mock(Jdbc.class, call -> {
             String method = call.getMethod().getName();
             if (method.equals("transaction")) {
@@ -117,6 +122,7 @@ class Dhcpv6NetworksTest {
             if (method.equals("update")) {
                 Object[] args = (Object[]) call.getRawArguments()[1];
                 long host = (Long) args[sql.contains("WHERE host_id") ? 0 : 1];
+                updates.add(sql);
                 if (sql.startsWith("INSERT INTO network_dhcp_host")) {
                     rows.add(host);
                 } else if (sql.startsWith("DELETE FROM network_dhcp_host WHERE network_id")) {
@@ -194,8 +200,9 @@ class Dhcpv6NetworksTest {
         AtomicBoolean running = new AtomicBoolean();
         Set<Long> rows = ConcurrentHashMap.newKeySet();
         List<AgentCommand> sent = new CopyOnWriteArrayList<>();
+        List<String> updates = new CopyOnWriteArrayList<>();
         CompletableFuture<Answer> hung = new CompletableFuture<>();
-        try (Dhcpv6Networks dhcpv6 = new Dhcpv6Networks(database(running, rows), settings(), mock(PdPools.class),
+        try (Dhcpv6Networks dhcpv6 = new Dhcpv6Networks(database(running, rows, updates), settings(), mock(PdPools.class),
                 agentsSending(sent, hung))) {
             dhcpv6.hostConnected("host-a");
             awaitSent(sent, 1);
@@ -204,7 +211,14 @@ class Dhcpv6NetworksTest {
             running.set(false);
             dhcpv6.sync(NETWORK);
             hung.complete(GenericAnswer.ok());
-            Thread.sleep(300); // the waiting apply's turn
+            // The waiting apply's turn: it records the row, finds the VM stopped, and deletes the row as its last step.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (updates.stream().noneMatch(sql -> sql.startsWith("DELETE FROM network_dhcp_host WHERE network_id"))) {
+                assertTrue(System.nanoTime() < deadline, "the waiting apply ran: " + updates);
+                Thread.sleep(10);
+            }
+            assertTrue(updates.stream().anyMatch(sql -> sql.startsWith("INSERT INTO network_dhcp_host")),
+                    "the apply recorded the row before reading the host's networks: " + updates);
             assertEquals(List.of(), sent.stream().filter(ApplyDhcpNetworkCommand.class::isInstance).toList(),
                     "nothing applied to host a");
             assertEquals(Set.of(), rows, "no row says host a serves the network");

@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -133,5 +134,50 @@ class BackupAttemptLeftoversTest {
         assertEquals(1, sent.size());
         assertEquals("snap-1.", sent.get(0).prefix());
         assertEquals(List.of("snap-1.2.rbddiff"), sent.get(0).keep());
+    }
+
+    // A database error putting one snapshot back ended the whole run: the snapshots after it were never tried.
+    @Test
+    void aFailureToPutASnapshotBackDoesNotEndTheRun() throws Exception {
+        SnapshotRepository snapshots = mock(SnapshotRepository.class);
+        when(snapshots.settledBackupAttempts(any(), anyInt())).thenReturn(List.of(snapshot(1), snapshot(2)));
+        doThrow(new IllegalStateException("database gone")).when(snapshots)
+                .backupAttemptsRetryAt(eq(1L), any(), any());
+        HostGateway hosts = mock(HostGateway.class);
+        when(hosts.sendToAnyHost(any(), any(AgentCommand.class), any(Duration.class)))
+                .thenAnswer(call -> ((DeleteBackupLeftoversCommand) call.getArgument(1)).prefix().equals("snap-1.")
+                        ? GenericAnswer.failure("store out of reach") : GenericAnswer.ok());
+
+        int cleared = new BackupAttemptLeftovers(snapshots, oneStore(), hosts, new StepClock()).deleteSettled();
+
+        assertEquals(1, cleared);
+        verify(snapshots).backupAttemptsCleared(2, snapshot(2).attempted());
+    }
+
+    // A zone of several slow stores: the time limit is checked before each store, not only each snapshot.
+    @Test
+    void aRunStopsBetweenTheStoresOfOneSnapshotOnceItsTimeIsSpent() throws Exception {
+        SnapshotRepository snapshots = mock(SnapshotRepository.class);
+        when(snapshots.settledBackupAttempts(any(), anyInt())).thenReturn(List.of(snapshot(1), snapshot(2)));
+        ImageStoreRepository stores = mock(ImageStoreRepository.class);
+        when(stores.ofZone(1)).thenReturn(LongStream.rangeClosed(1, 5).mapToObj(id -> new ImageStoreRepository.StoreRow(
+                id, "store-" + id, "nfs", "nfs", "nfs://server/export" + id, "NFS", 1, "zone-1", "zone", null, null))
+                .toList());
+        StepClock clock = new StepClock();
+        List<String> sent = new CopyOnWriteArrayList<>();
+        HostGateway hosts = mock(HostGateway.class);
+        when(hosts.sendToAnyHost(any(), any(AgentCommand.class), any(Duration.class))).thenAnswer(call -> {
+            sent.add(((DeleteBackupLeftoversCommand) call.getArgument(1)).storeUrl());
+            clock.advance(Duration.ofMinutes(2)); // a slow store
+            return GenericAnswer.ok();
+        });
+
+        int cleared = new BackupAttemptLeftovers(snapshots, stores, hosts, clock).deleteSettled();
+
+        assertEquals(List.of("nfs://server/export1", "nfs://server/export2", "nfs://server/export3"), sent,
+                "sent until 5 minutes were spent");
+        assertEquals(0, cleared, "snapshot 1's other stores are not done: not cleared");
+        verify(snapshots, never()).backupAttemptsCleared(anyLong(), any());
+        verify(snapshots, never()).backupAttemptsRetryAt(anyLong(), any(), any());
     }
 }

@@ -161,9 +161,6 @@ public final class RadosConnector implements AutoCloseable {
             // copy every byte once more and hold memory (measured: four backups at once took the
             // agent from 155 MiB to 460 MiB). The guests' disks are QEMU's, with their own settings.
             rados.confSet("rbd_cache", "false");
-            // librbd copies a write's bytes when it is queued (its default, made sure of here): a restore reuses
-            // its one buffer for the next write at once (WriteBehind).
-            rados.confSet("rbd_disable_zero_copy_writes", "true");
         } catch (RadosException e) {
             rados.shutDown();
             throw new CephException("cannot configure librados for " + where + ": "

@@ -43,11 +43,10 @@ public final class RbdBackups {
     /** Small read buffers a backup holds at most while its digest runs behind ({@link #heldWhileHashing}). */
     static final int MAX_HELD_WHILE_HASHING = 8;
     /**
-     * Bytes of writes a restore keeps in flight at most: librbd holds a copy of each until it ends, so this bounds
-     * the memory; rbd import-diff keeps up to 10 writes of 4 MiB in flight, and librbd's write-around cache, which
-     * the rbd tool has on, acknowledges more before they end.
+     * Buffers a restore asks for: as many 4 MiB writes in flight, for the same reasons (rbd import-diff: up to 10).
+     * Smaller writes share them ({@link WriteSlices}).
      */
-    static final long WRITE_BYTES_IN_FLIGHT = 12L * CHUNK;
+    static final int WRITE_BUFFERS = 8;
     /**
      * Writes a restore keeps in flight at most when they are small (an incremental's extents, ~64 KiB each):
      * latency bounds them, and asynchronous writes cost no thread each.
@@ -204,7 +203,7 @@ public final class RbdBackups {
         long start = System.nanoTime();
         long[] extents = {0};
         String what = session.pool().cephPool() + "/" + image;
-        try (WriteBehind writes = new WriteBehind(target, what, MAX_WRITES_IN_FLIGHT, WRITE_BYTES_IN_FLIGHT,
+        try (WriteBehind writes = new WriteBehind(target, what, WRITE_BUFFERS, MAX_WRITES_IN_FLIGHT,
                 TransferBuffers.AGENT)) {
             RbdDiffStream.Summary summary = RbdDiffStream.read(in, new RbdDiffStream.Target() {
                 @Override

@@ -2,8 +2,10 @@ package io.rbdstack.agent.ceph;
 
 import com.ceph.rbd.RbdImage;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,11 +16,12 @@ import org.slf4j.LoggerFactory;
  * be in flight as cheaply as a few large ones.
  *
  * <p>Only extents that do not overlap run at once: an extent overlapping one still in flight waits
- * for everything before it, so the image ends as if the writes had run one after another. librbd copies
- * a write's bytes when it is queued ({@code rbd_disable_zero_copy_writes}, which {@link RadosConnector} sets:
- * its zero-copy writes made a full restore 1.4–1.7× slower than {@code rbd import-diff}), so one native buffer
- * lent by the agent's {@link TransferBuffers} carries every write into librbd, and the writes in flight are
- * bounded by count and bytes (librbd's copies) rather than by buffers held for each.
+ * for everything before it, so the image ends as if the writes had run one after another. The
+ * caller's array is copied into a slice of the native buffers lent by the agent's {@link TransferBuffers}
+ * ({@link WriteSlices}: small writes share a buffer, a 4 MiB one takes one); fewer buffers, and so fewer
+ * large writes in flight, while other transfers hold theirs. A slice is reused only once its write has
+ * ended. librbd copies it when the write is queued: its zero-copy writes ({@code rbd_disable_zero_copy_writes}
+ * false) made a full restore 1.4–1.7× slower than {@code rbd import-diff}, 1.0× with the copy.
  * A failed write is reported by the next call or by {@link #drain}; the ones already in flight still
  * end first (the image must not be closed under them).
  */
@@ -26,7 +29,7 @@ final class WriteBehind implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
 
-    private record Pending(long offset, long length, boolean zero, RbdCompletion completion) {
+    private record Pending(long offset, long length, int buffer, RbdCompletion completion) {
         boolean overlaps(long otherOffset, long otherLength) {
             return offset < otherOffset + otherLength && otherOffset < offset + length;
         }
@@ -35,32 +38,31 @@ final class WriteBehind implements AutoCloseable {
     private final RbdImage image;
     private final String what;
     private final int maxInFlight;
-    private final long maxBytesInFlight;
     private final Deque<Pending> inFlight = new ArrayDeque<>();
     private final TransferBuffers.Lease lease;
-    private final Memory buffer;
+    private final List<Memory> buffers;
+    private final WriteSlices slices;
     private final int maxLength;
-    private long bytesInFlight;
     private long waitedNanos;
 
     /**
-     * Waits for one of the agent's transfer buffers; no write may be longer than it. At most {@code maxInFlight}
-     * writes and {@code maxBytesInFlight} bytes of them (at least one write) are in flight.
+     * Waits for at least one of the agent's transfer buffers (up to {@code buffers}); no write may be longer than
+     * one. At most {@code maxInFlight} writes are in flight, and no more bytes than the buffers lent.
      */
-    WriteBehind(RbdImage image, String what, int maxInFlight, long maxBytesInFlight, TransferBuffers budget)
+    WriteBehind(RbdImage image, String what, int buffers, int maxInFlight, TransferBuffers budget)
             throws CephException {
         this.image = image;
         this.what = what;
         this.maxInFlight = maxInFlight;
-        this.maxBytesInFlight = maxBytesInFlight;
         this.maxLength = budget.bufferBytes();
         try {
-            this.lease = budget.take(1, 1);
+            this.lease = budget.take(1, buffers);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CephException("interrupted while waiting for a buffer to write " + what, -CephErrors.EINTR, e);
+            throw new CephException("interrupted while waiting for buffers to write " + what, -CephErrors.EINTR, e);
         }
-        this.buffer = lease.buffers().get(0);
+        this.buffers = lease.buffers();
+        this.slices = new WriteSlices(this.buffers.size(), maxLength);
     }
 
     /** Queues {@code length} bytes of {@code data} for {@code offset}; the array can be reused at once. */
@@ -68,29 +70,33 @@ final class WriteBehind implements AutoCloseable {
         if (length > maxLength) {
             throw new IllegalArgumentException("a write of " + length + " bytes to " + what + " is longer than a buffer");
         }
-        makeRoomFor(offset, length, length);
-        buffer.write(0, data, 0, length);
+        makeRoomFor(offset, length);
+        WriteSlices.Slice slice = slices.next(length);
+        while (slices.mustWait(slice)) {
+            complete(inFlight.poll());
+        }
+        Pointer source = buffers.get(slice.buffer()).share(slice.offset(), length);
+        source.write(0, data, 0, length);
         RbdCompletion completion = RbdCompletion.create(what);
-        // librbd has copied the bytes when this returns: the buffer is free for the next write.
-        int rc = LibRbd.INSTANCE.rbd_aio_write(image.getPointer(), offset, length, buffer, completion.pointer());
+        int rc = LibRbd.INSTANCE.rbd_aio_write(image.getPointer(), offset, length, source, completion.pointer());
         if (rc < 0) {
             completion.release();
             throw new CephException(writeFailure(offset, length) + CephErrors.describe(rc), rc);
         }
-        bytesInFlight += length;
-        inFlight.add(new Pending(offset, length, false, completion));
+        slices.started(slice.buffer());
+        inFlight.add(new Pending(offset, length, slice.buffer(), completion));
     }
 
     /** Queues zeroing {@code length} bytes at {@code offset}. */
     void zero(long offset, long length) throws CephException {
-        makeRoomFor(offset, length, 0);
+        makeRoomFor(offset, length);
         RbdCompletion completion = RbdCompletion.create(what);
         int rc = LibRbd.INSTANCE.rbd_aio_write_zeroes(image.getPointer(), offset, length, completion.pointer(), 0, 0);
         if (rc < 0) {
             completion.release();
             throw new CephException(zeroFailure(offset, length) + CephErrors.describe(rc), rc);
         }
-        inFlight.add(new Pending(offset, length, true, completion));
+        inFlight.add(new Pending(offset, length, -1, completion));
     }
 
     /** Waits until every queued write has ended; throws the first that failed. */
@@ -108,26 +114,26 @@ final class WriteBehind implements AutoCloseable {
         }
     }
 
-    private void makeRoomFor(long offset, long length, long bytes) throws CephException {
+    private void makeRoomFor(long offset, long length) throws CephException {
         if (inFlight.stream().anyMatch(pending -> pending.overlaps(offset, length))) {
             drain();
         }
-        while (!inFlight.isEmpty() && (inFlight.size() >= maxInFlight || bytesInFlight + bytes > maxBytesInFlight)) {
+        while (inFlight.size() >= maxInFlight) {
             complete(inFlight.poll());
         }
     }
 
-    /** Waits for the write's end and throws when it failed. */
+    /** Waits for the write's end (librbd is done with its slice then) and throws when it failed. */
     private void complete(Pending pending) throws CephException {
         long waitStart = System.nanoTime();
         long rc = pending.completion().await();
         waitedNanos += System.nanoTime() - waitStart;
-        if (!pending.zero()) {
-            bytesInFlight -= pending.length();
+        if (pending.buffer() >= 0) {
+            slices.ended(pending.buffer());
         }
         if (rc < 0) {
-            throw new CephException((pending.zero() ? zeroFailure(pending.offset(), pending.length())
-                    : writeFailure(pending.offset(), pending.length())) + CephErrors.describe((int) rc), (int) rc);
+            throw new CephException((pending.buffer() >= 0 ? writeFailure(pending.offset(), pending.length())
+                    : zeroFailure(pending.offset(), pending.length())) + CephErrors.describe((int) rc), (int) rc);
         }
     }
 

@@ -186,14 +186,14 @@ class RbdBackupsIT {
             int size = 8 << 20;
             String restored = newImage(rbd, size);
             byte[] expected = new byte[size];
-            // One buffer of 256 KiB for all: it carries each write into librbd while up to 32 others are in
+            // One buffer of 256 KiB for all: slices of it are reused round after round while others are in
             // flight, and extents overlap now and then (those must wait for the ones before them).
             TransferBuffers oneBuffer = new TransferBuffers(2, 256 << 10);
             try (TransferBuffers.Lease other = oneBuffer.take(1, 1)) {
                 Rbd opener = new Rbd(session.ioCtx());
                 RbdImage image = opener.open(restored);
-                try (WriteBehind writes = new WriteBehind(image, restored, RbdBackups.MAX_WRITES_IN_FLIGHT,
-                        RbdBackups.WRITE_BYTES_IN_FLIGHT, oneBuffer)) {
+                try (WriteBehind writes = new WriteBehind(image, restored, 8, RbdBackups.MAX_WRITES_IN_FLIGHT,
+                        oneBuffer)) {
                     for (int i = 0; i < 600; i++) {
                         int length = 512 * (1 + random.nextInt(128)); // 512 B to 64 KiB
                         int offset = 512 * random.nextInt((size - length) / 512);

@@ -33,6 +33,9 @@ interface LibNfs extends Library {
     /** {@code struct nfs_context *nfs_init_context(void)}. */
     Pointer nfs_init_context();
 
+    /** {@code int nfs_queue_length(struct nfs_context *nfs)}: requests queued or waiting for their reply. */
+    int nfs_queue_length(Pointer nfs);
+
     /** {@code void nfs_destroy_context(struct nfs_context *nfs)}: closes its socket and frees it. */
     void nfs_destroy_context(Pointer nfs);
 

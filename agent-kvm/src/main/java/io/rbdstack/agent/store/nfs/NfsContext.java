@@ -21,9 +21,12 @@ import java.util.function.IntSupplier;
  */
 final class NfsContext implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NfsContext.class);
+
     static final int ENOENT = 2;
     static final int EEXIST = 17;
     static final int ETIMEDOUT = 110;
+    static final int EIO = 5;
     /** What libnfs 4.0 answers when its timeout cancelled a call ("Command was cancelled"). */
     static final int EINTR = 4;
     private static final long S_IFMT = 0170000;
@@ -35,8 +38,16 @@ final class NfsContext implements AutoCloseable {
     private final Pointer context;
     private final String where;
     private final Thread owner = Thread.currentThread();
-    /** Why no further RPC is tried: one timed out. */
+    /** Why no further RPC is tried: one timed out, or the connection failed in the middle of one. */
     private String hung;
+    /**
+     * The connection failed in the middle of a call: libnfs's synchronous call returned while its request stays
+     * queued with a pointer into that call's finished stack frame, which any further call on the context,
+     * destroying it included, would write through (the agent crashed so, SIGSEGV in nfs_destroy_context, when an
+     * NFS server was killed mid-backup). Such a context is never used again, and not destroyed while a request is
+     * still queued (left, with its memory and socket).
+     */
+    private boolean broken;
 
     private NfsContext(Pointer context, String where) {
         this.context = context;
@@ -215,15 +226,33 @@ final class NfsContext implements AutoCloseable {
             hung = "an earlier call timed out (" + message + ")";
             throw new SocketTimeoutException(message);
         }
+        if (-rc == EIO && connectionFailedMidCall(nfs.nfs_get_error(context))) {
+            broken = true;
+            hung = "the connection failed during an earlier call (" + message + ")";
+        }
         if (Thread.currentThread().isInterrupted()) {
             throw new SocketTimeoutException(message);
         }
         throw new IOException(message);
     }
 
+    /** libnfs's synchronous calls say so when they stopped waiting on a failed connection, their request still queued. */
+    static boolean connectionFailedMidCall(String libnfsError) {
+        return libnfsError != null && (libnfsError.startsWith("nfs_service failed")
+                || libnfsError.startsWith("Poll failed"));
+    }
+
     @Override
     public void close() {
         onOwnerThread();
+        if (broken) {
+            int queued = nfs.nfs_queue_length(context);
+            if (queued > 0) {
+                LOG.warn("NFS context of {} left as it is, not destroyed: {}, {} request(s) still queued; its memory"
+                        + " and socket are not freed", where, hung, queued);
+                return;
+            }
+        }
         nfs.nfs_destroy_context(context);
     }
 }

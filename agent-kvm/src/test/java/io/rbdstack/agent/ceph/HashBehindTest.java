@@ -86,40 +86,6 @@ class HashBehindTest {
         release.join();
     }
 
-    /** SHA-256 until {@code after} bytes, then fails. */
-    private static final class FailingDigest extends MessageDigest {
-        private final RuntimeException failure;
-        private long left;
-
-        FailingDigest(RuntimeException failure, long after) {
-            super("SHA-256");
-            this.failure = failure;
-            this.left = after;
-        }
-
-        @Override
-        protected void engineUpdate(byte input) {
-            engineUpdate(new byte[] {input}, 0, 1);
-        }
-
-        @Override
-        protected void engineUpdate(byte[] input, int offset, int len) {
-            left -= len;
-            if (left < 0) {
-                throw failure;
-            }
-        }
-
-        @Override
-        protected byte[] engineDigest() {
-            return new byte[32];
-        }
-
-        @Override
-        protected void engineReset() {
-        }
-    }
-
     /** Blocks in its first update until released, saying when it is inside one. */
     private static final class SlowDigest extends MessageDigest {
         final CountDownLatch updating = new CountDownLatch(1);

@@ -300,31 +300,7 @@ class RbdBackupsIT {
             write(session, source, 0, bytes(40 * (1 << 20), 13)); // 10 reads of 4 MiB
             new RbdSnapshots(session).create(source, "s1");
             IllegalStateException broken = new IllegalStateException("broken digest");
-            MessageDigest failing = new MessageDigest("SHA-256") {
-                private long left = 9 * MIB;
-
-                @Override
-                protected void engineUpdate(byte input) {
-                    engineUpdate(new byte[] {input}, 0, 1);
-                }
-
-                @Override
-                protected void engineUpdate(byte[] input, int offset, int len) {
-                    left -= len;
-                    if (left < 0) {
-                        throw broken;
-                    }
-                }
-
-                @Override
-                protected byte[] engineDigest() {
-                    return new byte[32];
-                }
-
-                @Override
-                protected void engineReset() {
-                }
-            };
+            MessageDigest failing = new FailingDigest(broken, 9 * MIB);
             try (HashBehind hash = new HashBehind(failing)) {
                 java.io.IOException e = assertThrows(java.io.IOException.class, () -> new RbdBackups(session).export(
                         source, null, "s1", OutputStream.nullOutputStream(), hash,

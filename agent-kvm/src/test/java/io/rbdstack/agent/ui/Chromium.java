@@ -52,8 +52,14 @@ final class Chromium implements AutoCloseable {
     /** How often a wait looks again: Selenium's default, 500 ms, was mostly time lost after each page change. */
     private static final Duration POLL = Duration.ofMillis(50);
 
+    /**
+     * A wait that looks again when an element it found was drawn anew before it was read (Vue re-renders a
+     * row while a job's progress polls; seen in CI as a StaleElementReferenceException inside a wait).
+     */
     WebDriverWait await() {
-        return new WebDriverWait(driver, Duration.ofSeconds(20), POLL);
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20), POLL);
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     WebElement visible(By by) {
@@ -88,8 +94,7 @@ final class Chromium implements AutoCloseable {
 
     /** Waits for the element to say text; a row the table has just drawn again is looked up afresh. */
     void waitForText(By by, String text, Duration within) {
-        await().withTimeout(within).ignoring(StaleElementReferenceException.class)
-                .until(d -> d.findElement(by).getText().contains(text));
+        await().withTimeout(within).until(d -> d.findElement(by).getText().contains(text));
     }
 
     /**

@@ -10,6 +10,7 @@ import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -206,8 +207,8 @@ class WebUiIT {
 
         By bar = By.cssSelector("[data-backup='" + snapshotName + "'] [role='progressbar']");
         chromium.await().until(d -> "100".equals(d.findElement(bar).getAttribute("aria-valuenow")));
-        WebElement row = chromium.driver.findElement(By.xpath("//tr[.//*[@data-snapshot='" + snapshotName + "']]"));
-        chromium.await().until(d -> row.getText().contains("BackedUp"));
+        chromium.waitForText(By.xpath("//tr[.//*[@data-snapshot='" + snapshotName + "']]"), "BackedUp",
+                Duration.ofSeconds(20));
         JsonNode snapshot = snapshotsOfTheVolume().get(0);
         assertEquals("BackedUp", snapshot.get("state").asText());
         assertTrue(chromium.driver.findElement(By.cssSelector("[data-backup='" + snapshotName + "']")).getText()

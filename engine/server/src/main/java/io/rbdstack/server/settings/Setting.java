@@ -227,7 +227,7 @@ public record Setting(String name, String category, ValueType type, String defau
     /** CloudStack has no such setting (it waits for the guest as long as the hypervisor does); here it is bounded. */
     public static final Setting VM_STOP_TIMEOUT_SECONDS = new Setting("vm.stop.timeout.seconds", "Advanced",
             ValueType.wholeNumber(1, 3600), "120", DYNAMIC, "Seconds a graceful stopVirtualMachine waits for the"
-                    + " guest to power off (ACPI) before the agent forces it off.");
+                    + " guest to power off (ACPI, the power button pressed again every 10 s) before the agent forces it off.");
     /** At most the agent heartbeat (10 s by default), so a VM that died shows Stopped within that bound. */
     public static final Setting VM_SYNC_INTERVAL = new Setting("vm.sync.interval", "Advanced",
             ValueType.wholeNumber(1, 3600), "10", DYNAMIC, "Seconds between two polls of every Up host for the"

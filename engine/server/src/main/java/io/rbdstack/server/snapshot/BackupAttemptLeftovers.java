@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +21,16 @@ import org.slf4j.LoggerFactory;
  * ({@code <uuid>.<attempt>.rbddiff}, through {@code ….part} or an S3 upload), and once no attempt of a snapshot
  * can still run, every such file of it but the recorded ones is deleted from its zone's stores. "No attempt can
  * still run": the snapshot is backed up or deleted (no backup of it can start again) and its last attempt began
- * or ended {@link #SETTLE_AFTER} ago by the management server's clock; no other host's clock is read.
+ * or ended its {@link BackupSettleTimes settle time} ago by the management server's clock: {@link #SETTLE_AFTER},
+ * or longer when its volume's pool may run a transfer longer than that. No other host's clock is read.
  */
 public final class BackupAttemptLeftovers {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupAttemptLeftovers.class);
     /**
-     * How long after a snapshot's last backup attempt its leftovers go: {@code -Drbdstack.backup.leftovers.hours},
-     * 12 by default, far beyond a backup's run (a host the server gave up on stops its command once it notices).
+     * The least time after a snapshot's last backup attempt before its leftovers go:
+     * {@code -Drbdstack.backup.leftovers.hours}, 12 by default; a pool whose provider may run a transfer longer than
+     * this (less {@link BackupSettleTimes#MARGIN}) makes its snapshots wait that transfer plus the margin.
      */
     public static final Duration SETTLE_AFTER = Duration.ofHours(Long.getLong("rbdstack.backup.leftovers.hours", 12));
     private static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
@@ -43,16 +47,24 @@ public final class BackupAttemptLeftovers {
     private final SnapshotRepository snapshots;
     private final ImageStoreRepository stores;
     private final HostGateway hosts;
+    private final Supplier<Map<Long, Duration>> longestTransfers;
     private final Clock clock;
 
-    public BackupAttemptLeftovers(SnapshotRepository snapshots, ImageStoreRepository stores, HostGateway hosts) {
-        this(snapshots, stores, hosts, Clock.systemUTC());
+    /**
+     * @param longestTransfers the longest transfer each pool's provider may run now, by pool id; asked at each run,
+     *                         so that a changed transfer timeout counts from the next run on
+     */
+    public BackupAttemptLeftovers(SnapshotRepository snapshots, ImageStoreRepository stores, HostGateway hosts,
+                                  Supplier<Map<Long, Duration>> longestTransfers) {
+        this(snapshots, stores, hosts, longestTransfers, Clock.systemUTC());
     }
 
-    BackupAttemptLeftovers(SnapshotRepository snapshots, ImageStoreRepository stores, HostGateway hosts, Clock clock) {
+    BackupAttemptLeftovers(SnapshotRepository snapshots, ImageStoreRepository stores, HostGateway hosts,
+                           Supplier<Map<Long, Duration>> longestTransfers, Clock clock) {
         this.snapshots = snapshots;
         this.stores = stores;
         this.hosts = hosts;
+        this.longestTransfers = longestTransfers;
         this.clock = clock;
     }
 
@@ -64,8 +76,9 @@ public final class BackupAttemptLeftovers {
         Instant start = clock.instant();
         Instant stop = start.plus(RUN_TIME);
         int cleared = 0;
-        for (SnapshotRepository.AttemptedBackup snapshot : snapshots.settledBackupAttempts(
-                start.minus(SETTLE_AFTER), PER_RUN)) {
+        BackupSettleTimes settle = BackupSettleTimes.of(SETTLE_AFTER, longestTransfers.get());
+        for (SnapshotRepository.AttemptedBackup snapshot : snapshots.settledBackupAttempts(settle.cutoffs(start),
+                settle.otherwiseCutoff(start), PER_RUN)) {
             if (!clock.instant().isBefore(stop)) {
                 LOG.info("Unaccepted backup attempts' files: run stopped after {}, the rest next run", RUN_TIME);
                 break;
@@ -81,17 +94,17 @@ public final class BackupAttemptLeftovers {
             } catch (StorageException | RuntimeException e) {
                 LOG.warn("The files of unaccepted backup attempts of snapshot {} cannot be deleted yet (tried again"
                         + " after {})", snapshot.snapshotUuid(), RETRY_AFTER, e);
-                retryLater(snapshot);
+                retryLater(snapshot, settle.of(snapshot.poolId()));
             }
         }
         return cleared;
     }
 
     /** Puts the snapshot behind the others for {@link #RETRY_AFTER}; a failure to is logged, and the run goes on. */
-    private void retryLater(SnapshotRepository.AttemptedBackup snapshot) {
+    private void retryLater(SnapshotRepository.AttemptedBackup snapshot, Duration settleAfter) {
         try {
             snapshots.backupAttemptsRetryAt(snapshot.snapshotId(), snapshot.attempted(),
-                    clock.instant().minus(SETTLE_AFTER).plus(RETRY_AFTER));
+                    clock.instant().minus(settleAfter).plus(RETRY_AFTER));
         } catch (RuntimeException e) {
             LOG.error("Snapshot {} cannot be put behind the others (it is tried again next run)",
                     snapshot.snapshotUuid(), e);

@@ -12,8 +12,11 @@ import io.rbdstack.server.volume.VolumeSnapshots;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Volume snapshots: {@code snapshots} rows, and in {@code snapshot_store_ref} where each one is
@@ -350,21 +353,52 @@ public final class SnapshotRepository implements VolumeSnapshots {
         jdbc.update("UPDATE snapshots SET backup_attempted = ? WHERE id = ?", Instant.now(), snapshotId);
     }
 
-    /** A snapshot whose backup attempts may have left files: where they are and when the last one began or ended. */
-    public record AttemptedBackup(long snapshotId, String snapshotUuid, long accountId, long volumeId, long zoneId,
-                                  Instant attempted) {
+    /**
+     * A snapshot whose backup attempts may have left files: where they are, the pool of its volume (null when the
+     * volume is gone) and when the last attempt began or ended.
+     */
+    public record AttemptedBackup(long snapshotId, String snapshotUuid, long accountId, long volumeId, Long poolId,
+                                  long zoneId, Instant attempted) {
     }
 
     /**
-     * Snapshots (deleted ones too) whose last backup attempt began or ended before {@code before} and that no
-     * backup can start for any more (BackedUp, or deleted), oldest first, at most {@code limit}.
+     * Snapshots (deleted ones too) that no backup can start for any more (BackedUp, or deleted) and whose last backup
+     * attempt began or ended before the cutoff of their volume's pool in {@code beforeByPool} (pool id to cutoff), or
+     * before {@code beforeOtherwise} when their volume's pool is not there (the volume or pool is gone); oldest first,
+     * at most {@code limit}.
      */
-    public List<AttemptedBackup> settledBackupAttempts(Instant before, int limit) {
-        return jdbc.query("SELECT id, uuid, account_id, volume_id, data_center_id, backup_attempted FROM snapshots"
-                        + " WHERE backup_attempted < ? AND status IN (?, ?, ?) ORDER BY backup_attempted LIMIT " + limit,
-                rs -> new AttemptedBackup(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                        Jdbc.instant(rs, "backup_attempted")), before, SnapshotState.BackedUp, SnapshotState.Destroyed,
-                SnapshotState.Error);
+    public List<AttemptedBackup> settledBackupAttempts(Map<Long, Instant> beforeByPool, Instant beforeOtherwise,
+                                                       int limit) {
+        List<Object> args = new ArrayList<>();
+        // The latest cutoff of all first, so that the index on backup_attempted bounds the rows read.
+        args.add(beforeByPool.values().stream().reduce(beforeOtherwise, (a, b) -> a.isAfter(b) ? a : b));
+        args.addAll(List.of(SnapshotState.BackedUp, SnapshotState.Destroyed, SnapshotState.Error));
+        // One condition per distinct cutoff (pools are many, their providers' transfer bounds few), each comparing the
+        // column with a constant, and one for the snapshots of no pool among them.
+        Map<Instant, List<Long>> poolsByCutoff = new TreeMap<>();
+        beforeByPool.forEach((pool, before) -> poolsByCutoff.computeIfAbsent(before, b -> new ArrayList<>()).add(pool));
+        List<String> conditions = new ArrayList<>();
+        poolsByCutoff.forEach((before, pools) -> {
+            conditions.add("(v.pool_id IN (" + marks(pools.size()) + ") AND s.backup_attempted < ?)");
+            args.addAll(pools);
+            args.add(before);
+        });
+        conditions.add(beforeByPool.isEmpty() ? "s.backup_attempted < ?" : "((v.pool_id IS NULL OR v.pool_id NOT IN ("
+                + marks(beforeByPool.size()) + ")) AND s.backup_attempted < ?)");
+        args.addAll(beforeByPool.keySet());
+        args.add(beforeOtherwise);
+        String perPool = "(" + String.join(" OR ", conditions) + ")";
+        return jdbc.query("SELECT s.id, s.uuid, s.account_id, s.volume_id, v.pool_id, s.data_center_id,"
+                        + " s.backup_attempted FROM snapshots s LEFT JOIN volumes v ON v.id = s.volume_id"
+                        + " WHERE s.backup_attempted < ? AND s.status IN (?, ?, ?) AND " + perPool
+                        + " ORDER BY s.backup_attempted LIMIT " + limit,
+                rs -> new AttemptedBackup(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
+                        rs.getObject(5, Long.class), rs.getLong(6), Jdbc.instant(rs, "backup_attempted")),
+                args.toArray());
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
     }
 
     /** The names of every backup file recorded for the snapshot, whatever their state. */

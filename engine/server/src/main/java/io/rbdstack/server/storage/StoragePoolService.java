@@ -4,6 +4,10 @@ import io.rbdstack.server.api.ApiException;
 import io.rbdstack.spi.storage.PoolCapacity;
 import io.rbdstack.spi.storage.StorageException;
 import io.rbdstack.spi.storage.StoredPool;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -121,6 +125,20 @@ public final class StoragePoolService implements AutoCloseable {
                 LOG.warn("Could not refresh the capacity of storage pool {}: {}", row.name(), e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * For each pool (by id) whose plugin is loaded, the longest its provider may wait for one transfer, as its options
+     * stand now; a pool whose plugin is not loaded is left out (whoever needs a bound then takes the longest of all).
+     */
+    public Map<Long, Duration> longestTransfers() {
+        Map<Long, Duration> longest = new HashMap<>();
+        for (StoragePoolRepository.PoolRow row : pools.list(new StoragePoolRepository.PoolFilter(Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), "")) {
+            providers.byName(row.type()).ifPresent(plugin ->
+                    longest.put(row.id(), plugin.provider().longestTransfer(pools.stored(row))));
+        }
+        return longest;
     }
 
     /** The plugin of the pool's type; 530 when it is not loaded (the pool outlived its plugin jar). */

@@ -24,7 +24,8 @@ public final class RbdProviderOptions {
     public static final ProviderOption TRANSFER_TIMEOUT_SECONDS = new ProviderOption("rbd.transfer.timeout.seconds",
             ValueType.wholeNumber(60, 604_800), "21600", "How long the server waits for an agent to copy a volume's data: snapshot backups, restores from"
                     + " backups, reverts to a snapshot and volumes made from snapshots (clone + flatten). Size it for"
-                    + " the largest volume.");
+                    + " the largest volume. Files of unaccepted backup attempts are kept at least this long plus an"
+                    + " hour.");
 
     // Image features are fixed by CreateRbdImageCommand and capacity is read every
     // storage.stats.interval: neither is an option until something reads it.

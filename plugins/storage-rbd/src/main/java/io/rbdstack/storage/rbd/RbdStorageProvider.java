@@ -77,6 +77,12 @@ final class RbdStorageProvider implements StorageProvider {
         return Duration.ofSeconds(seconds(RbdStorageProviderFactory.COMMAND_TIMEOUT_SECONDS));
     }
 
+    /** {@code rbd.transfer.timeout.seconds} as it is now: the server's wait for every copy of a volume's data. */
+    @Override
+    public Duration longestTransfer(StoredPool pool) {
+        return Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
+    }
+
     /** A whole number of seconds from an option; a stored value out of the option's range counts as its default. */
     private long seconds(ProviderOption option) {
         return context.wholeNumber(option);
@@ -266,7 +272,7 @@ final class RbdStorageProvider implements StorageProvider {
     /** With {@code forced}, clones in the RBD trash (deleted volumes) are purged or flattened instead of refusing. */
     @Override
     public void deleteTemplate(StoredPool pool, String templatePath, boolean forced) throws StorageException {
-        Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
+        Duration timeout = longestTransfer(pool);
         Answer answer = context.hosts().sendToAnyHost(pool.scope(), new DeleteRbdTemplateCommand(rbdPool(pool),
                 templatePath, TEMPLATE_SNAPSHOT, forced), timeout, TransferProgress.NONE);
         if (!answer.success()) {
@@ -323,7 +329,7 @@ final class RbdStorageProvider implements StorageProvider {
 
     @Override
     public void revertGroupSnapshot(StoredPool pool, String groupName, String snapshotName) throws StorageException {
-        Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
+        Duration timeout = longestTransfer(pool);
         Answer answer = context.hosts().sendToAnyHost(pool.scope(), new RollbackRbdGroupSnapshotCommand(rbdPool(pool),
                 groupName, snapshotName), timeout, TransferProgress.NONE);
         if (!answer.success()) {
@@ -358,7 +364,7 @@ final class RbdStorageProvider implements StorageProvider {
     /** A copy whose agent reports the bytes done, handed to {@code progress}. */
     private Answer sendTransfer(StoredPool pool, AgentCommand command, String what, TransferProgress progress)
             throws StorageException {
-        Duration timeout = Duration.ofSeconds(seconds(RbdProviderOptions.TRANSFER_TIMEOUT_SECONDS));
+        Duration timeout = longestTransfer(pool);
         return expectSuccess(context.hosts().sendToAnyHost(pool.scope(), command, timeout, progress), what);
     }
 

@@ -330,6 +330,23 @@ class RbdStorageProviderTest {
         assertEquals("file:///b", backup.storeUrl());
     }
 
+    // The engine keeps an unaccepted backup attempt's files at least this long: it must be the wait a backup gets,
+    // read live (a timeout raised to a week with updateConfiguration counts from the next call on).
+    @Test
+    void theLongestTransferDeclaredIsTheTransferTimeoutAsItIsNow() throws Exception {
+        StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);
+        Map<String, String> settings = new java.util.concurrent.ConcurrentHashMap<>();
+        ScriptedGateway gateway = new ScriptedGateway(c -> new RbdBackupAnswer(true, null, "f", 1, "00"));
+        StorageProvider provider = new RbdStorageProviderFactory().create(new ProviderContext(
+                name -> java.util.Optional.ofNullable(settings.get(name)), gateway));
+        assertEquals(Duration.ofHours(6), provider.longestTransfer(pool), "the default, 21600 s");
+
+        settings.put("rbd.transfer.timeout.seconds", "604800");
+        provider.backupSnapshot(pool, "img", "s2", null, new BackupTarget("file:///b", "f"), (done, total) -> { });
+        assertEquals(Duration.ofDays(7), provider.longestTransfer(pool));
+        assertEquals(List.of(provider.longestTransfer(pool)), gateway.timeouts, "what a backup waits");
+    }
+
     @Test
     void createNamesTheImageAfterTheVolume() throws Exception {
         StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), DEFINITION);

@@ -40,7 +40,7 @@ class AgentGracefulStopIT {
     private static final long BACKUP_READ_BYTES_PER_SECOND = 8L << 20;
     private static final int GRACE_SECONDS = 10;
     /** The job must fail within this of the signal: the transfer is interrupted at once, not after the grace. */
-    private static final Duration FAIL_BOUND = Duration.ofSeconds(5);
+    private static final Duration FAIL_BOUND = Duration.ofSeconds(3);
 
     @TempDir
     static Path dir;

@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -93,7 +94,8 @@ final class CommandDispatcher implements AutoCloseable {
     private static final class Dispatched {
         final Request request;
         final AtomicReference<Phase> phase = new AtomicReference<>(Phase.QUEUED);
-        volatile boolean interruptedByStop;
+        /** Set by whoever answers first: the command at its end, or the stop for it (then its own answer is dropped). */
+        final AtomicBoolean answered = new AtomicBoolean();
 
         Dispatched(Request request) {
             this.request = request;
@@ -169,10 +171,12 @@ final class CommandDispatcher implements AutoCloseable {
                 if (dispatched.phase.compareAndSet(Phase.QUEUED, Phase.REFUSED)) {
                     command.getKey().cancel(false);
                     refuse(dispatched.request, ofSession.getKey());
-                } else if (dispatched.command().transfer()) {
-                    dispatched.interruptedByStop = true;
-                    if (command.getKey().cancel(true)) {
-                        transfers++;
+                } else if (dispatched.command().transfer() && command.getKey().cancel(true)) {
+                    transfers++;
+                    // Answered now, not when the transfer has wound down: its in-flight reads and writes may take
+                    // seconds to drain, and the job should not wait for them (as on a lost connection).
+                    if (dispatched.answered.compareAndSet(false, true)) {
+                        send(dispatched.request, ofSession.getKey(), stoppedWhileRunning(dispatched));
                     }
                 }
             }
@@ -194,7 +198,8 @@ final class CommandDispatcher implements AutoCloseable {
         List<String> outlasted = new ArrayList<>();
         for (SessionCommands ofSession : running.values()) {
             for (Map.Entry<FutureTask<Void>, Dispatched> command : ofSession.commands.entrySet()) {
-                command.getValue().interruptedByStop = true;
+                // Unanswered: the connection closes next, and the server resends what is safe to run twice elsewhere.
+                command.getValue().answered.set(true);
                 if (command.getKey().cancel(true)) {
                     outlasted.add(command.getValue().describe());
                 }
@@ -208,6 +213,11 @@ final class CommandDispatcher implements AutoCloseable {
         workers.shutdownNow();
         transferWorkers.shutdownNow();
         return outlasted;
+    }
+
+    private static GenericAnswer stoppedWhileRunning(Dispatched dispatched) {
+        return GenericAnswer.failure("the agent stopped (TERM/INT) while running " + dispatched.command().getClass()
+                .getSimpleName() + ", which was interrupted before it completed; run it again once the agent is back");
     }
 
     /** A second TERM/INT: the graceful stop waits no longer for running commands. */
@@ -294,12 +304,10 @@ final class CommandDispatcher implements AutoCloseable {
                 runningTransfers.decrementAndGet();
             }
         }
-        if (dispatched.interruptedByStop && !answer.success()) {
-            // The handler's own text would read like a fault of the store or the image; the cause is the stop.
-            String type = request.command().getClass().getSimpleName();
-            LOG.info("{} (request {}) interrupted by the agent's stop: {}", type, request.requestId(), answer.details());
-            answer = GenericAnswer.failure("the agent stopped (TERM/INT) while running " + type
-                    + ", which was interrupted before it completed; run it again once the agent is back");
+        if (!dispatched.answered.compareAndSet(false, true)) {
+            LOG.info("{} (request {}) interrupted by the agent's stop ended: {}", request.command().getClass()
+                    .getSimpleName(), request.requestId(), answer.success() ? "done" : answer.details());
+            return; // the stop answered it, or leaves it to the connection's end
         }
         if (ofSession.lost) {
             LOG.info("Answer to request {} ({}) dropped: its connection to the management server was lost while it"

@@ -100,6 +100,13 @@ class AgentGracefulStopIT {
                     job = job(jobId);
                 } while (job.get("jobstatus").asInt() == 0 && System.nanoTime() - signalled < 2 * FAIL_BOUND.toNanos());
                 long failedMillis = (System.nanoTime() - signalled) / 1_000_000;
+                // The agent is still draining the interrupted backup's reads: a command sent now is refused unrun,
+                // and with no other Up host its job fails at once rather than waiting for a timeout.
+                long created = System.nanoTime();
+                JsonNode create = admin.awaitJob(ok(admin.call("createVolume", "zoneid", cloud.zoneId,
+                        "diskofferingid", offering, "size", "1", "name", "during-stop"), "createVolume").get("jobid")
+                        .asText());
+                long createMillis = (System.nanoTime() - created) / 1_000_000;
                 OptionalInt exit = agent.awaitExit(Duration.ofSeconds(GRACE_SECONDS + 5));
                 long exitedMillis = (System.nanoTime() - signalled) / 1_000_000;
                 String error = job.get("jobstatus").asInt() == 2 ? job.get("jobresult").get("errortext").asText() : "";
@@ -107,6 +114,12 @@ class AgentGracefulStopIT {
                         + " ms later, the agent exited " + exitedMillis + " ms later (grace " + GRACE_SECONDS + " s): "
                         + error);
 
+                System.out.println("AgentGracefulStopIT: createVolume sent during the stop failed " + createMillis
+                        + " ms after it was sent: " + create.path("jobresult").path("errortext").asText());
+                assertEquals(2, create.get("jobstatus").asInt(), "refused by the stopping agent: " + create);
+                assertTrue(create.get("jobresult").get("errortext").asText().contains("host " + cloud.hostId
+                        + ": the agent is stopping and did not run CreateRbdImageCommand"), create.toString());
+                assertTrue(createMillis < FAIL_BOUND.toMillis(), "no wait for a timeout: " + createMillis + " ms");
                 assertEquals(2, job.get("jobstatus").asInt(), "the job failed: " + job);
                 assertTrue(failedMillis < FAIL_BOUND.toMillis(), "within " + FAIL_BOUND.toSeconds() + " s: "
                         + failedMillis + " ms");

@@ -149,7 +149,7 @@ final class CommandDispatcher implements AutoCloseable {
     private static void refuse(Request request, MessageSender session) {
         String type = request.command().getClass().getSimpleName();
         LOG.info("Request {} ({}) refused: the agent is stopping", request.requestId(), type);
-        send(request, session, StoppingAnswer.of("the agent is stopping: " + type + " was not run"));
+        send(request, session, StoppingAnswer.of("the agent is stopping and did not run " + type));
     }
 
     /**

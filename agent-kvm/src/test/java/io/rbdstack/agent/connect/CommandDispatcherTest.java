@@ -302,9 +302,9 @@ class CommandDispatcherTest {
             assertEquals(1, handler.started("EchoCommand").getCount(), "the late command never ran");
             assertEquals(java.util.List.of(
                     new io.rbdstack.spi.agent.Response(2, io.rbdstack.spi.agent.StoppingAnswer.of(
-                            "the agent is stopping: ReadyCommand was not run")),
+                            "the agent is stopping and did not run ReadyCommand")),
                     new io.rbdstack.spi.agent.Response(4, io.rbdstack.spi.agent.StoppingAnswer.of(
-                            "the agent is stopping: EchoCommand was not run")),
+                            "the agent is stopping and did not run EchoCommand")),
                     new io.rbdstack.spi.agent.Response(1, GenericAnswer.ok())), responses(session));
         }
     }

@@ -34,8 +34,8 @@ public class AgentUnavailableException extends AgentException {
     }
 
     /** The agent is stopping (TERM/INT) and answered {@code stopping}: it did not run the command. */
-    static AgentUnavailableException stopping(String hostId, String details) {
-        return new AgentUnavailableException("host " + hostId + " is stopping: " + details, true);
+    public static AgentUnavailableException stopping(String hostId, String details) {
+        return new AgentUnavailableException("host " + hostId + ": " + details, true);
     }
 
     public static AgentUnavailableException lost(String hostId, String commandType) {

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -63,6 +64,8 @@ final class CommandDispatcher implements AutoCloseable {
     private final Map<MessageSender, SessionCommands> running = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor transferWorkers;
     private final AtomicInteger runningTransfers = new AtomicInteger();
+    /** The commands running on a worker now, whatever became of their connection or their FutureTask. */
+    private final Set<Dispatched> active = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
     /** Counted down by a second TERM/INT: the graceful stop waits no longer. */
     private final CountDownLatch hurry = new CountDownLatch(1);
@@ -171,13 +174,13 @@ final class CommandDispatcher implements AutoCloseable {
                 if (dispatched.phase.compareAndSet(Phase.QUEUED, Phase.REFUSED)) {
                     command.getKey().cancel(false);
                     refuse(dispatched.request, ofSession.getKey());
-                } else if (dispatched.command().transfer() && command.getKey().cancel(true)) {
-                    transfers++;
+                } else if (dispatched.command().transfer() && dispatched.answered.compareAndSet(false, true)) {
                     // Answered now, not when the transfer has wound down: its in-flight reads and writes may take
-                    // seconds to drain, and the job should not wait for them (as on a lost connection).
-                    if (dispatched.answered.compareAndSet(false, true)) {
-                        send(dispatched.request, ofSession.getKey(), stoppedWhileRunning(dispatched));
-                    }
+                    // seconds to drain, and the job should not wait for them (as on a lost connection). Claimed
+                    // before the interrupt, so the transfer's own answer to it is the one dropped.
+                    command.getKey().cancel(true);
+                    transfers++;
+                    send(dispatched.request, ofSession.getKey(), stoppedWhileRunning(dispatched));
                 }
             }
         }
@@ -196,21 +199,18 @@ final class CommandDispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         List<String> outlasted = new ArrayList<>();
-        for (SessionCommands ofSession : running.values()) {
-            for (Map.Entry<FutureTask<Void>, Dispatched> command : ofSession.commands.entrySet()) {
-                // Unanswered: the connection closes next, and the server resends what is safe to run twice elsewhere.
-                command.getValue().answered.set(true);
-                if (command.getKey().cancel(true)) {
-                    outlasted.add(command.getValue().describe());
-                }
-            }
+        for (Dispatched dispatched : active) {
+            // Unanswered (a transfer was answered already): the connection closes next, and the server resends
+            // what is safe to run twice to another host.
+            dispatched.answered.set(true);
+            outlasted.add(dispatched.describe());
         }
         if (!outlasted.isEmpty()) {
             LOG.warn("Stopping: interrupting {} command(s) still running after the {} grace: {}",
                     outlasted.size(), hurry.getCount() == 0 ? "shortened (second signal)" : grace.toSeconds() + " s",
                     String.join(", ", outlasted));
         }
-        workers.shutdownNow();
+        workers.shutdownNow(); // interrupts every worker still running a command
         transferWorkers.shutdownNow();
         return outlasted;
     }
@@ -297,9 +297,11 @@ final class CommandDispatcher implements AutoCloseable {
                     .getSimpleName(), request.requestId(), runningTransfers.incrementAndGet());
         }
         Answer answer;
+        active.add(dispatched);
         try {
             answer = run(request.command(), new ThrottledProgress(request.requestId(), session));
         } finally {
+            active.remove(dispatched);
             if (transfer) {
                 runningTransfers.decrementAndGet();
             }

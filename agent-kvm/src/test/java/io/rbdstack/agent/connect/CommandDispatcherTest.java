@@ -328,6 +328,37 @@ class CommandDispatcherTest {
     }
 
     @Test
+    void aTransferStillWindingDownAfterTheGraceIsNamedToo() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch interruptedAgain = new java.util.concurrent.CountDownLatch(1);
+        CommandHandler drainsSlowly = command -> {
+            started.countDown();
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException first) {
+                try {
+                    Thread.sleep(30_000); // e.g. waiting for its reads in flight, past the grace
+                } catch (InterruptedException second) {
+                    interruptedAgain.countDown();
+                }
+            }
+            return GenericAnswer.failure("interrupted");
+        };
+        RecordingSender session = new RecordingSender();
+        try (CommandDispatcher dispatcher = new CommandDispatcher(drainsSlowly, 1)) {
+            dispatcher.dispatch(request(8, new SlowCopy()), session);
+            assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
+
+            Stop stop = new Stop(dispatcher, java.time.Duration.ofMillis(300));
+
+            assertEquals(java.util.List.of("SlowCopy (request 8)"), stop.await());
+            assertTrue(interruptedAgain.await(5, java.util.concurrent.TimeUnit.SECONDS), "interrupted after the grace");
+            Thread.sleep(100);
+            assertEquals(1, responses(session).size(), "answered once, by the stop: " + session.sent);
+        }
+    }
+
+    @Test
     void aSecondSignalEndsTheGraceAtOnce() throws Exception {
         BlockingHandler handler = new BlockingHandler();
         RecordingSender session = new RecordingSender();

@@ -13,8 +13,7 @@ import sun.misc.Signal;
 /**
  * {@code rbdstack-agent [--config FILE]}: runs the KVM agent until SIGTERM or SIGINT, then stops gracefully
  * ({@link Agent#stop}: running commands get {@code shutdown.grace.seconds} to finish; a second signal stops at
- * once). The config
- * file (default {@code /etc/rbdstack/agent.properties}) is described by {@link AgentProperties}.
+ * once). The config file (default {@code /etc/rbdstack/agent.properties}) is described by {@link AgentProperties}.
  */
 public final class AgentMain {
 

@@ -5,6 +5,8 @@ import static io.rbdstack.agent.fixtures.OneHostCloud.list;
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
@@ -15,12 +17,20 @@ import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
+import io.rbdstack.server.agent.AgentConnections;
+import io.rbdstack.server.agent.AgentUnavailableException;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.EchoAnswer;
+import io.rbdstack.spi.agent.EchoCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent's graceful stop (issue 14), through the API on the real server, agent process, Ceph and a directory
  * image store: SIGTERM to the agent in the middle of a backup fails the backup job promptly with a message saying
  * the agent stopped, leaves no complete-looking backup, the agent exits by itself well within its grace, and once
- * the agent is back the same backup succeeds.
+ * the agent is back the same backup succeeds. And with short commands: one running at SIGTERM answers, one sent
+ * during the stop is refused unrun, and a second SIGTERM stops at once.
  */
 class AgentGracefulStopIT {
 
@@ -147,6 +158,60 @@ class AgentGracefulStopIT {
 
         awaitOk(admin, admin.call("deleteSnapshot", "id", snapshotId), "deleteSnapshot");
         ok(admin.call("deleteVolume", "id", volumeId), "deleteVolume");
+    }
+
+    /**
+     * The short-command side on the real agent process, through the server's agent connection: a command running at
+     * SIGTERM finishes and its answer arrives; one sent during the stop is refused unrun; the process then exits by
+     * itself. Again with a command that would outlast the grace: a second SIGTERM ends the wait at once.
+     */
+    @Test
+    void aCommandRunningAtSigtermAnswersOneSentAfterIsRefusedAndASecondSigtermStopsAtOnce() throws Exception {
+        AgentConnections agents = cloud.server.server.agents();
+        cloud.stopAgent();
+        try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-echo.log"))) {
+            cloud.awaitHostState("Up");
+            CompletableFuture<Answer> running = agents.send(cloud.hostId, new EchoCommand("finished", 2_000),
+                    Duration.ofSeconds(30));
+            Thread.sleep(300); // under way on the agent
+            agent.terminate();
+            long signalled = System.nanoTime();
+            Thread.sleep(300);
+            CompletableFuture<Answer> late = agents.send(cloud.hostId, new EchoCommand("late", 0), Duration.ofSeconds(30));
+
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
+            assertEquals("host " + cloud.hostId + ": the agent is stopping and did not run EchoCommand",
+                    assertInstanceOf(AgentUnavailableException.class, refused.getCause()).getMessage());
+            assertEquals(EchoAnswer.of("finished"), running.get(10, TimeUnit.SECONDS), "its answer was sent");
+            OptionalInt exit = agent.awaitExit(Duration.ofSeconds(GRACE_SECONDS));
+            long exitedMillis = (System.nanoTime() - signalled) / 1_000_000;
+            System.out.println("AgentGracefulStopIT: SIGTERM with a 2 s command running: the agent exited "
+                    + exitedMillis + " ms later");
+            assertEquals(OptionalInt.of(0), exit, "exited by itself, within its grace, once the command answered");
+
+            cloud.awaitHostState("Disconnected");
+            agent.restart();
+            cloud.awaitHostState("Up");
+            CompletableFuture<Answer> stuck = agents.send(cloud.hostId, new EchoCommand("stuck", 60_000),
+                    Duration.ofSeconds(90));
+            Thread.sleep(300);
+            agent.terminate();
+            Thread.sleep(300);
+            agent.terminate();
+            long second = System.nanoTime();
+            OptionalInt secondExit = agent.awaitExit(Duration.ofSeconds(5));
+            long secondMillis = (System.nanoTime() - second) / 1_000_000;
+            System.out.println("AgentGracefulStopIT: a second SIGTERM: the agent exited " + secondMillis + " ms later");
+            assertEquals(OptionalInt.of(0), secondExit, "the second signal ended the " + GRACE_SECONDS + " s grace");
+            ExecutionException lost = assertThrows(ExecutionException.class, () -> stuck.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(AgentUnavailableException.class, lost.getCause(), "left to the connection's end");
+            String log = Files.readString(agent.log());
+            assertTrue(log.contains("still running after the shortened (second signal) grace: EchoCommand (request"),
+                    "the interrupted command is named");
+            cloud.awaitHostState("Disconnected");
+        } finally {
+            cloud.startAgent();
+        }
     }
 
     private static JsonNode job(String jobId) throws Exception {

@@ -52,7 +52,8 @@ start() {
   log "rbdstack agent up (pid $(cat "$PIDFILE"), config $config, log $LOGFILE) in $(elapsed "$t0")"
 }
 
-stop() { stop_pidfile "rbdstack agent" "$PIDFILE"; }
+# The agent's graceful stop lets running commands finish for shutdown.grace.seconds (30 by default), then closes.
+stop() { stop_pidfile "rbdstack agent" "$PIDFILE" "${RBDSTACK_AGENT_STOP_WAIT:-45}"; }
 
 status() {
   if pid_alive "$PIDFILE"; then

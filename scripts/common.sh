@@ -48,12 +48,12 @@ stop_pidfile() {
   fi
   pid=$(tr -dc '0-9' < "$pidfile")
   kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do
+  for ((i = 0; i < wait_s * 10; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   if kill -0 "$pid" 2>/dev/null; then
-    log "$name (pid $pid) ignored TERM for 20 s; sending KILL"
+    log "$name (pid $pid) ignored TERM for $wait_s s; sending KILL"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.2
   fi

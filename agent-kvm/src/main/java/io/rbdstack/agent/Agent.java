@@ -17,6 +17,7 @@ import io.rbdstack.spi.agent.Hello;
 import io.rbdstack.spi.agent.HostInfo;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
@@ -101,9 +102,23 @@ public final class Agent implements AutoCloseable {
         return client.isConnected();
     }
 
+    /**
+     * The graceful stop (TERM/INT): running commands get up to {@code grace} to finish and answer (transfers are
+     * interrupted at once, new commands refused), then all closes as in {@link #close()}.
+     */
+    public void stop(Duration grace) {
+        client.stop(grace);
+        close();
+    }
+
+    /** A second TERM/INT: {@link #stop} waits no longer. */
+    public void hurry() {
+        client.hurry();
+    }
+
     @Override
     public void close() {
-        client.close();
+        client.close(); // first: its commands use libvirt and librados
         rados.close(); // the Ceph connections commands shared, and their idle closer
         libvirt.close();
         LOG.info("rbdstack agent stopped");

@@ -4,13 +4,16 @@ import io.rbdstack.agent.ceph.TransferBuffers;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * {@code rbdstack-agent [--config FILE]}: runs the KVM agent until SIGTERM or SIGINT. The config
- * file (default {@code /etc/rbdstack/agent.properties}) is described by {@link AgentProperties}.
+ * {@code rbdstack-agent [--config FILE]}: runs the KVM agent until SIGTERM or SIGINT, then stops gracefully
+ * ({@link Agent#stop}: running commands get {@code shutdown.grace.seconds} to finish; a second signal stops at
+ * once). The config file (default {@code /etc/rbdstack/agent.properties}) is described by {@link AgentProperties}.
  */
 public final class AgentMain {
 
@@ -50,10 +53,22 @@ public final class AgentMain {
             return;
         }
         CountDownLatch stop = new CountDownLatch(1);
+        AtomicInteger signals = new AtomicInteger();
+        AtomicReference<Agent> started = new AtomicReference<>();
         // TERM/INT handled here rather than in a shutdown hook: hooks run in no order, and the agent
         // must close the client before libvirt and librados go away under its commands.
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> stop.countDown());
+            Signal.handle(new Signal(name), signal -> {
+                if (signals.incrementAndGet() == 1) {
+                    stop.countDown();
+                } else {
+                    LOG.warn("SIG{} again: stopping at once", name);
+                    Agent agent = started.get();
+                    if (agent != null) {
+                        agent.hurry();
+                    }
+                }
+            });
         }
         Agent agent;
         try {
@@ -64,9 +79,14 @@ public final class AgentMain {
             System.exit(1);
             return;
         }
+        started.set(agent);
         stop.await(); // the agent's threads are daemons: this keeps the JVM alive
-        LOG.info("Stopping");
-        agent.close();
+        LOG.info("Stopping: running commands may finish for up to {} s (shutdown.grace.seconds); a second TERM/INT"
+                + " stops at once", properties.shutdownGrace().toSeconds());
+        if (signals.get() > 1) {
+            agent.hurry(); // the second signal came before the agent was recorded
+        }
+        agent.stop(properties.shutdownGrace());
         System.exit(0);
     }
 }

@@ -37,6 +37,7 @@ import java.util.TreeSet;
  *       agent checks that libvirtd is still the one it knows
  *   <li>{@code ceph.timeout.seconds} (15): librados' connect, monitor and OSD timeouts
  *   <li>{@code command.threads} (8): commands run at the same time
+ *   <li>{@code shutdown.grace.seconds} (30): on TERM/INT, how long running commands may finish and answer
  *   <li>{@code vm.console.log.dir} (/var/log/rbdstack/console): where the VMs' serial consoles are logged
  *   <li>{@code dhcp.dir} (/var/lib/rbdstack/dhcp): the files of the host's Kea DHCPv6 server and radvd
  *   <li>{@code dhcp.control.socket} ({@code <dhcp.dir>/kea6-ctrl.sock}): Kea's unix control socket
@@ -55,12 +56,13 @@ public record AgentProperties(
         Duration libvirtCheckInterval,
         Duration cephTimeout,
         int commandThreads,
+        Duration shutdownGrace,
         Path vmConsoleLogDir,
         DhcpSettings dhcp) {
 
     static final Set<String> KEYS = Set.of("host", "port", "host.token", "host.token.file", "tls.dir",
             "ca.fingerprint", "plaintext", "hostname", "libvirt.uri", "libvirt.check.seconds",
-            "ceph.timeout.seconds", "command.threads", "vm.console.log.dir",
+            "ceph.timeout.seconds", "command.threads", "shutdown.grace.seconds", "vm.console.log.dir",
             "dhcp.dir", "dhcp.control.socket");
     /** Keys of earlier versions, named at start rather than refused as unknown. */
     static final Set<String> REMOVED = Set.of("tls.truststore", "tls.truststore.password.file");
@@ -96,6 +98,7 @@ public record AgentProperties(
                 Duration.ofSeconds(keys.integer("libvirt.check.seconds", 10, 1, 3600)),
                 Duration.ofSeconds(keys.integer("ceph.timeout.seconds", 15, 1, 600)),
                 keys.integer("command.threads", 8, 1, 256),
+                Duration.ofSeconds(keys.integer("shutdown.grace.seconds", 30, 0, 3600)),
                 keys.optional("vm.console.log.dir").map(Path::of).orElse(VmSettings.DEFAULT_CONSOLE_LOG_DIR),
                 DhcpSettings.of(keys.optional("dhcp.dir").map(Path::of).orElse(DhcpSettings.DEFAULT_DIR),
                         keys.optional("dhcp.control.socket").map(Path::of).orElse(null)));

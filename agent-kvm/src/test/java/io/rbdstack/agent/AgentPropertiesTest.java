@@ -47,6 +47,7 @@ class AgentPropertiesTest {
         assertEquals(Duration.ofSeconds(10), loaded.libvirtCheckInterval());
         assertEquals(Duration.ofSeconds(15), loaded.cephTimeout());
         assertEquals(8, loaded.commandThreads());
+        assertEquals(Duration.ofSeconds(30), loaded.shutdownGrace());
         assertEquals(Path.of("/var/log/rbdstack/console"), loaded.vmConsoleLogDir());
         assertEquals(Path.of("/var/lib/rbdstack/dhcp"), loaded.dhcp().dir());
         assertEquals(Path.of("/var/lib/rbdstack/dhcp/kea6-ctrl.sock"), loaded.dhcp().controlSocket());
@@ -58,7 +59,7 @@ class AgentPropertiesTest {
         Path token = file("token", "t", "rw-------");
         AgentProperties loaded = AgentProperties.load(properties("host=10.0.0.5\nport=18250\nhost.token.file=" + token
                 + "\nhostname=kvm7\nlibvirt.uri=qemu+ssh://x/system\nlibvirt.check.seconds=3\n"
-                + "ceph.timeout.seconds=20\ncommand.threads=2\nvm.console.log.dir=/srv/consoles\n"
+                + "ceph.timeout.seconds=20\ncommand.threads=2\nshutdown.grace.seconds=5\nvm.console.log.dir=/srv/consoles\n"
                 + "dhcp.dir=/srv/dhcp\ndhcp.control.socket=/run/kea6.sock\n"));
         assertEquals(18250, loaded.port());
         assertEquals("kvm7", loaded.hostname().orElseThrow());
@@ -66,6 +67,7 @@ class AgentPropertiesTest {
         assertEquals(Duration.ofSeconds(3), loaded.libvirtCheckInterval());
         assertEquals(Duration.ofSeconds(20), loaded.cephTimeout());
         assertEquals(2, loaded.commandThreads());
+        assertEquals(Duration.ofSeconds(5), loaded.shutdownGrace());
         assertEquals(Path.of("/srv/consoles"), loaded.vmConsoleLogDir());
         assertEquals(Path.of("/srv/dhcp"), loaded.dhcp().dir());
         assertEquals(Path.of("/run/kea6.sock"), loaded.dhcp().controlSocket());
@@ -105,6 +107,10 @@ class AgentPropertiesTest {
                 .startsWith(p + ": 'tls.truststore' is no longer read: the agent pins the management server's CA"));
         assertTrue(error(properties("host=h\n" + tokenLine + "ca.fingerprint=AB:CD\n"))
                 .startsWith(p + ": 'ca.fingerprint' must be a SHA-256 fingerprint"));
+        assertEquals(p + ": 'shutdown.grace.seconds' must be between 0 and 3600, got -1",
+                error(properties("host=h\n" + tokenLine + "shutdown.grace.seconds=-1\n")));
+        assertEquals(p + ": 'shutdown.grace.seconds' must be an integer, got '30s'",
+                error(properties("host=h\n" + tokenLine + "shutdown.grace.seconds=30s\n")));
         assertEquals(p + ": 'plaintext' must be true or false, got 'yes'",
                 error(properties("host=h\n" + tokenLine + "plaintext=yes\n")));
     }

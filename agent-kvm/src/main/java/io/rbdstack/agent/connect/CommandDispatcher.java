@@ -5,9 +5,15 @@ import io.rbdstack.spi.agent.Answer;
 import io.rbdstack.spi.agent.GenericAnswer;
 import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
+import io.rbdstack.spi.agent.StoppingAnswer;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +24,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * however many run, creates, deletes and control commands find the command workers free. How many transfers run
  * at once is the management server's to bound (per host, {@code concurrent.snapshots.threshold.perhost}); the
  * transfer workers only have a ceiling against a server that does not, and end when idle.
+ *
+ * <p>{@link #stop} is the agent's graceful stop (SIGTERM): the connection stays up while running short commands
+ * finish and send their answers, transfers are interrupted at once and answered as stopped by the agent, and any
+ * request that has not started is answered {@link StoppingAnswer} (never run), which the server sends on to
+ * another host.
  */
 final class CommandDispatcher implements AutoCloseable {
 
@@ -51,6 +64,11 @@ final class CommandDispatcher implements AutoCloseable {
     private final Map<MessageSender, SessionCommands> running = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor transferWorkers;
     private final AtomicInteger runningTransfers = new AtomicInteger();
+    /** The commands running on a worker now, whatever became of their connection or their FutureTask. */
+    private final Set<Dispatched> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
+    /** Counted down by a second TERM/INT: the graceful stop waits no longer. */
+    private final CountDownLatch hurry = new CountDownLatch(1);
 
     CommandDispatcher(CommandHandler handler, int threads) {
         this.handler = handler;
@@ -68,8 +86,31 @@ final class CommandDispatcher implements AutoCloseable {
 
     /** The commands of one connection, and whether it was lost (their answers are then dropped). */
     private static final class SessionCommands {
-        final Map<FutureTask<Void>, AgentCommand> commands = new ConcurrentHashMap<>();
+        final Map<FutureTask<Void>, Dispatched> commands = new ConcurrentHashMap<>();
         volatile boolean lost;
+    }
+
+    /** Where a dispatched request is: queued, running, or refused by the stop before it started. */
+    private enum Phase { QUEUED, RUNNING, REFUSED }
+
+    /** One request on its way through the workers. */
+    private static final class Dispatched {
+        final Request request;
+        final AtomicReference<Phase> phase = new AtomicReference<>(Phase.QUEUED);
+        /** Set by whoever answers first: the command at its end, or the stop for it (then its own answer is dropped). */
+        final AtomicBoolean answered = new AtomicBoolean();
+
+        Dispatched(Request request) {
+            this.request = request;
+        }
+
+        AgentCommand command() {
+            return request.command();
+        }
+
+        String describe() {
+            return request.command().getClass().getSimpleName() + " (request " + request.requestId() + ")";
+        }
     }
 
     /**
@@ -82,20 +123,106 @@ final class CommandDispatcher implements AutoCloseable {
     }
 
     void dispatch(Request request, MessageSender session) {
+        if (stopping) {
+            refuse(request, session);
+            return;
+        }
         SessionCommands ofSession = running.computeIfAbsent(session, s -> new SessionCommands());
-        FutureTask<Void> task = new FutureTask<>(() -> answer(request, session, ofSession), null) {
+        Dispatched dispatched = new Dispatched(request);
+        FutureTask<Void> task = new FutureTask<>(() -> answer(dispatched, session, ofSession), null) {
             @Override
             protected void done() {
                 ofSession.commands.remove(this);
             }
         };
-        ofSession.commands.put(task, request.command());
+        ofSession.commands.put(task, dispatched);
         try {
             workersFor(request.command()).execute(task);
         } catch (RejectedExecutionException e) {
             ofSession.commands.remove(task);
-            LOG.debug("Request {} not run: the client is closing", request.requestId());
+            if (stopping) { // the stop began between the check above and here
+                refuse(request, session);
+            } else {
+                LOG.debug("Request {} not run: the client is closing", request.requestId());
+            }
         }
+    }
+
+    /** Answers a request that will not run: the agent is stopping, so the server may send it elsewhere. */
+    private static void refuse(Request request, MessageSender session) {
+        String type = request.command().getClass().getSimpleName();
+        LOG.info("Request {} ({}) refused: the agent is stopping", request.requestId(), type);
+        send(request, session, StoppingAnswer.of("the agent is stopping and did not run " + type));
+    }
+
+    /**
+     * The graceful stop: takes no new command (each is answered {@link StoppingAnswer}, never run), answers the
+     * same for those still queued, interrupts the transfers at once (each is answered as stopped by the agent),
+     * and waits up to {@code grace} (less after {@link #hurry}) for the other running commands to finish and send
+     * their answers. What still runs then is interrupted and named in a WARN line. The connections stay up
+     * throughout: closing them is the caller's next step.
+     *
+     * @return the commands interrupted because they outlasted the grace (empty when all finished)
+     */
+    List<String> stop(Duration grace) {
+        stopping = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        int transfers = 0;
+        for (Map.Entry<MessageSender, SessionCommands> ofSession : running.entrySet()) {
+            for (Map.Entry<FutureTask<Void>, Dispatched> command : ofSession.getValue().commands.entrySet()) {
+                Dispatched dispatched = command.getValue();
+                if (dispatched.phase.compareAndSet(Phase.QUEUED, Phase.REFUSED)) {
+                    command.getKey().cancel(false);
+                    refuse(dispatched.request, ofSession.getKey());
+                } else if (dispatched.command().transfer() && dispatched.answered.compareAndSet(false, true)) {
+                    // Answered now, not when the transfer has wound down: its in-flight reads and writes may take
+                    // seconds to drain, and the job should not wait for them (as on a lost connection). Claimed
+                    // before the interrupt, so the transfer's own answer to it is the one dropped.
+                    command.getKey().cancel(true);
+                    transfers++;
+                    send(dispatched.request, ofSession.getKey(), stoppedWhileRunning(dispatched));
+                }
+            }
+        }
+        workers.shutdown();
+        transferWorkers.shutdown();
+        LOG.info("Stopping: {} transfer(s) interrupted; waiting up to {} s for the other running commands",
+                transfers, grace.toSeconds());
+        try {
+            while (!(workers.isTerminated() && transferWorkers.isTerminated())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || hurry.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<String> outlasted = new ArrayList<>();
+        for (Dispatched dispatched : active) {
+            // Unanswered (a transfer was answered already): the connection closes next, and the server resends
+            // what is safe to run twice to another host.
+            dispatched.answered.set(true);
+            outlasted.add(dispatched.describe());
+        }
+        if (!outlasted.isEmpty()) {
+            LOG.warn("Stopping: interrupting {} command(s) still running after the {} grace: {}",
+                    outlasted.size(), hurry.getCount() == 0 ? "shortened (second signal)" : grace.toSeconds() + " s",
+                    String.join(", ", outlasted));
+        }
+        workers.shutdownNow(); // interrupts every worker still running a command
+        transferWorkers.shutdownNow();
+        return outlasted;
+    }
+
+    private static GenericAnswer stoppedWhileRunning(Dispatched dispatched) {
+        return GenericAnswer.failure("the agent stopped (TERM/INT) while running " + dispatched.command().getClass()
+                .getSimpleName() + ", which was interrupted before it completed; run it again once the agent is back");
+    }
+
+    /** A second TERM/INT: the graceful stop waits no longer for running commands. */
+    void hurry() {
+        hurry.countDown();
     }
 
     /**
@@ -111,8 +238,8 @@ final class CommandDispatcher implements AutoCloseable {
         ofSession.lost = true;
         int interrupted = 0;
         int finishing = 0;
-        for (Map.Entry<FutureTask<Void>, AgentCommand> command : ofSession.commands.entrySet()) {
-            boolean interrupt = interruptedOnLostConnection(command.getValue());
+        for (Map.Entry<FutureTask<Void>, Dispatched> command : ofSession.commands.entrySet()) {
+            boolean interrupt = interruptedOnLostConnection(command.getValue().command());
             // cancel(false) keeps a running command running (its answer is dropped) and a queued one from starting.
             if (command.getKey().cancel(interrupt)) {
                 if (interrupt) {
@@ -154,7 +281,15 @@ final class CommandDispatcher implements AutoCloseable {
         transferWorkers.shutdownNow();
     }
 
-    private void answer(Request request, MessageSender session, SessionCommands ofSession) {
+    private void answer(Dispatched dispatched, MessageSender session, SessionCommands ofSession) {
+        if (stopping && dispatched.phase.compareAndSet(Phase.QUEUED, Phase.REFUSED)) {
+            refuse(dispatched.request, session); // queued when the stop began: it never starts
+            return;
+        }
+        if (!dispatched.phase.compareAndSet(Phase.QUEUED, Phase.RUNNING)) {
+            return; // refused by the stop before it started, and answered so
+        }
+        Request request = dispatched.request;
         boolean transfer = request.command().transfer();
         if (transfer) {
             // The one place the agent says how many transfers it runs: operators and tests read the bound here.
@@ -162,12 +297,19 @@ final class CommandDispatcher implements AutoCloseable {
                     .getSimpleName(), request.requestId(), runningTransfers.incrementAndGet());
         }
         Answer answer;
+        active.add(dispatched);
         try {
             answer = run(request.command(), new ThrottledProgress(request.requestId(), session));
         } finally {
+            active.remove(dispatched);
             if (transfer) {
                 runningTransfers.decrementAndGet();
             }
+        }
+        if (!dispatched.answered.compareAndSet(false, true)) {
+            LOG.info("{} (request {}) interrupted by the agent's stop ended: {}", request.command().getClass()
+                    .getSimpleName(), request.requestId(), answer.success() ? "done" : answer.details());
+            return; // the stop answered it, or leaves it to the connection's end
         }
         if (ofSession.lost) {
             LOG.info("Answer to request {} ({}) dropped: its connection to the management server was lost while it"

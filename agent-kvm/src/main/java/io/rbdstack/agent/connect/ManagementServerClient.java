@@ -47,6 +47,7 @@ public final class ManagementServerClient implements AutoCloseable {
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(CommandDispatcher.daemonThreads("agent-heartbeat"));
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean stopping; // a graceful stop began: a lost connection is not made again
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile ServerSession session;
     private volatile String hostId; // while connected
@@ -85,6 +86,25 @@ public final class ManagementServerClient implements AutoCloseable {
         return Optional.ofNullable(hostId);
     }
 
+    /**
+     * The graceful stop: while the connection stays up, new commands are refused unrun (the server sends them to
+     * another host), transfers are interrupted and answered at once, and the other running commands get up to
+     * {@code grace} to finish and send their answers; then as {@link #close()}.
+     */
+    public void stop(Duration grace) {
+        if (closed.get()) {
+            return;
+        }
+        stopping = true;
+        dispatcher.stop(grace);
+        close();
+    }
+
+    /** A second TERM/INT during {@link #stop}: it waits no longer for running commands. */
+    public void hurry() {
+        dispatcher.hurry();
+    }
+
     /** Disconnects and stops reconnecting; commands still running are interrupted and their answers dropped. */
     @Override
     public void close() {
@@ -113,7 +133,7 @@ public final class ManagementServerClient implements AutoCloseable {
 
     private void connectUntilClosed() {
         int failedAttempts = 0;
-        while (!closed.get()) {
+        while (!closed.get() && !stopping) {
             String reason;
             try {
                 reason = connectOnce();
@@ -130,7 +150,7 @@ public final class ManagementServerClient implements AutoCloseable {
                 reason = "unexpected error: " + e;
                 LOG.error("Connection attempt failed", e);
             }
-            if (closed.get()) {
+            if (closed.get() || stopping) {
                 break;
             }
             Duration delay = config.backoff().delay(failedAttempts++);

@@ -218,6 +218,166 @@ class CommandDispatcherTest {
         }
     }
 
+    /** Runs the dispatcher's stop on a thread of its own (it blocks for up to the grace), timing it. */
+    private static final class Stop {
+        final java.util.concurrent.CompletableFuture<java.util.List<String>> outlasted;
+        final long startedNanos = System.nanoTime();
+
+        Stop(CommandDispatcher dispatcher, java.time.Duration grace) {
+            outlasted = java.util.concurrent.CompletableFuture.supplyAsync(() -> dispatcher.stop(grace));
+        }
+
+        java.util.List<String> await() throws Exception {
+            return outlasted.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        long millis() {
+            return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        }
+    }
+
+    private static java.util.List<io.rbdstack.spi.agent.Response> responses(RecordingSender session) {
+        return session.sent.stream().filter(m -> m instanceof io.rbdstack.spi.agent.Response)
+                .map(m -> (io.rbdstack.spi.agent.Response) m).toList();
+    }
+
+    @Test
+    void aShortCommandRunningWhenTheStopBeginsFinishesAndItsAnswerIsSent() throws Exception {
+        BlockingHandler handler = new BlockingHandler();
+        RecordingSender session = new RecordingSender();
+        try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
+            handler.runUntilStarted(dispatcher, request(1, new CreateVolume()), session);
+
+            Stop stop = new Stop(dispatcher, java.time.Duration.ofSeconds(10));
+            Thread.sleep(200); // an interrupt, if any, would have reached the handler by now
+            assertTrue(handler.interrupted.isEmpty(), "not interrupted mid-way");
+            assertFalse(stop.outlasted.isDone(), "the stop waits for it");
+            handler.release.countDown();
+
+            assertEquals(java.util.List.of(), stop.await(), "nothing outlasted the grace");
+            assertTrue(stop.millis() < 5000, "the stop ended when the command did, not at the grace: " + stop.millis());
+            assertEquals(java.util.Set.of("CreateVolume"), handler.finished);
+            assertEquals(java.util.List.of(new io.rbdstack.spi.agent.Response(1, GenericAnswer.ok())), responses(session));
+        }
+    }
+
+    @Test
+    void aTransferIsInterruptedAtOnceByTheStopAndAnsweredAsStoppedByTheAgent() throws Exception {
+        BlockingHandler handler = new BlockingHandler();
+        RecordingSender session = new RecordingSender();
+        try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
+            handler.runUntilStarted(dispatcher, request(3, new SlowCopy()), session);
+
+            Stop stop = new Stop(dispatcher, java.time.Duration.ofSeconds(10));
+
+            assertEquals(java.util.List.of(), stop.await(), "the transfer ended within the grace");
+            assertTrue(stop.millis() < 5000, "at once, not after the grace: " + stop.millis() + " ms");
+            assertEquals(java.util.Set.of("SlowCopy"), handler.interrupted);
+            java.util.List<io.rbdstack.spi.agent.Response> answers = responses(session);
+            assertEquals(1, answers.size(), answers.toString());
+            assertEquals(3, answers.get(0).requestId());
+            assertFalse(answers.get(0).answer().success());
+            assertEquals("the agent stopped (TERM/INT) while running SlowCopy, which was interrupted before it completed;"
+                    + " run it again once the agent is back", answers.get(0).answer().details());
+        } finally {
+            handler.release.countDown();
+        }
+    }
+
+    @Test
+    void aCommandArrivingOrQueuedAfterTheStopBeganIsRefusedUnrun() throws Exception {
+        BlockingHandler handler = new BlockingHandler();
+        RecordingSender session = new RecordingSender();
+        try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
+            handler.runUntilStarted(dispatcher, request(1, new CreateVolume()), session);
+            dispatcher.dispatch(request(2, new ReadyCommand()), session); // queued behind the only command worker
+
+            Stop stop = new Stop(dispatcher, java.time.Duration.ofSeconds(10));
+            Await.until("the queued command is refused", () -> responses(session).size() == 1);
+            dispatcher.dispatch(request(4, new EchoCommand("late", 0)), session);
+            handler.release.countDown();
+            stop.await();
+
+            assertEquals(1, handler.started("ReadyCommand").getCount(), "the queued command never ran");
+            assertEquals(1, handler.started("EchoCommand").getCount(), "the late command never ran");
+            assertEquals(java.util.List.of(
+                    new io.rbdstack.spi.agent.Response(2, io.rbdstack.spi.agent.StoppingAnswer.of(
+                            "the agent is stopping and did not run ReadyCommand")),
+                    new io.rbdstack.spi.agent.Response(4, io.rbdstack.spi.agent.StoppingAnswer.of(
+                            "the agent is stopping and did not run EchoCommand")),
+                    new io.rbdstack.spi.agent.Response(1, GenericAnswer.ok())), responses(session));
+        }
+    }
+
+    @Test
+    void theGraceBoundsTheStopAndInterruptsWhatStillRunsNamingIt() throws Exception {
+        BlockingHandler handler = new BlockingHandler(); // never released: a command that does not finish
+        RecordingSender session = new RecordingSender();
+        try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
+            handler.runUntilStarted(dispatcher, request(5, new CreateVolume()), session);
+
+            Stop stop = new Stop(dispatcher, java.time.Duration.ofMillis(500));
+
+            assertEquals(java.util.List.of("CreateVolume (request 5)"), stop.await());
+            assertTrue(stop.millis() >= 450 && stop.millis() < 5000, "about the grace: " + stop.millis() + " ms");
+            assertTrue(handler.anyEnded.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(java.util.Set.of("CreateVolume"), handler.interrupted);
+        } finally {
+            handler.release.countDown();
+        }
+    }
+
+    @Test
+    void aTransferStillWindingDownAfterTheGraceIsNamedToo() throws Exception {
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch interruptedAgain = new java.util.concurrent.CountDownLatch(1);
+        CommandHandler drainsSlowly = command -> {
+            started.countDown();
+            try {
+                Thread.sleep(30_000);
+            } catch (InterruptedException first) {
+                try {
+                    Thread.sleep(30_000); // e.g. waiting for its reads in flight, past the grace
+                } catch (InterruptedException second) {
+                    interruptedAgain.countDown();
+                }
+            }
+            return GenericAnswer.failure("interrupted");
+        };
+        RecordingSender session = new RecordingSender();
+        try (CommandDispatcher dispatcher = new CommandDispatcher(drainsSlowly, 1)) {
+            dispatcher.dispatch(request(8, new SlowCopy()), session);
+            assertTrue(started.await(5, java.util.concurrent.TimeUnit.SECONDS));
+
+            Stop stop = new Stop(dispatcher, java.time.Duration.ofMillis(300));
+
+            assertEquals(java.util.List.of("SlowCopy (request 8)"), stop.await());
+            assertTrue(interruptedAgain.await(5, java.util.concurrent.TimeUnit.SECONDS), "interrupted after the grace");
+            Thread.sleep(100);
+            assertEquals(1, responses(session).size(), "answered once, by the stop: " + session.sent);
+        }
+    }
+
+    @Test
+    void aSecondSignalEndsTheGraceAtOnce() throws Exception {
+        BlockingHandler handler = new BlockingHandler();
+        RecordingSender session = new RecordingSender();
+        try (CommandDispatcher dispatcher = new CommandDispatcher(handler, 1)) {
+            handler.runUntilStarted(dispatcher, request(6, new CreateVolume()), session);
+            Stop stop = new Stop(dispatcher, java.time.Duration.ofSeconds(60));
+            Thread.sleep(100);
+
+            dispatcher.hurry();
+
+            assertEquals(java.util.List.of("CreateVolume (request 6)"), stop.await());
+            assertTrue(stop.millis() < 5000, "not the 60 s grace: " + stop.millis() + " ms");
+            assertTrue(handler.anyEnded.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(java.util.Set.of("CreateVolume"), handler.interrupted);
+        } finally {
+            handler.release.countDown();
+        }
+    }
+
     private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
         try {
             latch.await(30, java.util.concurrent.TimeUnit.SECONDS);

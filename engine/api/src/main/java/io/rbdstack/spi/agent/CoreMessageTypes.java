@@ -16,6 +16,7 @@ public final class CoreMessageTypes implements AgentMessageTypes {
 
     @Override
     public List<Class<? extends Answer>> answers() {
-        return List.of(GenericAnswer.class, ReadyAnswer.class, EchoAnswer.class, CertificateSigningAnswer.class);
+        return List.of(GenericAnswer.class, ReadyAnswer.class, EchoAnswer.class, CertificateSigningAnswer.class,
+                StoppingAnswer.class);
     }
 }

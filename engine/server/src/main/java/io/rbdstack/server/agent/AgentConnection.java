@@ -13,6 +13,7 @@ import io.rbdstack.spi.agent.Pong;
 import io.rbdstack.spi.agent.Rejected;
 import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
+import io.rbdstack.spi.agent.StoppingAnswer;
 import io.rbdstack.spi.agent.Welcome;
 import io.rbdstack.protocol.tls.TlsContexts;
 import io.rbdstack.spi.agent.CertificateIssued;
@@ -333,6 +334,11 @@ final class AgentConnection implements Runnable {
                 write(new Pong(ping.sequence()));
             } else if (message instanceof Progress progress) {
                 pending.progress(progress.requestId(), progress.done(), progress.total());
+            } else if (message instanceof Response response && response.answer() instanceof StoppingAnswer stopping) {
+                // Not a verdict on the command (it never ran): the transport's kind of failure, so it may go elsewhere.
+                if (!pending.fail(response.requestId(), AgentUnavailableException.stopping(hostId, stopping.details()))) {
+                    LOG.debug("Host {} refused request {} too late (or it was never sent)", hostId, response.requestId());
+                }
             } else if (message instanceof Response response) {
                 if (!pending.complete(response.requestId(), response.answer())) {
                     LOG.debug("Host {} answered request {} too late (or it was never sent)", hostId,

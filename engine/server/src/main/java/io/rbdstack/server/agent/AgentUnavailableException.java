@@ -15,8 +15,9 @@ public class AgentUnavailableException extends AgentException {
     }
 
     /**
-     * True when the command never left this server (the host was not connected, or its connection was
-     * closed before the request was written), so no agent can have started it; false when it may have.
+     * True when no agent can have started the command: it never left this server (the host was not connected,
+     * or its connection was closed before the request was written), or the agent answered that it is stopping
+     * and did not run it; false when it may have.
      */
     public boolean neverSent() {
         return neverSent;
@@ -30,6 +31,11 @@ public class AgentUnavailableException extends AgentException {
     static AgentUnavailableException closedBeforeSending(String hostId, String commandType) {
         return new AgentUnavailableException("connection to host " + hostId + " closed before " + commandType
                 + " was sent", true);
+    }
+
+    /** The agent is stopping (TERM/INT) and answered {@code stopping}: it did not run the command. */
+    public static AgentUnavailableException stopping(String hostId, String details) {
+        return new AgentUnavailableException("host " + hostId + ": " + details, true);
     }
 
     public static AgentUnavailableException lost(String hostId, String commandType) {

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a storage command on some Up host of a scope ({@link LeastBusyHosts} picks it) and, when that host
- * is lost, on the next: always when the command never reached it (not connected any more), and when the
+ * is lost, on the next: always when the command never ran there (not connected any more, or its agent is
+ * stopping and refused it), and when the
  * connection dropped while it ran only for a command that declares itself {@link AgentCommand#retrySafe()}.
  * A timeout (the command may still be running there) and any answer, failed or not, end it as they are.
  * Each host is tried once, each time with the whole timeout.
@@ -69,8 +70,8 @@ final class HostFailover {
                             + " was lost while running " + name(command) + ", which is not safe to run twice, so"
                             + " no other host was asked to (" + e.getMessage() + ")", e);
                 }
-                LOG.warn("Host {} was lost {} {} ({}); trying another Up host", host,
-                        unavailable.neverSent() ? "before it was sent" : "while running", name(command), e.getMessage());
+                LOG.warn("Host {} {} {} ({}); trying another Up host", host, unavailable.neverSent()
+                        ? "did not run" : "was lost while running", name(command), e.getMessage());
                 lost.add(host);
                 lastLoss = e;
             }

@@ -197,6 +197,25 @@ class AgentListenerTest {
     }
 
     @Test
+    void aStoppingAgentsRefusalFailsTheRequestAsNeverRunAndKeepsTheConnection() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+
+        CompletableFuture<Answer> answer = connections().send("host-1", new EchoCommand("hi", 0), Duration.ofSeconds(5));
+        Request request = agent.receive(Request.class);
+        agent.send(new Response(request.requestId(),
+                io.rbdstack.spi.agent.StoppingAnswer.of("the agent is stopping and did not run EchoCommand")));
+
+        AgentUnavailableException refused = failure(answer, AgentUnavailableException.class);
+        assertEquals("host host-1: the agent is stopping and did not run EchoCommand", refused.getMessage());
+        assertTrue(refused.neverSent(), "never run: another host may run it, safe to run twice or not");
+        agent.send(new Ping(1));
+        assertEquals(new Pong(1), agent.receive());
+        assertTrue(connections().isConnected("host-1"), "its running commands may still answer on it");
+    }
+
+    @Test
     void aCommandWithoutAnswerTimesOutAndItsLateAnswerIsIgnored() throws Exception {
         start();
         RawAgent agent = agent();

@@ -99,6 +99,18 @@ class HostFailoverTest {
     }
 
     @Test
+    void anUnsafeCommandAStoppingAgentRefusedUnrunGoesToTheNext() throws Exception {
+        AgentCommand command = new UnsafeCommand();
+        when(gateway.upHosts(ZONE)).thenReturn(List.of("h1", "h2"));
+        when(gateway.send(eq("h1"), eq(command), eq(TIMEOUT), any())).thenThrow(new StorageException(
+                StorageException.Kind.UNAVAILABLE, "host h1 is stopping",
+                AgentUnavailableException.stopping("h1", "the agent is stopping and did not run UnsafeCommand")));
+        when(gateway.send(eq("h2"), eq(command), eq(TIMEOUT), any())).thenReturn(ok);
+
+        assertSame(ok, failover.send(ZONE, command, TIMEOUT, TransferProgress.NONE));
+    }
+
+    @Test
     void aTimeoutIsNotResentEvenForASafeCommand() throws Exception {
         AgentCommand command = new SafeCommand();
         StorageException timeout = new StorageException(StorageException.Kind.UNAVAILABLE, "timed out",

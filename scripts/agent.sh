@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 A="$RBDSTACK_STATE_DIR/agent"
 PIDFILE="$A/agent.pid"
 LOGFILE="$A/agent.log"
+STOPWAIT_FILE="$A/agent.stop-wait" # seconds stop waits before a KILL: the config's grace and 15 s
 JAR="$here/../agent-kvm/target/rbdstack-agent.jar"
 
 started() { grep -q "rbdstack agent .* started as" "$LOGFILE"; }
@@ -28,6 +29,9 @@ start() {
       || die "build failed"
   fi
   : > "$LOGFILE"
+  local grace
+  grace=$(sed -n 's/^[[:space:]]*shutdown\.grace\.seconds[[:space:]]*[=:][[:space:]]*\([0-9]*\).*/\1/p' "$config" | tail -n 1)
+  echo $(( ${grace:-30} + 15 )) > "$STOPWAIT_FILE"
   # Bounded memory (issue 14: RSS <= 150 MiB idle, <= 256 MiB during four concurrent backups), measured with
   # scripts/bench-transfers.sh (README, Figures): a small heap under the serial collector (an agent has no use
   # for a parallel one), kept small after growing (Min/MaxHeapFreeRatio: heap committed after four concurrent
@@ -52,8 +56,13 @@ start() {
   log "rbdstack agent up (pid $(cat "$PIDFILE"), config $config, log $LOGFILE) in $(elapsed "$t0")"
 }
 
-# The agent's graceful stop lets running commands finish for shutdown.grace.seconds (30 by default), then closes.
-stop() { stop_pidfile "rbdstack agent" "$PIDFILE" "${RBDSTACK_AGENT_STOP_WAIT:-45}"; }
+# The agent's graceful stop lets running commands finish for shutdown.grace.seconds (30 by default), then closes:
+# the KILL comes 15 s after the grace of the config it was started with, or after $RBDSTACK_AGENT_STOP_WAIT s.
+stop() {
+  local wait_s=45
+  [[ -s $STOPWAIT_FILE ]] && wait_s=$(tr -dc '0-9' < "$STOPWAIT_FILE")
+  stop_pidfile "rbdstack agent" "$PIDFILE" "${RBDSTACK_AGENT_STOP_WAIT:-$wait_s}"
+}
 
 status() {
   if pid_alive "$PIDFILE"; then

@@ -38,10 +38,10 @@ pid_alive() {
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null
 }
 
-# stop_pidfile NAME PIDFILE: TERM the process named by the pid file, wait up to 20 s, then KILL.
+# stop_pidfile NAME PIDFILE [WAIT_S]: TERM the process named by the pid file, wait up to WAIT_S (20) s, then KILL.
 # Only pid files are used: we never kill by process name.
 stop_pidfile() {
-  local name=$1 pidfile=$2 pid i
+  local name=$1 pidfile=$2 wait_s=${3:-20} pid i
   if ! pid_alive "$pidfile"; then
     rm -f "$pidfile"
     return 0

@@ -61,12 +61,13 @@ public final class AgentMain {
             Signal.handle(new Signal(name), signal -> {
                 if (signals.incrementAndGet() == 1) {
                     stop.countDown();
-                } else {
+                } else if (signals.get() == 2) {
                     LOG.warn("SIG{} again: stopping at once", name);
                     Agent agent = started.get();
                     if (agent != null) {
                         agent.hurry();
                     }
+                    haltAfter(HALT_AFTER_SECOND_SIGNAL);
                 }
             });
         }
@@ -88,5 +89,25 @@ public final class AgentMain {
         }
         agent.stop(properties.shutdownGrace());
         System.exit(0);
+    }
+
+    /**
+     * After a second signal the grace ends at once, but closing the connection, librados and libvirt can still
+     * wait (a server or cluster that does not answer): the process ends within this bound whatever they do.
+     */
+    static final long HALT_AFTER_SECOND_SIGNAL = 5;
+
+    private static void haltAfter(long seconds) {
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(seconds * 1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            LOG.warn("Still closing {} s after the second signal: halting", seconds);
+            Runtime.getRuntime().halt(1);
+        }, "halt-after-second-signal");
+        halt.setDaemon(true);
+        halt.start();
     }
 }

@@ -322,6 +322,9 @@ class CommandDispatcherTest {
             assertTrue(stop.millis() >= 450 && stop.millis() < 5000, "about the grace: " + stop.millis() + " ms");
             assertTrue(handler.anyEnded.await(5, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(java.util.Set.of("CreateVolume"), handler.interrupted);
+            Thread.sleep(100); // an answer of the interrupted command would have been sent by now
+            assertEquals(java.util.List.of(), responses(session), "no answer: the server resends what is safe to, as"
+                    + " for a lost connection, instead of taking a failure as the command's verdict");
         } finally {
             handler.release.countDown();
         }
@@ -373,6 +376,9 @@ class CommandDispatcherTest {
             assertTrue(stop.millis() < 5000, "not the 60 s grace: " + stop.millis() + " ms");
             assertTrue(handler.anyEnded.await(5, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(java.util.Set.of("CreateVolume"), handler.interrupted);
+            Thread.sleep(100); // an answer of the interrupted command would have been sent by now
+            assertEquals(java.util.List.of(), responses(session), "no answer: the server resends what is safe to, as"
+                    + " for a lost connection, instead of taking a failure as the command's verdict");
         } finally {
             handler.release.countDown();
         }

@@ -28,6 +28,7 @@ class SettledBackupAttemptsIT {
     static Jdbc jdbc;
     static long defaultPool;
     static long weekPool;
+    static long secondDefaultPool;
     static long gonePool;
 
     @BeforeAll
@@ -40,9 +41,11 @@ class SettledBackupAttemptsIT {
         staged.volume(1, "default-pool", "Ready");
         defaultPool = jdbc.queryLong("SELECT id FROM storage_pool WHERE name = 'staged'");
         weekPool = pool("week");
+        secondDefaultPool = pool("second-default");
         gonePool = pool("gone");
         jdbc.update("UPDATE storage_pool SET removed = UTC_TIMESTAMP() WHERE id = ?", gonePool);
         volume("week-pool", weekPool);
+        volume("second-pool", secondDefaultPool);
         volume("gone-pool", gonePool);
         volume("no-pool", null);
     }
@@ -82,15 +85,19 @@ class SettledBackupAttemptsIT {
         String goneSettled = snapshot("gone-8d", "gone-pool", "BackedUp", justPastWeek.plusSeconds(1));
         snapshot("none-13h", "no-pool", "Error", justPast12h);
         String noneSettled = snapshot("none-8d", "no-pool", "Error", justPastWeek);
+        // Two pools sharing one cutoff: one IN list of both.
+        String secondSettled = snapshot("second-13h", "second-pool", "BackedUp", justPast12h.plusSeconds(5));
+        snapshot("second-11h", "second-pool", "BackedUp", Duration.ofHours(11));
 
         List<SnapshotRepository.AttemptedBackup> settled = new SnapshotRepository(jdbc).settledBackupAttempts(
-                Map.of(defaultPool, NOW.minus(TWELVE_HOURS), weekPool, NOW.minus(WEEK_AND_HOUR)),
+                Map.of(defaultPool, NOW.minus(TWELVE_HOURS), secondDefaultPool, NOW.minus(TWELVE_HOURS), weekPool,
+                        NOW.minus(WEEK_AND_HOUR)),
                 NOW.minus(WEEK_AND_HOUR), 100);
 
-        assertEquals(List.of(weekSettled, goneSettled, noneSettled, defaultSettled), settled.stream()
+        assertEquals(List.of(weekSettled, goneSettled, noneSettled, secondSettled, defaultSettled), settled.stream()
                 .map(s -> jdbc.query("SELECT name FROM snapshots WHERE id = ?", rs -> rs.getString(1), s.snapshotId())
                         .get(0)).toList(), "oldest first");
-        assertEquals(java.util.Arrays.asList(weekPool, gonePool, null, defaultPool),
+        assertEquals(java.util.Arrays.asList(weekPool, gonePool, null, secondDefaultPool, defaultPool),
                 settled.stream().map(SnapshotRepository.AttemptedBackup::poolId).toList());
         assertEquals(NOW.minus(justPastWeek).minusSeconds(2), settled.get(0).attempted());
     }

@@ -2,6 +2,8 @@ package io.rbdstack.agent;
 
 import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
 import static io.rbdstack.agent.fixtures.OneHostCloud.list;
+import static io.rbdstack.agent.fixtures.OneHostCloud.assertNotBackedUp;
+import static io.rbdstack.agent.fixtures.OneHostCloud.job;
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -101,14 +103,14 @@ class AgentGracefulStopIT {
                         .asText();
                 Deadline.await("the backup's first bytes on the store", Duration.ofSeconds(60),
                         () -> files(".part").stream().anyMatch(p -> p.toFile().length() > 0));
-                assertEquals(0, job(jobId).get("jobstatus").asInt(), "the backup was still running at the signal");
+                assertEquals(0, job(admin, jobId).get("jobstatus").asInt(), "the backup was still running at the signal");
 
                 agent.terminate();
                 long signalled = System.nanoTime();
                 JsonNode job;
                 do {
                     Thread.sleep(20);
-                    job = job(jobId);
+                    job = job(admin, jobId);
                 } while (job.get("jobstatus").asInt() == 0 && System.nanoTime() - signalled < 2 * FAIL_BOUND.toNanos());
                 long failedMillis = (System.nanoTime() - signalled) / 1_000_000;
                 // The agent is still draining the interrupted backup's reads: a command sent now is refused unrun,
@@ -145,7 +147,7 @@ class AgentGracefulStopIT {
                 assertFalse(log.contains("still running after the"), "nothing outlasted the grace");
             }
             cloud.awaitHostState("Disconnected");
-            assertNotBackedUp(snapshotId);
+            assertNotBackedUp(admin, snapshotId);
             assertEquals(List.of(), files(".rbddiff"), "no complete-looking backup file on the store");
         } finally {
             cloud.startAgent(); // the test's agent again, whatever happened: the retry and the clean-up need a host
@@ -214,17 +216,7 @@ class AgentGracefulStopIT {
         }
     }
 
-    private static JsonNode job(String jobId) throws Exception {
-        return ok(admin.call("queryAsyncJobResult", "jobid", jobId), "queryAsyncJobResult");
-    }
 
-    /** The API shows no backup: the snapshot is on primary only, usable. */
-    private static void assertNotBackedUp(String snapshotId) throws Exception {
-        JsonNode snapshot = list(admin, "listSnapshots", "snapshot", "id", snapshotId).get(0);
-        assertEquals("CreatedOnPrimary", snapshot.get("state").asText(), snapshot.toString());
-        assertEquals(0, snapshot.get("physicalsize").asLong(), snapshot.toString());
-        assertFalse(snapshot.has("datastoreid"), snapshot.toString());
-    }
 
     private static List<Path> files(String suffix) throws IOException {
         try (Stream<Path> files = Files.walk(store)) {

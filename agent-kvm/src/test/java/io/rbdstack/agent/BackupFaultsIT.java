@@ -2,6 +2,8 @@ package io.rbdstack.agent;
 
 import static io.rbdstack.agent.fixtures.OneHostCloud.awaitOk;
 import static io.rbdstack.agent.fixtures.OneHostCloud.list;
+import static io.rbdstack.agent.fixtures.OneHostCloud.assertNotBackedUp;
+import static io.rbdstack.agent.fixtures.OneHostCloud.job;
 import static io.rbdstack.agent.fixtures.OneHostCloud.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -100,7 +102,7 @@ class BackupFaultsIT {
             System.out.println("NFS server killed mid-backup: the job failed " + failed.millis() + " ms later: "
                     + failed.error());
             assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: " + failed.error());
-            assertNotBackedUp(snapshot.id());
+            assertNotBackedUp(admin, snapshot.id());
             assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
 
             ganesha.start();
@@ -144,7 +146,7 @@ class BackupFaultsIT {
                         + " ms: the job failed " + failed.millis() + " ms later: " + failed.error());
                 assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: "
                         + failed.error());
-                assertNotBackedUp(snapshot.id());
+                assertNotBackedUp(admin, snapshot.id());
                 assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
             } finally {
                 cloud.awaitHostState("Disconnected");
@@ -174,7 +176,7 @@ class BackupFaultsIT {
             rgw.fence(); // its watches would hold up the shared gateway's bucket notifies for 30 s
             String storeUrl = new S3StoreUrl(endpoint, bucket.bucket, false, bucket.region).url();
             assertTrue(failed.error().contains(storeUrl), "the error names the store: " + failed.error());
-            assertNotBackedUp(snapshot.id());
+            assertNotBackedUp(admin, snapshot.id());
             assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
 
             rgw.start();
@@ -203,7 +205,7 @@ class BackupFaultsIT {
                         + " ms later: " + failed.error());
                 assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: " + failed.error());
                 cloud.awaitHostState("Disconnected");
-                assertNotBackedUp(snapshot.id());
+                assertNotBackedUp(admin, snapshot.id());
                 assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
                 assertEquals(1, bucket.openUploads(), "the killed agent's upload is open, invisible, until the cleanup");
             } finally {
@@ -234,7 +236,7 @@ class BackupFaultsIT {
                             + failed.error());
                     assertTrue(failed.millis() < 6_000 + 3_000, "6 missed heartbeats, then the job fails: "
                             + failed.millis());
-                    assertNotBackedUp(snapshot.id());
+                    assertNotBackedUp(admin, snapshot.id());
 
                     agent.thaw(); // it finds its connection closed: the backup the server failed must not finish
                     Deadline.await("the thawed agent's upload aborted", Duration.ofSeconds(60),
@@ -285,31 +287,20 @@ class BackupFaultsIT {
     private static Failed failMidway(String snapshotId, Step midway, Step fault) throws Exception {
         String jobId = ok(admin.call("backupSnapshot", "id", snapshotId), "backupSnapshot").get("jobid").asText();
         midway.run();
-        assertEquals(0, job(jobId).get("jobstatus").asInt(), "the backup was still running at the fault");
+        assertEquals(0, job(admin, jobId).get("jobstatus").asInt(), "the backup was still running at the fault");
         fault.run();
         long faulted = System.nanoTime();
         JsonNode job;
         do {
             Thread.sleep(20);
-            job = job(jobId);
+            job = job(admin, jobId);
         } while (job.get("jobstatus").asInt() == 0 && System.nanoTime() - faulted < FAIL_BOUND.toNanos());
         long millis = (System.nanoTime() - faulted) / 1_000_000;
         assertEquals(2, job.get("jobstatus").asInt(), "failed within " + FAIL_BOUND.toSeconds() + " s: " + job);
         return new Failed(millis, job.get("jobresult").get("errortext").asText());
     }
 
-    private static JsonNode job(String jobId) throws Exception {
-        return ok(admin.call("queryAsyncJobResult", "jobid", jobId), "queryAsyncJobResult");
-    }
 
-    /** The API shows no backup: the snapshot is on primary only, usable, with no size or store on secondary. */
-    private static void assertNotBackedUp(String snapshotId) throws Exception {
-        JsonNode snapshot = list(admin, "listSnapshots", "snapshot", "id", snapshotId).get(0);
-        assertEquals("CreatedOnPrimary", snapshot.get("state").asText(), snapshot.toString());
-        assertEquals(0, snapshot.get("physicalsize").asLong(), snapshot.toString());
-        assertFalse(snapshot.has("datastoreid"), snapshot.toString());
-        assertTrue(snapshot.get("revertable").asBoolean(), "the snapshot stays usable: " + snapshot);
-    }
 
     /**
      * The same backup again, at full speed (the read limit lifted), which must succeed; then the volume deleted

@@ -47,7 +47,8 @@ start() {
   mkdir -p "$(dirname "$JAR")/plugins"
   cp "$here"/../plugins/*/target/rbdstack-storage-*.jar "$(dirname "$JAR")/plugins/"
   # setsid: the server outlives this shell; it stops on SIGTERM (server.sh stop), never by name.
-  setsid java -jar "$JAR" --config-dir "$S" >> "$LOGFILE" 2>&1 < /dev/null &
+  # shellcheck disable=SC2086 # options are words
+  setsid java ${RBDSTACK_SERVER_JAVA_OPTS:-} -jar "$JAR" --config-dir "$S" >> "$LOGFILE" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   WATCH_PIDFILE=$PIDFILE wait_for "the API answering on $API_URL" 180 "$LOGFILE" api_answers
   set_property "$SERVICES_FILE" server.api.url "$API_URL"

@@ -7,7 +7,9 @@ fully written:
                 agent's SHA-256 and fsync included) | rbd snap create + rbd export-diff + sync
                 | qemu-img convert -O qcow2 (how CloudStack backs up an RBD snapshot)
   incremental   5 % of the volume rewritten, then the same two ways (export-diff --from-snap); then one
-                with nothing rewritten: what a job costs whatever it moves
+                with nothing rewritten: what a job costs whatever it moves; then ROUNDS more 5 % incrementals,
+                ours and the anchor taking turns to go first: the steady state of a running agent and server
+                (the first incremental also pays their JIT compiling its path), printed with the median ratio
   restore       the volume deleted, createVolume snapshotid=<the second snapshot> (restored from
                 secondary) | rbd create + rbd import-diff of the full and incremental files
 The restored volume must equal the one Ceph's tools restore, byte for byte (checked by SHA-256).
@@ -190,6 +192,46 @@ def unchanged_incremental(api, rbd, image, volume, snaps, anchor_dir):
     return snapshot, backup, anchor_snapshot, anchor_diff
 
 
+def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter, rounds):
+    """ROUNDS more 5 % incrementals after the first, each backed up both ways, the two taking turns to go first
+    (whoever reads second may find the OSD's cache warm). A list of (ours (createSnapshot job, backupSnapshot job),
+    anchor (rbd snap create, export-diff --from-snap + sync), CPU of ours, CPU of the anchor), in seconds."""
+    results = []
+    for n in range(1, rounds + 1):
+        rbd.write(image, 64 * 1024, size // 20, "rand")
+        label, anchor_snap, previous = f"r{n}", f"ar{n}", ("a3" if n == 1 else f"ar{n - 1}")
+        diff_file = os.path.join(anchor_dir, f"round{n}.rbddiff")
+
+        def ours():
+            snapshot = timed(lambda: snaps.update({label: api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]}))
+            backup, cpu = meter.measure(lambda: api.call("backupSnapshot", id=snaps[label]))
+            return (snapshot, backup), cpu
+
+        def anchor():
+            snapshot = timed(lambda: rbd.run("snap", "create", rbd.spec(image, anchor_snap)))
+            diff, cpu = meter.measure(lambda: (rbd.run("export-diff", "--from-snap", previous,
+                                                       rbd.spec(image, anchor_snap), diff_file), sync(diff_file)))
+            return (snapshot, diff), cpu
+
+        if n % 2:
+            anchor_times, anchor_cpu = anchor()
+            our_times, our_cpu = ours()
+        else:
+            our_times, our_cpu = ours()
+            anchor_times, anchor_cpu = anchor()
+        os.remove(diff_file)  # only its time matters; 50 MiB a round would pile up
+        results.append((our_times, anchor_times, our_cpu, anchor_cpu))
+        log(f"round {n} ({'rbd' if n % 2 else 'rbdstack'} first): backupSnapshot job {our_times[1]:.2f} s, "
+            f"export-diff --from-snap + sync {anchor_times[1]:.2f} s")
+    return results
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True)
@@ -198,6 +240,8 @@ def main():
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--stores", default="", help="also NFS and/or S3, comma-separated (bench_backup_stores.py)")
     parser.add_argument("--nfs-services", help="the services.properties naming the NFS server (scripts/nfs.sh)")
+    parser.add_argument("--incremental-rounds", type=int, default=6,
+                        help="5 %% incrementals after the first, ours and the anchor taking turns to go first")
     args = parser.parse_args()
 
     services = properties(os.path.join(args.state_dir, "services.properties"))
@@ -271,9 +315,15 @@ def main():
         os.path.getsize(incr_file))
 
     fixed_cost = unchanged_incremental(api, rbd, image, volume["id"], snaps, anchor_dir)
+    steady = steady_incrementals(api, rbd, image, volume["id"], size, snaps, anchor_dir, meter,
+                                 args.incremental_rounds)
+    if steady:
+        row(f"incremental, steady state (median of {len(steady)} more)", median(sum(o) for o, _, _, _ in steady),
+            "rbd snap create + export-diff --from-snap + sync", median(sum(a) for _, a, _, _ in steady),
+            os.path.getsize(incr_file))
 
     # Restore: the volume is deleted, so its snapshots live only on secondary storage.
-    for snap in ("a1", "a2", "a3"):
+    for snap in ["a1", "a2", "a3"] + [f"ar{n}" for n in range(1, len(steady) + 1)]:
         rbd.run("snap", "rm", rbd.spec(image, snap))
     api.call("deleteVolume", id=volume["id"])
     restored = {}
@@ -319,6 +369,18 @@ def main():
     print(f"unchanged incremental (a job's fixed cost): createSnapshot job {fixed_cost[0]:.2f} s + backupSnapshot job "
           f"{fixed_cost[1]:.2f} s; rbd snap create {fixed_cost[2]:.2f} s + export-diff --from-snap and sync "
           f"{fixed_cost[3]:.2f} s")
+    if steady:
+        job_ratios = [o[1] / a[1] for o, a, _, _ in steady]
+        both_ratios = [sum(o) / sum(a) for o, a, _, _ in steady]
+        print(f"steady state, {len(steady)} more 5 % incrementals (taking turns to go first; the first above also paid "
+              f"the JIT): backupSnapshot job / export-diff --from-snap + sync "
+              f"{', '.join(f'{r:.2f}' for r in job_ratios)}: median {median(job_ratios):.2f}×; both jobs / snap "
+              f"create + export-diff + sync: median {median(both_ratios):.2f}× "
+              f"(range {min(both_ratios):.2f}–{max(both_ratios):.2f}×)")
+        our_cpu = {name: sum(c[name] for _, _, c, _ in steady) / len(steady) for name in steady[0][2]}
+        anchor_cpu = {name: sum(c[name] for _, _, _, c in steady) / len(steady) for name in steady[0][3]}
+        cpu[f"backupSnapshot job, steady state (mean of {len(steady)})"] = our_cpu
+        cpu[f"export-diff --from-snap + sync, steady state (mean of {len(steady)})"] = anchor_cpu
     print("CPU seconds per step (the agent, the OSD, the management server, its database, and the anchors' own: rbd, sync):")
     for step, seconds in cpu.items():
         print(f"  {step}: {cpu_text(seconds)}")
@@ -326,7 +388,7 @@ def main():
           else "ERROR: the restored volume differs from rbd import-diff's restore")
 
     api.call("deleteVolume", id=restored["id"])
-    for label in ("s3", "s2", "s1"):
+    for label in [f"r{n}" for n in range(len(steady), 0, -1)] + ["s3", "s2", "s1"]:
         api.call("deleteSnapshot", id=snaps[label])
     rbd.run("snap", "purge", rbd.spec(anchor_image))  # import-diff left the snapshots a1 and a2 on it
     rbd.run("rm", rbd.spec(anchor_image))

@@ -226,6 +226,35 @@ def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter,
     return results
 
 
+def more_restores(api, rbd, snapshot, size, files, rounds):
+    """ROUNDS more restores of SNAPSHOT both ways, taking turns to go first (the OSD's CPU per GiB written swings
+    from one minute to the next whoever writes), each volume and image deleted after it: [(ours, anchor)] seconds."""
+    results = []
+    for n in range(1, rounds + 1):
+        image = f"bench-anchor-{os.getpid()}-{n}"
+        volume = {}
+
+        def ours():
+            return timed(lambda: volume.update(api.call("createVolume", name=f"bench-restored-{os.getpid()}-{n}",
+                                                        snapshotid=snapshot)["volume"]))
+
+        def anchor():
+            return timed(lambda: (rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(image)),
+                                  [rbd.run("import-diff", f, rbd.spec(image)) for f in files]))
+
+        if n % 2:
+            anchor_time, our_time = anchor(), ours()
+        else:
+            our_time, anchor_time = ours(), anchor()
+        api.call("deleteVolume", id=volume["id"])
+        rbd.run("snap", "purge", rbd.spec(image))
+        rbd.run("rm", rbd.spec(image))
+        results.append((our_time, anchor_time))
+        log(f"restore round {n} ({'rbd' if n % 2 else 'rbdstack'} first): createVolume job {our_time:.2f} s, "
+            f"rbd create + import-diff ×2 {anchor_time:.2f} s")
+    return results
+
+
 def median(values):
     ordered = sorted(values)
     middle = len(ordered) // 2
@@ -242,6 +271,8 @@ def main():
     parser.add_argument("--nfs-services", help="the services.properties naming the NFS server (scripts/nfs.sh)")
     parser.add_argument("--incremental-rounds", type=int, default=6,
                         help="5 %% incrementals after the first, ours and the anchor taking turns to go first")
+    parser.add_argument("--restore-rounds", type=int, default=2,
+                        help="restores after the first, ours and the anchor taking turns to go first")
     args = parser.parse_args()
 
     services = properties(os.path.join(args.state_dir, "services.properties"))
@@ -339,6 +370,11 @@ def main():
     row("restore (full + incremental)", ours_restore, "rbd create + import-diff ×2", anchor_restore,
         os.path.getsize(full_file) + os.path.getsize(incr_file))
     _, peak_rss = agent_memory(agent_pid_file)
+    restores = more_restores(api, rbd, snaps["s2"], size, (full_file, incr_file), args.restore_rounds)
+    if restores:
+        row(f"restore, median of the first and {len(restores)} more", median([ours_restore] + [o for o, _ in restores]),
+            "rbd create + import-diff ×2", median([anchor_restore] + [a for _, a in restores]),
+            os.path.getsize(full_file) + os.path.getsize(incr_file))
 
     concurrent_wall, concurrent_peak = four_concurrent_backups(api, rbd, zone, offering, agent_pid_file)
 
@@ -366,6 +402,10 @@ def main():
     print(f"restore: createVolume job {ours_restore:.2f} s (the agent logs each file's part); rbd create "
           f"{anchor_restore_phases[0]:.2f} s + import-diff of the full file {anchor_restore_phases[1]:.2f} s + of the "
           f"incremental one {anchor_restore_phases[2]:.2f} s")
+    if restores:
+        ratios = [ours_restore / anchor_restore] + [o / a for o, a in restores]
+        print(f"restores, the first and {len(restores)} more (taking turns to go first): createVolume job / rbd create + "
+              f"import-diff ×2 {', '.join(f'{r:.2f}' for r in ratios)}: median {median(ratios):.2f}×")
     print(f"unchanged incremental (a job's fixed cost): createSnapshot job {fixed_cost[0]:.2f} s + backupSnapshot job "
           f"{fixed_cost[1]:.2f} s; rbd snap create {fixed_cost[2]:.2f} s + export-diff --from-snap and sync "
           f"{fixed_cost[3]:.2f} s")

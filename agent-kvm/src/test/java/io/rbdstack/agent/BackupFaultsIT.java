@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.fixtures.AgentProcess;
+import io.rbdstack.agent.fixtures.ApiLeftovers;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
@@ -286,13 +287,13 @@ class BackupFaultsIT {
      */
     private Snapshot writtenSnapshot(int seed, String storeId) throws Exception {
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
-        cleanup.add(() -> deleteIfLeft("Volume", volumeId));
+        cleanup.add(ApiLeftovers.volume(admin, volumeId));
         for (int mib = 0; mib < WRITTEN_MIB; mib += 4) {
             RbdData.write(io, volumeId, (long) mib << 20, RbdData.bytes(4 << 20, seed * 1000 + mib));
         }
         String sha256 = RbdData.sha256(io, volumeId, null);
         Snapshot snapshot = new Snapshot(calls.snapshot(volumeId), volumeId, sha256, storeId);
-        cleanup.add(() -> deleteIfLeft("Snapshot", snapshot.id()));
+        cleanup.add(ApiLeftovers.snapshot(admin, snapshot.id()));
         cloud.cluster.cli("rbd", "config", "image", "set", image(volumeId), "rbd_qos_read_bps_limit",
                 Long.toString(BACKUP_READ_BYTES_PER_SECOND));
         return snapshot;
@@ -339,7 +340,7 @@ class BackupFaultsIT {
         assertTrue(backedUp.get("physicalsize").asLong() > (long) WRITTEN_MIB << 20, backedUp.toString());
         ok(admin.call("deleteVolume", "id", snapshot.volumeId()), "deleteVolume"); // the restore reads the store
         String restored = calls.createVolume("snapshotid", snapshot.id(), "name", "restored");
-        cleanup.add(() -> deleteIfLeft("Volume", restored));
+        cleanup.add(ApiLeftovers.volume(admin, restored));
         assertEquals(snapshot.sha256(), RbdData.sha256(io, restored, null), "the restored volume = the snapshot");
         ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
     }
@@ -380,39 +381,8 @@ class BackupFaultsIT {
     private String addStore(String... params) throws Exception {
         String[] all = Stream.concat(Stream.of(params), Stream.of("zoneid", cloud.zoneId)).toArray(String[]::new);
         String storeId = ok(admin.call("addImageStore", all), "addImageStore").get("imagestore").get("id").asText();
-        cleanup.add(() -> deleteIfLeft("ImageStore", storeId));
+        cleanup.add(ApiLeftovers.imageStore(admin, storeId));
         return storeId;
-    }
-
-    /**
-     * The clean-up's delete of a test's volume, snapshot or image store if the test did not get to it: once no
-     * backup of the test's runs (a backup job holds the snapshot and, until it ends, the zone's stores).
-     */
-    private static void deleteIfLeft(String kind, String id) throws Exception {
-        Deadline.await("no backup running", FAIL_BOUND, () -> list(admin, "listSnapshots", "snapshot", "listall",
-                "true").stream().noneMatch(s -> s.get("state").asText().equals("BackingUp")));
-        switch (kind) {
-            case "Volume" -> {
-                if (listed("listVolumes", "volume", id)) {
-                    ok(admin.call("deleteVolume", "id", id), "deleteVolume");
-                }
-            }
-            case "Snapshot" -> {
-                if (listed("listSnapshots", "snapshot", id)) {
-                    awaitOk(admin, admin.call("deleteSnapshot", "id", id), "deleteSnapshot");
-                }
-            }
-            case "ImageStore" -> {
-                if (listed("listImageStores", "imagestore", id)) {
-                    ok(admin.call("deleteImageStore", "id", id), "deleteImageStore");
-                }
-            }
-            default -> throw new IllegalArgumentException(kind);
-        }
-    }
-
-    private static boolean listed(String command, String item, String id) throws Exception {
-        return list(admin, command, item, "listall", "true").stream().anyMatch(i -> i.get("id").asText().equals(id));
     }
 
     private String addS3Store(String name, S3Fixture bucket, String endpoint) throws Exception {

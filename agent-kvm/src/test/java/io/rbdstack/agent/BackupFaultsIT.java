@@ -12,12 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.fixtures.AgentProcess;
+import io.rbdstack.agent.fixtures.ApiLeftovers;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.PrivateDaemon;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.agent.fixtures.S3Fixture;
+import io.rbdstack.agent.fixtures.TestCleanup;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.spi.storage.S3StoreUrl;
 import java.io.IOException;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,6 +80,14 @@ class BackupFaultsIT {
         ok(admin.call("updateConfiguration", "name", "storage.cleanup.interval", "value", "1"), "updateConfiguration");
     }
 
+    /** What this test registered or started; undone after it, also when it failed. */
+    private final TestCleanup cleanup = new TestCleanup();
+
+    @AfterEach
+    void undoWhatTheTestSetUp() throws Exception {
+        cleanup.run();
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (cloud != null) {
@@ -90,28 +101,27 @@ class BackupFaultsIT {
         int mountPort = freePort();
         Path nfsDir = dir.resolve("nfs");
         Path export = nfsDir.resolve("export");
-        try (PrivateDaemon ganesha = new PrivateDaemon("nfs-private.sh", nfsDir, "ganesha.pid",
-                String.valueOf(nfsPort), String.valueOf(mountPort)).start()) {
-            String url = "nfs://127.0.0.1/export?nfsport=" + nfsPort + "&mountport=" + mountPort;
-            String storeId = addStore("provider", "NFS", "name", "nfs-faults", "url", url);
-            Snapshot snapshot = writtenSnapshot(1);
+        PrivateDaemon ganesha = started(new PrivateDaemon("nfs-private.sh", nfsDir, "ganesha.pid",
+                String.valueOf(nfsPort), String.valueOf(mountPort)));
+        String url = "nfs://127.0.0.1/export?nfsport=" + nfsPort + "&mountport=" + mountPort;
+        String storeId = addStore("provider", "NFS", "name", "nfs-faults", "url", url);
+        Snapshot snapshot = writtenSnapshot(1, storeId);
 
-            Failed failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first bytes on the NFS server",
-                    Duration.ofSeconds(60), () -> partFiles(export).stream().anyMatch(p -> p.toFile().length() > 0)),
-                    ganesha::crash);
-            System.out.println("NFS server killed mid-backup: the job failed " + failed.millis() + " ms later: "
-                    + failed.error());
-            assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: " + failed.error());
-            assertNotBackedUp(admin, snapshot.id());
-            assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
+        Failed failed = failMidway(snapshot, () -> Deadline.await("the backup's first bytes on the NFS server",
+                Duration.ofSeconds(60), () -> partFiles(export).stream().anyMatch(p -> p.toFile().length() > 0)),
+                ganesha::crash);
+        System.out.println("NFS server killed mid-backup: the job failed " + failed.millis() + " ms later: "
+                + failed.error());
+        assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: " + failed.error());
+        assertNotBackedUp(admin, snapshot.id());
+        assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
 
-            ganesha.start();
-            backUpAndRestore(snapshot);
-            awaitLeftoversDeleted(snapshot, "the failed attempt's partial file", () -> partFiles(export).isEmpty());
-            assertEquals(1, backupFiles(export).size(), "the recorded backup stays: " + backupFiles(export));
-            cleanUp(snapshot, storeId);
-            assertEquals(List.of(), backupFiles(export), "the backup file went with its snapshot");
-        }
+        ganesha.start();
+        backUpAndRestore(snapshot);
+        awaitLeftoversDeleted(snapshot, "the failed attempt's partial file", () -> partFiles(export).isEmpty());
+        assertEquals(1, backupFiles(export).size(), "the recorded backup stays: " + backupFiles(export));
+        cleanUp(snapshot);
+        assertEquals(List.of(), backupFiles(export), "the backup file went with its snapshot");
     }
 
     /**
@@ -125,136 +135,147 @@ class BackupFaultsIT {
         int mountPort = freePort();
         Path nfsDir = dir.resolve("nfs-hung");
         Path export = nfsDir.resolve("export");
-        try (PrivateDaemon ganesha = new PrivateDaemon("nfs-private.sh", nfsDir, "ganesha.pid",
-                String.valueOf(nfsPort), String.valueOf(mountPort)).start()) {
-            String url = "nfs://127.0.0.1/export?nfsport=" + nfsPort + "&mountport=" + mountPort;
-            String storeId = addStore("provider", "NFS", "name", "nfs-hung", "url", url);
-            Snapshot snapshot = writtenSnapshot(5);
-            cloud.stopAgent();
-            try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-nfs-hung.log"),
-                    "-Drbdstack.nfs.timeout.ms=" + rpcTimeoutMillis)) {
-                cloud.awaitHostState("Up");
-                Failed failed;
-                try {
-                    failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first bytes on the NFS"
-                            + " server", Duration.ofSeconds(60), () -> partFiles(export).stream()
-                            .anyMatch(p -> p.toFile().length() > 0)), ganesha::freeze);
-                } finally {
-                    ganesha.thaw();
-                }
-                System.out.println("NFS server hung (SIGSTOP) mid-backup, RPC timeout " + rpcTimeoutMillis
-                        + " ms: the job failed " + failed.millis() + " ms later: " + failed.error());
-                assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: "
-                        + failed.error());
-                assertNotBackedUp(admin, snapshot.id());
-                assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
+        PrivateDaemon ganesha = started(new PrivateDaemon("nfs-private.sh", nfsDir, "ganesha.pid",
+                String.valueOf(nfsPort), String.valueOf(mountPort)));
+        String url = "nfs://127.0.0.1/export?nfsport=" + nfsPort + "&mountport=" + mountPort;
+        String storeId = addStore("provider", "NFS", "name", "nfs-hung", "url", url);
+        Snapshot snapshot = writtenSnapshot(5, storeId);
+        try (OwnAgent agent = new OwnAgent("agent-nfs-hung.log", "-Drbdstack.nfs.timeout.ms=" + rpcTimeoutMillis)) {
+            Failed failed;
+            try {
+                failed = failMidway(snapshot, () -> Deadline.await("the backup's first bytes on the NFS"
+                        + " server", Duration.ofSeconds(60), () -> partFiles(export).stream()
+                        .anyMatch(p -> p.toFile().length() > 0)), ganesha::freeze);
             } finally {
-                cloud.awaitHostState("Disconnected");
-                cloud.startAgent();
+                ganesha.thaw();
             }
-            backUpAndRestore(snapshot);
-            awaitLeftoversDeleted(snapshot, "the hung attempt's partial file", () -> partFiles(export).isEmpty());
-            assertEquals(1, backupFiles(export).size(), "the recorded backup stays: " + backupFiles(export));
-            cleanUp(snapshot, storeId);
+            System.out.println("NFS server hung (SIGSTOP) mid-backup, RPC timeout " + rpcTimeoutMillis
+                    + " ms: the job failed " + failed.millis() + " ms later: " + failed.error());
+            assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: "
+                    + failed.error());
+            assertNotBackedUp(admin, snapshot.id());
+            assertEquals(List.of(), backupFiles(export), "no final-named backup file on the export");
         }
+        backUpAndRestore(snapshot);
+        awaitLeftoversDeleted(snapshot, "the hung attempt's partial file", () -> partFiles(export).isEmpty());
+        assertEquals(1, backupFiles(export).size(), "the recorded backup stays: " + backupFiles(export));
+        cleanUp(snapshot);
     }
 
     @Test
     void rgwKilledMidBackupFailsTheJobAndARetrySucceeds() throws Exception {
         int port = freePort();
-        try (S3Fixture bucket = new S3Fixture("faults");
-             PrivateDaemon rgw = new PrivateDaemon("rgw-private.sh", dir.resolve("rgw"), "radosgw.pid",
-                     String.valueOf(port)).start()) {
-            String endpoint = "127.0.0.1:" + port;
-            String storeId = addS3Store("s3-faults", bucket, endpoint);
-            Snapshot snapshot = writtenSnapshot(2);
+        S3Fixture bucket = cleanup.closing(new S3Fixture("faults"));
+        PrivateDaemon rgw = started(new PrivateDaemon("rgw-private.sh", dir.resolve("rgw"), "radosgw.pid",
+                String.valueOf(port)));
+        String endpoint = "127.0.0.1:" + port;
+        String storeId = addS3Store("s3-faults", bucket, endpoint);
+        Snapshot snapshot = writtenSnapshot(2, storeId);
 
-            Failed failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the bucket",
-                    Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), rgw::crash);
-            System.out.println("RGW killed mid-backup: the job failed " + failed.millis() + " ms later: "
-                    + failed.error());
-            rgw.fence(); // its watches would hold up the shared gateway's bucket notifies for 30 s
-            String storeUrl = new S3StoreUrl(endpoint, bucket.bucket, false, bucket.region).url();
-            assertTrue(failed.error().contains(storeUrl), "the error names the store: " + failed.error());
-            assertNotBackedUp(admin, snapshot.id());
-            assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
+        Failed failed = failMidway(snapshot, () -> Deadline.await("the backup's first part in the bucket",
+                Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), rgw::crash);
+        System.out.println("RGW killed mid-backup: the job failed " + failed.millis() + " ms later: "
+                + failed.error());
+        rgw.fence(); // its watches would hold up the shared gateway's bucket notifies for 30 s
+        String storeUrl = new S3StoreUrl(endpoint, bucket.bucket, false, bucket.region).url();
+        assertTrue(failed.error().contains(storeUrl), "the error names the store: " + failed.error());
+        assertNotBackedUp(admin, snapshot.id());
+        assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
 
-            rgw.start();
-            backUpAndRestore(snapshot);
-            awaitLeftoversDeleted(snapshot, "the failed attempt's upload aborted", () -> bucket.openUploads() == 0);
-            assertEquals(1, bucket.keys().size(), "the recorded backup stays: " + bucket.keys());
-            cleanUp(snapshot, storeId);
-            assertEquals(List.of(), bucket.keys(), "the backup object went with its snapshot");
-        }
+        rgw.start();
+        backUpAndRestore(snapshot);
+        awaitLeftoversDeleted(snapshot, "the failed attempt's upload aborted", () -> bucket.openUploads() == 0);
+        assertEquals(1, bucket.keys().size(), "the recorded backup stays: " + bucket.keys());
+        cleanUp(snapshot);
+        assertEquals(List.of(), bucket.keys(), "the backup object went with its snapshot");
     }
 
     @Test
     void theAgentKilledMidBackupFailsTheJobAndARetrySucceeds() throws Exception {
-        try (S3Fixture bucket = new S3Fixture("faults-agent")) {
-            String storeId = addS3Store("s3-agent-faults", bucket, bucket.endpoint);
-            Snapshot snapshot = writtenSnapshot(3);
-            cloud.stopAgent(); // the host's agent moves into a process of its own, which can be killed
-            try {
-                Failed failed;
-                try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-killed.log"))) {
-                    cloud.awaitHostState("Up");
-                    failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the bucket",
-                            Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent::kill);
-                }
-                System.out.println("Agent killed (SIGKILL) mid-backup: the job failed " + failed.millis()
-                        + " ms later: " + failed.error());
-                assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: " + failed.error());
-                cloud.awaitHostState("Disconnected");
-                assertNotBackedUp(admin, snapshot.id());
-                assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
-                assertEquals(1, bucket.openUploads(), "the killed agent's upload is open, invisible, until the cleanup");
-            } finally {
-                cloud.startAgent(); // the test's agent again, whatever happened: the clean-up needs a host
-            }
-            backUpAndRestore(snapshot);
-            assertEquals(1, bucket.openUploads(), "the retry leaves the killed agent's upload (another name) alone");
-            awaitLeftoversDeleted(snapshot, "the killed agent's upload aborted", () -> bucket.openUploads() == 0);
-            assertEquals(1, bucket.keys().size(), "the recorded backup stays: " + bucket.keys());
-            cleanUp(snapshot, storeId);
+        S3Fixture bucket = cleanup.closing(new S3Fixture("faults-agent"));
+        String storeId = addS3Store("s3-agent-faults", bucket, bucket.endpoint);
+        Snapshot snapshot = writtenSnapshot(3, storeId);
+        try (OwnAgent agent = new OwnAgent("agent-killed.log")) {
+            Failed failed = failMidway(snapshot, () -> Deadline.await("the backup's first part in the bucket",
+                    Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent.process::kill);
+            System.out.println("Agent killed (SIGKILL) mid-backup: the job failed " + failed.millis()
+                    + " ms later: " + failed.error());
+            assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: " + failed.error());
+            cloud.awaitHostState("Disconnected");
+            assertNotBackedUp(admin, snapshot.id());
+            assertEquals(List.of(), bucket.keys(), "no backup object in the bucket");
+            assertEquals(1, bucket.openUploads(), "the killed agent's upload is open, invisible, until the cleanup");
         }
+        backUpAndRestore(snapshot);
+        assertEquals(1, bucket.openUploads(), "the retry leaves the killed agent's upload (another name) alone");
+        awaitLeftoversDeleted(snapshot, "the killed agent's upload aborted", () -> bucket.openUploads() == 0);
+        assertEquals(1, bucket.keys().size(), "the recorded backup stays: " + bucket.keys());
+        cleanUp(snapshot);
     }
 
     @Test
     void aFrozenAgentIsDroppedByHeartbeatsItsBackupFailsAndStopsAndARetrySucceeds() throws Exception {
-        try (S3Fixture bucket = new S3Fixture("faults-frozen")) {
-            String storeId = addS3Store("s3-frozen-faults", bucket, bucket.endpoint);
-            Snapshot snapshot = writtenSnapshot(4);
-            cloud.stopAgent();
-            try {
-                try (AgentProcess agent = AgentProcess.start(cloud.agentProperties(), dir.resolve("agent-frozen.log"))) {
-                    cloud.awaitHostState("Up");
-                    Failed failed = failMidway(snapshot.id(), () -> Deadline.await("the backup's first part in the"
-                            + " bucket", Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent::freeze);
-                    System.out.println("Agent frozen (SIGSTOP) mid-backup, heartbeat 1 s: the job failed "
-                            + failed.millis() + " ms later: " + failed.error());
-                    assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: "
-                            + failed.error());
-                    assertTrue(failed.millis() < 6_000 + 3_000, "6 missed heartbeats, then the job fails: "
-                            + failed.millis());
-                    assertNotBackedUp(admin, snapshot.id());
+        S3Fixture bucket = cleanup.closing(new S3Fixture("faults-frozen"));
+        String storeId = addS3Store("s3-frozen-faults", bucket, bucket.endpoint);
+        Snapshot snapshot = writtenSnapshot(4, storeId);
+        try (OwnAgent agent = new OwnAgent("agent-frozen.log")) {
+            Failed failed = failMidway(snapshot, () -> Deadline.await("the backup's first part in the"
+                    + " bucket", Duration.ofSeconds(60), () -> bucket.openUploadParts() > 0), agent.process::freeze);
+            System.out.println("Agent frozen (SIGSTOP) mid-backup, heartbeat 1 s: the job failed "
+                    + failed.millis() + " ms later: " + failed.error());
+            assertTrue(failed.error().contains("host " + cloud.hostId), "the error names the host: "
+                    + failed.error());
+            assertTrue(failed.millis() < 6_000 + 3_000, "6 missed heartbeats, then the job fails: "
+                    + failed.millis());
+            assertNotBackedUp(admin, snapshot.id());
 
-                    agent.thaw(); // it finds its connection closed: the backup the server failed must not finish
-                    Deadline.await("the thawed agent's upload aborted", Duration.ofSeconds(60),
-                            () -> bucket.openUploads() == 0);
-                    assertEquals(List.of(), bucket.keys(), "the thawed agent did not finish the failed backup");
-                    cloud.awaitHostState("Up");
-                }
-                cloud.awaitHostState("Disconnected");
-            } finally {
-                cloud.startAgent(); // the test's agent again, whatever happened: the clean-up needs a host
+            agent.process.thaw(); // it finds its connection closed: the backup the server failed must not finish
+            Deadline.await("the thawed agent's upload aborted", Duration.ofSeconds(60),
+                    () -> bucket.openUploads() == 0);
+            assertEquals(List.of(), bucket.keys(), "the thawed agent did not finish the failed backup");
+            cloud.awaitHostState("Up");
+        }
+        backUpAndRestore(snapshot);
+        assertEquals(1, bucket.keys().size(), bucket.keys().toString());
+        cleanUp(snapshot);
+    }
+
+    /**
+     * The host's agent moved into a process of its own, which a test can kill or freeze. {@link #close()}, by
+     * the test or else by its clean-up, stops that process and starts the test's agent again (once): the retry
+     * and the clean-up's deletes need a host.
+     */
+    private final class OwnAgent implements AutoCloseable {
+
+        final AgentProcess process;
+        private boolean closed;
+
+        OwnAgent(String log, String... jvmOptions) throws Exception {
+            cloud.stopAgent();
+            cleanup.closing(this);
+            process = AgentProcess.start(cloud.agentProperties(), dir.resolve(log), jvmOptions);
+            cloud.awaitHostState("Up");
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (closed) {
+                return;
             }
-            backUpAndRestore(snapshot);
-            assertEquals(1, bucket.keys().size(), bucket.keys().toString());
-            cleanUp(snapshot, storeId);
+            closed = true;
+            try {
+                if (process != null) {
+                    process.close();
+                    cloud.awaitHostState("Disconnected");
+                }
+            } finally {
+                cloud.startAgent();
+            }
         }
     }
 
-    private record Snapshot(String id, String volumeId, String sha256) {
+    /** A snapshot of a volume of the test's, and the image store (the test's own) its backups must go to. */
+    private record Snapshot(String id, String volumeId, String sha256, String storeId) {
     }
 
     private record Failed(long millis, String error) {
@@ -264,13 +285,15 @@ class BackupFaultsIT {
      * A 1 GiB volume with {@link #WRITTEN_MIB} MiB of seeded data and a snapshot of it, its reads limited to
      * {@link #BACKUP_READ_BYTES_PER_SECOND} (the agent's next open of it, the backup, is slow).
      */
-    private static Snapshot writtenSnapshot(int seed) throws Exception {
+    private Snapshot writtenSnapshot(int seed, String storeId) throws Exception {
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        cleanup.add(ApiLeftovers.volume(admin, volumeId));
         for (int mib = 0; mib < WRITTEN_MIB; mib += 4) {
             RbdData.write(io, volumeId, (long) mib << 20, RbdData.bytes(4 << 20, seed * 1000 + mib));
         }
         String sha256 = RbdData.sha256(io, volumeId, null);
-        Snapshot snapshot = new Snapshot(calls.snapshot(volumeId), volumeId, sha256);
+        Snapshot snapshot = new Snapshot(calls.snapshot(volumeId), volumeId, sha256, storeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, snapshot.id()));
         cloud.cluster.cli("rbd", "config", "image", "set", image(volumeId), "rbd_qos_read_bps_limit",
                 Long.toString(BACKUP_READ_BYTES_PER_SECOND));
         return snapshot;
@@ -284,8 +307,9 @@ class BackupFaultsIT {
      * Starts the snapshot's backup, waits until {@code midway} sees it under way, injects {@code fault}
      * and waits for the job to end: it must fail within {@link #FAIL_BOUND} of the fault.
      */
-    private static Failed failMidway(String snapshotId, Step midway, Step fault) throws Exception {
-        String jobId = ok(admin.call("backupSnapshot", "id", snapshotId), "backupSnapshot").get("jobid").asText();
+    private static Failed failMidway(Snapshot snapshot, Step midway, Step fault) throws Exception {
+        assertBacksUpToItsStore(snapshot);
+        String jobId = ok(admin.call("backupSnapshot", "id", snapshot.id()), "backupSnapshot").get("jobid").asText();
         midway.run();
         assertEquals(0, job(admin, jobId).get("jobstatus").asInt(), "the backup was still running at the fault");
         fault.run();
@@ -306,13 +330,17 @@ class BackupFaultsIT {
      * The same backup again, at full speed (the read limit lifted), which must succeed; then the volume deleted
      * and restored from the backup.
      */
-    private static void backUpAndRestore(Snapshot snapshot) throws Exception {
+    private void backUpAndRestore(Snapshot snapshot) throws Exception {
         cloud.cluster.cli("rbd", "config", "image", "remove", image(snapshot.volumeId()), "rbd_qos_read_bps_limit");
+        assertBacksUpToItsStore(snapshot);
         JsonNode backedUp = calls.backup(snapshot.id());
         assertEquals("BackedUp", backedUp.get("state").asText(), backedUp.toString());
+        assertEquals(snapshot.storeId(), backedUp.path("datastoreid").asText(), "backed up to the test's store: "
+                + backedUp);
         assertTrue(backedUp.get("physicalsize").asLong() > (long) WRITTEN_MIB << 20, backedUp.toString());
         ok(admin.call("deleteVolume", "id", snapshot.volumeId()), "deleteVolume"); // the restore reads the store
         String restored = calls.createVolume("snapshotid", snapshot.id(), "name", "restored");
+        cleanup.add(ApiLeftovers.volume(admin, restored));
         assertEquals(snapshot.sha256(), RbdData.sha256(io, restored, null), "the restored volume = the snapshot");
         ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
     }
@@ -323,17 +351,41 @@ class BackupFaultsIT {
         Deadline.await(what + ", deleted by the storage cleanup", Duration.ofSeconds(30), gone);
     }
 
-    private static void cleanUp(Snapshot snapshot, String storeId) throws Exception {
+    /** The test's own end: its snapshot deleted (with its backup), then its store (which must be empty by then). */
+    private static void cleanUp(Snapshot snapshot) throws Exception {
         awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot.id()), "deleteSnapshot");
-        ok(admin.call("deleteImageStore", "id", storeId), "deleteImageStore");
+        ok(admin.call("deleteImageStore", "id", snapshot.storeId()), "deleteImageStore");
     }
 
-    private static String addStore(String... params) throws Exception {
+    /**
+     * backupSnapshot has no store parameter: the server backs up to the zone's emptiest store (or next to the
+     * chain's base). So before each backup the zone's stores must be the snapshot's store alone; a store that
+     * another test left is named here instead of being backed up to.
+     */
+    private static void assertBacksUpToItsStore(Snapshot snapshot) throws Exception {
+        List<String> stores = list(admin, "listImageStores", "imagestore", "zoneid", cloud.zoneId).stream()
+                .map(s -> s.get("id").asText() + " (" + s.get("name").asText() + ")").toList();
+        assertEquals(1, stores.size(), "the zone's image stores, of which the test's " + snapshot.storeId()
+                + " must be the only one: " + stores);
+        assertTrue(stores.get(0).startsWith(snapshot.storeId() + " "), "the zone's only image store is the test's "
+                + snapshot.storeId() + ": " + stores);
+    }
+
+    /** The started daemon; the clean-up stops it (after deleting the store on it, which was added later). */
+    private PrivateDaemon started(PrivateDaemon daemon) throws Exception {
+        cleanup.closing(daemon);
+        return daemon.start();
+    }
+
+    /** Adds an image store to the zone; the clean-up deletes it unless the test did. Its id. */
+    private String addStore(String... params) throws Exception {
         String[] all = Stream.concat(Stream.of(params), Stream.of("zoneid", cloud.zoneId)).toArray(String[]::new);
-        return ok(admin.call("addImageStore", all), "addImageStore").get("imagestore").get("id").asText();
+        String storeId = ok(admin.call("addImageStore", all), "addImageStore").get("imagestore").get("id").asText();
+        cleanup.add(ApiLeftovers.imageStore(admin, storeId));
+        return storeId;
     }
 
-    private static String addS3Store(String name, S3Fixture bucket, String endpoint) throws Exception {
+    private String addS3Store(String name, S3Fixture bucket, String endpoint) throws Exception {
         return addStore("provider", "S3", "name", name,
                 "details[0].key", "accesskey", "details[0].value", bucket.credentials.accessKey(),
                 "details[1].key", "secretkey", "details[1].value", bucket.credentials.secretKey().reveal(),

@@ -9,11 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.ApiLeftovers;
 import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.TestCleanup;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.RealServices;
 import java.nio.channels.FileChannel;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +70,14 @@ class BackupVerificationIT {
         setting("backup.verify.interval", "0"); // the tests turn the schedule on when they mean it to run
     }
 
+    /** What this test registered; undone after it, also when it failed (a store left would take the next backups). */
+    private final TestCleanup cleanup = new TestCleanup();
+
+    @AfterEach
+    void undoWhatTheTestSetUp() throws Exception {
+        cleanup.run();
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (cloud != null) {
@@ -101,15 +112,22 @@ class BackupVerificationIT {
         String storeId = ok(admin.call("addImageStore", "provider", url.startsWith("nfs:") ? "NFS"
                 : "SharedMountPoint", "name", "verify-" + UUID.randomUUID(), "url", url, "zoneid", cloud.zoneId),
                 "addImageStore").get("imagestore").get("id").asText();
+        cleanup.add(ApiLeftovers.imageStore(admin, storeId));
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        cleanup.add(ApiLeftovers.volume(admin, volumeId));
         RbdData.write(io, volumeId, 0, RbdData.bytes(2 << 20, 21));
         String s1 = calls.snapshot(volumeId);
-        assertFalse(calls.backup(s1).has("parent"), "s1: full");
+        cleanup.add(ApiLeftovers.snapshot(admin, s1));
+        JsonNode full = calls.backup(s1);
+        assertFalse(full.has("parent"), "s1: full");
+        assertEquals(storeId, full.get("datastoreid").asText(), "on the test's store");
         RbdData.write(io, volumeId, 100 << 20, RbdData.bytes(1 << 20, 22));
         String s2 = calls.snapshot(volumeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, s2));
         assertEquals(s1, calls.backup(s2).get("parent").asText(), "s2: incremental to s1");
         RbdData.write(io, volumeId, 300 << 20, RbdData.bytes(1 << 20, 23));
         String s3 = calls.snapshot(volumeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, s3));
         assertEquals(s2, calls.backup(s3).get("parent").asText(), "s3: incremental to s2");
         // s1's snapshot deleted: its backup stays, s2's builds on it, so it is verified too.
         awaitOk(admin, admin.call("deleteSnapshot", "id", s1), "deleteSnapshot");
@@ -150,6 +168,7 @@ class BackupVerificationIT {
         // The next backup is full although s1's backup is whole and its snapshot still on primary.
         RbdData.write(io, volumeId, 500 << 20, RbdData.bytes(1 << 20, 24));
         String s4 = calls.snapshot(volumeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, s4));
         assertFalse(calls.backup(s4).has("parent"), "s4: full after a damaged chain");
 
         // A truncation, found by the scheduled verification (every 0.001 h = 3.6 s).
@@ -167,6 +186,7 @@ class BackupVerificationIT {
         assertAlerted(s4, "TRUNCATED");
         String atS5 = RbdData.sha256(io, volumeId, null);
         String s5 = calls.snapshot(volumeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, s5));
         assertFalse(calls.backup(s5).has("parent"), "s5: full after a truncated backup");
 
         // With the volume gone the snapshots live in their backups only: damaged ones are refused by name.
@@ -178,6 +198,7 @@ class BackupVerificationIT {
                     && restore.body().contains("is damaged"), restore.body());
         }
         String fromS5 = calls.createVolume("snapshotid", s5, "name", "from-s5");
+        cleanup.add(ApiLeftovers.volume(admin, fromS5));
         assertEquals(atS5, RbdData.sha256(io, fromS5, null), "the new full backup restores byte for byte");
 
         for (String snapshot : List.of(s5, s4, s3, s2)) {

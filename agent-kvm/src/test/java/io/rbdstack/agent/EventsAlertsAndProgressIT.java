@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rbdstack.agent.fixtures.ApiLeftovers;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.TestCleanup;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.CephKeyring;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +58,14 @@ class EventsAlertsAndProgressIT {
         ok(admin.call("updateConfiguration", "name", "storage.stats.interval", "value", "1000"), "updateConfiguration");
     }
 
+    /** What this test registered; undone after it, also when it failed (a store left would take the next backups). */
+    private final TestCleanup cleanup = new TestCleanup();
+
+    @AfterEach
+    void undoWhatTheTestSetUp() throws Exception {
+        cleanup.run();
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (cloud != null) {
@@ -74,7 +85,11 @@ class EventsAlertsAndProgressIT {
         String imageStore = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "events-store",
                 "url", Files.createDirectories(store.resolve("events")).toUri().toString(), "zoneid", cloud.zoneId),
                 "addImageStore").get("imagestore").get("id").asText();
-        awaitOk(admin, admin.call("backupSnapshot", "id", snapshot), "backupSnapshot");
+        cleanup.add(ApiLeftovers.imageStore(admin, imageStore));
+        cleanup.add(ApiLeftovers.volume(admin, volume));
+        cleanup.add(ApiLeftovers.snapshot(admin, snapshot));
+        assertEquals(imageStore, awaitOk(admin, admin.call("backupSnapshot", "id", snapshot), "backupSnapshot")
+                .get("snapshot").get("datastoreid").asText(), "backed up to the test's store");
         awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot");
         ok(admin.call("deleteVolume", "id", volume), "deleteVolume");
         ok(admin.call("deleteImageStore", "id", imageStore), "deleteImageStore");
@@ -233,9 +248,12 @@ class EventsAlertsAndProgressIT {
         }
         String snapshot = awaitOk(admin, admin.call("createSnapshot", "volumeid", volume), "createSnapshot")
                 .get("snapshot").get("id").asText();
-        ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "progress-store", "url",
-                Files.createDirectories(store.resolve("progress")).toUri().toString(), "zoneid", cloud.zoneId),
-                "addImageStore");
+        String progressStore = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "progress-store",
+                "url", Files.createDirectories(store.resolve("progress")).toUri().toString(), "zoneid", cloud.zoneId),
+                "addImageStore").get("imagestore").get("id").asText();
+        cleanup.add(ApiLeftovers.imageStore(admin, progressStore));
+        cleanup.add(ApiLeftovers.volume(admin, volume));
+        cleanup.add(ApiLeftovers.snapshot(admin, snapshot));
         String jobId = ok(admin.call("backupSnapshot", "id", snapshot), "backupSnapshot").get("jobid").asText();
         List<JsonNode> polls = new ArrayList<>();
         JsonNode job;
@@ -259,10 +277,13 @@ class EventsAlertsAndProgressIT {
         JsonNode listed = list(admin, "listAsyncJobs", "asyncjobs").stream()
                 .filter(j -> j.get("jobid").asText().equals(jobId)).findFirst().orElseThrow();
         assertEquals(GB, listed.get("bytesdone").asLong(), "listAsyncJobs shows the same: " + listed);
+        assertEquals(progressStore, job.get("jobresult").get("snapshot").get("datastoreid").asText(),
+                "backed up to the test's store");
         System.out.println("Backup of a fully written 1 GiB volume, jobprocstatus seen: " + distinct(percents)
                 + ", rate " + job.get("bytespersecond").asLong() / (1 << 20) + " MiB/s");
         awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot");
         ok(admin.call("deleteVolume", "id", volume), "deleteVolume");
+        ok(admin.call("deleteImageStore", "id", progressStore), "deleteImageStore");
     }
 
     // --- helpers ---

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.fixtures.ApiLeftovers;
 import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.BackupRoundTrip;
 import io.rbdstack.agent.fixtures.OneHostCloud;
+import io.rbdstack.agent.fixtures.TestCleanup;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.RealServices;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,6 +62,14 @@ class NfsSnapshotBackupsIT {
         roundTrip = new BackupRoundTrip(admin, new BackupCalls(admin), io, cloud.zoneId, offering);
     }
 
+    /** What this test registered; undone after it, also when it failed. */
+    private final TestCleanup cleanup = new TestCleanup();
+
+    @AfterEach
+    void undoWhatTheTestSetUp() throws Exception {
+        cleanup.run();
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (cloud != null) {
@@ -85,6 +96,7 @@ class NfsSnapshotBackupsIT {
         String url = nfsUrl + "/" + subdir;
         JsonNode added = ok(admin.call("addImageStore", "provider", "nfs", "name", "nfs-backups", "url", url,
                 "zoneid", cloud.zoneId), "addImageStore").get("imagestore");
+        cleanup.add(ApiLeftovers.imageStore(admin, added.get("id").asText()));
         assertEquals("NFS", added.get("providername").asText());
         assertEquals("nfs", added.get("protocol").asText());
         assertEquals(url, added.get("url").asText());
@@ -92,7 +104,7 @@ class NfsSnapshotBackupsIT {
         JsonNode listed = list(admin, "listImageStores", "imagestore", "provider", "NFS").get(0);
         assertEquals("nfs", listed.get("protocol").asText());
 
-        BackupRoundTrip.Made made = roundTrip.run("nfs-backups");
+        BackupRoundTrip.Made made = roundTrip.run("nfs-backups", cleanup);
         Path s1File = backupFile(made.s1());
         assertEquals(made.full().get("physicalsize").asLong(), Files.size(s1File), "the file on the NFS server");
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.fixtures.ApiLeftovers;
 import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.BackupRoundTrip;
@@ -17,12 +18,14 @@ import io.rbdstack.agent.fixtures.FreezingTcpProxy;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.agent.fixtures.S3Fixture;
+import io.rbdstack.agent.fixtures.TestCleanup;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.spi.storage.S3StoreUrl;
 import io.rbdstack.testing.LogCapture;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +63,14 @@ class S3SnapshotBackupsIT {
         offering = ok(admin.call("createDiskOffering", "name", "custom", "customized", "true"), "createDiskOffering")
                 .get("diskoffering").get("id").asText();
         roundTrip = new BackupRoundTrip(admin, calls, io, cloud.zoneId, offering);
+    }
+
+    /** What this test registered; undone after it, also when it failed (a dead store would take the next backups). */
+    private final TestCleanup cleanup = new TestCleanup();
+
+    @AfterEach
+    void undoWhatTheTestSetUp() throws Exception {
+        cleanup.run();
     }
 
     @AfterAll
@@ -103,6 +114,7 @@ class S3SnapshotBackupsIT {
 
         ApiClient.Reply reply = addStore("s3-backups", rgw.endpoint, secret);
         JsonNode added = ok(reply, "addImageStore").get("imagestore");
+        cleanup.add(ApiLeftovers.imageStore(admin, added.get("id").asText()));
         assertFalse(reply.body().contains(secret), "the secret key in addImageStore's answer");
         assertEquals("S3", added.get("providername").asText());
         assertEquals("http", added.get("protocol").asText());
@@ -111,7 +123,7 @@ class S3SnapshotBackupsIT {
         assertEquals(added.get("id").asText(), ok(listed, "listImageStores").get("imagestore").get(0).get("id").asText());
         assertFalse(listed.body().contains(secret), "the secret key in listImageStores");
 
-        BackupRoundTrip.Made made = roundTrip.run("s3-backups");
+        BackupRoundTrip.Made made = roundTrip.run("s3-backups", cleanup);
         List<String> keys = rgw.keys();
         assertEquals(2, keys.size(), keys.toString());
         String s1Key = keys.stream().filter(k -> BackupNames.isBackupOf(k, made.s1())).findFirst().orElseThrow();
@@ -127,13 +139,16 @@ class S3SnapshotBackupsIT {
         String storeId;
         String storeUrl;
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        cleanup.add(ApiLeftovers.volume(admin, volumeId));
         RbdData.write(io, volumeId, 0, RbdData.bytes(1 << 20, 21));
         String snapshotId = calls.snapshot(volumeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, snapshotId));
         try (FreezingTcpProxy proxy = new FreezingTcpProxy(Integer.parseInt(rgw.endpoint.split(":")[1]))) {
             String endpoint = "127.0.0.1:" + proxy.port();
             storeUrl = new S3StoreUrl(endpoint, rgw.bucket, false, rgw.region).url();
             storeId = ok(addStore("s3-going-down", endpoint, rgw.credentials.secretKey().reveal()), "addImageStore")
                     .get("imagestore").get("id").asText();
+            cleanup.add(ApiLeftovers.imageStore(admin, storeId));
         } // the endpoint is down from here on
 
         long start = System.nanoTime();

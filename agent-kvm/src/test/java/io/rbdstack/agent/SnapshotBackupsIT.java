@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ceph.rados.IoCTX;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.agent.ceph.RadosSession;
+import io.rbdstack.agent.fixtures.ApiLeftovers;
 import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.TestCleanup;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.LogCapture;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +68,14 @@ class SnapshotBackupsIT {
                 .get("diskoffering").get("id").asText();
     }
 
+    /** What this test registered; undone after it, also when it failed (a store left would take the next backups). */
+    private final TestCleanup cleanup = new TestCleanup();
+
+    @AfterEach
+    void undoWhatTheTestSetUp() throws Exception {
+        cleanup.run();
+    }
+
     @AfterAll
     static void stop() throws Exception {
         // After every test: backups and restores ran through librbd in the agent, no key in any log line.
@@ -101,13 +112,16 @@ class SnapshotBackupsIT {
                 cloud.zoneId).status());
 
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        cleanup.add(ApiLeftovers.volume(admin, volumeId));
         String s1 = calls.snapshot(volumeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, s1));
         ApiClient.Reply noStore = admin.call("backupSnapshot", "id", s1);
         assertEquals(431, noStore.status(), "no image store in the zone yet");
         assertTrue(noStore.body().contains("addImageStore"), noStore.body());
 
         JsonNode added = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "backups", "url",
                 store.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore");
+        cleanup.add(ApiLeftovers.imageStore(admin, added.get("id").asText()));
         assertEquals("backups", added.get("name").asText());
         assertEquals("SharedMountPoint", added.get("providername").asText());
         assertTrue(added.get("disksizetotal").asLong() > 0, added.toString());
@@ -116,6 +130,7 @@ class SnapshotBackupsIT {
 
         RbdData.write(io, volumeId, 0, RbdData.bytes(3 << 20, 1));
         String s2 = calls.snapshot(volumeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, s2));
         JsonNode full = calls.backup(s2);
         assertEquals("BackedUp", full.get("state").asText());
         long fullSize = full.get("physicalsize").asLong();
@@ -130,6 +145,7 @@ class SnapshotBackupsIT {
         RbdData.write(io, volumeId, 100 << 20, RbdData.bytes(8192, 2));
         String atS3 = RbdData.sha256(io, volumeId, null);
         String s3 = calls.snapshot(volumeId);
+        cleanup.add(ApiLeftovers.snapshot(admin, s3));
         JsonNode incremental = calls.backup(s3);
         assertTrue(incremental.get("physicalsize").asLong() < 64 << 10,
                 "incremental: only the 8 KiB changed, " + incremental.get("physicalsize"));
@@ -152,6 +168,7 @@ class SnapshotBackupsIT {
         assertEquals(431, admin.call("revertSnapshot", "id", s3).status());
 
         String restored = calls.createVolume("snapshotid", s3, "name", "restored");
+        cleanup.add(ApiLeftovers.volume(admin, restored));
         assertEquals(atS3, RbdData.sha256(io, restored, null), "full + incremental = the volume as at s3");
         assertEquals(GB, list(admin, "listVolumes", "volume", "id", restored).get(0).get("size").asLong());
 
@@ -170,37 +187,38 @@ class SnapshotBackupsIT {
         Path own = Files.createDirectories(store.resolve("second-store"));
         String storeId = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "second", "url",
                 own.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore").get("id").asText();
+        cleanup.add(ApiLeftovers.imageStore(admin, storeId));
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        cleanup.add(ApiLeftovers.volume(admin, volumeId));
+        cleanup.add(() -> ok(admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value",
+                "false"), "updateConfiguration"));
         ok(admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value", "true"),
                 "updateConfiguration");
-        try {
-            RbdData.write(io, volumeId, 0, RbdData.bytes(1 << 20, 3));
-            JsonNode snapshot = awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId),
-                    "createSnapshot").get("snapshot");
-            assertEquals("BackedUp", snapshot.get("state").asText());
-            assertTrue(snapshot.get("physicalsize").asLong() > 1 << 20, snapshot.toString());
-            assertTrue(snapshot.get("revertable").asBoolean(), "and still on primary");
-            try (Stream<Path> files = Files.walk(own)) {
-                assertEquals(1, files.filter(p -> BackupNames.isBackupOf(p.getFileName().toString(),
-                        snapshot.get("id").asText()))
-                        .count());
-            }
-            awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot.get("id").asText()), "deleteSnapshot");
-
-            // asyncbackup: the job ends with the snapshot taken, the backup finishes after it.
-            JsonNode taken = awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId, "asyncbackup", "true"),
-                    "createSnapshot").get("snapshot");
-            String takenId = taken.get("id").asText();
-            assertEquals("BackingUp", taken.get("state").asText(), "the job ends before the backup: " + taken);
-            assertEquals(0, taken.get("physicalsize").asLong());
-            Deadline.await("snapshot " + takenId + " is BackedUp", Duration.ofSeconds(30), () -> list(admin,
-                    "listSnapshots", "snapshot", "id", takenId).get(0).get("state").asText().equals("BackedUp"));
-            awaitOk(admin, admin.call("deleteSnapshot", "id", takenId), "deleteSnapshot");
-        } finally {
-            admin.call("updateConfiguration", "name", "snapshot.backup.to.secondary", "value", "false");
-            admin.call("deleteVolume", "id", volumeId);
-            admin.call("deleteImageStore", "id", storeId);
+        RbdData.write(io, volumeId, 0, RbdData.bytes(1 << 20, 3));
+        JsonNode snapshot = awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId),
+                "createSnapshot").get("snapshot");
+        cleanup.add(ApiLeftovers.snapshot(admin, snapshot.get("id").asText()));
+        assertEquals("BackedUp", snapshot.get("state").asText());
+        assertEquals(storeId, snapshot.get("datastoreid").asText(), "on the test's store");
+        assertTrue(snapshot.get("physicalsize").asLong() > 1 << 20, snapshot.toString());
+        assertTrue(snapshot.get("revertable").asBoolean(), "and still on primary");
+        try (Stream<Path> files = Files.walk(own)) {
+            assertEquals(1, files.filter(p -> BackupNames.isBackupOf(p.getFileName().toString(),
+                    snapshot.get("id").asText()))
+                    .count());
         }
+        awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot.get("id").asText()), "deleteSnapshot");
+
+        // asyncbackup: the job ends with the snapshot taken, the backup finishes after it.
+        JsonNode taken = awaitOk(admin, admin.call("createSnapshot", "volumeid", volumeId, "asyncbackup", "true"),
+                "createSnapshot").get("snapshot");
+        String takenId = taken.get("id").asText();
+        cleanup.add(ApiLeftovers.snapshot(admin, takenId));
+        assertEquals("BackingUp", taken.get("state").asText(), "the job ends before the backup: " + taken);
+        assertEquals(0, taken.get("physicalsize").asLong());
+        Deadline.await("snapshot " + takenId + " is BackedUp", Duration.ofSeconds(30), () -> list(admin,
+                "listSnapshots", "snapshot", "id", takenId).get(0).get("state").asText().equals("BackedUp"));
+        awaitOk(admin, admin.call("deleteSnapshot", "id", takenId), "deleteSnapshot");
     }
 
     @Test
@@ -209,11 +227,14 @@ class SnapshotBackupsIT {
         String storeId = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "legacy", "url",
                 legacyStore.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore").get("id")
                 .asText();
+        cleanup.add(ApiLeftovers.imageStore(admin, storeId));
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
+        cleanup.add(ApiLeftovers.volume(admin, volumeId));
         RbdData.write(io, volumeId, 0, RbdData.bytes(1 << 20, 7));
         String atSnapshot = RbdData.sha256(io, volumeId, null);
         String snapshot = calls.snapshot(volumeId);
-        calls.backup(snapshot);
+        cleanup.add(ApiLeftovers.snapshot(admin, snapshot));
+        assertEquals(storeId, calls.backup(snapshot).get("datastoreid").asText(), "on the test's store");
         // The row and file as a server and agent before attempt names left them: <uuid>.rbddiff.
         Path written;
         try (Stream<Path> files = Files.walk(legacyStore)) {
@@ -236,6 +257,7 @@ class SnapshotBackupsIT {
         assertEquals(plainPath, report.get("backup").get(0).get("path").asText());
         ok(admin.call("deleteVolume", "id", volumeId), "deleteVolume"); // restored from the backup, not primary
         String restored = calls.createVolume("snapshotid", snapshot, "name", "restored-legacy");
+        cleanup.add(ApiLeftovers.volume(admin, restored));
         assertEquals(atSnapshot, RbdData.sha256(io, restored, null));
         awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot");
         try (Stream<Path> files = Files.walk(legacyStore)) {

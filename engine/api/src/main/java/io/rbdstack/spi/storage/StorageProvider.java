@@ -89,6 +89,10 @@ public interface StorageProvider {
      * The longest the engine may wait for one data transfer of the pool (a backup, a restore, a flatten), as the
      * provider's options stand now: what a backup attempt writes is kept at least this long after its last
      * attempt before it counts as a leftover. Zero for a provider that moves no data between hosts.
+     * <p>
+     * The engine asks this for every pool at each storage cleanup run and hands {@code pool} over without its
+     * secret ({@code pool.definition().secret()} is null): an answer may rest on the pool's identity, scope and
+     * definition and on the provider's options, never on access to the storage.
      */
     default Duration longestTransfer(StoredPool pool) {
         return Duration.ZERO;

@@ -188,6 +188,18 @@ public final class StoragePoolRepository {
     public StoredPool stored(PoolRow row) {
         Secret secret = jdbc.queryOne("SELECT value FROM storage_pool_details WHERE pool_id = ? AND name = ?",
                 rs -> Secret.of(cipher.decrypt(rs.getString(1))), row.id(), SECRET_DETAIL).orElse(null);
+        return stored(row, secret);
+    }
+
+    /**
+     * The pool as {@link #stored} gives it but without its secret (null), which is neither read nor decrypted: for
+     * a provider's questions that need no access to the storage, e.g. {@code StorageProvider.longestTransfer}.
+     */
+    public StoredPool storedWithoutSecret(PoolRow row) {
+        return stored(row, null);
+    }
+
+    private static StoredPool stored(PoolRow row, Secret secret) {
         PoolScope scope = row.clusterUuid() == null ? PoolScope.zone(row.zoneUuid())
                 : PoolScope.cluster(row.zoneUuid(), row.clusterUuid());
         return new StoredPool(row.uuid(), row.name(), scope, new PoolDefinition(row.hostAddress(), row.path(),

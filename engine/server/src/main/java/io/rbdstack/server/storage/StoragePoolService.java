@@ -130,13 +130,14 @@ public final class StoragePoolService implements AutoCloseable {
     /**
      * For each pool (by id) whose plugin is loaded, the longest its provider may wait for one transfer, as its options
      * stand now; a pool whose plugin is not loaded is left out (whoever needs a bound then takes the longest of all).
+     * Each pool goes to its provider without its secret: the storage cleanup asks this at every run, for every pool.
      */
     public Map<Long, Duration> longestTransfers() {
         Map<Long, Duration> longest = new HashMap<>();
         for (StoragePoolRepository.PoolRow row : pools.list(new StoragePoolRepository.PoolFilter(Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), "")) {
             providers.byName(row.type()).ifPresent(plugin ->
-                    longest.put(row.id(), plugin.provider().longestTransfer(pools.stored(row))));
+                    longest.put(row.id(), plugin.provider().longestTransfer(pools.storedWithoutSecret(row))));
         }
         return longest;
     }

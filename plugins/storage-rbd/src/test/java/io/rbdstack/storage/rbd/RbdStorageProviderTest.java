@@ -345,6 +345,9 @@ class RbdStorageProviderTest {
         provider.backupSnapshot(pool, "img", "s2", null, new BackupTarget("file:///b", "f"), (done, total) -> { });
         assertEquals(Duration.ofDays(7), provider.longestTransfer(pool));
         assertEquals(List.of(provider.longestTransfer(pool)), gateway.timeouts, "what a backup waits");
+        StoredPool withoutSecret = new StoredPool("p", "pool", PoolScope.zone("z"), new PoolDefinition(
+                DEFINITION.hostAddress(), DEFINITION.path(), DEFINITION.user(), null, ""));
+        assertEquals(Duration.ofDays(7), provider.longestTransfer(withoutSecret), "as the engine asks: no secret");
     }
 
     @Test

@@ -212,10 +212,14 @@ class HostSpreadAndFailoverIT {
         OneHostCloud.awaitHostState(admin, hostB.hostId, "Disconnected");
         hostB.restart();
         AgentConnections agents = cloud.server.server.agents();
-        // Keeps B's stop going (a short command gets the whole grace to answer) while the commands below are sent.
+        // Keeps B's stop going (a short command gets the whole grace to answer) while the commands below are sent;
+        // the same on A, so that both hosts are equally busy and the least-busy choice alone would pick B half the time.
         CompletableFuture<Answer> running = agents.send(hostB.hostId, new EchoCommand("still running", 15_000),
                 Duration.ofSeconds(60));
+        CompletableFuture<Answer> runningOnA = agents.send(hostA, new EchoCommand("as busy", 15_000),
+                Duration.ofSeconds(60));
         Thread.sleep(300);
+        assertEquals(agents.inFlight(hostA), agents.inFlight(hostB.hostId), "equally busy");
         int before = logs.lines().size();
         long logBefore = Files.size(hostB.log());
 
@@ -248,6 +252,7 @@ class HostSpreadAndFailoverIT {
         assertEquals(1, logged.lines().filter(line -> line.contains("Host " + hostB.hostId + " is stopping")).count(),
                 "the server said once that host B is stopping: " + logged);
         assertEquals(EchoAnswer.of("still running"), running.get(30, TimeUnit.SECONDS), "B's running command answered");
+        assertEquals(EchoAnswer.of("as busy"), runningOnA.get(30, TimeUnit.SECONDS));
         assertEquals(OptionalInt.of(0), hostB.awaitExit(Duration.ofSeconds(30)), "B exited by itself");
         OneHostCloud.awaitHostState(admin, hostB.hostId, "Disconnected");
 

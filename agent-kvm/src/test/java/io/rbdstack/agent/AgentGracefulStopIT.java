@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The agent's graceful stop (issue 14), through the API on the real server, agent process, Ceph and a directory
  * image store: SIGTERM to the agent in the middle of a backup fails the backup job promptly with a message saying
  * the agent stopped, leaves no complete-looking backup, the agent exits by itself well within its grace, and once
- * the agent is back the same backup succeeds. And with short commands: one running at SIGTERM answers, one sent
- * during the stop is refused unrun, and a second SIGTERM stops at once.
+ * the agent is back the same backup succeeds. The agent tells the server it is stopping, so a command during the stop
+ * is not sent to it. And with short commands: one running at SIGTERM answers, one sent during the stop is not
+ * sent, and a second SIGTERM stops at once.
  */
 class AgentGracefulStopIT {
 
@@ -113,8 +114,8 @@ class AgentGracefulStopIT {
                     job = job(admin, jobId);
                 } while (job.get("jobstatus").asInt() == 0 && System.nanoTime() - signalled < 2 * FAIL_BOUND.toNanos());
                 long failedMillis = (System.nanoTime() - signalled) / 1_000_000;
-                // The agent is still draining the interrupted backup's reads: a command sent now is refused unrun,
-                // and with no other Up host its job fails at once rather than waiting for a timeout.
+                // The agent is still draining the interrupted backup's reads, and told the server it is stopping: a
+                // command now is not sent to it, and with no other Up host its job fails at once naming the host.
                 long created = System.nanoTime();
                 JsonNode create = admin.awaitJob(ok(admin.call("createVolume", "zoneid", cloud.zoneId,
                         "diskofferingid", offering, "size", "1", "name", "during-stop"), "createVolume").get("jobid")
@@ -129,9 +130,10 @@ class AgentGracefulStopIT {
 
                 System.out.println("AgentGracefulStopIT: createVolume sent during the stop failed " + createMillis
                         + " ms after it was sent: " + create.path("jobresult").path("errortext").asText());
-                assertEquals(2, create.get("jobstatus").asInt(), "refused by the stopping agent: " + create);
-                assertTrue(create.get("jobresult").get("errortext").asText().contains("host " + cloud.hostId
-                        + ": the agent is stopping and did not run CreateRbdImageCommand"), create.toString());
+                assertEquals(2, create.get("jobstatus").asInt(), "no host for it: " + create);
+                assertTrue(create.get("jobresult").get("errortext").asText().contains("No host is Up in zone "
+                        + cloud.zoneId + " to run the storage command (host(s) " + cloud.hostId + " stopping: their"
+                        + " agents take no new commands until they connect again)"), create.toString());
                 assertTrue(createMillis < FAIL_BOUND.toMillis(), "no wait for a timeout: " + createMillis + " ms");
                 assertEquals(2, job.get("jobstatus").asInt(), "the job failed: " + job);
                 assertTrue(failedMillis < FAIL_BOUND.toMillis(), "within " + FAIL_BOUND.toSeconds() + " s: "
@@ -144,6 +146,8 @@ class AgentGracefulStopIT {
                         || line.contains("stopped")).forEach(line -> System.out.println("AgentGracefulStopIT: agent: "
                         + line));
                 assertTrue(log.contains("rbdstack agent stopped"), "libvirt and librados closed after the client");
+                assertTrue(log.contains("Told the management server that this agent is stopping"), "the notice went");
+                assertFalse(log.contains("refused: the agent is stopping"), "the create never reached the agent");
                 assertFalse(log.contains("still running after the"), "nothing outlasted the grace");
             }
             cloud.awaitHostState("Disconnected");
@@ -164,7 +168,7 @@ class AgentGracefulStopIT {
 
     /**
      * The short-command side on the real agent process, through the server's agent connection: a command running at
-     * SIGTERM finishes and its answer arrives; one sent during the stop is refused unrun; the process then exits by
+     * SIGTERM finishes and its answer arrives; one sent during the stop fails at once, unsent; the process then exits by
      * itself. Again with a command that would outlast the grace: a second SIGTERM ends the wait at once.
      */
     @Test
@@ -182,8 +186,9 @@ class AgentGracefulStopIT {
             CompletableFuture<Answer> late = agents.send(cloud.hostId, new EchoCommand("late", 0), Duration.ofSeconds(30));
 
             ExecutionException refused = assertThrows(ExecutionException.class, () -> late.get(10, TimeUnit.SECONDS));
-            assertEquals("host " + cloud.hostId + ": the agent is stopping and did not run EchoCommand",
+            assertEquals("host " + cloud.hostId + " is stopping and takes no new commands: EchoCommand was not sent",
                     assertInstanceOf(AgentUnavailableException.class, refused.getCause()).getMessage());
+            assertTrue(agents.isConnected(cloud.hostId), "still connected: the running command answers on it");
             assertEquals(EchoAnswer.of("finished"), running.get(10, TimeUnit.SECONDS), "its answer was sent");
             OptionalInt exit = agent.awaitExit(Duration.ofSeconds(GRACE_SECONDS));
             long exitedMillis = (System.nanoTime() - signalled) / 1_000_000;

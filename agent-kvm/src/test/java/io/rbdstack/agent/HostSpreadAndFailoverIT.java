@@ -15,6 +15,10 @@ import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.ProcessHost;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.server.ApiClient;
+import io.rbdstack.server.agent.AgentConnections;
+import io.rbdstack.spi.agent.Answer;
+import io.rbdstack.spi.agent.EchoAnswer;
+import io.rbdstack.spi.agent.EchoCommand;
 import io.rbdstack.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -191,6 +198,79 @@ class HostSpreadAndFailoverIT {
         assertEquals(content, RbdData.sha256(io, restored, null), "byte for byte the volume as backed up");
         ok(admin.call("deleteVolume", "id", restored), "deleteVolume");
         awaitOkJob(admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot");
+    }
+
+    /**
+     * SIGTERM to host B while a command runs there: B tells the server it is stopping, so the storage commands sent
+     * during its stop all go to host A at once, none to B to be refused first; once B's agent is back (a new
+     * connection) commands go to B again.
+     */
+    @Test
+    @Order(3)
+    void afterSigtermToHostBNewStorageCommandsGoToHostAWithoutARefusalRoundTrip() throws Exception {
+        hostB.kill(); // whatever the test before left of it: killed, or frozen if it failed half way
+        OneHostCloud.awaitHostState(admin, hostB.hostId, "Disconnected");
+        hostB.restart();
+        AgentConnections agents = cloud.server.server.agents();
+        // Keeps B's stop going (a short command gets the whole grace to answer) while the commands below are sent;
+        // the same on A, so that both hosts are equally busy and the least-busy choice alone would pick B half the time.
+        CompletableFuture<Answer> running = agents.send(hostB.hostId, new EchoCommand("still running", 15_000),
+                Duration.ofSeconds(60));
+        CompletableFuture<Answer> runningOnA = agents.send(hostA, new EchoCommand("as busy", 15_000),
+                Duration.ofSeconds(60));
+        Thread.sleep(300);
+        assertEquals(agents.inFlight(hostA), agents.inFlight(hostB.hostId), "equally busy");
+        int before = logs.lines().size();
+        long logBefore = Files.size(hostB.log());
+
+        hostB.terminate();
+        long signalled = System.nanoTime();
+        while (!agents.isStopping(hostB.hostId) && System.nanoTime() - signalled < 5_000_000_000L) {
+            Thread.sleep(1); // polled tightly: the time until the server knows is a figure
+        }
+        long knownMillis = (System.nanoTime() - signalled) / 1_000_000;
+        assertTrue(agents.isStopping(hostB.hostId), "the server knows host B is stopping within 5 s");
+        List<String> volumes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            volumes.add(calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1",
+                    "name", "during-b-stop-" + i));
+        }
+        for (String volume : volumes) {
+            ok(admin.call("deleteVolume", "id", volume), "deleteVolume");
+        }
+        assertFalse(running.isDone(), "host B was stopping throughout");
+        Map<String, Integer> perHost = sentPerHost(before);
+        String logged = String.join("\n", logs.lines().subList(before, logs.lines().size()));
+        byte[] agentBytes = Files.readAllBytes(hostB.log());
+        String agentLog = new String(agentBytes, (int) logBefore, agentBytes.length - (int) logBefore,
+                java.nio.charset.StandardCharsets.UTF_8);
+        System.out.printf("FIGURE SIGTERM to host B until the server knew it was stopping: %d ms; storage commands"
+                + " per host during its stop: %s%n", knownMillis, perHost);
+
+        assertEquals(Map.of(hostA, 6), perHost, "3 creates and 3 deletes, all sent to host A");
+        assertFalse(logged.contains("did not run"), "no refusal round trip: " + logged);
+        assertFalse(agentLog.contains("refused: the agent is stopping"), "host B was sent nothing: " + agentLog);
+        assertTrue(agentLog.contains("Told the management server that this agent is stopping"), agentLog);
+        assertEquals(1, logged.lines().filter(line -> line.contains("Host " + hostB.hostId + " is stopping")).count(),
+                "the server said once that host B is stopping: " + logged);
+        assertEquals(EchoAnswer.of("still running"), running.get(30, TimeUnit.SECONDS), "B's running command answered");
+        assertEquals(EchoAnswer.of("as busy"), runningOnA.get(30, TimeUnit.SECONDS));
+        assertEquals(OptionalInt.of(0), hostB.awaitExit(Duration.ofSeconds(30)), "B exited by itself");
+        OneHostCloud.awaitHostState(admin, hostB.hostId, "Disconnected");
+
+        // Back with a new connection: B takes commands again (only B may, to be sure it is chosen).
+        hostB.restart();
+        assertFalse(agents.isStopping(hostB.hostId), "a new connection clears the stop");
+        allocation(hostA, "Disable");
+        try {
+            before = logs.lines().size();
+            String volume = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1",
+                    "name", "after-b-restart");
+            assertEquals(Map.of(hostB.hostId, 1), sentPerHost(before, "rbd.createImage"), "sent to host B again");
+            ok(admin.call("deleteVolume", "id", volume), "deleteVolume");
+        } finally {
+            allocation(hostA, "Enable");
+        }
     }
 
     /**

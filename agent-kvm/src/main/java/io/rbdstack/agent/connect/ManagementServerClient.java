@@ -12,6 +12,7 @@ import io.rbdstack.spi.agent.Ping;
 import io.rbdstack.spi.agent.Pong;
 import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
+import io.rbdstack.spi.agent.StoppingNotice;
 import io.rbdstack.spi.agent.Welcome;
 import java.io.IOException;
 import java.net.ProtocolException;
@@ -96,8 +97,26 @@ public final class ManagementServerClient implements AutoCloseable {
             return;
         }
         stopping = true;
+        tellTheServerWeStop(grace);
         dispatcher.stop(grace);
         close();
+    }
+
+    /**
+     * The server stops choosing this host at once, rather than after a refusal (a command already on the wire
+     * is still answered {@code stopping}). Best effort: without a connection there is no one to tell.
+     */
+    private void tellTheServerWeStop(Duration grace) {
+        ServerSession current = session;
+        if (current == null || hostId == null) {
+            return;
+        }
+        try {
+            current.send(new StoppingNotice(grace.toMillis()));
+            LOG.info("Told the management server that this agent is stopping");
+        } catch (IOException e) {
+            LOG.warn("Could not tell the management server that this agent is stopping: {}", e.getMessage());
+        }
     }
 
     /** A second TERM/INT during {@link #stop}: it waits no longer for running commands. */

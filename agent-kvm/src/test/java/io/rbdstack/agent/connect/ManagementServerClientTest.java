@@ -126,6 +126,31 @@ class ManagementServerClientTest {
     }
 
     @Test
+    void aGracefulStopTellsTheServerAtOnceSoNoNewCommandIsSentWhileARunningOneFinishes() throws Exception {
+        AgentListener listener = listen(listenerConfig(0));
+        ManagementServerClient client = connectedClient(listener);
+        AgentConnections agents = listener.connections();
+        CompletableFuture<Answer> running = agents.send("host-1", new EchoCommand("finishing", 1_500),
+                Duration.ofSeconds(10));
+        Thread.sleep(200); // under way on the agent
+
+        Thread stopper = new Thread(() -> client.stop(Duration.ofSeconds(5)), "stopper");
+        stopper.start();
+        Await.until("the server knows the host is stopping", () -> agents.isStopping("host-1"));
+
+        assertFalse(running.isDone(), "known from the notice, before any answer");
+        ExecutionException unsent = assertThrows(ExecutionException.class, () -> agents.send("host-1",
+                new EchoCommand("new", 0), Duration.ofSeconds(5)).get(1, TimeUnit.SECONDS));
+        assertEquals("host host-1 is stopping and takes no new commands: EchoCommand was not sent",
+                assertInstanceOf(AgentUnavailableException.class, unsent.getCause()).getMessage());
+        assertEquals(EchoAnswer.of("finishing"), running.get(5, TimeUnit.SECONDS), "the running command answered");
+        stopper.join(10_000);
+        assertFalse(stopper.isAlive(), "the stop ended");
+        Await.until("the connection closed", () -> !agents.isConnected("host-1"));
+        assertFalse(agents.isStopping("host-1"), "its end ends the stop");
+    }
+
+    @Test
     void aHandlerExceptionReachesTheServerAsAFailedAnswer() throws Exception {
         handler = command -> {
             throw new IllegalStateException("storage pool rbd2 is not defined");

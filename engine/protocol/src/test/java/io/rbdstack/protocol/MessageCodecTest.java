@@ -19,6 +19,7 @@ import io.rbdstack.spi.agent.HostInfo;
 import io.rbdstack.spi.agent.Ping;
 import io.rbdstack.spi.agent.Pong;
 import io.rbdstack.spi.agent.Progress;
+import io.rbdstack.spi.agent.StoppingNotice;
 import io.rbdstack.spi.agent.ReadyAnswer;
 import io.rbdstack.spi.agent.ReadyCommand;
 import io.rbdstack.spi.agent.Rejected;
@@ -84,7 +85,8 @@ class MessageCodecTest {
                         "{\"type\":\"response\",\"requestId\":9,"
                                 + "\"answer\":{\"answer\":\"generic\",\"success\":false,\"details\":\"no such pool: rbd2\"}}"),
                 Arguments.of(new Progress(10, 268435456, 1073741824),
-                        "{\"type\":\"progress\",\"requestId\":10,\"done\":268435456,\"total\":1073741824}"));
+                        "{\"type\":\"progress\",\"requestId\":10,\"done\":268435456,\"total\":1073741824}"),
+                Arguments.of(new StoppingNotice(30000), "{\"type\":\"stopping\",\"graceMillis\":30000}"));
     }
 
     @ParameterizedTest

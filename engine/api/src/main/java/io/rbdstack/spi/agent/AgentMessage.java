@@ -19,9 +19,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = CertificateRequest.class, name = "certificateRequest"),
     @JsonSubTypes.Type(value = CertificateIssued.class, name = "certificateIssued"),
     @JsonSubTypes.Type(value = Progress.class, name = "progress"),
+    @JsonSubTypes.Type(value = StoppingNotice.class, name = "stopping"),
 })
 public sealed interface AgentMessage permits Hello, Welcome, Rejected, Ping, Pong, Request, Response,
-        CertificateRequest, CertificateIssued, Progress {
+        CertificateRequest, CertificateIssued, Progress, StoppingNotice {
 
     /** The longest line either side accepts, newline excluded (16 MiB); a longer one ends the connection. */
     int MAX_LINE_BYTES = 16 * 1024 * 1024;

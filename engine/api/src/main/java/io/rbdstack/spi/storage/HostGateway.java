@@ -8,7 +8,7 @@ import java.util.List;
 /** How a provider reaches the KVM agents: the engine picks hosts and carries commands. */
 public interface HostGateway {
 
-    /** Uuids of the hosts in scope that are Up now. */
+    /** Uuids of the hosts in scope that are Up now and take commands (not one whose agent is stopping). */
     List<String> upHosts(PoolScope scope);
 
     /**

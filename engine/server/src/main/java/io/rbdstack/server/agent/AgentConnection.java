@@ -14,6 +14,7 @@ import io.rbdstack.spi.agent.Rejected;
 import io.rbdstack.spi.agent.Request;
 import io.rbdstack.spi.agent.Response;
 import io.rbdstack.spi.agent.StoppingAnswer;
+import io.rbdstack.spi.agent.StoppingNotice;
 import io.rbdstack.spi.agent.Welcome;
 import io.rbdstack.protocol.tls.TlsContexts;
 import io.rbdstack.spi.agent.CertificateIssued;
@@ -64,6 +65,8 @@ final class AgentConnection implements Runnable {
     private final String remoteAddress;
     private final Liveness liveness = new Liveness();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The agent said it is stopping; a connection never stops stopping (the agent's restart is a new one). */
+    private final AtomicBoolean stopping = new AtomicBoolean();
     private final Object writeLock = new Object();
     private volatile String hostId;
     private volatile boolean overTls;
@@ -155,6 +158,15 @@ final class AgentConnection implements Runnable {
     /** The authenticated host id; null before the welcome. */
     String hostId() {
         return hostId;
+    }
+
+    boolean isStopping() {
+        return stopping.get();
+    }
+
+    /** @return true the first time only */
+    boolean markStopping() {
+        return stopping.compareAndSet(false, true);
     }
 
     String remoteAddress() {
@@ -334,7 +346,12 @@ final class AgentConnection implements Runnable {
                 write(new Pong(ping.sequence()));
             } else if (message instanceof Progress progress) {
                 pending.progress(progress.requestId(), progress.done(), progress.total());
+            } else if (message instanceof StoppingNotice notice) {
+                hosts.reportStopping(this, "its agent's graceful stop began; running commands may answer for up to "
+                        + notice.graceMillis() + " ms");
             } else if (message instanceof Response response && response.answer() instanceof StoppingAnswer stopping) {
+                // An agent that sent no notice (or a command that crossed it on the wire): the host is stopping.
+                hosts.reportStopping(this, "its agent refused request " + response.requestId() + " as stopping");
                 // Not a verdict on the command (it never ran): the transport's kind of failure, so it may go elsewhere.
                 if (!pending.fail(response.requestId(), AgentUnavailableException.stopping(hostId, stopping.details()))) {
                     LOG.debug("Host {} refused request {} too late (or it was never sent)", hostId, response.requestId());

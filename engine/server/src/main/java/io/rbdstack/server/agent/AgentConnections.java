@@ -28,7 +28,20 @@ public interface AgentConnections {
      */
     CompletableFuture<Answer> send(String hostId, AgentCommand command, Duration timeout, RequestProgress progress);
 
+    /** Whether the host's agent is connected here, stopping or not (its running commands may still answer). */
     boolean isConnected(String hostId);
+
+    /**
+     * Whether the host's current connection said its agent is stopping (a {@code stopping} notice or answer): it
+     * runs no new command, so {@link #send} fails at once, unsent. A new connection of the host, or the end of
+     * this one, clears it.
+     */
+    boolean isStopping(String hostId);
+
+    /** Whether new work may go to the host: connected here and not stopping. Every choice of a host asks this. */
+    default boolean takesCommands(String hostId) {
+        return isConnected(hostId) && !isStopping(hostId);
+    }
 
     /**
      * Closes the host's connection, if it has one, failing its in-flight requests; a live agent

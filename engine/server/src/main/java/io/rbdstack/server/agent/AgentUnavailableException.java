@@ -38,6 +38,12 @@ public class AgentUnavailableException extends AgentException {
         return new AgentUnavailableException("host " + hostId + ": " + details, true);
     }
 
+    /** The host's agent said it is stopping, so the command was not sent: it would only have refused it. */
+    public static AgentUnavailableException notSentToStopping(String hostId, String commandType) {
+        return new AgentUnavailableException("host " + hostId + " is stopping and takes no new commands: " + commandType
+                + " was not sent", true);
+    }
+
     public static AgentUnavailableException lost(String hostId, String commandType) {
         return new AgentUnavailableException(
                 "connection to host " + hostId + " lost while running " + commandType);

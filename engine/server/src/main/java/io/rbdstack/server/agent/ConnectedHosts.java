@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The authenticated connection of each host. Every change, and the status event it causes, happens
@@ -17,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * a connection arrives after it stopped being the host's current one.
  */
 final class ConnectedHosts implements AgentConnections {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectedHosts.class);
 
     private final HostStatusListener status;
     private final Map<String, AgentConnection> byHost = new HashMap<>();
@@ -41,12 +45,33 @@ final class ConnectedHosts implements AgentConnections {
         if (connection == null) {
             return CompletableFuture.failedFuture(AgentUnavailableException.notConnected(hostId));
         }
+        if (connection.isStopping()) { // it would only answer "stopping": spare the round trip
+            return CompletableFuture.failedFuture(AgentUnavailableException.notSentToStopping(hostId,
+                    command.getClass().getSimpleName()));
+        }
         return connection.send(command, timeout, progress);
     }
 
     @Override
     public synchronized boolean isConnected(String hostId) {
         return byHost.containsKey(hostId);
+    }
+
+    @Override
+    public synchronized boolean isStopping(String hostId) {
+        AgentConnection connection = byHost.get(hostId);
+        return connection != null && connection.isStopping();
+    }
+
+    /**
+     * The connection's agent said it is stopping ({@code how}): if it is still its host's current connection, the
+     * host gets no new command until its agent connects again. Logged once per connection.
+     */
+    synchronized void reportStopping(AgentConnection connection, String how) {
+        if (isCurrent(connection) && connection.markStopping()) {
+            LOG.info("Host {} is stopping ({}): it will not be given new commands until its agent connects again",
+                    connection.hostId(), how);
+        }
     }
 
     @Override

@@ -112,6 +112,11 @@ public final class HostTransferQueues implements AgentConnections {
     }
 
     @Override
+    public boolean isStopping(String hostId) {
+        return connections.isStopping(hostId);
+    }
+
+    @Override
     public void disconnect(String hostId, String reason) {
         connections.disconnect(hostId, reason);
     }

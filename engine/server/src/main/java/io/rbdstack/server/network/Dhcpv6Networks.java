@@ -239,8 +239,9 @@ public final class Dhcpv6Networks implements AutoCloseable {
 
     /** Whether the host's agent ran the command; a host not connected here, or failing, is logged and left. */
     private boolean sent(Host host, AgentCommand command, Duration timeout) {
-        if (!agents.isConnected(host.uuid())) {
-            LOG.info("Host {} is not connected here: its DHCPv6 is synced when its agent connects", host.name());
+        if (!agents.takesCommands(host.uuid())) {
+            LOG.info("Host {} is not connected here or its agent is stopping: its DHCPv6 is synced when its agent"
+                    + " connects", host.name());
             return false;
         }
         try {

@@ -28,17 +28,24 @@ public final class EngineHostGateway implements HostGateway {
         this.choice = new LeastBusyHosts(agents::inFlight);
     }
 
+    /** Up in the host table and taking commands here (connected, its agent not stopping). */
     @Override
     public List<String> upHosts(PoolScope scope) {
         return hosts.upHostsIn(scope.zoneUuid(), scope.clusterUuid()).stream()
-                .filter(agents::isConnected).toList();
+                .filter(agents::takesCommands).toList();
+    }
+
+    /** The hosts of the scope that are Up but whose agents are stopping: left out of {@link #upHosts}. */
+    List<String> stoppingHosts(PoolScope scope) {
+        return hosts.upHostsIn(scope.zoneUuid(), scope.clusterUuid()).stream()
+                .filter(agents::isStopping).toList();
     }
 
     /** The least busy Up host of the scope; the next one when it is lost, if the command is safe to resend. */
     @Override
     public Answer sendToAnyHost(PoolScope scope, AgentCommand command, Duration timeout, TransferProgress progress)
             throws StorageException {
-        return new HostFailover(this, choice).send(scope, command, timeout, progress);
+        return new HostFailover(this, choice, this::stoppingHosts).send(scope, command, timeout, progress);
     }
 
     @Override

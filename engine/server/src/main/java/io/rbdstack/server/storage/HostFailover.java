@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,10 +30,16 @@ final class HostFailover {
 
     private final HostGateway gateway;
     private final LeastBusyHosts choice;
+    private final Function<PoolScope, List<String>> stoppingHosts;
 
-    HostFailover(HostGateway gateway, LeastBusyHosts choice) {
+    /**
+     * @param stoppingHosts the scope's Up hosts whose agents are stopping, which {@link HostGateway#upHosts} leaves
+     *                      out: named when no other host can take the command
+     */
+    HostFailover(HostGateway gateway, LeastBusyHosts choice, Function<PoolScope, List<String>> stoppingHosts) {
         this.gateway = gateway;
         this.choice = choice;
+        this.stoppingHosts = stoppingHosts;
     }
 
     Answer send(PoolScope scope, AgentCommand command, Duration timeout, TransferProgress progress)
@@ -42,12 +49,14 @@ final class HostFailover {
         while (true) {
             List<String> candidates = gateway.upHosts(scope).stream().filter(host -> !lost.contains(host)).toList();
             if (candidates.isEmpty()) {
+                String stopping = stoppingNote(scope, lost);
                 if (lastLoss != null) {
                     throw new StorageException(StorageException.Kind.UNAVAILABLE, lastLoss.getMessage()
-                            + "; no other host is Up in " + where(scope) + " to run " + name(command), lastLoss);
+                            + "; no other host is Up in " + where(scope) + " to run " + name(command) + stopping,
+                            lastLoss);
                 }
                 throw new StorageException(StorageException.Kind.UNAVAILABLE, "No host is Up in " + where(scope)
-                        + " to run the storage command");
+                        + " to run the storage command" + stopping);
             }
             String host = choice.choose(candidates);
             if (lost.isEmpty()) {
@@ -76,6 +85,13 @@ final class HostFailover {
                 lastLoss = e;
             }
         }
+    }
+
+    /** Why Up hosts were not asked: their agents are stopping (those already tried are named as lost instead). */
+    private String stoppingNote(PoolScope scope, Set<String> lost) {
+        List<String> stopping = stoppingHosts.apply(scope).stream().filter(host -> !lost.contains(host)).toList();
+        return stopping.isEmpty() ? "" : " (host(s) " + String.join(", ", stopping)
+                + " stopping: their agents take no new commands until they connect again)";
     }
 
     private static String where(PoolScope scope) {

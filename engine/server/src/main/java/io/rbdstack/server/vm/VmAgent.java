@@ -21,9 +21,14 @@ final class VmAgent {
         this.agents = agents;
     }
 
-    /** Whether the host's agent is connected to this management server (only it can send to it). */
-    boolean connectedHere(String hostUuid) {
-        return agents.isConnected(hostUuid);
+    /** Whether the host's agent is connected to this management server (only it can send to it) and not stopping. */
+    boolean takesCommandsHere(String hostUuid) {
+        return agents.takesCommands(hostUuid);
+    }
+
+    /** Whether the host's agent, connected here, said it is stopping: it takes no new command. */
+    boolean stopping(String hostUuid) {
+        return agents.isStopping(hostUuid);
     }
 
     /**

@@ -35,7 +35,8 @@ final class VmHosts {
     /**
      * Locks the zone's host rows ({@code FOR UPDATE}, in id order, so two starts take turns) and reads
      * each with what its VMs take. Only Up, Enabled hosts in an Enabled cluster, pod and zone that have
-     * the root volume's pool attached are candidates; {@code onlyHost} narrows them to one (hostid=).
+     * the root volume's pool attached, whose agents are not {@code stopping}, are candidates; {@code onlyHost}
+     * narrows them to one (hostid=).
      * Must run inside the transaction that records the choice.
      */
     /** The host tags the VM's service offering asks for (a host must carry them all). */
@@ -49,7 +50,8 @@ final class VmHosts {
                 .map(String::trim).filter(t -> !t.isEmpty()).collect(java.util.stream.Collectors.toSet());
     }
 
-    Survey lockAndSurvey(long zoneId, long rootPoolId, Long onlyHost, java.util.Set<String> hostTags) {
+    Survey lockAndSurvey(long zoneId, long rootPoolId, Long onlyHost, java.util.Set<String> hostTags,
+                         java.util.function.Predicate<String> stopping) {
         List<HostChooser.Candidate> candidates = new ArrayList<>();
         List<HostChooser.Unusable> unusable = new ArrayList<>();
         jdbc.query("SELECT h.id, h.uuid, h.name, h.status, h.resource_state, h.total_memory, h.cpus, h.speed,"
@@ -70,6 +72,8 @@ final class VmHosts {
                         return null;
                     } else if (!"Up".equals(rs.getString("status"))) {
                         why = "is " + rs.getString("status");
+                    } else if (stopping.test(rs.getString("uuid"))) {
+                        why = "is stopping (its agent takes no new commands until it connects again)";
                     } else if (!"Enabled".equals(rs.getString("resource_state"))) {
                         why = "is " + rs.getString("resource_state");
                     } else if ("Disabled".equals(rs.getString("zone_state"))) {

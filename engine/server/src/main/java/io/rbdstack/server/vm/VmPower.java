@@ -117,7 +117,7 @@ final class VmPower {
         HostChooser.Candidate[] chosen = new HostChooser.Candidate[1];
         jdbc.transaction(() -> {
             VmHosts.Survey survey = hosts.lockAndSurvey(vm.zoneId(), rootPoolId, hostId.orElse(null),
-                    hosts.offeringHostTags(vm.offeringId()));
+                    hosts.offeringHostTags(vm.offeringId()), agent::stopping);
             Optional<HostChooser.Candidate> last = hostId.isEmpty() && considerLastHost && vm.lastHostId() != null
                     ? survey.candidates().stream().filter(c -> c.id() == vm.lastHostId()).findFirst()
                     : Optional.empty();

@@ -92,10 +92,10 @@ public final class VmSync implements AutoCloseable {
         }
     }
 
-    /** Every vm.sync.interval on each server: the Up hosts connected to this one. */
+    /** Every vm.sync.interval on each server: the Up hosts connected to this one (a stopping agent would refuse). */
     public void syncConnectedHosts() {
         for (VmHosts.HostRef host : hosts.up()) {
-            if (agent.connectedHere(host.uuid())) {
+            if (agent.takesCommandsHere(host.uuid())) {
                 sync(host);
             }
         }

@@ -213,6 +213,69 @@ class AgentListenerTest {
         agent.send(new Ping(1));
         assertEquals(new Pong(1), agent.receive());
         assertTrue(connections().isConnected("host-1"), "its running commands may still answer on it");
+        assertTrue(connections().isStopping("host-1"), "an agent that sent no notice is known stopping by its refusal");
+        assertFalse(connections().takesCommands("host-1"));
+    }
+
+    @Test
+    void aStoppingNoticeMeansNoNewCommandIsSentToTheHostUntilItConnectsAgain() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+        CompletableFuture<Answer> running = connections().send("host-1", new EchoCommand("running", 0),
+                Duration.ofSeconds(5));
+        Request runningRequest = agent.receive(Request.class);
+        List<String> logged;
+        try (LogCapture logs = new LogCapture()) {
+            agent.send(new io.rbdstack.spi.agent.StoppingNotice(30_000));
+            agent.send(new io.rbdstack.spi.agent.StoppingNotice(30_000)); // a second notice changes nothing
+            Await.until("the host is known stopping", () -> connections().isStopping("host-1"));
+
+            CompletableFuture<Answer> refused = connections().send("host-1", new EchoCommand("new", 0),
+                    Duration.ofSeconds(5));
+            AgentUnavailableException unsent = failure(refused, AgentUnavailableException.class);
+            assertEquals("host host-1 is stopping and takes no new commands: EchoCommand was not sent",
+                    unsent.getMessage());
+            assertTrue(unsent.neverSent(), "another host may run it");
+            assertTrue(connections().isConnected("host-1"));
+            assertFalse(connections().takesCommands("host-1"));
+            agent.send(new Ping(1));
+            assertEquals(new Pong(1), agent.receive(), "the new command never reached the agent");
+            agent.send(new Response(runningRequest.requestId(), EchoAnswer.of("running")));
+            assertEquals(EchoAnswer.of("running"), running.get(5, TimeUnit.SECONDS), "a running command still answers");
+            logged = logs.lines().stream().filter(l -> l.contains("is stopping")).toList();
+        }
+        assertEquals(1, logged.size(), "said once: " + logged);
+        assertTrue(logged.get(0).contains("Host host-1 is stopping (its agent's graceful stop began; running commands"
+                + " may answer for up to 30000 ms): it will not be given new commands until its agent connects again"),
+                logged.get(0));
+
+        RawAgent restarted = agent();
+        restarted.handshake("token-1");
+        Await.until("the new connection replaced the stopping one", () -> status.count("connected host-1") == 2);
+        assertFalse(connections().isStopping("host-1"), "a new connection clears it");
+        assertTrue(connections().takesCommands("host-1"));
+        CompletableFuture<Answer> again = connections().send("host-1", new EchoCommand("again", 0), Duration.ofSeconds(5));
+        Request request = restarted.receive(Request.class);
+        restarted.send(new Response(request.requestId(), EchoAnswer.of("again")));
+        assertEquals(EchoAnswer.of("again"), again.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theStoppingConnectionsEndEndsTheStop() throws Exception {
+        start();
+        RawAgent agent = agent();
+        agent.handshake("token-1");
+        agent.send(new io.rbdstack.spi.agent.StoppingNotice(1_000));
+        Await.until("the host is known stopping", () -> connections().isStopping("host-1"));
+
+        agent.close();
+
+        Await.until("disconnected event", () -> status.has("disconnected host-1"));
+        assertFalse(connections().isStopping("host-1"));
+        assertEquals("host host-1 is not connected", failure(
+                connections().send("host-1", new ReadyCommand(), Duration.ofSeconds(1)),
+                AgentUnavailableException.class).getMessage());
     }
 
     @Test

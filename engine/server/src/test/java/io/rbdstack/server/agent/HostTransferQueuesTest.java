@@ -59,6 +59,11 @@ class HostTransferQueuesTest {
         }
 
         @Override
+        public boolean isStopping(String hostId) {
+            return false;
+        }
+
+        @Override
         public void disconnect(String hostId, String reason) {
         }
 

@@ -55,7 +55,7 @@ class Dhcpv6NetworksTest {
     @Test
     void aHostWhoseAgentHangsDelaysNoOtherHostsSync() throws Exception {
         AgentConnections agents = mock(AgentConnections.class);
-        when(agents.isConnected(anyString())).thenReturn(true);
+        when(agents.takesCommands(anyString())).thenReturn(true);
         CompletableFuture<Answer> hung = new CompletableFuture<>();
         List<String> served = new CopyOnWriteArrayList<>();
         when(agents.send(anyString(), any(ServeDhcpNetworksCommand.class), any(Duration.class))).thenAnswer(call -> {
@@ -181,7 +181,7 @@ class Dhcpv6NetworksTest {
     /** The commands sent to host a, in order; the first dhcp.serveNetworks hangs until {@code hung} completes. */
     private static AgentConnections agentsSending(List<AgentCommand> sent, CompletableFuture<Answer> hung) {
         AgentConnections agents = mock(AgentConnections.class);
-        when(agents.isConnected(anyString())).thenReturn(true);
+        when(agents.takesCommands(anyString())).thenReturn(true);
         AtomicInteger serves = new AtomicInteger();
         when(agents.send(anyString(), any(AgentCommand.class), any(Duration.class))).thenAnswer(call -> {
             AgentCommand command = call.getArgument(1);

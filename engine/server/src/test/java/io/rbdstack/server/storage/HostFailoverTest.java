@@ -44,7 +44,7 @@ class HostFailoverTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final HostGateway gateway = mock(HostGateway.class);
-    private final HostFailover failover = new HostFailover(gateway, new LeastBusyHosts(host -> 0));
+    private final HostFailover failover = new HostFailover(gateway, new LeastBusyHosts(host -> 0), scope -> List.of());
     private final Answer ok = GenericAnswer.ok();
 
     @Test

@@ -95,6 +95,11 @@ public final class FakeHypervisorAgent implements AutoCloseable {
         running.remove(vmUuid);
     }
 
+    /** As the KVM agent when its graceful stop begins: tells the server (a {@code stopping} message), stays connected. */
+    void announceStopping() throws IOException {
+        send(new io.rbdstack.spi.agent.StoppingNotice(30_000));
+    }
+
     public <T extends AgentCommand> List<T> received(Class<T> type) {
         return received.stream().filter(type::isInstance).map(type::cast).toList();
     }

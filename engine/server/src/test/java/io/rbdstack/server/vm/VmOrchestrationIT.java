@@ -186,6 +186,44 @@ class VmOrchestrationIT {
     }
 
     @Test
+    void aHostWhoseAgentIsStoppingIsNotChosenForAStartUntilItsAgentConnectsAgain() throws Exception {
+        JsonNode host = addStagedHost("kvm-stopping");
+        String stoppingHost = host.get("id").asText();
+        String vm = stageVm("stop-aside", offering, 1);
+        try {
+            try (FakeHypervisorAgent stopping = new FakeHypervisorAgent(server.server.agentPort(),
+                    host.get("agenttoken").asText(), "kvm-stopping", 64 * GIB)) {
+                await("kvm-stopping Up", () -> hostState(stoppingHost).equals("Up"));
+                stopping.announceStopping();
+                await("the server knows", () -> server.server.agents().isStopping(stoppingHost));
+
+                String chosen = awaitOk(admin.call("startVirtualMachine", "id", vm), "startVirtualMachine")
+                        .get("virtualmachine").get("hostid").asText();
+                assertTrue(!chosen.equals(stoppingHost), "not the stopping host, though it has the most memory free");
+                awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
+                JsonNode refused = awaitJob(admin.call("startVirtualMachine", "id", vm, "hostid", stoppingHost),
+                        "startVirtualMachine");
+                assertEquals(533, refused.get("jobresult").get("errorcode").asInt(), refused.toString());
+                assertTrue(refused.get("jobresult").get("errortext").asText().contains("host kvm-stopping is stopping"
+                        + " (its agent takes no new commands until it connects again)"), refused.toString());
+                assertEquals(List.of(), stopping.received(StartVmCommand.class), "nothing sent to be refused");
+                assertEquals("Up", hostState(stoppingHost), "CloudStack has no state for it: Up until it disconnects");
+            }
+            await("kvm-stopping Disconnected", () -> !hostState(stoppingHost).equals("Up"));
+            try (FakeHypervisorAgent restarted = new FakeHypervisorAgent(server.server.agentPort(),
+                    host.get("agenttoken").asText(), "kvm-stopping", 64 * GIB)) {
+                await("kvm-stopping Up again", () -> hostState(stoppingHost).equals("Up"));
+                assertEquals(stoppingHost, awaitOk(admin.call("startVirtualMachine", "id", vm, "hostid", stoppingHost),
+                        "startVirtualMachine").get("virtualmachine").get("hostid").asText(), "a new connection");
+                assertEquals(1, restarted.received(StartVmCommand.class).size());
+                awaitOk(admin.call("stopVirtualMachine", "id", vm, "forced", "true"), "stopVirtualMachine");
+            }
+        } finally {
+            sql("UPDATE host SET resource_state = 'Disabled' WHERE uuid = ?", stoppingHost);
+        }
+    }
+
+    @Test
     void theOfferingsHostTagsKeepTheVmToHostsThatCarryThem() throws Exception {
         String tagged = ok(admin.call("createServiceOffering", "name", "tagged", "cpunumber", "1", "cpuspeed", "500",
                 "memory", "256", "hosttags", "vmtag"), "createServiceOffering").get("serviceoffering").get("id")

@@ -306,16 +306,24 @@ interface LibRbd extends Library {
     int rbd_aio_create_completion(Pointer callbackArg, Pointer callback, PointerByReference completion);
 
     /**
-     * {@code int rbd_aio_write(rbd_image_t image, uint64_t off, size_t len, const char *buf, rbd_completion_t c)}:
-     * 0 when queued, or -errno. {@code buf} must stay untouched until the completion is complete.
+     * librados' {@code LIBRADOS_OP_FLAG_FADVISE_NOCACHE}: the data will not be read again by this client, so the OSD
+     * need not keep it in its cache. A backup reads each byte once and a restore writes each once; Ceph's own
+     * {@code rbd export-diff} and {@code import-diff} pass it on every read and write (without it BlueStore caches
+     * what a backup reads, CPU the OSD spends for nobody).
      */
-    int rbd_aio_write(Pointer image, long offset, long length, Pointer buffer, Pointer completion);
+    int FADVISE_NOCACHE = 0x40;
 
     /**
-     * {@code int rbd_aio_read(rbd_image_t image, uint64_t off, size_t len, char *buf, rbd_completion_t c)}: 0 when
-     * queued, or -errno; the completion's return value is the bytes read, or -errno.
+     * {@code int rbd_aio_write2(rbd_image_t image, uint64_t off, size_t len, const char *buf, rbd_completion_t c,
+     * int op_flags)}: 0 when queued, or -errno. {@code buf} must stay untouched until the completion is complete.
      */
-    int rbd_aio_read(Pointer image, long offset, long length, Pointer buffer, Pointer completion);
+    int rbd_aio_write2(Pointer image, long offset, long length, Pointer buffer, Pointer completion, int opFlags);
+
+    /**
+     * {@code int rbd_aio_read2(rbd_image_t image, uint64_t off, size_t len, char *buf, rbd_completion_t c,
+     * int op_flags)}: 0 when queued, or -errno; the completion's return value is the bytes read, or -errno.
+     */
+    int rbd_aio_read2(Pointer image, long offset, long length, Pointer buffer, Pointer completion, int opFlags);
 
     /**
      * {@code int rbd_aio_write_zeroes(rbd_image_t image, uint64_t off, size_t len, rbd_completion_t c,

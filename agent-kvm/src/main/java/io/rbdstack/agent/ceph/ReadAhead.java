@@ -165,8 +165,8 @@ final class ReadAhead implements AutoCloseable {
             Range range = ranges.next();
             Pointer buffer = free.poll();
             RbdCompletion completion = RbdCompletion.create(what);
-            int rc = LibRbd.INSTANCE.rbd_aio_read(image.getPointer(), range.offset(), range.length(), buffer,
-                    completion.pointer());
+            int rc = LibRbd.INSTANCE.rbd_aio_read2(image.getPointer(), range.offset(), range.length(), buffer,
+                    completion.pointer(), LibRbd.FADVISE_NOCACHE);
             if (rc < 0) {
                 completion.release();
                 free.add(buffer);

@@ -78,7 +78,8 @@ final class WriteBehind implements AutoCloseable {
         Pointer source = buffers.get(slice.buffer()).share(slice.offset(), length);
         source.write(0, data, 0, length);
         RbdCompletion completion = RbdCompletion.create(what);
-        int rc = LibRbd.INSTANCE.rbd_aio_write(image.getPointer(), offset, length, source, completion.pointer());
+        int rc = LibRbd.INSTANCE.rbd_aio_write2(image.getPointer(), offset, length, source, completion.pointer(),
+                LibRbd.FADVISE_NOCACHE);
         if (rc < 0) {
             completion.release();
             throw new CephException(writeFailure(offset, length) + CephErrors.describe(rc), rc);
@@ -91,7 +92,8 @@ final class WriteBehind implements AutoCloseable {
     void zero(long offset, long length) throws CephException {
         makeRoomFor(offset, length);
         RbdCompletion completion = RbdCompletion.create(what);
-        int rc = LibRbd.INSTANCE.rbd_aio_write_zeroes(image.getPointer(), offset, length, completion.pointer(), 0, 0);
+        int rc = LibRbd.INSTANCE.rbd_aio_write_zeroes(image.getPointer(), offset, length, completion.pointer(), 0,
+                LibRbd.FADVISE_NOCACHE);
         if (rc < 0) {
             completion.release();
             throw new CephException(zeroFailure(offset, length) + CephErrors.describe(rc), rc);

@@ -51,7 +51,8 @@ class RbdAioCallCostIT {
 
         static native int rbd_aio_create_completion(Pointer callbackArg, Pointer callback, Pointer completionOut);
 
-        static native int rbd_aio_read(Pointer image, long offset, long length, Pointer buffer, Pointer completion);
+        static native int rbd_aio_read2(Pointer image, long offset, long length, Pointer buffer, Pointer completion,
+                int opFlags);
 
         static native int rbd_aio_wait_for_complete(Pointer completion);
 
@@ -179,14 +180,16 @@ class RbdAioCallCostIT {
                 if (direct) {
                     Direct.rbd_aio_create_completion(Pointer.NULL, Pointer.NULL, slot);
                     completions[k] = slot.getPointer(0);
-                    rc = Direct.rbd_aio_read(opened.getPointer(), offset, EXTENT, buffer, completions[k]);
+                    rc = Direct.rbd_aio_read2(opened.getPointer(), offset, EXTENT, buffer, completions[k],
+                            LibRbd.FADVISE_NOCACHE);
                 } else {
                     PointerByReference out = new PointerByReference();
                     LibRbd.INSTANCE.rbd_aio_create_completion(Pointer.NULL, Pointer.NULL, out);
                     completions[k] = out.getValue();
-                    rc = LibRbd.INSTANCE.rbd_aio_read(opened.getPointer(), offset, EXTENT, buffer, completions[k]);
+                    rc = LibRbd.INSTANCE.rbd_aio_read2(opened.getPointer(), offset, EXTENT, buffer, completions[k],
+                            LibRbd.FADVISE_NOCACHE);
                 }
-                assertEquals(0, rc, "rbd_aio_read at " + offset);
+                assertEquals(0, rc, "rbd_aio_read2 at " + offset);
             }
             queueing += System.nanoTime() - start;
             for (int k = 0; k < count; k++) {

@@ -195,7 +195,8 @@ def unchanged_incremental(api, rbd, image, volume, snaps, anchor_dir):
 def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter, rounds):
     """ROUNDS more 5 % incrementals after the first, each backed up both ways, the two taking turns to go first
     (whoever reads second may find the OSD's cache warm). A list of (ours (createSnapshot job, backupSnapshot job),
-    anchor (rbd snap create, export-diff --from-snap + sync), CPU of ours, CPU of the anchor), in seconds."""
+    anchor (rbd snap create, export-diff --from-snap + sync), CPU of ours, CPU of the anchor (seconds), the diff's
+    bytes)."""
     results = []
     for n in range(1, rounds + 1):
         rbd.write(image, 64 * 1024, size // 20, "rand")
@@ -219,8 +220,9 @@ def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter,
         else:
             our_times, our_cpu = ours()
             anchor_times, anchor_cpu = anchor()
-        os.remove(diff_file)  # only its time matters; 50 MiB a round would pile up
-        results.append((our_times, anchor_times, our_cpu, anchor_cpu))
+        diff_bytes = os.path.getsize(diff_file)
+        os.remove(diff_file)  # only its time and size matter; 50 MiB a round would pile up
+        results.append((our_times, anchor_times, our_cpu, anchor_cpu, diff_bytes))
         log(f"round {n} ({'rbd' if n % 2 else 'rbdstack'} first): backupSnapshot job {our_times[1]:.2f} s, "
             f"export-diff --from-snap + sync {anchor_times[1]:.2f} s")
     return results
@@ -301,8 +303,9 @@ def main():
 
     rows = []
 
-    def row(step, ours, anchor_name, anchor, data_bytes):
-        rows.append((step, ours, anchor_name, anchor, data_bytes))
+    def row(step, ours, anchor_name, anchor, data_bytes, ratio=None):
+        """RATIO: the median of rounds' own ratios, when the times are medians of several rounds."""
+        rows.append((step, ours, anchor_name, anchor, data_bytes, ours / anchor if ratio is None else ratio))
 
     # Full backup: the product path, then Ceph's own tools on the same data.
     snaps = {}
@@ -349,9 +352,9 @@ def main():
     steady = steady_incrementals(api, rbd, image, volume["id"], size, snaps, anchor_dir, meter,
                                  args.incremental_rounds)
     if steady:
-        row(f"incremental, steady state (median of {len(steady)} more)", median(sum(o) for o, _, _, _ in steady),
-            "rbd snap create + export-diff --from-snap + sync", median(sum(a) for _, a, _, _ in steady),
-            os.path.getsize(incr_file))
+        row(f"incremental, steady state (medians of {len(steady)} more)", median([sum(o) for o, *_ in steady]),
+            "rbd snap create + export-diff --from-snap + sync", median([sum(a) for _, a, *_ in steady]),
+            median([r[4] for r in steady]), ratio=median([sum(o) / sum(a) for o, a, *_ in steady]))
 
     # Restore: the volume is deleted, so its snapshots live only on secondary storage.
     for snap in ["a1", "a2", "a3"] + [f"ar{n}" for n in range(1, len(steady) + 1)]:
@@ -372,9 +375,10 @@ def main():
     _, peak_rss = agent_memory(agent_pid_file)
     restores = more_restores(api, rbd, snaps["s2"], size, (full_file, incr_file), args.restore_rounds)
     if restores:
-        row(f"restore, median of the first and {len(restores)} more", median([ours_restore] + [o for o, _ in restores]),
+        row(f"restore, medians of the first and {len(restores)} more", median([ours_restore] + [o for o, _ in restores]),
             "rbd create + import-diff ×2", median([anchor_restore] + [a for _, a in restores]),
-            os.path.getsize(full_file) + os.path.getsize(incr_file))
+            os.path.getsize(full_file) + os.path.getsize(incr_file),
+            ratio=median([ours_restore / anchor_restore] + [o / a for o, a in restores]))
 
     concurrent_wall, concurrent_peak = four_concurrent_backups(api, rbd, zone, offering, agent_pid_file)
 
@@ -385,8 +389,8 @@ def main():
     print(f"| Step ({size_gib} GiB volume, fully written) | rbdstack through the API | Anchor, same run | Anchor "
           "| rbdstack / anchor | rbdstack MiB/s |")
     print("|---|---|---|---|---|---|")
-    for step, ours, anchor_name, anchor, data_bytes in rows:
-        print(f"| {step} | {ours:.2f} s | {anchor_name} | {anchor:.2f} s | {ours / anchor:.2f}× "
+    for step, ours, anchor_name, anchor, data_bytes, ratio in rows:
+        print(f"| {step} | {ours:.2f} s | {anchor_name} | {anchor:.2f} s | {ratio:.2f}× "
               f"| {data_bytes / MIB / ours:.0f} |")
     print()
     print(f"backup files: rbdstack {' + '.join(str(os.path.getsize(f)) for f in ours_files)} bytes, "
@@ -410,15 +414,15 @@ def main():
           f"{fixed_cost[1]:.2f} s; rbd snap create {fixed_cost[2]:.2f} s + export-diff --from-snap and sync "
           f"{fixed_cost[3]:.2f} s")
     if steady:
-        job_ratios = [o[1] / a[1] for o, a, _, _ in steady]
-        both_ratios = [sum(o) / sum(a) for o, a, _, _ in steady]
+        job_ratios = [o[1] / a[1] for o, a, *_ in steady]
+        both_ratios = [sum(o) / sum(a) for o, a, *_ in steady]
         print(f"steady state, {len(steady)} more 5 % incrementals (taking turns to go first; the first above also paid "
               f"the JIT): backupSnapshot job / export-diff --from-snap + sync "
               f"{', '.join(f'{r:.2f}' for r in job_ratios)}: median {median(job_ratios):.2f}×; both jobs / snap "
               f"create + export-diff + sync: median {median(both_ratios):.2f}× "
               f"(range {min(both_ratios):.2f}–{max(both_ratios):.2f}×)")
-        our_cpu = {name: sum(c[name] for _, _, c, _ in steady) / len(steady) for name in steady[0][2]}
-        anchor_cpu = {name: sum(c[name] for _, _, _, c in steady) / len(steady) for name in steady[0][3]}
+        our_cpu = {name: sum(r[2][name] for r in steady) / len(steady) for name in steady[0][2]}
+        anchor_cpu = {name: sum(r[3][name] for r in steady) / len(steady) for name in steady[0][3]}
         cpu[f"backupSnapshot job, steady state (mean of {len(steady)})"] = our_cpu
         cpu[f"export-diff --from-snap + sync, steady state (mean of {len(steady)})"] = anchor_cpu
     print("CPU seconds per step (the agent, the OSD, the management server, its database, and the anchors' own: rbd, sync):")

@@ -251,8 +251,8 @@ class BackupFaultsIT {
         private boolean closed;
 
         OwnAgent(String log, String... jvmOptions) throws Exception {
+            cleanup.closing(this); // first: if stopping the test's agent fails halfway, the clean-up starts it again
             cloud.stopAgent();
-            cleanup.closing(this);
             process = AgentProcess.start(cloud.agentProperties(), dir.resolve(log), jvmOptions);
             cloud.awaitHostState("Up");
         }

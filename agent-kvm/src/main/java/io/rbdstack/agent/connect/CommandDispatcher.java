@@ -155,6 +155,11 @@ final class CommandDispatcher implements AutoCloseable {
         send(request, session, StoppingAnswer.of("the agent is stopping and did not run " + type));
     }
 
+    /** From now on every new request is answered {@code stopping} unrun (the first step of {@link #stop}). */
+    void refuseNew() {
+        stopping = true;
+    }
+
     /**
      * The graceful stop: takes no new command (each is answered {@link StoppingAnswer}, never run), answers the
      * same for those still queued, interrupts the transfers at once (each is answered as stopped by the agent),
@@ -165,7 +170,7 @@ final class CommandDispatcher implements AutoCloseable {
      * @return the commands interrupted because they outlasted the grace (empty when all finished)
      */
     List<String> stop(Duration grace) {
-        stopping = true;
+        refuseNew();
         long deadline = System.nanoTime() + grace.toNanos();
         int transfers = 0;
         for (Map.Entry<MessageSender, SessionCommands> ofSession : running.entrySet()) {

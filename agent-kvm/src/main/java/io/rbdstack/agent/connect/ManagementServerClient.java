@@ -48,6 +48,8 @@ public final class ManagementServerClient implements AutoCloseable {
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(CommandDispatcher.daemonThreads("agent-heartbeat"));
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** How long a stop that ended before its notice went out waits for it, at most. */
+    private static final Duration NOTICE_WAIT = Duration.ofSeconds(1);
     private volatile boolean stopping; // a graceful stop began: a lost connection is not made again
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile ServerSession session;
@@ -97,8 +99,18 @@ public final class ManagementServerClient implements AutoCloseable {
             return;
         }
         stopping = true;
-        tellTheServerWeStop(grace);
+        dispatcher.refuseNew(); // before the notice: whatever arrives after it is refused, as the notice says
+        // On a thread of its own: a send blocked on a full socket (a wedged server) must not hold up the stop; the
+        // close below ends such a send.
+        Thread notice = new Thread(() -> tellTheServerWeStop(grace), "agent-stopping-notice");
+        notice.setDaemon(true);
+        notice.start();
         dispatcher.stop(grace);
+        try {
+            notice.join(NOTICE_WAIT.toMillis()); // a quick stop still lets the notice out first, within bounds
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         close();
     }
 

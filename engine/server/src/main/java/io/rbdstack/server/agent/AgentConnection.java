@@ -349,11 +349,11 @@ final class AgentConnection implements Runnable {
             } else if (message instanceof StoppingNotice notice) {
                 hosts.reportStopping(this, "its agent's graceful stop began; running commands may answer for up to "
                         + notice.graceMillis() + " ms");
-            } else if (message instanceof Response response && response.answer() instanceof StoppingAnswer stopping) {
+            } else if (message instanceof Response response && response.answer() instanceof StoppingAnswer refusal) {
                 // An agent that sent no notice (or a command that crossed it on the wire): the host is stopping.
                 hosts.reportStopping(this, "its agent refused request " + response.requestId() + " as stopping");
                 // Not a verdict on the command (it never ran): the transport's kind of failure, so it may go elsewhere.
-                if (!pending.fail(response.requestId(), AgentUnavailableException.stopping(hostId, stopping.details()))) {
+                if (!pending.fail(response.requestId(), AgentUnavailableException.stopping(hostId, refusal.details()))) {
                     LOG.debug("Host {} refused request {} too late (or it was never sent)", hostId, response.requestId());
                 }
             } else if (message instanceof Response response) {

@@ -309,7 +309,7 @@ interface LibRbd extends Library {
      * librados' {@code LIBRADOS_OP_FLAG_FADVISE_NOCACHE}: the data will not be read again by this client, so the OSD
      * need not keep it in its cache. A backup reads each byte once and a restore writes each once; Ceph's own
      * {@code rbd export-diff} and {@code import-diff} pass it on every read and write (without it BlueStore caches
-     * what a backup reads, CPU the OSD spends for nobody).
+     * what a backup reads, in place of the guests' hot data).
      */
     int FADVISE_NOCACHE = 0x40;
 

@@ -17,25 +17,30 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export RBDSTACK_STATE_DIR=${RBDSTACK_BENCH_STATE_DIR:-/tmp/rbdstack-bench}
 source "$here/common.sh"
-size_mib=${1:-1024}
-
 base=${RBDSTACK_BENCH_PORT_BASE:-29000}
-start_bench_cloud "$base"
 out="$RBDSTACK_STATE_DIR.out" # run.sh's log; the stores' start-up logs go there too
-
-# NFS and S3 stores.
 stores=${RBDSTACK_BENCH_STORES-NFS,S3}
 test_state_dir=${RBDSTACK_TEST_STATE_DIR:-/tmp/rbdstack}
-if [[ ,$stores, == *,NFS,* ]]; then
-  # Its own state dir: only starts ganesha when it is not running (a second ganesha would take over
-  # rpcbind's NFS registration from the first).
-  RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/nfs.sh failed"; }
+
+# The NFS and S3 stores' servers: bench_backup.py runs this (scripts/bench-backup.sh --start-stores) only after the
+# directory store's figures, in this script's environment.
+if [[ ${1:-} == --start-stores ]]; then
+  if [[ ,$stores, == *,NFS,* ]]; then
+    # Its own state dir: only starts ganesha when it is not running (a second ganesha would take over
+    # rpcbind's NFS registration from the first).
+    RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/nfs.sh failed"; }
+  fi
+  if [[ ,$stores, == *,S3,* ]]; then
+    RBDSTACK_RGW_PORT=$((base + 480)) "$here/rgw.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/rgw.sh failed"; }
+  fi
+  exit 0
 fi
-if [[ ,$stores, == *,S3,* ]]; then
-  RBDSTACK_RGW_PORT=$((base + 480)) "$here/rgw.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/rgw.sh failed"; }
-fi
+
+size_mib=${1:-1024}
+start_bench_cloud "$base"
 
 python3 "$here/bench_backup.py" --url "http://127.0.0.1:$RBDSTACK_HTTP_PORT/client/api" \
   --password-file "$RBDSTACK_STATE_DIR/server/admin.password" --state-dir "$RBDSTACK_STATE_DIR" --size-mib "$size_mib" \
   --stores "$stores" --incremental-rounds "${RBDSTACK_BENCH_INCREMENTAL_ROUNDS:-6}" \
-  --restore-rounds "${RBDSTACK_BENCH_RESTORE_ROUNDS:-2}" --nfs-services "$test_state_dir/services.properties"
+  --restore-rounds "${RBDSTACK_BENCH_RESTORE_ROUNDS:-2}" --start-stores "$here/bench-backup.sh --start-stores" \
+  --nfs-services "$test_state_dir/services.properties"

@@ -271,6 +271,8 @@ def main():
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--stores", default="", help="also NFS and/or S3, comma-separated (bench_backup_stores.py)")
     parser.add_argument("--nfs-services", help="the services.properties naming the NFS server (scripts/nfs.sh)")
+    parser.add_argument("--start-stores", help="a shell command that starts the NFS and S3 stores' servers, run "
+                        "after the directory store's figures")
     parser.add_argument("--incremental-rounds", type=int, default=6,
                         help="5 %% incrementals after the first, ours and the anchor taking turns to go first")
     parser.add_argument("--restore-rounds", type=int, default=2,
@@ -444,6 +446,12 @@ def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
     """The NFS and S3 columns (bench_backup_stores.py), after the directory store's; True when all restores matched."""
     import bench_backup_stores as stores
     kinds = [k.strip().upper() for k in args.stores.split(",") if k.strip()]
+    if kinds and args.start_stores:
+        # Only now: a radosgw starting on the bench cloud's Ceph (its pools, their placement groups) and ganesha
+        # take CPU and OSD time the directory store's figures above should not share.
+        log(f"starting the stores' servers ({args.start_stores})")
+        subprocess.run(args.start_stores, shell=True, check=True, stdout=subprocess.DEVNULL)
+        services = properties(os.path.join(args.state_dir, "services.properties"))  # now with the RGW's endpoint
     rows, all_same = [], True
     for kind in kinds:
         if kind == "NFS":

@@ -66,6 +66,18 @@ class EventsAlertsAndProgressIT {
         cleanup.run();
     }
 
+    /**
+     * A directory image store of the test's, deleted by its clean-up after the snapshots and volumes registered later
+     * (a store that still holds backups cannot be deleted).
+     */
+    private String directoryStore(String name) throws Exception {
+        String id = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", name, "url",
+                Files.createDirectories(store.resolve(name)).toUri().toString(), "zoneid", cloud.zoneId),
+                "addImageStore").get("imagestore").get("id").asText();
+        cleanup.add(ApiLeftovers.imageStore(admin, id));
+        return id;
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (cloud != null) {
@@ -79,14 +91,11 @@ class EventsAlertsAndProgressIT {
                 .get("id").asText();
         String tagged = ok(admin.call("createDiskOffering", "name", "events", "customized", "true", "tags", "events"),
                 "createDiskOffering").get("diskoffering").get("id").asText();
+        String imageStore = directoryStore("events-store");
         String volume = createVolume("name", "audited", "zoneid", cloud.zoneId, "diskofferingid", tagged, "size", "1");
+        cleanup.add(ApiLeftovers.volume(admin, volume));
         String snapshot = awaitOk(admin, admin.call("createSnapshot", "volumeid", volume), "createSnapshot")
                 .get("snapshot").get("id").asText();
-        String imageStore = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "events-store",
-                "url", Files.createDirectories(store.resolve("events")).toUri().toString(), "zoneid", cloud.zoneId),
-                "addImageStore").get("imagestore").get("id").asText();
-        cleanup.add(ApiLeftovers.imageStore(admin, imageStore));
-        cleanup.add(ApiLeftovers.volume(admin, volume));
         cleanup.add(ApiLeftovers.snapshot(admin, snapshot));
         assertEquals(imageStore, awaitOk(admin, admin.call("backupSnapshot", "id", snapshot), "backupSnapshot")
                 .get("snapshot").get("datastoreid").asText(), "backed up to the test's store");
@@ -240,19 +249,16 @@ class EventsAlertsAndProgressIT {
         cloud.createdRbdPool("progress-pool", cloud.ceph.limitedUser(), "zone", "tags", "progress");
         String progressOffering = ok(admin.call("createDiskOffering", "name", "progress", "customized", "true",
                 "tags", "progress"), "createDiskOffering").get("diskoffering").get("id").asText();
+        String progressStore = directoryStore("progress-store");
         String volume = createVolume("name", "full", "zoneid", cloud.zoneId, "diskofferingid", progressOffering,
                 "size", "1");
+        cleanup.add(ApiLeftovers.volume(admin, volume)); // before the 1 GiB is written: a failure there leaves none
         byte[] chunk = RbdData.bytes(4 << 20, 11);
         for (long offset = 0; offset < GB; offset += chunk.length) {
             RbdData.write(io, volume, offset, chunk);
         }
         String snapshot = awaitOk(admin, admin.call("createSnapshot", "volumeid", volume), "createSnapshot")
                 .get("snapshot").get("id").asText();
-        String progressStore = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "progress-store",
-                "url", Files.createDirectories(store.resolve("progress")).toUri().toString(), "zoneid", cloud.zoneId),
-                "addImageStore").get("imagestore").get("id").asText();
-        cleanup.add(ApiLeftovers.imageStore(admin, progressStore));
-        cleanup.add(ApiLeftovers.volume(admin, volume));
         cleanup.add(ApiLeftovers.snapshot(admin, snapshot));
         String jobId = ok(admin.call("backupSnapshot", "id", snapshot), "backupSnapshot").get("jobid").asText();
         List<JsonNode> polls = new ArrayList<>();

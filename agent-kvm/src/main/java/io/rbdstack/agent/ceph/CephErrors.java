@@ -30,7 +30,6 @@ public final class CephErrors {
     static final int ECONNREFUSED = 111;
     static final int EHOSTUNREACH = 113;
     static final int EDQUOT = 122;
-    static final int ECANCELED = 125;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),

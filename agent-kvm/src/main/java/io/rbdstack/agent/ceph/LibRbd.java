@@ -331,9 +331,6 @@ interface LibRbd extends Library {
      */
     int rbd_aio_write_zeroes(Pointer image, long offset, long length, Pointer completion, int zeroFlags, int opFlags);
 
-    /** {@code int rbd_aio_is_complete(rbd_completion_t c)}: 1 when the request ended, else 0. */
-    int rbd_aio_is_complete(Pointer completion);
-
     /** {@code int rbd_aio_wait_for_complete(rbd_completion_t c)}. */
     int rbd_aio_wait_for_complete(Pointer completion);
 

@@ -7,8 +7,11 @@ import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.List;
 import java.util.Objects;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import org.slf4j.Logger;
@@ -26,22 +29,22 @@ public final class RbdBackups {
     /** Largest read or write handed to librbd at once: one default RBD object. */
     static final int CHUNK = 4 << 20;
     /**
-     * 4 MiB reads a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory
-     * ((4 + 1) x 4 MiB of buffers per backup, 4 + 2 with its digest, and librados' own buffers for the reads in
-     * flight; rbd export-diff keeps up to 10 in flight).
+     * Reads a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory
+     * ((4 + 1) x 4 MiB per backup, and librados' own buffers for the reads in flight; rbd export-diff
+     * keeps up to 10 in flight).
      */
     static final int READS_IN_FLIGHT = 4;
     /**
-     * Reads in flight at most, when they are small (an incremental's changed extents): latency, not bandwidth, bounds
-     * many small reads, so more go at once within the same buffers ({@link SliceRing}); librbd's asynchronous reads
-     * cost no thread each.
+     * Reads in flight at most when the ranges are small (an incremental's changed extents): latency,
+     * not bandwidth, bounds many small reads, so more go at once within the same buffer bytes
+     * ({@code (READS_IN_FLIGHT + 1) x CHUNK}); librbd's asynchronous reads cost no thread each.
      */
-    static final int MAX_READS_IN_FLIGHT = 32;
+    static final int MAX_SMALL_READS_IN_FLIGHT = 32;
     /** Small read buffers a backup holds at most while its digest runs behind ({@link #heldWhileHashing}). */
     static final int MAX_HELD_WHILE_HASHING = 8;
     /**
      * Buffers a restore asks for: as many 4 MiB writes in flight, for the same reasons (rbd import-diff: up to 10).
-     * Smaller writes share them ({@link SliceRing}).
+     * Smaller writes share them ({@link WriteSlices}).
      */
     static final int WRITE_BUFFERS = 8;
     /**
@@ -53,6 +56,9 @@ public final class RbdBackups {
     /** What a backup or restore moved, and the snapshots the diff goes from (null: a full one) and to. */
     public record Transfer(long sizeBytes, long dataBytes, long zeroBytes, long extents, String fromSnapshot,
                            String toSnapshot) {
+    }
+
+    private record Extent(long offset, long length, boolean exists) {
     }
 
     private final RadosSession session;
@@ -95,24 +101,66 @@ public final class RbdBackups {
         try {
             long start = System.nanoTime();
             long size = snapshot.stat().size;
+            List<Extent> extents = changedExtents(image, snapshot, fromSnapshot, size);
+            long listed = System.nanoTime();
             RbdDiffStream.Writer writer = new RbdDiffStream.Writer(hash == null ? out : new HashingOutput(out, hash));
             if (fromSnapshot != null) {
                 writer.fromSnapshot(fromSnapshot);
             }
             writer.toSnapshot(toSnapshot);
             writer.size(size);
-            DiffExport export;
-            long listed;
+            List<ReadAhead.Range> ranges = new ArrayList<>();
+            for (Extent extent : extents) {
+                for (long done = 0; extent.exists() && done < extent.length(); done += CHUNK) {
+                    ranges.add(new ReadAhead.Range(extent.offset() + done, (int) Math.min(CHUNK,
+                            extent.length() - done)));
+                }
+            }
+            long toWrite = extents.stream().filter(Extent::exists).mapToLong(Extent::length).sum();
+            progress.report(0, toWrite);
+            long data = 0;
+            long zero = 0;
             long waited;
+            long hashWaitedNanos = 0;
+            long writeNanos = 0;
             long queueing;
+            int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
-                    MAX_READS_IN_FLIGHT, hash == null ? 1 : MAX_HELD_WHILE_HASHING,
-                    READS_IN_FLIGHT + (hash == null ? 1 : 2), TransferBuffers.AGENT)) {
-                export = new DiffExport(writer, reads, hash, progress, fromSnapshot == null, size);
+                    ranges, readsInFlight(longest), hash == null ? 1 : heldWhileHashing(longest),
+                    TransferBuffers.AGENT)) {
+                // Of each buffer held, how many buffers had been lent to the digest once it was: it goes back
+                // when the digest has that many.
+                Deque<Long> lentWith = new ArrayDeque<>();
                 try {
-                    listChanges(image, snapshot, fromSnapshot, size, export);
-                    listed = System.nanoTime();
-                    export.finish();
+                    int next = 0;
+                    for (Extent extent : extents) {
+                        if (!extent.exists()) {
+                            writer.zero(extent.offset(), extent.length());
+                            zero += extent.length();
+                            continue;
+                        }
+                        for (long done = 0; done < extent.length(); next++) {
+                            ReadAhead.Range range = ranges.get(next);
+                            if (hash != null) {
+                                hashWaitedNanos += giveBackHashed(reads, hash, lentWith);
+                            }
+                            ByteBuffer bytes = reads.next();
+                            long writeStart = System.nanoTime();
+                            writer.write(range.offset(), bytes);
+                            writeNanos += System.nanoTime() - writeStart;
+                            if (hash != null) {
+                                lentWith.add(hash.lent());
+                            }
+                            done += range.length();
+                            progress.report(data + done, toWrite);
+                        }
+                        data += extent.length();
+                    }
+                    if (hash != null) {
+                        long hashWait = System.nanoTime();
+                        hash.awaitLent(hash.lent());
+                        hashWaitedNanos += System.nanoTime() - hashWait;
+                    }
                 } catch (IOException | CephException | RuntimeException | Error e) {
                     if (hash != null) {
                         hash.close(); // no longer reading the buffers that go back now
@@ -123,13 +171,12 @@ public final class RbdBackups {
                 queueing = reads.queueingMillis();
             }
             writer.end();
-            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms (listed in the first {} ms; {} ms"
+            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them, {} ms"
                     + " queueing reads, {} ms waiting for them, {} ms writing the data out, {} ms waiting for the digest)",
                     session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
-                    export.dataBytes(), export.extents(), (System.nanoTime() - start) / 1_000_000,
-                    (listed - start) / 1_000_000, queueing, waited, export.writeMillis(), export.hashWaitedMillis());
-            return new Transfer(size, export.dataBytes(), export.zeroBytes(), export.extents(), fromSnapshot,
-                    toSnapshot);
+                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000,
+                    queueing, waited, writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
+            return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);
         } finally {
@@ -195,58 +242,57 @@ public final class RbdBackups {
     }
 
     /**
-     * Read buffers a backup holds while its digest runs behind its writes, by the length of the next read: two of
-     * 4 MiB (one being written, one hashed), more of small reads (up to 8 of 512 KiB or less), so that the digest's
-     * thread is woken once for several of an incremental's small extents rather than once for each.
+     * Read buffers a backup holds while its digest runs behind its writes: two of 4 MiB (one being written, one
+     * hashed), more of small reads (up to 8 of 512 KiB or less), so that the digest's thread is woken once for
+     * several of an incremental's small extents rather than once for each.
      */
-    static int heldWhileHashing(int length) {
-        return (int) Math.max(2, Math.min(MAX_HELD_WHILE_HASHING, (long) CHUNK / Math.max(1, length)));
+    static int heldWhileHashing(int longest) {
+        return (int) Math.max(2, Math.min(MAX_HELD_WHILE_HASHING, (long) CHUNK / Math.max(1, longest)));
     }
 
     /**
-     * Feeds {@code export} the extents of {@code snapshot} that changed since {@code fromSnapshot} (all allocated ones
-     * when null) as librbd lists them. librbd calls back on this thread, in the image's order (its OrderedThrottle
-     * completes the per-object listings on the caller's thread), so the export reads and writes from inside the
-     * callback and the listing goes on when it returns. Should a librbd call back on a thread of its own, the extents
-     * are kept and fed once the listing ended: waiting for reads on librados' thread could wait for ever.
+     * Before the next read is handed out: gives back the buffers the digest is done with, and waits for the oldest
+     * when as many are held as may be; how long it waited, in nanoseconds.
      */
-    private void listChanges(String image, RbdImage snapshot, String fromSnapshot, long size, DiffExport export)
-            throws CephException, IOException {
-        Thread caller = Thread.currentThread();
-        Deque<long[]> otherThreads = new ConcurrentLinkedDeque<>();
-        Throwable[] failed = {null};
-        LibRbd.DiffCallback feed = (offset, length, exists, arg) -> {
-            if (Thread.currentThread() != caller || !otherThreads.isEmpty()) {
-                otherThreads.add(new long[] {offset, length, exists});
-                return 0;
+    private static long giveBackHashed(ReadAhead reads, HashBehind hash, Deque<Long> lentWith) throws IOException {
+        long waited = 0;
+        while (!lentWith.isEmpty() && (lentWith.size() >= reads.maxHeld() || hash.hashed(lentWith.peek()))) {
+            long ticket = lentWith.poll();
+            if (!hash.hashed(ticket)) {
+                long start = System.nanoTime();
+                hash.awaitLent(ticket);
+                waited += System.nanoTime() - start;
             }
-            try {
-                export.extent(offset, length, exists != 0);
-                return 0;
-            } catch (IOException | CephException | RuntimeException | Error e) {
-                failed[0] = e;
-                return -CephErrors.ECANCELED; // stops the listing
-            }
+            reads.release();
+        }
+        return waited;
+    }
+
+    /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 32 smaller ones in as many bytes. */
+    static int readsInFlight(int longest) {
+        long bufferBytes = (READS_IN_FLIGHT + 1L) * CHUNK;
+        return (int) Math.max(READS_IN_FLIGHT, Math.min(MAX_SMALL_READS_IN_FLIGHT, bufferBytes / longest - 1));
+    }
+
+    private List<Extent> changedExtents(String image, RbdImage snapshot, String fromSnapshot, long size)
+            throws CephException {
+        List<Extent> extents = new ArrayList<>();
+        LibRbd.DiffCallback collect = (offset, length, exists, arg) -> {
+            extents.add(new Extent(offset, length, exists != 0));
+            return 0;
         };
         int rc = LibRbd.INSTANCE.rbd_diff_iterate2(snapshot.getPointer(), fromSnapshot, 0, size, (byte) 1, (byte) 0,
-                feed, Pointer.NULL);
-        if (failed[0] instanceof IOException e) {
-            throw e;
-        } else if (failed[0] instanceof CephException e) {
-            throw e;
-        } else if (failed[0] instanceof RuntimeException e) {
-            throw e;
-        } else if (failed[0] instanceof Error e) {
-            throw e;
-        }
+                collect, Pointer.NULL);
         if (rc < 0) {
             throw new CephException("cannot compute the changes of " + session.pool().cephPool() + "/" + image
                     + (fromSnapshot == null ? "" : " since snapshot " + fromSnapshot) + ": " + CephErrors.describe(rc),
                     rc);
         }
-        for (long[] extent : otherThreads) {
-            export.extent(extent[0], extent[1], extent[2] != 0);
+        if (fromSnapshot == null) {
+            // A full backup restores onto a new, all-zero image: its zeroed extents carry nothing.
+            extents.removeIf(extent -> !extent.exists());
         }
+        return extents;
     }
 
     private void close(Rbd rbd, RbdImage image) {

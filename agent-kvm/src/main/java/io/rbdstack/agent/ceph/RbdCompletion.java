@@ -30,11 +30,6 @@ final class RbdCompletion {
         return completion;
     }
 
-    /** Whether the request ended: {@link #await} would not wait. */
-    boolean done() {
-        return LibRbd.INSTANCE.rbd_aio_is_complete(completion) != 0;
-    }
-
     /** Waits, however long it takes, for the request's end (librbd is done with its buffer then); its return value. */
     long await() {
         LibRbd.INSTANCE.rbd_aio_wait_for_complete(completion);

@@ -2,24 +2,25 @@ package io.rbdstack.agent.ceph;
 
 import com.ceph.rbd.RbdImage;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.List;
 
 /**
- * Reads ranges of an RBD image with many reads in flight and hands them out in order: a backup's throughput is bound
- * by the OSDs' latency, not by one read at a time (Ceph's own export-diff does the same). Ranges are queued as the
- * caller learns them ({@link #queue}, while {@link #hasRoomFor} says so), so a backup reads while librbd still lists
- * the changed extents. The reads are librbd's asynchronous ones, so no thread waits per read and many small reads (an
- * incremental's extents) cost no more threads than a few large ones.
+ * Reads ranges of an RBD image with up to {@code depth} reads in flight and hands them out in order:
+ * a backup's throughput is bound by the OSDs' latency, not by one read at a time (Ceph's own
+ * export-diff does the same). The reads are librbd's asynchronous ones, so no thread waits per read and
+ * many small reads (an incremental's extents) cost no more threads than a few large ones.
  *
- * <p>Memory is bounded and reused: a few native buffers lent by the agent's {@link TransferBuffers} (fewer while other
- * transfers hold theirs), cut into slices as ranges come ({@link SliceRing}: small reads share a buffer, a 4 MiB one
- * takes one), which librbd reads into and the caller reads from where they are (a backup's writes and, on another
- * thread, its digest, {@link HashBehind}). A slice is in use from its read's queueing until the caller gives it back
- * ({@link #release}); up to {@code maxHeld} are handed out at once. Fresh 4 MiB Java arrays per read (and JNA's fresh
- * native copy of each) made the agent's resident memory grow to hundreds of MiB during one backup.
+ * <p>Memory is bounded and reused: up to {@code depth + held} native buffers (or slices of one) in all ({@code held}
+ * handed out, the others being filled), lent by the agent's {@link TransferBuffers} (fewer, and so fewer reads in
+ * flight, while other transfers hold theirs), which librbd reads into and the caller reads from where they are (a
+ * backup's writes and, on another thread, its digest, {@link HashBehind}). Fresh 4 MiB
+ * Java arrays per read (and JNA's fresh native copy of each) made the agent's resident memory grow to
+ * hundreds of MiB during one backup.
  */
 final class ReadAhead implements AutoCloseable {
 
@@ -27,91 +28,65 @@ final class ReadAhead implements AutoCloseable {
     record Range(long offset, int length) {
     }
 
-    private record Pending(Range range, SliceRing.Slice slice, RbdCompletion completion) {
+    private record Pending(Range range, Pointer buffer, RbdCompletion completion) {
     }
 
     private final RbdImage image;
     private final String what;
+    private final Iterator<Range> ranges;
     private final Deque<Pending> inFlight = new ArrayDeque<>();
+    private final Deque<Pointer> free = new ArrayDeque<>();
     /** Handed out and not given back yet, oldest first. */
-    private final Deque<SliceRing.Slice> handedOut = new ArrayDeque<>();
+    private final Deque<Pointer> handedOut = new ArrayDeque<>();
     private final TransferBuffers.Lease lease;
-    private final List<Memory> buffers;
-    private final SliceRing slices;
-    private final int maxInFlight;
+    private final int depth;
     private final int maxHeld;
     private long waitedNanos;
     private long queueingNanos;
 
     /**
-     * Waits for at least two of the agent's transfer buffers (up to {@code buffers}), so a transfer that starts while
-     * others hold the budget waits for theirs to end. No range may be longer than a buffer. At most
-     * {@code maxInFlight} reads are in flight, and no more bytes than the buffers lent less those handed out.
+     * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
+     * while others hold the budget waits for theirs to end. No range may be longer than a buffer. Ranges much
+     * shorter than a buffer (an incremental's extents) share one: each buffer is cut into slices of the longest
+     * range, so many small reads in flight take no more of the budget than one large one. The caller may hold up to
+     * {@code held} ranges' bytes at once ({@link #maxHeld}: fewer when the buffers lent are few).
      */
-    ReadAhead(RbdImage image, String what, int maxInFlight, int maxHeld, int buffers, TransferBuffers budget)
+    ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int held, TransferBuffers buffers)
             throws CephException {
-        if (maxInFlight < 1 || maxHeld < 1) {
-            throw new IllegalArgumentException("reads in flight and buffers held must be at least 1");
-        }
         this.image = image;
         this.what = what;
-        this.maxInFlight = maxInFlight;
-        this.maxHeld = maxHeld;
+        this.ranges = ranges.iterator();
+        int longest = ranges.stream().mapToInt(Range::length).max().orElse(1);
+        if (longest > buffers.bufferBytes()) {
+            throw new IllegalArgumentException("a range of " + what + " is longer than a transfer buffer");
+        }
+        int slicesPerBuffer = buffers.bufferBytes() / longest;
+        long slicesWanted = Math.max(1, Math.min((long) depth + held, ranges.size()));
+        int most = (int) ((slicesWanted + slicesPerBuffer - 1) / slicesPerBuffer);
         try {
-            this.lease = budget.take(Math.min(2, buffers), Math.max(2, buffers));
+            this.lease = buffers.take(Math.min(2, most), most);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CephException("interrupted while waiting for buffers to read " + what, -CephErrors.EINTR, e);
         }
-        this.buffers = lease.buffers();
-        this.slices = new SliceRing(this.buffers.size(), budget.bufferBytes());
-    }
-
-    /**
-     * Whether a read of {@code length} bytes can be queued now: fewer than the most reads are in flight and its slice
-     * is free. When not, the caller takes the next read ({@link #next}) or gives one back ({@link #release}) first.
-     */
-    boolean hasRoomFor(int length) {
-        return inFlight.size() < maxInFlight && !slices.mustWait(slices.peek(length));
-    }
-
-    /** Starts reading {@code range}, which {@link #hasRoomFor} must have let in; it is handed out after those before. */
-    void queue(Range range) throws CephException {
-        if (!hasRoomFor(range.length())) {
-            throw new IllegalStateException("no room to read " + range + " of " + what);
-        }
-        long start = System.nanoTime();
-        try {
-            SliceRing.Slice slice = slices.next(range.length());
-            RbdCompletion completion = RbdCompletion.create(what);
-            int rc = LibRbd.INSTANCE.rbd_aio_read2(image.getPointer(), range.offset(), range.length(),
-                    buffers.get(slice.buffer()).share(slice.offset(), range.length()), completion.pointer(),
-                    LibRbd.FADVISE_NOCACHE);
-            if (rc < 0) {
-                completion.release();
-                throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
-                        + ": " + CephErrors.describe(rc), rc);
+        for (Memory buffer : lease.buffers()) {
+            for (int slice = 0; slice < slicesPerBuffer && free.size() < slicesWanted; slice++) {
+                free.add(buffer.share((long) slice * longest, longest));
             }
-            slices.started(slice.buffer());
-            inFlight.add(new Pending(range, slice, completion));
-        } finally {
-            queueingNanos += System.nanoTime() - start;
+        }
+        // Up to maxHeld slices are handed out while the others are read into; at least one read goes at a time.
+        this.maxHeld = Math.max(1, Math.min(held, free.size() - 1));
+        this.depth = Math.max(1, Math.min(depth, free.size() - maxHeld));
+        try {
+            fill();
+        } catch (CephException e) {
+            close();
+            throw e;
         }
     }
 
-    /** Reads queued and not handed out yet. */
-    int inFlight() {
-        return inFlight.size();
-    }
-
-    /** Whether the oldest read queued has ended, so {@link #next} would not wait (false when none is queued). */
-    boolean nextReady() {
-        Pending head = inFlight.peek();
-        return head != null && head.completion().done();
-    }
-
     /**
-     * The oldest queued range's bytes (a buffer of exactly its length), waiting for its read to end. The memory is
+     * The next range's bytes (a buffer of exactly its length), in the order the ranges were given. The memory is
      * reused: the buffer is valid until {@link #release} gives it back, or until this call finds {@link #maxHeld}
      * buffers handed out and gives back the oldest (with a limit of 1: until the next call).
      */
@@ -119,32 +94,41 @@ final class ReadAhead implements AutoCloseable {
         while (handedOut.size() >= maxHeld) {
             release();
         }
+        fill(); // into slices given back since the last call
         Pending head = inFlight.poll();
         if (head == null) {
-            throw new IllegalStateException("no read of " + what + " is queued");
+            throw new IllegalStateException("no more ranges");
+        }
+        try {
+            fill(); // into the slice just given back, while the head's read ends
+        } catch (CephException | RuntimeException | Error e) {
+            // The head is out of inFlight, so close() would not wait for it: librbd must be done with its slice
+            // before the buffers go back.
+            head.completion().await();
+            free.add(head.buffer());
+            throw e;
         }
         long waitStart = System.nanoTime();
         long read = head.completion().await();
         waitedNanos += System.nanoTime() - waitStart;
         Range range = head.range();
         if (read != range.length()) {
-            slices.ended(head.slice().buffer()); // librbd is done with it
+            free.add(head.buffer()); // librbd is done with it
             throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
                     + ": " + (read < 0 ? CephErrors.describe((int) read) : "got " + read),
                     read < 0 ? (int) read : -CephErrors.EIO);
         }
-        handedOut.add(head.slice());
-        return buffers.get(head.slice().buffer()).getByteBuffer(head.slice().offset(), range.length())
-                .asReadOnlyBuffer();
+        handedOut.add(head.buffer());
+        return head.buffer().getByteBuffer(0, range.length()).asReadOnlyBuffer();
     }
 
     /** Gives back the oldest buffer {@link #next} handed out, which the caller no longer reads. */
     void release() {
-        SliceRing.Slice oldest = handedOut.poll();
+        Pointer oldest = handedOut.poll();
         if (oldest == null) {
             throw new IllegalStateException("no buffer is handed out");
         }
-        slices.ended(oldest.buffer());
+        free.add(oldest);
     }
 
     /** Buffers handed out and not given back. */
@@ -152,7 +136,7 @@ final class ReadAhead implements AutoCloseable {
         return handedOut.size();
     }
 
-    /** How many buffers the caller may hold at once. */
+    /** How many buffers the caller may hold at once (the {@code held} asked for, or fewer). */
     int maxHeld() {
         return maxHeld;
     }
@@ -165,6 +149,32 @@ final class ReadAhead implements AutoCloseable {
     /** How long the caller spent queueing reads so far (librbd's and JNA's work in the caller's thread). */
     long queueingMillis() {
         return queueingNanos / 1_000_000;
+    }
+
+    private void fill() throws CephException {
+        long start = System.nanoTime();
+        try {
+            queueReads();
+        } finally {
+            queueingNanos += System.nanoTime() - start;
+        }
+    }
+
+    private void queueReads() throws CephException {
+        while (inFlight.size() < depth && ranges.hasNext() && !free.isEmpty()) {
+            Range range = ranges.next();
+            Pointer buffer = free.poll();
+            RbdCompletion completion = RbdCompletion.create(what);
+            int rc = LibRbd.INSTANCE.rbd_aio_read2(image.getPointer(), range.offset(), range.length(), buffer,
+                    completion.pointer(), LibRbd.FADVISE_NOCACHE);
+            if (rc < 0) {
+                completion.release();
+                free.add(buffer);
+                throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
+                        + ": " + CephErrors.describe(rc), rc);
+            }
+            inFlight.add(new Pending(range, buffer, completion));
+        }
     }
 
     /**

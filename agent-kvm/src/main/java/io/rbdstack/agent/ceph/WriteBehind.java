@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <p>Only extents that do not overlap run at once: an extent overlapping one still in flight waits
  * for everything before it, so the image ends as if the writes had run one after another. The
  * caller's array is copied into a slice of the native buffers lent by the agent's {@link TransferBuffers}
- * ({@link SliceRing}: small writes share a buffer, a 4 MiB one takes one); fewer buffers, and so fewer
+ * ({@link WriteSlices}: small writes share a buffer, a 4 MiB one takes one); fewer buffers, and so fewer
  * large writes in flight, while other transfers hold theirs. A slice is reused only once its write has
  * ended. librbd copies it when the write is queued: its zero-copy writes ({@code rbd_disable_zero_copy_writes}
  * false) made a full restore 1.4–1.7× slower than {@code rbd import-diff}, 1.0× with the copy.
@@ -41,7 +41,7 @@ final class WriteBehind implements AutoCloseable {
     private final Deque<Pending> inFlight = new ArrayDeque<>();
     private final TransferBuffers.Lease lease;
     private final List<Memory> buffers;
-    private final SliceRing slices;
+    private final WriteSlices slices;
     private final int maxLength;
     private long waitedNanos;
 
@@ -62,7 +62,7 @@ final class WriteBehind implements AutoCloseable {
             throw new CephException("interrupted while waiting for buffers to write " + what, -CephErrors.EINTR, e);
         }
         this.buffers = lease.buffers();
-        this.slices = new SliceRing(this.buffers.size(), maxLength);
+        this.slices = new WriteSlices(this.buffers.size(), maxLength);
     }
 
     /** Queues {@code length} bytes of {@code data} for {@code offset}; the array can be reused at once. */
@@ -71,7 +71,7 @@ final class WriteBehind implements AutoCloseable {
             throw new IllegalArgumentException("a write of " + length + " bytes to " + what + " is longer than a buffer");
         }
         makeRoomFor(offset, length);
-        SliceRing.Slice slice = slices.next(length);
+        WriteSlices.Slice slice = slices.next(length);
         while (slices.mustWait(slice)) {
             complete(inFlight.poll());
         }

@@ -101,33 +101,6 @@ class ReadAheadIT {
         }
     }
 
-    /** Reads {@code ranges} with up to four reads in flight, as a backup queues them: as many as there is room for. */
-    private final class InOrder implements AutoCloseable {
-        private final ReadAhead reads;
-        private final java.util.Iterator<ReadAhead.Range> ranges;
-
-        InOrder(List<ReadAhead.Range> ranges) throws CephException {
-            this.reads = new ReadAhead(opened, "the test image", 4, 1, 5, buffers);
-            this.ranges = ranges.iterator();
-        }
-
-        ByteBuffer next() throws CephException {
-            queueWhileRoom();
-            return reads.next();
-        }
-
-        void queueWhileRoom() throws CephException {
-            while (ranges.hasNext() && reads.hasRoomFor(MIB)) {
-                reads.queue(ranges.next());
-            }
-        }
-
-        @Override
-        public void close() {
-            reads.close();
-        }
-    }
-
     private static List<ReadAhead.Range> wholeMebibytes(int from, int to) {
         List<ReadAhead.Range> ranges = new ArrayList<>();
         for (int m = from; m < to; m++) {
@@ -144,7 +117,7 @@ class ReadAheadIT {
         ranges.addAll(wholeMebibytes(2, 5));
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             CephException failure;
-            try (InOrder reads = new InOrder(ranges)) {
+            try (ReadAhead reads = new ReadAhead(opened, "the test image", ranges, 4, 1, buffers)) {
                 assertContent(0, reads.next());
                 assertContent(1, reads.next());
                 failure = assertThrows(CephException.class, reads::next);
@@ -162,9 +135,8 @@ class ReadAheadIT {
     void theCallerStoppingWithReadsInFlightGivesTheBuffersBackAfterLibrbd() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             long start = System.nanoTime();
-            try (InOrder reads = new InOrder(wholeMebibytes(0, 8))) {
+            try (ReadAhead reads = new ReadAhead(opened, "the test image", wholeMebibytes(0, 8), 4, 1, buffers)) {
                 assertContent(0, reads.next());
-                reads.queueWhileRoom();
                 // The caller fails here (its store refused a write, say): four reads are still in flight.
             }
             assertEquals(0, buffers.lent());
@@ -180,11 +152,11 @@ class ReadAheadIT {
             List<ReadAhead.Range> failing = new ArrayList<>(wholeMebibytes(0, 1));
             failing.add(new ReadAhead.Range(4L * IMAGE_BYTES, MIB));
             failing.addAll(wholeMebibytes(1, 4));
-            try (InOrder reads = new InOrder(failing)) {
+            try (ReadAhead reads = new ReadAhead(opened, "the test image", failing, 4, 1, buffers)) {
                 reads.next();
                 assertThrows(CephException.class, reads::next);
             }
-            try (InOrder reads = new InOrder(wholeMebibytes(0, 8))) {
+            try (ReadAhead reads = new ReadAhead(opened, "the test image", wholeMebibytes(0, 8), 4, 1, buffers)) {
                 for (int m = 0; m < 8; m++) {
                     assertContent(m, reads.next());
                 }

@@ -1,7 +1,9 @@
 package io.rbdstack.protocol.tls;
 
+import java.io.IOException;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -32,15 +34,15 @@ public final class CertificateRequests {
             ContentSigner signer = new JcaContentSignerBuilder(KeyPairs.SIGNATURE_ALGORITHM).build(keys.getPrivate());
             PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
                     .build(signer);
-            return Pem.encode(request);
-        } catch (OperatorCreationException e) {
+            return Pem.encode(Pem.CERTIFICATE_REQUEST, request.getEncoded());
+        } catch (OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot sign a certificate request", e);
         }
     }
 
     /** The public key of a PEM request whose signature proves possession of the private key. */
     public static PublicKey verifiedPublicKey(String pem) throws Pem.InvalidPemException {
-        PKCS10CertificationRequest request = Pem.certificationRequest(pem);
+        PKCS10CertificationRequest request = parse(pem);
         try {
             JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request);
             PublicKey key = jca.getPublicKey();
@@ -50,6 +52,20 @@ public final class CertificateRequests {
             return key;
         } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {
             throw new Pem.InvalidPemException("unverifiable certificate request: " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static PKCS10CertificationRequest parse(String pem) throws Pem.InvalidPemException {
+        List<Pem.Block> all = Pem.blocks(pem);
+        // "NEW CERTIFICATE REQUEST" is the label older tools (Netscape, some OpenSSL versions) write.
+        if (all.size() != 1 || !List.of(Pem.CERTIFICATE_REQUEST, "NEW " + Pem.CERTIFICATE_REQUEST)
+                .contains(all.get(0).type())) {
+            throw new Pem.InvalidPemException("expected one PKCS#10 certificate request");
+        }
+        try {
+            return new PKCS10CertificationRequest(all.get(0).der());
+        } catch (IOException | RuntimeException e) {
+            throw new Pem.InvalidPemException("malformed PKCS#10 certificate request: " + e.getClass().getSimpleName());
         }
     }
 }

@@ -1,64 +1,70 @@
 package io.rbdstack.protocol.tls;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
+import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * PEM text of certificates, private keys (PKCS#8) and certificate requests, the form they take on
  * the wire, in files and in the database. Errors name what was expected, never quote the text.
+ *
+ * <p>Read and written with the JDK alone: an agent reads its key and certificates at every start, and BouncyCastle's
+ * signed jar, once a class of it is loaded, keeps its manifest's 6,900 per-class digests in the heap (7,000 parsed
+ * attribute maps, about 4 MiB of an idle agent's 150 MiB target). BouncyCastle stays where the JDK has no API:
+ * certificate requests ({@link CertificateRequests}) and the server's CA.
  */
 public final class Pem {
+
+    static final String CERTIFICATE = "CERTIFICATE";
+    static final String PRIVATE_KEY = "PRIVATE KEY";
+    static final String CERTIFICATE_REQUEST = "CERTIFICATE REQUEST";
+    private static final String BEGIN = "-----BEGIN ";
+    private static final String END = "-----END ";
+    private static final String DASHES = "-----";
+    /** Key algorithms a PKCS#8 key is tried as, ours (EC) first: PKCS#8 names its algorithm only by an OID. */
+    private static final List<String> KEY_ALGORITHMS = List.of("EC", "RSA", "Ed25519", "Ed448");
+
+    /** One PEM block: its type (the word after BEGIN) and its DER bytes. */
+    record Block(String type, byte[] der) {
+    }
 
     private Pem() {
     }
 
-    public static String encode(Object... objects) {
-        StringWriter text = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-            for (Object object : objects) {
-                writer.writeObject(object);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write PEM", e); // a StringWriter does not fail
+    /** A certificate as PEM. */
+    public static String encode(X509Certificate certificate) {
+        try {
+            return encode(CERTIFICATE, certificate.getEncoded());
+        } catch (CertificateException e) {
+            throw new IllegalStateException("cannot encode a certificate", e);
         }
-        return text.toString();
     }
 
     /** PKCS#8 ("PRIVATE KEY"), unencrypted: callers encrypt it or keep it in a file only its owner reads. */
     public static String encodePrivateKey(PrivateKey key) {
-        try {
-            return encode(new JcaPKCS8Generator(key, null).generate());
-        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
-            throw new IllegalStateException("cannot write a private key as PKCS#8", e);
+        if (!"PKCS#8".equals(key.getFormat()) || key.getEncoded() == null) {
+            throw new IllegalStateException("cannot write a " + key.getAlgorithm() + " private key in format "
+                    + key.getFormat() + " as PKCS#8");
         }
+        return encode(PRIVATE_KEY, key.getEncoded());
     }
 
     /** Every certificate in {@code pem}, in order; at least one. */
     public static List<X509Certificate> certificates(String pem) throws InvalidPemException {
         List<X509Certificate> certificates = new ArrayList<>();
-        for (Object object : objects(pem)) {
-            if (!(object instanceof X509CertificateHolder holder)) {
-                throw new InvalidPemException("expected only certificates, found " + object.getClass().getSimpleName());
+        for (Block block : blocks(pem)) {
+            if (!block.type().equals(CERTIFICATE)) {
+                throw new InvalidPemException("expected only certificates, found a " + block.type());
             }
-            try {
-                certificates.add(new JcaX509CertificateConverter().getCertificate(holder));
-            } catch (CertificateException e) {
-                throw new InvalidPemException("unreadable certificate: " + e.getMessage());
-            }
+            certificates.add(certificate(block));
         }
         if (certificates.isEmpty()) {
             throw new InvalidPemException("expected a PEM certificate, found none");
@@ -75,15 +81,11 @@ public final class Pem {
     }
 
     public static PrivateKey privateKey(String pem) throws InvalidPemException {
-        List<Object> all = objects(pem);
-        if (all.size() != 1 || !(all.get(0) instanceof PrivateKeyInfo info)) {
+        List<Block> all = blocks(pem);
+        if (all.size() != 1 || !all.get(0).type().equals(PRIVATE_KEY)) {
             throw new InvalidPemException("expected one PKCS#8 private key");
         }
-        try {
-            return new JcaPEMKeyConverter().getPrivateKey(info);
-        } catch (IOException e) {
-            throw new InvalidPemException("unreadable private key: " + e.getMessage());
-        }
+        return privateKey(all.get(0));
     }
 
     /** A private key and its certificate chain in one PEM text (one file, so they are replaced together). */
@@ -103,22 +105,13 @@ public final class Pem {
     public static KeyAndChain keyAndChain(String pem) throws InvalidPemException {
         PrivateKey key = null;
         List<X509Certificate> chain = new ArrayList<>();
-        for (Object object : objects(pem)) {
-            if (object instanceof PrivateKeyInfo info && key == null) {
-                try {
-                    key = new JcaPEMKeyConverter().getPrivateKey(info);
-                } catch (IOException e) {
-                    throw new InvalidPemException("unreadable private key: " + e.getMessage());
-                }
-            } else if (object instanceof X509CertificateHolder holder) {
-                try {
-                    chain.add(new JcaX509CertificateConverter().getCertificate(holder));
-                } catch (CertificateException e) {
-                    throw new InvalidPemException("unreadable certificate: " + e.getMessage());
-                }
+        for (Block block : blocks(pem)) {
+            if (block.type().equals(PRIVATE_KEY) && key == null) {
+                key = privateKey(block);
+            } else if (block.type().equals(CERTIFICATE)) {
+                chain.add(certificate(block));
             } else {
-                throw new InvalidPemException("expected one private key and certificates, found "
-                        + object.getClass().getSimpleName());
+                throw new InvalidPemException("expected one private key and certificates, found a " + block.type());
             }
         }
         if (key == null || chain.isEmpty()) {
@@ -127,28 +120,73 @@ public final class Pem {
         return new KeyAndChain(key, chain);
     }
 
-    public static PKCS10CertificationRequest certificationRequest(String pem) throws InvalidPemException {
-        List<Object> all = objects(pem);
-        if (all.size() != 1 || !(all.get(0) instanceof PKCS10CertificationRequest request)) {
-            throw new InvalidPemException("expected one PKCS#10 certificate request");
-        }
-        return request;
+    /** One block of {@code type} as PEM, its Base64 in lines of 64 characters (RFC 7468). */
+    static String encode(String type, byte[] der) {
+        return BEGIN + type + DASHES + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n"
+                + END + type + DASHES + "\n";
     }
 
-    private static List<Object> objects(String pem) throws InvalidPemException {
+    /** The blocks of {@code pem} in order; text between them is ignored, as explanatory text (RFC 7468). */
+    static List<Block> blocks(String pem) throws InvalidPemException {
         if (pem == null || pem.isBlank()) {
             throw new InvalidPemException("expected PEM text, got nothing");
         }
-        List<Object> objects = new ArrayList<>();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object object;
-            while ((object = parser.readObject()) != null) {
-                objects.add(object);
+        List<Block> blocks = new ArrayList<>();
+        String type = null;
+        StringBuilder base64 = new StringBuilder();
+        for (String line : pem.split("\r?\n|\r")) {
+            String trimmed = line.strip();
+            if (type == null) {
+                if (trimmed.startsWith(BEGIN)) {
+                    type = label(trimmed, BEGIN);
+                    base64.setLength(0);
+                }
+            } else if (trimmed.startsWith(END)) {
+                if (!label(trimmed, END).equals(type)) {
+                    throw new InvalidPemException("malformed PEM: a " + type + " block ends as another");
+                }
+                try {
+                    blocks.add(new Block(type, Base64.getDecoder().decode(base64.toString())));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidPemException("malformed PEM: the " + type + " block is not Base64");
+                }
+                type = null;
+            } else {
+                base64.append(trimmed);
             }
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidPemException("malformed PEM: " + e.getClass().getSimpleName());
         }
-        return objects;
+        if (type != null) {
+            throw new InvalidPemException("malformed PEM: the " + type + " block has no end");
+        }
+        return blocks;
+    }
+
+    private static String label(String line, String prefix) throws InvalidPemException {
+        if (!line.endsWith(DASHES) || line.length() < prefix.length() + DASHES.length()) {
+            throw new InvalidPemException("malformed PEM: a boundary line without its closing dashes");
+        }
+        return line.substring(prefix.length(), line.length() - DASHES.length());
+    }
+
+    private static X509Certificate certificate(Block block) throws InvalidPemException {
+        try {
+            return (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(block.der()));
+        } catch (CertificateException e) {
+            throw new InvalidPemException("unreadable certificate: " + e.getMessage());
+        }
+    }
+
+    private static PrivateKey privateKey(Block block) throws InvalidPemException {
+        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(block.der());
+        for (String algorithm : KEY_ALGORITHMS) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+            } catch (GeneralSecurityException e) {
+                // not a key of this algorithm: the next one
+            }
+        }
+        throw new InvalidPemException("unreadable private key: not a PKCS#8 key of " + KEY_ALGORITHMS);
     }
 
     /** PEM text that is not what it should be. */

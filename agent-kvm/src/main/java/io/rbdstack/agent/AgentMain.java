@@ -17,13 +17,6 @@ import sun.misc.Signal;
  */
 public final class AgentMain {
 
-    static {
-        // The agent's own logging set-up, unless the operator names another; set before any logger exists.
-        if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "rbdstack-agent-logback.xml");
-        }
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(AgentMain.class);
 
     private AgentMain() {

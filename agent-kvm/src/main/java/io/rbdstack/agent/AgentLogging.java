@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.status.OnConsoleStatusListener;
+import ch.qos.logback.core.util.StatusListenerConfigHelper;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -16,7 +18,7 @@ import java.util.function.UnaryOperator;
  * to the console only, where scripts/agent.sh or the service manager sends it. Logback's XML configuration would load
  * an XML parser and about 250 classes of its own into every agent for these few lines. An operator who names a
  * configuration file ({@code -Dlogback.configurationFile}), or puts a {@code logback.xml} on the class path, gets it
- * instead.
+ * instead. {@code -Dlogback.debug=true} prints logback's own status, as with a file.
  */
 public final class AgentLogging extends ContextAwareBase implements Configurator {
 
@@ -41,6 +43,10 @@ public final class AgentLogging extends ContextAwareBase implements Configurator
         if (systemProperty.apply("logback.configurationFile") != null || hasResource.test("logback-test.xml")
                 || hasResource.test("logback.xml")) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        if (Boolean.parseBoolean(systemProperty.apply("logback.debug"))) {
+            // What logback's XML configuration does for -Dlogback.debug=true: its own status on the console.
+            StatusListenerConfigHelper.addOnConsoleListenerInstance(context, new OnConsoleStatusListener());
         }
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);

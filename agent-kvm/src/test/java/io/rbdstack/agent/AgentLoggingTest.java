@@ -9,12 +9,15 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.status.OnConsoleStatusListener;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 
 /** The agent's logging set up in code, unless the operator names a configuration of their own. */
@@ -37,6 +40,23 @@ class AgentLoggingTest {
         event.setTimeStamp(0);
         assertEquals("1970-01-01T00:00:00.000Z INFO  [main] io.rbdstack.agent.Agent - started\n",
                 new String(encoder.encode(event), StandardCharsets.UTF_8));
+        context.stop();
+    }
+
+    @Test
+    void logbackFindsItAsAConfiguratorService() {
+        assertTrue(ServiceLoader.load(Configurator.class).stream().anyMatch(p -> p.type() == AgentLogging.class),
+                "META-INF/services/ch.qos.logback.classic.spi.Configurator names it");
+    }
+
+    @Test
+    void logbackDebugPrintsLogbacksOwnStatus() {
+        LoggerContext context = new LoggerContext();
+        AgentLogging logging = new AgentLogging(name -> false, name -> name.equals("logback.debug") ? "true" : null);
+        logging.setContext(context);
+        logging.configure(context);
+        assertTrue(context.getStatusManager().getCopyOfStatusListenerList().stream()
+                .anyMatch(listener -> listener instanceof OnConsoleStatusListener));
         context.stop();
     }
 

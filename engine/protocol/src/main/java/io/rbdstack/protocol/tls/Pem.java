@@ -11,6 +11,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * PEM text of certificates, private keys (PKCS#8) and certificate requests, the form they take on
@@ -29,8 +30,14 @@ public final class Pem {
     private static final String BEGIN = "-----BEGIN ";
     private static final String END = "-----END ";
     private static final String DASHES = "-----";
-    /** Key algorithms a PKCS#8 key is tried as, ours (EC) first: PKCS#8 names its algorithm only by an OID. */
-    private static final List<String> KEY_ALGORITHMS = List.of("EC", "RSA", "Ed25519", "Ed448");
+    /**
+     * Key algorithms a PKCS#8 key is tried as, ours (EC) first: PKCS#8 names its algorithm by an OID only, and each of
+     * the JDK's key factories refuses a key of another algorithm.
+     */
+    private static final List<String> KEY_ALGORITHMS = List.of("EC", "RSA", "RSASSA-PSS", "DSA", "Ed25519", "Ed448",
+            "X25519", "X448");
+    /** What a block's label may be (RFC 7468 labels are upper-case words); anything else is never quoted. */
+    private static final Pattern LABEL = Pattern.compile("[A-Z0-9]+( [A-Z0-9]+)*");
 
     /** One PEM block: its type (the word after BEGIN) and its DER bytes. */
     record Block(String type, byte[] der) {
@@ -161,32 +168,51 @@ public final class Pem {
         return blocks;
     }
 
+    /**
+     * The label of a boundary line. A whole block on one line (its line breaks lost) is refused here, without quoting
+     * it: what lies between its first BEGIN and last dashes would be the key's Base64.
+     */
     private static String label(String line, String prefix) throws InvalidPemException {
         if (!line.endsWith(DASHES) || line.length() < prefix.length() + DASHES.length()) {
             throw new InvalidPemException("malformed PEM: a boundary line without its closing dashes");
         }
-        return line.substring(prefix.length(), line.length() - DASHES.length());
+        String label = line.substring(prefix.length(), line.length() - DASHES.length());
+        if (label.length() > 64 || !LABEL.matcher(label).matches()) {
+            throw new InvalidPemException("malformed PEM: a boundary line whose label is not one (a block on one line?)");
+        }
+        return label;
     }
 
+    /** The block's one certificate: bytes after it are refused (they would be a certificate silently dropped). */
     private static X509Certificate certificate(Block block) throws InvalidPemException {
+        ByteArrayInputStream der = new ByteArrayInputStream(block.der());
+        X509Certificate certificate;
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new ByteArrayInputStream(block.der()));
-        } catch (CertificateException e) {
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(der);
+        } catch (CertificateException | RuntimeException e) {
             throw new InvalidPemException("unreadable certificate: " + e.getMessage());
         }
+        if (der.available() > 0) {
+            throw new InvalidPemException("unreadable certificate: " + der.available() + " bytes after it in its block");
+        }
+        return certificate;
     }
 
+    /** The key, of whichever algorithm's factory takes it; when none does, why the EC one (ours) refused it. */
     private static PrivateKey privateKey(Block block) throws InvalidPemException {
         PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(block.der());
+        String asEc = null;
         for (String algorithm : KEY_ALGORITHMS) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                // not a key of this algorithm: the next one
+            } catch (GeneralSecurityException | RuntimeException e) {
+                if (asEc == null) {
+                    asEc = e.getMessage(); // the JDK's reasons name what is wrong, never the key's bytes
+                }
             }
         }
-        throw new InvalidPemException("unreadable private key: not a PKCS#8 key of " + KEY_ALGORITHMS);
+        throw new InvalidPemException("unreadable private key: not a PKCS#8 key of " + KEY_ALGORITHMS + " (as EC: "
+                + asEc + ")");
     }
 
     /** PEM text that is not what it should be. */

@@ -77,11 +77,48 @@ class PemTest {
     }
 
     @Test
+    void lineEndingsBlankLinesAndTextAroundTheBlocksDoNotMatter() throws Exception {
+        KeyPair keys = KeyPairs.generate();
+        X509Certificate certificate = selfSigned(keys, "crlf");
+        String pem = Pem.encode(new Pem.KeyAndChain(keys.getPrivate(), List.of(certificate)));
+        String crlf = "explanatory text\r\n\r\n" + pem.replace("\n", "\r\n").replace("-----\r\n", "-----\r\n\r\n")
+                + "trailing text\r\n";
+        Pem.KeyAndChain read = Pem.keyAndChain(crlf);
+        assertArrayEquals(keys.getPrivate().getEncoded(), read.key().getEncoded());
+        assertEquals(List.of(certificate), read.chain());
+    }
+
+    @Test
+    void aBlockWithASecondCertificateInsideIsRefused() throws Exception {
+        X509Certificate one = selfSigned(KeyPairs.generate(), "one");
+        X509Certificate two = selfSigned(KeyPairs.generate(), "two");
+        byte[] both = java.nio.ByteBuffer.allocate(one.getEncoded().length + two.getEncoded().length)
+                .put(one.getEncoded()).put(two.getEncoded()).array();
+        Pem.InvalidPemException e = assertThrows(Pem.InvalidPemException.class,
+                () -> Pem.certificates(Pem.encode(Pem.CERTIFICATE, both)));
+        assertEquals("unreadable certificate: " + two.getEncoded().length + " bytes after it in its block",
+                e.getMessage());
+    }
+
+    @Test
+    void aKeyWhoseLineBreaksWereLostIsRefusedWithoutQuotingIt() {
+        String key = Pem.encodePrivateKey(KeyPairs.generate().getPrivate());
+        String body = key.lines().filter(line -> !line.startsWith("-----")).reduce("", String::concat);
+        for (String oneLine : List.of(key.replace("\n", ""), key.replace("\n", " "), key.replace("\n", "\\n"))) {
+            Pem.InvalidPemException e = assertThrows(Pem.InvalidPemException.class, () -> Pem.privateKey(oneLine));
+            assertFalse(e.getMessage().contains(body.substring(0, 16)), e.getMessage());
+            assertTrue(e.getMessage().startsWith("malformed PEM"), e.getMessage());
+        }
+    }
+
+    @Test
     void aCertificateRequestGoesThroughPemAndProvesItsKey() throws Exception {
         KeyPair keys = KeyPairs.generate();
         String request = CertificateRequests.create(keys, "host-1");
         assertTrue(request.startsWith("-----BEGIN CERTIFICATE REQUEST-----\n"), request);
         assertEquals(keys.getPublic(), CertificateRequests.verifiedPublicKey(request));
+        assertEquals(keys.getPublic(), CertificateRequests.verifiedPublicKey(request.replace("CERTIFICATE REQUEST",
+                "NEW CERTIFICATE REQUEST")), "the label older tools write");
         String certificate = Pem.encode(selfSigned(keys, "x"));
         assertEquals("expected one PKCS#10 certificate request", assertThrows(Pem.InvalidPemException.class,
                 () -> CertificateRequests.verifiedPublicKey(certificate)).getMessage());

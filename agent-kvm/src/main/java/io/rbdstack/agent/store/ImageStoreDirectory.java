@@ -121,9 +121,11 @@ public final class ImageStoreDirectory implements ImageStore {
             try {
                 T result;
                 long size;
-                try (channel; OutputStream out = new ChannelOutput(channel)) {
+                try (channel; SyncBehind syncing = new SyncBehind(fileChannel(channel));
+                     OutputStream out = new ChannelOutput(syncing)) {
                     result = writer.write(out);
                     out.flush();
+                    syncing.finish();
                     force(channel);
                     size = channel.size();
                 }
@@ -243,9 +245,13 @@ public final class ImageStoreDirectory implements ImageStore {
     }
 
     private static void force(SeekableByteChannel channel) throws IOException {
+        fileChannel(channel).force(true);
+    }
+
+    private static FileChannel fileChannel(SeekableByteChannel channel) throws IOException {
         if (!(channel instanceof FileChannel file)) {
             throw new IOException("cannot sync " + channel.getClass().getName() + " to disk");
         }
-        file.force(true);
+        return file;
     }
 }

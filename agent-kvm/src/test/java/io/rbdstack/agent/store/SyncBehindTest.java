@@ -36,9 +36,12 @@ class SyncBehindTest {
     private static final class Syncs extends FileChannel {
         private final FileChannel file;
         final AtomicInteger forced = new AtomicInteger();
+        final AtomicInteger gathered = new AtomicInteger();
         volatile IOException failWith;
         volatile CountDownLatch holdUntil;
         final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch failed = new CountDownLatch(1);
+        volatile boolean ended;
 
         Syncs(FileChannel file) {
             this.file = file;
@@ -56,10 +59,15 @@ class SyncBehindTest {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (failWith != null) {
-                throw failWith;
+            try {
+                if (failWith != null) {
+                    failed.countDown();
+                    throw failWith;
+                }
+                file.force(metaData);
+            } finally {
+                ended = true;
             }
-            file.force(metaData);
         }
 
         @Override
@@ -69,6 +77,7 @@ class SyncBehindTest {
 
         @Override
         public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            gathered.incrementAndGet();
             return file.write(srcs, offset, length);
         }
 
@@ -169,16 +178,43 @@ class SyncBehindTest {
     }
 
     @Test
+    void recordsAndDataGoOutTogetherPastTheThreshold() throws Exception {
+        byte[] record = {'w', 1, 2, 3};
+        byte[] data = new byte[300 * KIB];
+        new Random(9).nextBytes(data);
+        try (Syncs file = open("g"); SyncBehind syncing = new SyncBehind(file, 256 * KIB);
+             ChannelOutput out = new ChannelOutput(syncing)) {
+            for (int i = 0; i < 4; i++) {
+                out.write(record); // gathered: it and the data go out in one writev
+                out.write(ByteBuffer.allocateDirect(data.length).put(data).flip());
+            }
+            out.flush();
+            syncing.finish();
+            assertEquals(4, file.gathered.get(), "each record went out with its data, in one writev");
+            assertTrue(syncing.syncsStarted() >= 1 && syncing.syncsStarted() <= 4, syncing.syncsStarted() + " syncs");
+            assertEquals(syncing.syncsStarted(), file.forced.get());
+        }
+        byte[] written = Files.readAllBytes(dir.resolve("g"));
+        assertEquals(4 * (record.length + data.length), written.length);
+        for (int i = 0; i < 4; i++) {
+            int at = i * (record.length + data.length);
+            assertArrayEquals(record, java.util.Arrays.copyOfRange(written, at, at + record.length));
+            assertArrayEquals(data, java.util.Arrays.copyOfRange(written, at + record.length, at + record.length
+                    + data.length));
+        }
+    }
+
+    @Test
     void aSyncThatFailedFailsTheFileWhetherTheNextWriteOrFinishMeetsIt() throws Exception {
         try (Syncs file = open("b"); SyncBehind syncing = new SyncBehind(file, 64 * KIB)) {
             file.failWith = new IOException("No space left on device");
             syncing.write(ByteBuffer.allocate(64 * KIB)); // starts a sync, which fails
-            IOException e = assertThrows(IOException.class, () -> {
-                for (int i = 0; i < 1000; i++) { // the next write past the threshold, once the sync ended, meets it
-                    syncing.write(ByteBuffer.allocate(64 * KIB));
-                    Thread.sleep(1);
-                }
-            });
+            assertTrue(file.failed.await(10, TimeUnit.SECONDS));
+            while (!file.ended) {
+                Thread.onSpinWait();
+            }
+            IOException e = assertThrows(IOException.class, () -> syncing.write(ByteBuffer.allocate(64 * KIB)),
+                    "the next write past the threshold meets it");
             assertEquals("cannot sync the file being written: No space left on device", e.getMessage());
         }
         try (Syncs file = open("c"); SyncBehind syncing = new SyncBehind(file, 64 * KIB)) {
@@ -196,19 +232,27 @@ class SyncBehindTest {
             SyncBehind syncing = new SyncBehind(file, 64 * KIB);
             syncing.write(ByteBuffer.allocate(64 * KIB));
             assertTrue(file.holding.await(10, TimeUnit.SECONDS), "the sync started");
+            java.util.concurrent.atomic.AtomicReference<Throwable> closeFailed = new java.util.concurrent.atomic
+                    .AtomicReference<>();
             Thread closer = new Thread(() -> {
                 try {
                     syncing.close();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
+                } catch (Throwable e) {
+                    closeFailed.set(e);
                 }
             });
             closer.start();
-            closer.join(200);
+            while (closer.getState() != Thread.State.WAITING && closer.isAlive()) {
+                Thread.onSpinWait(); // until close() waits for the held sync
+            }
             assertTrue(closer.isAlive(), "close waits while the sync runs");
+            assertFalse(file.ended);
             file.holdUntil.countDown();
             closer.join(10_000);
             assertFalse(closer.isAlive(), "and returns once it ended");
+            assertTrue(file.ended, "after the sync ended");
+            assertEquals(null, closeFailed.get());
+            assertThrows(java.nio.channels.ClosedChannelException.class, () -> syncing.write(ByteBuffer.allocate(1)));
         }
     }
 }

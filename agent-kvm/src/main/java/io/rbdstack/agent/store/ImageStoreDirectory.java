@@ -106,7 +106,7 @@ public final class ImageStoreDirectory implements ImageStore {
     /**
      * Writes {@code relative} atomically: to {@code <name>.part} in the same directory (created anew, never
      * opened through a link), synced, then renamed to the name within that directory (renameat; the name is
-     * the attempt's own, so nothing is replaced; a file already there is refused). Missing directories are created; one that is a link is
+     * the attempt's own, so nothing is replaced; a file already there is refused), and the directory synced. Missing directories are created; one that is a link is
      * refused, and so is a link standing at the file's name.
      */
     @Override
@@ -130,6 +130,7 @@ public final class ImageStoreDirectory implements ImageStore {
                     size = channel.size();
                 }
                 dir.move(partial, dir, Path.of(file.name()));
+                syncDirectory(dir); // the rename too survives a crash: the server records the name next
                 return new Written<>(result, size);
             } catch (Exception e) {
                 deleteAfterFailure(dir, partial, e);
@@ -241,6 +242,13 @@ public final class ImageStoreDirectory implements ImageStore {
             deleteIfPresent(dir, name);
         } catch (IOException cleanup) {
             failure.addSuppressed(cleanup);
+        }
+    }
+
+    /** Syncs the directory itself (its entries), opened through its own descriptor as ".". */
+    private static void syncDirectory(SecureDirectoryStream<Path> dir) throws IOException {
+        try (SeekableByteChannel self = dir.newByteChannel(Path.of("."), READ)) {
+            force(self);
         }
     }
 

@@ -270,6 +270,8 @@ def main():
     parser.add_argument("--state-dir", required=True)
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--stores", default="", help="also NFS and/or S3, comma-separated (bench_backup_stores.py)")
+    parser.add_argument("--store-rounds", type=int, default=4,
+                        help="5 %% incrementals to each of those stores after its first, taking turns to go first")
     parser.add_argument("--nfs-services", help="the services.properties naming the NFS server (scripts/nfs.sh)")
     parser.add_argument("--start-stores", help="a shell command that starts the NFS and S3 stores' servers, run "
                         "after the directory store's figures")
@@ -460,7 +462,8 @@ def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
             target = stores.S3Target(services, anchor_dir)
         else:
             raise SystemExit(f"--stores: unknown store {kind} (NFS or S3)")
-        kind_rows, same = stores.store_round(target, api, rbd, zone, offering, size_gib, anchor_dir)
+        kind_rows, same = stores.store_round(target, api, rbd, zone, offering, size_gib, anchor_dir,
+                                             args.store_rounds)
         rows += kind_rows
         all_same &= same
         print(f"{kind}: restored volume equals the anchor's restore (SHA-256)" if same

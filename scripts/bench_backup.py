@@ -27,6 +27,7 @@ import subprocess
 import sys
 import threading
 import time
+from statistics import median
 
 from cloudapi import CloudApi
 from quickstart import properties
@@ -255,12 +256,6 @@ def more_restores(api, rbd, snapshot, size, files, rounds):
         log(f"restore round {n} ({'rbd' if n % 2 else 'rbdstack'} first): createVolume job {our_time:.2f} s, "
             f"rbd create + import-diff ×2 {anchor_time:.2f} s")
     return results
-
-
-def median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def main():

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from statistics import median
 
 MIB = 1 << 20
 
@@ -115,12 +116,6 @@ def _import_diff(rbd, reader, image):
         raise SystemExit(f"{reader[0]} failed with {source.returncode}")
 
 
-def _median(values):
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-
-
 def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0):
     """One store's full backup, incremental and restore, ours and the anchor's, and `rounds` more 5 % incrementals
     (taking turns to go first: whoever goes second may find the OSD's cache warm); returns its table rows."""
@@ -181,9 +176,9 @@ def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0
     if more:
         rows.append((f"{target.name} incremental, medians of {len(more)} more (ratio: median of theirs, range "
                      f"{min(o / a for o, a, *_ in more):.2f}–{max(o / a for o, a, *_ in more):.2f}×)",
-                     _median([o for o, *_ in more]), "the same anchor", _median([a for _, a, *_ in more]),
-                     _median([t for _, _, t, _ in more]), _median([b for *_, b in more]),
-                     _median([o / a for o, a, *_ in more])))
+                     median([o for o, *_ in more]), "the same anchor", median([a for _, a, *_ in more]),
+                     median([t for _, _, t, _ in more]), median([b for *_, b in more]),
+                     median([o / a for o, a, *_ in more])))
 
     for snap in ["a1", "a2"] + [f"a{n}" for n in range(3, 3 + rounds)]:
         rbd.run("snap", "rm", rbd.spec(image, snap))

@@ -21,6 +21,7 @@ agent's resident memory (now and peak) and each step's CPU seconds per process, 
 import argparse
 import glob
 import hashlib
+import json
 import os
 import resource
 import subprocess
@@ -66,6 +67,26 @@ class Rbd:
         if export.returncode != 0:
             raise SystemExit(f"rbd export {self.spec(image)} failed")
         return digest.hexdigest()
+
+    def settle(self, what, limit_s=300):
+        """Waits until no placement group trims deleted snapshots' clones, so that what is measured next does not
+        share the OSD with the trimming (each deleted snapshot of a rewritten volume leaves hundreds of clones)."""
+        start = time.monotonic()
+        while True:
+            listing = subprocess.run(["ceph", "--conf", self.conf, "--keyring", self.keyring, "--id", "admin", "pg",
+                                      "ls", "--format", "json"], check=True, capture_output=True, text=True).stdout
+            pgs = json.loads(listing)
+            pgs = pgs.get("pg_stats", []) if isinstance(pgs, dict) else pgs
+            trimming = sum(1 for pg in pgs if "snaptrim" in pg["state"])
+            waited = time.monotonic() - start
+            if not trimming:
+                if waited >= 1:
+                    log(f"waited {waited:.0f} s for Ceph to trim deleted snapshots before {what}")
+                return
+            if waited > limit_s:
+                raise SystemExit(f"Ceph still trims deleted snapshots in {trimming} placement groups after "
+                                 f"{limit_s} s; {what} would share the OSD with it")
+            time.sleep(0.5)
 
     def qemu_url(self, image, snap):
         return f"rbd:{self.spec(image, snap)}:id=admin:conf={self.conf}:keyring={self.keyring}"
@@ -273,7 +294,8 @@ def main():
     parser.add_argument("--incremental-rounds", type=int, default=6,
                         help="5 %% incrementals after the first, ours and the anchor taking turns to go first")
     parser.add_argument("--restore-rounds", type=int, default=2,
-                        help="restores after the first, ours and the anchor taking turns to go first")
+                        help="restores after the first, ours and the anchor taking turns to go first (from the "
+                        "directory store, and from each of --stores)")
     args = parser.parse_args()
 
     services = properties(os.path.join(args.state_dir, "services.properties"))
@@ -359,6 +381,7 @@ def main():
     for snap in ["a1", "a2", "a3"] + [f"ar{n}" for n in range(1, len(steady) + 1)]:
         rbd.run("snap", "rm", rbd.spec(image, snap))
     api.call("deleteVolume", id=volume["id"])
+    rbd.settle("the restore")
     restored = {}
     ours_restore, cpu["restore"] = meter.measure(lambda: restored.update(
         api.call("createVolume", name=f"bench-restored-{os.getpid()}", snapshotid=snaps["s2"])["volume"]))
@@ -458,7 +481,7 @@ def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
         else:
             raise SystemExit(f"--stores: unknown store {kind} (NFS or S3)")
         kind_rows, same = stores.store_round(target, api, rbd, zone, offering, size_gib, anchor_dir,
-                                             args.store_rounds)
+                                             args.store_rounds, args.restore_rounds)
         rows += kind_rows
         all_same &= same
         print(f"{kind}: restored volume equals the anchor's restore (SHA-256)" if same

@@ -116,9 +116,12 @@ def _import_diff(rbd, reader, image):
         raise SystemExit(f"{reader[0]} failed with {source.returncode}")
 
 
-def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0):
-    """One store's full backup, incremental and restore, ours and the anchor's, and `rounds` more 5 % incrementals
-    (taking turns to go first: whoever goes second may find the OSD's cache warm); returns its table rows."""
+def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0, restore_rounds=0):
+    """One store's full backup, incremental and restore, ours and the anchor's, then `rounds` more 5 % incrementals
+    and `restore_rounds` more restores (taking turns to go first: whoever goes second may find the OSD's cache warm);
+    returns its table rows. The more incrementals compare the backupSnapshot job with export-diff + sync + the
+    store's client, the snapshot steps apart: a snapshot waits for the monitor's Paxos (0.2-1.2 s, ours and rbd's
+    alike), which swung their sum more than the data moved."""
     size = size_gib << 30
     for store in api.list("listImageStores", "imagestore", zoneid=zone):  # backups go to the one store left
         api.call("deleteImageStore", id=store["id"])
@@ -128,35 +131,36 @@ def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0
     image = api.list("listVolumes", "volume", id=volume)[0]["path"]
     _log(f"{target.name}: volume {volume} ({size_gib} GiB): writing all of it")
     rbd.write(image, 4 * MIB, size, "seq")
+    rbd.settle(f"the {target.name} backups")
     snaps = {}
 
     def ours(label):
-        def take_and_back_up():
-            snaps[label] = api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]
-            api.call("backupSnapshot", id=snaps[label])
-        return _timed(take_and_back_up)
+        """(createSnapshot job, backupSnapshot job) seconds."""
+        snapshot = _timed(lambda: snaps.update({label: api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]}))
+        return snapshot, _timed(lambda: api.call("backupSnapshot", id=snaps[label]))
 
     def anchor(snap, since, key):
+        """(rbd snap create, export-diff + sync, the store's client) seconds and the file's bytes."""
         local = os.path.join(anchor_dir, f"{target.name.lower()}-{key}")
         export = ["export-diff"] + (["--from-snap", since] if since else []) + [rbd.spec(image, snap), local]
-        diff = _timed(lambda: (rbd.run("snap", "create", rbd.spec(image, snap)), rbd.run(*export),
-                               subprocess.run(["sync", local], check=True)))
+        snapshot = _timed(lambda: rbd.run("snap", "create", rbd.spec(image, snap)))
+        diff = _timed(lambda: (rbd.run(*export), subprocess.run(["sync", local], check=True)))
         transfer = _timed(lambda: target.put(local, key))
         size_bytes = os.path.getsize(local)
         os.remove(local)
-        return diff, transfer, size_bytes
+        return snapshot, diff, transfer, size_bytes
 
     rows = []
-    ours_full = ours("s1")
-    diff, transfer, full_bytes = anchor("a1", None, "full.rbddiff")
+    ours_full = sum(ours("s1"))
+    snap, diff, transfer, full_bytes = anchor("a1", None, "full.rbddiff")
     rows.append((f"{target.name} full backup", ours_full, f"rbd snap create + export-diff + sync + {target.tool}",
-                 diff + transfer, transfer, full_bytes))
+                 snap + diff + transfer, transfer, full_bytes))
     _log(f"{target.name}: rewriting 5 % of the volume in 64 KiB random writes")
     rbd.write(image, 64 * 1024, size // 20, "rand")
-    ours_incr = ours("s2")
-    diff, transfer, incr_bytes = anchor("a2", "a1", "incr.rbddiff")
+    ours_incr = sum(ours("s2"))
+    snap, diff, transfer, incr_bytes = anchor("a2", "a1", "incr.rbddiff")
     rows.append((f"{target.name} incremental (5 % rewritten)", ours_incr,
-                 f"rbd snap create + export-diff --from-snap + sync + {target.tool}", diff + transfer, transfer,
+                 f"rbd snap create + export-diff --from-snap + sync + {target.tool}", snap + diff + transfer, transfer,
                  incr_bytes))
 
     more, keys = [], []
@@ -165,36 +169,72 @@ def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0
         key = f"incr{n}.rbddiff"
         keys.append(key)
         if n % 2:  # odd rounds: the anchor first (the first incremental above went ours first)
-            diff, transfer, data_bytes = anchor(f"a{n}", f"a{n - 1}", key)
-            our_time = ours(f"s{n}")
+            a_snap, diff, transfer, data_bytes = anchor(f"a{n}", f"a{n - 1}", key)
+            o_snap, o_job = ours(f"s{n}")
         else:
-            our_time = ours(f"s{n}")
-            diff, transfer, data_bytes = anchor(f"a{n}", f"a{n - 1}", key)
-        more.append((our_time, diff + transfer, transfer, data_bytes))
-        _log(f"{target.name}: round {n - 2} ({'anchor' if n % 2 else 'rbdstack'} first): incremental "
-             f"{our_time:.2f} s, anchor {diff + transfer:.2f} s")
+            o_snap, o_job = ours(f"s{n}")
+            a_snap, diff, transfer, data_bytes = anchor(f"a{n}", f"a{n - 1}", key)
+        more.append((o_job, diff + transfer, transfer, data_bytes, o_snap, a_snap))
+        _log(f"{target.name}: round {n - 2} ({'anchor' if n % 2 else 'rbdstack'} first): backupSnapshot job "
+             f"{o_job:.2f} s, export-diff + sync + {target.tool} {diff + transfer:.2f} s; snapshots: ours "
+             f"{o_snap:.2f} s, rbd's {a_snap:.2f} s")
     if more:
-        rows.append((f"{target.name} incremental, medians of {len(more)} more (ratio: median of theirs, range "
-                     f"{min(o / a for o, a, *_ in more):.2f}–{max(o / a for o, a, *_ in more):.2f}×)",
-                     median([o for o, *_ in more]), "the same anchor", median([a for _, a, *_ in more]),
-                     median([t for _, _, t, _ in more]), median([b for *_, b in more]),
-                     median([o / a for o, a, *_ in more])))
+        ratios = [o / a for o, a, *_ in more]
+        both = [(o + os_) / (a + as_) for o, a, _, _, os_, as_ in more]
+        rows.append((f"{target.name} incremental, medians of {len(more)} more: backupSnapshot job (ratio: median of "
+                     f"theirs, range {min(ratios):.2f}–{max(ratios):.2f}×; with the snapshot steps "
+                     f"{median(both):.2f}×, range {min(both):.2f}–{max(both):.2f}×)",
+                     median([o for o, *_ in more]), f"export-diff --from-snap + sync + {target.tool}",
+                     median([a for _, a, *_ in more]), median([t for _, _, t, *_ in more]),
+                     median([b for _, _, _, b, *_ in more]), median(ratios)))
 
     for snap in ["a1", "a2"] + [f"a{n}" for n in range(3, 3 + rounds)]:
         rbd.run("snap", "rm", rbd.spec(image, snap))
     api.call("deleteVolume", id=volume)
+    rbd.settle(f"the {target.name} restores")
     restored = {}
     ours_restore = _timed(lambda: restored.update(api.call(
         "createVolume", name=f"bench-{target.name.lower()}-restored-{os.getpid()}", snapshotid=snaps["s2"])["volume"]))
     anchor_image = f"bench-{target.name.lower()}-anchor-{os.getpid()}"
-    anchor_restore = _timed(lambda: (rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(anchor_image)),
-                                     _import_diff(rbd, target.reader("full.rbddiff"), anchor_image),
-                                     _import_diff(rbd, target.reader("incr.rbddiff"), anchor_image)))
+
+    def anchor_restore_into(name):
+        return _timed(lambda: (rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(name)),
+                               _import_diff(rbd, target.reader("full.rbddiff"), name),
+                               _import_diff(rbd, target.reader("incr.rbddiff"), name)))
+
+    anchor_restore = anchor_restore_into(anchor_image)
     rows.append((f"{target.name} restore (full + incremental)", ours_restore,
                  f"rbd create + ({target.fetch_tool} | import-diff -) ×2", anchor_restore, None,
                  full_bytes + incr_bytes))
     restored_image = api.list("listVolumes", "volume", id=restored["id"])[0]["path"]
     same = rbd.sha256(restored_image) == rbd.sha256(anchor_image)
+
+    restores = [(ours_restore, anchor_restore)]
+    for n in range(1, restore_rounds + 1):
+        image_n = f"{anchor_image}-{n}"
+        volume_n = {}
+
+        def ours_restore_n():
+            return _timed(lambda: volume_n.update(api.call(
+                "createVolume", name=f"bench-{target.name.lower()}-restored-{os.getpid()}-{n}",
+                snapshotid=snaps["s2"])["volume"]))
+
+        if n % 2:  # the first went ours first
+            anchor_time, our_time = anchor_restore_into(image_n), ours_restore_n()
+        else:
+            our_time, anchor_time = ours_restore_n(), anchor_restore_into(image_n)
+        api.call("deleteVolume", id=volume_n["id"])
+        rbd.run("snap", "purge", rbd.spec(image_n))
+        rbd.run("rm", rbd.spec(image_n))
+        restores.append((our_time, anchor_time))
+        _log(f"{target.name}: restore round {n} ({'anchor' if n % 2 else 'rbdstack'} first): createVolume job "
+             f"{our_time:.2f} s, anchor {anchor_time:.2f} s")
+    if restore_rounds:
+        ratios = [o / a for o, a in restores]
+        rows.append((f"{target.name} restore, medians of the first and {restore_rounds} more (ratio: median of "
+                     f"theirs, range {min(ratios):.2f}–{max(ratios):.2f}×)", median([o for o, _ in restores]),
+                     "the same anchor", median([a for _, a in restores]), None, full_bytes + incr_bytes,
+                     median(ratios)))
 
     api.call("deleteVolume", id=restored["id"])
     for label in reversed(list(snaps)):  # the latest first: an incremental's base goes after it

@@ -4,16 +4,20 @@
 Run by scripts/bench-transfers.sh on a cloud of its own (scripts/run.sh). On one volume of SIZE MiB,
 fully written, with one snapshot per backup (snapshots share the volume's data in Ceph, and none is
 backed up when the backups start, so each is full):
-  latency   createVolume (a 1 GiB volume, its job followed to its end; each deleted again) sampled
-            with no backup running, then again while 8 full backups run (with
-            concurrent.snapshots.threshold.perhost as set, 2 by default): p50 and p99 of each
+  latency   createVolume (a 1 GiB volume, its job followed to its end) sampled with no backup
+            running, then again while 8 full backups run (with concurrent.snapshots.threshold.perhost
+            as set, 2 by default; sets of 8 one after the other until --busy-samples are taken): p50
+            and p99 of each; each volume is deleted again by another thread, and deleteVolume's
+            latency is reported as well
   memory    the agent's RSS idle (before any transfer), and its peak (VmHWM, reset first) while
             four full backups run at once (the threshold raised to 4 for them)
   time      one full backup alone through the API beside rbd snap create + export-diff + sync, and
             the wall time of the four and the eight
 """
 import argparse
+import itertools
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -40,12 +44,55 @@ def thread_api(api):
     return other
 
 
-def create_volume_latency(api, zone, offering, label):
-    """One createVolume job's wall time (s); the volume is deleted again (not timed)."""
+class VolumeDeleter:
+    """Deletes the sampled volumes on threads of their own, so that a createVolume sample follows the last at once
+    (a delete under load takes seconds: sampled in turn, they left few createVolume samples); each delete's wall
+    time is kept too. At most MOST_PENDING volumes wait to be deleted (a sample waits for room): the pool's
+    allocated capacity stays low. A failed delete ends the benchmark: the volume would be left behind."""
+
+    THREADS = 3
+    MOST_PENDING = 6
+
+    def __init__(self, api):
+        self.queue = queue.Queue()
+        self.room = threading.Semaphore(self.MOST_PENDING)
+        self.latencies = []
+        self.failures = []
+        for _ in range(self.THREADS):
+            threading.Thread(target=self._run, args=(thread_api(api),), daemon=True).start()
+
+    def delete(self, volume_id):
+        self.room.acquire()
+        self.queue.put(volume_id)
+
+    def take_latencies(self):
+        """Waits until every delete handed over is done; their wall times (s) since the last call."""
+        self.queue.join()
+        if self.failures:
+            raise SystemExit(f"deleteVolume failed: {self.failures[0]}")
+        taken, self.latencies = self.latencies, []
+        return taken
+
+    def _run(self, api):
+        while True:
+            volume_id = self.queue.get()
+            try:
+                start = time.monotonic()
+                api.call("deleteVolume", id=volume_id)
+                self.latencies.append(time.monotonic() - start)
+            except Exception as e:  # reported by take_latencies, not swallowed
+                self.failures.append(e)
+            finally:
+                self.room.release()
+                self.queue.task_done()
+
+
+def create_volume_latency(api, zone, offering, label, deleter):
+    """One createVolume job's wall time (s); the volume goes to the deleter."""
     start = time.monotonic()
     volume = api.call("createVolume", name=f"bench-lat-{label}", zoneid=zone, diskofferingid=offering, size=1)
     took = time.monotonic() - start
-    api.call("deleteVolume", id=volume["volume"]["id"])
+    deleter.delete(volume["volume"]["id"])
     return took
 
 
@@ -111,6 +158,10 @@ def main():
     parser.add_argument("--state-dir", required=True)
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--samples", type=int, default=30, help="createVolume samples with no backup running")
+    parser.add_argument("--busy-samples", type=int, default=100,
+                        help="createVolume samples at least while 8 backups run (sets of 8 backups follow one another "
+                             "until there are as many; p99 of fewer than 100 is their slowest)")
+    parser.add_argument("--max-sets", type=int, default=8, help="sets of 8 backups at most, however few the samples")
     args = parser.parse_args()
 
     services = properties(os.path.join(args.state_dir, "services.properties"))
@@ -136,7 +187,11 @@ def main():
     rbd.write(image, 4 * MIB, size_gib << 30, "seq")
 
     log(f"createVolume with no backup running, {args.samples} samples")
-    quiet = [create_volume_latency(api, zone, offering, f"q{i}") for i in range(args.samples)]
+    deleter = VolumeDeleter(api)
+    quiet, quiet_deletes = [], []
+    for i in range(args.samples):
+        quiet.append(create_volume_latency(api, zone, offering, f"q{i}", deleter))
+        quiet_deletes += deleter.take_latencies()  # one at a time: nothing else runs beside a quiet sample
 
     # One full backup alone, beside Ceph's own tool on the same data.
     alone = api.call("createSnapshot", volumeid=volume["id"])["snapshot"]["id"]
@@ -162,31 +217,44 @@ def main():
         api.call("deleteSnapshot", id=snapshot)
     api.call("updateConfiguration", name=THRESHOLD, value=threshold)
 
-    # Eight at once, with createVolume sampled the whole time.
-    eight = [api.call("createSnapshot", volumeid=volume["id"])["snapshot"]["id"] for _ in range(8)]
-    log(f"eight concurrent full backups (threshold {threshold}), createVolume sampled meanwhile")
+    # Sets of eight at once, with createVolume sampled the whole time (and the volumes deleted beside).
     most_queued = [0]
+    busy, busy_deletes, eight_walls = [], [], []
+    sample_numbers = itertools.count(1)
 
     def sample():
         most_queued[0] = max(most_queued[0], queued_jobs(api))
-        return create_volume_latency(api, zone, offering, "b")
+        return create_volume_latency(api, zone, offering, f"b{next(sample_numbers)}", deleter)
 
-    eight_wall, busy = concurrent_backups(api, eight, sample)
-    for snapshot in eight:
-        api.call("deleteSnapshot", id=snapshot)
+    while len(busy) < args.busy_samples and len(eight_walls) < args.max_sets:
+        eight = [api.call("createSnapshot", volumeid=volume["id"])["snapshot"]["id"] for _ in range(8)]
+        log(f"eight concurrent full backups (threshold {threshold}, set {len(eight_walls) + 1}), createVolume "
+            f"sampled meanwhile ({len(busy)} samples so far)")
+        wall, samples = concurrent_backups(api, eight, sample)
+        eight_walls.append(wall)
+        busy += samples
+        busy_deletes += deleter.take_latencies()
+        for snapshot in eight:
+            api.call("deleteSnapshot", id=snapshot)
     api.call("deleteVolume", id=volume["id"])
 
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     print()
-    print("| createVolume (1 GiB, job to its end) | samples | p50 | p99 |")
+    print("| Command (a 1 GiB volume; createVolume's job followed to its end) | samples | p50 | p99 |")
     print("|---|---|---|---|")
-    print(f"| no backup running | {len(quiet)} | {ms(percentile(quiet, 50))} | {ms(percentile(quiet, 99))} |")
-    print(f"| 8 full {size_gib} GiB backups running (threshold {threshold}, at most {most_queued[0]} queued seen) "
+    print(f"| createVolume, no backup running | {len(quiet)} | {ms(percentile(quiet, 50))} | {ms(percentile(quiet, 99))} |")
+    print(f"| createVolume, 8 full {size_gib} GiB backups running (threshold {threshold}, at most {most_queued[0]} queued seen) "
           f"| {len(busy)} | {ms(percentile(busy, 50))} | {ms(percentile(busy, 99))} |")
+    print(f"| deleteVolume of each, no backup running (after each sample) | {len(quiet_deletes)} "
+          f"| {ms(percentile(quiet_deletes, 50))} | {ms(percentile(quiet_deletes, 99))} |")
+    print(f"| deleteVolume of each, 8 backups running ({VolumeDeleter.THREADS} threads beside the samples) "
+          f"| {len(busy_deletes)} "
+          f"| {ms(percentile(busy_deletes, 50))} | {ms(percentile(busy_deletes, 99))} |")
     print()
     print(f"one full backup alone: {ours_alone:.2f} s through the API, rbd snap create + export-diff + sync "
           f"{anchor_alone:.2f} s ({ours_alone / anchor_alone:.2f}×); four at once {four_wall:.2f} s, "
-          f"eight (threshold {threshold}) {eight_wall:.2f} s")
+          f"eight (threshold {threshold}) {', '.join(f'{w:.2f}' for w in eight_walls)} s in {len(eight_walls)} "
+          f"set(s)")
     print(f"agent RSS: {idle_rss} MiB idle (before any transfer), peak {four_peak} MiB during four concurrent "
           f"{size_gib} GiB backups")
     p99 = percentile(busy, 99)

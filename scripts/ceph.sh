@@ -91,6 +91,10 @@ keyring = $C/osd.\$id/keyring
 $(store_conf)
 osd op num shards = 1
 osd memory target = 939524096
+# Bluestore on a file counts as a spinning disk, where Ceph sleeps 5 s between trims of a deleted snapshot's
+# clones: after a rewritten volume's snapshots went, thousands of clones stayed for many minutes and every
+# later diff and read was slower (measured: listing 20 -> 90 ms, a 5 % incremental's reads 100 -> 300 ms).
+osd snap trim sleep hdd = 0
 
 [client.admin]
 keyring = $ADMIN_KEYRING

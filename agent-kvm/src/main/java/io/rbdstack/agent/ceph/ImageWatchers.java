@@ -30,30 +30,35 @@ final class ImageWatchers {
                     + CephErrors.describe(e.getReturnValue()), e.getReturnValue(), e);
         }
         try {
-            LibRbd.ImageWatcher[] watchers = (LibRbd.ImageWatcher[]) new LibRbd.ImageWatcher().toArray(FIRST_GUESS);
-            LongByReference count = new LongByReference(FIRST_GUESS);
-            int rc = LibRbd.INSTANCE.rbd_watchers_list(image.getPointer(), watchers[0], count);
-            if (rc == -CephErrors.ERANGE) {
-                watchers = (LibRbd.ImageWatcher[]) new LibRbd.ImageWatcher().toArray((int) count.getValue());
-                rc = LibRbd.INSTANCE.rbd_watchers_list(image.getPointer(), watchers[0], count);
-            }
-            if (rc < 0) {
-                throw new CephException("cannot list the clients that have image " + name + " open: "
-                        + CephErrors.describe(rc), rc);
-            }
-            int n = (int) count.getValue();
-            List<String> result = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                watchers[i].read();
-                result.add(watchers[i].addr);
-            }
-            if (n > 0) {
-                LibRbd.INSTANCE.rbd_watchers_list_cleanup(watchers[0], n);
-            }
-            return result;
+            return of(image);
         } finally {
             RbdImageGroup.close(rbd, image);
         }
+    }
+
+    /** The watchers of an image opened read-only (a read-write open would list its own watch too). */
+    static List<String> of(RbdImage image) throws CephException {
+        LibRbd.ImageWatcher[] watchers = (LibRbd.ImageWatcher[]) new LibRbd.ImageWatcher().toArray(FIRST_GUESS);
+        LongByReference count = new LongByReference(FIRST_GUESS);
+        int rc = LibRbd.INSTANCE.rbd_watchers_list(image.getPointer(), watchers[0], count);
+        if (rc == -CephErrors.ERANGE) {
+            watchers = (LibRbd.ImageWatcher[]) new LibRbd.ImageWatcher().toArray((int) count.getValue());
+            rc = LibRbd.INSTANCE.rbd_watchers_list(image.getPointer(), watchers[0], count);
+        }
+        if (rc < 0) {
+            throw new CephException("cannot list the clients that have image " + image.getName() + " open: "
+                    + CephErrors.describe(rc), rc);
+        }
+        int n = (int) count.getValue();
+        List<String> result = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            watchers[i].read();
+            result.add(watchers[i].addr);
+        }
+        if (n > 0) {
+            LibRbd.INSTANCE.rbd_watchers_list_cleanup(watchers[0], n);
+        }
+        return result;
     }
 
     /** EBUSY naming the watchers when a client has the image open; nothing when there is no image (ENOENT). */
@@ -67,6 +72,16 @@ final class ImageWatchers {
             }
             throw e;
         }
+        requireNone(session, name, what, watchers);
+    }
+
+    /** EBUSY naming the watchers when a client has the image, opened read-only, open. */
+    static void requireNone(RadosSession session, RbdImage image, String what) throws CephException {
+        requireNone(session, image.getName(), what, of(image));
+    }
+
+    private static void requireNone(RadosSession session, String name, String what, List<String> watchers)
+            throws CephException {
         if (!watchers.isEmpty()) {
             throw new CephException(what + ": a client still has it open: " + session.pool().cephPool() + "/" + name
                     + " (watched by " + String.join(", ", watchers) + "): " + CephErrors.describe(-CephErrors.EBUSY),

@@ -85,7 +85,8 @@ final class RbdImageGroup {
         }
     }
 
-    private static Optional<String> groupOf(RadosSession session, RbdImage image) throws CephException {
+    /** The group an open image is in (of this pool); empty when none. */
+    static Optional<String> groupOf(RadosSession session, RbdImage image) throws CephException {
         LibRbd.GroupInfo info = new LibRbd.GroupInfo();
         int rc = LibRbd.INSTANCE.rbd_get_group(image.getPointer(), info, info.size());
         if (rc < 0) {

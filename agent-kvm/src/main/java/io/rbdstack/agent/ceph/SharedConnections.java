@@ -13,7 +13,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Connections kept open between commands: at most one per slot (for librados: monitors and user),
+ * Connections kept open between commands: at most one per slot (for librados: monitors, user and traffic),
  * opened for one key (the slot plus its credential) and shared by every command using that key at
  * the same time. Why: a connect and its cephx handshake were paid by every command before. A
  * connection is closed once it has been unused for the idle lifetime, when a command asks for its

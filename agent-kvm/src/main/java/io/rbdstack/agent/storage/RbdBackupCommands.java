@@ -3,6 +3,7 @@ package io.rbdstack.agent.storage;
 import io.rbdstack.agent.ceph.CephException;
 import io.rbdstack.agent.ceph.HashBehind;
 import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosConnector.Traffic;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdBackups;
 import io.rbdstack.agent.ceph.RbdImageInfo;
@@ -58,7 +59,7 @@ final class RbdBackupCommands {
         // writing) writes another, and the server records the name of the run whose answer it accepted.
         String path = WriteAttempt.now().nameOf(command.path());
         long[] phases = new long[3]; // connected, store opened, data written (before the store's flush and rename)
-        try (RadosSession session = rados.connect(command.pool())) {
+        try (RadosSession session = rados.connect(command.pool(), Traffic.of(command))) {
             phases[0] = System.nanoTime();
             ImageStore store = ImageStores.open(command.storeUrl(), command.storeCredentials());
             phases[1] = System.nanoTime();
@@ -91,7 +92,7 @@ final class RbdBackupCommands {
 
     /** Restores the chain into a new image, reporting the bytes of backup files read of those in all. */
     RbdImageAnswer restore(RestoreRbdBackupCommand command, ProgressReporter progress) {
-        try (RadosSession session = rados.connect(command.pool())) {
+        try (RadosSession session = rados.connect(command.pool(), Traffic.of(command))) {
             RbdImages images = new RbdImages(session);
             images.create(command.newImage(), command.sizeBytes());
             try {

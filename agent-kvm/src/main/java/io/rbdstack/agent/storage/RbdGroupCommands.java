@@ -3,6 +3,7 @@ package io.rbdstack.agent.storage;
 import io.rbdstack.agent.ceph.CephErrors;
 import io.rbdstack.agent.ceph.CephException;
 import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosConnector.Traffic;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdGroups;
 import io.rbdstack.spi.agent.GenericAnswer;
@@ -31,7 +32,7 @@ final class RbdGroupCommands {
     }
 
     RbdGroupSnapshotAnswer create(CreateRbdGroupSnapshotCommand create) {
-        try (RadosSession session = rados.connect(create.pool())) {
+        try (RadosSession session = rados.connect(create.pool(), Traffic.of(create))) {
             RbdGroups.TakenGroupSnapshot taken = new RbdGroups(session).createGroupSnapshot(create.group(),
                     create.images(), create.snapshot());
             return new RbdGroupSnapshotAnswer(true, null, taken.group(), taken.snapshot(), taken.images().stream()
@@ -43,7 +44,7 @@ final class RbdGroupCommands {
     }
 
     RbdGroupSnapshotsAnswer list(ListRbdGroupSnapshotsCommand list) {
-        try (RadosSession session = rados.connect(list.pool())) {
+        try (RadosSession session = rados.connect(list.pool(), Traffic.of(list))) {
             return new RbdGroupSnapshotsAnswer(true, null, new RbdGroups(session).listGroupSnapshots(list.group())
                     .stream().map(s -> new RbdGroupSnapshotsAnswer.Entry(s.name(), s.complete())).toList());
         } catch (CephException e) {
@@ -53,7 +54,7 @@ final class RbdGroupCommands {
     }
 
     RbdGroupRollbackAnswer rollback(RollbackRbdGroupSnapshotCommand rollback, ProgressReporter progress) {
-        try (RadosSession session = rados.connect(rollback.pool())) {
+        try (RadosSession session = rados.connect(rollback.pool(), Traffic.of(rollback))) {
             new RbdGroups(session).rollbackGroupSnapshot(rollback.group(), rollback.snapshot(), progress);
             return new RbdGroupRollbackAnswer(true, null, false);
         } catch (CephException e) {
@@ -63,7 +64,7 @@ final class RbdGroupCommands {
     }
 
     GenericAnswer deleteSnapshot(DeleteRbdGroupSnapshotCommand delete) {
-        try (RadosSession session = rados.connect(delete.pool())) {
+        try (RadosSession session = rados.connect(delete.pool(), Traffic.of(delete))) {
             if (!new RbdGroups(session).deleteGroupSnapshot(delete.group(), delete.snapshot())) {
                 LOG.info("Group snapshot {}/{}@{} was already gone", delete.pool().cephPool(), delete.group(),
                         delete.snapshot());
@@ -76,7 +77,7 @@ final class RbdGroupCommands {
     }
 
     GenericAnswer deleteGroup(DeleteRbdGroupCommand delete) {
-        try (RadosSession session = rados.connect(delete.pool())) {
+        try (RadosSession session = rados.connect(delete.pool(), Traffic.of(delete))) {
             if (!new RbdGroups(session).removeGroup(delete.group())) {
                 LOG.info("Group {}/{} was already gone", delete.pool().cephPool(), delete.group());
             }

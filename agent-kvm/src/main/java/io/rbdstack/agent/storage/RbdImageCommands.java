@@ -3,11 +3,13 @@ package io.rbdstack.agent.storage;
 import io.rbdstack.agent.ceph.CephErrors;
 import io.rbdstack.agent.ceph.CephException;
 import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosConnector.Traffic;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdImageInfo;
 import io.rbdstack.agent.ceph.RbdImages;
 import io.rbdstack.agent.ceph.RbdSnapshots;
 import io.rbdstack.agent.ceph.RbdTrash;
+import io.rbdstack.spi.agent.AgentCommand;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import io.rbdstack.storage.rbd.agent.CloneRbdSnapshotCommand;
 import io.rbdstack.storage.rbd.agent.CreateRbdImageCommand;
@@ -42,16 +44,18 @@ final class RbdImageCommands {
 
     RbdImageAnswer create(CreateRbdImageCommand create) {
         // If absent: the server may resend a create whose host was lost (see CreateRbdImageCommand.retrySafe).
-        return image(create.pool(), create.image(), images -> images.createIfAbsent(create.image(), create.sizeBytes()));
+        return image(create, create.pool(), create.image(),
+                images -> images.createIfAbsent(create.image(), create.sizeBytes()));
     }
 
     RbdImageAnswer resize(ResizeRbdImageCommand resize) {
-        return image(resize.pool(), resize.image(), images -> images.resize(resize.image(), resize.newSizeBytes()));
+        return image(resize, resize.pool(), resize.image(),
+                images -> images.resize(resize.image(), resize.newSizeBytes()));
     }
 
     /** Deletes the image or moves it to the trash; a refusal because a client still has it open says so (inUse). */
     RbdImageDeleteAnswer delete(DeleteRbdImageCommand delete) {
-        try (RadosSession session = rados.connect(delete.pool())) {
+        try (RadosSession session = rados.connect(delete.pool(), Traffic.of(delete))) {
             RbdImages images = new RbdImages(session);
             boolean existed = delete.deferSeconds() > 0
                     ? images.moveToTrash(delete.image(), delete.deferSeconds())
@@ -67,7 +71,7 @@ final class RbdImageCommands {
     }
 
     RbdImageStateAnswer describe(DescribeRbdImageCommand describe) {
-        try (RadosSession session = rados.connect(describe.pool())) {
+        try (RadosSession session = rados.connect(describe.pool(), Traffic.of(describe))) {
             return new RbdImages(session).info(describe.image())
                     .map(info -> new RbdImageStateAnswer(true, null, true, info.sizeBytes()))
                     .orElseGet(() -> new RbdImageStateAnswer(true, null, false, 0));
@@ -78,7 +82,7 @@ final class RbdImageCommands {
     }
 
     PurgeRbdImageAnswer purge(PurgeRbdImageCommand purge) {
-        try (RadosSession session = rados.connect(purge.pool())) {
+        try (RadosSession session = rados.connect(purge.pool(), Traffic.of(purge))) {
             RbdTrash.Purge done = new RbdTrash(session).purge(purge.image());
             return new PurgeRbdImageAnswer(true, null, done.purged(),
                     done.deferredUntil() == null ? 0 : done.deferredUntil().getEpochSecond());
@@ -89,7 +93,7 @@ final class RbdImageCommands {
     }
 
     RbdImageAnswer rollback(RollbackRbdSnapshotCommand rollback) {
-        return image(rollback.pool(), rollback.image(), images -> {
+        return image(rollback, rollback.pool(), rollback.image(), images -> {
             new RbdSnapshots(images.session()).rollback(rollback.image(), rollback.snapshot());
             return images.info(rollback.image()).orElseThrow();
         });
@@ -97,7 +101,7 @@ final class RbdImageCommands {
 
     /** A copy-on-write clone of the snapshot, flattened at once unless the command asks for it linked. */
     RbdImageAnswer cloneSnapshot(CloneRbdSnapshotCommand clone, ProgressReporter progress) {
-        return image(clone.pool(), clone.newImage(), images -> clone.linked()
+        return image(clone, clone.pool(), clone.newImage(), images -> clone.linked()
                 ? images.cloneLinked(clone.image(), clone.snapshot(), clone.newImage())
                 : images.cloneFlattened(clone.image(), clone.snapshot(), clone.newImage(), progress));
     }
@@ -107,8 +111,9 @@ final class RbdImageCommands {
         RbdImageInfo apply(RbdImages images) throws CephException;
     }
 
-    private RbdImageAnswer image(RbdPool pool, String image, ImageWork work) {
-        try (RadosSession session = rados.connect(pool)) {
+    /** {@code work} on the connection of {@code command}'s traffic. */
+    private RbdImageAnswer image(AgentCommand command, RbdPool pool, String image, ImageWork work) {
+        try (RadosSession session = rados.connect(pool, Traffic.of(command))) {
             RbdImageInfo info = work.apply(new RbdImages(session));
             return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
         } catch (CephException e) {

@@ -2,6 +2,7 @@ package io.rbdstack.agent.storage;
 
 import io.rbdstack.agent.ceph.CephException;
 import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosConnector.Traffic;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdSnapshots;
 import io.rbdstack.spi.agent.GenericAnswer;
@@ -24,7 +25,7 @@ final class RbdSnapshotCommands {
     }
 
     RbdSnapshotAnswer create(CreateRbdSnapshotCommand create) {
-        try (RadosSession session = rados.connect(create.pool())) {
+        try (RadosSession session = rados.connect(create.pool(), Traffic.of(create))) {
             RbdSnapshots.Snapshot taken = new RbdSnapshots(session).create(create.image(), create.snapshot());
             return new RbdSnapshotAnswer(true, null, taken.name(), taken.sizeBytes());
         } catch (CephException e) {
@@ -34,7 +35,7 @@ final class RbdSnapshotCommands {
     }
 
     GenericAnswer delete(DeleteRbdSnapshotCommand delete) {
-        try (RadosSession session = rados.connect(delete.pool())) {
+        try (RadosSession session = rados.connect(delete.pool(), Traffic.of(delete))) {
             if (!new RbdSnapshots(session).delete(delete.image(), delete.snapshot())) {
                 LOG.info("Snapshot {}/{}@{} was already gone", delete.pool().cephPool(), delete.image(),
                         delete.snapshot());

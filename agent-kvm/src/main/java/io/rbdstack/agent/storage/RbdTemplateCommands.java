@@ -4,6 +4,7 @@ import io.rbdstack.agent.ceph.CephClientFiles;
 import io.rbdstack.agent.ceph.CephErrors;
 import io.rbdstack.agent.ceph.CephException;
 import io.rbdstack.agent.ceph.RadosConnector;
+import io.rbdstack.agent.ceph.RadosConnector.Traffic;
 import io.rbdstack.agent.ceph.RadosSession;
 import io.rbdstack.agent.ceph.RbdImageInfo;
 import io.rbdstack.agent.ceph.RbdImages;
@@ -62,7 +63,7 @@ public final class RbdTemplateCommands {
         } catch (TemplateFetch.FetchException e) {
             return RbdTemplateAnswer.failed(e.getMessage());
         }
-        try (RadosSession session = rados.connect(command.pool())) {
+        try (RadosSession session = rados.connect(command.pool(), Traffic.of(command))) {
             RbdImages images = new RbdImages(session);
             if (images.exists(command.image())) {
                 images.delete(command.image()); // a half-made import of an earlier try
@@ -110,7 +111,7 @@ public final class RbdTemplateCommands {
     }
 
     RbdImageAnswer cloneTemplate(CloneRbdTemplateCommand clone) {
-        try (RadosSession session = rados.connect(clone.pool())) {
+        try (RadosSession session = rados.connect(clone.pool(), Traffic.of(clone))) {
             RbdImageInfo info = new RbdTemplates(session).cloneTemplate(clone.image(), clone.snapshot(),
                     clone.newImage(), clone.sizeBytes());
             return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
@@ -121,7 +122,7 @@ public final class RbdTemplateCommands {
     }
 
     RbdImageAnswer flatten(FlattenRbdImageCommand flatten, ProgressReporter progress) {
-        try (RadosSession session = rados.connect(flatten.pool())) {
+        try (RadosSession session = rados.connect(flatten.pool(), Traffic.of(flatten))) {
             RbdImageInfo info = new RbdImages(session).flatten(flatten.image(), progress);
             return new RbdImageAnswer(true, null, info.name(), info.sizeBytes());
         } catch (CephException e) {
@@ -131,7 +132,7 @@ public final class RbdTemplateCommands {
     }
 
     RbdTemplateDeleteAnswer delete(DeleteRbdTemplateCommand delete, ProgressReporter progress) {
-        try (RadosSession session = rados.connect(delete.pool())) {
+        try (RadosSession session = rados.connect(delete.pool(), Traffic.of(delete))) {
             if (!new RbdTemplates(session).delete(delete.image(), delete.snapshot(), delete.flattenTrashedClones(),
                     progress)) {
                 LOG.info("Template image {}/{} was already gone", delete.pool().cephPool(), delete.image());

@@ -117,6 +117,45 @@ class RadosConnectorIT {
     }
 
     @Test
+    void transfersShareAConnectionOfTheirOwnAndAFailureRetiresBoth() throws Exception {
+        try (RadosConnector connector = new RadosConnector(RadosTimeouts.standard(), Duration.ofSeconds(60))) {
+            try (RadosSession backup = connector.connect(cluster.limitedPool(), RadosConnector.Traffic.TRANSFERS);
+                 RadosSession restore = connector.connect(cluster.limitedPool(), RadosConnector.Traffic.TRANSFERS);
+                 RadosSession delete = connector.connect(cluster.limitedPool())) {
+                assertSame(backup.rados(), restore.rados(), "transfers share one connection");
+                assertNotSame(backup.rados(), delete.rados(), "other commands never queue behind the transfers' data");
+                assertEquals(cluster.ceph.pool(), backup.ioCtx().getPoolName());
+                assertEquals(cluster.ceph.pool(), delete.ioCtx().getPoolName());
+                assertEquals(2, connector.openConnections());
+                connector.retireAfter(cluster.limitedPool(), new CephException("timed out", -110));
+                assertEquals(0, connector.openConnections(), "a failure that may be the connection's retires both");
+                assertEquals(cluster.ceph.pool(), restore.ioCtx().getPoolName(), "a leased one serves on");
+            }
+        }
+    }
+
+    @Test
+    void aTransferRetiredWithTheCommandsConnectsAnew() throws Exception {
+        try (RadosConnector connector = new RadosConnector(RadosTimeouts.standard(), Duration.ofSeconds(60))) {
+            Object retired;
+            try (RadosSession transfer = connector.connect(cluster.limitedPool(), RadosConnector.Traffic.TRANSFERS);
+                 RadosSession command = connector.connect(cluster.limitedPool(), RadosConnector.Traffic.COMMANDS)) {
+                transfer.ioCtx();
+                command.ioCtx();
+                retired = transfer.rados();
+            }
+            assertEquals(2, connector.openConnections());
+            connector.retireAfter(cluster.limitedPool(), new CephException("timed out", -110));
+            assertEquals(0, connector.openConnections(), "a failure that may be the connection's closes both");
+            try (RadosSession transfer = connector.connect(cluster.limitedPool(), RadosConnector.Traffic.TRANSFERS)) {
+                assertNotSame(retired, transfer.rados(), "connected anew");
+                assertEquals(cluster.ceph.pool(), transfer.ioCtx().getPoolName());
+            }
+            assertEquals(1, connector.openConnections());
+        }
+    }
+
+    @Test
     void probesAuthenticateOnTheirOwnConnection() throws Exception {
         try (RadosConnector connector = new RadosConnector(RadosTimeouts.standard(), Duration.ofSeconds(60));
              RadosSession shared = connector.connect(cluster.limitedPool());

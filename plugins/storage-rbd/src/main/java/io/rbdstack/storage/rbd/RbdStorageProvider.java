@@ -387,13 +387,19 @@ final class RbdStorageProvider implements StorageProvider {
                 + answer.getClass().getSimpleName());
     }
 
-    private static RbdPool rbdPool(StoredPool pool) {
+    private static RbdPool rbdPool(StoredPool pool) throws StorageException {
         return rbdPool(pool.uuid(), pool.definition());
     }
 
-    private static RbdPool rbdPool(String uuid, PoolDefinition definition) {
-        return new RbdPool(uuid, MonitorAddresses.parse(definition.hostAddress()), definition.path(), definition.user(),
-                definition.secret());
+    /** The agent's view of a pool; INVALID (not an internal error) when what is stored of it cannot be read. */
+    private static RbdPool rbdPool(String uuid, PoolDefinition definition) throws StorageException {
+        try {
+            return new RbdPool(uuid, MonitorAddresses.parse(definition.hostAddress()), definition.path(),
+                    definition.user(), definition.secret());
+        } catch (IllegalArgumentException e) {
+            throw new StorageException(StorageException.Kind.INVALID, "RBD pool " + uuid + " cannot be used: "
+                    + e.getMessage());
+        }
     }
 
     static StorageException.Kind kindOf(TestRbdPoolAnswer.Failure failure) {

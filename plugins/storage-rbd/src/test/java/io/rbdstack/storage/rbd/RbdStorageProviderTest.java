@@ -367,4 +367,20 @@ class RbdStorageProviderTest {
                 new CephMonitor("192.0.2.7", 3300), new CephMonitor("2001:db8::5", 6789));
         assertEquals(monitors, MonitorAddresses.parse(MonitorAddresses.format(monitors)));
     }
+
+    @Test
+    void unreadableStoredMonitorsFailAsAnInvalidPoolNamingTheEntryAndNothingIsSent() {
+        ScriptedGateway gateway = new ScriptedGateway(c -> new RbdPoolCapacityAnswer(true, null, 100, 900, 0));
+        for (String stored : List.of("mon", "10.0.0.1:port", ":6789", "10.0.0.1:6789,", " ")) {
+            StoredPool pool = new StoredPool("p", "pool", PoolScope.zone("z"), new PoolDefinition(stored, "rbd",
+                    "cloudstack", Secret.of("AQAAsecret=="), "rbd://cloudstack@" + stored + "/rbd"));
+            StorageException e = assertThrows(StorageException.class, () -> provider(gateway).capacity(pool), stored);
+            assertEquals(StorageException.Kind.INVALID, e.kind(), stored);
+            assertTrue(e.getMessage().startsWith("RBD pool p cannot be used: "), e.getMessage());
+            assertFalse(e.getMessage().contains("AQAAsecret"), e.getMessage());
+        }
+        assertTrue(gateway.sent.isEmpty(), "no command for a pool whose monitors cannot be read");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> MonitorAddresses.parse("mon")).getMessage()
+                .contains("'mon'"));
+    }
 }

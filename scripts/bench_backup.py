@@ -30,6 +30,7 @@ import threading
 import time
 from statistics import median
 
+import bench_backup_stores as stores
 from cloudapi import CloudApi
 from quickstart import properties
 
@@ -251,32 +252,13 @@ def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter,
 
 
 def more_restores(api, rbd, snapshot, size, files, rounds):
-    """ROUNDS more restores of SNAPSHOT both ways, taking turns to go first (the OSD's CPU per GiB written swings
-    from one minute to the next whoever writes), each volume and image deleted after it: [(ours, anchor)] seconds."""
-    results = []
-    for n in range(1, rounds + 1):
-        image = f"bench-anchor-{os.getpid()}-{n}"
-        volume = {}
-
-        def ours():
-            return timed(lambda: volume.update(api.call("createVolume", name=f"bench-restored-{os.getpid()}-{n}",
-                                                        snapshotid=snapshot)["volume"]))
-
-        def anchor():
-            return timed(lambda: (rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(image)),
-                                  [rbd.run("import-diff", f, rbd.spec(image)) for f in files]))
-
-        if n % 2:
-            anchor_time, our_time = anchor(), ours()
-        else:
-            our_time, anchor_time = ours(), anchor()
-        api.call("deleteVolume", id=volume["id"])
-        rbd.run("snap", "purge", rbd.spec(image))
-        rbd.run("rm", rbd.spec(image))
-        results.append((our_time, anchor_time))
-        log(f"restore round {n} ({'rbd' if n % 2 else 'rbdstack'} first): createVolume job {our_time:.2f} s, "
-            f"rbd create + import-diff ×2 {anchor_time:.2f} s")
-    return results
+    """ROUNDS more restores of SNAPSHOT both ways, taking turns (bench_backup_stores.restore_rounds), the anchor
+    `rbd create` + `import-diff` of FILES: [(ours, anchor)] seconds."""
+    def anchor_into(image):
+        rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(image))
+        for f in files:
+            rbd.run("import-diff", f, rbd.spec(image))
+    return stores.restore_rounds(api, rbd, snapshot, anchor_into, rounds, what="", log=log)
 
 
 def main():
@@ -464,7 +446,6 @@ def main():
 
 def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir):
     """The NFS and S3 columns (bench_backup_stores.py), after the directory store's; True when all restores matched."""
-    import bench_backup_stores as stores
     kinds = [k.strip().upper() for k in args.stores.split(",") if k.strip()]
     if kinds and args.start_stores:
         # Only now: a radosgw starting on the bench cloud's Ceph (its pools, their placement groups) and ganesha

@@ -116,9 +116,38 @@ def _import_diff(rbd, reader, image):
         raise SystemExit(f"{reader[0]} failed with {source.returncode}")
 
 
-def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0, restore_rounds=0):
+def restore_rounds(api, rbd, snapshot, anchor_into, rounds, what, log=_log):
+    """ROUNDS more restores of SNAPSHOT through the API and by ANCHOR_INTO(image name) (the anchor's own restore into
+    a new image), taking turns to go first (the OSD's CPU per GiB written swings from one minute to the next whoever
+    writes; the first round goes the anchor first), each volume and image deleted after it: [(ours, anchor)] s."""
+    results = []
+    for n in range(1, rounds + 1):
+        image = f"bench-anchor-{os.getpid()}-{n}"
+        volume = {}
+
+        def ours():
+            return _timed(lambda: volume.update(api.call("createVolume", name=f"bench-restored-{os.getpid()}-{n}",
+                                                         snapshotid=snapshot)["volume"]))
+
+        def anchor():
+            return _timed(lambda: anchor_into(image))
+
+        if n % 2:
+            anchor_time, our_time = anchor(), ours()
+        else:
+            our_time, anchor_time = ours(), anchor()
+        api.call("deleteVolume", id=volume["id"])
+        rbd.run("snap", "purge", rbd.spec(image))
+        rbd.run("rm", rbd.spec(image))
+        results.append((our_time, anchor_time))
+        log(f"{what}restore round {n} ({'anchor' if n % 2 else 'rbdstack'} first): createVolume job {our_time:.2f} s, "
+            f"anchor {anchor_time:.2f} s")
+    return results
+
+
+def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0, more_restores=0):
     """One store's full backup, incremental and restore, ours and the anchor's, then `rounds` more 5 % incrementals
-    and `restore_rounds` more restores (taking turns to go first: whoever goes second may find the OSD's cache warm);
+    and `more_restores` more restores (taking turns to go first: whoever goes second may find the OSD's cache warm);
     returns its table rows. The more incrementals compare the backupSnapshot job with export-diff + sync + the
     store's client, the snapshot steps apart: a snapshot waits for the monitor's Paxos (0.2-1.2 s, ours and rbd's
     alike), which swung their sum more than the data moved."""
@@ -198,40 +227,22 @@ def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0
     anchor_image = f"bench-{target.name.lower()}-anchor-{os.getpid()}"
 
     def anchor_restore_into(name):
-        return _timed(lambda: (rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(name)),
-                               _import_diff(rbd, target.reader("full.rbddiff"), name),
-                               _import_diff(rbd, target.reader("incr.rbddiff"), name)))
+        rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(name))
+        _import_diff(rbd, target.reader("full.rbddiff"), name)
+        _import_diff(rbd, target.reader("incr.rbddiff"), name)
 
-    anchor_restore = anchor_restore_into(anchor_image)
+    anchor_restore = _timed(lambda: anchor_restore_into(anchor_image))
     rows.append((f"{target.name} restore (full + incremental)", ours_restore,
                  f"rbd create + ({target.fetch_tool} | import-diff -) ×2", anchor_restore, None,
                  full_bytes + incr_bytes))
     restored_image = api.list("listVolumes", "volume", id=restored["id"])[0]["path"]
     same = rbd.sha256(restored_image) == rbd.sha256(anchor_image)
 
-    restores = [(ours_restore, anchor_restore)]
-    for n in range(1, restore_rounds + 1):
-        image_n = f"{anchor_image}-{n}"
-        volume_n = {}
-
-        def ours_restore_n():
-            return _timed(lambda: volume_n.update(api.call(
-                "createVolume", name=f"bench-{target.name.lower()}-restored-{os.getpid()}-{n}",
-                snapshotid=snaps["s2"])["volume"]))
-
-        if n % 2:  # the first went ours first
-            anchor_time, our_time = anchor_restore_into(image_n), ours_restore_n()
-        else:
-            our_time, anchor_time = ours_restore_n(), anchor_restore_into(image_n)
-        api.call("deleteVolume", id=volume_n["id"])
-        rbd.run("snap", "purge", rbd.spec(image_n))
-        rbd.run("rm", rbd.spec(image_n))
-        restores.append((our_time, anchor_time))
-        _log(f"{target.name}: restore round {n} ({'anchor' if n % 2 else 'rbdstack'} first): createVolume job "
-             f"{our_time:.2f} s, anchor {anchor_time:.2f} s")
-    if restore_rounds:
+    restores = [(ours_restore, anchor_restore)] + restore_rounds(
+        api, rbd, snaps["s2"], anchor_restore_into, rounds=more_restores, what=f"{target.name}: ")
+    if more_restores:
         ratios = [o / a for o, a in restores]
-        rows.append((f"{target.name} restore, medians of the first and {restore_rounds} more (ratio: median of "
+        rows.append((f"{target.name} restore, medians of the first and {more_restores} more (ratio: median of "
                      f"theirs, range {min(ratios):.2f}–{max(ratios):.2f}×)", median([o for o, _ in restores]),
                      "the same anchor", median([a for _, a in restores]), None, full_bytes + incr_bytes,
                      median(ratios)))

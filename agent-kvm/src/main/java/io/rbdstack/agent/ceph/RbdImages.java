@@ -280,12 +280,12 @@ public final class RbdImages {
     public boolean delete(String name) throws CephException {
         checkName(name);
         long start = System.nanoTime();
-        Optional<Boolean> bare = checkBeforeDelete(name);
-        if (bare.isEmpty()) {
+        BeforeDelete found = checkBeforeDelete(name);
+        if (found == BeforeDelete.NO_IMAGE) {
             return false;
         }
         long checked = System.nanoTime();
-        if (!bare.get() && (!RbdImageGroup.release(session, name) || !removeSnapshots(name))) {
+        if (found == BeforeDelete.TIED && (!RbdImageGroup.release(session, name) || !removeSnapshots(name))) {
             return false;
         }
         long released = System.nanoTime();
@@ -305,30 +305,30 @@ public final class RbdImages {
         return true;
     }
 
+    /** What a delete found before it removes anything. */
+    private enum BeforeDelete {
+        /** There is no such image. */
+        NO_IMAGE,
+        /** Neither snapshots (of any namespace) nor a group: only its removal is left. */
+        BARE,
+        /** Snapshots or a group to deal with first. */
+        TIED
+    }
+
     /**
      * One read-only open before a delete (each open is several round trips to the OSD, which queue behind any
-     * transfer's): refused while a client has the image open (EBUSY, naming it); whether it is bare, with neither
-     * snapshots (of any namespace) nor a group, so that only its removal is left. Empty when there is no image.
+     * transfer's): refused while a client has the image open (EBUSY, naming it); otherwise what is left to do.
      */
-    private Optional<Boolean> checkBeforeDelete(String name) throws CephException {
-        Rbd rbd = rbd();
-        RbdImage image;
-        try {
-            image = rbd.openReadOnly(name); // holds no watch: only other clients' are listed
-        } catch (RbdException e) {
-            if (Math.abs(e.getReturnValue()) == CephErrors.ENOENT) {
-                return Optional.empty();
-            }
-            throw failure("cannot open the image", name, e);
-        }
-        try {
+    private BeforeDelete checkBeforeDelete(String name) throws CephException {
+        return readOnly(name, image -> { // holds no watch: only other clients' are listed
             ImageWatchers.requireNone(session, image, "cannot delete the image");
-            return Optional.of(image.snapList().isEmpty() && RbdImageGroup.groupOf(session, image).isEmpty());
-        } catch (RbdException e) {
-            throw failure("cannot list the snapshots of the image", name, e);
-        } finally {
-            close(rbd, image);
-        }
+            try {
+                return image.snapList().isEmpty() && RbdImageGroup.groupOf(session, image).isEmpty()
+                        ? BeforeDelete.BARE : BeforeDelete.TIED;
+            } catch (RbdException e) {
+                throw failure("cannot list the snapshots of the image", name, e);
+            }
+        }).orElse(BeforeDelete.NO_IMAGE);
     }
 
     /**

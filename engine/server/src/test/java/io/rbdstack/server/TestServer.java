@@ -1,11 +1,13 @@
 package io.rbdstack.server;
 
 import io.rbdstack.server.config.ServerConfig;
+import io.rbdstack.server.config.ServerOption;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** A management server on a throw-away schema, ports chosen by the OS, admin password known to the test. */
 public final class TestServer implements AutoCloseable {
@@ -21,7 +23,11 @@ public final class TestServer implements AutoCloseable {
         admin = ApiClient.login(baseUrl(), "admin", ADMIN_PASSWORD);
     }
 
-    /** Writes server.properties for tests into {@code configDir} (db.properties is the caller's). */
+    /**
+     * Writes server.properties for tests into {@code configDir} (db.properties is the caller's); plugins come from
+     * the class path and {@code configDir/plugins} (empty unless the test puts one there), unless a line sets
+     * {@code plugin.dir}.
+     */
     public static Path prepareConfig(Path configDir, String... extraLines) throws Exception {
         Files.createDirectories(configDir);
         Path password = configDir.resolve("admin.password");
@@ -31,6 +37,11 @@ public final class TestServer implements AutoCloseable {
                 + "agent.port=0\nadmin.password.file=" + password + "\nshutdown.grace.seconds=2\n");
         for (String line : extraLines) {
             props.append(line).append('\n');
+        }
+        if (Arrays.stream(extraLines).noneMatch(line -> line.startsWith(ServerOption.PLUGIN_DIR.key() + "="))) {
+            // Not plugins/ beside the server jar: failsafe runs the packaged jar, and scripts/server.sh copies
+            // whatever plugin jars were last built there, which a test would then load instead of the classpath's.
+            props.append(ServerOption.PLUGIN_DIR.key()).append('=').append(configDir.resolve("plugins")).append('\n');
         }
         Files.writeString(configDir.resolve("server.properties"), props);
         return configDir;

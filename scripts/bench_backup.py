@@ -180,8 +180,7 @@ def four_concurrent_backups(api, rbd, zone, offering, agent_pid_file):
 
     def back_up(snapshot):
         try:
-            api_of_thread = CloudApi(api.url, max_poll_s=0.1)
-            api_of_thread.sessionkey, api_of_thread.opener = api.sessionkey, api.opener
+            api_of_thread = api.same_session(max_poll_s=0.1)
             api_of_thread.call("backupSnapshot", id=snapshot)
         except Exception as e:  # reported below, not swallowed
             failures.append(e)

@@ -39,9 +39,7 @@ def percentile(samples, p):
 
 
 def thread_api(api):
-    other = CloudApi(api.url, max_poll_s=0.02)
-    other.sessionkey, other.opener = api.sessionkey, api.opener
-    return other
+    return api.same_session(max_poll_s=0.02)
 
 
 class VolumeDeleter:

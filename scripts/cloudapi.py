@@ -2,7 +2,7 @@
 """A small CloudStack API client (Python 3 standard library only) for rbdstack's scripts.
 
 It logs in like any CloudStack client (login, then the JSESSIONID cookie and the sessionkey on every
-call; every call a POSTed form), follows async jobs with queryAsyncJobResult, and turns an error answer into CloudApiError
+call; every call a POSTed form, on one kept connection), follows async jobs with queryAsyncJobResult, and turns an error answer into CloudApiError
 carrying CloudStack's errorcode and errortext.
 
 As a command:
@@ -12,13 +12,11 @@ prints the response (the body inside "<command>response", or an async job's resu
 An error prints CloudStack's errortext on stderr and exits with 1.
 """
 import argparse
-import http.cookiejar
+import http.client
 import json
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 
 class CloudApiError(Exception):
@@ -35,8 +33,24 @@ class CloudApi:
         self.timeout = timeout
         self.max_poll_s = max_poll_s  # the longest wait between two queryAsyncJobResult calls
         self.sessionkey = None
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.cookies = {}  # what the server set (JSESSIONID), sent back on every call
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise ValueError(f"not an http(s) URL: {url}")
+        self._scheme, self._host, self._port = parts.scheme, parts.hostname, parts.port
+        self._path = parts.path or "/"
+        # One connection kept open, as CloudStack's own clients do (cloudmonkey: a requests session): with a new
+        # TCP connection per call, queryAsyncJobResult in a loop took 0.63 ms of the server's CPU per call, 0.34 ms
+        # on a kept one; the benchmarks poll jobs every 20 ms beside the work they measure.
+        self._connection = None
+
+    def same_session(self, max_poll_s=None):
+        """Another client on this one's session (its sessionkey and cookies) with a connection of its own: one per
+        thread."""
+        other = CloudApi(self.url, self.timeout, self.max_poll_s if max_poll_s is None else max_poll_s)
+        other.sessionkey = self.sessionkey
+        other.cookies = dict(self.cookies)
+        return other
 
     def login(self, username, password, domain="/"):
         reply = self._send("login", {"username": username, "password": password, "domain": domain})
@@ -76,17 +90,46 @@ class CloudApi:
             query["sessionkey"] = self.sessionkey
         # Every call a POSTed form, as the web UI sends them: passwords and cephx secrets are then in no
         # URL, so in no access log or proxy log.
-        request = urllib.request.Request(self.url, data=urllib.parse.urlencode(query).encode(), method="POST")
-        try:
-            with self.opener.open(request, timeout=self.timeout) as answer:
-                body = answer.read()
-        except urllib.error.HTTPError as e:
-            body = e.read()
-            if not body:
-                raise CloudApiError(command, e.code, e.reason) from None
-        except urllib.error.URLError as e:
-            raise CloudApiError(command, 0, f"cannot reach {self.url}: {e.reason}") from None
+        status, reason, body = self._post(command, urllib.parse.urlencode(query).encode())
+        if status >= 400 and not body:
+            raise CloudApiError(command, status, reason)
         return self._unwrap(command, body)
+
+    def _post(self, command, body):
+        """(status, reason, body) of one POST on the kept connection. A reused connection the server has closed
+        meanwhile (idle too long) fails before the request is read: the call is sent once more on a new one."""
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        for attempt in (1, 2):
+            reused = self._connection is not None
+            if not reused:
+                kind = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
+                self._connection = kind(self._host, self._port, timeout=self.timeout)
+            try:
+                self._connection.request("POST", self._path, body=body, headers=headers)
+                answer = self._connection.getresponse()
+                data = answer.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
+                self._close()
+                if reused and attempt == 1:
+                    continue
+                raise CloudApiError(command, 0, f"cannot reach {self.url}: {e}") from None
+            except OSError as e:
+                self._close()
+                raise CloudApiError(command, 0, f"cannot reach {self.url}: {e}") from None
+            for cookie in answer.headers.get_all("Set-Cookie") or []:
+                name, _, value = cookie.split(";", 1)[0].partition("=")
+                self.cookies[name.strip()] = value.strip()
+            if answer.will_close:
+                self._close()
+            return answer.status, answer.reason, data
+        raise AssertionError("unreachable")
+
+    def _close(self):
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     @staticmethod
     def _unwrap(command, body):

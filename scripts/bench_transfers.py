@@ -147,9 +147,11 @@ def concurrent_backups(api, snapshots, poll_s, while_running=None):
     return wall, results
 
 
-def queued_jobs(api):
-    jobs = api.list("listAsyncJobs", "asyncjobs")
-    return sum(1 for j in jobs if j.get("jobstatus") == 0 and j.get("transferqueued"))
+def backup_jobs(api):
+    """(backupSnapshot jobs pending on the server, of them queued for a transfer worker)."""
+    pending = [j for j in api.list("listAsyncJobs", "asyncjobs")
+               if j.get("jobstatus") == 0 and j.get("cmd") == "backupSnapshot"]
+    return len(pending), sum(1 for j in pending if j.get("transferqueued"))
 
 
 def main():
@@ -164,10 +166,12 @@ def main():
                              "until there are as many; p99 of fewer than 100 is their slowest)")
     parser.add_argument("--max-sets", type=int, default=8, help="sets of 8 backups at most, however few the samples")
     parser.add_argument("--load-poll-s", type=float, default=1.0,
-                        help="seconds between queryAsyncJobResult calls following each of the 8 backups' jobs: they "
-                        "are the load, not what is timed; every 20 ms the eight made 400 calls a second, and one "
-                        "poll 20 ms after the last took ~2 ms of the server's CPU (machine of 2 cores)")
+                        help="the longest wait between queryAsyncJobResult calls following each of the 8 backups' "
+                        "jobs: they are the load, not what is timed; every 20 ms the eight made 400 calls a second, "
+                        "and one poll 20 ms after the last took ~2 ms of a young server's CPU (machine of 2 cores)")
     args = parser.parse_args()
+    if args.load_poll_s <= 0:
+        parser.error("--load-poll-s must be more than 0")
 
     services = properties(os.path.join(args.state_dir, "services.properties"))
     rbd = Rbd(services["ceph.conf"], services["ceph.admin.keyring"], services["ceph.pool"])
@@ -228,7 +232,13 @@ def main():
     sample_numbers = itertools.count(1)
 
     def sample():
-        most_queued[0] = max(most_queued[0], queued_jobs(api))
+        """A createVolume sample, or None once the server runs no backup any more: the backups' threads see their
+        jobs end up to --load-poll-s later."""
+        pending, queued = backup_jobs(api)
+        most_queued[0] = max(most_queued[0], queued)
+        if pending == 0:
+            time.sleep(0.05)
+            return None
         return create_volume_latency(api, zone, offering, f"b{next(sample_numbers)}", deleter)
 
     while len(busy) < args.busy_samples and len(eight_walls) < args.max_sets:
@@ -237,7 +247,7 @@ def main():
             f"sampled meanwhile ({len(busy)} samples so far)")
         wall, samples = concurrent_backups(api, eight, args.load_poll_s, sample)
         eight_walls.append(wall)
-        busy += samples
+        busy += [took for took in samples if took is not None]
         busy_deletes += deleter.take_latencies()
         for snapshot in eight:
             api.call("deleteSnapshot", id=snapshot)

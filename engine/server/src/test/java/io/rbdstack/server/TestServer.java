@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /** A management server on a throw-away schema, ports chosen by the OS, admin password known to the test. */
 public final class TestServer implements AutoCloseable {
@@ -35,13 +34,12 @@ public final class TestServer implements AutoCloseable {
         StringBuilder props = new StringBuilder("http.address=127.0.0.1\nhttp.port=0\nhttps.address=127.0.0.1\n"
                 + "https.port=0\nagent.address=127.0.0.1\n"
                 + "agent.port=0\nadmin.password.file=" + password + "\nshutdown.grace.seconds=2\n");
+        // Not plugins/ beside the server jar: failsafe runs the packaged jar, and scripts/server.sh copies whatever
+        // plugin jars were last built there, which a test would then load instead of the classpath's. Before the
+        // extra lines, so that one of them setting plugin.dir wins (the last value of a key does).
+        props.append(ServerOption.PLUGIN_DIR.key()).append('=').append(configDir.resolve("plugins")).append('\n');
         for (String line : extraLines) {
             props.append(line).append('\n');
-        }
-        if (Arrays.stream(extraLines).noneMatch(line -> line.startsWith(ServerOption.PLUGIN_DIR.key() + "="))) {
-            // Not plugins/ beside the server jar: failsafe runs the packaged jar, and scripts/server.sh copies
-            // whatever plugin jars were last built there, which a test would then load instead of the classpath's.
-            props.append(ServerOption.PLUGIN_DIR.key()).append('=').append(configDir.resolve("plugins")).append('\n');
         }
         Files.writeString(configDir.resolve("server.properties"), props);
         return configDir;

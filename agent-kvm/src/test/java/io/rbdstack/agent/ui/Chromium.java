@@ -105,11 +105,35 @@ final class Chromium implements AutoCloseable {
             + " and not(contains(@class,'-enter')) and not(contains(@class,'-appear')) and not(contains(@class,'-leave'))]";
 
     /**
+     * Clicks {@code trigger} (a row's action), then the button of the confirmation pop-over it opens
+     * ({@link #confirm}). When no settled pop-over shows within 5 s the trigger is clicked again, found afresh (up to
+     * 3 times): seen once in CI, a click on a table's action opened nothing, the row having been drawn anew as the
+     * table reloaded after the action before. A click that opened nothing toggles nothing.
+     */
+    void confirmVia(By trigger, String button) {
+        By settled = By.xpath(SETTLED_POPOVER + "//button[normalize-space()='" + button + "']");
+        for (int attempt = 1; ; attempt++) {
+            visible(trigger).click();
+            try {
+                new WebDriverWait(driver, Duration.ofSeconds(5), POLL).ignoring(StaleElementReferenceException.class)
+                        .until(ExpectedConditions.visibilityOfElementLocated(settled));
+                break;
+            } catch (TimeoutException nothingOpened) {
+                if (attempt == 3) {
+                    throw new TimeoutException("no pop-over with '" + button + "' opened after 3 clicks on " + trigger,
+                            nothingOpened);
+                }
+            }
+        }
+        confirm(button);
+    }
+
+    /**
      * Clicks the button of the open confirmation pop-over, and again if the pop-over is still open 2 s later: a
      * click the browser placed while the pop-over still moved landed beside the button and did nothing (twice
      * in CI, even with the settled check). A click that did land closes the pop-over, so nothing is sent twice.
      */
-    void confirm(String button) {
+    private void confirm(String button) {
         By settled = By.xpath(SETTLED_POPOVER + "//button[normalize-space()='" + button + "']");
         for (int attempt = 1; ; attempt++) {
             WebElement target = visible(settled);

@@ -219,16 +219,14 @@ class WebUiIT {
     @Test
     @Order(8)
     void theVolumeIsRevertedToTheSnapshotAfterConfirmation() {
-        chromium.visible(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='revert']")).click();
-        chromium.confirm("Revert");
+        chromium.confirmVia(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='revert']"), "Revert");
         chromium.visible(By.xpath("//*[contains(@class,'ant-message')]//*[contains(., 'reverted to " + snapshotName + "')]"));
     }
 
     @Test
     @Order(9)
     void theSnapshotIsDeletedAfterConfirmation() throws Exception {
-        chromium.visible(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='delete']")).click();
-        chromium.confirm("Delete");
+        chromium.confirmVia(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='delete']"), "Delete");
         WebElement table = chromium.visible(By.id("snapshots"));
         chromium.await().until(d -> table.getText().contains("No snapshots of this volume yet."));
         assertTrue(snapshotsOfTheVolume().isEmpty());

@@ -109,15 +109,13 @@ class WebUiStorageIT {
         assertEquals(RENAMED, pool().get("name").asText());
         assertEquals("gold", pool().get("tags").asText());
 
-        chromium.visible(action("pool-actions", RENAMED, "maintenance")).click();
-        chromium.confirm("Start maintenance");
+        chromium.confirmVia(action("pool-actions", RENAMED, "maintenance"), "Start maintenance");
         waitForText(By.cssSelector("[data-state='" + RENAMED + "']"), "Maintenance");
         assertEquals("Maintenance", pool().get("state").asText());
         assertEquals("End maintenance", chromium.visible(action("pool-actions", RENAMED, "maintenance")).getText());
         chromium.screenshot("primary-storage-maintenance");
 
-        chromium.visible(action("pool-actions", RENAMED, "maintenance")).click();
-        chromium.confirm("End maintenance");
+        chromium.confirmVia(action("pool-actions", RENAMED, "maintenance"), "End maintenance");
         waitForText(By.cssSelector("[data-state='" + RENAMED + "']"), "Up");
         assertEquals("Up", pool().get("state").asText());
     }
@@ -127,8 +125,7 @@ class WebUiStorageIT {
     void deletingAPoolThatHoldsAVolumeIsRefusedAndTheServerSaysWhy() throws Exception {
         volumeId = awaitOk(cloud.admin(), cloud.admin().call("createVolume", "name", VOLUME, "zoneid", cloud.zoneId,
                 "size", "1"), "createVolume").get("volume").get("id").asText();
-        chromium.visible(action("pool-actions", RENAMED, "delete")).click();
-        chromium.confirm("Delete");
+        chromium.confirmVia(action("pool-actions", RENAMED, "delete"), "Delete");
         String error = chromium.visible(By.id("pool-action-error")).getText();
         assertTrue(error.contains("still holds 1 volume"), error);
         assertEquals(RENAMED, pool().get("name").asText(), "the pool stays");
@@ -307,8 +304,7 @@ class WebUiStorageIT {
 
             // Deleted after a confirmation, each; nothing holds backups yet.
             for (String name : List.of(NFS_STORE, S3_STORE)) {
-                chromium.visible(By.cssSelector("[data-delete='" + name + "']")).click();
-                chromium.confirm("Delete");
+                chromium.confirmVia(By.cssSelector("[data-delete='" + name + "']"), "Delete");
                 chromium.await().until(d -> d.findElements(By.cssSelector("[data-delete='" + name + "']")).isEmpty());
             }
             assertEquals(0, list(cloud.admin(), "listImageStores", "imagestore").size());
@@ -379,16 +375,14 @@ class WebUiStorageIT {
     @Order(10)
     void secondaryStorageHoldingBackupsIsRefusedThenDeletedOnceTheyAreGone() throws Exception {
         chromium.menu("Secondary storage");
-        chromium.visible(By.cssSelector("[data-delete='" + STORE + "']")).click();
-        chromium.confirm("Delete");
+        chromium.confirmVia(By.cssSelector("[data-delete='" + STORE + "']"), "Delete");
         String refusal = chromium.visible(By.id("image-store-action-error")).getText();
         assertTrue(refusal.contains("holds 2 snapshot backup(s)"), refusal);
 
         for (JsonNode s : list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId)) {
             awaitOk(cloud.admin(), cloud.admin().call("deleteSnapshot", "id", s.get("id").asText()), "deleteSnapshot");
         }
-        chromium.visible(By.cssSelector("[data-delete='" + STORE + "']")).click();
-        chromium.confirm("Delete");
+        chromium.confirmVia(By.cssSelector("[data-delete='" + STORE + "']"), "Delete");
         WebElement table = chromium.visible(By.id("image-stores"));
         chromium.await().until(d -> table.getText().contains("No secondary storage yet"));
         assertEquals(0, list(cloud.admin(), "listImageStores", "imagestore").size());
@@ -402,8 +396,7 @@ class WebUiStorageIT {
         }
         ok(cloud.admin().call("deleteVolume", "id", volumeId), "deleteVolume");
         chromium.menu("Primary storage");
-        chromium.visible(action("pool-actions", RENAMED, "delete")).click();
-        chromium.confirm("Delete");
+        chromium.confirmVia(action("pool-actions", RENAMED, "delete"), "Delete");
         WebElement table = chromium.visible(By.id("storage-pools"));
         chromium.await().until(d -> table.getText().contains("No primary storage yet"));
         assertEquals(0, list(cloud.admin(), "listStoragePools", "storagepool").size());

@@ -188,8 +188,7 @@ class WebUiVmFlowsIT {
         assertEquals(vm().get("id").asText(), disk.get("virtualmachineid").asText());
         chromium.screenshot("vm");
 
-        chromium.visible(By.cssSelector("[data-detach='" + DISK + "']")).click();
-        chromium.confirm("Detach");
+        chromium.confirmVia(By.cssSelector("[data-detach='" + DISK + "']"), "Detach");
         chromium.await().until(ExpectedConditions.invisibilityOfElementLocated(
                 By.cssSelector("[data-detach='" + DISK + "']")));
         assertTrue(list(cloud.admin(), "listVolumes", "volume", "name", DISK).get(0).path("virtualmachineid")
@@ -206,8 +205,7 @@ class WebUiVmFlowsIT {
         assertTrue(chromium.driver.findElements(Chromium.rowAction("vm", VM, "start")).isEmpty(),
                 "no Start when Running");
 
-        chromium.visible(Chromium.rowAction("vm", VM, "stop")).click();
-        chromium.confirm("Stop");
+        chromium.confirmVia(Chromium.rowAction("vm", VM, "stop"), "Stop");
         chromium.waitForText(By.cssSelector("[data-state='" + VM + "']"), "Stopped", Duration.ofSeconds(60));
         assertEquals("Stopped", vm().get("state").asText());
         chromium.visible(Chromium.rowAction("vm", VM, "start"));

@@ -148,8 +148,7 @@ class WebUiVmsIT {
     @Test
     @Order(3)
     void theOfferingIsDeletedAfterAConfirmation() throws Exception {
-        chromium.visible(action("service-offering", RENAMED, "delete")).click();
-        chromium.confirm("Delete");
+        chromium.confirmVia(action("service-offering", RENAMED, "delete"), "Delete");
         chromium.await().until(ExpectedConditions.invisibilityOfElementLocated(
                 action("service-offering", RENAMED, "delete")));
         assertTrue(offerings(RENAMED).isEmpty());

@@ -342,4 +342,13 @@ interface LibRbd extends Library {
 
     /** {@code void rbd_aio_release(rbd_completion_t c)}. */
     void rbd_aio_release(Pointer completion);
+
+    /** {@code int rbd_get_stripe_count(rbd_image_t image, uint64_t *stripe_count)}. */
+    int rbd_get_stripe_count(Pointer image, LongByReference stripeCount);
+
+    /** {@code int64_t rbd_get_data_pool_id(rbd_image_t image)}: the pool of the image's data objects. */
+    long rbd_get_data_pool_id(Pointer image);
+
+    /** {@code int rbd_snap_get_id(rbd_image_t image, const char *snapname, uint64_t *snap_id)}. */
+    int rbd_snap_get_id(Pointer image, String snapName, LongByReference snapId);
 }

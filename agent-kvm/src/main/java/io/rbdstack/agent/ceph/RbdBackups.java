@@ -124,10 +124,14 @@ public final class RbdBackups {
             long hashWaitedNanos = 0;
             long writeNanos = 0;
             long queueing;
+            int operations;
             int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
-            try (ReadAhead reads = new ReadAhead(snapshot, session.pool().cephPool() + "/" + image + "@" + toSnapshot,
-                    ranges, readsInFlight(longest), hash == null ? 1 : heldWhileHashing(longest),
-                    TransferBuffers.AGENT)) {
+            String what = session.pool().cephPool() + "/" + image + "@" + toSnapshot;
+            // An incremental's extents are small and several share an object: one OSD operation reads them all.
+            try (SnapshotObjects objects = fromSnapshot == null ? null
+                    : SnapshotObjects.of(session, snapshot, toSnapshot, what);
+                 ReadAhead reads = new ReadAhead(snapshot, objects, what, ranges, readsInFlight(longest),
+                         hash == null ? 1 : heldWhileHashing(longest), TransferBuffers.AGENT)) {
                 // Of each buffer held, how many buffers had been lent to the digest once it was: it goes back
                 // when the digest has that many.
                 Deque<Long> lentWith = new ArrayDeque<>();
@@ -169,13 +173,14 @@ public final class RbdBackups {
                 }
                 waited = reads.waitedMillis();
                 queueing = reads.queueingMillis();
+                operations = reads.operations();
             }
             writer.end();
-            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents in {} ms ({} ms listing them, {} ms"
-                    + " queueing reads, {} ms waiting for them, {} ms writing the data out, {} ms waiting for the digest)",
-                    session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot,
-                    data, extents.size(), (System.nanoTime() - start) / 1_000_000, (listed - start) / 1_000_000,
-                    queueing, waited, writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
+            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents ({} reads) in {} ms ({} ms listing them,"
+                    + " {} ms queueing reads, {} ms waiting for them, {} ms writing the data out, {} ms waiting for the"
+                    + " digest)", session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since "
+                    + fromSnapshot, data, extents.size(), operations, (System.nanoTime() - start) / 1_000_000,
+                    (listed - start) / 1_000_000, queueing, waited, writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
             return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);

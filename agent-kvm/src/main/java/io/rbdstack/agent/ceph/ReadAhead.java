@@ -6,14 +6,16 @@ import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads ranges of an RBD image with up to {@code depth} reads in flight and hands them out in order:
  * a backup's throughput is bound by the OSDs' latency, not by one read at a time (Ceph's own
  * export-diff does the same). The reads are librbd's asynchronous ones, so no thread waits per read and
- * many small reads (an incremental's extents) cost no more threads than a few large ones.
+ * many small reads (an incremental's extents) cost no more threads than a few large ones. Given the snapshot's
+ * {@link SnapshotObjects}, the ranges that lie in one RBD object are read by one librados operation instead (an
+ * incremental's, three or so per object), waiting for enough free slices while other reads are in flight.
  *
  * <p>Memory is bounded and reused: up to {@code depth + held} native buffers (or slices of one) in all ({@code held}
  * handed out, the others being filled), lent by the agent's {@link TransferBuffers} (fewer, and so fewer reads in
@@ -28,12 +30,25 @@ final class ReadAhead implements AutoCloseable {
     record Range(long offset, int length) {
     }
 
-    private record Pending(Range range, Pointer buffer, RbdCompletion completion) {
+    /** A read in flight of one range: its bytes or -errno once it has ended. */
+    private interface InFlight {
+        long await();
+    }
+
+    /** {@code lastOfOperation}: no other range is read by the same OSD operation after this one. */
+    private record Pending(Range range, Pointer buffer, InFlight read, boolean lastOfOperation) {
     }
 
     private final RbdImage image;
     private final String what;
-    private final Iterator<Range> ranges;
+    private final List<Range> ranges;
+    /** Non-null: the ranges of one object are read in one librados operation ({@link SnapshotObjects}). */
+    private final SnapshotObjects objects;
+    private int nextRange;
+    private int operationsInFlight;
+    private int operations;
+    /** Slices of the buffers lent, in all. */
+    private final int slices;
     private final Deque<Pending> inFlight = new ArrayDeque<>();
     private final Deque<Pointer> free = new ArrayDeque<>();
     /** Handed out and not given back yet, oldest first. */
@@ -53,9 +68,19 @@ final class ReadAhead implements AutoCloseable {
      */
     ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int held, TransferBuffers buffers)
             throws CephException {
+        this(image, null, what, ranges, depth, held, buffers);
+    }
+
+    /**
+     * {@link #ReadAhead(RbdImage, String, List, int, int, TransferBuffers)}, the ranges of one object read together
+     * through {@code objects} (null: each through librbd); {@code depth} then counts operations, not ranges.
+     */
+    ReadAhead(RbdImage image, SnapshotObjects objects, String what, List<Range> ranges, int depth, int held,
+              TransferBuffers buffers) throws CephException {
         this.image = image;
+        this.objects = objects;
         this.what = what;
-        this.ranges = ranges.iterator();
+        this.ranges = List.copyOf(ranges);
         int longest = ranges.stream().mapToInt(Range::length).max().orElse(1);
         if (longest > buffers.bufferBytes()) {
             throw new IllegalArgumentException("a range of " + what + " is longer than a transfer buffer");
@@ -74,6 +99,7 @@ final class ReadAhead implements AutoCloseable {
                 free.add(buffer.share((long) slice * longest, longest));
             }
         }
+        this.slices = free.size();
         // Up to maxHeld slices are handed out while the others are read into; at least one read goes at a time.
         this.maxHeld = Math.max(1, Math.min(held, free.size() - 1));
         this.depth = Math.max(1, Math.min(depth, free.size() - maxHeld));
@@ -95,7 +121,7 @@ final class ReadAhead implements AutoCloseable {
             release();
         }
         fill(); // into slices given back since the last call
-        Pending head = inFlight.poll();
+        Pending head = poll();
         if (head == null) {
             throw new IllegalStateException("no more ranges");
         }
@@ -104,12 +130,12 @@ final class ReadAhead implements AutoCloseable {
         } catch (CephException | RuntimeException | Error e) {
             // The head is out of inFlight, so close() would not wait for it: librbd must be done with its slice
             // before the buffers go back.
-            head.completion().await();
+            head.read().await();
             free.add(head.buffer());
             throw e;
         }
         long waitStart = System.nanoTime();
-        long read = head.completion().await();
+        long read = head.read().await();
         waitedNanos += System.nanoTime() - waitStart;
         Range range = head.range();
         if (read != range.length()) {
@@ -146,6 +172,11 @@ final class ReadAhead implements AutoCloseable {
         return waitedNanos / 1_000_000;
     }
 
+    /** OSD reads queued so far: one per range, or per object's ranges read together. */
+    int operations() {
+        return operations;
+    }
+
     /** How long the caller spent queueing reads so far (librbd's and JNA's work in the caller's thread). */
     long queueingMillis() {
         return queueingNanos / 1_000_000;
@@ -160,9 +191,25 @@ final class ReadAhead implements AutoCloseable {
         }
     }
 
+    /** The oldest range in flight, if any; its operation no longer counts as in flight once its last range is out. */
+    private Pending poll() {
+        Pending head = inFlight.poll();
+        if (head != null && head.lastOfOperation()) {
+            operationsInFlight--;
+        }
+        return head;
+    }
+
     private void queueReads() throws CephException {
-        while (inFlight.size() < depth && ranges.hasNext() && !free.isEmpty()) {
-            Range range = ranges.next();
+        while (operationsInFlight < depth && nextRange < ranges.size() && !free.isEmpty()) {
+            long object = objects == null ? -1 : objects.objectOf(ranges.get(nextRange));
+            if (object >= 0) {
+                if (!queueObjectRead(object)) {
+                    return; // more slices first
+                }
+                continue;
+            }
+            Range range = ranges.get(nextRange++);
             Pointer buffer = free.poll();
             RbdCompletion completion = RbdCompletion.create(what);
             int rc = LibRbd.INSTANCE.rbd_aio_read2(image.getPointer(), range.offset(), range.length(), buffer,
@@ -173,8 +220,48 @@ final class ReadAhead implements AutoCloseable {
                 throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
                         + ": " + CephErrors.describe(rc), rc);
             }
-            inFlight.add(new Pending(range, buffer, completion));
+            inFlight.add(new Pending(range, buffer, completion::await, true));
+            operationsInFlight++;
+            operations++;
         }
+    }
+
+    /**
+     * One librados operation for the next ranges that lie in {@code object}; false when it waits for slices: while
+     * other reads are in flight, one operation per object rather than one per slice given back.
+     */
+    private boolean queueObjectRead(long object) throws CephException {
+        int end = nextRange + 1;
+        int most = slices - maxHeld; // slices the caller cannot be holding
+        while (end < ranges.size() && end - nextRange < most && objects.objectOf(ranges.get(end)) == object) {
+            end++;
+        }
+        if (end - nextRange > free.size()) {
+            if (operationsInFlight > 0) {
+                return false;
+            }
+            end = nextRange + free.size();
+        }
+        List<Range> group = ranges.subList(nextRange, end);
+        List<Pointer> buffers = new ArrayList<>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            buffers.add(free.poll());
+        }
+        SnapshotObjects.Read read;
+        try {
+            read = objects.read(object, group, buffers);
+        } catch (CephException | RuntimeException | Error e) {
+            free.addAll(buffers);
+            throw e;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            int index = i;
+            inFlight.add(new Pending(group.get(i), buffers.get(i), () -> read.await(index), i == group.size() - 1));
+        }
+        operationsInFlight++;
+        operations++;
+        nextRange = end;
+        return true;
     }
 
     /**
@@ -185,7 +272,7 @@ final class ReadAhead implements AutoCloseable {
     @Override
     public void close() {
         while (!inFlight.isEmpty()) {
-            inFlight.poll().completion().await();
+            poll().read().await();
         }
         lease.close(); // back to the budget at once, for the transfers waiting for it
     }

@@ -1,5 +1,6 @@
 package io.rbdstack.agent.store;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import io.rbdstack.spi.storage.ImageStorePath;
 import io.rbdstack.spi.storage.ImageStorePathException;
 import java.io.IOException;
@@ -44,6 +45,9 @@ public final class ImageStoreDirectory implements ImageStore {
     /** O_CREAT|O_EXCL|O_NOFOLLOW: a new file, never one a link stands for. */
     private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
+    /** The same, written around the page cache (O_DIRECT). */
+    private static final Set<OpenOption> CREATE_NEW_DIRECT = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS, ExtendedOpenOption.DIRECT);
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     /** What a file is called until it is whole. */
     static final String PARTIAL = ".part";
@@ -117,15 +121,15 @@ public final class ImageStoreDirectory implements ImageStore {
                 throw ImageStore.taken(root.resolve(relative).toString());
             }
             Path partial = Path.of(file.name() + PARTIAL);
-            SeekableByteChannel channel = dir.newByteChannel(partial, CREATE_NEW); // another's partial is never touched
+            PartialFile created = createPartial(dir, partial); // another's partial is never touched
+            SeekableByteChannel channel = created.channel();
             try {
                 T result;
                 long size;
-                try (channel; SyncBehind syncing = new SyncBehind(fileChannel(channel));
-                     OutputStream out = new ChannelOutput(syncing)) {
+                try (channel; FileBody body = created.body(); OutputStream out = new ChannelOutput(body)) {
                     result = writer.write(out);
                     out.flush();
-                    syncing.finish();
+                    body.finish();
                     force(channel);
                     size = channel.size();
                 }
@@ -136,6 +140,48 @@ public final class ImageStoreDirectory implements ImageStore {
                 deleteAfterFailure(dir, partial, e);
                 throw e;
             }
+        }
+    }
+
+    /** A partial file just created, and how the backup's bytes go to it. */
+    private record PartialFile(SeekableByteChannel channel, FileBody body) {
+    }
+
+    /**
+     * Creates {@code partial}, to be written around the page cache ({@link DirectFileOutput}) where the file system
+     * takes {@code O_DIRECT}, else through the page cache and synced behind the writes ({@link SyncBehind}).
+     */
+    private PartialFile createPartial(SecureDirectoryStream<Path> dir, Path partial) throws IOException {
+        int alignment = directAlignment();
+        if (alignment > 0) {
+            SeekableByteChannel channel = null;
+            try {
+                channel = dir.newByteChannel(partial, CREATE_NEW_DIRECT);
+                return new PartialFile(channel, new DirectFileOutput(fileChannel(channel), alignment));
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (IOException | UnsupportedOperationException e) {
+                // EINVAL from a file system without O_DIRECT, which Linux returns after creating the file (and the
+                // JDK's own check of the descriptor throws UnsupportedOperationException): created anew below.
+                if (channel != null) {
+                    channel.close();
+                }
+                deleteIfPresent(dir, partial);
+                LOG.info("Image store {} takes no direct writes ({}): {} goes through the page cache", root,
+                        e.getMessage(), partial);
+            }
+        }
+        SeekableByteChannel channel = dir.newByteChannel(partial, CREATE_NEW);
+        return new PartialFile(channel, new SyncBehind(fileChannel(channel)));
+    }
+
+    /** The block size direct writes align to (at least 4 KiB), or 0 when the store's cannot be used for it. */
+    private int directAlignment() {
+        try {
+            long block = Math.max(4096, Files.getFileStore(root).getBlockSize());
+            return Long.bitCount(block) == 1 && block <= DirectFileOutput.STAGING ? (int) block : 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return 0;
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.GatheringByteChannel;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #close}. An interrupt of the writing thread closes the channel, and the JDK's close waits for the sync
  * under way (at most {@link #EVERY} bytes of data).
  */
-final class SyncBehind implements GatheringByteChannel {
+final class SyncBehind implements FileBody {
 
     /** Bytes written between two syncs started: a few per incremental, one per 16 RBD objects of a full backup. */
     static final long EVERY = 16L << 20;
@@ -71,7 +70,8 @@ final class SyncBehind implements GatheringByteChannel {
     }
 
     /** Waits for the sync under way, if any, and throws its failure: the caller syncs the rest itself. */
-    void finish() throws IOException {
+    @Override
+    public void finish() throws IOException {
         awaitSync();
     }
 

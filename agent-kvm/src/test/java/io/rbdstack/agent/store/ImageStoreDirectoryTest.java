@@ -76,6 +76,20 @@ class ImageStoreDirectoryTest {
     }
 
     @Test
+    void aLargeFileIsWrittenWholeToTheLastByte() throws Exception {
+        byte[] data = new byte[3 * DirectFileOutput.STAGING + 5];
+        new java.util.Random(1).nextBytes(data);
+        ImageStoreDirectory store = open(store());
+        ImageStore.Written<Void> written = store.writeAtomically("snapshots/3/s1.rbddiff", out -> {
+            out.write(data, 0, 100); // a record's size, gathered
+            out.write(data, 100, data.length - 100);
+            return null;
+        });
+        assertEquals(data.length, written.sizeBytes());
+        assertArrayEquals(data, Files.readAllBytes(store().resolve("snapshots/3/s1.rbddiff")));
+    }
+
+    @Test
     void aFailedWriteLeavesNothing() throws Exception {
         ImageStoreDirectory store = open(store());
         IOException failure = assertThrows(IOException.class, () -> store.writeAtomically("a/b.rbddiff", out -> {

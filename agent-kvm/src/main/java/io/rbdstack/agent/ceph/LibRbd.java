@@ -349,6 +349,21 @@ interface LibRbd extends Library {
     /** {@code int64_t rbd_get_data_pool_id(rbd_image_t image)}: the pool of the image's data objects. */
     long rbd_get_data_pool_id(Pointer image);
 
+    /**
+     * {@code int rbd_get_overlap(rbd_image_t image, uint64_t *overlap)}: the bytes shared with the parent at the open
+     * snapshot; -ENOENT when the image has no parent there.
+     */
+    int rbd_get_overlap(Pointer image, LongByReference overlap);
+
+    /**
+     * {@code int rbd_get_block_name_prefix(rbd_image_t image, char *prefix, size_t prefix_len)}: the data objects'
+     * name prefix, NUL-terminated; -ERANGE when the buffer is too small.
+     */
+    int rbd_get_block_name_prefix(Pointer image, byte[] prefix, long prefixLength);
+
+    /** {@code RBD_FEATURE_MIGRATING}: the image is being migrated; objects not moved yet are read from the source. */
+    long FEATURE_MIGRATING = 1L << 8;
+
     /** {@code int rbd_snap_get_id(rbd_image_t image, const char *snapname, uint64_t *snap_id)}. */
     int rbd_snap_get_id(Pointer image, String snapName, LongByReference snapId);
 }

@@ -128,7 +128,7 @@ public final class RbdBackups {
             int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
             String what = session.pool().cephPool() + "/" + image + "@" + toSnapshot;
             // An incremental's extents are small and several share an object: one OSD operation reads them all.
-            try (SnapshotObjects objects = fromSnapshot == null ? null
+            try (SnapshotObjects objects = fromSnapshot == null || ranges.isEmpty() ? null
                     : SnapshotObjects.of(session, snapshot, toSnapshot, what);
                  ReadAhead reads = new ReadAhead(snapshot, objects, what, ranges, readsInFlight(longest),
                          hash == null ? 1 : heldWhileHashing(longest), TransferBuffers.AGENT)) {

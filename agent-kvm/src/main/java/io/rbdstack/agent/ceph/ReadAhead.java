@@ -105,8 +105,8 @@ final class ReadAhead implements AutoCloseable {
         this.depth = Math.max(1, Math.min(depth, free.size() - maxHeld));
         try {
             fill();
-        } catch (CephException e) {
-            close();
+        } catch (CephException | RuntimeException | Error e) {
+            close(); // waits for the reads queued before the failure
             throw e;
         }
     }

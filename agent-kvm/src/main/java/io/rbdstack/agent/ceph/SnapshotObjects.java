@@ -22,8 +22,8 @@ import java.util.List;
  *
  * <p>Only for an image laid out plainly, whose bytes librbd reads straight from its objects: format 2, no parent at
  * the snapshot (a clone's missing object is its parent's data), no striping across objects, data in the image's own
- * pool. {@link #of} says null otherwise, and librbd reads it. A missing object, or one shorter than an extent, reads
- * as zeroes, as through librbd.
+ * pool, not being migrated. {@link #of} says null otherwise, and librbd reads it. An object shorter than an extent
+ * reads as zeroes past its end, as through librbd.
  */
 final class SnapshotObjects implements AutoCloseable {
 
@@ -58,10 +58,17 @@ final class SnapshotObjects implements AutoCloseable {
             throw new CephException("cannot read the layout of " + what + ": " + CephErrors.describe(e.getReturnValue()),
                     e.getReturnValue(), e);
         }
-        String prefix = Native.toString(info.block_name_prefix, "US-ASCII");
-        LongByReference stripes = new LongByReference();
         Pointer image = snapshot.getPointer();
-        if (!prefix.startsWith(DATA_PREFIX) || info.parent_pool != -1 || info.obj_size <= 0
+        byte[] name = new byte[128];
+        LongByReference stripes = new LongByReference();
+        LongByReference features = new LongByReference();
+        LongByReference overlap = new LongByReference();
+        if (info.obj_size <= 0
+                || LibRbd.INSTANCE.rbd_get_block_name_prefix(image, name, name.length) < 0
+                || !Native.toString(name, "US-ASCII").startsWith(DATA_PREFIX)
+                || sharesWithParent(LibRbd.INSTANCE.rbd_get_overlap(image, overlap), overlap.getValue())
+                || LibRbd.INSTANCE.rbd_get_features(image, features) < 0
+                || (features.getValue() & LibRbd.FEATURE_MIGRATING) != 0
                 || LibRbd.INSTANCE.rbd_get_stripe_count(image, stripes) < 0 || stripes.getValue() != 1
                 || LibRbd.INSTANCE.rbd_get_data_pool_id(image)
                         != LibRados.INSTANCE.rados_ioctx_get_id(session.ioCtx().getPointer())) {
@@ -80,7 +87,15 @@ final class SnapshotObjects implements AutoCloseable {
                     + CephErrors.describe(e.getReturnValue()), e.getReturnValue(), e);
         }
         LibRados.INSTANCE.rados_ioctx_snap_set_read(ioCtx.getPointer(), snapId.getValue());
-        return new SnapshotObjects(session.rados(), ioCtx, prefix, info.obj_size, what);
+        return new SnapshotObjects(session.rados(), ioCtx, Native.toString(name, "US-ASCII"), info.obj_size, what);
+    }
+
+    /**
+     * Whether reads may find a parent's data, from {@code rbd_get_overlap}'s answer: at a snapshot librbd answers 0
+     * with an overlap of 0 when there is no parent (-ENOENT only elsewhere); an unknown answer counts as a parent.
+     */
+    static boolean sharesWithParent(int overlapRc, long overlapBytes) {
+        return overlapRc == -CephErrors.ENOENT ? false : overlapRc < 0 || overlapBytes > 0;
     }
 
     /** The object that holds all of {@code range}, or -1 when it spans two. */
@@ -101,23 +116,54 @@ final class SnapshotObjects implements AutoCloseable {
         }
         Pointer completion = made.getValue();
         Pointer op = LibRados.INSTANCE.rados_create_read_op();
-        Memory results = new Memory((long) RESULT_BYTES * ranges.size());
-        results.clear();
-        long objectStart = object * objectBytes;
-        for (int i = 0; i < ranges.size(); i++) {
-            ReadAhead.Range range = ranges.get(i);
-            LibRados.INSTANCE.rados_read_op_read(op, range.offset() - objectStart, range.length(), buffers.get(i),
-                    results.share((long) i * RESULT_BYTES), results.share((long) i * RESULT_BYTES + 8));
-            LibRados.INSTANCE.rados_read_op_set_flags(op, LibRbd.FADVISE_NOCACHE);
+        Memory results = null;
+        boolean queued = false;
+        try {
+            results = new Memory((long) RESULT_BYTES * ranges.size());
+            results.clear();
+            long objectStart = object * objectBytes;
+            for (int i = 0; i < ranges.size(); i++) {
+                ReadAhead.Range range = ranges.get(i);
+                LibRados.INSTANCE.rados_read_op_read(op, range.offset() - objectStart, range.length(), buffers.get(i),
+                        results.share((long) i * RESULT_BYTES), results.share((long) i * RESULT_BYTES + 8));
+                LibRados.INSTANCE.rados_read_op_set_flags(op, LibRbd.FADVISE_NOCACHE);
+            }
+            rc = LibRados.INSTANCE.rados_aio_read_op_operate(op, ioCtx.getPointer(), completion,
+                    String.format("%s.%016x", prefix, object), 0);
+            if (rc < 0) {
+                throw new CephException("cannot read object " + object + " of " + what + ": " + CephErrors.describe(rc),
+                        rc);
+            }
+            queued = true;
+            return new Read(op, completion, results, ranges, buffers);
+        } finally {
+            if (!queued) { // nothing will write into the results or the buffers
+                LibRados.INSTANCE.rados_release_read_op(op);
+                LibRados.INSTANCE.rados_aio_release(completion);
+                if (results != null) {
+                    results.close();
+                }
+            }
         }
-        rc = LibRados.INSTANCE.rados_aio_read_op_operate(op, ioCtx.getPointer(), completion,
-                String.format("%s.%016x", prefix, object), 0);
+    }
+
+    /**
+     * What one extent of a read that has ended gives: {@code rc} the operation's return value, {@code extentRc} and
+     * {@code bytesRead} the extent's own; its {@code length} bytes (the part past the object's end zero-filled in
+     * {@code buffer}), or -errno. A missing object is an error: the diff listed the extent because its object exists
+     * at the snapshot, so the snapshot went meanwhile (librbd fails such a read too).
+     */
+    static long extent(int rc, int extentRc, long bytesRead, Pointer buffer, int length) {
         if (rc < 0) {
-            LibRados.INSTANCE.rados_release_read_op(op);
-            LibRados.INSTANCE.rados_aio_release(completion);
-            throw new CephException("cannot read object " + object + " of " + what + ": " + CephErrors.describe(rc), rc);
+            return rc;
         }
-        return new Read(op, completion, results, ranges, buffers);
+        if (extentRc < 0) {
+            return extentRc;
+        }
+        if (bytesRead < length) { // the object ends before the extent does: zeroes, as librbd reads them
+            buffer.setMemory(bytesRead, length - bytesRead, (byte) 0);
+        }
+        return length;
     }
 
     /** Frees the I/O context; no read may be in flight. */
@@ -147,9 +193,8 @@ final class SnapshotObjects implements AutoCloseable {
         }
 
         /**
-         * Waits, however long it takes, for the operation's end; the bytes of extent {@code index} (its length: a
-         * missing object or a short one is zero-filled), or -errno. Each extent is awaited once; the last frees the
-         * operation.
+         * Waits, however long it takes, for the operation's end; the bytes of extent {@code index} ({@link #extent}),
+         * or -errno. Each extent is awaited once; the last frees the operation.
          */
         long await(int index) {
             if (!ended) {
@@ -157,7 +202,7 @@ final class SnapshotObjects implements AutoCloseable {
                 rc = LibRados.INSTANCE.rados_aio_get_return_value(completion);
                 ended = true;
             }
-            long result = extent(index);
+            long result = extentResult(index);
             if (++awaited == ranges.size()) {
                 LibRados.INSTANCE.rados_release_read_op(op);
                 LibRados.INSTANCE.rados_aio_release(completion);
@@ -166,21 +211,9 @@ final class SnapshotObjects implements AutoCloseable {
             return result;
         }
 
-        private long extent(int index) {
-            int length = ranges.get(index).length();
-            int extentRc = rc < 0 ? rc : results.getInt((long) index * RESULT_BYTES + 8);
-            if (extentRc == -CephErrors.ENOENT) { // no object at the snapshot: nothing was written there
-                buffers.get(index).setMemory(0, length, (byte) 0);
-                return length;
-            }
-            if (extentRc < 0) {
-                return extentRc;
-            }
-            long read = results.getLong((long) index * RESULT_BYTES);
-            if (read < length) { // the object ends before the extent does
-                buffers.get(index).setMemory(read, length - read, (byte) 0);
-            }
-            return length;
+        private long extentResult(int index) {
+            return SnapshotObjects.extent(rc, results.getInt((long) index * RESULT_BYTES + 8),
+                    results.getLong((long) index * RESULT_BYTES), buffers.get(index), ranges.get(index).length());
         }
     }
 }

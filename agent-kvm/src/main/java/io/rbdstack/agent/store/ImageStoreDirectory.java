@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,8 @@ public final class ImageStoreDirectory implements ImageStore {
     private static final Set<OpenOption> CREATE_NEW_DIRECT = Set.of(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS, ExtendedOpenOption.DIRECT);
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    /** Store roots whose file system refused O_DIRECT: their files go through the page cache from then on. */
+    private static final Set<Path> NO_DIRECT_WRITES = ConcurrentHashMap.newKeySet();
     /** What a file is called until it is whole. */
     static final String PARTIAL = ".part";
 
@@ -121,7 +124,7 @@ public final class ImageStoreDirectory implements ImageStore {
                 throw ImageStore.taken(root.resolve(relative).toString());
             }
             Path partial = Path.of(file.name() + PARTIAL);
-            PartialFile created = createPartial(dir, partial); // another's partial is never touched
+            PartialFile created = createPartial(dir, partial, file); // another's partial is never touched
             SeekableByteChannel channel = created.channel();
             try {
                 T result;
@@ -148,39 +151,56 @@ public final class ImageStoreDirectory implements ImageStore {
     }
 
     /**
-     * Creates {@code partial}, to be written around the page cache ({@link DirectFileOutput}) where the file system
-     * takes {@code O_DIRECT}, else through the page cache and synced behind the writes ({@link SyncBehind}).
+     * Creates {@code partial} in {@code file}'s directory, to be written around the page cache ({@link
+     * DirectFileOutput}) where the file system takes {@code O_DIRECT}, else through the page cache and synced behind
+     * the writes ({@link SyncBehind}). Anything but the file's creation failing deletes it again.
      */
-    private PartialFile createPartial(SecureDirectoryStream<Path> dir, Path partial) throws IOException {
-        int alignment = directAlignment();
+    private PartialFile createPartial(SecureDirectoryStream<Path> dir, Path partial, StoreRelativePath file)
+            throws IOException {
+        int alignment = NO_DIRECT_WRITES.contains(root) ? 0 : directAlignment(file);
+        SeekableByteChannel channel;
         if (alignment > 0) {
-            SeekableByteChannel channel = null;
             try {
                 channel = dir.newByteChannel(partial, CREATE_NEW_DIRECT);
-                return new PartialFile(channel, new DirectFileOutput(fileChannel(channel), alignment));
-            } catch (FileAlreadyExistsException e) {
-                throw e;
-            } catch (IOException | UnsupportedOperationException e) {
-                // EINVAL from a file system without O_DIRECT, which Linux returns after creating the file (and the
-                // JDK's own check of the descriptor throws UnsupportedOperationException): created anew below.
-                if (channel != null) {
-                    channel.close();
-                }
+            } catch (UnsupportedOperationException e) {
+                // The JDK creates the file, then asks for O_DIRECT, which this file system refuses: the file is this
+                // attempt's own (so is its name). The JDK leaves that descriptor open, so the store is remembered.
+                NO_DIRECT_WRITES.add(root);
                 deleteIfPresent(dir, partial);
-                LOG.info("Image store {} takes no direct writes ({}): {} goes through the page cache", root,
-                        e.getMessage(), partial);
+                LOG.info("Image store {} takes no direct writes ({}): its files go through the page cache", root,
+                        e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                return createPartial(dir, partial, file);
             }
+        } else {
+            channel = dir.newByteChannel(partial, CREATE_NEW);
         }
-        SeekableByteChannel channel = dir.newByteChannel(partial, CREATE_NEW);
-        return new PartialFile(channel, new SyncBehind(fileChannel(channel)));
+        try {
+            FileChannel fileChannel = fileChannel(channel);
+            return new PartialFile(channel, alignment > 0 ? new DirectFileOutput(fileChannel, alignment)
+                    : new SyncBehind(fileChannel));
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                channel.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            deleteAfterFailure(dir, partial, e);
+            throw e;
+        }
     }
 
-    /** The block size direct writes align to (at least 4 KiB), or 0 when the store's cannot be used for it. */
-    private int directAlignment() {
+    /**
+     * The block size direct writes into {@code file}'s directory align to (at least 4 KiB), or 0 when its file system
+     * cannot say or its blocks are larger than {@link DirectFileOutput#STAGING}.
+     */
+    private int directAlignment(StoreRelativePath file) {
+        Path directory = root.resolve(String.join("/", file.directories()));
         try {
-            long block = Math.max(4096, Files.getFileStore(root).getBlockSize());
+            long block = Math.max(4096, Files.getFileStore(directory).getBlockSize());
             return Long.bitCount(block) == 1 && block <= DirectFileOutput.STAGING ? (int) block : 0;
         } catch (IOException | UnsupportedOperationException e) {
+            LOG.info("The block size of {} is unknown ({}): {} goes through the page cache", directory, e.getMessage(),
+                    file.name());
             return 0;
         }
     }
@@ -283,7 +303,7 @@ public final class ImageStoreDirectory implements ImageStore {
     }
 
     /** Removes what a failed write left; a failure to is added to the write's, never hides it. */
-    private static void deleteAfterFailure(SecureDirectoryStream<Path> dir, Path name, Exception failure) {
+    private static void deleteAfterFailure(SecureDirectoryStream<Path> dir, Path name, Throwable failure) {
         try {
             deleteIfPresent(dir, name);
         } catch (IOException cleanup) {

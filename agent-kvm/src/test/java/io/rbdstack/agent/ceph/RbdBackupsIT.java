@@ -269,8 +269,8 @@ class RbdBackupsIT {
             write(session, source, 0, bytes((int) (4 * MIB), 11));
             write(session, source, 8 * MIB, bytes(64 * 1024, 12));
             snapshots.create(source, "s1");
-            // Several extents of one object (read in one operation), one spanning two objects (through librbd),
-            // one past the end of what its object held, and one in an object that did not exist.
+            // Several extents of one object (read in one operation), one spanning two objects (through librbd), one
+            // in an object written at s1 only in part, and one in an object new since s1.
             for (int i = 0; i < 6; i++) {
                 write(session, source, 300_000L * i + 7, bytes(20_000 + i, 20 + i));
             }
@@ -278,6 +278,7 @@ class RbdBackupsIT {
             write(session, source, 8 * MIB + 3 * MIB, bytes(70_000, 14));
             write(session, source, 20 * MIB + 12345, bytes(50_000, 15));
             snapshots.create(source, "s2");
+            assertTrue(readPerObject(session, source, "s2"), "a plain image's objects are read directly");
             Path incremental = export(backups, source, "s1", "s2");
             assertEquals(-1, Files.mismatch(cephExportDiff(source, "s1", "s2"), incremental), "plain image");
 
@@ -290,6 +291,7 @@ class RbdBackupsIT {
             write(session, clone, 5 * MIB + 100, bytes(30_000, 16));
             write(session, clone, 5 * MIB + 900_000, bytes(30_000, 17));
             snapshots.create(clone, "c2");
+            assertFalse(readPerObject(session, clone, "c2"), "a linked clone is read through librbd");
             Path cloneIncremental = export(backups, clone, "c1", "c2");
             assertEquals(-1, Files.mismatch(cephExportDiff(clone, "c1", "c2"), cloneIncremental), "linked clone");
             String restored = newImage(rbd, 1 * MIB);
@@ -452,6 +454,17 @@ class RbdBackupsIT {
                 HexFormat.of().formatHex(digest), "the digest behind is the file's SHA-256");
         assertEquals(0, TransferBuffers.AGENT.lent(), "every buffer given back");
         return file;
+    }
+
+    /** Whether an incremental backup of {@code image@snapshot} reads its objects directly ({@link SnapshotObjects}). */
+    private static boolean readPerObject(RadosSession session, String image, String snapshot) throws Exception {
+        com.ceph.rbd.Rbd rbd = new com.ceph.rbd.Rbd(session.ioCtx());
+        com.ceph.rbd.RbdImage opened = rbd.openReadOnly(image, snapshot);
+        try (SnapshotObjects objects = SnapshotObjects.of(session, opened, snapshot, image)) {
+            return objects != null;
+        } finally {
+            rbd.close(opened);
+        }
     }
 
     private Path cephExportDiff(String image, String from, String to) throws Exception {

@@ -21,10 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** Direct writes on the temporary directory's file system: every byte lands where it was written, the tail too. */
 class DirectFileOutputTest {
 
-    private static final int BLOCK = 4096;
-
     @TempDir
     Path dir;
+
+    /** The alignment the JDK checks direct writes against: the file system's fragment size. */
+    private int block;
+
+    @org.junit.jupiter.api.BeforeEach
+    void blockSize() throws IOException {
+        block = (int) Math.max(4096, Files.getFileStore(dir).getBlockSize());
+    }
 
     private FileChannel create(String name) throws IOException {
         return FileChannel.open(dir.resolve(name), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -35,7 +41,7 @@ class DirectFileOutputTest {
     void writesOfEverySizeAndKindLandInOrderAndTheFileEndsAtTheLastByte() throws IOException {
         Random random = new Random(42);
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
-        try (FileChannel file = create("a"); DirectFileOutput out = new DirectFileOutput(file, BLOCK)) {
+        try (FileChannel file = create("a"); DirectFileOutput out = new DirectFileOutput(file, block)) {
             // A diff's shape: small records between data of 64 KiB up to more than one staging buffer, native
             // buffers, array-backed ones and a gathered pair.
             for (int i = 0; i < 40; i++) {
@@ -61,19 +67,19 @@ class DirectFileOutputTest {
             assertEquals(expected.size(), file.size(), "the last block's padding cut off");
         }
         byte[] written = Files.readAllBytes(dir.resolve("a"));
-        assertTrue(expected.size() % BLOCK != 0, "the test ends within a block");
+        assertTrue(expected.size() % block != 0, "the test ends within a block");
         assertArrayEquals(expected.toByteArray(), written);
     }
 
     @Test
     void aFileOfWholeBlocksOrNoneIsWrittenAsItIs() throws IOException {
         byte[] data = bytes(new Random(7), 2 * DirectFileOutput.STAGING);
-        try (FileChannel file = create("whole"); DirectFileOutput out = new DirectFileOutput(file, BLOCK)) {
+        try (FileChannel file = create("whole"); DirectFileOutput out = new DirectFileOutput(file, block)) {
             out.write(ByteBuffer.wrap(data));
             out.finish();
         }
         assertArrayEquals(data, Files.readAllBytes(dir.resolve("whole")));
-        try (FileChannel file = create("empty"); DirectFileOutput out = new DirectFileOutput(file, BLOCK)) {
+        try (FileChannel file = create("empty"); DirectFileOutput out = new DirectFileOutput(file, block)) {
             out.finish();
         }
         assertEquals(0, Files.size(dir.resolve("empty")));
@@ -82,7 +88,7 @@ class DirectFileOutputTest {
     @Test
     void noWriteAfterFinishOrCloseAndNoAlignmentButAPowerOfTwo() throws IOException {
         try (FileChannel file = create("b")) {
-            DirectFileOutput out = new DirectFileOutput(file, BLOCK);
+            DirectFileOutput out = new DirectFileOutput(file, block);
             out.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
             out.finish();
             IOException finished = assertThrows(IOException.class, () -> out.write(ByteBuffer.wrap(new byte[1])));
@@ -98,7 +104,7 @@ class DirectFileOutputTest {
     @Test
     void aFailedWriteIsThrownByTheNextCallAndNothingMoreIsWritten() throws IOException {
         FileChannel file = create("c");
-        DirectFileOutput out = new DirectFileOutput(file, BLOCK);
+        DirectFileOutput out = new DirectFileOutput(file, block);
         file.close();
         out.write(ByteBuffer.wrap(new byte[DirectFileOutput.STAGING])); // full: handed to the writer, which fails
         // The next full buffer waits for the first write, and throws its failure.
@@ -109,6 +115,7 @@ class DirectFileOutputTest {
         assertEquals("an earlier write to the file failed", next.getMessage());
         out.close(); // returns: no write is left under way
         assertThrows(ClosedChannelException.class, () -> out.write(ByteBuffer.wrap(new byte[1])));
+        assertEquals(0, Files.size(dir.resolve("c")), "nothing was written");
     }
 
     private static byte[] bytes(Random random, int length) {

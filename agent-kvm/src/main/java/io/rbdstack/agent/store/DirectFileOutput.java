@@ -188,8 +188,9 @@ final class DirectFileOutput implements FileBody {
             writing = null;
         } catch (ExecutionException e) {
             writing = null;
-            failed = e.getCause() instanceof IOException io ? new IOException("cannot write the file: "
-                    + (io.getMessage() == null ? io.getClass().getSimpleName() : io.getMessage()), io) : new IOException("cannot write the file", e.getCause());
+            Throwable cause = e.getCause();
+            failed = new IOException("cannot write the file: " + (cause.getMessage() == null
+                    ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
             throw failed;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -243,19 +243,27 @@ class SnapshotSchedulerIT {
         }
     }
 
-    /** The newest createSnapshot job of a policy, as queryAsyncJobResult shows it. */
+    /**
+     * The newest createSnapshot job of a policy, as queryAsyncJobResult shows it once it has ended. Awaited: the
+     * scheduler claims a slot before it submits the slot's job (a refused one after raising its alert), so a test
+     * that saw the claim and no job pending may look before the job is there (CI, 2026-12-05).
+     */
     private record PolicyJob(int status, String errorText) {
         static PolicyJob latest(ApiClient admin, String policy) throws Exception {
-            String uuid;
-            try (Connection c = cloud.db().connect(); PreparedStatement ps = c.prepareStatement("SELECT uuid FROM"
-                    + " async_job WHERE cmd = 'createSnapshot' AND cmd_info LIKE ? ORDER BY id DESC LIMIT 1")) {
-                ps.setString(1, "%" + policy + "%");
-                try (ResultSet rs = ps.executeQuery()) {
-                    assertTrue(rs.next(), "no job of policy " + policy);
-                    uuid = rs.getString(1);
+            String[] uuid = new String[1];
+            await("a job of policy " + policy, Duration.ofSeconds(10), () -> {
+                try (Connection c = cloud.db().connect(); PreparedStatement ps = c.prepareStatement("SELECT uuid"
+                        + " FROM async_job WHERE cmd = 'createSnapshot' AND cmd_info LIKE ? ORDER BY id DESC LIMIT 1")) {
+                    ps.setString(1, "%" + policy + "%");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        uuid[0] = rs.next() ? rs.getString(1) : null;
+                        return uuid[0] != null;
+                    }
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
                 }
-            }
-            var job = admin.awaitJob(uuid);
+            });
+            var job = admin.awaitJob(uuid[0]);
             return new PolicyJob(job.get("jobstatus").asInt(), job.path("jobresult").path("errortext").asText());
         }
     }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -73,14 +74,27 @@ final class Chromium implements AutoCloseable {
         field.sendKeys(text);
     }
 
+    /**
+     * Clicks the element once it is visible and nothing lies over it: Chrome refuses a click that another element
+     * would get (nothing is clicked then), so it is tried again. Seen in CI: a dialog's select clicked while the
+     * dialog was still zooming in.
+     */
+    void click(By by) {
+        visible(by);
+        await().ignoring(ElementClickInterceptedException.class).until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
+    }
+
     /** Clicks the navigation entry with this text. */
     void menu(String entry) {
-        visible(By.xpath("//li[contains(@class,'ant-menu-item')][contains(., '" + entry + "')]")).click();
+        click(By.xpath("//li[contains(@class,'ant-menu-item')][contains(., '" + entry + "')]"));
     }
 
     /** Opens the antd select around the element {@code id} and picks the option whose label contains {@code text}. */
     void choose(String id, String text) {
-        visible(By.xpath("//*[@id='" + id + "']/ancestor::div[contains(@class,'ant-select')][1]")).click();
+        click(By.xpath("//*[@id='" + id + "']/ancestor::div[contains(@class,'ant-select')][1]"));
         // Once the drop-down has stopped sliding in: a click while it moves can land on the option beside.
         visible(By.xpath("//div[contains(@class,'ant-select-dropdown') and not(contains(@class,'hidden'))"
                 + " and not(contains(@class,'-enter')) and not(contains(@class,'-appear'))]"

@@ -64,7 +64,7 @@ class WebUiAdminIT {
     }
 
     static void tab(String name) {
-        chromium.visible(By.xpath("//div[@role='tab'][starts-with(normalize-space(.), '" + name + "')]")).click();
+        chromium.click(By.xpath("//div[@role='tab'][starts-with(normalize-space(.), '" + name + "')]"));
     }
 
     /** The row action button of the row marked {@code data-row=row} (infrastructure, domains, accounts). */
@@ -131,24 +131,24 @@ class WebUiAdminIT {
     @Order(1)
     void aPodIsAddedWithItsWrongGatewayShownInPlaceThenEditedAndDeleted() throws Exception {
         tab("Pods");
-        chromium.visible(By.id("add-pod")).click();
+        chromium.click(By.id("add-pod"));
         chromium.await().until(d -> d.findElement(By.xpath("//*[@id='new-pod-zoneid']/ancestor::div[contains(@class,"
                 + "'ant-select')][1]")).getText().contains("ceph-zone"));
         chromium.type("new-pod-name", "ui-pod");
         chromium.type("new-pod-gateway", "10.1.0.300");
         chromium.type("new-pod-netmask", "255.255.255.0");
-        chromium.visible(By.id("new-pod-ok")).click();
+        chromium.click(By.id("new-pod-ok"));
         String error = chromium.visible(Chromium.errorUnder("new-pod-gateway")).getText();
         assertTrue(error.contains("parameter gateway"), error);
         assertEquals("new-pod-gateway", chromium.driver.switchTo().activeElement().getAttribute("id"));
         screenshot("infrastructure-add-pod-error");
 
         chromium.type("new-pod-gateway", "10.1.0.1");
-        chromium.visible(By.id("new-pod-ok")).click();
+        chromium.click(By.id("new-pod-ok"));
         action("ui-pod", "edit").click();
         chromium.type("edit-pod-name", "ui-pod-2");
         choose("edit-pod-allocationstate", "Disabled");
-        chromium.visible(By.id("edit-pod-ok")).click();
+        chromium.click(By.id("edit-pod-ok"));
         chromium.waitForText(By.xpath("//tr[.//*[@data-row='ui-pod-2']]"), "Disabled", Duration.ofSeconds(20));
         JsonNode pod = only("listPods", "pod", "name", "ui-pod-2");
         assertEquals("Disabled", pod.get("allocationstate").asText());
@@ -198,10 +198,10 @@ class WebUiAdminIT {
     @Test
     @Order(4)
     void anAddedHostShowsItsAgentSetUpWithTheOneTimeCredentialThenIsDeleted() throws Exception {
-        chromium.visible(By.id("add-host")).click();
+        chromium.click(By.id("add-host"));
         // The one cluster is chosen by itself.
         chromium.type("new-host-url", "http://kvm2.example");
-        chromium.visible(By.id("new-host-ok")).click();
+        chromium.click(By.id("new-host-ok"));
         String properties = chromium.visible(By.id("agent-properties")).getText();
         JsonNode added = only("listHosts", "host", "keyword", "kvm2.example");
         assertFalse("Up".equals(added.get("state").asText()), "no agent has used the credential yet: " + added);
@@ -240,7 +240,7 @@ class WebUiAdminIT {
                 queued);
         By status = By.cssSelector("[data-queued='" + queued + "']");
         try {
-            chromium.visible(By.xpath("//button[normalize-space()='Refresh']")).click();
+            chromium.click(By.xpath("//button[normalize-space()='Refresh']"));
             assertEquals("queued (2 ahead)", chromium.visible(status).getText());
         } finally {
             sql("UPDATE async_job SET job_status = 1, job_result_type = 'object', job_result = '{}',"
@@ -278,7 +278,7 @@ class WebUiAdminIT {
         screenshot("alerts");
 
         table.findElement(By.cssSelector("tbody tr.ant-table-row .ant-checkbox-input")).click();
-        chromium.visible(By.id("archive-alerts")).click();
+        chromium.click(By.id("archive-alerts"));
         confirm("Archive");
         chromium.await().until(d -> table.getText().contains("No open alerts."));
         assertEquals(1, OneHostCloud.list(cloud.admin(), "listAlerts", "alert", "archived", "true").size());
@@ -286,7 +286,7 @@ class WebUiAdminIT {
         choose("alert-archived", "Archived");
         chromium.await().until(d -> table.getText().contains("ALERT.COMPUTE.HOST"));
         table.findElement(By.cssSelector("tbody tr.ant-table-row .ant-checkbox-input")).click();
-        chromium.visible(By.id("delete-alerts")).click();
+        chromium.click(By.id("delete-alerts"));
         confirm("Delete");
         chromium.await().until(d -> table.getText().contains("No archived alerts."));
         assertEquals(431, cloud.admin().call("listAlerts", "id", alertId).status(), "deleted");
@@ -297,21 +297,21 @@ class WebUiAdminIT {
     void aDomainAnAccountAndAUserAreCreated() throws Exception {
         chromium.menu("Accounts");
         tab("Domains");
-        chromium.visible(By.id("add-domain")).click();
+        chromium.click(By.id("add-domain"));
         chromium.type("new-domain-name", "ui-dom");
-        chromium.visible(By.id("new-domain-ok")).click();
+        chromium.click(By.id("new-domain-ok"));
         chromium.visible(By.cssSelector("[data-row='ui-dom']"));
         String domainId = only("listDomains", "domain", "name", "ui-dom", "listall", "true").get("id").asText();
 
         tab("Accounts");
-        chromium.visible(By.id("add-account")).click();
+        chromium.click(By.id("add-account"));
         choose("new-account-domainid", "ui-dom");
         chromium.type("new-account-account", "ui-acct");
         fillUser("new-account", "ann", "Lee", "first-pass-1", "first-pass-2");
-        chromium.visible(By.id("new-account-ok")).click();
+        chromium.click(By.id("new-account-ok"));
         assertEquals("The two entries differ", chromium.visible(Chromium.errorUnder("new-account-repeat")).getText());
         chromium.type("new-account-repeat", "first-pass-1");
-        chromium.visible(By.id("new-account-ok")).click();
+        chromium.click(By.id("new-account-ok"));
         chromium.visible(By.cssSelector("[data-row='ui-acct']"));
         assertEquals(domainId, only("listAccounts", "account", "name", "ui-acct", "listall", "true").get("domainid").asText());
 
@@ -323,9 +323,9 @@ class WebUiAdminIT {
 
         chromium.visible(By.xpath("//tr[.//*[@data-row='ui-acct']]//button[contains(@class,'ant-table-row-expand-icon')]"))
                 .click();
-        chromium.visible(By.id("add-user-ui-acct")).click();
+        chromium.click(By.id("add-user-ui-acct"));
         fillUser("new-user", "bob", "Ray", "bob-pass-1", "bob-pass-1");
-        chromium.visible(By.id("new-user-ok")).click();
+        chromium.click(By.id("new-user-ok"));
         chromium.visible(By.cssSelector("[data-users-of='ui-acct'] [data-user='bob']"));
         assertEquals(2, only("listAccounts", "account", "name", "ui-acct", "listall", "true").get("user").size());
         screenshot("accounts");
@@ -334,19 +334,19 @@ class WebUiAdminIT {
     @Test
     @Order(8)
     void aUsersPasswordIsChangedAndTheUserLogsInWithIt() throws Exception {
-        chromium.visible(By.cssSelector("[data-user='bob'] [data-action='password']")).click();
+        chromium.click(By.cssSelector("[data-user='bob'] [data-action='password']"));
         chromium.type("user-password-password", "bob-new-pass-2");
         chromium.type("user-password-repeat", "bob-new-pass-2");
-        chromium.visible(By.id("user-password-ok")).click();
+        chromium.click(By.id("user-password-ok"));
         success("Password of bob changed");
 
         // API keys: the secret shows once, and is gone from the page when its dialog closes.
-        chromium.visible(By.cssSelector("[data-user='bob'] [data-action='keys']")).click();
+        chromium.click(By.cssSelector("[data-user='bob'] [data-action='keys']"));
         confirm("Register");
         String secret = chromium.visible(By.id("secret-key")).getAttribute("value");
         assertTrue(secret.length() > 20, secret);
         screenshot("user-keys");
-        chromium.visible(By.id("secret-key-done")).click();
+        chromium.click(By.id("secret-key-done"));
         chromium.await().until(d -> d.findElements(By.id("secret-key")).stream().noneMatch(WebElement::isDisplayed));
         assertFalse(chromium.driver.getPageSource().contains(secret), "the secret is not kept in the page");
 
@@ -374,7 +374,7 @@ class WebUiAdminIT {
         chromium.driver.findElement(By.id("setting-keyword")).sendKeys(Keys.ENTER);
         chromium.await().until(d -> d.findElements(By.cssSelector("#settings tbody tr.ant-table-row")).size() == 1);
         chromium.type(field, "300");
-        chromium.visible(By.cssSelector("[data-setting='snapshot.delta.max'] [data-action='save']")).click();
+        chromium.click(By.cssSelector("[data-setting='snapshot.delta.max'] [data-action='save']"));
         String error = chromium.visible(Chromium.errorUnder(field)).getText();
         assertTrue(error.contains("300") && error.contains("parameter value"), error);
         assertEquals(field, chromium.driver.switchTo().activeElement().getAttribute("id"));
@@ -382,7 +382,7 @@ class WebUiAdminIT {
         screenshot("settings-error");
 
         chromium.type(field, "20");
-        chromium.visible(By.cssSelector("[data-setting='snapshot.delta.max'] [data-action='save']")).click();
+        chromium.click(By.cssSelector("[data-setting='snapshot.delta.max'] [data-action='save']"));
         success("snapshot.delta.max is now 20");
         assertTrue(chromium.driver.findElements(Chromium.errorUnder(field)).isEmpty(), "the error is gone");
         assertEquals("20", only("listConfigurations", "configuration", "name", "snapshot.delta.max").get("value").asText());

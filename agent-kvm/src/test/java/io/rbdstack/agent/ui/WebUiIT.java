@@ -115,7 +115,7 @@ class WebUiIT {
     @Order(3)
     void theWizardShowsCephsRefusalOfAWrongSecretAtTheSecretField() throws Exception {
         chromium.menu("Primary storage");
-        chromium.visible(By.id("add-storage")).click();
+        chromium.click(By.id("add-storage"));
         // The one zone is chosen by itself.
         chromium.await().until(d -> d.findElement(By.xpath("//*[@id='zone']/ancestor::div[contains(@class,'ant-select')][1]"))
                 .getText().contains("ceph-zone"));
@@ -177,12 +177,12 @@ class WebUiIT {
     @Order(6)
     void aVolumeIsCreatedFromTheVolumesPage() throws Exception {
         chromium.menu("Volumes");
-        chromium.visible(By.id("create-volume")).click();
+        chromium.click(By.id("create-volume"));
         chromium.type("volume-name", VOLUME_NAME);
         // The one zone is chosen by itself; the size stays at 1 GiB.
         chromium.await().until(d -> d.findElement(By.xpath("//*[@id='volume-zone']/ancestor::div[contains(@class,'ant-select')][1]"))
                 .getText().contains("ceph-zone"));
-        chromium.visible(By.id("create-volume-ok")).click();
+        chromium.click(By.id("create-volume-ok"));
         chromium.visible(By.linkText(VOLUME_NAME));
         List<JsonNode> volumes = OneHostCloud.list(cloud.admin(), "listVolumes", "volume", "listall", "true");
         assertEquals(1, volumes.size());
@@ -198,12 +198,12 @@ class WebUiIT {
         // Data for the backup to copy, so that it has bytes to count.
         RbdData.write(cloud.cephAdmin().ioCtx(), volumeId, 0, RbdData.bytes(32 << 20, 7));
         addImageStore();
-        chromium.visible(By.linkText(VOLUME_NAME)).click();
-        chromium.visible(By.id("take-snapshot")).click();
+        chromium.click(By.linkText(VOLUME_NAME));
+        chromium.click(By.id("take-snapshot"));
         chromium.await().until(d -> !snapshotsOfTheVolume().isEmpty());
         snapshotName = snapshotsOfTheVolume().get(0).get("name").asText();
         chromium.visible(By.cssSelector("[data-snapshot='" + snapshotName + "']"));
-        chromium.visible(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='backup']")).click();
+        chromium.click(By.cssSelector("[data-snapshot='" + snapshotName + "'] [data-action='backup']"));
 
         By bar = By.cssSelector("[data-backup='" + snapshotName + "'] [role='progressbar']");
         chromium.await().until(d -> "100".equals(d.findElement(bar).getAttribute("aria-valuenow")));

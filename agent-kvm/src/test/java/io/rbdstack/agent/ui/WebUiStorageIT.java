@@ -100,11 +100,11 @@ class WebUiStorageIT {
     @Order(1)
     void thePoolIsRenamedAndTaggedThenGoesIntoMaintenanceAndBack() throws Exception {
         chromium.menu("Primary storage");
-        chromium.visible(action("pool-actions", POOL, "edit")).click();
+        chromium.click(action("pool-actions", POOL, "edit"));
         chromium.type("edit-pool-name", RENAMED);
         WebElement tags = chromium.visible(By.id("edit-pool-tags"));
         tags.sendKeys("gold", Keys.ENTER);
-        chromium.visible(By.id("edit-pool-ok")).click();
+        chromium.click(By.id("edit-pool-ok"));
         chromium.visible(action("pool-actions", RENAMED, "edit"));
         assertEquals(RENAMED, pool().get("name").asText());
         assertEquals("gold", pool().get("tags").asText());
@@ -136,13 +136,13 @@ class WebUiStorageIT {
     @Order(3)
     void aDiskOfferingIsCreatedWithTagsAndAnIopsRange() throws Exception {
         chromium.menu("Disk offerings");
-        chromium.visible(By.id("create-offering")).click();
+        chromium.click(By.id("create-offering"));
         chromium.type("offering-name", OFFERING);
         chromium.type("offering-size", "2");
         chromium.visible(By.id("offering-tags")).sendKeys("gold", Keys.ENTER);
         chromium.type("offering-miniops", "100");
         chromium.type("offering-maxiops", "500");
-        chromium.visible(By.id("offering-ok")).click();
+        chromium.click(By.id("offering-ok"));
         WebElement row = chromium.visible(By.xpath("//tr[.//*[@data-offering='" + OFFERING + "']]"));
         assertTrue(row.getText().contains("2 GiB") && row.getText().contains("IOPS 100–500"), row.getText());
         JsonNode offering = list(cloud.admin(), "listDiskOfferings", "diskoffering", "name", OFFERING).get(0);
@@ -156,24 +156,24 @@ class WebUiStorageIT {
     @Order(4)
     void aVolumeIsResizedWhileItsProgressBarGoesTo100AndAShrinkIsRefusedWithTheReason() throws Exception {
         chromium.menu("Volumes");
-        chromium.visible(By.cssSelector("[data-resize='" + VOLUME + "']")).click();
+        chromium.click(By.cssSelector("[data-resize='" + VOLUME + "']"));
         chromium.type("resize-size", "3");
-        chromium.visible(By.id("resize-ok")).click();
+        chromium.click(By.id("resize-ok"));
         By bar = By.cssSelector("[data-resize-progress] [role='progressbar']");
         chromium.await().until(d -> "100".equals(d.findElement(bar).getAttribute("aria-valuenow")));
         assertTrue(chromium.visible(By.id("resize-done")).getText().contains("3.00 GiB"));
         assertEquals(3L << 30, volume(volumeId).get("size").asLong());
         chromium.screenshot("volume-resize");
-        chromium.visible(By.id("resize-ok")).click();
+        chromium.click(By.id("resize-ok"));
         waitForText(By.xpath("//tr[.//a[text()='" + VOLUME + "']]"), "3.00 GiB");
 
         // Smaller: the form asks for the shrink box first; with it, the server refuses and says why.
-        chromium.visible(By.cssSelector("[data-resize='" + VOLUME + "']")).click();
+        chromium.click(By.cssSelector("[data-resize='" + VOLUME + "']"));
         chromium.type("resize-size", "2");
-        chromium.visible(By.id("resize-ok")).click();
+        chromium.click(By.id("resize-ok"));
         assertTrue(chromium.visible(Chromium.errorUnder("resize-size")).getText().contains("Allow shrinking"));
-        chromium.visible(By.xpath("//*[@id='resize-shrink']/ancestor::label")).click();
-        chromium.visible(By.id("resize-ok")).click();
+        chromium.click(By.xpath("//*[@id='resize-shrink']/ancestor::label"));
+        chromium.click(By.id("resize-ok"));
         String refusal = chromium.visible(By.id("resize-error")).getText();
         assertTrue(refusal.contains("volumes on RBD only grow"), refusal);
         chromium.screenshot("volume-shrink-refused");
@@ -184,22 +184,22 @@ class WebUiStorageIT {
     @Test
     @Order(5)
     void aSnapshotPolicyIsCreatedAfterTheServerRefusedABadScheduleUnderItsField() throws Exception {
-        chromium.visible(By.linkText(VOLUME)).click();
-        chromium.visible(By.id("volume-policies")).click();
-        chromium.visible(By.id("create-policy")).click();
+        chromium.click(By.linkText(VOLUME));
+        chromium.click(By.id("volume-policies"));
+        chromium.click(By.id("create-policy"));
         chromium.visible(By.xpath("//label[contains(@class,'ant-radio-button-wrapper')][normalize-space()='hourly']"))
                 .click();
         chromium.type("policy-schedule", "75");
         chromium.type("policy-timezone", "Europe/Berlin");
         chromium.type("policy-maxsnaps", "4");
-        chromium.visible(By.id("policy-ok")).click();
+        chromium.click(By.id("policy-ok"));
         String error = chromium.visible(Chromium.errorUnder("policy-schedule")).getText();
         assertTrue(error.contains("invalid schedule [75]"), error);
         assertEquals("policy-schedule", chromium.driver.switchTo().activeElement().getAttribute("id"));
         chromium.screenshot("snapshot-policy-error");
 
         chromium.type("policy-schedule", "30");
-        chromium.visible(By.id("policy-ok")).click();
+        chromium.click(By.id("policy-ok"));
         WebElement row = chromium.visible(By.xpath("//tr[.//*[@data-policy='" + VOLUME + " HOURLY']]"));
         assertTrue(row.getText().contains("every hour at :30") && row.getText().contains("Europe/Berlin"),
                 row.getText());
@@ -209,7 +209,7 @@ class WebUiStorageIT {
 
         // Hidden from users (updateSnapshotPolicy fordisplay=false), it stays listed here, then is shown again.
         By shown = By.cssSelector("[data-shown='" + VOLUME + " HOURLY']");
-        chromium.visible(shown).click();
+        chromium.click(shown);
         chromium.await().ignoring(StaleElementReferenceException.class)
                 .until(d -> "false".equals(d.findElement(shown).getAttribute("aria-checked")));
         assertEquals("false", list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId,
@@ -217,7 +217,7 @@ class WebUiStorageIT {
         chromium.visible(By.xpath("//*[contains(@class,'ant-message')]//*[contains(., 'is hidden')]"));
         Thread.sleep(500); // the switch's slide (0.2 s) ends before the picture is taken
         chromium.screenshot("snapshot-policies");
-        chromium.visible(shown).click();
+        chromium.click(shown);
         chromium.await().ignoring(StaleElementReferenceException.class)
                 .until(d -> "true".equals(d.findElement(shown).getAttribute("aria-checked")));
         assertEquals(1, list(cloud.admin(), "listSnapshotPolicies", "snapshotpolicy", "volumeid", volumeId).size());
@@ -230,10 +230,10 @@ class WebUiStorageIT {
         String snapshot = awaitOk(cloud.admin(), cloud.admin().call("createSnapshot", "volumeid", volumeId),
                 "createSnapshot").get("snapshot").get("name").asText();
         chromium.driver.get(origin + "/client/volumes/" + volumeId);
-        chromium.visible(action("snapshot", snapshot, "new-volume")).click();
+        chromium.click(action("snapshot", snapshot, "new-volume"));
         chromium.visible(By.id("volume-from-snapshot"));
         chromium.type("volume-name", "from-snapshot");
-        chromium.visible(By.id("create-volume-ok")).click();
+        chromium.click(By.id("create-volume-ok"));
         chromium.visible(By.linkText("from-snapshot"));
         JsonNode made = list(cloud.admin(), "listVolumes", "volume", "name", "from-snapshot").get(0);
         assertEquals(3L << 30, made.get("size").asLong(), "the snapshot's size");
@@ -250,33 +250,33 @@ class WebUiStorageIT {
         Files.createDirectories(export.resolve(subdir));
         try (S3Fixture s3 = new S3Fixture("webui")) {
             chromium.menu("Secondary storage");
-            chromium.visible(By.id("add-image-store")).click();
-            chromium.visible(By.id("image-store-ok")).click();
+            chromium.click(By.id("add-image-store"));
+            chromium.click(By.id("image-store-ok"));
             assertTrue(chromium.visible(Chromium.errorUnder("image-store-provider")).getText()
                     .contains("Choose where the backups go"));
 
             // NFS: a port in the server part is refused before asking; an export the host cannot mount by the
             // server, under the same field.
-            chromium.visible(By.cssSelector("[data-provider='NFS']")).click();
+            chromium.click(By.cssSelector("[data-provider='NFS']"));
             chromium.type("image-store-name", NFS_STORE);
             String nfsUrl = services.require("nfs.url");
             chromium.type("image-store-url", nfsUrl.replace("nfs://127.0.0.1/", "nfs://127.0.0.1:2049/"));
-            chromium.visible(By.id("image-store-ok")).click();
+            chromium.click(By.id("image-store-ok"));
             assertTrue(chromium.visible(Chromium.errorUnder("image-store-url")).getText()
                     .contains("?nfsport=N&mountport=N"));
             chromium.type("image-store-url", nfsUrl + "/" + subdir + "-missing");
-            chromium.visible(By.id("image-store-ok")).click();
+            chromium.click(By.id("image-store-ok"));
             String refused = chromium.visible(Chromium.errorUnder("image-store-url")).getText();
             assertTrue(refused.contains("cannot use image store"), refused);
             assertEquals("image-store-url", chromium.driver.switchTo().activeElement().getAttribute("id"));
             chromium.screenshot("secondary-storage-nfs-refused");
             chromium.type("image-store-url", nfsUrl + "/" + subdir);
-            chromium.visible(By.id("image-store-ok")).click();
+            chromium.click(By.id("image-store-ok"));
             chromium.visible(By.cssSelector("[data-delete='" + NFS_STORE + "']"));
 
             // S3: a bucket name S3 does not allow is refused under its field; the secret key is a password field.
-            chromium.visible(By.id("add-image-store")).click();
-            chromium.visible(By.cssSelector("[data-provider='S3']")).click();
+            chromium.click(By.id("add-image-store"));
+            chromium.click(By.cssSelector("[data-provider='S3']"));
             chromium.type("image-store-name", S3_STORE);
             chromium.type("image-store-endpoint", s3.endpoint);
             chromium.type("image-store-bucket", "Not_A_Bucket");
@@ -284,11 +284,11 @@ class WebUiStorageIT {
             String secret = s3.credentials.secretKey().reveal();
             chromium.type("image-store-secretkey", secret);
             assertEquals("password", chromium.driver.findElement(By.id("image-store-secretkey")).getAttribute("type"));
-            chromium.visible(By.id("image-store-ok")).click();
+            chromium.click(By.id("image-store-ok"));
             assertTrue(chromium.visible(Chromium.errorUnder("image-store-bucket")).getText().contains("3 to 63"));
             chromium.screenshot("secondary-storage-add-s3");
             chromium.type("image-store-bucket", s3.bucket);
-            chromium.visible(By.id("image-store-ok")).click();
+            chromium.click(By.id("image-store-ok"));
             chromium.visible(By.cssSelector("[data-delete='" + S3_STORE + "']"));
             assertFalse(chromium.driver.getPageSource().contains(secret), "the secret key is not on the page");
 
@@ -322,16 +322,16 @@ class WebUiStorageIT {
     void aSharedMountPointIsAddedAfterAWrongPathIsRefusedUnderItsField() throws Exception {
         Path store = Files.createDirectories(dir.resolve("image-store"));
         chromium.menu("Secondary storage");
-        chromium.visible(By.id("add-image-store")).click();
-        chromium.visible(By.cssSelector("[data-provider='SharedMountPoint']")).click();
+        chromium.click(By.id("add-image-store"));
+        chromium.click(By.cssSelector("[data-provider='SharedMountPoint']"));
         chromium.type("image-store-name", STORE);
         chromium.type("image-store-url", store.resolve("not-mounted").toUri().toString());
-        chromium.visible(By.id("image-store-ok")).click();
+        chromium.click(By.id("image-store-ok"));
         String error = chromium.visible(Chromium.errorUnder("image-store-url")).getText();
         assertTrue(error.contains("does not exist on this host"), error);
 
         chromium.type("image-store-url", store.toUri().toString());
-        chromium.visible(By.id("image-store-ok")).click();
+        chromium.click(By.id("image-store-ok"));
         chromium.visible(By.cssSelector("[data-delete='" + STORE + "']"));
         assertEquals(List.of(STORE), list(cloud.admin(), "listImageStores", "imagestore").stream()
                 .map(s -> s.get("name").asText()).toList());
@@ -357,7 +357,7 @@ class WebUiStorageIT {
     /** Takes a snapshot on the page and backs it up; its name once it is BackedUp. */
     static String takeAndBackUp() throws Exception {
         int before = list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId).size();
-        chromium.visible(By.id("take-snapshot")).click();
+        chromium.click(By.id("take-snapshot"));
         chromium.await().until(d -> {
             try {
                 return list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId).size() > before;
@@ -366,7 +366,7 @@ class WebUiStorageIT {
             }
         });
         String name = list(cloud.admin(), "listSnapshots", "snapshot", "volumeid", volumeId).get(0).get("name").asText();
-        chromium.visible(action("snapshot", name, "backup")).click();
+        chromium.click(action("snapshot", name, "backup"));
         waitForText(By.xpath("//tr[.//*[@data-snapshot='" + name + "']]"), "BackedUp");
         return name;
     }

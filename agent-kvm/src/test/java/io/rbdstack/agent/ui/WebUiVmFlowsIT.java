@@ -123,21 +123,21 @@ class WebUiVmFlowsIT {
     @Order(1)
     void aNetworkIsCreatedAfterTheServerRefusedItsRangeUnderTheField() throws Exception {
         chromium.menu("Networks");
-        chromium.visible(By.id("create-network")).click();
+        chromium.click(By.id("create-network"));
         // V17 seeds a dual-stack offering beside the IPv4 one: the form preselects only a lone offering.
         chromium.choose("new-network-networkofferingid", "DefaultSharedNetworkOffering");
         chromium.type("new-network-name", NETWORK);
         chromium.type("new-network-gateway", "192.168.150.1");
         chromium.type("new-network-netmask", "255.255.255.0");
         chromium.type("new-network-startip", "10.9.9.10");
-        chromium.visible(By.id("new-network-ok")).click();
+        chromium.click(By.id("new-network-ok"));
         String refused = chromium.visible(Chromium.errorUnder("new-network-startip")).getText();
         assertTrue(refused.contains("startip"), refused);
 
         chromium.type("new-network-startip", "192.168.150.10");
         chromium.type("new-network-endip", "192.168.150.20");
         chromium.type("new-network-dns1", "192.168.150.1");
-        chromium.visible(By.id("new-network-ok")).click();
+        chromium.click(By.id("new-network-ok"));
         chromium.visible(Chromium.rowAction("network", NETWORK, "edit"));
         JsonNode network = list(cloud.admin(), "listNetworks", "network", "listall", "true").get(0);
         assertEquals(NETWORK, network.get("name").asText());
@@ -149,22 +149,22 @@ class WebUiVmFlowsIT {
     @Order(2)
     void aVmIsDeployedStoppedWithItsNicShownInTheList() throws Exception {
         chromium.menu("Virtual machines");
-        chromium.visible(By.id("deploy-vm")).click();
+        chromium.click(By.id("deploy-vm"));
         chromium.await().until(d -> d.findElement(By.xpath("//*[@id='deploy-zone']/ancestor::div[contains(@class,"
                 + "'ant-select')][1]")).getText().contains("ceph-zone"));
         chromium.choose("deploy-template", "uivm-flow-tmpl");
         chromium.choose("deploy-offering", "uivm-flow-small");
         chromium.choose("deploy-networks", NETWORK);
         // The networks' list stays open for more choices: a click on the dialog's title closes it.
-        chromium.visible(By.xpath("//div[contains(@class,'ant-modal-title')][normalize-space()='Deploy a VM']")).click();
+        chromium.click(By.xpath("//div[contains(@class,'ant-modal-title')][normalize-space()='Deploy a VM']"));
         chromium.type("deploy-name", "1-not-a-hostname");
-        chromium.visible(By.xpath("//label[.//input[@id='deploy-startvm']]")).click();
-        chromium.visible(By.id("deploy-ok")).click();
+        chromium.click(By.xpath("//label[.//input[@id='deploy-startvm']]"));
+        chromium.click(By.id("deploy-ok"));
         assertTrue(chromium.visible(Chromium.errorUnder("deploy-name")).getText().contains("hostname"));
         chromium.screenshot("deploy-vm");
 
         chromium.type("deploy-name", VM);
-        chromium.visible(By.id("deploy-ok")).click();
+        chromium.click(By.id("deploy-ok"));
         chromium.waitForText(By.cssSelector("[data-state='" + VM + "']"), "Stopped", Duration.ofSeconds(60));
         JsonNode vm = vm();
         JsonNode nic = vm.get("nic").get(0);
@@ -179,10 +179,10 @@ class WebUiVmFlowsIT {
     @Test
     @Order(3)
     void aDataDiskIsAttachedAndDetachedOnTheVmsPage() throws Exception {
-        chromium.visible(By.linkText(VM)).click();
-        chromium.visible(By.id("attach-disk")).click();
+        chromium.click(By.linkText(VM));
+        chromium.click(By.id("attach-disk"));
         chromium.choose("attach-volume", DISK);
-        chromium.visible(By.id("attach-ok")).click();
+        chromium.click(By.id("attach-ok"));
         chromium.visible(By.cssSelector("[data-detach='" + DISK + "']"));
         JsonNode disk = list(cloud.admin(), "listVolumes", "volume", "name", DISK).get(0);
         assertEquals(vm().get("id").asText(), disk.get("virtualmachineid").asText());
@@ -199,7 +199,7 @@ class WebUiVmFlowsIT {
     @Order(4)
     void theVmIsStartedAndStoppedFromItsRow() throws Exception {
         chromium.menu("Virtual machines");
-        chromium.visible(Chromium.rowAction("vm", VM, "start")).click();
+        chromium.click(Chromium.rowAction("vm", VM, "start"));
         chromium.waitForText(By.cssSelector("[data-state='" + VM + "']"), "Running", Duration.ofSeconds(90));
         assertEquals("Running", vm().get("state").asText());
         assertTrue(chromium.driver.findElements(Chromium.rowAction("vm", VM, "start")).isEmpty(),
@@ -215,29 +215,29 @@ class WebUiVmFlowsIT {
     @Order(5)
     void theNetworkIsNotDeletedWhileTheVmHasANicOnItAndTheDialogNamesTheVm() throws Exception {
         chromium.menu("Networks");
-        chromium.visible(Chromium.rowAction("network", NETWORK, "delete")).click();
-        chromium.visible(By.id("delete-network-ok")).click();
+        chromium.click(Chromium.rowAction("network", NETWORK, "delete"));
+        chromium.click(By.id("delete-network-ok"));
         String refused = chromium.visible(By.id("delete-network-error")).getText();
         assertTrue(refused.contains(VM), refused);
         assertEquals(1, list(cloud.admin(), "listNetworks", "network", "listall", "true").size());
-        chromium.visible(By.xpath("//div[contains(@class,'ant-modal')][.//*[@id='delete-network-ok']]"
-                + "//button[contains(@class,'ant-modal-close')]")).click();
+        chromium.click(By.xpath("//div[contains(@class,'ant-modal')][.//*[@id='delete-network-ok']]"
+                + "//button[contains(@class,'ant-modal-close')]"));
     }
 
     @Test
     @Order(6)
     void theVmIsDestroyedAndExpungedThenTheNetworkGoes() throws Exception {
         chromium.menu("Virtual machines");
-        chromium.visible(Chromium.rowAction("vm", VM, "destroy")).click();
-        chromium.visible(By.xpath("//label[.//input[@id='destroy-vm-option']]")).click();
-        chromium.visible(By.id("destroy-vm-ok")).click();
+        chromium.click(Chromium.rowAction("vm", VM, "destroy"));
+        chromium.click(By.xpath("//label[.//input[@id='destroy-vm-option']]"));
+        chromium.click(By.id("destroy-vm-ok"));
         chromium.await().withTimeout(Duration.ofSeconds(60)).until(ExpectedConditions.invisibilityOfElementLocated(
                 By.cssSelector("[data-vm='" + VM + "']")));
         assertTrue(list(cloud.admin(), "listVirtualMachines", "virtualmachine", "name", VM).isEmpty());
 
         chromium.menu("Networks");
-        chromium.visible(Chromium.rowAction("network", NETWORK, "delete")).click();
-        chromium.visible(By.id("delete-network-ok")).click();
+        chromium.click(Chromium.rowAction("network", NETWORK, "delete"));
+        chromium.click(By.id("delete-network-ok"));
         chromium.await().withTimeout(Duration.ofSeconds(30)).until(ExpectedConditions.invisibilityOfElementLocated(
                 Chromium.rowAction("network", NETWORK, "delete")));
         assertEquals(List.of(), list(cloud.admin(), "listNetworks", "network", "listall", "true"));

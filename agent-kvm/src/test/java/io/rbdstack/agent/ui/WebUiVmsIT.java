@@ -108,18 +108,18 @@ class WebUiVmsIT {
     @Order(1)
     void aServiceOfferingIsCreatedAfterTheServerRefusedItsNameUnderTheField() throws Exception {
         chromium.menu("Service offerings");
-        chromium.visible(By.id("create-service-offering")).click();
+        chromium.click(By.id("create-service-offering"));
         chromium.type("so-name", "x".repeat(300));
         chromium.type("so-cpunumber", "2");
         chromium.type("so-memory", "2048");
         chromium.visible(By.id("so-tags")).sendKeys("gold", Keys.ENTER);
-        chromium.visible(By.id("service-offering-ok")).click();
+        chromium.click(By.id("service-offering-ok"));
         String refused = chromium.visible(Chromium.errorUnder("so-name")).getText();
         assertTrue(refused.contains("name"), refused);
         assertEquals("so-name", chromium.driver.switchTo().activeElement().getAttribute("id"), "the focus moved there");
 
         chromium.type("so-name", OFFERING);
-        chromium.visible(By.id("service-offering-ok")).click();
+        chromium.click(By.id("service-offering-ok"));
         chromium.visible(action("service-offering", OFFERING, "edit"));
         JsonNode offering = offerings(OFFERING).get(0);
         assertEquals(2, offering.get("cpunumber").asInt());
@@ -134,10 +134,10 @@ class WebUiVmsIT {
     @Test
     @Order(2)
     void theOfferingIsRenamedAndGetsAHostTag() throws Exception {
-        chromium.visible(action("service-offering", OFFERING, "edit")).click();
+        chromium.click(action("service-offering", OFFERING, "edit"));
         chromium.type("so-name", RENAMED);
         chromium.visible(By.id("so-hosttags")).sendKeys("fast", Keys.ENTER);
-        chromium.visible(By.id("service-offering-ok")).click();
+        chromium.click(By.id("service-offering-ok"));
         chromium.visible(action("service-offering", RENAMED, "edit"));
         JsonNode offering = offerings(RENAMED).get(0);
         assertEquals("fast", offering.get("hosttags").asText());
@@ -187,20 +187,20 @@ class WebUiVmsIT {
     @Test
     @Order(6)
     void theTemplatesAreEditedAndDeletedThroughTheDialogThatExplainsForced() throws Exception {
-        chromium.visible(action("template", TEMPLATE, "edit")).click();
+        chromium.click(action("template", TEMPLATE, "edit"));
         chromium.type("edit-template-displaytext", "A tiny raw image");
-        chromium.visible(By.id("edit-template-ok")).click();
+        chromium.click(By.id("edit-template-ok"));
         chromium.await().until(d -> "A tiny raw image".equals(templates(TEMPLATE).get(0).get("displaytext").asText()));
 
         for (String name : List.of(TEMPLATE, BROKEN)) {
-            chromium.visible(action("template", name, "delete")).click();
+            chromium.click(action("template", name, "delete"));
             // antd draws its own box over the hidden input: the label is what shows.
             String forced = chromium.visible(By.xpath("//label[.//input[@id='delete-template-option']]")).getText();
             assertTrue(forced.contains("Flatten the volumes made from it"), forced);
             if (name.equals(TEMPLATE)) {
                 chromium.screenshot("template-delete");
             }
-            chromium.visible(By.id("delete-template-ok")).click();
+            chromium.click(By.id("delete-template-ok"));
             chromium.await().until(ExpectedConditions.invisibilityOfElementLocated(action("template", name, "delete")));
             assertTrue(templates(name).isEmpty(), name + " is gone");
         }
@@ -208,7 +208,7 @@ class WebUiVmsIT {
     }
 
     static void register(String name, String url, String checksum) {
-        chromium.visible(By.id("register-template")).click();
+        chromium.click(By.id("register-template"));
         chromium.type("template-name", name);
         // The one zone is chosen for us once the zones are loaded.
         chromium.await().until(d -> d.findElement(By.xpath("//*[@id='template-zone']/ancestor::div[contains(@class,"
@@ -216,7 +216,7 @@ class WebUiVmsIT {
         chromium.type("template-url", url);
         chromium.choose("template-format", "RAW");
         chromium.type("template-checksum", checksum);
-        chromium.visible(By.id("template-ok")).click();
+        chromium.click(By.id("template-ok"));
         chromium.visible(action("template", name, "edit"));
     }
 }

@@ -34,9 +34,32 @@ public final class HostFacts {
                 rbdStorageBackend(), virtType());
     }
 
-    /** {@code kvm} when libvirt's capabilities offer KVM domains, else {@code qemu} (emulation, TCG). */
+    /**
+     * The system property that sets the domain type ({@code kvm} or {@code qemu}) whatever libvirt offers: for a host
+     * whose KVM cannot run the guests, as nested KVM on some virtual machines (seen on the development machine: "KVM
+     * internal error. Suberror: 1" in a guest's boot loader, the domain left paused).
+     */
+    public static final String DOMAIN_TYPE_PROPERTY = "rbdstack.vm.domain.type";
+
+    /**
+     * {@code kvm} when libvirt's capabilities offer KVM domains, else {@code qemu} (emulation, TCG); {@value
+     * #DOMAIN_TYPE_PROPERTY} overrides it.
+     */
     public String virtType() throws LibvirtException {
-        return virtTypeOf(libvirt.call(connect -> connect.getCapabilities()));
+        String chosen = domainTypeOverride(System.getProperty(DOMAIN_TYPE_PROPERTY));
+        return chosen != null ? chosen : virtTypeOf(libvirt.call(connect -> connect.getCapabilities()));
+    }
+
+    /** The domain type {@code value} of {@value #DOMAIN_TYPE_PROPERTY} sets; null when unset or blank. */
+    static String domainTypeOverride(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String type = value.strip();
+        if (!type.equals("kvm") && !type.equals("qemu")) {
+            throw new IllegalArgumentException(DOMAIN_TYPE_PROPERTY + " must be kvm or qemu, not '" + type + "'");
+        }
+        return type;
     }
 
     /** The domain type to use by a capabilities document: any guest offering {@code <domain type='kvm'>} means kvm. */

@@ -22,4 +22,16 @@ class HostFactsTest {
         assertEquals("qemu", HostFacts.virtTypeOf(qemuOnly));
         assertEquals("kvm", HostFacts.virtTypeOf(withKvm));
     }
+
+    @Test
+    void theDomainTypeOverrideIsKvmOrQemuOrNothing() {
+        org.junit.jupiter.api.Assertions.assertNull(HostFacts.domainTypeOverride(null));
+        org.junit.jupiter.api.Assertions.assertNull(HostFacts.domainTypeOverride(" "));
+        org.junit.jupiter.api.Assertions.assertEquals("qemu", HostFacts.domainTypeOverride("qemu"));
+        org.junit.jupiter.api.Assertions.assertEquals("kvm", HostFacts.domainTypeOverride(" kvm "));
+        IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HostFacts.domainTypeOverride("tcg"));
+        org.junit.jupiter.api.Assertions.assertEquals("rbdstack.vm.domain.type must be kvm or qemu, not 'tcg'",
+                wrong.getMessage());
+    }
 }

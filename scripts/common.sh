@@ -30,12 +30,21 @@ elapsed() { # elapsed START_MS -> "1.23 s"
   printf '%d.%02d s' $((ms / 1000)) $(((ms % 1000) / 10))
 }
 
+# process_running PID: true when PID is a process that has not exited. A killed process stays a zombie until
+# its parent (often init, for our setsid daemons) reaps it, and kill -0 still succeeds on a zombie.
+process_running() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [[ -n $state && $state != Z && $state != X ]]
+}
+
 # pid_alive PIDFILE: true when the pid file names a running process.
 pid_alive() {
   local pidfile=$1 pid
   [[ -s $pidfile ]] || return 1
   pid=$(tr -dc '0-9' < "$pidfile")
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null
+  [[ -n $pid ]] && process_running "$pid"
 }
 
 # stop_pidfile NAME PIDFILE [WAIT_S]: TERM the process named by the pid file, wait up to WAIT_S (20) s, then KILL.
@@ -49,10 +58,10 @@ stop_pidfile() {
   pid=$(tr -dc '0-9' < "$pidfile")
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < wait_s * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    process_running "$pid" || break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if process_running "$pid"; then
     log "$name (pid $pid) ignored TERM for $wait_s s; sending KILL"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.2

@@ -59,7 +59,7 @@ kill_pidfile() {
   if pid_alive "$pidfile"; then
     pid=$(tr -dc '0-9' < "$pidfile")
     kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    while process_running "$pid"; do sleep 0.05; done
   fi
   rm -f "$pidfile"
 }

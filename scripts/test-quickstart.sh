@@ -75,6 +75,9 @@ check "the volume is still there" "$(api listVolumes id="$volume" --get volume.0
 # A killed server (no shutdown at all): run.sh brings the cloud back with no manual step.
 server_pid=$(cat "$RBDSTACK_STATE_DIR/server/server.pid")
 kill -KILL "$server_pid"
+# Gone only once reaped: until then kill -0 still finds it (CI: run.sh took the zombie for a running server).
+for ((i = 0; i < 100; i++)); do process_running "$server_pid" || break; sleep 0.1; done
+process_running "$server_pid" && die "FAILED: the management server (pid $server_pid) still runs 10 s after SIGKILL"
 log "killed the management server (pid $server_pid) with SIGKILL"
 "$here/run.sh" > "$out" 2>&1 || { cat "$out"; die "FAILED: run.sh after kill -9 of the server"; }
 check "the volume is back after kill -9 of the server" "$(api listVolumes id="$volume" --get volume.0.state)" Ready

@@ -24,7 +24,7 @@ import sys
 import threading
 import time
 
-from bench_backup import Rbd, agent_memory, log, sync, timed
+from bench_backup import Rbd, agent_memory, log, reset_peak_rss, sync, timed
 from cloudapi import CloudApi
 from quickstart import properties
 
@@ -107,13 +107,6 @@ def memory_report(pid_file, label):
         rollup = f.read()
     nmt = subprocess.run(["jcmd", pid, "VM.native_memory", "summary"], capture_output=True, text=True).stdout
     log(f"agent memory {label}:\n{rollup}\n{nmt}")
-
-
-def reset_peak_rss(pid_file):
-    with open(pid_file, encoding="utf-8") as f:
-        pid = f.read().strip()
-    with open(f"/proc/{pid}/clear_refs", "w", encoding="utf-8") as f:
-        f.write("5")  # resets VmHWM to the current RSS
 
 
 def concurrent_backups(api, snapshots, poll_s, while_running=None):

@@ -1,5 +1,6 @@
 package io.rbdstack.agent;
 
+import io.rbdstack.agent.ceph.GlibcMalloc;
 import io.rbdstack.agent.ceph.TransferBuffers;
 
 import java.nio.file.Path;
@@ -44,6 +45,10 @@ public final class AgentMain {
             System.err.println("rbdstack-agent: " + e.getCause().getMessage());
             System.exit(1);
             return;
+        }
+        if (!GlibcMalloc.mapBlocksOf(GlibcMalloc.LARGE_BLOCK)) {
+            LOG.warn("Cannot set malloc's mmap threshold here (not glibc?): transfers may leave the agent's memory "
+                    + "larger than it needs");
         }
         CountDownLatch stop = new CountDownLatch(1);
         AtomicInteger signals = new AtomicInteger();

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
@@ -146,6 +147,11 @@ public final class ImageStoreDirectory implements ImageStore {
         }
     }
 
+    /** False once this store's file system refused a direct write (tests). */
+    boolean writesDirect() {
+        return !NO_DIRECT_WRITES.contains(root);
+    }
+
     /** A partial file just created, and how the backup's bytes go to it. */
     private record PartialFile(SeekableByteChannel channel, FileBody body) {
     }
@@ -162,14 +168,24 @@ public final class ImageStoreDirectory implements ImageStore {
         if (alignment > 0) {
             try {
                 channel = dir.newByteChannel(partial, CREATE_NEW_DIRECT);
-            } catch (UnsupportedOperationException e) {
-                // The JDK creates the file, then asks for O_DIRECT, which this file system refuses: the file is this
-                // attempt's own (so is its name). The JDK leaves that descriptor open, so the store is remembered.
-                NO_DIRECT_WRITES.add(root);
+            } catch (FileAlreadyExistsException | NoSuchFileException | AccessDeniedException e) {
+                throw e; // nothing to do with O_DIRECT
+            } catch (FileSystemException | UnsupportedOperationException e) {
+                // A file system without O_DIRECT: Linux creates the file, then refuses the open (EINVAL, a plain
+                // FileSystemException; ramfs, ImageStoreDirectoryWithoutDirectIoIT), or the JDK's own fcntl is
+                // refused after the open (UnsupportedOperationException; it leaves that descriptor open). Either
+                // way the file at this attempt's own name is ours: deleted, and made again without O_DIRECT.
                 deleteIfPresent(dir, partial);
+                try {
+                    channel = dir.newByteChannel(partial, CREATE_NEW);
+                } catch (IOException plain) {
+                    plain.addSuppressed(e);
+                    throw plain;
+                }
+                NO_DIRECT_WRITES.add(root); // its files go through the page cache from now on
                 LOG.info("Image store {} takes no direct writes ({}): its files go through the page cache", root,
                         e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
-                return createPartial(dir, partial, file);
+                alignment = 0;
             }
         } else {
             channel = dir.newByteChannel(partial, CREATE_NEW);

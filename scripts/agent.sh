@@ -44,7 +44,12 @@ start() {
   # transfer buffers' budget is the agent's (TransferBuffers, -Drbdstack.transfer.buffers). Not a fixed
   # MALLOC_MMAP_THRESHOLD_: it bounds memory (2 MiB: four concurrent backups 219 MiB) but maps and unmaps
   # librados' 4 MiB read buffers every time, and one 1 GiB backup took 2.37x rbd export-diff's time, against
-  # 0.71-1.23x in the runs around it (2026-12-04).
+  # 0.71-1.23x in the runs around it (2026-12-04). The agent now sets a 4 MiB threshold itself (GlibcMalloc: only
+  # blocks of an RBD object are mapped, whoever launches it; four concurrent backups of one image peaked at 192-204
+  # MiB instead of 223-273, and took 7.8-8.0 s instead of 6.6-7.5, each block's 1024 page faults; one backup alone
+  # 0.62-0.84x rbd export-diff's time in the benchmarks after it). Not GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (two
+  # faults a block): 6.4-7.1 s in the same lab, but no clear difference in the benchmarks, and every process the
+  # agent starts (Kea, radvd, qemu-img) would inherit it (2026-12-05).
   local java_opts=${RBDSTACK_AGENT_JAVA_OPTS:--Xms16m -Xmx128m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m \
 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:TrimNativeHeapInterval=5000 -Djdk.nio.maxCachedBufferSize=262144}
   # setsid: the agent outlives this shell; it stops on SIGTERM (agent.sh stop), never by name.

@@ -11,7 +11,8 @@ fully written:
                 ours and the anchor taking turns to go first: the steady state of a running agent and server
                 (the first incremental also pays their JIT compiling its path), printed with the median ratio
   restore       the volume deleted, createVolume snapshotid=<the second snapshot> (restored from
-                secondary) | rbd create + rbd import-diff of the full and incremental files
+                secondary) | rbd create + rbd import-diff of the full and incremental files; both sides' files
+                evicted from the page cache before each restore, as days after the backups
 The restored volume must equal the one Ceph's tools restore, byte for byte (checked by SHA-256).
 With --stores NFS,S3 the same again to an NFS and an S3 image store, beside nfs-cp and s3cmd
 (bench_backup_stores.py).
@@ -151,6 +152,19 @@ def sync(path):
     subprocess.run(["sync", path], check=True)
 
 
+def evict_from_page_cache(paths):
+    """Drops the (synced) files' pages from the page cache: a restore reads its backup files as it would days after
+    the backup. The directory store writes its files around the page cache (O_DIRECT) and `rbd export-diff` through
+    it, so without this the anchor read its files from memory and rbdstack from the disk."""
+    for path in paths:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fdatasync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
 def agent_memory(pid_file):
     """(VmRSS, VmHWM) of the agent in MiB, from /proc."""
     with open(pid_file, encoding="utf-8") as f:
@@ -261,14 +275,14 @@ def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter,
     return results
 
 
-def more_restores(api, rbd, snapshot, size, files, rounds):
+def more_restores(api, rbd, snapshot, size, files, rounds, before_each):
     """ROUNDS more restores of SNAPSHOT both ways, taking turns (bench_backup_stores.restore_rounds), the anchor
-    `rbd create` + `import-diff` of FILES: [(ours, anchor)] seconds."""
+    `rbd create` + `import-diff` of FILES, BEFORE_EACH() before each round: [(ours, anchor)] seconds."""
     def anchor_into(image):
         rbd.run("create", "--size", f"{size // MIB}M", rbd.spec(image))
         for f in files:
             rbd.run("import-diff", f, rbd.spec(image))
-    return stores.restore_rounds(api, rbd, snapshot, anchor_into, rounds, what="", log=log)
+    return stores.restore_rounds(api, rbd, snapshot, anchor_into, rounds, what="", log=log, before_each=before_each)
 
 
 def main():
@@ -374,6 +388,8 @@ def main():
         rbd.run("snap", "rm", rbd.spec(image, snap))
     api.call("deleteVolume", id=volume["id"])
     rbd.settle("the restore")
+    restore_files = ours_files + [full_file, incr_file]
+    evict_from_page_cache(restore_files)
     restored = {}
     ours_restore, cpu["restore"] = meter.measure(lambda: restored.update(
         api.call("createVolume", name=f"bench-restored-{os.getpid()}", snapshotid=snaps["s2"])["volume"]))
@@ -387,7 +403,8 @@ def main():
     row("restore (full + incremental)", ours_restore, "rbd create + import-diff ×2", anchor_restore,
         os.path.getsize(full_file) + os.path.getsize(incr_file))
     _, peak_rss = agent_memory(agent_pid_file)
-    restores = more_restores(api, rbd, snaps["s2"], size, (full_file, incr_file), args.restore_rounds)
+    restores = more_restores(api, rbd, snaps["s2"], size, (full_file, incr_file), args.restore_rounds,
+                             lambda: evict_from_page_cache(restore_files))
     if restores:
         row(f"restore, medians of the first and {len(restores)} more", median([ours_restore] + [o for o, _ in restores]),
             "rbd create + import-diff ×2", median([anchor_restore] + [a for _, a in restores]),
@@ -415,7 +432,7 @@ def main():
               f"backupSnapshot job {phases[label][1]:.2f} s; rbd snap create {anchor_phases[anchor][0]:.2f} s + "
               f"export-diff and sync {anchor_phases[anchor][1]:.2f} s")
     print(f"agent RSS: {idle_rss} MiB before the first backup, peak {full_peak} MiB after the full backup, "
-          f"peak {peak_rss} MiB after the restore, {before_concurrent_peak} MiB by the end of the incrementals; peak "
+          f"peak {peak_rss} MiB after the first restore, {before_concurrent_peak} MiB before the four concurrent backups; peak "
           f"{concurrent_peak} MiB during four concurrent 1 GiB backups ({concurrent_wall:.2f} s for all four; the "
           f"peak reset first)")
     print(f"restore: createVolume job {ours_restore:.2f} s (the agent logs each file's part); rbd create "

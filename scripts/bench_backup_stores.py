@@ -116,12 +116,15 @@ def _import_diff(rbd, reader, image):
         raise SystemExit(f"{reader[0]} failed with {source.returncode}")
 
 
-def restore_rounds(api, rbd, snapshot, anchor_into, rounds, what, log=_log):
+def restore_rounds(api, rbd, snapshot, anchor_into, rounds, what, log=_log, before_each=None):
     """ROUNDS more restores of SNAPSHOT through the API and by ANCHOR_INTO(image name) (the anchor's own restore into
     a new image), taking turns to go first (the OSD's CPU per GiB written swings from one minute to the next whoever
-    writes; the first round goes the anchor first), each volume and image deleted after it: [(ours, anchor)] s."""
+    writes; the first round goes the anchor first), each volume and image deleted after it: [(ours, anchor)] s.
+    BEFORE_EACH(), when given, runs before each round."""
     results = []
     for n in range(1, rounds + 1):
+        if before_each:
+            before_each()
         image = f"bench-anchor-{os.getpid()}-{n}"
         volume = {}
 

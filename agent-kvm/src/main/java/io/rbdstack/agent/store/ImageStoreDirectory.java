@@ -174,8 +174,11 @@ public final class ImageStoreDirectory implements ImageStore {
                 // A file system without O_DIRECT: Linux creates the file, then refuses the open (EINVAL, a plain
                 // FileSystemException; ramfs, ImageStoreDirectoryWithoutDirectIoIT), or the JDK's own fcntl is
                 // refused after the open (UnsupportedOperationException; it leaves that descriptor open). Either
-                // way the file at this attempt's own name is ours: deleted, and made again without O_DIRECT.
-                deleteIfPresent(dir, partial);
+                // way the file at this attempt's own name is ours: deleted, and made again without O_DIRECT. Other
+                // failures (EMFILE, ENOSPC, EIO, ESTALE, EROFS...) come before the file exists, and are thrown.
+                if (!deleteCreated(dir, partial, e)) {
+                    throw e;
+                }
                 try {
                     channel = dir.newByteChannel(partial, CREATE_NEW);
                 } catch (IOException plain) {
@@ -315,6 +318,22 @@ public final class ImageStoreDirectory implements ImageStore {
             dir.deleteFile(name);
         } catch (NoSuchFileException e) {
             // Nothing to delete.
+        }
+    }
+
+    /**
+     * Deletes {@code name} if an open that failed with {@code failure} had created it: false when there was no such
+     * file, or deleting it failed (added to {@code failure}).
+     */
+    private static boolean deleteCreated(SecureDirectoryStream<Path> dir, Path name, Exception failure) {
+        try {
+            dir.deleteFile(name);
+            return true;
+        } catch (NoSuchFileException absent) {
+            return false;
+        } catch (IOException deleting) {
+            failure.addSuppressed(deleting);
+            return false;
         }
     }
 

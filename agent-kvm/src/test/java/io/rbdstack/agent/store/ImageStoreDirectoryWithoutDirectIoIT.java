@@ -32,16 +32,21 @@ class ImageStoreDirectoryWithoutDirectIoIT {
 
     @BeforeEach
     void mountRamfs() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting ramfs needs root");
-        mount = Files.createDirectories(base.resolve("ramfs"));
-        run("mount", "-t", "ramfs", "-o", "mode=700", "ramfs", mount.toString());
+        Path directory = Files.createDirectories(base.resolve("ramfs"));
+        String refused = run("mount", "-t", "ramfs", "-o", "mode=700", "ramfs", directory.toString());
+        assumeTrue(refused == null, () -> "cannot mount ramfs here (needs root): " + refused);
+        mount = directory;
     }
 
+    /** Not lazily: a descriptor the store left open would keep the file system busy, and fail the test. */
     @AfterEach
     void unmount() throws Exception {
         if (mount != null) {
-            // Lazily: the JDK leaves open the descriptor whose O_DIRECT was refused (ImageStoreDirectory).
-            run("umount", "-l", mount.toString());
+            String busy = run("umount", mount.toString());
+            if (busy != null) {
+                run("umount", "-l", mount.toString());
+                throw new AssertionError("ramfs still in use after the test (a descriptor left open?): " + busy);
+            }
         }
     }
 
@@ -79,15 +84,15 @@ class ImageStoreDirectoryWithoutDirectIoIT {
         return data;
     }
 
-    private static void run(String... command) throws IOException, InterruptedException {
+    /** Runs {@code command}: null when it succeeded, else what it said. */
+    private static String run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IOException(String.join(" ", command) + " did not end within 30 s");
         }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed (" + process.exitValue() + "): " + output);
-        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return process.exitValue() == 0 ? null
+                : String.join(" ", command) + " failed (" + process.exitValue() + "): " + output;
     }
 }

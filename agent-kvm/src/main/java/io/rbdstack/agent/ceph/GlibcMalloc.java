@@ -47,7 +47,7 @@ public final class GlibcMalloc {
     }
 
     /** Trims the arenas, if this C library can. */
-    static void trim() {
+    public static void trim() {
         if (LIBC != null) {
             LIBC.malloc_trim(0);
         }

@@ -64,6 +64,7 @@ final class CommandDispatcher implements AutoCloseable {
     private final Map<MessageSender, SessionCommands> running = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor transferWorkers;
     private final AtomicInteger runningTransfers = new AtomicInteger();
+    private final IdleTransferMemory idleMemory;
     /** The commands running on a worker now, whatever became of their connection or their FutureTask. */
     private final Set<Dispatched> active = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
@@ -71,7 +72,12 @@ final class CommandDispatcher implements AutoCloseable {
     private final CountDownLatch hurry = new CountDownLatch(1);
 
     CommandDispatcher(CommandHandler handler, int threads) {
+        this(handler, threads, new IdleTransferMemory());
+    }
+
+    CommandDispatcher(CommandHandler handler, int threads, IdleTransferMemory idleMemory) {
         this.handler = handler;
+        this.idleMemory = idleMemory;
         this.workers = Executors.newFixedThreadPool(threads, daemonThreads("agent-command"));
         this.transferWorkers = new ThreadPoolExecutor(TRANSFER_WORKERS_CEILING, TRANSFER_WORKERS_CEILING,
                 IDLE_TRANSFER_WORKER_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -282,6 +288,7 @@ final class CommandDispatcher implements AutoCloseable {
 
     @Override
     public void close() {
+        idleMemory.close();
         workers.shutdownNow();
         transferWorkers.shutdownNow();
     }
@@ -298,8 +305,10 @@ final class CommandDispatcher implements AutoCloseable {
         boolean transfer = request.command().transfer();
         if (transfer) {
             // The one place the agent says how many transfers it runs: operators and tests read the bound here.
+            int count = runningTransfers.incrementAndGet();
+            idleMemory.transfersRunning(count);
             LOG.info("Transfer {} (request {}) started; {} transfer(s) running", request.command().getClass()
-                    .getSimpleName(), request.requestId(), runningTransfers.incrementAndGet());
+                    .getSimpleName(), request.requestId(), count);
         }
         Answer answer;
         active.add(dispatched);
@@ -308,7 +317,7 @@ final class CommandDispatcher implements AutoCloseable {
         } finally {
             active.remove(dispatched);
             if (transfer) {
-                runningTransfers.decrementAndGet();
+                idleMemory.transfersRunning(runningTransfers.decrementAndGet());
             }
         }
         if (!dispatched.answered.compareAndSet(false, true)) {

@@ -63,7 +63,7 @@ final class CommandDispatcher implements AutoCloseable {
     /** The commands running for each connection. */
     private final Map<MessageSender, SessionCommands> running = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor transferWorkers;
-    private final AtomicInteger runningTransfers = new AtomicInteger();
+    /** Counts the running transfers, and gives their memory back once none runs. */
     private final IdleTransferMemory idleMemory;
     /** The commands running on a worker now, whatever became of their connection or their FutureTask. */
     private final Set<Dispatched> active = ConcurrentHashMap.newKeySet();
@@ -72,12 +72,8 @@ final class CommandDispatcher implements AutoCloseable {
     private final CountDownLatch hurry = new CountDownLatch(1);
 
     CommandDispatcher(CommandHandler handler, int threads) {
-        this(handler, threads, new IdleTransferMemory());
-    }
-
-    CommandDispatcher(CommandHandler handler, int threads, IdleTransferMemory idleMemory) {
         this.handler = handler;
-        this.idleMemory = idleMemory;
+        this.idleMemory = new IdleTransferMemory();
         this.workers = Executors.newFixedThreadPool(threads, daemonThreads("agent-command"));
         this.transferWorkers = new ThreadPoolExecutor(TRANSFER_WORKERS_CEILING, TRANSFER_WORKERS_CEILING,
                 IDLE_TRANSFER_WORKER_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -305,8 +301,7 @@ final class CommandDispatcher implements AutoCloseable {
         boolean transfer = request.command().transfer();
         if (transfer) {
             // The one place the agent says how many transfers it runs: operators and tests read the bound here.
-            int count = runningTransfers.incrementAndGet();
-            idleMemory.transfersRunning(count);
+            int count = idleMemory.transferStarted();
             LOG.info("Transfer {} (request {}) started; {} transfer(s) running", request.command().getClass()
                     .getSimpleName(), request.requestId(), count);
         }
@@ -317,7 +312,7 @@ final class CommandDispatcher implements AutoCloseable {
         } finally {
             active.remove(dispatched);
             if (transfer) {
-                idleMemory.transfersRunning(runningTransfers.decrementAndGet());
+                idleMemory.transferEnded();
             }
         }
         if (!dispatched.answered.compareAndSet(false, true)) {

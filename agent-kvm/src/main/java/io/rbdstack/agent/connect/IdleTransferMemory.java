@@ -2,19 +2,19 @@ package io.rbdstack.agent.connect;
 
 import io.rbdstack.agent.ceph.GlibcMalloc;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gives back the memory a burst of transfers left, once none has run for a while: a full collection, then malloc's
- * trim. A restore's read-ahead and diff buffers (20 MiB of Java arrays) live long enough to end in the old
- * generation, which only a full collection shrinks (the agent's {@code MaxHeapFreeRatio}), so each restore left the
- * heap larger until one came by itself. Runs {@link #DELAY} after the last transfer ended, unless another started
- * meanwhile; nothing runs while transfers do.
+ * Counts the agent's running transfers and gives back the memory a burst of them left once none has run for a while:
+ * a full collection, then malloc's trim. A restore's read-ahead and diff buffers (20 MiB of Java arrays) live long
+ * enough to end in the old generation, which only a full collection shrinks (the agent's {@code MaxHeapFreeRatio}),
+ * so each restore left the heap larger until one came by itself. Runs {@link #DELAY} after the last transfer ended,
+ * unless another started meanwhile. The count and the schedule change under one lock, so the last word is always the
+ * true count.
  */
 final class IdleTransferMemory implements AutoCloseable {
 
@@ -22,9 +22,10 @@ final class IdleTransferMemory implements AutoCloseable {
     /** Long enough that a job's next transfer (a restore's next file, the next backup of a set) starts first. */
     static final Duration DELAY = Duration.ofSeconds(3);
 
-    private final ScheduledExecutorService timer;
+    private final ScheduledThreadPoolExecutor timer;
     private final Duration delay;
     private final Runnable release;
+    private int running;
     private ScheduledFuture<?> pending;
 
     IdleTransferMemory() {
@@ -34,17 +35,47 @@ final class IdleTransferMemory implements AutoCloseable {
     IdleTransferMemory(Duration delay, Runnable release) {
         this.delay = delay;
         this.release = release;
-        this.timer = Executors.newSingleThreadScheduledExecutor(CommandDispatcher.daemonThreads("agent-idle-memory"));
+        this.timer = new ScheduledThreadPoolExecutor(1, CommandDispatcher.daemonThreads("agent-idle-memory"));
+        timer.setRemoveOnCancelPolicy(true);
     }
 
-    /** Called whenever the number of running transfers changes, with the new number. */
-    synchronized void transfersRunning(int count) {
+    /** A transfer starts: nothing is given back while it runs. Returns how many run now. */
+    synchronized int transferStarted() {
+        running++;
+        cancelPending();
+        return running;
+    }
+
+    /** A transfer ended: the memory goes back {@link #DELAY} from now if it was the last. Returns how many run now. */
+    synchronized int transferEnded() {
+        if (running > 0) {
+            running--;
+        }
+        cancelPending();
+        if (running == 0 && !timer.isShutdown()) {
+            pending = timer.schedule(this::releaseIfIdle, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return running;
+    }
+
+    private void cancelPending() {
         if (pending != null) {
             pending.cancel(false);
             pending = null;
         }
-        if (count == 0 && !timer.isShutdown()) {
-            pending = timer.schedule(release, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void releaseIfIdle() {
+        synchronized (this) {
+            if (running > 0) {
+                return; // one started as this fired: its end schedules the next
+            }
+            pending = null;
+        }
+        try {
+            release.run(); // outside the lock: a transfer may start meanwhile, and runs beside one collection
+        } catch (Throwable e) {
+            LOG.warn("Giving back the transfers' memory failed: {}", e.toString());
         }
     }
 
@@ -55,8 +86,14 @@ final class IdleTransferMemory implements AutoCloseable {
         LOG.debug("Gave back the transfers' memory in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
+    /** Whether memory is to be given back, once the delay is over (tests). */
+    synchronized boolean scheduled() {
+        return pending != null;
+    }
+
     @Override
     public synchronized void close() {
+        cancelPending();
         timer.shutdownNow();
     }
 }

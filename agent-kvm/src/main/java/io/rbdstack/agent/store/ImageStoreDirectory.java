@@ -313,11 +313,13 @@ public final class ImageStoreDirectory implements ImageStore {
         }
     }
 
-    private static void deleteIfPresent(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    /** Deletes {@code name}: true when it was there. */
+    private static boolean deleteIfPresent(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         try {
             dir.deleteFile(name);
+            return true;
         } catch (NoSuchFileException e) {
-            // Nothing to delete.
+            return false;
         }
     }
 
@@ -327,10 +329,7 @@ public final class ImageStoreDirectory implements ImageStore {
      */
     private static boolean deleteCreated(SecureDirectoryStream<Path> dir, Path name, Exception failure) {
         try {
-            dir.deleteFile(name);
-            return true;
-        } catch (NoSuchFileException absent) {
-            return false;
+            return deleteIfPresent(dir, name);
         } catch (IOException deleting) {
             failure.addSuppressed(deleting);
             return false;

@@ -364,6 +364,18 @@ interface LibRbd extends Library {
     /** {@code RBD_FEATURE_MIGRATING}: the image is being migrated; objects not moved yet are read from the source. */
     long FEATURE_MIGRATING = 1L << 8;
 
+    /** {@code RBD_FEATURE_FAST_DIFF}: each snapshot's object map says which objects changed since the one before. */
+    long FEATURE_FAST_DIFF = 1L << 4;
+
+    /** {@code RBD_FLAG_OBJECT_MAP_INVALID}: the object map (of the image or snapshot as opened) cannot be trusted. */
+    long FLAG_OBJECT_MAP_INVALID = 1L;
+
+    /** {@code RBD_FLAG_FAST_DIFF_INVALID}: the fast-diff states (of the image or snapshot as opened) cannot be trusted. */
+    long FLAG_FAST_DIFF_INVALID = 1L << 1;
+
+    /** {@code int rbd_get_flags(rbd_image_t image, uint64_t *flags)}: of the image or snapshot as opened. */
+    int rbd_get_flags(Pointer image, LongByReference flags);
+
     /** {@code int rbd_snap_get_id(rbd_image_t image, const char *snapname, uint64_t *snap_id)}. */
     int rbd_snap_get_id(Pointer image, String snapName, LongByReference snapId);
 }

@@ -4,6 +4,7 @@ import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.LongByReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Backups of RBD snapshots as "rbd diff v1" streams: a full one holds every allocated extent of a
- * snapshot, an incremental one what changed since an earlier snapshot (librbd's diff, which the
- * fast-diff feature answers from the object map). Restoring applies them to an image in order. No
+ * snapshot, an incremental one what changed since an earlier snapshot (librbd's diff, of the objects
+ * that the fast-diff feature's object maps say changed). Restoring applies them to an image in order. No
  * external tool is run, so no key ever reaches a command line.
  */
 public final class RbdBackups {
@@ -137,6 +138,7 @@ public final class RbdBackups {
                 Deque<Long> lentWith = new ArrayDeque<>();
                 try {
                     int next = 0;
+                    long reported = 0;
                     for (Extent extent : extents) {
                         if (!extent.exists()) {
                             writer.zero(extent.offset(), extent.length());
@@ -150,15 +152,24 @@ public final class RbdBackups {
                             }
                             ByteBuffer bytes = reads.next();
                             long writeStart = System.nanoTime();
-                            writer.write(range.offset(), bytes);
+                            // As rbd export-diff: data that reads as zeroes (a hole punched in an object) is a
+                            // zero record, the same file as Ceph's tool writes and none of its bytes stored.
+                            if (isZero(bytes)) {
+                                writer.zero(range.offset(), range.length());
+                                zero += range.length();
+                            } else {
+                                writer.write(range.offset(), bytes);
+                                data += range.length();
+                            }
                             writeNanos += System.nanoTime() - writeStart;
                             if (hash != null) {
+                                // A zero record lent nothing: this buffer goes back after those lent before it.
                                 lentWith.add(hash.lent());
                             }
                             done += range.length();
-                            progress.report(data + done, toWrite);
+                            reported += range.length();
+                            progress.report(reported, toWrite);
                         }
-                        data += extent.length();
                     }
                     if (hash != null) {
                         long hashWait = System.nanoTime();
@@ -246,6 +257,20 @@ public final class RbdBackups {
         }
     }
 
+    /** 64 KiB of zeroes, which data is compared with a slice at a time (vectorized by the JDK). */
+    private static final ByteBuffer ZEROES = ByteBuffer.allocate(64 << 10).asReadOnlyBuffer();
+
+    /** Whether every remaining byte of {@code data} is zero; its position unchanged. */
+    static boolean isZero(ByteBuffer data) {
+        for (int at = data.position(); at < data.limit(); at += ZEROES.capacity()) {
+            int length = Math.min(ZEROES.capacity(), data.limit() - at);
+            if (data.slice(at, length).mismatch(ZEROES.slice(0, length)) >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Read buffers a backup holds while its digest runs behind its writes: two of 4 MiB (one being written, one
      * hashed), more of small reads (up to 8 of 512 KiB or less), so that the digest's thread is woken once for
@@ -279,6 +304,13 @@ public final class RbdBackups {
         return (int) Math.max(READS_IN_FLIGHT, Math.min(MAX_SMALL_READS_IN_FLIGHT, bufferBytes / longest - 1));
     }
 
+    /**
+     * The extents to back up. An incremental of an image with fast-diff asks the snapshots' object maps first which
+     * objects changed (no OSD operation per object), then librbd for the exact extents of those objects alone: the
+     * listing costs what changed, not what the image holds (a 64 GiB image with 1 GiB written and 64 KiB changed in
+     * 64 objects: 1.15 s for {@code rbd diff}, 0.05 s with {@code --whole-object}). Otherwise one exact listing of
+     * the whole image, as {@code rbd export-diff} does.
+     */
     private List<Extent> changedExtents(String image, RbdImage snapshot, String fromSnapshot, long size)
             throws CephException {
         List<Extent> extents = new ArrayList<>();
@@ -286,18 +318,61 @@ public final class RbdBackups {
             extents.add(new Extent(offset, length, exists != 0));
             return 0;
         };
-        int rc = LibRbd.INSTANCE.rbd_diff_iterate2(snapshot.getPointer(), fromSnapshot, 0, size, (byte) 1, (byte) 0,
-                collect, Pointer.NULL);
-        if (rc < 0) {
-            throw new CephException("cannot compute the changes of " + session.pool().cephPool() + "/" + image
-                    + (fromSnapshot == null ? "" : " since snapshot " + fromSnapshot) + ": " + CephErrors.describe(rc),
-                    rc);
+        List<long[]> ranges = fromSnapshot != null && fastDiffValid(snapshot)
+                ? changedObjects(image, snapshot, fromSnapshot, size) : List.of(new long[] {0, size});
+        for (long[] range : ranges) {
+            diff(image, snapshot, fromSnapshot, range[0], range[1], false, collect);
         }
         if (fromSnapshot == null) {
             // A full backup restores onto a new, all-zero image: its zeroed extents carry nothing.
             extents.removeIf(extent -> !extent.exists());
         }
         return extents;
+    }
+
+    /** The changed objects since {@code fromSnapshot} from the object maps, adjacent ones merged: [offset, length]. */
+    private List<long[]> changedObjects(String image, RbdImage snapshot, String fromSnapshot, long size)
+            throws CephException {
+        List<long[]> ranges = new ArrayList<>();
+        diff(image, snapshot, fromSnapshot, 0, size, true, (offset, length, exists, arg) -> {
+            mergeInto(ranges, offset, length);
+            return 0;
+        });
+        return ranges;
+    }
+
+    /** Appends [offset, length) to {@code ranges} (ascending), extending the last one when it ends there. */
+    static void mergeInto(List<long[]> ranges, long offset, long length) {
+        long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+        if (last != null && last[0] + last[1] == offset) {
+            last[1] += length;
+        } else {
+            ranges.add(new long[] {offset, length});
+        }
+    }
+
+    /**
+     * Whether the snapshot's object map and fast-diff states can be trusted (librbd would otherwise list every
+     * object to answer a whole-object diff, and the exact listing after it would list them again).
+     */
+    private static boolean fastDiffValid(RbdImage snapshot) {
+        LongByReference features = new LongByReference();
+        LongByReference flags = new LongByReference();
+        return LibRbd.INSTANCE.rbd_get_features(snapshot.getPointer(), features) == 0
+                && (features.getValue() & LibRbd.FEATURE_FAST_DIFF) != 0
+                && LibRbd.INSTANCE.rbd_get_flags(snapshot.getPointer(), flags) == 0
+                && (flags.getValue() & (LibRbd.FLAG_OBJECT_MAP_INVALID | LibRbd.FLAG_FAST_DIFF_INVALID)) == 0;
+    }
+
+    private void diff(String image, RbdImage snapshot, String fromSnapshot, long offset, long length,
+                      boolean wholeObjects, LibRbd.DiffCallback callback) throws CephException {
+        int rc = LibRbd.INSTANCE.rbd_diff_iterate2(snapshot.getPointer(), fromSnapshot, offset, length, (byte) 1,
+                (byte) (wholeObjects ? 1 : 0), callback, Pointer.NULL);
+        if (rc < 0) {
+            throw new CephException("cannot compute the changes of " + session.pool().cephPool() + "/" + image
+                    + (fromSnapshot == null ? "" : " since snapshot " + fromSnapshot) + ": " + CephErrors.describe(rc),
+                    rc);
+        }
     }
 
     private void close(Rbd rbd, RbdImage image) {

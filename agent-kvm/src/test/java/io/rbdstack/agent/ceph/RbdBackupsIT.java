@@ -302,6 +302,71 @@ class RbdBackupsIT {
     }
 
     @Test
+    void incrementalsListedFromTheObjectMapsAreWhatRbdExportDiffWrites() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            RbdImages rbd = new RbdImages(session);
+            RbdSnapshots snapshots = new RbdSnapshots(session);
+            RbdBackups backups = new RbdBackups(session);
+            // 256 objects, few ever written: an incremental lists the ones its object maps say changed.
+            String source = newImage(rbd, 1024 * MIB);
+            assertTrue((rbd.info(source).orElseThrow().features() & LibRbd.FEATURE_FAST_DIFF) != 0, "fast-diff on");
+            write(session, source, 0, bytes((int) (4 * MIB), 30));
+            write(session, source, 100 * MIB, bytes((int) (8 * MIB), 31));
+            write(session, source, 400 * MIB + 5, bytes(10_000, 32));
+            snapshots.create(source, "s1");
+            write(session, source, 104 * MIB - 100, bytes(200, 33));   // across two changed objects
+            zero(session, source, 0, 4 * MIB);                          // a whole object zeroed
+            zero(session, source, 400 * MIB, 8192);                     // part of one: reads as zeroes
+            write(session, source, 900 * MIB + 3, bytes(65_536, 34));  // an object new since s1
+            snapshots.create(source, "s2");
+            snapshots.create(source, "s3");                             // nothing changed
+            rbd.resize(source, 1100 * MIB);                             // grown, and written past the old end
+            write(session, source, 1050 * MIB, bytes(4096, 35));
+            snapshots.create(source, "s4");
+
+            Path full = export(backups, source, null, "s1");
+            Path incr2 = export(backups, source, "s1", "s2");
+            Path incr3 = export(backups, source, "s2", "s3");
+            Path incr4 = export(backups, source, "s3", "s4");
+            assertEquals(-1, Files.mismatch(cephExportDiff(source, "s1", "s2"), incr2), "changes in four objects");
+            assertEquals(-1, Files.mismatch(cephExportDiff(source, "s2", "s3"), incr3), "no change");
+            assertEquals(-1, Files.mismatch(cephExportDiff(source, "s3", "s4"), incr4), "grown");
+            assertEquals(0, backups.export(source, "s2", "s3", OutputStream.nullOutputStream()).extents(),
+                    "nothing changed, no extent");
+
+            String restored = newImage(rbd, 1 * MIB);
+            for (Path backup : List.of(full, incr2, incr3, incr4)) {
+                restore(backups, restored, backup);
+            }
+            assertEquals(sha256(session, source, "s4"), sha256(session, restored, null), "full + 3 incrementals = s4");
+        }
+    }
+
+    @Test
+    void anUnchangedIncrementalAsksTheOsdAboutNoDataObject() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            RbdImages rbd = new RbdImages(session);
+            RbdSnapshots snapshots = new RbdSnapshots(session);
+            String source = newImage(rbd, 256 * MIB);
+            for (long offset = 0; offset < 256 * MIB; offset += 4 * MIB) { // all 64 objects exist
+                write(session, source, offset, bytes(4096, (int) (offset / MIB)));
+            }
+            snapshots.create(source, "s1");
+            snapshots.create(source, "s2");
+            long before = osdReadOperations();
+            assertEquals(0, new RbdBackups(session).export(source, "s1", "s2", OutputStream.nullOutputStream())
+                    .extents());
+            long ours = osdReadOperations() - before;
+            // Ceph's exact listing, for scale: one operation for each of the 64 objects, and the image's own.
+            before = osdReadOperations();
+            cluster.cli("rbd", "diff", "--from-snap", "s1", cluster.ceph.pool() + "/" + source + "@s2");
+            long exact = osdReadOperations() - before;
+            assertTrue(exact >= 64, "rbd diff: " + exact + " read operations");
+            assertTrue(ours < 32, ours + " read operations on the OSD (rbd diff: " + exact + ")");
+        }
+    }
+
+    @Test
     void aCloneOfASnapshotHasItsContentAndDoesNotDependOnIt() throws Exception {
         try (RadosSession session = connector.connect(pool)) {
             RbdImages rbd = new RbdImages(session);
@@ -465,6 +530,12 @@ class RbdBackupsIT {
         } finally {
             rbd.close(opened);
         }
+    }
+
+    /** The OSD's count of read operations so far (perf counter osd.op_r). */
+    private long osdReadOperations() throws Exception {
+        return CephFixture.JSON.readTree(cluster.cli("ceph", "tell", "osd.0", "perf", "dump", "osd"))
+                .path("osd").path("op_r").asLong(-1);
     }
 
     private Path cephExportDiff(String image, String from, String to) throws Exception {

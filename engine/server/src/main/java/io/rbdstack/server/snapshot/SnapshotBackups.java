@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,11 +115,12 @@ public final class SnapshotBackups {
      * {@code progress}; on failure the snapshot is CreatedOnPrimary again and an alert is raised.
      */
     public SnapshotRepository.SnapshotRow backup(SnapshotRepository.SnapshotRow snapshot, TransferProgress progress) {
+        long start = System.nanoTime();
         try {
             // A chain lives on one store: next to its base if there is one, else on the emptiest store.
             Optional<SnapshotRepository.SnapshotRow> candidate = snapshots.backupBase(snapshot.volumeId(),
-                    snapshot.id()).filter(b -> chainLength(b.id()) < Math.max(0,
-                    settings.longValue(Setting.SNAPSHOT_DELTA_MAX)));
+                    snapshot.id()).filter(b -> chainLength(snapshots.backupParents(snapshot.volumeId()), b.id())
+                    < Math.max(0, settings.longValue(Setting.SNAPSHOT_DELTA_MAX)));
             Optional<ImageStoreRepository.StoreRow> baseStore = candidate.flatMap(b -> snapshots.backup(b.id()))
                     .flatMap(ref -> stores.findById(ref.storeId()));
             // A base whose store was deleted cannot be built on: a new chain starts.
@@ -130,9 +132,11 @@ public final class SnapshotBackups {
             String path = directory + "/" + snapshot.uuid() + EXTENSION;
             VolumeStorage storage = VolumeStorage.of(snapshot.poolId(), pools, poolService).orElseThrow(() ->
                     ApiException.internal("The storage pool of volume " + snapshot.volumeName() + " is gone", null));
+            long sent = System.nanoTime();
             BackupInfo written = storage.provider().backupSnapshot(storage.stored(), snapshot.volumePath(),
                     snapshot.uuid(), base.map(SnapshotRepository.SnapshotRow::uuid).orElse(null),
                     new BackupTarget(store.url(), path, store.credentials()), progress);
+            long answered = System.nanoTime();
             if (!isAttemptOf(written.path(), directory, snapshot.uuid())) {
                 throw ApiException.internal("The host answered the backup of snapshot " + snapshot.uuid() + " with file "
                         + written.path() + ", not one of its attempts' (" + directory + "/" + snapshot.uuid() + ".<attempt>"
@@ -147,9 +151,12 @@ public final class SnapshotBackups {
                 }
                 snapshots.backupAttempted(snapshot.id()); // an attempt the server gave up on may still run
             });
-            LOG.info("Backed up snapshot {} ({}) to image store {}: {}, {} bytes", snapshot.name(), snapshot.uuid(),
+            long now = System.nanoTime();
+            LOG.info("Backed up snapshot {} ({}) to image store {}: {}, {} bytes in {} ms ({} ms choosing the base and"
+                    + " the store, {} ms on the host, {} ms recording it)", snapshot.name(), snapshot.uuid(),
                     store.name(), base.map(b -> "incremental since " + b.name()).orElse("full"),
-                    written.physicalSizeBytes());
+                    written.physicalSizeBytes(), (now - start) / 1_000_000, (sent - start) / 1_000_000,
+                    (answered - sent) / 1_000_000, (now - answered) / 1_000_000);
         } catch (StorageException | RuntimeException e) {
             ApiException failure = StorageErrors.failed("Snapshot " + snapshot.name() + " was not backed up", e);
             try {
@@ -290,12 +297,13 @@ public final class SnapshotBackups {
     }
 
 
-    private int chainLength(long snapshotId) {
+    /** How many incremental backups lead from a full one to the snapshot's: {@code parents} as backupParents says. */
+    static int chainLength(Map<Long, Long> parents, long snapshotId) {
         int length = 0;
-        Optional<SnapshotRepository.BackupRef> ref = snapshots.backup(snapshotId);
-        while (ref.isPresent() && ref.get().parentSnapshotId() != null && length < 10_000) {
+        Long parent = parents.get(snapshotId);
+        while (parent != null && length < 10_000) {
             length++;
-            ref = snapshots.backup(ref.get().parentSnapshotId());
+            parent = parents.get(parent);
         }
         return length;
     }

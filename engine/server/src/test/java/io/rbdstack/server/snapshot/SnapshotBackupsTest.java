@@ -75,6 +75,11 @@ class SnapshotBackupsTest {
         when(stores.findById(3)).thenReturn(Optional.of(store));
         when(snapshots.move(anyLong(), any(), any())).thenReturn(true);
         when(snapshots.backup(anyLong())).thenAnswer(call -> Optional.ofNullable(refs.get((Long) call.getArgument(0))));
+        when(snapshots.backupParents(42)).thenAnswer(call -> {
+            Map<Long, Long> parents = new HashMap<>();
+            refs.values().forEach(r -> parents.put(r.snapshotId(), r.parentSnapshotId()));
+            return parents;
+        });
         when(snapshots.backupChildren(anyLong())).thenAnswer(call -> refs.values().stream()
                 .filter(r -> Long.valueOf((Long) call.getArgument(0)).equals(r.parentSnapshotId())).count());
         when(settings.longValue(Setting.SNAPSHOT_DELTA_MAX)).thenReturn(2L);

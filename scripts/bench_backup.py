@@ -10,6 +10,9 @@ fully written:
                 with nothing rewritten: what a job costs whatever it moves; then ROUNDS more 5 % incrementals,
                 ours and the anchor taking turns to go first: the steady state of a running agent and server
                 (the first incremental also pays their JIT compiling its path), printed with the median ratio
+  few changes   a 16 GiB volume with 256 MiB written and backed up; 16 writes of 64 KiB in that part
+                (rbd import-diff of a generated diff), then an incremental both ways, ROUNDS times taking
+                turns: what an incremental costs when little changed on a large volume
   restore       the volume deleted, createVolume snapshotid=<the second snapshot> (restored from
                 secondary) | rbd create + rbd import-diff of the full and incremental files; both sides' files
                 evicted from the page cache before each restore, as days after the backups
@@ -275,6 +278,61 @@ def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter,
     return results
 
 
+def scattered_writes(rbd, image, size, written, count, path):
+    """COUNT writes of 64 KiB of random bytes at random 64 KiB-aligned offsets below WRITTEN on IMAGE (of SIZE
+    bytes): an "rbd diff v1" file with no snapshot names, applied by rbd import-diff (rbd bench cannot aim)."""
+    import random
+    import struct
+    with open(path, "wb") as f:
+        f.write(b"rbd diff v1\n" + b"s" + struct.pack("<Q", size))
+        for offset in sorted(random.sample(range(0, written, 64 * 1024), count)):
+            f.write(b"w" + struct.pack("<QQ", offset, 64 * 1024) + os.urandom(64 * 1024))
+        f.write(b"e")
+    rbd.run("import-diff", path, rbd.spec(image))
+    os.remove(path)
+
+
+def few_changes_on_a_large_volume(api, rbd, zone, offering, anchor_dir, rounds):
+    """A 16 GiB volume with its first 256 MiB written and backed up in full, then ROUNDS times: 16 scattered 64 KiB
+    writes there, an incremental through the API and with rbd export-diff, taking turns to go first.
+    [(backupSnapshot job, export-diff --from-snap + sync, diff bytes)], seconds."""
+    size, written = 16 << 30, 256 * MIB
+    volume = api.call("createVolume", name=f"bench-large-{os.getpid()}", zoneid=zone, diskofferingid=offering,
+                      size=size >> 30)["volume"]
+    image = api.list("listVolumes", "volume", id=volume["id"])[0]["path"]
+    log(f"16 GiB volume {volume['id']}: writing its first 256 MiB, a full backup, then {rounds} incrementals of "
+        "16 x 64 KiB")
+    rbd.write(image, 4 * MIB, written, "seq")
+    first = api.call("createSnapshot", volumeid=volume["id"])["snapshot"]["id"]
+    api.call("backupSnapshot", id=first)
+    rbd.run("snap", "create", rbd.spec(image, "l0"))
+    results = []
+    for n in range(1, rounds + 1):
+        scattered_writes(rbd, image, size, written, 16, os.path.join(anchor_dir, "scattered.rbddiff"))
+        diff_file = os.path.join(anchor_dir, f"large{n}.rbddiff")
+        times = {}
+
+        def ours():
+            snapshot = api.call("createSnapshot", volumeid=volume["id"])["snapshot"]["id"]
+            times["ours"] = timed(lambda: api.call("backupSnapshot", id=snapshot))
+
+        def anchor():
+            rbd.run("snap", "create", rbd.spec(image, f"l{n}"))
+            times["anchor"] = timed(lambda: (rbd.run("export-diff", "--from-snap", f"l{n - 1}",
+                                                     rbd.spec(image, f"l{n}"), diff_file), sync(diff_file)))
+
+        for step in ((anchor, ours) if n % 2 else (ours, anchor)):
+            step()
+        results.append((times["ours"], times["anchor"], os.path.getsize(diff_file)))
+        os.remove(diff_file)
+        log(f"large volume, round {n}: backupSnapshot job {times['ours']:.3f} s, export-diff --from-snap + sync "
+            f"{times['anchor']:.3f} s")
+    for n in range(rounds + 1):
+        rbd.run("snap", "rm", rbd.spec(image, f"l{n}"))
+    api.call("deleteVolume", id=volume["id"])
+    return results
+
+
 def more_restores(api, rbd, snapshot, size, files, rounds, before_each):
     """ROUNDS more restores of SNAPSHOT both ways, taking turns (bench_backup_stores.restore_rounds), the anchor
     `rbd create` + `import-diff` of FILES, BEFORE_EACH() before each round: [(ours, anchor)] seconds."""
@@ -382,6 +440,12 @@ def main():
         row(f"incremental, steady state (medians of {len(steady)} more)", median([sum(o) for o, *_ in steady]),
             "rbd snap create + export-diff --from-snap + sync", median([sum(a) for _, a, *_ in steady]),
             median([r[4] for r in steady]), ratio=median([sum(o) / sum(a) for o, a, *_ in steady]))
+
+    large = few_changes_on_a_large_volume(api, rbd, zone, offering, anchor_dir, args.incremental_rounds)
+    row(f"incremental, 16 x 64 KiB changed on a 16 GiB volume (medians of {len(large)})",
+        median([o for o, _, _ in large]), "export-diff --from-snap + sync (the jobs alone, no snapshot)",
+        median([a for _, a, _ in large]), median([b for _, _, b in large]),
+        ratio=median([o / a for o, a, _ in large]))
 
     # Restore: the volume is deleted, so its snapshots live only on secondary storage.
     for snap in ["a1", "a2", "a3"] + [f"ar{n}" for n in range(1, len(steady) + 1)]:

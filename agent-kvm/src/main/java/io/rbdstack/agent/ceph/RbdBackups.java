@@ -101,8 +101,9 @@ public final class RbdBackups {
         }
         try {
             long start = System.nanoTime();
-            long size = snapshot.stat().size;
-            List<Extent> extents = changedExtents(image, snapshot, fromSnapshot, size);
+            com.ceph.rbd.jna.RbdImageInfo info = snapshot.stat();
+            long size = info.size;
+            List<Extent> extents = changedExtents(image, snapshot, fromSnapshot, size, info.obj_size);
             long listed = System.nanoTime();
             RbdDiffStream.Writer writer = new RbdDiffStream.Writer(hash == null ? out : new HashingOutput(out, hash));
             if (fromSnapshot != null) {
@@ -305,21 +306,32 @@ public final class RbdBackups {
     }
 
     /**
+     * Unchanged objects between two changed ones that are listed with them rather than apart: each exact listing is
+     * a synchronous call that reads both snapshots' object maps and lists its objects ten at a time, so a few
+     * unchanged objects in one call cost less than a call of its own.
+     */
+    static final int BRIDGED_OBJECTS = 16;
+
+    /**
      * The extents to back up. An incremental of an image with fast-diff asks the snapshots' object maps first which
      * objects changed (no OSD operation per object), then librbd for the exact extents of those objects alone: the
-     * listing costs what changed, not what the image holds (a 64 GiB image with 1 GiB written and 64 KiB changed in
-     * 64 objects: 1.15 s for {@code rbd diff}, 0.05 s with {@code --whole-object}). Otherwise one exact listing of
-     * the whole image, as {@code rbd export-diff} does.
+     * listing costs what changed, not what the image holds (a 64 GiB image with 320 objects written, 64 of them
+     * since the snapshot: 0.73-1.15 s for {@code rbd diff}, 0.05 s with {@code --whole-object}). Otherwise one exact
+     * listing of the whole image, as {@code rbd export-diff} does. Only the snapshot's own object map is checked
+     * here: should an earlier one in the span be invalid (fast-diff enabled after it was taken), librbd answers the
+     * whole-object diff by listing every object, and the exact listing then lists the changed ones again, correct
+     * but slower.
      */
-    private List<Extent> changedExtents(String image, RbdImage snapshot, String fromSnapshot, long size)
-            throws CephException {
+    private List<Extent> changedExtents(String image, RbdImage snapshot, String fromSnapshot, long size,
+                                        long objectBytes) throws CephException {
         List<Extent> extents = new ArrayList<>();
         LibRbd.DiffCallback collect = (offset, length, exists, arg) -> {
             extents.add(new Extent(offset, length, exists != 0));
             return 0;
         };
-        List<long[]> ranges = fromSnapshot != null && fastDiffValid(snapshot)
-                ? changedObjects(image, snapshot, fromSnapshot, size) : List.of(new long[] {0, size});
+        List<long[]> ranges = fromSnapshot != null && objectBytes > 0 && fastDiffValid(snapshot)
+                ? changedObjects(image, snapshot, fromSnapshot, size, BRIDGED_OBJECTS * objectBytes)
+                : List.of(new long[] {0, size});
         for (long[] range : ranges) {
             diff(image, snapshot, fromSnapshot, range[0], range[1], false, collect);
         }
@@ -330,22 +342,25 @@ public final class RbdBackups {
         return extents;
     }
 
-    /** The changed objects since {@code fromSnapshot} from the object maps, adjacent ones merged: [offset, length]. */
-    private List<long[]> changedObjects(String image, RbdImage snapshot, String fromSnapshot, long size)
-            throws CephException {
+    /** The changed objects since {@code fromSnapshot} from the object maps, as ranges ({@link #mergeInto}). */
+    private List<long[]> changedObjects(String image, RbdImage snapshot, String fromSnapshot, long size,
+                                        long bridgedBytes) throws CephException {
         List<long[]> ranges = new ArrayList<>();
         diff(image, snapshot, fromSnapshot, 0, size, true, (offset, length, exists, arg) -> {
-            mergeInto(ranges, offset, length);
+            mergeInto(ranges, offset, length, bridgedBytes);
             return 0;
         });
         return ranges;
     }
 
-    /** Appends [offset, length) to {@code ranges} (ascending), extending the last one when it ends there. */
-    static void mergeInto(List<long[]> ranges, long offset, long length) {
+    /**
+     * Appends [offset, offset + length) to {@code ranges} (ascending, as [offset, length]): the last range grows to
+     * take it in when at most {@code bridgedBytes} lie between them.
+     */
+    static void mergeInto(List<long[]> ranges, long offset, long length, long bridgedBytes) {
         long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
-        if (last != null && last[0] + last[1] == offset) {
-            last[1] += length;
+        if (last != null && offset - (last[0] + last[1]) <= bridgedBytes) {
+            last[1] = offset + length - last[0];
         } else {
             ranges.add(new long[] {offset, length});
         }

@@ -6,28 +6,44 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The object maps' changed objects become as few exact listings as they can: adjacent objects are one range. */
+/**
+ * The object maps' changed objects become as few exact listings as they can: adjacent objects are one range, and so
+ * are two with few unchanged objects between them.
+ */
 class RbdBackupsChangedObjectsTest {
 
     private static final long OBJECT = 4L << 20;
+    private static final long BRIDGED = 2 * OBJECT;
+
+    private static List<String> merged(long[]... objects) {
+        List<long[]> ranges = new ArrayList<>();
+        for (long[] object : objects) {
+            RbdBackups.mergeInto(ranges, object[0], object[1], BRIDGED);
+        }
+        return ranges.stream().map(r -> r[0] / OBJECT + "+" + r[1]).toList();
+    }
 
     @Test
-    void adjacentObjectsMergeAndAGapStartsAnotherRange() {
-        List<long[]> ranges = new ArrayList<>();
-        RbdBackups.mergeInto(ranges, 0, OBJECT);
-        RbdBackups.mergeInto(ranges, OBJECT, OBJECT);
-        RbdBackups.mergeInto(ranges, 5 * OBJECT, OBJECT);
-        RbdBackups.mergeInto(ranges, 6 * OBJECT, 1000); // the image's last, short object
-        assertEquals(List.of("0+" + 2 * OBJECT, 5 * OBJECT + "+" + (OBJECT + 1000)),
-                ranges.stream().map(r -> r[0] + "+" + r[1]).toList());
+    void adjacentObjectsAreOneRange() {
+        assertEquals(List.of("0+" + 3 * OBJECT), merged(new long[] {0, OBJECT}, new long[] {OBJECT, OBJECT},
+                new long[] {2 * OBJECT, OBJECT}));
+    }
+
+    @Test
+    void objectsWithUpToTheBridgedBytesBetweenThemAreOneRange() {
+        // Objects 0 and 3: two unchanged between them, listed with them.
+        assertEquals(List.of("0+" + 4 * OBJECT), merged(new long[] {0, OBJECT}, new long[] {3 * OBJECT, OBJECT}));
+    }
+
+    @Test
+    void aWiderGapStartsAnotherRange() {
+        // Objects 0 and 4: three unchanged between them; then the image's last, short object right after 4.
+        assertEquals(List.of("0+" + OBJECT, "4+" + (OBJECT + 1000)), merged(new long[] {0, OBJECT},
+                new long[] {4 * OBJECT, OBJECT}, new long[] {5 * OBJECT, 1000}));
     }
 
     @Test
     void aLoneObjectIsARangeOfItsOwn() {
-        List<long[]> ranges = new ArrayList<>();
-        RbdBackups.mergeInto(ranges, 3 * OBJECT, OBJECT);
-        assertEquals(1, ranges.size());
-        assertEquals(3 * OBJECT, ranges.get(0)[0]);
-        assertEquals(OBJECT, ranges.get(0)[1]);
+        assertEquals(List.of("3+" + OBJECT), merged(new long[] {3 * OBJECT, OBJECT}));
     }
 }

@@ -298,7 +298,8 @@ public final class SnapshotRepository implements VolumeSnapshots {
                         + " WHERE e.volume_id = ? AND e.store_role = 'Image' AND e.state = 'Error'), 0)"
                         + " ORDER BY s.id DESC LIMIT 1",
                 rs -> rs.getLong(1), volumeId, snapshotId, volumeId);
-        return id.flatMap(base -> jdbc.queryOne(SELECT + " AND s.id = ?", SnapshotRepository::row, base));
+        // LIMIT 1: the row again should the snapshot have two Ready copies on primary (its LEFT JOIN).
+        return id.flatMap(base -> jdbc.queryOne(SELECT + " AND s.id = ? LIMIT 1", SnapshotRepository::row, base));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.rbdstack.agent.ceph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ class RbdBackupsChangedObjectsTest {
         for (long[] object : objects) {
             RbdBackups.mergeInto(ranges, object[0], object[1], BRIDGED);
         }
-        return ranges.stream().map(r -> r[0] / OBJECT + "+" + r[1]).toList();
+        return ranges.stream().map(r -> r[0] + "+" + r[1]).toList();
     }
 
     @Test
@@ -38,12 +39,18 @@ class RbdBackupsChangedObjectsTest {
     @Test
     void aWiderGapStartsAnotherRange() {
         // Objects 0 and 4: three unchanged between them; then the image's last, short object right after 4.
-        assertEquals(List.of("0+" + OBJECT, "4+" + (OBJECT + 1000)), merged(new long[] {0, OBJECT},
+        assertEquals(List.of("0+" + OBJECT, 4 * OBJECT + "+" + (OBJECT + 1000)), merged(new long[] {0, OBJECT},
                 new long[] {4 * OBJECT, OBJECT}, new long[] {5 * OBJECT, 1000}));
     }
 
     @Test
     void aLoneObjectIsARangeOfItsOwn() {
-        assertEquals(List.of("3+" + OBJECT), merged(new long[] {3 * OBJECT, OBJECT}));
+        assertEquals(List.of(3 * OBJECT + "+" + OBJECT), merged(new long[] {3 * OBJECT, OBJECT}));
+    }
+
+    @Test
+    void anObjectBeforeTheLastRangeIsRefusedRatherThanLost() {
+        assertThrows(IllegalArgumentException.class, () -> merged(new long[] {5 * OBJECT, OBJECT},
+                new long[] {OBJECT, OBJECT}));
     }
 }

@@ -355,15 +355,14 @@ public final class RbdBackups {
     }
 
     /**
-     * Appends [offset, offset + length) to {@code ranges} (ascending, as [offset, length]): the last range grows to
-     * take it in when at most {@code bridgedBytes} lie between them.
+     * Appends [offset, offset + length) to {@code ranges} (as [offset, length]): the last range grows to take it in
+     * when it starts within it or at most {@code bridgedBytes} after it. librbd reports the objects of an image not
+     * striped across objects in order, so the ranges are ascending; one reported before the last range (never seen)
+     * would be a range of its own, listed all the same (called from librbd's callback, this never throws).
      */
     static void mergeInto(List<long[]> ranges, long offset, long length, long bridgedBytes) {
         long[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
-        if (last != null && offset < last[0]) {
-            throw new IllegalArgumentException("changed objects out of order: " + offset + " after " + last[0]);
-        }
-        if (last != null && offset - (last[0] + last[1]) <= bridgedBytes) {
+        if (last != null && offset >= last[0] && offset - (last[0] + last[1]) <= bridgedBytes) {
             last[1] = Math.max(last[1], offset + length - last[0]);
         } else {
             ranges.add(new long[] {offset, length});

@@ -1,7 +1,6 @@
 package io.rbdstack.agent.ceph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,8 +48,13 @@ class RbdBackupsChangedObjectsTest {
     }
 
     @Test
-    void anObjectBeforeTheLastRangeIsRefusedRatherThanLost() {
-        assertThrows(IllegalArgumentException.class, () -> merged(new long[] {5 * OBJECT, OBJECT},
+    void anObjectBeforeTheLastRangeIsARangeOfItsOwnNotLost() {
+        assertEquals(List.of(5 * OBJECT + "+" + OBJECT, OBJECT + "+" + OBJECT), merged(new long[] {5 * OBJECT, OBJECT},
                 new long[] {OBJECT, OBJECT}));
+    }
+
+    @Test
+    void anObjectInsideTheLastRangeLeavesItAsItIs() {
+        assertEquals(List.of("0+" + 4 * OBJECT), merged(new long[] {0, 4 * OBJECT}, new long[] {OBJECT, OBJECT}));
     }
 }

@@ -15,6 +15,12 @@ describe('importState', () => {
       percent: null, text: 'Importing into pool ceph-1' })
   })
 
+  it('counts a template registered whose job has not started yet as importing, not failed', () => {
+    // The server's first status; shown as Failed, the page stopped refreshing (seen in WebUiVmsIT).
+    expect(importState({ isready: false, status: 'Registered; waiting to import' })).toEqual({ kind: 'importing',
+      percent: null, text: 'Registered; waiting to import' })
+  })
+
   it('is ready once isready, keeping what the status adds', () => {
     expect(importState({ isready: true, status: 'Download Complete' })).toEqual({ kind: 'ready', percent: null,
       text: 'Download Complete' })

@@ -7,9 +7,12 @@
 export const ALL_ZONES = '-1'
 export const FORMATS = ['QCOW2', 'RAW']
 
-/** The status texts of an import still running: CloudStack's, and rbdstack's "Importing into pool p". */
+/**
+ * The status texts of an import still running: CloudStack's, and rbdstack's "Registered; waiting to import" (the row
+ * registerTemplate writes before its job starts) and "Importing into pool p".
+ */
 const DOWNLOADED = /^(\d{1,3})% Downloaded/
-const RUNNING = /^(|Processing|Installing Template|Download Complete|Importing into pool .*)$/
+const RUNNING = /^(|Processing|Installing Template|Download Complete|Registered; waiting to import|Importing into pool .*)$/
 
 /**
  * Where a template's import is: { kind: 'ready' | 'importing' | 'failed', percent (importing only, null when

@@ -30,10 +30,12 @@ public final class CephErrors {
     static final int ECONNREFUSED = 111;
     static final int EHOSTUNREACH = 113;
     static final int EDQUOT = 122;
+    static final int ECANCELED = 125;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
             Map.entry(EIO, "EIO"), Map.entry(EAGAIN, "EAGAIN"), Map.entry(EACCES, "EACCES"),
+            Map.entry(ECANCELED, "ECANCELED"),
             Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"), Map.entry(EINVAL, "EINVAL"),
             Map.entry(ENOSPC, "ENOSPC"), Map.entry(EROFS, "EROFS"), Map.entry(ERANGE, "ERANGE"),
             Map.entry(ENOTEMPTY, "ENOTEMPTY"), Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),

@@ -30,18 +30,20 @@ public final class RbdBackups {
     /** Largest read or write handed to librbd at once: one default RBD object. */
     static final int CHUNK = 4 << 20;
     /**
-     * Reads a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory
-     * ((4 + 1) x 4 MiB per backup, and librados' own buffers for the reads in flight; rbd export-diff
-     * keeps up to 10 in flight).
+     * Reads of whole objects a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory: a
+     * backup asks for this many 4 MiB buffers and two more (held while written and hashed), and librados holds its
+     * own for the reads in flight (rbd export-diff keeps up to 10 in flight).
      */
     static final int READS_IN_FLIGHT = 4;
     /**
-     * Reads in flight at most when the ranges are small (an incremental's changed extents): latency,
-     * not bandwidth, bounds many small reads, so more go at once within the same buffer bytes
-     * ({@code (READS_IN_FLIGHT + 1) x CHUNK}); librbd's asynchronous reads cost no thread each.
+     * Reads (OSD operations) in flight at most: latency, not bandwidth, bounds many small reads (an incremental's
+     * changed extents), so more go at once within the same buffers; librbd's asynchronous reads cost no thread each.
      */
     static final int MAX_SMALL_READS_IN_FLIGHT = 32;
-    /** Small read buffers a backup holds at most while its digest runs behind ({@link #heldWhileHashing}). */
+    /**
+     * Reads a backup holds at most while its digest runs behind (and at most two buffers' bytes of them): so that
+     * the digest's thread is woken once for several of an incremental's small extents rather than once for each.
+     */
     static final int MAX_HELD_WHILE_HASHING = 8;
     /**
      * Buffers a restore asks for: as many 4 MiB writes in flight, for the same reasons (rbd import-diff: up to 10).
@@ -57,9 +59,6 @@ public final class RbdBackups {
     /** What a backup or restore moved, and the snapshots the diff goes from (null: a full one) and to. */
     public record Transfer(long sizeBytes, long dataBytes, long zeroBytes, long extents, String fromSnapshot,
                            String toSnapshot) {
-    }
-
-    private record Extent(long offset, long length, boolean exists) {
     }
 
     private final RadosSession session;
@@ -103,23 +102,12 @@ public final class RbdBackups {
             long start = System.nanoTime();
             com.ceph.rbd.jna.RbdImageInfo info = snapshot.stat();
             long size = info.size;
-            List<Extent> extents = changedExtents(image, snapshot, fromSnapshot, size, info.obj_size);
-            long listed = System.nanoTime();
             RbdDiffStream.Writer writer = new RbdDiffStream.Writer(hash == null ? out : new HashingOutput(out, hash));
             if (fromSnapshot != null) {
                 writer.fromSnapshot(fromSnapshot);
             }
             writer.toSnapshot(toSnapshot);
             writer.size(size);
-            List<ReadAhead.Range> ranges = new ArrayList<>();
-            for (Extent extent : extents) {
-                for (long done = 0; extent.exists() && done < extent.length(); done += CHUNK) {
-                    ranges.add(new ReadAhead.Range(extent.offset() + done, (int) Math.min(CHUNK,
-                            extent.length() - done)));
-                }
-            }
-            long toWrite = extents.stream().filter(Extent::exists).mapToLong(Extent::length).sum();
-            progress.report(0, toWrite);
             long data = 0;
             long zero = 0;
             long waited;
@@ -127,49 +115,56 @@ public final class RbdBackups {
             long writeNanos = 0;
             long queueing;
             int operations;
-            int longest = ranges.stream().mapToInt(ReadAhead.Range::length).max().orElse(1);
+            int extents;
+            long listingMillis;
+            long listingWaitedMillis;
             String what = session.pool().cephPool() + "/" + image + "@" + toSnapshot;
-            // An incremental's extents are small and several share an object: one OSD operation reads them all.
-            try (SnapshotObjects objects = fromSnapshot == null || ranges.isEmpty() ? null
-                    : SnapshotObjects.of(session, snapshot, toSnapshot, what);
-                 ReadAhead reads = new ReadAhead(snapshot, objects, what, ranges, readsInFlight(longest),
-                         hash == null ? 1 : heldWhileHashing(longest), TransferBuffers.AGENT)) {
+            // The extents are listed on a thread of their own while the first ones are read and written. An
+            // incremental's are small and several share an object: one OSD operation reads them all.
+            try (ExtentListing listing = new ExtentListing(what, info.obj_size, CHUNK, fromSnapshot == null,
+                    sink -> listChangedExtents(image, snapshot, fromSnapshot, size, info.obj_size, sink));
+                 SnapshotObjects objects = fromSnapshot == null ? null
+                         : SnapshotObjects.of(session, snapshot, toSnapshot, what);
+                 ReadAhead reads = new ReadAhead(snapshot, objects, what, listing, MAX_SMALL_READS_IN_FLIGHT,
+                         hash == null ? 1 : MAX_HELD_WHILE_HASHING, READS_IN_FLIGHT + 2, TransferBuffers.AGENT)) {
                 // Of each buffer held, how many buffers had been lent to the digest once it was: it goes back
                 // when the digest has that many.
                 Deque<Long> lentWith = new ArrayDeque<>();
                 try {
-                    int next = 0;
                     long reported = 0;
-                    for (Extent extent : extents) {
+                    ExtentListing.Extent extent;
+                    for (int next = 0; (extent = listing.extent(next)) != null; next++) {
                         if (!extent.exists()) {
                             writer.zero(extent.offset(), extent.length());
                             zero += extent.length();
                             continue;
                         }
-                        for (long done = 0; done < extent.length(); next++) {
-                            ReadAhead.Range range = ranges.get(next);
+                        for (long done = 0; done < extent.length(); ) {
+                            long offset = extent.offset() + done;
                             if (hash != null) {
                                 hashWaitedNanos += giveBackHashed(reads, hash, lentWith);
                             }
                             ByteBuffer bytes = reads.next();
+                            int length = bytes.remaining();
                             long writeStart = System.nanoTime();
                             // As rbd export-diff: data that reads as zeroes (a hole punched in an object) is a
                             // zero record, the same file as Ceph's tool writes and none of its bytes stored.
                             if (isZero(bytes)) {
-                                writer.zero(range.offset(), range.length());
-                                zero += range.length();
+                                writer.zero(offset, length);
+                                zero += length;
                             } else {
-                                writer.write(range.offset(), bytes);
-                                data += range.length();
+                                writer.write(offset, bytes);
+                                data += length;
                             }
                             writeNanos += System.nanoTime() - writeStart;
                             if (hash != null) {
                                 // A zero record lent nothing: this buffer goes back after those lent before it.
                                 lentWith.add(hash.lent());
                             }
-                            done += range.length();
-                            reported += range.length();
-                            progress.report(reported, toWrite);
+                            done += length;
+                            reported += length;
+                            // The total grows while the listing runs (it ends well before the reads do).
+                            progress.report(reported, Math.max(reported, listing.dataBytes()));
                         }
                     }
                     if (hash != null) {
@@ -186,14 +181,18 @@ public final class RbdBackups {
                 waited = reads.waitedMillis();
                 queueing = reads.queueingMillis();
                 operations = reads.operations();
+                extents = listing.extents();
+                listingMillis = listing.listingMillis();
+                listingWaitedMillis = listing.waitedMillis();
             }
             writer.end();
-            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents ({} reads) in {} ms ({} ms listing them,"
-                    + " {} ms queueing reads, {} ms waiting for them, {} ms writing the data out, {} ms waiting for the"
-                    + " digest)", session.pool().cephPool(), image, toSnapshot, fromSnapshot == null ? "full" : "since "
-                    + fromSnapshot, data, extents.size(), operations, (System.nanoTime() - start) / 1_000_000,
-                    (listed - start) / 1_000_000, queueing, waited, writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
-            return new Transfer(size, data, zero, extents.size(), fromSnapshot, toSnapshot);
+            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents ({} reads) in {} ms ({} ms listing them"
+                    + " beside the reads, {} ms waiting for the listing, {} ms queueing reads, {} ms waiting for them,"
+                    + " {} ms writing the data out, {} ms waiting for the digest)", session.pool().cephPool(), image,
+                    toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents, operations,
+                    (System.nanoTime() - start) / 1_000_000, listingMillis, listingWaitedMillis, queueing, waited,
+                    writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
+            return new Transfer(size, data, zero, extents, fromSnapshot, toSnapshot);
         } catch (RbdException e) {
             throw failure("cannot read snapshot " + toSnapshot, image, e);
         } finally {
@@ -273,21 +272,13 @@ public final class RbdBackups {
     }
 
     /**
-     * Read buffers a backup holds while its digest runs behind its writes: two of 4 MiB (one being written, one
-     * hashed), more of small reads (up to 8 of 512 KiB or less), so that the digest's thread is woken once for
-     * several of an incremental's small extents rather than once for each.
-     */
-    static int heldWhileHashing(int longest) {
-        return (int) Math.max(2, Math.min(MAX_HELD_WHILE_HASHING, (long) CHUNK / Math.max(1, longest)));
-    }
-
-    /**
      * Before the next read is handed out: gives back the buffers the digest is done with, and waits for the oldest
      * when as many are held as may be; how long it waited, in nanoseconds.
      */
-    private static long giveBackHashed(ReadAhead reads, HashBehind hash, Deque<Long> lentWith) throws IOException {
+    private static long giveBackHashed(ReadAhead reads, HashBehind hash, Deque<Long> lentWith)
+            throws IOException, CephException {
         long waited = 0;
-        while (!lentWith.isEmpty() && (lentWith.size() >= reads.maxHeld() || hash.hashed(lentWith.peek()))) {
+        while (!lentWith.isEmpty() && (hash.hashed(lentWith.peek()) || reads.mustRelease())) {
             long ticket = lentWith.poll();
             if (!hash.hashed(ticket)) {
                 long start = System.nanoTime();
@@ -299,12 +290,6 @@ public final class RbdBackups {
         return waited;
     }
 
-    /** How many reads of at most {@code longest} bytes go at once: 4 of 4 MiB, up to 32 smaller ones in as many bytes. */
-    static int readsInFlight(int longest) {
-        long bufferBytes = (READS_IN_FLIGHT + 1L) * CHUNK;
-        return (int) Math.max(READS_IN_FLIGHT, Math.min(MAX_SMALL_READS_IN_FLIGHT, bufferBytes / longest - 1));
-    }
-
     /**
      * Unchanged objects between two changed ones that are listed with them rather than apart: an exact listing is a
      * synchronous call that asks the OSD about each object of its range, ten at a time (librbd's
@@ -314,33 +299,23 @@ public final class RbdBackups {
     static final int BRIDGED_OBJECTS = 8;
 
     /**
-     * The extents to back up. An incremental of an image with fast-diff asks the snapshots' object maps first which
-     * objects changed (no OSD operation per object), then librbd for the exact extents of those objects alone: the
-     * listing costs what changed, not what the image holds (a 64 GiB image with 320 objects written, 64 of them
-     * since the snapshot: 0.73-1.15 s for {@code rbd diff}, 0.05 s with {@code --whole-object}). Otherwise one exact
-     * listing of the whole image, as {@code rbd export-diff} does. Only the snapshot's own object map is checked
-     * here: should an earlier one in the span be invalid (fast-diff enabled after it was taken), librbd answers the
-     * whole-object diff by listing every object, and the exact listing then lists the changed ones again, correct
-     * but slower.
+     * Lists the extents to back up, each to {@code sink} in order. An incremental of an image with fast-diff asks
+     * the snapshots' object maps first which objects changed (no OSD operation per object), then librbd for the exact
+     * extents of those objects alone: the listing costs what changed, not what the image holds (a 64 GiB image with
+     * 320 objects written, 64 of them since the snapshot: 0.73-1.15 s for {@code rbd diff}, 0.05 s with
+     * {@code --whole-object}). Otherwise one exact listing of the whole image, as {@code rbd export-diff} does. Only
+     * the snapshot's own object map is checked here: should an earlier one in the span be invalid (fast-diff enabled
+     * after it was taken), librbd answers the whole-object diff by listing every object, and the exact listing then
+     * lists the changed ones again, correct but slower.
      */
-    private List<Extent> changedExtents(String image, RbdImage snapshot, String fromSnapshot, long size,
-                                        long objectBytes) throws CephException {
-        List<Extent> extents = new ArrayList<>();
-        LibRbd.DiffCallback collect = (offset, length, exists, arg) -> {
-            extents.add(new Extent(offset, length, exists != 0));
-            return 0;
-        };
+    private void listChangedExtents(String image, RbdImage snapshot, String fromSnapshot, long size, long objectBytes,
+                                    LibRbd.DiffCallback sink) throws CephException {
         List<long[]> ranges = fromSnapshot != null && objectBytes > 0 && fastDiffValid(snapshot)
                 ? changedObjects(image, snapshot, fromSnapshot, size, BRIDGED_OBJECTS * objectBytes)
                 : List.of(new long[] {0, size});
         for (long[] range : ranges) {
-            diff(image, snapshot, fromSnapshot, range[0], range[1], false, collect);
+            diff(image, snapshot, fromSnapshot, range[0], range[1], false, sink);
         }
-        if (fromSnapshot == null) {
-            // A full backup restores onto a new, all-zero image: its zeroed extents carry nothing.
-            extents.removeIf(extent -> !extent.exists());
-        }
-        return extents;
     }
 
     /** The changed objects since {@code fromSnapshot} from the object maps, as ranges ({@link #mergeInto}). */

@@ -1,7 +1,6 @@
 package io.rbdstack.agent.ceph;
 
 import com.ceph.rbd.RbdImage;
-import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -15,11 +14,12 @@ import java.util.List;
  * export-diff does the same). The reads are librbd's asynchronous ones, so no thread waits per read and
  * many small reads (an incremental's extents) cost no more threads than a few large ones. Given the snapshot's
  * {@link SnapshotObjects}, the ranges that lie in one RBD object are read by one librados operation instead (an
- * incremental's, three or so per object), waiting for enough free slices while other reads are in flight.
+ * incremental's, three or so per object), waiting for room while other reads are in flight. The ranges may still be
+ * being listed ({@link Source}): reading starts with the first ones listed, as in Ceph's export-diff.
  *
- * <p>Memory is bounded and reused: up to {@code depth + held} native buffers (or slices of one) in all ({@code held}
- * handed out, the others being filled), lent by the agent's {@link TransferBuffers} (fewer, and so fewer reads in
- * flight, while other transfers hold theirs), which librbd reads into and the caller reads from where they are (a
+ * <p>Memory is bounded and reused: slices of a few native buffers ({@link SliceRing}, each range's bytes in one) lent
+ * by the agent's {@link TransferBuffers} (fewer, and so fewer reads in flight, while other transfers hold theirs),
+ * which librbd reads into and the caller reads from where they are (a
  * backup's writes and, on another thread, its digest, {@link HashBehind}). Fresh 4 MiB
  * Java arrays per read (and JNA's fresh native copy of each) made the agent's resident memory grow to
  * hundreds of MiB during one backup.
@@ -28,6 +28,34 @@ final class ReadAhead implements AutoCloseable {
 
     /** One range of the image. */
     record Range(long offset, int length) {
+    }
+
+    /**
+     * The ranges to read, in order, as they become known: a backup's are listed by librbd while the first are read
+     * ({@link ExtentListing}).
+     */
+    interface Source {
+        /** Range {@code index} if it is known already, else null (at once). */
+        Range listed(int index);
+
+        /** Waits until range {@code index} is known: it, or null when there are fewer ranges. */
+        Range await(int index) throws CephException;
+
+        /** Ranges known from the start. */
+        static Source of(List<Range> ranges) {
+            List<Range> copy = List.copyOf(ranges);
+            return new Source() {
+                @Override
+                public Range listed(int index) {
+                    return index < copy.size() ? copy.get(index) : null;
+                }
+
+                @Override
+                public Range await(int index) {
+                    return listed(index);
+                }
+            };
+        }
     }
 
     /** A read in flight of one range: its bytes or -errno once it has ended. */
@@ -41,68 +69,60 @@ final class ReadAhead implements AutoCloseable {
 
     private final RbdImage image;
     private final String what;
-    private final List<Range> ranges;
+    private final Source ranges;
     /** Non-null: the ranges of one object are read in one librados operation ({@link SnapshotObjects}). */
     private final SnapshotObjects objects;
     private int nextRange;
     private int operationsInFlight;
     private int operations;
-    /** Slices of the buffers lent, in all. */
-    private final int slices;
     private final Deque<Pending> inFlight = new ArrayDeque<>();
-    private final Deque<Pointer> free = new ArrayDeque<>();
+    private final SliceRing ring;
     /** Handed out and not given back yet, oldest first. */
-    private final Deque<Pointer> handedOut = new ArrayDeque<>();
+    private final Deque<Pending> handedOut = new ArrayDeque<>();
+    private long heldBytes;
     private final TransferBuffers.Lease lease;
     private final int depth;
     private final int maxHeld;
+    private final long maxHeldBytes;
     private long waitedNanos;
     private long queueingNanos;
 
     /**
      * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
      * while others hold the budget waits for theirs to end. No range may be longer than a buffer. Ranges much
-     * shorter than a buffer (an incremental's extents) share one: each buffer is cut into slices of the longest
-     * range, so many small reads in flight take no more of the budget than one large one. The caller may hold up to
-     * {@code held} ranges' bytes at once ({@link #maxHeld}: fewer when the buffers lent are few).
+     * shorter than a buffer (an incremental's extents) share one, so many small reads in flight take no more of the
+     * budget than one large one. The caller may hold up to {@code held} ranges' bytes at once ({@link #maxHeld}).
      */
     ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int held, TransferBuffers buffers)
             throws CephException {
-        this(image, null, what, ranges, depth, held, buffers);
+        this(image, null, what, Source.of(ranges), depth, held, buffersFor(ranges, depth, held, buffers),
+                buffers);
     }
 
     /**
-     * {@link #ReadAhead(RbdImage, String, List, int, int, TransferBuffers)}, the ranges of one object read together
-     * through {@code objects} (null: each through librbd); {@code depth} then counts operations, not ranges.
+     * Reads {@code ranges} as they become known, those of one object together through {@code objects} (null: each
+     * through librbd; {@code depth} then counts operations, not ranges), into up to {@code most} of the agent's
+     * buffers. The caller may hold up to {@code held} ranges, and up to two buffers' bytes of them, while the others
+     * are read ({@link #mustRelease}).
      */
-    ReadAhead(RbdImage image, SnapshotObjects objects, String what, List<Range> ranges, int depth, int held,
+    ReadAhead(RbdImage image, SnapshotObjects objects, String what, Source ranges, int depth, int held, int most,
               TransferBuffers buffers) throws CephException {
         this.image = image;
         this.objects = objects;
         this.what = what;
-        this.ranges = List.copyOf(ranges);
-        int longest = ranges.stream().mapToInt(Range::length).max().orElse(1);
-        if (longest > buffers.bufferBytes()) {
-            throw new IllegalArgumentException("a range of " + what + " is longer than a transfer buffer");
-        }
-        int slicesPerBuffer = buffers.bufferBytes() / longest;
-        long slicesWanted = Math.max(1, Math.min((long) depth + held, ranges.size()));
-        int most = (int) ((slicesWanted + slicesPerBuffer - 1) / slicesPerBuffer);
+        this.ranges = ranges;
         try {
             this.lease = buffers.take(Math.min(2, most), most);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CephException("interrupted while waiting for buffers to read " + what, -CephErrors.EINTR, e);
         }
-        for (Memory buffer : lease.buffers()) {
-            for (int slice = 0; slice < slicesPerBuffer && free.size() < slicesWanted; slice++) {
-                free.add(buffer.share((long) slice * longest, longest));
-            }
-        }
-        this.slices = free.size();
-        // Up to maxHeld slices are handed out while the others are read into; at least one read goes at a time.
-        this.maxHeld = Math.max(1, Math.min(held, free.size() - 1));
-        this.depth = Math.max(1, Math.min(depth, free.size() - maxHeld));
+        this.ring = new SliceRing(lease.buffers(), buffers.bufferBytes());
+        int lent = lease.buffers().size();
+        // Up to maxHeld ranges are handed out while the others are read into; at least one read goes at a time.
+        this.maxHeld = Math.max(1, held);
+        this.maxHeldBytes = lent == 1 ? 1 : Math.min(2L, lent - 1L) * buffers.bufferBytes();
+        this.depth = Math.max(1, depth);
         try {
             fill();
         } catch (CephException | RuntimeException | Error e) {
@@ -111,27 +131,46 @@ final class ReadAhead implements AutoCloseable {
         }
     }
 
+    /** The buffers to ask for to read {@code ranges}: those of {@code depth + held} of the longest, or all of them. */
+    static int buffersFor(List<Range> ranges, int depth, int held, TransferBuffers buffers) {
+        int longest = ranges.stream().mapToInt(Range::length).max().orElse(1);
+        if (longest > buffers.bufferBytes()) {
+            throw new IllegalArgumentException("a range is longer than a transfer buffer");
+        }
+        int perBuffer = buffers.bufferBytes() / longest;
+        long wanted = Math.max(1, Math.min((long) depth + held, ranges.size()));
+        return (int) Math.max(1, (wanted + perBuffer - 1) / perBuffer);
+    }
+
     /**
-     * The next range's bytes (a buffer of exactly its length), in the order the ranges were given. The memory is
-     * reused: the buffer is valid until {@link #release} gives it back, or until this call finds {@link #maxHeld}
-     * buffers handed out and gives back the oldest (with a limit of 1: until the next call).
+     * The next range's bytes (a buffer of exactly its length), in the order of the source; waits for the range to
+     * be listed when nothing else is in flight. The memory is reused: the buffer is valid until {@link #release}
+     * gives it back, or until this call finds {@link #maxHeld} buffers or their bytes handed out and gives back the
+     * oldest (with a limit of 1: until the next call). A caller that holds buffers longer (a digest reads them) gives
+     * them back itself while {@link #mustRelease} says so.
      */
     ByteBuffer next() throws CephException {
-        while (handedOut.size() >= maxHeld) {
+        while (!handedOut.isEmpty() && (handedOut.size() >= maxHeld || heldBytes >= maxHeldBytes)) {
             release();
         }
         fill(); // into slices given back since the last call
-        Pending head = poll();
-        if (head == null) {
-            throw new IllegalStateException("no more ranges");
+        if (inFlight.isEmpty()) {
+            if (ranges.await(nextRange) == null) {
+                throw new IllegalStateException("no more ranges");
+            }
+            fill();
+            if (inFlight.isEmpty()) {
+                throw new IllegalStateException("no room to read the next range of " + what + " while "
+                        + handedOut.size() + " buffers are held: give them back first (mustRelease)");
+            }
         }
+        Pending head = poll();
         try {
             fill(); // into the slice just given back, while the head's read ends
         } catch (CephException | RuntimeException | Error e) {
             // The head is out of inFlight, so close() would not wait for it: librbd must be done with its slice
             // before the buffers go back.
             head.read().await();
-            free.add(head.buffer());
             throw e;
         }
         long waitStart = System.nanoTime();
@@ -139,22 +178,45 @@ final class ReadAhead implements AutoCloseable {
         waitedNanos += System.nanoTime() - waitStart;
         Range range = head.range();
         if (read != range.length()) {
-            free.add(head.buffer()); // librbd is done with it
             throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
                     + ": " + (read < 0 ? CephErrors.describe((int) read) : "got " + read),
                     read < 0 ? (int) read : -CephErrors.EIO);
         }
-        handedOut.add(head.buffer());
+        handedOut.add(head);
+        heldBytes += range.length();
         return head.buffer().getByteBuffer(0, range.length()).asReadOnlyBuffer();
+    }
+
+    /**
+     * Whether the caller must give back its oldest buffer before the next {@link #next}: it holds as many buffers or
+     * bytes as it may, or nothing is being read and the next range has no room beside what it holds (waits for the
+     * listing to know).
+     */
+    boolean mustRelease() throws CephException {
+        if (handedOut.isEmpty()) {
+            return false;
+        }
+        if (handedOut.size() >= maxHeld || heldBytes >= maxHeldBytes) {
+            return true;
+        }
+        fill();
+        return inFlight.isEmpty() && ranges.await(nextRange) != null && !queued();
+    }
+
+    /** Queues what it can once more; whether anything is in flight then. */
+    private boolean queued() throws CephException {
+        fill();
+        return !inFlight.isEmpty();
     }
 
     /** Gives back the oldest buffer {@link #next} handed out, which the caller no longer reads. */
     void release() {
-        Pointer oldest = handedOut.poll();
+        Pending oldest = handedOut.poll();
         if (oldest == null) {
             throw new IllegalStateException("no buffer is handed out");
         }
-        free.add(oldest);
+        heldBytes -= oldest.range().length();
+        ring.giveBackOldest(oldest.buffer());
     }
 
     /** Buffers handed out and not given back. */
@@ -162,7 +224,7 @@ final class ReadAhead implements AutoCloseable {
         return handedOut.size();
     }
 
-    /** How many buffers the caller may hold at once (the {@code held} asked for, or fewer). */
+    /** How many buffers the caller may hold at once (the {@code held} asked for). */
     int maxHeld() {
         return maxHeld;
     }
@@ -200,26 +262,31 @@ final class ReadAhead implements AutoCloseable {
         return head;
     }
 
+    /** Queues reads of the ranges listed so far, as many as the depth and the ring's room allow. */
     private void queueReads() throws CephException {
-        while (operationsInFlight < depth && nextRange < ranges.size() && !free.isEmpty()) {
-            long object = objects == null ? -1 : objects.objectOf(ranges.get(nextRange));
+        Range range;
+        while (operationsInFlight < depth && (range = ranges.listed(nextRange)) != null) {
+            long object = objects == null ? -1 : objects.objectOf(range);
             if (object >= 0) {
                 if (!queueObjectRead(object)) {
-                    return; // more slices first
+                    return; // more room first
                 }
                 continue;
             }
-            Range range = ranges.get(nextRange++);
-            Pointer buffer = free.poll();
+            Pointer buffer = ring.take(range.length());
+            if (buffer == null) {
+                return;
+            }
             RbdCompletion completion = RbdCompletion.create(what);
             int rc = LibRbd.INSTANCE.rbd_aio_read2(image.getPointer(), range.offset(), range.length(), buffer,
                     completion.pointer(), LibRbd.FADVISE_NOCACHE);
             if (rc < 0) {
                 completion.release();
-                free.add(buffer);
+                ring.giveBackNewest(buffer);
                 throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
                         + ": " + CephErrors.describe(rc), rc);
             }
+            nextRange++;
             inFlight.add(new Pending(range, buffer, completion::await, true));
             operationsInFlight++;
             operations++;
@@ -227,31 +294,35 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /**
-     * One librados operation for the next ranges that lie in {@code object}; false when it waits for slices: while
-     * other reads are in flight, one operation per object rather than one per slice given back.
+     * One librados operation for the next listed ranges that lie in {@code object}; false when it waits for room:
+     * while other reads are in flight, one operation per object rather than one per slice given back.
      */
     private boolean queueObjectRead(long object) throws CephException {
-        int end = nextRange + 1;
-        int most = slices - maxHeld; // slices the caller cannot be holding
-        while (end < ranges.size() && end - nextRange < most && objects.objectOf(ranges.get(end)) == object) {
-            end++;
-        }
-        if (end - nextRange > free.size()) {
-            if (operationsInFlight > 0) {
-                return false;
+        List<Range> group = new ArrayList<>();
+        List<Pointer> buffers = new ArrayList<>();
+        Range range;
+        while ((range = ranges.listed(nextRange + group.size())) != null && objects.objectOf(range) == object) {
+            Pointer buffer = ring.take(range.length());
+            if (buffer == null) {
+                break;
             }
-            end = nextRange + free.size();
+            group.add(range);
+            buffers.add(buffer);
         }
-        List<Range> group = ranges.subList(nextRange, end);
-        List<Pointer> buffers = new ArrayList<>(group.size());
-        for (int i = 0; i < group.size(); i++) {
-            buffers.add(free.poll());
+        boolean whole = range == null || objects.objectOf(range) != object;
+        if (group.isEmpty() || !whole && operationsInFlight > 0) {
+            for (int i = buffers.size() - 1; i >= 0; i--) {
+                ring.giveBackNewest(buffers.get(i));
+            }
+            return false;
         }
         SnapshotObjects.Read read;
         try {
             read = objects.read(object, group, buffers);
         } catch (CephException | RuntimeException | Error e) {
-            free.addAll(buffers);
+            for (int i = buffers.size() - 1; i >= 0; i--) {
+                ring.giveBackNewest(buffers.get(i));
+            }
             throw e;
         }
         for (int i = 0; i < group.size(); i++) {
@@ -260,7 +331,7 @@ final class ReadAhead implements AutoCloseable {
         }
         operationsInFlight++;
         operations++;
-        nextRange = end;
+        nextRange += group.size();
         return true;
     }
 

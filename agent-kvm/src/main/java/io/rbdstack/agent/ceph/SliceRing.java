@@ -1,0 +1,98 @@
+package io.rbdstack.agent.ceph;
+
+import com.sun.jna.Pointer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Slices of any length up to one buffer's, cut from a few equal buffers in turn and given back in the order they were
+ * taken: a backup's reads are handed out and given back in the order of the image, so one ring serves extents of 64
+ * KiB and objects of 4 MiB alike, without knowing the longest beforehand (its extents are still being listed when
+ * the first reads go). A slice never spans two buffers; the end of a buffer too short for the next slice is skipped.
+ */
+final class SliceRing {
+
+    /** One slice taken: [start, end) in the ring's positions; {@code headBefore} restores the ring when undone. */
+    private record Slice(long start, long end, long headBefore, Pointer pointer) {
+    }
+
+    private final List<Pointer> buffers;
+    private final long bufferBytes;
+    private final long totalBytes;
+    private final Deque<Slice> taken = new ArrayDeque<>();
+    /** Where the next slice starts, at the earliest. */
+    private long head;
+    private long takenBytes;
+
+    SliceRing(List<? extends Pointer> buffers, long bufferBytes) {
+        if (buffers.isEmpty() || bufferBytes <= 0) {
+            throw new IllegalArgumentException("a ring needs buffers");
+        }
+        this.buffers = List.copyOf(buffers);
+        this.bufferBytes = bufferBytes;
+        this.totalBytes = bufferBytes * buffers.size();
+    }
+
+    /** A slice of {@code length} bytes after those taken, or null when there is no room for it until some go back. */
+    Pointer take(long length) {
+        if (length <= 0 || length > bufferBytes) {
+            throw new IllegalArgumentException("a slice of " + length + " bytes in buffers of " + bufferBytes);
+        }
+        long start = taken.isEmpty() ? 0 : head; // an empty ring starts again at its first buffer
+        if (start % bufferBytes + length > bufferBytes) {
+            start = (start / bufferBytes + 1) * bufferBytes; // the next buffer's start
+        }
+        boolean wrapped = start >= totalBytes;
+        if (wrapped) {
+            start = 0;
+        }
+        if (!taken.isEmpty()) {
+            long tail = taken.peekFirst().start();
+            // What is taken runs from the tail to the head, around the end when the head is before the tail.
+            boolean roomy = head > tail
+                    ? !wrapped && start >= head || start + length <= tail
+                    : start >= head && !wrapped && start + length <= tail;
+            if (!roomy) {
+                return null;
+            }
+        }
+        long end = start + length;
+        Pointer slice = buffers.get((int) (start / bufferBytes)).share(start % bufferBytes, length);
+        taken.add(new Slice(start, end, head, slice));
+        head = end == totalBytes ? 0 : end;
+        takenBytes += length;
+        return slice;
+    }
+
+    /** Gives back the oldest slice taken, which {@code slice} must be. */
+    void giveBackOldest(Pointer slice) {
+        Slice oldest = taken.peekFirst();
+        if (oldest == null || !oldest.pointer().equals(slice)) {
+            throw new IllegalStateException("slices go back in the order they were taken");
+        }
+        taken.removeFirst();
+        takenBytes -= oldest.end() - oldest.start();
+    }
+
+    /** Gives back the newest slice taken, which {@code slice} must be (a read that could not be queued after all). */
+    void giveBackNewest(Pointer slice) {
+        Slice newest = taken.peekLast();
+        if (newest == null || !newest.pointer().equals(slice)) {
+            throw new IllegalStateException("only the newest slice can be taken back");
+        }
+        taken.removeLast();
+        head = newest.headBefore();
+        takenBytes -= newest.end() - newest.start();
+    }
+
+    /** Slices taken and not given back. */
+    int taken() {
+        return taken.size();
+    }
+
+    /** Bytes of the slices taken and not given back. */
+    long takenBytes() {
+        return takenBytes;
+    }
+}

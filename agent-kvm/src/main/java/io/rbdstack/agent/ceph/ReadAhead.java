@@ -117,7 +117,8 @@ final class ReadAhead implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CephException("interrupted while waiting for buffers to read " + what, -CephErrors.EINTR, e);
         }
-        this.ring = new SliceRing(lease.buffers(), buffers.bufferBytes());
+        // Two buffers to start with (small extents need no more), more as larger ranges need them.
+        this.ring = new SliceRing(lease.buffers(), buffers.bufferBytes(), Math.min(2, lease.buffers().size()));
         int lent = lease.buffers().size();
         // Up to maxHeld ranges are handed out while the others are read into; at least one read goes at a time.
         this.maxHeld = Math.max(1, held);

@@ -10,6 +10,8 @@ import java.util.List;
  * taken: a backup's reads are handed out and given back in the order of the image, so one ring serves extents of 64
  * KiB and objects of 4 MiB alike, without knowing the longest beforehand (its extents are still being listed when
  * the first reads go). A slice never spans two buffers; the end of a buffer too short for the next slice is skipped.
+ * The ring starts on the first few buffers and takes in another only when a slice finds no room (and none of the
+ * slices taken lies past the ring's end), so that a backup of small extents touches the pages of few buffers.
  */
 final class SliceRing {
 
@@ -19,19 +21,26 @@ final class SliceRing {
 
     private final List<Pointer> buffers;
     private final long bufferBytes;
-    private final long totalBytes;
+    /** The bytes of the buffers in use so far. */
+    private long totalBytes;
     private final Deque<Slice> taken = new ArrayDeque<>();
     /** Where the next slice starts, at the earliest. */
     private long head;
     private long takenBytes;
 
+    /** A ring over {@code buffers} of {@code bufferBytes} each, all of them in use from the start. */
     SliceRing(List<? extends Pointer> buffers, long bufferBytes) {
-        if (buffers.isEmpty() || bufferBytes <= 0) {
+        this(buffers, bufferBytes, buffers.size());
+    }
+
+    /** A ring over {@code buffers}, the first {@code first} of them in use from the start. */
+    SliceRing(List<? extends Pointer> buffers, long bufferBytes, int first) {
+        if (buffers.isEmpty() || bufferBytes <= 0 || first < 1 || first > buffers.size()) {
             throw new IllegalArgumentException("a ring needs buffers");
         }
         this.buffers = List.copyOf(buffers);
         this.bufferBytes = bufferBytes;
-        this.totalBytes = bufferBytes * buffers.size();
+        this.totalBytes = bufferBytes * first;
     }
 
     /** A slice of {@code length} bytes after those taken, or null when there is no room for it until some go back. */
@@ -39,6 +48,23 @@ final class SliceRing {
         if (length <= 0 || length > bufferBytes) {
             throw new IllegalArgumentException("a slice of " + length + " bytes in buffers of " + bufferBytes);
         }
+        Pointer slice = takeInUse(length);
+        // No room: another buffer joins the ring at its end, unless slices taken lie around the end (the ring then
+        // runs from its tail past the end to its head: a buffer added there would come between them).
+        while (slice == null && buffersInUse() < buffers.size() && !taken.isEmpty()
+                && head > taken.peekFirst().start()) {
+            totalBytes += bufferBytes;
+            slice = takeInUse(length);
+        }
+        return slice;
+    }
+
+    /** Buffers the ring uses so far. */
+    int buffersInUse() {
+        return (int) (totalBytes / bufferBytes);
+    }
+
+    private Pointer takeInUse(long length) {
         long start = taken.isEmpty() ? 0 : head; // an empty ring starts again at its first buffer
         if (start % bufferBytes + length > bufferBytes) {
             start = (start / bufferBytes + 1) * bufferBytes; // the next buffer's start
@@ -60,7 +86,7 @@ final class SliceRing {
         long end = start + length;
         Pointer slice = buffers.get((int) (start / bufferBytes)).share(start % bufferBytes, length);
         taken.add(new Slice(start, end, head, slice));
-        head = end == totalBytes ? 0 : end;
+        head = end; // at the ring's end: the next slice starts again at its start, or in a buffer joining it
         takenBytes += length;
         return slice;
     }

@@ -93,6 +93,23 @@ class SliceRingTest {
     }
 
     @Test
+    void aRingStartedOnOneBufferTakesInAnotherOnlyWhenASliceFindsNoRoom() {
+        SliceRing growing = new SliceRing(buffers, BUFFER, 1);
+        growing.giveBackOldest(growing.take(600));
+        Pointer a = growing.take(600); // an empty ring starts at its first buffer again
+        assertEquals(0, where(a)[1]);
+        assertEquals(1, growing.buffersInUse());
+        Pointer b = growing.take(600);
+        assertEquals(2, growing.buffersInUse());
+        assertEquals(1, where(b)[0]);
+        growing.giveBackOldest(a);
+        Pointer c = growing.take(600); // room at the ring's start again: no third buffer
+        assertEquals(0, where(c)[0]);
+        assertNull(growing.take(1000), "around the end (b, then c): no buffer may join between them");
+        assertEquals(2, growing.buffersInUse());
+    }
+
+    @Test
     void slicesGoBackInTheOrderTheyWereTakenOnly() {
         Pointer a = ring.take(10);
         Pointer b = ring.take(10);

@@ -3,6 +3,7 @@ package io.rbdstack.agent.ceph;
 import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The extents of a backup, listed by librbd on a thread of their own while the backup reads and writes those listed
@@ -17,9 +18,12 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
     record Extent(long offset, long length, boolean exists) {
     }
 
-    /** The listing itself: librbd's diff calls, each extent they find given to {@code sink}. */
+    /**
+     * The listing itself: librbd's diff calls, each extent they find given to {@code sink}; it stops early (its
+     * callbacks answer -ECANCELED, no more calls) once {@code cancelled} says so.
+     */
     interface Lister {
-        void list(LibRbd.DiffCallback sink) throws CephException;
+        void list(LibRbd.DiffCallback sink, BooleanSupplier cancelled) throws CephException;
     }
 
     private final long objectBytes;
@@ -35,6 +39,8 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
     private boolean ended;
     private CephException failure;
     private volatile boolean cancelled;
+    /** What the callback met (the listing thread's own). */
+    private Throwable callbackFailure;
     private long listingNanos;
     private long waitedNanos;
     private final Thread thread;
@@ -58,12 +64,18 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
         long start = System.nanoTime();
         CephException failed = null;
         try {
-            lister.list(this::listed);
-            publish();
+            lister.list(this::listed, () -> cancelled);
+            if (callbackFailure == null) {
+                publish();
+            }
         } catch (CephException e) {
             failed = e;
         } catch (RuntimeException | Error e) {
             failed = new CephException("cannot list the changes of " + what + ": " + e, -CephErrors.EIO, e);
+        }
+        if (callbackFailure != null) { // librbd's answer to the callback's -EIO is no more than that
+            failed = new CephException("cannot list the changes of " + what + ": " + callbackFailure, -CephErrors.EIO,
+                    callbackFailure);
         }
         synchronized (this) {
             failure = failed;
@@ -73,21 +85,30 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
         }
     }
 
-    /** librbd's callback, on the listing thread: never throws; a negative answer stops the listing. */
+    /**
+     * librbd's callback, on the listing thread: never throws (JNA would drop what it threw and answer 0, and the
+     * listing go on without the extent); a failure is kept for the listing to end with, and a negative answer stops
+     * librbd.
+     */
     private int listed(long offset, long length, int exists, Pointer arg) {
-        if (cancelled) {
+        if (cancelled || callbackFailure != null) {
             return -CephErrors.ECANCELED;
         }
-        if (dataOnly && exists == 0) {
+        try {
+            if (dataOnly && exists == 0) {
+                return 0;
+            }
+            long of = objectBytes > 0 ? offset / objectBytes : 0;
+            if (of != object) {
+                publish();
+                object = of;
+            }
+            objectExtents.add(new Extent(offset, length, exists != 0));
             return 0;
+        } catch (RuntimeException | Error e) {
+            callbackFailure = e;
+            return -CephErrors.EIO;
         }
-        long of = objectBytes > 0 ? offset / objectBytes : 0;
-        if (of != object) {
-            publish();
-            object = of;
-        }
-        objectExtents.add(new Extent(offset, length, exists != 0));
-        return 0;
     }
 
     /** Hands on the extents of the object listed so far. */
@@ -151,6 +172,11 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
     /** The data bytes listed so far: all of them once the listing has ended. */
     synchronized long dataBytes() {
         return dataBytes;
+    }
+
+    /** The data bytes listed once the listing has ended, else -1. */
+    synchronized long dataBytesIfEnded() {
+        return ended ? dataBytes : -1;
     }
 
     /** Extents listed so far. */

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import io.rbdstack.spi.agent.handler.ProgressReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,7 +123,8 @@ public final class RbdBackups {
             // The extents are listed on a thread of their own while the first ones are read and written. An
             // incremental's are small and several share an object: one OSD operation reads them all.
             try (ExtentListing listing = new ExtentListing(what, info.obj_size, CHUNK, fromSnapshot == null,
-                    sink -> listChangedExtents(image, snapshot, fromSnapshot, size, info.obj_size, sink));
+                    (sink, cancelled) -> listChangedExtents(image, snapshot, fromSnapshot, size, info.obj_size, sink,
+                            cancelled));
                  SnapshotObjects objects = fromSnapshot == null ? null
                          : SnapshotObjects.of(session, snapshot, toSnapshot, what);
                  ReadAhead reads = new ReadAhead(snapshot, objects, what, listing, MAX_SMALL_READS_IN_FLIGHT,
@@ -132,6 +134,7 @@ public final class RbdBackups {
                 Deque<Long> lentWith = new ArrayDeque<>();
                 try {
                     long reported = 0;
+                    progress.report(0, progressTotal(listing, size));
                     ExtentListing.Extent extent;
                     for (int next = 0; (extent = listing.extent(next)) != null; next++) {
                         if (!extent.exists()) {
@@ -163,8 +166,7 @@ public final class RbdBackups {
                             }
                             done += length;
                             reported += length;
-                            // The total grows while the listing runs (it ends well before the reads do).
-                            progress.report(reported, Math.max(reported, listing.dataBytes()));
+                            progress.report(reported, progressTotal(listing, size));
                         }
                     }
                     if (hash != null) {
@@ -172,6 +174,7 @@ public final class RbdBackups {
                         hash.awaitLent(hash.lent());
                         hashWaitedNanos += System.nanoTime() - hashWait;
                     }
+                    progress.report(reported, reported); // the listing has ended: all there was
                 } catch (IOException | CephException | RuntimeException | Error e) {
                     if (hash != null) {
                         hash.close(); // no longer reading the buffers that go back now
@@ -272,6 +275,15 @@ public final class RbdBackups {
     }
 
     /**
+     * The bytes a backup's progress counts up to: its data bytes once listed, the image's size (no fewer) before,
+     * since a report whose bytes reach the total is the last one sent.
+     */
+    static long progressTotal(ExtentListing listing, long size) {
+        long listed = listing.dataBytesIfEnded();
+        return listed >= 0 ? listed : size;
+    }
+
+    /**
      * Before the next read is handed out: gives back the buffers the digest is done with, and waits for the oldest
      * when as many are held as may be; how long it waited, in nanoseconds.
      */
@@ -309,20 +321,26 @@ public final class RbdBackups {
      * lists the changed ones again, correct but slower.
      */
     private void listChangedExtents(String image, RbdImage snapshot, String fromSnapshot, long size, long objectBytes,
-                                    LibRbd.DiffCallback sink) throws CephException {
+                                    LibRbd.DiffCallback sink, BooleanSupplier cancelled) throws CephException {
         List<long[]> ranges = fromSnapshot != null && objectBytes > 0 && fastDiffValid(snapshot)
-                ? changedObjects(image, snapshot, fromSnapshot, size, BRIDGED_OBJECTS * objectBytes)
+                ? changedObjects(image, snapshot, fromSnapshot, size, BRIDGED_OBJECTS * objectBytes, cancelled)
                 : List.of(new long[] {0, size});
         for (long[] range : ranges) {
+            if (cancelled.getAsBoolean()) {
+                return; // the backup stopped: nobody reads what would be listed
+            }
             diff(image, snapshot, fromSnapshot, range[0], range[1], false, sink);
         }
     }
 
     /** The changed objects since {@code fromSnapshot} from the object maps, as ranges ({@link #mergeInto}). */
     private List<long[]> changedObjects(String image, RbdImage snapshot, String fromSnapshot, long size,
-                                        long bridgedBytes) throws CephException {
+                                        long bridgedBytes, BooleanSupplier cancelled) throws CephException {
         List<long[]> ranges = new ArrayList<>();
         diff(image, snapshot, fromSnapshot, 0, size, true, (offset, length, exists, arg) -> {
+            if (cancelled.getAsBoolean()) {
+                return -CephErrors.ECANCELED;
+            }
             mergeInto(ranges, offset, length, bridgedBytes);
             return 0;
         });

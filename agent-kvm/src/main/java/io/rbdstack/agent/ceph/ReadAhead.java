@@ -86,6 +86,8 @@ final class ReadAhead implements AutoCloseable {
     private final long maxHeldBytes;
     private long waitedNanos;
     private long queueingNanos;
+    /** A read failed: {@link #next} hands out nothing more (the buffers go back when closed). */
+    private boolean failed;
 
     /**
      * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
@@ -111,18 +113,20 @@ final class ReadAhead implements AutoCloseable {
         this.objects = objects;
         this.what = what;
         this.ranges = ranges;
+        // Two buffers to start with (small extents need no more), more as larger ranges need them and while no
+        // other transfer waits for them.
+        int first = Math.min(2, most);
         try {
-            this.lease = buffers.take(Math.min(2, most), most);
+            this.lease = buffers.take(first, first);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CephException("interrupted while waiting for buffers to read " + what, -CephErrors.EINTR, e);
         }
-        // Two buffers to start with (small extents need no more), more as larger ranges need them.
-        this.ring = new SliceRing(lease.buffers(), buffers.bufferBytes(), Math.min(2, lease.buffers().size()));
-        int lent = lease.buffers().size();
+        this.ring = new SliceRing(lease.buffers(), buffers.bufferBytes(), most, lease::tryGrow);
         // Up to maxHeld ranges are handed out while the others are read into; at least one read goes at a time.
         this.maxHeld = Math.max(1, held);
-        this.maxHeldBytes = lent == 1 ? 1 : Math.min(2L, lent - 1L) * buffers.bufferBytes();
+        // Two whole objects at most (one being written, one hashed), and never all the buffers there may be.
+        this.maxHeldBytes = most == 1 ? 1 : Math.min(2L, most - 1L) * buffers.bufferBytes();
         this.depth = Math.max(1, depth);
         try {
             fill();
@@ -151,6 +155,9 @@ final class ReadAhead implements AutoCloseable {
      * them back itself while {@link #mustRelease} says so.
      */
     ByteBuffer next() throws CephException {
+        if (failed) {
+            throw new IllegalStateException("a read of " + what + " failed already: nothing more is read");
+        }
         while (!handedOut.isEmpty() && (handedOut.size() >= maxHeld || heldBytes >= maxHeldBytes)) {
             release();
         }
@@ -172,6 +179,7 @@ final class ReadAhead implements AutoCloseable {
             // The head is out of inFlight, so close() would not wait for it: librbd must be done with its slice
             // before the buffers go back.
             head.read().await();
+            failed = true;
             throw e;
         }
         long waitStart = System.nanoTime();
@@ -179,6 +187,7 @@ final class ReadAhead implements AutoCloseable {
         waitedNanos += System.nanoTime() - waitStart;
         Range range = head.range();
         if (read != range.length()) {
+            failed = true; // its slice stays taken: the buffers go back together when closed
             throw new CephException("cannot read " + range.length() + " bytes at " + range.offset() + " of " + what
                     + ": " + (read < 0 ? CephErrors.describe((int) read) : "got " + read),
                     read < 0 ? (int) read : -CephErrors.EIO);

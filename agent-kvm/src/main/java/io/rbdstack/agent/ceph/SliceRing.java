@@ -2,16 +2,19 @@ package io.rbdstack.agent.ceph;
 
 import com.sun.jna.Pointer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Slices of any length up to one buffer's, cut from a few equal buffers in turn and given back in the order they were
  * taken: a backup's reads are handed out and given back in the order of the image, so one ring serves extents of 64
  * KiB and objects of 4 MiB alike, without knowing the longest beforehand (its extents are still being listed when
  * the first reads go). A slice never spans two buffers; the end of a buffer too short for the next slice is skipped.
- * The ring starts on the first few buffers and takes in another only when a slice finds no room (and none of the
- * slices taken lies past the ring's end), so that a backup of small extents touches the pages of few buffers.
+ * The ring starts on the buffers it is given and takes in another only when a slice finds no room (and none of the
+ * slices taken lies around the ring's end), so that a backup of small extents touches the pages of few buffers and
+ * holds few of the agent's budget.
  */
 final class SliceRing {
 
@@ -21,6 +24,8 @@ final class SliceRing {
 
     private final List<Pointer> buffers;
     private final long bufferBytes;
+    private final int mostBuffers;
+    private final Supplier<? extends Pointer> more;
     /** The bytes of the buffers in use so far. */
     private long totalBytes;
     private final Deque<Slice> taken = new ArrayDeque<>();
@@ -28,19 +33,24 @@ final class SliceRing {
     private long head;
     private long takenBytes;
 
-    /** A ring over {@code buffers} of {@code bufferBytes} each, all of them in use from the start. */
+    /** A ring over {@code buffers} of {@code bufferBytes} each. */
     SliceRing(List<? extends Pointer> buffers, long bufferBytes) {
-        this(buffers, bufferBytes, buffers.size());
+        this(buffers, bufferBytes, buffers.size(), () -> null);
     }
 
-    /** A ring over {@code buffers}, the first {@code first} of them in use from the start. */
-    SliceRing(List<? extends Pointer> buffers, long bufferBytes, int first) {
-        if (buffers.isEmpty() || bufferBytes <= 0 || first < 1 || first > buffers.size()) {
+    /**
+     * A ring over {@code first}, buffers of {@code bufferBytes} each, that asks {@code more} for another (null: none
+     * now) when a slice finds no room, up to {@code mostBuffers} in all.
+     */
+    SliceRing(List<? extends Pointer> first, long bufferBytes, int mostBuffers, Supplier<? extends Pointer> more) {
+        if (first.isEmpty() || bufferBytes <= 0 || mostBuffers < first.size()) {
             throw new IllegalArgumentException("a ring needs buffers");
         }
-        this.buffers = List.copyOf(buffers);
+        this.buffers = new ArrayList<>(first);
         this.bufferBytes = bufferBytes;
-        this.totalBytes = bufferBytes * first;
+        this.mostBuffers = mostBuffers;
+        this.more = more;
+        this.totalBytes = bufferBytes * first.size();
     }
 
     /** A slice of {@code length} bytes after those taken, or null when there is no room for it until some go back. */
@@ -51,8 +61,13 @@ final class SliceRing {
         Pointer slice = takeInUse(length);
         // No room: another buffer joins the ring at its end, unless slices taken lie around the end (the ring then
         // runs from its tail past the end to its head: a buffer added there would come between them).
-        while (slice == null && buffersInUse() < buffers.size() && !taken.isEmpty()
+        while (slice == null && buffers.size() < mostBuffers && !taken.isEmpty()
                 && head > taken.peekFirst().start()) {
+            Pointer buffer = more.get();
+            if (buffer == null) {
+                break;
+            }
+            buffers.add(buffer);
             totalBytes += bufferBytes;
             slice = takeInUse(length);
         }
@@ -61,7 +76,7 @@ final class SliceRing {
 
     /** Buffers the ring uses so far. */
     int buffersInUse() {
-        return (int) (totalBytes / bufferBytes);
+        return buffers.size();
     }
 
     private Pointer takeInUse(long length) {

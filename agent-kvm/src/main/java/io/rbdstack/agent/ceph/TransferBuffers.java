@@ -33,15 +33,32 @@ public final class TransferBuffers {
 
     /** Buffers lent to one transfer; {@link #close} gives them back. */
     public final class Lease implements AutoCloseable {
-        private final List<Memory> buffers;
+        private final List<Memory> buffers; // guarded by TransferBuffers.this
         private boolean closed;
 
         private Lease(List<Memory> buffers) {
-            this.buffers = List.copyOf(buffers);
+            this.buffers = new ArrayList<>(buffers);
         }
 
         public List<Memory> buffers() {
-            return buffers;
+            synchronized (TransferBuffers.this) {
+                return List.copyOf(buffers);
+            }
+        }
+
+        /**
+         * One more buffer for this transfer if one is free and no transfer is waiting for buffers (they come first),
+         * at once; null otherwise. It goes back with the others.
+         */
+        public Memory tryGrow() {
+            synchronized (TransferBuffers.this) {
+                if (closed || !waiting.isEmpty() || lent >= count) {
+                    return null;
+                }
+                Memory buffer = lendOne();
+                buffers.add(buffer);
+                return buffer;
+            }
         }
 
         @Override
@@ -131,15 +148,20 @@ public final class TransferBuffers {
         int n = Math.min(most, count - lent);
         List<Memory> taken = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Memory buffer = free.poll();
-            if (buffer == null) {
-                buffer = new Memory(bufferBytes);
-                allocated++;
-            }
-            taken.add(buffer);
+            taken.add(lendOne());
         }
-        lent += n;
         return new Lease(taken);
+    }
+
+    /** A free buffer, or a new one, now lent; the caller holds this object's lock and has checked the budget. */
+    private Memory lendOne() {
+        Memory buffer = free.poll();
+        if (buffer == null) {
+            buffer = new Memory(bufferBytes);
+            allocated++;
+        }
+        lent++;
+        return buffer;
     }
 
     /** Transfers waiting for buffers now (tests). */

@@ -94,7 +94,9 @@ class SliceRingTest {
 
     @Test
     void aRingStartedOnOneBufferTakesInAnotherOnlyWhenASliceFindsNoRoom() {
-        SliceRing growing = new SliceRing(buffers, BUFFER, 1);
+        java.util.Iterator<Memory> more = buffers.subList(1, buffers.size()).iterator();
+        SliceRing growing = new SliceRing(buffers.subList(0, 1), BUFFER, buffers.size(),
+                () -> more.hasNext() ? more.next() : null);
         growing.giveBackOldest(growing.take(600));
         Pointer a = growing.take(600); // an empty ring starts at its first buffer again
         assertEquals(0, where(a)[1]);
@@ -121,32 +123,49 @@ class SliceRingTest {
 
     @Test
     void slicesTakenAndGivenBackInTurnNeverOverlapNorSpanTwoBuffers() {
-        Random random = new Random(14);
-        Deque<Pointer> live = new ArrayDeque<>();
-        Deque<long[]> extents = new ArrayDeque<>();
-        int taken = 0;
-        for (int step = 0; step < 20_000; step++) {
-            if (!live.isEmpty() && (random.nextInt(3) == 0)) {
-                ring.giveBackOldest(live.poll());
-                extents.poll();
-                continue;
+        for (int first = 1; first <= buffers.size(); first++) {
+            for (boolean refused : new boolean[] {false, true}) {
+                java.util.Iterator<Memory> more = buffers.subList(first, buffers.size()).iterator();
+                Random random = new Random(14 + first);
+                boolean[] refuse = {false};
+                SliceRing ring = new SliceRing(buffers.subList(0, first), BUFFER, buffers.size(),
+                        () -> refuse[0] || !more.hasNext() ? null : more.next());
+                Deque<Pointer> live = new ArrayDeque<>();
+                Deque<long[]> extents = new ArrayDeque<>();
+                int taken = 0;
+                for (int step = 0; step < 20_000; step++) {
+                    refuse[0] = refused && random.nextBoolean(); // the budget lends another buffer or not
+                    int action = random.nextInt(6);
+                    if (!live.isEmpty() && action < 2) {
+                        ring.giveBackOldest(live.poll());
+                        extents.poll();
+                        continue;
+                    }
+                    if (!live.isEmpty() && action == 2) { // a read that could not be queued after all
+                        ring.giveBackNewest(live.pollLast());
+                        extents.pollLast();
+                        continue;
+                    }
+                    int length = 1 + random.nextInt(random.nextBoolean() ? 100 : BUFFER);
+                    Pointer slice = ring.take(length);
+                    if (slice == null) {
+                        assertTrue(!live.isEmpty(), "an empty ring has room for any slice of a buffer");
+                        continue;
+                    }
+                    taken++;
+                    long[] at = where(slice);
+                    assertTrue(at[1] + length <= BUFFER, "within its buffer");
+                    long start = at[0] * BUFFER + at[1];
+                    for (long[] other : extents) {
+                        assertTrue(start + length <= other[0] || other[1] <= start, "no overlap");
+                    }
+                    live.add(slice);
+                    extents.add(new long[] {start, start + length});
+                    assertEquals(extents.stream().mapToLong(e -> e[1] - e[0]).sum(), ring.takenBytes());
+                }
+                assertTrue(taken > 5_000, taken + " slices taken");
+                assertEquals(buffers.size(), ring.buffersInUse(), "grown to all it may have");
             }
-            int length = 1 + random.nextInt(random.nextBoolean() ? 100 : BUFFER);
-            Pointer slice = ring.take(length);
-            if (slice == null) {
-                assertTrue(!live.isEmpty(), "an empty ring has room for any slice of a buffer");
-                continue;
-            }
-            taken++;
-            long[] at = where(slice);
-            assertTrue(at[1] + length <= BUFFER, "within its buffer");
-            long start = at[0] * BUFFER + at[1];
-            for (long[] other : extents) {
-                assertTrue(start + length <= other[0] || other[1] <= start, "no overlap");
-            }
-            live.add(slice);
-            extents.add(new long[] {start, start + length});
         }
-        assertTrue(taken > 5_000, taken + " slices taken");
     }
 }

@@ -59,6 +59,34 @@ class TransferBuffersTest {
     }
 
     @Test
+    void aTransferGrowsByABufferOnlyWhileOneIsFreeAndNobodyWaitsForThem() throws Exception {
+        TransferBuffers budget = new TransferBuffers(4, 4096);
+        TransferBuffers.Lease first = budget.take(2, 2);
+        assertTrue(first.tryGrow() != null, "one free, nobody waiting");
+        assertEquals(3, first.buffers().size());
+        assertEquals(3, budget.lent());
+        CompletableFuture<TransferBuffers.Lease> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return budget.take(2, 2);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThrows(TimeoutException.class, () -> second.get(300, TimeUnit.MILLISECONDS));
+        assertEquals(null, first.tryGrow(), "the free buffer is for the transfer waiting");
+        first.close(); // the grown buffer goes back with the others
+        try (TransferBuffers.Lease lease = second.get(5, TimeUnit.SECONDS)) {
+            assertEquals(2, lease.buffers().size());
+            assertTrue(lease.tryGrow() != null);
+            assertTrue(lease.tryGrow() != null);
+            assertEquals(null, lease.tryGrow(), "the budget spent");
+            assertEquals(4, budget.allocated(), "never more than the budget");
+        }
+        assertEquals(0, budget.lent());
+        assertEquals(null, first.tryGrow(), "a closed lease grows no more");
+    }
+
+    @Test
     void aLaterSmallerAskWaitsBehindAnEarlierLargerOne() throws Exception {
         TransferBuffers budget = new TransferBuffers(4, 4096);
         TransferBuffers.Lease first = budget.take(3, 3);

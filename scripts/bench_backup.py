@@ -536,8 +536,22 @@ def main():
         api.call("deleteSnapshot", id=snaps[label])
     rbd.run("snap", "purge", rbd.spec(anchor_image))  # import-diff left the snapshots a1 and a2 on it
     rbd.run("rm", rbd.spec(anchor_image))
+    print(f"agent RSS idle, {IDLE_WAIT_S} s after its last transfer: {idle_after(agent_pid_file)} MiB")
     stores_same = other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
+    if args.stores.strip():
+        print(f"agent RSS idle after the stores' steps too, {IDLE_WAIT_S} s after its last transfer: "
+              f"{idle_after(agent_pid_file)} MiB")
     return 0 if same and stores_same else 1
+
+
+IDLE_WAIT_S = 10
+
+
+def idle_after(pid_file):
+    """The agent's RSS in MiB once it has been idle IDLE_WAIT_S seconds: past its collection 3 s after the last
+    transfer (IdleTransferMemory) and its native heap trims every 5 s (scripts/agent.sh)."""
+    time.sleep(IDLE_WAIT_S)
+    return agent_memory(pid_file)[0]
 
 
 def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir):

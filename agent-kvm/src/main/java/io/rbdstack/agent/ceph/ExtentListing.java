@@ -30,7 +30,7 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
     private final int chunk;
     private final boolean dataOnly;
     private final String what;
-    /** The extents librbd gave of the object it lists now (the listing thread's own). */
+    /** The extents librbd gave of the object it lists now (its callbacks', one at a time). */
     private final List<Extent> objectExtents = new ArrayList<>();
     private long object = -1;
     private final List<Extent> extents = new ArrayList<>(); // guarded by this, as the fields up to failure
@@ -39,8 +39,8 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
     private boolean ended;
     private CephException failure;
     private volatile boolean cancelled;
-    /** What the callback met (the listing thread's own). */
-    private Throwable callbackFailure;
+    /** What the callback met (volatile: librbd may call back on a thread of its own, one at a time). */
+    private volatile Throwable callbackFailure;
     private long listingNanos;
     private long waitedNanos;
     private final Thread thread;
@@ -176,7 +176,7 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
 
     /** The data bytes listed once the listing has ended, else -1. */
     synchronized long dataBytesIfEnded() {
-        return ended ? dataBytes : -1;
+        return ended && failure == null ? dataBytes : -1; // a failed listing's total is not known
     }
 
     /** Extents listed so far. */

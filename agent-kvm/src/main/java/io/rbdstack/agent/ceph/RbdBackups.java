@@ -32,8 +32,9 @@ public final class RbdBackups {
     static final int CHUNK = 4 << 20;
     /**
      * Reads of whole objects a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory: a
-     * backup asks for this many 4 MiB buffers and two more (held while written and hashed), and librados holds its
-     * own for the reads in flight (rbd export-diff keeps up to 10 in flight).
+     * backup starts on two 4 MiB buffers and takes up to this many more and two (held while written and hashed) as
+     * its reads need them and the agent's budget allows, and librados holds its own for the reads in flight (rbd
+     * export-diff keeps up to 10 in flight).
      */
     static final int READS_IN_FLIGHT = 4;
     /**
@@ -337,13 +338,23 @@ public final class RbdBackups {
     private List<long[]> changedObjects(String image, RbdImage snapshot, String fromSnapshot, long size,
                                         long bridgedBytes, BooleanSupplier cancelled) throws CephException {
         List<long[]> ranges = new ArrayList<>();
+        Throwable[] failure = {null};
         diff(image, snapshot, fromSnapshot, 0, size, true, (offset, length, exists, arg) -> {
             if (cancelled.getAsBoolean()) {
                 return -CephErrors.ECANCELED;
             }
-            mergeInto(ranges, offset, length, bridgedBytes);
-            return 0;
+            try {
+                mergeInto(ranges, offset, length, bridgedBytes);
+                return 0;
+            } catch (RuntimeException | Error e) { // JNA would drop it and answer 0: an object missed
+                failure[0] = e;
+                return -CephErrors.EIO;
+            }
         });
+        if (failure[0] != null) {
+            throw new CephException("cannot list the changed objects of " + session.pool().cephPool() + "/" + image
+                    + ": " + failure[0], -CephErrors.EIO, failure[0]);
+        }
         return ranges;
     }
 

@@ -83,7 +83,7 @@ final class ReadAhead implements AutoCloseable {
     private final TransferBuffers.Lease lease;
     private final int depth;
     private final int maxHeld;
-    private final long maxHeldBytes;
+    private final long bufferBytes;
     private long waitedNanos;
     private long queueingNanos;
     /** A read failed: {@link #next} hands out nothing more (the buffers go back when closed). */
@@ -125,8 +125,7 @@ final class ReadAhead implements AutoCloseable {
         this.ring = new SliceRing(lease.buffers(), buffers.bufferBytes(), most, lease::tryGrow);
         // Up to maxHeld ranges are handed out while the others are read into; at least one read goes at a time.
         this.maxHeld = Math.max(1, held);
-        // Two whole objects at most (one being written, one hashed), and never all the buffers there may be.
-        this.maxHeldBytes = most == 1 ? 1 : Math.min(2L, most - 1L) * buffers.bufferBytes();
+        this.bufferBytes = buffers.bufferBytes();
         this.depth = Math.max(1, depth);
         try {
             fill();
@@ -158,7 +157,7 @@ final class ReadAhead implements AutoCloseable {
         if (failed) {
             throw new IllegalStateException("a read of " + what + " failed already: nothing more is read");
         }
-        while (!handedOut.isEmpty() && (handedOut.size() >= maxHeld || heldBytes >= maxHeldBytes)) {
+        while (!handedOut.isEmpty() && (handedOut.size() >= maxHeld || heldBytes >= maxHeldBytes())) {
             release();
         }
         fill(); // into slices given back since the last call
@@ -206,11 +205,20 @@ final class ReadAhead implements AutoCloseable {
         if (handedOut.isEmpty()) {
             return false;
         }
-        if (handedOut.size() >= maxHeld || heldBytes >= maxHeldBytes) {
+        if (handedOut.size() >= maxHeld || heldBytes >= maxHeldBytes()) {
             return true;
         }
         fill();
         return inFlight.isEmpty() && ranges.await(nextRange) != null && !queued();
+    }
+
+    /**
+     * The bytes the caller may hold: two whole objects at most (one being written, one hashed), and never all the
+     * ring's buffers (it grows as the budget allows, so this only rises), so that a read goes beside them.
+     */
+    private long maxHeldBytes() {
+        int buffers = ring.buffersInUse();
+        return buffers == 1 ? 1 : Math.min(2L, buffers - 1L) * bufferBytes;
     }
 
     /** Queues what it can once more; whether anything is in flight then. */

@@ -99,6 +99,30 @@ class ExtentListingTest {
     }
 
     @Test
+    void aBackupsProgressCountsUpToTheImageSizeUntilTheListingHasEndedWell() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        try (ExtentListing listing = new ExtentListing("test", OBJECT, CHUNK, false, (sink, cancelled) -> {
+            sink.invoke(0, 4096, 1, Pointer.NULL);
+            sink.invoke(OBJECT, 4096, 1, Pointer.NULL);
+            await(done);
+        })) {
+            assertEquals(new ReadAhead.Range(0, 4096), listing.await(0));
+            assertEquals(64 * OBJECT, RbdBackups.progressTotal(listing, 64 * OBJECT), "listing: the image's size");
+            done.countDown();
+            assertNull(listing.await(2));
+            assertEquals(8192, RbdBackups.progressTotal(listing, 64 * OBJECT), "listed: its data bytes");
+        }
+        try (ExtentListing failed = new ExtentListing("test", OBJECT, CHUNK, false, (sink, cancelled) -> {
+            sink.invoke(0, 4096, 1, Pointer.NULL);
+            throw new CephException("lost", -110);
+        })) {
+            assertThrows(CephException.class, () -> failed.extent(1));
+            assertEquals(64 * OBJECT, RbdBackups.progressTotal(failed, 64 * OBJECT),
+                    "failed: never a total the bytes read reach, which would be the last report");
+        }
+    }
+
+    @Test
     void closingStopsAListingStillRunningAndWaitsForIt() throws Exception {
         AtomicInteger lastAnswer = new AtomicInteger();
         AtomicBoolean sawCancelled = new AtomicBoolean();

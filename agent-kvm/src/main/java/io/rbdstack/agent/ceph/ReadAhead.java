@@ -237,16 +237,6 @@ final class ReadAhead implements AutoCloseable {
         ring.giveBackOldest(oldest.buffer());
     }
 
-    /** Buffers handed out and not given back. */
-    int held() {
-        return handedOut.size();
-    }
-
-    /** How many buffers the caller may hold at once (the {@code held} asked for). */
-    int maxHeld() {
-        return maxHeld;
-    }
-
     /** How long the caller waited for reads to end so far: near the whole backup when the OSDs bound it. */
     long waitedMillis() {
         return waitedNanos / 1_000_000;

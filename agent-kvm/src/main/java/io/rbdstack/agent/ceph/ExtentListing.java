@@ -169,11 +169,6 @@ final class ExtentListing implements ReadAhead.Source, AutoCloseable {
         }
     }
 
-    /** The data bytes listed so far: all of them once the listing has ended. */
-    synchronized long dataBytes() {
-        return dataBytes;
-    }
-
     /** The data bytes listed once the listing has ended, else -1. */
     synchronized long dataBytesIfEnded() {
         return ended && failure == null ? dataBytes : -1; // a failed listing's total is not known

@@ -93,7 +93,7 @@ final class ReadAhead implements AutoCloseable {
      * Waits for at least two of the agent's transfer buffers (one for a single range), so a transfer that starts
      * while others hold the budget waits for theirs to end. No range may be longer than a buffer. Ranges much
      * shorter than a buffer (an incremental's extents) share one, so many small reads in flight take no more of the
-     * budget than one large one. The caller may hold up to {@code held} ranges' bytes at once ({@link #maxHeld}).
+     * budget than one large one. The caller may hold up to {@code held} ranges' bytes at once ({@link #mustRelease}).
      */
     ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int held, TransferBuffers buffers)
             throws CephException {
@@ -149,7 +149,7 @@ final class ReadAhead implements AutoCloseable {
     /**
      * The next range's bytes (a buffer of exactly its length), in the order of the source; waits for the range to
      * be listed when nothing else is in flight. The memory is reused: the buffer is valid until {@link #release}
-     * gives it back, or until this call finds {@link #maxHeld} buffers or their bytes handed out and gives back the
+     * gives it back, or until this call finds {@code held} ranges or their bytes handed out and gives back the
      * oldest (with a limit of 1: until the next call). A caller that holds buffers longer (a digest reads them) gives
      * them back itself while {@link #mustRelease} says so.
      */
@@ -209,7 +209,11 @@ final class ReadAhead implements AutoCloseable {
             return true;
         }
         fill();
-        return inFlight.isEmpty() && ranges.await(nextRange) != null && !queued();
+        if (!inFlight.isEmpty() || ranges.await(nextRange) == null) {
+            return false;
+        }
+        fill(); // the range just listed, if it has room
+        return inFlight.isEmpty();
     }
 
     /**
@@ -219,12 +223,6 @@ final class ReadAhead implements AutoCloseable {
     private long maxHeldBytes() {
         int buffers = ring.buffersInUse();
         return buffers == 1 ? 1 : Math.min(2L, buffers - 1L) * bufferBytes;
-    }
-
-    /** Queues what it can once more; whether anything is in flight then. */
-    private boolean queued() throws CephException {
-        fill();
-        return !inFlight.isEmpty();
     }
 
     /** Gives back the oldest buffer {@link #next} handed out, which the caller no longer reads. */

@@ -9,6 +9,7 @@ import io.rbdstack.protocol.tls.CertificateRequests;
 import io.rbdstack.protocol.tls.KeyPairs;
 import io.rbdstack.protocol.tls.Pem;
 import io.rbdstack.server.ca.CertificateProfile;
+import io.rbdstack.server.ca.CertificateRequestVerifier;
 import io.rbdstack.spi.agent.CertificateIssued;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,7 @@ class AgentCertificatesTest {
     private final TestCa server = new TestCa();
 
     private CertificateIssued issue(String csr) throws Exception {
-        X509Certificate certificate = server.ca.issue(CertificateRequests.verifiedPublicKey(csr),
+        X509Certificate certificate = server.ca.issue(CertificateRequestVerifier.verifiedPublicKey(csr),
                 CertificateProfile.host("h1"), Duration.ofDays(1));
         return new CertificateIssued("h1", Pem.encode(certificate), Pem.encode(server.ca.certificate()));
     }
@@ -75,7 +76,7 @@ class AgentCertificatesTest {
         certificates.storeBootstrap(issue(certificates.newRequest("kvm1")), server.identity.chain());
         TestCa other = new TestCa();
         String renewal = certificates.newRequest("kvm1");
-        X509Certificate foreign = other.ca.issue(CertificateRequests.verifiedPublicKey(renewal),
+        X509Certificate foreign = other.ca.issue(CertificateRequestVerifier.verifiedPublicKey(renewal),
                 CertificateProfile.host("h1"), Duration.ofDays(1));
 
         assertThrows(IOException.class, () -> certificates.install(Pem.encode(foreign), Pem.encode(other.ca.certificate())));

@@ -1,12 +1,12 @@
 package io.rbdstack.agent.connect;
 
-import io.rbdstack.protocol.tls.CertificateRequests;
 import io.rbdstack.protocol.tls.Fingerprints;
 import io.rbdstack.protocol.tls.Pem;
 import io.rbdstack.server.agent.AgentRefusedException;
 import io.rbdstack.server.agent.CertificateBootstrap;
 import io.rbdstack.server.ca.CertificateAuthority;
 import io.rbdstack.server.ca.CertificateProfile;
+import io.rbdstack.server.ca.CertificateRequestVerifier;
 import io.rbdstack.server.ca.ManagementServerIdentity;
 import io.rbdstack.spi.agent.CertificateIssued;
 import java.security.cert.X509Certificate;
@@ -46,7 +46,7 @@ final class TestCa {
                 throw new AgentRefusedException("this host credential was already used for a certificate");
             }
             try {
-                X509Certificate certificate = ca.issue(CertificateRequests.verifiedPublicKey(request.csr()),
+                X509Certificate certificate = ca.issue(CertificateRequestVerifier.verifiedPublicKey(request.csr()),
                         CertificateProfile.host(hostId), Duration.ofDays(1));
                 return new CertificateIssued(hostId, Pem.encode(certificate), Pem.encode(ca.certificate()));
             } catch (Pem.InvalidPemException e) {

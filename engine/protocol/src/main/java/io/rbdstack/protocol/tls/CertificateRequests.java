@@ -1,71 +1,79 @@
 package io.rbdstack.protocol.tls;
 
-import java.io.IOException;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.PublicKey;
-import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import java.security.Signature;
 
 /**
- * PKCS#10 certificate requests: the agent makes one for a key pair that never leaves its host;
- * the server takes from it only the public key, after checking the request is signed with the
- * matching private key (so nobody gets a certificate for a key they do not hold). The subject the
- * agent asks for is ignored: the server names the certificate after the host row.
+ * PKCS#10 certificate requests (RFC 2986), made by an agent for a key pair that never leaves its host; the server
+ * takes from one only the public key, once it has checked the signature (its CA, with BouncyCastle).
+ *
+ * <p>Encoded with the JDK alone, in the one shape the agent sends (a CN, the key, no attributes, ECDSA with SHA-256):
+ * the JDK has no public API for requests, and BouncyCastle on the agent's class path cost an agent that made one
+ * about 5 MiB for as long as it ran (its classes and static tables, its signed jar's per-class digests), out of the
+ * idle agent's 150 MiB target.
  */
 public final class CertificateRequests {
+
+    /** id-at-commonName, 2.5.4.3. */
+    private static final byte[] COMMON_NAME = {0x06, 0x03, 0x55, 0x04, 0x03};
+    /** ecdsa-with-SHA256, 1.2.840.10045.4.3.2, parameters absent (RFC 5758): {@link KeyPairs#SIGNATURE_ALGORITHM}. */
+    private static final byte[] ECDSA_WITH_SHA256 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04,
+            0x03, 0x02};
+    private static final int INTEGER = 0x02;
+    private static final int BIT_STRING = 0x03;
+    private static final int UTF8_STRING = 0x0c;
+    private static final int SEQUENCE = 0x30;
+    private static final int SET = 0x31;
+    /** [0] IMPLICIT SET OF Attribute, constructed. */
+    private static final int ATTRIBUTES = 0xa0;
 
     private CertificateRequests() {
     }
 
-    /** A PEM request for {@code keys}, its subject CN the host's name (informational). */
+    /** A PEM request for {@code keys} (an EC key pair from {@link KeyPairs}), its subject CN the host's name. */
     public static String create(KeyPair keys, String hostname) {
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, hostname).build();
+        byte[] subject = der(SEQUENCE, der(SET, der(SEQUENCE, COMMON_NAME,
+                der(UTF8_STRING, hostname.getBytes(StandardCharsets.UTF_8)))));
+        byte[] info = der(SEQUENCE, der(INTEGER, new byte[] {0}), subject, keys.getPublic().getEncoded(),
+                der(ATTRIBUTES));
+        byte[] signature;
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(KeyPairs.SIGNATURE_ALGORITHM).build(keys.getPrivate());
-            PKCS10CertificationRequest request = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic())
-                    .build(signer);
-            return Pem.encode(Pem.CERTIFICATE_REQUEST, request.getEncoded());
-        } catch (OperatorCreationException | IOException e) {
+            Signature signer = Signature.getInstance(KeyPairs.SIGNATURE_ALGORITHM);
+            signer.initSign(keys.getPrivate());
+            signer.update(info);
+            signature = signer.sign(); // DER already: SEQUENCE { r, s }
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign a certificate request", e);
         }
+        byte[] bits = new byte[signature.length + 1]; // the first byte: no unused bits
+        System.arraycopy(signature, 0, bits, 1, signature.length);
+        return Pem.encode(Pem.CERTIFICATE_REQUEST, der(SEQUENCE, info, der(SEQUENCE, ECDSA_WITH_SHA256),
+                der(BIT_STRING, bits)));
     }
 
-    /** The public key of a PEM request whose signature proves possession of the private key. */
-    public static PublicKey verifiedPublicKey(String pem) throws Pem.InvalidPemException {
-        PKCS10CertificationRequest request = parse(pem);
-        try {
-            JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request);
-            PublicKey key = jca.getPublicKey();
-            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
-                throw new Pem.InvalidPemException("the certificate request's signature does not match its key");
+    /** A DER tag, definite length and contents (X.690 8.1). */
+    private static byte[] der(int tag, byte[]... contents) {
+        int length = 0;
+        for (byte[] part : contents) {
+            length += part.length;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length + 6);
+        out.write(tag);
+        if (length < 0x80) {
+            out.write(length);
+        } else {
+            int octets = (Integer.SIZE - Integer.numberOfLeadingZeros(length) + 7) / 8;
+            out.write(0x80 | octets);
+            for (int i = octets - 1; i >= 0; i--) {
+                out.write(length >>> (8 * i));
             }
-            return key;
-        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException e) {
-            throw new Pem.InvalidPemException("unverifiable certificate request: " + e.getClass().getSimpleName());
         }
-    }
-
-    private static PKCS10CertificationRequest parse(String pem) throws Pem.InvalidPemException {
-        List<Pem.Block> all = Pem.blocks(pem);
-        // "NEW CERTIFICATE REQUEST" is the label older tools (Netscape, some OpenSSL versions) write.
-        if (all.size() != 1 || !List.of(Pem.CERTIFICATE_REQUEST, "NEW " + Pem.CERTIFICATE_REQUEST)
-                .contains(all.get(0).type())) {
-            throw new Pem.InvalidPemException("expected one PKCS#10 certificate request");
+        for (byte[] part : contents) {
+            out.writeBytes(part);
         }
-        try {
-            return new PKCS10CertificationRequest(all.get(0).der());
-        } catch (IOException | RuntimeException e) {
-            throw new Pem.InvalidPemException("malformed PKCS#10 certificate request: " + e.getClass().getSimpleName());
-        }
+        return out.toByteArray();
     }
 }

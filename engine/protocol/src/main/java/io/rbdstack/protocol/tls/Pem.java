@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  *
  * <p>Read and written with the JDK alone: an agent reads its key and certificates at every start, and BouncyCastle's
  * signed jar, once a class of it is loaded, keeps its manifest's 6,900 per-class digests in the heap (7,000 parsed
- * attribute maps, about 4 MiB of an idle agent's 150 MiB target). BouncyCastle stays where the JDK has no API:
- * certificate requests ({@link CertificateRequests}) and the server's CA.
+ * attribute maps, about 4 MiB of an idle agent's 150 MiB target). BouncyCastle stays in the server, where the JDK
+ * has no API: its CA, and checking certificate requests.
  */
 public final class Pem {
 
@@ -131,6 +131,18 @@ public final class Pem {
     static String encode(String type, byte[] der) {
         return BEGIN + type + DASHES + "\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n"
                 + END + type + DASHES + "\n";
+    }
+
+    /**
+     * The DER bytes of the one PKCS#10 request {@code pem} holds ("CERTIFICATE REQUEST", or "NEW CERTIFICATE REQUEST"
+     * as older tools, Netscape and some OpenSSL versions, label it); its contents are not checked here.
+     */
+    public static byte[] certificateRequest(String pem) throws InvalidPemException {
+        List<Block> all = blocks(pem);
+        if (all.size() != 1 || !List.of(CERTIFICATE_REQUEST, "NEW " + CERTIFICATE_REQUEST).contains(all.get(0).type())) {
+            throw new InvalidPemException("expected one PKCS#10 certificate request");
+        }
+        return all.get(0).der();
     }
 
     /** The blocks of {@code pem} in order; text between them is ignored, as explanatory text (RFC 7468). */

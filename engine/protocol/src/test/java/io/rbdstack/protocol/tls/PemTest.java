@@ -112,19 +112,6 @@ class PemTest {
     }
 
     @Test
-    void aCertificateRequestGoesThroughPemAndProvesItsKey() throws Exception {
-        KeyPair keys = KeyPairs.generate();
-        String request = CertificateRequests.create(keys, "host-1");
-        assertTrue(request.startsWith("-----BEGIN CERTIFICATE REQUEST-----\n"), request);
-        assertEquals(keys.getPublic(), CertificateRequests.verifiedPublicKey(request));
-        assertEquals(keys.getPublic(), CertificateRequests.verifiedPublicKey(request.replace("CERTIFICATE REQUEST",
-                "NEW CERTIFICATE REQUEST")), "the label older tools write");
-        String certificate = Pem.encode(selfSigned(keys, "x"));
-        assertEquals("expected one PKCS#10 certificate request", assertThrows(Pem.InvalidPemException.class,
-                () -> CertificateRequests.verifiedPublicKey(certificate)).getMessage());
-    }
-
-    @Test
     void badTextIsRefusedWithoutQuotingIt() throws Exception {
         String certificate = Pem.encode(selfSigned(KeyPairs.generate(), "c"));
         String secret = "c2VjcmV0IGtleSBtYXRlcmlhbA";

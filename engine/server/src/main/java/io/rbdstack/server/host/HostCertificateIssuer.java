@@ -1,12 +1,12 @@
 package io.rbdstack.server.host;
 
-import io.rbdstack.protocol.tls.CertificateRequests;
 import io.rbdstack.protocol.tls.Pem;
 import io.rbdstack.server.agent.AgentRefusedException;
 import io.rbdstack.server.agent.CertificateBootstrap;
 import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.ca.CertificateAuthority;
 import io.rbdstack.server.ca.CertificateProfile;
+import io.rbdstack.server.ca.CertificateRequestVerifier;
 import io.rbdstack.server.ca.HostCertificateRepository;
 import io.rbdstack.spi.agent.CertificateIssued;
 import io.rbdstack.spi.agent.CertificateRequest;
@@ -44,7 +44,7 @@ public final class HostCertificateIssuer implements CertificateBootstrap {
     public CertificateIssued issue(CertificateRequest request) throws AgentRefusedException {
         PublicKey key;
         try {
-            key = CertificateRequests.verifiedPublicKey(request.csr());
+            key = CertificateRequestVerifier.verifiedPublicKey(request.csr());
         } catch (Pem.InvalidPemException e) {
             // Checked before the credential is spent: a broken request must not burn it.
             throw new AgentRefusedException("invalid certificate request: " + e.getMessage());
@@ -65,7 +65,7 @@ public final class HostCertificateIssuer implements CertificateBootstrap {
 
     /** A new certificate for a connected host's new key (provisionCertificate). */
     public X509Certificate renew(String hostUuid, String csr) throws Pem.InvalidPemException {
-        return issueFor(hostUuid, CertificateRequests.verifiedPublicKey(csr));
+        return issueFor(hostUuid, CertificateRequestVerifier.verifiedPublicKey(csr));
     }
 
     public String caPem() {

@@ -12,6 +12,7 @@ import io.rbdstack.protocol.tls.Pem;
 import io.rbdstack.protocol.tls.PinnedCaTrust;
 import io.rbdstack.protocol.tls.TlsContexts;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -134,11 +136,19 @@ class CertificateAuthorityTest {
     void aCertificateRequestGivesItsKeyOnlyWithAValidSignature() throws Exception {
         KeyPair keys = KeyPairs.generate();
         String csr = CertificateRequests.create(keys, "kvm1");
-        assertEquals(keys.getPublic(), CertificateRequests.verifiedPublicKey(csr));
+        assertEquals(keys.getPublic(), CertificateRequestVerifier.verifiedPublicKey(csr));
 
-        assertThrows(Pem.InvalidPemException.class, () -> CertificateRequests.verifiedPublicKey("not PEM"));
-        assertThrows(Pem.InvalidPemException.class, () -> CertificateRequests.verifiedPublicKey(
+        assertThrows(Pem.InvalidPemException.class, () -> CertificateRequestVerifier.verifiedPublicKey("not PEM"));
+        assertThrows(Pem.InvalidPemException.class, () -> CertificateRequestVerifier.verifiedPublicKey(
                 Pem.encode(ca.certificate())));
+
+        byte[] der = Pem.certificateRequest(csr);
+        String name = new String(der, StandardCharsets.ISO_8859_1);
+        der[name.indexOf("kvm1") + 3] = '2'; // the subject signed for, changed after signing
+        String altered = "-----BEGIN CERTIFICATE REQUEST-----\n" + Base64.getMimeEncoder().encodeToString(der)
+                + "\n-----END CERTIFICATE REQUEST-----\n";
+        assertEquals("the certificate request's signature does not match its key", assertThrows(
+                Pem.InvalidPemException.class, () -> CertificateRequestVerifier.verifiedPublicKey(altered)).getMessage());
     }
 
     @Test

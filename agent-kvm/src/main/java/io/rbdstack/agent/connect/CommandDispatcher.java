@@ -16,8 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,10 +54,11 @@ final class CommandDispatcher implements AutoCloseable {
 
     /** The setting's upper bound: more transfers at once than the server may allow wait here. */
     static final int TRANSFER_WORKERS_CEILING = 64;
-    private static final long IDLE_TRANSFER_WORKER_SECONDS = 30;
+    /** How long a worker without a command lives on. */
+    static final Duration IDLE_WORKER = Duration.ofSeconds(30);
 
     private final CommandHandler handler;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
     /** The commands running for each connection. */
     private final Map<MessageSender, SessionCommands> running = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor transferWorkers;
@@ -72,13 +71,26 @@ final class CommandDispatcher implements AutoCloseable {
     private final CountDownLatch hurry = new CountDownLatch(1);
 
     CommandDispatcher(CommandHandler handler, int threads) {
+        this(handler, threads, IDLE_WORKER);
+    }
+
+    CommandDispatcher(CommandHandler handler, int threads, Duration idleWorker) {
         this.handler = handler;
         this.idleMemory = new IdleTransferMemory();
-        this.workers = Executors.newFixedThreadPool(threads, daemonThreads("agent-command"));
+        // Both end when idle: an idle agent keeps no thread (its stack, the JVM's per-thread memory) for a burst
+        // of commands that has passed.
+        this.workers = new ThreadPoolExecutor(threads, threads, idleWorker.toMillis(), TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), daemonThreads("agent-command"));
+        workers.allowCoreThreadTimeOut(true);
         this.transferWorkers = new ThreadPoolExecutor(TRANSFER_WORKERS_CEILING, TRANSFER_WORKERS_CEILING,
-                IDLE_TRANSFER_WORKER_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                idleWorker.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads("agent-transfer"));
         transferWorkers.allowCoreThreadTimeOut(true);
+    }
+
+    /** Worker threads alive now, of both kinds (tests). */
+    int liveWorkers() {
+        return workers.getPoolSize() + transferWorkers.getPoolSize();
     }
 
     /** The transfer workers for a transfer, the command workers for anything else. */

@@ -53,6 +53,28 @@ class CommandDispatcherTest {
         }
     }
 
+    @Test
+    void workersOfBothKindsEndWhenIdleAndStartAgainForTheNextCommand() throws Exception {
+        try (CommandDispatcher dispatcher = new CommandDispatcher(command -> null, 2,
+                java.time.Duration.ofMillis(100))) {
+            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(2);
+            dispatcher.workersFor(new ReadyCommand()).execute(ran::countDown);
+            dispatcher.workersFor(new SlowCopy()).execute(ran::countDown);
+            assertTrue(ran.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(2, dispatcher.liveWorkers(), "a command worker and a transfer worker");
+
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (dispatcher.liveWorkers() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(0, dispatcher.liveWorkers(), "no worker lives on without a command");
+
+            java.util.concurrent.CountDownLatch again = new java.util.concurrent.CountDownLatch(1);
+            dispatcher.workersFor(new ReadyCommand()).execute(again::countDown);
+            assertTrue(again.await(5, java.util.concurrent.TimeUnit.SECONDS), "a new worker runs the next command");
+        }
+    }
+
     record SlowCopy() implements io.rbdstack.spi.agent.AgentCommand {
         @Override
         public boolean transfer() {

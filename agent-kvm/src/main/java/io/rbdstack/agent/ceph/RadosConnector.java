@@ -187,9 +187,6 @@ public final class RadosConnector implements AutoCloseable {
             // copy every byte once more and hold memory (measured: four backups at once took the
             // agent from 155 MiB to 460 MiB). The guests' disks are QEMU's, with their own settings.
             rados.confSet("rbd_cache", "false");
-            // librbd copies each write's bytes before rbd_aio_write2 returns (Ceph's default, set here since the
-            // restores' WriteBehind reuses its buffer at once): no write can change while in flight.
-            rados.confSet("rbd_disable_zero_copy_writes", "true");
         } catch (RadosException e) {
             rados.shutDown();
             throw new CephException("cannot configure librados for " + where + ": "

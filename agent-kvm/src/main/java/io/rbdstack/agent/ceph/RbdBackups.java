@@ -48,8 +48,8 @@ public final class RbdBackups {
      */
     static final int MAX_HELD_WHILE_HASHING = 8;
     /**
-     * Buffers a restore asks for: they bound its data in flight (librbd's copies of the writes), as many 4 MiB writes
-     * (rbd import-diff: up to 10); smaller writes share the bytes ({@link WriteBehind}).
+     * Buffers a restore asks for: as many 4 MiB writes in flight, for the same reasons (rbd import-diff: up to 10).
+     * Smaller writes share them ({@link WriteSlices}).
      */
     static final int WRITE_BUFFERS = 8;
     /**

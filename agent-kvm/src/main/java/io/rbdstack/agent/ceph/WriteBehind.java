@@ -2,6 +2,7 @@ package io.rbdstack.agent.ceph;
 
 import com.ceph.rbd.RbdImage;
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -15,13 +16,12 @@ import org.slf4j.LoggerFactory;
  * be in flight as cheaply as a few large ones.
  *
  * <p>Only extents that do not overlap run at once: an extent overlapping one still in flight waits
- * for everything before it, so the image ends as if the writes had run one after another. Each write's bytes are
- * copied into one native buffer and librbd copies them from there before {@code rbd_aio_write2} returns
- * ({@code rbd_disable_zero_copy_writes}, which {@link RadosConnector} sets: its zero-copy writes made a full restore
- * 1.4–1.7× slower than {@code rbd import-diff}, 1.0× with the copy), so that buffer is free again at once. The
- * buffers lent by the agent's {@link TransferBuffers} bound the bytes in flight, which are librbd's copies: fewer,
- * while other transfers hold theirs; only the first is written to (a restore held its 8 buffers and librbd's copies
- * of them, twice the memory, while a slice waited for its write's end before being reused).
+ * for everything before it, so the image ends as if the writes had run one after another. The
+ * caller's array is copied into a slice of the native buffers lent by the agent's {@link TransferBuffers}
+ * ({@link WriteSlices}: small writes share a buffer, a 4 MiB one takes one); fewer buffers, and so fewer
+ * large writes in flight, while other transfers hold theirs. A slice is reused only once its write has
+ * ended. librbd copies it when the write is queued: its zero-copy writes ({@code rbd_disable_zero_copy_writes}
+ * false) made a full restore 1.4–1.7× slower than {@code rbd import-diff}, 1.0× with the copy.
  * A failed write is reported by the next call or by {@link #drain}; the ones already in flight still
  * end first (the image must not be closed under them).
  */
@@ -29,7 +29,7 @@ final class WriteBehind implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
 
-    private record Pending(long offset, long length, boolean data, RbdCompletion completion) {
+    private record Pending(long offset, long length, int buffer, RbdCompletion completion) {
         boolean overlaps(long otherOffset, long otherLength) {
             return offset < otherOffset + otherLength && otherOffset < offset + length;
         }
@@ -40,17 +40,14 @@ final class WriteBehind implements AutoCloseable {
     private final int maxInFlight;
     private final Deque<Pending> inFlight = new ArrayDeque<>();
     private final TransferBuffers.Lease lease;
-    /** Where each write's bytes wait for librbd to copy them. */
-    private final Memory staging;
+    private final List<Memory> buffers;
+    private final WriteSlices slices;
     private final int maxLength;
-    /** Data bytes in flight at most: the lent buffers' (librbd holds a copy of each write until it ends). */
-    private final long maxBytesInFlight;
-    private long bytesInFlight;
     private long waitedNanos;
 
     /**
      * Waits for at least one of the agent's transfer buffers (up to {@code buffers}); no write may be longer than
-     * one. At most {@code maxInFlight} writes are in flight, and no more data bytes than the buffers lent hold.
+     * one. At most {@code maxInFlight} writes are in flight, and no more bytes than the buffers lent.
      */
     WriteBehind(RbdImage image, String what, int buffers, int maxInFlight, TransferBuffers budget)
             throws CephException {
@@ -64,9 +61,8 @@ final class WriteBehind implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new CephException("interrupted while waiting for buffers to write " + what, -CephErrors.EINTR, e);
         }
-        List<Memory> lent = lease.buffers();
-        this.staging = lent.get(0);
-        this.maxBytesInFlight = (long) lent.size() * maxLength;
+        this.buffers = lease.buffers();
+        this.slices = new WriteSlices(this.buffers.size(), maxLength);
     }
 
     /** Queues {@code length} bytes of {@code data} for {@code offset}; the array can be reused at once. */
@@ -75,19 +71,21 @@ final class WriteBehind implements AutoCloseable {
             throw new IllegalArgumentException("a write of " + length + " bytes to " + what + " is longer than a buffer");
         }
         makeRoomFor(offset, length);
-        while (bytesInFlight + length > maxBytesInFlight) {
+        WriteSlices.Slice slice = slices.next(length);
+        while (slices.mustWait(slice)) {
             complete(inFlight.poll());
         }
-        staging.write(0, data, 0, length);
+        Pointer source = buffers.get(slice.buffer()).share(slice.offset(), length);
+        source.write(0, data, 0, length);
         RbdCompletion completion = RbdCompletion.create(what);
-        int rc = LibRbd.INSTANCE.rbd_aio_write2(image.getPointer(), offset, length, staging, completion.pointer(),
+        int rc = LibRbd.INSTANCE.rbd_aio_write2(image.getPointer(), offset, length, source, completion.pointer(),
                 LibRbd.FADVISE_NOCACHE);
         if (rc < 0) {
             completion.release();
             throw new CephException(writeFailure(offset, length) + CephErrors.describe(rc), rc);
         }
-        bytesInFlight += length;
-        inFlight.add(new Pending(offset, length, true, completion));
+        slices.started(slice.buffer());
+        inFlight.add(new Pending(offset, length, slice.buffer(), completion));
     }
 
     /** Queues zeroing {@code length} bytes at {@code offset}. */
@@ -100,7 +98,7 @@ final class WriteBehind implements AutoCloseable {
             completion.release();
             throw new CephException(zeroFailure(offset, length) + CephErrors.describe(rc), rc);
         }
-        inFlight.add(new Pending(offset, length, false, completion));
+        inFlight.add(new Pending(offset, length, -1, completion));
     }
 
     /** Waits until every queued write has ended; throws the first that failed. */
@@ -127,16 +125,16 @@ final class WriteBehind implements AutoCloseable {
         }
     }
 
-    /** Waits for the write's end (librbd has dropped its copy then) and throws when it failed. */
+    /** Waits for the write's end (librbd is done with its slice then) and throws when it failed. */
     private void complete(Pending pending) throws CephException {
         long waitStart = System.nanoTime();
         long rc = pending.completion().await();
         waitedNanos += System.nanoTime() - waitStart;
-        if (pending.data()) {
-            bytesInFlight -= pending.length();
+        if (pending.buffer() >= 0) {
+            slices.ended(pending.buffer());
         }
         if (rc < 0) {
-            throw new CephException((pending.data() ? writeFailure(pending.offset(), pending.length())
+            throw new CephException((pending.buffer() >= 0 ? writeFailure(pending.offset(), pending.length())
                     : zeroFailure(pending.offset(), pending.length())) + CephErrors.describe((int) rc), (int) rc);
         }
     }

@@ -180,15 +180,14 @@ class RbdBackupsIT {
     }
 
     @Test
-    void manySmallWritesThroughOneReusedBufferEndAsIfWrittenInOrder() throws Exception {
+    void manySmallWritesSharingOneSmallBufferEndAsIfWrittenInOrder() throws Exception {
         try (RadosSession session = connector.connect(pool)) {
             RbdImages rbd = new RbdImages(session);
             int size = 8 << 20;
             String restored = newImage(rbd, size);
             byte[] expected = new byte[size];
-            // One buffer of 256 KiB for all: each write's bytes are put there over the last one's while up to 256 KiB
-            // of writes are still in flight (librbd copied them), and extents overlap now and then (those must wait
-            // for the ones before them).
+            // One buffer of 256 KiB for all: slices of it are reused round after round while others are in
+            // flight, and extents overlap now and then (those must wait for the ones before them).
             TransferBuffers oneBuffer = new TransferBuffers(2, 256 << 10);
             try (TransferBuffers.Lease other = oneBuffer.take(1, 1)) {
                 Rbd opener = new Rbd(session.ioCtx());

@@ -79,11 +79,11 @@ final class CommandDispatcher implements AutoCloseable {
         this.idleMemory = new IdleTransferMemory();
         // Both end when idle: an idle agent keeps no thread (its stack, the JVM's per-thread memory) for a burst
         // of commands that has passed.
-        this.workers = new ThreadPoolExecutor(threads, threads, idleWorker.toMillis(), TimeUnit.MILLISECONDS,
+        this.workers = new ThreadPoolExecutor(threads, threads, idleWorker.toNanos(), TimeUnit.NANOSECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("agent-command"));
         workers.allowCoreThreadTimeOut(true);
         this.transferWorkers = new ThreadPoolExecutor(TRANSFER_WORKERS_CEILING, TRANSFER_WORKERS_CEILING,
-                idleWorker.toMillis(), TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                idleWorker.toNanos(), TimeUnit.NANOSECONDS, new LinkedBlockingQueue<>(),
                 daemonThreads("agent-transfer"));
         transferWorkers.allowCoreThreadTimeOut(true);
     }

@@ -57,11 +57,17 @@ class CommandDispatcherTest {
     void workersOfBothKindsEndWhenIdleAndStartAgainForTheNextCommand() throws Exception {
         try (CommandDispatcher dispatcher = new CommandDispatcher(command -> null, 2,
                 java.time.Duration.ofMillis(100))) {
-            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(2);
-            dispatcher.workersFor(new ReadyCommand()).execute(ran::countDown);
-            dispatcher.workersFor(new SlowCopy()).execute(ran::countDown);
-            assertTrue(ran.await(5, java.util.concurrent.TimeUnit.SECONDS));
+            java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(2);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Runnable busy = () -> {
+                running.countDown();
+                awaitQuietly(release);
+            };
+            dispatcher.workersFor(new ReadyCommand()).execute(busy);
+            dispatcher.workersFor(new SlowCopy()).execute(busy);
+            assertTrue(running.await(5, java.util.concurrent.TimeUnit.SECONDS));
             assertEquals(2, dispatcher.liveWorkers(), "a command worker and a transfer worker");
+            release.countDown();
 
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
             while (dispatcher.liveWorkers() > 0 && System.nanoTime() < deadline) {

@@ -19,7 +19,9 @@ public final class CertificateRequests {
 
     /** id-at-commonName, 2.5.4.3. */
     private static final byte[] COMMON_NAME = {0x06, 0x03, 0x55, 0x04, 0x03};
-    /** ecdsa-with-SHA256, 1.2.840.10045.4.3.2, parameters absent (RFC 5758): {@link KeyPairs#SIGNATURE_ALGORITHM}. */
+    /** The JDK's name of the signature the request carries, and its OID below. */
+    private static final String SIGNATURE = "SHA256withECDSA";
+    /** ecdsa-with-SHA256, 1.2.840.10045.4.3.2, parameters absent (RFC 5758). */
     private static final byte[] ECDSA_WITH_SHA256 = {0x06, 0x08, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x04,
             0x03, 0x02};
     private static final int INTEGER = 0x02;
@@ -41,7 +43,7 @@ public final class CertificateRequests {
                 der(ATTRIBUTES));
         byte[] signature;
         try {
-            Signature signer = Signature.getInstance(KeyPairs.SIGNATURE_ALGORITHM);
+            Signature signer = Signature.getInstance(SIGNATURE);
             signer.initSign(keys.getPrivate());
             signer.update(info);
             signature = signer.sign(); // DER already: SEQUENCE { r, s }

@@ -331,6 +331,21 @@ interface LibRbd extends Library {
      */
     int rbd_aio_write_zeroes(Pointer image, long offset, long length, Pointer completion, int zeroFlags, int opFlags);
 
+    /**
+     * {@code int rbd_config_image_list(rbd_image_t image, rbd_config_option_t *options, int *max_options)}: the
+     * image's rbd_* settings as librbd computes them (the client's, then the pool's and the image's {@code conf_}
+     * metadata), each {@code {char *name; char *value; rbd_config_source_t source}} ({@link #CONFIG_OPTION_BYTES});
+     * -ERANGE with {@code max_options} set to the count when there is not room for all. Freed by
+     * {@link #rbd_config_image_list_cleanup}.
+     */
+    int rbd_config_image_list(Pointer image, Pointer options, IntByReference maxOptions);
+
+    /** The size of one {@code rbd_config_option_t} on a 64-bit host: two pointers and an int, padded. */
+    int CONFIG_OPTION_BYTES = 24;
+
+    /** {@code void rbd_config_image_list_cleanup(rbd_config_option_t *options, int max_options)}. */
+    void rbd_config_image_list_cleanup(Pointer options, int maxOptions);
+
     /** {@code int rbd_aio_wait_for_complete(rbd_completion_t c)}. */
     int rbd_aio_wait_for_complete(Pointer completion);
 

@@ -187,6 +187,10 @@ public final class RadosConnector implements AutoCloseable {
             // copy every byte once more and hold memory (measured: four backups at once took the
             // agent from 155 MiB to 460 MiB). The guests' disks are QEMU's, with their own settings.
             rados.confSet("rbd_cache", "false");
+            // librbd copies each write before rbd_aio_write2 returns (Ceph's default; set here so that the monitors'
+            // config cannot change it): a restore's buffer is free again at once. A pool's or image's conf_ metadata
+            // still beats it: WriteBehind reads the image's own value (ImageConfig).
+            rados.confSet("rbd_disable_zero_copy_writes", "true");
         } catch (RadosException e) {
             rados.shutDown();
             throw new CephException("cannot configure librados for " + where + ": "

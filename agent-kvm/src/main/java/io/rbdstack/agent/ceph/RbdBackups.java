@@ -49,7 +49,8 @@ public final class RbdBackups {
     static final int MAX_HELD_WHILE_HASHING = 8;
     /**
      * Buffers a restore asks for: as many 4 MiB writes in flight, for the same reasons (rbd import-diff: up to 10).
-     * Smaller writes share them ({@link WriteSlices}).
+     * Smaller writes share them ({@link WriteSlices}); when librbd copies the writes, one is allocated and the others
+     * count librbd's copies ({@link WriteBehind}).
      */
     static final int WRITE_BUFFERS = 8;
     /**
@@ -213,6 +214,7 @@ public final class RbdBackups {
     public Transfer restore(String image, InputStream in) throws CephException, IOException {
         RbdSnapshots.checkNames(image, "x");
         Rbd rbd = new Rbd(session.ioCtx());
+        boolean copiesBeforeOpen = ImageConfig.librbdCopiesWrites(rbd, image);
         RbdImage target;
         try {
             target = rbd.open(image);
@@ -224,7 +226,7 @@ public final class RbdBackups {
         long[] extents = {0};
         String what = session.pool().cephPool() + "/" + image;
         try (WriteBehind writes = new WriteBehind(target, what, WRITE_BUFFERS, MAX_WRITES_IN_FLIGHT,
-                TransferBuffers.AGENT)) {
+                TransferBuffers.AGENT, copiesBeforeOpen)) {
             RbdDiffStream.Summary summary = RbdDiffStream.read(in, new RbdDiffStream.Target() {
                 @Override
                 public void size(long bytes) throws CephException {

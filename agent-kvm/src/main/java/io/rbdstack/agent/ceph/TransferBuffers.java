@@ -9,8 +9,9 @@ import java.util.List;
 /**
  * One budget of native buffers for every backup and restore of the agent: a transfer takes its buffers when it
  * starts and gives them back when it ends, and waits for them rather than allocating more. So the agent's memory
- * for transfers stays at {@code count} buffers however many run (and librbd's own copies of the reads and writes in
- * flight, one per buffer lent, with it); one transfer alone still gets all it asks for. Buffers are kept while any
+ * for transfers stays at {@code count} buffers however many run (and librados' own copies of the reads in flight,
+ * one per buffer lent, with it; a restore's slots stand for librbd's copies of its writes, with one buffer to stage
+ * them in); one transfer alone still gets all it asks for. Buffers are kept while any
  * transfer runs and freed when none does (and malloc's arenas trimmed), so an idle agent holds none.
  */
 public final class TransferBuffers {
@@ -33,18 +34,30 @@ public final class TransferBuffers {
     public static final TransferBuffers AGENT = new TransferBuffers(budget(System.getProperty(BUDGET_PROPERTY)),
             RbdBackups.CHUNK);
 
-    /** Buffers lent to one transfer; {@link #close} gives them back. */
+    /**
+     * Buffers lent to one transfer; {@link #close} gives them back. Its slots of the budget may be more than its
+     * buffers: a slot without one stands for memory librbd holds for the transfer (its copies of writes in flight).
+     */
     public final class Lease implements AutoCloseable {
         private final List<Memory> buffers; // guarded by TransferBuffers.this
+        private int slots; // guarded by TransferBuffers.this
         private boolean closed;
 
-        private Lease(List<Memory> buffers) {
+        private Lease(List<Memory> buffers, int slots) {
             this.buffers = new ArrayList<>(buffers);
+            this.slots = slots;
         }
 
         public List<Memory> buffers() {
             synchronized (TransferBuffers.this) {
                 return List.copyOf(buffers);
+            }
+        }
+
+        /** How many of the budget's buffers this lease counts, allocated or not. */
+        public int slots() {
+            synchronized (TransferBuffers.this) {
+                return slots;
             }
         }
 
@@ -59,6 +72,7 @@ public final class TransferBuffers {
                 }
                 Memory buffer = lendOne();
                 buffers.add(buffer);
+                slots++;
                 return buffer;
             }
         }
@@ -70,7 +84,7 @@ public final class TransferBuffers {
                     return;
                 }
                 closed = true;
-                lent -= buffers.size();
+                lent -= slots;
                 free.addAll(buffers);
                 if (lent == 0) {
                     free.forEach(Memory::close); // none is in use: an idle agent holds no transfer memory
@@ -133,9 +147,21 @@ public final class TransferBuffers {
      *
      * @throws InterruptedException when interrupted while waiting; nothing is lent then
      */
-    public synchronized Lease take(int least, int most) throws InterruptedException {
-        if (least < 1 || least > most || least > count) {
-            throw new IllegalArgumentException("cannot lend " + least + " to " + most + " of " + count + " buffers");
+    public Lease take(int least, int most) throws InterruptedException {
+        return take(least, most, most);
+    }
+
+    /**
+     * As {@link #take(int, int)}, but only the first {@code withBuffers} of the slots lent come with a buffer: for a
+     * transfer whose other memory is librbd's (a restore's writes, which librbd copies), counted against the same
+     * budget.
+     *
+     * @throws InterruptedException when interrupted while waiting; nothing is lent then
+     */
+    public synchronized Lease take(int least, int most, int withBuffers) throws InterruptedException {
+        if (least < 1 || least > most || least > count || withBuffers < 1) {
+            throw new IllegalArgumentException("cannot lend " + least + " to " + most + " of " + count + " buffers"
+                    + " with " + withBuffers + " allocated");
         }
         Object ticket = new Object();
         waiting.add(ticket);
@@ -148,11 +174,19 @@ public final class TransferBuffers {
             notifyAll();
         }
         int n = Math.min(most, count - lent);
-        List<Memory> taken = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        int allocating = Math.min(n, withBuffers);
+        List<Memory> taken = new ArrayList<>(allocating);
+        for (int i = 0; i < allocating; i++) {
             taken.add(lendOne());
         }
-        return new Lease(taken);
+        lent += n - allocating;
+        // Slots without a buffer stand for memory outside this pool: keep no more free buffers than the budget
+        // leaves, so that allocated buffers and those slots never exceed it.
+        while (lent + free.size() > count) {
+            free.poll().close();
+            allocated--;
+        }
+        return new Lease(taken, n);
     }
 
     /** A free buffer, or a new one, now lent; the caller holds this object's lock and has checked the budget. */

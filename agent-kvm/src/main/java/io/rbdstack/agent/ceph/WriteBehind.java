@@ -1,5 +1,6 @@
 package io.rbdstack.agent.ceph;
 
+import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdImage;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -18,10 +19,13 @@ import org.slf4j.LoggerFactory;
  * <p>Only extents that do not overlap run at once: an extent overlapping one still in flight waits
  * for everything before it, so the image ends as if the writes had run one after another. The
  * caller's array is copied into a slice of the native buffers lent by the agent's {@link TransferBuffers}
- * ({@link WriteSlices}: small writes share a buffer, a 4 MiB one takes one); fewer buffers, and so fewer
- * large writes in flight, while other transfers hold theirs. A slice is reused only once its write has
- * ended. librbd copies it when the write is queued: its zero-copy writes ({@code rbd_disable_zero_copy_writes}
- * false) made a full restore 1.4–1.7× slower than {@code rbd import-diff}, 1.0× with the copy.
+ * ({@link WriteSlices}: small writes share a buffer, a 4 MiB one takes one), and the slices lent bound the bytes in
+ * flight: fewer, while other transfers hold theirs. When librbd copies each write before {@code rbd_aio_write2}
+ * returns (the image's {@code rbd_disable_zero_copy_writes}, true unless a pool's or image's {@code conf_} metadata
+ * says otherwise: {@link ImageConfig#librbdCopiesWrites}), the copies are the bytes in flight and one buffer, its
+ * slices reused at once, stages them; the other slots lent count librbd's copies (restores two at a time peaked at
+ * 248-249 MiB of agent RSS instead of 277 in a lab). Otherwise a slice is reused only once its write has ended. (Zero-copy
+ * writes made a full restore 1.4–1.7× slower than {@code rbd import-diff}, 1.0× with the copy.)
  * A failed write is reported by the next call or by {@link #drain}; the ones already in flight still
  * end first (the image must not be closed under them).
  */
@@ -29,7 +33,8 @@ final class WriteBehind implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
 
-    private record Pending(long offset, long length, int buffer, RbdCompletion completion) {
+    /** A write in flight: {@code data} unless a zeroing, {@code buffer} the one its slice holds until it ends, or -1. */
+    private record Pending(long offset, long length, boolean data, int buffer, RbdCompletion completion) {
         boolean overlaps(long otherOffset, long otherLength) {
             return offset < otherOffset + otherLength && otherOffset < offset + length;
         }
@@ -43,26 +48,52 @@ final class WriteBehind implements AutoCloseable {
     private final List<Memory> buffers;
     private final WriteSlices slices;
     private final int maxLength;
+    /** Whether librbd has copied a write's bytes once queued, so its slice is free at once. */
+    private final boolean librbdCopies;
+    /** Data bytes in flight at most: the slots lent (less the staging buffer's when librbd copies). */
+    private final long maxBytesInFlight;
+    private long bytesInFlight;
     private long waitedNanos;
 
     /**
      * Waits for at least one of the agent's transfer buffers (up to {@code buffers}); no write may be longer than
-     * one. At most {@code maxInFlight} writes are in flight, and no more bytes than the buffers lent.
+     * one. At most {@code maxInFlight} writes are in flight, and no more bytes than the slots lent. Writes reuse
+     * their buffer at once only when librbd copied them: {@code copiesBeforeOpen} ({@link
+     * ImageConfig#librbdCopiesWrites(Rbd, String)} before {@code image} was opened) and the open image's settings.
      */
-    WriteBehind(RbdImage image, String what, int buffers, int maxInFlight, TransferBuffers budget)
-            throws CephException {
+    WriteBehind(RbdImage image, String what, int buffers, int maxInFlight, TransferBuffers budget,
+                boolean copiesBeforeOpen) throws CephException {
         this.image = image;
         this.what = what;
         this.maxInFlight = maxInFlight;
         this.maxLength = budget.bufferBytes();
+        this.librbdCopies = copiesBeforeOpen && librbdCopies(image, what);
         try {
-            this.lease = budget.take(1, buffers);
+            this.lease = budget.take(1, buffers, librbdCopies ? 1 : buffers);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CephException("interrupted while waiting for buffers to write " + what, -CephErrors.EINTR, e);
         }
         this.buffers = lease.buffers();
         this.slices = new WriteSlices(this.buffers.size(), maxLength);
+        // Copied writes: the staging buffer takes one slot, librbd's copies the others (one slot alone: its buffer).
+        this.maxBytesInFlight = (long) (librbdCopies ? Math.max(1, lease.slots() - 1) : lease.slots()) * maxLength;
+    }
+
+    /** Whether librbd copies the writes to {@code image}; when its settings cannot be read, as if it did not. */
+    private static boolean librbdCopies(RbdImage image, String what) {
+        try {
+            return ImageConfig.librbdCopiesWrites(image);
+        } catch (CephException e) {
+            LOG.warn("Cannot read the settings of {} ({}): each write keeps its buffer until it ends", what,
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    /** Whether a write's buffer is free again once queued (librbd copies it), rather than once it ended (tests). */
+    boolean reusesBuffersAtOnce() {
+        return librbdCopies;
     }
 
     /** Queues {@code length} bytes of {@code data} for {@code offset}; the array can be reused at once. */
@@ -71,6 +102,9 @@ final class WriteBehind implements AutoCloseable {
             throw new IllegalArgumentException("a write of " + length + " bytes to " + what + " is longer than a buffer");
         }
         makeRoomFor(offset, length);
+        while (bytesInFlight + length > maxBytesInFlight) {
+            complete(inFlight.poll());
+        }
         WriteSlices.Slice slice = slices.next(length);
         while (slices.mustWait(slice)) {
             complete(inFlight.poll());
@@ -84,8 +118,13 @@ final class WriteBehind implements AutoCloseable {
             completion.release();
             throw new CephException(writeFailure(offset, length) + CephErrors.describe(rc), rc);
         }
-        slices.started(slice.buffer());
-        inFlight.add(new Pending(offset, length, slice.buffer(), completion));
+        bytesInFlight += length;
+        if (librbdCopies) {
+            inFlight.add(new Pending(offset, length, true, -1, completion)); // the slice is free: librbd has a copy
+        } else {
+            slices.started(slice.buffer());
+            inFlight.add(new Pending(offset, length, true, slice.buffer(), completion));
+        }
     }
 
     /** Queues zeroing {@code length} bytes at {@code offset}. */
@@ -98,7 +137,7 @@ final class WriteBehind implements AutoCloseable {
             completion.release();
             throw new CephException(zeroFailure(offset, length) + CephErrors.describe(rc), rc);
         }
-        inFlight.add(new Pending(offset, length, -1, completion));
+        inFlight.add(new Pending(offset, length, false, -1, completion));
     }
 
     /** Waits until every queued write has ended; throws the first that failed. */
@@ -130,11 +169,14 @@ final class WriteBehind implements AutoCloseable {
         long waitStart = System.nanoTime();
         long rc = pending.completion().await();
         waitedNanos += System.nanoTime() - waitStart;
+        if (pending.data()) {
+            bytesInFlight -= pending.length();
+        }
         if (pending.buffer() >= 0) {
             slices.ended(pending.buffer());
         }
         if (rc < 0) {
-            throw new CephException((pending.buffer() >= 0 ? writeFailure(pending.offset(), pending.length())
+            throw new CephException((pending.data() ? writeFailure(pending.offset(), pending.length())
                     : zeroFailure(pending.offset(), pending.length())) + CephErrors.describe((int) rc), (int) rc);
         }
     }

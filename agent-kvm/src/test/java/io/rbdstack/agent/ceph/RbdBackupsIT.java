@@ -180,20 +180,53 @@ class RbdBackupsIT {
     }
 
     @Test
-    void manySmallWritesSharingOneSmallBufferEndAsIfWrittenInOrder() throws Exception {
+    void manySmallWritesThroughOneBufferReusedOnceQueuedEndAsIfWrittenInOrder() throws Exception {
+        // librbd copies each write when it is queued (Ceph's default): the one buffer's slices are reused at once,
+        // under writes still in flight (a copy missing would show as CRC errors, timeouts or wrong bytes).
+        assertManySmallWritesEndInOrder(false, true);
+    }
+
+    @Test
+    void anImageWhoseMetadataTurnsZeroCopyOnKeepsEachSliceUntilItsWriteEnds() throws Exception {
+        // rbd config image set IMAGE rbd_disable_zero_copy_writes false: librbd then reads the caller's buffer
+        // until the write ends, whatever the agent's connection says.
+        assertManySmallWritesEndInOrder(true, false);
+    }
+
+    /** The image's metadata, as rbd config image set writes it (test only). */
+    interface ImageMetadata extends com.sun.jna.Library {
+        ImageMetadata INSTANCE = com.sun.jna.Native.load("rbd", ImageMetadata.class);
+
+        int rbd_metadata_set(com.sun.jna.Pointer image, String key, String value);
+    }
+
+    private void assertManySmallWritesEndInOrder(boolean zeroCopyOverride, boolean reusedAtOnce) throws Exception {
         try (RadosSession session = connector.connect(pool)) {
             RbdImages rbd = new RbdImages(session);
             int size = 8 << 20;
             String restored = newImage(rbd, size);
-            byte[] expected = new byte[size];
-            // One buffer of 256 KiB for all: slices of it are reused round after round while others are in
-            // flight, and extents overlap now and then (those must wait for the ones before them).
-            TransferBuffers oneBuffer = new TransferBuffers(2, 256 << 10);
-            try (TransferBuffers.Lease other = oneBuffer.take(1, 1)) {
-                Rbd opener = new Rbd(session.ioCtx());
+            Rbd opener = new Rbd(session.ioCtx());
+            if (zeroCopyOverride) {
                 RbdImage image = opener.open(restored);
-                try (WriteBehind writes = new WriteBehind(image, restored, 8, RbdBackups.MAX_WRITES_IN_FLIGHT,
-                        oneBuffer)) {
+                try {
+                    assertEquals(0, ImageMetadata.INSTANCE.rbd_metadata_set(image.getPointer(),
+                            "conf_rbd_disable_zero_copy_writes", "false"));
+                } finally {
+                    opener.close(image);
+                }
+            }
+            byte[] expected = new byte[size];
+            // Two slots of 256 KiB for all, so slices of one buffer are reused round after round while others are in
+            // flight, and extents overlap now and then (those must wait for the ones before them).
+            TransferBuffers small = new TransferBuffers(3, 256 << 10);
+            try (TransferBuffers.Lease other = small.take(1, 1)) {
+                boolean copiesBeforeOpen = ImageConfig.librbdCopiesWrites(opener, restored);
+                assertEquals(reusedAtOnce, copiesBeforeOpen, "read on a handle of its own");
+                RbdImage image = opener.open(restored);
+                try (WriteBehind writes = new WriteBehind(image, restored, 2, RbdBackups.MAX_WRITES_IN_FLIGHT,
+                        small, copiesBeforeOpen)) {
+                    assertEquals(reusedAtOnce, writes.reusesBuffersAtOnce());
+                    assertEquals(reusedAtOnce ? 2 : 3, small.allocated(), "one buffer stages the writes librbd copies");
                     for (int i = 0; i < 600; i++) {
                         int length = 512 * (1 + random.nextInt(128)); // 512 B to 64 KiB
                         int offset = 512 * random.nextInt((size - length) / 512);
@@ -213,7 +246,7 @@ class RbdBackupsIT {
                 }
                 assertEquals(1, other.buffers().size());
             }
-            assertEquals(0, oneBuffer.lent(), "the writes gave their buffer back");
+            assertEquals(0, small.lent(), "the writes gave their slots back");
             assertEquals(size + ":" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(expected)),
                     sha256(session, restored, null));
         }

@@ -26,6 +26,39 @@ class TransferBuffersTest {
     }
 
     @Test
+    void slotsWithoutBuffersCountAgainstTheBudgetAndGoBackWithTheLease() throws Exception {
+        TransferBuffers budget = new TransferBuffers(8, 4096);
+        try (TransferBuffers.Lease restore = budget.take(1, 6, 1)) {
+            assertEquals(1, restore.buffers().size(), "one buffer allocated");
+            assertEquals(6, restore.slots());
+            assertEquals(6, budget.lent(), "six slots lent");
+            assertEquals(1, budget.allocated());
+            try (TransferBuffers.Lease backup = budget.take(2, 6)) {
+                assertEquals(2, backup.buffers().size(), "what the slots left");
+                assertEquals(null, backup.tryGrow(), "the budget is spent");
+            }
+            assertEquals(6, budget.lent());
+        }
+        assertEquals(0, budget.lent());
+        assertEquals(0, budget.allocated(), "an idle agent holds no transfer memory");
+    }
+
+    @Test
+    void freeBuffersAreFreedWhereSlotsWithoutBuffersNeedTheirRoom() throws Exception {
+        TransferBuffers budget = new TransferBuffers(8, 4096);
+        TransferBuffers.Lease backup = budget.take(2, 6);
+        try (TransferBuffers.Lease other = budget.take(2, 2)) {
+            backup.close(); // its 6 buffers kept for the next transfer: another still runs
+            assertEquals(8, budget.allocated());
+            try (TransferBuffers.Lease restore = budget.take(1, 6, 1)) {
+                assertEquals(6, restore.slots());
+                assertEquals(3, budget.allocated(), "2 + 1 buffers; the 5 others freed for the slots' room");
+            }
+        }
+        assertEquals(0, budget.allocated());
+    }
+
+    @Test
     void laterTransfersGetWhatIsLeftAndNeverMoreThanTheBudget() throws Exception {
         TransferBuffers budget = new TransferBuffers(8, 4096);
         try (TransferBuffers.Lease first = budget.take(2, 5);

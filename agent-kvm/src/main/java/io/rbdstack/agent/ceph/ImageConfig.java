@@ -7,13 +7,17 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.ptr.IntByReference;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The settings librbd applies to an open image: the client's (what {@link RadosConnector} sets), then the pool's and
- * the image's {@code conf_rbd_*} metadata, which an admin sets with {@code rbd config pool|image set} and which beat
- * the client's.
+ * An image's rbd_* settings as librbd computes them now: the client's (what {@link RadosConnector} sets), then the
+ * pool's and the image's {@code conf_rbd_*} metadata, which an admin sets with {@code rbd config pool|image set} and
+ * which beat the client's. librbd applied them when it opened the image; they may have changed since.
  */
 final class ImageConfig {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageConfig.class);
 
     private static final int FIRST_GUESS = 128;
 
@@ -60,26 +64,33 @@ final class ImageConfig {
     }
 
     /**
-     * {@link #librbdCopiesWrites(RbdImage)} read on a read-only handle of its own, to be read before the image is
-     * opened for writing and again after: librbd latches the setting when it opens the image, so an admin's change of
-     * it between that open and one reading alone could go unseen. False when it cannot be read.
+     * {@link #librbdCopiesWrites(RbdImage)} on a read-only handle of its own: read before the image is opened for
+     * writing, and the writing handle's read after, since librbd latches the setting at the open and a change between
+     * that open and a single reading could go unseen. False when it cannot be read (logged; a missing image is the
+     * writing open's to report).
      */
     static boolean librbdCopiesWrites(Rbd rbd, String image) {
         RbdImage probe;
         try {
             probe = rbd.openReadOnly(image);
         } catch (RbdException e) {
-            return false; // the open for writing says why
+            if (Math.abs(e.getReturnValue()) != CephErrors.ENOENT) {
+                LOG.warn("Cannot open {} to read its settings ({}): each write keeps its buffer until it ends", image,
+                        CephErrors.describe(e.getReturnValue()));
+            }
+            return false;
         }
         try {
             return librbdCopiesWrites(probe);
         } catch (CephException e) {
-            return false; // as if it did not: each write keeps its buffer until it ends
+            LOG.warn("Cannot read the settings of {} ({}): each write keeps its buffer until it ends", image,
+                    e.getMessage());
+            return false;
         } finally {
             try {
                 rbd.close(probe);
             } catch (RbdException e) {
-                // a read-only handle that wrote nothing: nothing to lose
+                LOG.debug("Closing the read-only handle of {}: {}", image, CephErrors.describe(e.getReturnValue()));
             }
         }
     }

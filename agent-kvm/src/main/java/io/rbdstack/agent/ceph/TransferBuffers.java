@@ -135,7 +135,7 @@ public final class TransferBuffers {
         return count;
     }
 
-    /** Buffers lent now (tests and the log). */
+    /** Slots lent now, with a buffer or not (tests and the log). */
     public synchronized int lent() {
         return lent;
     }

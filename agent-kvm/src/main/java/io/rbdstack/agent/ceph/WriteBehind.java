@@ -67,17 +67,18 @@ final class WriteBehind implements AutoCloseable {
         this.what = what;
         this.maxInFlight = maxInFlight;
         this.maxLength = budget.bufferBytes();
-        this.librbdCopies = copiesBeforeOpen && librbdCopies(image, what);
+        // Copied writes need two slots at least: the staging buffer's, and one for librbd's copies.
+        this.librbdCopies = copiesBeforeOpen && buffers >= 2 && librbdCopies(image, what);
         try {
-            this.lease = budget.take(1, buffers, librbdCopies ? 1 : buffers);
+            this.lease = librbdCopies ? budget.take(2, buffers, 1) : budget.take(1, buffers);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CephException("interrupted while waiting for buffers to write " + what, -CephErrors.EINTR, e);
         }
         this.buffers = lease.buffers();
         this.slices = new WriteSlices(this.buffers.size(), maxLength);
-        // Copied writes: the staging buffer takes one slot, librbd's copies the others (one slot alone: its buffer).
-        this.maxBytesInFlight = (long) (librbdCopies ? Math.max(1, lease.slots() - 1) : lease.slots()) * maxLength;
+        // Copied writes: the staging buffer takes one slot, librbd's copies the others.
+        this.maxBytesInFlight = (long) (librbdCopies ? lease.slots() - 1 : lease.slots()) * maxLength;
     }
 
     /** Whether librbd copies the writes to {@code image}; when its settings cannot be read, as if it did not. */

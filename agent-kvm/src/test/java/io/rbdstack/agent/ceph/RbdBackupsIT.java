@@ -222,6 +222,15 @@ class RbdBackupsIT {
             try (TransferBuffers.Lease other = small.take(1, 1)) {
                 boolean copiesBeforeOpen = ImageConfig.librbdCopiesWrites(opener, restored);
                 assertEquals(reusedAtOnce, copiesBeforeOpen, "read on a handle of its own");
+                if (zeroCopyOverride) {
+                    RbdImage image = opener.open(restored);
+                    try (WriteBehind writes = new WriteBehind(image, restored, 2, RbdBackups.MAX_WRITES_IN_FLIGHT,
+                            small, true)) {
+                        assertFalse(writes.reusesBuffersAtOnce(), "read again on the writing handle");
+                    } finally {
+                        opener.close(image);
+                    }
+                }
                 RbdImage image = opener.open(restored);
                 try (WriteBehind writes = new WriteBehind(image, restored, 2, RbdBackups.MAX_WRITES_IN_FLIGHT,
                         small, copiesBeforeOpen)) {

@@ -8,7 +8,7 @@
 # and to an S3 one (an RGW of the bench cloud's own, scripts/rgw.sh) beside s3cmd.
 # Variables: RBDSTACK_BENCH_STATE_DIR (/tmp/rbdstack-bench, deleted first), RBDSTACK_BENCH_PORT_BASE
 # (29000: HTTP +80, HTTPS +443, agent +250, Ceph mon v1 +789 and v2 +300, RGW +480),
-# RBDSTACK_BENCH_STORES (NFS,S3; empty for the directory store only), RBDSTACK_BENCH_INCREMENTAL_ROUNDS (6: 5 %
+# RBDSTACK_BENCH_STORES (NFS,S3; empty for the directory store only), RBDSTACK_BENCH_INCREMENTAL_ROUNDS (12, at most 14: 5 %
 # incrementals after the first, ours and rbd's taking turns to go first), RBDSTACK_BENCH_RESTORE_ROUNDS (2: restores
 # after the first, the same way), RBDSTACK_BENCH_STORE_ROUNDS (4: 5 % incrementals to each of the NFS and S3 stores
 # after its first, the same way), RBDSTACK_TEST_STATE_DIR (/tmp/rbdstack:
@@ -42,7 +42,7 @@ start_bench_cloud "$base"
 
 python3 "$here/bench_backup.py" --url "http://127.0.0.1:$RBDSTACK_HTTP_PORT/client/api" \
   --password-file "$RBDSTACK_STATE_DIR/server/admin.password" --state-dir "$RBDSTACK_STATE_DIR" --size-mib "$size_mib" \
-  --stores "$stores" --incremental-rounds "${RBDSTACK_BENCH_INCREMENTAL_ROUNDS:-6}" \
+  --stores "$stores" --incremental-rounds "${RBDSTACK_BENCH_INCREMENTAL_ROUNDS:-12}" \
   --restore-rounds "${RBDSTACK_BENCH_RESTORE_ROUNDS:-2}" --store-rounds "${RBDSTACK_BENCH_STORE_ROUNDS:-4}" \
   --start-stores "$here/bench-backup.sh --start-stores" \
   --nfs-services "$test_state_dir/services.properties"

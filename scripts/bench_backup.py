@@ -39,6 +39,9 @@ from cloudapi import CloudApi
 from quickstart import properties
 
 MIB = 1 << 20
+# The 5 % incremental, the unchanged one and these make the chain after the full backup: snapshot.delta.max's default
+# (16) allows 16 before the next backup is full again.
+MAX_INCREMENTAL_ROUNDS = 14
 
 
 def log(message):
@@ -358,12 +361,16 @@ def main():
     parser.add_argument("--nfs-services", help="the services.properties naming the NFS server (scripts/nfs.sh)")
     parser.add_argument("--start-stores", help="a shell command that starts the NFS and S3 stores' servers, run "
                         "after the directory store's figures")
-    parser.add_argument("--incremental-rounds", type=int, default=6,
-                        help="5 %% incrementals after the first, ours and the anchor taking turns to go first")
+    parser.add_argument("--incremental-rounds", type=int, default=12,
+                        help="5 %% incrementals after the first, ours and the anchor taking turns to go first (at "
+                        f"most {MAX_INCREMENTAL_ROUNDS}: with the first and the unchanged one, the chain stays within "
+                        "snapshot.delta.max's default of 16, past which a backup is full)")
     parser.add_argument("--restore-rounds", type=int, default=2,
                         help="restores after the first, ours and the anchor taking turns to go first (from the "
                         "directory store, and from each of --stores)")
     args = parser.parse_args()
+    if not 1 <= args.incremental_rounds <= MAX_INCREMENTAL_ROUNDS:
+        parser.error(f"--incremental-rounds must be from 1 to {MAX_INCREMENTAL_ROUNDS}, not {args.incremental_rounds}")
 
     services = properties(os.path.join(args.state_dir, "services.properties"))
     rbd = Rbd(services["ceph.conf"], services["ceph.admin.keyring"], services["ceph.pool"])

@@ -47,8 +47,12 @@ final class Chromium implements AutoCloseable {
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     }
 
-    /** The repository's docs/screenshots (the ITs run in agent-kvm/). */
-    static final Path SCREENSHOTS = Path.of("").toAbsolutePath().getParent().resolve("docs/screenshots");
+    /**
+     * Where the screenshots go: target/screenshots of the module (the ITs run in agent-kvm/), so that a test run leaves
+     * the work tree as it was; {@code -Drbdstack.screenshots=../docs/screenshots} refreshes the README's.
+     */
+    static final Path SCREENSHOTS = Path.of(System.getProperty("rbdstack.screenshots", "target/screenshots"))
+            .toAbsolutePath().normalize();
 
     /** How often a wait looks again: Selenium's default, 500 ms, was mostly time lost after each page change. */
     private static final Duration POLL = Duration.ofMillis(50);
@@ -185,7 +189,7 @@ final class Chromium implements AutoCloseable {
         visible(By.id("hosts-card"));
     }
 
-    /** Saves what the browser shows now as docs/screenshots/{@code name}.png. */
+    /** Saves what the browser shows now as {@code name}.png in {@link #SCREENSHOTS}. */
     void screenshot(String name) throws IOException {
         screenshot(SCREENSHOTS.resolve(name + ".png"));
     }

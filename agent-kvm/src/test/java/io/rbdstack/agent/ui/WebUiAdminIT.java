@@ -30,7 +30,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 /**
  * The cloud admin's pages end to end: infrastructure, async jobs, alerts, accounts and global
  * settings, in headless chromium against the real server with this machine's real agent. The steps
- * build on each other, in order; each new page is saved to docs/screenshots/.
+ * build on each other, in order; each new page is saved as a screenshot (Chromium.SCREENSHOTS).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiAdminIT {

@@ -28,7 +28,7 @@ import org.openqa.selenium.WebElement;
 /**
  * The web UI end to end, as an admin uses it: headless chromium against the real management server
  * (which serves the UI from its class path), with this machine's real agent, libvirtd and Ceph. The
- * steps build on each other, in order. Each main page is saved to docs/screenshots/ for the README.
+ * steps build on each other, in order. Each main page is saved as a screenshot (Chromium.SCREENSHOTS; the README shows them).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiIT {

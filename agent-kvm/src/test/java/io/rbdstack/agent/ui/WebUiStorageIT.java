@@ -37,7 +37,7 @@ import org.openqa.selenium.WebElement;
  * a volume from a snapshot; NFS (nfs-ganesha) and S3 (RGW) secondary storage added after bad values were
  * refused under their fields, listed without keys, deleted; a shared mount point added; the backup chain
  * of a full and an incremental backup on it; its refused, then done, delete; the pool deleted at last. The steps build on each other, in order; each new page
- * is saved to docs/screenshots/.
+ * is saved as a screenshot (Chromium.SCREENSHOTS).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiStorageIT {

@@ -31,7 +31,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * registered from an HTTP server of the test, its import followed on the page without a reload until it
  * is ready, a template with a wrong checksum shown failed with the reason, and both deleted through the
  * dialog that offers the forced flatten. Networks and VMs get their flows here once their server
- * commands exist. The steps build on each other, in order; each new page is saved to docs/screenshots/.
+ * commands exist. The steps build on each other, in order; each new page is saved as a screenshot (Chromium.SCREENSHOTS).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebUiVmsIT {

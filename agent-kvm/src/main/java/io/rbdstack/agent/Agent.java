@@ -41,7 +41,7 @@ public final class Agent implements AutoCloseable {
         libvirt = LibvirtConnection.to(properties.libvirtUri());
         rados = new RadosConnector(RadosTimeouts.of(properties.cephTimeout()));
         try {
-            HostFacts facts = new HostFacts(libvirt);
+            HostFacts facts = new HostFacts(libvirt, properties.vmDomainType());
             hostname = properties.hostname().orElseGet(() -> defaultHostname(facts));
             // The services the agent's own handlers (RBD storage, VMs) are built from.
             AgentCertificates certificates = new AgentCertificates(properties.tlsDir(), properties.caFingerprint());

@@ -1,6 +1,7 @@
 package io.rbdstack.agent;
 
 import io.rbdstack.agent.dhcp.DhcpSettings;
+import io.rbdstack.agent.libvirt.HostFacts;
 import io.rbdstack.agent.vm.VmSettings;
 import io.rbdstack.protocol.tls.Fingerprints;
 import io.rbdstack.spi.Secret;
@@ -41,6 +42,8 @@ import java.util.TreeSet;
  *   <li>{@code vm.console.log.dir} (/var/log/rbdstack/console): where the VMs' serial consoles are logged
  *   <li>{@code dhcp.dir} (/var/lib/rbdstack/dhcp): the files of the host's Kea DHCPv6 server and radvd
  *   <li>{@code dhcp.control.socket} ({@code <dhcp.dir>/kea6-ctrl.sock}): Kea's unix control socket
+ *   <li>{@code vm.domain.type} (what libvirt offers: kvm, else qemu): kvm or qemu (emulation, for a host whose KVM
+ *       cannot run the guests)
  * </ul>
  * Unknown keys are refused, so a misspelt key does not silently fall back to a default.
  */
@@ -58,12 +61,13 @@ public record AgentProperties(
         int commandThreads,
         Duration shutdownGrace,
         Path vmConsoleLogDir,
-        DhcpSettings dhcp) {
+        DhcpSettings dhcp,
+        Optional<String> vmDomainType) {
 
     static final Set<String> KEYS = Set.of("host", "port", "host.token", "host.token.file", "tls.dir",
             "ca.fingerprint", "plaintext", "hostname", "libvirt.uri", "libvirt.check.seconds",
             "ceph.timeout.seconds", "command.threads", "shutdown.grace.seconds", "vm.console.log.dir",
-            "dhcp.dir", "dhcp.control.socket");
+            "dhcp.dir", "dhcp.control.socket", "vm.domain.type");
     /** Keys of earlier versions, named at start rather than refused as unknown. */
     static final Set<String> REMOVED = Set.of("tls.truststore", "tls.truststore.password.file");
 
@@ -101,7 +105,8 @@ public record AgentProperties(
                 Duration.ofSeconds(keys.integer("shutdown.grace.seconds", 30, 0, 3600)),
                 keys.optional("vm.console.log.dir").map(Path::of).orElse(VmSettings.DEFAULT_CONSOLE_LOG_DIR),
                 DhcpSettings.of(keys.optional("dhcp.dir").map(Path::of).orElse(DhcpSettings.DEFAULT_DIR),
-                        keys.optional("dhcp.control.socket").map(Path::of).orElse(null)));
+                        keys.optional("dhcp.control.socket").map(Path::of).orElse(null)),
+                keys.oneOf("vm.domain.type", HostFacts.DOMAIN_TYPES));
     }
 
     @Override
@@ -117,6 +122,15 @@ public record AgentProperties(
         Optional<String> optional(String key) {
             String value = raw.getProperty(key);
             return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+        }
+
+        /** The key's value when set, which must be one of {@code allowed}. */
+        Optional<String> oneOf(String key, Set<String> allowed) throws AgentConfigException {
+            Optional<String> value = optional(key);
+            if (value.isPresent() && !allowed.contains(value.get())) {
+                throw error(key, "must be one of " + new TreeSet<>(allowed) + ", got '" + value.get() + "'");
+            }
+            return value;
         }
 
         String required(String key) throws AgentConfigException {

@@ -51,6 +51,7 @@ class AgentPropertiesTest {
         assertEquals(Path.of("/var/log/rbdstack/console"), loaded.vmConsoleLogDir());
         assertEquals(Path.of("/var/lib/rbdstack/dhcp"), loaded.dhcp().dir());
         assertEquals(Path.of("/var/lib/rbdstack/dhcp/kea6-ctrl.sock"), loaded.dhcp().controlSocket());
+        assertTrue(loaded.vmDomainType().isEmpty(), "the domain type libvirt offers");
         assertFalse(loaded.toString().contains("s3cret"), loaded.toString());
     }
 
@@ -60,7 +61,7 @@ class AgentPropertiesTest {
         AgentProperties loaded = AgentProperties.load(properties("host=10.0.0.5\nport=18250\nhost.token.file=" + token
                 + "\nhostname=kvm7\nlibvirt.uri=qemu+ssh://x/system\nlibvirt.check.seconds=3\n"
                 + "ceph.timeout.seconds=20\ncommand.threads=2\nshutdown.grace.seconds=5\nvm.console.log.dir=/srv/consoles\n"
-                + "dhcp.dir=/srv/dhcp\ndhcp.control.socket=/run/kea6.sock\n"));
+                + "dhcp.dir=/srv/dhcp\ndhcp.control.socket=/run/kea6.sock\nvm.domain.type=qemu\n"));
         assertEquals(18250, loaded.port());
         assertEquals("kvm7", loaded.hostname().orElseThrow());
         assertEquals("qemu+ssh://x/system", loaded.libvirtUri());
@@ -71,6 +72,7 @@ class AgentPropertiesTest {
         assertEquals(Path.of("/srv/consoles"), loaded.vmConsoleLogDir());
         assertEquals(Path.of("/srv/dhcp"), loaded.dhcp().dir());
         assertEquals(Path.of("/run/kea6.sock"), loaded.dhcp().controlSocket());
+        assertEquals("qemu", loaded.vmDomainType().orElseThrow());
     }
 
     @Test
@@ -111,6 +113,8 @@ class AgentPropertiesTest {
                 error(properties("host=h\n" + tokenLine + "shutdown.grace.seconds=-1\n")));
         assertEquals(p + ": 'shutdown.grace.seconds' must be an integer, got '30s'",
                 error(properties("host=h\n" + tokenLine + "shutdown.grace.seconds=30s\n")));
+        assertEquals(p + ": 'vm.domain.type' must be one of [kvm, qemu], got 'tcg'",
+                error(properties("host=h\n" + tokenLine + "vm.domain.type=tcg\n")));
         assertEquals(p + ": 'plaintext' must be true or false, got 'yes'",
                 error(properties("host=h\n" + tokenLine + "plaintext=yes\n")));
     }

@@ -2,6 +2,8 @@ package io.rbdstack.agent.libvirt;
 
 import io.rbdstack.spi.agent.HostInfo;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import org.libvirt.LibvirtException;
 import org.libvirt.NodeInfo;
 import org.w3c.dom.Element;
@@ -15,10 +17,27 @@ import org.w3c.dom.NodeList;
  */
 public final class HostFacts {
 
-    private final LibvirtConnection libvirt;
+    /** The domain types the agent can run VMs under: KVM, or QEMU's emulation (TCG). */
+    public static final Set<String> DOMAIN_TYPES = Set.of("kvm", "qemu");
 
+    private final LibvirtConnection libvirt;
+    /** agent.properties' {@code vm.domain.type}, when set. */
+    private final Optional<String> configuredDomainType;
+
+    /** Facts of the host behind {@code libvirt}; the domain type as libvirt offers it, or {@value #DOMAIN_TYPE_PROPERTY}. */
     public HostFacts(LibvirtConnection libvirt) {
+        this(libvirt, Optional.empty());
+    }
+
+    /** As {@link #HostFacts(LibvirtConnection)}, VMs run under {@code domainType} when given (one of {@link #DOMAIN_TYPES}). */
+    public HostFacts(LibvirtConnection libvirt, Optional<String> domainType) {
         this.libvirt = Objects.requireNonNull(libvirt, "libvirt");
+        this.configuredDomainType = Objects.requireNonNull(domainType, "domainType");
+        domainType.ifPresent(type -> {
+            if (!DOMAIN_TYPES.contains(type)) {
+                throw new IllegalArgumentException("domain type must be kvm or qemu, not '" + type + "'");
+            }
+        });
     }
 
     /** The host's name as libvirt reports it ({@code virConnectGetHostname}). */
@@ -35,18 +54,19 @@ public final class HostFacts {
     }
 
     /**
-     * The system property that sets the domain type ({@code kvm} or {@code qemu}) whatever libvirt offers: for a host
-     * whose KVM cannot run the guests, as nested KVM on some virtual machines (seen on the development machine: "KVM
-     * internal error. Suberror: 1" in a guest's boot loader, the domain left paused).
+     * The system property that sets the domain type ({@code kvm} or {@code qemu}) whatever libvirt offers, unless
+     * agent.properties' {@code vm.domain.type} does: the integration tests set it for the agents they run in their own
+     * JVM (failsafe's {@code systemPropertyVariables}), since nested KVM on the development machine failed in a guest's
+     * boot loader ("KVM internal error. Suberror: 1", the domain left paused).
      */
     public static final String DOMAIN_TYPE_PROPERTY = "rbdstack.vm.domain.type";
 
     /**
-     * {@code kvm} when libvirt's capabilities offer KVM domains, else {@code qemu} (emulation, TCG); {@value
-     * #DOMAIN_TYPE_PROPERTY} overrides it.
+     * The domain type VMs run under: agent.properties' {@code vm.domain.type}, else {@value #DOMAIN_TYPE_PROPERTY},
+     * else {@code kvm} when libvirt's capabilities offer KVM domains and {@code qemu} (emulation, TCG) when not.
      */
     public String virtType() throws LibvirtException {
-        String chosen = domainTypeOverride(System.getProperty(DOMAIN_TYPE_PROPERTY));
+        String chosen = configuredDomainType.orElseGet(() -> domainTypeOverride(System.getProperty(DOMAIN_TYPE_PROPERTY)));
         return chosen != null ? chosen : virtTypeOf(libvirt.call(connect -> connect.getCapabilities()));
     }
 
@@ -56,7 +76,7 @@ public final class HostFacts {
             return null;
         }
         String type = value.strip();
-        if (!type.equals("kvm") && !type.equals("qemu")) {
+        if (!DOMAIN_TYPES.contains(type)) {
             throw new IllegalArgumentException(DOMAIN_TYPE_PROPERTY + " must be kvm or qemu, not '" + type + "'");
         }
         return type;

@@ -1,7 +1,9 @@
 package io.rbdstack.agent.libvirt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class HostFactsTest {
@@ -33,5 +35,26 @@ class HostFactsTest {
                 () -> HostFacts.domainTypeOverride("tcg"));
         org.junit.jupiter.api.Assertions.assertEquals("rbdstack.vm.domain.type must be kvm or qemu, not 'tcg'",
                 wrong.getMessage());
+    }
+
+    @Test
+    void theDomainTypeOfAgentPropertiesWinsOverTheSystemPropertyWithoutAskingLibvirt() throws Exception {
+        // Never connected: a configured type needs no capabilities.
+        LibvirtConnection unreachable = LibvirtConnection.to("qemu+tcp://192.0.2.1/system");
+        String before = System.getProperty(HostFacts.DOMAIN_TYPE_PROPERTY);
+        System.setProperty(HostFacts.DOMAIN_TYPE_PROPERTY, "qemu");
+        try {
+            assertEquals("kvm", new HostFacts(unreachable, Optional.of("kvm")).virtType());
+            assertEquals("qemu", new HostFacts(unreachable, Optional.empty()).virtType(), "the system property's");
+        } finally {
+            if (before == null) {
+                System.clearProperty(HostFacts.DOMAIN_TYPE_PROPERTY);
+            } else {
+                System.setProperty(HostFacts.DOMAIN_TYPE_PROPERTY, before);
+            }
+        }
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> new HostFacts(unreachable, Optional.of("tcg")));
+        assertEquals("domain type must be kvm or qemu, not 'tcg'", wrong.getMessage());
     }
 }

@@ -18,12 +18,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The S3 image store on the real Ceph RGW of scripts/rgw.sh, in a bucket of this test's own. */
 class S3StoreIT {
@@ -45,7 +47,7 @@ class S3StoreIT {
     @Test
     void aFileOfSeveralPartsIsWrittenReadBackAndDeleted() throws Exception {
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
-        byte[] content = RbdData.bytes(2 * S3MultipartOutputStream.FIRST_PART_BYTES + 12345, 1); // three parts
+        byte[] content = RbdData.bytes(2 * S3MultipartOutputStream.PART_BYTES + 12345, 1); // three parts
         ImageStore.Written<String> written = store.writeAtomically("snapshots/1/2/a.rbddiff", out -> {
             for (int i = 0; i < content.length; i += 100_000) { // in pieces, as the backup writes
                 out.write(content, i, Math.min(100_000, content.length - i));
@@ -73,11 +75,80 @@ class S3StoreIT {
         assertThrows(NoSuchFileException.class, () -> store.openForReading("snapshots/1/2/a.rbddiff"));
     }
 
+    /** The agent's client of the test bucket's store (shared by the agent's stores: not closed here). */
+    private static S3Client client() throws Exception {
+        return S3Clients.of(S3StoreUrl.parse(rgw.url()), rgw.credentials, Duration.ofSeconds(30));
+    }
+
+    /** The keys of these tests' streams (other tests' may still be there, e.g. the frozen endpoint's upload). */
+    private static List<String> mine(List<String> keys) {
+        return keys.stream().filter(key -> key.startsWith("segmented.") || key.startsWith("even.")
+                || key.startsWith("aborted.")).toList();
+    }
+
+    /** A stream to {@code key} whose uploads take two parts of data each: the third starts a segment. */
+    private static S3MultipartOutputStream twoPartUploads(S3Client s3, String key) {
+        return new S3MultipartOutputStream(s3, rgw.bucket, key, Duration.ofSeconds(30), 2);
+    }
+
+    /** Writes {@code content} in pieces, half of them as native buffers (as a backup writes its reads). */
+    private static void writeInPieces(S3MultipartOutputStream out, byte[] content) throws IOException {
+        int piece = 3_000_001; // across part and segment boundaries
+        for (int i = 0, n = 0; i < content.length; i += piece, n++) {
+            int length = Math.min(piece, content.length - i);
+            if (n % 2 == 0) {
+                out.write(content, i, length);
+            } else {
+                ByteBuffer direct = ByteBuffer.allocateDirect(length).put(content, i, length).flip();
+                out.write(direct);
+            }
+        }
+    }
+
+    @Test
+    void aStreamLongerThanOneUploadGoesThroughSegmentsThatAreCopiedIntoTheKeyAndDeleted() throws Exception {
+        S3Client s3 = client();
+        // Two parts under the key, two in segment 1, one and a part of 12,345 bytes in segment 2.
+        byte[] content = RbdData.bytes(5 * S3MultipartOutputStream.PART_BYTES + 12345, 11);
+        S3MultipartOutputStream out = twoPartUploads(s3, "segmented.rbddiff");
+        writeInPieces(out, content);
+        assertEquals(List.of("segmented.rbddiff.segment-1"), mine(rgw.keys()), "segment 1 complete, nothing visible");
+        out.complete();
+        assertEquals(content.length, out.size());
+        assertEquals(List.of("segmented.rbddiff"), mine(rgw.keys()), "the segments deleted");
+        assertEquals(List.of(), mine(rgw.openUploadKeys()));
+        assertArrayEquals(content, rgw.read("segmented.rbddiff"));
+
+        // Ending at a segment's end: no empty segment after it.
+        byte[] even = RbdData.bytes(4 * S3MultipartOutputStream.PART_BYTES, 12);
+        S3MultipartOutputStream evenOut = twoPartUploads(s3, "even.rbddiff");
+        writeInPieces(evenOut, even);
+        evenOut.complete();
+        assertEquals(List.of("even.rbddiff", "segmented.rbddiff"), mine(rgw.keys()));
+        assertArrayEquals(even, rgw.read("even.rbddiff"));
+        assertEquals(List.of(), mine(rgw.openUploadKeys()));
+        s3.deleteObject(b -> b.bucket(rgw.bucket).key("segmented.rbddiff"));
+        s3.deleteObject(b -> b.bucket(rgw.bucket).key("even.rbddiff"));
+    }
+
+    @Test
+    void anAbortedSegmentedStreamLeavesNoObjectNoSegmentAndNoUpload() throws Exception {
+        S3Client s3 = client();
+        S3MultipartOutputStream out = twoPartUploads(s3, "aborted.rbddiff");
+        // Two parts under the key, two in each of segments 1 and 2 (complete), one in segment 3 (open), a byte.
+        writeInPieces(out, RbdData.bytes(7 * S3MultipartOutputStream.PART_BYTES + 1, 13));
+        assertEquals(List.of("aborted.rbddiff.segment-1", "aborted.rbddiff.segment-2"), mine(rgw.keys()));
+        assertEquals(List.of("aborted.rbddiff", "aborted.rbddiff.segment-3"), mine(rgw.openUploadKeys()));
+        out.abort();
+        assertEquals(List.of(), mine(rgw.keys()));
+        assertEquals(List.of(), mine(rgw.openUploadKeys()));
+    }
+
     @Test
     void aWriteThatFailsLeavesNoObjectAndNoUpload() throws Exception {
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
         IOException failure = assertThrows(IOException.class, () -> store.writeAtomically("failed.rbddiff", out -> {
-            out.write(RbdData.bytes(S3MultipartOutputStream.FIRST_PART_BYTES + 1, 2)); // one part sent already
+            out.write(RbdData.bytes(S3MultipartOutputStream.PART_BYTES + 1, 2)); // one part sent already
             throw new IOException("the source broke");
         }));
         assertTrue(failure.getMessage().contains("the source broke"), failure.getMessage());
@@ -138,9 +209,9 @@ class S3StoreIT {
             ImageStore frozen = S3Store.of(via, rgw.credentials, Duration.ofSeconds(2));
             long start = System.nanoTime();
             IOException e = assertThrows(IOException.class, () -> frozen.writeAtomically("frozen.rbddiff", out -> {
-                out.write(RbdData.bytes(S3MultipartOutputStream.FIRST_PART_BYTES, 3)); // a part on its way
+                out.write(RbdData.bytes(S3MultipartOutputStream.PART_BYTES, 3)); // a part on its way
                 proxy.freeze(); // RGW stops answering and reading, the connections stay up
-                out.write(RbdData.bytes(2 * S3MultipartOutputStream.FIRST_PART_BYTES, 4));
+                out.write(RbdData.bytes(2 * S3MultipartOutputStream.PART_BYTES, 4));
                 return null;
             }));
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
@@ -151,10 +222,10 @@ class S3StoreIT {
 
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
         store.writeAtomically("frozen.rbddiff", out -> {
-            out.write(RbdData.bytes(S3MultipartOutputStream.FIRST_PART_BYTES + 5, 5));
+            out.write(RbdData.bytes(S3MultipartOutputStream.PART_BYTES + 5, 5));
             return null;
         });
-        assertEquals(S3MultipartOutputStream.FIRST_PART_BYTES + 5, store.size("frozen.rbddiff"), "the retry");
+        assertEquals(S3MultipartOutputStream.PART_BYTES + 5, store.size("frozen.rbddiff"), "the retry");
         assertTrue(store.delete("frozen.rbddiff"));
     }
 }

@@ -115,6 +115,9 @@ class VolumeClonesIT {
             assertTrue(isProtected(source, snapshot), "clones need the snapshot protected");
             assertEquals(snapshotId(snapshot), parentSnapshotId(cloneId), "the database knows what it depends on");
             assertFalse(flattenJobOf(cloneId).isPresent(), "no flatten within rbd.max.clone.depth");
+            // What makes its time independent of the size: not one byte of the snapshot was copied.
+            assertEquals(0, RbdData.dataObjects(io, cloneId), "the clone holds no data object of its own");
+            assertTrue(RbdData.dataObjects(io, source) > 0, "the count sees the source's");
             if (gb == 1) {
                 assertEquals(RbdData.sha256(io, source, snapshot), RbdData.sha256(io, cloneId, null),
                         "the snapshot's content");

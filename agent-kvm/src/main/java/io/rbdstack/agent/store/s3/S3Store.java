@@ -9,15 +9,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -29,22 +33,29 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * and read through the AWS SDK with path-style addressing. A file is an object whose key is its path
  * relative to the store; it is written as a multipart upload ({@link S3MultipartOutputStream}), which
  * makes it visible only once complete, so a failed backup never leaves a complete-looking object
- * ({@link ImageStore#writeAtomically}); each backup attempt writes a key of its own.
+ * ({@link ImageStore#writeAtomically}); each backup attempt writes a key of its own. A file longer than one upload
+ * takes (10,000 parts of 8 MiB) goes on in segments, objects named {@code <key>.segment-N} completed before the key:
+ * reads, sizes and deletes take them along, and the leftovers' clean-up keeps a kept file's.
  * Restores stream the object back. The keys come with each command; errors name the store, never a key.
  * S3 has no capacity: the store reports none.
  */
 public final class S3Store implements ImageStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
+    /** A segment's number in its name: 1, 2…; at most 9 digits. */
+    private static final String SEGMENT_NUMBER = "[1-9][0-9]{0,8}";
 
     private final S3StoreUrl url;
     private final S3Client s3;
     private final Duration timeout;
+    /** Parts of one upload: past them a file goes on in segments ({@link S3MultipartOutputStream}). */
+    private final int segmentParts;
 
-    private S3Store(S3StoreUrl url, S3Client s3, Duration timeout) {
+    private S3Store(S3StoreUrl url, S3Client s3, Duration timeout, int segmentParts) {
         this.url = url;
         this.s3 = s3;
         this.timeout = timeout;
+        this.segmentParts = segmentParts;
     }
 
     public static S3Store of(String url, StoreCredentials credentials) throws IOException {
@@ -53,6 +64,12 @@ public final class S3Store implements ImageStore {
 
     /** The store whose every read or write on a connection waits at most {@code timeout}. */
     public static S3Store of(String url, StoreCredentials credentials, Duration timeout) throws IOException {
+        return of(url, credentials, timeout, S3MultipartOutputStream.MAX_PARTS);
+    }
+
+    /** As the other, with uploads of {@code segmentParts} parts (tests: a few, to make segments). */
+    static S3Store of(String url, StoreCredentials credentials, Duration timeout, int segmentParts)
+            throws IOException {
         S3StoreUrl store;
         try {
             store = S3StoreUrl.parse(url);
@@ -62,7 +79,7 @@ public final class S3Store implements ImageStore {
         if (credentials == null) {
             throw new IOException("S3 image store " + store.url() + " came without its access and secret keys");
         }
-        return new S3Store(store, S3Clients.of(store, credentials, timeout), timeout);
+        return new S3Store(store, S3Clients.of(store, credentials, timeout), timeout, segmentParts);
     }
 
     @Override
@@ -86,7 +103,7 @@ public final class S3Store implements ImageStore {
             throw ImageStore.taken(relative + " in S3 image store " + url.url());
         }
         S3MultipartOutputStream out = call("start an upload to", () -> new S3MultipartOutputStream(s3, url.bucket(),
-                key, timeout));
+                key, timeout, segmentParts));
         try {
             T result = writer.write(out);
             out.complete(); // the attempt's own key: nothing is replaced
@@ -121,9 +138,10 @@ public final class S3Store implements ImageStore {
         ImageStore.checkLeftoverPrefix(prefix);
         String start = key(directory + "/" + prefix);
         String folder = start.substring(0, start.lastIndexOf('/') + 1);
-        // Only keys directly in the folder (none deeper: a prefix match could reach "a.b/c"), and none kept.
+        // Only keys directly in the folder (none deeper: a prefix match could reach "a.b/c"), and none kept, nor a
+        // kept file's segments.
         Predicate<String> leftover = key -> key.lastIndexOf('/') == folder.length() - 1
-                && !keep.contains(key.substring(folder.length()));
+                && !keep.contains(segmentOf(key.substring(folder.length())));
         return call("delete the leftovers " + start + "* from", () -> {
             int deleted = 0; // objects and open uploads, as a directory counts files and partial files
             for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(url.bucket()).prefix(start)).contents()) {
@@ -157,29 +175,99 @@ public final class S3Store implements ImageStore {
     @Override
     public InputStream openForReading(String relative) throws IOException {
         String key = key(relative);
+        ResponseInputStream<GetObjectResponse> first;
         try {
-            return new AbortingInputStream(s3.getObject(b -> b.bucket(url.bucket()).key(key)));
+            first = s3.getObject(b -> b.bucket(url.bucket()).key(key));
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(relative, null, "not in image store " + url.url());
         } catch (SdkException e) {
             throw failure("read " + relative + " from", e);
         }
+        List<S3Object> segments;
+        try {
+            segments = first.response().contentLength() == fullUploadBytes() ? segments(relative) : List.of();
+        } catch (IOException | RuntimeException e) {
+            first.abort();
+            throw e;
+        }
+        InputStream in = new AbortingInputStream(first);
+        return segments.isEmpty() ? in : new SegmentsInputStream(in, segments.iterator(), segment -> {
+            try {
+                return new AbortingInputStream(s3.getObject(b -> b.bucket(url.bucket()).key(segment.key())));
+            } catch (SdkException e) {
+                throw failure("read " + segment.key() + " (a segment of " + relative + ") from", e);
+            }
+        });
     }
 
     @Override
     public long size(String relative) throws IOException {
-        return head(relative).orElseThrow(() -> new NoSuchFileException(relative, null, "not in image store "
+        long size = head(relative).orElseThrow(() -> new NoSuchFileException(relative, null, "not in image store "
                 + url.url()));
+        if (size == fullUploadBytes()) {
+            for (S3Object segment : segments(relative)) {
+                size += segment.size();
+            }
+        }
+        return size;
     }
 
+    /**
+     * Deletes the file: its key first (it is gone at once, never half there), then its segments; a delete that
+     * failed half-way deletes the segments left when asked again.
+     */
     @Override
     public boolean delete(String relative) throws IOException {
         String key = key(relative);
-        if (head(relative).isEmpty()) {
-            return false;
+        Optional<Long> size = head(relative);
+        if (size.isPresent()) {
+            call("delete " + relative + " from", () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(key)));
         }
-        call("delete " + relative + " from", () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(key)));
-        return true;
+        List<S3Object> segments = size.isEmpty() || size.get() == fullUploadBytes() ? segmentObjects(relative)
+                : List.of();
+        for (S3Object segment : segments) {
+            call("delete " + segment.key() + " (a segment of " + relative + ") from",
+                    () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(segment.key())));
+        }
+        return size.isPresent() || !segments.isEmpty();
+    }
+
+    /** The bytes of an upload that took all its parts: only a file of this size can have segments. */
+    private long fullUploadBytes() {
+        return (long) segmentParts * S3MultipartOutputStream.PART_BYTES;
+    }
+
+    /**
+     * The segments of a file, in order ({@code <key>.segment-1}, {@code -2}…); a gap in their numbers is a damaged
+     * file (its key would not exist without every one of them).
+     */
+    private List<S3Object> segments(String relative) throws IOException {
+        String prefix = key(relative) + S3MultipartOutputStream.SEGMENT_SUFFIX;
+        List<S3Object> found = segmentObjects(relative);
+        for (int i = 0; i < found.size(); i++) {
+            if (!found.get(i).key().equals(prefix + (i + 1))) {
+                throw new IOException("S3 image store " + url.url() + ": segment " + (i + 1) + " of " + relative
+                        + " is missing");
+            }
+        }
+        return found;
+    }
+
+    /** The segment objects there are of a file, in the order of their numbers, gaps or not. */
+    private List<S3Object> segmentObjects(String relative) throws IOException {
+        String prefix = key(relative) + S3MultipartOutputStream.SEGMENT_SUFFIX;
+        return call("list the segments of " + relative + " in", () -> s3.listObjectsV2Paginator(b -> b
+                .bucket(url.bucket()).prefix(prefix)).contents().stream()
+                .filter(object -> object.key().substring(prefix.length()).matches(SEGMENT_NUMBER))
+                .sorted(Comparator.comparingInt(object -> Integer.parseInt(object.key().substring(prefix.length()))))
+                .toList());
+    }
+
+    /** The file a segment's name belongs to ({@code a.rbddiff} for {@code a.rbddiff.segment-2}), else the name. */
+    static String segmentOf(String name) {
+        int at = name.lastIndexOf(S3MultipartOutputStream.SEGMENT_SUFFIX);
+        return at > 0 && name.substring(at + S3MultipartOutputStream.SEGMENT_SUFFIX.length()).matches(SEGMENT_NUMBER)
+                ? name.substring(0, at) : name;
     }
 
     /** The object's size, empty when there is none. */

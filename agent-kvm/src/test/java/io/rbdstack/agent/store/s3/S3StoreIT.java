@@ -16,16 +16,17 @@ import io.rbdstack.spi.storage.S3StoreUrl;
 import io.rbdstack.spi.storage.StoreCredentials;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /** The S3 image store on the real Ceph RGW of scripts/rgw.sh, in a bucket of this test's own. */
 class S3StoreIT {
@@ -75,73 +76,111 @@ class S3StoreIT {
         assertThrows(NoSuchFileException.class, () -> store.openForReading("snapshots/1/2/a.rbddiff"));
     }
 
-    /** The agent's client of the test bucket's store (shared by the agent's stores: not closed here). */
-    private static S3Client client() throws Exception {
-        return S3Clients.of(S3StoreUrl.parse(rgw.url()), rgw.credentials, Duration.ofSeconds(30));
+    /** The keys in {@code folder} (other tests' may still be elsewhere, e.g. the frozen endpoint's upload). */
+    private static List<String> in(String folder, List<String> keys) {
+        return keys.stream().filter(key -> key.startsWith(folder + "/")).toList();
     }
 
-    /** The keys of these tests' streams (other tests' may still be there, e.g. the frozen endpoint's upload). */
-    private static List<String> mine(List<String> keys) {
-        return keys.stream().filter(key -> key.startsWith("segmented.") || key.startsWith("even.")
-                || key.startsWith("aborted.")).toList();
-    }
-
-    /** A stream to {@code key} whose uploads take two parts of data each: the third starts a segment. */
-    private static S3MultipartOutputStream twoPartUploads(S3Client s3, String key) {
-        return new S3MultipartOutputStream(s3, rgw.bucket, key, Duration.ofSeconds(30), 2);
+    /** The test bucket's store with uploads of two parts each: the third part starts a segment. */
+    private static S3Store twoPartUploads() throws IOException {
+        return S3Store.of(rgw.url(), rgw.credentials, Duration.ofSeconds(30), 2);
     }
 
     /** Writes {@code content} in pieces, half of them as native buffers (as a backup writes its reads). */
-    private static void writeInPieces(S3MultipartOutputStream out, byte[] content) throws IOException {
+    private static void writeInPieces(OutputStream out, byte[] content) throws IOException {
         int piece = 3_000_001; // across part and segment boundaries
         for (int i = 0, n = 0; i < content.length; i += piece, n++) {
             int length = Math.min(piece, content.length - i);
             if (n % 2 == 0) {
                 out.write(content, i, length);
             } else {
-                ByteBuffer direct = ByteBuffer.allocateDirect(length).put(content, i, length).flip();
-                out.write(direct);
+                ((WritableByteChannel) out).write(ByteBuffer.allocateDirect(length).put(content, i, length).flip());
             }
         }
     }
 
     @Test
-    void aStreamLongerThanOneUploadGoesThroughSegmentsThatAreCopiedIntoTheKeyAndDeleted() throws Exception {
-        S3Client s3 = client();
-        // Two parts under the key, two in segment 1, one and a part of 12,345 bytes in segment 2.
+    void aFileLongerThanOneUploadGoesOnInSegmentsIsReadBackAsOneAndDeletedWithThem() throws Exception {
+        S3Store store = twoPartUploads();
+        String name = java.util.UUID.randomUUID() + ".1.rbddiff"; // a backup attempt's, for the leftovers' clean-up
+        String a = "seg1/" + name;
+        // Two parts under the key, two in segment 1, one and 12,345 bytes in segment 2.
         byte[] content = RbdData.bytes(5 * S3MultipartOutputStream.PART_BYTES + 12345, 11);
-        S3MultipartOutputStream out = twoPartUploads(s3, "segmented.rbddiff");
-        writeInPieces(out, content);
-        assertEquals(List.of("segmented.rbddiff.segment-1"), mine(rgw.keys()), "segment 1 complete, nothing visible");
-        out.complete();
-        assertEquals(content.length, out.size());
-        assertEquals(List.of("segmented.rbddiff"), mine(rgw.keys()), "the segments deleted");
-        assertEquals(List.of(), mine(rgw.openUploadKeys()));
-        assertArrayEquals(content, rgw.read("segmented.rbddiff"));
+        store.writeAtomically(a, out -> {
+            writeInPieces(out, content);
+            assertEquals(List.of(a + ".segment-1"), in("seg1", rgw.keys()), "segment 1 complete, the key not");
+            return null;
+        });
+        assertEquals(List.of(a, a + ".segment-1", a + ".segment-2"),
+                in("seg1", rgw.keys()));
+        assertEquals(List.of(), in("seg1", rgw.openUploadKeys()));
+        assertEquals(content.length, store.size(a));
+        try (InputStream in = store.openForReading(a)) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        try (InputStream in = store.openForReading(a)) {
+            assertEquals(content[0] & 0xff, in.read(), "a restore that stops after one byte");
+        }
+        // Another attempt at the same snapshot's backup, not kept: it goes with its segment, the kept one's stay.
+        String other = "seg1/" + name.replace(".1.rbddiff", ".2.rbddiff");
+        store.writeAtomically(other, out -> {
+            out.write(RbdData.bytes(3 * S3MultipartOutputStream.PART_BYTES, 15));
+            return null;
+        });
+        assertEquals(5, in("seg1", rgw.keys()).size(), in("seg1", rgw.keys()).toString());
+        assertEquals(2, store.deleteLeftovers("seg1", name.substring(0, 37), java.util.Set.of(name)));
+        assertEquals(List.of(a, a + ".segment-1", a + ".segment-2"), in("seg1", rgw.keys()));
 
-        // Ending at a segment's end: no empty segment after it.
+        // Ending at an upload's end: no empty segment after it.
         byte[] even = RbdData.bytes(4 * S3MultipartOutputStream.PART_BYTES, 12);
-        S3MultipartOutputStream evenOut = twoPartUploads(s3, "even.rbddiff");
-        writeInPieces(evenOut, even);
-        evenOut.complete();
-        assertEquals(List.of("even.rbddiff", "segmented.rbddiff"), mine(rgw.keys()));
-        assertArrayEquals(even, rgw.read("even.rbddiff"));
-        assertEquals(List.of(), mine(rgw.openUploadKeys()));
-        s3.deleteObject(b -> b.bucket(rgw.bucket).key("segmented.rbddiff"));
-        s3.deleteObject(b -> b.bucket(rgw.bucket).key("even.rbddiff"));
+        store.writeAtomically("seg1/even.rbddiff", out -> {
+            writeInPieces(out, even);
+            return null;
+        });
+        assertEquals(List.of(a, a + ".segment-1", a + ".segment-2",
+                "seg1/even.rbddiff", "seg1/even.rbddiff.segment-1"), in("seg1", rgw.keys()));
+        try (InputStream in = store.openForReading("seg1/even.rbddiff")) {
+            assertArrayEquals(even, in.readAllBytes());
+        }
+
+        assertTrue(store.delete(a));
+        assertFalse(store.delete(a), "already gone, segments too");
+        assertEquals(List.of("seg1/even.rbddiff", "seg1/even.rbddiff.segment-1"), in("seg1", rgw.keys()));
+        assertTrue(store.delete("seg1/even.rbddiff"));
+        assertEquals(List.of(), in("seg1", rgw.keys()));
     }
 
     @Test
-    void anAbortedSegmentedStreamLeavesNoObjectNoSegmentAndNoUpload() throws Exception {
-        S3Client s3 = client();
-        S3MultipartOutputStream out = twoPartUploads(s3, "aborted.rbddiff");
-        // Two parts under the key, two in each of segments 1 and 2 (complete), one in segment 3 (open), a byte.
-        writeInPieces(out, RbdData.bytes(7 * S3MultipartOutputStream.PART_BYTES + 1, 13));
-        assertEquals(List.of("aborted.rbddiff.segment-1", "aborted.rbddiff.segment-2"), mine(rgw.keys()));
-        assertEquals(List.of("aborted.rbddiff", "aborted.rbddiff.segment-3"), mine(rgw.openUploadKeys()));
-        out.abort();
-        assertEquals(List.of(), mine(rgw.keys()));
-        assertEquals(List.of(), mine(rgw.openUploadKeys()));
+    void aFileMissingASegmentIsNotReadAsWhole() throws Exception {
+        S3Store store = twoPartUploads();
+        store.writeAtomically("seg2/gap.rbddiff", out -> {
+            out.write(RbdData.bytes(5 * S3MultipartOutputStream.PART_BYTES, 14));
+            return null;
+        });
+        rgw.delete("seg2/gap.rbddiff.segment-1");
+        IOException missing = assertThrows(IOException.class, () -> store.openForReading("seg2/gap.rbddiff"));
+        assertTrue(missing.getMessage().contains("segment 1 of seg2/gap.rbddiff is missing"), missing.getMessage());
+        assertThrows(IOException.class, () -> store.size("seg2/gap.rbddiff"));
+        assertTrue(store.delete("seg2/gap.rbddiff"));
+        assertEquals(List.of(), in("seg2", rgw.keys()));
+    }
+
+    @Test
+    void aFailedSegmentedWriteLeavesNoObjectNoSegmentAndNoUpload() throws Exception {
+        S3Store store = twoPartUploads();
+        IOException failure = assertThrows(IOException.class, () -> store.writeAtomically("seg3/failed.rbddiff",
+                out -> {
+                    // Two parts under the key, two in each of segments 1 and 2 (complete), one in segment 3, a byte.
+                    writeInPieces(out, RbdData.bytes(7 * S3MultipartOutputStream.PART_BYTES + 1, 13));
+                    assertEquals(List.of("seg3/failed.rbddiff.segment-1", "seg3/failed.rbddiff.segment-2"),
+                            in("seg3", rgw.keys()));
+                    assertEquals(List.of("seg3/failed.rbddiff", "seg3/failed.rbddiff.segment-3"),
+                            in("seg3", rgw.openUploadKeys()));
+                    throw new IOException("the backup's source failed");
+                }));
+        assertTrue(failure.getMessage().contains("the backup's source failed"), failure.getMessage());
+        assertEquals(List.of(), in("seg3", rgw.keys()));
+        assertEquals(List.of(), in("seg3", rgw.openUploadKeys()));
     }
 
     @Test

@@ -51,8 +51,10 @@ public final class BackupVerifier {
             try {
                 size = store.size(path);
             } catch (NoSuchFileException e) {
+                // A store that keeps a file in pieces (S3's segments) names the piece that is gone.
+                String piece = path.equals(e.getFile()) || e.getReason() == null ? "" : " (" + e.getReason() + ")";
                 return BackupVerifiedAnswer.damaged(BackupDamage.MISSING, "backup " + path + " is missing from image"
-                        + " store " + command.storeUrl(), 0);
+                        + " store " + command.storeUrl() + piece, 0);
             }
             if (size < command.sizeBytes()) {
                 return BackupVerifiedAnswer.damaged(BackupDamage.TRUNCATED, "backup " + path + " is truncated: "

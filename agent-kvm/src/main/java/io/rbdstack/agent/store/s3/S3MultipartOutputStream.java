@@ -59,6 +59,8 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     private byte[] buffer = new byte[PART_BYTES];
     private int filled;
     private boolean aborted;
+    /** Whether the key's upload was asked to complete: it may have, though the answer was an error. */
+    private boolean completing;
     private long size;
 
     /** One multipart upload: its key, id, the parts answered, and those on their way (oldest first). */
@@ -177,6 +179,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
                 completeSegment();
             }
             List<CompletedPart> parts = target.parts;
+            completing = true;
             call("complete the upload of " + key, () -> s3.completeMultipartUpload(b -> b.bucket(bucket).key(key)
                     .uploadId(target.uploadId).multipartUpload(CompletedMultipartUpload.builder().parts(parts)
                             .build())));
@@ -199,6 +202,13 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         for (Upload upload : current == target ? List.of(target) : List.of(target, current)) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key).uploadId(upload.uploadId));
+            } catch (RuntimeException e) {
+                failed = keep(failed, e);
+            }
+        }
+        if (completing) { // completed on the store with its answer lost: the key must not outlive its segments
+            try {
+                s3.deleteObject(b -> b.bucket(bucket).key(key));
             } catch (RuntimeException e) {
                 failed = keep(failed, e);
             }

@@ -108,7 +108,7 @@ public final class S3Store implements ImageStore {
             T result = writer.write(out);
             out.complete(); // the attempt's own key: nothing is replaced
             return new Written<>(result, out.size());
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             // An interrupted backup (its connection to the server lost) still aborts its upload: the SDK
             // refuses calls on an interrupted thread, so the flag is set aside for the abort.
             boolean interrupted = Thread.interrupted();
@@ -141,6 +141,7 @@ public final class S3Store implements ImageStore {
         // Only keys directly in the folder (none deeper: a prefix match could reach "a.b/c"), and none kept, nor a
         // kept file's segments.
         Predicate<String> leftover = key -> key.lastIndexOf('/') == folder.length() - 1
+                && !keep.contains(key.substring(folder.length()))
                 && !keep.contains(segmentOf(key.substring(folder.length())));
         return call("delete the leftovers " + start + "* from", () -> {
             int deleted = 0; // objects and open uploads, as a directory counts files and partial files
@@ -185,7 +186,8 @@ public final class S3Store implements ImageStore {
         }
         List<S3Object> segments;
         try {
-            segments = first.response().contentLength() == fullUploadBytes() ? segments(relative) : List.of();
+            Long length = first.response().contentLength();
+            segments = length != null && length == fullUploadBytes() ? segments(relative) : List.of();
         } catch (IOException | RuntimeException e) {
             first.abort();
             throw e;
@@ -239,15 +241,15 @@ public final class S3Store implements ImageStore {
 
     /**
      * The segments of a file, in order ({@code <key>.segment-1}, {@code -2}…); a gap in their numbers is a damaged
-     * file (its key would not exist without every one of them).
+     * file (its key would not exist without every one of them), reported as the missing segment.
      */
     private List<S3Object> segments(String relative) throws IOException {
         String prefix = key(relative) + S3MultipartOutputStream.SEGMENT_SUFFIX;
         List<S3Object> found = segmentObjects(relative);
         for (int i = 0; i < found.size(); i++) {
-            if (!found.get(i).key().equals(prefix + (i + 1))) {
-                throw new IOException("S3 image store " + url.url() + ": segment " + (i + 1) + " of " + relative
-                        + " is missing");
+            if (!found.get(i).key().equals(prefix + (i + 1))) { // part of the file is missing: damage, as a loss
+                throw new NoSuchFileException(relative + S3MultipartOutputStream.SEGMENT_SUFFIX + (i + 1), null,
+                        "segment " + (i + 1) + " of " + relative + " is missing from image store " + url.url());
             }
         }
         return found;

@@ -19,6 +19,8 @@ final class SegmentsInputStream extends InputStream {
     private final Iterator<S3Object> segments;
     private final Opener opener;
     private InputStream current;
+    /** Why reading cannot go on (a segment that did not open, or close()): later reads throw, never end quietly. */
+    private String stopped;
 
     SegmentsInputStream(InputStream first, Iterator<S3Object> segments, Opener opener) {
         this.current = first;
@@ -35,6 +37,9 @@ final class SegmentsInputStream extends InputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (stopped != null) {
+            throw new IOException(stopped);
+        }
         if (length == 0) {
             return 0;
         }
@@ -46,7 +51,13 @@ final class SegmentsInputStream extends InputStream {
             current.close();
             current = null;
             if (segments.hasNext()) {
-                current = opener.open(segments.next());
+                S3Object next = segments.next();
+                try {
+                    current = opener.open(next);
+                } catch (IOException | RuntimeException e) {
+                    stopped = "segment " + next.key() + " could not be opened: " + e.getMessage();
+                    throw e;
+                }
             }
         }
         return -1;
@@ -54,6 +65,7 @@ final class SegmentsInputStream extends InputStream {
 
     @Override
     public void close() throws IOException {
+        stopped = "closed";
         if (current != null) {
             current.close();
             current = null;

@@ -102,7 +102,8 @@ class S3StoreIT {
     @Test
     void aFileLongerThanOneUploadGoesOnInSegmentsIsReadBackAsOneAndDeletedWithThem() throws Exception {
         S3Store store = twoPartUploads();
-        String name = java.util.UUID.randomUUID() + ".1.rbddiff"; // a backup attempt's, for the leftovers' clean-up
+        // A backup attempt's name (for the leftovers' clean-up), sorted before "even.rbddiff" in listings.
+        String name = "0" + java.util.UUID.randomUUID().toString().substring(1) + ".1.rbddiff";
         String a = "seg1/" + name;
         // Two parts under the key, two in segment 1, one and 12,345 bytes in segment 2.
         byte[] content = RbdData.bytes(5 * S3MultipartOutputStream.PART_BYTES + 12345, 11);
@@ -148,6 +149,20 @@ class S3StoreIT {
         assertEquals(List.of("seg1/even.rbddiff", "seg1/even.rbddiff.segment-1"), in("seg1", rgw.keys()));
         assertTrue(store.delete("seg1/even.rbddiff"));
         assertEquals(List.of(), in("seg1", rgw.keys()));
+
+        // Exactly one upload's worth: no segment, read and sized as it is.
+        byte[] full = RbdData.bytes(2 * S3MultipartOutputStream.PART_BYTES, 16);
+        store.writeAtomically("seg1/full.rbddiff", out -> {
+            out.write(full);
+            return null;
+        });
+        assertEquals(List.of("seg1/full.rbddiff"), in("seg1", rgw.keys()));
+        assertEquals(full.length, store.size("seg1/full.rbddiff"));
+        try (InputStream in = store.openForReading("seg1/full.rbddiff")) {
+            assertArrayEquals(full, in.readAllBytes());
+        }
+        assertTrue(store.delete("seg1/full.rbddiff"));
+        assertEquals(List.of(), in("seg1", rgw.keys()));
     }
 
     @Test
@@ -159,6 +174,7 @@ class S3StoreIT {
         });
         rgw.delete("seg2/gap.rbddiff.segment-1");
         IOException missing = assertThrows(IOException.class, () -> store.openForReading("seg2/gap.rbddiff"));
+        assertTrue(missing instanceof NoSuchFileException, "a loss, as a missing file: " + missing);
         assertTrue(missing.getMessage().contains("segment 1 of seg2/gap.rbddiff is missing"), missing.getMessage());
         assertThrows(IOException.class, () -> store.size("seg2/gap.rbddiff"));
         assertTrue(store.delete("seg2/gap.rbddiff"));

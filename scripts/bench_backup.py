@@ -577,6 +577,7 @@ def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
         subprocess.run(args.start_stores, shell=True, check=True, stdout=subprocess.DEVNULL)
         services = properties(os.path.join(args.state_dir, "services.properties"))  # now with the RGW's endpoint
     rows, all_same = [], True
+    agent_pid_file = os.path.join(args.state_dir, "agent", "agent.pid")
     for kind in kinds:
         if kind == "NFS":
             target = stores.NfsTarget(properties(args.nfs_services))
@@ -584,8 +585,12 @@ def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
             target = stores.S3Target(services, anchor_dir)
         else:
             raise SystemExit(f"--stores: unknown store {kind} (NFS or S3)")
+        def concurrent():
+            wall, peak, _ = four_concurrent_backups(api, rbd, zone, offering, agent_pid_file)
+            return f"agent RSS peak {peak} MiB during four concurrent 1 GiB backups to it ({wall:.2f} s for all four)"
+
         kind_rows, same = stores.store_round(target, api, rbd, zone, offering, size_gib, anchor_dir,
-                                             args.store_rounds, args.restore_rounds)
+                                             args.store_rounds, args.restore_rounds, concurrent)
         rows += kind_rows
         all_same &= same
         print(f"{kind}: restored volume equals the anchor's restore (SHA-256)" if same

@@ -148,12 +148,13 @@ def restore_rounds(api, rbd, snapshot, anchor_into, rounds, what, log=_log, befo
     return results
 
 
-def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0, more_restores=0):
+def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0, more_restores=0, concurrent=None):
     """One store's full backup, incremental and restore, ours and the anchor's, then `rounds` more 5 % incrementals
     and `more_restores` more restores (taking turns to go first: whoever goes second may find the OSD's cache warm);
     returns its table rows. The more incrementals compare the backupSnapshot job with export-diff + sync + the
     store's client, the snapshot steps apart: a snapshot waits for the monitor's Paxos (0.2-1.2 s, ours and rbd's
-    alike), which swung their sum more than the data moved."""
+    alike), which swung their sum more than the data moved. CONCURRENT, when given, runs while the store is the
+    zone's only one (four concurrent backups to it) and its line is printed."""
     size = size_gib << 30
     for store in api.list("listImageStores", "imagestore", zoneid=zone):  # backups go to the one store left
         api.call("deleteImageStore", id=store["id"])
@@ -255,6 +256,9 @@ def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0
         api.call("deleteSnapshot", id=snaps[label])
     rbd.run("snap", "purge", rbd.spec(anchor_image))
     rbd.run("rm", rbd.spec(anchor_image))
+    if concurrent:
+        rbd.settle(f"the {target.name} concurrent backups")
+        print(f"{target.name}: {concurrent()}", flush=True)
     api.call("deleteImageStore", id=store_id)
     target.clean_up(keys)
     return rows, same

@@ -15,6 +15,7 @@ import io.rbdstack.agent.fixtures.BackupNames;
 import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.BackupCalls;
+import io.rbdstack.agent.fixtures.BackupRoundTrip;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
 import io.rbdstack.agent.fixtures.TestCleanup;
@@ -90,6 +91,23 @@ class SnapshotBackupsIT {
         }
         if (logs != null) {
             logs.close();
+        }
+    }
+
+    @Test
+    void fullAndIncrementalBackupsToADirectoryRestoreEachSnapshotByteForByte() throws Exception {
+        Path mine = Files.createDirectories(store.resolve("round-trip"));
+        JsonNode added = ok(admin.call("addImageStore", "provider", "SharedMountPoint", "name", "dir-backups", "url",
+                mine.toUri().toString(), "zoneid", cloud.zoneId), "addImageStore").get("imagestore");
+        cleanup.add(ApiLeftovers.imageStore(admin, added.get("id").asText()));
+        BackupRoundTrip roundTrip = new BackupRoundTrip(admin, calls, io, cloud.zoneId, offering);
+        BackupRoundTrip.Made made = roundTrip.run("dir-backups", cleanup);
+        try (Stream<Path> files = Files.walk(mine)) {
+            assertEquals(2, files.filter(p -> p.toString().endsWith(".rbddiff")).count(), "the two backup files");
+        }
+        roundTrip.deleteAll(made);
+        try (Stream<Path> files = Files.walk(mine)) {
+            assertEquals(List.of(), files.filter(Files::isRegularFile).toList(), "both backup files are gone");
         }
     }
 

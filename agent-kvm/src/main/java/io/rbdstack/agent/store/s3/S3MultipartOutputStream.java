@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -23,8 +24,9 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * Writes one object as an S3 multipart upload with bounded memory: one 8 MiB part fills while the two before it
- * upload, each on a thread and connection of its own, so reading the source and sending overlap, and at most three
- * parts (24 MiB) are in memory, whatever the object's size. Nothing is visible under the key until {@link #complete};
+ * upload, each on a thread and connection of its own, so reading the source and sending overlap; at most three parts
+ * (24 MiB) are in memory whatever the object's size, and the agent's uploads together hold no more buffers than
+ * {@link #PART_BUFFERS} (each one at least). Nothing is visible under the key until {@link #complete};
  * {@link #abort()} discards what was sent.
  *
  * <p>S3 takes at most 10,000 parts in one upload (78.1 GiB of 8 MiB parts). Past them the data goes on in segments,
@@ -42,6 +44,12 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     static final String SEGMENT_SUFFIX = ".segment-";
     /** Parts uploading at once, each on its own connection, while the next one fills. */
     private static final int IN_FLIGHT = 2;
+    /**
+     * Part buffers of all the agent's uploads at once ({@code -Drbdstack.s3.part.buffers}, 4: 32 MiB of heap): each
+     * upload has one at least and takes more only when free (four backups to S3 at once, three buffers each, peaked
+     * the agent at 337 MiB). Served in the order asked.
+     */
+    static final Semaphore PART_BUFFERS = new Semaphore(Integer.getInteger("rbdstack.s3.part.buffers", 4), true);
 
     private final S3Client s3;
     private final String bucket;
@@ -56,8 +64,11 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     /** The keys of the segments completed as objects, in order. */
     private final List<String> segments = new ArrayList<>();
     private final Deque<byte[]> free = new ArrayDeque<>();
-    private byte[] buffer = new byte[PART_BYTES];
+    /** The part filling; null until the next write takes one. */
+    private byte[] buffer;
     private int filled;
+    /** Buffers of {@link #PART_BUFFERS} this stream holds (filling, on their way, or free to reuse). */
+    private int buffersHeld;
     private boolean aborted;
     /** Whether the key's upload was asked to complete: it may have, though the answer was an error. */
     private boolean completing;
@@ -127,6 +138,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         while (length > 0) {
+            takeBuffer();
             int n = Math.min(length, buffer.length - filled);
             System.arraycopy(bytes, offset, buffer, filled, n);
             filled += n;
@@ -144,6 +156,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     public int write(ByteBuffer data) throws IOException {
         int length = data.remaining();
         while (data.hasRemaining()) {
+            takeBuffer();
             int n = Math.min(data.remaining(), buffer.length - filled);
             data.get(buffer, filled, n);
             filled += n;
@@ -153,6 +166,43 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
             }
         }
         return length;
+    }
+
+    /**
+     * A buffer for the next part, when none fills: one this stream freed; else a new one when {@link #PART_BUFFERS}
+     * has one left (the stream's first waits for one); else its own oldest part's, once sent (a stream's buffers that
+     * are not free are all on their way: every part in flight is the current upload's).
+     */
+    private void takeBuffer() throws IOException {
+        if (buffer != null) {
+            return;
+        }
+        if (free.isEmpty()) {
+            if (buffersHeld > 0 && !PART_BUFFERS.tryAcquire()) {
+                awaitOldest(current);
+            } else {
+                if (buffersHeld == 0) {
+                    try {
+                        PART_BUFFERS.acquire();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for a part buffer for " + key);
+                    }
+                }
+                buffersHeld++;
+                free.add(new byte[PART_BYTES]);
+            }
+        }
+        buffer = free.poll();
+        filled = 0;
+    }
+
+    /** Gives this stream's buffers back to the agent's budget (once): it sends no more parts. */
+    private void releaseBuffers() {
+        PART_BUFFERS.release(buffersHeld);
+        buffersHeld = 0;
+        free.clear();
+        buffer = null;
     }
 
     @Override
@@ -185,6 +235,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
                             .build())));
         } finally {
             uploader.shutdownNow();
+            releaseBuffers();
         }
     }
 
@@ -194,6 +245,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
      */
     void abort() {
         uploader.shutdownNow();
+        releaseBuffers(); // a part still on its way keeps its array until its attempt times out
         if (aborted) {
             return;
         }
@@ -247,7 +299,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         }
         Upload upload = current;
         int partNumber = upload.partsStarted() + 1;
-        byte[] part = buffer;
+        byte[] part = buffer == null ? new byte[0] : buffer; // none taken: an empty object's one empty part
         int length = filled;
         upload.sending.add(new Sending(uploader.submit(() -> {
             Duration attempt = timeout.multipliedBy(1 + Math.max(1, length / PART_BYTES));
@@ -258,8 +310,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
                             "application/octet-stream")).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         }), part));
-        // A new buffer only when none is free: with the parts in flight, never more than IN_FLIGHT + 1.
-        buffer = free.isEmpty() ? new byte[PART_BYTES] : free.poll();
+        buffer = null; // the next write takes one (takeBuffer)
         filled = 0;
     }
 
@@ -295,7 +346,9 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         try {
             upload.parts.add(oldest.part().get());
             upload.sending.poll();
-            free.add(oldest.buffer());
+            if (oldest.buffer().length == PART_BYTES) {
+                free.add(oldest.buffer());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading " + key);

@@ -200,6 +200,54 @@ class S3StoreIT {
     }
 
     @Test
+    void theAgentsUploadsTogetherHoldNoMorePartBuffersThanItsBudget() throws Exception {
+        S3Store store = twoPartUploads();
+        int budget = S3MultipartOutputStream.PART_BUFFERS.availablePermits();
+        assertEquals(4, budget, "the default budget, all free");
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(budget + 1);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(budget);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<?>> first = new java.util.ArrayList<>();
+            for (int i = 0; i < budget; i++) { // each takes one buffer with its first byte and keeps it
+                String name = "seg4/held-" + i + ".rbddiff";
+                first.add(writers.submit(() -> store.writeAtomically(name, out -> {
+                    out.write(1);
+                    holding.countDown();
+                    finish.await();
+                    writeInPieces(out, RbdData.bytes(3 * S3MultipartOutputStream.PART_BYTES, 17));
+                    return null;
+                })));
+            }
+            assertTrue(holding.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "one buffer each, none left");
+            java.util.concurrent.Future<?> waiting = writers.submit(() -> store.writeAtomically("seg4/waiting.rbddiff",
+                    out -> {
+                        out.write(2);
+                        return null;
+                    }));
+            Thread.sleep(500);
+            assertFalse(waiting.isDone(), "a fifth upload waits for a buffer");
+            finish.countDown(); // the four go on, each reusing its one buffer, and end
+            for (java.util.concurrent.Future<?> f : first) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            waiting.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(budget, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "all given back");
+            try (InputStream in = store.openForReading("seg4/held-0.rbddiff")) {
+                byte[] read = in.readAllBytes();
+                assertEquals(1 + 3 * S3MultipartOutputStream.PART_BYTES, read.length);
+            }
+        } finally {
+            finish.countDown();
+            writers.shutdownNow();
+            for (String key : in("seg4", rgw.keys())) {
+                rgw.delete(key);
+            }
+        }
+    }
+
+    @Test
     void aWriteThatFailsLeavesNoObjectAndNoUpload() throws Exception {
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
         IOException failure = assertThrows(IOException.class, () -> store.writeAtomically("failed.rbddiff", out -> {

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -46,8 +47,9 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     private static final int IN_FLIGHT = 2;
     /**
      * Part buffers of all the agent's uploads at once ({@code -Drbdstack.s3.part.buffers}, 4: 32 MiB of heap): each
-     * upload has one at least and takes more only when free (four backups to S3 at once, three buffers each, peaked
-     * the agent at 337 MiB). Served in the order asked.
+     * upload has one at least and takes more only when free, giving them back as its parts end while another upload
+     * waits (four backups to S3 at once, three buffers each, peaked the agent at 337 MiB). Served in the order asked;
+     * an upload beyond as many at once waits for a buffer.
      */
     static final Semaphore PART_BUFFERS = new Semaphore(Integer.getInteger("rbdstack.s3.part.buffers", 4), true);
 
@@ -69,6 +71,8 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     private int filled;
     /** Buffers of {@link #PART_BUFFERS} this stream holds (filling, on their way, or free to reuse). */
     private int buffersHeld;
+    /** Completed or aborted: its buffers are given back, no write takes one again. */
+    private boolean closed;
     private boolean aborted;
     /** Whether the key's upload was asked to complete: it may have, though the answer was an error. */
     private boolean completing;
@@ -177,8 +181,11 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         if (buffer != null) {
             return;
         }
+        if (closed) {
+            throw new IOException("the upload of " + key + " has ended: nothing more can be written to it");
+        }
         if (free.isEmpty()) {
-            if (buffersHeld > 0 && !PART_BUFFERS.tryAcquire()) {
+            if (buffersHeld > 0 && !tryAcquireInTurn()) {
                 awaitOldest(current);
             } else {
                 if (buffersHeld == 0) {
@@ -197,8 +204,22 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         filled = 0;
     }
 
-    /** Gives this stream's buffers back to the agent's budget (once): it sends no more parts. */
+    /** A buffer of the budget if one is left and no upload waits for one before (a plain tryAcquire would barge). */
+    private static boolean tryAcquireInTurn() {
+        try {
+            return PART_BUFFERS.tryAcquire(0, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Gives this stream's buffers back to the agent's budget (once): it sends no more parts. A part still on its way
+     * after an abort keeps its array until its attempt times out: the budget may be exceeded by that much meanwhile.
+     */
     private void releaseBuffers() {
+        closed = true;
         PART_BUFFERS.release(buffersHeld);
         buffersHeld = 0;
         free.clear();
@@ -347,7 +368,12 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
             upload.parts.add(oldest.part().get());
             upload.sending.poll();
             if (oldest.buffer().length == PART_BYTES) {
-                free.add(oldest.buffer());
+                if (buffersHeld > 1 && PART_BUFFERS.hasQueuedThreads()) {
+                    buffersHeld--; // another upload waits for its first: this one goes on with fewer
+                    PART_BUFFERS.release();
+                } else {
+                    free.add(oldest.buffer());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

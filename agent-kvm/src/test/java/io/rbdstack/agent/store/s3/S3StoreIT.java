@@ -226,9 +226,13 @@ class S3StoreIT {
                         out.write(2);
                         return null;
                     }));
-            Thread.sleep(500);
-            assertFalse(waiting.isDone(), "a fifth upload waits for a buffer");
-            finish.countDown(); // the four go on, each reusing its one buffer, and end
+            for (long end = System.nanoTime() + 10_000_000_000L; S3MultipartOutputStream.PART_BUFFERS.getQueueLength()
+                    < 1 && System.nanoTime() < end; ) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, S3MultipartOutputStream.PART_BUFFERS.getQueueLength(), "a fifth upload waits for a buffer");
+            assertFalse(waiting.isDone());
+            finish.countDown(); // the four go on and end, the fifth takes a buffer one of them gives back
             for (java.util.concurrent.Future<?> f : first) {
                 f.get(60, java.util.concurrent.TimeUnit.SECONDS);
             }

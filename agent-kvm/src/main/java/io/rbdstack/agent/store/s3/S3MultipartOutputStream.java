@@ -175,7 +175,9 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     /**
      * A buffer for the next part, when none fills: one this stream freed; else a new one when {@link #PART_BUFFERS}
      * has one left (the stream's first waits for one); else its own oldest part's, once sent (a stream's buffers that
-     * are not free are all on their way: every part in flight is the current upload's).
+     * are not free are all on their way: every part in flight is the current upload's). Waiting for a part may free
+     * no buffer, when it goes back to the budget for another upload: the stream then waits for its next part (it
+     * keeps one buffer at least).
      */
     private void takeBuffer() throws IOException {
         if (buffer != null) {
@@ -184,7 +186,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         if (closed) {
             throw new IOException("the upload of " + key + " has ended: nothing more can be written to it");
         }
-        if (free.isEmpty()) {
+        while (free.isEmpty()) {
             if (buffersHeld > 0 && !tryAcquireInTurn()) {
                 awaitOldest(current);
             } else {

@@ -251,6 +251,75 @@ class S3StoreIT {
         }
     }
 
+    /**
+     * An upload holding three buffers gives two back, one per part it waits for, to two uploads waiting for their
+     * first (a part that went back to the budget left the stream with no buffer to fill: a write failed on a null
+     * one, seen with four concurrent backups). It goes on with the one it keeps; every file is whole.
+     */
+    @Test
+    void anUploadGivingItsBuffersToWaitingUploadsGoesOnWithTheOneItKeeps() throws Exception {
+        ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
+        int part = S3MultipartOutputStream.PART_BYTES;
+        assertEquals(4, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "the default budget, all free");
+        java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.CountDownLatch threeHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch oneHeld = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch othersWait = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        byte[] big = RbdData.bytes(4 * part + 4321, 23);
+        try {
+            java.util.concurrent.Future<?> giving = writers.submit(() -> store.writeAtomically("give/big.rbddiff",
+                    out -> {
+                        writeInPieces(out, java.util.Arrays.copyOf(big, 2 * part + 1)); // two parts sent, one filling
+                        threeHeld.countDown();
+                        othersWait.await();
+                        writeInPieces(out, java.util.Arrays.copyOfRange(big, 2 * part + 1, big.length));
+                        return null;
+                    }));
+            assertTrue(threeHeld.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(1, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "three taken by the first");
+            java.util.concurrent.Future<?> holding = writers.submit(() -> store.writeAtomically("give/held.rbddiff",
+                    out -> {
+                        out.write(1);
+                        oneHeld.countDown();
+                        finish.await();
+                        return null;
+                    }));
+            assertTrue(oneHeld.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            List<java.util.concurrent.Future<?>> waiting = new java.util.ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String name = "give/waiting-" + i + ".rbddiff";
+                waiting.add(writers.submit(() -> store.writeAtomically(name, out -> {
+                    out.write(2);
+                    return null;
+                })));
+            }
+            for (long end = System.nanoTime() + 10_000_000_000L; S3MultipartOutputStream.PART_BUFFERS.getQueueLength()
+                    < 2 && System.nanoTime() < end; ) {
+                Thread.sleep(10);
+            }
+            assertEquals(2, S3MultipartOutputStream.PART_BUFFERS.getQueueLength(), "two uploads wait for a buffer");
+            othersWait.countDown(); // the first writes two parts more: each part it waits for goes to one of them
+            for (java.util.concurrent.Future<?> f : waiting) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            giving.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            finish.countDown();
+            holding.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(4, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "all given back");
+            try (InputStream in = store.openForReading("give/big.rbddiff")) {
+                assertArrayEquals(big, in.readAllBytes());
+            }
+        } finally {
+            othersWait.countDown();
+            finish.countDown();
+            writers.shutdownNow();
+            for (String key : in("give", rgw.keys())) {
+                rgw.delete(key);
+            }
+        }
+    }
+
     @Test
     void aWriteThatFailsLeavesNoObjectAndNoUpload() throws Exception {
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);

@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
  * One S3 client per endpoint, region and key pair, kept for the agent's life: a client owns a pool
@@ -46,6 +47,10 @@ final class S3Clients {
                 .endpointOverride(key.endpoint())
                 .region(Region.of(key.region()))
                 .forcePathStyle(true)
+                // The payload's signature computed before a part is sent (it is in memory), not in aws-chunked
+                // encoding: the SDK's chunk encoder allocated a new array for every 128 KiB chunk, so the data passed
+                // through the heap ~3 times over (8 young collections a second during four concurrent backups).
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(key.accessKey(), key.secretKey().reveal())))
                 // Only the checksums S3 requires: RGW 16 knows no flexible (CRC) checksum trailers.

@@ -1,6 +1,6 @@
 package io.rbdstack.agent.store.s3;
 
-import java.io.ByteArrayInputStream;
+import com.sun.jna.Memory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -11,12 +11,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -24,13 +23,13 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * Writes one object as an S3 multipart upload with bounded memory: one 8 MiB part fills while the two before it
+ * Writes one object as an S3 multipart upload with bounded memory: one 5 MiB part fills while the two before it
  * upload, each on a thread and connection of its own, so reading the source and sending overlap; at most three parts
- * (24 MiB) are in memory whatever the object's size, and the agent's uploads together hold no more buffers than
- * {@link #PART_BUFFERS} (each one at least). Nothing is visible under the key until {@link #complete};
- * {@link #abort()} discards what was sent.
+ * (15 MiB, native: {@link PartBuffers}) are in memory whatever the object's size, and the agent's uploads together
+ * hold no more buffers than its budget (each one at least). Nothing is visible under the key until {@link #complete};
+ * {@link #abort()} discards what was sent. A buffer is reused or given back only once its part's upload has ended.
  *
- * <p>S3 takes at most 10,000 parts in one upload (78.1 GiB of 8 MiB parts). Past them the data goes on in segments,
+ * <p>S3 takes at most 10,000 parts in one upload (48.8 GiB of 5 MiB parts). Past them the data goes on in segments,
  * uploads of their own completed as objects named {@code <key>.segment-1}, {@code -2}…, each as it fills and the last
  * at {@link #complete}, before the key's own upload: a key that exists has all of its segments, and {@link S3Store}
  * reads them after it (only a key of {@code segmentParts} full parts can have any). (Parts that grew with the object
@@ -38,25 +37,22 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  */
 final class S3MultipartOutputStream extends OutputStream implements WritableByteChannel {
 
-    static final int PART_BYTES = 8 << 20;
+    /**
+     * S3's smallest part but the last: four concurrent backups to RGW peaked the agent at 245-248 MiB against 250-257
+     * with 8 MiB parts, in the same time (lab, 2026-12-06).
+     */
+    static final int PART_BYTES = 5 << 20;
     /** S3's most parts in one upload. */
     static final int MAX_PARTS = 10_000;
     /** What follows a key's name in its segments' names, before their number (1, 2…). */
     static final String SEGMENT_SUFFIX = ".segment-";
     /** Parts uploading at once, each on its own connection, while the next one fills. */
     private static final int IN_FLIGHT = 2;
-    /**
-     * Part buffers of all the agent's uploads at once ({@code -Drbdstack.s3.part.buffers}, 4: 32 MiB of heap): each
-     * upload has one at least and takes more only when free, giving them back as its parts end while another upload
-     * waits (four backups to S3 at once, three buffers each, peaked the agent at 337 MiB). Served in the order asked;
-     * an upload beyond as many at once waits for a buffer.
-     */
-    static final Semaphore PART_BUFFERS = new Semaphore(Integer.getInteger("rbdstack.s3.part.buffers", 4), true);
-
     private final S3Client s3;
     private final String bucket;
     private final String key;
-    private final Duration timeout;
+    /** How long one attempt to send a part may take: two timeouts (a part is at most 5 MiB). */
+    private final Duration partAttempt;
     private final int segmentParts;
     private final ExecutorService uploader;
     /** The upload under the key: the first {@code segmentParts} parts of data. */
@@ -65,11 +61,18 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     private Upload current;
     /** The keys of the segments completed as objects, in order. */
     private final List<String> segments = new ArrayList<>();
-    private final Deque<byte[]> free = new ArrayDeque<>();
-    /** The part filling; null until the next write takes one. */
-    private byte[] buffer;
+    /**
+     * The part buffers of all the agent's uploads: each upload has one at least and takes more only when free, giving
+     * them back as its parts end while another upload waits (four backups to S3 at once, three buffers each, peaked
+     * the agent at 337 MiB).
+     */
+    private final PartBuffers budget = PartBuffers.AGENT;
+    private final Deque<Memory> free = new ArrayDeque<>();
+    /** The part filling and a view of it; null until the next write takes one. */
+    private Memory buffer;
+    private ByteBuffer fill;
     private int filled;
-    /** Buffers of {@link #PART_BUFFERS} this stream holds (filling, on their way, or free to reuse). */
+    /** Buffers of the budget this stream holds (filling, on their way, or free to reuse). */
     private int buffersHeld;
     /** Completed or aborted: its buffers are given back, no write takes one again. */
     private boolean closed;
@@ -95,24 +98,20 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         }
     }
 
-    private record Sending(Future<CompletedPart> part, byte[] buffer) {
+    /** A part on its way; its buffer (null for an empty part) is read until its future is done. */
+    private record Sending(Future<CompletedPart> part, Memory buffer) {
     }
 
     /**
-     * {@code timeout}: how long a part's upload may go without progress; an attempt may take one
-     * timeout per 8 MiB of the part, plus one.
+     * {@code timeout}: how long a part's upload may go without progress (an attempt may take two);
+     * {@code segmentParts} parts per upload ({@link #MAX_PARTS}; tests: a few, to make segments).
      */
-    S3MultipartOutputStream(S3Client s3, String bucket, String key, Duration timeout) {
-        this(s3, bucket, key, timeout, MAX_PARTS);
-    }
-
-    /** As the other, with {@code segmentParts} parts per upload (tests: a few, to make segments). */
     S3MultipartOutputStream(S3Client s3, String bucket, String key, Duration timeout, int segmentParts) {
         if (segmentParts < 1 || segmentParts > MAX_PARTS) {
             throw new IllegalArgumentException("segmentParts " + segmentParts + " is not within 1.." + MAX_PARTS);
         }
         this.s3 = s3;
-        this.timeout = timeout;
+        this.partAttempt = timeout.multipliedBy(2);
         this.bucket = bucket;
         this.key = key;
         this.segmentParts = segmentParts;
@@ -141,15 +140,16 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
         while (length > 0) {
             takeBuffer();
-            int n = Math.min(length, buffer.length - filled);
-            System.arraycopy(bytes, offset, buffer, filled, n);
+            int n = Math.min(length, PART_BYTES - filled);
+            fill.put(filled, bytes, offset, n);
             filled += n;
             offset += n;
             length -= n;
             size += n;
-            if (filled == buffer.length) {
+            if (filled == PART_BYTES) {
                 sendPart();
             }
         }
@@ -161,11 +161,12 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         int length = data.remaining();
         while (data.hasRemaining()) {
             takeBuffer();
-            int n = Math.min(data.remaining(), buffer.length - filled);
-            data.get(buffer, filled, n);
+            int n = Math.min(data.remaining(), PART_BYTES - filled);
+            fill.put(filled, data, data.position(), n);
+            data.position(data.position() + n);
             filled += n;
             size += n;
-            if (filled == buffer.length) {
+            if (filled == PART_BYTES) {
                 sendPart();
             }
         }
@@ -173,8 +174,8 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     }
 
     /**
-     * A buffer for the next part, when none fills: one this stream freed; else a new one when {@link #PART_BUFFERS}
-     * has one left (the stream's first waits for one); else its own oldest part's, once sent (a stream's buffers that
+     * A buffer for the next part, when none fills: one this stream freed; else one of the budget when it has one
+     * left (the stream's first waits for one); else its own oldest part's, once sent (a stream's buffers that
      * are not free are all on their way: every part in flight is the current upload's). Waiting for a part may free
      * no buffer, when it goes back to the budget for another upload: the stream then waits for its next part (it
      * keeps one buffer at least).
@@ -187,45 +188,75 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
             throw new IOException("the upload of " + key + " has ended: nothing more can be written to it");
         }
         while (free.isEmpty()) {
-            if (buffersHeld > 0 && !tryAcquireInTurn()) {
+            Memory taken = buffersHeld > 0 ? budget.tryTakeInTurn() : takeFirst();
+            if (taken == null) {
                 awaitOldest(current);
             } else {
-                if (buffersHeld == 0) {
-                    try {
-                        PART_BUFFERS.acquire();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new InterruptedIOException("interrupted while waiting for a part buffer for " + key);
-                    }
-                }
                 buffersHeld++;
-                free.add(new byte[PART_BYTES]);
+                free.add(taken);
             }
         }
         buffer = free.poll();
+        fill = buffer.getByteBuffer(0, PART_BYTES);
         filled = 0;
     }
 
-    /** A buffer of the budget if one is left and no upload waits for one before (a plain tryAcquire would barge). */
-    private static boolean tryAcquireInTurn() {
+    private Memory takeFirst() throws IOException {
         try {
-            return PART_BUFFERS.tryAcquire(0, TimeUnit.SECONDS);
+            return budget.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            throw new InterruptedIOException("interrupted while waiting for a part buffer for " + key);
         }
     }
 
     /**
-     * Gives this stream's buffers back to the agent's budget (once): it sends no more parts. A part still on its way
-     * after an abort keeps its array until its attempt times out: the budget may be exceeded by that much meanwhile.
+     * Ends the stream (once): no part starts any more; waits for those on their way to end (their attempt timeout
+     * bounds them; interrupted, so that the SDK gives up between attempts), then gives every buffer back. A part
+     * this thread could not wait for (interrupted) has its buffer abandoned to JNA's cleaner rather than reused.
      */
-    private void releaseBuffers() {
+    private void endParts() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        PART_BUFFERS.release(buffersHeld);
-        buffersHeld = 0;
-        free.clear();
+        for (Runnable queued : uploader.shutdownNow()) { // submitted, never started: it never will
+            ((Future<?>) queued).cancel(false);
+        }
+        boolean interrupted = false;
+        for (Upload upload : current == target ? List.of(target) : List.of(target, current)) {
+            for (Sending sending; (sending = upload.sending.poll()) != null; ) {
+                if (sending.buffer() == null) {
+                    continue;
+                }
+                buffersHeld--;
+                if (!interrupted) {
+                    try {
+                        sending.part().get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException | CancellationException e) {
+                        // its upload is aborted or has failed already
+                    }
+                }
+                if (interrupted && !sending.part().isDone()) {
+                    budget.abandon();
+                } else {
+                    budget.give(sending.buffer());
+                }
+            }
+        }
+        if (buffer != null) {
+            free.add(buffer);
+        }
         buffer = null;
+        fill = null;
+        buffersHeld -= free.size();
+        free.forEach(budget::give);
+        free.clear();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -257,8 +288,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
                     .uploadId(target.uploadId).multipartUpload(CompletedMultipartUpload.builder().parts(parts)
                             .build())));
         } finally {
-            uploader.shutdownNow();
-            releaseBuffers();
+            endParts();
         }
     }
 
@@ -267,8 +297,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
      * everything was tried (the storage cleanup deletes what is left: the segments' names start with the key's).
      */
     void abort() {
-        uploader.shutdownNow();
-        releaseBuffers(); // a part still on its way keeps its array until its attempt times out
+        endParts(); // first: no part arrives after the upload's abort
         if (aborted) {
             return;
         }
@@ -322,18 +351,19 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         }
         Upload upload = current;
         int partNumber = upload.partsStarted() + 1;
-        byte[] part = buffer == null ? new byte[0] : buffer; // none taken: an empty object's one empty part
+        Memory part = buffer; // none taken: an empty object's one empty part
         int length = filled;
         upload.sending.add(new Sending(uploader.submit(() -> {
-            Duration attempt = timeout.multipliedBy(1 + Math.max(1, length / PART_BYTES));
+            // Each attempt (the signature's hash, then the send; a retry) reads a view of its own.
+            RequestBody body = RequestBody.fromContentProvider(() -> new ByteBufferInputStream(part == null
+                    ? ByteBuffer.allocate(0) : part.getByteBuffer(0, length)), length, "application/octet-stream");
             String etag = s3.uploadPart(b -> b.bucket(bucket).key(upload.key).uploadId(upload.uploadId)
-                            .partNumber(partNumber).contentLength((long) length)
-                            .overrideConfiguration(o -> o.apiCallAttemptTimeout(attempt)),
-                    RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, length), length,
-                            "application/octet-stream")).eTag();
+                    .partNumber(partNumber).contentLength((long) length)
+                    .overrideConfiguration(o -> o.apiCallAttemptTimeout(partAttempt)), body).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         }), part));
         buffer = null; // the next write takes one (takeBuffer)
+        fill = null;
         filled = 0;
     }
 
@@ -366,17 +396,9 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
 
     private void awaitOldest(Upload upload) throws IOException {
         Sending oldest = upload.sending.peek();
+        CompletedPart part;
         try {
-            upload.parts.add(oldest.part().get());
-            upload.sending.poll();
-            if (oldest.buffer().length == PART_BYTES) {
-                if (buffersHeld > 1 && PART_BUFFERS.hasQueuedThreads()) {
-                    buffersHeld--; // another upload waits for its first: this one goes on with fewer
-                    PART_BUFFERS.release();
-                } else {
-                    free.add(oldest.buffer());
-                }
-            }
+            part = oldest.part().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while uploading " + key);
@@ -384,6 +406,16 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
             Throwable cause = e.getCause();
             throw new IOException("cannot upload part " + (upload.parts.size() + 1) + " of " + upload.key + ": "
                     + cause.getMessage(), cause);
+        } // either way, a part left on its way is waited for by endParts before its buffer goes back
+        upload.parts.add(part);
+        upload.sending.poll();
+        if (oldest.buffer() != null) {
+            if (buffersHeld > 1 && budget.othersWaiting()) {
+                buffersHeld--; // another upload waits for its first: this one goes on with fewer
+                budget.give(oldest.buffer());
+            } else {
+                free.add(oldest.buffer());
+            }
         }
     }
 

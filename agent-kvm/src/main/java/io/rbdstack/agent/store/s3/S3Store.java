@@ -34,7 +34,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * relative to the store; it is written as a multipart upload ({@link S3MultipartOutputStream}), which
  * makes it visible only once complete, so a failed backup never leaves a complete-looking object
  * ({@link ImageStore#writeAtomically}); each backup attempt writes a key of its own. A file longer than one upload
- * takes (10,000 parts of 8 MiB) goes on in segments, objects named {@code <key>.segment-N} completed before the key:
+ * takes (10,000 parts of 5 MiB) goes on in segments, objects named {@code <key>.segment-N} completed before the key:
  * reads, sizes and deletes take them along, and the leftovers' clean-up keeps a kept file's.
  * Restores stream the object back. The keys come with each command; errors name the store, never a key.
  * S3 has no capacity: the store reports none.

@@ -202,7 +202,7 @@ class S3StoreIT {
     @Test
     void theAgentsUploadsTogetherHoldNoMorePartBuffersThanItsBudget() throws Exception {
         S3Store store = twoPartUploads();
-        int budget = S3MultipartOutputStream.PART_BUFFERS.availablePermits();
+        int budget = PartBuffers.AGENT.available();
         assertEquals(4, budget, "the default budget, all free");
         java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(budget + 1);
         java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(budget);
@@ -220,24 +220,25 @@ class S3StoreIT {
                 })));
             }
             assertTrue(holding.await(30, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals(0, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "one buffer each, none left");
+            assertEquals(0, PartBuffers.AGENT.available(), "one buffer each, none left");
             java.util.concurrent.Future<?> waiting = writers.submit(() -> store.writeAtomically("seg4/waiting.rbddiff",
                     out -> {
                         out.write(2);
                         return null;
                     }));
-            for (long end = System.nanoTime() + 10_000_000_000L; S3MultipartOutputStream.PART_BUFFERS.getQueueLength()
+            for (long end = System.nanoTime() + 10_000_000_000L; PartBuffers.AGENT.waiting()
                     < 1 && System.nanoTime() < end; ) {
                 Thread.sleep(10);
             }
-            assertEquals(1, S3MultipartOutputStream.PART_BUFFERS.getQueueLength(), "a fifth upload waits for a buffer");
+            assertEquals(1, PartBuffers.AGENT.waiting(), "a fifth upload waits for a buffer");
             assertFalse(waiting.isDone());
             finish.countDown(); // the four go on and end, the fifth takes a buffer one of them gives back
             for (java.util.concurrent.Future<?> f : first) {
                 f.get(60, java.util.concurrent.TimeUnit.SECONDS);
             }
             waiting.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(budget, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "all given back");
+            assertEquals(budget, PartBuffers.AGENT.available(), "all given back");
+            assertEquals(0, PartBuffers.AGENT.idle(), "and freed: no upload holds one");
             try (InputStream in = store.openForReading("seg4/held-0.rbddiff")) {
                 byte[] read = in.readAllBytes();
                 assertEquals(1 + 3 * S3MultipartOutputStream.PART_BYTES, read.length);
@@ -260,7 +261,7 @@ class S3StoreIT {
     void anUploadGivingItsBuffersToWaitingUploadsGoesOnWithTheOneItKeeps() throws Exception {
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);
         int part = S3MultipartOutputStream.PART_BYTES;
-        assertEquals(4, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "the default budget, all free");
+        assertEquals(4, PartBuffers.AGENT.available(), "the default budget, all free");
         java.util.concurrent.ExecutorService writers = java.util.concurrent.Executors.newFixedThreadPool(4);
         java.util.concurrent.CountDownLatch threeHeld = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch oneHeld = new java.util.concurrent.CountDownLatch(1);
@@ -277,7 +278,7 @@ class S3StoreIT {
                         return null;
                     }));
             assertTrue(threeHeld.await(60, java.util.concurrent.TimeUnit.SECONDS));
-            assertEquals(1, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "three taken by the first");
+            assertEquals(1, PartBuffers.AGENT.available(), "three taken by the first");
             java.util.concurrent.Future<?> holding = writers.submit(() -> store.writeAtomically("give/held.rbddiff",
                     out -> {
                         out.write(1);
@@ -294,11 +295,11 @@ class S3StoreIT {
                     return null;
                 })));
             }
-            for (long end = System.nanoTime() + 10_000_000_000L; S3MultipartOutputStream.PART_BUFFERS.getQueueLength()
+            for (long end = System.nanoTime() + 10_000_000_000L; PartBuffers.AGENT.waiting()
                     < 2 && System.nanoTime() < end; ) {
                 Thread.sleep(10);
             }
-            assertEquals(2, S3MultipartOutputStream.PART_BUFFERS.getQueueLength(), "two uploads wait for a buffer");
+            assertEquals(2, PartBuffers.AGENT.waiting(), "two uploads wait for a buffer");
             othersWait.countDown(); // the first writes two parts more: each part it waits for goes to one of them
             for (java.util.concurrent.Future<?> f : waiting) {
                 f.get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -306,7 +307,8 @@ class S3StoreIT {
             giving.get(60, java.util.concurrent.TimeUnit.SECONDS);
             finish.countDown();
             holding.get(60, java.util.concurrent.TimeUnit.SECONDS);
-            assertEquals(4, S3MultipartOutputStream.PART_BUFFERS.availablePermits(), "all given back");
+            assertEquals(4, PartBuffers.AGENT.available(), "all given back");
+            assertEquals(0, PartBuffers.AGENT.idle(), "and freed: no upload holds one");
             try (InputStream in = store.openForReading("give/big.rbddiff")) {
                 assertArrayEquals(big, in.readAllBytes());
             }
@@ -394,6 +396,7 @@ class S3StoreIT {
             assertTrue(e.getMessage().contains(via), e.getMessage());
             assertTrue(seconds < 45, "failed after " + seconds + " s");
         }
+        assertEquals(4, PartBuffers.AGENT.available(), "the failed upload's buffers given back, once its parts ended");
         assertFalse(rgw.keys().contains("frozen.rbddiff"), "nothing complete-looking");
 
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);

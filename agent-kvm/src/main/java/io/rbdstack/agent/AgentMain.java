@@ -2,6 +2,7 @@ package io.rbdstack.agent;
 
 import io.rbdstack.agent.ceph.GlibcMalloc;
 import io.rbdstack.agent.ceph.TransferBuffers;
+import io.rbdstack.agent.store.s3.PartBuffers;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -38,9 +39,11 @@ public final class AgentMain {
             return;
         }
         try {
-            // Read once here, so that a bad -Drbdstack.transfer.buffers stops the start, not the first backup.
-            LOG.info("Transfer budget: {} buffers of {} bytes", TransferBuffers.AGENT.count(),
-                    TransferBuffers.AGENT.bufferBytes());
+            // Read once here, so that a bad -Drbdstack.transfer.buffers or -Drbdstack.s3.part.buffers stops the
+            // start, not the first backup.
+            LOG.info("Transfer budget: {} buffers of {} bytes; S3 part buffers: {} of {} bytes",
+                    TransferBuffers.AGENT.count(), TransferBuffers.AGENT.bufferBytes(), PartBuffers.AGENT.count(),
+                    PartBuffers.AGENT.bufferBytes());
         } catch (ExceptionInInitializerError e) {
             System.err.println("rbdstack-agent: " + e.getCause().getMessage());
             System.exit(1);

@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
  * part upload reads it (its future done); one that may still be read is {@link #abandon}ed instead: its slot is
  * given back and its memory freed by JNA's cleaner once the part's task lets go of it.
  */
-final class PartBuffers {
+public final class PartBuffers {
 
-    /** The agent's: {@code -Drbdstack.s3.part.buffers}, 4 (20 MiB); each upload has one at least. */
-    static final PartBuffers AGENT = new PartBuffers(Integer.getInteger("rbdstack.s3.part.buffers", 4),
+    /** The system property that sets the agent's budget (a number of buffers, at least 1). */
+    public static final String BUDGET_PROPERTY = "rbdstack.s3.part.buffers";
+
+    /** The agent's: {@value #BUDGET_PROPERTY}, 4 (20 MiB); each upload has one at least. */
+    public static final PartBuffers AGENT = new PartBuffers(budget(System.getProperty(BUDGET_PROPERTY)),
             S3MultipartOutputStream.PART_BYTES);
 
     private final int count;
@@ -28,30 +31,56 @@ final class PartBuffers {
 
     PartBuffers(int count, int bytes) {
         if (count < 1) {
-            throw new IllegalArgumentException("rbdstack.s3.part.buffers must be at least 1, not " + count);
+            throw new IllegalArgumentException(BUDGET_PROPERTY + " must be at least 1, not " + count);
         }
         this.count = count;
         this.bytes = bytes;
         this.slots = new Semaphore(count, true);
     }
 
-    int bufferBytes() {
+    /** The budget named by {@code value} (the property's, null when unset: 4). */
+    static int budget(String value) {
+        if (value == null) {
+            return 4;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(BUDGET_PROPERTY + " must be a number of buffers, not '" + value + "'");
+        }
+    }
+
+    public int count() {
+        return count;
+    }
+
+    public int bufferBytes() {
         return bytes;
     }
 
     /** A buffer, waiting for a slot in turn. */
     Memory take() throws InterruptedException {
         slots.acquire();
-        return allocate();
+        return allocateInSlot();
     }
 
     /** A buffer if a slot is free and no upload waits for one before (a plain tryAcquire would barge); else null. */
     Memory tryTakeInTurn() {
         try {
-            return slots.tryAcquire(0, TimeUnit.SECONDS) ? allocate() : null;
+            return slots.tryAcquire(0, TimeUnit.SECONDS) ? allocateInSlot() : null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
+        }
+    }
+
+    /** A buffer for the slot just taken; the slot goes back if there is no memory for it. */
+    private Memory allocateInSlot() {
+        try {
+            return allocate();
+        } catch (RuntimeException | Error e) {
+            slots.release();
+            throw e;
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -39,7 +41,8 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
 
     /**
      * S3's smallest part but the last: four concurrent backups to RGW peaked the agent at 245-248 MiB against 250-257
-     * with 8 MiB parts, in the same time (lab, 2026-12-06).
+     * with 8 MiB parts (native buffers both), in the same time (lab, 2026-12-06). Files written before then have 8 MiB
+     * parts ({@link S3Store} reads their segments too).
      */
     static final int PART_BYTES = 5 << 20;
     /** S3's most parts in one upload. */
@@ -51,8 +54,11 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     private final S3Client s3;
     private final String bucket;
     private final String key;
-    /** How long one attempt to send a part may take: two timeouts (a part is at most 5 MiB). */
-    private final Duration partAttempt;
+    /**
+     * How long an ending stream waits for its parts on their way: one attempt's limit, two timeouts (the client's,
+     * {@link S3Clients}). A part's retries swallow the interrupt that asks them to stop.
+     */
+    private final Duration partsEndWait;
     private final int segmentParts;
     private final ExecutorService uploader;
     /** The upload under the key: the first {@code segmentParts} parts of data. */
@@ -103,15 +109,15 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     }
 
     /**
-     * {@code timeout}: how long a part's upload may go without progress (an attempt may take two);
-     * {@code segmentParts} parts per upload ({@link #MAX_PARTS}; tests: a few, to make segments).
+     * {@code timeout}: how long a part's upload may go without progress (an attempt may take two, as the client's
+     * {@link S3Clients} are set); {@code segmentParts} parts per upload ({@link #MAX_PARTS}; tests: a few, to make segments).
      */
     S3MultipartOutputStream(S3Client s3, String bucket, String key, Duration timeout, int segmentParts) {
         if (segmentParts < 1 || segmentParts > MAX_PARTS) {
             throw new IllegalArgumentException("segmentParts " + segmentParts + " is not within 1.." + MAX_PARTS);
         }
         this.s3 = s3;
-        this.partAttempt = timeout.multipliedBy(2);
+        this.partsEndWait = timeout.multipliedBy(2);
         this.bucket = bucket;
         this.key = key;
         this.segmentParts = segmentParts;
@@ -211,19 +217,22 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
     }
 
     /**
-     * Ends the stream (once): no part starts any more; waits for those on their way to end (their attempt timeout
-     * bounds them; interrupted, so that the SDK gives up between attempts), then gives every buffer back. A part
-     * this thread could not wait for (interrupted) has its buffer abandoned to JNA's cleaner rather than reused.
+     * Ends the stream (once): no part starts any more (those on their way are interrupted, which ends one between
+     * its steps); waits for them to end, for at most {@link #partsEndWait} in all, then gives every buffer back. A
+     * part still on its way after that (retrying) or when this thread is interrupted has its buffer abandoned to
+     * JNA's cleaner instead, freed once the part lets go of it, never reused. Returns whether this thread was
+     * interrupted meanwhile: the caller restores the flag after its own calls to S3, which the SDK would refuse.
      */
-    private void endParts() {
+    private boolean endParts() {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
         for (Runnable queued : uploader.shutdownNow()) { // submitted, never started: it never will
             ((Future<?>) queued).cancel(false);
         }
         boolean interrupted = false;
+        long deadline = System.nanoTime() + partsEndWait.toNanos();
         for (Upload upload : current == target ? List.of(target) : List.of(target, current)) {
             for (Sending sending; (sending = upload.sending.poll()) != null; ) {
                 if (sending.buffer() == null) {
@@ -232,17 +241,17 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
                 buffersHeld--;
                 if (!interrupted) {
                     try {
-                        sending.part().get();
+                        sending.part().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     } catch (InterruptedException e) {
                         interrupted = true;
-                    } catch (ExecutionException | CancellationException e) {
-                        // its upload is aborted or has failed already
+                    } catch (ExecutionException | CancellationException | TimeoutException e) {
+                        // failed, never started, or still retrying: isDone tells
                     }
                 }
-                if (interrupted && !sending.part().isDone()) {
-                    budget.abandon();
-                } else {
+                if (sending.part().isDone()) {
                     budget.give(sending.buffer());
+                } else {
+                    budget.abandon();
                 }
             }
         }
@@ -254,9 +263,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
         buffersHeld -= free.size();
         free.forEach(budget::give);
         free.clear();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return interrupted;
     }
 
     @Override
@@ -288,7 +295,9 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
                     .uploadId(target.uploadId).multipartUpload(CompletedMultipartUpload.builder().parts(parts)
                             .build())));
         } finally {
-            endParts();
+            if (endParts()) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -297,7 +306,17 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
      * everything was tried (the storage cleanup deletes what is left: the segments' names start with the key's).
      */
     void abort() {
-        endParts(); // first: no part arrives after the upload's abort
+        boolean interrupted = endParts(); // first: a part that ended arrives before the upload's abort
+        try {
+            abortUploads();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void abortUploads() {
         if (aborted) {
             return;
         }
@@ -358,8 +377,7 @@ final class S3MultipartOutputStream extends OutputStream implements WritableByte
             RequestBody body = RequestBody.fromContentProvider(() -> new ByteBufferInputStream(part == null
                     ? ByteBuffer.allocate(0) : part.getByteBuffer(0, length)), length, "application/octet-stream");
             String etag = s3.uploadPart(b -> b.bucket(bucket).key(upload.key).uploadId(upload.uploadId)
-                    .partNumber(partNumber).contentLength((long) length)
-                    .overrideConfiguration(o -> o.apiCallAttemptTimeout(partAttempt)), body).eTag();
+                    .partNumber(partNumber).contentLength((long) length), body).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         }), part));
         buffer = null; // the next write takes one (takeBuffer)

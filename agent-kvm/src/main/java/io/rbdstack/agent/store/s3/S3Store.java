@@ -48,6 +48,8 @@ public final class S3Store implements ImageStore {
     private final S3StoreUrl url;
     private final S3Client s3;
     private final Duration timeout;
+    /** The part size of the files written before 5 MiB parts (2026-12-06): a key of 10,000 of them has segments. */
+    static final int EARLIER_PART_BYTES = 8 << 20;
     /** Parts of one upload: past them a file goes on in segments ({@link S3MultipartOutputStream}). */
     private final int segmentParts;
 
@@ -187,7 +189,7 @@ public final class S3Store implements ImageStore {
         List<S3Object> segments;
         try {
             Long length = first.response().contentLength();
-            segments = length != null && length == fullUploadBytes() ? segments(relative) : List.of();
+            segments = length != null && isFullUpload(length) ? segments(relative) : List.of();
         } catch (IOException | RuntimeException e) {
             first.abort();
             throw e;
@@ -206,7 +208,7 @@ public final class S3Store implements ImageStore {
     public long size(String relative) throws IOException {
         long size = head(relative).orElseThrow(() -> new NoSuchFileException(relative, null, "not in image store "
                 + url.url()));
-        if (size == fullUploadBytes()) {
+        if (isFullUpload(size)) {
             for (S3Object segment : segments(relative)) {
                 size += segment.size();
             }
@@ -225,7 +227,7 @@ public final class S3Store implements ImageStore {
         if (size.isPresent()) {
             call("delete " + relative + " from", () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(key)));
         }
-        List<S3Object> segments = size.isEmpty() || size.get() == fullUploadBytes() ? segmentObjects(relative)
+        List<S3Object> segments = size.isEmpty() || isFullUpload(size.get()) ? segmentObjects(relative)
                 : List.of();
         for (S3Object segment : segments) {
             call("delete " + segment.key() + " (a segment of " + relative + ") from",
@@ -234,9 +236,13 @@ public final class S3Store implements ImageStore {
         return size.isPresent() || !segments.isEmpty();
     }
 
-    /** The bytes of an upload that took all its parts: only a file of this size can have segments. */
-    private long fullUploadBytes() {
-        return (long) segmentParts * S3MultipartOutputStream.PART_BYTES;
+    /**
+     * Whether a key is of an upload that took all its parts, of 5 MiB or of the 8 MiB of the builds before (2026-12-06):
+     * only such a key can have segments.
+     */
+    private boolean isFullUpload(long keyBytes) {
+        return keyBytes == (long) segmentParts * S3MultipartOutputStream.PART_BYTES
+                || keyBytes == (long) segmentParts * EARLIER_PART_BYTES;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.rbdstack.agent.store.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -27,8 +28,11 @@ class PartBuffersTest {
         assertEquals(1, buffers.idle(), "kept while another is held");
         assertSame(first, buffers.tryTakeInTurn(), "reused, not allocated again");
         buffers.give(first);
+        assertTrue(first.valid(), "kept while the second is held");
         buffers.give(second);
-        assertEquals(0, buffers.idle(), "freed: no upload holds one");
+        assertEquals(0, buffers.idle(), "none kept: no upload holds one");
+        assertFalse(first.valid(), "freed");
+        assertFalse(second.valid(), "freed");
         assertEquals(2, buffers.available());
     }
 
@@ -48,6 +52,7 @@ class PartBuffersTest {
         }
         assertTrue(buffers.othersWaiting());
         buffers.abandon(); // the holder's part may still be read: its slot goes, its memory is not reused
+        assertNull(buffers.tryTakeInTurn(), "the slot is the waiting upload's, not taken past it");
         Memory served = waiting.get(5, TimeUnit.SECONDS);
         assertNotNull(served);
         assertTrue(served != held, "a new buffer, not the abandoned one");
@@ -58,8 +63,12 @@ class PartBuffersTest {
     }
 
     @Test
-    void aBudgetBelowOneIsRefusedNamingTheProperty() {
+    void aBudgetBelowOneOrNotANumberIsRefusedNamingTheProperty() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PartBuffers(0, 4096));
         assertTrue(e.getMessage().contains("rbdstack.s3.part.buffers"), e.getMessage());
+        IllegalArgumentException word = assertThrows(IllegalArgumentException.class, () -> PartBuffers.budget("four"));
+        assertTrue(word.getMessage().contains("rbdstack.s3.part.buffers"), word.getMessage());
+        assertEquals(4, PartBuffers.budget(null), "unset: the default");
+        assertEquals(6, PartBuffers.budget(" 6 "));
     }
 }

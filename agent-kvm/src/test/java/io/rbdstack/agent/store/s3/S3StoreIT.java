@@ -165,6 +165,30 @@ class S3StoreIT {
         assertEquals(List.of(), in("seg1", rgw.keys()));
     }
 
+    /** A file segmented by a build of 8 MiB parts: its key is one full upload of them. */
+    @Test
+    void aFileSegmentedWithTheEarlierPartSizeIsReadSizedAndDeletedWhole() throws Exception {
+        S3Store store = twoPartUploads();
+        byte[] head = RbdData.bytes(2 * S3Store.EARLIER_PART_BYTES, 31);
+        byte[] tail = RbdData.bytes(12345, 32);
+        rgw.put("earlier/a.rbddiff.segment-1", tail);
+        rgw.put("earlier/a.rbddiff", head);
+        try {
+            assertEquals(head.length + tail.length, store.size("earlier/a.rbddiff"));
+            byte[] whole = java.util.Arrays.copyOf(head, head.length + tail.length);
+            System.arraycopy(tail, 0, whole, head.length, tail.length);
+            try (InputStream in = store.openForReading("earlier/a.rbddiff")) {
+                assertArrayEquals(whole, in.readAllBytes());
+            }
+            assertTrue(store.delete("earlier/a.rbddiff"));
+            assertEquals(List.of(), in("earlier", rgw.keys()), "the key and its segment deleted");
+        } finally {
+            for (String key : in("earlier", rgw.keys())) {
+                rgw.delete(key);
+            }
+        }
+    }
+
     @Test
     void aFileMissingASegmentIsNotReadAsWhole() throws Exception {
         S3Store store = twoPartUploads();
@@ -396,7 +420,8 @@ class S3StoreIT {
             assertTrue(e.getMessage().contains(via), e.getMessage());
             assertTrue(seconds < 45, "failed after " + seconds + " s");
         }
-        assertEquals(4, PartBuffers.AGENT.available(), "the failed upload's buffers given back, once its parts ended");
+        assertEquals(4, PartBuffers.AGENT.available(), "the failed upload's buffers given back");
+        assertEquals(0, PartBuffers.AGENT.idle(), "and freed");
         assertFalse(rgw.keys().contains("frozen.rbddiff"), "nothing complete-looking");
 
         ImageStore store = ImageStores.open(rgw.url(), rgw.credentials);

@@ -201,15 +201,15 @@ THRESHOLD = "concurrent.snapshots.threshold.perhost"
 
 def four_concurrent_backups(api, rbd, zone, offering, agent_pid_file):
     """Four fully written 1 GiB volumes backed up at once, the per-host transfer threshold (2 by default) raised to 4
-    for them so that all four run: (wall time, the agent's peak RSS in MiB while they ran, the highest of the whole run
-    before them)."""
+    for them so that all four run: (wall time, the agent's peak RSS in MiB while they ran, its RSS right before them,
+    the highest of the whole run before them)."""
     volumes = [api.call("createVolume", name=f"bench-c{i}-{os.getpid()}", zoneid=zone, diskofferingid=offering,
                         size=1)["volume"]["id"] for i in range(4)]
     for volume in volumes:
         rbd.write(api.list("listVolumes", "volume", id=volume)[0]["path"], 4 * MIB, 1 << 30, "seq")
     snapshots = [api.call("createSnapshot", volumeid=volume)["snapshot"]["id"] for volume in volumes]
     log("four concurrent full backups of 1 GiB each (the per-host threshold raised to 4: all four run)")
-    _, run_peak = agent_memory(agent_pid_file)
+    rss_before, run_peak = agent_memory(agent_pid_file)
     reset_peak_rss(agent_pid_file)
     failures = []
 
@@ -239,7 +239,7 @@ def four_concurrent_backups(api, rbd, zone, offering, agent_pid_file):
         api.call("deleteSnapshot", id=snapshot)
     for volume in volumes:
         api.call("deleteVolume", id=volume)
-    return wall, peak, run_peak
+    return wall, peak, rss_before, run_peak
 
 
 def unchanged_incremental(api, rbd, image, volume, snaps, anchor_dir):
@@ -495,7 +495,8 @@ def main():
             os.path.getsize(full_file) + os.path.getsize(incr_file),
             ratio=median([ours_restore / anchor_restore] + [o / a for o, a in restores]))
 
-    concurrent_wall, concurrent_peak, before_concurrent_peak = four_concurrent_backups(api, rbd, zone, offering, agent_pid_file)
+    concurrent_wall, concurrent_peak, concurrent_from, before_concurrent_peak = four_concurrent_backups(
+        api, rbd, zone, offering, agent_pid_file)
 
     restored_image = api.list("listVolumes", "volume", id=restored["id"])[0]["path"]
     same = rbd.sha256(restored_image) == rbd.sha256(anchor_image)
@@ -516,9 +517,9 @@ def main():
               f"backupSnapshot job {phases[label][1]:.2f} s; rbd snap create {anchor_phases[anchor][0]:.2f} s + "
               f"export-diff and sync {anchor_phases[anchor][1]:.2f} s")
     print(f"agent RSS: {idle_rss} MiB before the first backup, peak {full_peak} MiB after the full backup, "
-          f"peak {peak_rss} MiB after the first restore, {before_concurrent_peak} MiB before the four concurrent backups; peak "
-          f"{concurrent_peak} MiB during four concurrent 1 GiB backups ({concurrent_wall:.2f} s for all four; the "
-          f"peak reset first)")
+          f"peak {peak_rss} MiB after the first restore, peak {before_concurrent_peak} MiB before the four concurrent "
+          f"backups; peak {concurrent_peak} MiB during four concurrent 1 GiB backups, from {concurrent_from} MiB right "
+          f"before them ({concurrent_wall:.2f} s for all four; the peak reset first)")
     print(f"restore: createVolume job {ours_restore:.2f} s (the agent logs each file's part); rbd create "
           f"{anchor_restore_phases[0]:.2f} s + import-diff of the full file {anchor_restore_phases[1]:.2f} s + of the "
           f"incremental one {anchor_restore_phases[2]:.2f} s")
@@ -586,8 +587,9 @@ def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
         else:
             raise SystemExit(f"--stores: unknown store {kind} (NFS or S3)")
         def concurrent():
-            wall, peak, _ = four_concurrent_backups(api, rbd, zone, offering, agent_pid_file)
-            return f"agent RSS peak {peak} MiB during four concurrent 1 GiB backups to it ({wall:.2f} s for all four)"
+            wall, peak, rss_before, _ = four_concurrent_backups(api, rbd, zone, offering, agent_pid_file)
+            return (f"agent RSS peak {peak} MiB during four concurrent 1 GiB backups to it, from {rss_before} MiB right "
+                    f"before them ({wall:.2f} s for all four)")
 
         kind_rows, same = stores.store_round(target, api, rbd, zone, offering, size_gib, anchor_dir,
                                              args.store_rounds, args.restore_rounds, concurrent)

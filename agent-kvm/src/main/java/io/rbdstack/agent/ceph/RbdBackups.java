@@ -92,6 +92,16 @@ public final class RbdBackups {
      */
     public Transfer export(String image, String fromSnapshot, String toSnapshot, OutputStream out, HashBehind hash,
                            ProgressReporter progress) throws CephException, IOException {
+        return export(image, fromSnapshot, toSnapshot, out, hash, progress, false);
+    }
+
+    /**
+     * As the other; {@code outBuffers}: {@code out} holds what it is given in buffers of its own while it sends it
+     * (S3's parts), so the backup reads ahead into two of the agent's buffers only, not up to
+     * {@value #READS_IN_FLIGHT} more: reading is not what it waits for, and four concurrent backups to S3 held both.
+     */
+    public Transfer export(String image, String fromSnapshot, String toSnapshot, OutputStream out, HashBehind hash,
+                           ProgressReporter progress, boolean outBuffers) throws CephException, IOException {
         RbdSnapshots.checkNames(image, toSnapshot);
         Rbd rbd = new Rbd(session.ioCtx());
         RbdImage snapshot;
@@ -130,7 +140,8 @@ public final class RbdBackups {
                  SnapshotObjects objects = fromSnapshot == null ? null
                          : SnapshotObjects.of(session, snapshot, toSnapshot, what);
                  ReadAhead reads = new ReadAhead(snapshot, objects, what, listing, MAX_SMALL_READS_IN_FLIGHT,
-                         hash == null ? 1 : MAX_HELD_WHILE_HASHING, READS_IN_FLIGHT + 2, TransferBuffers.AGENT)) {
+                         hash == null ? 1 : MAX_HELD_WHILE_HASHING, outBuffers ? 2 : READS_IN_FLIGHT + 2,
+                         TransferBuffers.AGENT)) {
                 // Of each buffer held, how many buffers had been lent to the digest once it was: it goes back
                 // when the digest has that many.
                 Deque<Long> lentWith = new ArrayDeque<>();

@@ -67,7 +67,7 @@ final class RbdBackupCommands {
                 // SHA-256 on a thread of its own, over the buffers librbd read into, while this one writes them.
                 try (HashBehind hash = new HashBehind(sha256())) {
                     new RbdBackups(session).export(command.image(), command.fromSnapshot(), command.snapshot(), out,
-                            hash, progress);
+                            hash, progress, store.buffersWrites());
                     String sha256 = HexFormat.of().formatHex(hash.digest());
                     phases[2] = System.nanoTime();
                     return sha256;

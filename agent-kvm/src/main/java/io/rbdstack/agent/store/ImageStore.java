@@ -34,6 +34,14 @@ public interface ImageStore {
     <T> Written<T> writeAtomically(String relative, Writer<T> writer) throws Exception;
 
     /**
+     * Whether a write's stream keeps what it is given in buffers of its own until stored (S3's parts): a backup to
+     * it then needs no deep read-ahead of its own.
+     */
+    default boolean buffersWrites() {
+        return false;
+    }
+
+    /**
      * Deletes the files of {@code directory} whose names start with {@code prefix}, partial ones too, but
      * those named in {@code keep} (S3: also aborts the open uploads of such keys, same checks); how many this
      * call removed (a partial file or an open upload counts one; one gone already, none). For the leftovers of a snapshot's backup attempts whose answers the server

@@ -501,6 +501,52 @@ class RbdBackupsIT {
         }
     }
 
+    /**
+     * A backup to a store whose stream buffers its writes (S3's parts) reads ahead into two of the agent's buffers
+     * only; to one that does not, deeper (the same slow store both times, so the reads run ahead of it).
+     */
+    @Test
+    void aBackupToAStoreThatBuffersItsWritesReadsAheadIntoTwoBuffersOnly() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            RbdImages rbd = new RbdImages(session);
+            String source = newImage(rbd, 64 * MIB);
+            write(session, source, 0, bytes(48 * (1 << 20), 21));
+            new RbdSnapshots(session).create(source, "s1");
+            int mostLentBuffering = mostLentWhileExporting(session, source, true);
+            int mostLentPlain = mostLentWhileExporting(session, source, false);
+            assertTrue(mostLentBuffering <= 2, "at most two buffers lent: " + mostLentBuffering);
+            assertTrue(mostLentPlain > 2, "deeper without: " + mostLentPlain);
+            assertEquals(0, TransferBuffers.AGENT.lent(), "every buffer given back");
+        }
+    }
+
+    /** The most transfer buffers lent while {@code image@s1} is exported to a store that takes 20 ms a MiB. */
+    private static int mostLentWhileExporting(RadosSession session, String image, boolean outBuffers)
+            throws Exception {
+        int[] most = {0};
+        OutputStream slow = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] bytes, int offset, int length) {
+                most[0] = Math.max(most[0], TransferBuffers.AGENT.lent());
+                try {
+                    Thread.sleep(Math.max(1, length * 20L / (1 << 20)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        try (HashBehind hash = new HashBehind(MessageDigest.getInstance("SHA-256"))) {
+            new RbdBackups(session).export(image, null, "s1", slow, hash,
+                    io.rbdstack.spi.agent.handler.ProgressReporter.NONE, outBuffers);
+        }
+        return most[0];
+    }
+
     // --- helpers ---
 
     /**

@@ -33,7 +33,7 @@ public final class RbdBackups {
     /**
      * Reads of whole objects a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory: a
      * backup starts on two 4 MiB buffers and takes up to this many more and two (held while written and hashed) as
-     * its reads need them and the agent's budget allows, and librados holds its own for the reads in flight (rbd
+     * its reads need them and the agent's budget allows (a backup to S3 keeps to the two: its parts buffer the data), and librados holds its own for the reads in flight (rbd
      * export-diff keeps up to 10 in flight).
      */
     static final int READS_IN_FLIGHT = 4;
@@ -98,7 +98,10 @@ public final class RbdBackups {
     /**
      * As the other; {@code outBuffers}: {@code out} holds what it is given in buffers of its own while it sends it
      * (S3's parts), so the backup reads ahead into two of the agent's buffers only, not up to
-     * {@value #READS_IN_FLIGHT} more: reading is not what it waits for, and four concurrent backups to S3 held both.
+     * {@value #READS_IN_FLIGHT} more: sending, not reading, is what it waits for, and four concurrent backups to S3
+     * held the parts and the deeper read-ahead both (254-258 MiB against 249 with two). Small extents still go
+     * {@value #MAX_SMALL_READS_IN_FLIGHT} at a time while they fit in the two (an incremental of a few 64 KiB extents
+     * an object does); denser ones go fewer at once.
      */
     public Transfer export(String image, String fromSnapshot, String toSnapshot, OutputStream out, HashBehind hash,
                            ProgressReporter progress, boolean outBuffers) throws CephException, IOException {

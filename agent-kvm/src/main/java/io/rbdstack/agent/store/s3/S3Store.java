@@ -98,7 +98,7 @@ public final class S3Store implements ImageStore {
         call("delete the probe object from", () -> s3.deleteObject(b -> b.bucket(url.bucket()).key(probe)));
     }
 
-    /** Its parts (up to three of 5 MiB an upload) hold what a backup read while they are sent. */
+    /** Its parts (5 MiB; one to three an upload, as the agent's budget allows) hold what a backup read while sent. */
     @Override
     public boolean buffersWrites() {
         return true;

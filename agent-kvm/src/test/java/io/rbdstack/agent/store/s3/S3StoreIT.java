@@ -58,6 +58,7 @@ class S3StoreIT {
         assertEquals("done", written.value());
         assertEquals(content.length, written.sizeBytes());
         assertEquals(List.of("snapshots/1/2/a.rbddiff"), rgw.keys());
+        assertTrue(store.buffersWrites(), "its parts buffer what it is given: a backup to it reads ahead less");
         assertEquals(content.length, store.size("snapshots/1/2/a.rbddiff"));
         try (InputStream in = store.openForReading("snapshots/1/2/a.rbddiff")) {
             assertArrayEquals(content, in.readAllBytes());

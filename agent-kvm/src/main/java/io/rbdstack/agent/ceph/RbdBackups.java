@@ -99,7 +99,7 @@ public final class RbdBackups {
      * As the other; {@code outBuffers}: {@code out} holds what it is given in buffers of its own while it sends it
      * (S3's parts), so the backup reads ahead into two of the agent's buffers only, not up to
      * {@value #READS_IN_FLIGHT} more: sending, not reading, is what it waits for, and four concurrent backups to S3
-     * held the parts and the deeper read-ahead both (254-258 MiB against 249 with two). Small extents still go
+     * held the parts and the deeper read-ahead both (254-258 MiB against 248-249 with two). Small extents still go
      * {@value #MAX_SMALL_READS_IN_FLIGHT} at a time while they fit in the two (an incremental of a few 64 KiB extents
      * an object does); denser ones go fewer at once.
      */

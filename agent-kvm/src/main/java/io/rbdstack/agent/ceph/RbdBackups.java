@@ -33,8 +33,9 @@ public final class RbdBackups {
     /**
      * Reads of whole objects a backup keeps in flight: enough to hide the OSDs' latency, few enough to bound memory: a
      * backup starts on two 4 MiB buffers and takes up to this many more and two (held while written and hashed) as
-     * its reads need them and the agent's budget allows (a backup to S3 keeps to the two: its parts buffer the data), and librados holds its own for the reads in flight (rbd
-     * export-diff keeps up to 10 in flight).
+     * its reads need them and the agent's budget allows (a backup to S3, whose parts buffer the data, keeps to two, or
+     * to one read in halves when full), and librados holds its own for the reads in flight (rbd export-diff keeps up
+     * to 10 in flight).
      */
     static final int READS_IN_FLIGHT = 4;
     /**
@@ -97,11 +98,12 @@ public final class RbdBackups {
 
     /**
      * As the other; {@code outBuffers}: {@code out} holds what it is given in buffers of its own while it sends it
-     * (S3's parts), so the backup reads ahead into two of the agent's buffers only, not up to
-     * {@value #READS_IN_FLIGHT} more: sending, not reading, is what it waits for, and four concurrent backups to S3
-     * held the parts and the deeper read-ahead both (254-258 MiB against 248-249 with two). Small extents still go
-     * {@value #MAX_SMALL_READS_IN_FLIGHT} at a time while they fit in the two (an incremental of a few 64 KiB extents
-     * an object does); denser ones go fewer at once.
+     * (S3's parts), so the backup reads ahead little: sending, not reading, is what it waits for, and four concurrent
+     * backups to S3 held the parts and the deeper read-ahead both (254-258 MiB against 248-249 with two buffers). A
+     * full one reads half objects into one of the agent's buffers (one read in flight beside the half written and
+     * hashed: 223-226 MiB against 239-240 with two buffers of whole objects, in the same time; lab, 2026-12-06); an
+     * incremental reads into two, its small extents still {@value #MAX_SMALL_READS_IN_FLIGHT} at a time while they fit
+     * (a few 64 KiB extents an object do; denser ones go fewer at once). Either way one record per extent.
      */
     public Transfer export(String image, String fromSnapshot, String toSnapshot, OutputStream out, HashBehind hash,
                            ProgressReporter progress, boolean outBuffers) throws CephException, IOException {
@@ -135,16 +137,21 @@ public final class RbdBackups {
             long listingMillis;
             long listingWaitedMillis;
             String what = session.pool().cephPool() + "/" + image + "@" + toSnapshot;
+            // A full backup to a store that buffers its writes reads half objects into one buffer: one read in
+            // flight beside the half being written and hashed, as with two buffers of whole objects, in half the
+            // memory (and half of librados' copy of the read in flight).
+            boolean halves = outBuffers && fromSnapshot == null;
+            int most = halves ? 1 : outBuffers ? 2 : READS_IN_FLIGHT + 2;
             // The extents are listed on a thread of their own while the first ones are read and written. An
             // incremental's are small and several share an object: one OSD operation reads them all.
-            try (ExtentListing listing = new ExtentListing(what, info.obj_size, CHUNK, fromSnapshot == null,
+            try (ExtentListing listing = new ExtentListing(what, info.obj_size, halves ? CHUNK / 2 : CHUNK,
+                    fromSnapshot == null,
                     (sink, cancelled) -> listChangedExtents(image, snapshot, fromSnapshot, size, info.obj_size, sink,
                             cancelled));
                  SnapshotObjects objects = fromSnapshot == null ? null
                          : SnapshotObjects.of(session, snapshot, toSnapshot, what);
                  ReadAhead reads = new ReadAhead(snapshot, objects, what, listing, MAX_SMALL_READS_IN_FLIGHT,
-                         hash == null ? 1 : MAX_HELD_WHILE_HASHING, outBuffers ? 2 : READS_IN_FLIGHT + 2,
-                         TransferBuffers.AGENT)) {
+                         hash == null ? 1 : MAX_HELD_WHILE_HASHING, most, TransferBuffers.AGENT)) {
                 // Of each buffer held, how many buffers had been lent to the digest once it was: it goes back
                 // when the digest has that many.
                 Deque<Long> lentWith = new ArrayDeque<>();
@@ -158,31 +165,44 @@ public final class RbdBackups {
                             zero += extent.length();
                             continue;
                         }
+                        // As rbd export-diff: one record per extent, whatever pieces it is read in, and a zero
+                        // record when all of it reads as zeroes (a hole punched in an object): the same file as
+                        // Ceph's tool writes, and none of those bytes stored. Leading pieces that read as zeroes
+                        // are written once a later one does not.
+                        long leadingZeroes = 0;
+                        boolean recordBegun = false;
                         for (long done = 0; done < extent.length(); ) {
-                            long offset = extent.offset() + done;
                             if (hash != null) {
                                 hashWaitedNanos += giveBackHashed(reads, hash, lentWith);
                             }
                             ByteBuffer bytes = reads.next();
                             int length = bytes.remaining();
                             long writeStart = System.nanoTime();
-                            // As rbd export-diff: data that reads as zeroes (a hole punched in an object) is a
-                            // zero record, the same file as Ceph's tool writes and none of its bytes stored.
-                            if (isZero(bytes)) {
-                                writer.zero(offset, length);
-                                zero += length;
+                            if (recordBegun) {
+                                writer.data(bytes);
+                            } else if (isZero(bytes)) {
+                                leadingZeroes += length;
                             } else {
-                                writer.write(offset, bytes);
-                                data += length;
+                                writer.beginWrite(extent.offset(), extent.length());
+                                writeZeroes(writer, leadingZeroes);
+                                writer.data(bytes);
+                                recordBegun = true;
                             }
                             writeNanos += System.nanoTime() - writeStart;
                             if (hash != null) {
-                                // A zero record lent nothing: this buffer goes back after those lent before it.
+                                // A piece not written yet (zeroes so far) lent nothing: this buffer goes back after those lent
+                                // before it.
                                 lentWith.add(hash.lent());
                             }
                             done += length;
                             reported += length;
                             progress.report(reported, progressTotal(listing, size));
+                        }
+                        if (recordBegun) {
+                            data += extent.length();
+                        } else {
+                            writer.zero(extent.offset(), extent.length());
+                            zero += extent.length();
                         }
                     }
                     if (hash != null) {
@@ -279,6 +299,15 @@ public final class RbdBackups {
 
     /** 64 KiB of zeroes, which data is compared with a slice at a time (vectorized by the JDK). */
     private static final ByteBuffer ZEROES = ByteBuffer.allocate(64 << 10).asReadOnlyBuffer();
+
+    /** {@code length} zero bytes of the record begun, from {@link #ZEROES} (immutable: lent to a digest as it is). */
+    private static void writeZeroes(RbdDiffStream.Writer writer, long length) throws IOException {
+        for (long left = length; left > 0; ) {
+            int n = (int) Math.min(ZEROES.capacity(), left);
+            writer.data(ZEROES.slice(0, n));
+            left -= n;
+        }
+    }
 
     /** Whether every remaining byte of {@code data} is zero; its position unchanged. */
     static boolean isZero(ByteBuffer data) {

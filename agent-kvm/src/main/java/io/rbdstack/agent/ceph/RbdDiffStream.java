@@ -70,7 +70,20 @@ public final class RbdDiffStream {
          * buffer is copied out in slices through one small array, never as a whole.
          */
         public void write(long offset, ByteBuffer data) throws IOException {
-            extent(WRITE, offset, data.remaining());
+            beginWrite(offset, data.remaining());
+            data(data);
+        }
+
+        /**
+         * A record of {@code length} bytes of data at {@code offset}, whose bytes follow through {@link #data}: an
+         * extent read in several pieces is one record, as {@code rbd export-diff} writes it.
+         */
+        public void beginWrite(long offset, long length) throws IOException {
+            extent(WRITE, offset, length);
+        }
+
+        /** The remaining bytes of {@code data}: the next bytes of the record begun ({@link #beginWrite}). */
+        public void data(ByteBuffer data) throws IOException {
             if (out instanceof WritableByteChannel channel) {
                 while (data.hasRemaining()) {
                     channel.write(data);

@@ -22,8 +22,8 @@ public final class TransferBuffers {
     /**
      * The agent's budget: 10 buffers of one RBD object (40 MiB; {@value #BUDGET_PROPERTY} changes it). One backup
      * starts on 2 and grows to up to 6 (4 reads in flight, 2 held while written and hashed) while buffers are free and
-     * no transfer waits ({@link Lease#tryGrow}; a small incremental, and a backup to S3, whose parts hold what it read,
-     * stay on 2), one restore asks for 8: two full
+     * no transfer waits ({@link Lease#tryGrow}; a small incremental, and an incremental to S3, whose parts hold what it
+     * read, stay on 2, a full backup to S3 on 1), one restore asks for 8: two full
      * backups (the default per host) get 6 and 4, a restore and a backup 8 and 2; with more allowed, later ones get
      * what is left and wait until 2 are free (waiting transfers are served first come, first served). Each buffer
      * lent costs about

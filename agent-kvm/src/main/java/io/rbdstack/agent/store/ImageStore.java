@@ -35,7 +35,7 @@ public interface ImageStore {
 
     /**
      * Whether a write's stream keeps what it is given in buffers of its own until stored (S3's parts): a backup to
-     * it then needs no deep read-ahead of its own.
+     * it then needs no deep read-ahead of its own (a full one reads half objects into one transfer buffer).
      */
     default boolean buffersWrites() {
         return false;

@@ -11,6 +11,8 @@ import io.rbdstack.agent.fixtures.CephFixture;
 import io.rbdstack.storage.rbd.agent.RbdPool;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -502,49 +504,118 @@ class RbdBackupsIT {
     }
 
     /**
-     * A backup to a store whose stream buffers its writes (S3's parts) reads ahead into two of the agent's buffers
-     * only; to one that does not, deeper (the same slow store both times, so the reads run ahead of it).
+     * A full backup to a store whose stream buffers its writes (S3's parts) reads half objects into one of the agent's
+     * buffers; to one that does not, whole objects and deeper (the same slow store both times, so the reads run ahead
+     * of it). An incremental to it reads ahead into two.
      */
     @Test
-    void aBackupToAStoreThatBuffersItsWritesReadsAheadIntoTwoBuffersOnly() throws Exception {
+    void aFullBackupToAStoreThatBuffersItsWritesReadsHalfObjectsIntoOneBuffer() throws Exception {
         try (RadosSession session = connector.connect(pool)) {
             RbdImages rbd = new RbdImages(session);
             String source = newImage(rbd, 64 * MIB);
             write(session, source, 0, bytes(48 * (1 << 20), 21));
             new RbdSnapshots(session).create(source, "s1");
-            int mostLentBuffering = mostLentWhileExporting(session, source, true);
-            int mostLentPlain = mostLentWhileExporting(session, source, false);
-            assertTrue(mostLentBuffering <= 2, "at most two buffers lent: " + mostLentBuffering);
-            assertTrue(mostLentPlain > 2, "deeper without: " + mostLentPlain);
+            write(session, source, 0, bytes(16 * (1 << 20), 22));
+            new RbdSnapshots(session).create(source, "s2");
+            SlowStore buffering = exportToSlowStore(session, source, null, true);
+            SlowStore plain = exportToSlowStore(session, source, null, false);
+            SlowStore bufferingIncremental = exportToSlowStore(session, source, "s1", true);
+            assertTrue(buffering.mostLent <= 1, "one buffer lent: " + buffering.mostLent);
+            assertEquals(2 * MIB, buffering.largestWrite, "half objects read");
+            assertTrue(plain.mostLent > 2, "deeper without: " + plain.mostLent);
+            assertEquals(4 * MIB, plain.largestWrite, "whole objects without");
+            assertEquals(HexFormat.of().formatHex(plain.digest.digest()),
+                    HexFormat.of().formatHex(buffering.digest.digest()), "the same stream both ways");
+            assertTrue(bufferingIncremental.mostLent <= 2, "an incremental: two at most: "
+                    + bufferingIncremental.mostLent);
             assertEquals(0, TransferBuffers.AGENT.lent(), "every buffer given back");
         }
     }
 
-    /** The most transfer buffers lent while {@code image@s1} is exported to a store that takes 20 ms a MiB. */
-    private static int mostLentWhileExporting(RadosSession session, String image, boolean outBuffers)
-            throws Exception {
-        int[] most = {0};
-        OutputStream slow = new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
+    /**
+     * One record per extent, as rbd export-diff writes, when an object is read in halves: one whose first half reads
+     * as zeroes (written later, once the second does not), one whose second half does, one all zeroes (a zero record),
+     * one all data; the file is byte for byte Ceph's, and restores the snapshot.
+     */
+    @Test
+    void aFullBackupReadInHalfObjectsIsTheFileRbdExportDiffWrites() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            RbdImages rbd = new RbdImages(session);
+            RbdBackups backups = new RbdBackups(session);
+            String source = newImage(rbd, 16 * MIB);
+            byte[] halfOfZeroes = new byte[2 << 20];
+            write(session, source, 0, halfOfZeroes);
+            write(session, source, 2 * MIB, bytes(2 << 20, 31));
+            write(session, source, 4 * MIB, bytes(2 << 20, 32));
+            write(session, source, 6 * MIB, halfOfZeroes);
+            write(session, source, 8 * MIB, new byte[4 << 20]);
+            write(session, source, 12 * MIB, bytes(4 << 20, 33));
+            new RbdSnapshots(session).create(source, "s1");
+            Path halves = export(backups, source, null, "s1", true);
+            assertEquals(-1, Files.mismatch(cephExportDiff(source, null, "s1"), halves), "what rbd export-diff writes");
+            String restored = newImage(rbd, 1 * MIB);
+            restore(backups, restored, halves);
+            assertEquals(sha256(session, source, "s1"), sha256(session, restored, null), "restores s1");
+        }
+    }
 
-            @Override
-            public void write(byte[] bytes, int offset, int length) {
-                most[0] = Math.max(most[0], TransferBuffers.AGENT.lent());
-                try {
-                    Thread.sleep(Math.max(1, length * 20L / (1 << 20)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+    /**
+     * A store that takes 20 ms a MiB and takes native buffers as they are (a channel), recording the most transfer
+     * buffers lent while it was written and its largest write.
+     */
+    private static final class SlowStore extends OutputStream implements WritableByteChannel {
+        final MessageDigest digest;
+        int mostLent;
+        long largestWrite;
+
+        SlowStore() throws Exception {
+            digest = MessageDigest.getInstance("SHA-256");
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            digest.update(bytes, offset, length);
+            taking(length);
+        }
+
+        @Override
+        public int write(ByteBuffer data) {
+            int length = data.remaining();
+            largestWrite = Math.max(largestWrite, length);
+            digest.update(data);
+            taking(length);
+            return length;
+        }
+
+        private void taking(int length) {
+            mostLent = Math.max(mostLent, TransferBuffers.AGENT.lent());
+            try {
+                Thread.sleep(Math.max(1, length * 20L / (1 << 20)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        };
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+    }
+
+    /** {@code image@s1} (or {@code @s2} since {@code from}) exported to a {@link SlowStore}. */
+    private static SlowStore exportToSlowStore(RadosSession session, String image, String from, boolean outBuffers)
+            throws Exception {
+        SlowStore store = new SlowStore();
         try (HashBehind hash = new HashBehind(MessageDigest.getInstance("SHA-256"))) {
-            new RbdBackups(session).export(image, null, "s1", slow, hash,
+            new RbdBackups(session).export(image, from, from == null ? "s1" : "s2", store, hash,
                     io.rbdstack.spi.agent.handler.ProgressReporter.NONE, outBuffers);
         }
-        return most[0];
+        return store;
     }
 
     // --- helpers ---
@@ -597,11 +668,18 @@ class RbdBackupsIT {
 
     /** Exports with the digest behind, as a backup does, and checks it is the file's SHA-256. */
     private Path export(RbdBackups backups, String image, String from, String to) throws Exception {
+        return export(backups, image, from, to, false);
+    }
+
+    /** {@code outBuffers}: as to a store whose stream buffers its writes (S3's). */
+    private Path export(RbdBackups backups, String image, String from, String to, boolean outBuffers)
+            throws Exception {
         Path file = dir.resolve(image + "@" + to + ".diff");
         byte[] digest;
         try (OutputStream out = Files.newOutputStream(file);
              HashBehind hash = new HashBehind(MessageDigest.getInstance("SHA-256"))) {
-            backups.export(image, from, to, out, hash, io.rbdstack.spi.agent.handler.ProgressReporter.NONE);
+            backups.export(image, from, to, out, hash, io.rbdstack.spi.agent.handler.ProgressReporter.NONE,
+                    outBuffers);
             digest = hash.digest();
         }
         assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file))),

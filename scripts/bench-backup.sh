@@ -9,7 +9,8 @@
 # Variables: RBDSTACK_BENCH_STATE_DIR (/tmp/rbdstack-bench, deleted first), RBDSTACK_BENCH_PORT_BASE
 # (29000: HTTP +80, HTTPS +443, agent +250, Ceph mon v1 +789 and v2 +300, RGW +480),
 # RBDSTACK_BENCH_STORES (NFS,S3; empty for the directory store only), RBDSTACK_BENCH_INCREMENTAL_ROUNDS (12, at most 14: 5 %
-# incrementals after the first, ours and rbd's taking turns to go first), RBDSTACK_BENCH_RESTORE_ROUNDS (2: restores
+# incrementals after the first, ours and rbd's taking turns to go first), RBDSTACK_BENCH_FULL_ROUNDS (2: full backups
+# of another volume after the first, the same way), RBDSTACK_BENCH_RESTORE_ROUNDS (2: restores
 # after the first, the same way), RBDSTACK_BENCH_STORE_ROUNDS (4: 5 % incrementals to each of the NFS and S3 stores
 # after its first, the same way), RBDSTACK_TEST_STATE_DIR (/tmp/rbdstack:
 # the test services, whose NFS server is used: one rpcbind per machine allows one ganesha).
@@ -43,6 +44,6 @@ start_bench_cloud "$base"
 python3 "$here/bench_backup.py" --url "http://127.0.0.1:$RBDSTACK_HTTP_PORT/client/api" \
   --password-file "$RBDSTACK_STATE_DIR/server/admin.password" --state-dir "$RBDSTACK_STATE_DIR" --size-mib "$size_mib" \
   --stores "$stores" --incremental-rounds "${RBDSTACK_BENCH_INCREMENTAL_ROUNDS:-12}" \
-  --restore-rounds "${RBDSTACK_BENCH_RESTORE_ROUNDS:-2}" --store-rounds "${RBDSTACK_BENCH_STORE_ROUNDS:-4}" \
+  --full-rounds "${RBDSTACK_BENCH_FULL_ROUNDS:-2}" --restore-rounds "${RBDSTACK_BENCH_RESTORE_ROUNDS:-2}" --store-rounds "${RBDSTACK_BENCH_STORE_ROUNDS:-4}" \
   --start-stores "$here/bench-backup.sh --start-stores" \
   --nfs-services "$test_state_dir/services.properties"

@@ -5,7 +5,9 @@ Run by scripts/bench-backup.sh on a cloud of its own (scripts/run.sh). On one vo
 fully written:
   full backup   createSnapshot + backupSnapshot through the API (jobs followed to their end, the
                 agent's SHA-256 and fsync included) | rbd snap create + rbd export-diff + sync
-                | qemu-img convert -O qcow2 (how CloudStack backs up an RBD snapshot)
+                | qemu-img convert -O qcow2 (how CloudStack backs up an RBD snapshot); then --full-rounds more
+                of another volume, taking turns to go first (the first is one cold sample: a snapshot waits
+                0-1 s for the monitor, ours and rbd's alike), printed with the median ratio
   incremental   5 % of the volume rewritten, then the same two ways (export-diff --from-snap); then one
                 with nothing rewritten: what a job costs whatever it moves; then ROUNDS more 5 % incrementals,
                 ours and the anchor taking turns to go first: the steady state of a running agent and server
@@ -348,6 +350,49 @@ def few_changes_on_a_large_volume(api, rbd, zone, offering, anchor_dir, rounds):
     return results
 
 
+def more_full_backups(api, rbd, zone, offering, size_gib, anchor_dir, rounds):
+    """ROUNDS more full backups of another fully written volume, ours (createSnapshot + backupSnapshot jobs) and the
+    anchor's (rbd snap create + export-diff + sync) taking turns to go first, the anchor first in the first round
+    (the benchmark's first full backup went first: whoever reads second may find the OSD's cache warm). Each round's
+    snapshots are deleted after it, ours with its backup, so that the next backup is full again. [(ours, anchor)]
+    seconds."""
+    if rounds <= 0:
+        return []
+    volume = api.call("createVolume", name=f"bench-full-{os.getpid()}", zoneid=zone, diskofferingid=offering,
+                      size=size_gib)["volume"]["id"]
+    image = api.list("listVolumes", "volume", id=volume)[0]["path"]
+    log(f"another {size_gib} GiB volume for {rounds} more full backups: writing all of it")
+    rbd.write(image, 4 * MIB, size_gib << 30, "seq")
+    results = []
+    for n in range(1, rounds + 1):
+        rbd.settle(f"full backup round {n}")
+        snapshot = {}
+        local = os.path.join(anchor_dir, f"full-{n}.rbddiff")
+
+        def ours():
+            created = timed(lambda: snapshot.update(id=api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]))
+            return created + timed(lambda: api.call("backupSnapshot", id=snapshot["id"]))
+
+        def anchor():
+            return (timed(lambda: rbd.run("snap", "create", rbd.spec(image, f"f{n}")))
+                    + timed(lambda: (rbd.run("export-diff", rbd.spec(image, f"f{n}"), local), sync(local))))
+
+        if n % 2:
+            anchor_s = anchor()
+            ours_s = ours()
+        else:
+            ours_s = ours()
+            anchor_s = anchor()
+        log(f"full backup round {n + 1} ({'rbd' if n % 2 else 'rbdstack'} first): createSnapshot + backupSnapshot "
+            f"jobs {ours_s:.2f} s, rbd snap create + export-diff + sync {anchor_s:.2f} s")
+        results.append((ours_s, anchor_s))
+        api.call("deleteSnapshot", id=snapshot["id"])
+        rbd.run("snap", "rm", rbd.spec(image, f"f{n}"))
+        os.remove(local)
+    api.call("deleteVolume", id=volume)
+    return results
+
+
 def more_restores(api, rbd, snapshot, size, files, rounds, before_each):
     """ROUNDS more restores of SNAPSHOT both ways, taking turns (bench_backup_stores.restore_rounds), the anchor
     `rbd create` + `import-diff` of FILES, BEFORE_EACH() before each round: [(ours, anchor)] seconds."""
@@ -374,6 +419,9 @@ def main():
                         help="5 %% incrementals after the first, ours and the anchor taking turns to go first (at "
                         f"most {MAX_INCREMENTAL_ROUNDS}: with the first and the unchanged one, the chain stays within "
                         "snapshot.delta.max's default of 16, past which a backup is full)")
+    parser.add_argument("--full-rounds", type=int, default=2,
+                        help="full backups of another volume after the first, ours and the anchor taking turns to go "
+                        "first")
     parser.add_argument("--restore-rounds", type=int, default=2,
                         help="restores after the first, ours and the anchor taking turns to go first (from the "
                         "directory store, and from each of --stores)")
@@ -438,6 +486,12 @@ def main():
     row("full backup", ours_full, "qemu-img convert -O qcow2 + sync (CloudStack)", cloudstack_full,
         os.path.getsize(full_file))
     _, full_peak = agent_memory(agent_pid_file)
+    fulls = more_full_backups(api, rbd, zone, offering, size_gib, anchor_dir, args.full_rounds)
+    full_ratios = [ours_full / anchor_full] + [o / a for o, a in fulls]
+    if fulls:
+        row(f"full backup, medians of the first and {len(fulls)} more", median([ours_full] + [o for o, _ in fulls]),
+            "rbd snap create + export-diff + sync", median([anchor_full] + [a for _, a in fulls]),
+            os.path.getsize(full_file), ratio=median(full_ratios))
 
     log("rewriting 5 % of the volume in 64 KiB random writes")
     rbd.write(image, 64 * 1024, size // 20, "rand")
@@ -523,6 +577,10 @@ def main():
     print(f"restore: createVolume job {ours_restore:.2f} s (the agent logs each file's part); rbd create "
           f"{anchor_restore_phases[0]:.2f} s + import-diff of the full file {anchor_restore_phases[1]:.2f} s + of the "
           f"incremental one {anchor_restore_phases[2]:.2f} s")
+    if fulls:
+        print(f"full backups, the first and {len(fulls)} more (taking turns to go first after the first): "
+              f"createSnapshot + backupSnapshot jobs / rbd snap create + export-diff + sync "
+              f"{', '.join(f'{r:.2f}' for r in full_ratios)}: median {median(full_ratios):.2f}×")
     if restores:
         ratios = [ours_restore / anchor_restore] + [o / a for o, a in restores]
         print(f"restores, the first and {len(restores)} more (taking turns to go first): createVolume job / rbd create + "

@@ -137,9 +137,9 @@ public final class RbdBackups {
             long listingMillis;
             long listingWaitedMillis;
             String what = session.pool().cephPool() + "/" + image + "@" + toSnapshot;
-            // A full backup to a store that buffers its writes reads half objects into one buffer: one read in
-            // flight beside the half being written and hashed, as with two buffers of whole objects, in half the
-            // memory (and half of librados' copy of the read in flight).
+            // A full backup to a store that buffers its writes reads half objects into one buffer cut in two: one
+            // read in flight beside the half being written and hashed, as with two buffers of whole objects, in half
+            // the memory (and half of librados' copy of the read in flight).
             boolean halves = outBuffers && fromSnapshot == null;
             int most = halves ? 1 : outBuffers ? 2 : READS_IN_FLIGHT + 2;
             // The extents are listed on a thread of their own while the first ones are read and written. An
@@ -151,7 +151,7 @@ public final class RbdBackups {
                  SnapshotObjects objects = fromSnapshot == null ? null
                          : SnapshotObjects.of(session, snapshot, toSnapshot, what);
                  ReadAhead reads = new ReadAhead(snapshot, objects, what, listing, MAX_SMALL_READS_IN_FLIGHT,
-                         hash == null ? 1 : MAX_HELD_WHILE_HASHING, most, TransferBuffers.AGENT)) {
+                         hash == null ? 1 : MAX_HELD_WHILE_HASHING, most, halves, TransferBuffers.AGENT)) {
                 // Of each buffer held, how many buffers had been lent to the digest once it was: it goes back
                 // when the digest has that many.
                 Deque<Long> lentWith = new ArrayDeque<>();
@@ -190,8 +190,8 @@ public final class RbdBackups {
                             }
                             writeNanos += System.nanoTime() - writeStart;
                             if (hash != null) {
-                                // A piece not written yet (zeroes so far) lent nothing: this buffer goes back after those lent
-                                // before it.
+                                // A piece not written yet (zeroes so far) lent nothing: this buffer goes back
+                                // after those lent before it.
                                 lentWith.add(hash.lent());
                             }
                             done += length;

@@ -97,7 +97,7 @@ final class ReadAhead implements AutoCloseable {
      */
     ReadAhead(RbdImage image, String what, List<Range> ranges, int depth, int held, TransferBuffers buffers)
             throws CephException {
-        this(image, null, what, Source.of(ranges), depth, held, buffersFor(ranges, depth, held, buffers),
+        this(image, null, what, Source.of(ranges), depth, held, buffersFor(ranges, depth, held, buffers), false,
                 buffers);
     }
 
@@ -105,27 +105,35 @@ final class ReadAhead implements AutoCloseable {
      * Reads {@code ranges} as they become known, those of one object together through {@code objects} (null: each
      * through librbd; {@code depth} then counts operations, not ranges), into up to {@code most} of the agent's
      * buffers. The caller may hold up to {@code held} ranges, and up to two buffers' bytes of them, while the others
-     * are read ({@link #mustRelease}).
+     * are read ({@link #mustRelease}). {@code halves}: one buffer only, read as two of half its size (no range may be
+     * longer than half a buffer), so that one range is read while one is held, in half the memory of two.
      */
     ReadAhead(RbdImage image, SnapshotObjects objects, String what, Source ranges, int depth, int held, int most,
-              TransferBuffers buffers) throws CephException {
+              boolean halves, TransferBuffers buffers) throws CephException {
         this.image = image;
         this.objects = objects;
         this.what = what;
         this.ranges = ranges;
         // Two buffers to start with (small extents need no more), more as larger ranges need them and while no
         // other transfer waits for them.
-        int first = Math.min(2, most);
+        int first = halves ? 1 : Math.min(2, most);
         try {
             this.lease = buffers.take(first, first);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CephException("interrupted while waiting for buffers to read " + what, -CephErrors.EINTR, e);
         }
-        this.ring = new SliceRing(lease.buffers(), buffers.bufferBytes(), most, lease::tryGrow);
+        if (halves) {
+            int half = buffers.bufferBytes() / 2;
+            Pointer buffer = lease.buffers().get(0);
+            this.bufferBytes = half;
+            this.ring = new SliceRing(List.of(buffer.share(0, half), buffer.share(half, half)), half);
+        } else {
+            this.bufferBytes = buffers.bufferBytes();
+            this.ring = new SliceRing(lease.buffers(), bufferBytes, most, lease::tryGrow);
+        }
         // Up to maxHeld ranges are handed out while the others are read into; at least one read goes at a time.
         this.maxHeld = Math.max(1, held);
-        this.bufferBytes = buffers.bufferBytes();
         this.depth = Math.max(1, depth);
         try {
             fill();

@@ -124,6 +124,13 @@ class S3SnapshotBackupsIT {
         assertFalse(listed.body().contains(secret), "the secret key in listImageStores");
 
         BackupRoundTrip.Made made = roundTrip.run("s3-backups", cleanup);
+        // The parts hold what was read while they are sent: the full backup read into one transfer buffer.
+        List<String> fullBackups = logs.lines().stream().filter(l -> l.contains("Backed up ") && l.contains("(full)"))
+                .toList();
+        assertFalse(fullBackups.isEmpty(), "the agent logged the full backup");
+        for (String line : fullBackups) {
+            assertTrue(line.contains("into 1 of the agent's transfer buffers"), line);
+        }
         List<String> keys = rgw.keys();
         assertEquals(2, keys.size(), keys.toString());
         String s1Key = keys.stream().filter(k -> BackupNames.isBackupOf(k, made.s1())).findFirst().orElseThrow();

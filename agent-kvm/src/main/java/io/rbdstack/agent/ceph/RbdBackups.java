@@ -133,6 +133,7 @@ public final class RbdBackups {
             long writeNanos = 0;
             long queueing;
             int operations;
+            int buffers;
             int extents;
             long listingMillis;
             long listingWaitedMillis;
@@ -217,6 +218,7 @@ public final class RbdBackups {
                     }
                     throw e;
                 }
+                buffers = reads.bufferSlots();
                 waited = reads.waitedMillis();
                 queueing = reads.queueingMillis();
                 operations = reads.operations();
@@ -225,10 +227,11 @@ public final class RbdBackups {
                 listingWaitedMillis = listing.waitedMillis();
             }
             writer.end();
-            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents ({} reads) in {} ms ({} ms listing them"
-                    + " beside the reads, {} ms waiting for the listing, {} ms queueing reads, {} ms waiting for them,"
-                    + " {} ms writing the data out, {} ms waiting for the digest)", session.pool().cephPool(), image,
-                    toSnapshot, fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents, operations,
+            LOG.info("Backed up {}/{}@{} ({}): {} bytes of data in {} extents ({} reads into {} of the agent's"
+                    + " transfer buffers) in {} ms ({} ms listing them beside the reads, {} ms waiting for the listing,"
+                    + " {} ms queueing reads, {} ms waiting for them, {} ms writing the data out, {} ms waiting for the"
+                    + " digest)", session.pool().cephPool(), image, toSnapshot,
+                    fromSnapshot == null ? "full" : "since " + fromSnapshot, data, extents, operations, buffers,
                     (System.nanoTime() - start) / 1_000_000, listingMillis, listingWaitedMillis, queueing, waited,
                     writeNanos / 1_000_000, hashWaitedNanos / 1_000_000);
             return new Transfer(size, data, zero, extents, fromSnapshot, toSnapshot);

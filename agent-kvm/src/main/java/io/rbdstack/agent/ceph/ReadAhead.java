@@ -243,6 +243,11 @@ final class ReadAhead implements AutoCloseable {
         ring.giveBackOldest(oldest.buffer());
     }
 
+    /** The agent's transfer buffers lent to these reads so far (the log). */
+    int bufferSlots() {
+        return lease.slots();
+    }
+
     /** How long the caller waited for reads to end so far: near the whole backup when the OSDs bound it. */
     long waitedMillis() {
         return waitedNanos / 1_000_000;

@@ -365,7 +365,7 @@ def more_full_backups(api, rbd, zone, offering, size_gib, anchor_dir, rounds):
     rbd.write(image, 4 * MIB, size_gib << 30, "seq")
     results = []
     for n in range(1, rounds + 1):
-        rbd.settle(f"full backup round {n}")
+        rbd.settle(f"full backup round {n + 1}")
         snapshot = {}
         local = os.path.join(anchor_dir, f"full-{n}.rbddiff")
 

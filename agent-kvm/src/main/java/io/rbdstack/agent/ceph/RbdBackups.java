@@ -143,10 +143,11 @@ public final class RbdBackups {
             // the memory (and half of librados' copy of the read in flight).
             boolean halves = outBuffers && fromSnapshot == null;
             int most = halves ? 1 : outBuffers ? 2 : READS_IN_FLIGHT + 2;
+            // Ranges no longer than the halves ReadAhead cuts its buffer into.
+            int chunk = halves ? TransferBuffers.AGENT.bufferBytes() / 2 : CHUNK;
             // The extents are listed on a thread of their own while the first ones are read and written. An
             // incremental's are small and several share an object: one OSD operation reads them all.
-            try (ExtentListing listing = new ExtentListing(what, info.obj_size, halves ? CHUNK / 2 : CHUNK,
-                    fromSnapshot == null,
+            try (ExtentListing listing = new ExtentListing(what, info.obj_size, chunk, fromSnapshot == null,
                     (sink, cancelled) -> listChangedExtents(image, snapshot, fromSnapshot, size, info.obj_size, sink,
                             cancelled));
                  SnapshotObjects objects = fromSnapshot == null ? null

@@ -527,7 +527,6 @@ class RbdBackupsIT {
             assertTrue(plain.mostLent > 2, "deeper without: " + plain.mostLent);
             assertEquals(4 * MIB, plain.largestWrite, "whole objects without");
             assertEquals(plain.written, buffering.written, "the same stream both ways");
-            // The digest, slower than the export, hashed each half before it was read into again.
             assertEquals(buffering.written, buffering.hashedBehind, "the digest behind is what was written");
             assertTrue(bufferingIncremental.mostLent <= 2, "an incremental: two at most: "
                     + bufferingIncremental.mostLent);
@@ -563,19 +562,55 @@ class RbdBackupsIT {
     }
 
     /**
-     * A store that takes 20 ms a MiB and takes native buffers as they are (a channel), recording the most transfer
-     * buffers lent while it was written and its largest write.
+     * A full backup of small extents to a store that buffers its writes, its digest far behind: the halves of its one
+     * buffer hold several extents while the digest catches up (not one at a time), and none is read into again before
+     * the digest had it.
+     */
+    @Test
+    void aFullBackupReadInHalvesHoldsSeveralSmallExtentsWhileTheDigestIsBehind() throws Exception {
+        try (RadosSession session = connector.connect(pool)) {
+            // Objects of 64 KiB, each with 16 KiB written: 64 extents (a full listing on the test cluster's memstore
+            // OSD reports an object's data as one extent from its start).
+            String source = "backup-it-" + UUID.randomUUID();
+            images.add(source);
+            cluster.cli("rbd", "create", "--pool", cluster.ceph.pool(), "--size", "16M", "--object-size", "64K",
+                    source);
+            for (int i = 0; i < 64; i++) {
+                write(session, source, i * 256 * 1024L, bytes(16 << 10, 100 + i));
+            }
+            new RbdSnapshots(session).create(source, "s1");
+            SlowStore store = new SlowStore(0);
+            SlowDigest digest = new SlowDigest(20);
+            try (HashBehind hash = new HashBehind(digest)) {
+                digest.watch(hash);
+                new RbdBackups(session).export(source, null, "s1", store, hash,
+                        io.rbdstack.spi.agent.handler.ProgressReporter.NONE, true);
+                store.hashedBehind = HexFormat.of().formatHex(hash.digest());
+            }
+            store.written = HexFormat.of().formatHex(store.digest.digest());
+            assertEquals(store.written, store.hashedBehind, "the digest behind is what was written");
+            assertTrue(digest.mostAhead > 1, "several extents lent to the digest at once: " + digest.mostAhead);
+            assertTrue(store.mostLent <= 1, "one buffer lent: " + store.mostLent);
+            assertEquals(0, TransferBuffers.AGENT.lent(), "every buffer given back");
+        }
+    }
+
+    /**
+     * A store that takes {@code millisPerMiB} and takes native buffers as they are (a channel), recording the most
+     * transfer buffers lent while it was written and its largest write.
      */
     private static final class SlowStore extends OutputStream implements WritableByteChannel {
         final MessageDigest digest;
+        final long millisPerMiB;
         int mostLent;
         long largestWrite;
         /** The SHA-256 of what was written, and the one computed behind the export (set once it has ended). */
         String written;
         String hashedBehind;
 
-        SlowStore() throws Exception {
-            digest = MessageDigest.getInstance("SHA-256");
+        SlowStore(long millisPerMiB) throws Exception {
+            this.digest = MessageDigest.getInstance("SHA-256");
+            this.millisPerMiB = millisPerMiB;
         }
 
         @Override
@@ -600,8 +635,11 @@ class RbdBackupsIT {
 
         private void taking(int length) {
             mostLent = Math.max(mostLent, TransferBuffers.AGENT.lent());
+            if (millisPerMiB == 0) {
+                return;
+            }
             try {
-                Thread.sleep(Math.max(1, length * 20L / (1 << 20)));
+                Thread.sleep(Math.max(1, length * millisPerMiB / (1 << 20)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -616,7 +654,7 @@ class RbdBackupsIT {
     /** {@code image@s1} (or {@code @s2} since {@code from}) exported to a {@link SlowStore}, a slow digest behind. */
     private static SlowStore exportToSlowStore(RadosSession session, String image, String from, boolean outBuffers)
             throws Exception {
-        SlowStore store = new SlowStore();
+        SlowStore store = new SlowStore(20);
         try (HashBehind hash = new HashBehind(new SlowDigest())) {
             new RbdBackups(session).export(image, from, from == null ? "s1" : "s2", store, hash,
                     io.rbdstack.spi.agent.handler.ProgressReporter.NONE, outBuffers);
@@ -635,17 +673,37 @@ class RbdBackupsIT {
     private static final class SlowDigest extends MessageDigest {
         final List<Integer> lentAtEachUpdate = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final MessageDigest sha256;
+        private final long sleepMillis;
+        private volatile HashBehind watched;
+        private long updates;
+        /** With {@link #watch}: the most buffers lent to the digest and not hashed yet when it took one. */
+        volatile long mostAhead;
 
         SlowDigest() throws java.security.NoSuchAlgorithmException {
+            this(5);
+        }
+
+        SlowDigest(long sleepMillis) throws java.security.NoSuchAlgorithmException {
             super("SHA-256");
-            sha256 = MessageDigest.getInstance("SHA-256");
+            this.sha256 = MessageDigest.getInstance("SHA-256");
+            this.sleepMillis = sleepMillis;
+        }
+
+        /** Records {@link #mostAhead} of {@code hash}, whose digest this is. */
+        void watch(HashBehind hash) {
+            watched = hash;
         }
 
         @Override
         protected void engineUpdate(java.nio.ByteBuffer input) {
             lentAtEachUpdate.add(TransferBuffers.AGENT.lent());
+            updates++;
+            HashBehind hash = watched;
+            if (hash != null) {
+                mostAhead = Math.max(mostAhead, hash.lent() - updates + 1); // this one included
+            }
             try {
-                Thread.sleep(5);
+                Thread.sleep(sleepMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -10,7 +10,7 @@
 # (29000: HTTP +80, HTTPS +443, agent +250, Ceph mon v1 +789 and v2 +300, RGW +480),
 # RBDSTACK_BENCH_STORES (NFS,S3; empty for the directory store only), RBDSTACK_BENCH_INCREMENTAL_ROUNDS (12, at most 14: 5 %
 # incrementals after the first, ours and rbd's taking turns to go first), RBDSTACK_BENCH_FULL_ROUNDS (2: full backups
-# of another volume after the first, the same way), RBDSTACK_BENCH_RESTORE_ROUNDS (2: restores
+# of another volume after the first, the same way, to each store), RBDSTACK_BENCH_RESTORE_ROUNDS (2: restores
 # after the first, the same way), RBDSTACK_BENCH_STORE_ROUNDS (4: 5 % incrementals to each of the NFS and S3 stores
 # after its first, the same way), RBDSTACK_TEST_STATE_DIR (/tmp/rbdstack:
 # the test services, whose NFS server is used: one rpcbind per machine allows one ganesha).

@@ -421,7 +421,7 @@ def main():
                         "snapshot.delta.max's default of 16, past which a backup is full)")
     parser.add_argument("--full-rounds", type=int, default=2,
                         help="full backups of another volume after the first, ours and the anchor taking turns to go "
-                        "first")
+                        "first (to the directory store, and to each of --stores)")
     parser.add_argument("--restore-rounds", type=int, default=2,
                         help="restores after the first, ours and the anchor taking turns to go first (from the "
                         "directory store, and from each of --stores)")
@@ -650,7 +650,7 @@ def other_stores(args, services, api, rbd, zone, offering, size_gib, anchor_dir)
                     f"before them ({wall:.2f} s for all four)")
 
         kind_rows, same = stores.store_round(target, api, rbd, zone, offering, size_gib, anchor_dir,
-                                             args.store_rounds, args.restore_rounds, concurrent)
+                                             args.store_rounds, args.restore_rounds, concurrent, args.full_rounds)
         rows += kind_rows
         all_same &= same
         print(f"{kind}: restored volume equals the anchor's restore (SHA-256)" if same

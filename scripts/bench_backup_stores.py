@@ -148,7 +148,54 @@ def restore_rounds(api, rbd, snapshot, anchor_into, rounds, what, log=_log, befo
     return results
 
 
-def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0, more_restores=0, concurrent=None):
+def more_full_backups(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds, keys):
+    """ROUNDS more full backups to the store of another fully written volume, ours (createSnapshot + backupSnapshot
+    jobs) and the anchor's (rbd snap create + export-diff + sync + the store's client) taking turns to go first, the
+    anchor first in the first round (the store's first full backup went ours first). Each round's snapshots are
+    deleted after it, ours with its backup, so that the next backup is full again; the anchor's keys are added to
+    KEYS for the clean-up. [(ours, anchor)] seconds."""
+    if rounds <= 0:
+        return []
+    volume = api.call("createVolume", name=f"bench-{target.name.lower()}-full-{os.getpid()}", zoneid=zone,
+                      diskofferingid=offering, size=size_gib)["volume"]["id"]
+    image = api.list("listVolumes", "volume", id=volume)[0]["path"]
+    _log(f"{target.name}: another {size_gib} GiB volume for {rounds} more full backups: writing all of it")
+    rbd.write(image, 4 * MIB, size_gib << 30, "seq")
+    results = []
+    for n in range(2, rounds + 2):
+        rbd.settle(f"the {target.name} full backup round {n}")
+        snapshot = {}
+        key = f"full{n}.rbddiff"
+        local = os.path.join(anchor_dir, f"{target.name.lower()}-{key}")
+
+        def ours():
+            created = _timed(lambda: snapshot.update(id=api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]))
+            return created + _timed(lambda: api.call("backupSnapshot", id=snapshot["id"]))
+
+        def anchor():
+            keys.append(key)
+            return (_timed(lambda: rbd.run("snap", "create", rbd.spec(image, f"f{n}")))
+                    + _timed(lambda: (rbd.run("export-diff", rbd.spec(image, f"f{n}"), local),
+                                      subprocess.run(["sync", local], check=True)))
+                    + _timed(lambda: target.put(local, key)))
+
+        if n % 2 == 0:
+            anchor_s, ours_s = anchor(), ours()
+        else:
+            ours_s, anchor_s = ours(), anchor()
+        _log(f"{target.name}: full backup round {n} ({'anchor' if n % 2 == 0 else 'rbdstack'} first): createSnapshot"
+             f" + backupSnapshot jobs {ours_s:.2f} s, rbd snap create + export-diff + sync + {target.tool} "
+             f"{anchor_s:.2f} s")
+        results.append((ours_s, anchor_s))
+        api.call("deleteSnapshot", id=snapshot["id"])
+        rbd.run("snap", "rm", rbd.spec(image, f"f{n}"))
+        os.remove(local)
+    api.call("deleteVolume", id=volume)
+    return results
+
+
+def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0, more_restores=0, concurrent=None,
+                more_fulls=0):
     """One store's full backup, incremental and restore, ours and the anchor's, then `rounds` more 5 % incrementals
     and `more_restores` more restores (taking turns to go first: whoever goes second may find the OSD's cache warm);
     returns its table rows. The more incrementals compare the backupSnapshot job with export-diff + sync + the
@@ -256,6 +303,14 @@ def store_round(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds=0
         api.call("deleteSnapshot", id=snaps[label])
     rbd.run("snap", "purge", rbd.spec(anchor_image))
     rbd.run("rm", rbd.spec(anchor_image))
+    fulls = [(ours_full, rows[0][3])] + more_full_backups(target, api, rbd, zone, offering, size_gib, anchor_dir,
+                                                          more_fulls, keys)
+    if more_fulls:
+        ratios = [o / a for o, a in fulls]
+        rows.append((f"{target.name} full backup, medians of the first and {more_fulls} more (ratio: median of theirs: "
+                     f"{', '.join(f'{r:.2f}' for r in ratios)})", median([o for o, _ in fulls]),
+                     f"rbd snap create + export-diff + sync + {target.tool}", median([a for _, a in fulls]), None,
+                     full_bytes, median(ratios)))
     if concurrent:
         rbd.settle(f"the {target.name} concurrent backups")
         print(f"{target.name}: {concurrent()}", flush=True)

@@ -350,47 +350,14 @@ def few_changes_on_a_large_volume(api, rbd, zone, offering, anchor_dir, rounds):
     return results
 
 
-def more_full_backups(api, rbd, zone, offering, size_gib, anchor_dir, rounds):
-    """ROUNDS more full backups of another fully written volume, ours (createSnapshot + backupSnapshot jobs) and the
-    anchor's (rbd snap create + export-diff + sync) taking turns to go first, the anchor first in the first round
-    (the benchmark's first full backup went first: whoever reads second may find the OSD's cache warm). Each round's
-    snapshots are deleted after it, ours with its backup, so that the next backup is full again. [(ours, anchor)]
-    seconds."""
-    if rounds <= 0:
-        return []
-    volume = api.call("createVolume", name=f"bench-full-{os.getpid()}", zoneid=zone, diskofferingid=offering,
-                      size=size_gib)["volume"]["id"]
-    image = api.list("listVolumes", "volume", id=volume)[0]["path"]
-    log(f"another {size_gib} GiB volume for {rounds} more full backups: writing all of it")
-    rbd.write(image, 4 * MIB, size_gib << 30, "seq")
-    results = []
-    for n in range(1, rounds + 1):
-        rbd.settle(f"full backup round {n + 1}")
-        snapshot = {}
-        local = os.path.join(anchor_dir, f"full-{n}.rbddiff")
+class DirectoryAnchor:
+    """The directory store's anchor for bench_backup_stores.more_full_backups: the file export-diff wrote, synced, is
+    the copy; nothing is sent."""
+    name = "directory"
+    tool = None
 
-        def ours():
-            created = timed(lambda: snapshot.update(id=api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]))
-            return created + timed(lambda: api.call("backupSnapshot", id=snapshot["id"]))
-
-        def anchor():
-            return (timed(lambda: rbd.run("snap", "create", rbd.spec(image, f"f{n}")))
-                    + timed(lambda: (rbd.run("export-diff", rbd.spec(image, f"f{n}"), local), sync(local))))
-
-        if n % 2:
-            anchor_s = anchor()
-            ours_s = ours()
-        else:
-            ours_s = ours()
-            anchor_s = anchor()
-        log(f"full backup round {n + 1} ({'rbd' if n % 2 else 'rbdstack'} first): createSnapshot + backupSnapshot "
-            f"jobs {ours_s:.2f} s, rbd snap create + export-diff + sync {anchor_s:.2f} s")
-        results.append((ours_s, anchor_s))
-        api.call("deleteSnapshot", id=snapshot["id"])
-        rbd.run("snap", "rm", rbd.spec(image, f"f{n}"))
-        os.remove(local)
-    api.call("deleteVolume", id=volume)
-    return results
+    def put(self, local_file, key):
+        pass
 
 
 def more_restores(api, rbd, snapshot, size, files, rounds, before_each):
@@ -486,7 +453,8 @@ def main():
     row("full backup", ours_full, "qemu-img convert -O qcow2 + sync (CloudStack)", cloudstack_full,
         os.path.getsize(full_file))
     _, full_peak = agent_memory(agent_pid_file)
-    fulls = more_full_backups(api, rbd, zone, offering, size_gib, anchor_dir, args.full_rounds)
+    fulls = stores.more_full_backups(DirectoryAnchor(), api, rbd, zone, offering, size_gib, anchor_dir,
+                                     args.full_rounds, keys=[])
     full_ratios = [ours_full / anchor_full] + [o / a for o, a in fulls]
     if fulls:
         row(f"full backup, medians of the first and {len(fulls)} more", median([ours_full] + [o for o, _ in fulls]),

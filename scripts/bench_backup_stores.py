@@ -150,10 +150,10 @@ def restore_rounds(api, rbd, snapshot, anchor_into, rounds, what, log=_log, befo
 
 def more_full_backups(target, api, rbd, zone, offering, size_gib, anchor_dir, rounds, keys):
     """ROUNDS more full backups to the store of another fully written volume, ours (createSnapshot + backupSnapshot
-    jobs) and the anchor's (rbd snap create + export-diff + sync + the store's client) taking turns to go first, the
-    anchor first in the first round (the store's first full backup went ours first). Each round's snapshots are
-    deleted after it, ours with its backup, so that the next backup is full again; the anchor's keys are added to
-    KEYS for the clean-up. [(ours, anchor)] seconds."""
+    jobs) and the anchor's (rbd snap create + export-diff + sync, + the store's client when it has one) taking turns
+    to go first, the anchor first in the first round (the store's first full backup went ours first). Each round's
+    snapshots are deleted after it, ours with its backup, so that the next backup is full again; the anchor's keys
+    are added to KEYS for the clean-up. [(ours, anchor)] seconds."""
     if rounds <= 0:
         return []
     volume = api.call("createVolume", name=f"bench-{target.name.lower()}-full-{os.getpid()}", zoneid=zone,
@@ -183,9 +183,9 @@ def more_full_backups(target, api, rbd, zone, offering, size_gib, anchor_dir, ro
             anchor_s, ours_s = anchor(), ours()
         else:
             ours_s, anchor_s = ours(), anchor()
+        client = f" + {target.tool}" if target.tool else ""
         _log(f"{target.name}: full backup round {n} ({'anchor' if n % 2 == 0 else 'rbdstack'} first): createSnapshot"
-             f" + backupSnapshot jobs {ours_s:.2f} s, rbd snap create + export-diff + sync + {target.tool} "
-             f"{anchor_s:.2f} s")
+             f" + backupSnapshot jobs {ours_s:.2f} s, rbd snap create + export-diff + sync{client} {anchor_s:.2f} s")
         results.append((ours_s, anchor_s))
         api.call("deleteSnapshot", id=snapshot["id"])
         rbd.run("snap", "rm", rbd.spec(image, f"f{n}"))

@@ -187,8 +187,8 @@ class WebUiStorageIT {
         chromium.click(By.linkText(VOLUME));
         chromium.click(By.id("volume-policies"));
         chromium.click(By.id("create-policy"));
-        chromium.visible(By.xpath("//label[contains(@class,'ant-radio-button-wrapper')][normalize-space()='hourly']"))
-                .click();
+        // Retried while the dialog still zooms in (CI: its label took the click once).
+        chromium.click(By.xpath("//label[contains(@class,'ant-radio-button-wrapper')][normalize-space()='hourly']"));
         chromium.type("policy-schedule", "75");
         chromium.type("policy-timezone", "Europe/Berlin");
         chromium.type("policy-maxsnaps", "4");

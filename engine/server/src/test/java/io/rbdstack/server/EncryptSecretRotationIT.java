@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rbdstack.server.auth.crypto.SecretCipher;
 import io.rbdstack.server.auth.crypto.SecretDecryptionException;
 import io.rbdstack.server.config.ServerConfig;
+import io.rbdstack.server.imagestore.StoredStoreUrl;
+import io.rbdstack.spi.Secret;
+import io.rbdstack.spi.storage.StoreCredentials;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +26,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * rotate-encrypt-secret on the real database: refused while a server runs; re-encrypts every stored
- * secret and writes the new secret into db.properties, after which the server starts and API keys
- * still verify; a value the old secret cannot read changes nothing.
+ * secret (an S3 store's secret key within its url column too) and writes the new secret into
+ * db.properties, after which the server starts, API keys still verify and the S3 store's keys read;
+ * a value the old secret cannot read changes nothing.
  */
 class EncryptSecretRotationIT {
 
     private static final String CEPHX_KEY = "AQBrEhhlAAAAABAAmxyG1tHyr0BCHOVJmPXvMQ==";
+    private static final String S3_URL = "http://rgw.example:7480/backups";
+    private static final String S3_ACCESS_KEY = "ACCESS:KEY/with+chars";
+    private static final String S3_SECRET_KEY = "Rgw/Secret+Key=with:colons-0123456789";
 
     @TempDir
     Path dir;
@@ -44,6 +51,7 @@ class EncryptSecretRotationIT {
             try (TestServer server = new TestServer(config)) {
                 keys = userKeys(server);
                 stagePoolSecret(db, server, new SecretCipher(oldSecret).encrypt(CEPHX_KEY));
+                stageS3Store(db, new SecretCipher(oldSecret));
                 Rotation refused = rotate(config, newSecretFile);
                 assertEquals(1, refused.exitCode());
                 assertTrue(refused.output().contains("stop every management server first"), refused.output());
@@ -51,18 +59,31 @@ class EncryptSecretRotationIT {
 
             Rotation done = rotate(config, newSecretFile);
             assertEquals(0, done.exitCode(), done.output());
-            // The API secret key, the cephx key and the built-in CA's private key (the next start decrypts it).
-            assertTrue(done.output().startsWith("3 stored secret(s) re-encrypted"), done.output());
+            // The API secret key, the cephx key, the built-in CA's private key (the next start decrypts it) and the
+            // S3 store's secret key.
+            assertTrue(done.output().startsWith("4 stored secret(s) re-encrypted"), done.output());
             String newSecret = encryptSecret(dbProperties);
             assertEquals("a-new-encrypt-secret-0123456789", newSecret);
             String stored = poolSecret(db);
             assertEquals(CEPHX_KEY, new SecretCipher(newSecret).decrypt(stored));
             assertThrows(SecretDecryptionException.class, () -> new SecretCipher(oldSecret).decrypt(stored));
+            String storeColumn = single(db, "SELECT url FROM image_store WHERE name = 's3'");
+            StoredStoreUrl store = StoredStoreUrl.read(storeColumn, new SecretCipher(newSecret));
+            assertEquals(S3_URL, store.url());
+            assertEquals(S3_ACCESS_KEY, store.credentials().accessKey());
+            assertEquals(S3_SECRET_KEY, store.credentials().secretKey().reveal());
+            assertThrows(SecretDecryptionException.class, () -> StoredStoreUrl.read(storeColumn,
+                    new SecretCipher(oldSecret)));
 
             try (TestServer server = new TestServer(config)) {
                 ApiClient alice = ApiClient.withKeys(server.baseUrl(), keys.get("apikey").asText(),
                         keys.get("secretkey").asText());
                 assertEquals(200, alice.call("listZones").status());
+                // The server reads the store's keys with the new secret.
+                JsonNode stores = server.admin.call("listImageStores", "name", "s3").response("listImageStores")
+                        .get("imagestore");
+                assertEquals(1, stores.size(), stores.toString());
+                assertEquals(S3_URL, stores.get(0).get("url").asText());
             }
         }
     }
@@ -118,6 +139,18 @@ class EncryptSecretRotationIT {
                 ps.setString(1, encrypted);
                 ps.executeUpdate();
             }
+        }
+    }
+
+    /** An S3 image store as addImageStoreS3 stores it: its keys in the url column, the secret key encrypted. */
+    private static void stageS3Store(TestDatabase db, SecretCipher cipher) throws Exception {
+        String column = new StoredStoreUrl(S3_URL, new StoreCredentials(S3_ACCESS_KEY, Secret.of(S3_SECRET_KEY)))
+                .column(cipher);
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO image_store (uuid,"
+                + " name, protocol, url, data_center_id, image_provider_name, created) SELECT UUID(), 's3', 'http', ?,"
+                + " id, 'S3', UTC_TIMESTAMP() FROM data_center WHERE name = 'z'")) {
+            ps.setString(1, column);
+            assertEquals(1, ps.executeUpdate());
         }
     }
 

@@ -32,15 +32,15 @@ public final class SecretReencryption {
                 List<Row> rows = jdbc.query("SELECT id, " + column.column() + " FROM " + column.table() + " WHERE "
                         + column.where() + " FOR UPDATE", rs -> new Row(rs.getLong(1), rs.getString(2)));
                 for (Row row : rows) {
-                    String plain;
+                    String resealed;
                     try {
-                        plain = from.decrypt(row.value());
+                        resealed = column.sealed().reseal(row.value(), sealed -> to.encrypt(from.decrypt(sealed)));
                     } catch (SecretDecryptionException e) {
                         throw new SecretDecryptionException("Row " + row.id() + " of " + column.table() + "."
                                 + column.column() + ": " + e.getMessage() + "; nothing was changed");
                     }
                     jdbc.update("UPDATE " + column.table() + " SET " + column.column() + " = ? WHERE id = ?",
-                            to.encrypt(plain), row.id());
+                            resealed, row.id());
                     count[0]++;
                 }
             }

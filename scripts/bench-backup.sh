@@ -13,7 +13,8 @@
 # of another volume after the first, the same way, to each store), RBDSTACK_BENCH_RESTORE_ROUNDS (2: restores
 # after the first, the same way), RBDSTACK_BENCH_STORE_ROUNDS (4: 5 % incrementals to each of the NFS and S3 stores
 # after its first, the same way), RBDSTACK_TEST_STATE_DIR (/tmp/rbdstack:
-# the test services, whose NFS server is used: one rpcbind per machine allows one ganesha).
+# the test services, whose NFS server is used: one rpcbind per machine allows one ganesha; started when it does not
+# run, and then stopped at the end).
 # usage: scripts/bench-backup.sh [volume MiB, default 1024]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,6 +40,17 @@ if [[ ${1:-} == --start-stores ]]; then
 fi
 
 size_mib=${1:-1024}
+# The test services' NFS server is started for the NFS store when it does not run, and stopped again at the end:
+# left running it would hold port 2049 and rpcbind's registration, which the test services (and .ci/run) then need.
+nfs_ran_before=0
+if RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" status >/dev/null 2>&1; then
+  nfs_ran_before=1
+fi
+on_bench_exit() {
+  if [[ ,$stores, == *,NFS,* && $nfs_ran_before == 0 ]]; then
+    RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" stop >> "$out" 2>&1 || log "could not stop the NFS server the benchmark started (scripts/nfs.sh stop; log $out)"
+  fi
+}
 start_bench_cloud "$base"
 
 python3 "$here/bench_backup.py" --url "http://127.0.0.1:$RBDSTACK_HTTP_PORT/client/api" \

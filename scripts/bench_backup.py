@@ -12,6 +12,7 @@ fully written:
                 with nothing rewritten: what a job costs whatever it moves; then ROUNDS more 5 % incrementals,
                 ours and the anchor taking turns to go first: the steady state of a running agent and server
                 (the first incremental also pays their JIT compiling its path), printed with the median ratio
+                and what the OSD did for each (its operations, their processing time, BlueStore's reads)
   few changes   a 16 GiB volume with 256 MiB written and backed up; 16 writes of 64 KiB in that part
                 (rbd import-diff of a generated diff), then an incremental both ways, ROUNDS times taking
                 turns: what an incremental costs when little changed on a large volume
@@ -152,6 +153,35 @@ class CpuMeter:
         return wall, {name: after[name] - before[name] for name in before}
 
 
+class OsdWork:
+    """What the OSD did over a step, from its perf counters (its admin socket): the client's operations, the time the
+    OSD spent processing them, and BlueStore's reads and their time. On the one OSD both tools share, with one op
+    thread (an OSD on a rotational device: one shard, one thread), this is the floor of a step's time: two tools that
+    make the OSD do the same reads cannot differ by more than what each adds around them."""
+
+    def __init__(self, state_dir):
+        self.socket = os.path.join(state_dir, "ceph", "run", "ceph-osd.0.asok")
+
+    def _now(self):
+        dump = json.loads(subprocess.run(["ceph", "--admin-daemon", self.socket, "perf", "dump"], check=True,
+                                         capture_output=True, text=True).stdout)
+        osd, store = dump["osd"], dump["bluestore"]
+        return {"ops": osd["op"], "processing_s": osd["op_process_latency"]["sum"],
+                "store_reads": store["read_lat"]["avgcount"], "store_read_s": store["read_lat"]["sum"]}
+
+    def measure(self, action):
+        """(what the action returned, {counter: its increase over the action})."""
+        before = self._now()
+        result = action()
+        after = self._now()
+        return result, {name: after[name] - before[name] for name in before}
+
+
+def osd_text(work):
+    return (f"{work['ops']:.0f} operations, {work['processing_s'] * 1000:.0f} ms processing them, "
+            f"{work['store_reads']:.0f} BlueStore reads taking {work['store_read_s'] * 1000:.0f} ms")
+
+
 def cpu_text(cpu):
     return ", ".join(f"{name} {seconds:.2f}" for name, seconds in cpu.items() if seconds >= 0.005) or "none"
 
@@ -256,11 +286,11 @@ def unchanged_incremental(api, rbd, image, volume, snaps, anchor_dir):
     return snapshot, backup, anchor_snapshot, anchor_diff
 
 
-def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter, rounds):
+def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter, osd, rounds):
     """ROUNDS more 5 % incrementals after the first, each backed up both ways, the two taking turns to go first
     (whoever reads second may find the OSD's cache warm). A list of (ours (createSnapshot job, backupSnapshot job),
     anchor (rbd snap create, export-diff --from-snap + sync), CPU of ours, CPU of the anchor (seconds), the diff's
-    bytes)."""
+    bytes, the OSD's work for our backup job, for the anchor's export-diff)."""
     results = []
     for n in range(1, rounds + 1):
         rbd.write(image, 64 * 1024, size // 20, "rand")
@@ -269,24 +299,25 @@ def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter,
 
         def ours():
             snapshot = timed(lambda: snaps.update({label: api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]}))
-            backup, cpu = meter.measure(lambda: api.call("backupSnapshot", id=snaps[label]))
-            return (snapshot, backup), cpu
+            (backup, cpu), work = osd.measure(lambda: meter.measure(lambda: api.call("backupSnapshot", id=snaps[label])))
+            return (snapshot, backup), cpu, work
 
         def anchor():
             snapshot = timed(lambda: rbd.run("snap", "create", rbd.spec(image, anchor_snap)))
-            diff, cpu = meter.measure(lambda: (rbd.run("export-diff", "--from-snap", previous,
-                                                       rbd.spec(image, anchor_snap), diff_file), sync(diff_file)))
-            return (snapshot, diff), cpu
+            (diff, cpu), work = osd.measure(lambda: meter.measure(lambda: (
+                rbd.run("export-diff", "--from-snap", previous, rbd.spec(image, anchor_snap), diff_file),
+                sync(diff_file))))
+            return (snapshot, diff), cpu, work
 
         if n % 2:
-            anchor_times, anchor_cpu = anchor()
-            our_times, our_cpu = ours()
+            anchor_times, anchor_cpu, anchor_work = anchor()
+            our_times, our_cpu, our_work = ours()
         else:
-            our_times, our_cpu = ours()
-            anchor_times, anchor_cpu = anchor()
+            our_times, our_cpu, our_work = ours()
+            anchor_times, anchor_cpu, anchor_work = anchor()
         diff_bytes = os.path.getsize(diff_file)
         os.remove(diff_file)  # only its time and size matter; 50 MiB a round would pile up
-        results.append((our_times, anchor_times, our_cpu, anchor_cpu, diff_bytes))
+        results.append((our_times, anchor_times, our_cpu, anchor_cpu, diff_bytes, our_work, anchor_work))
         log(f"round {n} ({'rbd' if n % 2 else 'rbdstack'} first): backupSnapshot job {our_times[1]:.2f} s, "
             f"export-diff --from-snap + sync {anchor_times[1]:.2f} s")
     return results
@@ -476,7 +507,7 @@ def main():
 
     fixed_cost = unchanged_incremental(api, rbd, image, volume["id"], snaps, anchor_dir)
     steady = steady_incrementals(api, rbd, image, volume["id"], size, snaps, anchor_dir, meter,
-                                 args.incremental_rounds)
+                                 OsdWork(args.state_dir), args.incremental_rounds)
     if steady:
         row(f"incremental, steady state (medians of {len(steady)} more)", median([sum(o) for o, *_ in steady]),
             "rbd snap create + export-diff --from-snap + sync", median([sum(a) for _, a, *_ in steady]),
@@ -566,6 +597,10 @@ def main():
               f"(range {min(both_ratios):.2f}–{max(both_ratios):.2f}×)")
         our_cpu = {name: sum(r[2][name] for r in steady) / len(steady) for name in steady[0][2]}
         anchor_cpu = {name: sum(r[3][name] for r in steady) / len(steady) for name in steady[0][3]}
+        our_work = {name: median([r[5][name] for r in steady]) for name in steady[0][5]}
+        anchor_work = {name: median([r[6][name] for r in steady]) for name in steady[0][6]}
+        print(f"the OSD's work for each of those incrementals (medians): for the backupSnapshot job {osd_text(our_work)}; "
+              f"for export-diff --from-snap {osd_text(anchor_work)}")
         cpu[f"backupSnapshot job, steady state (mean of {len(steady)})"] = our_cpu
         cpu[f"export-diff --from-snap + sync, steady state (mean of {len(steady)})"] = anchor_cpu
     print("CPU seconds per step (the agent, the OSD, the management server, its database, and the anchors' own: rbd, sync):")

@@ -123,8 +123,10 @@ start_bench_cloud() {
   # Stopped at the end, and the OSD's block file deleted (bluestore, sparse: 12-20 GB used after a benchmark; the
   # disk here filled up with them). The logs and the rest stay for a look; that cluster cannot start again, and the
   # next run starts from an empty state dir anyway.
+  # The caller's own clean-up, when it defines on_bench_exit, runs after.
   # shellcheck disable=SC2064 # the path is fixed now, on purpose
-  trap "\"$scripts/services.sh\" stop >/dev/null 2>&1 || true; rm -rf \"$RBDSTACK_STATE_DIR/ceph/osd-block\"" EXIT
+  trap "\"$scripts/services.sh\" stop >/dev/null 2>&1 || true; rm -rf \"$RBDSTACK_STATE_DIR/ceph/osd-block\"
+    if declare -F on_bench_exit >/dev/null; then on_bench_exit; fi" EXIT
   log "starting a cloud of its own in $RBDSTACK_STATE_DIR (scripts/run.sh; log $out)"
   "$scripts/run.sh" > "$out" 2>&1 || { cat "$out"; die "scripts/run.sh failed"; }
 }

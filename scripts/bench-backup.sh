@@ -7,7 +7,7 @@
 # Then the same to an NFS image store (the test services' nfs-ganesha, scripts/nfs.sh) beside nfs-cp,
 # and to an S3 one (an RGW of the bench cloud's own, scripts/rgw.sh) beside s3cmd.
 # Variables: RBDSTACK_BENCH_STATE_DIR (/tmp/rbdstack-bench, deleted first), RBDSTACK_BENCH_PORT_BASE
-# (29000: HTTP +80, HTTPS +443, agent +250, Ceph mon v1 +789 and v2 +300, RGW +480),
+# (29000: HTTP +80, HTTPS +443, agent +250, Ceph mon v1 +789 and v2 +300, RGW +480 and its HTTPS +481),
 # RBDSTACK_BENCH_STORES (NFS,S3; empty for the directory store only), RBDSTACK_BENCH_INCREMENTAL_ROUNDS (12, at most 14: 5 %
 # incrementals after the first, ours and rbd's taking turns to go first), RBDSTACK_BENCH_FULL_ROUNDS (2: full backups
 # of another volume after the first, the same way, to each store), RBDSTACK_BENCH_RESTORE_ROUNDS (2: restores

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -72,6 +73,15 @@ public final class S3Store implements ImageStore {
     /** As the other, with uploads of {@code segmentParts} parts (tests: a few, to make segments). */
     static S3Store of(String url, StoreCredentials credentials, Duration timeout, int segmentParts)
             throws IOException {
+        return of(url, credentials, timeout, segmentParts, null);
+    }
+
+    /**
+     * As the other, an HTTPS endpoint's certificate checked against {@code trust} rather than the JVM's trusted
+     * certificates when not null (tests: the test RGW's own CA).
+     */
+    static S3Store of(String url, StoreCredentials credentials, Duration timeout, int segmentParts,
+                      TrustManager[] trust) throws IOException {
         S3StoreUrl store;
         try {
             store = S3StoreUrl.parse(url);
@@ -81,7 +91,7 @@ public final class S3Store implements ImageStore {
         if (credentials == null) {
             throw new IOException("S3 image store " + store.url() + " came without its access and secret keys");
         }
-        return new S3Store(store, S3Clients.of(store, credentials, timeout), timeout, segmentParts);
+        return new S3Store(store, S3Clients.of(store, credentials, timeout, trust), timeout, segmentParts);
     }
 
     @Override

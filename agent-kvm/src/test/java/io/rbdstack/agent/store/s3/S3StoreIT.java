@@ -77,6 +77,46 @@ class S3StoreIT {
         assertThrows(NoSuchFileException.class, () -> store.openForReading("snapshots/1/2/a.rbddiff"));
     }
 
+    @Test
+    void overHttpsAFileIsWrittenAndReadBackWhenTheEndpointsCertificateIsTrusted() throws Exception {
+        S3Store store = S3Store.of(rgw.url(rgw.tlsEndpoint, true), rgw.credentials, Duration.ofSeconds(30),
+                S3MultipartOutputStream.MAX_PARTS, rgw.testCaTrust());
+        store.checkWritable();
+        byte[] content = RbdData.bytes(S3MultipartOutputStream.PART_BYTES + 4321, 5); // two parts
+        store.writeAtomically("https/a.rbddiff", out -> {
+            out.write(content);
+            return null;
+        });
+        assertEquals(List.of("https/a.rbddiff"), in("https", rgw.keys()));
+        try (InputStream in = store.openForReading("https/a.rbddiff")) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        assertTrue(store.delete("https/a.rbddiff"));
+        assertEquals(List.of(), in("https", rgw.keys()));
+    }
+
+    @Test
+    void overHttpsAnEndpointWhoseCertificateTheHostDoesNotTrustIsRefusedAndNothingIsWritten() throws Exception {
+        // The agent's own path: the JVM's trusted certificates, which do not hold the harness's test CA.
+        String url = rgw.url(rgw.tlsEndpoint, true);
+        ImageStore store = ImageStores.open(url, rgw.credentials);
+        IOException refused = assertThrows(IOException.class, () -> store.writeAtomically("untrusted/a.rbddiff",
+                out -> {
+                    out.write(new byte[] {1, 2, 3});
+                    return null;
+                }));
+        assertTrue(refused.getMessage().contains(url) && refused.getMessage().contains("PKIX"), refused.getMessage());
+        IOException probe = assertThrows(IOException.class, store::checkWritable);
+        assertTrue(probe.getMessage().contains("PKIX"), probe.getMessage());
+        assertEquals(List.of(), in("untrusted", rgw.allKeys()));
+        assertEquals(List.of(), in("untrusted", rgw.openUploadKeys()));
+
+        // Plain HTTP to the HTTPS port (usehttps=false) is no way around it.
+        ImageStore plain = S3Store.of(rgw.url(rgw.tlsEndpoint, false), rgw.credentials, Duration.ofSeconds(5),
+                S3MultipartOutputStream.MAX_PARTS, rgw.testCaTrust());
+        assertThrows(IOException.class, plain::checkWritable);
+    }
+
     /** The keys in {@code folder} (other tests' may still be elsewhere, e.g. the frozen endpoint's upload). */
     private static List<String> in(String folder, List<String> keys) {
         return keys.stream().filter(key -> key.startsWith(folder + "/")).toList();

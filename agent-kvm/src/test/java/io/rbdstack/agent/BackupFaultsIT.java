@@ -127,9 +127,11 @@ class BackupFaultsIT {
     /**
      * A hung NFS server (SIGSTOP: it closes nothing) is found by libnfs's per-RPC timeout alone; the
      * agent runs in a process of its own with a 3 s timeout (20 s by default) to keep this test short.
+     * While the backup waits on the hung server, the same agent creates and deletes a volume: the hung
+     * store blocks its backup alone, never the agent.
      */
     @Test
-    void aHungNfsServerFailsTheJobWithinItsRpcTimeoutsAndARetrySucceeds() throws Exception {
+    void aHungNfsServerFailsTheJobWithinItsRpcTimeoutsBlocksNothingElseAndARetrySucceeds() throws Exception {
         long rpcTimeoutMillis = 3_000;
         int nfsPort = freePort();
         int mountPort = freePort();
@@ -142,13 +144,25 @@ class BackupFaultsIT {
         Snapshot snapshot = writtenSnapshot(5, storeId);
         try (OwnAgent agent = new OwnAgent("agent-nfs-hung.log", "-Drbdstack.nfs.timeout.ms=" + rpcTimeoutMillis)) {
             Failed failed;
+            long[] whileHung = new long[2]; // createVolume's and deleteVolume's milliseconds
             try {
                 failed = failMidway(snapshot, () -> Deadline.await("the backup's first bytes on the NFS"
                         + " server", Duration.ofSeconds(60), () -> partFiles(export).stream()
-                        .anyMatch(p -> p.toFile().length() > 0)), ganesha::freeze);
+                        .anyMatch(p -> p.toFile().length() > 0)), ganesha::freeze, () -> {
+                            long start = System.nanoTime();
+                            String other = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering,
+                                    "size", "1", "name", "while-nfs-hung");
+                            cleanup.add(ApiLeftovers.volume(admin, other));
+                            whileHung[0] = (System.nanoTime() - start) / 1_000_000;
+                            start = System.nanoTime();
+                            ok(admin.call("deleteVolume", "id", other), "deleteVolume");
+                            whileHung[1] = (System.nanoTime() - start) / 1_000_000;
+                        });
             } finally {
                 ganesha.thaw();
             }
+            System.out.println("NFS server hung: createVolume " + whileHung[0] + " ms, deleteVolume " + whileHung[1]
+                    + " ms on the same agent while its backup waited");
             System.out.println("NFS server hung (SIGSTOP) mid-backup, RPC timeout " + rpcTimeoutMillis
                     + " ms: the job failed " + failed.millis() + " ms later: " + failed.error());
             assertTrue(failed.error().contains("nfs://127.0.0.1/export"), "the error names the store: "
@@ -308,12 +322,20 @@ class BackupFaultsIT {
      * and waits for the job to end: it must fail within {@link #FAIL_BOUND} of the fault.
      */
     private static Failed failMidway(Snapshot snapshot, Step midway, Step fault) throws Exception {
+        return failMidway(snapshot, midway, fault, () -> { });
+    }
+
+    /** As the other, {@code meanwhile} run right after the fault, while the backup must still be running. */
+    private static Failed failMidway(Snapshot snapshot, Step midway, Step fault, Step meanwhile) throws Exception {
         assertBacksUpToItsStore(snapshot);
         String jobId = ok(admin.call("backupSnapshot", "id", snapshot.id()), "backupSnapshot").get("jobid").asText();
         midway.run();
         assertEquals(0, job(admin, jobId).get("jobstatus").asInt(), "the backup was still running at the fault");
         fault.run();
         long faulted = System.nanoTime();
+        meanwhile.run();
+        assertEquals(0, job(admin, jobId).get("jobstatus").asInt(), "the backup was still running after what"
+                + " ran meanwhile");
         JsonNode job;
         do {
             Thread.sleep(20);

@@ -15,6 +15,7 @@ import io.rbdstack.agent.fixtures.BackupCalls;
 import io.rbdstack.agent.fixtures.Deadline;
 import io.rbdstack.agent.fixtures.OneHostCloud;
 import io.rbdstack.agent.fixtures.RbdData;
+import io.rbdstack.agent.fixtures.S3Fixture;
 import io.rbdstack.agent.fixtures.TestCleanup;
 import io.rbdstack.server.ApiClient;
 import io.rbdstack.testing.RealServices;
@@ -38,8 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Verified backups end to end on the real server, agent, Ceph and image stores (a directory, and an
- * NFS export served by nfs-ganesha): whole backups verify OK; a flipped byte and a truncation are
+ * Verified backups end to end on the real server, agent, Ceph and image stores (a directory, an
+ * NFS export served by nfs-ganesha, an S3 bucket on Ceph RGW): whole backups verify OK; a flipped byte and a truncation are
  * found (the second by the scheduled verification), the damaged backup and those built on it go to
  * Error with an alert and an event, restores from them are refused naming the backup, and the volume's
  * next backup is full.
@@ -85,9 +86,93 @@ class BackupVerificationIT {
         }
     }
 
+    /** A store's backup files as this test reaches them behind the agent's back, to damage them. */
+    private interface StoreFiles {
+        /** Flips one byte in the middle of the snapshot's backup file (inside its data: the diff still parses). */
+        void flipByte(String snapshotId) throws Exception;
+
+        /** Cuts the snapshot's backup file to half its length. */
+        void truncate(String snapshotId) throws Exception;
+
+        /** The store's files left. */
+        List<String> files() throws Exception;
+    }
+
+    /** The files of a directory (or NFS export) store, in {@code root} on this host. */
+    private record DirectoryFiles(Path root) implements StoreFiles {
+        @Override
+        public void flipByte(String snapshotId) throws Exception {
+            Path file = backupFile(root, snapshotId);
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length / 2] ^= 0x40;
+            Files.write(file, bytes);
+        }
+
+        @Override
+        public void truncate(String snapshotId) throws Exception {
+            Path file = backupFile(root, snapshotId);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(Files.size(file) / 2);
+            }
+        }
+
+        @Override
+        public List<String> files() throws Exception {
+            try (Stream<Path> left = Files.walk(root)) {
+                return left.filter(Files::isRegularFile).map(Path::toString).toList();
+            }
+        }
+    }
+
+    /** The objects of an S3 store's bucket, replaced whole to damage them. */
+    private record BucketObjects(S3Fixture bucket) implements StoreFiles {
+        @Override
+        public void flipByte(String snapshotId) {
+            String key = backupKey(snapshotId);
+            byte[] bytes = bucket.read(key);
+            bytes[bytes.length / 2] ^= 0x40;
+            bucket.put(key, bytes);
+        }
+
+        @Override
+        public void truncate(String snapshotId) {
+            String key = backupKey(snapshotId);
+            byte[] bytes = bucket.read(key);
+            bucket.put(key, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        }
+
+        @Override
+        public List<String> files() {
+            return bucket.keys();
+        }
+
+        private String backupKey(String snapshotId) {
+            List<String> named = bucket.keys().stream()
+                    .filter(key -> BackupNames.isBackupOf(key.substring(key.lastIndexOf('/') + 1), snapshotId))
+                    .toList();
+            assertEquals(1, named.size(), "one backup object of " + snapshotId + ": " + named);
+            return named.get(0);
+        }
+    }
+
     @Test
     void damageInADirectoryStoreIsFoundMarkedAlertedAndTheNextBackupIsFull() throws Exception {
-        verifyAndDamage(directoryStore.toUri().toString(), directoryStore);
+        verifyAndDamage(new String[] {"provider", "SharedMountPoint", "url", directoryStore.toUri().toString()},
+                new DirectoryFiles(directoryStore));
+    }
+
+    @Test
+    void damageInAnS3StoreIsFoundMarkedAlertedAndTheNextBackupIsFull() throws Exception {
+        S3Fixture bucket = new S3Fixture("verify-it");
+        try {
+            verifyAndDamage(new String[] {"provider", "S3",
+                    "details[0].key", "accesskey", "details[0].value", bucket.credentials.accessKey(),
+                    "details[1].key", "secretkey", "details[1].value", bucket.credentials.secretKey().reveal(),
+                    "details[2].key", "bucket", "details[2].value", bucket.bucket,
+                    "details[3].key", "endpoint", "details[3].value", bucket.endpoint}, new BucketObjects(bucket));
+        } finally {
+            bucket.close();
+        }
     }
 
     @Test
@@ -97,7 +182,8 @@ class BackupVerificationIT {
         String subdir = "verify-it-" + UUID.randomUUID();
         Path mine = Files.createDirectories(export.resolve(subdir));
         try {
-            verifyAndDamage(services.require("nfs.url") + "/" + subdir, mine);
+            verifyAndDamage(new String[] {"provider", "NFS", "url", services.require("nfs.url") + "/" + subdir},
+                    new DirectoryFiles(mine));
         } finally {
             try (Stream<Path> files = Files.walk(mine)) {
                 for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
@@ -107,11 +193,12 @@ class BackupVerificationIT {
         }
     }
 
-    /** The whole story on one store whose files are {@code files} on this host. */
-    private void verifyAndDamage(String url, Path files) throws Exception {
-        String storeId = ok(admin.call("addImageStore", "provider", url.startsWith("nfs:") ? "NFS"
-                : "SharedMountPoint", "name", "verify-" + UUID.randomUUID(), "url", url, "zoneid", cloud.zoneId),
-                "addImageStore").get("imagestore").get("id").asText();
+    /** The whole story on one store, added with {@code store}'s parameters, whose files this test reaches as {@code files}. */
+    private void verifyAndDamage(String[] store, StoreFiles files) throws Exception {
+        List<String> params = new java.util.ArrayList<>(List.of(store));
+        params.addAll(List.of("name", "verify-" + UUID.randomUUID(), "zoneid", cloud.zoneId));
+        String storeId = ok(admin.call("addImageStore", params.toArray(String[]::new)), "addImageStore")
+                .get("imagestore").get("id").asText();
         cleanup.add(ApiLeftovers.imageStore(admin, storeId));
         String volumeId = calls.createVolume("zoneid", cloud.zoneId, "diskofferingid", offering, "size", "1");
         cleanup.add(ApiLeftovers.volume(admin, volumeId));
@@ -143,7 +230,7 @@ class BackupVerificationIT {
         assertTrue(verified.has("backupverified"), verified.toString());
 
         // A flipped byte in s2's data: s2 is damaged, s3 (built on it) too; s1 stays whole.
-        flipByte(backupFile(files, s2));
+        files.flipByte(s2);
         JsonNode flipped = verify("volumeid", volumeId);
         assertEquals(Map.of(s1, "OK", s2, "CHECKSUM_MISMATCH", s3, "PARENT_DAMAGED"), results(flipped));
         assertEquals(2, flipped.get("damaged").asInt(), flipped.toString());
@@ -172,10 +259,7 @@ class BackupVerificationIT {
         assertFalse(calls.backup(s4).has("parent"), "s4: full after a damaged chain");
 
         // A truncation, found by the scheduled verification (every 0.001 h = 3.6 s).
-        Path s4File = backupFile(files, s4);
-        try (FileChannel file = FileChannel.open(s4File, StandardOpenOption.WRITE)) {
-            file.truncate(Files.size(s4File) / 2);
-        }
+        files.truncate(s4);
         setting("backup.verify.interval", "0.001");
         try {
             Deadline.await("the scheduled verification finds s4's backup truncated", Duration.ofSeconds(60),
@@ -204,9 +288,7 @@ class BackupVerificationIT {
         for (String snapshot : List.of(s5, s4, s3, s2)) {
             awaitOk(admin, admin.call("deleteSnapshot", "id", snapshot), "deleteSnapshot");
         }
-        try (Stream<Path> left = Files.walk(files)) {
-            assertEquals(List.of(), left.filter(Files::isRegularFile).toList(), "damaged backups' files go too");
-        }
+        assertEquals(List.of(), files.files(), "damaged backups' files go too");
         ok(admin.call("deleteImageStore", "id", storeId), "deleteImageStore");
         ok(admin.call("deleteVolume", "id", fromS5), "deleteVolume");
     }
@@ -232,12 +314,6 @@ class BackupVerificationIT {
 
     private static void setting(String name, String value) throws Exception {
         ok(admin.call("updateConfiguration", "name", name, "value", value), "updateConfiguration");
-    }
-
-    private static void flipByte(Path file) throws Exception {
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[bytes.length / 2] ^= 0x40; // inside the data: the diff still parses
-        Files.write(file, bytes);
     }
 
     private static Path backupFile(Path files, String snapshotId) throws Exception {

@@ -30,25 +30,26 @@ test_state_dir=${RBDSTACK_TEST_STATE_DIR:-/tmp/rbdstack}
 if [[ ${1:-} == --start-stores ]]; then
   if [[ ,$stores, == *,NFS,* ]]; then
     # Its own state dir: only starts ganesha when it is not running (a second ganesha would take over
-    # rpcbind's NFS registration from the first).
+    # rpcbind's NFS registration from the first). One started here is stopped at the end (the marker).
+    if ! RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" status >/dev/null 2>&1; then
+      touch "$RBDSTACK_STATE_DIR/nfs-started-by-bench"
+    fi
     RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/nfs.sh failed"; }
   fi
   if [[ ,$stores, == *,S3,* ]]; then
-    RBDSTACK_RGW_PORT=$((base + 480)) "$here/rgw.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/rgw.sh failed"; }
+    RBDSTACK_RGW_PORT=$((base + 480)) RBDSTACK_RGW_TLS_PORT=$((base + 481)) "$here/rgw.sh" start >> "$out" 2>&1 || { cat "$out"; die "scripts/rgw.sh failed"; }
   fi
   exit 0
 fi
 
 size_mib=${1:-1024}
-# The test services' NFS server is started for the NFS store when it does not run, and stopped again at the end:
-# left running it would hold port 2049 and rpcbind's registration, which the test services (and .ci/run) then need.
-nfs_ran_before=0
-if RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" status >/dev/null 2>&1; then
-  nfs_ran_before=1
-fi
+# The test services' NFS server, when this benchmark started it for the NFS store (--start-stores), is stopped again
+# at the end: left running it would hold port 2049 and rpcbind's registration, which the test services (and
+# .ci/run) then need.
 on_bench_exit() {
-  if [[ ,$stores, == *,NFS,* && $nfs_ran_before == 0 ]]; then
-    RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" stop >> "$out" 2>&1 || log "could not stop the NFS server the benchmark started (scripts/nfs.sh stop; log $out)"
+  if [[ -f $RBDSTACK_STATE_DIR/nfs-started-by-bench ]]; then
+    RBDSTACK_STATE_DIR=$test_state_dir "$here/nfs.sh" stop >> "$out" 2>&1 \
+      || log "could not stop the NFS server the benchmark started (scripts/nfs.sh stop; log $out)"
   fi
 }
 start_bench_cloud "$base"

@@ -165,9 +165,10 @@ class OsdWork:
     def _now(self):
         dump = json.loads(subprocess.run(["ceph", "--admin-daemon", self.socket, "perf", "dump"], check=True,
                                          capture_output=True, text=True).stdout)
-        osd, store = dump["osd"], dump["bluestore"]
+        osd = dump["osd"]
+        reads = dump.get("bluestore", {}).get("read_lat", {"avgcount": 0, "sum": 0.0})  # none on memstore
         return {"ops": osd["op"], "processing_s": osd["op_process_latency"]["sum"],
-                "store_reads": store["read_lat"]["avgcount"], "store_read_s": store["read_lat"]["sum"]}
+                "store_reads": reads["avgcount"], "store_read_s": reads["sum"]}
 
     def measure(self, action):
         """(what the action returned, {counter: its increase over the action})."""

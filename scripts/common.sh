@@ -125,7 +125,7 @@ start_bench_cloud() {
   # next run starts from an empty state dir anyway.
   # The caller's own clean-up, when it defines on_bench_exit, runs after.
   # shellcheck disable=SC2064 # the path is fixed now, on purpose
-  trap "\"$scripts/services.sh\" stop >/dev/null 2>&1 || true; rm -rf \"$RBDSTACK_STATE_DIR/ceph/osd-block\"
+  trap "\"$scripts/services.sh\" stop >/dev/null 2>&1 || true; rm -rf \"$RBDSTACK_STATE_DIR/ceph/osd-block\" || true
     if declare -F on_bench_exit >/dev/null; then on_bench_exit; fi" EXIT
   log "starting a cloud of its own in $RBDSTACK_STATE_DIR (scripts/run.sh; log $out)"
   "$scripts/run.sh" > "$out" 2>&1 || { cat "$out"; die "scripts/run.sh failed"; }

@@ -62,7 +62,7 @@ create_pools() {
 # A test CA and the HTTPS endpoint's certificate from it (for 127.0.0.1), made once: clients that trust
 # rgw/tls/ca.pem reach the endpoint over verified TLS, any other client is refused by its own checks.
 ensure_certificate() {
-  [[ -f $TLS/rgw.pem && -f $TLS/ca.pem ]] && return 0
+  [[ -f $TLS/rgw.pem && -f $TLS/rgw.key && -f $TLS/ca.pem ]] && return 0
   mkdir -p "$TLS"
   (
     umask 077
@@ -73,6 +73,7 @@ ensure_certificate() {
     printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > "$TLS/rgw.ext"
     openssl x509 -req -in "$TLS/rgw.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial -days 3650 \
       -extfile "$TLS/rgw.ext" -out "$TLS/rgw.pem" 2>/dev/null
+    rm -f "$TLS/ca.key" "$TLS/ca.srl" "$TLS/rgw.csr" "$TLS/rgw.ext" # nothing more is signed with it
   ) || die "could not make the HTTPS endpoint's test certificate in $TLS"
   chmod 644 "$TLS/ca.pem" "$TLS/rgw.pem"
 }

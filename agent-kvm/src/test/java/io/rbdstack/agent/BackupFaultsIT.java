@@ -94,8 +94,9 @@ class BackupFaultsIT {
         if (cloud != null) {
             cloud.close();
         }
-        // The agents of their own processes (killed, frozen, timed out) logged to files: the S3 secret key, which
-        // every S3 backup here carried, is in none of them, nor in the cloud's own logs.
+        // The agents of their own processes (killed, frozen, timed out) logged to files, as did the private NFS
+        // servers and RGW: the S3 secret key, which every S3 backup here carried, is in none of them. (The server and
+        // the test's own agent log in this JVM, where the other S3 tests capture and search their lines.)
         String secret = Files.readString(Path.of(RealServices.load().require("s3.secret.key.file"))).trim();
         List<Path> logs;
         try (Stream<Path> files = Files.walk(dir)) {
@@ -140,13 +141,14 @@ class BackupFaultsIT {
 
     /**
      * A hung NFS server (SIGSTOP: it closes nothing) is found by libnfs's per-RPC timeout alone; the
-     * agent runs in a process of its own with a 3 s timeout (20 s by default) to keep this test short.
+     * agent runs in a process of its own with a 5 s timeout (20 s by default) to keep this test short, and long
+     * enough for a volume's create and delete on a loaded machine.
      * While the backup waits on the hung server, the same agent creates and deletes a volume: the hung
      * store blocks its backup alone, never the agent.
      */
     @Test
     void aHungNfsServerFailsTheJobWithinItsRpcTimeoutsBlocksNothingElseAndARetrySucceeds() throws Exception {
-        long rpcTimeoutMillis = 3_000;
+        long rpcTimeoutMillis = 5_000;
         int nfsPort = freePort();
         int mountPort = freePort();
         Path nfsDir = dir.resolve("nfs-hung");

@@ -163,16 +163,14 @@ class BackupVerificationIT {
 
     @Test
     void damageInAnS3StoreIsFoundMarkedAlertedAndTheNextBackupIsFull() throws Exception {
-        S3Fixture bucket = new S3Fixture("verify-it");
-        try {
-            verifyAndDamage(new String[] {"provider", "S3",
-                    "details[0].key", "accesskey", "details[0].value", bucket.credentials.accessKey(),
-                    "details[1].key", "secretkey", "details[1].value", bucket.credentials.secretKey().reveal(),
-                    "details[2].key", "bucket", "details[2].value", bucket.bucket,
-                    "details[3].key", "endpoint", "details[3].value", bucket.endpoint}, new BucketObjects(bucket));
-        } finally {
-            bucket.close();
-        }
+        // Closed (emptied, deleted) after the test's store, volumes and snapshots are undone, also when it fails.
+        S3Fixture bucket = cleanup.closing(new S3Fixture("verify-it"));
+        verifyAndDamage(new String[] {"provider", "S3",
+                "details[0].key", "accesskey", "details[0].value", bucket.credentials.accessKey(),
+                "details[1].key", "secretkey", "details[1].value", bucket.credentials.secretKey().reveal(),
+                "details[2].key", "bucket", "details[2].value", bucket.bucket,
+                "details[3].key", "endpoint", "details[3].value", bucket.endpoint}, new BucketObjects(bucket));
+        assertEquals(List.of(), bucket.openUploadKeys(), "no upload left open");
     }
 
     @Test

@@ -93,6 +93,13 @@ class S3StoreIT {
         }
         assertTrue(store.delete("https/a.rbddiff"));
         assertEquals(List.of(), in("https", rgw.keys()));
+
+        // The certificate (for 127.0.0.1) is checked against the endpoint's name too, whoever is trusted.
+        String byName = "localhost:" + rgw.tlsEndpoint.split(":")[1];
+        S3Store misnamed = S3Store.of(rgw.url(byName, true), rgw.credentials, Duration.ofSeconds(30),
+                S3MultipartOutputStream.MAX_PARTS, rgw.testCaTrust());
+        IOException refused = assertThrows(IOException.class, misnamed::checkWritable);
+        assertTrue(refused.getMessage().contains("localhost"), refused.getMessage());
     }
 
     @Test

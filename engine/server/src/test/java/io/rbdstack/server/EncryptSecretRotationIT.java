@@ -89,6 +89,31 @@ class EncryptSecretRotationIT {
     }
 
     @Test
+    void anS3SecretKeyTheOldSecretCannotReadChangesNothing() throws Exception {
+        try (TestDatabase db = new TestDatabase()) {
+            Path config = TestServer.prepareConfig(dir.resolve("conf"));
+            Path dbProperties = db.writeDbProperties(config, "serverTimezone=UTC");
+            String oldSecret = encryptSecret(dbProperties);
+            try (TestServer server = new TestServer(config)) {
+                userKeys(server);
+                stagePoolSecret(db, server, new SecretCipher(oldSecret).encrypt(CEPHX_KEY));
+                stageS3Store(db, new SecretCipher("some-other-secret-entirely"));
+            }
+            String userSecretBefore = userSecret(db);
+            String poolSecretBefore = poolSecret(db);
+            String storeBefore = single(db, "SELECT url FROM image_store WHERE name = 's3'");
+            Rotation failed = rotate(config, Files.writeString(dir.resolve("new.secret"), "another-new-secret-0123456"));
+            assertEquals(1, failed.exitCode());
+            assertTrue(failed.output().contains("image_store.url") && failed.output().contains("nothing was changed"),
+                    failed.output());
+            assertEquals(oldSecret, encryptSecret(dbProperties));
+            assertEquals(userSecretBefore, userSecret(db));
+            assertEquals(poolSecretBefore, poolSecret(db));
+            assertEquals(storeBefore, single(db, "SELECT url FROM image_store WHERE name = 's3'"));
+        }
+    }
+
+    @Test
     void aValueTheOldSecretCannotReadChangesNothing() throws Exception {
         try (TestDatabase db = new TestDatabase()) {
             Path config = TestServer.prepareConfig(dir.resolve("conf"));

@@ -14,8 +14,16 @@ import java.util.List;
  */
 final class ImageGroupSnapshots {
 
-    /** One such snapshot: its id on the image, the image's size then, and the group snapshot it belongs to. */
+    /**
+     * One such snapshot: its id on the image, the image's size then, and the group snapshot it belongs to; {@code group}
+     * and {@code groupSnapshot} are null when that group is gone (its directory entry removed behind librbd's back,
+     * so librbd cannot name it: ENOENT).
+     */
     record Member(long snapshotId, long sizeBytes, long groupPool, String group, String groupSnapshot) {
+
+        boolean groupGone() {
+            return group == null;
+        }
     }
 
     private ImageGroupSnapshots() {
@@ -36,6 +44,10 @@ final class ImageGroupSnapshots {
             LibRbd.SnapGroupNamespace namespace = new LibRbd.SnapGroupNamespace();
             rc = LibRbd.INSTANCE.rbd_snap_get_group_namespace(image.getPointer(), snapshot.id, namespace,
                     namespace.size());
+            if (rc == -CephErrors.ENOENT) {
+                members.add(new Member(snapshot.id, snapshot.size, -1, null, null));
+                continue;
+            }
             if (rc < 0) {
                 throw new CephException("cannot read the group of snapshot " + snapshot.name + " of image "
                         + image.getName() + ": " + CephErrors.describe(rc), rc);

@@ -5,13 +5,23 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
-/** The librados calls rados-java does not bind: snapshot reads and read operations of several extents. */
+/**
+ * The librados calls rados-java does not bind: snapshot reads, read operations of several extents, and object class
+ * methods.
+ */
 interface LibRados extends Library {
 
     LibRados INSTANCE = Native.load("rados", LibRados.class);
 
     /** {@code void rados_ioctx_snap_set_read(rados_ioctx_t io, rados_snap_t snap)}: reads see that snapshot. */
     void rados_ioctx_snap_set_read(Pointer ioCtx, long snapId);
+
+    /**
+     * {@code int rados_exec(rados_ioctx_t io, const char *oid, const char *cls, const char *method, const char *in_buf,
+     * size_t in_len, char *buf, size_t out_len)}: runs an object class method; the output's length or -errno.
+     */
+    int rados_exec(Pointer ioCtx, String oid, String cls, String method, byte[] in, long inLength, byte[] out,
+                   long outLength);
 
     /** {@code int64_t rados_ioctx_get_id(rados_ioctx_t io)}: the pool's id. */
     long rados_ioctx_get_id(Pointer ioCtx);

@@ -84,6 +84,9 @@ interface LibRbd extends Library {
     /** {@code int rbd_snap_get_namespace_type(rbd_image_t image, uint64_t snap_id, rbd_snap_namespace_type_t *type)}. */
     int rbd_snap_get_namespace_type(Pointer image, long snapId, IntByReference namespaceType);
 
+    /** {@code int rbd_get_id(rbd_image_t image, char *id, size_t id_len)}: the image's id (ERANGE if too short). */
+    int rbd_get_id(Pointer image, byte[] id, long idLength);
+
     /**
      * {@code int rbd_snap_get_group_namespace(rbd_image_t image, uint64_t snap_id, rbd_snap_group_namespace_t *group_snap,
      * size_t group_snap_size)}: which group snapshot an image snapshot of the group namespace belongs to.

@@ -294,8 +294,8 @@ public final class RbdGroups {
             }
             try {
                 ImageGroupSnapshots.Member member = ImageGroupSnapshots.of(image).stream()
-                        .filter(m -> m.groupPool() == poolId && m.group().equals(group)
-                                && m.groupSnapshot().equals(snapshot))
+                        .filter(m -> m.groupPool() == poolId && group.equals(m.group())
+                                && snapshot.equals(m.groupSnapshot()))
                         .findFirst().orElseThrow(() -> new CephException("image " + pool() + "/" + name
                                 + " has no snapshot of group snapshot " + group + "@" + snapshot, -CephErrors.ENOENT));
                 result.add(new ImageSnapshot(name, member.snapshotId(), member.sizeBytes()));

@@ -3,7 +3,10 @@ package io.rbdstack.agent.ceph;
 import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
+import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -35,8 +38,9 @@ final class RbdImageGroup {
 
     /**
      * Prepares the image for its deletion: refused (EBUSY, naming them) while group snapshots hold a snapshot
-     * of it; otherwise it leaves its group and its left-over snapshots of deleted group snapshots are removed.
-     * False when there is no such image.
+     * of it; otherwise it leaves its group and its left-over snapshots of deleted group snapshots are removed,
+     * also when the group itself is gone (its directory entry removed behind librbd's back): librbd can then
+     * name neither, and its own calls to leave a group need the group's name. False when there is no such image.
      */
     static boolean release(RadosSession session, String name) throws CephException {
         Rbd rbd = new Rbd(session.ioCtx());
@@ -54,7 +58,8 @@ final class RbdImageGroup {
             List<ImageGroupSnapshots.Member> members = ImageGroupSnapshots.of(image);
             List<String> holding = new ArrayList<>();
             for (ImageGroupSnapshots.Member member : members) {
-                if (member.groupPool() == session.ioCtx().getId() && groups.listGroupSnapshots(member.group())
+                if (!member.groupGone() && member.groupPool() == session.ioCtx().getId()
+                        && groups.listGroupSnapshots(member.group())
                         .stream().anyMatch(s -> s.name().equals(member.groupSnapshot()))) {
                     holding.add(member.group() + "@" + member.groupSnapshot());
                 }
@@ -64,18 +69,21 @@ final class RbdImageGroup {
                         + ": group snapshot(s) " + String.join(", ", holding) + " (VM snapshots) still hold it;"
                         + " delete them first", -CephErrors.EBUSY);
             }
-            Optional<String> group = groupOf(session, image);
-            if (group.isPresent()) {
-                groups.removeImage(group.get(), name);
+            GroupLink link = linkOf(session, image);
+            if (link.name().isPresent()) {
+                groups.removeImage(link.name().get(), name);
+            } else if (link.gone()) {
+                leaveGoneGroup(session, image);
             }
             for (ImageGroupSnapshots.Member orphan : members) {
+                String of = orphan.groupGone() ? "a group snapshot of a group that is gone"
+                        : "group snapshot " + orphan.group() + "@" + orphan.groupSnapshot();
                 int rc = LibRbd.INSTANCE.rbd_snap_remove_by_id(image.getPointer(), orphan.snapshotId());
                 if (rc < 0 && rc != -CephErrors.ENOENT) {
-                    throw failure(session, "cannot delete its snapshot of group snapshot " + orphan.group() + "@"
-                            + orphan.groupSnapshot(), name, rc, null);
+                    throw failure(session, "cannot delete its snapshot of " + of, name, rc, null);
                 }
-                LOG.info("Deleted snapshot {} of image {}/{}, left by group snapshot {}@{}", orphan.snapshotId(),
-                        session.pool().cephPool(), name, orphan.group(), orphan.groupSnapshot());
+                LOG.info("Deleted snapshot {} of image {}/{}, left by {}", orphan.snapshotId(),
+                        session.pool().cephPool(), name, of);
             }
             return true;
         } catch (RbdException e) {
@@ -85,27 +93,86 @@ final class RbdImageGroup {
         }
     }
 
-    /** The group an open image is in (of this pool); empty when none. */
+    /**
+     * What an open image's header says of its group: none, one of this pool by name, or one that is {@code gone}
+     * (its header links to a group whose directory entry no longer exists: librbd answers ENOENT for its name).
+     */
+    record GroupLink(Optional<String> name, boolean gone) {
+        static final GroupLink NONE = new GroupLink(Optional.empty(), false);
+
+        /** Whether the image is linked to a group at all (librbd refuses to remove it then: EMLINK). */
+        boolean linked() {
+            return gone || name.isPresent();
+        }
+    }
+
+    /** The group an open image is in (of this pool); empty when none, or when its group is gone. */
     static Optional<String> groupOf(RadosSession session, RbdImage image) throws CephException {
+        return linkOf(session, image).name();
+    }
+
+    static GroupLink linkOf(RadosSession session, RbdImage image) throws CephException {
         LibRbd.GroupInfo info = new LibRbd.GroupInfo();
         int rc = LibRbd.INSTANCE.rbd_get_group(image.getPointer(), info, info.size());
+        if (rc == -CephErrors.ENOENT) {
+            return new GroupLink(Optional.empty(), true);
+        }
         if (rc < 0) {
             throw failure(session, "cannot read the group of the image", image.getName(), rc, null);
         }
         try {
             info.read();
             if (info.pool < 0) {
-                return Optional.empty();
+                return GroupLink.NONE;
             }
             if (info.pool != session.ioCtx().getId()) {
                 throw failure(session, "the image is in group " + info.name + " of another pool (id " + info.pool
                         + "), which rbdstack does not manage", image.getName(), -CephErrors.EINVAL, null);
             }
-            return Optional.of(info.name);
+            return new GroupLink(Optional.of(info.name), false);
         } finally {
             info.setAutoWrite(false);
             LibRbd.INSTANCE.rbd_group_info_cleanup(info, info.size());
         }
+    }
+
+    /**
+     * Drops the image's link to a group that is gone, through the object class methods librbd's own group calls
+     * use on the image's header: {@code image_group_get} reads the link as stored, {@code image_group_remove} removes
+     * it (and the header's group operation feature) only if it is still exactly that link.
+     */
+    private static void leaveGoneGroup(RadosSession session, RbdImage image) throws CephException {
+        String header = "rbd_header." + imageId(session, image);
+        Pointer ioCtx = session.ioCtx().getPointer();
+        byte[] link = new byte[4096]; // an encoded group spec: a pool id and a group id, ~30 bytes
+        int length = LibRados.INSTANCE.rados_exec(ioCtx, header, "rbd", "image_group_get", new byte[0], 0, link,
+                link.length);
+        if (length < 0) {
+            throw failure(session, "cannot read the image's link to its group, which is gone", image.getName(),
+                    length, null);
+        }
+        byte[] spec = Arrays.copyOf(link, length);
+        int rc = LibRados.INSTANCE.rados_exec(ioCtx, header, "rbd", "image_group_remove", spec, spec.length,
+                new byte[0], 0);
+        if (rc < 0) {
+            throw failure(session, "cannot drop the image's link to its group, which is gone", image.getName(), rc,
+                    null);
+        }
+        LOG.info("Image {}/{} left its group, which is gone (its directory entry removed outside rbdstack)",
+                session.pool().cephPool(), image.getName());
+    }
+
+    private static String imageId(RadosSession session, RbdImage image) throws CephException {
+        byte[] id = new byte[128];
+        int rc = LibRbd.INSTANCE.rbd_get_id(image.getPointer(), id, id.length);
+        if (rc < 0) {
+            throw failure(session, "cannot read the image's id", image.getName(), rc, null);
+        }
+        int end = 0;
+        while (end < id.length && id[end] != 0) {
+            end++;
+        }
+        return new String(id, 0, end, StandardCharsets.US_ASCII);
     }
 
     private static RbdImage open(Rbd rbd, RadosSession session, String name) throws CephException {

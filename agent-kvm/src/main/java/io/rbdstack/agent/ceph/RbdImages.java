@@ -323,7 +323,7 @@ public final class RbdImages {
         return readOnly(name, image -> { // holds no watch: only other clients' are listed
             ImageWatchers.requireNone(session, image, "cannot delete the image");
             try {
-                return image.snapList().isEmpty() && RbdImageGroup.groupOf(session, image).isEmpty()
+                return image.snapList().isEmpty() && !RbdImageGroup.linkOf(session, image).linked()
                         ? BeforeDelete.BARE : BeforeDelete.TIED;
             } catch (RbdException e) {
                 throw failure("cannot list the snapshots of the image", name, e);

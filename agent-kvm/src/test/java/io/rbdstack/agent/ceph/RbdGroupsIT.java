@@ -274,6 +274,36 @@ class RbdGroupsIT {
         }
     }
 
+    /**
+     * A group gone behind librbd's back (its header and directory entries removed, as a failure halfway through a
+     * group's removal leaves it): its images keep their snapshots of it and a link to it, which nothing can list or
+     * remove through the group any more. Deleting such an image deletes those snapshots and the link.
+     */
+    @Test
+    void anImageWhoseGroupIsGoneIsDeletedWithTheSnapshotsTheGroupLeft() throws Exception {
+        String group = name("g");
+        String image;
+        try (RadosSession session = connector.connect(pool)) {
+            List<String> both = snapshotOfTwoImages(session, group);
+            image = both.get(0);
+        }
+        String pool = cluster.ceph.pool();
+        String groupId = cluster.cli("rados", "--pool", pool, "getomapval", "rbd_group_directory", "name_" + group,
+                "/dev/stdout").substring(4).trim(); // a length-prefixed string
+        cluster.cli("rados", "--pool", pool, "rm", "rbd_group_header." + groupId);
+        cluster.cli("rados", "--pool", pool, "rmomapkey", "rbd_group_directory", "name_" + group);
+        cluster.cli("rados", "--pool", pool, "rmomapkey", "rbd_group_directory", "id_" + groupId);
+        assertEquals(1, cliSnapshots(image).size(), "the image keeps the gone group's snapshot");
+
+        try (RadosSession session = connector.connect(this.pool)) {
+            RbdGroups groups = new RbdGroups(session);
+            assertFalse(groups.exists(group));
+            assertEquals(List.of(), groups.listGroupSnapshots(group));
+            assertTrue(new RbdImages(session).delete(image));
+            assertFalse(new RbdImages(session).exists(image));
+        }
+    }
+
     @Test
     void removeGroupDeletesItsSnapshotsAndKeepsItsImages() throws Exception {
         String group = name("g");

@@ -25,12 +25,20 @@ final class RbdImageGroup {
     private RbdImageGroup() {
     }
 
-    /** The group the image is in (of this pool); empty when none. ENOENT when there is no image. */
+    /**
+     * The group the image is in (of this pool); empty when none. An image linked to a group that is gone leaves it
+     * first ({@link #leaveGoneGroup}: nothing can use that group again, and its link would keep the image out of any
+     * other). ENOENT when there is no image.
+     */
     static Optional<String> of(RadosSession session, String name) throws CephException {
         Rbd rbd = new Rbd(session.ioCtx());
         RbdImage image = open(rbd, session, name);
         try {
-            return groupOf(session, image);
+            GroupLink link = linkOf(session, image);
+            if (link.gone()) {
+                leaveGoneGroup(session, image);
+            }
+            return link.name();
         } finally {
             close(rbd, image);
         }

@@ -277,15 +277,18 @@ class RbdGroupsIT {
     /**
      * A group gone behind librbd's back (its header and directory entries removed, as a failure halfway through a
      * group's removal leaves it): its images keep their snapshots of it and a link to it, which nothing can list or
-     * remove through the group any more. Deleting such an image deletes those snapshots and the link.
+     * remove through the group any more. Deleting such an image deletes those snapshots and the link; another
+     * group's snapshot of one drops the link first.
      */
     @Test
     void anImageWhoseGroupIsGoneIsDeletedWithTheSnapshotsTheGroupLeft() throws Exception {
         String group = name("g");
         String image;
+        String other;
         try (RadosSession session = connector.connect(pool)) {
             List<String> both = snapshotOfTwoImages(session, group);
             image = both.get(0);
+            other = both.get(1);
         }
         String pool = cluster.ceph.pool();
         String groupId = cluster.cli("rados", "--pool", pool, "getomapval", "rbd_group_directory", "name_" + group,
@@ -301,6 +304,12 @@ class RbdGroupsIT {
             assertEquals(List.of(), groups.listGroupSnapshots(group));
             assertTrue(new RbdImages(session).delete(image));
             assertFalse(new RbdImages(session).exists(image));
+
+            String next = name("g");
+            groups.createGroupSnapshot(next, List.of(other), "s1");
+            assertEquals(List.of(other), groups.images(next));
+            assertEquals(List.of("s1"), groups.listGroupSnapshots(next).stream().map(RbdGroups.GroupSnapshot::name)
+                    .toList());
         }
     }
 

@@ -251,7 +251,7 @@ public final class RbdGroups {
             if (current.contains(image)) {
                 continue;
             }
-            String other = RbdImageGroup.of(session, image).orElse(null);
+            String other = RbdImageGroup.groupForJoining(session, image).orElse(null);
             if (other != null && !other.equals(group)) {
                 throw new CephException("image " + pool() + "/" + image + " already belongs to group " + other
                         + " (an image can be in one group only)", -CephErrors.EEXIST);

@@ -4,6 +4,9 @@ import com.ceph.rbd.Rbd;
 import com.ceph.rbd.RbdException;
 import com.ceph.rbd.RbdImage;
 import com.sun.jna.Pointer;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,7 +33,7 @@ final class RbdImageGroup {
      * first ({@link #leaveGoneGroup}: nothing can use that group again, and its link would keep the image out of any
      * other). ENOENT when there is no image.
      */
-    static Optional<String> of(RadosSession session, String name) throws CephException {
+    static Optional<String> groupForJoining(RadosSession session, String name) throws CephException {
         Rbd rbd = new Rbd(session.ioCtx());
         RbdImage image = open(rbd, session, name);
         try {
@@ -114,11 +117,6 @@ final class RbdImageGroup {
         }
     }
 
-    /** The group an open image is in (of this pool); empty when none, or when its group is gone. */
-    static Optional<String> groupOf(RadosSession session, RbdImage image) throws CephException {
-        return linkOf(session, image).name();
-    }
-
     static GroupLink linkOf(RadosSession session, RbdImage image) throws CephException {
         LibRbd.GroupInfo info = new LibRbd.GroupInfo();
         int rc = LibRbd.INSTANCE.rbd_get_group(image.getPointer(), info, info.size());
@@ -146,28 +144,80 @@ final class RbdImageGroup {
 
     /**
      * Drops the image's link to a group that is gone, through the object class methods librbd's own group calls
-     * use on the image's header: {@code image_group_get} reads the link as stored, {@code image_group_remove} removes
-     * it (and the header's group operation feature) only if it is still exactly that link.
+     * use on the image's header: {@code image_group_get} reads the link as stored now (the open image's copy may be
+     * stale: another client may have dropped it and joined the image to another group meanwhile), the group's
+     * directory is asked for that link's group ({@code dir_get_name}: only ENOENT, no such group, lets the link go),
+     * and {@code image_group_remove} removes it (with the header's group operation feature) only if it is still
+     * exactly that link (EBADF otherwise). A link already gone is left so. Other clients that have the image open
+     * are not notified (librbd's header-update message is its own encoding); they read the header again at their
+     * next refresh, and a stale copy leads here again, to the header as it is.
      */
-    private static void leaveGoneGroup(RadosSession session, RbdImage image) throws CephException {
+    static void leaveGoneGroup(RadosSession session, RbdImage image) throws CephException {
         String header = "rbd_header." + imageId(session, image);
         Pointer ioCtx = session.ioCtx().getPointer();
-        byte[] link = new byte[4096]; // an encoded group spec: a pool id and a group id, ~30 bytes
-        int length = LibRados.INSTANCE.rados_exec(ioCtx, header, "rbd", "image_group_get", new byte[0], 0, link,
-                link.length);
+        byte[] out = new byte[4096]; // an encoded group spec: a pool id and a group id, ~30 bytes
+        int length = LibRados.INSTANCE.rados_exec(ioCtx, header, "rbd", "image_group_get", new byte[0], 0, out,
+                out.length);
         if (length < 0) {
-            throw failure(session, "cannot read the image's link to its group, which is gone", image.getName(),
-                    length, null);
+            throw failure(session, "cannot read the image's link to its group", image.getName(), length, null);
         }
-        byte[] spec = Arrays.copyOf(link, length);
-        int rc = LibRados.INSTANCE.rados_exec(ioCtx, header, "rbd", "image_group_remove", spec, spec.length,
-                new byte[0], 0);
+        StoredGroupLink link = StoredGroupLink.decode(Arrays.copyOf(out, length));
+        if (link.pool() < 0 || link.groupId().isEmpty()) {
+            return; // another client dropped it first
+        }
+        if (link.pool() != session.ioCtx().getId()) {
+            throw failure(session, "the image is linked to group id " + link.groupId() + " of another pool (id "
+                    + link.pool() + "), which rbdstack does not manage", image.getName(), -CephErrors.EINVAL, null);
+        }
+        int rc = LibRados.INSTANCE.rados_exec(ioCtx, "rbd_group_directory", "rbd", "dir_get_name",
+                link.encodedGroupId(), link.encodedGroupId().length, out, out.length);
+        if (rc != -CephErrors.ENOENT) {
+            throw failure(session, rc < 0 ? "cannot look up the image's group id " + link.groupId()
+                    : "the image's group changed meanwhile (now group id " + link.groupId() + "); try again",
+                    image.getName(), rc < 0 ? rc : -CephErrors.EAGAIN, null);
+        }
+        rc = LibRados.INSTANCE.rados_exec(ioCtx, header, "rbd", "image_group_remove", link.encoded(),
+                link.encoded().length, new byte[0], 0);
+        if (rc == -CephErrors.ENOENT) {
+            return; // dropped by another client meanwhile
+        }
         if (rc < 0) {
-            throw failure(session, "cannot drop the image's link to its group, which is gone", image.getName(), rc,
-                    null);
+            throw failure(session, rc == -CephErrors.EBADF ? "the image's group changed meanwhile; try again"
+                    : "cannot drop the image's link to its group, which is gone", image.getName(), rc, null);
         }
-        LOG.info("Image {}/{} left its group, which is gone (its directory entry removed outside rbdstack)",
-                session.pool().cephPool(), image.getName());
+        LOG.info("Image {}/{} left group id {}, which is gone (no entry in the pool's group directory)",
+                session.pool().cephPool(), image.getName(), link.groupId());
+    }
+
+    /**
+     * An image header's group link as cls_rbd encodes it ({@code cls::rbd::GroupSpec}: version 1, compat 1, a
+     * length, the group's pool id, its id as a length-prefixed string); no link is pool -1 and an empty id.
+     */
+    record StoredGroupLink(long pool, String groupId, byte[] encoded, byte[] encodedGroupId) {
+
+        static StoredGroupLink decode(byte[] encoded) throws CephException {
+            try {
+                ByteBuffer in = ByteBuffer.wrap(encoded).order(ByteOrder.LITTLE_ENDIAN);
+                in.get(); // struct version
+                if (in.get() > 1) {
+                    throw new CephException("a group link of a newer encoding than Ceph 16.2's", -CephErrors.EIO);
+                }
+                int length = in.getInt();
+                if (length != in.remaining()) {
+                    throw new CephException("a group link of " + encoded.length + " bytes, " + length
+                            + " announced", -CephErrors.EIO);
+                }
+                long pool = in.getLong();
+                int idStart = in.position();
+                byte[] id = new byte[in.getInt()];
+                in.get(id);
+                return new StoredGroupLink(pool, new String(id, StandardCharsets.UTF_8), encoded,
+                        Arrays.copyOfRange(encoded, idStart, in.position()));
+            } catch (BufferUnderflowException | NegativeArraySizeException e) {
+                throw new CephException("an unreadable group link of " + encoded.length + " bytes", -CephErrors.EIO,
+                        e);
+            }
+        }
     }
 
     private static String imageId(RadosSession session, RbdImage image) throws CephException {

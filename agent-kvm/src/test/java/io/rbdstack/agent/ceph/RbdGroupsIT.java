@@ -275,9 +275,9 @@ class RbdGroupsIT {
     }
 
     /**
-     * A group gone behind librbd's back (its header and directory entries removed, as a failure halfway through a
-     * group's removal leaves it): its images keep their snapshots of it and a link to it, which nothing can list or
-     * remove through the group any more. Deleting such an image deletes those snapshots and the link; another
+     * A group gone behind librbd's back (its header and directory entries removed by hand, or with its pool): its
+     * images keep their snapshots of it and a link to it, which nothing can list or remove through the group any
+     * more. Deleting such an image deletes those snapshots and the link; another
      * group's snapshot of one drops the link first.
      */
     @Test
@@ -291,8 +291,10 @@ class RbdGroupsIT {
             other = both.get(1);
         }
         String pool = cluster.ceph.pool();
-        String groupId = cluster.cli("rados", "--pool", pool, "getomapval", "rbd_group_directory", "name_" + group,
-                "/dev/stdout").substring(4).trim(); // a length-prefixed string
+        // The image's snapshot of it is named ".group.<pool id>_<group id>_<group snapshot id>".
+        String groupId = cliSnapshots(image).get(0).get("name").asText().split("_")[1];
+        assertTrue(cluster.cli("rados", "--pool", pool, "listomapkeys", "rbd_group_directory").contains(
+                "id_" + groupId), "group " + group + " has id " + groupId);
         cluster.cli("rados", "--pool", pool, "rm", "rbd_group_header." + groupId);
         cluster.cli("rados", "--pool", pool, "rmomapkey", "rbd_group_directory", "name_" + group);
         cluster.cli("rados", "--pool", pool, "rmomapkey", "rbd_group_directory", "id_" + groupId);
@@ -309,6 +311,28 @@ class RbdGroupsIT {
             groups.createGroupSnapshot(next, List.of(other), "s1");
             assertEquals(List.of(other), groups.images(next));
             assertEquals(List.of("s1"), groups.listGroupSnapshots(next).stream().map(RbdGroups.GroupSnapshot::name)
+                    .toList());
+        }
+    }
+
+    /** An image whose copy of its header is stale, or a caller mistaken: a live group's link is never dropped. */
+    @Test
+    void aLinkToALiveGroupIsNeverDroppedAsGone() throws Exception {
+        String group = name("g");
+        try (RadosSession session = connector.connect(pool)) {
+            List<String> both = snapshotOfTwoImages(session, group);
+            Rbd rbd = new Rbd(session.ioCtx());
+            RbdImage image = rbd.open(both.get(0));
+            try {
+                CephException refused = assertThrows(CephException.class,
+                        () -> RbdImageGroup.leaveGoneGroup(session, image));
+                assertEquals(-CephErrors.EAGAIN, refused.returnCode(), refused.getMessage());
+                assertTrue(refused.getMessage().contains("changed meanwhile"), refused.getMessage());
+            } finally {
+                rbd.close(image);
+            }
+            assertEquals(java.util.Optional.of(group), RbdImageGroup.groupForJoining(session, both.get(0)));
+            assertEquals(both.stream().sorted().toList(), new RbdGroups(session).images(group).stream().sorted()
                     .toList());
         }
     }
@@ -347,7 +371,7 @@ class RbdGroupsIT {
             RbdGroups groups = new RbdGroups(session);
             assertEquals(both.stream().sorted().toList(), groups.images(group).stream().sorted().toList());
             assertEquals(1, groups.listGroupSnapshots(group).size());
-            assertEquals(java.util.Optional.of(group), RbdImageGroup.of(session, both.get(0)));
+            assertEquals(java.util.Optional.of(group), RbdImageGroup.groupForJoining(session, both.get(0)));
         }
     }
 }

@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +68,7 @@ class EncryptSecretRotationIT {
             String stored = poolSecret(db);
             assertEquals(CEPHX_KEY, new SecretCipher(newSecret).decrypt(stored));
             assertThrows(SecretDecryptionException.class, () -> new SecretCipher(oldSecret).decrypt(stored));
-            String storeColumn = single(db, "SELECT url FROM image_store WHERE name = 's3'");
+            String storeColumn = storeColumn(db);
             StoredStoreUrl store = StoredStoreUrl.read(storeColumn, new SecretCipher(newSecret));
             assertEquals(S3_URL, store.url());
             assertEquals(S3_ACCESS_KEY, store.credentials().accessKey());
@@ -89,48 +90,38 @@ class EncryptSecretRotationIT {
     }
 
     @Test
-    void anS3SecretKeyTheOldSecretCannotReadChangesNothing() throws Exception {
-        try (TestDatabase db = new TestDatabase()) {
-            Path config = TestServer.prepareConfig(dir.resolve("conf"));
-            Path dbProperties = db.writeDbProperties(config, "serverTimezone=UTC");
-            String oldSecret = encryptSecret(dbProperties);
-            try (TestServer server = new TestServer(config)) {
-                userKeys(server);
-                stagePoolSecret(db, server, new SecretCipher(oldSecret).encrypt(CEPHX_KEY));
-                stageS3Store(db, new SecretCipher("some-other-secret-entirely"));
-            }
-            String userSecretBefore = userSecret(db);
-            String poolSecretBefore = poolSecret(db);
-            String storeBefore = single(db, "SELECT url FROM image_store WHERE name = 's3'");
-            Rotation failed = rotate(config, Files.writeString(dir.resolve("new.secret"), "another-new-secret-0123456"));
-            assertEquals(1, failed.exitCode());
-            assertTrue(failed.output().contains("image_store.url") && failed.output().contains("nothing was changed"),
-                    failed.output());
-            assertEquals(oldSecret, encryptSecret(dbProperties));
-            assertEquals(userSecretBefore, userSecret(db));
-            assertEquals(poolSecretBefore, poolSecret(db));
-            assertEquals(storeBefore, single(db, "SELECT url FROM image_store WHERE name = 's3'"));
-        }
+    void aCephxKeyTheOldSecretCannotReadChangesNothing() throws Exception {
+        anUnreadableValueChangesNothing(true, "storage_pool_details.value");
     }
 
     @Test
-    void aValueTheOldSecretCannotReadChangesNothing() throws Exception {
+    void anS3SecretKeyTheOldSecretCannotReadChangesNothing() throws Exception {
+        anUnreadableValueChangesNothing(false, "image_store.url");
+    }
+
+    /**
+     * A rotation where one stored value was encrypted with another secret (the pool's cephx key when
+     * {@code poolUnreadable}, else the S3 store's secret key, which is re-encrypted last): it fails naming
+     * {@code column}, and every stored secret, and db.properties, stay as they were.
+     */
+    private void anUnreadableValueChangesNothing(boolean poolUnreadable, String column) throws Exception {
         try (TestDatabase db = new TestDatabase()) {
             Path config = TestServer.prepareConfig(dir.resolve("conf"));
             Path dbProperties = db.writeDbProperties(config, "serverTimezone=UTC");
             String oldSecret = encryptSecret(dbProperties);
-            String userSecretBefore;
+            SecretCipher other = new SecretCipher("some-other-secret-entirely");
             try (TestServer server = new TestServer(config)) {
                 userKeys(server);
-                stagePoolSecret(db, server, new SecretCipher("some-other-secret-entirely").encrypt(CEPHX_KEY));
+                stagePoolSecret(db, server, (poolUnreadable ? other : new SecretCipher(oldSecret)).encrypt(CEPHX_KEY));
+                stageS3Store(db, poolUnreadable ? new SecretCipher(oldSecret) : other);
             }
-            userSecretBefore = userSecret(db);
+            List<String> before = List.of(userSecret(db), poolSecret(db), storeColumn(db));
             Rotation failed = rotate(config, Files.writeString(dir.resolve("new.secret"), "another-new-secret-0123456"));
             assertEquals(1, failed.exitCode());
-            assertTrue(failed.output().contains("storage_pool_details.value") && failed.output().contains(
-                    "nothing was changed"), failed.output());
+            assertTrue(failed.output().contains(column) && failed.output().contains("nothing was changed"),
+                    failed.output());
             assertEquals(oldSecret, encryptSecret(dbProperties));
-            assertEquals(userSecretBefore, userSecret(db));
+            assertEquals(before, List.of(userSecret(db), poolSecret(db), storeColumn(db)));
         }
     }
 
@@ -177,6 +168,10 @@ class EncryptSecretRotationIT {
             ps.setString(1, column);
             assertEquals(1, ps.executeUpdate());
         }
+    }
+
+    private static String storeColumn(TestDatabase db) throws Exception {
+        return single(db, "SELECT url FROM image_store WHERE name = 's3'");
     }
 
     private static String poolSecret(TestDatabase db) throws Exception {

@@ -54,6 +54,8 @@ public final class ManagementServerClient implements AutoCloseable {
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile ServerSession session;
     private volatile String hostId; // while connected
+    /** Notified when a handshake ends, either way (hostId set, or the session gone). */
+    private final Object handshakeEnded = new Object();
     private Thread connectionThread;
 
     /**
@@ -119,8 +121,14 @@ public final class ManagementServerClient implements AutoCloseable {
      * is still answered {@code stopping}). Best effort: without a connection there is no one to tell.
      */
     private void tellTheServerWeStop(Duration grace) {
-        ServerSession current = session;
-        if (current == null || hostId == null) {
+        ServerSession current;
+        try {
+            current = welcomedSession(NOTICE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (current == null) {
             return;
         }
         try {
@@ -128,6 +136,31 @@ public final class ManagementServerClient implements AutoCloseable {
             LOG.info("Told the management server that this agent is stopping");
         } catch (IOException e) {
             LOG.warn("Could not tell the management server that this agent is stopping: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The welcomed session, or null if there is none. A handshake under way is waited for, up to {@code limit}: the
+     * server counts the host Up as soon as it sends its welcome, so a stop that came just before the agent read it
+     * must still be told.
+     */
+    private ServerSession welcomedSession(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (handshakeEnded) {
+            while (session != null && hostId == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                TimeUnit.NANOSECONDS.timedWait(handshakeEnded, left);
+            }
+            return hostId == null ? null : session;
+        }
+    }
+
+    private void handshakeEnded() {
+        synchronized (handshakeEnded) {
+            handshakeEnded.notifyAll();
         }
     }
 
@@ -221,6 +254,7 @@ public final class ManagementServerClient implements AutoCloseable {
             LOG.debug("Sending {}", message);
             Welcome welcome = current.handshake(message);
             hostId = welcome.hostId();
+            handshakeEnded();
             ScheduledFuture<?> pings = startPinging(current, welcome.heartbeatInterval());
             String reason;
             try {
@@ -238,6 +272,7 @@ public final class ManagementServerClient implements AutoCloseable {
             return reason;
         } finally {
             session = null;
+            handshakeEnded();
         }
     }
 
@@ -271,6 +306,7 @@ public final class ManagementServerClient implements AutoCloseable {
             LOG.info("Got the certificate of host {}", issued.hostId());
         } finally {
             session = null;
+            handshakeEnded();
         }
     }
 

@@ -56,9 +56,21 @@ class ManagementServerClientTest {
     private final StatusEvents status = new StatusEvents();
     private final RecordingConnectionListener connection = new RecordingConnectionListener();
     private final AtomicBoolean tokenValid = new AtomicBoolean(true);
+    /** When set, the server holds each hello (before welcoming it) until the latch opens. */
+    private volatile CountDownLatch helloHeldUntil;
+    private final AtomicBoolean helloHeld = new AtomicBoolean();
     private final HostAuthenticator authenticator = new HostAuthenticator() {
         @Override
         public Optional<String> authenticate(String token, Hello hello) {
+            CountDownLatch gate = helloHeldUntil;
+            if (gate != null) {
+                helloHeld.set(true);
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return tokenValid.get() && token.equals(TOKEN) ? Optional.of("host-1") : Optional.empty();
         }
 
@@ -148,6 +160,29 @@ class ManagementServerClientTest {
         assertFalse(stopper.isAlive(), "the stop ended");
         Await.until("the connection closed", () -> !agents.isConnected("host-1"));
         assertFalse(agents.isStopping("host-1"), "its end ends the stop");
+    }
+
+    @Test
+    void anAgentStoppedWhileTheServerWelcomesItStillTellsTheServerItIsStopping() throws Exception {
+        CountDownLatch welcome = new CountDownLatch(1);
+        helloHeldUntil = welcome;
+        AgentListener listener = listen(listenerConfig(0));
+        try (LogCapture logs = new LogCapture()) {
+            ManagementServerClient client = client(ClientConfig.plain("127.0.0.1", listener.port())
+                    .withBackoff(FAST_BACKOFF));
+            Await.until("the server holds the agent's hello", helloHeld::get);
+
+            Thread stopper = new Thread(() -> client.stop(Duration.ofSeconds(5)), "stopper");
+            stopper.start();
+            Thread.sleep(200); // the stop's notice finds the handshake under way (it gave up at once before)
+            welcome.countDown(); // the server counts the host Up and welcomes it
+
+            Await.until("the server heard the agent is stopping", () -> logs.lines().stream()
+                    .anyMatch(l -> l.contains("Host host-1 is stopping (its agent's graceful stop began")));
+            stopper.join(10_000);
+            assertFalse(stopper.isAlive(), "the stop ended");
+            Await.until("the connection closed", () -> status.has("disconnected host-1"));
+        }
     }
 
     @Test

@@ -48,8 +48,10 @@ public final class ManagementServerClient implements AutoCloseable {
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(CommandDispatcher.daemonThreads("agent-heartbeat"));
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** How long a stop that ended before its notice went out waits for it, at most. */
-    private static final Duration NOTICE_WAIT = Duration.ofSeconds(1);
+    /** How long a stop's notice waits for a handshake under way to end, at most. */
+    private static final Duration HANDSHAKE_WAIT = Duration.ofSeconds(1);
+    /** How long a stop that ended before its notice went out waits for it, at most (a handshake's wait and more). */
+    private static final Duration NOTICE_WAIT = HANDSHAKE_WAIT.plusMillis(500);
     private volatile boolean stopping; // a graceful stop began: a lost connection is not made again
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile ServerSession session;
@@ -123,7 +125,7 @@ public final class ManagementServerClient implements AutoCloseable {
     private void tellTheServerWeStop(Duration grace) {
         ServerSession current;
         try {
-            current = welcomedSession(NOTICE_WAIT);
+            current = welcomedSession(HANDSHAKE_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -246,8 +248,10 @@ public final class ManagementServerClient implements AutoCloseable {
         }
         try (ServerSession current = ServerSession.open(config, codec, security())) {
             session = current;
-            if (closed.get()) { // close() may have run before it could see this session
-                return "client closed";
+            // close() may have run before it could see this session; a stop that began before it was set found
+            // no handshake to wait for, so none may start (the server would count the host Up, untold).
+            if (closed.get() || stopping) {
+                return closed.get() ? "client closed" : "the agent is stopping";
             }
             // With a certificate the credential stays home: the certificate says who the host is.
             Hello message = config.certificates().isPresent() ? hello.get().withoutToken() : hello.get();

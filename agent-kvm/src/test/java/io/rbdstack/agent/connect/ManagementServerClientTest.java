@@ -173,9 +173,12 @@ class ManagementServerClientTest {
             Await.until("the server holds the agent's hello", helloHeld::get);
 
             Thread stopper = new Thread(() -> client.stop(Duration.ofSeconds(5)), "stopper");
-            stopper.start();
-            Thread.sleep(200); // the stop's notice finds the handshake under way (it gave up at once before)
-            welcome.countDown(); // the server counts the host Up and welcomes it
+            try {
+                stopper.start();
+                Thread.sleep(200); // the stop's notice finds the handshake under way (it gave up at once before)
+            } finally {
+                welcome.countDown(); // the server counts the host Up and welcomes it
+            }
 
             Await.until("the server heard the agent is stopping", () -> logs.lines().stream()
                     .anyMatch(l -> l.contains("Host host-1 is stopping (its agent's graceful stop began")));

@@ -12,7 +12,11 @@
 # incrementals after the first, ours and rbd's taking turns to go first), RBDSTACK_BENCH_FULL_ROUNDS (2: full backups
 # of another volume after the first, the same way, to each store), RBDSTACK_BENCH_RESTORE_ROUNDS (2: restores
 # after the first, the same way), RBDSTACK_BENCH_STORE_ROUNDS (4: 5 % incrementals to each of the NFS and S3 stores
-# after its first, the same way), RBDSTACK_TEST_STATE_DIR (/tmp/rbdstack:
+# after its first, the same way), RBDSTACK_BENCH_WARMUP_ROUNDS (24: backups of another volume, each after 5 % of
+# it rewritten, not timed, before RBDSTACK_BENCH_INCREMENTAL_ROUNDS more incrementals on a third, a warm agent's;
+# 0 skips them), RBDSTACK_CEPH_OP_SHARDS (the bench cluster's OSD op shards: Ceph's default, 5 here, where
+# bluestore's file counts as rotational; 1 serves every read one after another, as the tests' memstore does),
+# RBDSTACK_TEST_STATE_DIR (/tmp/rbdstack:
 # the test services, whose NFS server is used: one rpcbind per machine allows one ganesha; started when it does not
 # run, and then stopped at the end).
 # usage: scripts/bench-backup.sh [volume MiB, default 1024]
@@ -58,5 +62,6 @@ python3 "$here/bench_backup.py" --url "http://127.0.0.1:$RBDSTACK_HTTP_PORT/clie
   --password-file "$RBDSTACK_STATE_DIR/server/admin.password" --state-dir "$RBDSTACK_STATE_DIR" --size-mib "$size_mib" \
   --stores "$stores" --incremental-rounds "${RBDSTACK_BENCH_INCREMENTAL_ROUNDS:-12}" \
   --full-rounds "${RBDSTACK_BENCH_FULL_ROUNDS:-2}" --restore-rounds "${RBDSTACK_BENCH_RESTORE_ROUNDS:-2}" --store-rounds "${RBDSTACK_BENCH_STORE_ROUNDS:-4}" \
+  --warmup-rounds "${RBDSTACK_BENCH_WARMUP_ROUNDS:-24}" \
   --start-stores "$here/bench-backup.sh --start-stores" \
   --nfs-services "$test_state_dir/services.properties"

@@ -13,6 +13,10 @@ fully written:
                 ours and the anchor taking turns to go first: the steady state of a running agent and server
                 (the first incremental also pays their JIT compiling its path), printed with the median ratio
                 and what the OSD did for each (its operations, their processing time, BlueStore's reads)
+  warm agent    WARMUP more backups of another volume after 5 % rewritten each, not timed (incrementals, and a
+                full one each time past snapshot.delta.max's 16): the agent's and the server's JIT compiles
+                their incremental path, as the rounds above run; then ROUNDS more on a third fully written
+                volume as above, the backupSnapshot job alone timed: a long-running agent's steady state
   few changes   a 16 GiB volume with 256 MiB written and backed up; 16 writes of 64 KiB in that part
                 (rbd import-diff of a generated diff), then an incremental both ways, ROUNDS times taking
                 turns: what an incremental costs when little changed on a large volume
@@ -155,12 +159,23 @@ class CpuMeter:
 
 class OsdWork:
     """What the OSD did over a step, from its perf counters (its admin socket): the client's operations, the time the
-    OSD spent processing them, and BlueStore's reads and their time. On the one OSD both tools share, with one op
-    thread (an OSD on a rotational device: one shard, one thread), this is the floor of a step's time: two tools that
-    make the OSD do the same reads cannot differ by more than what each adds around them."""
+    OSD spent processing them, and BlueStore's reads and their time. With one op thread (scripts/ceph.sh's memstore
+    default, or RBDSTACK_CEPH_OP_SHARDS=1) the OSD does every read one after another, and this is the floor of a
+    step's time: two tools that make it do the same reads cannot differ by more than what each adds around them."""
 
     def __init__(self, state_dir):
         self.socket = os.path.join(state_dir, "ceph", "run", "ceph-osd.0.asok")
+        self.pid_file = os.path.join(state_dir, "ceph", "run", "osd.0.pid")
+
+    def op_threads(self):
+        """The OSD's threads serving client operations (named tp_osd_tp: one per op shard on a rotational device)."""
+        with open(self.pid_file, encoding="ascii") as f:
+            pid = f.read().strip()
+        names = []
+        for comm in glob.glob(f"/proc/{pid}/task/*/comm"):
+            with open(comm, encoding="ascii") as f:
+                names.append(f.read().strip())
+        return names.count("tp_osd_tp")
 
     def _now(self):
         dump = json.loads(subprocess.run(["ceph", "--admin-daemon", self.socket, "perf", "dump"], check=True,
@@ -287,16 +302,19 @@ def unchanged_incremental(api, rbd, image, volume, snaps, anchor_dir):
     return snapshot, backup, anchor_snapshot, anchor_diff
 
 
-def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter, osd, rounds):
+def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter, osd, rounds, since="a3", prefix="r",
+                        what="round"):
     """ROUNDS more 5 % incrementals after the first, each backed up both ways, the two taking turns to go first
-    (whoever reads second may find the OSD's cache warm). A list of (ours (createSnapshot job, backupSnapshot job),
-    anchor (rbd snap create, export-diff --from-snap + sync), CPU of ours, CPU of the anchor (seconds), the diff's
-    bytes, the OSD's work for our backup job, for the anchor's export-diff)."""
+    (whoever reads second may find the OSD's cache warm); the anchor's first diff is from rbd snapshot SINCE, our
+    snapshots go into SNAPS as PREFIX1, PREFIX2… A list of (ours (createSnapshot job, backupSnapshot job), anchor
+    (rbd snap create, export-diff --from-snap + sync), CPU of ours, CPU of the anchor (seconds), the diff's bytes,
+    the OSD's work for our backup job, for the anchor's export-diff)."""
     results = []
     for n in range(1, rounds + 1):
         rbd.write(image, 64 * 1024, size // 20, "rand")
-        label, anchor_snap, previous = f"r{n}", f"ar{n}", ("a3" if n == 1 else f"ar{n - 1}")
-        diff_file = os.path.join(anchor_dir, f"round{n}.rbddiff")
+        label, anchor_snap = f"{prefix}{n}", f"a{prefix}{n}"
+        previous = since if n == 1 else f"a{prefix}{n - 1}"
+        diff_file = os.path.join(anchor_dir, f"{prefix}round{n}.rbddiff")
 
         def ours():
             snapshot = timed(lambda: snaps.update({label: api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]}))
@@ -319,8 +337,48 @@ def steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter,
         diff_bytes = os.path.getsize(diff_file)
         os.remove(diff_file)  # only its time and size matter; 50 MiB a round would pile up
         results.append((our_times, anchor_times, our_cpu, anchor_cpu, diff_bytes, our_work, anchor_work))
-        log(f"round {n} ({'rbd' if n % 2 else 'rbdstack'} first): backupSnapshot job {our_times[1]:.2f} s, "
+        log(f"{what} {n} ({'rbd' if n % 2 else 'rbdstack'} first): backupSnapshot job {our_times[1]:.2f} s, "
             f"export-diff --from-snap + sync {anchor_times[1]:.2f} s")
+    return results
+
+
+def warm_agent_incrementals(api, rbd, zone, offering, size_gib, anchor_dir, meter, osd, warmup, rounds):
+    """WARMUP backups of a volume of their own, each after 5 % of it rewritten, not timed (incrementals, a full one
+    past snapshot.delta.max): the Java processes' JIT compiles the incremental path (in a lab cloud the median ratio
+    went 1.04, 0.94, 0.87, 0.82× over four sets of 12 on a fresh agent, `rbd` starting anew each time). Then
+    steady_incrementals' ROUNDS on another fully written volume after its full backup: a long-running agent's
+    steady state. Both volumes are deleted after. Its list, as steady_incrementals'."""
+    size = size_gib << 30
+    warm = api.call("createVolume", name=f"bench-warmup-{os.getpid()}", zoneid=zone, diskofferingid=offering,
+                    size=size_gib)["volume"]["id"]
+    warm_image = api.list("listVolumes", "volume", id=warm)[0]["path"]
+    log(f"warming the agent up: {warmup} backups of another {size_gib} GiB volume, each after 5 % of it rewritten, "
+        "not timed (incrementals; past snapshot.delta.max's 16 a backup is full again)")
+    warm_snaps = []
+    for _ in range(warmup + 1):
+        rbd.write(warm_image, 64 * 1024, size // 20, "rand")
+        warm_snaps.append(api.call("createSnapshot", volumeid=warm)["snapshot"]["id"])
+        api.call("backupSnapshot", id=warm_snaps[-1])
+    for snapshot in reversed(warm_snaps):
+        api.call("deleteSnapshot", id=snapshot)
+    api.call("deleteVolume", id=warm)
+    rbd.settle("the warm agent's rounds")  # the OSD trims the deleted snapshots' clones before anything is timed
+
+    volume = api.call("createVolume", name=f"bench-warm-{os.getpid()}", zoneid=zone, diskofferingid=offering,
+                      size=size_gib)["volume"]["id"]
+    image = api.list("listVolumes", "volume", id=volume)[0]["path"]
+    log(f"warm agent: another {size_gib} GiB volume: writing all of it, a full backup, then {rounds} incrementals")
+    rbd.write(image, 4 * MIB, size, "seq")
+    snaps = {"w0": api.call("createSnapshot", volumeid=volume)["snapshot"]["id"]}
+    api.call("backupSnapshot", id=snaps["w0"])
+    rbd.run("snap", "create", rbd.spec(image, "aw0"))
+    results = steady_incrementals(api, rbd, image, volume, size, snaps, anchor_dir, meter, osd, rounds,
+                                  since="aw0", prefix="w", what="warm agent, round")
+    for n in range(len(results), -1, -1):  # the anchor's snapshots only: the volume's own are the product's
+        rbd.run("snap", "rm", rbd.spec(image, f"aw{n}"))
+    for label in sorted(snaps, key=lambda l: int(l[1:]), reverse=True):
+        api.call("deleteSnapshot", id=snaps[label])
+    api.call("deleteVolume", id=volume)
     return results
 
 
@@ -424,7 +482,12 @@ def main():
     parser.add_argument("--restore-rounds", type=int, default=2,
                         help="restores after the first, ours and the anchor taking turns to go first (from the "
                         "directory store, and from each of --stores)")
+    parser.add_argument("--warmup-rounds", type=int, default=24,
+                        help="backups of another volume, each after 5 %% of it rewritten, not timed, before ROUNDS "
+                        "more incrementals on a third: the steady state of a warm agent (0: none of these)")
     args = parser.parse_args()
+    if args.warmup_rounds < 0:
+        parser.error(f"--warmup-rounds must be 0 or more, not {args.warmup_rounds}")
     if not 1 <= args.incremental_rounds <= MAX_INCREMENTAL_ROUNDS:
         parser.error(f"--incremental-rounds must be from 1 to {MAX_INCREMENTAL_ROUNDS}, not {args.incremental_rounds}")
 
@@ -438,6 +501,9 @@ def main():
     agent_pid_file = os.path.join(args.state_dir, "agent", "agent.pid")
 
     api = CloudApi(args.url, max_poll_s=0.02)  # a job's end is seen within 20 ms: the times are the jobs'
+    osd = OsdWork(args.state_dir)
+    log(f"the OSD serves client operations on {osd.op_threads()} thread(s) (RBDSTACK_CEPH_OP_SHARDS when the "
+        "cluster was made)")
     with open(args.password_file, encoding="utf-8") as f:
         api.login("admin", f.read().strip())
     zone = api.list("listZones", "zone")[0]["id"]
@@ -508,9 +574,9 @@ def main():
 
     fixed_cost = unchanged_incremental(api, rbd, image, volume["id"], snaps, anchor_dir)
     steady = steady_incrementals(api, rbd, image, volume["id"], size, snaps, anchor_dir, meter,
-                                 OsdWork(args.state_dir), args.incremental_rounds)
+                                 osd, args.incremental_rounds)
     if steady:
-        row(f"incremental, steady state (medians of {len(steady)} more)", median([sum(o) for o, *_ in steady]),
+        row(f"incremental, steady state, a fresh agent (medians of {len(steady)} more)", median([sum(o) for o, *_ in steady]),
             "rbd snap create + export-diff --from-snap + sync", median([sum(a) for _, a, *_ in steady]),
             median([r[4] for r in steady]), ratio=median([sum(o) / sum(a) for o, a, *_ in steady]))
 
@@ -520,6 +586,16 @@ def main():
             median([o for o, _, _ in large]), "export-diff --from-snap + sync (the jobs alone, no snapshot)",
             median([a for _, a, _ in large]), median([b for _, _, b in large]),
             ratio=median([o / a for o, a, _ in large]))
+
+    warm = []
+    if args.warmup_rounds > 0:
+        warm = warm_agent_incrementals(api, rbd, zone, offering, size_gib, anchor_dir, meter, osd,
+                                       args.warmup_rounds, args.incremental_rounds)
+        row(f"incremental, a warm agent: the backupSnapshot job alone (after the above and {args.warmup_rounds} "
+            f"untimed backups; medians of {len(warm)})",
+            median([o[1] for o, *_ in warm]), "export-diff --from-snap + sync (the jobs alone, no snapshot)",
+            median([a[1] for _, a, *_ in warm]), median([r[4] for r in warm]),
+            ratio=median([o[1] / a[1] for o, a, *_ in warm]))
 
     # Restore: the volume is deleted, so its snapshots live only on secondary storage.
     for snap in ["a1", "a2", "a3"] + [f"ar{n}" for n in range(1, len(steady) + 1)]:
@@ -588,22 +664,26 @@ def main():
     print(f"unchanged incremental (a job's fixed cost): createSnapshot job {fixed_cost[0]:.2f} s + backupSnapshot job "
           f"{fixed_cost[1]:.2f} s; rbd snap create {fixed_cost[2]:.2f} s + export-diff --from-snap and sync "
           f"{fixed_cost[3]:.2f} s")
-    if steady:
-        job_ratios = [o[1] / a[1] for o, a, *_ in steady]
-        both_ratios = [sum(o) / sum(a) for o, a, *_ in steady]
-        print(f"steady state, {len(steady)} more 5 % incrementals (taking turns to go first; the first above also paid "
-              f"the JIT): backupSnapshot job / export-diff --from-snap + sync "
-              f"{', '.join(f'{r:.2f}' for r in job_ratios)}: median {median(job_ratios):.2f}×; both jobs / snap "
-              f"create + export-diff + sync: median {median(both_ratios):.2f}× "
+    for name, results in (("steady state (a fresh agent)", steady),
+                          (f"a warm agent (after the above and {args.warmup_rounds} untimed backups)", warm)):
+        if not results:
+            continue
+        job_ratios = [o[1] / a[1] for o, a, *_ in results]
+        both_ratios = [sum(o) / sum(a) for o, a, *_ in results]
+        print(f"{name}, {len(results)} 5 % incrementals (taking turns to go first): backupSnapshot job / export-diff "
+              f"--from-snap + sync {', '.join(f'{r:.2f}' for r in job_ratios)}: median {median(job_ratios):.2f}×, "
+              f"{sum(r <= 1 for r in job_ratios)} of {len(job_ratios)} at or below 1.0×; both jobs / snap create + "
+              f"export-diff + sync: median {median(both_ratios):.2f}× "
               f"(range {min(both_ratios):.2f}–{max(both_ratios):.2f}×)")
-        our_cpu = {name: sum(r[2][name] for r in steady) / len(steady) for name in steady[0][2]}
-        anchor_cpu = {name: sum(r[3][name] for r in steady) / len(steady) for name in steady[0][3]}
-        our_work = {name: median([r[5][name] for r in steady]) for name in steady[0][5]}
-        anchor_work = {name: median([r[6][name] for r in steady]) for name in steady[0][6]}
-        print(f"the OSD's work for each of those incrementals (medians): for the backupSnapshot job {osd_text(our_work)}; "
+        our_work = {key: median([r[5][key] for r in results]) for key in results[0][5]}
+        anchor_work = {key: median([r[6][key] for r in results]) for key in results[0][6]}
+        print(f"the OSD's work for each of those incrementals (medians; {osd.op_threads()} op thread(s)): "
+              f"for the backupSnapshot job {osd_text(our_work)}; "
               f"for export-diff --from-snap {osd_text(anchor_work)}")
-        cpu[f"backupSnapshot job, steady state (mean of {len(steady)})"] = our_cpu
-        cpu[f"export-diff --from-snap + sync, steady state (mean of {len(steady)})"] = anchor_cpu
+        cpu[f"backupSnapshot job, {name} (mean of {len(results)})"] = {
+            key: sum(r[2][key] for r in results) / len(results) for key in results[0][2]}
+        cpu[f"export-diff --from-snap + sync, {name} (mean of {len(results)})"] = {
+            key: sum(r[3][key] for r in results) / len(results) for key in results[0][3]}
     print("CPU seconds per step (the agent, the OSD, the management server, its database, and the anchors' own: rbd, sync):")
     for step, seconds in cpu.items():
         print(f"  {step}: {cpu_text(seconds)}")

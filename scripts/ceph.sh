@@ -7,6 +7,10 @@
 # - bluestore (scripts/run.sh): data in a sparse file under the state dir. A stopped cluster is
 #   started again with its data and keys; it is never rebuilt (delete the state dir's ceph/ for that).
 # Ports: RBDSTACK_CEPH_V1_PORT (6789) and RBDSTACK_CEPH_V2_PORT (3300), so a second cluster can run beside.
+# RBDSTACK_CEPH_OP_SHARDS: the OSD's op queue shards (0: Ceph's default, by device class). Default: 1 on
+# memstore (the tests: fewer threads, less memory), Ceph's own on bluestore (5 shards of one thread where the
+# file's disk counts as rotational, as here; 8 of two on an SSD), so a cloud of scripts/run.sh and the
+# benchmarks serve reads in parallel as a real OSD does. Read when the cluster is made.
 # usage: ceph.sh start|stop|status
 source "$(dirname "$0")/common.sh"
 
@@ -21,6 +25,8 @@ MON_V2_PORT=${RBDSTACK_CEPH_V2_PORT:-3300}
 POOL=rbd
 STORE=${RBDSTACK_CEPH_STORE:-memstore}
 [[ $STORE == memstore || $STORE == bluestore ]] || die "RBDSTACK_CEPH_STORE must be memstore or bluestore, got '$STORE'"
+[[ ${RBDSTACK_CEPH_OP_SHARDS:-0} =~ ^[0-9]+$ ]] \
+  || die "RBDSTACK_CEPH_OP_SHARDS must be a number of shards (0: Ceph's default), got '$RBDSTACK_CEPH_OP_SHARDS'"
 # bluestore's block file lives outside the OSD dir: inside it, ceph-osd --mkfs fails with ELOOP.
 BLOCK_FILE="$C/osd-block/osd.0.block"
 DAEMONS=(mon.a mgr.x osd.0)
@@ -89,7 +95,7 @@ keyring = $C/mgr.\$id/keyring
 osd data = $C/osd.\$id
 keyring = $C/osd.\$id/keyring
 $(store_conf)
-osd op num shards = 1
+$(op_shards_conf)
 osd memory target = 939524096
 # Bluestore on a file counts as a spinning disk, where Ceph sleeps 5 s between trims of a deleted snapshot's
 # clones: after a rewritten volume's snapshots went, thousands of clones stayed for many minutes and every
@@ -109,6 +115,14 @@ store_conf() {
   else
     printf 'osd objectstore = memstore\nmemstore device bytes = %s\n' "${RBDSTACK_CEPH_OSD_BYTES:-4294967296}"
   fi
+}
+
+# One shard serves the OSD's reads one at a time: every client's reads queue behind each other's.
+op_shards_conf() {
+  local shards=${RBDSTACK_CEPH_OP_SHARDS:-}
+  [[ -z $shards && $STORE == memstore ]] && shards=1
+  [[ -z $shards ]] && return 0
+  printf 'osd op num shards = %s\n' "$shards"
 }
 
 create_cluster() {
